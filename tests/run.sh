@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need (apt packages, the control-plane build,
+# NuGet restore), publishes the binaries the end-to-end tests drive, runs every test project,
+# and ends with one line "N passed, N failed" summed over all TRX results.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+results="$root/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+
+export SINGLE_ACTIVE_CONTROL_PLANE_BIN
+SINGLE_ACTIVE_CONTROL_PLANE_BIN=$(tests/envtest/build-control-plane.sh | tail -n1) || { echo "control-plane build failed"; echo "0 passed, 1 failed"; exit 1; }
+export SINGLE_ACTIVE_PUBLISH_DIR="$root/artifacts/publish"
+webhook/publish.sh "$SINGLE_ACTIVE_PUBLISH_DIR" || { echo "publish failed"; echo "0 passed, 1 failed"; exit 1; }
+
+dotnet test Webhook.sln -c Release --nologo --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters"); t=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or runner failure counts
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

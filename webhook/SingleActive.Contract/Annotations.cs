@@ -1,0 +1,21 @@
+namespace SingleActive.Contract;
+
+/// <summary>Annotation keys users set and the webhook writes.</summary>
+public static class Annotations
+{
+    /// <summary>The opt-in: <c>"true"</c> or <c>"false"</c>, case-insensitive; anything else is denied.</summary>
+    public const string Enabled = "single-active";
+
+    /// <summary>Prefix of every per-pod override.</summary>
+    public const string Prefix = "single-active.io/";
+
+    /// <summary>Written by the webhook: JSON describing what was injected. Its presence makes re-invocation a no-op.</summary>
+    public const string Status = Prefix + "status";
+
+    public const string LeaseName = Prefix + "lease-name";
+    public const string Mode = Prefix + "mode";
+    public const string LeaseDuration = Prefix + "lease-duration";
+    public const string RenewDeadline = Prefix + "renew-deadline";
+    public const string RetryPeriod = Prefix + "retry-period";
+    public const string ProbePeriod = Prefix + "probe-period";
+}

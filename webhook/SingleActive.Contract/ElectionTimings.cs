@@ -1,0 +1,67 @@
+namespace SingleActive.Contract;
+
+/// <summary>
+/// Lease timings shared by the webhook (which renders and validates overrides) and the elector
+/// (which refuses to start on invalid ones).
+/// </summary>
+/// <remarks>
+/// <para><b>Safety bound.</b> Let <c>t</c> be the moment a leader sent its last successful renew.
+/// The elector answers <c>/readyz</c> 200 only until <c>t + RenewDeadline</c>; the kubelet notices
+/// the 503 at most <see cref="ReadinessProbeTimings.WorstCaseDetection"/> later. Another replica
+/// saw that renew no earlier than <c>t</c> and, judging by its own monotonic clock, may acquire
+/// only <c>LeaseDuration</c> after seeing it. So no two replicas are Ready at once when</para>
+/// <code>RenewDeadline + probe period × failure threshold + probe timeout &lt; LeaseDuration</code>
+/// <para>With the defaults: 10 s + 1 s × 1 + 1 s = 12 s &lt; 15 s, a 3 s margin for clock-rate drift
+/// and the kubelet's status write.</para>
+/// </remarks>
+public sealed record ElectionTimings(TimeSpan LeaseDuration, TimeSpan RenewDeadline, TimeSpan RetryPeriod)
+{
+    public static readonly ElectionTimings Default = new(
+        LeaseDuration: TimeSpan.FromSeconds(15),
+        RenewDeadline: TimeSpan.FromSeconds(10),
+        RetryPeriod: TimeSpan.FromSeconds(2));
+
+    /// <summary>client-go's jitter factor: the renew deadline must leave room for a jittered retry.</summary>
+    public const double RetryJitterFactor = 1.2;
+
+    /// <summary>The election's own consistency rules: lease &gt; renew deadline &gt; 1.2 × retry period.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (LeaseDuration.Ticks % TimeSpan.TicksPerSecond != 0 || LeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"lease duration ({Duration.Format(LeaseDuration)}) must be a whole number of seconds, at least 1s: a Lease stores leaseDurationSeconds");
+        }
+
+        if (LeaseDuration <= RenewDeadline)
+        {
+            errors.Add($"lease duration ({Duration.Format(LeaseDuration)}) must be greater than the renew deadline ({Duration.Format(RenewDeadline)})");
+        }
+
+        if (RenewDeadline.TotalMilliseconds <= RetryJitterFactor * RetryPeriod.TotalMilliseconds)
+        {
+            errors.Add($"renew deadline ({Duration.Format(RenewDeadline)}) must be greater than {RetryJitterFactor} × retry period ({Duration.Format(RetryPeriod)})");
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// <see cref="Validate()"/> plus the safety bound for the given probe (see remarks); the message
+    /// spells out the inequality with the numbers filled in.
+    /// </summary>
+    public IReadOnlyList<string> Validate(ReadinessProbeTimings probe)
+    {
+        var errors = new List<string>(Validate());
+        var readyFor = RenewDeadline + probe.WorstCaseDetection;
+        if (readyFor >= LeaseDuration)
+        {
+            errors.Add(
+                $"unsafe timings: renew deadline + probe period × failure threshold + probe timeout must be less than lease duration, " +
+                $"but {Duration.Format(RenewDeadline)} + {probe.PeriodSeconds}s × {probe.FailureThreshold} + {probe.TimeoutSeconds}s = {Duration.Format(readyFor)} " +
+                $"is not less than {Duration.Format(LeaseDuration)}: a leader cut off from the API server could still be Ready when another replica acquires the Lease");
+        }
+
+        return errors;
+    }
+}

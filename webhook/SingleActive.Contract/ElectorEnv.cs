@@ -1,0 +1,23 @@
+namespace SingleActive.Contract;
+
+/// <summary>Environment variables the webhook renders into the elector (and app) containers.</summary>
+public static class ElectorEnv
+{
+    public const string PodName = "POD_NAME";
+    public const string PodNamespace = "POD_NAMESPACE";
+    public const string LeaseName = "SINGLE_ACTIVE_LEASE_NAME";
+    public const string LeaseDuration = "SINGLE_ACTIVE_LEASE_DURATION";
+    public const string RenewDeadline = "SINGLE_ACTIVE_RENEW_DEADLINE";
+    public const string RetryPeriod = "SINGLE_ACTIVE_RETRY_PERIOD";
+    public const string Port = "SINGLE_ACTIVE_PORT";
+    public const string AppHealthUrl = "SINGLE_ACTIVE_APP_HEALTH_URL";
+
+    /// <summary>Consecutive failed app-health checks after which a leader releases the Lease.</summary>
+    public const string AppHealthFailureThreshold = "SINGLE_ACTIVE_APP_HEALTH_FAILURE_THRESHOLD";
+
+    /// <summary><c>readiness</c> or <c>label</c>; see <see cref="ElectorMode"/>.</summary>
+    public const string Mode = "SINGLE_ACTIVE_MODE";
+
+    /// <summary>Rendered into app containers: the elector's <c>/status</c> URL.</summary>
+    public const string StatusUrl = "SINGLE_ACTIVE_STATUS_URL";
+}

@@ -1,0 +1,29 @@
+namespace SingleActive.Webhook.Admission;
+
+/// <summary>
+/// What a handler decided, before the server turns it into an AdmissionResponse.
+/// <paramref name="Decision"/> is a short stable label used for metrics and logs
+/// (see <see cref="Decisions"/>); <paramref name="Patch"/> is an RFC 6902 JSON array in UTF-8, or null.
+/// </summary>
+public sealed record AdmissionOutcome(
+    bool Allowed,
+    string Decision,
+    string? Message = null,
+    byte[]? Patch = null,
+    IReadOnlyList<string>? Warnings = null)
+{
+    public static AdmissionOutcome Allow(string decision, IReadOnlyList<string>? warnings = null) =>
+        new(true, decision, Warnings: warnings);
+
+    public static AdmissionOutcome Deny(string message) => new(false, Decisions.Denied, message);
+}
+
+public static class Decisions
+{
+    public const string Injected = "injected";
+    public const string Skipped = "skipped";
+    public const string AlreadyInjected = "already-injected";
+    public const string Mutated = "mutated";
+    public const string Denied = "denied";
+    public const string Error = "error";
+}

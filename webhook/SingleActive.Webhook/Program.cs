@@ -1,0 +1,2 @@
+// Placeholder entry point; the server wiring lands with the serve/TLS work.
+return 0;

@@ -1,0 +1,3 @@
+namespace SingleActive.Webhook.Provisioning;
+
+public sealed class ProvisioningException(string message, Exception? inner = null) : Exception(message, inner);
