@@ -1,0 +1,26 @@
+namespace SingleActive.Webhook.Admission;
+
+/// <summary>
+/// Routes a request to the handler for its kind. A kind nobody handles is allowed untouched: it can only
+/// reach us through a misconfigured webhook, and blocking it would fail objects that never opted in.
+/// </summary>
+public sealed class AdmissionDispatcher(IEnumerable<IResourceHandler> handlers) : IAdmissionHandler
+{
+    private readonly IResourceHandler[] _handlers = [.. handlers];
+
+    public Task<AdmissionOutcome> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Kind is { } kind)
+        {
+            foreach (var handler in _handlers)
+            {
+                if (handler.CanHandle(kind))
+                {
+                    return handler.HandleAsync(request, cancellationToken);
+                }
+            }
+        }
+
+        return Task.FromResult(AdmissionOutcome.Allow(Decisions.Skipped));
+    }
+}

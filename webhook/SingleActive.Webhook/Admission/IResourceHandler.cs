@@ -1,0 +1,7 @@
+namespace SingleActive.Webhook.Admission;
+
+/// <summary>Handles admission for one kind of object (pods, Deployments, StatefulSets).</summary>
+public interface IResourceHandler : IAdmissionHandler
+{
+    bool CanHandle(GroupVersionKind kind);
+}
