@@ -18,4 +18,7 @@ public static class Annotations
     public const string RenewDeadline = Prefix + "renew-deadline";
     public const string RetryPeriod = Prefix + "retry-period";
     public const string ProbePeriod = Prefix + "probe-period";
+
+    /// <summary>The elector's container port; required for hostNetwork pods, where only the user knows which node ports are free.</summary>
+    public const string Port = Prefix + "port";
 }
