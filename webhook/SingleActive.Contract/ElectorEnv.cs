@@ -5,11 +5,17 @@ public static class ElectorEnv
 {
     public const string PodName = "POD_NAME";
     public const string PodNamespace = "POD_NAMESPACE";
+
+    /// <summary>Downward API <c>metadata.uid</c>: lets the elector's Events carry the pod's uid, which <c>kubectl describe pod</c> filters on.</summary>
+    public const string PodUid = "POD_UID";
     public const string LeaseName = "SINGLE_ACTIVE_LEASE_NAME";
     public const string LeaseDuration = "SINGLE_ACTIVE_LEASE_DURATION";
     public const string RenewDeadline = "SINGLE_ACTIVE_RENEW_DEADLINE";
     public const string RetryPeriod = "SINGLE_ACTIVE_RETRY_PERIOD";
     public const string Port = "SINGLE_ACTIVE_PORT";
+
+    /// <summary>Address the elector's HTTP server binds (default 0.0.0.0, so the kubelet can probe the pod IP); tests and local runs use 127.0.0.1.</summary>
+    public const string Bind = "SINGLE_ACTIVE_BIND";
     public const string AppHealthUrl = "SINGLE_ACTIVE_APP_HEALTH_URL";
 
     /// <summary>Consecutive failed app-health checks after which a leader releases the Lease.</summary>

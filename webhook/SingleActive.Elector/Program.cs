@@ -1,2 +1,3 @@
-// Placeholder entry point; the election loop lands with the elector work.
-return 0;
+using SingleActive.Elector;
+
+return await ElectorHost.RunAsync(Environment.GetEnvironmentVariable, Console.Error).ConfigureAwait(false);

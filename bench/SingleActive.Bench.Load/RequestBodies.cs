@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+
+namespace SingleActive.Bench.Load;
+
+/// <summary>The AdmissionReview bodies to send, read once; request i uses body i mod count.</summary>
+public sealed class RequestBodies
+{
+    private readonly byte[][] _bodies;
+
+    private RequestBodies(byte[][] bodies, string[] names)
+    {
+        _bodies = bodies;
+        Names = names;
+    }
+
+    public IReadOnlyList<string> Names { get; }
+
+    public int Count => _bodies.Length;
+
+    public byte[] For(long i) => _bodies[i % _bodies.Length];
+
+    public static RequestBodies Load(IEnumerable<string> files, bool dryRun)
+    {
+        var names = new List<string>();
+        var bodies = new List<byte[]>();
+        foreach (var file in files)
+        {
+            var bytes = File.ReadAllBytes(file);
+            if (dryRun)
+            {
+                // A dry-run request is the full decide/render/patch path without the ServiceAccount
+                // side effect, which a real cluster pays once per namespace and then serves from cache.
+                var review = JsonNode.Parse(bytes) ?? throw new InvalidDataException($"{file}: empty JSON");
+                var request = review["request"] as JsonObject ?? throw new InvalidDataException($"{file}: no request");
+                request["dryRun"] = true;
+                bytes = System.Text.Encoding.UTF8.GetBytes(review.ToJsonString());
+            }
+
+            names.Add(Path.GetFileName(file));
+            bodies.Add(bytes);
+        }
+
+        return new RequestBodies([.. bodies], [.. names]);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace SingleActive.Bench.Load;
+
+/// <summary>
+/// Closed loop: N workers, each on its own keep-alive connection, send back to back. Throughput
+/// counts responses completed inside the measured window (after the warm-up); latencies here are
+/// service times and only describe the server at its limit.
+/// </summary>
+public static class SaturationRun
+{
+    public static async Task<LoadResult> RunAsync(LoadOptions options, HttpTarget target, RequestBodies bodies)
+    {
+        var measureFrom = Stopwatch.GetTimestamp() + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
+        var measureTo = measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
+        var perWorker = new List<long>[options.Connections];
+        var errors = 0L;
+        var next = -1L;
+
+        async Task WorkerAsync(int worker)
+        {
+            var samples = perWorker[worker] = new List<long>(1 << 16);
+            while (true)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                if (sent >= measureTo)
+                {
+                    return;
+                }
+
+                var i = Interlocked.Increment(ref next);
+                try
+                {
+                    var (status, _) = await target.PostAsync(bodies.For(i)).ConfigureAwait(false);
+                    var done = Stopwatch.GetTimestamp();
+                    if (sent >= measureFrom && done <= measureTo)
+                    {
+                        if (status == 200)
+                        {
+                            samples.Add(done - sent);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref errors);
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    if (sent >= measureFrom)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(w => Task.Run(() => WorkerAsync(w)))).ConfigureAwait(false);
+        var all = perWorker.SelectMany(s => s).ToList();
+        var seconds = options.Duration.TotalSeconds;
+        var summary = new LatencySummary(all);
+        return new LoadResult(options.Label, "saturation", 0, all.Count / seconds, options.Connections, seconds, errors, summary, summary);
+    }
+}

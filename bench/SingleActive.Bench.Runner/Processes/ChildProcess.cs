@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace SingleActive.Bench.Runner.Processes;
+
+/// <summary>A process this runner started, with its output appended to a log file.</summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly Task _pumps;
+
+    private ChildProcess(Process process, StreamWriter log)
+    {
+        _process = process;
+        _log = log;
+        _pumps = Task.WhenAll(Pump(process.StandardOutput), Pump(process.StandardError));
+    }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static ChildProcess Start(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, string logFile)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in env)
+        {
+            info.Environment[key] = value;
+        }
+
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
+        return new ChildProcess(process, log);
+    }
+
+    public void Signal(int signal)
+    {
+        if (!_process.HasExited)
+        {
+            Signals.Send(_process.Id, signal);
+        }
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signal(Signals.Term);
+            if (!await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+
+        await _pumps.ConfigureAwait(false);
+        await _log.DisposeAsync().ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    private async Task Pump(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            lock (_log)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace SingleActive.Bench.Runner.Reporting;
+
+/// <summary>Turns the run's raw figures into artifacts/bench/results.md, goals checked against same-run baselines.</summary>
+public static class ReportWriter
+{
+    public static string Render(string machine, IReadOnlyList<AdmissionRun> admission, IReadOnlyList<Figure> figures)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# single-active benchmark results").AppendLine();
+        md.AppendLine("## Machine").AppendLine().AppendLine("```").AppendLine(machine.TrimEnd()).AppendLine("```").AppendLine();
+        AppendAdmission(md, admission);
+        AppendEndToEnd(md, figures.Where(f => f.Section == "e2e").ToList());
+        AppendElector(md, figures.Where(f => f.Section == "elector").ToList());
+        return md.ToString();
+    }
+
+    public static IReadOnlyList<AdmissionRun> ReadAdmission(string path) =>
+        File.Exists(path)
+            ? [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<AdmissionRun>(l)!)]
+            : [];
+
+    private static void AppendAdmission(StringBuilder md, IReadOnlyList<AdmissionRun> runs)
+    {
+        md.AppendLine("## Admission latency and throughput").AppendLine();
+        if (runs.Count == 0)
+        {
+            md.AppendLine("(not run)").AppendLine();
+            return;
+        }
+
+        md.AppendLine("HTTPS/1.1 keep-alive, dry-run pod AdmissionReviews from the fixtures; fixed rates are open loop (latency from the intended send time).").AppendLine();
+        md.AppendLine("| server | load | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | send lateness p99 ms |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in runs)
+        {
+            var load = r.Mode == "saturation" ? $"saturation ({r.Connections} conns)" : $"{r.TargetRate:F0} req/s";
+            md.AppendLine(Inv($"| {r.Label} | {load} | {r.AchievedRate:F0} | {r.P50Ms:F3} | {r.P99Ms:F3} | {r.P999Ms:F3} | {r.MaxMs:F3} | {r.Errors} | {(r.LateP99Ms is { } l ? l.ToString("F3", CultureInfo.InvariantCulture) : "-")} |"));
+        }
+
+        md.AppendLine();
+        var webhook1000 = runs.LastOrDefault(r => r.Label == "webhook" && r.TargetRate == 1000);
+        var webhookMax = runs.LastOrDefault(r => r.Label == "webhook" && r.Mode == "saturation");
+        var ceiling = runs.LastOrDefault(r => r.Label == "baseline" && r.Mode == "saturation");
+        if (webhook1000 is not null)
+        {
+            md.AppendLine(Inv($"- p99 at 1,000 req/s: **{webhook1000.P99Ms:F3} ms** (goal ≤ 2 ms: {Verdict(webhook1000.P99Ms <= 2)})"));
+        }
+
+        if (webhookMax is not null && ceiling is not null)
+        {
+            var ratio = webhookMax.AchievedRate / ceiling.AchievedRate;
+            md.AppendLine(Inv($"- saturation: webhook {webhookMax.AchievedRate:F0} req/s / ceiling {ceiling.AchievedRate:F0} req/s = **{ratio:P0}** (goal ≥ 50%: {Verdict(ratio >= 0.5)})"));
+        }
+
+        md.AppendLine();
+    }
+
+    private static void AppendEndToEnd(StringBuilder md, List<Figure> figures)
+    {
+        md.AppendLine("## End to end: pod creation through kube-apiserver").AppendLine();
+        if (figures.Count == 0)
+        {
+            md.AppendLine("(not run)").AppendLine();
+            return;
+        }
+
+        AppendTable(md, figures);
+        var ratio = figures.FirstOrDefault(f => f.Subject == "ratio" && f.Metric.StartsWith("p50", StringComparison.Ordinal));
+        if (ratio is not null)
+        {
+            md.AppendLine(Inv($"- p50 with / without the webhook: **{ratio.Value:F3}** (goal ≤ 1.10: {Verdict(ratio.Value <= 1.10)})")).AppendLine();
+        }
+    }
+
+    private static void AppendElector(StringBuilder md, List<Figure> figures)
+    {
+        md.AppendLine("## Elector: footprint, handover, failover, API-server cut").AppendLine();
+        if (figures.Count == 0)
+        {
+            md.AppendLine("(not run)").AppendLine();
+            return;
+        }
+
+        AppendTable(md, figures);
+        var rss = figures.FirstOrDefault(f => f.Subject == "ours" && f.Metric == "idle RSS (leader)");
+        var handover = figures.FirstOrDefault(f => f.Subject == "ours" && f.Metric == "handover (SIGTERM) max");
+        if (rss is not null)
+        {
+            md.AppendLine(Inv($"- our elector's idle RSS (leader): **{rss.Value:F1} MiB** (goal ≤ 20 MB: {Verdict(rss.Value * 1.048576 <= 20)})"));
+        }
+
+        if (handover is not null)
+        {
+            md.AppendLine(Inv($"- our elector's slowest graceful handover: **{handover.Value:F0} ms** (goal < 1 s: {Verdict(handover.Value < 1000)})"));
+        }
+
+        md.AppendLine();
+    }
+
+    /// <summary>Metrics as rows, subjects as columns, in the order they were measured.</summary>
+    private static void AppendTable(StringBuilder md, List<Figure> figures)
+    {
+        var subjects = figures.Select(f => f.Subject).Distinct().ToList();
+        md.AppendLine("| metric | " + string.Join(" | ", subjects) + " |");
+        md.AppendLine("|---|" + string.Concat(subjects.Select(_ => "---:|")));
+        foreach (var metric in figures.Select(f => f.Metric).Distinct())
+        {
+            var cells = subjects.Select(s => figures.LastOrDefault(f => f.Subject == s && f.Metric == metric) is { } f
+                ? Inv($"{f.Value:0.###} {f.Unit}")
+                : "");
+            md.AppendLine($"| {metric} | " + string.Join(" | ", cells) + " |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static string Verdict(bool met) => met ? "met" : "NOT met";
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

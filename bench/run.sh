@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Benchmarks: prints the machine and every figure, and writes them to artifacts/bench/results.md.
+#
+#   bench/run.sh                     # everything (about 12-15 minutes on 2 cores)
+#   BENCH_SECTIONS="admission" bench/run.sh      # any of: admission e2e elector
+#
+#   (1) admission  the published (NativeAOT) webhook vs a Kestrel HTTPS baseline that only reads the
+#                  body and returns a fixed AdmissionReview (the ceiling): 200 and 1,000 req/s open
+#                  loop, then saturation; p50/p99/p99.9, throughput, saturation/ceiling ratio.
+#   (2) e2e        real pod creates through a real kube-apiserver, webhook registered vs not (ratio).
+#   (3) elector    our elector vs KubernetesClient's LeaderElector with a ready flag, 3 replicas each:
+#                  idle RSS/CPU, graceful handover, crash failover, API-server cut (two-ready window).
+#
+# Knobs (seconds): BENCH_DURATION (20, per fixed-rate run), BENCH_SATURATION (15), BENCH_WARMUP (5),
+# BENCH_IDLE (60), BENCH_E2E_PODS (150 per phase, 4 phases). Every process started here is stopped by pid.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out="$root/artifacts/bench"
+sections=${BENCH_SECTIONS:-"admission e2e elector"}
+duration=${BENCH_DURATION:-20}
+saturation=${BENCH_SATURATION:-15}
+warmup=${BENCH_WARMUP:-5}
+idle=${BENCH_IDLE:-60}
+e2e_pods=${BENCH_E2E_PODS:-150}
+
+log() { echo "[bench] $*" >&2; }
+want() { [[ " $sections " == *" $1 "* ]]; }
+
+rm -rf "$out/run" "$out/certs"
+mkdir -p "$out/run" "$out/home"
+admission_json="$out/run/admission.jsonl"
+figures="$out/run/figures.jsonl"
+machine="$out/run/machine.txt"
+: >"$admission_json"; : >"$figures"
+
+pids=()
+control_plane=""
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  if [ -n "$control_plane" ]; then tests/envtest/control-plane.sh stop "$control_plane" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+wait_https() { # URL CA
+  for _ in $(seq 1 150); do
+    curl -fsS --cacert "$2" "$1" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  log "timed out waiting for $1"; return 1
+}
+
+# ---------------------------------------------------------------- machine
+{
+  echo "date:        $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpu:         $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1) ($(nproc) cores visible)"
+  echo "memory:      $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel:      $(uname -r)"
+  echo "os:          $(. /etc/os-release && echo "$PRETTY_NAME")"
+  echo ".NET SDK:    $(dotnet --version)"
+  echo ".NET runtime: $(dotnet --list-runtimes | sed -n 's/^Microsoft.NETCore.App \([^ ]*\).*/\1/p' | tail -n1)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)"
+} >"$machine"
+echo "=== machine ==="; cat "$machine"
+
+# ---------------------------------------------------------------- publish
+pub="$out/publish"; tools="$out/tools"
+log "publishing the webhook and elector (NativeAOT, Release) -> $pub"
+webhook/publish.sh "$pub" >/dev/null
+log "publishing the baseline server (NativeAOT) and the bench tools"
+dotnet publish bench/SingleActive.Bench.Baseline -c Release -r "${RID:-linux-x64}" -o "$pub" --nologo -v quiet -p:DebugType=none -p:StripSymbols=true >/dev/null
+for tool in Load Runner LeaderElectorBaseline; do
+  dotnet publish "bench/SingleActive.Bench.$tool" -c Release -o "$tools/$tool" --nologo -v quiet >/dev/null
+done
+load="$tools/Load/single-active-bench-load"
+runner="$tools/Runner/single-active-bench-runner"
+{
+  echo "webhook:     $(stat -c %s "$pub/single-active-webhook" | awk '{printf "%.1f MiB", $1/1048576}') (NativeAOT)"
+  echo "elector:     $(stat -c %s "$pub/single-active-elector" | awk '{printf "%.1f MiB", $1/1048576}') (NativeAOT)"
+} >>"$machine"
+
+"$pub/single-active-webhook" certs --out "$out/certs" --ip 127.0.0.1 --dns localhost >/dev/null
+ca="$out/certs/ca.crt"
+
+start_webhook() { # PORT [KUBECONFIG]
+  local port=$1 kubeconfig=${2:-}
+  env -u KUBECONFIG HOME="$out/home" SINGLE_ACTIVE_IMAGE=registry.example/single-active:bench ${kubeconfig:+KUBECONFIG=$kubeconfig} \
+    "$pub/single-active-webhook" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" \
+    --port "$port" --bind 127.0.0.1 >>"$out/run/webhook-$port.log" 2>&1 &
+  pids+=($!)
+  wait_https "https://127.0.0.1:$port/readyz" "$ca"
+}
+
+# ---------------------------------------------------------------- (1) admission
+if want admission; then
+  echo; echo "=== (1) admission: webhook vs baseline ceiling ==="
+  fixtures=tests/SingleActive.Webhook.Tests/testdata
+  bodies=(--body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json" --body "$fixtures/pod-create-bare.json")
+  webhook_port=$(free_port); baseline_port=$(free_port)
+  # No KUBECONFIG: dry-run requests run decide/render/patch in full and skip only the ServiceAccount
+  # side effect, which a cluster pays once per namespace and the webhook caches afterwards.
+  start_webhook "$webhook_port"
+  "$pub/single-active-bench-baseline" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" --port "$baseline_port" >>"$out/run/baseline.log" 2>&1 &
+  pids+=($!)
+  wait_https "https://127.0.0.1:$baseline_port/healthz" "$ca"
+  run_load() { # LABEL PORT ARGS...
+    local label=$1 port=$2; shift 2
+    "$load" --url "https://127.0.0.1:$port/mutate" --ca "$ca" --dry-run "${bodies[@]}" --warmup "$warmup" \
+      --label "$label" --json-out "$admission_json" "$@" 2>>"$out/run/load.log"
+  }
+  for rate in 200 1000; do
+    for server in baseline webhook; do
+      port=$baseline_port; [ "$server" = webhook ] && port=$webhook_port
+      run_load "$server" "$port" --rate "$rate" --duration "$duration" --connections 8 \
+        --histogram-out "$out/run/histogram-$server-$rate.tsv"
+    done
+  done
+  for server in baseline webhook; do
+    port=$baseline_port; [ "$server" = webhook ] && port=$webhook_port
+    run_load "$server" "$port" --saturate --duration "$saturation" --connections 16
+  done
+  cleanup; pids=()
+fi
+
+# ---------------------------------------------------------------- control plane for (2) and (3)
+if want e2e || want elector; then
+  control_plane="$out/run/control-plane"
+  log "starting a control plane in $control_plane"
+  SINGLE_ACTIVE_OWNER_PID=$$ tests/envtest/control-plane.sh start "$control_plane" >/dev/null
+  kubeconfig="$control_plane/kubeconfig"
+  # The ClusterRole the webhook binds each elector ServiceAccount to.
+  KUBECONFIG="$kubeconfig" kubectl apply -f deploy/base/clusterrole-elector.yaml >/dev/null
+fi
+
+# ---------------------------------------------------------------- (2) end to end
+if want e2e; then
+  echo; echo "=== (2) end to end: pod creation through kube-apiserver, webhook registered vs not ==="
+  port=$(free_port)
+  start_webhook "$port" "$kubeconfig"
+  "$runner" e2e "$kubeconfig" "https://127.0.0.1:$port/mutate" "$ca" "$figures" "$e2e_pods" 20
+  kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
+fi
+
+# ---------------------------------------------------------------- (3) elector
+if want elector; then
+  echo; echo "=== (3) elector: ours vs KubernetesClient LeaderElector, 3 replicas each ==="
+  "$runner" elector "$kubeconfig" "$out/run/elector" "$figures" \
+    "ours=$pub/single-active-elector" "leaderelector=$tools/LeaderElectorBaseline/single-active-bench-leaderelector" \
+    --idle "$idle"
+fi
+
+echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)" >>"$machine"
+echo; echo "=== report: $out/results.md ==="
+"$runner" report "$machine" "$admission_json" "$figures" "$out/results.md"

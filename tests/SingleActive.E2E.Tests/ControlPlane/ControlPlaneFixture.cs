@@ -1,0 +1,225 @@
+using k8s;
+using k8s.Models;
+using SingleActive.E2E.Tests.Kubelet;
+using SingleActive.E2E.Tests.Support;
+using SingleActive.E2E.Tests.Webhook;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace SingleActive.E2E.Tests.ControlPlane;
+
+/// <summary>
+/// A real etcd, kube-apiserver, kube-controller-manager and kube-scheduler on loopback, started by
+/// tests/envtest/control-plane.sh for the whole collection and stopped by pid at the end (also when
+/// start-up fails). The webhook process and the process kubelet are started on first use and shared.
+/// </summary>
+public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifetime
+{
+    public const string ControlPlaneBinVariable = "SINGLE_ACTIVE_CONTROL_PLANE_BIN";
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private Kubernetes? _client;
+    private WebhookProcess? _webhook;
+    private ProcessKubelet? _kubelet;
+
+    /// <summary>Holds kubeconfig, logs, etcd data and the pid files of this run.</summary>
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "single-active-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string KubeconfigPath => Path.Combine(Directory, "kubeconfig");
+
+    public string ApiServerUrl { get; private set; } = "";
+
+    /// <summary>The API server's serving CA (PEM), for kubeconfigs the harness writes.</summary>
+    public string ApiServerCaFile { get; private set; } = "";
+
+    public IKubernetes Client => _client ?? throw new InvalidOperationException("the control plane is not running");
+
+    public ChildProcessRegistry Processes { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        Processes = new ChildProcessRegistry(Path.Combine(Directory, "children.pids"));
+        try
+        {
+            var environment = new Dictionary<string, string>
+            {
+                [ControlPlaneBinVariable] = await ResolveControlPlaneBinAsync(),
+                ["SINGLE_ACTIVE_OWNER_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var (exit, stdout, stderr) = await ExternalCommand.RunAsync(
+                RepositoryPaths.ControlPlaneScript, ["start", Directory], environment, timeout: TimeSpan.FromMinutes(4));
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"tests/envtest/control-plane.sh start failed (exit {exit}):\n{stderr}\n{stdout}");
+            }
+
+            var env = File.ReadAllLines(Path.Combine(Directory, "env"))
+                .Select(line => line.Split('=', 2))
+                .ToDictionary(parts => parts[0], parts => parts[1]);
+            ApiServerUrl = env["SINGLE_ACTIVE_API_SERVER"];
+            ApiServerCaFile = env["SINGLE_ACTIVE_API_CA"];
+            _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+            Log($"control plane ready at {ApiServerUrl} ({Directory})");
+        }
+        catch
+        {
+            await StopControlPlaneAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs kubectl against this control plane (KUBECONFIG set, nothing else inherited from a user's config).</summary>
+    public (int ExitCode, string StdOut, string StdErr) Kubectl(params string[] args) =>
+        KubectlAsync(args).GetAwaiter().GetResult();
+
+    public Task<(int ExitCode, string StdOut, string StdErr)> KubectlAsync(params string[] args) =>
+        KubectlWithInputAsync(null, args);
+
+    /// <summary>kubectl with <paramref name="standardInput"/> piped in, e.g. <c>apply -f -</c>.</summary>
+    public Task<(int ExitCode, string StdOut, string StdErr)> KubectlWithInputAsync(string? standardInput, params string[] args) =>
+        ExternalCommand.RunAsync("kubectl", args, new Dictionary<string, string> { ["KUBECONFIG"] = KubeconfigPath }, standardInput, TimeSpan.FromMinutes(3));
+
+    /// <summary>A fresh namespace (name: prefix + random suffix) whose <c>default</c> ServiceAccount exists, so pods can be created at once.</summary>
+    public async Task<string> CreateNamespaceAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..5]}";
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
+        await Eventually.SucceedsAsync(
+            () => Client.CoreV1.ReadNamespacedServiceAccountAsync("default", name),
+            TimeSpan.FromSeconds(30),
+            $"the default ServiceAccount of namespace {name}");
+        return name;
+    }
+
+    /// <summary>The webhook, running and registered (started on first use).</summary>
+    public async Task<WebhookProcess> GetWebhookAsync()
+    {
+        await _startGate.WaitAsync();
+        try
+        {
+            if (_webhook is null || !_webhook.IsRunning)
+            {
+                _webhook ??= new WebhookProcess(this);
+                await _webhook.StartAsync();
+            }
+
+            return _webhook;
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    /// <summary>The process kubelet with its Ready node (started on first use).</summary>
+    public async Task<ProcessKubelet> GetKubeletAsync()
+    {
+        await _startGate.WaitAsync();
+        try
+        {
+            if (_kubelet is null)
+            {
+                var kubelet = new ProcessKubelet(Client, new ProcessKubeletOptions(ApiServerUrl, ApiServerCaFile, Path.Combine(Directory, "kubelet")), Processes, Log);
+                await kubelet.StartAsync();
+                _kubelet = kubelet;
+            }
+
+            return _kubelet;
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    public void Log(string message) => diagnostics.OnMessage(new DiagnosticMessage("[e2e] " + message));
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            if (_kubelet is not null)
+            {
+                await _kubelet.DisposeAsync();
+            }
+
+            if (_webhook is not null)
+            {
+                await _webhook.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _client?.Dispose();
+            await StopControlPlaneAsync();
+        }
+    }
+
+    private async Task StopControlPlaneAsync()
+    {
+        await ExternalCommand.RunAsync(RepositoryPaths.ControlPlaneScript, ["stop", Directory], timeout: TimeSpan.FromMinutes(1));
+        CopyLogs();
+        if (Environment.GetEnvironmentVariable("SINGLE_ACTIVE_E2E_KEEP") != "1")
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: it is a temp directory.
+            }
+        }
+    }
+
+    /// <summary>Control-plane and process logs are kept under artifacts/e2e/logs for the post-mortem of a red run.</summary>
+    private void CopyLogs()
+    {
+        var target = Path.Combine(RepositoryPaths.E2EArtifacts, "logs");
+        try
+        {
+            if (System.IO.Directory.Exists(target))
+            {
+                System.IO.Directory.Delete(target, recursive: true);
+            }
+
+            foreach (var sub in new[] { "logs", "kubelet", "webhook" })
+            {
+                var source = Path.Combine(Directory, sub);
+                if (System.IO.Directory.Exists(source))
+                {
+                    foreach (var file in System.IO.Directory.EnumerateFiles(source, "*.log", SearchOption.AllDirectories))
+                    {
+                        var destination = Path.Combine(target, sub, Path.GetRelativePath(source, file));
+                        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                        File.Copy(file, destination, overwrite: true);
+                    }
+                }
+            }
+        }
+        catch (IOException exception)
+        {
+            Log($"could not copy logs to {target}: {exception.Message}");
+        }
+    }
+
+    private static async Task<string> ResolveControlPlaneBinAsync()
+    {
+        if (Environment.GetEnvironmentVariable(ControlPlaneBinVariable) is { Length: > 0 } bin)
+        {
+            return bin;
+        }
+
+        // Unset (a plain `dotnet test`): the build script answers from its cache, or builds once.
+        var (exit, stdout, stderr) = await ExternalCommand.RunAsync(RepositoryPaths.BuildControlPlaneScript, [], timeout: TimeSpan.FromMinutes(20));
+        var dir = stdout.Trim().Split('\n').LastOrDefault()?.Trim();
+        if (exit != 0 || string.IsNullOrEmpty(dir) || !System.IO.Directory.Exists(dir))
+        {
+            throw new InvalidOperationException(
+                $"{ControlPlaneBinVariable} is not set and tests/envtest/build-control-plane.sh did not provide the control-plane binaries (exit {exit}). " +
+                $"Run tests/run.sh, or run that script and set {ControlPlaneBinVariable} to the directory it prints last.\n{stderr}");
+        }
+
+        return dir;
+    }
+}

@@ -1,0 +1,284 @@
+using System.Text.Json.Nodes;
+using SingleActive.E2E.Tests.Support;
+
+namespace SingleActive.E2E.Tests.Deploy;
+
+/// <summary>
+/// What deploy/ must keep true whatever the API server: least privilege, a webhook that can only
+/// block opted-in objects, a sidecar image that never skews, and cert-manager objects that fit
+/// together (their CRDs are not on the test control plane, so they are checked here).
+/// </summary>
+public sealed class DeployManifestTests
+{
+    private const string SystemNamespace = "single-active-system";
+    private static readonly string[] InstallOverlays = ["overlays/cert-manager", "overlays/self-signed"];
+
+    [Theory]
+    [InlineData("base")]
+    [InlineData("overlays/cert-manager")]
+    [InlineData("overlays/self-signed")]
+    public async Task SidecarImage_Overlay_EqualsTheWebhookImage(string overlay)
+    {
+        var deployment = Kustomize.Single(await Kustomize.BuildAsync(Kustomize.DeployDir(overlay)), "Deployment", "single-active-webhook");
+
+        var container = WebhookContainer(deployment);
+        Assert.Equal((string?)container["image"], Env(container, "SINGLE_ACTIVE_IMAGE"));
+    }
+
+    [Theory]
+    [InlineData("overlays/cert-manager")]
+    [InlineData("overlays/self-signed")]
+    public async Task SidecarImage_ImageChangedInOverlay_Follows(string overlay)
+    {
+        // A copy of deploy/ whose overlay sets another registry and tag, as `kustomize edit set image` would.
+        var copy = Path.Combine(Path.GetTempPath(), $"single-active-deploy-{Guid.NewGuid():N}");
+        CopyDirectory(Kustomize.DeployDir(""), copy);
+        try
+        {
+            var kustomization = Path.Combine(copy, overlay, "kustomization.yaml");
+            var text = await File.ReadAllTextAsync(kustomization);
+            Assert.Contains("    newTag: 0.1.0\n", text, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(kustomization, text.Replace("    newTag: 0.1.0\n", "    newName: registry.example.com/team/single-active\n    newTag: 2.3.4\n", StringComparison.Ordinal));
+
+            var container = WebhookContainer(Kustomize.Single(await Kustomize.BuildAsync(Path.Combine(copy, overlay)), "Deployment", "single-active-webhook"));
+
+            Assert.Equal("registry.example.com/team/single-active:2.3.4", (string?)container["image"]);
+            Assert.Equal("registry.example.com/team/single-active:2.3.4", Env(container, "SINGLE_ACTIVE_IMAGE"));
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task WebhookClusterRole_Base_GrantsOnlyWhatTheWebhookUses()
+    {
+        var role = Kustomize.Single(await Kustomize.BuildAsync(Kustomize.DeployDir("base")), "ClusterRole", "single-active-webhook");
+
+        Assert.Equal(
+            [
+                "|serviceaccounts|get,create|*",
+                "rbac.authorization.k8s.io|rolebindings|get,create,update|*",
+                "rbac.authorization.k8s.io|clusterroles|bind|single-active-elector,single-active-elector-label",
+                "policy|poddisruptionbudgets|list|*",
+            ],
+            Rules(role));
+    }
+
+    [Fact]
+    public async Task ElectorClusterRoles_Base_LeasesEventsAndLabelModePodsOnly()
+    {
+        var objects = await Kustomize.BuildAsync(Kustomize.DeployDir("base"));
+
+        Assert.Equal(
+            ["coordination.k8s.io|leases|get,list,watch,create,update|*", "|events|create,patch|*"],
+            Rules(Kustomize.Single(objects, "ClusterRole", "single-active-elector")));
+        Assert.Equal(["|pods|get,patch|*"], Rules(Kustomize.Single(objects, "ClusterRole", "single-active-elector-label")));
+    }
+
+    [Fact]
+    public async Task SelfSignedOverlay_Rbac_OwnSecretLeaseAndWebhookConfigurationOnly()
+    {
+        var objects = await Kustomize.BuildAsync(Kustomize.DeployDir("overlays/self-signed"));
+
+        var role = Kustomize.Single(objects, "Role", "single-active-webhook-self-signed");
+        Assert.Equal(SystemNamespace, (string?)role["metadata"]!["namespace"]);
+        Assert.Equal(
+            [
+                "|secrets|get,update|single-active-webhook-tls",
+                "|secrets|create|*",
+                "coordination.k8s.io|leases|get,update|single-active-webhook-certs",
+                "coordination.k8s.io|leases|create|*",
+            ],
+            Rules(role));
+        Assert.Equal(
+            ["admissionregistration.k8s.io|mutatingwebhookconfigurations|get,patch|single-active-webhook"],
+            Rules(Kustomize.Single(objects, "ClusterRole", "single-active-webhook-self-signed")));
+        Assert.DoesNotContain(objects, o => (string?)o["kind"] is "Role" or "ClusterRole" && Rules(o).Any(r => r.Contains("|*|", StringComparison.Ordinal) || r.StartsWith("*|", StringComparison.Ordinal)));
+
+        // The flags name the very Secret and configuration the RBAC allows, and nothing is mounted.
+        var container = WebhookContainer(Kustomize.Single(objects, "Deployment", "single-active-webhook"));
+        var args = container["args"]!.AsArray().Select(a => (string)a!).ToList();
+        Assert.Contains("--self-signed-secret=single-active-webhook-tls", args);
+        Assert.Contains("--webhook-config=single-active-webhook", args);
+        Assert.DoesNotContain(args, a => a.StartsWith("--tls-", StringComparison.Ordinal));
+        Assert.DoesNotContain(container["volumeMounts"]!.AsArray(), m => (string?)m!["name"] == "tls");
+    }
+
+    [Theory]
+    [InlineData("base")]
+    [InlineData("overlays/cert-manager")]
+    [InlineData("overlays/self-signed")]
+    [InlineData("overlays/local")]
+    public async Task WebhookConfiguration_Overlay_FailsClosedOnlyForOptedInObjects(string overlay)
+    {
+        var configuration = Kustomize.Single(await Kustomize.BuildAsync(Kustomize.DeployDir(overlay)), "MutatingWebhookConfiguration", "single-active-webhook");
+        var webhooks = configuration["webhooks"]!.AsArray().OfType<JsonObject>().ToList();
+
+        Assert.Equal(["pods.single-active.io", "workloads.single-active.io"], webhooks.Select(w => (string?)w["name"]));
+        foreach (var webhook in webhooks)
+        {
+            Assert.Equal(["v1"], webhook["admissionReviewVersions"]!.AsArray().Select(v => (string?)v));
+            Assert.Equal("NoneOnDryRun", (string?)webhook["sideEffects"]);
+            Assert.InRange((int)webhook["timeoutSeconds"]!, 1, 5);
+            Assert.Equal("IfNeeded", (string?)webhook["reinvocationPolicy"]);
+            Assert.Equal("Fail", (string?)webhook["failurePolicy"]);
+            var excluded = webhook["namespaceSelector"]!["matchExpressions"]!.AsArray()
+                .Single(e => (string?)e!["key"] == "kubernetes.io/metadata.name" && (string?)e["operator"] == "NotIn")!["values"]!.AsArray().Select(v => (string?)v);
+            Assert.Equal(["kube-system", "kube-node-lease", SystemNamespace], excluded);
+
+            if (overlay == "overlays/local")
+            {
+                // 1.20 has neither matchConditions nor a service the apiserver could reach on loopback.
+                Assert.Null(webhook["matchConditions"]);
+                Assert.Null(webhook["clientConfig"]!["service"]);
+                Assert.StartsWith("https://127.0.0.1:", (string?)webhook["clientConfig"]!["url"], StringComparison.Ordinal);
+            }
+            else
+            {
+                var condition = Assert.Single(webhook["matchConditions"]!.AsArray());
+                Assert.Contains("'single-active' in object.metadata.annotations", (string?)condition!["expression"], StringComparison.Ordinal);
+                Assert.Equal("/mutate", (string?)webhook["clientConfig"]!["service"]!["path"]);
+                Assert.Equal(443, (int)webhook["clientConfig"]!["service"]!["port"]!);
+            }
+        }
+
+        Assert.Equal(["pods"], Resources(webhooks[0]));
+        Assert.Equal(["CREATE"], Operations(webhooks[0]));
+        Assert.Equal(["deployments", "statefulsets"], Resources(webhooks[1]));
+        Assert.Equal(["CREATE", "UPDATE"], Operations(webhooks[1]));
+        if (overlay != "overlays/local")
+        {
+            Assert.Contains("object.spec.template.metadata.annotations", (string?)webhooks[1]["matchConditions"]![0]!["expression"], StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("overlays/cert-manager")]
+    [InlineData("overlays/self-signed")]
+    public async Task Deployment_Overlay_HighlyAvailableRestrictedAndProbedOverHttps(string overlay)
+    {
+        var objects = await Kustomize.BuildAsync(Kustomize.DeployDir(overlay));
+        var deployment = Kustomize.Single(objects, "Deployment", "single-active-webhook");
+        var spec = deployment["spec"]!;
+        var pod = spec["template"]!["spec"]!;
+        var container = WebhookContainer(deployment);
+
+        Assert.Equal(2, (int)spec["replicas"]!);
+        Assert.NotNull(pod["affinity"]!["podAntiAffinity"]);
+        Assert.Equal(65532, (int)pod["securityContext"]!["runAsUser"]!);
+        Assert.True((bool)pod["securityContext"]!["runAsNonRoot"]!);
+        Assert.Equal("RuntimeDefault", (string?)pod["securityContext"]!["seccompProfile"]!["type"]);
+        Assert.False((bool)container["securityContext"]!["allowPrivilegeEscalation"]!);
+        Assert.True((bool)container["securityContext"]!["readOnlyRootFilesystem"]!);
+        Assert.Equal(["ALL"], container["securityContext"]!["capabilities"]!["drop"]!.AsArray().Select(c => (string?)c));
+        Assert.NotNull(container["resources"]!["requests"]);
+        Assert.NotNull(container["resources"]!["limits"]!["memory"]);
+        Assert.Equal(("/readyz", "HTTPS"), ((string?)container["readinessProbe"]!["httpGet"]!["path"], (string?)container["readinessProbe"]!["httpGet"]!["scheme"]));
+        Assert.Equal(("/healthz", "HTTPS"), ((string?)container["livenessProbe"]!["httpGet"]!["path"], (string?)container["livenessProbe"]!["httpGet"]!["scheme"]));
+        Assert.InRange((int)pod["terminationGracePeriodSeconds"]!, 10, 60);
+
+        // Service 443 -> the container's named port; the PDB selects exactly these pods.
+        var service = Kustomize.Single(objects, "Service", "single-active-webhook");
+        var port = Assert.Single(service["spec"]!["ports"]!.AsArray());
+        Assert.Equal(443, (int)port!["port"]!);
+        var containerPort = Assert.Single(container["ports"]!.AsArray(), p => (string?)p!["name"] == (string?)port["targetPort"]);
+        Assert.Equal(8443, (int)containerPort!["containerPort"]!);
+        var labels = spec["template"]!["metadata"]!["labels"]!.AsObject();
+        var pdb = Kustomize.Single(objects, "PodDisruptionBudget", "single-active-webhook");
+        Assert.All(pdb["spec"]!["selector"]!["matchLabels"]!.AsObject(), l => Assert.Equal((string?)l.Value, (string?)labels[l.Key]));
+        Assert.All(service["spec"]!["selector"]!.AsObject(), l => Assert.Equal((string?)l.Value, (string?)labels[l.Key]));
+    }
+
+    [Fact]
+    public async Task CertManagerOverlay_Objects_FitTogether()
+    {
+        var objects = await Kustomize.BuildAsync(Kustomize.DeployDir("overlays/cert-manager"));
+        var issuers = objects.Where(o => (string?)o["kind"] == "Issuer").ToDictionary(o => (string)o["metadata"]!["name"]!);
+        var certificates = objects.Where(o => (string?)o["kind"] == "Certificate").ToDictionary(o => (string)o["metadata"]!["name"]!);
+
+        Assert.All(issuers.Values.Concat(certificates.Values), o =>
+        {
+            Assert.Equal("cert-manager.io/v1", (string?)o["apiVersion"]);
+            Assert.Equal(SystemNamespace, (string?)o["metadata"]!["namespace"]);
+        });
+        Assert.All(certificates.Values, c => Assert.Contains((string)c["spec"]!["issuerRef"]!["name"]!, issuers.Keys));
+        Assert.NotNull(issuers["single-active-selfsigned"]["spec"]!["selfSigned"]);
+
+        var ca = certificates["single-active-ca"];
+        Assert.True((bool)ca["spec"]!["isCA"]!);
+        Assert.Equal("single-active-selfsigned", (string?)ca["spec"]!["issuerRef"]!["name"]);
+        Assert.Equal((string?)ca["spec"]!["secretName"], (string?)issuers["single-active-ca"]["spec"]!["ca"]!["secretName"]);
+
+        var serving = certificates["single-active-webhook"];
+        Assert.Equal("single-active-ca", (string?)serving["spec"]!["issuerRef"]!["name"]);
+        Assert.Contains("single-active-webhook.single-active-system.svc", serving["spec"]!["dnsNames"]!.AsArray().Select(n => (string?)n));
+        var deployment = Kustomize.Single(objects, "Deployment", "single-active-webhook");
+        var tls = Assert.Single(deployment["spec"]!["template"]!["spec"]!["volumes"]!.AsArray(), v => (string?)v!["name"] == "tls");
+        Assert.Equal((string?)serving["spec"]!["secretName"], (string?)tls!["secret"]!["secretName"]);
+
+        var configuration = Kustomize.Single(objects, "MutatingWebhookConfiguration", "single-active-webhook");
+        Assert.Equal($"{SystemNamespace}/single-active-webhook", (string?)configuration["metadata"]!["annotations"]!["cert-manager.io/inject-ca-from"]);
+    }
+
+    [Fact]
+    public async Task LocalOverlay_Objects_NoInClusterServer()
+    {
+        var kinds = (await Kustomize.BuildAsync(Kustomize.DeployDir("overlays/local"))).Select(Kustomize.Describe).ToList();
+
+        Assert.Equal(
+            [
+                "Namespace/single-active-system", "ServiceAccount/single-active-webhook", "ClusterRole/single-active-elector",
+                "ClusterRole/single-active-elector-label", "ClusterRole/single-active-webhook", "ClusterRoleBinding/single-active-webhook",
+                "MutatingWebhookConfiguration/single-active-webhook",
+            ],
+            kinds);
+    }
+
+    [Theory]
+    [InlineData("base")]
+    [InlineData("overlays/cert-manager")]
+    [InlineData("overlays/self-signed")]
+    public async Task Strip120_Overlay_ChangesOnlyTheDocumentedFields(string overlay)
+    {
+        var built = await Kustomize.BuildAsync(Kustomize.DeployDir(overlay));
+
+        var (stripped, removed) = ApiServer120Compatibility.Strip(built);
+
+        Assert.Equal(ApiServer120Compatibility.Documented.Order(), removed.Order());
+        var differences = built.Zip(stripped).SelectMany(pair => JsonDifferences.Between(pair.First, pair.Second, Kustomize.Describe(pair.First))).ToList();
+        Assert.All(differences, d => Assert.Matches(
+            @"^(MutatingWebhookConfiguration/single-active-webhook \$\.webhooks\[\d\]\.matchConditions|PodDisruptionBudget/single-active-webhook \$\.(apiVersion|spec\.unhealthyPodEvictionPolicy))$",
+            d));
+        Assert.NotEmpty(differences);
+    }
+
+    private static JsonObject WebhookContainer(JsonObject deployment) =>
+        (JsonObject)deployment["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Single(c => (string?)c!["name"] == "webhook")!;
+
+    private static string? Env(JsonObject container, string name) =>
+        (string?)container["env"]!.AsArray().Single(e => (string?)e!["name"] == name)!["value"];
+
+    private static IEnumerable<string?> Resources(JsonObject webhook) => Assert.Single(webhook["rules"]!.AsArray())!["resources"]!.AsArray().Select(r => (string?)r);
+
+    private static IEnumerable<string?> Operations(JsonObject webhook) => Assert.Single(webhook["rules"]!.AsArray())!["operations"]!.AsArray().Select(r => (string?)r);
+
+    /// <summary>"group|resources|verbs|resourceNames" per rule, lists comma-joined in manifest order; "*" for no resourceNames.</summary>
+    private static List<string> Rules(JsonObject role) =>
+        role["rules"]!.AsArray().Select(r => string.Join('|',
+            string.Join(',', r!["apiGroups"]!.AsArray().Select(g => (string?)g)),
+            string.Join(',', r["resources"]!.AsArray().Select(g => (string?)g)),
+            string.Join(',', r["verbs"]!.AsArray().Select(g => (string?)g)),
+            r["resourceNames"] is JsonArray names ? string.Join(',', names.Select(n => (string?)n)) : "*")).ToList();
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}

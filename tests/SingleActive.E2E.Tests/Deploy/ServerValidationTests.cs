@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Support;
+
+namespace SingleActive.E2E.Tests.Deploy;
+
+/// <summary>
+/// Every manifest in deploy/ through the real kube-apiserver's validation (<c>kubectl apply
+/// --dry-run=server</c>), on the 1.20 control plane. What 1.20 cannot know is stripped by
+/// <see cref="ApiServer120Compatibility"/> and nothing else; cert-manager objects (CRDs not installed)
+/// are checked by <see cref="DeployManifestTests"/> instead.
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class ServerValidationTests(ControlPlaneFixture cluster)
+{
+    private const string SystemNamespace = "single-active-system";
+
+    [Fact]
+    public async Task LocalOverlay_ServerDryRun_PassesUnchanged()
+    {
+        await EnsureSystemNamespaceAsync();
+
+        var (exit, stdout, stderr) = await cluster.KubectlAsync("apply", "--dry-run=server", "-k", Kustomize.DeployDir("overlays/local"));
+
+        Assert.True(exit == 0, $"kubectl apply --dry-run=server -k deploy/overlays/local failed:\n{stderr}");
+        foreach (var expected in new[]
+        {
+            "serviceaccount/single-active-webhook", "clusterrole.rbac.authorization.k8s.io/single-active-webhook",
+            "clusterrole.rbac.authorization.k8s.io/single-active-elector", "clusterrole.rbac.authorization.k8s.io/single-active-elector-label",
+            "clusterrolebinding.rbac.authorization.k8s.io/single-active-webhook",
+            "mutatingwebhookconfiguration.admissionregistration.k8s.io/single-active-webhook",
+        })
+        {
+            Assert.Contains(expected, stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task LocalOverlay_RenderedWithUrlAndCa_ServerKeepsThem()
+    {
+        await EnsureSystemNamespaceAsync();
+        var caFile = Path.Combine(Path.GetTempPath(), $"single-active-deploy-ca-{Guid.NewGuid():N}.crt");
+        var caPem = CreateCaPem();
+        await File.WriteAllTextAsync(caFile, caPem);
+        try
+        {
+            var render = Path.Combine(Kustomize.DeployDir("overlays/local"), "render.sh");
+            var (renderExit, yaml, renderErr) = await ExternalCommand.RunAsync(render, ["https://127.0.0.1:31443/mutate", caFile]);
+            Assert.True(renderExit == 0, $"render.sh failed: {renderErr}");
+
+            var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(yaml, "apply", "--dry-run=server", "-o", "json", "-f", "-");
+
+            Assert.True(exit == 0, $"dry-run of the rendered local overlay failed:\n{stderr}");
+            var returned = (JsonObject)JsonNode.Parse(stdout)!;
+            var configuration = Assert.Single(returned["items"]!.AsArray().OfType<JsonObject>(), o => (string?)o["kind"] == "MutatingWebhookConfiguration");
+            var webhooks = configuration["webhooks"]!.AsArray().OfType<JsonObject>().ToList();
+            Assert.Equal(["pods.single-active.io", "workloads.single-active.io"], webhooks.Select(w => (string?)w["name"]));
+            foreach (var webhook in webhooks)
+            {
+                Assert.Equal("https://127.0.0.1:31443/mutate", (string?)webhook["clientConfig"]!["url"]);
+                Assert.Equal(caPem, Encoding.ASCII.GetString(Convert.FromBase64String((string)webhook["clientConfig"]!["caBundle"]!)));
+                Assert.Equal("Fail", (string?)webhook["failurePolicy"]);
+            }
+        }
+        finally
+        {
+            File.Delete(caFile);
+        }
+    }
+
+    [Theory]
+    [InlineData("base")]
+    [InlineData("overlays/self-signed")]
+    [InlineData("overlays/cert-manager")]
+    public async Task Overlay_ServerDryRunWithout120UnknownFields_Passes(string overlay)
+    {
+        await EnsureSystemNamespaceAsync();
+        var built = await Kustomize.BuildAsync(Kustomize.DeployDir(overlay));
+        var (stripped, removed) = ApiServer120Compatibility.Strip(built.Where(o => !IsCertManager(o)));
+
+        var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(YamlJson.ToList(stripped), "apply", "--dry-run=server", "-f", "-");
+
+        Assert.True(exit == 0, $"kubectl apply --dry-run=server of {overlay} (stripped of: {string.Join("; ", removed)}) failed:\n{stderr}");
+        foreach (var o in stripped.Where(o => (string?)o["kind"] != "Namespace"))
+        {
+            Assert.Contains($"/{o["metadata"]!["name"]} created (server dry run)", stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Subset(new HashSet<string>(ApiServer120Compatibility.Documented), new HashSet<string>(removed));
+    }
+
+    [Fact]
+    public async Task Base_ServerDryRunUnstripped_FailsOnlyOnTheDocumentedFields()
+    {
+        await EnsureSystemNamespaceAsync();
+        var yaml = await Kustomize.BuildYamlAsync(Kustomize.DeployDir("base"));
+
+        var (exit, _, stderr) = await cluster.KubectlWithInputAsync(yaml, "apply", "--dry-run=server", "-f", "-");
+
+        // Proves the strip list is needed and complete: 1.20 rejects these and no other field.
+        Assert.NotEqual(0, exit);
+        Assert.Contains("unknown field \"matchConditions\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("no matches for kind \"PodDisruptionBudget\" in version \"policy/v1\"", stderr, StringComparison.Ordinal);
+        var unknown = System.Text.RegularExpressions.Regex.Matches(stderr, "unknown field \"([^\"]+)\"").Select(m => m.Groups[1].Value).Distinct();
+        Assert.All(unknown, field => Assert.Contains(field, new[] { "matchConditions", "unhealthyPodEvictionPolicy" }));
+    }
+
+    private static bool IsCertManager(JsonObject o) => ((string?)o["apiVersion"])?.StartsWith("cert-manager.io/", StringComparison.Ordinal) == true;
+
+    /// <summary>A dry run creates nothing, so namespaced objects need their namespace for real.</summary>
+    private async Task EnsureSystemNamespaceAsync()
+    {
+        var (exit, _, stderr) = await cluster.KubectlAsync("create", "namespace", SystemNamespace);
+        Assert.True(exit == 0 || stderr.Contains("AlreadyExists", StringComparison.Ordinal), $"cannot create namespace {SystemNamespace}: {stderr}");
+    }
+
+    private static string CreateCaPem()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=deploy-test-ca", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return ca.ExportCertificatePem() + "\n";
+    }
+}

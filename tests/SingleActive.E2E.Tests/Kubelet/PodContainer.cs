@@ -1,0 +1,93 @@
+using System.Globalization;
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.E2E.Tests.Support;
+
+namespace SingleActive.E2E.Tests.Kubelet;
+
+/// <summary>
+/// One container of a pod on the process kubelet. The elector runs as a real process; an app
+/// container is simulated (running, and ready unless a test says otherwise), with a stand-in
+/// health endpoint when it declares ports or probes. The container's ports map to loopback ports.
+/// </summary>
+internal sealed class PodContainer(V1Container spec, bool isInit)
+{
+    private volatile bool _appReady = true;
+
+    public V1Container Spec { get; } = spec;
+
+    /// <summary>An initContainers entry (a native sidecar when its restartPolicy is Always).</summary>
+    public bool IsInit { get; } = isInit;
+
+    public bool IsSidecarInit => IsInit && Spec.RestartPolicy == "Always";
+
+    public bool IsElector => Spec.Name == ElectorHttp.ContainerName;
+
+    /// <summary>Container port → loopback port.</summary>
+    public Dictionary<int, int> PortMap { get; } = [];
+
+    public AppHealthEndpoint? Health { get; set; }
+
+    public LocalProcess? Process { get; set; }
+
+    public ContainerProber? Readiness { get; set; }
+
+    public bool Running { get; set; }
+
+    public int RestartCount { get; set; }
+
+    public DateTime StartedAt { get; set; }
+
+    public int? LastExitCode { get; set; }
+
+    /// <summary>A test's verdict on an app container (drives its stand-in endpoint too).</summary>
+    public bool AppReady
+    {
+        get => _appReady;
+        set
+        {
+            _appReady = value;
+            if (Health is not null)
+            {
+                Health.Healthy = value;
+            }
+        }
+    }
+
+    public bool Ready => Running && (Readiness?.Result ?? (IsElector || AppReady));
+
+    public int? LocalPort(IntOrString port)
+    {
+        var text = port.Value;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            var named = Spec.Ports?.FirstOrDefault(p => p.Name == text);
+            if (named is null)
+            {
+                return null;
+            }
+
+            number = named.ContainerPort;
+        }
+
+        return PortMap.TryGetValue(number, out var local) ? local : null;
+    }
+
+    /// <summary>Ports an app container's stand-in must answer on: its declared ports and its probes' numeric ports.</summary>
+    public IEnumerable<int> AppPorts()
+    {
+        foreach (var port in Spec.Ports ?? [])
+        {
+            yield return port.ContainerPort;
+        }
+
+        foreach (var probe in new[] { Spec.ReadinessProbe, Spec.LivenessProbe, Spec.StartupProbe })
+        {
+            var port = probe?.HttpGet?.Port ?? probe?.TcpSocket?.Port;
+            if (port is not null && int.TryParse(port.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                yield return number;
+            }
+        }
+    }
+}

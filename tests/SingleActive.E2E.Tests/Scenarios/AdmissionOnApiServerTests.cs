@@ -1,0 +1,111 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SingleActive.E2E.Tests.Scenarios;
+
+/// <summary>
+/// Issue 2's checks against the real kube-apiserver: what it stores for injected pods, the account
+/// and binding it needs, and the denial of an invalid opt-in. (The dry run: <see cref="DryRunScenarioTests"/>.)
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task AnnotatedDeployment_DefaultAccount_PodsStoredInjectedWithDedicatedAccountAndBinding()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-deployment");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Deployment(ns, "orders", 2, Manifests.OptIn));
+        var pods = await Eventually.SucceedsAsync(
+            async () => await scenario.PodsAsync("orders") is { Count: 2 } found ? found : throw new InvalidOperationException("pods not created yet"),
+            TimeSpan.FromSeconds(30),
+            "2 pods of orders");
+
+        foreach (var pod in pods)
+        {
+            AssertInjected(pod);
+        }
+
+        var account = pods[0].Spec.ServiceAccountName;
+        Assert.NotEqual("default", account);
+        await AssertAccountAndBindingAsync(ns, account);
+    }
+
+    [Fact]
+    public async Task AnnotatedStatefulSet_CustomAccountNoAutomount_PodsStoredInjectedKeepingTheAccount()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-statefulset");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.ServiceAccount(ns, "reports") + "---\n" + Manifests.StatefulSet(ns, "reports", 2, Manifests.OptIn, serviceAccount: "reports", automountToken: false));
+        var pods = await Eventually.SucceedsAsync(
+            async () => await scenario.PodsAsync("reports") is { Count: 2 } found ? found : throw new InvalidOperationException("pods not created yet"),
+            TimeSpan.FromSeconds(45),
+            "2 pods of the reports StatefulSet");
+
+        foreach (var pod in pods)
+        {
+            AssertInjected(pod);
+            Assert.Equal("reports", pod.Spec.ServiceAccountName);
+            Assert.False(pod.Spec.AutomountServiceAccountToken);
+        }
+
+        await AssertAccountAndBindingAsync(ns, "reports");
+    }
+
+    [Fact]
+    public async Task CreatePod_InvalidOptInValue_DeniedWithMessageNamingTheAnnotation()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-invalid");
+        var ns = scenario.Namespace;
+        var invalid = new Dictionary<string, string> { [Annotations.Enabled] = "yes-please" };
+        var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(Manifests.Pod(ns, "ambiguous", invalid), "create", "-f", "-");
+        output.WriteLine($"exit {exit}: {stdout}{stderr}");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("denied the request", stderr, StringComparison.Ordinal);
+        Assert.Contains(Annotations.Enabled, stderr, StringComparison.Ordinal);
+        Assert.Contains("yes-please", stderr, StringComparison.Ordinal);
+        Assert.Empty((await cluster.Client.CoreV1.ListNamespacedPodAsync(ns)).Items);
+    }
+
+    private static void AssertInjected(V1Pod pod)
+    {
+        Assert.Contains(Annotations.Status, pod.Metadata.Annotations.Keys);
+        var elector = pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []).Single(c => c.Name == ElectorHttp.ContainerName);
+        Assert.Equal(ElectorHttp.ReadyPath, elector.ReadinessProbe.HttpGet.Path);
+        Assert.Equal(1, elector.ReadinessProbe.PeriodSeconds);
+        Assert.Equal(1, elector.ReadinessProbe.FailureThreshold);
+        Assert.Equal("metadata.name", elector.Env.Single(e => e.Name == ElectorEnv.PodName).ValueFrom.FieldRef.FieldPath);
+        Assert.Equal("metadata.namespace", elector.Env.Single(e => e.Name == ElectorEnv.PodNamespace).ValueFrom.FieldRef.FieldPath);
+        Assert.NotNull(elector.Env.Single(e => e.Name == ElectorEnv.LeaseName).Value);
+
+        // Its own projected token for the final account, mounted only into the elector.
+        var tokenMount = elector.VolumeMounts.Single(m => m.MountPath == "/var/run/secrets/kubernetes.io/serviceaccount");
+        var volume = pod.Spec.Volumes.Single(v => v.Name == tokenMount.Name);
+        Assert.Contains(volume.Projected.Sources, s => s.ServiceAccountToken is not null);
+        Assert.DoesNotContain(pod.Spec.Containers.Where(c => c.Name != ElectorHttp.ContainerName), c => c.VolumeMounts?.Any(m => m.Name == tokenMount.Name) == true);
+    }
+
+    private async Task AssertAccountAndBindingAsync(string ns, string account)
+    {
+        await cluster.Client.CoreV1.ReadNamespacedServiceAccountAsync(account, ns);
+        var binding = await cluster.Client.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync($"single-active-elector-{account}", ns);
+        Assert.Equal("ClusterRole", binding.RoleRef.Kind);
+        Assert.Equal("single-active-elector", binding.RoleRef.Name);
+        Assert.Contains(binding.Subjects, s => s.Kind == "ServiceAccount" && s.Name == account && s.NamespaceProperty == ns);
+        Assert.Equal("single-active", binding.Metadata.Labels["app.kubernetes.io/managed-by"]);
+        try
+        {
+            await cluster.Client.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync($"single-active-elector-label-{account}", ns);
+            Assert.Fail("a readiness-mode account must not be bound to the label role");
+        }
+        catch (HttpOperationException exception) when (exception.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+        }
+    }
+}

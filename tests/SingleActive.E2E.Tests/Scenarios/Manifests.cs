@@ -1,0 +1,100 @@
+using SingleActive.Contract;
+
+namespace SingleActive.E2E.Tests.Scenarios;
+
+/// <summary>The YAML a user would write for the scenarios: a Deployment or StatefulSet and its Service.</summary>
+internal static class Manifests
+{
+    /// <summary>Template annotations that opt in (readiness mode).</summary>
+    public static readonly IReadOnlyDictionary<string, string> OptIn = new Dictionary<string, string> { [Annotations.Enabled] = "true" };
+
+    public static string Service(string ns, string name, string? extraSelector = null) => $$$"""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: {{{name}}}, namespace: {{{ns}}}}
+        spec:
+          selector: {app: {{{name}}}{{{(extraSelector is null ? "" : ", " + extraSelector)}}}}
+          ports: [{name: http, port: 80, targetPort: 8080}]
+
+        """;
+
+    /// <param name="templateAnnotations">On the pod template (e.g. <see cref="OptIn"/>); null for none.</param>
+    /// <param name="withAppProbe">Give the app container an httpGet readinessProbe (the webhook derives app-health gating from it).</param>
+    public static string Deployment(
+        string ns,
+        string name,
+        int replicas,
+        IReadOnlyDictionary<string, string>? templateAnnotations,
+        bool withAppProbe = false,
+        string? serviceAccount = null,
+        bool? automountToken = null) => $$$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: {{{name}}}, namespace: {{{ns}}}}
+        spec:
+          replicas: {{{replicas}}}
+          selector: {matchLabels: {app: {{{name}}}}}
+          template:
+        {{{PodTemplate(name, templateAnnotations, withAppProbe, serviceAccount, automountToken)}}}
+
+        """;
+
+    public static string StatefulSet(string ns, string name, int replicas, IReadOnlyDictionary<string, string>? templateAnnotations, string? serviceAccount = null, bool? automountToken = null) => $$$"""
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: {{{name}}}, namespace: {{{ns}}}}
+        spec:
+          replicas: {{{replicas}}}
+          serviceName: {{{name}}}
+          selector: {matchLabels: {app: {{{name}}}}}
+          template:
+        {{{PodTemplate(name, templateAnnotations, withAppProbe: false, serviceAccount, automountToken)}}}
+
+        """;
+
+    public static string ServiceAccount(string ns, string name) => $"""
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {"{"}name: {name}, namespace: {ns}{"}"}
+
+        """;
+
+    /// <summary>A bare pod; <paramref name="annotations"/> null for none.</summary>
+    public static string Pod(string ns, string name, IReadOnlyDictionary<string, string>? annotations) => $$$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{{name}}}
+          namespace: {{{ns}}}
+          labels: {app: {{{name}}}}
+          annotations: {{{Map(annotations)}}}
+        spec:
+          terminationGracePeriodSeconds: 10
+          containers:
+            - name: app
+              image: registry.example/app:1
+              ports: [{containerPort: 8080}]
+
+        """;
+
+    private static string PodTemplate(string name, IReadOnlyDictionary<string, string>? annotations, bool withAppProbe, string? serviceAccount, bool? automountToken)
+    {
+        var probe = withAppProbe ? "\n          readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, failureThreshold: 1}" : "";
+        var account = serviceAccount is null ? "" : $"\n      serviceAccountName: {serviceAccount}";
+        var automount = automountToken is null ? "" : $"\n      automountServiceAccountToken: {(automountToken.Value ? "true" : "false")}";
+        return $$$"""
+                metadata:
+                  labels: {app: {{{name}}}}
+                  annotations: {{{Map(annotations)}}}
+                spec:{{{account}}}{{{automount}}}
+                  terminationGracePeriodSeconds: 10
+                  containers:
+                    - name: app
+                      image: registry.example/app:1
+                      ports: [{name: http, containerPort: 8080}]{{{probe}}}
+            """;
+    }
+
+    private static string Map(IReadOnlyDictionary<string, string>? values) =>
+        values is null || values.Count == 0 ? "{}" : "{" + string.Join(", ", values.Select(p => $"\"{p.Key}\": \"{p.Value}\"")) + "}";
+}

@@ -1,0 +1,67 @@
+using SingleActive.Contract;
+using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SingleActive.E2E.Tests.Scenarios;
+
+/// <summary>
+/// Issue 4, scenarios 3 and 4 (and issue 6's readiness-mode rollout): rollouts that never stall.
+/// They depend on the workload admission (rollout strategy rewritten to maxUnavailable 100%).
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
+{
+    /// <summary>Scenario 3.</summary>
+    [Fact]
+    public async Task AnnotateRunningDeployment_NotInjected_RolloutCompletesWithInjectedPodsAndOneEndpoint()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "s3-annotate");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Service(ns, "billing") + "---\n" + Manifests.Deployment(ns, "billing", 3, templateAnnotations: null));
+        await scenario.KubectlAsync("rollout", "status", "deployment/billing", "--timeout=60s");
+        await Eventually.UntilAsync(async () => (await scenario.EndpointAddressesAsync("billing")).Count == 3, TimeSpan.FromSeconds(20), "3 addresses before opting in");
+
+        output.WriteLine(await scenario.KubectlAsync("annotate", "deployment", "billing", "single-active=true"));
+        var status = await scenario.KubectlAsync("rollout", "status", "deployment/billing", "--timeout=90s");
+        output.WriteLine("$ kubectl rollout status deployment/billing\n" + status);
+
+        var pods = await scenario.WaitForRunningPodsAsync("billing", 3, TimeSpan.FromSeconds(30));
+        Assert.All(pods, pod => Assert.Contains(Annotations.Status, pod.Metadata.Annotations?.Keys ?? []));
+        await scenario.WaitForSingleLeaderAsync("billing", TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(await scenario.EndpointAddressesAsync("billing"));
+    }
+
+    /// <summary>Scenario 4.</summary>
+    [Fact]
+    public async Task RolloutRestart_InjectedDeployment_CompletesWithOneEndpointNeverTwo()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "s4-restart");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Service(ns, "web") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.OptIn));
+        await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(30));
+        var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(15));
+        await Electors.WaitUntilAllAnswerAsync(scenario, "web");
+
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var restartedAt = timeline.Mark($"kubectl rollout restart deployment/web (leader {leader})");
+        await scenario.KubectlAsync("rollout", "restart", "deployment/web");
+        var status = await scenario.KubectlAsync("rollout", "status", "deployment/web", "--timeout=120s");
+        var completedAt = timeline.Mark("kubectl rollout status returned");
+        output.WriteLine("$ kubectl rollout status deployment/web\n" + status);
+        var newLeader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await timeline.StopAsync();
+
+        var gap = timeline.LongestZeroGap();
+        var title = $"scenario 4: rollout restart; completed after {(completedAt - restartedAt).TotalMilliseconds:0} ms; longest zero-address gap {gap.TotalMilliseconds:0} ms";
+        var rendered = timeline.Render(title);
+        output.WriteLine(rendered);
+        output.WriteLine($"timeline: {timeline.Save("scenario4-rollout-restart", title)}");
+        Assert.True(timeline.MaxReady() <= 1, "two ready addresses at once:\n" + rendered);
+        Assert.NotEqual(leader, newLeader);
+        Assert.Single(await scenario.EndpointAddressesAsync("web"));
+    }
+}

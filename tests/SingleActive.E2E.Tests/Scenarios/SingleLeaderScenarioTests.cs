@@ -1,0 +1,82 @@
+using SingleActive.Contract;
+using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SingleActive.E2E.Tests.Scenarios;
+
+/// <summary>Issue 4, scenarios 1 and 2: one Ready endpoint, and failover when the leader's pod is deleted.</summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
+{
+    /// <summary>Scenario 1.</summary>
+    [Fact]
+    public async Task ApplyAnnotatedDeployment_ThreeReplicas_OneEndpointWithin10sAndNeverTwo()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "s1-steady");
+        var ns = scenario.Namespace;
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        var appliedAt = timeline.Mark("kubectl apply (Service + 3-replica Deployment annotated single-active: \"true\")");
+        await scenario.ApplyAsync(Manifests.Service(ns, "web") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.OptIn));
+
+        var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(10));
+        var firstOne = timeline.First(1, appliedAt);
+        output.WriteLine($"one address ({leader}) {(firstOne?.At - appliedAt)?.TotalMilliseconds:0} ms after apply");
+        var pods = await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(30));
+        Assert.All(pods, pod =>
+        {
+            Assert.Contains(Annotations.Status, pod.Metadata.Annotations.Keys);
+            Assert.Contains(pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []), c => c.Name == ElectorHttp.ContainerName);
+        });
+
+        var describe = await scenario.KubectlAsync("describe", "pod", leader);
+        DescribeExcerpt.Save(describe);
+        output.WriteLine("$ kubectl describe pod " + leader + "\n" + describe);
+        Assert.Contains(ElectorHttp.ContainerName + ":", describe, StringComparison.Ordinal);
+        Assert.Matches(@"Readiness:\s+http-get http://:(sa-elector|\d+)/readyz", describe);
+        Assert.Contains(Annotations.Status, describe, StringComparison.Ordinal);
+
+        // Thirty seconds of sampling every 100 ms from the first single address: never two.
+        var from = timeline.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        await timeline.StopAsync();
+        var path = timeline.Save("scenario1-steady-state", "scenario 1: 3-replica Deployment, steady state");
+        output.WriteLine($"timeline: {path}");
+        Assert.True(timeline.MaxReady() <= 1, timeline.Render("scenario 1"));
+        Assert.All(timeline.Samples.Where(s => s.At >= from), s => Assert.Equal(1, s.Ready));
+        Assert.Single(await scenario.EndpointAddressesAsync("web"));
+    }
+
+    /// <summary>Scenario 2.</summary>
+    [Fact]
+    public async Task DeleteLeaderPod_ThreeReplicas_AnotherSingleEndpointWithin2sNeverTwo()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "s2-failover");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Service(ns, "web") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.OptIn));
+        await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(30));
+        var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(15));
+        await Electors.WaitUntilAllAnswerAsync(scenario, "web");
+
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var deletedAt = timeline.Mark($"kubectl delete pod {leader}");
+        await scenario.KubectlAsync("delete", "pod", leader, "--wait=false");
+        var successor = await Eventually.SucceedsAsync(
+            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > deletedAt && s.Ready == 1 && s.Addresses[0] != leader)
+                ?? throw new InvalidOperationException("no new single leader yet")),
+            TimeSpan.FromSeconds(10),
+            "a new single address after deleting the leader",
+            TimeSpan.FromMilliseconds(50));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await timeline.StopAsync();
+
+        var failover = successor.At - deletedAt;
+        var rendered = timeline.Render($"scenario 2: delete leader pod {leader}; new single address {successor.Addresses[0]} after {failover.TotalMilliseconds:0} ms");
+        output.WriteLine(rendered);
+        output.WriteLine($"timeline: {timeline.Save("scenario2-delete-leader", $"scenario 2: delete the leader pod; failover {failover.TotalMilliseconds:0} ms")}");
+        Assert.True(timeline.MaxReady() <= 1, "two ready addresses at once:\n" + rendered);
+        Assert.True(failover <= TimeSpan.FromSeconds(2), $"failover took {failover.TotalMilliseconds:0} ms (limit 2000 ms)");
+        Assert.Single(await scenario.EndpointAddressesAsync("web"));
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using k8s;
+using k8s.Models;
+using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Kubelet;
+using SingleActive.E2E.Tests.Support;
+
+namespace SingleActive.E2E.Tests.Webhook;
+
+/// <summary>
+/// The published webhook as a local process, serving HTTPS on 127.0.0.1 with a certificate from its
+/// own <c>certs</c> subcommand, authenticated to the API server as its deploy/ ServiceAccount (so its
+/// least-privilege ClusterRole is what is tested), and registered from deploy/overlays/local with the
+/// real URL and caBundle.
+/// </summary>
+public sealed class WebhookProcess(ControlPlaneFixture controlPlane) : IAsyncDisposable
+{
+    public const string SystemNamespace = "single-active-system";
+    public const string ServiceAccountName = "single-active-webhook";
+    private readonly string _directory = Path.Combine(controlPlane.Directory, "webhook");
+    private LocalProcess? _process;
+    private bool _registered;
+
+    public int Port { get; } = LoopbackPorts.Reserve();
+
+    public string Url => $"https://127.0.0.1:{Port}";
+
+    public string CertificateDirectory => Path.Combine(_directory, "certs");
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public string LogFile => Path.Combine(_directory, "webhook.log");
+
+    public async Task StartAsync()
+    {
+        var binary = RepositoryPaths.PublishedBinary(RepositoryPaths.WebhookBinary);
+        if (!File.Exists(Path.Combine(CertificateDirectory, "ca.crt")))
+        {
+            await CreateCertificatesAsync(binary);
+        }
+
+        if (!_registered)
+        {
+            await WebhookRegistration.ApplyAsync(controlPlane, $"{Url}/mutate", Path.Combine(CertificateDirectory, "ca.crt"));
+            _registered = true;
+        }
+
+        var kubeconfig = await WriteKubeconfigAsync();
+        _process = LocalProcess.Start(
+            "webhook",
+            binary,
+            [
+                "--tls-cert-file", Path.Combine(CertificateDirectory, "tls.crt"),
+                "--tls-private-key-file", Path.Combine(CertificateDirectory, "tls.key"),
+                "--port", Port.ToString(CultureInfo.InvariantCulture),
+                "--bind", "127.0.0.1",
+                "--shutdown-delay", "00:00:00",
+            ],
+            new Dictionary<string, string>
+            {
+                ["KUBECONFIG"] = kubeconfig,
+                ["HOME"] = _directory,
+                ["SINGLE_ACTIVE_IMAGE"] = "registry.example/single-active:e2e",
+            },
+            LogFile,
+            controlPlane.Processes);
+        await WaitUntilServingAsync();
+        await WebhookRegistration.WaitUntilCalledAsync(controlPlane);
+        controlPlane.Log($"webhook serving at {Url} (pid {_process.Pid})");
+    }
+
+    /// <summary>SIGTERM, as when its pod is deleted; the registration stays (so the API server fails closed).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.StopAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    public string ReadLog() => File.Exists(LogFile) ? File.ReadAllText(LogFile) : "";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.StopAsync(TimeSpan.FromSeconds(10));
+            await _process.DisposeAsync();
+        }
+    }
+
+    private async Task CreateCertificatesAsync(string binary)
+    {
+        var (exit, stdout, stderr) = await ExternalCommand.RunAsync(binary, ["certs", "--out", CertificateDirectory, "--ip", "127.0.0.1", "--dns", "localhost"]);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"single-active-webhook certs failed (exit {exit}): {stderr}{stdout}");
+        }
+    }
+
+    /// <summary>A TokenRequest token for the webhook's own ServiceAccount from deploy/.</summary>
+    private async Task<string> WriteKubeconfigAsync()
+    {
+        var token = await controlPlane.Client.CoreV1.CreateNamespacedServiceAccountTokenAsync(
+            new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec { ExpirationSeconds = 4 * 3600 } },
+            ServiceAccountName,
+            SystemNamespace);
+        return await KubeconfigFile.WriteAsync(
+            Path.Combine(_directory, "kubeconfig"), controlPlane.ApiServerUrl, controlPlane.ApiServerCaFile,
+            $"system:serviceaccount:{SystemNamespace}:{ServiceAccountName}", token.Status.Token, SystemNamespace);
+    }
+
+    private async Task WaitUntilServingAsync()
+    {
+        var ca = X509Certificate2.CreateFromPemFile(Path.Combine(CertificateDirectory, "ca.crt"));
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                // Trust exactly the CA the API server trusts (caBundle), nothing from the system store.
+                CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { ca } },
+            },
+        };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                if (_process!.HasExited)
+                {
+                    throw new InvalidOperationException($"the webhook exited with {_process.Exited.Result}:\n{ReadLog()}");
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync(new Uri($"{Url}/readyz"));
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+                catch (TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            $"the webhook's {Url}/readyz (log: {LogFile})");
+    }
+}

@@ -1,0 +1,46 @@
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Metrics;
+using SingleActive.Elector.Tests.Leases;
+
+namespace SingleActive.Elector.Tests.Election;
+
+/// <summary>One replica in an <see cref="ElectionCluster"/>: its elector, watcher, connection and app.</summary>
+public sealed class Candidate
+{
+    internal Candidate(string identity, LeaderElector elector, InMemoryLeaseClient client, RecordingObserver observer, FakeAppHealth health, ElectorMetrics metrics, SkewedTimeProvider clock)
+    {
+        Identity = identity;
+        Elector = elector;
+        Client = client;
+        Observer = observer;
+        Health = health;
+        Metrics = metrics;
+        Clock = clock;
+    }
+
+    public string Identity { get; }
+
+    public LeaderElector Elector { get; }
+
+    public InMemoryLeaseClient Client { get; }
+
+    public RecordingObserver Observer { get; }
+
+    public FakeAppHealth Health { get; }
+
+    public ElectorMetrics Metrics { get; }
+
+    /// <summary>This replica's own clock: shared monotonic time, its own wall-clock offset.</summary>
+    public SkewedTimeProvider Clock { get; }
+
+    /// <summary>SIGKILLed: no readiness any more (the container is gone), no release.</summary>
+    public bool Killed { get; internal set; }
+
+    public bool IsReady => !Killed && Elector.IsReady;
+
+    internal CancellationTokenSource Stop { get; } = new();
+
+    internal Task Running { get; set; } = Task.CompletedTask;
+
+    public override string ToString() => Identity;
+}

@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Contract;
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Metrics;
+using SingleActive.Elector.Tests.Leases;
+
+namespace SingleActive.Elector.Tests.Election;
+
+/// <summary>
+/// Several electors on one fake clock and one in-memory Lease. Time moves only when the test says
+/// so; after each small step the cluster is left to settle (every loop parked, every watch event
+/// handled) before anything is asserted, so runs are deterministic.
+/// </summary>
+public sealed class ElectionCluster : IAsyncDisposable
+{
+    public static readonly ElectionTimings FastTimings = new(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500));
+
+    private readonly List<Candidate> candidates = [];
+    private readonly int seed;
+
+    public ElectionCluster(ElectionTimings? timings = null, int seed = 1)
+    {
+        Timings = timings ?? ElectionTimings.Default;
+        this.seed = seed;
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public InMemoryLeaseServer Server { get; } = new();
+
+    public ElectionTimings Timings { get; }
+
+    public IReadOnlyList<Candidate> Candidates => candidates;
+
+    public IEnumerable<Candidate> Ready => candidates.Where(c => c.IsReady);
+
+    /// <summary>The invariant every test checks after every step.</summary>
+    public int MaxReadySeen { get; private set; }
+
+    public Candidate Add(string identity, ElectionTimings? timings = null, bool start = true)
+    {
+        var clock = new SkewedTimeProvider(Time);
+        var client = Server.Connect();
+        var observer = new RecordingObserver();
+        var health = new FakeAppHealth();
+        var metrics = new ElectorMetrics();
+        var elector = new LeaderElector(
+            new ElectionSettings(identity, timings ?? Timings),
+            client,
+            clock,
+            health,
+            observer,
+            metrics,
+            NullLogger.Instance,
+            new Random(seed + candidates.Count));
+        var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock);
+        candidates.Add(candidate);
+        if (start)
+        {
+            Start(candidate);
+        }
+
+        return candidate;
+    }
+
+    public void Start(Candidate candidate)
+    {
+        var watcher = new LeaseWatcher(candidate.Client, candidate.Elector, candidate.Clock, Timings, candidate.Metrics, NullLogger.Instance);
+        candidate.Running = Task.WhenAll(
+            Task.Run(() => candidate.Elector.RunAsync(candidate.Stop.Token)),
+            Task.Run(() => watcher.RunAsync(candidate.Stop.Token)));
+    }
+
+    /// <summary>Lets every loop and watch event run to its next wait; fails the test if they never do.</summary>
+    public async Task SettleAsync()
+    {
+        // The idle signals are exact (a loop parks only in its wait; a watch event counts as
+        // pending until its consumer asks for the next one), so two quiet looks in a row suffice;
+        // yielding first keeps a step to microseconds when nothing is in flight.
+        var stable = 0;
+        for (var i = 0; i < 20000; i++)
+        {
+            var idle = Server.PendingDeliveries == 0
+                && candidates.All(c => c.Killed || c.Running.IsCompleted || c.Elector.IsIdle || c.Client.IsParkedInHang);
+            stable = idle ? stable + 1 : 0;
+            if (stable >= 2)
+            {
+                Observe();
+                return;
+            }
+
+            if (i < 50)
+            {
+                await Task.Yield();
+            }
+            else
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        throw new TimeoutException("the electors did not settle: " + string.Join(", ", candidates.Select(c => $"{c} idle={c.Elector.IsIdle}")));
+    }
+
+    /// <summary>Moves the clock forward in small steps, settling and checking the invariant after each.</summary>
+    public async Task AdvanceAsync(TimeSpan total, TimeSpan? step = null)
+    {
+        var increment = step ?? TimeSpan.FromMilliseconds(50);
+        var done = TimeSpan.Zero;
+        await SettleAsync();
+        while (done < total)
+        {
+            var next = total - done < increment ? total - done : increment;
+            Time.Advance(next);
+            done += next;
+            await SettleAsync();
+        }
+    }
+
+    /// <summary>Advances until <paramref name="condition"/> holds; returns the fake time it took.</summary>
+    public async Task<TimeSpan> AdvanceUntilAsync(Func<bool> condition, TimeSpan limit, TimeSpan? step = null)
+    {
+        var increment = step ?? TimeSpan.FromMilliseconds(50);
+        var waited = TimeSpan.Zero;
+        await SettleAsync();
+        while (!condition())
+        {
+            if (waited >= limit)
+            {
+                throw new TimeoutException($"condition not met within {limit} of fake time");
+            }
+
+            Time.Advance(increment);
+            waited += increment;
+            await SettleAsync();
+        }
+
+        return waited;
+    }
+
+    /// <summary>Graceful stop (SIGTERM): fail readiness, release, exit.</summary>
+    public async Task StopAsync(Candidate candidate)
+    {
+        await candidate.Stop.CancelAsync();
+        await SettleAsync();
+        await candidate.Running.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>SIGKILL: the process is gone at once, nothing is released.</summary>
+    public async Task KillAsync(Candidate candidate)
+    {
+        candidate.Killed = true;
+        candidate.Client.Fault = LeaseFault.Fail;
+        await candidate.Stop.CancelAsync();
+        await SettleAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var candidate in candidates)
+        {
+            candidate.Client.Fault = LeaseFault.Fail;
+            await candidate.Stop.CancelAsync();
+        }
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        foreach (var candidate in candidates)
+        {
+            await candidate.Running.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+            candidate.Stop.Dispose();
+        }
+    }
+
+    private void Observe() => MaxReadySeen = Math.Max(MaxReadySeen, Ready.Count());
+}

@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using SingleActive.Elector.Leases;
+
+namespace SingleActive.Elector.Tests.Leases;
+
+/// <summary>One elector's connection to an <see cref="InMemoryLeaseServer"/>; <see cref="Fault"/> cuts it.</summary>
+public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : ILeaseStore
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<object, CancellationToken> hanging = new();
+
+    public LeaseFault Fault { get; set; }
+
+    /// <summary>
+    /// Some call is stuck in a <see cref="LeaseFault.Hang"/> and none of the stuck calls has been
+    /// told to give up yet: the caller is parked on it.
+    /// </summary>
+    public bool IsParkedInHang => !hanging.IsEmpty && hanging.Values.All(token => !token.IsCancellationRequested);
+
+    public int Writes { get; private set; }
+
+    public Task<LeaseRecord?> GetAsync(CancellationToken cancellationToken) =>
+        Fault == LeaseFault.None ? Task.FromResult(server.Get()) : FaultAsync<LeaseRecord?>(cancellationToken);
+
+    public Task<LeaseRecord> CreateAsync(LeaseRecord record, CancellationToken cancellationToken)
+    {
+        if (Fault != LeaseFault.None)
+        {
+            return FaultAsync<LeaseRecord>(cancellationToken);
+        }
+
+        Writes++;
+        return Task.FromResult(server.Create(record));
+    }
+
+    public Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
+    {
+        if (Fault != LeaseFault.None)
+        {
+            return FaultAsync<LeaseRecord>(cancellationToken);
+        }
+
+        Writes++;
+        return Task.FromResult(server.Replace(record));
+    }
+
+    public async IAsyncEnumerable<LeaseRecord?> WatchAsync(string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (Fault == LeaseFault.Fail)
+        {
+            throw new HttpRequestException("connection refused (test)");
+        }
+
+        await foreach (var record in server.Watch(resourceVersion, cancellationToken).ConfigureAwait(false))
+        {
+            if (Fault == LeaseFault.Fail)
+            {
+                throw new HttpRequestException("connection reset (test)");
+            }
+
+            if (Fault == LeaseFault.None)
+            {
+                yield return record;
+            }
+
+            // Hang: the event is lost on the dead connection.
+        }
+    }
+
+    private async Task<T> FaultAsync<T>(CancellationToken cancellationToken)
+    {
+        if (Fault == LeaseFault.Fail)
+        {
+            throw new HttpRequestException("connection refused (test)");
+        }
+
+        var call = new object();
+        hanging[call] = cancellationToken;
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            throw new InvalidOperationException("unreachable");
+        }
+        finally
+        {
+            hanging.TryRemove(call, out _);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using k8s;
+using SingleActive.Contract;
+using SingleActive.Webhook.Injection;
+using static SingleActive.Webhook.Tests.Injection.Rendered;
+
+namespace SingleActive.Webhook.Tests.Injection;
+
+/// <summary>render: what app containers get (and keep), the status annotation, purity.</summary>
+public class PodInjectorAppContainerTests
+{
+    [Theory]
+    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":\"http\"}}", "http://127.0.0.1:8080/ready")]
+    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":9000,\"scheme\":\"HTTPS\"}}", "https://127.0.0.1:9000/ready")]
+    [InlineData("{\"httpGet\":{\"port\":\"http\",\"host\":\"localhost\"}}", "http://localhost:8080/")]
+    [InlineData("{\"httpGet\":{\"path\":\"ready?x=1\",\"port\":8080,\"host\":\"::1\"}}", "http://[::1]:8080/ready?x=1")]
+    [InlineData("{\"exec\":{\"command\":[\"true\"]}}", null)]
+    [InlineData("{\"tcpSocket\":{\"port\":8080}}", null)]
+    public void Inject_AppReadinessProbe_BecomesTheAppHealthUrl(string probe, string? expected)
+    {
+        var app = "{\"name\":\"app\",\"image\":\"a\",\"ports\":[{\"name\":\"http\",\"containerPort\":8080}],\"readinessProbe\":" + probe + "}";
+
+        var env = Env(Elector(Inject(TestPods.Pod(spec: $"\"containers\":[{app}]")).Pod));
+
+        Assert.Equal(expected, env.GetValueOrDefault("SINGLE_ACTIVE_APP_HEALTH_URL"));
+    }
+
+    [Fact]
+    public void Inject_AppHealthFromSecondContainer_IsIgnored()
+    {
+        var spec = "\"containers\":[{\"name\":\"a\",\"image\":\"a\"},{\"name\":\"b\",\"image\":\"b\",\"readinessProbe\":{\"httpGet\":{\"port\":80}}}]";
+
+        Assert.DoesNotContain("SINGLE_ACTIVE_APP_HEALTH_URL", Env(Elector(Inject(TestPods.Pod(spec: spec)).Pod)).Keys);
+    }
+
+    [Fact]
+    public void Inject_UnresolvableNamedProbePort_WarnsAndSkipsAppHealth()
+    {
+        var spec = "\"containers\":[{\"name\":\"a\",\"image\":\"a\",\"readinessProbe\":{\"httpGet\":{\"port\":\"nope\"}}}]";
+
+        var result = Inject(TestPods.Pod(spec: spec));
+
+        Assert.Contains(result.Warnings, w => w.Contains("\"nope\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("SINGLE_ACTIVE_APP_HEALTH_URL", Env(Elector(result.Pod)).Keys);
+    }
+
+    [Fact]
+    public void Inject_AppHealthDisabled_RendersNoUrl()
+    {
+        var result = Inject(TestPods.Pod(), new InjectorOptions { AppHealthFromReadinessProbe = false });
+
+        Assert.DoesNotContain("SINGLE_ACTIVE_APP_HEALTH_URL", Env(Elector(result.Pod)).Keys);
+    }
+
+    [Fact]
+    public void Inject_AppContainers_OnlyGainTheStatusUrl()
+    {
+        var spec = "\"containers\":[" + TestPods.AppContainer + ",{\"name\":\"side\",\"image\":\"s\",\"env\":[{\"name\":\"A\",\"value\":\"1\"}],\"livenessProbe\":{\"exec\":{\"command\":[\"x\"]}},\"resources\":{\"limits\":{\"cpu\":\"1\"}}}]," +
+            "\"initContainers\":[{\"name\":\"init\",\"image\":\"i\"}]";
+        var original = TestPods.Pod(spec: spec);
+
+        var result = Inject(original, new InjectorOptions { SidecarMode = SidecarMode.Native });
+
+        for (var i = 0; i < original.Spec.Containers.Count; i++)
+        {
+            var expected = TestPods.ToNode(original).AsObject()["spec"]!["containers"]![i]!.AsObject();
+            var env = expected["env"] as JsonArray ?? [];
+            expected.Remove("env");
+            env.Add(new JsonObject { ["name"] = "SINGLE_ACTIVE_STATUS_URL", ["value"] = "http://127.0.0.1:8099/status" });
+            expected["env"] = env;
+            var actual = JsonNode.Parse(KubernetesJson.Serialize(result.Pod.Spec.Containers[i]))!;
+            Assert.True(JsonNode.DeepEquals(expected, actual), actual.ToJsonString());
+        }
+
+        var init = result.Pod.Spec.InitContainers.Single(c => c.Name == "init");
+        Assert.Null(init.Env);
+    }
+
+    [Fact]
+    public void Inject_AppWithOwnStatusUrl_KeepsIt()
+    {
+        var spec = "\"containers\":[{\"name\":\"a\",\"image\":\"a\",\"env\":[{\"name\":\"SINGLE_ACTIVE_STATUS_URL\",\"value\":\"http://elsewhere/status\"}]}]";
+
+        var app = Inject(TestPods.Pod(spec: spec)).Pod.Spec.Containers[0];
+
+        Assert.Equal("http://elsewhere/status", Assert.Single(app.Env).Value);
+    }
+
+    [Fact]
+    public void Inject_StatusAnnotation_DescribesTheInjection()
+    {
+        var result = Inject(TestPods.Pod(), new InjectorOptions { SidecarMode = SidecarMode.Native });
+
+        var status = JsonNode.Parse(result.Pod.Metadata.Annotations[Annotations.Status])!;
+        Assert.Equal(InjectionStatus.InjectorVersion, (string)status["version"]!);
+        Assert.Equal(("web", "native", "readiness", "single-active-elector", 8099), ((string)status["lease"]!, (string)status["sidecar"]!, (string)status["mode"]!, (string)status["serviceAccount"]!, (int)status["port"]!));
+        Assert.DoesNotContain(" ", result.Pod.Metadata.Annotations[Annotations.Status], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inject_InputPod_IsNotMutated()
+    {
+        var pod = TestPods.Pod(spec: "\"serviceAccountName\":\"default\"");
+        var before = KubernetesJson.Serialize(pod);
+
+        Inject(pod);
+
+        Assert.Equal(before, KubernetesJson.Serialize(pod));
+    }
+
+    [Fact]
+    public void Inject_InjectedPod_IsAlreadyInjectedTheSecondTime()
+    {
+        var injected = Inject(TestPods.Pod()).Pod;
+
+        Assert.IsType<PodInjection.AlreadyInjected>(new PodInjector(new InjectorOptions()).Inject(injected, new InjectionContext("shop")));
+    }
+}

@@ -1,0 +1,81 @@
+using SingleActive.Webhook.Injection;
+
+namespace SingleActive.Webhook.Tests.Injection;
+
+/// <summary>decide (and the annotation checks that can deny), one row per rule.</summary>
+public class PodInjectorDecisionTests
+{
+    private const string On = "\"single-active\":\"true\"";
+    private const string Status = "\"single-active.io/status\":\"{}\"";
+    private const string Elector = """{"name":"single-active-elector","image":"x"}""";
+
+    public static TheoryData<string, string, string, string, string?> Rows => new()
+    {
+        // name, annotations, extra spec, expected result, message fragment
+        { "not annotated", "", "", "Skipped", null },
+        { "false", "\"single-active\":\"false\"", "", "Skipped", null },
+        { "FALSE, any case", "\"single-active\":\"FALSE\"", "", "Skipped", null },
+        { "false with a foreign elector container", "\"single-active\":\"false\"", $"\"containers\":[{Elector}]", "Skipped", null },
+        { "true", On, "", "Injected", null },
+        { "True, any case", "\"single-active\":\"True\"", "", "Injected", null },
+        { "yes is ambiguous", "\"single-active\":\"yes\"", "", "Denied", "\"single-active\" on pod \"web\" in namespace \"shop\" has the value \"yes\"; accepted values are \"true\" or \"false\"" },
+        { "empty value", "\"single-active\":\"\"", "", "Denied", "has the value \"\"" },
+        { "status annotation without elector (copied)", $"{On},{Status}", "", "Denied", "has the \"single-active.io/status\" annotation but no \"single-active-elector\" container" },
+        { "status and elector container", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{Elector}]", "AlreadyInjected", null },
+        { "status and native elector", $"{On},{Status}", $"\"initContainers\":[{Elector}]", "AlreadyInjected", null },
+        { "elector container without status", On, $"\"containers\":[{TestPods.AppContainer},{Elector}]", "Denied", "already has a container named \"single-active-elector\" but no \"single-active.io/status\" annotation" },
+        { "elector init container without status", On, $"\"initContainers\":[{Elector}]", "Denied", "already has a container named \"single-active-elector\"" },
+        { "token volume name taken", On, "\"volumes\":[{\"name\":\"single-active-token\",\"emptyDir\":{}}]", "Denied", "volume named \"single-active-token\"" },
+        { "hostNetwork without port", On, "\"hostNetwork\":true", "Denied", "uses hostNetwork" },
+        { "hostNetwork names the annotation", On, "\"hostNetwork\":true", "Denied", "set the annotation \"single-active.io/port\"" },
+        { "hostNetwork with port", $"{On},\"single-active.io/port\":\"9500\"", "\"hostNetwork\":true", "Injected", null },
+        { "hostNetwork with a used port", $"{On},\"single-active.io/port\":\"8080\"", "\"hostNetwork\":true", "Denied", "\"single-active.io/port\" on pod \"web\" in namespace \"shop\" is \"8080\"; that port is already used" },
+        { "port not a number", $"{On},\"single-active.io/port\":\"http\"", "", "Denied", "expected a port number between 1 and 65535" },
+        { "port zero", $"{On},\"single-active.io/port\":\"0\"", "", "Denied", "expected a port number between 1 and 65535" },
+        { "port too large", $"{On},\"single-active.io/port\":\"65536\"", "", "Denied", "expected a port number between 1 and 65535" },
+        { "port free", $"{On},\"single-active.io/port\":\"9000\"", "", "Injected", null },
+        { "lease name invalid", $"{On},\"single-active.io/lease-name\":\"Bad_Name\"", "", "Denied", "\"single-active.io/lease-name\" on pod \"web\" in namespace \"shop\" is \"Bad_Name\", which is not a valid Lease name" },
+        { "lease name valid", $"{On},\"single-active.io/lease-name\":\"orders.primary\"", "", "Injected", null },
+        { "mode label", $"{On},\"single-active.io/mode\":\"label\"", "", "Injected", null },
+        { "mode Readiness, any case", $"{On},\"single-active.io/mode\":\"Readiness\"", "", "Injected", null },
+        { "mode invalid", $"{On},\"single-active.io/mode\":\"leader\"", "", "Denied", "\"single-active.io/mode\" on pod \"web\" in namespace \"shop\" is \"leader\"; accepted values are \"readiness\" or \"label\"" },
+        { "lease duration unparsable", $"{On},\"single-active.io/lease-duration\":\"soon\"", "", "Denied", "\"single-active.io/lease-duration\" on pod \"web\" in namespace \"shop\" is \"soon\"; expected a duration" },
+        { "renew deadline unparsable", $"{On},\"single-active.io/renew-deadline\":\"-1s\"", "", "Denied", "\"single-active.io/renew-deadline\"" },
+        { "retry period unparsable", $"{On},\"single-active.io/retry-period\":\"2 days\"", "", "Denied", "\"single-active.io/retry-period\"" },
+        { "probe period fractional", $"{On},\"single-active.io/probe-period\":\"1.5s\"", "", "Denied", "\"single-active.io/probe-period\" on pod \"web\" in namespace \"shop\" is \"1.5s\"; expected a whole number of seconds" },
+        { "lease too short for the bound", $"{On},\"single-active.io/lease-duration\":\"12s\"", "", "Denied", "renew deadline + probe period × failure threshold + probe timeout must be less than lease duration, but 10s + 1s × 1 + 1s = 12s is not less than 12s" },
+        { "probe period too long for the bound", $"{On},\"single-active.io/probe-period\":\"4\"", "", "Denied", "10s + 4s × 1 + 1s = 15s is not less than 15s" },
+        { "probe period within the bound", $"{On},\"single-active.io/probe-period\":\"3s\"", "", "Injected", null },
+        { "lease not above renew deadline", $"{On},\"single-active.io/lease-duration\":\"10s\"", "", "Denied", "lease duration (10s) must be greater than the renew deadline (10s)" },
+        { "retry period too long", $"{On},\"single-active.io/retry-period\":\"9s\"", "", "Denied", "renew deadline (10s) must be greater than 1.2 × retry period (9s)" },
+        { "all timings overridden", $"{On},\"single-active.io/lease-duration\":\"30s\",\"single-active.io/renew-deadline\":\"20s\",\"single-active.io/retry-period\":\"4s\",\"single-active.io/probe-period\":\"2\"", "", "Injected", null },
+        { "several errors reported at once", $"{On},\"single-active.io/mode\":\"x\",\"single-active.io/port\":\"y\"", "", "Denied", "\"single-active.io/mode\" on pod \"web\" in namespace \"shop\" is \"x\"; accepted values are \"readiness\" or \"label\"; annotation \"single-active.io/port\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Inject_Row_GivesExpectedResult(string name, string annotations, string spec, string expected, string? fragment)
+    {
+        var injector = new PodInjector(new InjectorOptions());
+
+        var result = injector.Inject(TestPods.Pod(annotations, spec), new InjectionContext("shop"));
+
+        Assert.True(expected == result.GetType().Name, $"{name}: expected {expected}, got {result}");
+        if (fragment is not null)
+        {
+            var message = result is PodInjection.Denied denied ? denied.Message : "";
+            Assert.Contains(fragment, message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Decide_PodWithGenerateNameOnly_NamesItWithAWildcard()
+    {
+        var pod = TestPods.Pod("\"single-active\":\"maybe\"", metadata: "\"generateName\":\"web-7f9-\"");
+
+        var decision = InjectionDecider.Decide(pod, PodDescriptions.Describe(pod, "shop"));
+
+        Assert.Equal(InjectionDecisionKind.Deny, decision.Kind);
+        Assert.Contains("pod \"web-7f9-*\" in namespace \"shop\"", decision.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,21 @@
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.Webhook.Injection;
+
+namespace SingleActive.Webhook.Tests.Injection;
+
+/// <summary>Shortcuts for render tests.</summary>
+internal static class Rendered
+{
+    public static PodInjection.Injected Inject(V1Pod pod, InjectorOptions? options = null, Version? server = null, string? hint = null)
+    {
+        var result = new PodInjector(options ?? new InjectorOptions()).Inject(pod, new InjectionContext("shop", ServerVersion: server, LeaseNameHint: hint));
+        return Assert.IsType<PodInjection.Injected>(result);
+    }
+
+    public static V1Container Elector(V1Pod pod) =>
+        PodPorts.AllContainers(pod.Spec).Single(c => c.Name == ElectorHttp.ContainerName);
+
+    public static Dictionary<string, string> Env(V1Container container) =>
+        container.Env.ToDictionary(e => e.Name, e => e.Value ?? "fieldRef:" + e.ValueFrom?.FieldRef?.FieldPath);
+}

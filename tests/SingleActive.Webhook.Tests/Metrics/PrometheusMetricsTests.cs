@@ -1,0 +1,128 @@
+using System.Text;
+using SingleActive.Webhook.Metrics;
+
+namespace SingleActive.Webhook.Tests.Metrics;
+
+public sealed class PrometheusMetricsTests
+{
+    [Fact]
+    public void Counter_WithTwoLabels_WritesSortedSeriesWithEscapedValues()
+    {
+        var counter = new Counter("c_total", "Help text.", "kind", "decision");
+        counter.Inc("Pod", "skipped");
+        counter.Inc("Pod", "injected");
+        counter.Inc("Pod", "injected");
+        counter.Inc("We\"ird\\", "x");
+
+        var text = Render(counter);
+
+        Assert.Equal(
+            "# HELP c_total Help text.\n# TYPE c_total counter\n" +
+            "c_total{kind=\"Pod\",decision=\"injected\"} 2\n" +
+            "c_total{kind=\"Pod\",decision=\"skipped\"} 1\n" +
+            "c_total{kind=\"We\\\"ird\\\\\",decision=\"x\"} 1\n",
+            text);
+    }
+
+    [Fact]
+    public void Counter_WithoutLabels_WritesZeroBeforeFirstIncrement()
+    {
+        var counter = new Counter("plain_total", "h");
+
+        Assert.EndsWith("plain_total 0\n", Render(counter));
+        counter.Inc();
+        Assert.EndsWith("plain_total 1\n", Render(counter));
+        Assert.Equal(1, counter.Value());
+    }
+
+    [Fact]
+    public void Histogram_Observations_WritesCumulativeBucketsSumAndCount()
+    {
+        var histogram = new Histogram("d_seconds", "h", [0.001, 0.01, 0.1]);
+        histogram.Observe(0.0005);
+        histogram.Observe(0.001);
+        histogram.Observe(0.05);
+        histogram.Observe(3);
+
+        var text = Render(histogram);
+
+        Assert.Contains("# TYPE d_seconds histogram\n", text);
+        Assert.Contains("d_seconds_bucket{le=\"0.001\"} 2\n", text);
+        Assert.Contains("d_seconds_bucket{le=\"0.01\"} 2\n", text);
+        Assert.Contains("d_seconds_bucket{le=\"0.1\"} 3\n", text);
+        Assert.Contains("d_seconds_bucket{le=\"+Inf\"} 4\n", text);
+        Assert.Contains("d_seconds_sum 3.0515\n", text);
+        Assert.Contains("d_seconds_count 4\n", text);
+    }
+
+    [Fact]
+    public void Histogram_ConcurrentObservations_CountsEveryOne()
+    {
+        var histogram = new Histogram("h", "h", [1]);
+
+        Parallel.For(0, 10_000, _ => histogram.Observe(0.5));
+
+        Assert.Equal(10_000, histogram.Count);
+        Assert.Contains("h_sum 5000\n", Render(histogram));
+    }
+
+    [Fact]
+    public void Histogram_UnsortedBounds_Throws() =>
+        Assert.Throws<ArgumentException>(() => new Histogram("h", "h", [1, 0.5]));
+
+    [Fact]
+    public void Gauge_WithoutValue_IsOmitted()
+    {
+        double? value = null;
+        var gauge = new Gauge("g", "h", () => value);
+
+        Assert.Equal("", Render(gauge));
+        value = 1700000000;
+        Assert.EndsWith("g 1700000000\n", Render(gauge));
+    }
+
+    [Fact]
+    public void Registry_SameNameTwice_Throws()
+    {
+        var registry = new MetricsRegistry();
+        registry.Register(new Counter("x_total", "h"));
+
+        Assert.Throws<InvalidOperationException>(() => registry.Register(new Counter("x_total", "h")));
+    }
+
+    [Fact]
+    public void WebhookMetrics_ManyDistinctKinds_AreBoundedUnderOther()
+    {
+        var metrics = new WebhookMetrics(new MetricsRegistry());
+        for (var i = 0; i < 100; i++)
+        {
+            metrics.RecordAdmission($"Kind{i}", "skipped", TimeSpan.FromMilliseconds(1));
+        }
+
+        metrics.RecordAdmission("bad kind with spaces", "skipped", TimeSpan.Zero);
+        metrics.RecordAdmission(null, WebhookMetrics.InvalidRequest, TimeSpan.Zero);
+
+        var text = metrics.Registry.Render();
+        Assert.Equal(32 + 1 + 1, text.Split('\n').Count(l => l.StartsWith(WebhookMetrics.AdmissionRequestsName + "{", StringComparison.Ordinal)));
+        Assert.Equal(100 - 32 + 1, metrics.AdmissionRequests.Value(WebhookMetrics.OtherKind, "skipped"));
+        Assert.Equal(1, metrics.AdmissionRequests.Value(WebhookMetrics.UnknownKind, WebhookMetrics.InvalidRequest));
+    }
+
+    [Fact]
+    public void WebhookMetrics_Names_AreTheDocumentedOnes()
+    {
+        var text = new WebhookMetrics(new MetricsRegistry()).Registry.Render();
+
+        foreach (var name in new[] { "single_active_admission_requests_total", "single_active_admission_duration_seconds", "single_active_provisioning_total", "single_active_certificate_reloads_total" })
+        {
+            Assert.Contains($"# TYPE {name} ", text);
+        }
+    }
+
+    private static string Render(IMetric metric)
+    {
+        var output = new StringBuilder();
+        metric.WriteTo(output);
+        return output.ToString();
+    }
+}

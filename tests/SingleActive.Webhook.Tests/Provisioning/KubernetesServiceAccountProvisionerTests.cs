@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Sockets;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SingleActive.Contract;
+using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Metrics;
+using SingleActive.Webhook.Provisioning;
+
+// Not "...Tests.Provisioning": other tests qualify "Provisioning.ServiceAccountRequest" relative to SingleActive.Webhook.Tests.
+namespace SingleActive.Webhook.Tests.Provisioners;
+
+/// <summary>
+/// The paths that need no API server: none configured, one that refuses connections, one that never answers.
+/// The API paths themselves run against a real kube-apiserver (<see cref="ProvisionerControlPlaneTests"/>).
+/// </summary>
+public sealed class KubernetesServiceAccountProvisionerTests
+{
+    private static readonly ServiceAccountRequest Request = new("team-a", "single-active-elector", true, ElectorMode.Readiness);
+    private readonly WebhookMetrics _metrics = new(new MetricsRegistry());
+
+    [Fact]
+    public async Task EnsureAsync_NoClusterConnection_ThrowsSayingWhatToConfigure()
+    {
+        var provisioner = Create(ClusterConnection.None);
+
+        var e = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
+
+        Assert.Equal("cannot make sure ServiceAccount team-a/single-active-elector exists: no Kubernetes API configured (set KUBECONFIG or run in a cluster)", e.Message);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_FailureIsNotCached_EveryAttemptFailsAndIsCounted()
+    {
+        var provisioner = Create(ClusterConnection.None);
+
+        await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
+        await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
+
+        Assert.Equal(2, _metrics.Provisioning.Value("error"));
+        Assert.Equal(0, _metrics.Provisioning.Value("cached"));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ApiRefusesConnections_NamesVerbAndObject()
+    {
+        using var port = new TcpListener(IPAddress.Loopback, 0);
+        port.Start();
+        var closedPort = ((IPEndPoint)port.LocalEndpoint).Port;
+        port.Stop();
+        using var connection = ClusterConnection.FromClient(Client(closedPort), "test");
+        var provisioner = Create(connection);
+
+        var e = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
+
+        Assert.StartsWith("cannot create ServiceAccount team-a/single-active-elector: the Kubernetes API cannot be reached", e.Message);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ExistingAccount_StartsWithTheRoleBinding()
+    {
+        using var port = new TcpListener(IPAddress.Loopback, 0);
+        port.Start();
+        var closedPort = ((IPEndPoint)port.LocalEndpoint).Port;
+        port.Stop();
+        using var connection = ClusterConnection.FromClient(Client(closedPort), "test");
+        var provisioner = Create(connection);
+
+        var e = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request with { CreateServiceAccount = false }, CancellationToken.None));
+
+        Assert.StartsWith("cannot create RoleBinding team-a/single-active-elector-single-active-elector:", e.Message);
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ApiNeverAnswers_TimesOutWithMessage()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            while (true)
+            {
+                accepted.Add(await silent.AcceptSocketAsync());
+            }
+        });
+        using var connection = ClusterConnection.FromClient(Client(((IPEndPoint)silent.LocalEndpoint).Port), "test");
+        var provisioner = Create(connection, timeout: TimeSpan.FromMilliseconds(300));
+
+        var e = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
+
+        Assert.Contains("did not answer within 0.3 s", e.Message);
+        silent.Stop();
+        accepted.ForEach(s => s.Dispose());
+    }
+
+    [Theory]
+    [InlineData(ElectorMode.Readiness, new[] { "single-active-elector" })]
+    [InlineData(ElectorMode.Label, new[] { "single-active-elector", "single-active-elector-label" })]
+    public void ClusterRolesFor_Mode_BindsTheLabelRoleOnlyInLabelMode(ElectorMode mode, string[] expected) =>
+        Assert.Equal(expected, ElectorRbacNames.ClusterRolesFor(mode));
+
+    [Fact]
+    public void RoleBindingName_LongAccountName_StaysWithin253AndUnique()
+    {
+        var a = new string('a', 250);
+        var b = new string('a', 249) + "b";
+
+        var nameA = ElectorRbacNames.RoleBindingName(ElectorRbacNames.LabelClusterRole, a);
+        var nameB = ElectorRbacNames.RoleBindingName(ElectorRbacNames.LabelClusterRole, b);
+
+        Assert.Equal(253, nameA.Length);
+        Assert.NotEqual(nameA, nameB);
+        Assert.StartsWith("single-active-elector-label-aaa", nameA);
+        Assert.Equal("single-active-elector-app", ElectorRbacNames.RoleBindingName(ElectorRbacNames.ElectorClusterRole, "app"));
+    }
+
+    private static Kubernetes Client(int port) =>
+        new(new KubernetesClientConfiguration { Host = $"https://127.0.0.1:{port}", SkipTlsVerify = true, AccessToken = "t" });
+
+    private KubernetesServiceAccountProvisioner Create(ClusterConnection connection, TimeSpan? timeout = null) => new(
+        connection,
+        Options.Create(new ProvisioningOptions { Timeout = timeout ?? TimeSpan.FromSeconds(5) }),
+        TimeProvider.System,
+        _metrics,
+        NullLogger<KubernetesServiceAccountProvisioner>.Instance);
+}

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Patching;
+using SingleActive.Webhook.Tests.Golden;
+using SingleActive.Webhook.Tests.Patching;
+using SingleActive.Webhook.Workloads;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SingleActive.Webhook.Tests.Workloads;
+
+public class WorkloadAdmissionHandlerTests
+{
+    private readonly FakePodDisruptionBudgetLookup _budgets = new([]);
+
+    private WorkloadAdmissionHandler Handler(IPodDisruptionBudgetLookup? budgets = null) =>
+        new(new WorkloadMutator(TestWorkloads.Injector()), new JsonPatchBuilder(), budgets ?? _budgets);
+
+    [Theory]
+    [InlineData("apps", "v1", "Deployment", true)]
+    [InlineData("apps", "v1", "StatefulSet", true)]
+    [InlineData("apps", "v1beta2", "Deployment", false)]
+    [InlineData("apps", "v1", "DaemonSet", false)]
+    [InlineData("", "v1", "Pod", false)]
+    public void CanHandle_Kind_OnlyAppsV1Workloads(string group, string version, string kind, bool expected)
+    {
+        Assert.Equal(expected, Handler().CanHandle(new GroupVersionKind { Group = group, Version = version, Kind = kind }));
+    }
+
+    [Fact]
+    public async Task HandleAsync_KubectlAnnotateFixture_CopiesOptInAndMakesTheRolloutSafe()
+    {
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        Assert.Equal((true, Decisions.Mutated), (outcome.Allowed, outcome.Decision));
+        var patched = JsonPatchOracle.Apply(original, outcome.Patch!);
+        Assert.Equal("true", (string?)patched["spec"]!["template"]!["metadata"]!["annotations"]!["single-active"]);
+        Assert.Equal("100%", (string?)patched["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
+        Assert.Equal("25%", (string?)patched["spec"]!["strategy"]!["rollingUpdate"]!["maxSurge"]);
+        Assert.NotNull(patched["metadata"]!["managedFields"]);
+        Assert.Equal(2, outcome.Warnings!.Count);
+        Assert.Contains("copied the annotation single-active=\"true\" from Deployment shop/billing", outcome.Warnings[0], StringComparison.Ordinal);
+        Assert.Contains("maxUnavailable of Deployment shop/billing to 100% (was 25%; maxSurge 25%)", outcome.Warnings[1], StringComparison.Ordinal);
+        Assert.Equal(["shop"], _budgets.Asked);
+
+        var again = await Handler().HandleAsync(WithObject(request, patched), default);
+
+        Assert.Equal((true, Decisions.AlreadyInjected, null, null), (again.Allowed, again.Decision, again.Patch, again.Warnings));
+    }
+
+    [Fact]
+    public async Task HandleAsync_StatefulSetCreateFixture_SetsParallelAndWarns()
+    {
+        var (request, original) = Fixture("statefulset-create");
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        var patched = JsonPatchOracle.Apply(original, outcome.Patch!);
+        Assert.Equal("Parallel", (string?)patched["spec"]!["podManagementPolicy"]);
+        Assert.Single(JsonPatchOracle.Operations(outcome.Patch!));
+        Assert.Contains(outcome.Warnings!, w => w.Contains("podManagementPolicy of StatefulSet shop/ledger to Parallel (was OrderedReady)", StringComparison.Ordinal));
+        Assert.Contains(outcome.Warnings!, w => w.Contains("stops after the first replaced standby", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_DeploymentCreateFixture_OnlyTheStrategyChanges()
+    {
+        var (request, original) = Fixture("deployment-create-template-annotated");
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        var ops = JsonPatchOracle.Operations(outcome.Patch!);
+        Assert.Equal("/spec/strategy/rollingUpdate/maxUnavailable", (string?)Assert.Single(ops)!["path"]);
+        Assert.Equal("100%", (string?)JsonPatchOracle.Apply(original, outcome.Patch!)["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
+        Assert.Single(outcome.Warnings!);
+    }
+
+    [Fact]
+    public async Task HandleAsync_NotOptedIn_AllowedWithoutPatchOrLookup()
+    {
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+        original["metadata"]!["annotations"]!.AsObject().Remove("single-active");
+
+        var outcome = await Handler().HandleAsync(WithObject(request, original), default);
+
+        Assert.Equal((true, Decisions.Skipped, null, null), (outcome.Allowed, outcome.Decision, outcome.Patch, outcome.Warnings));
+        Assert.Empty(_budgets.Asked);
+    }
+
+    [Fact]
+    public async Task HandleAsync_InvalidWorkloadValue_DeniedWithTheMessage()
+    {
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+        original["metadata"]!["annotations"]!["single-active"] = "enabled";
+
+        var outcome = await Handler().HandleAsync(WithObject(request, original), default);
+
+        Assert.False(outcome.Allowed);
+        Assert.StartsWith("annotation \"single-active\" on Deployment shop/billing has the value \"enabled\"", outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_BlockingBudget_WarnsInReadinessModeOnly()
+    {
+        var budgets = new FakePodDisruptionBudgetLookup(PodDisruptionBudgetAdvisorTests.Budget("\"minAvailable\":2,\"selector\":{\"matchLabels\":{\"app\":\"billing\"}}", "billing"));
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+
+        var readiness = await Handler(budgets).HandleAsync(request, default);
+        original["metadata"]!["annotations"]!["single-active.io/mode"] = "label";
+        original["spec"]!["template"]!["metadata"]!["annotations"] = new JsonObject { ["single-active.io/mode"] = "label" };
+        var label = await Handler(budgets).HandleAsync(WithObject(request, original), default);
+
+        Assert.Contains(readiness.Warnings!, w => w.StartsWith("single-active: PodDisruptionBudget shop/billing selects the pods of Deployment shop/billing", StringComparison.Ordinal));
+        Assert.Equal(["shop"], budgets.Asked);
+        Assert.DoesNotContain(label.Warnings!, w => w.Contains("PodDisruptionBudget", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_BudgetsUnreadable_AdmittedWithoutTheAdvice()
+    {
+        var (request, _) = Fixture("deployment-update-kubectl-annotate");
+
+        var outcome = await Handler(new FakePodDisruptionBudgetLookup(null)).HandleAsync(request, default);
+
+        Assert.True(outcome.Allowed);
+        Assert.Equal(2, outcome.Warnings!.Count);
+    }
+
+    [Theory]
+    [InlineData("DELETE", "")]
+    [InlineData("CONNECT", "")]
+    [InlineData("UPDATE", "status")]
+    public async Task HandleAsync_OtherOperations_Skipped(string operation, string subResource)
+    {
+        var (request, _) = Fixture("deployment-update-kubectl-annotate");
+        request.Operation = operation;
+        request.SubResource = subResource;
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        Assert.Equal((true, Decisions.Skipped, null), (outcome.Allowed, outcome.Decision, outcome.Patch));
+    }
+
+    [Theory]
+    [InlineData(null, "the admission request has no Deployment in request.object")]
+    [InlineData("""{"kind":"Deployment","spec":{"replicas":"three"}}""", "request.object could not be read as a Deployment")]
+    public async Task HandleAsync_UnreadableObject_DeniedNamingTheProblem(string? json, string expected)
+    {
+        var (request, _) = Fixture("deployment-create-template-annotated");
+        request.Object = json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        Assert.False(outcome.Allowed);
+        Assert.StartsWith(expected, outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListAsync_NoApi_ReturnsNullWithoutThrowing()
+    {
+        using var none = ClusterConnection.None;
+        var lookup = new KubernetesPodDisruptionBudgetLookup(none, NullLogger<KubernetesPodDisruptionBudgetLookup>.Instance);
+
+        Assert.Null(await lookup.ListAsync("shop", default));
+    }
+
+    internal static (AdmissionRequest Request, JsonNode Object) Fixture(string name)
+    {
+        var review = JsonSerializer.Deserialize<AdmissionReview>(TestData.Fixture(name))!;
+        return (review.Request!, JsonNode.Parse(review.Request!.Object!.Value.GetRawText())!);
+    }
+
+    private static AdmissionRequest WithObject(AdmissionRequest request, JsonNode obj)
+    {
+        request.Object = JsonDocument.Parse(obj.ToJsonString()).RootElement.Clone();
+        return request;
+    }
+}

@@ -1,0 +1,180 @@
+using SingleActive.Contract;
+using SingleActive.Webhook.Workloads;
+
+namespace SingleActive.Webhook.Tests.Workloads;
+
+public class WorkloadMutatorTests
+{
+    private readonly WorkloadMutator _mutator = new(TestWorkloads.Injector());
+
+    [Fact]
+    public void Mutate_NotOptedIn_LeavesEverythingAlone()
+    {
+        var deployment = TestWorkloads.Deployment(templateAnnotations: "", spec: "\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\"}}");
+
+        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.True(result.Allowed);
+        Assert.False(result.OptedIn);
+        Assert.Empty(result.Warnings);
+        Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+    }
+
+    [Fact]
+    public void Mutate_ReadinessDeployment_StrategyChangedWithWarning()
+    {
+        var deployment = TestWorkloads.Deployment();
+
+        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.Equal((true, ElectorMode.Readiness), (result.OptedIn, result.Mode));
+        Assert.Equal("100%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        Assert.Contains(result.Warnings, w => w.Contains("maxUnavailable", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("\"single-active\":\"true\",\"single-active.io/mode\":\"label\"", ElectorMode.Label)]
+    [InlineData("\"single-active\":\"true\",\"single-active.io/mode\":\"LABEL\"", ElectorMode.Label)]
+    public void Mutate_LabelMode_NoStrategyOrPolicyChange(string templateAnnotations, ElectorMode mode)
+    {
+        var deployment = TestWorkloads.Deployment(templateAnnotations: templateAnnotations, spec: "\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\"}}");
+        var set = TestWorkloads.StatefulSet(templateAnnotations: templateAnnotations, spec: "\"replicas\":3,\"podManagementPolicy\":\"OrderedReady\"");
+
+        var forDeployment = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var forSet = _mutator.Mutate(set, new WorkloadRequest(IsCreate: true));
+
+        Assert.Equal((mode, mode), (forDeployment.Mode!.Value, forSet.Mode!.Value));
+        Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        Assert.Equal("OrderedReady", set.Spec.PodManagementPolicy);
+        Assert.Empty(forDeployment.Warnings);
+        Assert.Empty(forSet.Warnings);
+    }
+
+    [Fact]
+    public void Mutate_DefaultModeLabelFromOptions_NoStrategyChange()
+    {
+        var mutator = new WorkloadMutator(TestWorkloads.Injector(o => o.Mode = ElectorMode.Label));
+        var deployment = TestWorkloads.Deployment(spec: "\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\"}}");
+
+        var result = mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.Equal(ElectorMode.Label, result.Mode);
+        Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+    }
+
+    [Theory]
+    // template overrides that break the safety bound or the election's own rules
+    [InlineData("\"single-active.io/lease-duration\":\"12s\"", "10s + 1s × 1 + 1s = 12s is not less than 12s")]
+    [InlineData("\"single-active.io/probe-period\":\"5s\"", "10s + 5s × 1 + 1s = 16s is not less than 15s")]
+    [InlineData("\"single-active.io/renew-deadline\":\"14s\"", "14s + 1s × 1 + 1s = 16s is not less than 15s")]
+    [InlineData("\"single-active.io/retry-period\":\"9s\"", "renew deadline (10s) must be greater than 1.2 × retry period (9s)")]
+    public void Mutate_UnsafeTimingOverrides_DeniedWithTheInequality(string overrides, string expected)
+    {
+        var deployment = TestWorkloads.Deployment(templateAnnotations: "\"single-active\":\"true\"," + overrides);
+
+        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.False(result.Allowed);
+        Assert.StartsWith("Deployment shop/web cannot be admitted because its pods would be denied:", result.Denial, StringComparison.Ordinal);
+        Assert.Contains(expected, result.Denial, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mutate_TimingOverridesCopiedFromWorkloadOptIn_CheckedAfterTheCopy()
+    {
+        var deployment = TestWorkloads.Deployment(annotations: "\"single-active\":\"true\"", templateAnnotations: "\"single-active.io/lease-duration\":\"5s\"");
+
+        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: false));
+
+        Assert.False(result.Allowed);
+        Assert.Contains("lease duration (5s) must be greater than the renew deadline (10s)", result.Denial, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"single-active.io/mode\":\"leader\"", "annotation \"single-active.io/mode\" on pod \"web-*\" in namespace \"shop\" is \"leader\"")]
+    [InlineData("\"single-active.io/lease-duration\":\"soon\"", "annotation \"single-active.io/lease-duration\" on pod \"web-*\" in namespace \"shop\" is \"soon\"")]
+    public void Mutate_BadTemplateOverride_DeniedNamingTheAnnotation(string overrides, string expected)
+    {
+        var result = _mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: "\"single-active\":\"true\"," + overrides), new WorkloadRequest(IsCreate: true));
+
+        Assert.Contains(expected, result.Denial, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mutate_HostNetworkTemplateWithoutPort_DeniedAtTheWorkload()
+    {
+        var deployment = TestWorkloads.Deployment();
+        deployment.Spec.Template.Spec.HostNetwork = true;
+
+        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.Contains("hostNetwork", result.Denial, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mutate_Webhook_DoesNotInjectTheTemplate()
+    {
+        var deployment = TestWorkloads.Deployment();
+
+        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.Null(result.ServiceAccount);
+        Assert.Single(deployment.Spec.Template.Spec.Containers);
+        Assert.False(deployment.Spec.Template.Metadata.Annotations.ContainsKey(Annotations.Status));
+    }
+
+    [Fact]
+    public void Mutate_Offline_InjectsTheTemplateWithTheWorkloadAsLease()
+    {
+        var set = TestWorkloads.StatefulSet();
+
+        var result = _mutator.Mutate(set, new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: true));
+
+        Assert.Equal(new Provisioning.ServiceAccountRequest("shop", "single-active-elector", true, ElectorMode.Readiness), result.ServiceAccount);
+        Assert.Contains(set.Spec.Template.Spec.Containers, c => c.Name == ElectorHttp.ContainerName);
+        Assert.Contains("\"lease\":\"db\"", set.Spec.Template.Metadata.Annotations[Annotations.Status], StringComparison.Ordinal);
+        Assert.Null(set.Spec.Template.Metadata.GenerateName);
+        Assert.Equal("Parallel", set.Spec.PodManagementPolicy);
+    }
+
+    [Fact]
+    public void Mutate_OfflineTwice_SecondRunChangesNothing()
+    {
+        var deployment = TestWorkloads.Deployment();
+        var request = new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: true);
+        _mutator.Mutate(deployment, request);
+        var once = k8s.KubernetesJson.Serialize(deployment);
+
+        var second = _mutator.Mutate(deployment, request);
+
+        Assert.True(second.OptedIn);
+        Assert.Null(second.ServiceAccount);
+        Assert.Empty(second.Warnings);
+        Assert.Equal(once, k8s.KubernetesJson.Serialize(deployment));
+    }
+
+    [Fact]
+    public void Mutate_StatefulSetUpdateWithUnchangedTemplate_OnlyThePolicyWarning()
+    {
+        var set = TestWorkloads.StatefulSet(spec: "\"replicas\":3,\"podManagementPolicy\":\"OrderedReady\"");
+        var previous = TestWorkloads.StatefulSet(spec: "\"replicas\":2,\"podManagementPolicy\":\"OrderedReady\"").Spec.Template;
+
+        var result = _mutator.Mutate(set, new WorkloadRequest(IsCreate: false, PreviousTemplate: previous));
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("--cascade=orphan", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mutate_StatefulSetAnnotatedOnUpdate_WarnsAboutTheRollingUpdate()
+    {
+        var set = TestWorkloads.StatefulSet(annotations: "\"single-active\":\"true\"", templateAnnotations: "", spec: "\"replicas\":3,\"podManagementPolicy\":\"Parallel\"");
+        var previous = TestWorkloads.StatefulSet(templateAnnotations: "").Spec.Template;
+
+        var result = _mutator.Mutate(set, new WorkloadRequest(IsCreate: false, PreviousTemplate: previous));
+
+        Assert.Equal(2, result.Warnings.Count);
+        Assert.Contains("copied the annotation", result.Warnings[0], StringComparison.Ordinal);
+        Assert.Contains("stops after the first replaced standby", result.Warnings[1], StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,17 @@
+namespace SingleActive.Elector.Election;
+
+/// <summary>Why a replica stopped leading; the names appear in logs, Events and metrics.</summary>
+public enum LeadershipLossReason
+{
+    /// <summary>No renew succeeded within the renew deadline (API server unreachable or too slow).</summary>
+    RenewDeadlineExceeded,
+
+    /// <summary>Another replica holds the Lease now (seen on a renew conflict).</summary>
+    LeaseTaken,
+
+    /// <summary>The app failed its health check too many times in a row; the Lease was released.</summary>
+    AppUnhealthy,
+
+    /// <summary>SIGTERM: the Lease was released for a quick handover.</summary>
+    ShuttingDown,
+}

@@ -1,0 +1,130 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using SingleActive.Contract;
+using SingleActive.Elector.Configuration;
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Health;
+using SingleActive.Elector.Http;
+using SingleActive.Elector.Kubernetes;
+using SingleActive.Elector.Leases;
+using SingleActive.Elector.Logging;
+using SingleActive.Elector.Metrics;
+
+namespace SingleActive.Elector;
+
+/// <summary>Wires the elector from its environment and runs it until SIGTERM/SIGINT.</summary>
+public static class ElectorHost
+{
+    public const int ExitInvalidConfiguration = 2;
+    public const int ExitNoCluster = 3;
+    public const int ExitCannotListen = 4;
+    public const int ExitFailed = 1;
+
+    // After the Lease is released, queued Events and label patches get this long to go out.
+    private static readonly TimeSpan ReportDrainTimeout = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(Func<string, string?> env, TextWriter stderr)
+    {
+        var options = ElectorOptions.Parse(env, out var errors);
+        if (options is null)
+        {
+            await stderr.WriteLineAsync("single-active-elector: refusing to start:").ConfigureAwait(false);
+            foreach (var error in errors)
+            {
+                await stderr.WriteLineAsync("  - " + error).ConfigureAwait(false);
+            }
+
+            return ExitInvalidConfiguration;
+        }
+
+        var time = TimeProvider.System;
+        ILogger logger = new JsonLineLogger("single-active-elector", options.LogLevel, stderr, time);
+
+        k8s.Kubernetes client;
+        try
+        {
+            client = ClusterClientFactory.Create(env);
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"single-active-elector: no Kubernetes API configuration ({ClusterClientFactory.KubeconfigVariable} unset and not running in a pod, or unreadable): {ErrorText.Of(e)}").ConfigureAwait(false);
+            return ExitNoCluster;
+        }
+
+        using (client)
+        {
+            return await RunAsync(options, client, time, logger, stderr).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunAsync(ElectorOptions options, k8s.Kubernetes client, TimeProvider time, ILogger logger, TextWriter stderr)
+    {
+        var leaseDescription = $"{options.Namespace}/{options.LeaseName}";
+        var metrics = new ElectorMetrics();
+        var store = new KubernetesLeaseStore(client, options.Namespace, options.LeaseName);
+        using var appCheck = options.AppHealthUrl is { } url ? new HttpAppHealthCheck(url) : null;
+        var appHealth = appCheck is null ? null : new AppHealthMonitor(appCheck, options.AppHealthFailureThreshold, options.AppHealthInterval, time, logger);
+        var reporter = new LeadershipReporter(new KubernetesPodApi(client, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
+        var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger);
+        appHealth?.Attach(elector);
+        var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);
+        var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth);
+
+        ElectorHttpServer server;
+        try
+        {
+            server = new ElectorHttpServer(options.Bind, options.Port, endpoints.Handle, logger);
+        }
+        catch (SocketException e)
+        {
+            await stderr.WriteLineAsync($"single-active-elector: cannot listen on {options.Bind}:{options.Port} ({ElectorEnv.Port}, {ElectorEnv.Bind}): {ErrorText.Of(e)}").ConfigureAwait(false);
+            return ExitCannotListen;
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            server.Start();
+            Log.Listening(logger, options.Bind.ToString(), server.Port);
+            Log.Starting(logger, options.Identity, options.Namespace, options.LeaseName, Duration.Format(options.Timings.LeaseDuration), Duration.Format(options.Timings.RenewDeadline), Duration.Format(options.Timings.RetryPeriod), options.Mode.ToString().ToLowerInvariant());
+
+            using var stop = new CancellationTokenSource();
+            using var stopReporting = new CancellationTokenSource();
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Shutdown(context, "SIGTERM"));
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Shutdown(context, "SIGINT"));
+
+            reporter.OnStarted();
+            var reporting = reporter.RunAsync(stopReporting.Token);
+            var watching = watcher.RunAsync(stop.Token);
+            var checking = appHealth?.RunAsync(stop.Token) ?? Task.CompletedTask;
+            try
+            {
+                // Returns after SIGTERM, once the Lease is released (or the release gave up).
+                await elector.RunAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                await stderr.WriteLineAsync($"single-active-elector: election loop failed: {e}").ConfigureAwait(false);
+                return ExitFailed;
+            }
+
+            await Task.WhenAll(watching, checking).ConfigureAwait(false);
+            reporter.Complete();
+            stopReporting.CancelAfter(ReportDrainTimeout);
+            await reporting.ConfigureAwait(false);
+            Log.Stopped(logger);
+            return 0;
+
+            void Shutdown(PosixSignalContext context, string signal)
+            {
+                // Handle it ourselves: the default would exit before the Lease is released.
+                context.Cancel = true;
+                if (!stop.IsCancellationRequested)
+                {
+                    Log.ShutdownRequested(logger, signal);
+                    stop.Cancel();
+                }
+            }
+        }
+    }
+}

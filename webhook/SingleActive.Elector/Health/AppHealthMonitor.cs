@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Logging;
+
+namespace SingleActive.Elector.Health;
+
+/// <summary>
+/// Checks the app periodically and gates the election on it: no campaign until the app has passed
+/// a check (an app that is still starting must not become the only endpoint), and a leader steps
+/// down after <c>failureThreshold</c> failures in a row (one slow answer is no reason to fail over).
+/// </summary>
+public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold, TimeSpan interval, TimeProvider time, ILogger logger) : IAppHealth
+{
+    private int consecutiveFailures = -1; // -1: never checked yet
+    private LeaderElector? elector;
+
+    public bool CanCampaign => Volatile.Read(ref consecutiveFailures) == 0;
+
+    public bool ShouldStepDown => Volatile.Read(ref consecutiveFailures) >= failureThreshold;
+
+    /// <summary><c>null</c> until the first check, then whether the last check passed.</summary>
+    public bool? LastCheckPassed => Volatile.Read(ref consecutiveFailures) switch
+    {
+        < 0 => null,
+        0 => true,
+        _ => false,
+    };
+
+    /// <summary>The elector to wake when the verdict changes, so it acts without waiting a retry period.</summary>
+    public void Attach(LeaderElector target) => elector = target;
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var started = time.GetTimestamp();
+            bool passed;
+            try
+            {
+                passed = await check.CheckAsync(interval, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                passed = false;
+            }
+
+            Record(passed);
+            var wait = interval - time.GetElapsedTime(started);
+            try
+            {
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, stop).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Record(bool passed)
+    {
+        var before = Volatile.Read(ref consecutiveFailures);
+        var after = passed ? 0 : Math.Max(before, 0) + 1;
+        Volatile.Write(ref consecutiveFailures, after);
+        if ((before == 0) != (after == 0) || before < 0)
+        {
+            Log.AppHealthChanged(logger, after == 0, after);
+        }
+
+        // Wake on the transitions the elector acts on: healthy again (campaign), or threshold reached (step down).
+        if ((after == 0 && before != 0) || (after == failureThreshold))
+        {
+            elector?.Wake();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using SingleActive.Contract;
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Health;
+using SingleActive.Elector.Metrics;
+
+namespace SingleActive.Elector.Http;
+
+/// <summary>Maps the four paths to answers; no I/O, so it is tested without sockets.</summary>
+public sealed class ElectorEndpoints(LeaderElector elector, ElectorMode mode, string leaseDescription, ElectorMetrics metrics, AppHealthMonitor? appHealth)
+{
+    public HttpResult Handle(string path) => path switch
+    {
+        ElectorHttp.ReadyPath => Ready(),
+        ElectorHttp.HealthPath => elector.IsAlive ? HttpResult.Text(200, "ok\n") : HttpResult.Text(503, "election loop stalled\n"),
+        ElectorHttp.StatusPath => Status(),
+        ElectorHttp.MetricsPath => new HttpResult(200, "text/plain; version=0.0.4; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(metrics.Render(elector.Status, IsReady, appHealth?.LastCheckPassed))),
+        _ => HttpResult.Text(404, "not found\n"),
+    };
+
+    /// <summary>Readiness mode: leader with a fresh renew. Label mode: the Service selects on the role label, so readiness is health only.</summary>
+    private bool IsReady => mode == ElectorMode.Label ? elector.IsAlive : elector.IsReady;
+
+    private HttpResult Ready()
+    {
+        if (IsReady)
+        {
+            return HttpResult.Text(200, "ok\n");
+        }
+
+        var status = elector.Status;
+        return HttpResult.Text(503, status.Leader is { } leader && leader != status.Identity
+            ? $"standby: {leader} leads\n"
+            : "not leading\n");
+    }
+
+    private HttpResult Status()
+    {
+        var s = elector.Status;
+        var document = new StatusDocument(s.Identity, s.Leader, s.IsLeader, s.LeaseTransitions, s.AcquiredAt, s.LastRenewedAt, IsReady, leaseDescription);
+        return new HttpResult(200, "application/json", JsonSerializer.SerializeToUtf8Bytes(document, StatusJsonContext.Default.StatusDocument));
+    }
+}

@@ -1,0 +1,15 @@
+using k8s.Models;
+
+namespace SingleActive.Elector.Kubernetes;
+
+/// <summary>The pod-level API calls the elector makes besides the Lease: Events and its role label.</summary>
+public interface IPodApi
+{
+    Task CreateEventAsync(Corev1Event @event, CancellationToken cancellationToken);
+
+    /// <summary>Sets <c>single-active.io/role</c> on a pod; <c>false</c> when the pod does not exist.</summary>
+    Task<bool> SetRoleLabelAsync(string podName, string role, CancellationToken cancellationToken);
+
+    /// <summary>The pod's uid, or <c>null</c> when it cannot be read (e.g. no permission).</summary>
+    Task<string?> GetPodUidAsync(string podName, CancellationToken cancellationToken);
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+
+namespace SingleActive.Elector.Logging;
+
+/// <summary>Every log line the elector writes; event ids are stable so alerts can match on them.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Elector {Identity} starting for Lease {LeaseNamespace}/{LeaseName} (lease {LeaseDuration}, renew deadline {RenewDeadline}, retry {RetryPeriod}, mode {Mode})")]
+    public static partial void Starting(ILogger logger, string identity, string leaseNamespace, string leaseName, string leaseDuration, string renewDeadline, string retryPeriod, string mode);
+
+    [LoggerMessage(2, LogLevel.Information, "{Identity} became leader (leaseTransitions {LeaseTransitions}, previous holder {PreviousHolder})")]
+    public static partial void Elected(ILogger logger, string identity, int leaseTransitions, string previousHolder);
+
+    [LoggerMessage(3, LogLevel.Warning, "{Identity} stopped leading: {Reason} (new holder {NewHolder})")]
+    public static partial void LeadershipLost(ILogger logger, string identity, string reason, string newHolder);
+
+    [LoggerMessage(4, LogLevel.Warning, "Renewing the Lease failed ({Elapsed} since the last successful renew): {Error}")]
+    public static partial void RenewFailed(ILogger logger, string elapsed, string error);
+
+    [LoggerMessage(5, LogLevel.Warning, "Lease API call {Operation} failed: {Error}")]
+    public static partial void ApiCallFailed(ILogger logger, string operation, string error);
+
+    [LoggerMessage(6, LogLevel.Information, "Released the Lease ({Reason})")]
+    public static partial void Released(ILogger logger, string reason);
+
+    [LoggerMessage(7, LogLevel.Warning, "Could not release the Lease ({Reason}); it expires on its own after the lease duration: {Error}")]
+    public static partial void ReleaseFailed(ILogger logger, string reason, string error);
+
+    [LoggerMessage(8, LogLevel.Debug, "Watch of the Lease ended: {Error}")]
+    public static partial void WatchEnded(ILogger logger, string error);
+
+    [LoggerMessage(9, LogLevel.Information, "Lease is held by {Holder}")]
+    public static partial void LeaderObserved(ILogger logger, string holder);
+
+    [LoggerMessage(10, LogLevel.Information, "App health changed: healthy {Healthy}, consecutive failures {Failures}")]
+    public static partial void AppHealthChanged(ILogger logger, bool healthy, int failures);
+
+    [LoggerMessage(11, LogLevel.Warning, "Could not record Event {Reason} on pod {Pod}: {Error}")]
+    public static partial void EventFailed(ILogger logger, string reason, string pod, string error);
+
+    [LoggerMessage(12, LogLevel.Warning, "Could not label pod {Pod} {Label}={Role}: {Error}")]
+    public static partial void LabelFailed(ILogger logger, string pod, string label, string role, string error);
+
+    [LoggerMessage(13, LogLevel.Information, "Serving /readyz, /healthz, /status and /metrics on {Address}:{Port}")]
+    public static partial void Listening(ILogger logger, string address, int port);
+
+    [LoggerMessage(14, LogLevel.Information, "Received {Signal}: failing /readyz and releasing the Lease")]
+    public static partial void ShutdownRequested(ILogger logger, string signal);
+
+    [LoggerMessage(15, LogLevel.Information, "Elector stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(16, LogLevel.Debug, "HTTP connection failed: {Error}")]
+    public static partial void HttpConnectionFailed(ILogger logger, string error);
+
+    [LoggerMessage(17, LogLevel.Information, "Labelled pod {Pod} {Label}={Role}")]
+    public static partial void Labelled(ILogger logger, string pod, string label, string role);
+
+    [LoggerMessage(18, LogLevel.Debug, "Pod uid unknown ({Error}); Events name the pod only, so kubectl describe may not list them")]
+    public static partial void PodUidUnknown(ILogger logger, string error);
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using SingleActive.Elector.Election;
+
+namespace SingleActive.Elector.Metrics;
+
+/// <summary>The elector's Prometheus metrics, rendered in the text exposition format on <c>/metrics</c>.</summary>
+public sealed class ElectorMetrics
+{
+    // Renews take milliseconds when healthy; the upper buckets show a struggling API server long
+    // before the renew deadline is reached.
+    private static readonly double[] RenewBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly Lock gate = new();
+    private readonly long[] renewBucketCounts = new long[RenewBuckets.Length];
+    private readonly ConcurrentDictionary<string, long> apiErrors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> losses = new(StringComparer.Ordinal);
+    private long renewCount;
+    private double renewSum;
+    private long becameLeader;
+    private long becameStandby;
+
+    public void RecordRenew(TimeSpan duration)
+    {
+        var seconds = duration.TotalSeconds;
+        lock (gate)
+        {
+            renewCount++;
+            renewSum += seconds;
+            for (var i = 0; i < RenewBuckets.Length; i++)
+            {
+                if (seconds <= RenewBuckets[i])
+                {
+                    renewBucketCounts[i]++;
+                }
+            }
+        }
+    }
+
+    public void RecordApiError(string operation) => apiErrors.AddOrUpdate(operation, 1, static (_, n) => n + 1);
+
+    public void RecordElected() => Interlocked.Increment(ref becameLeader);
+
+    public void RecordLost(LeadershipLossReason reason)
+    {
+        Interlocked.Increment(ref becameStandby);
+        losses.AddOrUpdate(ReasonLabel(reason), 1, static (_, n) => n + 1);
+    }
+
+    public long ApiErrors(string operation) => apiErrors.TryGetValue(operation, out var n) ? n : 0;
+
+    public static string ReasonLabel(LeadershipLossReason reason) => reason switch
+    {
+        LeadershipLossReason.RenewDeadlineExceeded => "renew_deadline_exceeded",
+        LeadershipLossReason.LeaseTaken => "lease_taken",
+        LeadershipLossReason.AppUnhealthy => "app_unhealthy",
+        _ => "shutting_down",
+    };
+
+    public string Render(ElectionStatus status, bool ready, bool? appHealthy)
+    {
+        var sb = new StringBuilder(2048);
+        Gauge(sb, "single_active_elector_is_leader", "1 while this replica leads with a fresh renew.", status.IsLeader ? 1 : 0);
+        Gauge(sb, "single_active_elector_ready", "1 while /readyz answers 200.", ready ? 1 : 0);
+        Gauge(sb, "single_active_elector_lease_transitions", "The Lease's leaseTransitions (fencing epoch) as last seen.", status.LeaseTransitions);
+        if (appHealthy is { } healthy)
+        {
+            Gauge(sb, "single_active_elector_app_healthy", "1 while the app's health check passes.", healthy ? 1 : 0);
+        }
+
+        sb.Append("# HELP single_active_elector_transitions_total Leadership changes of this replica.\n# TYPE single_active_elector_transitions_total counter\n");
+        Line(sb, "single_active_elector_transitions_total{to=\"leader\"}", Interlocked.Read(ref becameLeader));
+        Line(sb, "single_active_elector_transitions_total{to=\"standby\"}", Interlocked.Read(ref becameStandby));
+
+        sb.Append("# HELP single_active_elector_leadership_lost_total Times this replica stopped leading, by reason.\n# TYPE single_active_elector_leadership_lost_total counter\n");
+        foreach (var reason in Enum.GetValues<LeadershipLossReason>())
+        {
+            var label = ReasonLabel(reason);
+            Line(sb, $"single_active_elector_leadership_lost_total{{reason=\"{label}\"}}", losses.TryGetValue(label, out var n) ? n : 0);
+        }
+
+        sb.Append("# HELP single_active_elector_api_errors_total Failed Kubernetes API calls, by operation.\n# TYPE single_active_elector_api_errors_total counter\n");
+        foreach (var (operation, count) in apiErrors.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Line(sb, $"single_active_elector_api_errors_total{{operation=\"{operation}\"}}", count);
+        }
+
+        sb.Append("# HELP single_active_elector_renew_duration_seconds Latency of successful Lease renewals.\n# TYPE single_active_elector_renew_duration_seconds histogram\n");
+        lock (gate)
+        {
+            for (var i = 0; i < RenewBuckets.Length; i++)
+            {
+                Line(sb, $"single_active_elector_renew_duration_seconds_bucket{{le=\"{RenewBuckets[i].ToString(CultureInfo.InvariantCulture)}\"}}", renewBucketCounts[i]);
+            }
+
+            Line(sb, "single_active_elector_renew_duration_seconds_bucket{le=\"+Inf\"}", renewCount);
+            sb.Append("single_active_elector_renew_duration_seconds_sum ").Append(renewSum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+            Line(sb, "single_active_elector_renew_duration_seconds_count", renewCount);
+        }
+
+        return sb.ToString();
+    }
+
+    private static void Gauge(StringBuilder sb, string name, string help, long value)
+    {
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        sb.Append("# TYPE ").Append(name).Append(" gauge\n");
+        Line(sb, name, value);
+    }
+
+    private static void Line(StringBuilder sb, string series, long value) =>
+        sb.Append(series).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+}

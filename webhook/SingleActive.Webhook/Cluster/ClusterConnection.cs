@@ -1,0 +1,70 @@
+using k8s;
+
+namespace SingleActive.Webhook.Cluster;
+
+/// <summary>
+/// The webhook's connection to the Kubernetes API: from a kubeconfig (the <c>--kubeconfig</c> flag or
+/// <c>KUBECONFIG</c>), else in-cluster config when running in a pod, else none. With none,
+/// <see cref="Client"/> is null and anything that needs the API says so in its own error.
+/// </summary>
+public sealed class ClusterConnection : IDisposable
+{
+    private ClusterConnection(IKubernetes? client, string description)
+    {
+        Client = client;
+        Description = description;
+    }
+
+    /// <summary>A connection that has no API (local runs, unit tests).</summary>
+    public static ClusterConnection None => new(null, "no Kubernetes API configured (set KUBECONFIG or run in a cluster)");
+
+    public IKubernetes? Client { get; }
+
+    /// <summary>Where the configuration came from, for logs.</summary>
+    public string Description { get; }
+
+    public static ClusterConnection FromClient(IKubernetes client, string description) => new(client, description);
+
+    /// <summary>
+    /// Resolves the configuration in the documented order. A kubeconfig that was asked for but cannot be
+    /// read is an error naming the file: silently running without the API would deny every opted-in pod.
+    /// </summary>
+    public static ClusterConnection Create(string? kubeconfig, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var path = string.IsNullOrWhiteSpace(kubeconfig) ? environment("KUBECONFIG") : kubeconfig;
+        if (!string.IsNullOrWhiteSpace(path))
+        {
+            var files = path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            try
+            {
+                // The AOT client cannot merge several files as kubectl does; the first existing one is used.
+                var file = files.FirstOrDefault(File.Exists) ?? files.FirstOrDefault() ?? path;
+                var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(file);
+                return new ClusterConnection(new Kubernetes(config), $"kubeconfig {file} (server {config.Host})");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new InvalidOperationException($"cannot use kubeconfig \"{path}\": {e.Message}", e);
+            }
+        }
+
+        if (!string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_HOST")))
+        {
+            try
+            {
+                var config = KubernetesClientConfiguration.InClusterConfig();
+                return new ClusterConnection(new Kubernetes(config), $"in-cluster config (server {config.Host})");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new InvalidOperationException(
+                    $"KUBERNETES_SERVICE_HOST is set but the in-cluster configuration cannot be read (is the ServiceAccount token mounted?): {e.Message}", e);
+            }
+        }
+
+        return None;
+    }
+
+    public void Dispose() => Client?.Dispose();
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using k8s;
+using Microsoft.Extensions.Options;
+
+namespace SingleActive.Webhook.Cluster;
+
+/// <summary>
+/// Reads <c>/version</c> at start-up and then periodically, so decisions such as native sidecars (1.29+)
+/// follow control-plane upgrades. Null until known, or when there is no API connection; a failed read
+/// keeps the last known value.
+/// </summary>
+public sealed partial class ClusterVersionProbe(
+    ClusterConnection connection,
+    IOptions<ClusterOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ClusterVersionProbe> logger) : BackgroundService, IClusterVersion
+{
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
+    private volatile Version? _version;
+
+    public Version? ServerVersion => _version;
+
+    /// <summary>"1", "20+" (GKE adds a plus) and "v1.20.2-gke.1" all parse to their numbers; anything else is null.</summary>
+    public static Version? Parse(string? major, string? minor, string? gitVersion)
+    {
+        if (TryNumber(major, out var ma) && TryNumber(minor, out var mi))
+        {
+            var patch = 0;
+            var parts = gitVersion?.TrimStart('v').Split('.', 3);
+            if (parts is { Length: 3 } && parts[0] == ma.ToString(CultureInfo.InvariantCulture) && parts[1] == mi.ToString(CultureInfo.InvariantCulture))
+            {
+                _ = TryNumber(parts[2], out patch);
+            }
+
+            return new Version(ma, mi, patch);
+        }
+
+        var fromGit = gitVersion?.TrimStart('v').Split('.', 3);
+        return fromGit is { Length: >= 2 } && TryNumber(fromGit[0], out var gma) && TryNumber(fromGit[1], out var gmi)
+            ? new Version(gma, gmi, fromGit.Length == 3 && TryNumber(fromGit[2], out var gp) ? gp : 0)
+            : null;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (connection.Client is not { } client)
+        {
+            LogNoConnection(logger, connection.Description);
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var next = options.Value.VersionRefreshInterval;
+            try
+            {
+                var info = await client.Version.GetCodeAsync(stoppingToken);
+                var version = Parse(info.Major, info.Minor, info.GitVersion);
+                if (version != _version)
+                {
+                    LogVersion(logger, info.GitVersion, version?.ToString() ?? "unknown");
+                }
+
+                _version = version;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogFailed(logger, e.Message);
+                next = _version is null ? RetryInterval : next;
+            }
+
+            try
+            {
+                await Task.Delay(next, timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool TryNumber(string? text, out int value)
+    {
+        value = 0;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+        {
+            digits++;
+        }
+
+        return digits > 0 && int.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Kubernetes API server version {GitVersion} ({Version})")]
+    private static partial void LogVersion(ILogger logger, string? gitVersion, string version);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Cannot read the Kubernetes API server version: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Kubernetes API server version unknown: {Reason}")]
+    private static partial void LogNoConnection(ILogger logger, string reason);
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using k8s.Models;
+using SingleActive.Contract;
+
+namespace SingleActive.Webhook.Injection;
+
+/// <summary>render, part 1: the <c>single-active-elector</c> container itself.</summary>
+public static class ElectorContainer
+{
+    /// <summary>The uid of "nonroot" in distroless-style images; any non-zero uid satisfies Pod Security "restricted".</summary>
+    public const long RunAsUser = 65532;
+
+    public static V1Container Create(InjectionSettings settings, InjectorOptions options, string? appHealthUrl)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
+        var port = new V1ContainerPort { Name = ElectorHttp.PortName, ContainerPort = settings.Port, Protocol = "TCP" };
+        if (settings.HostNetwork)
+        {
+            // The API server would default hostPort to containerPort for hostNetwork pods; saying it here keeps the result explicit.
+            port.HostPort = settings.Port;
+        }
+
+        return new V1Container
+        {
+            Name = ElectorHttp.ContainerName,
+            Image = options.Image,
+            ImagePullPolicy = options.ImagePullPolicy,
+            Command = [.. options.EffectiveCommand],
+            Env = Env(settings, appHealthUrl),
+            Ports = [port],
+            ReadinessProbe = ReadinessProbe(settings),
+            LivenessProbe = new V1Probe
+            {
+                HttpGet = HttpGet(ElectorHttp.HealthPath),
+                PeriodSeconds = 5,
+                FailureThreshold = 3,
+                TimeoutSeconds = 1,
+                SuccessThreshold = 1,
+            },
+            Resources = Resources(options),
+            SecurityContext = new V1SecurityContext
+            {
+                RunAsNonRoot = true,
+                RunAsUser = RunAsUser,
+                RunAsGroup = RunAsUser,
+                AllowPrivilegeEscalation = false,
+                ReadOnlyRootFilesystem = true,
+                Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+            },
+            VolumeMounts = [ElectorTokenVolume.Mount()],
+        };
+    }
+
+    /// <summary>
+    /// Readiness mode: <c>/readyz</c>, 200 only while leading; the safety bound (see <see cref="ElectionTimings"/>)
+    /// counts on exactly these timings. Label mode: readiness follows health only and the Service selects the leader label.
+    /// </summary>
+    private static V1Probe ReadinessProbe(InjectionSettings settings) => new()
+    {
+        HttpGet = HttpGet(settings.Mode == ElectorMode.Label ? ElectorHttp.HealthPath : ElectorHttp.ReadyPath),
+        PeriodSeconds = settings.Probe.PeriodSeconds,
+        FailureThreshold = settings.Probe.FailureThreshold,
+        TimeoutSeconds = settings.Probe.TimeoutSeconds,
+        SuccessThreshold = 1,
+    };
+
+    private static V1HTTPGetAction HttpGet(string path) => new() { Path = path, Port = ElectorHttp.PortName, Scheme = "HTTP" };
+
+    private static List<V1EnvVar> Env(InjectionSettings settings, string? appHealthUrl)
+    {
+        var env = new List<V1EnvVar>
+        {
+            FieldRef(ElectorEnv.PodName, "metadata.name"),
+            FieldRef(ElectorEnv.PodNamespace, "metadata.namespace"),
+            Value(ElectorEnv.LeaseName, settings.LeaseName),
+            Value(ElectorEnv.LeaseDuration, Duration.Format(settings.Timings.LeaseDuration)),
+            Value(ElectorEnv.RenewDeadline, Duration.Format(settings.Timings.RenewDeadline)),
+            Value(ElectorEnv.RetryPeriod, Duration.Format(settings.Timings.RetryPeriod)),
+            Value(ElectorEnv.Port, settings.Port.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (appHealthUrl is not null)
+        {
+            env.Add(Value(ElectorEnv.AppHealthUrl, appHealthUrl));
+        }
+
+        if (settings.Mode == ElectorMode.Label)
+        {
+            env.Add(Value(ElectorEnv.Mode, ElectorModes.Format(ElectorMode.Label)));
+        }
+
+        return env;
+    }
+
+    private static V1EnvVar Value(string name, string value) => new() { Name = name, Value = value };
+
+    private static V1EnvVar FieldRef(string name, string fieldPath) =>
+        new() { Name = name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { ApiVersion = "v1", FieldPath = fieldPath } } };
+
+    private static V1ResourceRequirements Resources(InjectorOptions options)
+    {
+        var requests = new Dictionary<string, ResourceQuantity>
+        {
+            ["cpu"] = new(options.CpuRequest),
+            ["memory"] = new(options.MemoryRequest),
+        };
+        var limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new(options.MemoryLimit) };
+        if (options.CpuLimit is { } cpuLimit)
+        {
+            limits["cpu"] = new(cpuLimit);
+        }
+
+        return new V1ResourceRequirements { Requests = requests, Limits = limits };
+    }
+}

@@ -1,0 +1,65 @@
+using k8s.Models;
+using SingleActive.Contract;
+
+namespace SingleActive.Webhook.Injection;
+
+/// <summary>
+/// decide: whether a pod (on CREATE) gets the elector, and if not, why. Pure; the per-pod annotation
+/// values are checked later, by <see cref="InjectionSettingsResolver"/>.
+/// </summary>
+public static class InjectionDecider
+{
+    public static InjectionDecision Decide(V1Pod pod, string description)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var annotations = pod.Metadata?.Annotations;
+        switch (OptIn.Read(annotations))
+        {
+            case OptInValue.Absent:
+                return InjectionDecision.Skip($"no \"{Annotations.Enabled}\" annotation");
+            case OptInValue.False:
+                return InjectionDecision.Skip($"\"{Annotations.Enabled}\" is false");
+            case OptInValue.Invalid:
+                return InjectionDecision.Deny(OptIn.InvalidMessage(annotations![Annotations.Enabled], description));
+        }
+
+        var hasElector = PodPorts.AllContainers(pod.Spec).Any(c => c.Name == ElectorHttp.ContainerName);
+        if (annotations!.ContainsKey(Annotations.Status))
+        {
+            // The status annotation alone is not proof: copied from an injected pod (kubectl get -o yaml
+            // into a template), it would let this pod run without an elector and be Ready next to the leader.
+            return hasElector
+                ? InjectionDecision.AlreadyInjected
+                : InjectionDecision.Deny(
+                    $"{description} has the \"{Annotations.Status}\" annotation but no \"{ElectorHttp.ContainerName}\" container, " +
+                    "so it would run without an elector and could be Ready next to the leader; the annotation was probably copied from an injected pod. " +
+                    "Remove it and let the webhook inject the pod");
+        }
+
+        // Our name without our status annotation: someone else's container, or an injection whose
+        // annotation was stripped. Adding a second one would be rejected (duplicate name) or, worse,
+        // run an elector we did not configure.
+        if (hasElector)
+        {
+            return InjectionDecision.Deny(
+                $"{description} already has a container named \"{ElectorHttp.ContainerName}\" but no \"{Annotations.Status}\" annotation, " +
+                "so it was not injected by this webhook (or the annotation was removed); rename or remove that container, " +
+                $"or set the annotation \"{Annotations.Enabled}\" to \"false\" to manage the elector yourself");
+        }
+
+        if (pod.Spec?.Volumes?.Any(v => v.Name == ElectorTokenVolume.VolumeName) == true)
+        {
+            return InjectionDecision.Deny(
+                $"{description} already has a volume named \"{ElectorTokenVolume.VolumeName}\", the name of the elector's token volume; rename that volume");
+        }
+
+        if (pod.Spec?.HostNetwork == true && !(annotations.TryGetValue(Annotations.Port, out var port) && !string.IsNullOrWhiteSpace(port)))
+        {
+            return InjectionDecision.Deny(
+                $"{description} uses hostNetwork, so the elector's port would be a port of the node, and only you know which node ports are free; " +
+                $"set the annotation \"{Annotations.Port}\" to a port that is free on every node the pod may run on");
+        }
+
+        return InjectionDecision.Inject;
+    }
+}

@@ -1,0 +1,9 @@
+namespace SingleActive.Webhook.Injection;
+
+public enum InjectionDecisionKind
+{
+    Inject,
+    Skip,
+    AlreadyInjected,
+    Deny,
+}

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Patching;
+using SingleActive.Webhook.Provisioning;
+
+namespace SingleActive.Webhook.Injection;
+
+/// <summary>
+/// Admission for core/v1 Pods: reads the pod, runs <see cref="PodInjector"/>, makes sure the elector's
+/// ServiceAccount is ready (unless dry run) and answers with the patch. Never throws for bad input:
+/// every failure is a denial whose message names the problem (fail closed for opted-in pods).
+/// </summary>
+public sealed class PodAdmissionHandler(
+    PodInjector injector,
+    JsonPatchBuilder patchBuilder,
+    IServiceAccountProvisioner provisioner,
+    IClusterVersion? clusterVersion = null,
+    ILogger<PodAdmissionHandler>? logger = null) : IResourceHandler
+{
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+
+    public bool CanHandle(GroupVersionKind kind) =>
+        kind is { Group: null or "", Version: "v1", Kind: "Pod" };
+
+    public async Task<AdmissionOutcome> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // Only creation injects: a pod's containers are immutable afterwards, and an UPDATE of an
+        // opted-in pod must not be blocked by the webhook.
+        if (!string.Equals(request.Operation, "CREATE", StringComparison.Ordinal) || !string.IsNullOrEmpty(request.SubResource))
+        {
+            return AdmissionOutcome.Allow(Decisions.Skipped);
+        }
+
+        var pod = ReadPod(request, out var problem);
+        if (pod is null)
+        {
+            PodInjectionLog.Unreadable(_logger, request.Namespace, problem!);
+            return AdmissionOutcome.Deny(problem!);
+        }
+
+        var ns = string.IsNullOrEmpty(pod.Metadata?.NamespaceProperty) ? request.Namespace : pod.Metadata.NamespaceProperty;
+        var context = new InjectionContext(ns, request.DryRun == true, clusterVersion?.ServerVersion);
+        var description = PodDescriptions.Describe(pod, ns);
+        PodInjection result;
+        try
+        {
+            result = injector.Inject(pod, context);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A pod shape nobody anticipated must still get an answer; opted-in pods fail closed.
+            PodInjectionLog.InjectionError(_logger, e, description);
+            return AdmissionOutcome.Deny($"single-active could not inject {description}: {e.Message}");
+        }
+
+        switch (result)
+        {
+            case PodInjection.Skipped skipped:
+                PodInjectionLog.Skipped(_logger, description, skipped.Reason);
+                return AdmissionOutcome.Allow(Decisions.Skipped);
+            case PodInjection.AlreadyInjected:
+                PodInjectionLog.AlreadyInjected(_logger, description);
+                return AdmissionOutcome.Allow(Decisions.AlreadyInjected);
+            case PodInjection.Denied denied:
+                PodInjectionLog.Denied(_logger, description, denied.Message);
+                return AdmissionOutcome.Deny(denied.Message);
+            case PodInjection.Injected injected:
+                return await CompleteAsync(pod, injected, context, description, cancellationToken).ConfigureAwait(false);
+            default:
+                throw new InvalidOperationException("unknown injection result");
+        }
+    }
+
+    private async Task<AdmissionOutcome> CompleteAsync(V1Pod original, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)
+    {
+        var account = injected.ServiceAccount;
+        if (!context.DryRun)
+        {
+            // Before answering: the API server rejects a pod whose ServiceAccount does not exist.
+            try
+            {
+                await provisioner.EnsureAsync(account, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProvisioningException e)
+            {
+                PodInjectionLog.ProvisioningFailed(_logger, description, account.ServiceAccountName, e.Message);
+                return AdmissionOutcome.Deny(e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                PodInjectionLog.ProvisioningError(_logger, e, description, account.ServiceAccountName);
+                return AdmissionOutcome.Deny(
+                    $"single-active could not make sure ServiceAccount \"{account.ServiceAccountName}\" in namespace \"{account.Namespace}\" exists and is bound: {e.Message}");
+            }
+        }
+
+        var patch = patchBuilder.CreatePatch(KubernetesObjectJson.ToNode(original), KubernetesObjectJson.ToNode(injected.Pod));
+        var status = injected.Status;
+        PodInjectionLog.Injected(_logger, description, status.Lease, status.Sidecar, ElectorModes.Format(status.Mode), status.ServiceAccount, status.Port, context.DryRun);
+        return new AdmissionOutcome(true, Decisions.Injected, Patch: patch, Warnings: injected.Warnings.Count > 0 ? injected.Warnings : null);
+    }
+
+    private static V1Pod? ReadPod(AdmissionRequest request, out string? problem)
+    {
+        problem = null;
+        if (request.Object is not { ValueKind: JsonValueKind.Object } raw)
+        {
+            problem = "the admission request has no pod in request.object";
+            return null;
+        }
+
+        if (raw.TryGetProperty("kind", out var kind) && !(kind.ValueKind == JsonValueKind.String && kind.GetString() == "Pod"))
+        {
+            problem = $"request.object is not a Pod (its kind is {kind.GetRawText()})";
+            return null;
+        }
+
+        try
+        {
+            var pod = KubernetesJson.Deserialize<V1Pod>(raw);
+            if (pod is null)
+            {
+                problem = "request.object could not be read as a Pod";
+            }
+
+            return pod;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        {
+            problem = $"request.object could not be read as a Pod: {e.Message}";
+            return null;
+        }
+    }
+}

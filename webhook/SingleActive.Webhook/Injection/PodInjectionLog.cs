@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace SingleActive.Webhook.Injection;
+
+/// <summary>Pod injection log events (ids 300–399).</summary>
+internal static partial class PodInjectionLog
+{
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Injected pod {Pod}: lease {Lease}, sidecar {Sidecar}, mode {Mode}, service account {ServiceAccount}, port {Port}, dry run {DryRun}")]
+    public static partial void Injected(ILogger logger, string pod, string lease, string sidecar, string mode, string serviceAccount, int port, bool dryRun);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Skipped pod {Pod}: {Reason}")]
+    public static partial void Skipped(ILogger logger, string pod, string reason);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Pod {Pod} is already injected")]
+    public static partial void AlreadyInjected(ILogger logger, string pod);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Denied pod {Pod}: {Message}")]
+    public static partial void Denied(ILogger logger, string pod, string message);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Denied pod {Pod}: service account {ServiceAccount} could not be provisioned: {Message}")]
+    public static partial void ProvisioningFailed(ILogger logger, string pod, string serviceAccount, string message);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "Denied pod {Pod}: unexpected error while provisioning service account {ServiceAccount}")]
+    public static partial void ProvisioningError(ILogger logger, Exception exception, string pod, string serviceAccount);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "Denied pod {Pod}: unexpected error while injecting")]
+    public static partial void InjectionError(ILogger logger, Exception exception, string pod);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Denied unreadable pod in namespace {Namespace}: {Message}")]
+    public static partial void Unreadable(ILogger logger, string? @namespace, string message);
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using k8s.Models;
+using SingleActive.Contract;
+
+namespace SingleActive.Webhook.Injection;
+
+/// <summary>
+/// render, part 2: puts the elector, its token volume, the app containers' status URL, the ServiceAccount
+/// and the status annotation into a pod. Mutates the pod it is given (a copy: see <see cref="PodInjector"/>).
+/// App containers keep everything they had; they only gain one env var.
+/// </summary>
+public static class PodRenderer
+{
+    public const string DefaultServiceAccount = "default";
+
+    public static RenderedPod Render(V1Pod pod, InjectionSettings settings, InjectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
+        var warnings = new List<string>();
+        var spec = pod.Spec ??= new V1PodSpec();
+        var apps = spec.Containers ?? [];
+
+        string? healthUrl = null;
+        if (options.AppHealthFromReadinessProbe)
+        {
+            healthUrl = AppHealthUrl.From(apps.FirstOrDefault(), out var warning);
+            if (warning is not null)
+            {
+                warnings.Add(warning);
+            }
+        }
+
+        var statusUrl = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{settings.Port}{ElectorHttp.StatusPath}");
+        foreach (var app in apps)
+        {
+            // A user's own value wins; it is theirs to point elsewhere.
+            if (app.Env?.Any(e => e.Name == ElectorEnv.StatusUrl) != true)
+            {
+                app.Env = [.. app.Env ?? [], new V1EnvVar { Name = ElectorEnv.StatusUrl, Value = statusUrl }];
+            }
+        }
+
+        var elector = ElectorContainer.Create(settings, options, healthUrl);
+        if (settings.NativeSidecar)
+        {
+            // First, so it is running before other init containers and stops only after the app containers.
+            elector.RestartPolicy = "Always";
+            spec.InitContainers = [elector, .. spec.InitContainers ?? []];
+        }
+        else
+        {
+            spec.Containers = [.. apps, elector];
+        }
+
+        spec.Volumes = [.. spec.Volumes ?? [], ElectorTokenVolume.Create(options.TokenExpirationSeconds)];
+
+        var (account, create) = ServiceAccount(spec, options);
+
+        var status = new InjectionStatus(InjectionStatus.InjectorVersion, settings.LeaseName, settings.NativeSidecar, settings.Mode, account, settings.Port);
+        var meta = pod.Metadata ??= new V1ObjectMeta();
+        meta.Annotations ??= new Dictionary<string, string>();
+        meta.Annotations[Annotations.Status] = status.ToJson();
+        return new RenderedPod(status, account, create, warnings);
+    }
+
+    private static (string Account, bool Create) ServiceAccount(V1PodSpec spec, InjectorOptions options)
+    {
+        var current = string.IsNullOrEmpty(spec.ServiceAccountName) ? spec.ServiceAccount : spec.ServiceAccountName;
+        if (!string.IsNullOrEmpty(current) && current != DefaultServiceAccount)
+        {
+            return (current, false);
+        }
+
+        // Binding Lease rights to "default" would hand them to every pod of the namespace.
+        spec.ServiceAccountName = options.ServiceAccountName;
+        if (spec.ServiceAccount is not null)
+        {
+            // The deprecated alias must agree, or readers of the old field see the old account.
+            spec.ServiceAccount = options.ServiceAccountName;
+        }
+
+        return (options.ServiceAccountName, true);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace SingleActive.Webhook.Metrics;
+
+/// <summary>
+/// A monotonically increasing counter with zero, one or two labels. Label values come from a small,
+/// known set; callers bound anything that comes from a request (see <see cref="WebhookMetrics"/>).
+/// </summary>
+public sealed class Counter : IMetric
+{
+    private readonly string _help;
+    private readonly string[] _labelNames;
+    private readonly ConcurrentDictionary<(string, string), Cell> _cells = new();
+
+    public Counter(string name, string help, params string[] labelNames)
+    {
+        if (labelNames.Length > 2)
+        {
+            throw new ArgumentException("at most two labels are supported", nameof(labelNames));
+        }
+
+        Name = name;
+        _help = help;
+        _labelNames = labelNames;
+    }
+
+    public string Name { get; }
+
+    public void Inc() => Add(("", ""), 1);
+
+    public void Inc(string label) => Add((label, ""), 1);
+
+    public void Inc(string label1, string label2) => Add((label1, label2), 1);
+
+    /// <summary>The current value for the given label values (0 when never incremented); for tests and logs.</summary>
+    public long Value(string label1 = "", string label2 = "") =>
+        _cells.TryGetValue((label1, label2), out var cell) ? Interlocked.Read(ref cell.Value) : 0;
+
+    public void WriteTo(StringBuilder output)
+    {
+        PrometheusText.WriteHeader(output, Name, _help, "counter");
+        if (_labelNames.Length == 0 && _cells.IsEmpty)
+        {
+            output.Append(Name).Append(" 0\n");
+            return;
+        }
+
+        foreach (var (labels, cell) in _cells.OrderBy(c => c.Key.Item1, StringComparer.Ordinal).ThenBy(c => c.Key.Item2, StringComparer.Ordinal))
+        {
+            output.Append(Name);
+            if (_labelNames.Length > 0)
+            {
+                output.Append('{');
+                PrometheusText.WriteLabel(output, _labelNames[0], labels.Item1);
+                if (_labelNames.Length > 1)
+                {
+                    output.Append(',');
+                    PrometheusText.WriteLabel(output, _labelNames[1], labels.Item2);
+                }
+
+                output.Append('}');
+            }
+
+            output.Append(' ').Append(Interlocked.Read(ref cell.Value)).Append('\n');
+        }
+    }
+
+    private void Add((string, string) labels, long amount)
+    {
+        var cell = _cells.GetOrAdd(labels, static _ => new Cell());
+        Interlocked.Add(ref cell.Value, amount);
+    }
+
+    private sealed class Cell
+    {
+        public long Value;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text;
+
+namespace SingleActive.Webhook.Metrics;
+
+/// <summary>
+/// The set of metrics served on <c>/metrics</c>. A few hand-written types instead of a metrics package:
+/// the webhook exposes a handful of series and must stay small and NativeAOT-clean.
+/// </summary>
+public sealed class MetricsRegistry
+{
+    private readonly Lock _gate = new();
+    private readonly List<IMetric> _metrics = [];
+
+    public T Register<T>(T metric)
+        where T : IMetric
+    {
+        lock (_gate)
+        {
+            if (_metrics.Any(m => m.Name == metric.Name))
+            {
+                throw new InvalidOperationException($"metric {metric.Name} is registered twice");
+            }
+
+            _metrics.Add(metric);
+        }
+
+        return metric;
+    }
+
+    public string Render()
+    {
+        IMetric[] snapshot;
+        lock (_gate)
+        {
+            snapshot = [.. _metrics];
+        }
+
+        var output = new StringBuilder(2048);
+        foreach (var metric in snapshot)
+        {
+            metric.WriteTo(output);
+        }
+
+        return output.ToString();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+
+namespace SingleActive.Webhook.Metrics;
+
+/// <summary>The webhook's metrics, by name. Names are part of the public interface (docs/server.md).</summary>
+public sealed class WebhookMetrics
+{
+    public const string AdmissionRequestsName = "single_active_admission_requests_total";
+    public const string AdmissionDurationName = "single_active_admission_duration_seconds";
+    public const string ProvisioningName = "single_active_provisioning_total";
+    public const string CertificateReloadsName = "single_active_certificate_reloads_total";
+    public const string CertificateReloadFailuresName = "single_active_certificate_reload_failures_total";
+    public const string CertificateNotAfterName = "single_active_certificate_not_after_seconds";
+
+    /// <summary>Kind label for requests that never got as far as a readable kind (400/413/415).</summary>
+    public const string UnknownKind = "unknown";
+
+    /// <summary>Kind label once too many distinct kinds were seen, so a misconfigured webhook cannot grow the series without bound.</summary>
+    public const string OtherKind = "other";
+
+    /// <summary>Decision label for requests refused at the HTTP level.</summary>
+    public const string InvalidRequest = "invalid-request";
+
+    private const int MaxDistinctKinds = 32;
+
+    /// <summary>From well below a millisecond (a skip) to a second (an API call that times out badly).</summary>
+    private static readonly double[] DurationBuckets =
+        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+    private readonly ConcurrentDictionary<string, string> _kinds = new(StringComparer.Ordinal);
+    private long _certificateNotAfterBits = BitConverter.DoubleToInt64Bits(double.NaN);
+
+    public WebhookMetrics(MetricsRegistry registry)
+    {
+        Registry = registry;
+        AdmissionRequests = registry.Register(new Counter(AdmissionRequestsName, "Admission requests answered, by object kind and decision.", "kind", "decision"));
+        AdmissionDuration = registry.Register(new Histogram(AdmissionDurationName, "Time to answer an admission request, from the request body read to the response written.", DurationBuckets));
+        Provisioning = registry.Register(new Counter(ProvisioningName, "ServiceAccount/RoleBinding provisioning attempts, by result (created, cached, error).", "result"));
+        CertificateReloads = registry.Register(new Counter(CertificateReloadsName, "Serving certificates loaded after start-up because the files changed."));
+        CertificateReloadFailures = registry.Register(new Counter(CertificateReloadFailuresName, "Changed certificate files that could not be loaded (the previous certificate stays in use)."));
+        registry.Register(new Gauge(CertificateNotAfterName, "Expiry of the serving certificate in use, in Unix seconds.", ReadNotAfter));
+    }
+
+    public MetricsRegistry Registry { get; }
+
+    public Counter AdmissionRequests { get; }
+
+    public Histogram AdmissionDuration { get; }
+
+    public Counter Provisioning { get; }
+
+    public Counter CertificateReloads { get; }
+
+    public Counter CertificateReloadFailures { get; }
+
+    public void RecordAdmission(string? kind, string decision, TimeSpan elapsed)
+    {
+        AdmissionRequests.Inc(KindLabel(kind), decision);
+        AdmissionDuration.Observe(elapsed.TotalSeconds);
+    }
+
+    public void SetCertificateNotAfter(DateTimeOffset notAfter) =>
+        Interlocked.Exchange(ref _certificateNotAfterBits, BitConverter.DoubleToInt64Bits(notAfter.ToUnixTimeSeconds()));
+
+    private double? ReadNotAfter()
+    {
+        var value = BitConverter.Int64BitsToDouble(Interlocked.Read(ref _certificateNotAfterBits));
+        return double.IsNaN(value) ? null : value;
+    }
+
+    private string KindLabel(string? kind)
+    {
+        if (string.IsNullOrEmpty(kind))
+        {
+            return UnknownKind;
+        }
+
+        if (_kinds.TryGetValue(kind, out var known))
+        {
+            return known;
+        }
+
+        if (_kinds.Count >= MaxDistinctKinds || kind.Length > 63 || !kind.All(char.IsAsciiLetterOrDigit))
+        {
+            return OtherKind;
+        }
+
+        return _kinds.GetOrAdd(kind, kind);
+    }
+}

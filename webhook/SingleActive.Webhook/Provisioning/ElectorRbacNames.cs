@@ -1,0 +1,38 @@
+using System.Security.Cryptography;
+using System.Text;
+using SingleActive.Contract;
+
+namespace SingleActive.Webhook.Provisioning;
+
+/// <summary>Names and labels of what the provisioner creates (the ClusterRoles themselves live in deploy/).</summary>
+public static class ElectorRbacNames
+{
+    public const string ElectorClusterRole = "single-active-elector";
+    public const string LabelClusterRole = "single-active-elector-label";
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "single-active";
+
+    /// <summary>Object names are DNS subdomains: at most 253 characters.</summary>
+    private const int MaxNameLength = 253;
+
+    /// <summary>The ClusterRoles a ServiceAccount of the given mode is bound to.</summary>
+    public static IReadOnlyList<string> ClusterRolesFor(ElectorMode mode) =>
+        mode == ElectorMode.Label ? [ElectorClusterRole, LabelClusterRole] : [ElectorClusterRole];
+
+    /// <summary>
+    /// <c>&lt;clusterRole&gt;-&lt;serviceAccount&gt;</c>; when that would exceed 253 characters the account part is
+    /// shortened and a hash of the full name keeps it unique.
+    /// </summary>
+    public static string RoleBindingName(string clusterRole, string serviceAccount)
+    {
+        var name = $"{clusterRole}-{serviceAccount}";
+        if (name.Length <= MaxNameLength)
+        {
+            return name;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(serviceAccount)))[..10];
+        var keep = MaxNameLength - clusterRole.Length - hash.Length - 2;
+        return $"{clusterRole}-{serviceAccount[..keep].TrimEnd('-', '.')}-{hash}";
+    }
+}

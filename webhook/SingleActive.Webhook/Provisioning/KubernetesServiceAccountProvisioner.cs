@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Options;
+using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Metrics;
+
+namespace SingleActive.Webhook.Provisioning;
+
+/// <summary>
+/// Creates the elector's ServiceAccount (when the webhook chose it) and the RoleBinding(s) to the elector
+/// ClusterRole(s) in the pod's namespace. Create-first: AlreadyExists is success, so concurrent admissions
+/// and webhook replicas race safely. Successes are cached per (namespace, account, mode) for
+/// <see cref="ProvisioningOptions.CacheTtl"/>, so only the first pod of a workload pays for API calls.
+/// </summary>
+public sealed partial class KubernetesServiceAccountProvisioner(
+    ClusterConnection connection,
+    IOptions<ProvisioningOptions> options,
+    TimeProvider timeProvider,
+    WebhookMetrics metrics,
+    ILogger<KubernetesServiceAccountProvisioner> logger) : IServiceAccountProvisioner
+{
+    private readonly ConcurrentDictionary<ServiceAccountRequest, DateTimeOffset> _verifiedUntil = new();
+
+    public async Task EnsureAsync(ServiceAccountRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var settings = options.Value;
+        if (_verifiedUntil.TryGetValue(request, out var until) && timeProvider.GetUtcNow() < until)
+        {
+            metrics.Provisioning.Inc("cached");
+            return;
+        }
+
+        var subject = $"{request.Namespace}/{request.ServiceAccountName}";
+        if (connection.Client is not { } client)
+        {
+            metrics.Provisioning.Inc("error");
+            throw new ProvisioningException($"cannot make sure ServiceAccount {subject} exists: no Kubernetes API configured (set KUBECONFIG or run in a cluster)");
+        }
+
+        using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var calls = new RbacApiCalls(client, linked.Token);
+        var created = new List<string>();
+        try
+        {
+            if (request.CreateServiceAccount && await calls.CreateServiceAccountAsync(request.Namespace, request.ServiceAccountName))
+            {
+                created.Add($"ServiceAccount {subject}");
+            }
+
+            foreach (var role in ElectorRbacNames.ClusterRolesFor(request.Mode))
+            {
+                var binding = ElectorRbacNames.RoleBindingName(role, request.ServiceAccountName);
+                if (await calls.EnsureRoleBindingAsync(request.Namespace, binding, role, request.ServiceAccountName))
+                {
+                    created.Add($"RoleBinding {request.Namespace}/{binding}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            metrics.Provisioning.Inc("error");
+            throw new ProvisioningException(
+                $"cannot make sure ServiceAccount {subject} is bound to ClusterRole {ElectorRbacNames.ElectorClusterRole}: the Kubernetes API did not answer within {settings.Timeout.TotalSeconds:0.#} s");
+        }
+        catch (RbacApiException e)
+        {
+            metrics.Provisioning.Inc("error");
+            LogFailed(logger, e.Message);
+            throw new ProvisioningException(e.Message, e.InnerException);
+        }
+
+        _verifiedUntil[request] = timeProvider.GetUtcNow() + settings.CacheTtl;
+        metrics.Provisioning.Inc(created.Count > 0 ? "created" : "exists");
+        if (created.Count > 0)
+        {
+            LogCreated(logger, string.Join(", ", created));
+        }
+    }
+
+    /// <summary>Forgets cached successes, e.g. after a test deleted the objects.</summary>
+    public void ClearCache() => _verifiedUntil.Clear();
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Created {Objects}")]
+    private static partial void LogCreated(ILogger logger, string objects);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Provisioning failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

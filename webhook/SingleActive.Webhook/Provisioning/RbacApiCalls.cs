@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace SingleActive.Webhook.Provisioning;
+
+/// <summary>
+/// The individual API calls of provisioning, each turning a failure into a message that says which
+/// object, which verb and what the API server answered — a 403 says which permission the webhook lacks.
+/// </summary>
+public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellationToken)
+{
+    private static readonly Dictionary<string, string> ManagedLabels = new()
+    {
+        [ElectorRbacNames.ManagedByLabel] = ElectorRbacNames.ManagedByValue,
+    };
+
+    /// <summary>True when created, false when it already existed.</summary>
+    public async Task<bool> CreateServiceAccountAsync(string @namespace, string name)
+    {
+        var account = new V1ServiceAccount
+        {
+            ApiVersion = "v1",
+            Kind = "ServiceAccount",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace, Labels = new Dictionary<string, string>(ManagedLabels) },
+        };
+        try
+        {
+            await client.CoreV1.CreateNamespacedServiceAccountAsync(account, @namespace, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        {
+            throw Failure("create", "ServiceAccount", "serviceaccounts", @namespace, name, e);
+        }
+    }
+
+    /// <summary>
+    /// Creates the binding; when one of that name exists it must point at the same ClusterRole (roleRef is
+    /// immutable) and gets the account added to its subjects if missing. True when anything was written.
+    /// </summary>
+    public async Task<bool> EnsureRoleBindingAsync(string @namespace, string name, string clusterRole, string serviceAccount)
+    {
+        var subject = new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = @namespace };
+        var binding = new V1RoleBinding
+        {
+            ApiVersion = "rbac.authorization.k8s.io/v1",
+            Kind = "RoleBinding",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace, Labels = new Dictionary<string, string>(ManagedLabels) },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = clusterRole },
+            Subjects = [subject],
+        };
+        try
+        {
+            await client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(binding, @namespace, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Exists: check it below.
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        {
+            throw Failure("create", "RoleBinding", "rolebindings", @namespace, name, e, $" (and \"bind\" on ClusterRole {clusterRole})");
+        }
+
+        V1RoleBinding existing;
+        try
+        {
+            existing = await client.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, @namespace, cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        {
+            throw Failure("get", "RoleBinding", "rolebindings", @namespace, name, e);
+        }
+
+        if (existing.RoleRef is not { Kind: "ClusterRole" } roleRef || roleRef.Name != clusterRole)
+        {
+            throw new RbacApiException(
+                $"RoleBinding {@namespace}/{name} already exists but refers to {existing.RoleRef?.Kind} {existing.RoleRef?.Name}, not ClusterRole {clusterRole}; " +
+                "delete it so the single-active webhook can create it");
+        }
+
+        if (existing.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == serviceAccount && (s.NamespaceProperty ?? @namespace) == @namespace) == true)
+        {
+            return false;
+        }
+
+        existing.Subjects = [.. existing.Subjects ?? [], subject];
+        try
+        {
+            await client.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(existing, name, @namespace, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        {
+            throw Failure("update", "RoleBinding", "rolebindings", @namespace, name, e);
+        }
+    }
+
+    private static RbacApiException Failure(string verb, string kind, string resource, string @namespace, string name, Exception e, string extraPermission = "")
+    {
+        var what = $"cannot {verb} {kind} {@namespace}/{name}";
+        if (e is HttpOperationException http)
+        {
+            var status = (int)http.Response.StatusCode;
+            var detail = StatusMessage(http.Response.Content) ?? http.Response.ReasonPhrase ?? http.Message;
+            var hint = http.Response.StatusCode == HttpStatusCode.Forbidden
+                ? $": the webhook's ClusterRole lacks \"{verb}\" on {resource}{extraPermission}"
+                : "";
+            return new RbacApiException($"{what}: the Kubernetes API answered {status} {http.Response.StatusCode}{hint} ({detail})", e);
+        }
+
+        return new RbacApiException($"{what}: the Kubernetes API cannot be reached: {e.Message}", e);
+    }
+
+    /// <summary>The <c>message</c> of a Kubernetes Status body, read without reflection.</summary>
+    private static string? StatusMessage(string? content)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(content);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var message)
+                ? message.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return content.Length > 300 ? content[..300] : content;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+
+namespace SingleActive.Webhook.Serving;
+
+/// <summary>
+/// Orders the SIGTERM sequence: /readyz fails first, then (after an optional delay, so endpoint
+/// controllers drop the pod before the listener closes) Kestrel stops accepting, lets in-flight requests
+/// finish and closes idle keep-alive connections — HTTP/1.1 responses carry <c>Connection: close</c>,
+/// HTTP/2 gets GOAWAY. The API server reuses idle connections, so leaving them open would send admission
+/// requests into a dead pod.
+/// </summary>
+public sealed partial class ShutdownCoordinator(
+    ReadinessState readiness,
+    IOptions<ServerOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ShutdownCoordinator> logger) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        readiness.MarkStarted();
+        return Task.CompletedTask;
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        readiness.MarkStopping();
+        var delay = options.Value.ShutdownDelay;
+        LogStopping(logger, delay.TotalSeconds);
+        if (delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(delay, timeProvider, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host's shutdown timeout ran out; go on closing.
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        LogStopped(logger);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Shutting down: /readyz now fails; the listener closes in {DelaySeconds} s, then in-flight requests finish")]
+    private static partial void LogStopping(ILogger logger, double delaySeconds);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

@@ -1,0 +1,8 @@
+namespace SingleActive.Webhook.Tls;
+
+public enum LocalCertificateAction
+{
+    Reused,
+    Renewed,
+    Created,
+}

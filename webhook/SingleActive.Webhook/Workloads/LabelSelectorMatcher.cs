@@ -1,0 +1,51 @@
+using k8s.Models;
+
+namespace SingleActive.Webhook.Workloads;
+
+/// <summary>Evaluates a <c>metav1.LabelSelector</c> against a set of labels, as the API server does.</summary>
+public static class LabelSelectorMatcher
+{
+    /// <summary>
+    /// A null selector matches nothing; an empty one matches everything (policy/v1 PodDisruptionBudget semantics).
+    /// An unknown operator matches nothing: the API server would have rejected it, so it cannot select pods.
+    /// </summary>
+    public static bool Matches(V1LabelSelector? selector, IDictionary<string, string>? labels)
+    {
+        if (selector is null)
+        {
+            return false;
+        }
+
+        labels ??= new Dictionary<string, string>();
+        if (selector.MatchLabels is { } matchLabels)
+        {
+            foreach (var (key, value) in matchLabels)
+            {
+                if (!labels.TryGetValue(key, out var actual) || actual != value)
+                {
+                    return false;
+                }
+            }
+        }
+
+        foreach (var requirement in selector.MatchExpressions ?? [])
+        {
+            var has = labels.TryGetValue(requirement.Key ?? "", out var actual);
+            var values = requirement.Values ?? [];
+            var ok = requirement.OperatorProperty switch
+            {
+                "In" => has && values.Contains(actual!),
+                "NotIn" => !has || !values.Contains(actual!),
+                "Exists" => has,
+                "DoesNotExist" => !has,
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

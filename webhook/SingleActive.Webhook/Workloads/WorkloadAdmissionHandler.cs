@@ -1,0 +1,109 @@
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SingleActive.Contract;
+using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.Patching;
+
+namespace SingleActive.Webhook.Workloads;
+
+/// <summary>
+/// Admission for apps/v1 Deployments and StatefulSets on CREATE and UPDATE: reads the typed object, runs
+/// <see cref="WorkloadMutator"/>, adds the PodDisruptionBudget advice and answers with the patch and
+/// warnings. A workload that does not opt in is allowed untouched.
+/// </summary>
+public sealed class WorkloadAdmissionHandler(
+    WorkloadMutator mutator,
+    JsonPatchBuilder patchBuilder,
+    IPodDisruptionBudgetLookup budgets,
+    ILogger<WorkloadAdmissionHandler>? logger = null) : IResourceHandler
+{
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+
+    public bool CanHandle(GroupVersionKind kind) =>
+        kind is { Group: "apps", Version: "v1", Kind: Workload.DeploymentKind or Workload.StatefulSetKind };
+
+    public async Task<AdmissionOutcome> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var isCreate = string.Equals(request.Operation, "CREATE", StringComparison.Ordinal);
+        if ((!isCreate && !string.Equals(request.Operation, "UPDATE", StringComparison.Ordinal)) || !string.IsNullOrEmpty(request.SubResource))
+        {
+            return AdmissionOutcome.Allow(Decisions.Skipped);
+        }
+
+        var kind = request.Kind!.Kind!;
+        object? current;
+        V1PodTemplateSpec? previousTemplate = null;
+        string? problem;
+        if (kind == Workload.DeploymentKind)
+        {
+            current = Read<V1Deployment>(request.Object, kind, "request.object", out problem);
+            previousTemplate = isCreate ? null : Read<V1Deployment>(request.OldObject, kind, "request.oldObject", out _)?.Spec?.Template;
+        }
+        else
+        {
+            current = Read<V1StatefulSet>(request.Object, kind, "request.object", out problem);
+            previousTemplate = isCreate ? null : Read<V1StatefulSet>(request.OldObject, kind, "request.oldObject", out _)?.Spec?.Template;
+        }
+
+        if (current is null)
+        {
+            WorkloadLog.Denied(_logger, kind, request.Namespace, request.Name, problem!);
+            return AdmissionOutcome.Deny(problem!);
+        }
+
+        var original = KubernetesObjectJson.ToNode(current);
+        var workloadRequest = new WorkloadRequest(isCreate, previousTemplate, request.Namespace);
+        var (mutation, workload) = current switch
+        {
+            V1Deployment d => (mutator.Mutate(d, workloadRequest), Workload.Of(d, request.Namespace)),
+            V1StatefulSet s => (mutator.Mutate(s, workloadRequest), Workload.Of(s, request.Namespace)),
+            _ => throw new InvalidOperationException("unreachable"),
+        };
+
+        if (!mutation.Allowed)
+        {
+            WorkloadLog.Denied(_logger, kind, workload.Namespace, workload.Name, mutation.Denial!);
+            return AdmissionOutcome.Deny(mutation.Denial!);
+        }
+
+        var warnings = new List<string>(mutation.Warnings);
+        if (mutation.Mode == ElectorMode.Readiness && !string.IsNullOrEmpty(workload.Namespace)
+            && await budgets.ListAsync(workload.Namespace, cancellationToken).ConfigureAwait(false) is { } found)
+        {
+            warnings.AddRange(PodDisruptionBudgetAdvisor.Advise(found, workload));
+        }
+
+        var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToNode(current));
+        var changed = patch.Length > 2;
+        var decision = changed ? Decisions.Mutated : mutation.OptedIn ? Decisions.AlreadyInjected : Decisions.Skipped;
+        WorkloadLog.Admitted(_logger, kind, workload.Namespace, workload.Name, request.Operation, decision, warnings.Count);
+        return new AdmissionOutcome(true, decision, Patch: changed ? patch : null, Warnings: warnings.Count > 0 ? warnings : null);
+    }
+
+    private static T? Read<T>(JsonElement? raw, string kind, string field, out string? problem)
+        where T : class
+    {
+        problem = null;
+        if (raw is not { ValueKind: JsonValueKind.Object } element)
+        {
+            problem = $"the admission request has no {kind} in {field}";
+            return null;
+        }
+
+        try
+        {
+            var value = KubernetesJson.Deserialize<T>(element);
+            problem = value is null ? $"{field} could not be read as a {kind}" : null;
+            return value;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        {
+            problem = $"{field} could not be read as a {kind}: {e.Message}";
+            return null;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.Webhook.Injection;
+using SingleActive.Webhook.Patching;
+using SingleActive.Webhook.Provisioning;
+
+namespace SingleActive.Webhook.Workloads;
+
+/// <summary>
+/// decide + render for Deployments and StatefulSets, without HTTP or I/O: reconciles the opt-in between the
+/// workload and its pod template, checks the template the way each of its pods will be checked (so a bad
+/// override fails the <c>kubectl apply</c> instead of every pod creation, which users only see as events),
+/// and gives readiness-mode workloads a rollout that cannot stall. Changes the typed object in place.
+/// </summary>
+public sealed class WorkloadMutator(PodInjector injector)
+{
+    public WorkloadMutation Mutate(V1Deployment deployment, WorkloadRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var workload = Workload.Of(deployment, request.Namespace);
+        return Mutate(workload, request, mode =>
+            mode == ElectorMode.Readiness && DeploymentStrategyPlanner.Apply(deployment, workload.Description) is { } warning ? [warning] : []);
+    }
+
+    public WorkloadMutation Mutate(V1StatefulSet statefulSet, WorkloadRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var workload = Workload.Of(statefulSet, request.Namespace);
+        return Mutate(workload, request, mode =>
+            mode == ElectorMode.Readiness
+                ? StatefulSetPolicyPlanner.Apply(statefulSet, workload.Description, request.IsCreate, TemplateChanged(request, workload.Template))
+                : []);
+    }
+
+    private WorkloadMutation Mutate(Workload workload, WorkloadRequest request, Func<ElectorMode, IReadOnlyList<string>> rollout)
+    {
+        var optIn = TemplateOptIn.Apply(workload);
+        if (optIn.Denial is not null)
+        {
+            return WorkloadMutation.Denied(optIn.Denial);
+        }
+
+        var warnings = new List<string>();
+        if (optIn.Notice is not null)
+        {
+            warnings.Add(optIn.Notice);
+        }
+
+        if (!optIn.TemplateOptedIn)
+        {
+            return new WorkloadMutation(null, false, null, warnings);
+        }
+
+        var template = workload.Template;
+        ServiceAccountRequest? account = null;
+        ElectorMode mode;
+        switch (injector.Inject(TemplatePod(workload), new InjectionContext(workload.Namespace, ServerVersion: request.ServerVersion, LeaseNameHint: workload.Name)))
+        {
+            case PodInjection.Denied denied:
+                return WorkloadMutation.Denied($"{workload.Description} cannot be admitted because its pods would be denied: {denied.Message}");
+
+            case PodInjection.Injected injected:
+                mode = injected.Status.Mode;
+                warnings.AddRange(injected.Warnings);
+                if (request.InjectTemplate)
+                {
+                    var original = template.Metadata;
+                    template.Metadata = injected.Pod.Metadata with { GenerateName = original?.GenerateName, NamespaceProperty = original?.NamespaceProperty };
+                    template.Spec = injected.Pod.Spec;
+                    account = injected.ServiceAccount;
+                }
+
+                break;
+
+            default:
+                // Already injected (a template from offline injection): the mode it was rendered with stands.
+                mode = ModeOf(template.Metadata?.Annotations, injector.Options.Mode);
+                break;
+        }
+
+        warnings.AddRange(rollout(mode));
+        return new WorkloadMutation(null, true, mode, warnings, account);
+    }
+
+    /// <summary>
+    /// The template as the pod the workload's controller will create: named by its generateName, so that
+    /// messages and the derived Lease name match what the pods get.
+    /// </summary>
+    private static V1Pod TemplatePod(Workload workload)
+    {
+        var meta = workload.Template.Metadata ?? new V1ObjectMeta();
+        if (workload.Name is { } name)
+        {
+            meta = meta with { GenerateName = name + "-" };
+        }
+
+        return new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = meta, Spec = workload.Template.Spec };
+    }
+
+    private static ElectorMode ModeOf(IDictionary<string, string>? annotations, ElectorMode fallback) =>
+        annotations is not null && annotations.TryGetValue(Annotations.Mode, out var text) && ElectorModes.TryParse(text, out var mode) ? mode : fallback;
+
+    private static bool TemplateChanged(WorkloadRequest request, V1PodTemplateSpec template) =>
+        request.IsCreate || request.PreviousTemplate is null
+        || !JsonNode.DeepEquals(KubernetesObjectJson.ToNode(request.PreviousTemplate), KubernetesObjectJson.ToNode(template));
+}

@@ -1,0 +1,19 @@
+using k8s.Models;
+
+namespace SingleActive.Webhook.Workloads;
+
+/// <summary>What the workload decisions need besides the object.</summary>
+/// <param name="IsCreate">podManagementPolicy can only be set on create.</param>
+/// <param name="PreviousTemplate">The stored object's pod template on UPDATE, to tell whether this request starts a rollout; null on create.</param>
+/// <param name="Namespace">The request's namespace, for objects that leave it empty.</param>
+/// <param name="InjectTemplate">
+/// True for offline injection, where no webhook sees the pods: the template itself gets the elector.
+/// False in the webhook, which only checks the template here and injects each pod when it is created.
+/// </param>
+/// <param name="ServerVersion">For the sidecar kind when <see cref="InjectTemplate"/> is set; null when unknown.</param>
+public sealed record WorkloadRequest(
+    bool IsCreate,
+    V1PodTemplateSpec? PreviousTemplate = null,
+    string? Namespace = null,
+    bool InjectTemplate = false,
+    Version? ServerVersion = null);
