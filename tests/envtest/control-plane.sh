@@ -140,9 +140,14 @@ start() {
     --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true
   wait_for "kube-apiserver /readyz" 90 curl -fsSk -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz"
 
-  # The generated serving certificate file holds the leaf and its self-signed CA.
-  local ca="$dir/apiserver-certs/apiserver.crt"
-  [ -s "$ca" ] || die "kube-apiserver wrote no serving certificate to $dir/apiserver-certs"
+  # The generated serving certificate file holds the leaf and then its self-signed CA. Clients get
+  # the CA alone: KubernetesClient.Aot trusts only the first certificate of a CA bundle.
+  local served="$dir/apiserver-certs/apiserver.crt" ca="$dir/ca.crt"
+  [ -s "$served" ] || die "kube-apiserver wrote no serving certificate to $dir/apiserver-certs"
+  awk '/-----BEGIN CERTIFICATE-----/ {n++; buf=""} {buf = buf $0 "\n"} /-----END CERTIFICATE-----/ {last=buf} END {printf "%s", last}' "$served" >"$ca"
+  if [ "$(openssl x509 -in "$ca" -noout -subject | sed 's/^subject=//')" != "$(openssl x509 -in "$ca" -noout -issuer | sed 's/^issuer=//')" ]; then
+    die "the last certificate in $served is not the self-signed CA"
+  fi
   local kubeconfig="$dir/kubeconfig"
   KUBECONFIG="$kubeconfig" kubectl config set-cluster local --server "https://127.0.0.1:$api_port" \
     --certificate-authority "$ca" --embed-certs=true >/dev/null

@@ -52,20 +52,18 @@ public static class ElectorHost
             return ExitNoCluster;
         }
 
-        using (client)
-        {
-            return await RunAsync(options, client, time, logger, stderr).ConfigureAwait(false);
-        }
+        using var api = new KubeApiClient(client);
+        return await RunAsync(options, api, time, logger, stderr).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunAsync(ElectorOptions options, k8s.Kubernetes client, TimeProvider time, ILogger logger, TextWriter stderr)
+    private static async Task<int> RunAsync(ElectorOptions options, KubeApiClient api, TimeProvider time, ILogger logger, TextWriter stderr)
     {
         var leaseDescription = $"{options.Namespace}/{options.LeaseName}";
         var metrics = new ElectorMetrics();
-        var store = new KubernetesLeaseStore(client, options.Namespace, options.LeaseName);
+        var store = new KubernetesLeaseStore(api, options.Namespace, options.LeaseName);
         using var appCheck = options.AppHealthUrl is { } url ? new HttpAppHealthCheck(url) : null;
         var appHealth = appCheck is null ? null : new AppHealthMonitor(appCheck, options.AppHealthFailureThreshold, options.AppHealthInterval, time, logger);
-        var reporter = new LeadershipReporter(new KubernetesPodApi(client, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
+        var reporter = new LeadershipReporter(new KubernetesPodApi(api, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
         var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger);
         appHealth?.Attach(elector);
         var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);

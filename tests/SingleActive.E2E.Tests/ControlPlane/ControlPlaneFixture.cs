@@ -70,7 +70,7 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
 
     /// <summary>Runs kubectl against this control plane (KUBECONFIG set, nothing else inherited from a user's config).</summary>
     public (int ExitCode, string StdOut, string StdErr) Kubectl(params string[] args) =>
-        KubectlAsync(args).GetAwaiter().GetResult();
+        Task.Run(() => KubectlAsync(args)).GetAwaiter().GetResult();
 
     public Task<(int ExitCode, string StdOut, string StdErr)> KubectlAsync(params string[] args) =>
         KubectlWithInputAsync(null, args);

@@ -67,7 +67,8 @@ public sealed class SelfSignedModeTests(ControlPlaneFixture cluster)
         await Eventually.UntilAsync(async () => await ServedThumbprintAsync(portA) == first.Thumbprint && await ServedThumbprintAsync(portB) == first.Thumbprint,
             TimeSpan.FromSeconds(30), $"both replicas serving the first certificate (logs: {a.LogFile}, {b.LogFile})");
 
-        var renewAt = first.NotBefore.ToUniversalTime() + ((first.NotAfter.ToUniversalTime() - first.NotBefore.ToUniversalTime()) * 2 / 3);
+        // Due once a third of the configured 30 s is left (certificates are backdated, so not from NotBefore).
+        var renewAt = first.NotAfter.ToUniversalTime().AddSeconds(-10);
         var (second, secondCa) = await Eventually.SucceedsAsync(
             async () =>
             {
@@ -82,6 +83,10 @@ public sealed class SelfSignedModeTests(ControlPlaneFixture cluster)
         await Eventually.UntilAsync(async () => await ServedThumbprintAsync(portA) == second.Thumbprint && await ServedThumbprintAsync(portB) == second.Thumbprint,
             TimeSpan.FromSeconds(5), "both replicas serving the renewed certificate within a few polls");
         Assert.True(await VerifiesAsync(portA, $"{SelfSignedCluster.ServiceName}.{stage.Namespace}.svc", caPem));
+
+        // Renewed once, not on every poll.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(second.Thumbprint, (await ReadSecretAsync(stage, a, b)).Serving.Thumbprint);
     }
 
     private static string[] FastTimings() =>

@@ -23,8 +23,8 @@ public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         await Eventually.UntilAsync(async () => (await scenario.EndpointAddressesAsync("billing")).Count == 3, TimeSpan.FromSeconds(20), "3 addresses before opting in");
 
         output.WriteLine(await scenario.KubectlAsync("annotate", "deployment", "billing", "single-active=true"));
-        var status = await scenario.KubectlAsync("rollout", "status", "deployment/billing", "--timeout=90s");
-        output.WriteLine("$ kubectl rollout status deployment/billing\n" + status);
+        await scenario.WaitForRolloutAsync("billing", TimeSpan.FromSeconds(90));
+        output.WriteLine(await scenario.KubectlAsync("get", "deployment", "billing"));
 
         var pods = await scenario.WaitForRunningPodsAsync("billing", 3, TimeSpan.FromSeconds(30));
         Assert.All(pods, pod => Assert.Contains(Annotations.Status, pod.Metadata.Annotations?.Keys ?? []));
@@ -48,11 +48,16 @@ public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         await Task.Delay(TimeSpan.FromSeconds(1));
         var restartedAt = timeline.Mark($"kubectl rollout restart deployment/web (leader {leader})");
         await scenario.KubectlAsync("rollout", "restart", "deployment/web");
-        var status = await scenario.KubectlAsync("rollout", "status", "deployment/web", "--timeout=120s");
-        var completedAt = timeline.Mark("kubectl rollout status returned");
-        output.WriteLine("$ kubectl rollout status deployment/web\n" + status);
+        await scenario.WaitForRolloutAsync("web", TimeSpan.FromSeconds(120));
+        var completedAt = timeline.Mark("every replica updated, no old pod left");
         var newLeader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        output.WriteLine(await scenario.KubectlAsync("get", "deployment", "web"));
+
+        // What the issue asks for: `kubectl rollout status` returns.
+        var status = await cluster.KubectlAsync("rollout", "status", "deployment/web", "-n", ns, "--timeout=20s");
+        timeline.Mark($"kubectl rollout status exited {status.ExitCode}");
+        output.WriteLine($"$ kubectl rollout status deployment/web (exit {status.ExitCode})\n{status.StdOut}{status.StdErr}");
+        await Task.Delay(TimeSpan.FromSeconds(2));
         await timeline.StopAsync();
 
         var gap = timeline.LongestZeroGap();
@@ -63,5 +68,6 @@ public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         Assert.True(timeline.MaxReady() <= 1, "two ready addresses at once:\n" + rendered);
         Assert.NotEqual(leader, newLeader);
         Assert.Single(await scenario.EndpointAddressesAsync("web"));
+        Assert.True(status.ExitCode == 0, $"kubectl rollout status did not return success: {status.StdOut}{status.StdErr}");
     }
 }

@@ -79,6 +79,26 @@ internal sealed class Scenario : IAsyncDisposable
             timeout,
             $"{count} running pods of {app} in {Namespace}");
 
+    /// <summary>
+    /// Waits until the Deployment controller has rolled out the current template to every replica and
+    /// no pod of an older ReplicaSet is left (<c>kubectl get deployment</c>: UP-TO-DATE = replicas, no
+    /// surplus). Unlike <c>kubectl rollout status</c> it does not also require every replica to be
+    /// Ready, which readiness mode never has.
+    /// </summary>
+    public Task WaitForRolloutAsync(string deployment, TimeSpan timeout) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                var d = await Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, Namespace);
+                var replicas = d.Spec.Replicas ?? 1;
+                return d.Status.ObservedGeneration >= d.Metadata.Generation
+                    && d.Status.UpdatedReplicas == replicas
+                    && d.Status.Replicas == replicas
+                    && (await PodsAsync(deployment)).Count == replicas;
+            },
+            timeout,
+            $"deployment {Namespace}/{deployment} to have every replica updated and no old pod left");
+
     /// <summary>The pod names behind a Service's ready addresses, as <c>kubectl get endpoints -o json</c> shows them.</summary>
     public Task<IReadOnlyList<string>> EndpointAddressesAsync(string service) => Endpoints.KubectlAddressesAsync(Cluster, Namespace, service);
 

@@ -21,20 +21,15 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
 
         var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(10));
         var firstOne = timeline.First(1, appliedAt);
-        output.WriteLine($"one address ({leader}) {(firstOne?.At - appliedAt)?.TotalMilliseconds:0} ms after apply");
+        Assert.NotNull(firstOne);
+        output.WriteLine($"one address ({leader}) {(firstOne.At - appliedAt).TotalMilliseconds:0} ms after kubectl apply");
+        Assert.True(firstOne.At - appliedAt <= TimeSpan.FromSeconds(10), $"first single address {(firstOne.At - appliedAt).TotalMilliseconds:0} ms after apply");
         var pods = await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(30));
         Assert.All(pods, pod =>
         {
             Assert.Contains(Annotations.Status, pod.Metadata.Annotations.Keys);
             Assert.Contains(pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []), c => c.Name == ElectorHttp.ContainerName);
         });
-
-        var describe = await scenario.KubectlAsync("describe", "pod", leader);
-        DescribeExcerpt.Save(describe);
-        output.WriteLine("$ kubectl describe pod " + leader + "\n" + describe);
-        Assert.Contains(ElectorHttp.ContainerName + ":", describe, StringComparison.Ordinal);
-        Assert.Matches(@"Readiness:\s+http-get http://:(sa-elector|\d+)/readyz", describe);
-        Assert.Contains(Annotations.Status, describe, StringComparison.Ordinal);
 
         // Thirty seconds of sampling every 100 ms from the first single address: never two.
         var from = timeline.Elapsed;
@@ -45,6 +40,14 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
         Assert.True(timeline.MaxReady() <= 1, timeline.Render("scenario 1"));
         Assert.All(timeline.Samples.Where(s => s.At >= from), s => Assert.Equal(1, s.Ready));
         Assert.Single(await scenario.EndpointAddressesAsync("web"));
+
+        // Taken last, so the elector's events are in it too.
+        var describe = await scenario.KubectlAsync("describe", "pod", leader);
+        DescribeExcerpt.Save(describe);
+        output.WriteLine("$ kubectl describe pod " + leader + "\n" + describe);
+        Assert.Contains(ElectorHttp.ContainerName + ":", describe, StringComparison.Ordinal);
+        Assert.Matches(@"Readiness:\s+http-get http://:(sa-elector|\d+)/readyz", describe);
+        Assert.Contains(Annotations.Status, describe, StringComparison.Ordinal);
     }
 
     /// <summary>Scenario 2.</summary>

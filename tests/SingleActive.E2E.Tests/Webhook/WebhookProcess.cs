@@ -114,13 +114,19 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane) : IAsyncDis
 
     private async Task WaitUntilServingAsync()
     {
-        var ca = X509Certificate2.CreateFromPemFile(Path.Combine(CertificateDirectory, "ca.crt"));
+        var ca = new X509Certificate2Collection();
+        ca.ImportFromPemFile(Path.Combine(CertificateDirectory, "ca.crt"));
         using var handler = new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
             {
                 // Trust exactly the CA the API server trusts (caBundle), nothing from the system store.
-                CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { ca } },
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { ca[0] },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
             },
         };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };

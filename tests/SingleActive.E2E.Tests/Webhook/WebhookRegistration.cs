@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SingleActive.Contract;
 using SingleActive.E2E.Tests.ControlPlane;
 using SingleActive.E2E.Tests.Support;
@@ -31,20 +30,32 @@ public static class WebhookRegistration
     }
 
     /// <summary>
-    /// The API server picks up a new webhook configuration asynchronously: wait until a server-side
-    /// dry run of an annotated pod comes back injected.
+    /// The API server picks up a new webhook configuration asynchronously: wait until it calls the
+    /// webhook. The probe is a server-side dry run of a pod with an invalid opt-in value, which the
+    /// webhook denies: no side effects, and no dependence on accounts existing.
     /// </summary>
-    public static Task WaitUntilCalledAsync(ControlPlaneFixture controlPlane) =>
-        Eventually.UntilAsync(
-            async () =>
-            {
-                var pod = $$$"""
-                    {"apiVersion":"v1","kind":"Pod","metadata":{"name":"webhook-probe","namespace":"default","annotations":{"{{{Annotations.Enabled}}}":"true"}},
-                     "spec":{"containers":[{"name":"app","image":"registry.example/app:1"}]}}
-                    """;
-                var (exit, stdout, _) = await controlPlane.KubectlWithInputAsync(pod, "create", "--dry-run=server", "-o", "json", "-f", "-");
-                return exit == 0 && JsonNode.Parse(stdout)?["metadata"]?["annotations"]?[Annotations.Status] is not null;
-            },
-            TimeSpan.FromSeconds(30),
-            "the API server to call the webhook (a dry-run annotated pod coming back injected)");
+    public static async Task WaitUntilCalledAsync(ControlPlaneFixture controlPlane)
+    {
+        var last = "";
+        try
+        {
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    var pod = $$$"""
+                        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"webhook-probe","namespace":"default","annotations":{"{{{Annotations.Enabled}}}":"probe-invalid"}},
+                         "spec":{"containers":[{"name":"app","image":"registry.example/app:1"}]}}
+                        """;
+                    var (exit, stdout, stderr) = await controlPlane.KubectlWithInputAsync(pod, "create", "--dry-run=server", "-o", "name", "-f", "-");
+                    last = $"exit {exit}: {stdout}{stderr}";
+                    return exit != 0 && stderr.Contains("denied the request", StringComparison.Ordinal);
+                },
+                TimeSpan.FromSeconds(30),
+                "the API server to call the webhook");
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"{exception.Message}; last dry run: {last}", exception);
+        }
+    }
 }

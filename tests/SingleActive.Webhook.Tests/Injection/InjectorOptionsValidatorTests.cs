@@ -66,12 +66,13 @@ public class InjectorOptionsValidatorTests
     }
 
     [Fact]
-    public void AddSingleActiveInjection_RegistersTheDispatcherWithThePodHandler()
+    public void AddSingleActiveInjection_RegistersTheDispatcherWithPodAndWorkloadHandlers()
     {
         using var provider = Services([]);
 
         Assert.IsType<AdmissionDispatcher>(provider.GetRequiredService<IAdmissionHandler>());
         Assert.Contains(provider.GetServices<IResourceHandler>(), h => h is PodAdmissionHandler);
+        Assert.Contains(provider.GetServices<IResourceHandler>(), h => h.CanHandle(new GroupVersionKind { Group = "apps", Version = "v1", Kind = "Deployment" }));
         Assert.Equal(new[] { "/usr/local/bin/single-active-elector" }, provider.GetRequiredService<PodInjector>().Options.EffectiveCommand);
     }
 

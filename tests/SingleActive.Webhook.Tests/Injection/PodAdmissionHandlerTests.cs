@@ -124,7 +124,7 @@ public class PodAdmissionHandlerTests
     [InlineData("\"pod\"", "no pod in request.object")]
     [InlineData("{\"kind\":\"Deployment\",\"metadata\":{}}", "request.object is not a Pod (its kind is \"Deployment\")")]
     [InlineData("{\"kind\":5}", "request.object is not a Pod (its kind is 5)")]
-    [InlineData("{\"kind\":\"Pod\",\"spec\":{\"containers\":5}}", "request.object could not be read as a Pod: ")]
+    [InlineData("{\"kind\":\"Pod\",\"metadata\":{\"annotations\":{\"single-active\":\"true\"}},\"spec\":{\"containers\":5}}", "request.object could not be read as a Pod: ")]
     [InlineData("{\"kind\":\"Pod\",\"metadata\":{\"annotations\":{\"single-active\":\"true\"}},\"spec\":{\"containers\":[{\"name\":\"a\",\"resources\":{\"limits\":{\"cpu\":\"lots\"}}}]}}", "request.object could not be read as a Pod: ")]
     public async Task HandleAsync_MalformedObject_DeniesNamingTheProblem(string? objectJson, string expected)
     {
@@ -132,6 +132,14 @@ public class PodAdmissionHandlerTests
 
         Assert.Equal((false, Decisions.Denied), (outcome.Allowed, outcome.Decision));
         Assert.Contains(expected, outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_MalformedButNotOptedIn_AllowedForTheApiServerToValidate()
+    {
+        var outcome = await Handler().HandleAsync(Request("{\"kind\":\"Pod\",\"spec\":{\"containers\":5}}"), CancellationToken.None);
+
+        Assert.Equal((true, Decisions.Skipped), (outcome.Allowed, outcome.Decision));
     }
 
     [Fact]

@@ -166,6 +166,23 @@ public sealed class AdmissionEndpointTests(ScriptedWebhookServer server) : IClas
     }
 
     [Fact]
+    public async Task Mutate_OverHttp2_AnswersTheSame()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mutate")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new StringContent(Reviews.Pod("deny", uid: "h2-uid"), Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await server.Client.SendAsync(request);
+
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"uid\":\"h2-uid\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Mutate_Get_IsNotAllowed()
     {
         var response = await server.Client.GetAsync("/mutate");

@@ -46,6 +46,27 @@ public sealed class GracefulShutdownTests
         }
     }
 
+    [Fact]
+    public async Task Stop_WithShutdownDelay_ReadyzAnswers503WhileTheListenerStillAccepts()
+    {
+        var server = await WebhookServerFixture.StartAsync(["--shutdown-delay", "00:00:03"]);
+        try
+        {
+            var stopping = server.App.StopAsync();
+
+            using var client = CaTrust.CreateClient(server.BaseAddress, server.Authority, pooled: false);
+            var response = await client.GetAsync("/readyz");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("not ready: shutting down\n", await response.Content.ReadAsStringAsync());
+            Assert.False(stopping.IsCompleted);
+            await stopping.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
     private static async Task<SslStream> OpenIdleKeepAliveConnectionAsync(WebhookServerFixture server)
     {
         var tcp = new TcpClient();

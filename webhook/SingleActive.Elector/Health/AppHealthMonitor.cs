@@ -13,6 +13,7 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
 {
     private int consecutiveFailures = -1; // -1: never checked yet
     private LeaderElector? elector;
+    private long checks;
 
     public bool CanCampaign => Volatile.Read(ref consecutiveFailures) == 0;
 
@@ -25,6 +26,9 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
         0 => true,
         _ => false,
     };
+
+    /// <summary>Checks done so far (their verdicts are already applied).</summary>
+    public long Checks => Interlocked.Read(ref checks);
 
     /// <summary>The elector to wake when the verdict changes, so it acts without waiting a retry period.</summary>
     public void Attach(LeaderElector target) => elector = target;
@@ -49,6 +53,7 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
             }
 
             Record(passed);
+            Interlocked.Increment(ref checks);
             var wait = interval - time.GetElapsedTime(started);
             try
             {

@@ -1,11 +1,12 @@
-using k8s.Models;
+using System.Text.Json.Nodes;
 
 namespace SingleActive.Elector.Kubernetes;
 
 /// <summary>The pod-level API calls the elector makes besides the Lease: Events and its role label.</summary>
 public interface IPodApi
 {
-    Task CreateEventAsync(Corev1Event @event, CancellationToken cancellationToken);
+    /// <summary>Creates a core/v1 Event (the object as JSON).</summary>
+    Task CreateEventAsync(JsonObject @event, CancellationToken cancellationToken);
 
     /// <summary>Sets <c>single-active.io/role</c> on a pod; <c>false</c> when the pod does not exist.</summary>
     Task<bool> SetRoleLabelAsync(string podName, string role, CancellationToken cancellationToken);

@@ -1,27 +1,26 @@
-using System.Net;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
+using System.Text.Json.Nodes;
 using SingleActive.Contract;
 
 namespace SingleActive.Elector.Kubernetes;
 
-/// <summary><see cref="IPodApi"/> through KubernetesClient.Aot, in the elector's own namespace.</summary>
-public sealed class KubernetesPodApi(k8s.Kubernetes client, string @namespace) : IPodApi
+/// <summary><see cref="IPodApi"/> on core/v1, in the elector's own namespace.</summary>
+public sealed class KubernetesPodApi(KubeApiClient api, string @namespace) : IPodApi
 {
-    public Task CreateEventAsync(Corev1Event @event, CancellationToken cancellationToken) =>
-        client.CoreV1.CreateNamespacedEventAsync(@event, @namespace, cancellationToken: cancellationToken);
+    private readonly string pods = $"api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/pods/";
+
+    public Task CreateEventAsync(JsonObject @event, CancellationToken cancellationToken) =>
+        api.SendJsonAsync(HttpMethod.Post, $"api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/events", @event, "application/json", cancellationToken);
 
     public async Task<bool> SetRoleLabelAsync(string podName, string role, CancellationToken cancellationToken)
     {
-        // A JSON merge patch touches only this one label; no read-modify-write race with other writers.
-        var patch = new V1Patch("{\"metadata\":{\"labels\":{\"" + Labels.Role + "\":\"" + role + "\"}}}", V1Patch.PatchType.MergePatch);
+        // A JSON merge patch touches only this one label: no read-modify-write race with other writers.
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [Labels.Role] = role } } };
         try
         {
-            await client.CoreV1.PatchNamespacedPodAsync(patch, podName, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await api.SendJsonAsync(HttpMethod.Patch, pods + Uri.EscapeDataString(podName), patch, "application/merge-patch+json", cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return false;
         }
@@ -29,7 +28,7 @@ public sealed class KubernetesPodApi(k8s.Kubernetes client, string @namespace) :
 
     public async Task<string?> GetPodUidAsync(string podName, CancellationToken cancellationToken)
     {
-        var pod = await client.CoreV1.ReadNamespacedPodAsync(podName, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return pod.Metadata?.Uid;
+        var pod = await api.GetAsync(pods + Uri.EscapeDataString(podName), cancellationToken).ConfigureAwait(false);
+        return pod?["metadata"]?["uid"]?.GetValue<string>();
     }
 }

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using k8s.Models;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
 using SingleActive.Elector.Election;
@@ -35,6 +35,7 @@ public sealed class LeadershipReporter(
     private const string Component = "single-active-elector";
 
     private readonly Channel<Func<CancellationToken, Task>> work = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new() { SingleReader = true });
+    private int queued;
     private string? uid = podUid;
     private bool uidLookedUp = podUid is not null;
 
@@ -90,6 +91,7 @@ public sealed class LeadershipReporter(
         {
             await foreach (var item in work.Reader.ReadAllAsync(stop).ConfigureAwait(false))
             {
+                Interlocked.Decrement(ref queued);
                 await item(stop).ConfigureAwait(false);
             }
         }
@@ -98,7 +100,14 @@ public sealed class LeadershipReporter(
         }
     }
 
-    private void Enqueue(Func<CancellationToken, Task> item) => work.Writer.TryWrite(item);
+    private void Enqueue(Func<CancellationToken, Task> item)
+    {
+        Interlocked.Increment(ref queued);
+        if (!work.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref queued);
+        }
+    }
 
     /// <summary>Retries until it sticks, unless a newer report is queued (it supersedes this one) or we stop.</summary>
     private async Task LabelAsync(string pod, string role, CancellationToken stop)
@@ -120,7 +129,7 @@ public sealed class LeadershipReporter(
                 Log.LabelFailed(logger, pod, Labels.Role, role, ErrorText.Of(e));
             }
 
-            if (work.Reader.Count > 0)
+            if (Volatile.Read(ref queued) > 0)
             {
                 return;
             }
@@ -146,24 +155,24 @@ public sealed class LeadershipReporter(
                 }
             }
 
-            var now = time.GetUtcNow().UtcDateTime;
-            var @event = new Corev1Event
+            var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            var @event = new JsonObject
             {
-                ApiVersion = "v1",
-                Kind = "Event",
-                Metadata = new V1ObjectMeta { GenerateName = podName + ".", NamespaceProperty = @namespace },
+                ["apiVersion"] = "v1",
+                ["kind"] = "Event",
+                ["metadata"] = new JsonObject { ["generateName"] = podName + ".", ["namespace"] = @namespace },
 
                 // kubectl describe pod lists Events by the pod's kind, namespace, name and uid.
-                InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", NamespaceProperty = @namespace, Name = podName, Uid = uid },
-                Reason = reason,
-                Message = message,
-                Type = type,
-                Source = new V1EventSource { Component = Component },
-                ReportingComponent = Component,
-                ReportingInstance = podName,
-                FirstTimestamp = now,
-                LastTimestamp = now,
-                Count = 1,
+                ["involvedObject"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["namespace"] = @namespace, ["name"] = podName, ["uid"] = uid },
+                ["reason"] = reason,
+                ["message"] = message,
+                ["type"] = type,
+                ["source"] = new JsonObject { ["component"] = Component },
+                ["reportingComponent"] = Component,
+                ["reportingInstance"] = podName,
+                ["firstTimestamp"] = now,
+                ["lastTimestamp"] = now,
+                ["count"] = 1,
             };
             await api.CreateEventAsync(@event, stop).ConfigureAwait(false);
         }

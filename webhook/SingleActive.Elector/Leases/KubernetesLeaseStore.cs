@@ -1,46 +1,53 @@
+using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
+using System.Text.Json.Nodes;
+using SingleActive.Elector.Kubernetes;
 
 namespace SingleActive.Elector.Leases;
 
-/// <summary><see cref="ILeaseStore"/> on the Lease API through KubernetesClient.Aot.</summary>
+/// <summary><see cref="ILeaseStore"/> on the <c>coordination.k8s.io/v1</c> Lease API.</summary>
 /// <remarks>
-/// The AOT client has no watcher, so <see cref="WatchAsync"/> reads the API server's
-/// newline-delimited watch stream itself, authenticated by the client's own credentials.
+/// A replace is a read-modify-write of the whole object the store last read at that
+/// resourceVersion: only the spec fields the election owns change, so labels, annotations and
+/// Lease fields newer than this code survive.
 /// </remarks>
-public sealed class KubernetesLeaseStore(k8s.Kubernetes client, string @namespace, string name) : ILeaseStore
+public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, string name) : ILeaseStore
 {
-    // The server ends a watch after this long; the watcher then re-reads and watches again, so a
-    // silently dead connection is also replaced at this pace (the poll fallback covers the gap).
+    // The server ends a watch after this long; the watcher re-reads and watches again, so a
+    // silently dead connection is replaced at this pace too (the elector's polling covers the gap).
     private const int WatchTimeoutSeconds = 240;
+    private const string MicroTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
-    public async Task<LeaseRecord?> GetAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return ToRecord(lease);
-        }
-        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    private readonly Lock gate = new();
+    private readonly string collection = $"apis/coordination.k8s.io/v1/namespaces/{Uri.EscapeDataString(@namespace)}/leases";
+
+    // The last few objects read, by resourceVersion: a watch event may arrive after (and be older
+    // than) the response to our own write, and the next replace must start from the exact object
+    // its precondition names.
+    private readonly List<(string ResourceVersion, JsonObject Lease)> recent = [];
+
+    private string ItemPath => collection + "/" + Uri.EscapeDataString(name);
+
+    public async Task<LeaseRecord?> GetAsync(CancellationToken cancellationToken) =>
+        Remember(await api.GetAsync(ItemPath, cancellationToken).ConfigureAwait(false));
 
     public async Task<LeaseRecord> CreateAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
+        var lease = new JsonObject
+        {
+            ["apiVersion"] = "coordination.k8s.io/v1",
+            ["kind"] = "Lease",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = @namespace },
+            ["spec"] = new JsonObject(),
+        };
+        WriteSpec(lease, record);
         try
         {
-            var lease = ToLease(record);
-            lease.Metadata.ResourceVersion = null;
-            var created = await client.CoordinationV1.CreateNamespacedLeaseAsync(lease, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return ToRecord(created);
+            return Remember(await api.SendJsonAsync(HttpMethod.Post, collection, lease, "application/json", cancellationToken).ConfigureAwait(false))!;
         }
-        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Conflict)
+        catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             throw new LeaseConflictException($"Lease {@namespace}/{name} already exists", e);
         }
@@ -48,12 +55,24 @@ public sealed class KubernetesLeaseStore(k8s.Kubernetes client, string @namespac
 
     public async Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
+        JsonObject lease;
+        lock (gate)
+        {
+            var known = recent.FindLast(r => r.ResourceVersion == record.ResourceVersion).Lease;
+            lease = known is not null
+                ? (JsonObject)known.DeepClone()
+                : new JsonObject { ["apiVersion"] = "coordination.k8s.io/v1", ["kind"] = "Lease", ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = @namespace } };
+        }
+
+        var metadata = lease["metadata"] as JsonObject ?? [];
+        lease["metadata"] = metadata;
+        metadata["resourceVersion"] = record.ResourceVersion;
+        WriteSpec(lease, record);
         try
         {
-            var replaced = await client.CoordinationV1.ReplaceNamespacedLeaseAsync(ToLease(record), name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return ToRecord(replaced);
+            return Remember(await api.SendJsonAsync(HttpMethod.Put, ItemPath, lease, "application/json", cancellationToken).ConfigureAwait(false))!;
         }
-        catch (HttpOperationException e) when (e.Response?.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {
             throw new LeaseConflictException($"Lease {@namespace}/{name} changed since resourceVersion {record.ResourceVersion}", e);
         }
@@ -61,85 +80,92 @@ public sealed class KubernetesLeaseStore(k8s.Kubernetes client, string @namespac
 
     public async IAsyncEnumerable<LeaseRecord?> WatchAsync(string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = $"apis/coordination.k8s.io/v1/namespaces/{Uri.EscapeDataString(@namespace)}/leases?watch=true" +
-                    $"&fieldSelector={Uri.EscapeDataString("metadata.name=" + name)}&timeoutSeconds={WatchTimeoutSeconds}" +
-                    (resourceVersion is null ? string.Empty : "&resourceVersion=" + Uri.EscapeDataString(resourceVersion));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, query));
-        if (client.Credentials is not null)
+        var path = $"{collection}?watch=true&fieldSelector={Uri.EscapeDataString("metadata.name=" + name)}&timeoutSeconds={WatchTimeoutSeconds}" +
+                   (resourceVersion is null ? string.Empty : "&resourceVersion=" + Uri.EscapeDataString(resourceVersion));
+        using var response = await api.OpenStreamAsync(path, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
         {
-            await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"watch of Lease {@namespace}/{name} answered {(int)response.StatusCode}", null, response.StatusCode);
-        }
-
-        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (line.Length == 0)
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
             {
-                continue;
-            }
+                if (line.Length == 0)
+                {
+                    continue;
+                }
 
-            var (type, lease) = ParseEvent(line);
-            switch (type)
-            {
-                case "ADDED" or "MODIFIED":
-                    yield return ToRecord(lease!);
-                    break;
-                case "DELETED":
-                    yield return null;
-                    break;
-                case "ERROR":
-                    // Typically 410 Gone (resourceVersion too old): the caller re-reads and watches again.
-                    throw new HttpRequestException($"watch of Lease {@namespace}/{name} ended with an error event: {line}");
-                default:
-                    break; // BOOKMARK and anything newer carry no election state.
+                var watchEvent = JsonNode.Parse(line) as JsonObject;
+                switch (watchEvent?["type"]?.GetValue<string>())
+                {
+                    case "ADDED" or "MODIFIED":
+                        yield return Remember(watchEvent["object"] as JsonObject);
+                        break;
+                    case "DELETED":
+                        yield return null;
+                        break;
+                    case "ERROR":
+                        // Typically 410 Gone (resourceVersion too old): the caller re-reads and watches again.
+                        throw new KubeApiException(HttpStatusCode.Gone, "watch ended with an error event: " + watchEvent["object"]?.ToJsonString());
+                    default:
+                        break; // BOOKMARK and anything newer carry no election state.
+                }
             }
         }
     }
 
-    private static (string? Type, V1Lease? Lease) ParseEvent(string line)
+    /// <summary>Parses a Lease object into the election's view of it.</summary>
+    public static LeaseRecord? ToRecord(JsonObject? lease)
     {
-        using var document = JsonDocument.Parse(line);
-        var root = document.RootElement;
-        var type = root.TryGetProperty("type", out var t) ? t.GetString() : null;
-        V1Lease? lease = null;
-        if (type is "ADDED" or "MODIFIED" && root.TryGetProperty("object", out var o))
+        if (lease is null)
         {
-            lease = o.Deserialize(SourceGenerationContext.Default.V1Lease);
+            return null;
         }
 
-        return (type, lease);
+        var spec = lease["spec"] as JsonObject;
+        return new LeaseRecord(
+            HolderIdentity: spec?["holderIdentity"]?.GetValue<string>(),
+            LeaseDurationSeconds: spec?["leaseDurationSeconds"]?.GetValue<int>() ?? 0,
+            AcquireTime: ParseTime(spec?["acquireTime"]),
+            RenewTime: ParseTime(spec?["renewTime"]),
+            LeaseTransitions: spec?["leaseTransitions"]?.GetValue<int>() ?? 0,
+            ResourceVersion: lease["metadata"]?["resourceVersion"]?.GetValue<string>());
     }
 
-    private V1Lease ToLease(LeaseRecord record) => new()
+    private static void WriteSpec(JsonObject lease, LeaseRecord record)
     {
-        ApiVersion = "coordination.k8s.io/v1",
-        Kind = "Lease",
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace, ResourceVersion = record.ResourceVersion },
-        Spec = new V1LeaseSpec
+        var spec = lease["spec"] as JsonObject ?? [];
+        lease["spec"] = spec;
+        spec["holderIdentity"] = record.IsHeld ? record.HolderIdentity : null;
+        spec["leaseDurationSeconds"] = record.LeaseDurationSeconds;
+        spec["acquireTime"] = FormatTime(record.AcquireTime);
+        spec["renewTime"] = FormatTime(record.RenewTime);
+        spec["leaseTransitions"] = record.LeaseTransitions;
+    }
+
+    // Lease times are metav1.MicroTime: RFC 3339 with microseconds, UTC.
+    private static string? FormatTime(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString(MicroTimeFormat, CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? ParseTime(JsonNode? node) =>
+        node?.GetValue<string>() is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time
+            : null;
+
+    private LeaseRecord? Remember(JsonObject? lease)
+    {
+        var record = ToRecord(lease);
+        if (record?.ResourceVersion is { } version)
         {
-            HolderIdentity = record.IsHeld ? record.HolderIdentity : null,
-            LeaseDurationSeconds = record.LeaseDurationSeconds,
-            AcquireTime = record.AcquireTime?.UtcDateTime,
-            RenewTime = record.RenewTime?.UtcDateTime,
-            LeaseTransitions = record.LeaseTransitions,
-        },
-    };
+            lock (gate)
+            {
+                recent.Add((version, lease!));
+                if (recent.Count > 8)
+                {
+                    recent.RemoveAt(0);
+                }
+            }
+        }
 
-    private static LeaseRecord ToRecord(V1Lease lease) => new(
-        HolderIdentity: lease.Spec?.HolderIdentity,
-        LeaseDurationSeconds: lease.Spec?.LeaseDurationSeconds ?? 0,
-        AcquireTime: ToOffset(lease.Spec?.AcquireTime),
-        RenewTime: ToOffset(lease.Spec?.RenewTime),
-        LeaseTransitions: lease.Spec?.LeaseTransitions ?? 0,
-        ResourceVersion: lease.Metadata?.ResourceVersion);
-
-    private static DateTimeOffset? ToOffset(DateTime? value) =>
-        value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+        return record;
+    }
 }

@@ -12,8 +12,8 @@ public static class InjectionServiceCollectionExtensions
 {
     /// <summary>
     /// Injector options (section <c>Injector</c>, validated at start-up), the pod handler, the JSON patch
-    /// builder and <see cref="IAdmissionHandler"/> = <see cref="AdmissionDispatcher"/> over every registered
-    /// <see cref="IResourceHandler"/>. The host supplies <c>IServiceAccountProvisioner</c> and, optionally, <c>IClusterVersion</c>.
+    /// builder, the Deployment/StatefulSet handlers (<c>AddSingleActiveWorkloads</c>, idempotent) and
+    /// <see cref="IAdmissionHandler"/> = <see cref="AdmissionDispatcher"/> over every registered <see cref="IResourceHandler"/>. The host supplies <c>IServiceAccountProvisioner</c> and, optionally, <c>IClusterVersion</c>.
     /// </summary>
     public static IServiceCollection AddSingleActiveInjection(this IServiceCollection services, IConfiguration configuration)
     {

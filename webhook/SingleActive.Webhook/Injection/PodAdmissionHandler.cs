@@ -1,6 +1,4 @@
-using System.Text.Json;
-using k8s;
-using k8s.Models;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Webhook.Admission;
@@ -38,7 +36,12 @@ public sealed class PodAdmissionHandler(
             return AdmissionOutcome.Allow(Decisions.Skipped);
         }
 
-        var pod = ReadPod(request, out var problem);
+        if (PodReader.IsPlainlyNotOptedIn(request.Object))
+        {
+            return AdmissionOutcome.Allow(Decisions.Skipped);
+        }
+
+        var pod = PodReader.Read(request.Object, out var problem);
         if (pod is null)
         {
             PodInjectionLog.Unreadable(_logger, request.Namespace, problem!);
@@ -49,9 +52,10 @@ public sealed class PodAdmissionHandler(
         var context = new InjectionContext(ns, request.DryRun == true, clusterVersion?.ServerVersion);
         var description = PodDescriptions.Describe(pod, ns);
         PodInjection result;
+        JsonNode? original;
         try
         {
-            result = injector.Inject(pod, context);
+            result = injector.Inject(pod, context, out original);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -72,13 +76,13 @@ public sealed class PodAdmissionHandler(
                 PodInjectionLog.Denied(_logger, description, denied.Message);
                 return AdmissionOutcome.Deny(denied.Message);
             case PodInjection.Injected injected:
-                return await CompleteAsync(pod, injected, context, description, cancellationToken).ConfigureAwait(false);
+                return await CompleteAsync(original!, injected, context, description, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException("unknown injection result");
         }
     }
 
-    private async Task<AdmissionOutcome> CompleteAsync(V1Pod original, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)
+    private async Task<AdmissionOutcome> CompleteAsync(JsonNode original, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)
     {
         var account = injected.ServiceAccount;
         if (!context.DryRun)
@@ -101,41 +105,9 @@ public sealed class PodAdmissionHandler(
             }
         }
 
-        var patch = patchBuilder.CreatePatch(KubernetesObjectJson.ToNode(original), KubernetesObjectJson.ToNode(injected.Pod));
+        var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToNode(injected.Pod));
         var status = injected.Status;
         PodInjectionLog.Injected(_logger, description, status.Lease, status.Sidecar, ElectorModes.Format(status.Mode), status.ServiceAccount, status.Port, context.DryRun);
         return new AdmissionOutcome(true, Decisions.Injected, Patch: patch, Warnings: injected.Warnings.Count > 0 ? injected.Warnings : null);
-    }
-
-    private static V1Pod? ReadPod(AdmissionRequest request, out string? problem)
-    {
-        problem = null;
-        if (request.Object is not { ValueKind: JsonValueKind.Object } raw)
-        {
-            problem = "the admission request has no pod in request.object";
-            return null;
-        }
-
-        if (raw.TryGetProperty("kind", out var kind) && !(kind.ValueKind == JsonValueKind.String && kind.GetString() == "Pod"))
-        {
-            problem = $"request.object is not a Pod (its kind is {kind.GetRawText()})";
-            return null;
-        }
-
-        try
-        {
-            var pod = KubernetesJson.Deserialize<V1Pod>(raw);
-            if (pod is null)
-            {
-                problem = "request.object could not be read as a Pod";
-            }
-
-            return pod;
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
-        {
-            problem = $"request.object could not be read as a Pod: {e.Message}";
-            return null;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using SingleActive.Webhook.Patching;
@@ -22,8 +23,15 @@ public sealed class PodInjector
     public InjectorOptions Options => _options;
 
     /// <summary>Never mutates <paramref name="pod"/>; an injected result carries a mutated copy.</summary>
-    public PodInjection Inject(V1Pod pod, InjectionContext context)
+    public PodInjection Inject(V1Pod pod, InjectionContext context) => Inject(pod, context, out _);
+
+    /// <summary>
+    /// As <see cref="Inject(V1Pod, InjectionContext)"/>; when injecting, also hands out the original pod's
+    /// <see cref="KubernetesObjectJson.ToNode"/> form, which the copy is made from and the patch starts from.
+    /// </summary>
+    internal PodInjection Inject(V1Pod pod, InjectionContext context, out JsonNode? podJson)
     {
+        podJson = null;
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(context);
         var description = PodDescriptions.Describe(pod, context.Namespace);
@@ -44,7 +52,9 @@ public sealed class PodInjector
             return new PodInjection.Denied(error!);
         }
 
-        var copy = Copy(pod);
+        // A deep copy through the serializer the patch is computed with, so the two cannot differ in representation.
+        podJson = KubernetesObjectJson.ToNode(pod);
+        var copy = KubernetesJson.Deserialize<V1Pod>(podJson);
         var rendered = PodRenderer.Render(copy, settings, _options);
         var account = new ServiceAccountRequest(
             context.Namespace ?? copy.Metadata?.NamespaceProperty ?? "",
@@ -53,10 +63,4 @@ public sealed class PodInjector
             settings.Mode);
         return new PodInjection.Injected(copy, account, rendered.Status, rendered.Warnings);
     }
-
-    /// <summary>
-    /// A deep copy (without managedFields) through the same serializer the patch is computed with, so the
-    /// copy cannot differ in representation.
-    /// </summary>
-    internal static V1Pod Copy(V1Pod pod) => KubernetesJson.Deserialize<V1Pod>(KubernetesObjectJson.ToNode(pod));
 }

@@ -93,6 +93,8 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         }
 
         existing.Subjects = [.. existing.Subjects ?? [], subject];
+        // The AOT client cannot serialize managedFields (untyped JSON); omitted, the API server keeps them.
+        existing.Metadata.ManagedFields = null;
         try
         {
             await client.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(existing, name, @namespace, cancellationToken: cancellationToken);

@@ -40,7 +40,7 @@ public static class AdmissionReviewReader
         var drainLimit = maxBodyBytes * DrainFactor;
         if (request.ContentLength > drainLimit)
         {
-            request.HttpContext.Response.Headers.Connection = "close";
+            CloseAfterResponse(request);
             return TooLarge(maxBodyBytes);
         }
 
@@ -80,7 +80,7 @@ public static class AdmissionReviewReader
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            request.HttpContext.Response.Headers.Connection = "close";
+            CloseAfterResponse(request);
             return TooLarge(maxBodyBytes);
         }
         catch (BadHttpRequestException e)
@@ -145,6 +145,15 @@ public static class AdmissionReviewReader
         }
 
         return ReviewReadResult.Ok(review);
+    }
+
+    /// <summary>HTTP/1.1 only: HTTP/2 has no Connection header, and the unread stream is simply reset.</summary>
+    private static void CloseAfterResponse(HttpRequest request)
+    {
+        if (HttpProtocol.IsHttp11(request.Protocol))
+        {
+            request.HttpContext.Response.Headers.Connection = "close";
+        }
     }
 
     private static ReviewReadResult TooLarge(long maxBodyBytes) => ReviewReadResult.Fail(

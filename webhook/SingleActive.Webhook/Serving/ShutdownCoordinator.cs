@@ -12,10 +12,16 @@ namespace SingleActive.Webhook.Serving;
 public sealed partial class ShutdownCoordinator(
     ReadinessState readiness,
     IOptions<ServerOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
     ILogger<ShutdownCoordinator> logger) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        // The earliest signal of SIGTERM: readiness must fail before anything else happens.
+        lifetime.ApplicationStopping.Register(readiness.MarkStopping);
+        return Task.CompletedTask;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -12,8 +12,10 @@ namespace SingleActive.Webhook.Workloads;
 /// on servers older than 1.21 (which serve only that). Bounded by a short timeout because it runs inside an
 /// admission request whose own timeout is a few seconds.
 /// </summary>
-public sealed class KubernetesPodDisruptionBudgetLookup(ClusterConnection connection, ILogger<KubernetesPodDisruptionBudgetLookup> logger)
-    : IPodDisruptionBudgetLookup
+public sealed class KubernetesPodDisruptionBudgetLookup(
+    ClusterConnection connection,
+    ILogger<KubernetesPodDisruptionBudgetLookup> logger,
+    TimeProvider? timeProvider = null) : IPodDisruptionBudgetLookup
 {
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
@@ -25,8 +27,8 @@ public sealed class KubernetesPodDisruptionBudgetLookup(ClusterConnection connec
             return null;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        using var deadline = new CancellationTokenSource(Timeout, timeProvider ?? TimeProvider.System);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
             try

@@ -34,19 +34,23 @@ public sealed class WorkloadAdmissionHandler(
             return AdmissionOutcome.Allow(Decisions.Skipped);
         }
 
-        var kind = request.Kind!.Kind!;
+        var kind = request.Kind?.Kind;
         object? current;
         V1PodTemplateSpec? previousTemplate = null;
         string? problem;
-        if (kind == Workload.DeploymentKind)
+        switch (kind)
         {
-            current = Read<V1Deployment>(request.Object, kind, "request.object", out problem);
-            previousTemplate = isCreate ? null : Read<V1Deployment>(request.OldObject, kind, "request.oldObject", out _)?.Spec?.Template;
-        }
-        else
-        {
-            current = Read<V1StatefulSet>(request.Object, kind, "request.object", out problem);
-            previousTemplate = isCreate ? null : Read<V1StatefulSet>(request.OldObject, kind, "request.oldObject", out _)?.Spec?.Template;
+            case Workload.DeploymentKind:
+                current = Read<V1Deployment>(request.Object, kind, "request.object", out problem);
+                break;
+            case Workload.StatefulSetKind:
+                current = Read<V1StatefulSet>(request.Object, kind, "request.object", out problem);
+
+                // Only a StatefulSet's advice depends on whether this request starts a rollout.
+                previousTemplate = isCreate ? null : Read<V1StatefulSet>(request.OldObject, kind, "request.oldObject", out _)?.Spec?.Template;
+                break;
+            default:
+                return AdmissionOutcome.Allow(Decisions.Skipped);
         }
 
         if (current is null)

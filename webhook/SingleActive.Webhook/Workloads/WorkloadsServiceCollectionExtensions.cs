@@ -20,7 +20,8 @@ public static class WorkloadsServiceCollectionExtensions
         // Hosts without a ClusterConnection (tests, offline tools) get none: the budget advice is then skipped.
         services.TryAddSingleton<IPodDisruptionBudgetLookup>(sp => new KubernetesPodDisruptionBudgetLookup(
             sp.GetService<ClusterConnection>() ?? ClusterConnection.None,
-            sp.GetService<ILogger<KubernetesPodDisruptionBudgetLookup>>() ?? NullLogger<KubernetesPodDisruptionBudgetLookup>.Instance));
+            sp.GetService<ILogger<KubernetesPodDisruptionBudgetLookup>>() ?? NullLogger<KubernetesPodDisruptionBudgetLookup>.Instance,
+            sp.GetService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IResourceHandler, WorkloadAdmissionHandler>());
         return services;
     }

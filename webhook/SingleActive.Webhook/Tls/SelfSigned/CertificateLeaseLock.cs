@@ -65,6 +65,8 @@ public sealed class CertificateLeaseLock(IKubernetes client, string @namespace, 
             ? Record(now, acquired: spec.AcquireTime is { } acquiredAt ? new DateTimeOffset(DateTime.SpecifyKind(acquiredAt, DateTimeKind.Utc)) : now, transitions: spec.LeaseTransitions ?? 0)
             : Record(now, acquired: now, transitions: (spec.LeaseTransitions ?? 0) + 1);
         // Replace carries metadata.resourceVersion: if anyone wrote in between, the API server answers 409.
+        // managedFields are left out (the server keeps them): the Aot serializer cannot write FieldsV1.
+        lease.Metadata.ManagedFields = null;
         return await WriteAsync(() => client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, @namespace, cancellationToken: cancellationToken), now).ConfigureAwait(false);
     }
 
@@ -79,6 +81,7 @@ public sealed class CertificateLeaseLock(IKubernetes client, string @namespace, 
 
         lease.Spec.HolderIdentity = null;
         lease.Spec.LeaseDurationSeconds = 1;
+        lease.Metadata.ManagedFields = null;
         await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

@@ -5,29 +5,32 @@ namespace SingleActive.Webhook.Tls.SelfSigned;
 /// <summary>Decides, from the Secret and the clock alone, whether the writer must issue anything.</summary>
 public static class CertificateRenewal
 {
-    /// <summary>The moment renewal starts: <see cref="SelfSignedOptions.RenewAtFraction"/> into the certificate's lifetime.</summary>
-    public static DateTimeOffset RenewAt(X509Certificate2 certificate)
+    /// <summary>
+    /// When renewal starts: once less than (1 - <see cref="SelfSignedOptions.RenewAtFraction"/>) of the
+    /// configured <paramref name="validity"/> is left. Measured back from NotAfter, not forward from
+    /// NotBefore: certificates are backdated against clock skew, which would make a short-lived one look
+    /// due from birth and be renewed on every poll.
+    /// </summary>
+    public static DateTimeOffset RenewAt(X509Certificate2 certificate, TimeSpan validity)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime());
-        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
-        return notBefore + ((notAfter - notBefore) * SelfSignedOptions.RenewAtFraction);
+        return new DateTimeOffset(certificate.NotAfter.ToUniversalTime()) - (validity * (1 - SelfSignedOptions.RenewAtFraction));
     }
 
-    public static RenewalAction Decide(CertificateSecret? secret, IReadOnlyCollection<string> dnsNames, DateTimeOffset now)
+    public static RenewalAction Decide(CertificateSecret? secret, SelfSignedOptions options, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(dnsNames);
+        ArgumentNullException.ThrowIfNull(options);
         if (secret is null)
         {
             return RenewalAction.Create;
         }
 
-        if (now >= RenewAt(secret.Authority))
+        if (now >= RenewAt(secret.Authority, options.CaValidity))
         {
             return RenewalAction.RotateAuthority;
         }
 
-        if (now >= RenewAt(secret.Serving) || !secret.ServingIssuedByAuthority() || !CoversExactly(secret.Serving, dnsNames))
+        if (now >= RenewAt(secret.Serving, options.CertificateValidity) || !secret.ServingIssuedByAuthority() || !CoversExactly(secret.Serving, options.DnsNames()))
         {
             return RenewalAction.RenewServing;
         }

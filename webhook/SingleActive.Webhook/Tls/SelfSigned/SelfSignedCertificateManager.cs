@@ -85,10 +85,10 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
                 await _lease.ReleaseAsync(cancellationToken).ConfigureAwait(false);
                 SelfSignedLog.Released(_logger, _options.LeaseName);
             }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException)
+            catch (Exception e)
             {
-                // Best effort: the Lease then simply expires.
-                SelfSignedLog.PollFailed(_logger, $"could not release Lease {_options.LeaseName}: {e.Message}", null);
+                // Best effort, never a failed shutdown: the Lease then simply expires.
+                SelfSignedLog.PollFailed(_logger, $"could not release Lease {_options.LeaseName}: {Flatten(e)}", null);
             }
         }
     }
@@ -255,7 +255,7 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
     private async Task<CertificateSecret?> WriteAsync(IKubernetes client, V1Secret? secret, CertificateSecret? current, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var action = CertificateRenewal.Decide(current, _options.DnsNames(), now);
+        var action = CertificateRenewal.Decide(current, _options, now);
         var next = _issuer.Issue(action, current);
         if (next is not null)
         {
@@ -270,7 +270,7 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
                 return null;
             }
 
-            SelfSignedLog.Issued(_logger, _secretDescription, action, next.Serving.NotAfter.ToUniversalTime(), CertificateRenewal.RenewAt(next.Serving), next.Authority.NotAfter.ToUniversalTime());
+            SelfSignedLog.Issued(_logger, _secretDescription, action, next.Serving.NotAfter.ToUniversalTime(), CertificateRenewal.RenewAt(next.Serving, _options.CertificateValidity), next.Authority.NotAfter.ToUniversalTime());
         }
 
         if ((next ?? current) is { } stored)
@@ -307,6 +307,7 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
             {
                 // metadata.resourceVersion is kept: a concurrent writer makes this a 409, not a lost update.
                 existing.Data = contents.ToData();
+                existing.Metadata.ManagedFields = null; // kept by the server; the Aot serializer cannot write FieldsV1
                 written = await client.CoreV1.ReplaceNamespacedSecretAsync(existing, _options.SecretName, _options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 

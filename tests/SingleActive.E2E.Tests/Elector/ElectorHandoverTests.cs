@@ -1,0 +1,166 @@
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.E2E.Tests.ControlPlane;
+using Xunit.Abstractions;
+
+namespace SingleActive.E2E.Tests.Elector;
+
+/// <summary>
+/// Three published electors against the real kube-apiserver: one ready replica at a time, a
+/// graceful handover within a second, crash failover within the lease duration, and no second
+/// ready replica when the leader loses its API connection while its HTTP stays up.
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutputHelper output) : IAsyncLifetime
+{
+    // Short timings that still satisfy the safety bound with the rendered probe:
+    // renew deadline 3 s + period 1 s × threshold 1 + timeout 1 s = 5 s < lease 6 s. (A 2 s renew
+    // deadline also fits a 5 s lease, but leaves a loaded CI machine little room for slow renews.)
+    private static readonly ElectionTimings Fast = new(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(500));
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(50);
+
+    private readonly List<ElectorProcess> _electors = [];
+    private string _namespace = "";
+
+    public async Task InitializeAsync()
+    {
+        Assert.Empty(Fast.Validate(ReadinessProbeTimings.Default));
+        _namespace = await cluster.CreateNamespaceAsync("elector");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var elector in _electors)
+        {
+            output.WriteLine($"--- {elector.Identity} log (tail)\n{string.Join('\n', elector.Process.ReadLog().Split('\n').TakeLast(15))}");
+            await elector.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ThreeElectors_OneReadyAlways_GracefulHandoverUnderOneSecond_CrashFailoverWithinLease()
+    {
+        var sampler = await StartThreeAsync("handover");
+
+        // Steady state: exactly one ready at every sample.
+        var steady = new ReadinessSampler(_electors);
+        await steady.SampleForAsync(TimeSpan.FromSeconds(6), Pace);
+        Assert.True(steady.Samples.All(s => s.Ready.Length == 1), "not exactly one ready at every sample:\n" + steady.Describe());
+
+        // A label someone put on the Lease survives the leader's renewals (read-modify-write, not overwrite).
+        await cluster.Client.CoordinationV1.PatchNamespacedLeaseAsync(
+            new V1Patch("""{"metadata":{"labels":{"team":"billing"}}}""", V1Patch.PatchType.MergePatch), "handover", _namespace);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var lease = await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("handover", _namespace);
+        Assert.Equal("billing", lease.Metadata.Labels["team"]);
+
+        // SIGTERM on the leader: another replica is ready within a second, never two at once.
+        var leader = await LeaderAsync(sampler);
+        var graceful = await TimeUntilAnotherReadyAsync(sampler, leader, () => leader.Process.StopAsync(TimeSpan.FromSeconds(10)));
+        output.WriteLine($"graceful handover: {graceful.TotalMilliseconds:F0} ms");
+        Assert.True(graceful < TimeSpan.FromSeconds(1), $"graceful handover took {graceful}:\n{sampler.Describe()}");
+        Assert.Equal(0, await leader.Process.Exited);
+
+        // SIGKILL on the new leader: the last one takes over within lease duration + 1 s.
+        var second = await LeaderAsync(sampler);
+        var crash = await TimeUntilAnotherReadyAsync(sampler, second, () => { second.Process.KillNow(); return Task.CompletedTask; });
+        output.WriteLine($"crash failover: {crash.TotalMilliseconds:F0} ms");
+        Assert.True(crash <= Fast.LeaseDuration + TimeSpan.FromSeconds(1), $"crash failover took {crash}:\n{sampler.Describe()}");
+
+        Assert.True(sampler.MaxReady <= 1, "two replicas were ready at once:\n" + sampler.Describe(200));
+        var transitions = (await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("handover", _namespace)).Spec.LeaseTransitions;
+        Assert.Equal(2, transitions);
+    }
+
+    [Fact]
+    public async Task LeaderCutOffFromApiServer_NeverTwoReady_AndAnotherTakesOver()
+    {
+        var sampler = await StartThreeAsync("partition");
+        var leader = await LeaderAsync(sampler);
+
+        leader.Proxy.Cut();
+        var unready = await sampler.SampleUntilAsync(ready => !ready.Contains(leader.Identity), TimeSpan.FromSeconds(10), Pace);
+        var takeover = await sampler.SampleUntilAsync(ready => ready.Length == 1 && ready[0] != leader.Identity, TimeSpan.FromSeconds(15), Pace);
+        output.WriteLine($"cut leader unready after {unready?.TotalMilliseconds:F0} ms; another ready {takeover?.TotalMilliseconds:F0} ms later");
+
+        // While cut off, the old leader's HTTP keeps answering (it is the process kubelet's probe target) — with 503.
+        Assert.False(leader.Process.HasExited);
+        Assert.Contains("\"isLeader\":false", await leader.GetAsync(ElectorHttp.StatusPath), StringComparison.Ordinal);
+        Assert.NotNull(unready);
+        Assert.True(unready <= Fast.RenewDeadline + TimeSpan.FromMilliseconds(500), $"cut leader stayed ready for {unready}");
+        Assert.NotNull(takeover);
+
+        // The link comes back: the old leader rejoins as a standby; still never two.
+        leader.Proxy.Heal();
+        await sampler.SampleForAsync(TimeSpan.FromSeconds(6), Pace);
+        Assert.True(sampler.MaxReady <= 1, "two replicas were ready at once:\n" + sampler.Describe(400));
+        Assert.Single(sampler.Samples[^1].Ready);
+        Assert.DoesNotContain(leader.Identity, sampler.Samples[^1].Ready);
+    }
+
+    [Fact]
+    public async Task Leader_RecordsEventsOnItsPod_VisibleInKubectlDescribe()
+    {
+        // A pod object for the identity (never scheduled: nodeName points nowhere), so describe has something to show.
+        var pod = await cluster.Client.CoreV1.CreateNamespacedPodAsync(
+            new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = "events-0" },
+                Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
+            },
+            _namespace);
+        var elector = await ElectorProcess.StartAsync(cluster, _namespace, "events", "events-0", Fast, pod.Metadata.Uid);
+        _electors.Add(elector);
+        var sampler = new ReadinessSampler(_electors);
+        Assert.NotNull(await sampler.SampleUntilAsync(r => r.Length == 1, TimeSpan.FromSeconds(15), Pace));
+
+        await elector.Process.StopAsync(TimeSpan.FromSeconds(10));
+
+        string describe = "";
+        for (var i = 0; i < 50 && !describe.Contains("LeadershipLost", StringComparison.Ordinal); i++)
+        {
+            describe = cluster.Kubectl("describe", "pod", "events-0", "-n", _namespace).StdOut;
+            await Task.Delay(200);
+        }
+
+        output.WriteLine(describe);
+        Assert.Contains("LeaderElected", describe, StringComparison.Ordinal);
+        Assert.Contains("events-0 became leader of Lease", describe, StringComparison.Ordinal);
+        Assert.Contains("LeadershipLost", describe, StringComparison.Ordinal);
+        Assert.Contains("shutting down; the Lease was released", describe, StringComparison.Ordinal);
+    }
+
+    private async Task<ReadinessSampler> StartThreeAsync(string lease)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _electors.Add(await ElectorProcess.StartAsync(cluster, _namespace, lease, $"{lease}-{i}", Fast));
+        }
+
+        var sampler = new ReadinessSampler(_electors);
+        var elected = await sampler.SampleUntilAsync(ready => ready.Length == 1, TimeSpan.FromSeconds(20), Pace);
+        Assert.True(elected is not null, "no elector became ready:\n" + string.Join("\n", _electors.Select(e => e.Process.ReadLog())));
+        return sampler;
+    }
+
+    private async Task<ElectorProcess> LeaderAsync(ReadinessSampler sampler)
+    {
+        var ready = await sampler.SampleAsync();
+        var identity = Assert.Single(ready);
+        var leader = _electors.Single(e => e.Identity == identity);
+        using var status = JsonDocument.Parse(await leader.GetAsync(ElectorHttp.StatusPath));
+        Assert.True(status.RootElement.GetProperty("isLeader").GetBoolean());
+        return leader;
+    }
+
+    /// <summary>Acts on the leader, then samples every 20 ms until another replica is ready; returns the gap.</summary>
+    private static async Task<TimeSpan> TimeUntilAnotherReadyAsync(ReadinessSampler sampler, ElectorProcess leader, Func<Task> act)
+    {
+        var acting = act(); // the signal is sent synchronously; the sampling clock starts right after
+        var took = await sampler.SampleUntilAsync(ready => ready.Length == 1 && ready[0] != leader.Identity, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
+        await acting;
+        return took ?? TimeSpan.MaxValue;
+    }
+}

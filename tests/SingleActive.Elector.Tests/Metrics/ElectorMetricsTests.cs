@@ -1,0 +1,58 @@
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Metrics;
+
+namespace SingleActive.Elector.Tests.Metrics;
+
+public sealed class ElectorMetricsTests
+{
+    private static readonly ElectionStatus Standby = new("b", "a", false, 4, null, null);
+
+    [Fact]
+    public void Render_Counters_AppearWithLabels()
+    {
+        var metrics = new ElectorMetrics();
+        metrics.RecordApiError("update");
+        metrics.RecordApiError("update");
+        metrics.RecordApiError("watch");
+        metrics.RecordElected();
+        metrics.RecordLost(LeadershipLossReason.RenewDeadlineExceeded);
+
+        var text = metrics.Render(Standby, ready: false, appHealthy: null);
+
+        Assert.Contains("single_active_elector_api_errors_total{operation=\"update\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_api_errors_total{operation=\"watch\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_transitions_total{to=\"standby\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_leadership_lost_total{reason=\"renew_deadline_exceeded\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_lease_transitions 4\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("app_healthy", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_RenewHistogram_IsCumulative()
+    {
+        var metrics = new ElectorMetrics();
+        metrics.RecordRenew(TimeSpan.FromMilliseconds(3));
+        metrics.RecordRenew(TimeSpan.FromMilliseconds(40));
+        metrics.RecordRenew(TimeSpan.FromSeconds(3));
+
+        var text = metrics.Render(Standby, ready: false, appHealthy: true);
+
+        Assert.Contains("single_active_elector_renew_duration_seconds_bucket{le=\"0.005\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_renew_duration_seconds_bucket{le=\"0.05\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_renew_duration_seconds_bucket{le=\"2.5\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_renew_duration_seconds_bucket{le=\"5\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_renew_duration_seconds_bucket{le=\"+Inf\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_renew_duration_seconds_count 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_app_healthy 1\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_EveryLine_IsHelpTypeOrASample()
+    {
+        var text = new ElectorMetrics().Render(Standby, ready: false, appHealthy: false);
+
+        Assert.All(
+            text.TrimEnd('\n').Split('\n'),
+            line => Assert.Matches(@"^(# (HELP|TYPE) single_active_elector_\w+ .+|single_active_elector_\w+(\{[a-z]+=""[^""]*""\})? [0-9.e+-]+)$", line));
+    }
+}
