@@ -41,18 +41,18 @@ public static class ElectorHost
         var time = TimeProvider.System;
         ILogger logger = new JsonLineLogger("single-active-elector", options.LogLevel, stderr, time);
 
-        k8s.Kubernetes client;
+        ClusterConnection connection;
         try
         {
-            client = ClusterClientFactory.Create(env);
+            connection = ClusterConnection.FromEnvironment(env);
         }
         catch (Exception e)
         {
-            await stderr.WriteLineAsync($"single-active-elector: no Kubernetes API configuration ({ClusterClientFactory.KubeconfigVariable} unset and not running in a pod, or unreadable): {ErrorText.Of(e)}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"single-active-elector: no usable Kubernetes API configuration: {ErrorText.Of(e)}").ConfigureAwait(false);
             return ExitNoCluster;
         }
 
-        using var api = new KubeApiClient(client);
+        using var api = new KubeApiClient(connection);
         return await RunAsync(options, api, time, logger, stderr).ConfigureAwait(false);
     }
 
@@ -87,6 +87,7 @@ public static class ElectorHost
             Log.Starting(logger, options.Identity, options.Namespace, options.LeaseName, Duration.Format(options.Timings.LeaseDuration), Duration.Format(options.Timings.RenewDeadline), Duration.Format(options.Timings.RetryPeriod), options.Mode.ToString().ToLowerInvariant());
 
             using var stop = new CancellationTokenSource();
+            var signalled = 0;
             using var stopReporting = new CancellationTokenSource();
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Shutdown(context, "SIGTERM"));
             using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Shutdown(context, "SIGINT"));
@@ -117,7 +118,7 @@ public static class ElectorHost
             {
                 // Handle it ourselves: the default would exit before the Lease is released.
                 context.Cancel = true;
-                if (!stop.IsCancellationRequested)
+                if (Interlocked.Exchange(ref signalled, 1) == 0)
                 {
                     Log.ShutdownRequested(logger, signal);
                     stop.Cancel();

@@ -15,7 +15,6 @@ namespace SingleActive.E2E.Tests.ControlPlane;
 /// </summary>
 public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
-    public const string ControlPlaneBinVariable = "SINGLE_ACTIVE_CONTROL_PLANE_BIN";
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private Kubernetes? _client;
     private WebhookProcess? _webhook;
@@ -43,7 +42,7 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
         {
             var environment = new Dictionary<string, string>
             {
-                [ControlPlaneBinVariable] = await ResolveControlPlaneBinAsync(),
+                [ControlPlaneFiles.ControlPlaneBinVariable] = await ControlPlaneFiles.ResolveBinariesAsync(),
                 ["SINGLE_ACTIVE_OWNER_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
             var (exit, stdout, stderr) = await ExternalCommand.RunAsync(
@@ -158,7 +157,12 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
     private async Task StopControlPlaneAsync()
     {
         await ExternalCommand.RunAsync(RepositoryPaths.ControlPlaneScript, ["stop", Directory], timeout: TimeSpan.FromMinutes(1));
-        CopyLogs();
+        var problem = ControlPlaneFiles.CopyLogs(Directory);
+        if (problem is not null)
+        {
+            Log(problem);
+        }
+
         if (Environment.GetEnvironmentVariable("SINGLE_ACTIVE_E2E_KEEP") != "1")
         {
             try
@@ -170,56 +174,5 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
                 // Best effort: it is a temp directory.
             }
         }
-    }
-
-    /// <summary>Control-plane and process logs are kept under artifacts/e2e/logs for the post-mortem of a red run.</summary>
-    private void CopyLogs()
-    {
-        var target = Path.Combine(RepositoryPaths.E2EArtifacts, "logs");
-        try
-        {
-            if (System.IO.Directory.Exists(target))
-            {
-                System.IO.Directory.Delete(target, recursive: true);
-            }
-
-            foreach (var sub in new[] { "logs", "kubelet", "webhook" })
-            {
-                var source = Path.Combine(Directory, sub);
-                if (System.IO.Directory.Exists(source))
-                {
-                    foreach (var file in System.IO.Directory.EnumerateFiles(source, "*.log", SearchOption.AllDirectories))
-                    {
-                        var destination = Path.Combine(target, sub, Path.GetRelativePath(source, file));
-                        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                        File.Copy(file, destination, overwrite: true);
-                    }
-                }
-            }
-        }
-        catch (IOException exception)
-        {
-            Log($"could not copy logs to {target}: {exception.Message}");
-        }
-    }
-
-    private static async Task<string> ResolveControlPlaneBinAsync()
-    {
-        if (Environment.GetEnvironmentVariable(ControlPlaneBinVariable) is { Length: > 0 } bin)
-        {
-            return bin;
-        }
-
-        // Unset (a plain `dotnet test`): the build script answers from its cache, or builds once.
-        var (exit, stdout, stderr) = await ExternalCommand.RunAsync(RepositoryPaths.BuildControlPlaneScript, [], timeout: TimeSpan.FromMinutes(20));
-        var dir = stdout.Trim().Split('\n').LastOrDefault()?.Trim();
-        if (exit != 0 || string.IsNullOrEmpty(dir) || !System.IO.Directory.Exists(dir))
-        {
-            throw new InvalidOperationException(
-                $"{ControlPlaneBinVariable} is not set and tests/envtest/build-control-plane.sh did not provide the control-plane binaries (exit {exit}). " +
-                $"Run tests/run.sh, or run that script and set {ControlPlaneBinVariable} to the directory it prints last.\n{stderr}");
-        }
-
-        return dir;
     }
 }

@@ -89,6 +89,59 @@ public sealed class SelfSignedModeTests(ControlPlaneFixture cluster)
         Assert.Equal(second.Thumbprint, (await ReadSecretAsync(stage, a, b)).Serving.Thumbprint);
     }
 
+    [Fact]
+    public async Task Writer_CaNearExpiry_RotatedWithoutAMomentTheServedCertificateIsUntrusted()
+    {
+        await using var stage = await SelfSignedCluster.CreateAsync(cluster);
+        int portA = LoopbackPorts.Reserve(), portB = LoopbackPorts.Reserve();
+        // A 60 s CA is due for rotation after 40 s; 30 s serving certificates renew in between.
+        string[] shortLived = ["--SelfSigned:PollInterval=00:00:01", "--SelfSigned:LeaseDuration=00:00:05", "--SelfSigned:CaValidity=00:01:00", "--SelfSigned:CertificateValidity=00:00:30"];
+        var a = stage.StartReplica("replica-a", portA, shortLived);
+        var b = stage.StartReplica("replica-b", portB, shortLived);
+        var (first, firstCa) = await Eventually.SucceedsAsync(() => ReadSecretAsync(stage, a, b), TimeSpan.FromSeconds(60), "the first certificate");
+        await Eventually.UntilAsync(async () => await ServedThumbprintAsync(portA) is not null && await ServedThumbprintAsync(portB) is not null,
+            TimeSpan.FromSeconds(30), $"both replicas listening (logs: {a.LogFile}, {b.LogFile})");
+
+        // Sample like the API server would call: every served certificate must chain to the caBundle
+        // (read just before and just after the handshake: the API server's view lies in between).
+        var deadline = DateTime.UtcNow.AddSeconds(75);
+        var samples = 0;
+        var untrusted = new List<string>();
+        string? rotatedCa = null;
+        while (DateTime.UtcNow < deadline && rotatedCa is null)
+        {
+            foreach (var port in new[] { portA, portB })
+            {
+                var before = await CaBundlesAsync(stage);
+                using var served = await ServedCertificateAsync(port);
+                var after = await CaBundlesAsync(stage);
+                if (served is null || !before.Concat(after).Any(bundle => ChainsTo(served, bundle)))
+                {
+                    untrusted.Add($"{DateTime.UtcNow:HH:mm:ss.fff} port {port}: {served?.Thumbprint ?? "no handshake"}");
+                }
+
+                samples++;
+            }
+
+            var (_, ca) = await ReadSecretAsync(stage, a, b);
+            rotatedCa = ca != firstCa ? ca : null;
+            await Task.Delay(200);
+        }
+
+        Assert.True(rotatedCa is not null, $"the CA was not rotated within 75 s (logs: {a.LogFile}, {b.LogFile})");
+        Assert.True(untrusted.Count == 0, $"{untrusted.Count} of {samples} samples served a certificate the caBundle did not trust:\n{string.Join('\n', untrusted)}");
+
+        // After the rotation: new CA first, the old one still trusted until it expires, kept in the Secret.
+        var bundle = Assert.Single((await CaBundlesAsync(stage)).Distinct());
+        Assert.Equal(rotatedCa + firstCa, bundle);
+        var secret = await stage.Client.CoreV1.ReadNamespacedSecretAsync(SelfSignedCluster.SecretName, stage.Namespace);
+        Assert.Equal(firstCa, Encoding.ASCII.GetString(secret.Data["ca-previous.crt"]));
+        await Eventually.UntilAsync(
+            async () => await VerifiesAsync(portA, $"{SelfSignedCluster.ServiceName}.{stage.Namespace}.svc", rotatedCa!)
+                && await VerifiesAsync(portB, $"{SelfSignedCluster.ServiceName}.{stage.Namespace}.svc", rotatedCa!),
+            TimeSpan.FromSeconds(10), "both replicas serving a certificate of the new CA");
+    }
+
     private static string[] FastTimings() =>
         ["--SelfSigned:PollInterval=00:00:01", "--SelfSigned:LeaseDuration=00:00:05", "--SelfSigned:CaValidity=02:00:00", "--SelfSigned:CertificateValidity=01:00:00"];
 
@@ -113,6 +166,34 @@ public sealed class SelfSignedModeTests(ControlPlaneFixture cluster)
     {
         var configuration = await stage.Client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(stage.Configuration);
         return configuration.Webhooks.Select(w => w.ClientConfig.CaBundle is { } bundle ? Encoding.ASCII.GetString(bundle) : "").ToList();
+    }
+
+    private static async Task<X509Certificate2?> ServedCertificateAsync(int port)
+    {
+        try
+        {
+            return await HandshakeAsync(port, "localhost", (_, _, _, _) => true);
+        }
+        catch (Exception e) when (e is SocketException or IOException or System.Security.Authentication.AuthenticationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool ChainsTo(X509Certificate2 served, string bundlePem)
+    {
+        if (bundlePem.Length == 0)
+        {
+            return false;
+        }
+
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPem(bundlePem);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(served);
     }
 
     private static async Task<string?> ServedThumbprintAsync(int port)

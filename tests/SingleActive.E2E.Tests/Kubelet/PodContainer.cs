@@ -73,6 +73,29 @@ internal sealed class PodContainer(V1Container spec, bool isInit)
         return PortMap.TryGetValue(number, out var local) ? local : null;
     }
 
+    /// <summary>Starts the readiness probe (and, for a process, the liveness probe, whose failure restarts it, as a kubelet does).</summary>
+    public void StartProbes(Action statusChanged, Action<string> log, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        if (Spec.ReadinessProbe is { } readiness)
+        {
+            Readiness = new ContainerProber(readiness, isReadiness: true, LocalPort, _ => statusChanged());
+            _ = Readiness.RunAsync(cancellationToken);
+        }
+
+        if (Spec.LivenessProbe is { } liveness && Process is { } process)
+        {
+            var prober = new ContainerProber(liveness, isReadiness: false, LocalPort, alive =>
+            {
+                if (!alive)
+                {
+                    log($"{Spec.Name} (pid {process.Pid}) failed its liveness probe; restarting");
+                    _ = process.StopAsync(gracePeriod);
+                }
+            });
+            _ = prober.RunAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Ports an app container's stand-in must answer on: its declared ports and its probes' numeric ports.</summary>
     public IEnumerable<int> AppPorts()
     {

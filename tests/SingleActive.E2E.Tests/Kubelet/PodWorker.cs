@@ -80,7 +80,7 @@ internal sealed class PodWorker : IAsyncDisposable
 
         foreach (var elector in _containers.Where(c => c.IsElector))
         {
-            elector.PortMap[ElectorContainerPort(elector.Spec)] = LoopbackPorts.Reserve();
+            elector.PortMap[ElectorEnvironment.ContainerPort(elector.Spec)] = LoopbackPorts.Reserve();
         }
 
         _status.Start(_lifetime.Token);
@@ -91,14 +91,14 @@ internal sealed class PodWorker : IAsyncDisposable
         {
             if (container.IsElector)
             {
-                var environment = await ElectorEnvironmentAsync(container, kubeconfig!);
+                var environment = await ElectorEnvironment.ResolveAsync(_client, _pod, container, PodIp, kubeconfig!, _directory, _containers, _log, _lifetime.Token);
                 _ = RunProcessAsync(RepositoryPaths.PublishedBinary(RepositoryPaths.ElectorBinary), container, environment);
             }
             else
             {
                 container.StartedAt = DateTime.UtcNow;
                 container.Running = true;
-                StartProbes(container, _lifetime.Token);
+                container.StartProbes(_status.Request, _log, TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30), _lifetime.Token);
             }
         }
 
@@ -181,7 +181,7 @@ internal sealed class PodWorker : IAsyncDisposable
             container.StartedAt = DateTime.UtcNow;
             container.Running = true;
             using var run = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-            StartProbes(container, run.Token);
+            container.StartProbes(_status.Request, _log, TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30), run.Token);
             _status.Request();
             var exit = await container.Process.Exited;
             await run.CancelAsync();
@@ -205,62 +205,5 @@ internal sealed class PodWorker : IAsyncDisposable
                 return;
             }
         }
-    }
-
-    private void StartProbes(PodContainer container, CancellationToken cancellationToken)
-    {
-        if (container.Spec.ReadinessProbe is { } readiness)
-        {
-            container.Readiness = new ContainerProber(readiness, isReadiness: true, container.LocalPort, _ => _status.Request());
-            _ = container.Readiness.RunAsync(cancellationToken);
-        }
-
-        if (container.Spec.LivenessProbe is { } liveness && container.Process is { } process)
-        {
-            // A failed liveness probe restarts the container, as the kubelet does.
-            var prober = new ContainerProber(liveness, isReadiness: false, container.LocalPort, alive =>
-            {
-                if (!alive)
-                {
-                    _log($"pod {Namespace}/{Name}: {container.Spec.Name} failed its liveness probe; restarting");
-                    _ = process.StopAsync(TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30));
-                }
-            });
-            _ = prober.RunAsync(cancellationToken);
-        }
-    }
-
-    private async Task<Dictionary<string, string>> ElectorEnvironmentAsync(PodContainer elector, string kubeconfig)
-    {
-        var environment = await ContainerEnvironment.ResolveAsync(_client, _pod, elector.Spec, PodIp, _lifetime.Token);
-        environment[ElectorEnv.Port] = elector.PortMap.Values.Single().ToString(CultureInfo.InvariantCulture);
-        environment["SINGLE_ACTIVE_BIND"] = "127.0.0.1";
-        environment["KUBECONFIG"] = kubeconfig;
-        environment["HOME"] = _directory;
-        if (environment.TryGetValue(ElectorEnv.AppHealthUrl, out var url) && Uri.TryCreate(url, UriKind.Absolute, out var health))
-        {
-            var target = _containers.FirstOrDefault(c => !c.IsElector && c.PortMap.ContainsKey(health.Port));
-            if (target is null)
-            {
-                _log($"pod {Namespace}/{Name}: {ElectorEnv.AppHealthUrl}={url} names no app container port");
-            }
-            else
-            {
-                environment[ElectorEnv.AppHealthUrl] = new UriBuilder(health) { Host = "127.0.0.1", Port = target.PortMap[health.Port] }.Uri.ToString();
-            }
-        }
-
-        return environment;
-    }
-
-    private static int ElectorContainerPort(V1Container elector)
-    {
-        var fromEnv = elector.Env?.FirstOrDefault(e => e.Name == ElectorEnv.Port)?.Value;
-        if (int.TryParse(fromEnv, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
-        {
-            return port;
-        }
-
-        return elector.Ports?.FirstOrDefault(p => p.Name == ElectorHttp.PortName)?.ContainerPort ?? ElectorHttp.DefaultPort;
     }
 }

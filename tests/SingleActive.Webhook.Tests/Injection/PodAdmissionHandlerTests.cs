@@ -126,6 +126,8 @@ public class PodAdmissionHandlerTests
     [InlineData("{\"kind\":5}", "request.object is not a Pod (its kind is 5)")]
     [InlineData("{\"kind\":\"Pod\",\"metadata\":{\"annotations\":{\"single-active\":\"true\"}},\"spec\":{\"containers\":5}}", "request.object could not be read as a Pod: ")]
     [InlineData("{\"kind\":\"Pod\",\"metadata\":{\"annotations\":{\"single-active\":\"true\"}},\"spec\":{\"containers\":[{\"name\":\"a\",\"resources\":{\"limits\":{\"cpu\":\"lots\"}}}]}}", "request.object could not be read as a Pod: ")]
+    [InlineData("{\"kind\":\"Pod\",\"metadata\":{\"annotations\":{\"single-active\":\"true\"},\"creationTimestamp\":\"yesterday\"},\"spec\":{}}", "request.object could not be read as a Pod: ")]
+    [InlineData("{\"kind\":\"Pod\",\"metadata\":{\"annotations\":{\"single-active\":\"true\"}},\"spec\":{\"containers\":[{\"name\":\"a\",\"ports\":[{\"containerPort\":\"x\"}]}]}}", "request.object could not be read as a Pod: ")]
     public async Task HandleAsync_MalformedObject_DeniesNamingTheProblem(string? objectJson, string expected)
     {
         var outcome = await Handler().HandleAsync(Request(objectJson), CancellationToken.None);

@@ -106,6 +106,17 @@ public sealed class AdmissionEndpointTests(ScriptedWebhookServer server) : IClas
     }
 
     [Fact]
+    public async Task Mutate_NoBodyAndNoContentType_Returns400NotEmpty415()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mutate");
+
+        using var response = await server.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("request body is empty", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Mutate_InvalidUtf8_Returns400()
     {
         var bytes = Encoding.UTF8.GetBytes(Reviews.Pod("plain")).Concat(new byte[] { 0xC3, 0x28 }).ToArray();

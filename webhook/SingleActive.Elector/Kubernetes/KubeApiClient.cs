@@ -7,17 +7,12 @@ using System.Text.Json.Nodes;
 namespace SingleActive.Elector.Kubernetes;
 
 /// <summary>
-/// Raw JSON calls to the API server over KubernetesClient.Aot's authenticated HttpClient (its TLS
-/// trust, bearer token and token-file refresh), without its typed operations.
-/// </summary>
-/// <remarks>
-/// The typed operations resolve every model of the whole Kubernetes API through one
-/// source-generated JSON context; calling even one of them links all of it into the binary, which
-/// tripled the sidecar's resident memory (35 MB). The elector touches three small objects, so it
-/// reads and writes them as <see cref="JsonNode"/>s, which also keeps fields it does not model
+/// JSON calls to the API server. The elector touches three small objects (its Lease, Events, its
+/// pod's label), so it reads and writes them as <see cref="JsonNode"/>s instead of linking a typed
+/// model of the whole Kubernetes API into the sidecar; that also keeps fields it does not model
 /// (labels, newer Lease fields) intact on a read-modify-write.
-/// </remarks>
-public sealed class KubeApiClient(k8s.Kubernetes client) : IDisposable
+/// </summary>
+public sealed class KubeApiClient(ClusterConnection client) : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -105,11 +100,7 @@ public sealed class KubeApiClient(k8s.Kubernetes client) : IDisposable
             request.Content.Headers.ContentType = Json;
         }
 
-        if (client.Credentials is not null)
-        {
-            await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await client.HttpClient.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        await client.AuthorizeAsync(request, cancellationToken).ConfigureAwait(false);
+        return await client.Http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -45,8 +45,10 @@ public static class PodReader
 
             return pod;
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // KubernetesClient's converters throw a variety of types on odd input (a number where a
+            // quantity string belongs, ...); all of them mean the same thing to the user.
             problem = $"request.object could not be read as a Pod: {e.Message}";
             return null;
         }

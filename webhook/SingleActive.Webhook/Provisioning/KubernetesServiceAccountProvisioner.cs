@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
 using Microsoft.Extensions.Options;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;

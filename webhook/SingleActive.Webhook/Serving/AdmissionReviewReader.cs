@@ -24,7 +24,8 @@ public static class AdmissionReviewReader
 
     public static async Task<ReviewReadResult> ReadAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength == 0)
+        var canHaveBody = request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
+        if (request.ContentLength == 0 || !canHaveBody)
         {
             return ReviewReadResult.Fail(StatusCodes.Status400BadRequest, $"request body is empty; {Expected}");
         }

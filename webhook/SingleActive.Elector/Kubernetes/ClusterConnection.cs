@@ -1,0 +1,149 @@
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SingleActive.Elector.Kubernetes;
+
+/// <summary>
+/// Where the API server is and how to talk to it: base address, an HttpClient that trusts the
+/// cluster's CA bundle (and presents a client certificate if the kubeconfig has one), and the
+/// bearer token, re-read from its file so rotated service-account tokens are picked up.
+/// </summary>
+/// <remarks>
+/// Written here rather than taken from KubernetesClient.Aot: its configuration code pulls a YAML
+/// and JSON model of the whole Kubernetes API into the binary (≈33 MB resident for this sidecar),
+/// and it keeps only the first certificate of a kubeconfig's CA bundle.
+/// </remarks>
+public sealed class ClusterConnection : IDisposable
+{
+    public const string KubeconfigVariable = "KUBECONFIG";
+    private const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    // The kubelet refreshes projected tokens well before they expire; a minute-old copy is fresh enough (client-go does the same).
+    private static readonly TimeSpan TokenFileRefresh = TimeSpan.FromMinutes(1);
+
+    private readonly string? staticToken;
+    private readonly string? tokenFile;
+    private readonly Lock gate = new();
+    private (string Token, long ReadAt)? cachedFileToken;
+
+    public ClusterConnection(Uri server, X509Certificate2Collection? caBundle, bool skipTlsVerify, string? token, string? tokenFile, X509Certificate2? clientCertificate)
+    {
+        BaseUri = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
+        staticToken = token;
+        this.tokenFile = tokenFile;
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+
+        if (skipTlsVerify)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+        else if (caBundle is { Count: > 0 })
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(caBundle, certificate, errors);
+        }
+
+        Http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public Uri BaseUri { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>KUBECONFIG (its first file) when set, otherwise the pod's service account.</summary>
+    public static ClusterConnection FromEnvironment(Func<string, string?> env)
+    {
+        var kubeconfig = env(KubeconfigVariable);
+        return string.IsNullOrWhiteSpace(kubeconfig)
+            ? InCluster(env)
+            : KubeconfigReader.Read(kubeconfig.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0]);
+    }
+
+    public static ClusterConnection InCluster(Func<string, string?> env)
+    {
+        var host = env("KUBERNETES_SERVICE_HOST");
+        var port = env("KUBERNETES_SERVICE_PORT");
+        var tokenPath = Path.Combine(ServiceAccountDirectory, "token");
+        var caPath = Path.Combine(ServiceAccountDirectory, "ca.crt");
+        if (string.IsNullOrWhiteSpace(host) || string.IsNullOrWhiteSpace(port) || !File.Exists(tokenPath) || !File.Exists(caPath))
+        {
+            throw new InvalidOperationException(
+                $"not running in a pod with a service-account token: KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT unset or {tokenPath} / {caPath} missing (set {KubeconfigVariable} for local runs)");
+        }
+
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPemFile(caPath);
+        var server = new UriBuilder("https", host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).Uri;
+        return new ClusterConnection(server, bundle, skipTlsVerify: false, token: null, tokenFile: tokenPath, clientCertificate: null);
+    }
+
+    public async ValueTask AuthorizeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var token = staticToken ?? await ReadTokenFileAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrEmpty(token))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public void Dispose() => Http.Dispose();
+
+    /// <summary>
+    /// The server's chain must end in one of the bundle's certificates; the host name check has
+    /// already been done by TLS (a name mismatch is never accepted).
+    /// </summary>
+    internal static bool Trusted(X509Certificate2Collection bundle, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(bundle);
+        chain.ChainPolicy.ExtraStore.AddRange(bundle);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+
+    private async ValueTask<string?> ReadTokenFileAsync(CancellationToken cancellationToken)
+    {
+        if (tokenFile is null)
+        {
+            return null;
+        }
+
+        lock (gate)
+        {
+            if (cachedFileToken is { } cached && System.Diagnostics.Stopwatch.GetElapsedTime(cached.ReadAt) < TokenFileRefresh)
+            {
+                return cached.Token;
+            }
+        }
+
+        var token = (await File.ReadAllTextAsync(tokenFile, cancellationToken).ConfigureAwait(false)).Trim();
+        lock (gate)
+        {
+            cachedFileToken = (token, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+
+        return token;
+    }
+}
