@@ -98,7 +98,7 @@ public sealed class SelfSignedModeTests(ControlPlaneFixture cluster)
         string[] shortLived = ["--SelfSigned:PollInterval=00:00:01", "--SelfSigned:LeaseDuration=00:00:05", "--SelfSigned:CaValidity=00:01:00", "--SelfSigned:CertificateValidity=00:00:30"];
         var a = stage.StartReplica("replica-a", portA, shortLived);
         var b = stage.StartReplica("replica-b", portB, shortLived);
-        var (first, firstCa) = await Eventually.SucceedsAsync(() => ReadSecretAsync(stage, a, b), TimeSpan.FromSeconds(60), "the first certificate");
+        var (_, firstCa) = await Eventually.SucceedsAsync(() => ReadSecretAsync(stage, a, b), TimeSpan.FromSeconds(60), "the first certificate");
         await Eventually.UntilAsync(async () => await ServedThumbprintAsync(portA) is not null && await ServedThumbprintAsync(portB) is not null,
             TimeSpan.FromSeconds(30), $"both replicas listening (logs: {a.LogFile}, {b.LogFile})");
 

@@ -4,4 +4,4 @@ namespace SingleActive.Webhook.Tests.Robustness;
 
 /// <summary>The real server with logging at Error: 100,000 refused requests would otherwise be 100,000 warnings on the console.</summary>
 public sealed class QuietWebhookServer() : WebhookServerFixture(
-    ["--Logging:LogLevel:Default=Error", "--Logging:LogLevel:SingleActive=Error", "--Logging:LogLevel:Microsoft=Error"], null);
+    ["--Logging:LogLevel:Default=None", "--Logging:LogLevel:SingleActive=None", "--Logging:LogLevel:Microsoft=None"], null);

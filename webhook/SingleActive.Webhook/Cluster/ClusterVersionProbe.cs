@@ -16,6 +16,7 @@ public sealed partial class ClusterVersionProbe(
     ILogger<ClusterVersionProbe> logger) : BackgroundService, IClusterVersion
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(10);
     private volatile Version? _version;
 
     public Version? ServerVersion => _version;
@@ -51,7 +52,8 @@ public sealed partial class ClusterVersionProbe(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            var next = options.Value.VersionRefreshInterval;
+            // A zero or negative setting must not turn this into a busy loop against the API server.
+            var next = options.Value.VersionRefreshInterval < MinimumInterval ? MinimumInterval : options.Value.VersionRefreshInterval;
             try
             {
                 var info = await client.Version.GetCodeAsync(stoppingToken);

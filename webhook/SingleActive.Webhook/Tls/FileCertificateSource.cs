@@ -33,7 +33,7 @@ public sealed partial class FileCertificateSource : IServingCertificateSource, I
         _current = CertificateFiles.Load(_certFile, _keyFile);
         _metrics.SetCertificateNotAfter(_current.Certificate.NotAfter);
         LogLoaded(_logger, RealPath.Resolve(_certFile), _current.Certificate.Subject, _current.Certificate.NotAfter, _current.Certificate.Thumbprint);
-        _timer = timeProvider.CreateTimer(_ => Poll(), null, tls.ReloadInterval, tls.ReloadInterval);
+        _timer = timeProvider.CreateTimer(_ => PollFromTimer(), null, tls.ReloadInterval, tls.ReloadInterval);
     }
 
     public X509Certificate2 Current => _current.Certificate;
@@ -86,6 +86,19 @@ public sealed partial class FileCertificateSource : IServingCertificateSource, I
 
     public void Dispose() => _timer.Dispose();
 
+    /// <summary>An exception escaping a timer callback would end the process; a failed check only waits for the next.</summary>
+    private void PollFromTimer()
+    {
+        try
+        {
+            Poll();
+        }
+        catch (Exception e)
+        {
+            LogPollFailed(_logger, e);
+        }
+    }
+
     private void ReportFailure(string failureKey, CertificateLoadException e)
     {
         if (failureKey == _lastFailedHash)
@@ -103,6 +116,9 @@ public sealed partial class FileCertificateSource : IServingCertificateSource, I
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Serving certificate reloaded from {Path}: subject {Subject}, expires {NotAfter:u}, thumbprint {Thumbprint}")]
     private static partial void LogReloaded(ILogger logger, string path, string subject, DateTime notAfter, string thumbprint);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Checking the certificate files failed; trying again at the next interval")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "New certificate files cannot be used, still serving the previous certificate ({Thumbprint}): {Reason}")]
     private static partial void LogReloadFailed(ILogger logger, string reason, string thumbprint);
