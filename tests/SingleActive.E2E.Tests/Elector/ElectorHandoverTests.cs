@@ -132,6 +132,54 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         Assert.Contains("shutting down; the Lease was released", describe, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LabelMode_LeaderLabelledLeader_OthersStandby_HandoverMovesTheLabel()
+    {
+        var label = new Dictionary<string, string> { [ElectorEnv.Mode] = "label" };
+        for (var i = 0; i < 2; i++)
+        {
+            var pod = await cluster.Client.CoreV1.CreateNamespacedPodAsync(
+                new V1Pod
+                {
+                    Metadata = new V1ObjectMeta { Name = $"label-{i}" },
+                    Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
+                },
+                _namespace);
+            _electors.Add(await ElectorProcess.StartAsync(cluster, _namespace, "label", $"label-{i}", Fast, pod.Metadata.Uid, label));
+        }
+
+        // Readiness follows health only: both replicas are ready; the role label tells them apart.
+        var sampler = new ReadinessSampler(_electors);
+        Assert.NotNull(await sampler.SampleUntilAsync(r => r.Length == 2, TimeSpan.FromSeconds(15), Pace));
+        var roles = await RolesEventuallyAsync(r => r.Values.Count(v => v == Labels.Leader) == 1 && r.Values.Count(v => v == Labels.Standby) == 1);
+        var leader = _electors.Single(e => roles[e.Identity] == Labels.Leader);
+
+        await leader.Process.StopAsync(TimeSpan.FromSeconds(10));
+
+        var after = await RolesEventuallyAsync(r => r[leader.Identity] == Labels.Standby && r.Values.Count(v => v == Labels.Leader) == 1);
+        Assert.Equal(Labels.Standby, after[leader.Identity]);
+    }
+
+    private async Task<Dictionary<string, string>> RolesEventuallyAsync(Func<Dictionary<string, string>, bool> condition)
+    {
+        var roles = new Dictionary<string, string>();
+        for (var i = 0; i < 100; i++)
+        {
+            var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync(_namespace);
+            roles = pods.Items.Where(p => p.Metadata.Name.StartsWith("label-", StringComparison.Ordinal))
+                .ToDictionary(p => p.Metadata.Name, p => p.Metadata.Labels?.TryGetValue(Labels.Role, out var role) == true ? role : "");
+            if (roles.Count == 2 && condition(roles))
+            {
+                return roles;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("pod role labels never reached the expected state: " + string.Join(", ", roles.Select(r => $"{r.Key}={r.Value}")));
+        return roles;
+    }
+
     private async Task<ReadinessSampler> StartThreeAsync(string lease)
     {
         for (var i = 0; i < 3; i++)

@@ -30,7 +30,14 @@ public sealed partial class ElectorProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<ElectorProcess> StartAsync(ControlPlaneFixture cluster, string @namespace, string lease, string identity, ElectionTimings timings, string? podUid = null)
+    public static async Task<ElectorProcess> StartAsync(
+        ControlPlaneFixture cluster,
+        string @namespace,
+        string lease,
+        string identity,
+        ElectionTimings timings,
+        string? podUid = null,
+        IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         var apiPort = new Uri(cluster.ApiServerUrl).Port;
         var proxy = new TcpProxy(apiPort);
@@ -58,6 +65,11 @@ public sealed partial class ElectorProcess : IAsyncDisposable
         if (podUid is not null)
         {
             environment[ElectorEnv.PodUid] = podUid;
+        }
+
+        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
         }
 
         var process = LocalProcess.Start(

@@ -308,6 +308,26 @@ public sealed class LeaderElectorTests
     }
 
     [Fact]
+    public async Task RunAsync_LeaderAppFailsWhileApiHangs_NotReadyAtOnceAndTheLoopStaysAlive()
+    {
+        await using var cluster = new ElectionCluster();
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+
+        a.Client.Fault = LeaseFault.Hang;
+        a.Health.CanCampaign = false;
+        a.Health.ShouldStepDown = true;
+        a.Elector.Wake();
+        await cluster.SettleAsync();
+        Assert.False(a.IsReady);
+
+        // The release hangs; it gives up at the renew deadline and the loop carries on beating.
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        Assert.True(a.Elector.IsAlive);
+        Assert.Equal(1, a.Metrics.ApiErrors("release"));
+    }
+
+    [Fact]
     public async Task RunAsync_LeaseDeleted_LeaderRecreatesItOnItsNextRenew()
     {
         await using var cluster = new ElectionCluster();

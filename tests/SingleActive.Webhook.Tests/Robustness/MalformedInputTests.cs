@@ -24,10 +24,11 @@ public sealed class MalformedInputTests(QuietWebhookServer server, ITestOutputHe
     private const int Workers = 8;
     private const int Seed = 20261123;
 
-    // A sanity bound on the whole test process (server, client and generator share it); the leak
-    // check is the sharper one: what survives a full GC must not grow with the request count.
+    // A sanity bound on the whole test process (server, client and generator share it). The leak
+    // check is the sharper one: buffer pools (ArrayPool, Kestrel's) fill up after the megabyte bodies
+    // and then level off, so the second half may add much less than the first; a leak adds as much.
     private const long PeakWorkingSetLimit = 2L << 30;
-    private const long RetainedGrowthLimit = 64L << 20;
+    private const long GrowthSlack = 32L << 20;
 
     [Fact]
     public async Task Mutate_HundredThousandMalformedBodies_NeverFailsOrCrashes()
@@ -50,8 +51,7 @@ public sealed class MalformedInputTests(QuietWebhookServer server, ITestOutputHe
             }
         });
 
-        // Two halves: buffer pools (Kestrel's, ArrayPool) fill up in the first and must not grow in the
-        // second; memory that grows with the number of requests is a leak.
+        // Two halves, with what survives a full GC measured after each (see GrowthSlack).
         var retained = new List<long> { RetainedBytes() };
         var clock = Stopwatch.StartNew();
         foreach (var end in new[] { Bodies / 2, Bodies })
@@ -87,7 +87,9 @@ public sealed class MalformedInputTests(QuietWebhookServer server, ITestOutputHe
 
         Assert.True(violations.IsEmpty, $"{violations.Count} violations, first ones:\n" + string.Join("\n", violations.Take(10)));
         Assert.True(peak < PeakWorkingSetLimit, $"peak working set {peak / (1024 * 1024)} MiB exceeds {PeakWorkingSetLimit / (1024 * 1024)} MiB");
-        Assert.True(retained[2] - retained[1] < RetainedGrowthLimit, $"the managed heap grew by {(retained[2] - retained[1]) / (1024 * 1024)} MiB over the second {Bodies / 2} bodies");
+        var first = retained[1] - retained[0];
+        var second = retained[2] - retained[1];
+        Assert.True(second < (0.9 * first) + GrowthSlack, $"retained memory grows with the request count: +{first / (1024 * 1024)} MiB over the first half, +{second / (1024 * 1024)} MiB over the second");
 
         // Still serving, and still right.
         var (response, review) = await server.PostReviewAsync(TestData.Fixture("pod-create-dry-run"));

@@ -209,7 +209,10 @@ public sealed class LeaderElector
 
         if (isLeading && health.ShouldStepDown)
         {
-            await ReleaseAsync(LeadershipLossReason.AppUnhealthy, stop).ConfigureAwait(false);
+            // Bounded like every other call, so a hanging API server cannot stall the loop (and /healthz).
+            using var timeout = new CancellationTokenSource(Timings.RenewDeadline, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+            await ReleaseAsync(LeadershipLossReason.AppUnhealthy, linked.Token).ConfigureAwait(false);
         }
         else if (isLeading)
         {
