@@ -45,6 +45,8 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
         var describe = await scenario.KubectlAsync("describe", "pod", leader);
         DescribeExcerpt.Save(describe);
         output.WriteLine("$ kubectl describe pod " + leader + "\n" + describe);
+        output.WriteLine("$ kubectl get events --field-selector involvedObject.name=" + leader + "\n" +
+            await scenario.KubectlAsync("get", "events", "--field-selector", "involvedObject.name=" + leader));
         Assert.Contains(ElectorHttp.ContainerName + ":", describe, StringComparison.Ordinal);
         Assert.Matches(@"Readiness:\s+http-get http://:(sa-elector|\d+)/readyz", describe);
         Assert.Contains(Annotations.Status, describe, StringComparison.Ordinal);

@@ -328,6 +328,35 @@ public sealed class LeaderElectorTests
     }
 
     [Fact]
+    public async Task RunAsync_RestartedWithItsOwnNameInTheLease_WaitsForTheOldTermToExpire()
+    {
+        await using var cluster = new ElectionCluster();
+        var now = cluster.Time.GetUtcNow();
+        cluster.Server.Put(new LeaseRecord("a", 15, now, now, 2));
+
+        var a = cluster.Add("a");
+        var waited = await cluster.AdvanceUntilAsync(() => a.IsReady, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+
+        Assert.InRange(waited, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(16));
+        Assert.Equal(3, cluster.Server.Current!.LeaseTransitions); // a new term, a new epoch
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoProcessesWithTheSameName_NeverBothReady()
+    {
+        await using var cluster = new ElectionCluster();
+        var first = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+
+        var second = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(1, cluster.MaxReadySeen);
+        Assert.True(first.IsReady);
+        Assert.False(second.IsReady);
+    }
+
+    [Fact]
     public async Task RunAsync_LeaseDeleted_LeaderRecreatesItOnItsNextRenew()
     {
         await using var cluster = new ElectionCluster();

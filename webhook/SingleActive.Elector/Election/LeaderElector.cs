@@ -315,7 +315,7 @@ public sealed class LeaderElector
                     }
                 }
 
-                if (!CanTake(current))
+                if (!CanTake(current, leadingNow))
                 {
                     return new Outcome(null, null, current.HolderIdentity, null);
                 }
@@ -354,11 +354,26 @@ public sealed class LeaderElector
         }
     }
 
-    private bool CanTake(LeaseRecord current)
+    /// <summary>
+    /// A leader may renew a record that still carries its own term; anyone else must wait for the
+    /// holder to expire. That includes a record naming this very identity while this process does
+    /// not lead: a restarted container waits one lease duration (no longer than a standby would),
+    /// and two processes given the same POD_NAME by mistake can never both lead.
+    /// </summary>
+    private bool CanTake(LeaseRecord current, bool leadingNow)
     {
-        if (!current.IsHeld || current.HolderIdentity == settings.Identity)
+        if (!current.IsHeld)
         {
             return true;
+        }
+
+        if (current.HolderIdentity == settings.Identity && leadingNow)
+        {
+            lock (gate)
+            {
+                // Same name but another term: someone else with our identity took it.
+                return own is null || own.LeaseTransitions == current.LeaseTransitions;
+            }
         }
 
         lock (gate)
