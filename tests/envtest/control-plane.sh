@@ -14,7 +14,7 @@
 #
 # Every process is recorded in DIR/pids ("name pid" per line) the moment it starts; a failed
 # `start` stops what it started before exiting. Nothing listens on anything but 127.0.0.1.
-# The flags and their reasons: /work/shared/envtest/NOTES.md (copied into docs/testing.md).
+# The flags and their reasons: docs/testing.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
