@@ -12,7 +12,8 @@
 #                  idle RSS/CPU, graceful handover, crash failover, API-server cut (two-ready window).
 #
 # Knobs (seconds): BENCH_DURATION (20, per fixed-rate run), BENCH_SATURATION (15), BENCH_WARMUP (5),
-# BENCH_IDLE (60), BENCH_E2E_PODS (150 per phase, 4 phases). Every process started here is stopped by pid.
+# BENCH_IDLE (60), BENCH_E2E_PODS (150 per phase, 4 phases); BENCH_SKIP_PUBLISH=1 reuses the last
+# published binaries. Every process started here is stopped by pid.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -27,12 +28,18 @@ e2e_pods=${BENCH_E2E_PODS:-150}
 log() { echo "[bench] $*" >&2; }
 want() { [[ " $sections " == *" $1 "* ]]; }
 
-rm -rf "$out/run" "$out/certs"
+# Results of sections not run this time are kept, so a section can be re-run alone.
+rm -rf "$out/certs" "$out/run/control-plane" "$out/run/elector"
 mkdir -p "$out/run" "$out/home"
 admission_json="$out/run/admission.jsonl"
-figures="$out/run/figures.jsonl"
 machine="$out/run/machine.txt"
-: >"$admission_json"; : >"$figures"
+for section in $sections; do
+  case $section in
+    admission) : >"$admission_json" ;;
+    e2e|elector) : >"$out/run/figures-$section.jsonl" ;;
+    *) log "unknown section $section (admission e2e elector)"; exit 2 ;;
+  esac
+done
 
 pids=()
 control_plane=""
@@ -72,13 +79,17 @@ echo "=== machine ==="; cat "$machine"
 
 # ---------------------------------------------------------------- publish
 pub="$out/publish"; tools="$out/tools"
-log "publishing the webhook and elector (NativeAOT, Release) -> $pub"
-webhook/publish.sh "$pub" >/dev/null
-log "publishing the baseline server (NativeAOT) and the bench tools"
-dotnet publish bench/SingleActive.Bench.Baseline -c Release -r "${RID:-linux-x64}" -o "$pub" --nologo -v quiet -p:DebugType=none -p:StripSymbols=true >/dev/null
-for tool in Load Runner LeaderElectorBaseline; do
-  dotnet publish "bench/SingleActive.Bench.$tool" -c Release -o "$tools/$tool" --nologo -v quiet >/dev/null
-done
+if [ "${BENCH_SKIP_PUBLISH:-0}" = 1 ] && [ -x "$pub/single-active-webhook" ] && [ -x "$tools/Runner/single-active-bench-runner" ]; then
+  log "BENCH_SKIP_PUBLISH=1: reusing $pub and $tools"
+else
+  log "publishing the webhook and elector (NativeAOT, Release) -> $pub"
+  webhook/publish.sh "$pub" >/dev/null
+  log "publishing the baseline server (NativeAOT) and the bench tools"
+  dotnet publish bench/SingleActive.Bench.Baseline -c Release -r "${RID:-linux-x64}" -o "$pub" --nologo -v quiet -p:DebugType=none -p:StripSymbols=true >/dev/null
+  for tool in Load Runner LeaderElectorBaseline; do
+    dotnet publish "bench/SingleActive.Bench.$tool" -c Release -o "$tools/$tool" --nologo -v quiet >/dev/null
+  done
+fi
 load="$tools/Load/single-active-bench-load"
 runner="$tools/Runner/single-active-bench-runner"
 {
@@ -144,18 +155,18 @@ if want e2e; then
   echo; echo "=== (2) end to end: pod creation through kube-apiserver, webhook registered vs not ==="
   port=$(free_port)
   start_webhook "$port" "$kubeconfig"
-  "$runner" e2e "$kubeconfig" "https://127.0.0.1:$port/mutate" "$ca" "$figures" "$e2e_pods" 20
+  "$runner" e2e "$kubeconfig" "https://127.0.0.1:$port/mutate" "$ca" "$out/run/figures-e2e.jsonl" "$e2e_pods" 20
   kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
 fi
 
 # ---------------------------------------------------------------- (3) elector
 if want elector; then
   echo; echo "=== (3) elector: ours vs KubernetesClient LeaderElector, 3 replicas each ==="
-  "$runner" elector "$kubeconfig" "$out/run/elector" "$figures" \
+  "$runner" elector "$kubeconfig" "$out/run/elector" "$out/run/figures-elector.jsonl" \
     "ours=$pub/single-active-elector" "leaderelector=$tools/LeaderElectorBaseline/single-active-bench-leaderelector" \
     --idle "$idle"
 fi
 
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)" >>"$machine"
 echo; echo "=== report: $out/results.md ==="
-"$runner" report "$machine" "$admission_json" "$figures" "$out/results.md"
+"$runner" report "$machine" "$admission_json" "$out/run" "$out/results.md"

@@ -5,7 +5,7 @@ using SingleActive.Bench.Runner.Reporting;
 
 // single-active-bench-runner elector KUBECONFIG WORKDIR FIGURES ours=BIN leaderelector=BIN [--idle S] [--handover N] [--crash N] [--cut N]
 // single-active-bench-runner e2e KUBECONFIG WEBHOOK_URL CA_FILE FIGURES [COUNT] [WARMUP]
-// single-active-bench-runner report MACHINE_FILE ADMISSION_JSONL FIGURES OUT_MD
+// single-active-bench-runner report MACHINE_FILE ADMISSION_JSONL FIGURES_DIR OUT_MD   (reads FIGURES_DIR/figures-*.jsonl)
 switch (args)
 {
     case ["elector", var kubeconfig, var work, var figuresFile, .. var rest]:
@@ -28,9 +28,10 @@ switch (args)
         return 0;
     }
 
-    case ["report", var machine, var admission, var figuresFile, var output]:
+    case ["report", var machine, var admission, var figuresDirectory, var output]:
     {
-        var markdown = ReportWriter.Render(File.ReadAllText(machine), ReportWriter.ReadAdmission(admission), FigureLog.Read(figuresFile));
+        var figures = Directory.GetFiles(figuresDirectory, "figures-*.jsonl").Order(StringComparer.Ordinal).SelectMany(FigureLog.Read).ToList();
+        var markdown = ReportWriter.Render(File.ReadAllText(machine), ReportWriter.ReadAdmission(admission), figures);
         File.WriteAllText(output, markdown);
         Console.WriteLine(markdown);
         return 0;

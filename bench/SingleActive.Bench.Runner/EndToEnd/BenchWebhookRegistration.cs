@@ -58,14 +58,34 @@ public sealed class BenchWebhookRegistration(IKubernetes client, string url, str
         await WaitForAsync(probeNamespace, injected: false).ConfigureAwait(false);
     }
 
-    /// <summary>The API server applies configuration changes asynchronously: probe with dry-run creates until it has.</summary>
+    /// <summary>
+    /// The API server applies configuration changes asynchronously: create (and delete) probe pods
+    /// until they come back injected or not. Real creates, not dry runs: a dry run skips the
+    /// webhook's ServiceAccount side effect, and the API server would then refuse the injected pod
+    /// for naming an account that does not exist yet.
+    /// </summary>
     private async Task WaitForAsync(string @namespace, bool injected)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        for (var attempt = 0; DateTime.UtcNow < deadline; attempt++)
         {
-            var pod = PodCreationBench.AnnotatedPod("registration-probe");
-            var created = await client.CoreV1.CreateNamespacedPodAsync(pod, @namespace, dryRun: "All").ConfigureAwait(false);
+            var pod = PodCreationBench.AnnotatedPod($"registration-probe-{(injected ? "on" : "off")}-{attempt}");
+            V1Pod created;
+            try
+            {
+                created = await client.CoreV1.CreateNamespacedPodAsync(pod, @namespace).ConfigureAwait(false);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.InternalServerError)
+            {
+                // A 1.20 API server refuses pods of a ServiceAccount whose token Secret the controller
+                // has not written yet ("retry after the token is automatically created"): the first
+                // injected pod of a namespace can meet this; it is why the warm-up exists.
+                Console.WriteLine($"[e2e] probe pod refused, retrying: {ex.Response.Content}");
+                await Task.Delay(500).ConfigureAwait(false);
+                continue;
+            }
+
+            await client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, @namespace, gracePeriodSeconds: 0).ConfigureAwait(false);
             if (created.Metadata.Annotations?.ContainsKey(Annotations.Status) == injected)
             {
                 return;
