@@ -100,11 +100,12 @@ runner="$tools/Runner/single-active-bench-runner"
 "$pub/single-active-webhook" certs --out "$out/certs" --ip 127.0.0.1 --dns localhost >/dev/null
 ca="$out/certs/ca.crt"
 
-start_webhook() { # PORT [KUBECONFIG]
+start_webhook() { # PORT [KUBECONFIG] [EXTRA FLAGS...]
   local port=$1 kubeconfig=${2:-}
+  shift; if [ $# -gt 0 ]; then shift; fi
   env -u KUBECONFIG HOME="$out/home" SINGLE_ACTIVE_IMAGE=registry.example/single-active:bench ${kubeconfig:+KUBECONFIG=$kubeconfig} \
     "$pub/single-active-webhook" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" \
-    --port "$port" --bind 127.0.0.1 >>"$out/run/webhook-$port.log" 2>&1 &
+    --port "$port" --bind 127.0.0.1 "$@" >>"$out/run/webhook-$port.log" 2>&1 &
   pids+=($!)
   wait_https "https://127.0.0.1:$port/readyz" "$ca"
 }
@@ -114,10 +115,12 @@ if want admission; then
   echo; echo "=== (1) admission: webhook vs baseline ceiling ==="
   fixtures=tests/SingleActive.Webhook.Tests/testdata
   bodies=(--body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json" --body "$fixtures/pod-create-bare.json")
-  webhook_port=$(free_port); baseline_port=$(free_port)
+  webhook_port=$(free_port); baseline_port=$(free_port); quiet_port=$(free_port)
   # No KUBECONFIG: dry-run requests run decide/render/patch in full and skip only the ServiceAccount
   # side effect, which a cluster pays once per namespace and the webhook caches afterwards.
   start_webhook "$webhook_port"
+  # The same binary with per-request Information logs off, to show what they cost.
+  start_webhook "$quiet_port" "" "--Logging:LogLevel:Default=Warning"
   "$pub/single-active-bench-baseline" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" --port "$baseline_port" >>"$out/run/baseline.log" 2>&1 &
   pids+=($!)
   wait_https "https://127.0.0.1:$baseline_port/healthz" "$ca"
@@ -133,8 +136,9 @@ if want admission; then
         --histogram-out "$out/run/histogram-$server-$rate.tsv"
     done
   done
-  for server in baseline webhook; do
-    port=$baseline_port; [ "$server" = webhook ] && port=$webhook_port
+  run_load "webhook-log-warning" "$quiet_port" --rate 1000 --duration "$duration" --connections 8
+  for server in baseline webhook webhook-log-warning; do
+    case $server in baseline) port=$baseline_port ;; webhook) port=$webhook_port ;; *) port=$quiet_port ;; esac
     run_load "$server" "$port" --saturate --duration "$saturation" --connections 16
   done
   cleanup; pids=()

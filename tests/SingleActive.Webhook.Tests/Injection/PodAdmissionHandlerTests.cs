@@ -13,8 +13,8 @@ public class PodAdmissionHandlerTests
 {
     private readonly RecordingServiceAccountProvisioner _provisioner = new();
 
-    private PodAdmissionHandler Handler(Version? server = null) =>
-        new(new PodInjector(new InjectorOptions()), new JsonPatchBuilder(), _provisioner, new FixedClusterVersion(server));
+    private PodAdmissionHandler Handler(Version? server = null, IServiceAccountLookup? lookup = null) =>
+        new(new PodInjector(new InjectorOptions()), new JsonPatchBuilder(), _provisioner, new FixedClusterVersion(server), serviceAccounts: lookup);
 
     private static AdmissionRequest Request(string? objectJson, string operation = "CREATE", bool? dryRun = false, string? ns = "shop") => new()
     {
@@ -92,6 +92,77 @@ public class PodAdmissionHandlerTests
         Assert.Equal((true, Decisions.Injected), (outcome.Allowed, outcome.Decision));
         Assert.NotNull(outcome.Patch);
         Assert.Empty(_provisioner.Requests);
+    }
+
+    [Fact]
+    public async Task HandleAsync_DryRunDedicatedAccountExists_SwitchesToIt()
+    {
+        var lookup = new FakeServiceAccountLookup(true);
+
+        var outcome = await Handler(lookup: lookup).HandleAsync(Request(Annotated(), dryRun: true), CancellationToken.None);
+
+        var patched = JsonPatchOracle.Apply(JsonNode.Parse(Annotated())!, outcome.Patch!);
+        Assert.Equal("single-active-elector", (string)patched["spec"]!["serviceAccountName"]!);
+        Assert.Null(outcome.Warnings);
+        Assert.Equal(("shop", "single-active-elector"), Assert.Single(lookup.Questions));
+        Assert.Empty(_provisioner.Requests);
+    }
+
+    [Theory]
+    [InlineData(false, "does not exist yet in this namespace")]
+    [InlineData(null, "could not be checked")]
+    public async Task HandleAsync_DryRunDedicatedAccountNotKnownToExist_KeepsTheOwnAccountAndWarns(bool? exists, string reason)
+    {
+        var json = Annotated().Replace("\"containers\"", "\"serviceAccountName\":\"default\",\"containers\"", StringComparison.Ordinal);
+
+        var outcome = await Handler(lookup: new FakeServiceAccountLookup(exists)).HandleAsync(Request(json, dryRun: true), CancellationToken.None);
+
+        Assert.Equal((true, Decisions.Injected), (outcome.Allowed, outcome.Decision));
+        var patched = JsonPatchOracle.Apply(JsonNode.Parse(json)!, outcome.Patch!);
+        Assert.Equal("default", (string)patched["spec"]!["serviceAccountName"]!);
+        Assert.Equal("single-active-elector", (string)patched["spec"]!["containers"]![1]!["name"]!);
+        Assert.Contains("\"serviceAccount\":\"default\"", (string)patched["metadata"]!["annotations"]!["single-active.io/status"]!, StringComparison.Ordinal);
+        var warning = Assert.Single(outcome.Warnings!);
+        Assert.Contains(reason, warning, StringComparison.Ordinal);
+        Assert.Contains("a real create would switch the pod to ServiceAccount \"single-active-elector\"", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(JsonPatchOracle.Operations(outcome.Patch!), op => ((string)op!["path"]!).Contains("serviceAccount", StringComparison.Ordinal));
+        Assert.Empty(_provisioner.Requests);
+    }
+
+    [Fact]
+    public async Task HandleAsync_DryRunWithoutLookup_KeepsTheOwnAccount()
+    {
+        var outcome = await Handler().HandleAsync(Request(Annotated(), dryRun: true), CancellationToken.None);
+
+        var patched = JsonPatchOracle.Apply(JsonNode.Parse(Annotated())!, outcome.Patch!);
+        Assert.Null(patched["spec"]!["serviceAccountName"]);
+        Assert.Contains("\"serviceAccount\":\"default\"", (string)patched["metadata"]!["annotations"]!["single-active.io/status"]!, StringComparison.Ordinal);
+        Assert.Contains(outcome.Warnings!, w => w.Contains("could not be checked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_DryRunWithOwnAccount_NeverLooksUp()
+    {
+        var lookup = new FakeServiceAccountLookup(false);
+        var json = Annotated().Replace("\"containers\"", "\"serviceAccountName\":\"ledger-sa\",\"containers\"", StringComparison.Ordinal);
+
+        var outcome = await Handler(lookup: lookup).HandleAsync(Request(json, dryRun: true), CancellationToken.None);
+
+        Assert.Equal((true, Decisions.Injected, (IReadOnlyList<string>?)null), (outcome.Allowed, outcome.Decision, outcome.Warnings));
+        Assert.Empty(lookup.Questions);
+    }
+
+    [Fact]
+    public async Task HandleAsync_RealCreateWithMissingAccount_SwitchesAndProvisionsWithoutLookingUp()
+    {
+        var lookup = new FakeServiceAccountLookup(false);
+
+        var outcome = await Handler(lookup: lookup).HandleAsync(Request(Annotated()), CancellationToken.None);
+
+        var patched = JsonPatchOracle.Apply(JsonNode.Parse(Annotated())!, outcome.Patch!);
+        Assert.Equal("single-active-elector", (string)patched["spec"]!["serviceAccountName"]!);
+        Assert.True(Assert.Single(_provisioner.Requests).CreateServiceAccount);
+        Assert.Empty(lookup.Questions);
     }
 
     [Fact]

@@ -26,6 +26,40 @@ public class PodInjectorIdentityTests
         Assert.Equal(expected, result.Status.ServiceAccount);
     }
 
+    /// <summary>Dry runs create nothing: without the dedicated account the pod keeps its own, and a warning says what a real create does.</summary>
+    [Theory]
+    [InlineData(ServiceAccountAvailability.Assumed, "", null, "single-active-elector", true, null)]
+    [InlineData(ServiceAccountAvailability.Missing, "", null, "default", false, "does not exist yet in this namespace")]
+    [InlineData(ServiceAccountAvailability.Missing, "\"serviceAccountName\":\"default\"", "default", "default", false, "does not exist yet in this namespace")]
+    [InlineData(ServiceAccountAvailability.Missing, "\"serviceAccountName\":\"default\",\"serviceAccount\":\"default\"", "default", "default", false, "does not exist yet")]
+    [InlineData(ServiceAccountAvailability.Unknown, "\"serviceAccountName\":\"default\"", "default", "default", false, "could not be checked")]
+    [InlineData(ServiceAccountAvailability.Missing, "\"serviceAccountName\":\"ledger-sa\"", "ledger-sa", "ledger-sa", false, null)]
+    public void Inject_DedicatedAccountAvailability_DecidesTheSwitch(
+        ServiceAccountAvailability dedicated, string spec, string? specAccount, string expected, bool create, string? warning)
+    {
+        var result = Inject(TestPods.Pod(spec: spec), dedicated: dedicated);
+
+        Assert.Equal(create ? "single-active-elector" : specAccount, result.Pod.Spec.ServiceAccountName);
+        Assert.Equal(new SingleActive.Webhook.Provisioning.ServiceAccountRequest("shop", expected, create, ElectorMode.Readiness), result.ServiceAccount);
+        Assert.Equal(expected, result.Status.ServiceAccount);
+        Assert.Contains("\"serviceAccount\":\"" + expected + "\"", result.Pod.Metadata.Annotations[Annotations.Status], StringComparison.Ordinal);
+        Assert.Single(result.Pod.Spec.Containers, c => c.Name == ElectorHttp.ContainerName);
+        if (warning is null)
+        {
+            Assert.Empty(result.Warnings);
+        }
+        else
+        {
+            var text = Assert.Single(result.Warnings);
+            Assert.Contains(warning, text, StringComparison.Ordinal);
+            Assert.EndsWith(
+                $"keeps ServiceAccount \"{expected}\"; a real create would switch the pod to ServiceAccount \"single-active-elector\" " +
+                $"({(dedicated == ServiceAccountAvailability.Missing ? "created then" : "created then if missing")}, with its RoleBinding to the elector's ClusterRole)",
+                text,
+                StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Inject_ServiceAccountOption_NamesTheDedicatedAccount()
     {

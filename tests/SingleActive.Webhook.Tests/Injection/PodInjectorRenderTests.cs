@@ -22,6 +22,7 @@ public class PodInjectorRenderTests
             {
                 ["POD_NAME"] = "fieldRef:metadata.name",
                 ["POD_NAMESPACE"] = "fieldRef:metadata.namespace",
+                ["POD_UID"] = "fieldRef:metadata.uid",
                 ["SINGLE_ACTIVE_LEASE_NAME"] = "web",
                 ["SINGLE_ACTIVE_LEASE_DURATION"] = "15s",
                 ["SINGLE_ACTIVE_RENEW_DEADLINE"] = "10s",
@@ -33,6 +34,18 @@ public class PodInjectorRenderTests
         var port = Assert.Single(elector.Ports);
         Assert.Equal((ElectorHttp.PortName, 8099, "TCP", (int?)null), (port.Name, port.ContainerPort, port.Protocol, port.HostPort));
         Assert.Null(elector.RestartPolicy);
+    }
+
+    [Fact]
+    public void Inject_Defaults_PodIdentityComesFirstFromTheDownwardApi()
+    {
+        var elector = Elector(Inject(TestPods.Pod()).Pod);
+
+        // POD_UID is the involvedObject.uid of the elector's Events; without it `kubectl describe pod` omits them.
+        Assert.Equal(
+            [(ElectorEnv.PodName, "metadata.name"), (ElectorEnv.PodNamespace, "metadata.namespace"), (ElectorEnv.PodUid, "metadata.uid")],
+            elector.Env.Take(3).Select(e => (e.Name, e.ValueFrom?.FieldRef?.FieldPath)));
+        Assert.All(elector.Env.Take(3), e => Assert.Equal("v1", e.ValueFrom.FieldRef.ApiVersion));
     }
 
     [Fact]

@@ -7,9 +7,11 @@ namespace SingleActive.Webhook.Tests.Injection;
 /// <summary>Shortcuts for render tests.</summary>
 internal static class Rendered
 {
-    public static PodInjection.Injected Inject(V1Pod pod, InjectorOptions? options = null, Version? server = null, string? hint = null)
+    public static PodInjection.Injected Inject(
+        V1Pod pod, InjectorOptions? options = null, Version? server = null, string? hint = null, ServiceAccountAvailability dedicated = ServiceAccountAvailability.Assumed)
     {
-        var result = new PodInjector(options ?? new InjectorOptions()).Inject(pod, new InjectionContext("shop", ServerVersion: server, LeaseNameHint: hint));
+        var context = new InjectionContext("shop", DryRun: dedicated != ServiceAccountAvailability.Assumed, ServerVersion: server, LeaseNameHint: hint, DedicatedAccount: dedicated);
+        var result = new PodInjector(options ?? new InjectorOptions()).Inject(pod, context);
         return Assert.IsType<PodInjection.Injected>(result);
     }
 

@@ -148,6 +148,65 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         Assert.True(probe.ServerVersion!.Minor >= 20);
     }
 
+    [Fact]
+    public async Task ServiceAccountLookup_RealApiServer_TellsExistingFromMissing()
+    {
+        var ns = await NamespaceAsync();
+        await cluster.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new() { Name = "present" } }, ns);
+        var lookup = Lookup(ClusterConnection.FromClient(cluster.Admin, "admin"));
+
+        Assert.True(await lookup.ExistsAsync(ns, "present", CancellationToken.None));
+        Assert.False(await lookup.ExistsAsync(ns, "single-active-elector", CancellationToken.None));
+        Assert.False(await lookup.ExistsAsync(ns + "-gone", "present", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ServiceAccountLookup_WithoutGetPermission_CannotTell()
+    {
+        var ns = await NamespaceAsync();
+        await cluster.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new() { Name = "powerless" } }, ns);
+        var token = await cluster.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec() }, "powerless", ns);
+        using var restricted = ClusterConnection.FromClient(cluster.ClientWithToken(token.Status.Token), "restricted");
+
+        Assert.Null(await Lookup(restricted).ExistsAsync(ns, "powerless", CancellationToken.None));
+    }
+
+    /// <summary>kube-apiserver's own certificate file holds the leaf, then its CA: the whole bundle must be trusted.</summary>
+    [Fact]
+    public async Task ClusterConnection_CaFileWithApiServersLeafAndCa_Connects()
+    {
+        var admin = KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.KubeconfigPath);
+        var served = Path.Combine(cluster.Directory, "apiserver-certs", "apiserver.crt");
+        Assert.True(File.ReadAllText(served).Split("BEGIN CERTIFICATE").Length > 2, $"{served} should hold the leaf and its CA");
+        var kubeconfig = Path.Combine(cluster.Directory, "bundle-kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: c
+              cluster:
+                server: {admin.Host}
+                certificate-authority: {served}
+            users:
+            - name: u
+              user:
+                token: {admin.AccessToken}
+            contexts:
+            - name: x
+              context:
+                cluster: c
+                user: u
+            current-context: x
+            """);
+
+        using var connection = ClusterConnection.Create(kubeconfig, _ => null);
+
+        Assert.Equal("1", (await connection.Client!.Version.GetCodeAsync()).Major);
+    }
+
+    private static KubernetesServiceAccountLookup Lookup(ClusterConnection connection) => new(
+        connection, Options.Create(new ProvisioningOptions()), TimeProvider.System, NullLogger<KubernetesServiceAccountLookup>.Instance);
+
     private string AdminToken() => KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.KubeconfigPath).AccessToken;
 
     private static V1RoleBinding Binding(string name, string clusterRole, string account) => new()

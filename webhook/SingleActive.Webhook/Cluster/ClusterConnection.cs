@@ -26,7 +26,8 @@ public sealed class ClusterConnection : IDisposable
     public static ClusterConnection FromClient(IKubernetes client, string description) => new(client, description);
 
     /// <summary>
-    /// Resolves the configuration in the documented order. A kubeconfig that was asked for but cannot be
+    /// Resolves the configuration in the documented order, trusting every CA of the configured bundle
+    /// (see <see cref="ClusterCaBundle"/>). A kubeconfig that was asked for but cannot be
     /// read is an error naming the file: silently running without the API would deny every opted-in pod.
     /// </summary>
     public static ClusterConnection Create(string? kubeconfig, Func<string, string?> environment)
@@ -40,7 +41,12 @@ public sealed class ClusterConnection : IDisposable
             {
                 // The AOT client cannot merge several files as kubectl does; the first existing one is used.
                 var file = files.FirstOrDefault(File.Exists) ?? files.FirstOrDefault() ?? path;
-                var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(file);
+                var kubeconfigFile = KubernetesClientConfiguration.LoadKubeConfig(file);
+
+                // Read first, so an unusable CA is reported by the error that names it rather than the library's.
+                var bundle = ClusterCaBundle.FromKubeconfig(kubeconfigFile, null);
+                var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfigFile);
+                ClusterCaBundle.Apply(config, bundle);
                 return new ClusterConnection(new Kubernetes(config), $"kubeconfig {file} (server {config.Host})");
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -54,6 +60,7 @@ public sealed class ClusterConnection : IDisposable
             try
             {
                 var config = KubernetesClientConfiguration.InClusterConfig();
+                ClusterCaBundle.Apply(config, ClusterCaBundle.FromFile(ClusterCaBundle.InClusterCaFile));
                 return new ClusterConnection(new Kubernetes(config), $"in-cluster config (server {config.Host})");
             }
             catch (Exception e) when (e is not OutOfMemoryException)

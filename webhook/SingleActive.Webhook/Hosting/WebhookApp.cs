@@ -98,6 +98,7 @@ public static class WebhookApp
         services.AddSingleton<IClusterVersion>(sp => sp.GetRequiredService<ClusterVersionProbe>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterVersionProbe>());
         services.AddSingleton<IServiceAccountProvisioner, KubernetesServiceAccountProvisioner>();
+        services.AddSingleton<IServiceAccountLookup, KubernetesServiceAccountLookup>();
 
         services.AddSingleton<ReadinessState>();
         services.AddHostedService<ShutdownCoordinator>();

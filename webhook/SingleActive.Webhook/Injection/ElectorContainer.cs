@@ -74,6 +74,11 @@ public static class ElectorContainer
         {
             FieldRef(ElectorEnv.PodName, "metadata.name"),
             FieldRef(ElectorEnv.PodNamespace, "metadata.namespace"),
+
+            // The involvedObject of the elector's LeaderElected/LeadershipLost Events: without the uid
+            // `kubectl describe pod` does not list them, and reading it from the API would need "get pods",
+            // which the readiness-mode role deliberately lacks.
+            FieldRef(ElectorEnv.PodUid, "metadata.uid"),
             Value(ElectorEnv.LeaseName, settings.LeaseName),
             Value(ElectorEnv.LeaseDuration, Duration.Format(settings.Timings.LeaseDuration)),
             Value(ElectorEnv.RenewDeadline, Duration.Format(settings.Timings.RenewDeadline)),

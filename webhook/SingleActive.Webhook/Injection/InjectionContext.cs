@@ -5,4 +5,10 @@ namespace SingleActive.Webhook.Injection;
 /// <param name="DryRun">Carried for callers; rendering is the same either way.</param>
 /// <param name="ServerVersion">The API server's version, for <see cref="SidecarMode.Auto"/>; null when unknown.</param>
 /// <param name="LeaseNameHint">Lease name to use when the pod has no owner, generateName or name (a workload's pod template).</param>
-public sealed record InjectionContext(string? Namespace, bool DryRun = false, Version? ServerVersion = null, string? LeaseNameHint = null);
+/// <param name="DedicatedAccount">Whether the pod may be switched to the dedicated ServiceAccount; only a dry run finds out otherwise.</param>
+public sealed record InjectionContext(
+    string? Namespace,
+    bool DryRun = false,
+    Version? ServerVersion = null,
+    string? LeaseNameHint = null,
+    ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed);

@@ -10,4 +10,5 @@ public sealed record InjectionSettings(
     ReadinessProbeTimings Probe,
     int Port,
     bool HostNetwork,
-    bool NativeSidecar);
+    bool NativeSidecar,
+    ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed);

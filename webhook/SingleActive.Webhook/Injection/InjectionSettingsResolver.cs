@@ -70,7 +70,8 @@ public static class InjectionSettingsResolver
         }
 
         error = null;
-        return new InjectionSettings(leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.UseNative(options.SidecarMode, context.ServerVersion));
+        return new InjectionSettings(
+            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.UseNative(options.SidecarMode, context.ServerVersion), context.DedicatedAccount);
 
         TimeSpan DurationOverride(string key, TimeSpan fallback)
         {

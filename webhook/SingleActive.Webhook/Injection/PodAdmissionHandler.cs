@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Webhook.Admission;
@@ -12,13 +13,16 @@ namespace SingleActive.Webhook.Injection;
 /// Admission for core/v1 Pods: reads the pod, runs <see cref="PodInjector"/>, makes sure the elector's
 /// ServiceAccount is ready (unless dry run) and answers with the patch. Never throws for bad input:
 /// every failure is a denial whose message names the problem (fail closed for opted-in pods).
+/// On dry run, a switch to the dedicated account is kept only when <paramref name="serviceAccounts"/> says
+/// it exists (none registered = cannot tell), because a dry run creates nothing.
 /// </summary>
 public sealed class PodAdmissionHandler(
     PodInjector injector,
     JsonPatchBuilder patchBuilder,
     IServiceAccountProvisioner provisioner,
     IClusterVersion? clusterVersion = null,
-    ILogger<PodAdmissionHandler>? logger = null) : IResourceHandler
+    ILogger<PodAdmissionHandler>? logger = null,
+    IServiceAccountLookup? serviceAccounts = null) : IResourceHandler
 {
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -55,9 +59,9 @@ public sealed class PodAdmissionHandler(
         JsonNode? original;
         try
         {
-            result = injector.Inject(pod, context, out original);
+            (result, original, context) = await InjectAsync(pod, context, description, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             // A pod shape nobody anticipated must still get an answer; opted-in pods fail closed.
             PodInjectionLog.InjectionError(_logger, e, description);
@@ -80,6 +84,47 @@ public sealed class PodAdmissionHandler(
             default:
                 throw new InvalidOperationException("unknown injection result");
         }
+    }
+
+    /// <summary>
+    /// decide + render; on a dry run that would switch the pod to the dedicated account, render again with
+    /// whether that account exists (a fact render takes as input, like the server version).
+    /// </summary>
+    private async Task<(PodInjection Result, JsonNode? Original, InjectionContext Context)> InjectAsync(
+        V1Pod pod, InjectionContext context, string description, CancellationToken cancellationToken)
+    {
+        var result = injector.Inject(pod, context, out var original);
+        if (context.DryRun && result is PodInjection.Injected { ServiceAccount: { CreateServiceAccount: true } account })
+        {
+            var availability = await DedicatedAccountAsync(account, description, cancellationToken).ConfigureAwait(false);
+            if (availability != ServiceAccountAvailability.Assumed)
+            {
+                context = context with { DedicatedAccount = availability };
+                result = injector.Inject(pod, context, out original);
+            }
+        }
+
+        return (result, original, context);
+    }
+
+    /// <summary>Dry run only: whether the dedicated account exists; never creates it.</summary>
+    private async Task<ServiceAccountAvailability> DedicatedAccountAsync(ServiceAccountRequest account, string description, CancellationToken cancellationToken)
+    {
+        var exists = serviceAccounts is null
+            ? null
+            : await serviceAccounts.ExistsAsync(account.Namespace, account.ServiceAccountName, cancellationToken).ConfigureAwait(false);
+        var availability = exists switch
+        {
+            true => ServiceAccountAvailability.Assumed,
+            false => ServiceAccountAvailability.Missing,
+            null => ServiceAccountAvailability.Unknown,
+        };
+        if (availability != ServiceAccountAvailability.Assumed)
+        {
+            PodInjectionLog.DryRunKeepsAccount(_logger, description, account.ServiceAccountName, availability == ServiceAccountAvailability.Missing ? "missing" : "unknown");
+        }
+
+        return availability;
     }
 
     private async Task<AdmissionOutcome> CompleteAsync(JsonNode original, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)

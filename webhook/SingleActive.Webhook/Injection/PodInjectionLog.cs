@@ -26,6 +26,9 @@ internal static partial class PodInjectionLog
     [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "Denied pod {Pod}: unexpected error while injecting")]
     public static partial void InjectionError(ILogger logger, Exception exception, string pod);
 
+    [LoggerMessage(EventId = 308, Level = LogLevel.Information, Message = "Dry run of pod {Pod} keeps its own service account: {ServiceAccount} is {Availability}")]
+    public static partial void DryRunKeepsAccount(ILogger logger, string pod, string serviceAccount, string availability);
+
     [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Denied unreadable pod in namespace {Namespace}: {Message}")]
     public static partial void Unreadable(ILogger logger, string? @namespace, string message);
 }

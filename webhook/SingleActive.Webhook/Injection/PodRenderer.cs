@@ -56,7 +56,7 @@ public static class PodRenderer
 
         spec.Volumes = [.. spec.Volumes ?? [], ElectorTokenVolume.Create(options.TokenExpirationSeconds)];
 
-        var (account, create) = ServiceAccount(spec, options);
+        var (account, create) = ServiceAccount(spec, settings.DedicatedAccount, options, warnings);
 
         var status = new InjectionStatus(InjectionStatus.InjectorVersion, settings.LeaseName, settings.NativeSidecar, settings.Mode, account, settings.Port);
         var meta = pod.Metadata ??= new V1ObjectMeta();
@@ -65,12 +65,21 @@ public static class PodRenderer
         return new RenderedPod(status, account, create, warnings);
     }
 
-    private static (string Account, bool Create) ServiceAccount(V1PodSpec spec, InjectorOptions options)
+    private static (string Account, bool Create) ServiceAccount(V1PodSpec spec, ServiceAccountAvailability dedicated, InjectorOptions options, List<string> warnings)
     {
         var current = string.IsNullOrEmpty(spec.ServiceAccountName) ? spec.ServiceAccount : spec.ServiceAccountName;
         if (!string.IsNullOrEmpty(current) && current != DefaultServiceAccount)
         {
             return (current, false);
+        }
+
+        if (dedicated != ServiceAccountAvailability.Assumed)
+        {
+            // A dry run creates nothing, and the API server's ServiceAccount admission rejects a pod naming a
+            // missing account: the dry run keeps the pod's account and says what a real create would do.
+            var kept = string.IsNullOrEmpty(current) ? DefaultServiceAccount : current;
+            warnings.Add(DryRunAccountWarning(dedicated, options.ServiceAccountName, kept));
+            return (kept, false);
         }
 
         // Binding Lease rights to "default" would hand them to every pod of the namespace.
@@ -82,5 +91,14 @@ public static class PodRenderer
         }
 
         return (options.ServiceAccountName, true);
+    }
+
+    private static string DryRunAccountWarning(ServiceAccountAvailability dedicated, string account, string kept)
+    {
+        var (why, created) = dedicated == ServiceAccountAvailability.Missing
+            ? ($"ServiceAccount \"{account}\" does not exist yet in this namespace", "created then")
+            : ($"whether ServiceAccount \"{account}\" exists in this namespace could not be checked", "created then if missing");
+        return $"single-active: dry run: {why}, so the returned pod keeps ServiceAccount \"{kept}\"; " +
+            $"a real create would switch the pod to ServiceAccount \"{account}\" ({created}, with its RoleBinding to the elector's ClusterRole)";
     }
 }
