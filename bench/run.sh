@@ -12,7 +12,7 @@
 #                  idle RSS/CPU, graceful handover, crash failover, API-server cut (two-ready window).
 #
 # Knobs (seconds): BENCH_DURATION (20, per fixed-rate run), BENCH_SATURATION (15), BENCH_WARMUP (5),
-# BENCH_IDLE (60), BENCH_E2E_PODS (150 per phase, 4 phases); BENCH_SKIP_PUBLISH=1 reuses the last
+# BENCH_IDLE (60), BENCH_E2E_PODS (100 per phase, 6 phases); BENCH_SKIP_PUBLISH=1 reuses the last
 # published binaries. Every process started here is stopped by pid.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +23,7 @@ duration=${BENCH_DURATION:-20}
 saturation=${BENCH_SATURATION:-15}
 warmup=${BENCH_WARMUP:-5}
 idle=${BENCH_IDLE:-60}
-e2e_pods=${BENCH_E2E_PODS:-150}
+e2e_pods=${BENCH_E2E_PODS:-100}
 
 log() { echo "[bench] $*" >&2; }
 want() { [[ " $sections " == *" $1 "* ]]; }

@@ -58,11 +58,20 @@ public static class AdmissionReviewReader
             while (true)
             {
                 read = await reader.ReadAsync(cancellationToken);
+                if (read.IsCanceled && !read.IsCompleted)
+                {
+                    // Not our cancellation (that throws): Kestrel cancels pending reads when it stops
+                    // processing further requests on SIGTERM. The body of the request in flight is still
+                    // arriving, so keep reading instead of parsing half of it.
+                    reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                    continue;
+                }
+
                 if (dropped > 0 || read.Buffer.Length > maxBodyBytes)
                 {
                     dropped += read.Buffer.Length;
                     reader.AdvanceTo(read.Buffer.End);
-                    if (read.IsCompleted || read.IsCanceled)
+                    if (read.IsCompleted)
                     {
                         return TooLarge(maxBodyBytes);
                     }
@@ -70,7 +79,7 @@ public static class AdmissionReviewReader
                     continue;
                 }
 
-                if (read.IsCompleted || read.IsCanceled)
+                if (read.IsCompleted)
                 {
                     break;
                 }
