@@ -87,23 +87,34 @@ public sealed class PodAdmissionHandler(
     }
 
     /// <summary>
-    /// decide + render; on a dry run that would switch the pod to the dedicated account, render again with
-    /// whether that account exists (a fact render takes as input, like the server version).
+    /// decide + render; on a dry run that would switch the pod to the dedicated account, first finds out whether
+    /// that account exists (a fact render takes as input, like the server version), so the pod is rendered once.
     /// </summary>
     private async Task<(PodInjection Result, JsonNode? Original, InjectionContext Context)> InjectAsync(
         V1Pod pod, InjectionContext context, string description, CancellationToken cancellationToken)
     {
-        var result = injector.Inject(pod, context, out var original);
-        if (context.DryRun && result is PodInjection.Injected { ServiceAccount: { CreateServiceAccount: true } account })
+        if (injector.Decide(pod, context, out var settings) is { } decided)
         {
+            return (decided, null, context);
+        }
+
+        if (context.DryRun && PodRenderer.SwitchesToDedicatedAccount(pod.Spec))
+        {
+            var account = new ServiceAccountRequest(
+                context.Namespace ?? pod.Metadata?.NamespaceProperty ?? "",
+                injector.Options.ServiceAccountName,
+                CreateServiceAccount: true,
+                settings!.Mode);
             var availability = await DedicatedAccountAsync(account, description, cancellationToken).ConfigureAwait(false);
             if (availability != ServiceAccountAvailability.Assumed)
             {
                 context = context with { DedicatedAccount = availability };
-                result = injector.Inject(pod, context, out original);
+                settings = settings with { DedicatedAccount = availability };
             }
         }
 
+        // In place: the pod was read from this request and nothing reads it after render.
+        var result = injector.Render(pod, context, settings!, out var original, inPlace: true);
         return (result, original, context);
     }
 

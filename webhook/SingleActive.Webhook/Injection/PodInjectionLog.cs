@@ -5,7 +5,9 @@ namespace SingleActive.Webhook.Injection;
 /// <summary>Pod injection log events (ids 300–399).</summary>
 internal static partial class PodInjectionLog
 {
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Injected pod {Pod}: lease {Lease}, sidecar {Sidecar}, mode {Mode}, service account {ServiceAccount}, port {Port}, dry run {DryRun}")]
+    // Debug: one line per injected pod is routine traffic, and formatting it costs on every admission;
+    // denials and failures below stay at Information and above.
+    [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Injected pod {Pod}: lease {Lease}, sidecar {Sidecar}, mode {Mode}, service account {ServiceAccount}, port {Port}, dry run {DryRun}")]
     public static partial void Injected(ILogger logger, string pod, string lease, string sidecar, string mode, string serviceAccount, int port, bool dryRun);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Debug, Message = "Skipped pod {Pod}: {Reason}")]
@@ -26,7 +28,8 @@ internal static partial class PodInjectionLog
     [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "Denied pod {Pod}: unexpected error while injecting")]
     public static partial void InjectionError(ILogger logger, Exception exception, string pod);
 
-    [LoggerMessage(EventId = 308, Level = LogLevel.Information, Message = "Dry run of pod {Pod} keeps its own service account: {ServiceAccount} is {Availability}")]
+    // Debug: routine on every dry run before the account exists, and the answer already says it as a warning.
+    [LoggerMessage(EventId = 308, Level = LogLevel.Debug, Message = "Dry run of pod {Pod} keeps its own service account: {ServiceAccount} is {Availability}")]
     public static partial void DryRunKeepsAccount(ILogger logger, string pod, string serviceAccount, string availability);
 
     [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Denied unreadable pod in namespace {Namespace}: {Message}")]

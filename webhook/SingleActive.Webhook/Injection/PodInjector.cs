@@ -32,6 +32,17 @@ public sealed class PodInjector
     internal PodInjection Inject(V1Pod pod, InjectionContext context, out JsonNode? podJson)
     {
         podJson = null;
+        var decided = Decide(pod, context, out var settings);
+        return decided ?? Render(pod, context, settings!, out podJson);
+    }
+
+    /// <summary>
+    /// decide + resolve: the result when the pod is not injected (skip, deny, already injected), otherwise
+    /// null and the <paramref name="settings"/> that <see cref="Render"/> takes.
+    /// </summary>
+    internal PodInjection? Decide(V1Pod pod, InjectionContext context, out InjectionSettings? settings)
+    {
+        settings = null;
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(context);
         var description = PodDescriptions.Describe(pod, context.Namespace);
@@ -46,15 +57,21 @@ public sealed class PodInjector
                 return new PodInjection.AlreadyInjected();
         }
 
-        var settings = InjectionSettingsResolver.Resolve(pod, _options, context, description, out var error);
-        if (settings is null)
-        {
-            return new PodInjection.Denied(error!);
-        }
+        settings = InjectionSettingsResolver.Resolve(pod, _options, context, description, out var error);
+        return settings is null ? new PodInjection.Denied(error!) : null;
+    }
 
-        // A deep copy through the serializer the patch is computed with, so the two cannot differ in representation.
-        podJson = KubernetesObjectJson.ToNode(pod);
-        var copy = KubernetesJson.Deserialize<V1Pod>(podJson);
+    /// <summary>
+    /// render with settings from <see cref="Decide"/>: on a copy of <paramref name="pod"/>, or on the pod itself
+    /// when the caller owns it (<paramref name="inPlace"/>; it was read for this request and is not used again).
+    /// </summary>
+    internal PodInjection.Injected Render(V1Pod pod, InjectionContext context, InjectionSettings settings, out JsonNode podJson, bool inPlace = false)
+    {
+        // The tree is taken before render, through the serializer the patch is computed with, so both sides of
+        // the diff have one representation. Serialized once: a copy is read from the same text.
+        var text = KubernetesObjectJson.ToJson(pod);
+        podJson = JsonNode.Parse(text)!;
+        var copy = inPlace ? pod : KubernetesJson.Deserialize<V1Pod>(text);
         var rendered = PodRenderer.Render(copy, settings, _options);
         var account = new ServiceAccountRequest(
             context.Namespace ?? copy.Metadata?.NamespaceProperty ?? "",

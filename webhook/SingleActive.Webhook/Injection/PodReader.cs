@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -36,7 +37,10 @@ public static class PodReader
                 WriteWithoutManagedFields(raw, writer);
             }
 
-            using var stream = new MemoryStream(buffer.WrittenMemory.ToArray(), writable: false);
+            // Read in place: ArrayBufferWriter is array-backed, so the filtered pod is not copied again.
+            using var stream = MemoryMarshal.TryGetArray(buffer.WrittenMemory, out var written)
+                ? new MemoryStream(written.Array!, written.Offset, written.Count, writable: false)
+                : new MemoryStream(buffer.WrittenMemory.ToArray(), writable: false);
             var pod = KubernetesJson.Deserialize<V1Pod>(stream);
             if (pod is null)
             {

@@ -65,12 +65,23 @@ public static class PodRenderer
         return new RenderedPod(status, account, create, warnings);
     }
 
+    /// <summary>
+    /// Whether rendering would switch the pod to the dedicated account (when it may): a dry run asks before
+    /// rendering, so it renders once with the answer instead of twice.
+    /// </summary>
+    public static bool SwitchesToDedicatedAccount(V1PodSpec? spec) => IsDefaultAccount(CurrentAccount(spec));
+
+    private static string? CurrentAccount(V1PodSpec? spec) =>
+        string.IsNullOrEmpty(spec?.ServiceAccountName) ? spec?.ServiceAccount : spec.ServiceAccountName;
+
+    private static bool IsDefaultAccount(string? account) => string.IsNullOrEmpty(account) || account == DefaultServiceAccount;
+
     private static (string Account, bool Create) ServiceAccount(V1PodSpec spec, ServiceAccountAvailability dedicated, InjectorOptions options, List<string> warnings)
     {
-        var current = string.IsNullOrEmpty(spec.ServiceAccountName) ? spec.ServiceAccount : spec.ServiceAccountName;
-        if (!string.IsNullOrEmpty(current) && current != DefaultServiceAccount)
+        var current = CurrentAccount(spec);
+        if (!IsDefaultAccount(current))
         {
-            return (current, false);
+            return (current!, false);
         }
 
         if (dedicated != ServiceAccountAvailability.Assumed)

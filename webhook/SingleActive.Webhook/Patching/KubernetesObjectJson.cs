@@ -16,10 +16,15 @@ public static class KubernetesObjectJson
     /// touch them, and their <c>fieldsV1</c> is an untyped object that KubernetesClient.Aot's source-generated
     /// serializer cannot write at all.
     /// </summary>
-    public static JsonNode ToNode(object value)
+    public static JsonNode ToNode(object value) => JsonNode.Parse(ToJson(value))!;
+
+    /// <summary>
+    /// The text <see cref="ToNode"/> parses. A caller that needs both the tree and a typed copy reads the
+    /// copy from this text: deserializing from a <see cref="JsonNode"/> writes the tree out again first.
+    /// </summary>
+    public static string ToJson(object value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        string json;
         if (value is IMetadata<V1ObjectMeta> { Metadata.ManagedFields: not null } withMetadata)
         {
             // Swap in a copy of the metadata for the duration of the call, so the caller's object keeps its own.
@@ -27,18 +32,14 @@ public static class KubernetesObjectJson
             withMetadata.Metadata = metadata with { ManagedFields = null };
             try
             {
-                json = KubernetesJson.Serialize(value);
+                return KubernetesJson.Serialize(value);
             }
             finally
             {
                 withMetadata.Metadata = metadata;
             }
         }
-        else
-        {
-            json = KubernetesJson.Serialize(value);
-        }
 
-        return JsonNode.Parse(json)!;
+        return KubernetesJson.Serialize(value);
     }
 }
