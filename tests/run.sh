@@ -13,6 +13,14 @@ SINGLE_ACTIVE_CONTROL_PLANE_BIN=$(tests/envtest/build-control-plane.sh | tail -n
 export SINGLE_ACTIVE_PUBLISH_DIR="$root/artifacts/publish"
 webhook/publish.sh "$SINGLE_ACTIVE_PUBLISH_DIR" || { echo "publish failed"; echo "0 passed, 1 failed"; exit 1; }
 
+# Dockerfile lint: hadolint is not packaged in Debian; dockerfilelint comes from the npm registry.
+lint_failed=0
+if command -v npx >/dev/null 2>&1; then
+  npx --yes dockerfilelint@1.8.0 Dockerfile || { echo "Dockerfile lint failed"; lint_failed=1; }
+else
+  echo "Dockerfile lint skipped: npx (Node.js) is not installed"
+fi
+
 dotnet test Webhook.sln -c Release --nologo --logger "trx" --results-directory "$results" "$@"
 status=$?
 
@@ -25,5 +33,6 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or runner failure counts
+failed=$((failed + lint_failed))
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
