@@ -20,6 +20,9 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
         await scenario.ApplyAsync(Manifests.Service(ns, "web") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.OptIn));
 
         var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(10));
+
+        // kubectl may see the address a moment before the timeline's next 100 ms sample does.
+        await Eventually.UntilAsync(() => Task.FromResult(timeline.First(1, appliedAt) is not null), TimeSpan.FromSeconds(2), "the timeline's first single-address sample");
         var firstOne = timeline.First(1, appliedAt);
         Assert.NotNull(firstOne);
         output.WriteLine($"one address ({leader}) {(firstOne.At - appliedAt).TotalMilliseconds:0} ms after kubectl apply");
