@@ -129,28 +129,6 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.ASCII.GetBytes(text));
 
-    private string WriteKubeconfig(string? caLine)
-    {
-        var path = Path.Combine(_directory, Guid.NewGuid().ToString("N")[..6] + ".kubeconfig");
-        var ca = caLine is null ? "" : "\n    " + caLine;
-        File.WriteAllText(path, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: c
-              cluster:
-                server: {_server.Address.ToString().TrimEnd('/')}{ca}
-            users:
-            - name: u
-              user:
-                token: t
-            contexts:
-            - name: x
-              context:
-                cluster: c
-                user: u
-            current-context: x
-            """);
-        return path;
-    }
+    private string WriteKubeconfig(string? caLine) =>
+        TestKubeconfig.Write(Path.Combine(_directory, Guid.NewGuid().ToString("N")[..6] + ".kubeconfig"), _server.Address.ToString().TrimEnd('/'), caLine);
 }

@@ -77,28 +77,6 @@ public sealed class ClusterConnectionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, true);
 
-    private string WriteKubeconfig(string server)
-    {
-        var path = Path.Combine(_directory, Guid.NewGuid().ToString("N")[..6] + ".yaml");
-        File.WriteAllText(path, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: c
-              cluster:
-                server: {server}
-                insecure-skip-tls-verify: true
-            users:
-            - name: u
-              user:
-                token: t
-            contexts:
-            - name: x
-              context:
-                cluster: c
-                user: u
-            current-context: x
-            """);
-        return path;
-    }
+    private string WriteKubeconfig(string server) =>
+        TestKubeconfig.Write(Path.Combine(_directory, Guid.NewGuid().ToString("N")[..6] + ".yaml"), server, "insecure-skip-tls-verify: true");
 }

@@ -9,6 +9,7 @@ using SingleActive.Contract;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
+using SingleActive.Webhook.Tests.Cluster;
 
 namespace SingleActive.Webhook.Tests.Provisioners;
 
@@ -179,25 +180,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         var served = Path.Combine(cluster.Directory, "apiserver-certs", "apiserver.crt");
         Assert.True(File.ReadAllText(served).Split("BEGIN CERTIFICATE").Length > 2, $"{served} should hold the leaf and its CA");
         var kubeconfig = Path.Combine(cluster.Directory, "bundle-kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: c
-              cluster:
-                server: {admin.Host}
-                certificate-authority: {served}
-            users:
-            - name: u
-              user:
-                token: {admin.AccessToken}
-            contexts:
-            - name: x
-              context:
-                cluster: c
-                user: u
-            current-context: x
-            """);
+        TestKubeconfig.Write(kubeconfig, admin.Host, $"certificate-authority: {served}", admin.AccessToken);
 
         using var connection = ClusterConnection.Create(kubeconfig, _ => null);
 
