@@ -78,15 +78,28 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
     public Task<(int ExitCode, string StdOut, string StdErr)> KubectlWithInputAsync(string? standardInput, params string[] args) =>
         ExternalCommand.RunAsync("kubectl", args, new Dictionary<string, string> { ["KUBECONFIG"] = KubeconfigPath }, standardInput, TimeSpan.FromMinutes(3));
 
-    /// <summary>A fresh namespace (name: prefix + random suffix) whose <c>default</c> ServiceAccount exists, so pods can be created at once.</summary>
+    /// <summary>
+    /// A fresh namespace (name: prefix + random suffix) whose <c>default</c> ServiceAccount exists and has its
+    /// token Secret, so pods can be created at once: this 1.20 server answers a pod of an account without
+    /// one with 500 "No API token found … retry".
+    /// </summary>
     public async Task<string> CreateNamespaceAsync(string prefix)
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..5]}";
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
         await Eventually.SucceedsAsync(
-            () => Client.CoreV1.ReadNamespacedServiceAccountAsync("default", name),
+            async () =>
+            {
+                var account = await Client.CoreV1.ReadNamespacedServiceAccountAsync("default", name);
+                if (account.Secrets is not { Count: > 0 })
+                {
+                    throw new InvalidOperationException("no token Secret yet");
+                }
+
+                return account;
+            },
             TimeSpan.FromSeconds(30),
-            $"the default ServiceAccount of namespace {name}");
+            $"the default ServiceAccount of namespace {name} with its token Secret");
         return name;
     }
 

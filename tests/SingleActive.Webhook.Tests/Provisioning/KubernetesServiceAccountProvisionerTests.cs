@@ -7,6 +7,7 @@ using SingleActive.Contract;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
+using SingleActive.Webhook.Tests.Injection;
 
 // Not "...Tests.Provisioning": other tests qualify "Provisioning.ServiceAccountRequest" relative to SingleActive.Webhook.Tests.
 namespace SingleActive.Webhook.Tests.Provisioners;
@@ -116,11 +117,32 @@ public sealed class KubernetesServiceAccountProvisionerTests
         Assert.Equal("single-active-elector-app", ElectorRbacNames.RoleBindingName(ElectorRbacNames.ElectorClusterRole, "app"));
     }
 
+    [Theory]
+    [InlineData(5000, 3000, true)]
+    [InlineData(5000, 0, true)]
+    [InlineData(5000, 5000, false)]
+    [InlineData(5000, -1, false)]
+    public void Validator_TokenSecretWait_MustFitInsideTheTimeout(int timeoutMs, int waitMs, bool valid)
+    {
+        var result = new ProvisioningOptionsValidator().Validate(null, new ProvisioningOptions
+        {
+            Timeout = TimeSpan.FromMilliseconds(timeoutMs),
+            TokenSecretWait = TimeSpan.FromMilliseconds(waitMs),
+        });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("Provisioning:TokenSecretWait must be at least 0 and below Provisioning:Timeout", result.FailureMessage);
+        }
+    }
+
     private static Kubernetes Client(int port) =>
         new(new KubernetesClientConfiguration { Host = $"https://127.0.0.1:{port}", SkipTlsVerify = true, AccessToken = "t" });
 
     private KubernetesServiceAccountProvisioner Create(ClusterConnection connection, TimeSpan? timeout = null) => new(
         connection,
+        new FixedClusterVersion(null),
         Options.Create(new ProvisioningOptions { Timeout = timeout ?? TimeSpan.FromSeconds(5) }),
         TimeProvider.System,
         _metrics,

@@ -10,6 +10,7 @@ using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Tests.Cluster;
+using SingleActive.Webhook.Tests.Injection;
 
 namespace SingleActive.Webhook.Tests.Provisioners;
 
@@ -131,6 +132,32 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         Assert.Equal(1, _metrics.Provisioning.Value("error"));
     }
 
+    /// <summary>
+    /// A 1.20 server rejects a pod whose account has no token Secret yet ("No API token found … retry");
+    /// the provisioner returns only once the token controller has written it, so the first pod is admitted.
+    /// </summary>
+    [Fact]
+    public async Task EnsureAsync_Before121_ReturnsOnceTheNewAccountHasItsTokenSecret()
+    {
+        var ns = await NamespaceAsync();
+        var provisioner = Create(serverVersion: new Version(1, 20), time: TimeProvider.System);
+
+        // Several accounts: without the wait, the token controller loses this race often enough to show.
+        for (var i = 0; i < 8; i++)
+        {
+            await provisioner.EnsureAsync(new(ns, $"fresh-{i}", true, ElectorMode.Readiness), CancellationToken.None);
+
+            var account = await cluster.Admin.CoreV1.ReadNamespacedServiceAccountAsync($"fresh-{i}", ns);
+            Assert.True(account.Secrets is { Count: > 0 }, $"fresh-{i} has no token Secret yet");
+            var pod = new V1Pod
+            {
+                Metadata = new() { Name = $"first-{i}" },
+                Spec = new() { ServiceAccountName = $"fresh-{i}", Containers = [new() { Name = "app", Image = "registry.example/app:1" }] },
+            };
+            Assert.NotNull(await cluster.Admin.CoreV1.CreateNamespacedPodAsync(pod, ns));
+        }
+    }
+
     [Fact]
     public async Task ClusterVersionProbe_RealApiServer_ReadsTheVersion()
     {
@@ -206,10 +233,11 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         return name;
     }
 
-    private KubernetesServiceAccountProvisioner Create(ClusterConnection? connection = null) => new(
+    private KubernetesServiceAccountProvisioner Create(ClusterConnection? connection = null, Version? serverVersion = null, TimeProvider? time = null) => new(
         connection ?? ClusterConnection.FromClient(cluster.Admin, "admin"),
+        new FixedClusterVersion(serverVersion),
         Options.Create(new ProvisioningOptions()),
-        _time,
+        time ?? _time,
         _metrics,
         NullLogger<KubernetesServiceAccountProvisioner>.Instance);
 }

@@ -10,14 +10,20 @@ namespace SingleActive.Webhook.Provisioning;
 /// ClusterRole(s) in the pod's namespace. Create-first: AlreadyExists is success, so concurrent admissions
 /// and webhook replicas race safely. Successes are cached per (namespace, account, mode) for
 /// <see cref="ProvisioningOptions.CacheTtl"/>, so only the first pod of a workload pays for API calls.
+/// On servers before 1.21 a freshly created account is only returned once its token Secret exists (see
+/// <see cref="ProvisioningOptions.TokenSecretWait"/>).
 /// </summary>
 public sealed partial class KubernetesServiceAccountProvisioner(
     ClusterConnection connection,
+    IClusterVersion clusterVersion,
     IOptions<ProvisioningOptions> options,
     TimeProvider timeProvider,
     WebhookMetrics metrics,
     ILogger<KubernetesServiceAccountProvisioner> logger) : IServiceAccountProvisioner
 {
+    /// <summary>From 1.21 (BoundServiceAccountTokenVolume on by default) pods get projected tokens and no longer need the Secret.</summary>
+    public static readonly Version ProjectedTokenMinimum = new(1, 21);
+
     private readonly ConcurrentDictionary<ServiceAccountRequest, DateTimeOffset> _verifiedUntil = new();
 
     public async Task EnsureAsync(ServiceAccountRequest request, CancellationToken cancellationToken)
@@ -46,6 +52,10 @@ public sealed partial class KubernetesServiceAccountProvisioner(
             if (request.CreateServiceAccount && await calls.CreateServiceAccountAsync(request.Namespace, request.ServiceAccountName))
             {
                 created.Add($"ServiceAccount {subject}");
+                if (NeedsTokenSecret(settings) && !await calls.WaitForTokenSecretAsync(request.Namespace, request.ServiceAccountName, settings.TokenSecretWait, timeProvider))
+                {
+                    LogNoTokenSecret(logger, subject, settings.TokenSecretWait.TotalSeconds);
+                }
             }
 
             foreach (var role in ElectorRbacNames.ClusterRolesFor(request.Mode))
@@ -78,6 +88,9 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         }
     }
 
+    private bool NeedsTokenSecret(ProvisioningOptions settings) =>
+        settings.TokenSecretWait > TimeSpan.Zero && clusterVersion.ServerVersion is { } version && version < ProjectedTokenMinimum;
+
     /// <summary>Forgets cached successes, e.g. after a test deleted the objects.</summary>
     public void ClearCache() => _verifiedUntil.Clear();
 
@@ -86,4 +99,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Provisioning failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "ServiceAccount {Account} has no token Secret after {Seconds} s; the API server asks the first pod to retry until the token controller writes it")]
+    private static partial void LogNoTokenSecret(ILogger logger, string account, double seconds);
 }

@@ -13,4 +13,12 @@ public sealed class ProvisioningOptions
 
     /// <summary>Bound on all API calls for one request; well inside the API server's webhook timeout (10 s by default).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// On API servers before 1.21 the ServiceAccount admission plugin rejects a pod whose account has no
+    /// token Secret yet ("No API token found … retry"), and the token controller writes that Secret a moment
+    /// after the account is created. After creating the elector's account on such a server the webhook waits
+    /// this long (within <see cref="Timeout"/>) for the Secret, so the first pod is not bounced. Zero: no wait.
+    /// </summary>
+    public TimeSpan TokenSecretWait { get; set; } = TimeSpan.FromSeconds(3);
 }

@@ -17,6 +17,11 @@ public sealed class ProvisioningOptionsValidator : IValidateOptions<Provisioning
             failures.Add($"Provisioning:Timeout must be above 0 and at most 30s (the API server's longest webhook timeout), got {options.Timeout}");
         }
 
+        if (options.TokenSecretWait < TimeSpan.Zero || options.TokenSecretWait >= options.Timeout)
+        {
+            failures.Add($"Provisioning:TokenSecretWait must be at least 0 and below Provisioning:Timeout ({options.Timeout}), got {options.TokenSecretWait}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -17,6 +17,8 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         [ElectorRbacNames.ManagedByLabel] = ElectorRbacNames.ManagedByValue,
     };
 
+    private static readonly TimeSpan TokenSecretPollInterval = TimeSpan.FromMilliseconds(50);
+
     /// <summary>True when created, false when it already existed.</summary>
     public async Task<bool> CreateServiceAccountAsync(string @namespace, string name)
     {
@@ -38,6 +40,37 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
             throw Failure("create", "ServiceAccount", "serviceaccounts", @namespace, name, e);
+        }
+    }
+
+    /// <summary>
+    /// Polls the account until the token controller has listed a token Secret in it (servers before 1.21
+    /// reject pods of an account without one). False when <paramref name="wait"/> passed first.
+    /// </summary>
+    public async Task<bool> WaitForTokenSecretAsync(string @namespace, string name, TimeSpan wait, TimeProvider timeProvider)
+    {
+        var started = timeProvider.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                var account = await client.CoreV1.ReadNamespacedServiceAccountAsync(name, @namespace, cancellationToken: cancellationToken);
+                if (account.Secrets is { Count: > 0 })
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+            {
+                throw Failure("get", "ServiceAccount", "serviceaccounts", @namespace, name, e);
+            }
+
+            if (timeProvider.GetElapsedTime(started) >= wait)
+            {
+                return false;
+            }
+
+            await Task.Delay(TokenSecretPollInterval, timeProvider, cancellationToken);
         }
     }
 
