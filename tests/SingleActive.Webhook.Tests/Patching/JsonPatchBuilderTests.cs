@@ -46,6 +46,32 @@ public class JsonPatchBuilderTests
         Assert.True(JsonNode.DeepEquals(b, JsonPatchOracle.Apply(a, patch)), $"{name}: {System.Text.Encoding.UTF8.GetString(patch)}");
     }
 
+    /// <summary>Different text for the same document (member order, escapes) is no difference.</summary>
+    [Theory]
+    [InlineData("""{"a":1,"b":{"c":2,"d":[1,{"e":3,"f":4}]}}""", """{"b":{"d":[1,{"f":4,"e":3}],"c":2},"a":1}""")]
+    [InlineData("""{"m":{"a/b":"x"}}""", """{"m":{"a/b":"x"}}""")]
+    [InlineData("""{"m":{"a":"é"}}""", """{"m":{"a":"é"}}""")]
+    public void CreatePatch_SameDocumentSpelledDifferently_IsEmpty(string original, string mutated)
+    {
+        var patch = _builder.CreatePatch(System.Text.Encoding.UTF8.GetBytes(original), System.Text.Encoding.UTF8.GetBytes(mutated));
+
+        Assert.Equal("[]", System.Text.Encoding.UTF8.GetString(patch));
+    }
+
+    [Fact]
+    public void CreatePatch_ReorderedMembersWithChanges_OnlyTheChanges()
+    {
+        var original = """{"a":1,"b":2,"c":3,"d":4}"""u8.ToArray();
+        var mutated = """{"d":4,"c":30,"a":1,"e":5}"""u8.ToArray();
+
+        var operations = JsonPatchOracle.Operations(_builder.CreatePatch(original, mutated));
+
+        Assert.Equal(
+            ["remove /b", "replace /c", "add /e"],
+            operations.Select(o => $"{(string)o!["op"]!} {(string)o["path"]!}"));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(mutated), JsonPatchOracle.Apply(JsonNode.Parse(original)!, _builder.CreatePatch(original, mutated))));
+    }
+
     [Fact]
     public void CreatePatch_EqualDocuments_IsEmptyArray()
     {

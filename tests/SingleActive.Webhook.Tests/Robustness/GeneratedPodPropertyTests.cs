@@ -54,7 +54,7 @@ public sealed class GeneratedPodPropertyTests(WebhookServerFixture server, ITest
             return $"not injected: allowed={answer.Allowed} message={answer.Status?.Message}";
         }
 
-        var patched = JsonPatchOracle.Apply(pod, Convert.FromBase64String(answer.Patch)).AsObject();
+        var patched = JsonPatchOracle.Apply(pod, answer.Patch).AsObject();
         var spec = patched["spec"]!.AsObject();
         var all = (spec["containers"]?.AsArray() ?? []).Concat(spec["initContainers"]?.AsArray() ?? []).OfType<JsonObject>().ToList();
         if (all.Count(c => (string?)c["name"] == ElectorHttp.ContainerName) != 1)
@@ -86,7 +86,7 @@ public sealed class GeneratedPodPropertyTests(WebhookServerFixture server, ITest
             return $"re-injection was not allowed: {second?.Response?.Status?.Message}";
         }
 
-        if (reinjected.Patch is { } p && JsonPatchOracle.Operations(Convert.FromBase64String(p)).Count > 0)
+        if (reinjected.Patch is { } p && JsonPatchOracle.Operations(p).Count > 0)
         {
             return "re-injection produced a non-empty patch";
         }

@@ -52,8 +52,21 @@ public sealed class AdmissionEndpointTests(ScriptedWebhookServer server) : IClas
 
         Assert.True(review!.Response!.Allowed);
         Assert.Equal("JSONPatch", review.Response.PatchType);
-        Assert.Equal(ScriptedAdmissionHandler.Patch, Encoding.UTF8.GetString(Convert.FromBase64String(review.Response.Patch!)));
+        Assert.Equal(ScriptedAdmissionHandler.Patch, Encoding.UTF8.GetString(review.Response.Patch!));
         Assert.Equal(["first advisory"], review.Response.Warnings);
+    }
+
+    /// <summary>What the API server decodes: <c>response.patch</c> is a standard base64 string on the wire.</summary>
+    [Fact]
+    public async Task Mutate_Patch_OnTheWireIsABase64String()
+    {
+        using var content = new StringContent(Reviews.Pod("patch"), Encoding.UTF8, "application/json");
+        using var response = await server.Client.PostAsync(Hosting.WebhookApp.MutatePath, content);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+
+        var patch = body.RootElement.GetProperty("response").GetProperty("patch");
+        Assert.Equal(System.Text.Json.JsonValueKind.String, patch.ValueKind);
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(ScriptedAdmissionHandler.Patch)), patch.GetString());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,7 +55,7 @@ public sealed class PodAdmissionHandler(
         var context = new InjectionContext(ns, request.DryRun == true, clusterVersion?.ServerVersion);
         var description = PodDescriptions.Describe(pod, ns);
         PodInjection result;
-        JsonNode? original;
+        byte[]? original;
         try
         {
             (result, original, context) = await InjectAsync(pod, context, description, cancellationToken).ConfigureAwait(false);
@@ -90,7 +89,7 @@ public sealed class PodAdmissionHandler(
     /// decide + render; on a dry run that would switch the pod to the dedicated account, first finds out whether
     /// that account exists (a fact render takes as input, like the server version), so the pod is rendered once.
     /// </summary>
-    private async Task<(PodInjection Result, JsonNode? Original, InjectionContext Context)> InjectAsync(
+    private async Task<(PodInjection Result, byte[]? Original, InjectionContext Context)> InjectAsync(
         V1Pod pod, InjectionContext context, string description, CancellationToken cancellationToken)
     {
         if (injector.Decide(pod, context, out var settings) is { } decided)
@@ -138,7 +137,7 @@ public sealed class PodAdmissionHandler(
         return availability;
     }
 
-    private async Task<AdmissionOutcome> CompleteAsync(JsonNode original, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)
+    private async Task<AdmissionOutcome> CompleteAsync(byte[] original, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)
     {
         var account = injected.ServiceAccount;
         if (!context.DryRun)
@@ -161,7 +160,7 @@ public sealed class PodAdmissionHandler(
             }
         }
 
-        var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToNode(injected.Pod));
+        var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToUtf8(injected.Pod));
         var status = injected.Status;
         PodInjectionLog.Injected(_logger, description, status.Lease, status.Sidecar, ElectorModes.Format(status.Mode), status.ServiceAccount, status.Port, context.DryRun);
         return new AdmissionOutcome(true, Decisions.Injected, Patch: patch, Warnings: injected.Warnings.Count > 0 ? injected.Warnings : null);

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 using SingleActive.Webhook.Patching;
@@ -23,17 +23,10 @@ public sealed class PodInjector
     public InjectorOptions Options => _options;
 
     /// <summary>Never mutates <paramref name="pod"/>; an injected result carries a mutated copy.</summary>
-    public PodInjection Inject(V1Pod pod, InjectionContext context) => Inject(pod, context, out _);
-
-    /// <summary>
-    /// As <see cref="Inject(V1Pod, InjectionContext)"/>; when injecting, also hands out the original pod's
-    /// <see cref="KubernetesObjectJson.ToNode"/> form, which the copy is made from and the patch starts from.
-    /// </summary>
-    internal PodInjection Inject(V1Pod pod, InjectionContext context, out JsonNode? podJson)
+    public PodInjection Inject(V1Pod pod, InjectionContext context)
     {
-        podJson = null;
         var decided = Decide(pod, context, out var settings);
-        return decided ?? Render(pod, context, settings!, out podJson);
+        return decided ?? Render(pod, context, settings!, out _);
     }
 
     /// <summary>
@@ -65,13 +58,12 @@ public sealed class PodInjector
     /// render with settings from <see cref="Decide"/>: on a copy of <paramref name="pod"/>, or on the pod itself
     /// when the caller owns it (<paramref name="inPlace"/>; it was read for this request and is not used again).
     /// </summary>
-    internal PodInjection.Injected Render(V1Pod pod, InjectionContext context, InjectionSettings settings, out JsonNode podJson, bool inPlace = false)
+    internal PodInjection.Injected Render(V1Pod pod, InjectionContext context, InjectionSettings settings, out byte[] podJson, bool inPlace = false)
     {
-        // The tree is taken before render, through the serializer the patch is computed with, so both sides of
-        // the diff have one representation. Serialized once: a copy is read from the same text.
-        var text = KubernetesObjectJson.ToJson(pod);
-        podJson = JsonNode.Parse(text)!;
-        var copy = inPlace ? pod : KubernetesJson.Deserialize<V1Pod>(text);
+        // The original is serialized before render, by the serializer the patch is computed with, so both sides
+        // of the diff have one representation. Serialized once: a copy is read from the same text.
+        podJson = KubernetesObjectJson.ToUtf8(pod);
+        var copy = inPlace ? pod : JsonSerializer.Deserialize(podJson, SourceGenerationContext.Default.V1Pod)!;
         var rendered = PodRenderer.Render(copy, settings, _options);
         var account = new ServiceAccountRequest(
             context.Namespace ?? copy.Metadata?.NamespaceProperty ?? "",

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -37,11 +36,8 @@ public static class PodReader
                 WriteWithoutManagedFields(raw, writer);
             }
 
-            // Read in place: ArrayBufferWriter is array-backed, so the filtered pod is not copied again.
-            using var stream = MemoryMarshal.TryGetArray(buffer.WrittenMemory, out var written)
-                ? new MemoryStream(written.Array!, written.Offset, written.Count, writable: false)
-                : new MemoryStream(buffer.WrittenMemory.ToArray(), writable: false);
-            var pod = KubernetesJson.Deserialize<V1Pod>(stream);
+            // KubernetesClient's own contract (what KubernetesJson uses), read from the span: no stream, no copy.
+            var pod = JsonSerializer.Deserialize(buffer.WrittenSpan, SourceGenerationContext.Default.V1Pod);
             if (pod is null)
             {
                 problem = "request.object could not be read as a Pod";

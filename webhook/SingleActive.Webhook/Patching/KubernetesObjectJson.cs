@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -5,24 +6,26 @@ using k8s.Models;
 namespace SingleActive.Webhook.Patching;
 
 /// <summary>
-/// Typed Kubernetes objects as JSON trees for <see cref="JsonPatchBuilder"/>. Both sides of a diff must
-/// come through here: the same serializer makes fields the model drops or normalizes (quantities,
-/// unknown fields) identical on both sides, so they produce no operations.
+/// Typed Kubernetes objects as JSON for <see cref="JsonPatchBuilder"/>. Both sides of a diff must come
+/// through here: the same serializer makes fields the model drops or normalizes (quantities, unknown
+/// fields) identical on both sides, so they produce no operations.
 /// </summary>
 public static class KubernetesObjectJson
 {
     /// <summary>
-    /// Serializes without <c>metadata.managedFields</c>: they belong to the API server, a patch must never
-    /// touch them, and their <c>fieldsV1</c> is an untyped object that KubernetesClient.Aot's source-generated
-    /// serializer cannot write at all.
+    /// UTF-8 JSON (KubernetesClient's serializer, so the text is what the API client would send) without
+    /// <c>metadata.managedFields</c>: they belong to the API server, a patch must never touch them, and their
+    /// <c>fieldsV1</c> is an untyped object that KubernetesClient.Aot's source-generated serializer cannot
+    /// write at all.
     /// </summary>
-    public static JsonNode ToNode(object value) => JsonNode.Parse(ToJson(value))!;
+    public static byte[] ToUtf8(object value) => WithoutManagedFields(value, static v =>
+        JsonSerializer.SerializeToUtf8Bytes(v, SourceGenerationContext.Default.GetTypeInfo(v.GetType())
+            ?? throw new NotSupportedException($"KubernetesClient has no JSON contract for {v.GetType().Name}")));
 
-    /// <summary>
-    /// The text <see cref="ToNode"/> parses. A caller that needs both the tree and a typed copy reads the
-    /// copy from this text: deserializing from a <see cref="JsonNode"/> writes the tree out again first.
-    /// </summary>
-    public static string ToJson(object value)
+    /// <summary>As <see cref="ToUtf8"/>, as a tree.</summary>
+    public static JsonNode ToNode(object value) => JsonNode.Parse(ToUtf8(value))!;
+
+    private static T WithoutManagedFields<T>(object value, Func<object, T> serialize)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value is IMetadata<V1ObjectMeta> { Metadata.ManagedFields: not null } withMetadata)
@@ -32,7 +35,7 @@ public static class KubernetesObjectJson
             withMetadata.Metadata = metadata with { ManagedFields = null };
             try
             {
-                return KubernetesJson.Serialize(value);
+                return serialize(value);
             }
             finally
             {
@@ -40,6 +43,6 @@ public static class KubernetesObjectJson
             }
         }
 
-        return KubernetesJson.Serialize(value);
+        return serialize(value);
     }
 }

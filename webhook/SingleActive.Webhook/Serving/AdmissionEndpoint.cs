@@ -24,7 +24,8 @@ public sealed partial class AdmissionEndpoint(
     {
         var started = timeProvider.GetTimestamp();
         var aborted = context.RequestAborted;
-        var read = await AdmissionReviewReader.ReadAsync(context.Request, _maxBodyBytes, aborted);
+        // The review's object elements live in the parsed body: disposed once the answer is written.
+        using var read = await AdmissionReviewReader.ReadAsync(context.Request, _maxBodyBytes, aborted);
         if (read.Review is not { Request: { } request } review)
         {
             LogRejected(logger, read.StatusCode, read.Error);

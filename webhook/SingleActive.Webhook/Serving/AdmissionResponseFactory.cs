@@ -28,7 +28,7 @@ public static class AdmissionResponseFactory
         }
         else if (!IsEmptyPatch(outcome.Patch))
         {
-            response.Patch = Convert.ToBase64String(outcome.Patch!);
+            response.Patch = outcome.Patch;
             response.PatchType = JsonPatchType;
         }
 

@@ -20,6 +20,9 @@ public static class AdmissionReviewReader
     /// <summary>How far past the limit a body is still read (and dropped) to answer 413 cleanly.</summary>
     private const int DrainFactor = 4;
 
+    /// <summary>Deeper documents are refused (Kubernetes objects nest far less; the default is 64).</summary>
+    private const int MaxDepth = 128;
+
     private const string Expected = "expected an AdmissionReview (admission.k8s.io/v1 or v1beta1) as JSON";
 
     public static async Task<ReviewReadResult> ReadAsync(HttpRequest request, long maxBodyBytes, CancellationToken cancellationToken)
@@ -116,11 +119,10 @@ public static class AdmissionReviewReader
             return ReviewReadResult.Fail(StatusCodes.Status400BadRequest, $"request body is empty; {Expected}");
         }
 
-        AdmissionReview? review;
+        AdmissionReviewDocument? document;
         try
         {
-            var json = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 128 });
-            review = JsonSerializer.Deserialize(ref json, AdmissionJsonContext.Default.AdmissionReview);
+            document = AdmissionReviewDocument.Parse(body, MaxDepth);
         }
         catch (JsonException e)
         {
@@ -128,33 +130,38 @@ public static class AdmissionReviewReader
         }
         catch (InvalidOperationException e)
         {
-            // Raised for some malformed documents (e.g. invalid UTF-8 inside a property name).
+            // Raised for some malformed documents (e.g. invalid UTF-8 inside a string that is read).
             return ReviewReadResult.Fail(StatusCodes.Status400BadRequest, $"request body is not valid JSON: {e.Message}");
         }
 
-        if (review is null)
+        if (document is null)
         {
             return ReviewReadResult.Fail(StatusCodes.Status400BadRequest, $"request body is JSON null; {Expected}");
         }
 
+        var problem = Check(document.Review);
+        if (problem is not null)
+        {
+            document.Dispose();
+            return ReviewReadResult.Fail(StatusCodes.Status400BadRequest, problem);
+        }
+
+        return ReviewReadResult.Ok(document);
+    }
+
+    private static string? Check(AdmissionReview review)
+    {
         if (review.Kind != ReviewKind || (review.ApiVersion != ApiVersionV1 && review.ApiVersion != ApiVersionV1Beta1))
         {
-            return ReviewReadResult.Fail(
-                StatusCodes.Status400BadRequest,
-                $"request body has apiVersion \"{review.ApiVersion}\" and kind \"{review.Kind}\"; {Expected}");
+            return $"request body has apiVersion \"{review.ApiVersion}\" and kind \"{review.Kind}\"; {Expected}";
         }
 
         if (review.Request is null)
         {
-            return ReviewReadResult.Fail(StatusCodes.Status400BadRequest, "AdmissionReview has no \"request\"");
+            return "AdmissionReview has no \"request\"";
         }
 
-        if (string.IsNullOrEmpty(review.Request.Uid))
-        {
-            return ReviewReadResult.Fail(StatusCodes.Status400BadRequest, "AdmissionReview request has no \"uid\"");
-        }
-
-        return ReviewReadResult.Ok(review);
+        return string.IsNullOrEmpty(review.Request.Uid) ? "AdmissionReview request has no \"uid\"" : null;
     }
 
     /// <summary>HTTP/1.1 only: HTTP/2 has no Connection header, and the unread stream is simply reset.</summary>

@@ -2,10 +2,17 @@ using SingleActive.Webhook.Admission;
 
 namespace SingleActive.Webhook.Serving;
 
-/// <summary>Either a usable AdmissionReview or the HTTP status and message that refuse the request.</summary>
-public sealed record ReviewReadResult(AdmissionReview? Review, int StatusCode, string? Error)
+/// <summary>
+/// Either a usable AdmissionReview (in the parsed body that holds its elements: dispose when done) or the
+/// HTTP status and message that refuse the request.
+/// </summary>
+public sealed record ReviewReadResult(AdmissionReviewDocument? Document, int StatusCode, string? Error) : IDisposable
 {
-    public static ReviewReadResult Ok(AdmissionReview review) => new(review, StatusCodes.Status200OK, null);
+    public AdmissionReview? Review => Document?.Review;
+
+    public static ReviewReadResult Ok(AdmissionReviewDocument document) => new(document, StatusCodes.Status200OK, null);
 
     public static ReviewReadResult Fail(int statusCode, string error) => new(null, statusCode, error);
+
+    public void Dispose() => Document?.Dispose();
 }

@@ -59,7 +59,7 @@ public sealed class WorkloadAdmissionHandler(
             return AdmissionOutcome.Deny(problem!);
         }
 
-        var original = KubernetesObjectJson.ToNode(current);
+        var original = KubernetesObjectJson.ToUtf8(current);
         var workloadRequest = new WorkloadRequest(isCreate, previousTemplate, request.Namespace);
         var (mutation, workload) = current switch
         {
@@ -81,7 +81,7 @@ public sealed class WorkloadAdmissionHandler(
             warnings.AddRange(PodDisruptionBudgetAdvisor.Advise(found, workload));
         }
 
-        var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToNode(current));
+        var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToUtf8(current));
         var changed = patch.Length > 2;
         var decision = changed ? Decisions.Mutated : mutation.OptedIn ? Decisions.AlreadyInjected : Decisions.Skipped;
         WorkloadLog.Admitted(_logger, kind, workload.Namespace, workload.Name, request.Operation, decision, warnings.Count);
