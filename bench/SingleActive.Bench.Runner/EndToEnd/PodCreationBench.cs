@@ -14,6 +14,9 @@ namespace SingleActive.Bench.Runner.EndToEnd;
 /// the webhook it is stored as is; with it the API server calls the webhook, applies its patch and
 /// stores the injected pod (ServiceAccount and RoleBinding are made once per namespace, on the
 /// first create of the warm-up, and cached by the webhook afterwards).
+/// Two more conditions split what the webhook adds: "webhook, not opted in" (the API server calls the
+/// webhook, which answers without a patch: the cost of the call) and "injected pod, no webhook" (the pod
+/// the webhook returns, created directly: the cost of storing a bigger pod, paid by any injector).
 /// </summary>
 public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, string caFile, int count, int warmup, FigureLog figures)
 {
@@ -46,24 +49,36 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
         var registration = new BenchWebhookRegistration(client, webhookUrl, caFile);
         var without = new List<double>();
         var with = new List<double>();
+        var called = new List<double>();
+        var stored = new List<double>();
+        V1Pod? injectedShape = null;
         try
         {
             // A fresh API server is still busy starting controllers: a discarded phase first.
-            await CreatePodsAsync(client, @namespace, "w", registered: false, measured: 0, discarded: 100).ConfigureAwait(false);
-            foreach (var (phase, registered) in new[] { ("a1", false), ("b1", true), ("a2", false), ("b2", true), ("a3", false), ("b3", true) })
+            await CreatePodsAsync(client, @namespace, "w", Condition.Without, null, measured: 0, discarded: 100).ConfigureAwait(false);
+            for (var round = 1; round <= 3; round++)
             {
-                if (registered)
+                foreach (var condition in Enum.GetValues<Condition>())
                 {
-                    await registration.RegisterAsync(@namespace).ConfigureAwait(false);
-                }
-                else
-                {
-                    await registration.UnregisterAsync(@namespace).ConfigureAwait(false);
-                }
+                    if (condition is Condition.With or Condition.NotOptedIn)
+                    {
+                        await registration.RegisterAsync(@namespace).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await registration.UnregisterAsync(@namespace).ConfigureAwait(false);
+                    }
 
-                var latencies = await CreatePodsAsync(client, @namespace, phase, registered, count, warmup).ConfigureAwait(false);
-                (registered ? with : without).AddRange(latencies);
-                Console.WriteLine($"[e2e] phase {phase} ({(registered ? "webhook" : "no webhook")}): median {Percentile(latencies, 50):F2} ms over {latencies.Count} creates");
+                    var phase = $"{(char)('a' + (int)condition)}{round}";
+                    var (latencies, last) = await CreatePodsAsync(client, @namespace, phase, condition, injectedShape, count, warmup).ConfigureAwait(false);
+                    if (condition == Condition.With)
+                    {
+                        injectedShape ??= AsNewPod(last!);
+                    }
+
+                    (condition switch { Condition.Without => without, Condition.With => with, Condition.NotOptedIn => called, _ => stored }).AddRange(latencies);
+                    Console.WriteLine($"[e2e] phase {phase} ({Describe(condition)}): median {Percentile(latencies, 50):F2} ms over {latencies.Count} creates");
+                }
             }
         }
         finally
@@ -72,7 +87,7 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
             await client.CoreV1.DeleteNamespaceAsync(@namespace).ConfigureAwait(false);
         }
 
-        foreach (var (subject, values) in new[] { ("without webhook", without), ("with webhook", with) })
+        foreach (var (subject, values) in new[] { ("without webhook", without), ("with webhook", with), (Describe(Condition.NotOptedIn), called), (Describe(Condition.InjectedShape), stored) })
         {
             figures.Add(Section, subject, "pod create p50", Percentile(values, 50), "ms");
             figures.Add(Section, subject, "pod create p99", Percentile(values, 99), "ms");
@@ -83,21 +98,55 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
         figures.Add(Section, "ratio", "p50 with / without", Percentile(with, 50) / Percentile(without, 50), "x");
         figures.Add(Section, "ratio", "mean with / without", with.Average() / without.Average(), "x");
         figures.Add(Section, "ratio", "p50 added by the webhook", Percentile(with, 50) - Percentile(without, 50), "ms");
+        figures.Add(Section, "ratio", "p50 added by calling the webhook (no patch)", Percentile(called, 50) - Percentile(without, 50), "ms");
+        figures.Add(Section, "ratio", "p50 added by the bigger (injected) pod alone", Percentile(stored, 50) - Percentile(without, 50), "ms");
     }
 
-    private static async Task<List<double>> CreatePodsAsync(Kubernetes client, string @namespace, string phase, bool registered, int measured, int discarded)
+    /// <summary>The four conditions, measured in this order in every round.</summary>
+    private enum Condition
+    {
+        Without,
+        With,
+        NotOptedIn,
+        InjectedShape,
+    }
+
+    private static string Describe(Condition condition) => condition switch
+    {
+        Condition.Without => "no webhook",
+        Condition.With => "webhook",
+        Condition.NotOptedIn => "webhook, not opted in",
+        _ => "injected pod, no webhook",
+    };
+
+    /// <summary>An injected pod as a client would send it: spec and annotations kept, server-set fields dropped.</summary>
+    private static V1Pod AsNewPod(V1Pod created) => new()
+    {
+        Metadata = new V1ObjectMeta { Annotations = created.Metadata.Annotations, Labels = created.Metadata.Labels },
+        Spec = created.Spec,
+    };
+
+    private static async Task<(List<double> Latencies, V1Pod? Last)> CreatePodsAsync(
+        Kubernetes client, string @namespace, string phase, Condition condition, V1Pod? injectedShape, int measured, int discarded)
     {
         var latencies = new List<double>(measured);
+        V1Pod? created = null;
         for (var i = 0; i < discarded + measured; i++)
         {
-            var pod = AnnotatedPod($"{phase}-{i}");
+            var pod = condition switch
+            {
+                Condition.NotOptedIn => PlainPod($"{phase}-{i}"),
+                Condition.InjectedShape => Named(injectedShape ?? throw new InvalidOperationException("no injected pod to copy yet"), $"{phase}-{i}"),
+                _ => AnnotatedPod($"{phase}-{i}"),
+            };
             var start = Stopwatch.GetTimestamp();
-            var created = await client.CoreV1.CreateNamespacedPodAsync(pod, @namespace).ConfigureAwait(false);
+            created = await client.CoreV1.CreateNamespacedPodAsync(pod, @namespace).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var injected = created.Metadata.Annotations?.ContainsKey(Annotations.Status) == true;
-            if (injected != registered)
+            var expected = condition is Condition.With or Condition.InjectedShape;
+            if (injected != expected)
             {
-                throw new InvalidOperationException($"pod {pod.Metadata.Name}: injected={injected} but the webhook is {(registered ? "" : "not ")}registered");
+                throw new InvalidOperationException($"pod {pod.Metadata.Name} ({Describe(condition)}): injected={injected}, expected {expected}");
             }
 
             if (i >= discarded)
@@ -106,8 +155,21 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
             }
         }
 
-        return latencies;
+        return (latencies, created);
     }
+
+    private static V1Pod PlainPod(string name)
+    {
+        var pod = AnnotatedPod(name);
+        pod.Metadata.Annotations = null;
+        return pod;
+    }
+
+    private static V1Pod Named(V1Pod shape, string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, Annotations = shape.Metadata.Annotations, Labels = shape.Metadata.Labels },
+        Spec = shape.Spec,
+    };
 
     private static async Task WaitForDefaultServiceAccountAsync(Kubernetes client, string @namespace)
     {
@@ -115,8 +177,14 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
         {
             try
             {
-                await client.CoreV1.ReadNamespacedServiceAccountAsync("default", @namespace).ConfigureAwait(false);
-                return;
+                // On API servers before 1.21 a pod is refused until the account's token Secret exists.
+                var account = await client.CoreV1.ReadNamespacedServiceAccountAsync("default", @namespace).ConfigureAwait(false);
+                if (account.Secrets is { Count: > 0 })
+                {
+                    return;
+                }
+
+                await Task.Delay(100).ConfigureAwait(false);
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
