@@ -52,6 +52,7 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
         var called = new List<double>();
         var stored = new List<double>();
         V1Pod? injectedShape = null;
+        var registered = false;
         try
         {
             // A fresh API server is still busy starting controllers: a discarded phase first.
@@ -60,14 +61,17 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
             {
                 foreach (var condition in Enum.GetValues<Condition>())
                 {
-                    if (condition is Condition.With or Condition.NotOptedIn)
+                    var wanted = condition is Condition.With or Condition.NotOptedIn;
+                    if (wanted && !registered)
                     {
                         await registration.RegisterAsync(@namespace).ConfigureAwait(false);
                     }
-                    else
+                    else if (!wanted && registered)
                     {
                         await registration.UnregisterAsync(@namespace).ConfigureAwait(false);
                     }
+
+                    registered = wanted;
 
                     var phase = $"{(char)('a' + (int)condition)}{round}";
                     var (latencies, last) = await CreatePodsAsync(client, @namespace, phase, condition, injectedShape, count, warmup).ConfigureAwait(false);
