@@ -1,16 +1,41 @@
+using SingleActive.Webhook.Cluster;
+
 namespace SingleActive.Webhook.Serving;
 
-/// <summary>Ready once the listener runs with a certificate loaded; not ready from the moment shutdown begins.</summary>
-public sealed class ReadinessState
+/// <summary>
+/// Ready once the listener runs with a certificate loaded and, with a Kubernetes API configured, the API
+/// server's version is known (it decides native sidecars: a replica that answered before knowing would
+/// inject the regular-container fallback into pods on 1.29+) — or <see cref="VersionWait"/> has passed,
+/// so an API server that cannot be reached does not keep the webhook out of its Service. Not ready from
+/// the moment shutdown begins.
+/// </summary>
+public sealed class ReadinessState(ClusterConnection? connection = null, IClusterVersion? clusterVersion = null, TimeProvider? timeProvider = null)
 {
+    public static readonly TimeSpan VersionWait = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private long _startedAt;
     private volatile bool _started;
     private volatile bool _stopping;
 
-    public bool IsReady => _started && !_stopping;
+    public bool IsReady => Reason == Ready;
 
-    public string Reason => _stopping ? "shutting down" : _started ? "ready" : "starting";
+    public string Reason =>
+        _stopping ? "shutting down"
+        : !_started ? "starting"
+        : WaitingForVersion ? "waiting for the Kubernetes API server's version"
+        : Ready;
 
-    public void MarkStarted() => _started = true;
+    private static string Ready => "ready";
+
+    private bool WaitingForVersion =>
+        connection?.Client is not null && clusterVersion is { ServerVersion: null } && _time.GetElapsedTime(Interlocked.Read(ref _startedAt)) < VersionWait;
+
+    public void MarkStarted()
+    {
+        Interlocked.Exchange(ref _startedAt, _time.GetTimestamp());
+        _started = true;
+    }
 
     public void MarkStopping() => _stopping = true;
 }

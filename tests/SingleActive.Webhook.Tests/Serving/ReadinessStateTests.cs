@@ -1,0 +1,78 @@
+using k8s;
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Serving;
+using SingleActive.Webhook.Tests.Injection;
+
+namespace SingleActive.Webhook.Tests.Serving;
+
+public sealed class ReadinessStateTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public void IsReady_BeforeStart_NotReady()
+    {
+        var state = new ReadinessState();
+
+        Assert.Equal((false, "starting"), (state.IsReady, state.Reason));
+    }
+
+    [Fact]
+    public void IsReady_NoKubernetesApi_ReadyAtStartWithoutAVersion()
+    {
+        var state = new ReadinessState(ClusterConnection.None, new FixedClusterVersion(null), _time);
+
+        state.MarkStarted();
+
+        Assert.True(state.IsReady);
+    }
+
+    [Fact]
+    public void IsReady_ApiConfiguredVersionUnknown_WaitsForItThenGivesUpAfterTheBound()
+    {
+        using var connection = Connection();
+        var version = new SettableClusterVersion();
+        var state = new ReadinessState(connection, version, _time);
+        state.MarkStarted();
+
+        Assert.Equal((false, "waiting for the Kubernetes API server's version"), (state.IsReady, state.Reason));
+        _time.Advance(ReadinessState.VersionWait - TimeSpan.FromMilliseconds(1));
+        Assert.False(state.IsReady);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(state.IsReady);
+    }
+
+    [Fact]
+    public void IsReady_ApiConfigured_ReadyAsSoonAsTheVersionIsKnown()
+    {
+        using var connection = Connection();
+        var version = new SettableClusterVersion();
+        var state = new ReadinessState(connection, version, _time);
+        state.MarkStarted();
+
+        version.ServerVersion = new Version(1, 29);
+
+        Assert.True(state.IsReady);
+    }
+
+    [Fact]
+    public void IsReady_Stopping_NotReadyWhateverElse()
+    {
+        var state = new ReadinessState();
+        state.MarkStarted();
+
+        state.MarkStopping();
+
+        Assert.Equal((false, "shutting down"), (state.IsReady, state.Reason));
+    }
+
+    private static ClusterConnection Connection() => ClusterConnection.FromClient(
+        new Kubernetes(new KubernetesClientConfiguration { Host = "https://127.0.0.1:1", SkipTlsVerify = true, AccessToken = "t" }),
+        "test");
+
+    private sealed class SettableClusterVersion : IClusterVersion
+    {
+        public Version? ServerVersion { get; set; }
+    }
+}
