@@ -1,12 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
-using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SingleActive.Contract;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
+using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
 
 // Not "...Tests.Provisioning": other tests qualify "Provisioning.ServiceAccountRequest" relative to SingleActive.Webhook.Tests.
@@ -46,11 +44,7 @@ public sealed class KubernetesServiceAccountProvisionerTests
     [Fact]
     public async Task EnsureAsync_ApiRefusesConnections_NamesVerbAndObject()
     {
-        using var port = new TcpListener(IPAddress.Loopback, 0);
-        port.Start();
-        var closedPort = ((IPEndPoint)port.LocalEndpoint).Port;
-        port.Stop();
-        using var connection = ClusterConnection.FromClient(Client(closedPort), "test");
+        using var connection = UnreachableApi.Refusing();
         var provisioner = Create(connection);
 
         var e = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
@@ -61,11 +55,7 @@ public sealed class KubernetesServiceAccountProvisionerTests
     [Fact]
     public async Task EnsureAsync_ExistingAccount_StartsWithTheRoleBinding()
     {
-        using var port = new TcpListener(IPAddress.Loopback, 0);
-        port.Start();
-        var closedPort = ((IPEndPoint)port.LocalEndpoint).Port;
-        port.Stop();
-        using var connection = ClusterConnection.FromClient(Client(closedPort), "test");
+        using var connection = UnreachableApi.Refusing();
         var provisioner = Create(connection);
 
         var e = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request with { CreateServiceAccount = false }, CancellationToken.None));
@@ -76,24 +66,12 @@ public sealed class KubernetesServiceAccountProvisionerTests
     [Fact]
     public async Task EnsureAsync_ApiNeverAnswers_TimesOutWithMessage()
     {
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var accepted = new List<Socket>();
-        var accepting = Task.Run(async () =>
-        {
-            while (true)
-            {
-                accepted.Add(await silent.AcceptSocketAsync());
-            }
-        });
-        using var connection = ClusterConnection.FromClient(Client(((IPEndPoint)silent.LocalEndpoint).Port), "test");
-        var provisioner = Create(connection, timeout: TimeSpan.FromMilliseconds(300));
+        using var silent = UnreachableApi.StartSilent();
+        var provisioner = Create(silent.Connection, timeout: TimeSpan.FromMilliseconds(300));
 
         var e = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
 
         Assert.Contains("did not answer within 0.3 s", e.Message);
-        silent.Stop();
-        accepted.ForEach(s => s.Dispose());
     }
 
     [Theory]
@@ -136,9 +114,6 @@ public sealed class KubernetesServiceAccountProvisionerTests
             Assert.Contains("Provisioning:TokenSecretWait must be at least 0 and below Provisioning:Timeout", result.FailureMessage);
         }
     }
-
-    private static Kubernetes Client(int port) =>
-        new(new KubernetesClientConfiguration { Host = $"https://127.0.0.1:{port}", SkipTlsVerify = true, AccessToken = "t" });
 
     private KubernetesServiceAccountProvisioner Create(ClusterConnection connection, TimeSpan? timeout = null) => new(
         connection,

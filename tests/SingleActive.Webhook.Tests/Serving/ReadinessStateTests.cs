@@ -1,7 +1,7 @@
-using k8s;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Serving;
+using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
 
 namespace SingleActive.Webhook.Tests.Serving;
@@ -31,7 +31,7 @@ public sealed class ReadinessStateTests
     [Fact]
     public void IsReady_ApiConfiguredVersionUnknown_WaitsForItThenGivesUpAfterTheBound()
     {
-        using var connection = Connection();
+        using var connection = UnreachableApi.Refusing();
         var version = new SettableClusterVersion();
         var state = new ReadinessState(connection, version, _time);
         state.MarkStarted();
@@ -46,7 +46,7 @@ public sealed class ReadinessStateTests
     [Fact]
     public void IsReady_ApiConfigured_ReadyAsSoonAsTheVersionIsKnown()
     {
-        using var connection = Connection();
+        using var connection = UnreachableApi.Refusing();
         var version = new SettableClusterVersion();
         var state = new ReadinessState(connection, version, _time);
         state.MarkStarted();
@@ -66,10 +66,6 @@ public sealed class ReadinessStateTests
 
         Assert.Equal((false, "shutting down"), (state.IsReady, state.Reason));
     }
-
-    private static ClusterConnection Connection() => ClusterConnection.FromClient(
-        new Kubernetes(new KubernetesClientConfiguration { Host = "https://127.0.0.1:1", SkipTlsVerify = true, AccessToken = "t" }),
-        "test");
 
     private sealed class SettableClusterVersion : IClusterVersion
     {
