@@ -77,7 +77,7 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
                     var (latencies, last) = await CreatePodsAsync(client, @namespace, phase, condition, injectedShape, count, warmup).ConfigureAwait(false);
                     if (condition == Condition.With)
                     {
-                        injectedShape ??= AsNewPod(last!);
+                        injectedShape ??= last;
                     }
 
                     (condition switch { Condition.Without => without, Condition.With => with, Condition.NotOptedIn => called, _ => stored }).AddRange(latencies);
@@ -123,13 +123,6 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
         _ => "injected pod, no webhook",
     };
 
-    /// <summary>An injected pod as a client would send it: spec and annotations kept, server-set fields dropped.</summary>
-    private static V1Pod AsNewPod(V1Pod created) => new()
-    {
-        Metadata = new V1ObjectMeta { Annotations = created.Metadata.Annotations, Labels = created.Metadata.Labels },
-        Spec = created.Spec,
-    };
-
     private static async Task<(List<double> Latencies, V1Pod? Last)> CreatePodsAsync(
         Kubernetes client, string @namespace, string phase, Condition condition, V1Pod? injectedShape, int measured, int discarded)
     {
@@ -169,6 +162,7 @@ public sealed class PodCreationBench(string kubeconfigPath, string webhookUrl, s
         return pod;
     }
 
+    /// <summary>A pod created earlier, as a client would send it again: spec and annotations kept, server-set fields dropped.</summary>
     private static V1Pod Named(V1Pod shape, string name) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, Annotations = shape.Metadata.Annotations, Labels = shape.Metadata.Labels },

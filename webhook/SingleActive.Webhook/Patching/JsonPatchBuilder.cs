@@ -28,7 +28,11 @@ public sealed class JsonPatchBuilder
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            Diff("", original, mutated, writer);
+            if (!SameText(original, mutated))
+            {
+                Diff("", original, mutated, writer);
+            }
+
             writer.WriteEndArray();
         }
 
@@ -73,13 +77,9 @@ public sealed class JsonPatchBuilder
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Callers skip subtrees with the same raw text before building the path (<see cref="SameText"/>).</summary>
     private static void Diff(string path, JsonElement a, JsonElement b, Utf8JsonWriter w)
     {
-        if (SameText(a, b))
-        {
-            return;
-        }
-
         switch (a.ValueKind, b.ValueKind)
         {
             case (JsonValueKind.Object, JsonValueKind.Object):
@@ -100,8 +100,8 @@ public sealed class JsonPatchBuilder
 
     private static void DiffObjects(string path, JsonElement a, JsonElement b, Utf8JsonWriter w)
     {
-        var before = Members(a);
-        var after = Members(b);
+        JsonProperty[] before = [.. a.EnumerateObject()];
+        JsonProperty[] after = [.. b.EnumerateObject()];
 
         // Both sides usually list their members in the same order (one serializer), so each member of b is
         // first looked for where the previous match left off; a name is searched for only where orders part.
@@ -138,17 +138,6 @@ public sealed class JsonPatchBuilder
                 Diff(Child(path, after[j]), before[match[j]].Value, after[j].Value, w);
             }
         }
-    }
-
-    private static JsonProperty[] Members(JsonElement element)
-    {
-        var members = new List<JsonProperty>();
-        foreach (var member in element.EnumerateObject())
-        {
-            members.Add(member);
-        }
-
-        return [.. members];
     }
 
     private static int IndexOf(JsonProperty[] members, JsonProperty wanted)
@@ -196,7 +185,10 @@ public sealed class JsonPatchBuilder
         var common = Math.Min(middleA, middleB);
         for (var i = 0; i < common; i++)
         {
-            Diff(Index(path, prefix + i), a[prefix + i], b[prefix + i], w);
+            if (!SameText(a[prefix + i], b[prefix + i]))
+            {
+                Diff(Index(path, prefix + i), a[prefix + i], b[prefix + i], w);
+            }
         }
 
         for (var i = common; i < middleB; i++)

@@ -77,8 +77,8 @@ public sealed class AdmissionReviewDocument : IDisposable
         Name = String(request, "name", path),
         Namespace = String(request, "namespace", path),
         Operation = String(request, "operation", path),
-        Object = Any(request, "object"),
-        OldObject = Any(request, "oldObject"),
+        Object = Member(request, "object"),
+        OldObject = Member(request, "oldObject"),
         DryRun = Boolean(request, "dryRun", path),
     };
 
@@ -107,8 +107,6 @@ public sealed class AdmissionReviewDocument : IDisposable
             { ValueKind: JsonValueKind.Object } value => read(value, Join(path, name)),
             { } value => throw WrongType(path, name, "an object", value),
         };
-
-    private static JsonElement? Any(JsonElement parent, string name) => Member(parent, name);
 
     /// <summary>The member, or null when absent or JSON null (as the serializer treats optional fields).</summary>
     private static JsonElement? Member(JsonElement parent, string name) =>

@@ -13,6 +13,8 @@ public sealed class ReadinessState(ClusterConnection? connection = null, ICluste
 {
     public static readonly TimeSpan VersionWait = TimeSpan.FromSeconds(10);
 
+    private const string Ready = "ready";
+
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private long _startedAt;
     private volatile bool _started;
@@ -25,8 +27,6 @@ public sealed class ReadinessState(ClusterConnection? connection = null, ICluste
         : !_started ? "starting"
         : WaitingForVersion ? "waiting for the Kubernetes API server's version"
         : Ready;
-
-    private static string Ready => "ready";
 
     private bool WaitingForVersion =>
         connection?.Client is not null && clusterVersion is { ServerVersion: null } && _time.GetElapsedTime(Interlocked.Read(ref _startedAt)) < VersionWait;
