@@ -9,6 +9,10 @@ namespace SingleActive.E2E.Tests.Scenarios;
 [Collection(ControlPlaneCollection.Name)]
 public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
 {
+    private static readonly TimeSpan FailoverLimit = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StallEvidence = TimeSpan.FromMilliseconds(500);
+    private const int FailoverAttempts = 3;
+
     /// <summary>Scenario 1.</summary>
     [Fact]
     public async Task ApplyAnnotatedDeployment_ThreeReplicas_OneEndpointWithin10sAndNeverTwo()
@@ -55,19 +59,57 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
         Assert.Contains(Annotations.Status, describe, StringComparison.Ordinal);
     }
 
-    /// <summary>Scenario 2.</summary>
+    /// <summary>
+    /// Scenario 2. The limit stays 2 s; a failover over it is measured again (on the new leader, at most
+    /// <see cref="FailoverAttempts"/> times in all) only when the timeline shows the observer itself stalled
+    /// during it: samples started every 100 ms more than <see cref="StallEvidence"/> apart mean the API server
+    /// or the machine froze, which delays the failover and its measurement alike. A slow failover on a
+    /// healthy timeline fails at once.
+    /// </summary>
     [Fact]
     public async Task DeleteLeaderPod_ThreeReplicas_AnotherSingleEndpointWithin2sNeverTwo()
     {
         await using var scenario = await Scenario.StartAsync(cluster, output, "s2-failover");
         var ns = scenario.Namespace;
         await scenario.ApplyAsync(Manifests.Service(ns, "web") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.OptIn));
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+
+        var attempts = new List<string>();
+        TimeSpan failover;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (leader, deletedAt, successor) = await DeleteLeaderAsync(scenario, timeline);
+            failover = successor.At - deletedAt;
+            var gap = timeline.LongestSamplingGap(deletedAt, successor.At);
+            attempts.Add($"attempt {attempt}: deleted {leader}; single address {successor.Addresses[0]} after {failover.TotalMilliseconds:0} ms; longest gap between samples {gap.TotalMilliseconds:0} ms");
+            output.WriteLine(attempts[^1]);
+            if (failover <= FailoverLimit || gap <= StallEvidence || attempt == FailoverAttempts)
+            {
+                break;
+            }
+
+            output.WriteLine("the sampler stalled during that failover: measuring again on the new leader");
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await timeline.StopAsync();
+        var summary = string.Join("; ", attempts);
+        var rendered = timeline.Render($"scenario 2: delete the leader pod; {summary}");
+        output.WriteLine(rendered);
+        output.WriteLine($"timeline: {timeline.Save("scenario2-delete-leader", $"scenario 2: delete the leader pod; {summary}")}");
+        Assert.True(timeline.MaxReady() <= 1, "two ready addresses at once:\n" + rendered);
+        Assert.True(failover <= FailoverLimit, $"failover took {failover.TotalMilliseconds:0} ms (limit {FailoverLimit.TotalMilliseconds:0} ms); {summary}\n{rendered}");
+        Assert.Single(await scenario.EndpointAddressesAsync("web"));
+    }
+
+    /// <summary>With three running replicas and every elector up: deletes the leader's pod and waits for the first sample with another single address.</summary>
+    private static async Task<(string Leader, TimeSpan DeletedAt, EndpointSample Successor)> DeleteLeaderAsync(Scenario scenario, EndpointTimeline timeline)
+    {
         await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(30));
         var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(15));
         await Electors.WaitUntilAllAnswerAsync(scenario, "web");
-
-        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
         await Task.Delay(TimeSpan.FromSeconds(1));
+
         var deletedAt = timeline.Mark($"kubectl delete pod {leader}");
         await scenario.KubectlAsync("delete", "pod", leader, "--wait=false");
         var successor = await Eventually.SucceedsAsync(
@@ -76,15 +118,6 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
             TimeSpan.FromSeconds(10),
             "a new single address after deleting the leader",
             TimeSpan.FromMilliseconds(50));
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        await timeline.StopAsync();
-
-        var failover = successor.At - deletedAt;
-        var rendered = timeline.Render($"scenario 2: delete leader pod {leader}; new single address {successor.Addresses[0]} after {failover.TotalMilliseconds:0} ms");
-        output.WriteLine(rendered);
-        output.WriteLine($"timeline: {timeline.Save("scenario2-delete-leader", $"scenario 2: delete the leader pod; failover {failover.TotalMilliseconds:0} ms")}");
-        Assert.True(timeline.MaxReady() <= 1, "two ready addresses at once:\n" + rendered);
-        Assert.True(failover <= TimeSpan.FromSeconds(2), $"failover took {failover.TotalMilliseconds:0} ms (limit 2000 ms)");
-        Assert.Single(await scenario.EndpointAddressesAsync("web"));
+        return (leader, deletedAt, successor);
     }
 }

@@ -68,6 +68,26 @@ public sealed class EndpointTimeline : IAsyncDisposable
     /// <summary>First sample at or after <paramref name="from"/> with exactly <paramref name="ready"/> ready addresses.</summary>
     public EndpointSample? First(int ready, TimeSpan from) => Samples.FirstOrDefault(s => s.At >= from && s.Ready == ready);
 
+    /// <summary>
+    /// The longest time between the starts of two consecutive samples that overlap [<paramref name="from"/>,
+    /// <paramref name="to"/>]: about <see cref="Interval"/> normally; much longer when the API server or the
+    /// machine stalled, which delays every sample and every timing taken from them.
+    /// </summary>
+    public TimeSpan LongestSamplingGap(TimeSpan from, TimeSpan to)
+    {
+        var samples = Samples;
+        var longest = TimeSpan.Zero;
+        for (var i = 1; i < samples.Count; i++)
+        {
+            if (samples[i].At >= from && samples[i - 1].At <= to)
+            {
+                longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, (samples[i].At - samples[i - 1].At).Ticks));
+            }
+        }
+
+        return longest;
+    }
+
     /// <summary>The longest stretch of consecutive samples with no ready address.</summary>
     public TimeSpan LongestZeroGap()
     {
