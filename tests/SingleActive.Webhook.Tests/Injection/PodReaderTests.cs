@@ -32,6 +32,21 @@ public class PodReaderTests
         Assert.Null(pod.Metadata.ManagedFields);
     }
 
+    [Theory]
+    [InlineData("5")]
+    [InlineData("\"not a list\"")]
+    [InlineData("[{\"fieldsV1\":[[[]]]}]")]
+    public void Read_ManagedFieldsOfAnyShape_AreSkippedWithoutAProblem(string managedFields)
+    {
+        // They are the API server's, never the user's, and never read: their shape cannot deny a pod.
+        var json = """{"kind":"Pod","metadata":{"name":"a","managedFields":""" + managedFields + ""","labels":{"x":"y"}}}""";
+        var pod = PodReader.Read(Element(json), out var problem);
+
+        Assert.Null(problem);
+        Assert.Equal("y", pod!.Metadata.Labels["x"]);
+        Assert.Null(pod.Metadata.ManagedFields);
+    }
+
     [Fact]
     public void Read_Null_NamesTheMissingObject()
     {

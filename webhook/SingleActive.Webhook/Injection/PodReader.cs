@@ -1,5 +1,6 @@
-using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
 
@@ -12,6 +13,17 @@ namespace SingleActive.Webhook.Injection;
 /// </summary>
 public static class PodReader
 {
+    /// <summary>
+    /// KubernetesClient's own contract for pods (what <c>KubernetesJson</c> uses), with
+    /// <c>metadata.managedFields</c> left out, so the reader skips them in place instead of the pod being
+    /// copied without them first. Only for reading: writing goes through the unmodified contract
+    /// (<see cref="Patching.KubernetesObjectJson"/>), whose generated fast path a modified one loses.
+    /// </summary>
+    private static readonly JsonTypeInfo<V1Pod> PodContract = (JsonTypeInfo<V1Pod>)new JsonSerializerOptions(SourceGenerationContext.Default.Options)
+    {
+        TypeInfoResolver = JsonTypeInfoResolver.WithAddedModifier(SourceGenerationContext.Default, WithoutManagedFields),
+    }.GetTypeInfo(typeof(V1Pod));
+
     /// <summary>The pod, or null with <paramref name="problem"/> naming what is wrong with the input.</summary>
     public static V1Pod? Read(JsonElement? element, out string? problem)
     {
@@ -30,14 +42,8 @@ public static class PodReader
 
         try
         {
-            var buffer = new ArrayBufferWriter<byte>(8192);
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                WriteWithoutManagedFields(raw, writer);
-            }
-
-            // KubernetesClient's own contract (what KubernetesJson uses), read from the span: no stream, no copy.
-            var pod = JsonSerializer.Deserialize(buffer.WrittenSpan, SourceGenerationContext.Default.V1Pod);
+            // Straight from the request's text: no stream, no copy.
+            var pod = JsonSerializer.Deserialize(JsonMarshal.GetRawUtf8Value(raw), PodContract);
             if (pod is null)
             {
                 problem = "request.object could not be read as a Pod";
@@ -86,31 +92,19 @@ public static class PodReader
             && OptIn.Read(new Dictionary<string, string>(1) { [SingleActive.Contract.Annotations.Enabled] = value.GetString()! }) == OptInValue.False;
     }
 
-    private static void WriteWithoutManagedFields(JsonElement pod, Utf8JsonWriter writer)
+    private static void WithoutManagedFields(JsonTypeInfo contract)
     {
-        writer.WriteStartObject();
-        foreach (var property in pod.EnumerateObject())
+        if (contract.Type != typeof(V1ObjectMeta))
         {
-            if (property.NameEquals("metadata") && property.Value.ValueKind == JsonValueKind.Object)
-            {
-                writer.WritePropertyName(property.Name);
-                writer.WriteStartObject();
-                foreach (var member in property.Value.EnumerateObject())
-                {
-                    if (!member.NameEquals("managedFields"))
-                    {
-                        member.WriteTo(writer);
-                    }
-                }
-
-                writer.WriteEndObject();
-            }
-            else
-            {
-                property.WriteTo(writer);
-            }
+            return;
         }
 
-        writer.WriteEndObject();
+        for (var i = contract.Properties.Count - 1; i >= 0; i--)
+        {
+            if (contract.Properties[i].Name == "managedFields")
+            {
+                contract.Properties.RemoveAt(i);
+            }
+        }
     }
 }
