@@ -14,7 +14,7 @@ public class PodAdmissionHandlerTests
     private readonly RecordingServiceAccountProvisioner _provisioner = new();
 
     private PodAdmissionHandler Handler(Version? server = null, IServiceAccountLookup? lookup = null) =>
-        new(new PodInjector(new InjectorOptions()), new JsonPatchBuilder(), _provisioner, new FixedClusterVersion(server), serviceAccounts: lookup);
+        new(new PodInjector(new InjectorOptions()), _provisioner, new FixedClusterVersion(server), serviceAccounts: lookup);
 
     private static AdmissionRequest Request(string? objectJson, string operation = "CREATE", bool? dryRun = false, string? ns = "shop") => new()
     {

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Cluster;
-using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;
 
 namespace SingleActive.Webhook.Injection;
@@ -17,7 +16,6 @@ namespace SingleActive.Webhook.Injection;
 /// </summary>
 public sealed class PodAdmissionHandler(
     PodInjector injector,
-    JsonPatchBuilder patchBuilder,
     IServiceAccountProvisioner provisioner,
     IClusterVersion? clusterVersion = null,
     ILogger<PodAdmissionHandler>? logger = null,
@@ -55,10 +53,10 @@ public sealed class PodAdmissionHandler(
         var context = new InjectionContext(ns, request.DryRun == true, clusterVersion?.ServerVersion);
         var description = PodDescriptions.Describe(pod, ns);
         PodInjection result;
-        byte[]? original;
+        byte[]? patch;
         try
         {
-            (result, original, context) = await InjectAsync(pod, context, description, cancellationToken).ConfigureAwait(false);
+            (result, patch, context) = await InjectAsync(pod, context, description, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -79,7 +77,7 @@ public sealed class PodAdmissionHandler(
                 PodInjectionLog.Denied(_logger, description, denied.Message);
                 return AdmissionOutcome.Deny(denied.Message);
             case PodInjection.Injected injected:
-                return await CompleteAsync(original!, injected, context, description, cancellationToken).ConfigureAwait(false);
+                return await CompleteAsync(patch!, injected, context, description, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException("unknown injection result");
         }
@@ -89,7 +87,7 @@ public sealed class PodAdmissionHandler(
     /// decide + render; on a dry run that would switch the pod to the dedicated account, first finds out whether
     /// that account exists (a fact render takes as input, like the server version), so the pod is rendered once.
     /// </summary>
-    private async Task<(PodInjection Result, byte[]? Original, InjectionContext Context)> InjectAsync(
+    private async Task<(PodInjection Result, byte[]? Patch, InjectionContext Context)> InjectAsync(
         V1Pod pod, InjectionContext context, string description, CancellationToken cancellationToken)
     {
         if (injector.Decide(pod, context, out var settings) is { } decided)
@@ -113,8 +111,8 @@ public sealed class PodAdmissionHandler(
         }
 
         // In place: the pod was read from this request and nothing reads it after render.
-        var result = injector.Render(pod, context, settings!, out var original, inPlace: true);
-        return (result, original, context);
+        var result = injector.Render(pod, context, settings!, out var patch);
+        return (result, patch, context);
     }
 
     /// <summary>Dry run only: whether the dedicated account exists; never creates it.</summary>
@@ -137,7 +135,7 @@ public sealed class PodAdmissionHandler(
         return availability;
     }
 
-    private async Task<AdmissionOutcome> CompleteAsync(byte[] original, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)
+    private async Task<AdmissionOutcome> CompleteAsync(byte[] patch, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)
     {
         var account = injected.ServiceAccount;
         if (!context.DryRun)
@@ -160,7 +158,6 @@ public sealed class PodAdmissionHandler(
             }
         }
 
-        var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToUtf8(injected.Pod));
         var status = injected.Status;
         PodInjectionLog.Injected(_logger, description, status.Lease, status.Sidecar, ElectorModes.Format(status.Mode), status.ServiceAccount, status.Port, context.DryRun);
         return new AdmissionOutcome(true, Decisions.Injected, Patch: patch, Warnings: injected.Warnings.Count > 0 ? injected.Warnings : null);

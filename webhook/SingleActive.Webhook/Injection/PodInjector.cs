@@ -26,7 +26,14 @@ public sealed class PodInjector
     public PodInjection Inject(V1Pod pod, InjectionContext context)
     {
         var decided = Decide(pod, context, out var settings);
-        return decided ?? Render(pod, context, settings!, out _);
+        if (decided is not null)
+        {
+            return decided;
+        }
+
+        // A copy read back from KubernetesClient's own serialization of the pod.
+        var copy = JsonSerializer.Deserialize(KubernetesObjectJson.ToUtf8(pod), SourceGenerationContext.Default.V1Pod)!;
+        return Render(copy, context, settings!, out _);
     }
 
     /// <summary>
@@ -55,21 +62,20 @@ public sealed class PodInjector
     }
 
     /// <summary>
-    /// render with settings from <see cref="Decide"/>: on a copy of <paramref name="pod"/>, or on the pod itself
-    /// when the caller owns it (<paramref name="inPlace"/>; it was read for this request and is not used again).
+    /// render with settings from <see cref="Decide"/>, on <paramref name="pod"/> itself (the caller owns it:
+    /// read for this request, or a copy), and <paramref name="patch"/>: the JSON Patch that makes the same
+    /// change to the object the pod was read from, written from the typed edits before they are applied.
     /// </summary>
-    internal PodInjection.Injected Render(V1Pod pod, InjectionContext context, InjectionSettings settings, out byte[] podJson, bool inPlace = false)
+    internal PodInjection.Injected Render(V1Pod pod, InjectionContext context, InjectionSettings settings, out byte[] patch)
     {
-        // The original is serialized before render, by the serializer the patch is computed with, so both sides
-        // of the diff have one representation. Serialized once: a copy is read from the same text.
-        podJson = KubernetesObjectJson.ToUtf8(pod);
-        var copy = inPlace ? pod : JsonSerializer.Deserialize(podJson, SourceGenerationContext.Default.V1Pod)!;
-        var rendered = PodRenderer.Render(copy, settings, _options);
+        var rendered = PodRenderer.Plan(pod, settings, _options);
+        patch = PodPatchWriter.Write(pod, rendered.Edits);
+        PodRenderer.Apply(pod, rendered.Edits);
         var account = new ServiceAccountRequest(
-            context.Namespace ?? copy.Metadata?.NamespaceProperty ?? "",
+            context.Namespace ?? pod.Metadata?.NamespaceProperty ?? "",
             rendered.ServiceAccountName,
             rendered.CreateServiceAccount,
             settings.Mode);
-        return new PodInjection.Injected(copy, account, rendered.Status, rendered.Warnings);
+        return new PodInjection.Injected(pod, account, rendered.Status, rendered.Warnings);
     }
 }

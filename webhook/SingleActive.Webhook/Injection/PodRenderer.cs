@@ -5,22 +5,22 @@ using SingleActive.Contract;
 namespace SingleActive.Webhook.Injection;
 
 /// <summary>
-/// render, part 2: puts the elector, its token volume, the app containers' status URL, the ServiceAccount
-/// and the status annotation into a pod. Mutates the pod it is given (a copy: see <see cref="PodInjector"/>).
+/// render, part 2: the elector, its token volume, the app containers' status URL, the ServiceAccount and the
+/// status annotation for a pod. <see cref="Plan"/> only reads the pod and returns them as <see cref="PodEdits"/>;
+/// <see cref="Apply"/> puts them into a pod (a copy or the request's own: see <see cref="PodInjector"/>).
 /// App containers keep everything they had; they only gain one env var.
 /// </summary>
 public static class PodRenderer
 {
     public const string DefaultServiceAccount = "default";
 
-    public static RenderedPod Render(V1Pod pod, InjectionSettings settings, InjectorOptions options)
+    public static RenderedPod Plan(V1Pod pod, InjectionSettings settings, InjectorOptions options)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
         var warnings = new List<string>();
-        var spec = pod.Spec ??= new V1PodSpec();
-        var apps = spec.Containers ?? [];
+        var apps = pod.Spec?.Containers ?? [];
 
         string? healthUrl = null;
         if (options.AppHealthFromReadinessProbe)
@@ -32,13 +32,19 @@ public static class PodRenderer
             }
         }
 
-        var statusUrl = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{settings.Port}{ElectorHttp.StatusPath}");
-        foreach (var app in apps)
+        var statusUrl = new V1EnvVar
         {
-            // A user's own value wins; it is theirs to point elsewhere.
-            if (app.Env?.Any(e => e.Name == ElectorEnv.StatusUrl) != true)
+            Name = ElectorEnv.StatusUrl,
+            Value = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{settings.Port}{ElectorHttp.StatusPath}"),
+        };
+
+        // A user's own value wins; it is theirs to point elsewhere.
+        var gainStatusUrl = new List<int>(apps.Count);
+        for (var i = 0; i < apps.Count; i++)
+        {
+            if (apps[i].Env?.Any(e => e.Name == ElectorEnv.StatusUrl) != true)
             {
-                app.Env = [.. app.Env ?? [], new V1EnvVar { Name = ElectorEnv.StatusUrl, Value = statusUrl }];
+                gainStatusUrl.Add(i);
             }
         }
 
@@ -47,22 +53,57 @@ public static class PodRenderer
         {
             // First, so it is running before other init containers and stops only after the app containers.
             elector.RestartPolicy = "Always";
-            spec.InitContainers = [elector, .. spec.InitContainers ?? []];
+        }
+
+        var (account, create) = ServiceAccount(pod.Spec, settings.DedicatedAccount, options, warnings);
+        var status = new InjectionStatus(InjectionStatus.InjectorVersion, settings.LeaseName, settings.NativeSidecar, settings.Mode, account, settings.Port);
+        var edits = new PodEdits(
+            gainStatusUrl,
+            statusUrl,
+            elector,
+            settings.NativeSidecar,
+            ElectorTokenVolume.Create(options.TokenExpirationSeconds),
+            create ? account : null,
+            status.ToJson());
+        return new RenderedPod(edits, status, account, create, warnings);
+    }
+
+    /// <summary>Puts <paramref name="edits"/> (from <see cref="Plan"/> on this pod) into <paramref name="pod"/>.</summary>
+    public static void Apply(V1Pod pod, PodEdits edits)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(edits);
+        var spec = pod.Spec ??= new V1PodSpec();
+        var apps = spec.Containers ?? [];
+        foreach (var i in edits.StatusUrlContainers)
+        {
+            apps[i].Env = [.. apps[i].Env ?? [], new V1EnvVar { Name = edits.StatusUrl.Name, Value = edits.StatusUrl.Value }];
+        }
+
+        if (edits.ElectorFirst)
+        {
+            spec.InitContainers = [edits.Elector, .. spec.InitContainers ?? []];
         }
         else
         {
-            spec.Containers = [.. apps, elector];
+            spec.Containers = [.. apps, edits.Elector];
         }
 
-        spec.Volumes = [.. spec.Volumes ?? [], ElectorTokenVolume.Create(options.TokenExpirationSeconds)];
+        spec.Volumes = [.. spec.Volumes ?? [], edits.TokenVolume];
 
-        var (account, create) = ServiceAccount(spec, settings.DedicatedAccount, options, warnings);
+        if (edits.ServiceAccountName is { } account)
+        {
+            spec.ServiceAccountName = account;
+            if (spec.ServiceAccount is not null)
+            {
+                // The deprecated alias must agree, or readers of the old field see the old account.
+                spec.ServiceAccount = account;
+            }
+        }
 
-        var status = new InjectionStatus(InjectionStatus.InjectorVersion, settings.LeaseName, settings.NativeSidecar, settings.Mode, account, settings.Port);
         var meta = pod.Metadata ??= new V1ObjectMeta();
         meta.Annotations ??= new Dictionary<string, string>();
-        meta.Annotations[Annotations.Status] = status.ToJson();
-        return new RenderedPod(status, account, create, warnings);
+        meta.Annotations[Annotations.Status] = edits.StatusAnnotation;
     }
 
     /// <summary>
@@ -76,7 +117,7 @@ public static class PodRenderer
 
     private static bool IsDefaultAccount(string? account) => string.IsNullOrEmpty(account) || account == DefaultServiceAccount;
 
-    private static (string Account, bool Create) ServiceAccount(V1PodSpec spec, ServiceAccountAvailability dedicated, InjectorOptions options, List<string> warnings)
+    private static (string Account, bool Create) ServiceAccount(V1PodSpec? spec, ServiceAccountAvailability dedicated, InjectorOptions options, List<string> warnings)
     {
         var current = CurrentAccount(spec);
         if (!IsDefaultAccount(current))
@@ -94,13 +135,6 @@ public static class PodRenderer
         }
 
         // Binding Lease rights to "default" would hand them to every pod of the namespace.
-        spec.ServiceAccountName = options.ServiceAccountName;
-        if (spec.ServiceAccount is not null)
-        {
-            // The deprecated alias must agree, or readers of the old field see the old account.
-            spec.ServiceAccount = options.ServiceAccountName;
-        }
-
         return (options.ServiceAccountName, true);
     }
 

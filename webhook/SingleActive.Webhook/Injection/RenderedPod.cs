@@ -1,5 +1,5 @@
 namespace SingleActive.Webhook.Injection;
 
-/// <summary>What <see cref="PodRenderer.Render"/> did beyond mutating the pod.</summary>
-/// <param name="CreateServiceAccount">True when the pod was switched to the webhook's dedicated account.</param>
-public sealed record RenderedPod(InjectionStatus Status, string ServiceAccountName, bool CreateServiceAccount, IReadOnlyList<string> Warnings);
+/// <summary>What <see cref="PodRenderer.Plan"/> decided: the edits, and what they mean beyond the pod.</summary>
+/// <param name="CreateServiceAccount">True when the pod is switched to the webhook's dedicated account.</param>
+public sealed record RenderedPod(PodEdits Edits, InjectionStatus Status, string ServiceAccountName, bool CreateServiceAccount, IReadOnlyList<string> Warnings);
