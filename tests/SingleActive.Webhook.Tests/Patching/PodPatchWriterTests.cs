@@ -16,6 +16,9 @@ public sealed class PodPatchWriterTests
 {
     private static readonly Version[] Servers = [new(1, 20), new(1, 30)];
 
+    /// <summary>Shared, as in the webhook: its <see cref="ElectorJsonCache"/> serves later pods the elector rendered for earlier ones.</summary>
+    private static readonly PodInjector Injector = new(new InjectorOptions());
+
     [Fact]
     public void Write_CapturedPods_SameResultAsTheTypedDiff()
     {
@@ -88,6 +91,24 @@ public sealed class PodPatchWriterTests
         }
     }
 
+    [Fact]
+    public void ElectorJsonCache_SameInputs_OneSerializationAndBounded()
+    {
+        var cache = new ElectorJsonCache();
+        var settings = new InjectionSettings("lease", SingleActive.Contract.ElectorMode.Readiness, SingleActive.Contract.ElectionTimings.Default, new SingleActive.Contract.ReadinessProbeTimings(1, 1, 1), 8099, false, false);
+        var elector = ElectorContainer.Create(settings, new InjectorOptions(), null);
+
+        var first = cache.Get(settings, null, elector);
+        Assert.Same(first, cache.Get(settings with { }, null, ElectorContainer.Create(settings, new InjectorOptions(), null)));
+        Assert.NotSame(first, cache.Get(settings, "http://127.0.0.1:8080/healthz", elector));
+        for (var i = 0; i < ElectorJsonCache.Capacity + 10; i++)
+        {
+            cache.Get(settings with { LeaseName = "lease-" + i }, null, elector);
+        }
+
+        Assert.InRange(cache.Count, 1, ElectorJsonCache.Capacity);
+    }
+
     /// <summary>False when the pod is not injected (nothing to compare).</summary>
     private static bool AssertSameAsTypedDiff(JsonNode raw, string? ns, Version server)
     {
@@ -107,15 +128,14 @@ public sealed class PodPatchWriterTests
     {
         using var document = JsonDocument.Parse(raw.ToJsonString());
         var pod = PodReader.Read(document.RootElement, out var problem) ?? throw new InvalidOperationException(problem);
-        var injector = new PodInjector(new InjectorOptions());
         var context = new InjectionContext(ns, ServerVersion: server);
-        if (injector.Decide(pod, context, out var settings) is not null)
+        if (Injector.Decide(pod, context, out var settings) is not null)
         {
             return null;
         }
 
         var before = KubernetesObjectJson.ToUtf8(pod);
-        var injected = injector.Render(pod, context, settings!, out var patch);
+        var injected = Injector.Render(pod, context, settings!, out var patch);
         return (patch, new JsonPatchBuilder().CreatePatch(before, KubernetesObjectJson.ToUtf8(injected.Pod)));
     }
 }

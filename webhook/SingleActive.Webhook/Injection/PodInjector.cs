@@ -13,6 +13,7 @@ namespace SingleActive.Webhook.Injection;
 public sealed class PodInjector
 {
     private readonly InjectorOptions _options;
+    private readonly ElectorJsonCache _electors = new();
 
     public PodInjector(InjectorOptions options)
     {
@@ -69,7 +70,7 @@ public sealed class PodInjector
     internal PodInjection.Injected Render(V1Pod pod, InjectionContext context, InjectionSettings settings, out byte[] patch)
     {
         var rendered = PodRenderer.Plan(pod, settings, _options);
-        patch = PodPatchWriter.Write(pod, rendered.Edits);
+        patch = PodPatchWriter.Write(pod, rendered.Edits, _electors.Get(settings, rendered.AppHealthUrl, rendered.Edits.Elector));
         PodRenderer.Apply(pod, rendered.Edits);
         var account = new ServiceAccountRequest(
             context.Namespace ?? pod.Metadata?.NamespaceProperty ?? "",

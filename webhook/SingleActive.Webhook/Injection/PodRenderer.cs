@@ -65,7 +65,7 @@ public static class PodRenderer
             ElectorTokenVolume.Create(options.TokenExpirationSeconds),
             create ? account : null,
             status.ToJson());
-        return new RenderedPod(edits, status, account, create, warnings);
+        return new RenderedPod(edits, status, account, create, warnings, healthUrl);
     }
 
     /// <summary>Puts <paramref name="edits"/> (from <see cref="Plan"/> on this pod) into <paramref name="pod"/>.</summary>

@@ -20,23 +20,31 @@ namespace SingleActive.Webhook.Patching;
 /// </summary>
 public static class PodPatchWriter
 {
-    /// <summary><paramref name="pod"/> as it was read, before <see cref="PodRenderer.Apply"/>.</summary>
-    public static byte[] Write(V1Pod pod, PodEdits edits)
+    /// <summary>
+    /// <paramref name="pod"/> as it was read, before <see cref="PodRenderer.Apply"/>; <paramref name="electorJson"/>,
+    /// when given, is <c>edits.Elector</c> already serialized through the same contract (<see cref="ElectorJsonCache"/>).
+    /// </summary>
+    public static byte[] Write(V1Pod pod, PodEdits edits, ReadOnlyMemory<byte> electorJson = default)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(edits);
+        if (electorJson.IsEmpty)
+        {
+            electorJson = JsonSerializer.SerializeToUtf8Bytes(edits.Elector, SourceGenerationContext.Default.V1Container);
+        }
+
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartArray();
-            WriteOperations(w, pod, edits);
+            WriteOperations(w, pod, edits, electorJson.Span);
             w.WriteEndArray();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteOperations(Utf8JsonWriter w, V1Pod pod, PodEdits edits)
+    private static void WriteOperations(Utf8JsonWriter w, V1Pod pod, PodEdits edits, ReadOnlySpan<byte> electorJson)
     {
         var spec = pod.Spec;
         if (spec is null)
@@ -53,11 +61,11 @@ public static class PodPatchWriter
 
         if (edits.ElectorFirst)
         {
-            AddToList(w, "/spec/initContainers", spec?.InitContainers is not null, atFront: true, edits.Elector, SourceGenerationContext.Default.V1Container);
+            AddToList(w, "/spec/initContainers", spec?.InitContainers is not null, atFront: true, electorJson);
         }
         else
         {
-            AddToList(w, "/spec/containers", spec?.Containers is not null, atFront: false, edits.Elector, SourceGenerationContext.Default.V1Container);
+            AddToList(w, "/spec/containers", spec?.Containers is not null, atFront: false, electorJson);
         }
 
         AddToList(w, "/spec/volumes", spec?.Volumes is not null, atFront: false, edits.TokenVolume, SourceGenerationContext.Default.V1Volume);
@@ -110,6 +118,27 @@ public static class PodPatchWriter
         }
 
         Add(w, path + (atFront ? "/0" : "/-"), item, contract);
+    }
+
+    /// <summary>As the other overload, for a value already serialized.</summary>
+    private static void AddToList(Utf8JsonWriter w, string path, bool exists, bool atFront, ReadOnlySpan<byte> itemJson)
+    {
+        w.WriteStartObject();
+        w.WriteString("op", "add");
+        w.WriteString("path", exists ? path + (atFront ? "/0" : "/-") : path);
+        w.WritePropertyName("value");
+        if (exists)
+        {
+            w.WriteRawValue(itemJson, skipInputValidation: true);
+        }
+        else
+        {
+            w.WriteStartArray();
+            w.WriteRawValue(itemJson, skipInputValidation: true);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
     }
 
     private static void Add<T>(Utf8JsonWriter w, string path, T value, JsonTypeInfo<T> contract)
