@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using k8s.Models;
 using SingleActive.Contract;
@@ -9,6 +10,8 @@ public static class ElectorContainer
 {
     /// <summary>The uid of "nonroot" in distroless-style images; any non-zero uid satisfies Pod Security "restricted".</summary>
     public const long RunAsUser = 65532;
+
+    private static readonly ConcurrentDictionary<string, ResourceQuantity> ParsedQuantities = new(StringComparer.Ordinal);
 
     public static V1Container Create(InjectionSettings settings, InjectorOptions options, string? appHealthUrl)
     {
@@ -107,15 +110,21 @@ public static class ElectorContainer
     {
         var requests = new Dictionary<string, ResourceQuantity>
         {
-            ["cpu"] = new(options.CpuRequest),
-            ["memory"] = new(options.MemoryRequest),
+            ["cpu"] = Quantity(options.CpuRequest),
+            ["memory"] = Quantity(options.MemoryRequest),
         };
-        var limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new(options.MemoryLimit) };
+        var limits = new Dictionary<string, ResourceQuantity> { ["memory"] = Quantity(options.MemoryLimit) };
         if (options.CpuLimit is { } cpuLimit)
         {
-            limits["cpu"] = new(cpuLimit);
+            limits["cpu"] = Quantity(cpuLimit);
         }
 
         return new V1ResourceRequirements { Requests = requests, Limits = limits };
     }
+
+    /// <summary>
+    /// Parsed once per text: parsing a quantity is exact-fraction arithmetic, and the texts are the few the
+    /// options hold (validated at start-up). <see cref="ResourceQuantity"/> is immutable, so pods can share one.
+    /// </summary>
+    private static ResourceQuantity Quantity(string text) => ParsedQuantities.GetOrAdd(text, static t => new ResourceQuantity(t));
 }
