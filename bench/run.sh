@@ -141,6 +141,9 @@ if want admission; then
     case $server in baseline) port=$baseline_port ;; webhook) port=$webhook_port ;; *) port=$quiet_port ;; esac
     run_load "$server" "$port" --saturate --duration "$saturation" --connections 16
   done
+  # The same bodies with the pod's annotation "false": read, decided and answered, nothing injected;
+  # splits the webhook's cost per request into serving and injection.
+  run_load "webhook-opted-out" "$webhook_port" --saturate --duration "$saturation" --connections 16 --opt-out
   cleanup; pids=()
 fi
 

@@ -9,10 +9,12 @@ public sealed class LoadOptions
         """
         usage: single-active-bench-load --url URL --body FILE [--body FILE ...]
                  (--rate N | --saturate) [--duration S] [--warmup S] [--connections N]
-                 [--ca FILE | --insecure] [--dry-run] [--label NAME] [--json-out FILE] [--histogram-out FILE]
+                 [--ca FILE | --insecure] [--dry-run] [--opt-out] [--label NAME] [--json-out FILE] [--histogram-out FILE]
           --rate N         open loop: request i is due at start + i/N; latency counts from that due time
           --saturate       closed loop: --connections workers send back to back; reports throughput
           --dry-run        set request.dryRun=true in every body (the webhook then skips side effects)
+          --opt-out        set the pod's single-active annotation to "false" in every body: the same
+                           bytes to read, nothing to inject (what serving costs without injection)
         """;
 
     public Uri Url { get; private set; } = new("https://127.0.0.1:8443/mutate");
@@ -25,6 +27,7 @@ public sealed class LoadOptions
     public string? CaFile { get; private set; }
     public bool Insecure { get; private set; }
     public bool DryRun { get; private set; }
+    public bool OptOut { get; private set; }
     public string Label { get; private set; } = "load";
     public string? JsonOut { get; private set; }
     public string? HistogramOut { get; private set; }
@@ -47,6 +50,7 @@ public sealed class LoadOptions
                 case "--ca": o.CaFile = Next(); break;
                 case "--insecure": o.Insecure = true; break;
                 case "--dry-run": o.DryRun = true; break;
+                case "--opt-out": o.OptOut = true; break;
                 case "--label": o.Label = Next(); break;
                 case "--json-out": o.JsonOut = Next(); break;
                 case "--histogram-out": o.HistogramOut = Next(); break;

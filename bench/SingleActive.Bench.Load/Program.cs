@@ -14,7 +14,7 @@ catch (ArgumentException ex)
     return 2;
 }
 
-var bodies = RequestBodies.Load(options.Bodies, options.DryRun);
+var bodies = RequestBodies.Load(options.Bodies, options.DryRun, options.OptOut);
 using var target = new HttpTarget(options);
 
 // Check each body once, so a run never measures a stream of 400s or denials by mistake.

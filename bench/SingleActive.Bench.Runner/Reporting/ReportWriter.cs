@@ -54,9 +54,26 @@ public static class ReportWriter
         {
             var ratio = webhookMax.AchievedRate / ceiling.AchievedRate;
             md.AppendLine(Inv($"- saturation: webhook {webhookMax.AchievedRate:F0} req/s / ceiling {ceiling.AchievedRate:F0} req/s = **{ratio:P0}** (goal ≥ 50%: {Verdict(ratio >= 0.5)})"));
+            if (runs.LastOrDefault(r => r.Label == "webhook-opted-out" && r.Mode == "saturation") is { } optedOut)
+            {
+                AppendCostSplit(md, ceiling, optedOut, webhookMax);
+            }
         }
 
         md.AppendLine();
+    }
+
+    /// <summary>
+    /// Machine time per request at saturation (1 s / throughput: both cores, load generator included), split by
+    /// the same-run runs: the ceiling, the webhook answering the same bodies opted out, and injecting.
+    /// </summary>
+    private static void AppendCostSplit(StringBuilder md, AdmissionRun ceiling, AdmissionRun optedOut, AdmissionRun webhook)
+    {
+        static double PerRequestUs(AdmissionRun run) => 1e6 / run.AchievedRate;
+        var floor = PerRequestUs(ceiling);
+        var serving = PerRequestUs(optedOut) - floor;
+        var injection = PerRequestUs(webhook) - PerRequestUs(optedOut);
+        md.AppendLine(Inv($"- machine time per request at saturation (1 s / throughput): ceiling {floor:F1} µs; webhook {PerRequestUs(webhook):F1} µs = ceiling + {serving:F1} µs serving (same bodies opted out: {optedOut.AchievedRate:F0} req/s, {optedOut.AchievedRate / ceiling.AchievedRate:P0} of the ceiling) + {injection:F1} µs injection (read the typed pod, decide, render, write the patch); 50 % of the ceiling allows {floor:F1} µs above it in all"));
     }
 
     private static void AppendEndToEnd(StringBuilder md, List<Figure> figures)
