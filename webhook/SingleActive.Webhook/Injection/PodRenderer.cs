@@ -51,7 +51,8 @@ public static class PodRenderer
         var elector = ElectorContainer.Create(settings, options, healthUrl);
         if (settings.NativeSidecar)
         {
-            // First, so it is running before other init containers and stops only after the app containers.
+            // A native sidecar; placed first in initContainers (PodEdits.ElectorFirst), so it is running before other
+            // init containers and stops only after the app containers.
             elector.RestartPolicy = "Always";
         }
 

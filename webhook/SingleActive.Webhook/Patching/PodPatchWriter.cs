@@ -14,9 +14,9 @@ namespace SingleActive.Webhook.Patching;
 /// typed pod was read from, written from the typed values through KubernetesClient's serializer (the same
 /// contract <see cref="KubernetesObjectJson"/> uses). Every operation is an <c>add</c> of something new at the
 /// end (or, for a native sidecar, the front) of a list, or of a member; no element the pod already has is
-/// rewritten, so fields the typed model does not know stay as the API server sent them. Proven equal to the
-/// diff of the two typed serializations (<see cref="JsonPatchBuilder"/>) by the tests, over the captured
-/// reviews and generated pods.
+/// rewritten, so fields the typed model does not know stay as the API server sent them. Held to the diff of
+/// the pod's two typed serializations (<see cref="JsonPatchBuilder"/>) by <c>PodPatchWriterTests</c>, over the
+/// captured reviews, generated pods and unusual shapes.
 /// </summary>
 public static class PodPatchWriter
 {
@@ -86,10 +86,7 @@ public static class PodPatchWriter
 
         if (pod.Metadata?.Annotations is null)
         {
-            w.WriteStartObject();
-            w.WriteString("op", "add");
-            w.WriteString("path", "/metadata/annotations");
-            w.WritePropertyName("value");
+            StartAdd(w, "/metadata/annotations");
             w.WriteStartObject();
             w.WriteString(Annotations.Status, edits.StatusAnnotation);
             w.WriteEndObject();
@@ -102,61 +99,29 @@ public static class PodPatchWriter
     }
 
     /// <summary>The whole list when the pod has none; otherwise one element, at the front or the end.</summary>
-    private static void AddToList<T>(Utf8JsonWriter w, string path, bool exists, bool atFront, T item, JsonTypeInfo<T> contract)
-    {
-        if (!exists)
-        {
-            w.WriteStartObject();
-            w.WriteString("op", "add");
-            w.WriteString("path", path);
-            w.WritePropertyName("value");
-            w.WriteStartArray();
-            JsonSerializer.Serialize(w, item, contract);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            return;
-        }
-
-        Add(w, path + (atFront ? "/0" : "/-"), item, contract);
-    }
-
-    /// <summary>As the other overload, for a value already serialized.</summary>
     private static void AddToList(Utf8JsonWriter w, string path, bool exists, bool atFront, ReadOnlySpan<byte> itemJson)
     {
-        w.WriteStartObject();
-        w.WriteString("op", "add");
-        w.WriteString("path", exists ? path + (atFront ? "/0" : "/-") : path);
-        w.WritePropertyName("value");
-        if (exists)
-        {
-            w.WriteRawValue(itemJson, skipInputValidation: true);
-        }
-        else
+        StartAdd(w, exists ? path + (atFront ? "/0" : "/-") : path);
+        if (!exists)
         {
             w.WriteStartArray();
-            w.WriteRawValue(itemJson, skipInputValidation: true);
+        }
+
+        w.WriteRawValue(itemJson, skipInputValidation: true);
+        if (!exists)
+        {
             w.WriteEndArray();
         }
 
         w.WriteEndObject();
     }
 
-    private static void Add<T>(Utf8JsonWriter w, string path, T value, JsonTypeInfo<T> contract)
-    {
-        w.WriteStartObject();
-        w.WriteString("op", "add");
-        w.WriteString("path", path);
-        w.WritePropertyName("value");
-        JsonSerializer.Serialize(w, value, contract);
-        w.WriteEndObject();
-    }
+    private static void AddToList<T>(Utf8JsonWriter w, string path, bool exists, bool atFront, T item, JsonTypeInfo<T> contract) =>
+        AddToList(w, path, exists, atFront, JsonSerializer.SerializeToUtf8Bytes(item, contract));
 
     private static void AddEmptyObject(Utf8JsonWriter w, string path)
     {
-        w.WriteStartObject();
-        w.WriteString("op", "add");
-        w.WriteString("path", path);
-        w.WritePropertyName("value");
+        StartAdd(w, path);
         w.WriteStartObject();
         w.WriteEndObject();
         w.WriteEndObject();
@@ -164,10 +129,17 @@ public static class PodPatchWriter
 
     private static void Add(Utf8JsonWriter w, string path, string value)
     {
+        StartAdd(w, path);
+        w.WriteStringValue(value);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Opens <c>{"op":"add","path":…,"value":</c>; the caller writes the value and closes the object.</summary>
+    private static void StartAdd(Utf8JsonWriter w, string path)
+    {
         w.WriteStartObject();
         w.WriteString("op", "add");
         w.WriteString("path", path);
-        w.WriteString("value", value);
-        w.WriteEndObject();
+        w.WritePropertyName("value");
     }
 }
