@@ -18,14 +18,7 @@ public static class KubernetesObjectJson
     /// <c>fieldsV1</c> is an untyped object that KubernetesClient.Aot's source-generated serializer cannot
     /// write at all.
     /// </summary>
-    public static byte[] ToUtf8(object value) => WithoutManagedFields(value, static v =>
-        JsonSerializer.SerializeToUtf8Bytes(v, SourceGenerationContext.Default.GetTypeInfo(v.GetType())
-            ?? throw new NotSupportedException($"KubernetesClient has no JSON contract for {v.GetType().Name}")));
-
-    /// <summary>As <see cref="ToUtf8"/>, as a tree.</summary>
-    public static JsonNode ToNode(object value) => JsonNode.Parse(ToUtf8(value))!;
-
-    private static T WithoutManagedFields<T>(object value, Func<object, T> serialize)
+    public static byte[] ToUtf8(object value)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value is IMetadata<V1ObjectMeta> { Metadata.ManagedFields: not null } withMetadata)
@@ -35,7 +28,7 @@ public static class KubernetesObjectJson
             withMetadata.Metadata = metadata with { ManagedFields = null };
             try
             {
-                return serialize(value);
+                return Serialize(value);
             }
             finally
             {
@@ -43,6 +36,13 @@ public static class KubernetesObjectJson
             }
         }
 
-        return serialize(value);
+        return Serialize(value);
     }
+
+    /// <summary>As <see cref="ToUtf8"/>, as a tree.</summary>
+    public static JsonNode ToNode(object value) => JsonNode.Parse(ToUtf8(value))!;
+
+    private static byte[] Serialize(object value) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, SourceGenerationContext.Default.GetTypeInfo(value.GetType())
+            ?? throw new NotSupportedException($"KubernetesClient has no JSON contract for {value.GetType().Name}"));
 }

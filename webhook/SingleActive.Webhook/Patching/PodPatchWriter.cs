@@ -21,23 +21,19 @@ namespace SingleActive.Webhook.Patching;
 public static class PodPatchWriter
 {
     /// <summary>
-    /// <paramref name="pod"/> as it was read, before <see cref="PodRenderer.Apply"/>; <paramref name="electorJson"/>,
-    /// when given, is <c>edits.Elector</c> already serialized through the same contract (<see cref="ElectorJsonCache"/>).
+    /// <paramref name="pod"/> as it was read, before <see cref="PodRenderer.Apply"/>; <paramref name="electorJson"/>
+    /// is <c>edits.Elector</c> serialized through the same contract (<see cref="ElectorJsonCache"/>).
     /// </summary>
-    public static byte[] Write(V1Pod pod, PodEdits edits, ReadOnlyMemory<byte> electorJson = default)
+    public static byte[] Write(V1Pod pod, PodEdits edits, ReadOnlySpan<byte> electorJson)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(edits);
-        if (electorJson.IsEmpty)
-        {
-            electorJson = JsonSerializer.SerializeToUtf8Bytes(edits.Elector, SourceGenerationContext.Default.V1Container);
-        }
 
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartArray();
-            WriteOperations(w, pod, edits, electorJson.Span);
+            WriteOperations(w, pod, edits, electorJson);
             w.WriteEndArray();
         }
 
