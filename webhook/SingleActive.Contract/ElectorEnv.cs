@@ -21,6 +21,15 @@ public static class ElectorEnv
     public const string Bind = "SINGLE_ACTIVE_BIND";
     public const string AppHealthUrl = "SINGLE_ACTIVE_APP_HEALTH_URL";
 
+    /// <summary>
+    /// The app container's readinessProbe for the elector to run as the kubelet does (JSON, see <c>AppProbeSpec</c>):
+    /// leadership follows the app's health. Supersedes <see cref="AppHealthUrl"/>, which older webhooks rendered.
+    /// </summary>
+    public const string AppProbe = "SINGLE_ACTIVE_APP_PROBE";
+
+    /// <summary>Downward API <c>status.podIP</c>: the address the kubelet probes, and so the elector too.</summary>
+    public const string PodIp = "POD_IP";
+
     /// <summary>Consecutive failed app-health checks after which a leader releases the Lease.</summary>
     public const string AppHealthFailureThreshold = "SINGLE_ACTIVE_APP_HEALTH_FAILURE_THRESHOLD";
 

@@ -61,8 +61,7 @@ public static class ElectorHost
         var leaseDescription = $"{options.Namespace}/{options.LeaseName}";
         var metrics = new ElectorMetrics();
         var store = new KubernetesLeaseStore(api, options.Namespace, options.LeaseName);
-        using var appCheck = options.AppHealthUrl is { } url ? new HttpAppHealthCheck(url) : null;
-        var appHealth = appCheck is null ? null : new AppHealthMonitor(appCheck, options.AppHealthFailureThreshold, options.AppHealthInterval, time, logger);
+        using var appHealth = AppHealthFrom(options, time, logger);
         var reporter = new LeadershipReporter(new KubernetesPodApi(api, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
         var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger);
         appHealth?.Attach(elector);
@@ -125,5 +124,27 @@ public static class ElectorHost
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The app's readinessProbe, run as the kubelet runs it (its period, timeout and failure threshold); pods injected
+    /// by an older webhook carry only a URL, checked every second with the elector's own threshold.
+    /// </summary>
+    private static AppHealthMonitor? AppHealthFrom(ElectorOptions options, TimeProvider time, ILogger logger)
+    {
+        if (options.AppProbe is { } probe)
+        {
+            var check = new ProbeAppHealthCheck(probe, options.PodIp);
+            Log.FollowingAppProbe(logger, check.Target, probe.PeriodSeconds, probe.TimeoutSeconds, probe.FailureThreshold);
+            return new AppHealthMonitor(check, probe.FailureThreshold, TimeSpan.FromSeconds(probe.PeriodSeconds), time, logger, check);
+        }
+
+        if (options.AppHealthUrl is { } url)
+        {
+            var check = new HttpAppHealthCheck(url);
+            return new AppHealthMonitor(check, options.AppHealthFailureThreshold, options.AppHealthInterval, time, logger, check);
+        }
+
+        return null;
     }
 }

@@ -5,7 +5,7 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// <summary>
 /// Stands in for an app container's HTTP health endpoint on a loopback port: 200 while healthy,
 /// 503 otherwise, on any path. The app's own readinessProbe and the elector's app-health check
-/// (SINGLE_ACTIVE_APP_HEALTH_URL, rewritten to this port) both ask it; a test flips it.
+/// (SINGLE_ACTIVE_APP_PROBE, rewritten to this port) both ask it; a test flips it.
 /// </summary>
 internal sealed class AppHealthEndpoint : IDisposable
 {

@@ -8,8 +8,9 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// <summary>
 /// The elector process's environment: the container's own env as a kubelet resolves it, with the
 /// few rewrites a process on a shared host needs — its port mapped to a free loopback port, bound to
-/// 127.0.0.1, API credentials of the pod's final ServiceAccount, and the app-health URL pointed at the
-/// app container's stand-in endpoint.
+/// 127.0.0.1, API credentials of the pod's final ServiceAccount, and the app probe (or a legacy app-health
+/// URL) pointed at the app container's stand-in endpoint on loopback instead of the pod IP. (Pods get their own
+/// network namespace only with the stricter stand-in of the real-node work; until then these rewrites remain.)
 /// </summary>
 internal static class ElectorEnvironment
 {
@@ -39,6 +40,19 @@ internal static class ElectorEnvironment
             else
             {
                 environment[ElectorEnv.AppHealthUrl] = new UriBuilder(health) { Host = "127.0.0.1", Port = target.PortMap[health.Port] }.Uri.ToString();
+            }
+        }
+
+        if (environment.TryGetValue(ElectorEnv.AppProbe, out var probeJson) && AppProbeSpec.Parse(probeJson, out _) is { } probe)
+        {
+            var target = containers.FirstOrDefault(c => !c.IsElector && c.PortMap.ContainsKey(probe.Port));
+            if (target is null)
+            {
+                log($"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}: {ElectorEnv.AppProbe} port {probe.Port} names no app container port");
+            }
+            else
+            {
+                environment[ElectorEnv.AppProbe] = (probe with { Host = "127.0.0.1", Port = target.PortMap[probe.Port] }).ToJson();
             }
         }
 

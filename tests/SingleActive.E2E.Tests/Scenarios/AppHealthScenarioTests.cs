@@ -16,7 +16,7 @@ public sealed class AppHealthScenarioTests(ControlPlaneFixture cluster, ITestOut
         var ns = scenario.Namespace;
         await scenario.ApplyAsync(Manifests.Service(ns, "web") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.OptIn, withAppProbe: true));
         var pods = await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(30));
-        Assert.All(pods, pod => Assert.NotNull(Scenario.ElectorEnvValue(pod, ElectorEnv.AppHealthUrl)));
+        Assert.All(pods, pod => Assert.NotNull(Scenario.ElectorEnvValue(pod, ElectorEnv.AppProbe)));
         var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(15));
         await Electors.WaitUntilAllAnswerAsync(scenario, "web");
         var leaseName = Scenario.ElectorEnvValue(pods[0], ElectorEnv.LeaseName)!;

@@ -74,6 +74,7 @@ public sealed class ElectorOptionsTests
     [InlineData(ElectorEnv.AppHealthUrl, "/ready", "SINGLE_ACTIVE_APP_HEALTH_URL '/ready' is not an absolute http(s) URL")]
     [InlineData(ElectorEnv.AppHealthFailureThreshold, "0", "SINGLE_ACTIVE_APP_HEALTH_FAILURE_THRESHOLD '0' must be a whole number of at least 1")]
     [InlineData(ElectorEnv.Mode, "active", "SINGLE_ACTIVE_MODE 'active' must be 'readiness' or 'label'")]
+    [InlineData(ElectorEnv.AppProbe, "{\"type\":\"exec\",\"port\":1}", "SINGLE_ACTIVE_APP_PROBE is not an app probe (type 'exec' is not tcp, http or https)")]
     [InlineData(ElectorOptions.LogLevelVariable, "loud", "SINGLE_ACTIVE_LOG_LEVEL 'loud' must be debug, info, warn or error")]
     public void Parse_InvalidSetting_RefusesWithAMessageNamingIt(string variable, string value, string expected)
     {

@@ -9,21 +9,40 @@ namespace SingleActive.Webhook.Tests.Injection;
 /// <summary>render: what app containers get (and keep), the status annotation, purity.</summary>
 public class PodInjectorAppContainerTests
 {
+    /// <summary>The probe as the elector will run it: the kubelet's target, scheme, headers and timings, named ports resolved.</summary>
     [Theory]
-    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":\"http\"}}", "http://127.0.0.1:8080/ready")]
-    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":9000,\"scheme\":\"HTTPS\"}}", null)]
-    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":9000,\"httpHeaders\":[{\"name\":\"Host\",\"value\":\"a\"}]}}", null)]
-    [InlineData("{\"httpGet\":{\"port\":\"http\",\"host\":\"localhost\"}}", "http://localhost:8080/")]
-    [InlineData("{\"httpGet\":{\"path\":\"ready?x=1\",\"port\":8080,\"host\":\"::1\"}}", "http://[::1]:8080/ready?x=1")]
+    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":\"http\"}}",
+        "{\"type\":\"http\",\"host\":\"\",\"port\":8080,\"path\":\"/ready\",\"headers\":[],\"timeoutSeconds\":1,\"periodSeconds\":10,\"failureThreshold\":3}")]
+    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":9000,\"scheme\":\"HTTPS\"},\"timeoutSeconds\":2,\"periodSeconds\":5,\"failureThreshold\":4}",
+        "{\"type\":\"https\",\"host\":\"\",\"port\":9000,\"path\":\"/ready\",\"headers\":[],\"timeoutSeconds\":2,\"periodSeconds\":5,\"failureThreshold\":4}")]
+    [InlineData("{\"httpGet\":{\"path\":\"/api.php\",\"port\":9000,\"httpHeaders\":[{\"name\":\"Host\",\"value\":\"wiki.shop.internal\"}]}}",
+        "{\"type\":\"http\",\"host\":\"\",\"port\":9000,\"path\":\"/api.php\",\"headers\":[{\"name\":\"Host\",\"value\":\"wiki.shop.internal\"}],\"timeoutSeconds\":1,\"periodSeconds\":10,\"failureThreshold\":3}")]
+    [InlineData("{\"httpGet\":{\"port\":\"http\",\"host\":\"localhost\"}}",
+        "{\"type\":\"http\",\"host\":\"localhost\",\"port\":8080,\"path\":\"/\",\"headers\":[],\"timeoutSeconds\":1,\"periodSeconds\":10,\"failureThreshold\":3}")]
+    [InlineData("{\"httpGet\":{\"path\":\"ready?x=1\",\"port\":8080}}",
+        "{\"type\":\"http\",\"host\":\"\",\"port\":8080,\"path\":\"/ready?x=1\",\"headers\":[],\"timeoutSeconds\":1,\"periodSeconds\":10,\"failureThreshold\":3}")]
+    [InlineData("{\"tcpSocket\":{\"port\":\"http\"},\"periodSeconds\":2}",
+        "{\"type\":\"tcp\",\"host\":\"\",\"port\":8080,\"timeoutSeconds\":1,\"periodSeconds\":2,\"failureThreshold\":3}")]
     [InlineData("{\"exec\":{\"command\":[\"true\"]}}", null)]
-    [InlineData("{\"tcpSocket\":{\"port\":8080}}", null)]
-    public void Inject_AppReadinessProbe_BecomesTheAppHealthUrl(string probe, string? expected)
+    public void Inject_AppReadinessProbe_BecomesTheAppProbe(string probe, string? expected)
     {
         var app = "{\"name\":\"app\",\"image\":\"a\",\"ports\":[{\"name\":\"http\",\"containerPort\":8080}],\"readinessProbe\":" + probe + "}";
 
         var env = Env(Elector(Inject(TestPods.Pod(spec: $"\"containers\":[{app}]")).Pod));
 
-        Assert.Equal(expected, env.GetValueOrDefault("SINGLE_ACTIVE_APP_HEALTH_URL"));
+        Assert.Equal(expected, env.GetValueOrDefault("SINGLE_ACTIVE_APP_PROBE"));
+        Assert.Equal(expected is null ? null : "fieldRef:status.podIP", env.GetValueOrDefault("POD_IP"));
+        Assert.DoesNotContain("SINGLE_ACTIVE_APP_HEALTH_URL", env.Keys);
+    }
+
+    [Fact]
+    public void Inject_ExecProbe_WarnsNamingTheContainer()
+    {
+        var spec = "\"containers\":[{\"name\":\"db\",\"image\":\"a\",\"readinessProbe\":{\"exec\":{\"command\":[\"pg_isready\"]}}}]";
+
+        var warning = Assert.Single(Inject(TestPods.Pod(spec: spec)).Warnings, w => w.Contains("readinessProbe", StringComparison.Ordinal));
+
+        Assert.Contains("the readinessProbe of container \"db\" is an exec probe, which the elector cannot run as the kubelet does", warning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -31,7 +50,7 @@ public class PodInjectorAppContainerTests
     {
         var spec = "\"containers\":[{\"name\":\"a\",\"image\":\"a\"},{\"name\":\"b\",\"image\":\"b\",\"readinessProbe\":{\"httpGet\":{\"port\":80}}}]";
 
-        Assert.DoesNotContain("SINGLE_ACTIVE_APP_HEALTH_URL", Env(Elector(Inject(TestPods.Pod(spec: spec)).Pod)).Keys);
+        Assert.DoesNotContain("SINGLE_ACTIVE_APP_PROBE", Env(Elector(Inject(TestPods.Pod(spec: spec)).Pod)).Keys);
     }
 
     [Fact]
@@ -42,7 +61,7 @@ public class PodInjectorAppContainerTests
         var result = Inject(TestPods.Pod(spec: spec));
 
         Assert.Contains(result.Warnings, w => w.Contains("\"nope\"", StringComparison.Ordinal));
-        Assert.DoesNotContain("SINGLE_ACTIVE_APP_HEALTH_URL", Env(Elector(result.Pod)).Keys);
+        Assert.DoesNotContain("SINGLE_ACTIVE_APP_PROBE", Env(Elector(result.Pod)).Keys);
     }
 
     [Fact]
@@ -50,7 +69,7 @@ public class PodInjectorAppContainerTests
     {
         var result = Inject(TestPods.Pod(), new InjectorOptions { AppHealthFromReadinessProbe = false });
 
-        Assert.DoesNotContain("SINGLE_ACTIVE_APP_HEALTH_URL", Env(Elector(result.Pod)).Keys);
+        Assert.DoesNotContain("SINGLE_ACTIVE_APP_PROBE", Env(Elector(result.Pod)).Keys);
     }
 
     [Fact]

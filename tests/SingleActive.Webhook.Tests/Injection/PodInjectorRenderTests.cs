@@ -28,7 +28,8 @@ public class PodInjectorRenderTests
                 ["SINGLE_ACTIVE_RENEW_DEADLINE"] = "10s",
                 ["SINGLE_ACTIVE_RETRY_PERIOD"] = "2s",
                 ["SINGLE_ACTIVE_PORT"] = "8099",
-                ["SINGLE_ACTIVE_APP_HEALTH_URL"] = "http://127.0.0.1:8080/ready",
+                ["SINGLE_ACTIVE_APP_PROBE"] = "{\"type\":\"http\",\"host\":\"\",\"port\":8080,\"path\":\"/ready\",\"headers\":[],\"timeoutSeconds\":1,\"periodSeconds\":7,\"failureThreshold\":3}",
+                ["POD_IP"] = "fieldRef:status.podIP",
             },
             Env(elector));
         var port = Assert.Single(elector.Ports);

@@ -16,6 +16,8 @@ public sealed partial record ElectorOptions(
     IPAddress Bind,
     Uri? AppHealthUrl,
     int AppHealthFailureThreshold,
+    AppProbeSpec? AppProbe,
+    string? PodIp,
     ElectorMode Mode,
     string? PodUid,
     LogLevel LogLevel)
@@ -104,6 +106,12 @@ public sealed partial record ElectorOptions(
             problems.Add($"{ElectorEnv.AppHealthFailureThreshold} '{thresholdText}' must be a whole number of at least 1");
         }
 
+        AppProbeSpec? appProbe = null;
+        if (Trimmed(env(ElectorEnv.AppProbe)) is { } probeText && (appProbe = AppProbeSpec.Parse(probeText, out var probeProblem)) is null)
+        {
+            problems.Add($"{ElectorEnv.AppProbe} is not an app probe ({probeProblem}): '{probeText}'");
+        }
+
         var mode = ElectorMode.Readiness;
         if (Trimmed(env(ElectorEnv.Mode)) is { } modeText && !Enum.TryParse(modeText, ignoreCase: true, out mode))
         {
@@ -130,7 +138,7 @@ public sealed partial record ElectorOptions(
         errors = problems;
         return problems.Count > 0
             ? null
-            : new ElectorOptions(identity!, @namespace!, leaseName!, timings, port, bind ?? IPAddress.IPv6Any, appHealth, threshold, mode, Trimmed(env(ElectorEnv.PodUid)), logLevel);
+            : new ElectorOptions(identity!, @namespace!, leaseName!, timings, port, bind ?? IPAddress.IPv6Any, appHealth, threshold, appProbe, Trimmed(env(ElectorEnv.PodIp)), mode, Trimmed(env(ElectorEnv.PodUid)), logLevel);
     }
 
     private static TimeSpan ReadDuration(Func<string, string?> env, string name, TimeSpan fallback, List<string> problems)

@@ -9,9 +9,16 @@ namespace SingleActive.Elector.Health;
 /// a check (an app that is still starting must not become the only endpoint), and a leader steps
 /// down after <c>failureThreshold</c> failures in a row (one slow answer is no reason to fail over).
 /// </summary>
-public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold, TimeSpan interval, TimeProvider time, ILogger logger) : IAppHealth
+/// <param name="owned">Disposed with the monitor (the check's HTTP client), if given.</param>
+public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold, TimeSpan interval, TimeProvider time, ILogger logger, IDisposable? owned = null)
+    : IAppHealth, IDisposable
 {
+    /// <summary>A failure's reason is logged when it changes, else at most this often: a probe failing every second must not flood the log.</summary>
+    public static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(30);
+
     private int consecutiveFailures = -1; // -1: never checked yet
+    private string? lastReason;
+    private long lastReasonLoggedAt;
     private LeaderElector? elector;
     private long checks;
 
@@ -30,6 +37,8 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
     /// <summary>Checks done so far (their verdicts are already applied).</summary>
     public long Checks => Interlocked.Read(ref checks);
 
+    public void Dispose() => owned?.Dispose();
+
     /// <summary>The elector to wake when the verdict changes, so it acts without waiting a retry period.</summary>
     public void Attach(LeaderElector target) => elector = target;
 
@@ -39,19 +48,23 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
         {
             var started = time.GetTimestamp();
             bool passed;
+            string? reason = null;
             try
             {
                 passed = await check.CheckAsync(interval, stop).ConfigureAwait(false);
+                reason = passed ? null : "the check answered unhealthy";
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception)
+            catch (Exception e)
             {
                 passed = false;
+                reason = ErrorText.Of(e);
             }
 
+            LogFailure(reason);
             Record(passed);
             Interlocked.Increment(ref checks);
             var wait = interval - time.GetElapsedTime(started);
@@ -66,6 +79,22 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
             {
                 return;
             }
+        }
+    }
+
+    private void LogFailure(string? reason)
+    {
+        if (reason is null)
+        {
+            lastReason = null;
+            return;
+        }
+
+        if (reason != lastReason || time.GetElapsedTime(lastReasonLoggedAt) >= FailureLogInterval)
+        {
+            lastReason = reason;
+            lastReasonLoggedAt = time.GetTimestamp();
+            Log.AppHealthCheckFailed(logger, reason);
         }
     }
 

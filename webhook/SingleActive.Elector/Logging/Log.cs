@@ -64,4 +64,10 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Warning, "Gave up recording Event {Reason} on pod {Pod}: it kept failing for {Window}")]
     public static partial void EventDropped(ILogger logger, string reason, string pod, string window);
+
+    [LoggerMessage(30, LogLevel.Warning, "App health check failed: {Reason}")]
+    public static partial void AppHealthCheckFailed(ILogger logger, string reason);
+
+    [LoggerMessage(31, LogLevel.Information, "Leadership follows the app's readinessProbe: {Target} every {Period} s, timeout {Timeout} s, {Threshold} failures in a row")]
+    public static partial void FollowingAppProbe(ILogger logger, string target, int period, int timeout, int threshold);
 }

@@ -10,7 +10,8 @@ public static class ElectorContainer
 {
     private static readonly ConcurrentDictionary<string, ResourceQuantity> ParsedQuantities = new(StringComparer.Ordinal);
 
-    public static V1Container Create(InjectionSettings settings, InjectorOptions options, string? appHealthUrl)
+    /// <param name="appProbe">The app's readinessProbe as JSON (<see cref="AppProbeSpec.ToJson"/>); null when leadership does not follow it.</param>
+    public static V1Container Create(InjectionSettings settings, InjectorOptions options, string? appProbe)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
@@ -27,7 +28,7 @@ public static class ElectorContainer
             Image = options.Image,
             ImagePullPolicy = options.ImagePullPolicy,
             Command = [.. options.EffectiveCommand],
-            Env = Env(settings, appHealthUrl),
+            Env = Env(settings, appProbe),
             Ports = [port],
             ReadinessProbe = ReadinessProbe(settings),
             LivenessProbe = new V1Probe
@@ -70,7 +71,7 @@ public static class ElectorContainer
 
     private static V1HTTPGetAction HttpGet(string path) => new() { Path = path, Port = ElectorHttp.PortName, Scheme = "HTTP" };
 
-    private static List<V1EnvVar> Env(InjectionSettings settings, string? appHealthUrl)
+    private static List<V1EnvVar> Env(InjectionSettings settings, string? appProbe)
     {
         var env = new List<V1EnvVar>
         {
@@ -87,9 +88,11 @@ public static class ElectorContainer
             Value(ElectorEnv.RetryPeriod, Duration.Format(settings.Timings.RetryPeriod)),
             Value(ElectorEnv.Port, settings.Port.ToString(CultureInfo.InvariantCulture)),
         };
-        if (appHealthUrl is not null)
+        if (appProbe is not null)
         {
-            env.Add(Value(ElectorEnv.AppHealthUrl, appHealthUrl));
+            // The kubelet probes the pod IP; so does the elector, or an app listening only there never counts as healthy.
+            env.Add(Value(ElectorEnv.AppProbe, appProbe));
+            env.Add(FieldRef(ElectorEnv.PodIp, "status.podIP"));
         }
 
         if (settings.Mode == ElectorMode.Label)

@@ -108,7 +108,7 @@ public sealed class PodInjector
     internal PodInjection.Injected Render(V1Pod pod, InjectionContext context, InjectionSettings settings, out byte[] patch)
     {
         var rendered = PodRenderer.Plan(pod, settings, _options);
-        patch = PodPatchWriter.Write(pod, rendered.Edits, _electors.Get(settings, rendered.AppHealthUrl, rendered.Edits.Elector));
+        patch = PodPatchWriter.Write(pod, rendered.Edits, _electors.Get(settings, rendered.AppProbe, rendered.Edits.Elector));
         PodRenderer.Apply(pod, rendered.Edits);
         var account = new ServiceAccountRequest(
             context.Namespace ?? pod.Metadata?.NamespaceProperty ?? "",

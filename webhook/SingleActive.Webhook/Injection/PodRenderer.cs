@@ -28,10 +28,10 @@ public static class PodRenderer
             warnings.Add(appWarning);
         }
 
-        string? healthUrl = null;
+        string? appProbe = null;
         if (options.AppHealthFromReadinessProbe)
         {
-            healthUrl = AppHealthUrl.From(app, out var warning);
+            appProbe = AppProbes.From(app, out var warning)?.ToJson();
             if (warning is not null)
             {
                 warnings.Add(warning);
@@ -54,7 +54,7 @@ public static class PodRenderer
             }
         }
 
-        var elector = ElectorContainer.Create(settings, options, healthUrl);
+        var elector = ElectorContainer.Create(settings, options, appProbe);
         if (settings.NativeSidecar)
         {
             // A native sidecar; placed first in initContainers (PodEdits.ElectorFirst), so it is running before other
@@ -79,7 +79,7 @@ public static class PodRenderer
             ElectorTokenVolume.Create(options.TokenExpirationSeconds),
             create ? account : null,
             status.ToJson());
-        return new RenderedPod(edits, status, account, create, warnings, healthUrl);
+        return new RenderedPod(edits, status, account, create, warnings, appProbe);
     }
 
     /// <summary>Puts <paramref name="edits"/> (from <see cref="Plan"/> on this pod) into <paramref name="pod"/>.</summary>
