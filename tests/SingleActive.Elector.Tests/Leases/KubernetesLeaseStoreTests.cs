@@ -67,7 +67,8 @@ public sealed class KubernetesLeaseStoreTests
     {
         using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(200, string.Empty, StreamThenSilence: true));
         using var api = server.Client(TimeSpan.FromSeconds(10));
-        var store = new KubernetesLeaseStore(api, "shop", "web", watchDeadline: TimeSpan.FromMilliseconds(300));
+        // Long enough for the request to reach the server on a busy machine (the first request of a process JITs and connects).
+        var store = new KubernetesLeaseStore(api, "shop", "web", watchDeadline: TimeSpan.FromSeconds(3));
 
         var events = await Collect(store.WatchAsync("7", CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(20));
 

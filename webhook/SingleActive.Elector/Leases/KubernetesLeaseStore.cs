@@ -99,7 +99,12 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
                    (resourceVersion is null ? string.Empty : "&resourceVersion=" + Uri.EscapeDataString(resourceVersion));
         using var deadline = new CancellationTokenSource(watchDeadline ?? DefaultWatchDeadline, api.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        using var response = await api.OpenStreamAsync(path, linked.Token).ConfigureAwait(false);
+        using var response = await OpenAsync(path, deadline, linked.Token, cancellationToken).ConfigureAwait(false);
+        if (response is null)
+        {
+            yield break; // The client-side deadline passed before the API server even answered: a watch that ended.
+        }
+
         var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
@@ -127,6 +132,18 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
                         break; // BOOKMARK and anything newer carry no election state.
                 }
             }
+        }
+    }
+
+    private async Task<HttpResponseMessage?> OpenAsync(string path, CancellationTokenSource deadline, CancellationToken linked, CancellationToken caller)
+    {
+        try
+        {
+            return await api.OpenStreamAsync(path, linked).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !caller.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
