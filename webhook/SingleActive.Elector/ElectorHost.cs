@@ -63,7 +63,7 @@ public static class ElectorHost
         var store = new KubernetesLeaseStore(api, options.Namespace, options.LeaseName);
         using var appHealth = AppHealthFrom(options, time, logger);
         var reporter = new LeadershipReporter(new KubernetesPodApi(api, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
-        var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger);
+        var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger, readinessGate: reporter.ReadinessGate);
         appHealth?.Attach(elector);
         var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);
         var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth);

@@ -1,4 +1,5 @@
 using SingleActive.Elector.Election;
+using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
 using SingleActive.Elector.Tests.Leases;
 
@@ -7,8 +8,9 @@ namespace SingleActive.Elector.Tests.Election;
 /// <summary>One replica in an <see cref="ElectionCluster"/>: its elector, watcher, connection and app.</summary>
 public sealed class Candidate
 {
-    internal Candidate(string identity, LeaderElector elector, InMemoryLeaseClient client, RecordingObserver observer, FakeAppHealth health, ElectorMetrics metrics, SkewedTimeProvider clock)
+    internal Candidate(string identity, LeaderElector elector, InMemoryLeaseClient client, RecordingObserver observer, FakeAppHealth health, ElectorMetrics metrics, SkewedTimeProvider clock, LeadershipReporter? reporter)
     {
+        Reporter = reporter;
         Identity = identity;
         Elector = elector;
         Client = client;
@@ -29,6 +31,9 @@ public sealed class Candidate
     public FakeAppHealth Health { get; }
 
     public ElectorMetrics Metrics { get; }
+
+    /// <summary>Readiness mode with fencing (a cluster with pods): Events and the previous holder's fence.</summary>
+    public LeadershipReporter? Reporter { get; }
 
     /// <summary>This replica's own clock: shared monotonic time, its own wall-clock offset.</summary>
     public SkewedTimeProvider Clock { get; }

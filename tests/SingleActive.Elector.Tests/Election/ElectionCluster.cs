@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
 using SingleActive.Elector.Election;
+using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.Tests.Kubernetes;
 using SingleActive.Elector.Tests.Leases;
 
 namespace SingleActive.Elector.Tests.Election;
@@ -10,7 +12,9 @@ namespace SingleActive.Elector.Tests.Election;
 /// <summary>
 /// Several electors on one fake clock and one in-memory Lease. Time moves only when the test says
 /// so; after each small step the cluster is left to settle (every loop parked, every watch event
-/// handled) before anything is asserted, so runs are deterministic.
+/// handled) before anything is asserted, so runs are deterministic. Given <see cref="Pods"/>, every
+/// replica runs in readiness mode with its <see cref="LeadershipReporter"/>, which fences the
+/// previous holder's pod there before the replica turns ready.
 /// </summary>
 public sealed class ElectionCluster : IAsyncDisposable
 {
@@ -19,11 +23,15 @@ public sealed class ElectionCluster : IAsyncDisposable
     private readonly List<Candidate> candidates = [];
     private readonly int seed;
 
-    public ElectionCluster(ElectionTimings? timings = null, int seed = 1)
+    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null)
     {
         Timings = timings ?? ElectionTimings.Default;
         this.seed = seed;
+        Pods = pods;
     }
+
+    /// <summary>The pods' API (Ready conditions, fences, Events), when the replicas fence.</summary>
+    public RecordingPodApi? Pods { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
@@ -42,9 +50,10 @@ public sealed class ElectionCluster : IAsyncDisposable
     {
         var clock = new SkewedTimeProvider(Time);
         var client = Server.Connect();
-        var observer = new RecordingObserver();
         var health = new FakeAppHealth();
         var metrics = new ElectorMetrics();
+        var reporter = Pods is null ? null : new LeadershipReporter(Pods, "ns", identity, "uid-" + identity, "ns/lease", ElectorMode.Readiness, clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance);
+        var observer = new RecordingObserver(reporter);
         var elector = new LeaderElector(
             new ElectionSettings(identity, timings ?? Timings),
             client,
@@ -53,8 +62,9 @@ public sealed class ElectionCluster : IAsyncDisposable
             observer,
             metrics,
             NullLogger.Instance,
-            new Random(seed + candidates.Count));
-        var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock);
+            new Random(seed + candidates.Count),
+            reporter?.ReadinessGate);
+        var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock, reporter);
         candidates.Add(candidate);
         if (start)
         {
@@ -69,7 +79,8 @@ public sealed class ElectionCluster : IAsyncDisposable
         var watcher = new LeaseWatcher(candidate.Client, candidate.Elector, candidate.Clock, Timings, candidate.Metrics, NullLogger.Instance);
         candidate.Running = Task.WhenAll(
             Task.Run(() => candidate.Elector.RunAsync(candidate.Stop.Token)),
-            Task.Run(() => watcher.RunAsync(candidate.Stop.Token)));
+            Task.Run(() => watcher.RunAsync(candidate.Stop.Token)),
+            candidate.Reporter is { } reporter ? Task.Run(() => reporter.RunAsync(candidate.Stop.Token)) : Task.CompletedTask);
     }
 
     /// <summary>Lets every loop and watch event run to its next wait; fails the test if they never do.</summary>
@@ -82,7 +93,7 @@ public sealed class ElectionCluster : IAsyncDisposable
         for (var i = 0; i < 20000; i++)
         {
             var idle = Server.PendingDeliveries == 0
-                && candidates.All(c => c.Killed || c.Running.IsCompleted || c.Elector.IsIdle || c.Client.IsParkedInHang);
+                && candidates.All(c => c.Killed || c.Running.IsCompleted || ((c.Elector.IsIdle || c.Client.IsParkedInHang) && (c.Reporter?.IsIdle ?? true)));
             stable = idle ? stable + 1 : 0;
             if (stable >= 2)
             {

@@ -41,7 +41,7 @@ public sealed class LeadershipReporterTests
     }
 
     [Fact]
-    public async Task OnElected_ReadinessMode_OnlyAnEventOnItsOwnPod()
+    public async Task OnElected_ReadinessMode_FencesThePreviousHolderAndRecordsAnEventOnItsOwnPod()
     {
         var api = new RecordingPodApi();
         var reporter = Reporter(api, ElectorMode.Readiness, podUid: "uid-b");
@@ -50,7 +50,7 @@ public sealed class LeadershipReporterTests
         await DrainAsync(reporter);
 
         var elected = Assert.Single(api.Events);
-        Assert.Equal(["event:LeaderElected"], api.Calls);
+        Assert.Equal(["fence:pod-a", "event:LeaderElected"], api.Calls);
         Assert.Equal("LeaderElected", (string?)elected["reason"]);
         Assert.Equal("Normal", (string?)elected["type"]);
         Assert.Equal("Pod", (string?)elected["involvedObject"]!["kind"]);

@@ -4,7 +4,12 @@ using SingleActive.Elector.Kubernetes;
 
 namespace SingleActive.Elector.Tests.Kubernetes;
 
-/// <summary>Records the pod-level calls in order; can be told to fail the next label patches.</summary>
+/// <summary>
+/// Records the pod-level calls in order; can be told to fail the next label patches or fences.
+/// Also keeps each pod's <c>Ready</c> condition as the API server would: fences set it false,
+/// <see cref="KubeletReports"/> sets it from the pod's own probe, and <see cref="Endpoints"/> are
+/// the pods it is true for.
+/// </summary>
 public sealed class RecordingPodApi : IPodApi
 {
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -20,6 +25,48 @@ public sealed class RecordingPodApi : IPodApi
     public HashSet<string> MissingPods { get; } = [];
 
     public string? Uid { get; set; } = "uid-from-api";
+
+    public int FenceFailuresToInject { get; set; }
+
+    /// <summary>Runs at the start of every fence call with the target pod (to look at the fencer at that moment).</summary>
+    public Action<string>? BeforeFence { get; set; }
+
+    /// <summary>Every fence that reached an existing pod: the target, the condition's reason and message.</summary>
+    public ConcurrentQueue<(string Pod, string Reason, string Message)> Fences { get; } = new();
+
+    /// <summary>Each pod's Ready condition as the API server has it.</summary>
+    public ConcurrentDictionary<string, bool> Ready { get; } = new();
+
+    /// <summary>The pods a Service would route to: Ready in the API.</summary>
+    public IReadOnlyList<string> Endpoints => [.. Ready.Where(p => p.Value).Select(p => p.Key).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The pod's kubelet writes the Ready condition from its own probe of the elector's /readyz,
+    /// overwriting whatever someone else set (pkg/kubelet/status: GeneratePodReadyCondition, mergePodStatus).
+    /// </summary>
+    public void KubeletReports(string pod, bool probeSucceeded) => Ready[pod] = probeSucceeded;
+
+    public Task<bool> MarkNotReadyAsync(string podName, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        BeforeFence?.Invoke(podName);
+        if (MissingPods.Contains(podName))
+        {
+            Calls.Enqueue($"fence-missing:{podName}");
+            return Task.FromResult(false);
+        }
+
+        if (FenceFailuresToInject > 0)
+        {
+            FenceFailuresToInject--;
+            Calls.Enqueue($"fence-failed:{podName}");
+            return Task.FromException<bool>(new HttpRequestException("403 Forbidden (test)"));
+        }
+
+        Ready[podName] = false;
+        Fences.Enqueue((podName, reason, message));
+        Calls.Enqueue($"fence:{podName}");
+        return Task.FromResult(true);
+    }
 
     public Task CreateEventAsync(JsonObject @event, CancellationToken cancellationToken)
     {

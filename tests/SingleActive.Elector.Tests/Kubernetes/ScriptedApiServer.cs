@@ -116,10 +116,11 @@ public sealed class ScriptedApiServer : IDisposable
         var length = lines.Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(p => int.Parse(p[1].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
         var body = new byte[length];
         await stream.ReadExactlyAsync(body);
-        return new Request(start[0], start[1], Encoding.UTF8.GetString(body));
+        var contentType = lines.Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Select(p => p[1].Trim()).FirstOrDefault();
+        return new Request(start[0], start[1], Encoding.UTF8.GetString(body), contentType);
     }
 
-    public sealed record Request(string Method, string Path, string Body);
+    public sealed record Request(string Method, string Path, string Body, string? ContentType = null);
 
     /// <param name="StreamThenSilence">Send the headers of a streamed (watch) answer, then nothing.</param>
     public sealed record Answer(int Status, string Body, bool StreamThenSilence = false);

@@ -28,6 +28,21 @@ public sealed class ElectorMetricsTests
     }
 
     [Fact]
+    public void Render_Fencing_FailuresCounterAndAwaitingGauge()
+    {
+        var metrics = new ElectorMetrics();
+        metrics.RecordFenceFailure();
+        metrics.RecordFenceFailure();
+
+        var awaiting = metrics.Render(new ElectionStatus("b", "b", true, 5, null, null, AwaitingFence: true), ready: false, appHealthy: null);
+        var fenced = metrics.Render(new ElectionStatus("b", "b", true, 5, null, null), ready: true, appHealthy: null);
+
+        Assert.Contains("# TYPE single_active_elector_fence_failures_total counter\nsingle_active_elector_fence_failures_total 2\n", awaiting, StringComparison.Ordinal);
+        Assert.Contains("# TYPE single_active_elector_awaiting_fence gauge\nsingle_active_elector_awaiting_fence 1\n", awaiting, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_awaiting_fence 0\n", fenced, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_RenewHistogram_IsCumulative()
     {
         var metrics = new ElectorMetrics();

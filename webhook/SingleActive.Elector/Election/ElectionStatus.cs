@@ -7,10 +7,12 @@ namespace SingleActive.Elector.Election;
 /// <param name="LeaseTransitions">The Lease's epoch as last seen: each new term increments it, so apps can fence stale writes with it.</param>
 /// <param name="AcquiredAt">The current term's acquireTime (the holder's wall clock).</param>
 /// <param name="LastRenewedAt">The Lease's renewTime as last seen (the holder's wall clock).</param>
+/// <param name="AwaitingFence">Leads with a fresh renew, but is not ready yet: the previous holder's pod is not yet marked not ready.</param>
 public sealed record ElectionStatus(
     string Identity,
     string? Leader,
     bool IsLeader,
     int LeaseTransitions,
     DateTimeOffset? AcquiredAt,
-    DateTimeOffset? LastRenewedAt);
+    DateTimeOffset? LastRenewedAt,
+    bool AwaitingFence = false);

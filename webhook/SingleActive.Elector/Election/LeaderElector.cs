@@ -22,6 +22,10 @@ namespace SingleActive.Elector.Election;
 /// hanging API call. The write that renewed happened after that start, and any other replica saw
 /// it no earlier, so it cannot acquire before <c>start + lease duration</c>; readiness ends at
 /// <c>start + renew deadline</c>. <see cref="ElectionTimings"/> holds the full inequality.</para>
+/// <para><b>Fencing.</b> A new term is ready only once its <see cref="IReadinessGate"/> opens for
+/// its epoch (readiness mode: the previous holder's pod was marked not ready through the API
+/// server). Leading alone is not enough: a holder cut off from the API server is still Ready in
+/// the API until someone else says otherwise.</para>
 /// </remarks>
 public sealed partial class LeaderElector
 {
@@ -33,6 +37,7 @@ public sealed partial class LeaderElector
     private readonly ElectorMetrics metrics;
     private readonly ILogger logger;
     private readonly Random random;
+    private readonly IReadinessGate? readinessGate;
     private readonly Lock gate = new();
 
     private readonly LeaseObservation seen;
@@ -55,7 +60,8 @@ public sealed partial class LeaderElector
         ILeadershipObserver observer,
         ElectorMetrics metrics,
         ILogger logger,
-        Random? random = null)
+        Random? random = null,
+        IReadinessGate? readinessGate = null)
     {
         this.settings = settings;
         this.store = store;
@@ -65,6 +71,7 @@ public sealed partial class LeaderElector
         this.metrics = metrics;
         this.logger = logger;
         this.random = random ?? Random.Shared;
+        this.readinessGate = readinessGate;
         seen = new LeaseObservation(time);
         heartbeat = time.GetTimestamp();
     }
@@ -73,14 +80,17 @@ public sealed partial class LeaderElector
 
     private ElectionTimings Timings => settings.Timings;
 
-    /// <summary>Leading, not shutting down, and the last successful renew started less than the renew deadline ago.</summary>
+    /// <summary>
+    /// Leading, not shutting down, the last successful renew started less than the renew deadline
+    /// ago, and this term's readiness gate is open (the previous holder is fenced).
+    /// </summary>
     public bool IsReady
     {
         get
         {
             lock (gate)
             {
-                return FreshLeaderLocked() && !stopping;
+                return FreshLeaderLocked() && !stopping && GateOpenLocked();
             }
         }
     }
@@ -113,7 +123,8 @@ public sealed partial class LeaderElector
                     FreshLeaderLocked(),
                     seen.HighestTransitions ?? 0,
                     record?.IsHeld == true ? record.AcquireTime : null,
-                    record?.RenewTime);
+                    record?.RenewTime,
+                    FreshLeaderLocked() && !GateOpenLocked());
             }
         }
     }
@@ -212,6 +223,8 @@ public sealed partial class LeaderElector
     private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private bool FreshLeaderLocked() => leading && time.GetElapsedTime(lastRenewStart) < Timings.RenewDeadline;
+
+    private bool GateOpenLocked() => readinessGate is null || (ownEpoch is { } epoch && readinessGate.IsOpen(epoch));
 
     private void Beat() => Volatile.Write(ref heartbeat, time.GetTimestamp());
 

@@ -29,7 +29,9 @@ public sealed class ElectorEndpoints(LeaderElector elector, ElectorMode mode, st
         }
 
         var status = elector.Status;
-        return HttpResult.Text(503, status.Leader is { } leader && leader != status.Identity
+        return HttpResult.Text(503, status.AwaitingFence
+            ? "leading, not ready until the previous holder's pod is marked not ready\n"
+            : status.Leader is { } leader && leader != status.Identity
             ? $"standby: {leader} leads\n"
             : "not leading\n");
     }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace SingleActive.Elector.Kubernetes;
 
-/// <summary>The pod-level API calls the elector makes besides the Lease: Events and its role label.</summary>
+/// <summary>The pod-level API calls the elector makes besides the Lease: Events, role labels, and fencing the previous holder's pod.</summary>
 public interface IPodApi
 {
     /// <summary>Creates a core/v1 Event (the object as JSON).</summary>
@@ -10,6 +10,12 @@ public interface IPodApi
 
     /// <summary>Sets <c>single-active.io/role</c> on a pod; <c>false</c> when the pod does not exist.</summary>
     Task<bool> SetRoleLabelAsync(string podName, string role, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the pod's <c>Ready</c> condition to <c>False</c> through <c>pods/status</c> (what the node
+    /// lifecycle controller does to the pods of an unreachable node); <c>false</c> when the pod does not exist.
+    /// </summary>
+    Task<bool> MarkNotReadyAsync(string podName, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>The pod's uid, or <c>null</c> when it cannot be read (e.g. no permission).</summary>
     Task<string?> GetPodUidAsync(string podName, CancellationToken cancellationToken);

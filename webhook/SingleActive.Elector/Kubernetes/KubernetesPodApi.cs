@@ -26,6 +26,33 @@ public sealed class KubernetesPodApi(KubeApiClient api, string @namespace) : IPo
         }
     }
 
+    public async Task<bool> MarkNotReadyAsync(string podName, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // A strategic merge patch merges status.conditions by "type": only Ready changes, every other
+        // condition stays, and no resourceVersion is needed (nothing to read first, no conflict to
+        // lose). A JSON merge patch would replace the whole list. Only Ready, as the node lifecycle
+        // controller does: it is what Services read, and ContainersReady describes containers we
+        // cannot see.
+        var condition = new JsonObject
+        {
+            ["type"] = "Ready",
+            ["status"] = "False",
+            ["reason"] = reason,
+            ["message"] = message,
+            ["lastTransitionTime"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = new JsonArray(condition) } };
+        try
+        {
+            await api.SendJsonAsync(HttpMethod.Patch, pods + Uri.EscapeDataString(podName) + "/status", patch, "application/strategic-merge-patch+json", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     public async Task<string?> GetPodUidAsync(string podName, CancellationToken cancellationToken)
     {
         var pod = await api.GetAsync(pods + Uri.EscapeDataString(podName), cancellationToken).ConfigureAwait(false);

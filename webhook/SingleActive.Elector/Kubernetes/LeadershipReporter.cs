@@ -9,8 +9,9 @@ using SingleActive.Elector.Metrics;
 namespace SingleActive.Elector.Kubernetes;
 
 /// <summary>
-/// Makes leadership changes visible on the pod: Events (<c>LeaderElected</c>, <c>LeadershipLost</c>
-/// with the reason) for <c>kubectl describe pod</c>, and in label mode the
+/// Makes leadership changes visible on the pods: Events (<c>LeaderElected</c>, <c>LeadershipLost</c>
+/// with the reason) for <c>kubectl describe pod</c>; in readiness mode the previous holder's pod
+/// marked not ready before this term may serve (<see cref="ReadinessGate"/>); in label mode the
 /// <c>single-active.io/role</c> label Services select on. Runs off the election loop.
 /// </summary>
 /// <remarks>
@@ -22,6 +23,11 @@ namespace SingleActive.Elector.Kubernetes;
 /// the API server cannot remove its own label, so the one who can reach the API does it, and two
 /// pods are never labelled leader by this replica's doing. While the demotion fails, the Service
 /// has no endpoint rather than two.</para>
+/// <para>In readiness mode a new leader first sets the previous holder's pod <c>Ready</c> condition
+/// to <c>False</c> through <c>pods/status</c>, and its <see cref="ReadinessGate"/> opens only once
+/// that is written (or the pod is gone): a holder whose node lost the API server stays Ready in the
+/// API, and an endpoint of the Service, until its kubelet reports again, which it cannot. While the
+/// fence fails, this replica stays not ready and retries: safety before availability.</para>
 /// </remarks>
 public sealed class LeadershipReporter(
     IPodApi api,
@@ -40,8 +46,17 @@ public sealed class LeadershipReporter(
     private const string Component = "single-active-elector";
 
     private readonly ReportBacklog backlog = new(time, retryPeriod);
+    private readonly PreviousHolderFence fence = new(api, podName, leaseDescription, time, metrics, logger);
     private string? uid = podUid;
     private bool uidLookedUp = podUid is not null;
+    private bool parked;
+    private bool exited;
+
+    /// <summary>Opens for a term once its fence is done, or at once when none is needed (see remarks).</summary>
+    public IReadinessGate ReadinessGate => fence.Gate;
+
+    /// <summary>Waiting with nothing due and nothing new, or stopped (tests use this to let work settle).</summary>
+    public bool IsIdle => Volatile.Read(ref exited) || (Volatile.Read(ref parked) && !backlog.Changed.IsCompleted);
 
     /// <summary>Label mode starts every replica as standby, so a fresh pod is never selected by accident.</summary>
     public void OnStarted()
@@ -54,14 +69,28 @@ public sealed class LeadershipReporter(
 
     public void OnElected(LeaseRecord record, string? previousHolder)
     {
+        // A term that succeeds this very pod (its container restarted) has nobody to fence: the
+        // kubelet already takes this pod's readiness from its own /readyz.
+        var previous = previousHolder is { Length: > 0 } p && p != podName ? p : null;
         if (mode == ElectorMode.Label)
         {
-            if (previousHolder is { Length: > 0 } previous && previous != podName)
+            if (previous is not null)
             {
                 backlog.AddLabel(previous, Labels.Standby);
             }
 
             backlog.AddLabel(podName, Labels.Leader);
+
+            // Services select on the label, which waits for the demotion above; /readyz is health only.
+            fence.Gate.Open(record.LeaseTransitions);
+        }
+        else if (previous is not null)
+        {
+            backlog.AddFence(previous, record.LeaseTransitions);
+        }
+        else
+        {
+            fence.Gate.Open(record.LeaseTransitions);
         }
 
         var message = $"{podName} became leader of Lease {leaseDescription} (leaseTransitions {record.LeaseTransitions}, previous holder {(string.IsNullOrEmpty(previousHolder) ? "none" : previousHolder)})";
@@ -70,12 +99,12 @@ public sealed class LeadershipReporter(
 
     public void OnLost(LeadershipLossReason reason, string? newHolder)
     {
+        // Not leading any more: a leader label not yet written must not be, and demotions and fences
+        // this term still owed are the next leader's to make (it demotes or fences this pod first;
+        // another pod may by then lead again, and fencing it late would empty the Service).
+        backlog.DropWrites(write => write is ReportBacklog.LabelIntent { Role: Labels.Standby } own && own.Pod == podName);
         if (mode == ElectorMode.Label)
         {
-            // Not leading any more: a leader label not yet written must not be, and demotions this
-            // term still owed are the next leader's to make (it demotes this pod first; another pod
-            // may by then lead again, and demoting it late would empty the Service).
-            backlog.DropLabels(intent => intent.Pod == podName && intent.Role == Labels.Standby);
             backlog.AddLabel(podName, Labels.Standby);
         }
 
@@ -106,6 +135,9 @@ public sealed class LeadershipReporter(
                     case ReportBacklog.LabelIntent label:
                         await LabelAsync(label, stop).ConfigureAwait(false);
                         break;
+                    case ReportBacklog.FenceIntent intent:
+                        await fence.WriteAsync(backlog, intent, stop).ConfigureAwait(false);
+                        break;
                     case ReportBacklog.PendingEvent pending:
                         await EventAsync(pending, stop).ConfigureAwait(false);
                         break;
@@ -120,14 +152,30 @@ public sealed class LeadershipReporter(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
+        finally
+        {
+            Volatile.Write(ref exited, true);
+        }
     }
 
     private async Task WaitAsync(Task changed, TimeSpan wait, CancellationToken stop)
     {
-        using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var delay = wait == Timeout.InfiniteTimeSpan ? Task.Delay(Timeout.Infinite, cancelDelay.Token) : Task.Delay(wait, time, cancelDelay.Token);
-        await Task.WhenAny(changed, delay).ConfigureAwait(false);
-        await cancelDelay.CancelAsync().ConfigureAwait(false);
+        // Parked before the timer exists, and unparked by the timer itself, so IsIdle turns false
+        // the very moment the wait is over, wherever the timer fires.
+        Volatile.Write(ref parked, true);
+        var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStop = stop.Register(() => over.TrySetResult());
+        using var timer = wait == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(
+            _ =>
+            {
+                Volatile.Write(ref parked, false);
+                over.TrySetResult();
+            },
+            null,
+            wait,
+            Timeout.InfiniteTimeSpan);
+        await Task.WhenAny(changed, over.Task).ConfigureAwait(false);
+        Volatile.Write(ref parked, false);
         stop.ThrowIfCancellationRequested();
     }
 
@@ -140,13 +188,13 @@ public sealed class LeadershipReporter(
                 Log.Labelled(logger, label.Pod, Labels.Role, label.Role);
             }
 
-            backlog.LabelDone(label);
+            backlog.WriteDone(label);
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
             metrics.RecordApiError("label");
             Log.LabelFailed(logger, label.Pod, Labels.Role, label.Role, ErrorText.Of(e));
-            backlog.LabelFailed(label);
+            backlog.WriteFailed(label);
         }
     }
 

@@ -1,11 +1,12 @@
 namespace SingleActive.Elector.Kubernetes;
 
 /// <summary>
-/// What <see cref="LeadershipReporter"/> still has to write, and when to try next. Labels are
-/// desired states, applied in order and retried with backoff until they stick: a failed one is
-/// never dropped because something is queued behind it, only when a later label for the same pod
-/// supersedes it. Events are best-effort: retried for <see cref="EventRetryWindow"/>, tried only
-/// while no label is due, so they never hold a label up. Thread-safe.
+/// What <see cref="LeadershipReporter"/> still has to write, and when to try next. Pod writes
+/// (role labels, fences) are desired states, applied in order and retried with backoff until they
+/// stick: a failed one is never dropped because something is queued behind it, only when a later
+/// write of the same kind for the same pod supersedes it. Events are best-effort: retried for
+/// <see cref="EventRetryWindow"/>, tried only while no pod write is due, so they never hold one
+/// up. Thread-safe.
 /// </summary>
 internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
 {
@@ -19,9 +20,9 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
     private const int MaxEvents = 32;
 
     private readonly Lock gate = new();
-    private readonly List<LabelIntent> labels = [];
+    private readonly List<PodWrite> writes = [];
     private readonly Queue<PendingEvent> events = new();
-    private Retry labelRetry;
+    private Retry writeRetry;
     private Retry eventRetry;
     private TaskCompletionSource changed = NewSignal();
     private bool completed;
@@ -38,14 +39,13 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
         }
     }
 
-    public void AddLabel(string pod, string role) => Change(() =>
-    {
-        labels.Add(new LabelIntent(pod, role));
-        labelRetry = default; // Try the head again now: if it still fails, this one may supersede it.
-    });
+    public void AddLabel(string pod, string role) => AddWrite(new LabelIntent(pod, role));
 
-    /// <summary>Drops the labels <paramref name="keep"/> rejects; one being written completes but is not retried.</summary>
-    public void DropLabels(Func<LabelIntent, bool> keep) => Change(() => labels.RemoveAll(intent => !keep(intent)));
+    /// <summary>Wants <paramref name="pod"/> marked not ready before the term <paramref name="epoch"/> may serve.</summary>
+    public void AddFence(string pod, int epoch) => AddWrite(new FenceIntent(pod, epoch));
+
+    /// <summary>Drops the pod writes <paramref name="keep"/> rejects; one being written completes but is not retried.</summary>
+    public void DropWrites(Func<PodWrite, bool> keep) => Change(() => writes.RemoveAll(write => !keep(write)));
 
     public void AddEvent(string reason, string type, string message, DateTimeOffset at) => Change(() =>
     {
@@ -60,7 +60,7 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
     public void Complete() => Change(() => completed = true);
 
     /// <summary>
-    /// The next item due (a <see cref="LabelIntent"/> or a <see cref="PendingEvent"/>), or <c>null</c>
+    /// The next item due (a <see cref="PodWrite"/> or a <see cref="PendingEvent"/>), or <c>null</c>
     /// with how long to wait (<see cref="Timeout.InfiniteTimeSpan"/>: until something changes);
     /// <paramref name="done"/> once completed and empty.
     /// </summary>
@@ -73,14 +73,14 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
                 changed = NewSignal();
             }
 
-            done = completed && labels.Count == 0 && events.Count == 0;
+            done = completed && writes.Count == 0 && events.Count == 0;
             wait = Timeout.InfiniteTimeSpan;
-            if (labels.Count > 0)
+            if (writes.Count > 0)
             {
-                var left = labelRetry.Left(time);
+                var left = writeRetry.Left(time);
                 if (left <= TimeSpan.Zero)
                 {
-                    return labels[0];
+                    return writes[0];
                 }
 
                 wait = left;
@@ -101,35 +101,36 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
         }
     }
 
-    /// <summary>The label was written, or its pod is gone.</summary>
-    public void LabelDone(LabelIntent intent)
+    /// <summary>The write is done, or its pod is gone.</summary>
+    /// <returns><c>false</c> when it had been dropped while it was being written (it is no longer wanted).</returns>
+    public bool WriteDone(PodWrite write)
     {
         lock (gate)
         {
-            labels.Remove(intent);
-            labelRetry = default;
+            writeRetry = default;
+            return writes.Remove(write);
         }
     }
 
-    /// <returns><c>true</c> when the failed label is dropped (superseded by a later label for the same pod, or dropped meanwhile); otherwise it is retried after a backoff.</returns>
-    public bool LabelFailed(LabelIntent intent)
+    /// <returns><c>true</c> when the failed write is dropped (superseded by a later one of its kind for the same pod, or dropped meanwhile); otherwise it is retried after a backoff.</returns>
+    public bool WriteFailed(PodWrite write)
     {
         lock (gate)
         {
-            var index = labels.IndexOf(intent);
+            var index = writes.IndexOf(write);
             if (index < 0)
             {
                 return true; // Dropped while it was being written.
             }
 
-            if (labels.FindIndex(index + 1, later => later.Pod == intent.Pod) > index)
+            if (writes.FindIndex(index + 1, later => later.Pod == write.Pod && later.GetType() == write.GetType()) > index)
             {
-                labels.RemoveAt(index);
-                labelRetry = default;
+                writes.RemoveAt(index);
+                writeRetry = default;
                 return true;
             }
 
-            labelRetry = labelRetry.Next(time, retryPeriod);
+            writeRetry = writeRetry.Next(time, retryPeriod);
             return false;
         }
     }
@@ -162,6 +163,12 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private void AddWrite(PodWrite write) => Change(() =>
+    {
+        writes.Add(write);
+        writeRetry = default; // Try the head again now: if it still fails, this one may supersede it.
+    });
+
     private void Change(Action change)
     {
         TaskCompletionSource signal;
@@ -174,12 +181,22 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
         signal.TrySetResult();
     }
 
-    /// <summary>A label the reporter wants on a pod (compared by reference: the same label may be wanted twice).</summary>
-    internal sealed class LabelIntent(string pod, string role)
+    /// <summary>A write the reporter wants on a pod (compared by reference: the same write may be wanted twice).</summary>
+    internal abstract class PodWrite(string pod)
     {
         public string Pod => pod;
+    }
 
+    /// <summary>Label mode: <c>single-active.io/role</c> on a pod.</summary>
+    internal sealed class LabelIntent(string pod, string role) : PodWrite(pod)
+    {
         public string Role => role;
+    }
+
+    /// <summary>Readiness mode: the previous holder's pod marked not ready before the term <see cref="Epoch"/> serves.</summary>
+    internal sealed class FenceIntent(string pod, int epoch) : PodWrite(pod)
+    {
+        public int Epoch => epoch;
     }
 
     /// <summary>An Event not yet written; <see cref="At"/> is when it happened.</summary>

@@ -65,6 +65,15 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Warning, "Gave up recording Event {Reason} on pod {Pod}: it kept failing for {Window}")]
     public static partial void EventDropped(ILogger logger, string reason, string pod, string window);
 
+    [LoggerMessage(21, LogLevel.Information, "Marked pod {Pod}, the previous holder, not ready (leaseTransitions {LeaseTransitions}); this replica may serve now")]
+    public static partial void Fenced(ILogger logger, string pod, int leaseTransitions);
+
+    [LoggerMessage(22, LogLevel.Warning, "Could not mark pod {Pod}, the previous holder, not ready (leaseTransitions {LeaseTransitions}); staying not ready and retrying: {Error}")]
+    public static partial void FenceFailed(ILogger logger, string pod, int leaseTransitions, string error);
+
+    [LoggerMessage(23, LogLevel.Information, "Pod {Pod}, the previous holder, is gone: nothing to fence (leaseTransitions {LeaseTransitions}); this replica may serve now")]
+    public static partial void FenceTargetGone(ILogger logger, string pod, int leaseTransitions);
+
     [LoggerMessage(30, LogLevel.Warning, "App health check failed: {Reason}")]
     public static partial void AppHealthCheckFailed(ILogger logger, string reason);
 

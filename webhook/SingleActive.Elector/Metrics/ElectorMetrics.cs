@@ -20,6 +20,7 @@ public sealed class ElectorMetrics
     private double renewSum;
     private long becameLeader;
     private long becameStandby;
+    private long fenceFailures;
 
     public void RecordRenew(TimeSpan duration)
     {
@@ -41,6 +42,11 @@ public sealed class ElectorMetrics
     public void RecordApiError(string operation) => apiErrors.AddOrUpdate(operation, 1, static (_, n) => n + 1);
 
     public void RecordElected() => Interlocked.Increment(ref becameLeader);
+
+    /// <summary>A write marking the previous holder's pod not ready failed (this replica stays not ready).</summary>
+    public void RecordFenceFailure() => Interlocked.Increment(ref fenceFailures);
+
+    public long FenceFailures => Interlocked.Read(ref fenceFailures);
 
     public void RecordLost(LeadershipLossReason reason)
     {
@@ -65,6 +71,7 @@ public sealed class ElectorMetrics
         Gauge(sb, "single_active_elector_is_leader", "1 while this replica leads with a fresh renew.", status.IsLeader ? 1 : 0);
         Gauge(sb, "single_active_elector_ready", "1 while /readyz answers 200.", ready ? 1 : 0);
         Gauge(sb, "single_active_elector_lease_transitions", "The Lease's leaseTransitions (fencing epoch) as last seen.", status.LeaseTransitions);
+        Gauge(sb, "single_active_elector_awaiting_fence", "1 while this replica leads but is held not ready until the previous holder's pod is marked not ready.", status.AwaitingFence ? 1 : 0);
         if (appHealthy is { } healthy)
         {
             Gauge(sb, "single_active_elector_app_healthy", "1 while the app's health check passes.", healthy ? 1 : 0);
@@ -80,6 +87,9 @@ public sealed class ElectorMetrics
             var label = ReasonLabel(reason);
             Line(sb, $"single_active_elector_leadership_lost_total{{reason=\"{label}\"}}", losses.TryGetValue(label, out var n) ? n : 0);
         }
+
+        sb.Append("# HELP single_active_elector_fence_failures_total Failed writes marking the previous holder's pod not ready.\n# TYPE single_active_elector_fence_failures_total counter\n");
+        Line(sb, "single_active_elector_fence_failures_total", Interlocked.Read(ref fenceFailures));
 
         sb.Append("# HELP single_active_elector_api_errors_total Failed Kubernetes API calls, by operation.\n# TYPE single_active_elector_api_errors_total counter\n");
         foreach (var (operation, count) in apiErrors.OrderBy(p => p.Key, StringComparer.Ordinal))

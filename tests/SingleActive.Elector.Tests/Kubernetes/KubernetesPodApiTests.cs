@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using SingleActive.Elector.Kubernetes;
+
+namespace SingleActive.Elector.Tests.Kubernetes;
+
+public sealed class KubernetesPodApiTests
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(20);
+    private static readonly DateTimeOffset At = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+
+    [Fact]
+    public async Task MarkNotReadyAsync_PodExists_StrategicMergePatchOfTheReadyConditionOnPodStatus()
+    {
+        using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(200, """{"kind":"Pod"}"""));
+        using var api = server.Client(CallTimeout);
+
+        var existed = await new KubernetesPodApi(api, "shop").MarkNotReadyAsync("web-0", "SingleActiveFenced", "web-1 leads", At, CancellationToken.None).WaitAsync(TestLimit);
+
+        Assert.True(existed);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("PATCH", request.Method);
+        Assert.Equal("/api/v1/namespaces/shop/pods/web-0/status", request.Path);
+
+        // Strategic merge: conditions merge by type, so every other condition stays as it is.
+        Assert.StartsWith("application/strategic-merge-patch+json", request.ContentType, StringComparison.Ordinal);
+        var patch = JsonNode.Parse(request.Body)!.AsObject();
+        Assert.Equal(["status"], patch.Select(p => p.Key));
+        var condition = Assert.Single(patch["status"]!["conditions"]!.AsArray())!;
+        Assert.Equal("Ready", (string?)condition["type"]);
+        Assert.Equal("False", (string?)condition["status"]);
+        Assert.Equal("SingleActiveFenced", (string?)condition["reason"]);
+        Assert.Equal("web-1 leads", (string?)condition["message"]);
+        Assert.Equal("2026-03-04T05:06:07Z", (string?)condition["lastTransitionTime"]);
+    }
+
+    [Fact]
+    public async Task MarkNotReadyAsync_PodGone_False()
+    {
+        using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(404, """{"kind":"Status","message":"pods \"web-0\" not found"}"""));
+        using var api = server.Client(CallTimeout);
+
+        Assert.False(await new KubernetesPodApi(api, "shop").MarkNotReadyAsync("web-0", "SingleActiveFenced", "m", At, CancellationToken.None).WaitAsync(TestLimit));
+    }
+
+    [Fact]
+    public async Task MarkNotReadyAsync_Forbidden_Throws()
+    {
+        using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(403, """{"kind":"Status","message":"cannot patch resource \"pods/status\""}"""));
+        using var api = server.Client(CallTimeout);
+
+        var e = await Assert.ThrowsAsync<KubeApiException>(() => new KubernetesPodApi(api, "shop").MarkNotReadyAsync("web-0", "SingleActiveFenced", "m", At, CancellationToken.None).WaitAsync(TestLimit));
+
+        Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
+        Assert.Contains("pods/status", e.Message, StringComparison.Ordinal);
+    }
+}

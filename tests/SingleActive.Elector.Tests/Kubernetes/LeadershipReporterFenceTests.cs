@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Contract;
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Kubernetes;
+using SingleActive.Elector.Leases;
+using SingleActive.Elector.Logging;
+using SingleActive.Elector.Metrics;
+
+namespace SingleActive.Elector.Tests.Kubernetes;
+
+/// <summary>Readiness mode: the previous holder's pod is marked not ready before this term's gate opens.</summary>
+public sealed class LeadershipReporterFenceTests
+{
+    private static readonly LeaseRecord Term = new("pod-b", 15, null, null, 7);
+
+    [Fact]
+    public async Task OnElected_ReadinessMode_GateOpensOnlyOnceThePreviousHolderIsMarkedNotReady()
+    {
+        var api = new RecordingPodApi();
+        api.Ready["pod-a"] = true;
+        var reporter = Reporter(api, ElectorMode.Readiness);
+        bool? openWhileFencing = null;
+        api.BeforeFence = _ => openWhileFencing = reporter.ReadinessGate.IsOpen(7);
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        Assert.False(reporter.ReadinessGate.IsOpen(7));
+        await DrainAsync(reporter);
+
+        Assert.False(openWhileFencing);
+        Assert.True(reporter.ReadinessGate.IsOpen(7));
+        Assert.False(reporter.ReadinessGate.IsOpen(8)); // the next term starts closed
+        Assert.False(api.Ready["pod-a"]);
+        var (pod, reason, message) = Assert.Single(api.Fences);
+        Assert.Equal("pod-a", pod);
+        Assert.Equal(PreviousHolderFence.ConditionReason, reason);
+        Assert.Equal("pod-b leads Lease shop/web (leaseTransitions 7); pod-a held it before and must not receive traffic", message);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("pod-b")] // this very pod, restarted: its kubelet already follows its own /readyz
+    public void OnElected_NobodyElseToFence_GateOpensAtOnce(string? previousHolder)
+    {
+        var api = new RecordingPodApi();
+        var reporter = Reporter(api, ElectorMode.Readiness);
+
+        reporter.OnElected(Term, previousHolder);
+
+        Assert.True(reporter.ReadinessGate.IsOpen(7));
+        Assert.DoesNotContain(api.Calls, c => c.StartsWith("fence", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OnElected_PreviousHolderGone_GateOpens()
+    {
+        var api = new RecordingPodApi();
+        api.MissingPods.Add("pod-a");
+        var reporter = Reporter(api, ElectorMode.Readiness);
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await DrainAsync(reporter);
+
+        Assert.Equal(["fence-missing:pod-a", "event:LeaderElected"], api.Calls);
+        Assert.True(reporter.ReadinessGate.IsOpen(7));
+    }
+
+    [Fact]
+    public async Task OnElected_LabelMode_DemotesByLabelNeverFencesAndTheGateIsOpen()
+    {
+        var api = new RecordingPodApi();
+        var reporter = Reporter(api, ElectorMode.Label);
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        Assert.True(reporter.ReadinessGate.IsOpen(7));
+        await DrainAsync(reporter);
+
+        Assert.Equal(["label:pod-a=standby", "label:pod-b=leader", "event:LeaderElected"], api.Calls);
+        Assert.Empty(api.Fences);
+    }
+
+    [Fact]
+    public async Task Fence_FailsThenSucceeds_StaysClosedRetriesWithBackoffCountsLogsAndRecordsOneEvent()
+    {
+        var api = new RecordingPodApi { FenceFailuresToInject = 3 };
+        var time = new FakeTimeProvider();
+        var metrics = new ElectorMetrics();
+        using var log = new StringWriter();
+        var reporter = Reporter(api, ElectorMode.Readiness, time, metrics, new JsonLineLogger("elector", LogLevel.Information, log, time));
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => reporter.RunAsync(stop.Token));
+        var closedUntilFenced = true;
+        api.BeforeFence = _ => closedUntilFenced &= !reporter.ReadinessGate.IsOpen(7);
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        var waited = await AdvanceUntilAsync(time, () => reporter.ReadinessGate.IsOpen(7));
+
+        reporter.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(closedUntilFenced);
+
+        // Backoff from the retry period (0.5 s), doubling: 0.5 + 1 + 2 s before the fourth try.
+        Assert.InRange(waited, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(6));
+        Assert.Equal(["fence-failed:pod-a", "fence-failed:pod-a", "fence-failed:pod-a", "fence:pod-a"], api.Calls.Where(c => c.StartsWith("fence", StringComparison.Ordinal)));
+        Assert.Equal(3, metrics.FenceFailures);
+        Assert.Equal(3, metrics.ApiErrors("fence"));
+        var failed = Assert.Single(api.Events, e => (string?)e["reason"] == PreviousHolderFence.FailedReason);
+        Assert.Equal("Warning", (string?)failed["type"]);
+        Assert.Equal("pod-b", (string?)failed["involvedObject"]!["name"]);
+        Assert.Contains("could not mark pod-a, the previous holder, not ready: 403 Forbidden (test)", (string?)failed["message"], StringComparison.Ordinal);
+        var events = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("eventId").GetInt32()).ToList();
+        Assert.Equal(3, events.Count(id => id == 22));
+        Assert.Equal(1, events.Count(id => id == 21));
+    }
+
+    [Fact]
+    public async Task Fence_KeepsFailing_AtMostOneEventPerInterval()
+    {
+        var api = new RecordingPodApi { FenceFailuresToInject = int.MaxValue };
+        var time = new FakeTimeProvider();
+        var metrics = new ElectorMetrics();
+        var reporter = Reporter(api, ElectorMode.Readiness, time, metrics);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => reporter.RunAsync(stop.Token));
+
+        var start = time.GetUtcNow();
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await AdvanceUntilAsync(time, () => time.GetUtcNow() - start >= TimeSpan.FromSeconds(150));
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(reporter.ReadinessGate.IsOpen(7));
+        Assert.True(metrics.FenceFailures >= 8, $"{metrics.FenceFailures} tries");
+
+        // Failures at 0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5, 61.5, 91.5, 121.5 s: Events at 0, 61.5 and
+        // (unless the loop lagged the fake clock) 121.5 s.
+        Assert.InRange(api.Events.Count(e => (string?)e["reason"] == PreviousHolderFence.FailedReason), 2, 3);
+    }
+
+    [Fact]
+    public async Task OnLost_FenceStillFailing_DroppedAndTheGateNeverOpens()
+    {
+        var api = new RecordingPodApi { FenceFailuresToInject = int.MaxValue };
+        var time = new FakeTimeProvider();
+        var reporter = Reporter(api, ElectorMode.Readiness, time);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => reporter.RunAsync(stop.Token));
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await AdvanceUntilAsync(time, () => api.Calls.Count(c => c == "fence-failed:pod-a") >= 2);
+
+        reporter.OnLost(LeadershipLossReason.RenewDeadlineExceeded, null);
+        for (var i = 0; i < 1000 && !reporter.IsIdle; i++)
+        {
+            await Task.Delay(1);
+        }
+
+        // It would succeed now, but it is no longer this replica's to write.
+        api.FenceFailuresToInject = 0;
+        var triesAtLoss = api.Calls.Count(c => c.StartsWith("fence", StringComparison.Ordinal));
+        for (var i = 0; i < 120; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(1);
+        }
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(triesAtLoss, api.Calls.Count(c => c.StartsWith("fence", StringComparison.Ordinal)));
+        Assert.Contains("event:LeadershipLost", api.Calls);
+        Assert.False(reporter.ReadinessGate.IsOpen(7));
+    }
+
+    private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, int limit = 400)
+    {
+        var waited = TimeSpan.Zero;
+        for (var i = 0; i < limit && !condition(); i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            waited += TimeSpan.FromMilliseconds(500);
+            await Task.Delay(2);
+        }
+
+        Assert.True(condition(), $"not reached within {limit / 2} s of fake time");
+        return waited;
+    }
+
+    private static LeadershipReporter Reporter(RecordingPodApi api, ElectorMode mode, TimeProvider? time = null, ElectorMetrics? metrics = null, ILogger? logger = null) =>
+        new(api, "shop", "pod-b", "uid-b", "shop/web", mode, time ?? TimeProvider.System, TimeSpan.FromMilliseconds(500), metrics ?? new ElectorMetrics(), logger ?? NullLogger.Instance);
+
+    private static async Task DrainAsync(LeadershipReporter reporter)
+    {
+        reporter.Complete();
+        await reporter.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
