@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using SingleActive.Contract;
@@ -74,6 +75,26 @@ public sealed class ProcessKubeletLifecycleTests(ControlPlaneFixture cluster, IT
     }
 
     [Fact]
+    public async Task NativeSidecarByStatusAnnotation_JobPod_JobControllerCountsItSucceeded()
+    {
+        var ns = await NamespaceWithElectorRightsAsync("kubelet-sidecar-job");
+        await CreateAsync(NativeElectorJob(ns, "report", ["/bin/sh", "-c", "sleep 1"]));
+
+        var job = await Eventually.SucceedsAsync(
+            async () =>
+            {
+                var j = await cluster.Client.BatchV1.ReadNamespacedJobAsync("report", ns);
+                return j.Status?.Succeeded == 1 ? j : throw new InvalidOperationException($"succeeded {j.Status?.Succeeded ?? 0}, active {j.Status?.Active ?? 0}, failed {j.Status?.Failed ?? 0}");
+            },
+            TimeSpan.FromSeconds(60),
+            $"Job {ns}/report to count its pod succeeded");
+        Assert.Contains(job.Status.Conditions, c => c.Type == "Complete" && c.Status == "True");
+        var pod = Assert.Single((await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "job-name=report")).Items);
+        Assert.Equal("Succeeded", pod.Status.Phase);
+        await cluster.KubectlAsync("delete", "namespace", ns, "--wait=false");
+    }
+
+    [Fact]
     public async Task NativeSidecarByStatusAnnotation_PodDeleted_AppStoppedBeforeElector()
     {
         var kubelet = await cluster.GetKubeletAsync();
@@ -99,18 +120,40 @@ public sealed class ProcessKubeletLifecycleTests(ControlPlaneFixture cluster, IT
     /// initContainers (no restartPolicy, no probes: 1.20 drops the one and refuses the others there) and the status
     /// annotation saying "native". Created by hand in a namespace no webhook serves.
     /// </summary>
-    private static string NativeElectorPod(string ns, string name, string restartPolicy, string[] appCommand) => $$$"""
-        {"apiVersion":"v1","kind":"Pod",
-         "metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","annotations":{"{{{Annotations.Status}}}":{{{JsonSerializer.Serialize("""{"version":"1.0.0","lease":"LEASE","sidecar":"native","mode":"readiness","serviceAccount":"default","port":8099}""".Replace("LEASE", name, StringComparison.Ordinal))}}}}},
-         "spec":{"restartPolicy":"{{{restartPolicy}}}","terminationGracePeriodSeconds":5,
-           "initContainers":[{"name":"{{{Elector}}}","image":"registry.example/single-active:e2e","command":["/usr/local/bin/single-active-elector"],
-             "ports":[{"name":"{{{ElectorHttp.PortName}}}","containerPort":8099}],
-             "env":[{"name":"{{{ElectorEnv.PodName}}}","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"} }},
-                    {"name":"{{{ElectorEnv.PodNamespace}}}","valueFrom":{"fieldRef":{"fieldPath":"metadata.namespace"} }},
-                    {"name":"{{{ElectorEnv.PodUid}}}","valueFrom":{"fieldRef":{"fieldPath":"metadata.uid"} }},
-                    {"name":"{{{ElectorEnv.LeaseName}}}","value":"{{{name}}}"},{"name":"{{{ElectorEnv.Port}}}","value":"8099"}]}],
-           "containers":[{"name":"app","image":"registry.example/app:1","command":{{{JsonSerializer.Serialize(appCommand)}}}}]}}
-        """;
+    private static JsonObject NativeElectorTemplate(string lease, string restartPolicy, string[] appCommand)
+    {
+        var status = $$"""{"version":"1.0.0","lease":"{{lease}}","sidecar":"native","mode":"readiness","serviceAccount":"default","port":8099}""";
+        return (JsonObject)JsonNode.Parse($$$"""
+            {"metadata":{"annotations":{"{{{Annotations.Status}}}":{{{JsonSerializer.Serialize(status)}}} } },
+             "spec":{"restartPolicy":"{{{restartPolicy}}}","terminationGracePeriodSeconds":5,
+               "initContainers":[{"name":"{{{Elector}}}","image":"registry.example/single-active:e2e","command":["/usr/local/bin/single-active-elector"],
+                 "ports":[{"name":"{{{ElectorHttp.PortName}}}","containerPort":8099}],
+                 "env":[{"name":"{{{ElectorEnv.PodName}}}","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"} }},
+                        {"name":"{{{ElectorEnv.PodNamespace}}}","valueFrom":{"fieldRef":{"fieldPath":"metadata.namespace"} }},
+                        {"name":"{{{ElectorEnv.PodUid}}}","valueFrom":{"fieldRef":{"fieldPath":"metadata.uid"} }},
+                        {"name":"{{{ElectorEnv.LeaseName}}}","value":"{{{lease}}}"},{"name":"{{{ElectorEnv.Port}}}","value":"8099"}]}],
+               "containers":[{"name":"app","image":"registry.example/app:1","command":{{{JsonSerializer.Serialize(appCommand)}}} }]}}
+            """)!;
+    }
+
+    private static string NativeElectorPod(string ns, string name, string restartPolicy, string[] appCommand)
+    {
+        var pod = NativeElectorTemplate(name, restartPolicy, appCommand);
+        pod["apiVersion"] = "v1";
+        pod["kind"] = "Pod";
+        pod["metadata"]!["name"] = name;
+        pod["metadata"]!["namespace"] = ns;
+        return pod.ToJsonString();
+    }
+
+    private static string NativeElectorJob(string ns, string name, string[] appCommand) =>
+        new JsonObject
+        {
+            ["apiVersion"] = "batch/v1",
+            ["kind"] = "Job",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["backoffLimit"] = 0, ["template"] = NativeElectorTemplate(name, "Never", appCommand) },
+        }.ToJsonString();
 
     private static void AssertOrder(IReadOnlyList<ContainerEvent> events, params (string Container, ContainerEventKind Kind)[] expected)
     {
