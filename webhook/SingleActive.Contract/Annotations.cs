@@ -21,4 +21,10 @@ public static class Annotations
 
     /// <summary>The elector's container port; required for hostNetwork pods, where only the user knows which node ports are free.</summary>
     public const string Port = Prefix + "port";
+
+    /// <summary>The elector's resources, overriding the webhook's defaults for one pod (Kubernetes quantities).</summary>
+    public const string CpuRequest = Prefix + "cpu-request";
+    public const string MemoryRequest = Prefix + "memory-request";
+    public const string CpuLimit = Prefix + "cpu-limit";
+    public const string MemoryLimit = Prefix + "memory-limit";
 }

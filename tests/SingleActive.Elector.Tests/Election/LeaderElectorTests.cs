@@ -404,6 +404,127 @@ public sealed class LeaderElectorTests
         Assert.False(a.Elector.IsAlive);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_LeaseDeletedOrClearedAfterTheLeaderDied_StandbyWaitsOutTheLastTerm(bool deleted)
+    {
+        await using var cluster = new ElectionCluster();
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
+
+        // a's node lost the control plane (it may still serve); then someone removes its Lease.
+        await cluster.KillAsync(a);
+        if (deleted)
+        {
+            cluster.Server.Delete();
+        }
+        else
+        {
+            cluster.Server.Put(new LeaseRecord(null, 15, null, null, 0));
+        }
+
+        var waited = await cluster.AdvanceUntilAsync(() => b.IsReady, TimeSpan.FromSeconds(30));
+
+        // As if a had simply died: b saw a's last renew at most one retry period before the kill.
+        Assert.InRange(waited, TimeSpan.FromSeconds(15) - TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(15) + Second);
+        Assert.Equal(1, cluster.Server.Current!.LeaseTransitions);
+        Assert.Equal(["elected:1:a"], b.Observer.Changes);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_LeaseDeletedOrClearedUnderTheLeader_StopsBeingReadyAndStartsANewTerm(bool deleted)
+    {
+        await using var cluster = new ElectionCluster();
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(3));
+        bool? readyWhileRetaking = null;
+        cluster.Server.BeforeWrite = _ => readyWhileRetaking = a.Elector.IsReady;
+
+        if (deleted)
+        {
+            cluster.Server.Delete();
+        }
+        else
+        {
+            cluster.Server.Put(new LeaseRecord(null, 15, null, null, 0));
+        }
+
+        await cluster.SettleAsync();
+
+        // a was no longer the holder: not ready by the time it wrote again, then a new term, a new epoch.
+        Assert.False(readyWhileRetaking);
+        Assert.True(a.IsReady);
+        Assert.False(b.IsReady);
+        Assert.Equal(["elected:0:-", "lost:LeaseRemoved:-", "elected:1:a"], a.Observer.Changes);
+        Assert.Equal(1, cluster.Server.Current!.LeaseTransitions);
+        Assert.Equal(1, cluster.MaxReadySeen);
+    }
+
+    [Fact]
+    public async Task RunAsync_LeaseDeletedAndRecreated_EpochContinuesFromTheLastSeen()
+    {
+        await using var cluster = new ElectionCluster();
+        var now = cluster.Time.GetUtcNow();
+        cluster.Server.Put(new LeaseRecord("elsewhere", 15, now, now, 3));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        cluster.Server.Delete();
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(3, b.Elector.Status.LeaseTransitions); // /status never reports a lower epoch
+        Assert.False(b.IsReady);
+
+        await cluster.AdvanceUntilAsync(() => b.IsReady, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(4, cluster.Server.Current!.LeaseTransitions);
+        Assert.Equal(4, b.Elector.Status.LeaseTransitions);
+    }
+
+    [Fact]
+    public async Task RunAsync_LeaseReleased_ASuccessorThatNeverSawTheHolderStillNamesIt()
+    {
+        await using var cluster = new ElectionCluster();
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        await cluster.StopAsync(a);
+        Assert.Equal("a", cluster.Server.Current!.PreviousHolder);
+
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+
+        Assert.True(b.IsReady);
+        Assert.Equal(["elected:1:a"], b.Observer.Changes);
+        Assert.Equal("a", cluster.Server.Current!.PreviousHolder);
+    }
+
+    [Fact]
+    public async Task RunAsync_RenewHangsOnOneConnection_RetriedOnAFreshOneWithinTheDeadline()
+    {
+        await using var cluster = new ElectionCluster();
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        await cluster.AdvanceUntilAsync(() => cluster.Server.Current!.RenewTime == cluster.Time.GetUtcNow(), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(10));
+
+        a.Client.HangNext = 1;
+        var readyThroughout = true;
+        for (var i = 0; i < 120; i++)
+        {
+            await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+            readyThroughout &= a.IsReady;
+        }
+
+        Assert.True(readyThroughout);
+        Assert.Equal(["elected:0:-"], a.Observer.Changes);
+        Assert.Equal(1, a.Metrics.ApiErrors("update"));
+    }
+
     [Fact]
     public void LivenessWindow_Defaults_CoversOneTimedOutCallAndAJitteredWait()
     {

@@ -108,6 +108,91 @@ public sealed class LeadershipReporterTests
         Assert.Equal(["label-failed:pod-b=standby", "label-failed:pod-b=standby", "label:pod-b=standby"], api.Calls);
     }
 
+    [Fact]
+    public async Task Label_FailsWithAnEventQueuedBehind_RetriedUntilItSticks()
+    {
+        var api = new RecordingPodApi { LabelFailuresToInject = 2 };
+        var time = new FakeTimeProvider();
+        var reporter = Reporter(api, ElectorMode.Label, podUid: "uid-b", time);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => reporter.RunAsync(stop.Token));
+
+        reporter.OnLost(LeadershipLossReason.RenewDeadlineExceeded, null);
+        await AdvanceUntilAsync(time, () => api.Calls.Contains("label:pod-b=standby"));
+
+        reporter.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The Event went out while the label waited for its retry; the label was never given up.
+        Assert.Equal(["label-failed:pod-b=standby", "event:LeadershipLost", "label-failed:pod-b=standby", "label:pod-b=standby"], api.Calls);
+    }
+
+    [Fact]
+    public async Task OnElected_DemotionFails_RetriedUntilDoneAndOnlyThenLabelsItselfLeader()
+    {
+        var api = new RecordingPodApi();
+        api.LabelFailuresByPod["pod-a"] = 3;
+        var time = new FakeTimeProvider();
+        var reporter = Reporter(api, ElectorMode.Label, podUid: "uid-b", time);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => reporter.RunAsync(stop.Token));
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await AdvanceUntilAsync(time, () => api.Calls.Contains("label:pod-b=leader"));
+
+        reporter.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        var labels = api.Calls.Where(c => c.StartsWith("label", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            ["label-failed:pod-a=standby", "label-failed:pod-a=standby", "label-failed:pod-a=standby", "label:pod-a=standby", "label:pod-b=leader"],
+            labels);
+        Assert.Contains("event:LeaderElected", api.Calls);
+    }
+
+    [Fact]
+    public async Task OnElected_PreviousHolderGone_LabelsItselfLeader()
+    {
+        var api = new RecordingPodApi();
+        api.MissingPods.Add("pod-a");
+        var reporter = Reporter(api, ElectorMode.Label, podUid: "uid-b");
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await DrainAsync(reporter);
+
+        Assert.Equal(["label-missing:pod-a=standby", "label:pod-b=leader", "event:LeaderElected"], api.Calls);
+    }
+
+    [Fact]
+    public async Task OnLost_DemotionStillPending_DropsItAndTheLeaderLabel()
+    {
+        var api = new RecordingPodApi();
+        api.LabelFailuresByPod["pod-a"] = 1000;
+        var time = new FakeTimeProvider();
+        var reporter = Reporter(api, ElectorMode.Label, podUid: "uid-b", time);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => reporter.RunAsync(stop.Token));
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await AdvanceUntilAsync(time, () => api.Calls.Count(c => c == "label-failed:pod-a=standby") >= 2);
+
+        reporter.OnLost(LeadershipLossReason.LeaseTaken, "pod-c");
+        await AdvanceUntilAsync(time, () => api.Calls.Contains("label:pod-b=standby"));
+
+        reporter.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("label:pod-b=leader", api.Calls);
+    }
+
+    private static async Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition)
+    {
+        for (var i = 0; i < 400 && !condition(); i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(2);
+        }
+
+        Assert.True(condition(), "not reached within 200 s of fake time");
+    }
+
     private static LeadershipReporter Reporter(RecordingPodApi api, ElectorMode mode, string? podUid, TimeProvider? time = null) =>
         new(api, "shop", "pod-b", podUid, "shop/web", mode, time ?? TimeProvider.System, TimeSpan.FromMilliseconds(500), new ElectorMetrics(), NullLogger.Instance);
 

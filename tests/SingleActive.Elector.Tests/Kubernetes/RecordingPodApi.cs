@@ -13,6 +13,12 @@ public sealed class RecordingPodApi : IPodApi
 
     public int LabelFailuresToInject { get; set; }
 
+    /// <summary>Label patches of these pods fail this many more times (each).</summary>
+    public ConcurrentDictionary<string, int> LabelFailuresByPod { get; } = new();
+
+    /// <summary>Pods that do not exist: their label patch answers 404.</summary>
+    public HashSet<string> MissingPods { get; } = [];
+
     public string? Uid { get; set; } = "uid-from-api";
 
     public Task CreateEventAsync(JsonObject @event, CancellationToken cancellationToken)
@@ -24,6 +30,19 @@ public sealed class RecordingPodApi : IPodApi
 
     public Task<bool> SetRoleLabelAsync(string podName, string role, CancellationToken cancellationToken)
     {
+        if (MissingPods.Contains(podName))
+        {
+            Calls.Enqueue($"label-missing:{podName}={role}");
+            return Task.FromResult(false);
+        }
+
+        if (LabelFailuresByPod.TryGetValue(podName, out var left) && left > 0)
+        {
+            LabelFailuresByPod[podName] = left - 1;
+            Calls.Enqueue($"label-failed:{podName}={role}");
+            return Task.FromException<bool>(new HttpRequestException("connection refused (test)"));
+        }
+
         if (LabelFailuresToInject > 0)
         {
             LabelFailuresToInject--;

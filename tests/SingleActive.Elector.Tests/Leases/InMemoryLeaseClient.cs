@@ -18,12 +18,18 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : ILeaseStor
 
     public int Writes { get; private set; }
 
+    /// <summary>
+    /// The next this many get/create/replace calls hang until their caller gives up, as on a pooled
+    /// connection that died silently; later calls (a fresh connection) work.
+    /// </summary>
+    public int HangNext { get; set; }
+
     public Task<LeaseRecord?> GetAsync(CancellationToken cancellationToken) =>
-        Fault == LeaseFault.None ? Task.FromResult(server.Get()) : FaultAsync<LeaseRecord?>(cancellationToken);
+        Fault == LeaseFault.None && !TakeHang() ? Task.FromResult(server.Get()) : FaultAsync<LeaseRecord?>(cancellationToken);
 
     public Task<LeaseRecord> CreateAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
-        if (Fault != LeaseFault.None)
+        if (Fault != LeaseFault.None || TakeHang())
         {
             return FaultAsync<LeaseRecord>(cancellationToken);
         }
@@ -34,7 +40,7 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : ILeaseStor
 
     public Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
-        if (Fault != LeaseFault.None)
+        if (Fault != LeaseFault.None || TakeHang())
         {
             return FaultAsync<LeaseRecord>(cancellationToken);
         }
@@ -64,6 +70,17 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : ILeaseStor
 
             // Hang: the event is lost on the dead connection.
         }
+    }
+
+    private bool TakeHang()
+    {
+        if (HangNext <= 0)
+        {
+            return false;
+        }
+
+        HangNext--;
+        return true;
     }
 
     private async Task<T> FaultAsync<T>(CancellationToken cancellationToken)

@@ -3,18 +3,39 @@ using SingleActive.Webhook.Provisioning;
 
 namespace SingleActive.Webhook.Tests.Injection;
 
-/// <summary>Test double of the dry-run existence check: answers <see cref="Exists"/> and records every question.</summary>
+/// <summary>
+/// Test double of the ServiceAccount lookups: answers <see cref="Exists"/> for existence and
+/// <see cref="Annotations"/> (by account name; absent = no annotations) and records every question.
+/// </summary>
 public sealed class FakeServiceAccountLookup(bool? exists) : IServiceAccountLookup
 {
     private readonly ConcurrentQueue<(string Namespace, string Name)> _questions = new();
+    private readonly ConcurrentQueue<(string Namespace, string Name)> _annotationQuestions = new();
 
     public bool? Exists { get; set; } = exists;
 
+    /// <summary>Per account name; an account not listed has no annotations.</summary>
+    public Dictionary<string, IReadOnlyDictionary<string, string>> Annotations { get; } = [];
+
+    /// <summary>When true, annotations cannot be told (null), as when the API is unreachable.</summary>
+    public bool AnnotationsUnknown { get; set; }
+
+    /// <summary>Existence questions only (what dry runs ask).</summary>
     public IReadOnlyCollection<(string Namespace, string Name)> Questions => _questions;
+
+    public IReadOnlyCollection<(string Namespace, string Name)> AnnotationQuestions => _annotationQuestions;
 
     public Task<bool?> ExistsAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         _questions.Enqueue((@namespace, name));
         return Task.FromResult(Exists);
+    }
+
+    public Task<IReadOnlyDictionary<string, string>?> AnnotationsAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        _annotationQuestions.Enqueue((@namespace, name));
+        IReadOnlyDictionary<string, string>? answer = AnnotationsUnknown ? null
+            : Annotations.TryGetValue(name, out var found) ? found : new Dictionary<string, string>();
+        return Task.FromResult(answer);
     }
 }

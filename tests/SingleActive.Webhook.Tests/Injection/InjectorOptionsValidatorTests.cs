@@ -30,6 +30,8 @@ public class InjectorOptionsValidatorTests
         { "MemoryLimit", "48 Mi", "Injector:MemoryLimit is \"48 Mi\"" },
         { "TokenExpirationSeconds", "60", "Injector:TokenExpirationSeconds is 60" },
         { "Command:0", " ", "Injector:Command must not contain empty entries" },
+        { "RunAsUser", "0", "Injector:RunAsUser is 0; it must be a non-root uid" },
+        { "RunAsGroup", "-1", "Injector:RunAsGroup is -1" },
     };
 
     [Theory]

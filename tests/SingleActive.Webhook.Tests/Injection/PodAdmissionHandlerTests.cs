@@ -103,7 +103,7 @@ public class PodAdmissionHandlerTests
 
         var patched = JsonPatchOracle.Apply(JsonNode.Parse(Annotated())!, outcome.Patch!);
         Assert.Equal("single-active-elector", (string)patched["spec"]!["serviceAccountName"]!);
-        Assert.Null(outcome.Warnings);
+        Assert.Contains("was switched from ServiceAccount \"default\" to \"single-active-elector\"", Assert.Single(outcome.Warnings!), StringComparison.Ordinal);
         Assert.Equal(("shop", "single-active-elector"), Assert.Single(lookup.Questions));
         Assert.Empty(_provisioner.Requests);
     }
@@ -163,6 +163,69 @@ public class PodAdmissionHandlerTests
         Assert.Equal("single-active-elector", (string)patched["spec"]!["serviceAccountName"]!);
         Assert.True(Assert.Single(_provisioner.Requests).CreateServiceAccount);
         Assert.Empty(lookup.Questions);
+    }
+
+    [Theory]
+    [InlineData("iam.gke.io/gcp-service-account", "GKE workload identity")]
+    [InlineData("eks.amazonaws.com/role-arn", "AWS IAM roles for service accounts")]
+    public async Task HandleAsync_DefaultAccountCarriesACloudIdentity_DeniedNamingTheFix(string annotation, string provider)
+    {
+        var lookup = new FakeServiceAccountLookup(true);
+        lookup.Annotations["default"] = new Dictionary<string, string> { [annotation] = "x" };
+
+        var outcome = await Handler(lookup: lookup).HandleAsync(Request(Annotated()), CancellationToken.None);
+
+        Assert.False(outcome.Allowed);
+        Assert.Contains($"runs as ServiceAccount \"default\", which carries an identity outside the cluster: ServiceAccount \"default\" has the annotation \"{annotation}\" ({provider})", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("set spec.serviceAccountName", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(("shop", "default"), Assert.Single(lookup.AnnotationQuestions));
+        Assert.Empty(_provisioner.Requests);
+    }
+
+    [Fact]
+    public async Task HandleAsync_DefaultAccountAnnotationsUnknown_SwitchesAndSaysSo()
+    {
+        var lookup = new FakeServiceAccountLookup(true) { AnnotationsUnknown = true };
+
+        var outcome = await Handler(lookup: lookup).HandleAsync(Request(Annotated()), CancellationToken.None);
+
+        Assert.True(outcome.Allowed, outcome.Message);
+        Assert.Contains(outcome.Warnings!, w => w.Contains("was switched from ServiceAccount \"default\"", StringComparison.Ordinal));
+        Assert.True(Assert.Single(_provisioner.Requests).CreateServiceAccount);
+    }
+
+    [Fact]
+    public async Task HandleAsync_OwnAccount_NeverReadsItsAnnotations()
+    {
+        var lookup = new FakeServiceAccountLookup(true);
+        var json = Annotated().Replace("\"containers\"", "\"serviceAccountName\":\"ledger-sa\",\"containers\"", StringComparison.Ordinal);
+
+        var outcome = await Handler(lookup: lookup).HandleAsync(Request(json), CancellationToken.None);
+
+        Assert.True(outcome.Allowed);
+        Assert.Empty(lookup.AnnotationQuestions);
+    }
+
+    [Fact]
+    public async Task HandleAsync_SwitchedPod_StatusNamesTheAppAndThePreviousAccount()
+    {
+        var outcome = await Handler().HandleAsync(Request(Annotated()), CancellationToken.None);
+
+        var patched = JsonPatchOracle.Apply(JsonNode.Parse(Annotated())!, outcome.Patch!);
+        var status = JsonNode.Parse((string)patched["metadata"]!["annotations"]!["single-active.io/status"]!)!;
+        Assert.Equal(("app", "single-active-elector", "default"), ((string)status["app"]!, (string)status["serviceAccount"]!, (string)status["previousServiceAccount"]!));
+    }
+
+    [Fact]
+    public async Task HandleAsync_MirrorPod_AllowedUnchangedWithTheWarning()
+    {
+        var json = Annotated().Replace("\"single-active\":\"true\"", "\"single-active\":\"true\",\"kubernetes.io/config.mirror\":\"abc\"", StringComparison.Ordinal);
+
+        var outcome = await Handler().HandleAsync(Request(json), CancellationToken.None);
+
+        Assert.Equal((true, Decisions.Skipped, (byte[]?)null), (outcome.Allowed, outcome.Decision, outcome.Patch));
+        Assert.Contains("is the mirror of a static pod", Assert.Single(outcome.Warnings!), StringComparison.Ordinal);
+        Assert.Empty(_provisioner.Requests);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ public class PodInjectorAppContainerTests
 {
     [Theory]
     [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":\"http\"}}", "http://127.0.0.1:8080/ready")]
-    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":9000,\"scheme\":\"HTTPS\"}}", "https://127.0.0.1:9000/ready")]
+    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":9000,\"scheme\":\"HTTPS\"}}", null)]
+    [InlineData("{\"httpGet\":{\"path\":\"/ready\",\"port\":9000,\"httpHeaders\":[{\"name\":\"Host\",\"value\":\"a\"}]}}", null)]
     [InlineData("{\"httpGet\":{\"port\":\"http\",\"host\":\"localhost\"}}", "http://localhost:8080/")]
     [InlineData("{\"httpGet\":{\"path\":\"ready?x=1\",\"port\":8080,\"host\":\"::1\"}}", "http://[::1]:8080/ready?x=1")]
     [InlineData("{\"exec\":{\"command\":[\"true\"]}}", null)]

@@ -49,6 +49,16 @@ public class PodInjectorDecisionTests
         { "lease not above renew deadline", $"{On},\"single-active.io/lease-duration\":\"10s\"", "", "Denied", "lease duration (10s) must be greater than the renew deadline (10s)" },
         { "retry period too long", $"{On},\"single-active.io/retry-period\":\"9s\"", "", "Denied", "renew deadline (10s) must be greater than 1.2 × retry period (9s)" },
         { "all timings overridden", $"{On},\"single-active.io/lease-duration\":\"30s\",\"single-active.io/renew-deadline\":\"20s\",\"single-active.io/retry-period\":\"4s\",\"single-active.io/probe-period\":\"2\"", "", "Injected", null },
+        { "restartPolicy Never, regular container", On, "\"restartPolicy\":\"Never\"", "Denied", "pod \"web\" in namespace \"shop\" has restartPolicy \"Never\" (a Job's or CronJob's pod runs to completion), and an elector in a regular container never exits" },
+        { "restartPolicy OnFailure, regular container", On, "\"restartPolicy\":\"OnFailure\"", "Denied", "only with the elector as a native sidecar" },
+        { "restartPolicy Always", On, "\"restartPolicy\":\"Always\"", "Injected", null },
+        { "Windows pod", On, "\"os\":{\"name\":\"windows\"}", "Denied", "pod \"web\" in namespace \"shop\" can run only on Windows nodes (spec.os.name is \"windows\"), and the elector is a Linux container" },
+        { "Windows node selector", On, "\"nodeSelector\":{\"kubernetes.io/os\":\"windows\"}", "Denied", "Remove the \"single-active\" annotation, or run the workload on Linux nodes" },
+        { "mirror pod", $"{On},\"kubernetes.io/config.mirror\":\"abc\"", "", "Skipped", null },
+        { "mirror pod with an invalid opt-in", "\"single-active\":\"yes\",\"kubernetes.io/config.mirror\":\"abc\"", "", "Skipped", null },
+        { "cloud identity on default", On, "\"volumes\":[{\"name\":\"aws-iam-token\",\"projected\":{\"sources\":[{\"serviceAccountToken\":{\"audience\":\"sts.amazonaws.com\",\"path\":\"token\"}}]}}]", "Denied", "runs as ServiceAccount \"default\", which carries an identity outside the cluster" },
+        { "cloud identity on an own account", On, "\"serviceAccountName\":\"uploader\",\"volumes\":[{\"name\":\"aws-iam-token\",\"projected\":{\"sources\":[{\"serviceAccountToken\":{\"audience\":\"sts.amazonaws.com\",\"path\":\"token\"}}]}}]", "Injected", null },
+        { "resource annotation invalid", $"{On},\"single-active.io/memory-limit\":\"big\"", "", "Denied", "annotation \"single-active.io/memory-limit\" on pod \"web\" in namespace \"shop\" is \"big\"" },
         { "several errors reported at once", $"{On},\"single-active.io/mode\":\"x\",\"single-active.io/port\":\"y\"", "", "Denied", "\"single-active.io/mode\" on pod \"web\" in namespace \"shop\" is \"x\"; accepted values are \"readiness\" or \"label\"; annotation \"single-active.io/port\"" },
     };
 
@@ -66,6 +76,32 @@ public class PodInjectorDecisionTests
             var message = result is PodInjection.Denied denied ? denied.Message : "";
             Assert.Contains(fragment, message, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("Never")]
+    [InlineData("OnFailure")]
+    public void Inject_RunToCompletionWithNativeSidecars_InjectedAsNativeSidecar(string restartPolicy)
+    {
+        var injector = new PodInjector(new InjectorOptions());
+        var pod = TestPods.Pod(spec: $"\"restartPolicy\":\"{restartPolicy}\"");
+
+        var result = injector.Inject(pod, new InjectionContext("shop", ServerVersion: new Version(1, 29)));
+
+        var injected = Assert.IsType<PodInjection.Injected>(result);
+        Assert.Equal("Always", Assert.Single(injected.Pod.Spec.InitContainers).RestartPolicy);
+        Assert.DoesNotContain(injected.Pod.Spec.Containers, c => c.Name == "single-active-elector");
+    }
+
+    [Fact]
+    public void Inject_MirrorPod_AllowedUnchangedWithAWarningThatSaysWhatToDo()
+    {
+        var pod = TestPods.Pod($"{On},\"kubernetes.io/config.mirror\":\"abc\"");
+
+        var skipped = Assert.IsType<PodInjection.Skipped>(new PodInjector(new InjectorOptions()).Inject(pod, new InjectionContext("shop")));
+
+        Assert.Contains("pod \"web\" in namespace \"shop\" is the mirror of a static pod", skipped.Warning, StringComparison.Ordinal);
+        Assert.Contains("run it as a Deployment or StatefulSet", skipped.Warning, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -46,7 +46,9 @@ public class PodInjectorIdentityTests
         Assert.Single(result.Pod.Spec.Containers, c => c.Name == ElectorHttp.ContainerName);
         if (warning is null)
         {
-            Assert.Empty(result.Warnings);
+            // A real switch is always said (not a dry-run warning).
+            Assert.All(result.Warnings, w => Assert.Contains("was switched from ServiceAccount \"default\" to \"single-active-elector\"", w, StringComparison.Ordinal));
+            Assert.Equal(create ? 1 : 0, result.Warnings.Count);
         }
         else
         {

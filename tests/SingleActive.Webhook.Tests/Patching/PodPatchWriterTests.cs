@@ -95,7 +95,7 @@ public sealed class PodPatchWriterTests
     public void ElectorJsonCache_SameInputs_OneSerializationAndBounded()
     {
         var cache = new ElectorJsonCache();
-        var settings = new InjectionSettings("lease", SingleActive.Contract.ElectorMode.Readiness, SingleActive.Contract.ElectionTimings.Default, new SingleActive.Contract.ReadinessProbeTimings(1, 1, 1), 8099, false, false);
+        var settings = new InjectionSettings("lease", SingleActive.Contract.ElectorMode.Readiness, SingleActive.Contract.ElectionTimings.Default, new SingleActive.Contract.ReadinessProbeTimings(1, 1, 1), 8099, false, false, ElectorResources.From(new InjectorOptions()));
         var elector = ElectorContainer.Create(settings, new InjectorOptions(), null);
 
         var first = cache.Get(settings, null, elector);

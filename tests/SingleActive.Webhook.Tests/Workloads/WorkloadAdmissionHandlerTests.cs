@@ -42,14 +42,18 @@ public class WorkloadAdmissionHandlerTests
         Assert.Equal("100%", (string?)patched["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
         Assert.Equal("25%", (string?)patched["spec"]!["strategy"]!["rollingUpdate"]!["maxSurge"]);
         Assert.NotNull(patched["metadata"]!["managedFields"]);
-        Assert.Equal(2, outcome.Warnings!.Count);
+        Assert.Equal(3, outcome.Warnings!.Count);
         Assert.Contains("copied the annotation single-active=\"true\" from Deployment shop/billing", outcome.Warnings[0], StringComparison.Ordinal);
-        Assert.Contains("maxUnavailable of Deployment shop/billing to 100% (was 25%; maxSurge 25%)", outcome.Warnings[1], StringComparison.Ordinal);
+        Assert.Contains("was switched from ServiceAccount \"default\" to \"single-active-elector\"", outcome.Warnings[1], StringComparison.Ordinal);
+        Assert.Contains("maxUnavailable of Deployment shop/billing to 100% (was 25%; maxSurge 25%)", outcome.Warnings[2], StringComparison.Ordinal);
         Assert.Equal(["shop"], _budgets.Asked);
 
         var again = await Handler().HandleAsync(WithObject(request, patched), default);
 
-        Assert.Equal((true, Decisions.AlreadyInjected, null, null), (again.Allowed, again.Decision, again.Patch, again.Warnings));
+        Assert.Equal((true, Decisions.AlreadyInjected, null), (again.Allowed, again.Decision, again.Patch));
+
+        // Nothing changes; only the ServiceAccount switch its pods get is said again (always visible).
+        Assert.Contains("was switched from ServiceAccount", Assert.Single(again.Warnings!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,7 +80,7 @@ public class WorkloadAdmissionHandlerTests
         var ops = JsonPatchOracle.Operations(outcome.Patch!);
         Assert.Equal("/spec/strategy/rollingUpdate/maxUnavailable", (string?)Assert.Single(ops)!["path"]);
         Assert.Equal("100%", (string?)JsonPatchOracle.Apply(original, outcome.Patch!)["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
-        Assert.Single(outcome.Warnings!);
+        Assert.Single(outcome.Warnings!, w => !w.Contains("was switched from ServiceAccount", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -127,7 +131,7 @@ public class WorkloadAdmissionHandlerTests
         var outcome = await Handler(new FakePodDisruptionBudgetLookup(null)).HandleAsync(request, default);
 
         Assert.True(outcome.Allowed);
-        Assert.Equal(2, outcome.Warnings!.Count);
+        Assert.Equal(3, outcome.Warnings!.Count);
     }
 
     [Theory]
@@ -166,6 +170,30 @@ public class WorkloadAdmissionHandlerTests
         var lookup = new KubernetesPodDisruptionBudgetLookup(none, NullLogger<KubernetesPodDisruptionBudgetLookup>.Instance);
 
         Assert.Null(await lookup.ListAsync("shop", default));
+    }
+
+    [Theory]
+    [InlineData("real-world-deployment-being-deleted-finalizer-removal")]
+    [InlineData("derived-statefulset-update-being-deleted")]
+    public async Task HandleAsync_BeingDeleted_AllowedUnchangedWhateverTheTemplateSays(string fixture)
+    {
+        var (request, _) = Fixture(fixture);
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        Assert.Equal((true, Decisions.Skipped, (byte[]?)null, (IReadOnlyList<string>?)null), (outcome.Allowed, outcome.Decision, outcome.Patch, outcome.Warnings));
+    }
+
+    [Fact]
+    public async Task HandleAsync_BeingDeletedWithAnUnreadableTemplate_Allowed()
+    {
+        var (request, original) = Fixture("real-world-deployment-being-deleted-finalizer-removal");
+        original["spec"]!["template"] = "not a template";
+        request.Object = JsonDocument.Parse(original.ToJsonString()).RootElement.Clone();
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        Assert.True(outcome.Allowed, outcome.Message);
     }
 
     internal static (AdmissionRequest Request, JsonNode Object) Fixture(string name)

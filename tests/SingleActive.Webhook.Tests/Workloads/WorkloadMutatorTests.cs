@@ -5,6 +5,8 @@ namespace SingleActive.Webhook.Tests.Workloads;
 
 public class WorkloadMutatorTests
 {
+    private const string Switched = "was switched from ServiceAccount \"default\" to \"single-active-elector\"";
+
     private readonly WorkloadMutator _mutator = new(TestWorkloads.Injector());
 
     [Fact]
@@ -46,8 +48,9 @@ public class WorkloadMutatorTests
         Assert.Equal((mode, mode), (forDeployment.Mode!.Value, forSet.Mode!.Value));
         Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
         Assert.Equal("OrderedReady", set.Spec.PodManagementPolicy);
-        Assert.Empty(forDeployment.Warnings);
-        Assert.Empty(forSet.Warnings);
+
+        // Only the ServiceAccount switch is said (the template is on "default"); nothing about the rollout.
+        Assert.All(forDeployment.Warnings.Concat(forSet.Warnings), w => Assert.Contains(Switched, w, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -112,6 +115,36 @@ public class WorkloadMutatorTests
     }
 
     [Fact]
+    public void Mutate_WindowsTemplate_DeniedAtTheWorkload()
+    {
+        var deployment = TestWorkloads.Deployment();
+        deployment.Spec.Template.Spec.NodeSelector = new Dictionary<string, string> { ["kubernetes.io/os"] = "windows" };
+
+        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.Contains("Deployment shop/web cannot be admitted because its pods would be denied: pod \"web-*\" in namespace \"shop\" can run only on Windows nodes", result.Denial, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mutate_TemplateOnDefaultWithACloudIdentity_DeniedAtTheWorkload()
+    {
+        var deployment = TestWorkloads.Deployment();
+        deployment.Spec.Template.Spec.Containers[0].Env = [new k8s.Models.V1EnvVar { Name = "AWS_ROLE_ARN", Value = "arn:aws:iam::1:role/web" }];
+
+        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.Contains("container \"app\" has the env var AWS_ROLE_ARN", result.Denial, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mutate_TemplateOnDefault_WarnsAboutTheSwitch()
+    {
+        var result = _mutator.Mutate(TestWorkloads.Deployment(), new WorkloadRequest(IsCreate: true));
+
+        Assert.Contains(result.Warnings, w => w.Contains("was switched from ServiceAccount \"default\" to \"single-active-elector\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Mutate_Webhook_DoesNotInjectTheTemplate()
     {
         var deployment = TestWorkloads.Deployment();
@@ -161,7 +194,7 @@ public class WorkloadMutatorTests
 
         var result = _mutator.Mutate(set, new WorkloadRequest(IsCreate: false, PreviousTemplate: previous));
 
-        var warning = Assert.Single(result.Warnings);
+        var warning = Assert.Single(result.Warnings, w => !w.Contains(Switched, StringComparison.Ordinal));
         Assert.Contains("--cascade=orphan", warning, StringComparison.Ordinal);
     }
 
@@ -173,8 +206,9 @@ public class WorkloadMutatorTests
 
         var result = _mutator.Mutate(set, new WorkloadRequest(IsCreate: false, PreviousTemplate: previous));
 
-        Assert.Equal(2, result.Warnings.Count);
+        Assert.Equal(3, result.Warnings.Count);
         Assert.Contains("copied the annotation", result.Warnings[0], StringComparison.Ordinal);
-        Assert.Contains("stops after the first replaced standby", result.Warnings[1], StringComparison.Ordinal);
+        Assert.Contains(Switched, result.Warnings[1], StringComparison.Ordinal);
+        Assert.Contains("stops after the first replaced standby", result.Warnings[2], StringComparison.Ordinal);
     }
 }

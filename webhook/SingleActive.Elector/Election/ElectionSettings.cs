@@ -10,4 +10,11 @@ public sealed record ElectionSettings(string Identity, ElectionTimings Timings)
     /// up to the renew deadline (its timeout), and a wait lasts at most a jittered retry period.
     /// </summary>
     public TimeSpan LivenessWindow => Timings.RenewDeadline + (2 * Timings.RetryPeriod) + TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long one renew attempt may take before it is abandoned and retried on a fresh connection:
+    /// a third of the renew deadline (3.3 s by default). A healthy renew takes milliseconds; a renew
+    /// that starts a retry period after the last success still gets two more attempts.
+    /// </summary>
+    public TimeSpan RenewAttemptTimeout => Timings.RenewDeadline / 3;
 }

@@ -21,6 +21,12 @@ public sealed partial class LeaderElector
         }
     }
 
+    /// <summary>
+    /// Renews within what is left of the renew deadline. An attempt that times out is retried at
+    /// once, each attempt bounded by <see cref="ElectionSettings.RenewAttemptTimeout"/>: a renew
+    /// stuck on one dead connection (cancelling it closes that connection) then gets another try on
+    /// a fresh one instead of costing the leadership.
+    /// </summary>
     private async Task RenewAsync(CancellationToken stop)
     {
         long renewStart;
@@ -29,22 +35,30 @@ public sealed partial class LeaderElector
             renewStart = lastRenewStart;
         }
 
-        var remaining = Timings.RenewDeadline - time.GetElapsedTime(renewStart);
-        if (remaining > TimeSpan.Zero)
+        while (Timings.RenewDeadline - time.GetElapsedTime(renewStart) is var remaining && remaining > TimeSpan.Zero)
         {
             var attemptStart = time.GetTimestamp();
-            using var timeout = new CancellationTokenSource(remaining, time);
+            using var timeout = new CancellationTokenSource(remaining < settings.RenewAttemptTimeout ? remaining : settings.RenewAttemptTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
             var outcome = await AttemptAsync(leadingNow: true, linked.Token, stop).ConfigureAwait(false);
-            if (outcome.Record is { } renewed)
+            lock (gate)
             {
-                lock (gate)
+                if (!leading)
+                {
+                    // The Lease was removed meanwhile (Observe stepped down); the next round campaigns anew.
+                    return;
+                }
+
+                if (outcome.Record is { } renewed)
                 {
                     own = renewed;
                     lastRenewStart = attemptStart;
                     ObserveLocked(renewed);
                 }
+            }
 
+            if (outcome.Record is not null)
+            {
                 metrics.RecordRenew(time.GetElapsedTime(attemptStart));
                 return;
             }
@@ -56,6 +70,10 @@ public sealed partial class LeaderElector
             }
 
             Log.RenewFailed(logger, Duration.Format(time.GetElapsedTime(renewStart)), outcome.Error ?? "conflict");
+            if (!outcome.TimedOut)
+            {
+                break; // Failed fast: the next round, a retry period later, tries again.
+            }
         }
 
         if (time.GetElapsedTime(renewStart) >= Timings.RenewDeadline)
@@ -87,12 +105,23 @@ public sealed partial class LeaderElector
 
             for (var round = 0; round < 2; round++)
             {
+                if (leadingNow && !IsLeading())
+                {
+                    return default; // What was just read removed the Lease: Observe stepped down.
+                }
+
+                if (!CanTake(current, leadingNow))
+                {
+                    return new Outcome(null, null, current?.HolderIdentity, null, false);
+                }
+
+                var previousHolder = PreviousHolderOf(current);
                 if (current is null)
                 {
                     operation = "create";
                     try
                     {
-                        return new Outcome(await store.CreateAsync(Desired(null, leadingNow), ct).ConfigureAwait(false), null, null, null);
+                        return new Outcome(await store.CreateAsync(Desired(null, leadingNow, previousHolder), ct).ConfigureAwait(false), previousHolder, null, null, false);
                     }
                     catch (LeaseConflictException)
                     {
@@ -100,16 +129,11 @@ public sealed partial class LeaderElector
                     }
                 }
 
-                if (!CanTake(current, leadingNow))
-                {
-                    return new Outcome(null, null, current.HolderIdentity, null);
-                }
-
                 operation = "update";
                 try
                 {
-                    var written = await store.ReplaceAsync(Desired(current, leadingNow), ct).ConfigureAwait(false);
-                    return new Outcome(written, current.IsHeld ? current.HolderIdentity : null, null, null);
+                    var written = await store.ReplaceAsync(Desired(current, leadingNow, previousHolder), ct).ConfigureAwait(false);
+                    return new Outcome(written, previousHolder, null, null, false);
                 }
                 catch (LeaseConflictException) when (leadingNow && round == 0)
                 {
@@ -129,13 +153,13 @@ public sealed partial class LeaderElector
         {
             metrics.RecordApiError(operation);
             Log.ApiCallFailed(logger, operation, "timed out");
-            return new Outcome(null, null, null, "timed out");
+            return new Outcome(null, null, null, "timed out", true);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             metrics.RecordApiError(operation);
             Log.ApiCallFailed(logger, operation, ErrorText.Of(e));
-            return new Outcome(null, null, null, ErrorText.Of(e));
+            return new Outcome(null, null, null, ErrorText.Of(e), e is TimeoutException);
         }
     }
 
@@ -143,27 +167,34 @@ public sealed partial class LeaderElector
     /// A leader may renew a record that still carries its own term; anyone else must wait for the
     /// holder to expire. That includes a record naming this very identity while this process does
     /// not lead: a restarted container waits one lease duration (no longer than a standby would),
-    /// and two processes given the same POD_NAME by mistake can never both lead.
+    /// and two processes given the same POD_NAME by mistake can never both lead. An absent or
+    /// cleared Lease is free after a release; otherwise the term seen last runs on until it would
+    /// have expired (<see cref="LeaseObservation"/>), unless this process led it and stepped down.
     /// </summary>
-    private bool CanTake(LeaseRecord current, bool leadingNow)
+    private bool CanTake(LeaseRecord? current, bool leadingNow)
     {
-        if (!current.IsHeld)
-        {
-            return true;
-        }
-
-        if (current.HolderIdentity == settings.Identity && leadingNow)
-        {
-            lock (gate)
-            {
-                // Same name but another term: someone else with our identity took it.
-                return own is null || own.LeaseTransitions == current.LeaseTransitions;
-            }
-        }
-
         lock (gate)
         {
-            return hasObserved && time.GetElapsedTime(observedAt) >= ExpiryOf(current);
+            if (current?.IsHeld == true && current.HolderIdentity == settings.Identity)
+            {
+                if (leadingNow)
+                {
+                    // Same name but another term: someone else with our identity took it.
+                    return own is null || own.LeaseTransitions == current.LeaseTransitions;
+                }
+
+                if (mayRetake && current.LeaseTransitions == ownEpoch)
+                {
+                    return true; // The term this process stepped down from (a late event said it was removed).
+                }
+            }
+
+            if (current?.IsHeld == true)
+            {
+                return seen.HasObserved && time.GetElapsedTime(seen.ChangedAt) >= ExpiryOf(current);
+            }
+
+            return mayRetake || seen.Term is not { } term || time.GetElapsedTime(seen.TermSince) >= ExpiryOf(term);
         }
     }
 
@@ -174,20 +205,44 @@ public sealed partial class LeaderElector
     private TimeSpan ExpiryOf(LeaseRecord record) =>
         TimeSpan.FromSeconds(Math.Max(record.LeaseDurationSeconds, (int)Timings.LeaseDuration.TotalSeconds));
 
-    private LeaseRecord Desired(LeaseRecord? current, bool leadingNow)
+    private LeaseRecord Desired(LeaseRecord? current, bool leadingNow, string? previousHolder)
     {
         var now = time.GetUtcNow();
 
-        // A new term (even after a restart of this same pod) gets a new epoch, so an app fencing
-        // on leaseTransitions never confuses two tenures.
+        // A new term (even after a restart of this same pod) gets a new epoch, above every epoch
+        // seen (also when the Lease was deleted and is created anew), so an app fencing on
+        // leaseTransitions never confuses two tenures.
         var continuing = leadingNow && current?.HolderIdentity == settings.Identity;
+        int epoch;
+        lock (gate)
+        {
+            epoch = continuing ? current!.LeaseTransitions : seen.NextEpoch(current);
+        }
+
         return new LeaseRecord(
             settings.Identity,
             (int)Timings.LeaseDuration.TotalSeconds,
             continuing ? current!.AcquireTime : now,
             now,
-            current is null ? 0 : continuing ? current.LeaseTransitions : current.LeaseTransitions + 1,
-            current?.ResourceVersion);
+            epoch,
+            current?.ResourceVersion,
+            continuing ? current!.PreviousHolder : previousHolder);
+    }
+
+    private string? PreviousHolderOf(LeaseRecord? current)
+    {
+        lock (gate)
+        {
+            return seen.PreviousHolderOf(current);
+        }
+    }
+
+    private bool IsLeading()
+    {
+        lock (gate)
+        {
+            return leading;
+        }
     }
 
     /// <summary>
@@ -213,7 +268,9 @@ public sealed partial class LeaderElector
         {
             for (var round = 0; round < 2 && current?.HolderIdentity == settings.Identity; round++)
             {
-                var released = current with { HolderIdentity = null, LeaseDurationSeconds = 1, RenewTime = time.GetUtcNow() };
+                // The releaser names itself: a successor that did not see this term (started later,
+                // or missed it) still knows whose pod to demote in label mode.
+                var released = current with { HolderIdentity = null, LeaseDurationSeconds = LeaseRecord.ReleasedLeaseDurationSeconds, RenewTime = time.GetUtcNow(), PreviousHolder = settings.Identity };
                 try
                 {
                     var written = await store.ReplaceAsync(released, ct).ConfigureAwait(false);
@@ -234,5 +291,5 @@ public sealed partial class LeaderElector
         }
     }
 
-    private readonly record struct Outcome(LeaseRecord? Record, string? PreviousHolder, string? HeldBy, string? Error);
+    private readonly record struct Outcome(LeaseRecord? Record, string? PreviousHolder, string? HeldBy, string? Error, bool TimedOut);
 }

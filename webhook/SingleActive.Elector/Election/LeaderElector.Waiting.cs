@@ -19,10 +19,11 @@ public sealed partial class LeaderElector
                 // client-go's jitter: spread standbys so they do not hit the API server in lockstep.
                 period = Timings.RetryPeriod * (1 + (random.NextDouble() * (ElectionTimings.RetryJitterFactor - 1)));
 
-                // Wake exactly when the holder's lease would expire rather than up to a period later.
-                if (observed?.IsHeld == true && hasObserved)
+                // Wake exactly when the holder's lease would expire rather than up to a period later
+                // (also a term that outlives its deleted or cleared Lease).
+                if (seen.Term is { } term)
                 {
-                    var untilExpiry = ExpiryOf(observed) - time.GetElapsedTime(observedAt);
+                    var untilExpiry = ExpiryOf(term) - time.GetElapsedTime(seen.TermSince);
                     if (untilExpiry > TimeSpan.Zero && untilExpiry < period)
                     {
                         return untilExpiry;

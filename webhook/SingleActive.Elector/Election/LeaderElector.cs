@@ -35,10 +35,10 @@ public sealed partial class LeaderElector
     private readonly Random random;
     private readonly Lock gate = new();
 
-    private LeaseRecord? observed;
-    private long observedAt;
-    private bool hasObserved;
+    private readonly LeaseObservation seen;
     private LeaseRecord? own;
+    private int? ownEpoch;
+    private bool mayRetake;
     private bool leading;
     private bool stopping;
     private bool exited;
@@ -65,6 +65,7 @@ public sealed partial class LeaderElector
         this.metrics = metrics;
         this.logger = logger;
         this.random = random ?? Random.Shared;
+        seen = new LeaseObservation(time);
         heartbeat = time.GetTimestamp();
     }
 
@@ -105,12 +106,12 @@ public sealed partial class LeaderElector
         {
             lock (gate)
             {
-                var record = leading ? own : observed;
+                var record = leading ? own : seen.Current;
                 return new ElectionStatus(
                     settings.Identity,
                     record?.IsHeld == true ? record.HolderIdentity : null,
                     FreshLeaderLocked(),
-                    record?.LeaseTransitions ?? 0,
+                    seen.HighestTransitions ?? 0,
                     record?.IsHeld == true ? record.AcquireTime : null,
                     record?.RenewTime);
             }
@@ -163,15 +164,30 @@ public sealed partial class LeaderElector
     public void Observe(LeaseRecord? record)
     {
         bool wakeUp;
+        bool removed;
         lock (gate)
         {
-            ObserveLocked(record);
+            var news = !seen.HasObserved || !LeaseRecord.SameElection(seen.Current, record);
+            if (!ObserveLocked(record))
+            {
+                return;
+            }
 
-            // A standby acts at once on a released or deleted Lease; a leader re-checks at once when
-            // someone else's name shows up (the renew that follows finds out for sure).
+            // A leader whose Lease was deleted or cleared by someone else (its own release stops it
+            // leading first) no longer holds it: it stops being ready now, not at its next renew.
+            removed = leading && record?.IsHeld != true;
+
+            // A standby acts at once on a newly released or deleted Lease (only on news: a Lease
+            // whose last term it waits out is read again on every round); a leader re-checks at
+            // once when someone else's name shows up (the renew that follows finds out for sure).
             wakeUp = leading
                 ? record is null || record.HolderIdentity != settings.Identity
-                : record is null || !record.IsHeld;
+                : news && (record is null || !record.IsHeld);
+        }
+
+        if (removed)
+        {
+            Lose(LeadershipLossReason.LeaseRemoved, null);
         }
 
         if (wakeUp)
@@ -224,19 +240,28 @@ public sealed partial class LeaderElector
         }
     }
 
-    private void ObserveLocked(LeaseRecord? record)
+    /// <returns><c>false</c> when the state is older than one already seen and was ignored.</returns>
+    private bool ObserveLocked(LeaseRecord? record)
     {
-        if (!hasObserved || !LeaseRecord.SameElection(observed, record))
+        var before = seen.Current;
+        var term = seen.Term;
+        if (!seen.Record(record))
         {
-            observedAt = time.GetTimestamp();
-            hasObserved = true;
-            if (record?.IsHeld == true && record.HolderIdentity != observed?.HolderIdentity && record.HolderIdentity != settings.Identity)
-            {
-                Log.LeaderObserved(logger, record.HolderIdentity!);
-            }
+            return false;
         }
 
-        observed = record;
+        if (record?.IsHeld == true && record.HolderIdentity != before?.HolderIdentity && record.HolderIdentity != settings.Identity)
+        {
+            // Someone else's term: whatever this replica may have retaken is theirs now.
+            mayRetake = false;
+            Log.LeaderObserved(logger, record.HolderIdentity!);
+        }
+        else if (record?.IsHeld != true && record?.IsRelease != true && before?.IsHeld == true && term is not null)
+        {
+            Log.TermOutlivesLease(logger, term.HolderIdentity!, record is null ? "deleted" : "holder cleared");
+        }
+
+        return true;
     }
 
     private void BecomeLeader(LeaseRecord record, string? previousHolder, long attemptStart)
@@ -247,6 +272,8 @@ public sealed partial class LeaderElector
         {
             leading = true;
             own = record;
+            ownEpoch = record.LeaseTransitions;
+            mayRetake = false;
             lastRenewStart = attemptStart;
             ObserveLocked(record);
         }
@@ -265,6 +292,10 @@ public sealed partial class LeaderElector
                 return;
             }
 
+            // Stepping down because the Lease was removed under a fresh term: nobody else can hold a
+            // newer one (every other replica waits that term out), so this replica may start the
+            // next term at once instead of waiting out its own.
+            mayRetake = reason == LeadershipLossReason.LeaseRemoved && FreshLeaderLocked();
             leading = false;
             own = null;
         }

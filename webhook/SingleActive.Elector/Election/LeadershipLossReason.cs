@@ -9,6 +9,9 @@ public enum LeadershipLossReason
     /// <summary>Another replica holds the Lease now (seen on a renew conflict).</summary>
     LeaseTaken,
 
+    /// <summary>The Lease was deleted, or its holder cleared, by someone else.</summary>
+    LeaseRemoved,
+
     /// <summary>The app failed its health check too many times in a row; the Lease was released.</summary>
     AppUnhealthy,
 

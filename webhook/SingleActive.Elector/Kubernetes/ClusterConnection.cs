@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
 namespace SingleActive.Elector.Kubernetes;
@@ -18,6 +20,14 @@ public sealed class ClusterConnection : IDisposable
 {
     public const string KubeconfigVariable = "KUBECONFIG";
     private const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    // TCP keepalive on every API connection: a peer that vanished without a FIN or RST (node
+    // gone, black-holed route, NAT entry expired) is noticed after about 15 s + 3 × 5 s of silence
+    // instead of never, so a watch or a pooled connection on it fails and is replaced. Idle
+    // connections send one probe packet per 15 s; busy ones none.
+    internal static readonly TimeSpan KeepAliveIdle = TimeSpan.FromSeconds(15);
+    internal static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(5);
+    internal const int KeepAliveProbes = 3;
 
     // The kubelet refreshes projected tokens well before they expire; a minute-old copy is fresh enough (client-go does the same).
     private static readonly TimeSpan TokenFileRefresh = TimeSpan.FromMinutes(1);
@@ -38,6 +48,7 @@ public sealed class ClusterConnection : IDisposable
             AllowAutoRedirect = false,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectCallback = static (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, cancellationToken),
         };
         if (clientCertificate is not null)
         {
@@ -97,6 +108,26 @@ public sealed class ClusterConnection : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
+
+    /// <summary>A TCP connection with keepalive on (see <see cref="KeepAliveIdle"/>); TLS, if any, is layered on by the handler.</summary>
+    internal static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)KeepAliveIdle.TotalSeconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)KeepAliveInterval.TotalSeconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, KeepAliveProbes);
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// The server's chain must end in one of the bundle's certificates; the host name check has

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SingleActive.Contract;
 
 namespace SingleActive.Elector.Kubernetes;
 
@@ -12,49 +13,69 @@ namespace SingleActive.Elector.Kubernetes;
 /// model of the whole Kubernetes API into the sidecar; that also keeps fields it does not model
 /// (labels, newer Lease fields) intact on a read-modify-write.
 /// </summary>
-public sealed class KubeApiClient(ClusterConnection client) : IDisposable
+/// <remarks>
+/// Every call has a deadline (<paramref name="callTimeout"/>, by default
+/// <see cref="DefaultCallTimeout"/>; for a watch, until its response headers): a call to a silently
+/// dead connection fails with a <see cref="TimeoutException"/> instead of wedging its caller for the
+/// life of the process. Cancelling an HTTP/1.1 request closes its connection, so the next call
+/// never reuses the one that hung. Callers may pass a shorter deadline through their token (the
+/// election bounds each renew attempt by a fraction of the renew deadline).
+/// </remarks>
+public sealed class KubeApiClient(ClusterConnection client, TimeProvider? time = null, TimeSpan? callTimeout = null) : IDisposable
 {
+    /// <summary>
+    /// The elector's objects are tiny: the API server answers in milliseconds, and in well under a
+    /// second under load. 10 s (the default renew deadline) only ends calls that will not come back.
+    /// </summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(10);
+
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
+    private readonly TimeSpan timeout = callTimeout ?? DefaultCallTimeout;
 
     public Uri BaseUri => client.BaseUri;
 
-    public async Task<JsonObject?> GetAsync(string path, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, path));
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+    /// <summary>The clock deadlines are timed on (callers time their own deadlines on it too).</summary>
+    public TimeProvider Time => clock;
 
-        return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<JsonObject> SendJsonAsync(HttpMethod method, string path, JsonNode body, string contentType, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, path))
+    public Task<JsonObject?> GetAsync(string path, CancellationToken cancellationToken) =>
+        WithDeadlineAsync(HttpMethod.Get, path, async ct =>
         {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, contentType),
-        };
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
-    }
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, path));
+            using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadObjectAsync(response, ct).ConfigureAwait(false);
+        }, cancellationToken);
 
-    /// <summary>Starts a streaming GET (a watch); the caller reads and disposes the response.</summary>
-    public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, path));
-        var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+    public Task<JsonObject> SendJsonAsync(HttpMethod method, string path, JsonNode body, string contentType, CancellationToken cancellationToken) =>
+        WithDeadlineAsync(method, path, async ct =>
         {
-            using (response)
+            using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, path))
             {
-                throw await ErrorAsync(response, cancellationToken).ConfigureAwait(false);
-            }
-        }
+                Content = new StringContent(body.ToJsonString(), Encoding.UTF8, contentType),
+            };
+            using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            return await ReadObjectAsync(response, ct).ConfigureAwait(false);
+        }, cancellationToken);
 
-        return response;
-    }
+    /// <summary>
+    /// Starts a streaming GET (a watch); the caller reads and disposes the response, and bounds the
+    /// reading itself (the deadline here ends with the response headers).
+    /// </summary>
+    public Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken cancellationToken) =>
+        WithDeadlineAsync(HttpMethod.Get, path, async ct =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, path));
+            var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                using (response)
+                {
+                    throw await ErrorAsync(response, ct).ConfigureAwait(false);
+                }
+            }
+
+            return response;
+        }, cancellationToken);
 
     public void Dispose() => client.Dispose();
 
@@ -90,6 +111,20 @@ public sealed class KubeApiClient(ClusterConnection client) : IDisposable
         }
 
         return new KubeApiException(response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}: {message}");
+    }
+
+    private async Task<T> WithDeadlineAsync<T>(HttpMethod method, string path, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await call(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{method} {path}: no answer from the API server within {Duration.Format(timeout)}", e);
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)

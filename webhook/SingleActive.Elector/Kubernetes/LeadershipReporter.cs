@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
@@ -12,11 +11,17 @@ namespace SingleActive.Elector.Kubernetes;
 /// <summary>
 /// Makes leadership changes visible on the pod: Events (<c>LeaderElected</c>, <c>LeadershipLost</c>
 /// with the reason) for <c>kubectl describe pod</c>, and in label mode the
-/// <c>single-active.io/role</c> label Services select on. Runs off the election loop, in order.
+/// <c>single-active.io/role</c> label Services select on. Runs off the election loop.
 /// </summary>
 /// <remarks>
-/// In label mode a new leader first demotes the previous holder's pod: a leader cut off from the
-/// API server cannot remove its own label, so the one who can reach the API does it.
+/// <para>Labels are reconciled, not fired and forgotten: each wanted label is retried with backoff
+/// until it is written or its pod is gone, whatever is queued behind it (<see cref="ReportBacklog"/>).
+/// Events are best-effort and never hold a label up.</para>
+/// <para>In label mode a new leader first demotes the previous holder's pod and labels itself
+/// <c>leader</c> only once that demotion is written (or that pod is gone): a leader cut off from
+/// the API server cannot remove its own label, so the one who can reach the API does it, and two
+/// pods are never labelled leader by this replica's doing. While the demotion fails, the Service
+/// has no endpoint rather than two.</para>
 /// </remarks>
 public sealed class LeadershipReporter(
     IPodApi api,
@@ -34,8 +39,7 @@ public sealed class LeadershipReporter(
     public const string LostReason = "LeadershipLost";
     private const string Component = "single-active-elector";
 
-    private readonly Channel<Func<CancellationToken, Task>> work = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new() { SingleReader = true });
-    private int queued;
+    private readonly ReportBacklog backlog = new(time, retryPeriod);
     private string? uid = podUid;
     private bool uidLookedUp = podUid is not null;
 
@@ -44,7 +48,7 @@ public sealed class LeadershipReporter(
     {
         if (mode == ElectorMode.Label)
         {
-            Enqueue(ct => LabelAsync(podName, Labels.Standby, ct));
+            backlog.AddLabel(podName, Labels.Standby);
         }
     }
 
@@ -54,45 +58,63 @@ public sealed class LeadershipReporter(
         {
             if (previousHolder is { Length: > 0 } previous && previous != podName)
             {
-                Enqueue(ct => LabelAsync(previous, Labels.Standby, ct));
+                backlog.AddLabel(previous, Labels.Standby);
             }
 
-            Enqueue(ct => LabelAsync(podName, Labels.Leader, ct));
+            backlog.AddLabel(podName, Labels.Leader);
         }
 
         var message = $"{podName} became leader of Lease {leaseDescription} (leaseTransitions {record.LeaseTransitions}, previous holder {(string.IsNullOrEmpty(previousHolder) ? "none" : previousHolder)})";
-        Enqueue(ct => EventAsync(ElectedReason, "Normal", message, ct));
+        backlog.AddEvent(ElectedReason, "Normal", message, time.GetUtcNow());
     }
 
     public void OnLost(LeadershipLossReason reason, string? newHolder)
     {
         if (mode == ElectorMode.Label)
         {
-            Enqueue(ct => LabelAsync(podName, Labels.Standby, ct));
+            // Not leading any more: a leader label not yet written must not be, and demotions this
+            // term still owed are the next leader's to make (it demotes this pod first; another pod
+            // may by then lead again, and demoting it late would empty the Service).
+            backlog.DropLabels(intent => intent.Pod == podName && intent.Role == Labels.Standby);
+            backlog.AddLabel(podName, Labels.Standby);
         }
 
         var why = reason switch
         {
             LeadershipLossReason.RenewDeadlineExceeded => "no renew succeeded within the renew deadline (API server unreachable?)",
             LeadershipLossReason.LeaseTaken => $"the Lease is held by {newHolder ?? "another replica"}",
+            LeadershipLossReason.LeaseRemoved => "the Lease was deleted or its holder cleared by someone else",
             LeadershipLossReason.AppUnhealthy => "the app failed its health check; the Lease was released for a healthy replica",
             _ => "shutting down; the Lease was released for a quick handover",
         };
         var type = reason == LeadershipLossReason.ShuttingDown ? "Normal" : "Warning";
-        Enqueue(ct => EventAsync(LostReason, type, $"{podName} stopped leading Lease {leaseDescription}: {why}", ct));
+        backlog.AddEvent(LostReason, type, $"{podName} stopped leading Lease {leaseDescription}: {why}", time.GetUtcNow());
     }
 
     /// <summary>No more reports; <see cref="RunAsync"/> finishes what is queued and returns.</summary>
-    public void Complete() => work.Writer.TryComplete();
+    public void Complete() => backlog.Complete();
 
     public async Task RunAsync(CancellationToken stop)
     {
         try
         {
-            await foreach (var item in work.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            while (true)
             {
-                Interlocked.Decrement(ref queued);
-                await item(stop).ConfigureAwait(false);
+                var changed = backlog.Changed;
+                switch (backlog.Next(out var wait, out var done))
+                {
+                    case ReportBacklog.LabelIntent label:
+                        await LabelAsync(label, stop).ConfigureAwait(false);
+                        break;
+                    case ReportBacklog.PendingEvent pending:
+                        await EventAsync(pending, stop).ConfigureAwait(false);
+                        break;
+                    case null when done:
+                        return;
+                    default:
+                        await WaitAsync(changed, wait, stop).ConfigureAwait(false);
+                        break;
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -100,45 +122,35 @@ public sealed class LeadershipReporter(
         }
     }
 
-    private void Enqueue(Func<CancellationToken, Task> item)
+    private async Task WaitAsync(Task changed, TimeSpan wait, CancellationToken stop)
     {
-        Interlocked.Increment(ref queued);
-        if (!work.Writer.TryWrite(item))
+        using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var delay = wait == Timeout.InfiniteTimeSpan ? Task.Delay(Timeout.Infinite, cancelDelay.Token) : Task.Delay(wait, time, cancelDelay.Token);
+        await Task.WhenAny(changed, delay).ConfigureAwait(false);
+        await cancelDelay.CancelAsync().ConfigureAwait(false);
+        stop.ThrowIfCancellationRequested();
+    }
+
+    private async Task LabelAsync(ReportBacklog.LabelIntent label, CancellationToken stop)
+    {
+        try
         {
-            Interlocked.Decrement(ref queued);
+            if (await api.SetRoleLabelAsync(label.Pod, label.Role, stop).ConfigureAwait(false))
+            {
+                Log.Labelled(logger, label.Pod, Labels.Role, label.Role);
+            }
+
+            backlog.LabelDone(label);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            metrics.RecordApiError("label");
+            Log.LabelFailed(logger, label.Pod, Labels.Role, label.Role, ErrorText.Of(e));
+            backlog.LabelFailed(label);
         }
     }
 
-    /// <summary>Retries until it sticks, unless a newer report is queued (it supersedes this one) or we stop.</summary>
-    private async Task LabelAsync(string pod, string role, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                if (await api.SetRoleLabelAsync(pod, role, stop).ConfigureAwait(false))
-                {
-                    Log.Labelled(logger, pod, Labels.Role, role);
-                }
-
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-            {
-                metrics.RecordApiError("label");
-                Log.LabelFailed(logger, pod, Labels.Role, role, ErrorText.Of(e));
-            }
-
-            if (Volatile.Read(ref queued) > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(retryPeriod, time, stop).ConfigureAwait(false);
-        }
-    }
-
-    private async Task EventAsync(string reason, string type, string message, CancellationToken stop)
+    private async Task EventAsync(ReportBacklog.PendingEvent pending, CancellationToken stop)
     {
         try
         {
@@ -149,37 +161,46 @@ public sealed class LeadershipReporter(
                 {
                     uid = await api.GetPodUidAsync(podName, stop).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
                     Log.PodUidUnknown(logger, ErrorText.Of(e));
                 }
             }
 
-            var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            var @event = new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Event",
-                ["metadata"] = new JsonObject { ["generateName"] = podName + ".", ["namespace"] = @namespace },
-
-                // kubectl describe pod lists Events by the pod's kind, namespace, name and uid.
-                ["involvedObject"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["namespace"] = @namespace, ["name"] = podName, ["uid"] = uid },
-                ["reason"] = reason,
-                ["message"] = message,
-                ["type"] = type,
-                ["source"] = new JsonObject { ["component"] = Component },
-                ["reportingComponent"] = Component,
-                ["reportingInstance"] = podName,
-                ["firstTimestamp"] = now,
-                ["lastTimestamp"] = now,
-                ["count"] = 1,
-            };
-            await api.CreateEventAsync(@event, stop).ConfigureAwait(false);
+            await api.CreateEventAsync(ToEvent(pending), stop).ConfigureAwait(false);
+            backlog.EventDone();
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
             metrics.RecordApiError("event");
-            Log.EventFailed(logger, reason, podName, ErrorText.Of(e));
+            Log.EventFailed(logger, pending.Reason, podName, ErrorText.Of(e));
+            if (backlog.EventFailed(pending))
+            {
+                Log.EventDropped(logger, pending.Reason, podName, Duration.Format(ReportBacklog.EventRetryWindow));
+            }
         }
+    }
+
+    private JsonObject ToEvent(ReportBacklog.PendingEvent pending)
+    {
+        var at = pending.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Event",
+            ["metadata"] = new JsonObject { ["generateName"] = podName + ".", ["namespace"] = @namespace },
+
+            // kubectl describe pod lists Events by the pod's kind, namespace, name and uid.
+            ["involvedObject"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["namespace"] = @namespace, ["name"] = podName, ["uid"] = uid },
+            ["reason"] = pending.Reason,
+            ["message"] = pending.Message,
+            ["type"] = pending.Type,
+            ["source"] = new JsonObject { ["component"] = Component },
+            ["reportingComponent"] = Component,
+            ["reportingInstance"] = podName,
+            ["firstTimestamp"] = at,
+            ["lastTimestamp"] = at,
+            ["count"] = 1,
+        };
     }
 }

@@ -13,8 +13,22 @@ namespace SingleActive.Elector.Leases;
 /// resourceVersion: only the spec fields the election owns change, so labels, annotations and
 /// Lease fields newer than this code survive.
 /// </remarks>
-public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, string name) : ILeaseStore
+public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, string name, TimeSpan? watchDeadline = null) : ILeaseStore
 {
+    /// <summary>
+    /// Client-side end of one watch, in case the server's never comes (a connection that died
+    /// silently and keepalive has not caught yet, a proxy that holds it): the watch ends as if the
+    /// server had ended it, and the watcher re-reads and watches again.
+    /// </summary>
+    public static readonly TimeSpan DefaultWatchDeadline = TimeSpan.FromSeconds(WatchTimeoutSeconds + 30);
+
+    /// <summary>
+    /// Names the holder before the current one; on a released Lease, the replica that released it.
+    /// Kept on the Lease rather than only in the successor's memory: a successor that started
+    /// after the release, or missed it, still learns whose pod to demote in label mode.
+    /// </summary>
+    public const string PreviousHolderAnnotation = "single-active.io/previous-holder";
+
     // The server ends a watch after this long; the watcher re-reads and watches again, so a
     // silently dead connection is replaced at this pace too (the elector's polling covers the gap).
     private const int WatchTimeoutSeconds = 240;
@@ -82,12 +96,14 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
     {
         var path = $"{collection}?watch=true&fieldSelector={Uri.EscapeDataString("metadata.name=" + name)}&timeoutSeconds={WatchTimeoutSeconds}" +
                    (resourceVersion is null ? string.Empty : "&resourceVersion=" + Uri.EscapeDataString(resourceVersion));
-        using var response = await api.OpenStreamAsync(path, cancellationToken).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var deadline = new CancellationTokenSource(watchDeadline ?? DefaultWatchDeadline, api.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var response = await api.OpenStreamAsync(path, linked.Token).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             using var reader = new StreamReader(stream);
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            while (await ReadLineAsync(reader, linked.Token, cancellationToken).ConfigureAwait(false) is { } line)
             {
                 if (line.Length == 0)
                 {
@@ -128,7 +144,8 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
             AcquireTime: ParseTime(spec?["acquireTime"]),
             RenewTime: ParseTime(spec?["renewTime"]),
             LeaseTransitions: spec?["leaseTransitions"]?.GetValue<int>() ?? 0,
-            ResourceVersion: lease["metadata"]?["resourceVersion"]?.GetValue<string>());
+            ResourceVersion: lease["metadata"]?["resourceVersion"]?.GetValue<string>(),
+            PreviousHolder: lease["metadata"]?["annotations"]?[PreviousHolderAnnotation]?.GetValue<string>() is { Length: > 0 } previous ? previous : null);
     }
 
     private static void WriteSpec(JsonObject lease, LeaseRecord record)
@@ -140,6 +157,20 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
         spec["acquireTime"] = FormatTime(record.AcquireTime);
         spec["renewTime"] = FormatTime(record.RenewTime);
         spec["leaseTransitions"] = record.LeaseTransitions;
+
+        var metadata = lease["metadata"] as JsonObject ?? [];
+        lease["metadata"] = metadata;
+        var annotations = metadata["annotations"] as JsonObject;
+        if (record.PreviousHolder is { Length: > 0 } previous)
+        {
+            annotations ??= [];
+            metadata["annotations"] = annotations;
+            annotations[PreviousHolderAnnotation] = previous;
+        }
+        else
+        {
+            annotations?.Remove(PreviousHolderAnnotation);
+        }
     }
 
     // Lease times are metav1.MicroTime: RFC 3339 with microseconds, UTC.
@@ -150,6 +181,19 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
         node?.GetValue<string>() is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
             ? time
             : null;
+
+    /// <summary>The next line, or <c>null</c> at the end of the stream or at the watch's client-side deadline.</summary>
+    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken watch, CancellationToken caller)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(watch).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
 
     private LeaseRecord? Remember(JsonObject? lease)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SingleActive.Elector.Leases;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace SingleActive.Elector.Leases;
 /// <remarks>
 /// <see cref="AcquireTime"/> and <see cref="RenewTime"/> are the writer's wall clock and are only
 /// informational: expiry is judged by the reader's own monotonic clock (see <c>LeaderElector</c>).
+/// <see cref="PreviousHolder"/> is the <c>single-active.io/previous-holder</c> annotation: the
+/// holder before the current one, or, on a released Lease, the replica that released it.
 /// </remarks>
 public sealed record LeaseRecord(
     string? HolderIdentity,
@@ -14,9 +18,20 @@ public sealed record LeaseRecord(
     DateTimeOffset? AcquireTime,
     DateTimeOffset? RenewTime,
     int LeaseTransitions,
-    string? ResourceVersion = null)
+    string? ResourceVersion = null,
+    string? PreviousHolder = null)
 {
+    /// <summary>The lease duration an elector writes when it releases the Lease (with the holder cleared).</summary>
+    public const int ReleasedLeaseDurationSeconds = 1;
+
     public bool IsHeld => !string.IsNullOrEmpty(HolderIdentity);
+
+    /// <summary>
+    /// Given up by its holder for a quick handover: no holder and a lease duration of 1 s, as the
+    /// elector releases. A holder cleared any other way (an administrator, another tool) is not a
+    /// release: the replica that held it may not know and still serve.
+    /// </summary>
+    public bool IsRelease => !IsHeld && LeaseDurationSeconds == ReleasedLeaseDurationSeconds;
 
     /// <summary>
     /// Whether two reads show the same election state. The resourceVersion is ignored on purpose:
@@ -27,4 +42,15 @@ public sealed record LeaseRecord(
         a is null || b is null
             ? a is null && b is null
             : a with { ResourceVersion = null } == b with { ResourceVersion = null };
+
+    /// <summary>
+    /// This state was written before <paramref name="other"/> (a watch event that arrives after the
+    /// response to a later write). Resource versions of one resource compare as integers
+    /// (KEP-5504, guaranteed since Kubernetes 1.35 and true of every etcd-backed release before);
+    /// when either is not an integer, nothing is known and the answer is <c>false</c>.
+    /// </summary>
+    public bool IsOlderThan(LeaseRecord other) =>
+        ulong.TryParse(ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var mine)
+        && ulong.TryParse(other.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var theirs)
+        && mine < theirs;
 }

@@ -58,4 +58,10 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Debug, "Pod uid unknown ({Error}); Events name the pod only, so kubectl describe may not list them")]
     public static partial void PodUidUnknown(ILogger logger, string error);
+
+    [LoggerMessage(19, LogLevel.Warning, "Lease {State} without a release while {Holder} held it: its term counts as running until it would have expired")]
+    public static partial void TermOutlivesLease(ILogger logger, string holder, string state);
+
+    [LoggerMessage(20, LogLevel.Warning, "Gave up recording Event {Reason} on pod {Pod}: it kept failing for {Window}")]
+    public static partial void EventDropped(ILogger logger, string reason, string pod, string window);
 }

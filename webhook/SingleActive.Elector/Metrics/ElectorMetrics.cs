@@ -54,6 +54,7 @@ public sealed class ElectorMetrics
     {
         LeadershipLossReason.RenewDeadlineExceeded => "renew_deadline_exceeded",
         LeadershipLossReason.LeaseTaken => "lease_taken",
+        LeadershipLossReason.LeaseRemoved => "lease_removed",
         LeadershipLossReason.AppUnhealthy => "app_unhealthy",
         _ => "shutting_down",
     };

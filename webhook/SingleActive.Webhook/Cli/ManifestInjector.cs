@@ -59,6 +59,12 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         var ns = Text(obj["metadata"], "namespace") is { Length: > 0 } own ? own : defaultNamespace;
         var name = Text(obj["metadata"], "name") ?? (Text(obj["metadata"], "generateName") is { } prefix ? prefix + "*" : "(unnamed)");
         var label = $"{where} ({kind} {(string.IsNullOrEmpty(ns) ? "" : ns + "/")}{name})";
+        if (obj["metadata"]?["deletionTimestamp"] is JsonValue)
+        {
+            // As the webhook: an object on its way out is never changed (see WorkloadAdmissionHandler).
+            return;
+        }
+
         try
         {
             switch (apiVersion, kind)
@@ -97,6 +103,9 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         {
             case PodInjection.Denied denied:
                 run.Errors.Add($"{label}: {denied.Message}");
+                break;
+            case PodInjection.Skipped { Warning: { } warning }:
+                run.Warnings.Add($"{label}: {warning}");
                 break;
             case PodInjection.Injected injected:
                 Apply(obj, pod, injected.Pod);

@@ -4,8 +4,12 @@ using k8s.Models;
 namespace SingleActive.Webhook.Injection;
 
 /// <summary>
-/// The URL the elector polls so that leadership follows the app's health: the first app container's
-/// own httpGet readinessProbe, called the way the kubelet would call it, but from inside the pod.
+/// The URL the elector polls so that leadership follows the app's health: the app container's own httpGet
+/// readinessProbe (<see cref="AppContainers"/> says which container), called the way the kubelet would call it,
+/// but from inside the pod. A probe the elector cannot call as the kubelet does is not followed, and a warning
+/// naming the container says why: the kubelet sends the probe's <c>httpHeaders</c> (a <c>Host</c> header often
+/// selects the virtual host) and does not verify HTTPS certificates, and the elector does neither, so following
+/// such a probe would make a healthy app look unhealthy and keep it from ever leading.
 /// </summary>
 public static class AppHealthUrl
 {
@@ -26,7 +30,21 @@ public static class AppHealthUrl
             return null;
         }
 
+        if (get.HttpHeaders is { Count: > 0 } headers)
+        {
+            warning = $"single-active: the readinessProbe of container \"{app.Name}\" sends HTTP headers ({string.Join(", ", headers.Select(h => h.Name))}), " +
+                "which the elector's health check does not send; leadership will not follow the app's health (the elector's own readiness still decides)";
+            return null;
+        }
+
         var scheme = string.IsNullOrEmpty(get.Scheme) ? "http" : get.Scheme.ToLowerInvariant();
+        if (scheme != "http")
+        {
+            warning = $"single-active: the readinessProbe of container \"{app.Name}\" uses {get.Scheme}, and the kubelet does not verify the app's certificate " +
+                "but the elector's health check would; leadership will not follow the app's health (the elector's own readiness still decides)";
+            return null;
+        }
+
 
         // The kubelet probes the pod IP unless host is set; from inside the pod, loopback reaches the same listener.
         var host = string.IsNullOrEmpty(get.Host) ? "127.0.0.1" : get.Host;

@@ -8,9 +8,6 @@ namespace SingleActive.Webhook.Injection;
 /// <summary>render, part 1: the <c>single-active-elector</c> container itself.</summary>
 public static class ElectorContainer
 {
-    /// <summary>The uid of "nonroot" in distroless-style images; any non-zero uid satisfies Pod Security "restricted".</summary>
-    public const long RunAsUser = 65532;
-
     private static readonly ConcurrentDictionary<string, ResourceQuantity> ParsedQuantities = new(StringComparer.Ordinal);
 
     public static V1Container Create(InjectionSettings settings, InjectorOptions options, string? appHealthUrl)
@@ -41,12 +38,14 @@ public static class ElectorContainer
                 TimeoutSeconds = 1,
                 SuccessThreshold = 1,
             },
-            Resources = Resources(options),
+            Resources = settings.Resources.ToRequirements(Quantity),
             SecurityContext = new V1SecurityContext
             {
+                // The image runs as a numeric non-root user (65532), which the kubelet checks against runAsNonRoot;
+                // no fixed uid by default, so platforms that assign one per namespace (OpenShift's restricted SCC) can.
                 RunAsNonRoot = true,
-                RunAsUser = RunAsUser,
-                RunAsGroup = RunAsUser,
+                RunAsUser = options.RunAsUser,
+                RunAsGroup = options.RunAsGroup,
                 AllowPrivilegeEscalation = false,
                 ReadOnlyRootFilesystem = true,
                 Capabilities = new V1Capabilities { Drop = ["ALL"] },
@@ -105,22 +104,6 @@ public static class ElectorContainer
 
     private static V1EnvVar FieldRef(string name, string fieldPath) =>
         new() { Name = name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { ApiVersion = "v1", FieldPath = fieldPath } } };
-
-    private static V1ResourceRequirements Resources(InjectorOptions options)
-    {
-        var requests = new Dictionary<string, ResourceQuantity>
-        {
-            ["cpu"] = Quantity(options.CpuRequest),
-            ["memory"] = Quantity(options.MemoryRequest),
-        };
-        var limits = new Dictionary<string, ResourceQuantity> { ["memory"] = Quantity(options.MemoryLimit) };
-        if (options.CpuLimit is { } cpuLimit)
-        {
-            limits["cpu"] = Quantity(cpuLimit);
-        }
-
-        return new V1ResourceRequirements { Requests = requests, Limits = limits };
-    }
 
     /// <summary>
     /// Parsed once per text: parsing a quantity is exact-fraction arithmetic, and the texts are the few the

@@ -6,9 +6,15 @@ namespace SingleActive.Webhook.Injection;
 /// <param name="ServerVersion">The API server's version, for <see cref="SidecarMode.Auto"/>; null when unknown.</param>
 /// <param name="LeaseNameHint">Lease name to use when the pod has no owner, generateName or name (a workload's pod template).</param>
 /// <param name="DedicatedAccount">Whether the pod may be switched to the dedicated ServiceAccount; only a dry run finds out otherwise.</param>
+/// <param name="AccountAnnotations">
+/// The annotations of the pod's own ServiceAccount, read from the API before a pod is switched to the dedicated
+/// one (a cloud identity on it must not be moved silently); null when they were not or could not be read
+/// (offline injection, no API, an error), and then only the pod itself is checked.
+/// </param>
 public sealed record InjectionContext(
     string? Namespace,
     bool DryRun = false,
     Version? ServerVersion = null,
     string? LeaseNameHint = null,
-    ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed);
+    ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed,
+    IReadOnlyDictionary<string, string>? AccountAnnotations = null);

@@ -5,7 +5,8 @@ namespace SingleActive.Webhook.Injection;
 
 /// <summary>
 /// decide: whether a pod (on CREATE) gets the elector, and if not, why. Pure; the per-pod annotation
-/// values are checked later, by <see cref="InjectionSettingsResolver"/>.
+/// values are checked later, by <see cref="InjectionSettingsResolver"/>, and what depends on them or on the
+/// cluster (the sidecar form for pods that run to completion, the ServiceAccount switch) by <see cref="PodInjector"/>.
 /// </summary>
 public static class InjectionDecider
 {
@@ -13,14 +14,24 @@ public static class InjectionDecider
     {
         ArgumentNullException.ThrowIfNull(pod);
         var annotations = pod.Metadata?.Annotations;
-        switch (OptIn.Read(annotations))
+        var optIn = OptIn.Read(annotations);
+        switch (optIn)
         {
             case OptInValue.Absent:
                 return InjectionDecision.Skip($"no \"{Annotations.Enabled}\" annotation");
             case OptInValue.False:
                 return InjectionDecision.Skip($"\"{Annotations.Enabled}\" is false");
-            case OptInValue.Invalid:
-                return InjectionDecision.Deny(OptIn.InvalidMessage(annotations![Annotations.Enabled], description));
+        }
+
+        // Before the value is judged: denying a mirror pod would not stop its static pod, only hide it from the API.
+        if (MirrorPods.IsMirror(pod))
+        {
+            return InjectionDecision.Skip("a mirror pod is never patched", MirrorPods.Warning(description));
+        }
+
+        if (optIn == OptInValue.Invalid)
+        {
+            return InjectionDecision.Deny(OptIn.InvalidMessage(annotations![Annotations.Enabled], description));
         }
 
         var hasElector = PodPorts.AllContainers(pod.Spec).Any(c => c.Name == ElectorHttp.ContainerName);
@@ -45,6 +56,13 @@ public static class InjectionDecider
                 $"{description} already has a container named \"{ElectorHttp.ContainerName}\" but no \"{Annotations.Status}\" annotation, " +
                 "so it was not injected by this webhook (or the annotation was removed); rename or remove that container, " +
                 $"or set the annotation \"{Annotations.Enabled}\" to \"false\" to manage the elector yourself");
+        }
+
+        if (PodPlatform.WindowsOnly(pod.Spec) is { } windows)
+        {
+            return InjectionDecision.Deny(
+                $"{description} can run only on Windows nodes ({windows}), and the elector is a Linux container, so it cannot be injected. " +
+                $"Remove the \"{Annotations.Enabled}\" annotation, or run the workload on Linux nodes");
         }
 
         if (pod.Spec?.Volumes?.Any(v => v.Name == ElectorTokenVolume.VolumeName) == true)

@@ -11,4 +11,5 @@ public sealed record InjectionSettings(
     int Port,
     bool HostNetwork,
     bool NativeSidecar,
+    ElectorResources Resources,
     ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed);

@@ -62,6 +62,7 @@ public static class InjectionSettingsResolver
 
         var hostNetwork = pod.Spec?.HostNetwork == true;
         var port = Port(pod, annotations, options, errors, Bad);
+        var resources = ElectorResources.Resolve(annotations, options, description, errors);
 
         if (errors.Count > 0)
         {
@@ -71,7 +72,7 @@ public static class InjectionSettingsResolver
 
         error = null;
         return new InjectionSettings(
-            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.UseNative(options.SidecarMode, context.ServerVersion), context.DedicatedAccount);
+            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.UseNative(options.SidecarMode, context.ServerVersion), resources, context.DedicatedAccount);
 
         TimeSpan DurationOverride(string key, TimeSpan fallback)
         {

@@ -9,7 +9,10 @@ namespace SingleActive.Webhook.Injection;
 /// The <c>single-active.io/status</c> annotation: what was injected, readable in <c>kubectl describe pod</c>.
 /// Its presence makes re-invocation a no-op.
 /// </summary>
-public sealed record InjectionStatus(string Version, string Lease, bool NativeSidecar, ElectorMode Mode, string ServiceAccount, int Port)
+/// <param name="App">The container taken for the app (whose readinessProbe leadership follows); null when the pod has none.</param>
+/// <param name="PreviousServiceAccount">The account the pod was switched away from (<c>default</c>); null when it kept its own.</param>
+public sealed record InjectionStatus(
+    string Version, string Lease, bool NativeSidecar, ElectorMode Mode, string ServiceAccount, int Port, string? App = null, string? PreviousServiceAccount = null)
 {
     /// <summary>The injector's version: the webhook assembly's, without build metadata so goldens stay stable.</summary>
     public static readonly string InjectorVersion =
@@ -30,6 +33,16 @@ public sealed record InjectionStatus(string Version, string Lease, bool NativeSi
             writer.WriteString("mode", ElectorModes.Format(Mode));
             writer.WriteString("serviceAccount", ServiceAccount);
             writer.WriteNumber("port", Port);
+            if (App is not null)
+            {
+                writer.WriteString("app", App);
+            }
+
+            if (PreviousServiceAccount is not null)
+            {
+                writer.WriteString("previousServiceAccount", PreviousServiceAccount);
+            }
+
             writer.WriteEndObject();
         }
 

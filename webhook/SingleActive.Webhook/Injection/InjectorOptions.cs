@@ -52,10 +52,20 @@ public sealed class InjectorOptions
     /// <summary>No CPU limit by default: CFS throttling would delay renewals, and the safety bound counts on timely ones.</summary>
     public string? CpuLimit { get; set; }
 
+    /// <summary>
+    /// The elector's <c>runAsUser</c>. Null (the default) leaves it to the image, which runs as the numeric non-root
+    /// user 65532, or to the platform (OpenShift's restricted SCC assigns each namespace its own range and refuses
+    /// other uids). <c>runAsNonRoot: true</c> is always set, so Pod Security "restricted" holds either way.
+    /// </summary>
+    public long? RunAsUser { get; set; }
+
+    /// <summary>The elector's <c>runAsGroup</c>; null (the default) leaves it to the image or the platform.</summary>
+    public long? RunAsGroup { get; set; }
+
     /// <summary>Lifetime of the elector's projected token; 3607 is what the API server itself uses for bound tokens.</summary>
     public int TokenExpirationSeconds { get; set; } = 3607;
 
-    /// <summary>Render <c>SINGLE_ACTIVE_APP_HEALTH_URL</c> from the first app container's httpGet readinessProbe.</summary>
+    /// <summary>Render <c>SINGLE_ACTIVE_APP_HEALTH_URL</c> from the app container's httpGet readinessProbe (see <see cref="AppContainers"/>).</summary>
     public bool AppHealthFromReadinessProbe { get; set; } = true;
 
     public IReadOnlyList<string> EffectiveCommand => Command.Count > 0 ? Command : [DefaultCommand];

@@ -62,6 +62,16 @@ public sealed class InjectorOptionsValidator : IValidateOptions<InjectorOptions>
             errors.Add($"{P}TokenExpirationSeconds is {options.TokenExpirationSeconds}; the API server requires at least 600");
         }
 
+        if (options.RunAsUser is <= 0)
+        {
+            errors.Add($"{P}RunAsUser is {options.RunAsUser}; it must be a non-root uid (1 or more), or unset to use the image's user");
+        }
+
+        if (options.RunAsGroup is < 0)
+        {
+            errors.Add($"{P}RunAsGroup is {options.RunAsGroup}; it must be 0 or more, or unset to use the image's group");
+        }
+
         CheckTimings(options, errors);
         CheckQuantity("CpuRequest", options.CpuRequest, errors);
         CheckQuantity("MemoryRequest", options.MemoryRequest, errors);

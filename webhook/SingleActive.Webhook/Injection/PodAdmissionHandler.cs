@@ -67,6 +67,9 @@ public sealed class PodAdmissionHandler(
 
         switch (result)
         {
+            case PodInjection.Skipped { Warning: { } warning } skipped:
+                PodInjectionLog.NotPatched(_logger, description, skipped.Reason);
+                return AdmissionOutcome.Allow(Decisions.Skipped, [warning]);
             case PodInjection.Skipped skipped:
                 PodInjectionLog.Skipped(_logger, description, skipped.Reason);
                 return AdmissionOutcome.Allow(Decisions.Skipped);
@@ -84,8 +87,9 @@ public sealed class PodAdmissionHandler(
     }
 
     /// <summary>
-    /// decide + render; on a dry run that would switch the pod to the dedicated account, first finds out whether
-    /// that account exists (a fact render takes as input, like the server version), so the pod is rendered once.
+    /// decide + render. A pod that would be switched to the dedicated account first has its own account's annotations
+    /// read, so that a cloud identity on it is never moved silently; on a dry run, whether the dedicated account exists
+    /// is found out too (a fact render takes as input, like the server version), so the pod is rendered once.
     /// </summary>
     private async Task<(PodInjection Result, byte[]? Patch, InjectionContext Context)> InjectAsync(
         V1Pod pod, InjectionContext context, string description, CancellationToken cancellationToken)
@@ -93,6 +97,17 @@ public sealed class PodAdmissionHandler(
         if (injector.Decide(pod, context, out var settings) is { } decided)
         {
             return (decided, null, context);
+        }
+
+        if (serviceAccounts is not null && !string.IsNullOrEmpty(context.Namespace) && PodRenderer.SwitchesToDedicatedAccount(pod.Spec))
+        {
+            var own = PodRenderer.CurrentAccountOrDefault(pod.Spec);
+            var annotations = await serviceAccounts.AnnotationsAsync(context.Namespace, own, cancellationToken).ConfigureAwait(false);
+            context = context with { AccountAnnotations = annotations };
+            if (injector.CheckAccount(pod, context) is { } denied)
+            {
+                return (denied, null, context);
+            }
         }
 
         if (context.DryRun && PodRenderer.SwitchesToDedicatedAccount(pod.Spec))

@@ -13,8 +13,11 @@ public abstract record PodInjection
     /// <summary>Refused; <paramref name="Message"/> names the problem and how to fix it.</summary>
     public sealed record Denied(string Message) : PodInjection;
 
-    /// <summary>Not opted in; nothing to do.</summary>
-    public sealed record Skipped(string Reason) : PodInjection;
+    /// <summary>
+    /// Not injected, and allowed unchanged: not opted in, or a pod that must never be patched (a mirror pod);
+    /// <paramref name="Warning"/>, when set, is returned to the client and logged.
+    /// </summary>
+    public sealed record Skipped(string Reason, string? Warning = null) : PodInjection;
 
     /// <summary>Our status annotation is present: re-invocation is a no-op.</summary>
     public sealed record AlreadyInjected : PodInjection;

@@ -32,6 +32,10 @@ internal static partial class PodInjectionLog
     [LoggerMessage(EventId = 308, Level = LogLevel.Debug, Message = "Dry run of pod {Pod} keeps its own service account: {ServiceAccount} is {Availability}")]
     public static partial void DryRunKeepsAccount(ILogger logger, string pod, string serviceAccount, string availability);
 
+    // Information: a pod that opted in runs without the elector; the client gets the same text as a warning.
+    [LoggerMessage(EventId = 309, Level = LogLevel.Information, Message = "Admitted pod {Pod} unchanged: {Reason}")]
+    public static partial void NotPatched(ILogger logger, string pod, string reason);
+
     [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Denied unreadable pod in namespace {Namespace}: {Message}")]
     public static partial void Unreadable(ILogger logger, string? @namespace, string message);
 }

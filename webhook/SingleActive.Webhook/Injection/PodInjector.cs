@@ -51,7 +51,7 @@ public sealed class PodInjector
         switch (decision.Kind)
         {
             case InjectionDecisionKind.Skip:
-                return new PodInjection.Skipped(decision.Message!);
+                return new PodInjection.Skipped(decision.Message!, decision.Warning);
             case InjectionDecisionKind.Deny:
                 return new PodInjection.Denied(decision.Message!);
             case InjectionDecisionKind.AlreadyInjected:
@@ -59,7 +59,45 @@ public sealed class PodInjector
         }
 
         settings = InjectionSettingsResolver.Resolve(pod, _options, context, description, out var error);
-        return settings is null ? new PodInjection.Denied(error!) : null;
+        if (settings is null)
+        {
+            return new PodInjection.Denied(error!);
+        }
+
+        if (RunToCompletion.Check(pod.Spec, settings.NativeSidecar, _options.SidecarMode, context.ServerVersion, description) is { } completion)
+        {
+            settings = null;
+            return new PodInjection.Denied(completion);
+        }
+
+        if (CheckAccount(pod, context) is { } account)
+        {
+            settings = null;
+            return account;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A pod on the <c>default</c> account is switched to the dedicated one, unless its account carries an identity
+    /// outside the cluster, which the switch would silently take from the app: then it is denied, naming the fix.
+    /// <see cref="Decide"/> checks the pod itself and <see cref="InjectionContext.AccountAnnotations"/> when known;
+    /// the admission handler calls this again once it has read the account's annotations from the API.
+    /// </summary>
+    internal PodInjection.Denied? CheckAccount(V1Pod pod, InjectionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!PodRenderer.SwitchesToDedicatedAccount(pod.Spec))
+        {
+            return null;
+        }
+
+        var account = PodRenderer.CurrentAccountOrDefault(pod.Spec);
+        return (CloudIdentity.InPod(pod) ?? CloudIdentity.OnAccount(account, context.AccountAnnotations)) is { } evidence
+            ? new PodInjection.Denied(CloudIdentity.SwitchDenial(PodDescriptions.Describe(pod, context.Namespace), account, _options.ServiceAccountName, evidence))
+            : null;
     }
 
     /// <summary>

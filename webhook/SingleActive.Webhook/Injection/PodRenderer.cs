@@ -21,11 +21,17 @@ public static class PodRenderer
         ArgumentNullException.ThrowIfNull(options);
         var warnings = new List<string>();
         var apps = pod.Spec?.Containers ?? [];
+        var appIndex = AppContainers.Choose(apps, pod.Metadata?.Annotations, out var appWarning);
+        var app = appIndex >= 0 ? apps[appIndex] : null;
+        if (appWarning is not null)
+        {
+            warnings.Add(appWarning);
+        }
 
         string? healthUrl = null;
         if (options.AppHealthFromReadinessProbe)
         {
-            healthUrl = AppHealthUrl.From(apps.FirstOrDefault(), out var warning);
+            healthUrl = AppHealthUrl.From(app, out var warning);
             if (warning is not null)
             {
                 warnings.Add(warning);
@@ -57,7 +63,14 @@ public static class PodRenderer
         }
 
         var (account, create) = ServiceAccount(pod.Spec, settings.DedicatedAccount, options, warnings);
-        var status = new InjectionStatus(InjectionStatus.InjectorVersion, settings.LeaseName, settings.NativeSidecar, settings.Mode, account, settings.Port);
+        var previous = create ? CurrentAccountOrDefault(pod.Spec) : null;
+        if (previous is not null)
+        {
+            warnings.Add(SwitchWarning(PodDescriptions.Describe(pod, null), previous, account));
+        }
+
+        var status = new InjectionStatus(
+            InjectionStatus.InjectorVersion, settings.LeaseName, settings.NativeSidecar, settings.Mode, account, settings.Port, app?.Name, previous);
         var edits = new PodEdits(
             gainStatusUrl,
             statusUrl,
@@ -113,8 +126,17 @@ public static class PodRenderer
     /// </summary>
     public static bool SwitchesToDedicatedAccount(V1PodSpec? spec) => IsDefaultAccount(CurrentAccount(spec));
 
+    /// <summary>The pod's account as the API server reads it: the field, else its deprecated alias, else <c>default</c>.</summary>
+    public static string CurrentAccountOrDefault(V1PodSpec? spec) => CurrentAccount(spec) is { Length: > 0 } account ? account : DefaultServiceAccount;
+
     private static string? CurrentAccount(V1PodSpec? spec) =>
         string.IsNullOrEmpty(spec?.ServiceAccountName) ? spec?.ServiceAccount : spec.ServiceAccountName;
+
+    /// <summary>Every switch is said, not only on dry runs: the app's containers run as the new account from now on.</summary>
+    private static string SwitchWarning(string description, string previous, string account) =>
+        $"single-active: {description} was switched from ServiceAccount \"{previous}\" to \"{account}\" " +
+        $"(created if missing, with a RoleBinding to the elector's ClusterRole), so that Lease rights are not given to every pod that uses \"{previous}\"; " +
+        $"all of its containers now run as \"{account}\". To keep an account of your own, set spec.serviceAccountName to it: the webhook keeps it and binds it";
 
     private static bool IsDefaultAccount(string? account) => string.IsNullOrEmpty(account) || account == DefaultServiceAccount;
 

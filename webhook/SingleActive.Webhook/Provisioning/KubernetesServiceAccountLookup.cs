@@ -1,6 +1,7 @@
 using System.Net;
 using k8s;
 using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Options;
 using SingleActive.Webhook.Cluster;
 
@@ -17,23 +18,38 @@ public sealed partial class KubernetesServiceAccountLookup(
     TimeProvider timeProvider,
     ILogger<KubernetesServiceAccountLookup> logger) : IServiceAccountLookup
 {
-    public async Task<bool?> ExistsAsync(string @namespace, string name, CancellationToken cancellationToken)
+    private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
+
+    public async Task<bool?> ExistsAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        await ReadAsync(@namespace, name, cancellationToken).ConfigureAwait(false) switch
+        {
+            { Known: false } => null,
+            { Account: null } => false,
+            _ => true,
+        };
+
+    public async Task<IReadOnlyDictionary<string, string>?> AnnotationsAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var (known, account) = await ReadAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        return !known ? null : account?.Metadata?.Annotations is { } annotations ? new Dictionary<string, string>(annotations) : None;
+    }
+
+    private async Task<(bool Known, V1ServiceAccount? Account)> ReadAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         if (connection.Client is not { } client)
         {
-            return null;
+            return (false, null);
         }
 
         using var timeout = new CancellationTokenSource(options.Value.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await client.CoreV1.ReadNamespacedServiceAccountAsync(name, @namespace, cancellationToken: linked.Token).ConfigureAwait(false);
-            return true;
+            return (true, await client.CoreV1.ReadNamespacedServiceAccountAsync(name, @namespace, cancellationToken: linked.Token).ConfigureAwait(false));
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
-            return false;
+            return (true, null);
         }
         catch (HttpOperationException e)
         {
@@ -48,9 +64,9 @@ public sealed partial class KubernetesServiceAccountLookup(
             LogUnknown(logger, @namespace, name, $"the Kubernetes API did not answer within {options.Value.Timeout.TotalSeconds:0.#} s");
         }
 
-        return null;
+        return (false, null);
     }
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Cannot tell whether ServiceAccount {Namespace}/{Name} exists: {Reason}")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Cannot read ServiceAccount {Namespace}/{Name}: {Reason}")]
     private static partial void LogUnknown(ILogger logger, string @namespace, string name, string reason);
 }

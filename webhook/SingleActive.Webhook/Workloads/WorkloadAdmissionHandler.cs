@@ -34,6 +34,14 @@ public sealed class WorkloadAdmissionHandler(
             return AdmissionOutcome.Allow(Decisions.Skipped);
         }
 
+        // The garbage collector removes finalizers from a workload being deleted with an UPDATE; whatever its template
+        // says, refusing it would keep the object (and its pods) forever, and nothing new rolls out from it any more.
+        if (IsBeingDeleted(request.Object))
+        {
+            WorkloadLog.BeingDeleted(_logger, request.Kind?.Kind, request.Namespace, request.Name);
+            return AdmissionOutcome.Allow(Decisions.Skipped);
+        }
+
         var kind = request.Kind?.Kind;
         object? current;
         V1PodTemplateSpec? previousTemplate = null;
@@ -87,6 +95,12 @@ public sealed class WorkloadAdmissionHandler(
         WorkloadLog.Admitted(_logger, kind, workload.Namespace, workload.Name, request.Operation, decision, warnings.Count);
         return new AdmissionOutcome(true, decision, Patch: changed ? patch : null, Warnings: warnings.Count > 0 ? warnings : null);
     }
+
+    /// <summary>Read from the raw object, before anything else, so that not even an unreadable template can block it.</summary>
+    public static bool IsBeingDeleted(JsonElement? raw) =>
+        raw is { ValueKind: JsonValueKind.Object } obj
+        && obj.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+        && metadata.TryGetProperty("deletionTimestamp", out var deletion) && deletion.ValueKind == JsonValueKind.String;
 
     private static T? Read<T>(JsonElement? raw, string kind, string field, out string? problem)
         where T : class

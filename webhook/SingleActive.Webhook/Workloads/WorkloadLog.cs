@@ -16,4 +16,7 @@ internal static partial class WorkloadLog
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "Cannot list PodDisruptionBudgets in namespace {Namespace}; the drain advice is skipped")]
     public static partial void BudgetLookupFailed(ILogger logger, string @namespace, Exception exception);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Debug, Message = "{Kind} {Namespace}/{Name} is being deleted; allowed unchanged")]
+    public static partial void BeingDeleted(ILogger logger, string? kind, string? @namespace, string? name);
 }

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using SingleActive.Elector.Kubernetes;
+
+namespace SingleActive.Elector.Tests.Kubernetes;
+
+public sealed class KubeApiClientTests
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromMilliseconds(300);
+
+    // Far above the call timeout: a call that is still running then has no deadline at all.
+    private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task GetAsync_ServerAcceptsAndNeverAnswers_FailsAtTheCallTimeout()
+    {
+        using var server = new ScriptedApiServer((_, _) => null);
+        using var api = server.Client(CallTimeout);
+
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => api.GetAsync("api/v1/namespaces/shop/pods/web-0", CancellationToken.None).WaitAsync(TestLimit));
+
+        Assert.Contains("no answer from the API server within 300ms", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetRoleLabelAsync_ServerAcceptsAndNeverAnswers_FailsAtTheCallTimeout()
+    {
+        using var server = new ScriptedApiServer((_, _) => null);
+        using var api = server.Client(CallTimeout);
+        var pods = new KubernetesPodApi(api, "shop");
+
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => pods.SetRoleLabelAsync("web-0", "leader", CancellationToken.None).WaitAsync(TestLimit));
+
+        Assert.Contains("PATCH", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_FirstConnectionHangs_NextCallGetsAFreshConnection()
+    {
+        using var server = new ScriptedApiServer((connection, _) => connection == 0 ? null : new ScriptedApiServer.Answer(200, """{"kind":"Lease"}"""));
+        using var api = server.Client(CallTimeout);
+
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => api.GetAsync("apis/coordination.k8s.io/v1/namespaces/shop/leases/web", CancellationToken.None).WaitAsync(TestLimit));
+        var lease = await api.GetAsync("apis/coordination.k8s.io/v1/namespaces/shop/leases/web", CancellationToken.None).WaitAsync(TestLimit);
+
+        Assert.Contains("no answer", e.Message, StringComparison.Ordinal);
+        Assert.Equal("Lease", (string?)lease!["kind"]);
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Fact]
+    public async Task SendJsonAsync_CallerCancels_IsACancellationNotATimeout()
+    {
+        using var server = new ScriptedApiServer((_, _) => null);
+        using var api = server.Client(TimeSpan.FromSeconds(30));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => api.SendJsonAsync(HttpMethod.Post, "api/v1/namespaces/shop/events", new JsonObject(), "application/json", cancel.Token).WaitAsync(TestLimit));
+    }
+}

@@ -1,0 +1,90 @@
+using SingleActive.Elector.Leases;
+
+namespace SingleActive.Elector.Election;
+
+/// <summary>
+/// What this replica has seen of the Lease, and when by its own monotonic clock: the state last
+/// seen, the term that may still be running, the last holder and the highest epoch. Not
+/// thread-safe: <see cref="LeaderElector"/> uses it under its lock.
+/// </summary>
+/// <remarks>
+/// A Lease that disappears, or loses its holder without a release (<see cref="LeaseRecord.IsRelease"/>),
+/// does not end the term it carried: its holder may still be serving without knowing yet (its node
+/// may have lost the control plane). So the term seen last keeps running, timed from the moment
+/// this replica saw it change, until it would have expired; and the epoch of a re-created Lease
+/// continues from the highest one seen instead of restarting at 0.
+/// </remarks>
+internal sealed class LeaseObservation(TimeProvider time)
+{
+    public bool HasObserved { get; private set; }
+
+    /// <summary>The Lease as last seen (<c>null</c>: absent).</summary>
+    public LeaseRecord? Current { get; private set; }
+
+    /// <summary>Monotonic timestamp of the last change of <see cref="Current"/> (client-go's <c>observedTime</c>).</summary>
+    public long ChangedAt { get; private set; }
+
+    /// <summary>
+    /// The last held state seen, while its term may still run: <c>null</c> once a release was seen.
+    /// Equal to <see cref="Current"/> while the Lease is held; outlives it when the Lease is deleted
+    /// or its holder cleared by someone else.
+    /// </summary>
+    public LeaseRecord? Term { get; private set; }
+
+    /// <summary>Monotonic timestamp of the last change of <see cref="Term"/>.</summary>
+    public long TermSince { get; private set; }
+
+    /// <summary>The holder of the last held state seen, kept after a release or a deletion.</summary>
+    public string? LastHolder { get; private set; }
+
+    /// <summary>The highest leaseTransitions seen (<c>null</c>: none yet); the next term's epoch is above it.</summary>
+    public int? HighestTransitions { get; private set; }
+
+    /// <summary>Takes in a state; <c>false</c> when it is older than the one already seen (a late watch event) and was ignored.</summary>
+    public bool Record(LeaseRecord? record)
+    {
+        if (record is not null && Current is not null && record.IsOlderThan(Current))
+        {
+            return false;
+        }
+
+        if (!HasObserved || !LeaseRecord.SameElection(Current, record))
+        {
+            var now = time.GetTimestamp();
+            ChangedAt = now;
+            HasObserved = true;
+            if (record?.IsHeld == true)
+            {
+                Term = record;
+                TermSince = now;
+                LastHolder = record.HolderIdentity;
+            }
+            else if (record?.IsRelease == true)
+            {
+                Term = null;
+            }
+        }
+
+        if (record is not null)
+        {
+            HighestTransitions = Math.Max(HighestTransitions ?? 0, record.LeaseTransitions);
+        }
+
+        Current = record;
+        return true;
+    }
+
+    /// <summary>The epoch of a new term: above every epoch seen, so fencing on it never goes backwards.</summary>
+    public int NextEpoch(LeaseRecord? current) =>
+        HighestTransitions is null && current is null ? 0 : Math.Max(HighestTransitions ?? 0, current?.LeaseTransitions ?? 0) + 1;
+
+    /// <summary>
+    /// Whom a new term succeeds: the holder of a Lease taken after expiry; the releaser named on a
+    /// released Lease (the annotation survives restarts and replicas that missed the holder);
+    /// otherwise the last holder this replica saw.
+    /// </summary>
+    public string? PreviousHolderOf(LeaseRecord? current) =>
+        current?.IsHeld == true ? current.HolderIdentity
+        : current?.IsRelease == true ? current.PreviousHolder ?? LastHolder
+        : LastHolder ?? current?.PreviousHolder;
+}

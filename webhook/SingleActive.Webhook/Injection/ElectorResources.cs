@@ -1,0 +1,80 @@
+using k8s.Models;
+using SingleActive.Contract;
+
+namespace SingleActive.Webhook.Injection;
+
+/// <summary>
+/// The elector container's requests and limits: the webhook's options, overridden per pod by the
+/// <c>single-active.io/cpu-request</c>, <c>memory-request</c>, <c>cpu-limit</c> and <c>memory-limit</c>
+/// annotations (like Istio's <c>sidecar.istio.io/proxyCPU</c> family). Namespaces with a ResourceQuota on
+/// <c>limits.cpu</c> reject a pod whose elector has no CPU limit, and LimitRanges may demand other values.
+/// </summary>
+/// <param name="CpuLimit">Null: no CPU limit (the default: CFS throttling would delay renewals).</param>
+public sealed record ElectorResources(string CpuRequest, string MemoryRequest, string? CpuLimit, string MemoryLimit)
+{
+    public static ElectorResources From(InjectorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(options.CpuRequest, options.MemoryRequest, options.CpuLimit, options.MemoryLimit);
+    }
+
+    /// <summary>The options with the pod's overrides; each bad value is added to <paramref name="errors"/>, naming its annotation.</summary>
+    public static ElectorResources Resolve(IDictionary<string, string> annotations, InjectorOptions options, string description, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        ArgumentNullException.ThrowIfNull(errors);
+        var defaults = From(options);
+        var resolved = new ElectorResources(
+            Override(Annotations.CpuRequest, defaults.CpuRequest)!,
+            Override(Annotations.MemoryRequest, defaults.MemoryRequest)!,
+            Override(Annotations.CpuLimit, defaults.CpuLimit),
+            Override(Annotations.MemoryLimit, defaults.MemoryLimit)!);
+
+        // The API server refuses a request above its limit; say which value to raise instead.
+        CheckOrder("cpu", resolved.CpuRequest, resolved.CpuLimit, Annotations.CpuRequest, Annotations.CpuLimit);
+        CheckOrder("memory", resolved.MemoryRequest, resolved.MemoryLimit, Annotations.MemoryRequest, Annotations.MemoryLimit);
+        return resolved;
+
+        string? Override(string key, string? fallback)
+        {
+            if (!annotations.TryGetValue(key, out var text))
+            {
+                return fallback;
+            }
+
+            if (ResourceQuantities.TryParse(text?.Trim(), out _))
+            {
+                return text!.Trim();
+            }
+
+            errors.Add($"annotation \"{key}\" on {description} is \"{text}\"; expected a Kubernetes quantity such as 10m, 0.5, 24Mi or 1Gi");
+            return fallback;
+        }
+
+        void CheckOrder(string resource, string request, string? limit, string requestKey, string limitKey)
+        {
+            if (limit is null || !ResourceQuantities.TryParse(request, out var r) || !ResourceQuantities.TryParse(limit, out var l)
+                || r!.ToDecimal() <= l!.ToDecimal())
+            {
+                return;
+            }
+
+            var source = annotations.ContainsKey(limitKey) ? $"annotation \"{limitKey}\"" : "the webhook's default";
+            errors.Add($"the elector's {resource} request on {description} ({request}) is above its {resource} limit ({limit}, {source}), which the API server refuses; " +
+                $"lower \"{requestKey}\" or set \"{limitKey}\" to at least {request}");
+        }
+    }
+
+    public V1ResourceRequirements ToRequirements(Func<string, ResourceQuantity> quantity)
+    {
+        ArgumentNullException.ThrowIfNull(quantity);
+        var requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = quantity(CpuRequest), ["memory"] = quantity(MemoryRequest) };
+        var limits = new Dictionary<string, ResourceQuantity> { ["memory"] = quantity(MemoryLimit) };
+        if (CpuLimit is { } cpuLimit)
+        {
+            limits["cpu"] = quantity(cpuLimit);
+        }
+
+        return new V1ResourceRequirements { Requests = requests, Limits = limits };
+    }
+}
