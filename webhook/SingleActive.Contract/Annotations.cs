@@ -27,4 +27,10 @@ public static class Annotations
     public const string MemoryRequest = Prefix + "memory-request";
     public const string CpuLimit = Prefix + "cpu-limit";
     public const string MemoryLimit = Prefix + "memory-limit";
+
+    /// <summary>
+    /// On the Lease, written by the elector: the holder a released (or newly taken) Lease succeeds, so a successor
+    /// that never saw that holder still knows whose pod to fence.
+    /// </summary>
+    public const string PreviousHolder = Prefix + "previous-holder";
 }

@@ -14,7 +14,10 @@ public static class ElectorEnv
     public const string RetryPeriod = "SINGLE_ACTIVE_RETRY_PERIOD";
     public const string Port = "SINGLE_ACTIVE_PORT";
 
-    /// <summary>Address the elector's HTTP server binds (default 0.0.0.0, so the kubelet can probe the pod IP); tests and local runs use 127.0.0.1.</summary>
+    /// <summary>
+    /// Address the elector's HTTP server binds. Default <c>::</c>, dual-stack: every IPv6 and IPv4 address of the pod,
+    /// so the kubelet can probe the pod IP on IPv4, IPv6-only and dual-stack clusters (IPv4 only where the host has no IPv6).
+    /// </summary>
     public const string Bind = "SINGLE_ACTIVE_BIND";
     public const string AppHealthUrl = "SINGLE_ACTIVE_APP_HEALTH_URL";
 

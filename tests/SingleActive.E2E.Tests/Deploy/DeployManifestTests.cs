@@ -62,6 +62,7 @@ public sealed class DeployManifestTests
                 "rbac.authorization.k8s.io|rolebindings|get,create,update|*",
                 "rbac.authorization.k8s.io|clusterroles|bind|single-active-elector,single-active-elector-label",
                 "policy|poddisruptionbudgets|list|*",
+                "|nodes|list|*",
             ],
             Rules(role));
     }

@@ -26,7 +26,7 @@ public sealed class ElectorOptionsTests
         Assert.Equal("web", options.LeaseName);
         Assert.Equal(ElectionTimings.Default, options.Timings);
         Assert.Equal(ElectorHttp.DefaultPort, options.Port);
-        Assert.Equal(IPAddress.Any, options.Bind);
+        Assert.Equal(IPAddress.IPv6Any, options.Bind);
         Assert.Null(options.AppHealthUrl);
         Assert.Equal(3, options.AppHealthFailureThreshold);
         Assert.Equal(ElectorMode.Readiness, options.Mode);

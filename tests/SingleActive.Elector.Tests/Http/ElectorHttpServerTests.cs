@@ -77,6 +77,21 @@ public sealed class ElectorHttpServerTests
         Assert.All(answers, a => Assert.Equal("ok\n", a));
     }
 
+    /// <summary>The default bind: the kubelet probes the pod's primary IP, IPv6 on IPv6-only and IPv6-primary clusters.</summary>
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task Default_DualStack_AnswersOnIPv4AndIPv6(string address)
+    {
+        await using var server = new ElectorHttpServer(IPAddress.IPv6Any, 0, _ => HttpResult.Text(200, "ok\n"), NullLogger.Instance);
+        server.Start();
+        using var client = new HttpClient();
+
+        var answer = await client.GetStringAsync(new Uri($"http://{(address.Contains(':', StringComparison.Ordinal) ? "[" + address + "]" : address)}:{server.Port}/healthz"));
+
+        Assert.Equal("ok\n", answer);
+    }
+
     private static ElectorHttpServer Start(Func<string, HttpResult> handle)
     {
         var server = new ElectorHttpServer(IPAddress.Loopback, 0, handle, NullLogger.Instance);

@@ -247,7 +247,9 @@ public class InjectCommandTests
         var pod = ManifestReader.Read(stdout)[^1];
         Assert.Equal(ElectorHttp.ContainerName, (string?)pod["spec"]!["initContainers"]![0]!["name"]);
         Assert.Equal("Always", (string?)pod["spec"]!["initContainers"]![0]!["restartPolicy"]);
-        Assert.Equal(stdout, same);
+        // The same pod; only the reason the status annotation gives for the form differs.
+        Assert.Contains("\"sidecarReason\":\"auto: API server 1.30, oldest node kubelet 1.30\"", stdout, StringComparison.Ordinal);
+        Assert.Equal(stdout, same.Replace("\"sidecarReason\":\"configured: native\"", "\"sidecarReason\":\"auto: API server 1.30, oldest node kubelet 1.30\"", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -79,4 +79,12 @@ public sealed class ClusterConnectionTests : IDisposable
 
     private string WriteKubeconfig(string server) =>
         TestKubeconfig.Write(Path.Combine(_directory, Guid.NewGuid().ToString("N")[..6] + ".yaml"), server, "insecure-skip-tls-verify: true");
+
+    [Theory]
+    [InlineData(new[] { "v1.30.2", "v1.28.9-eks-036c24b", "v1.29.0" }, "1.28.9")]
+    [InlineData(new[] { "v1.31.1+k3s1" }, "1.31.1")]
+    [InlineData(new[] { "garbage", "" }, null)]
+    [InlineData(new string[0], null)]
+    public void Oldest_KubeletVersions_TheOldestThatParses(string[] kubelets, string? expected) =>
+        Assert.Equal(expected is null ? null : Version.Parse(expected), SingleActive.Webhook.Cluster.ClusterVersionProbe.Oldest(kubelets));
 }

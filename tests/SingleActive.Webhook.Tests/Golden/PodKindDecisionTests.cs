@@ -21,7 +21,7 @@ public static class PodKindCases
         // 1. Pods that run to completion: a regular elector would keep them running forever.
         { "real-world-job-pod-restart-never", "container", "denied", "has restartPolicy \"Never\" (a Job's or CronJob's pod runs to completion)" },
         { "real-world-job-pod-restart-never", "native", "injected", null },
-        { "derived-pod-create-job-on-failure", "container", "denied", "the API server's version is not known (native sidecars need 1.29 or newer)" },
+        { "derived-pod-create-job-on-failure", "container", "denied", "and here it would be a regular container (auto: API server version unknown)" },
         { "derived-pod-create-job-on-failure", "native", "injected", null },
 
         // 2. Pods that cannot run a Linux sidecar.

@@ -95,7 +95,8 @@ public class PodInjectorAppContainerTests
         var status = JsonNode.Parse(result.Pod.Metadata.Annotations[Annotations.Status])!;
         Assert.Equal(InjectionStatus.InjectorVersion, (string)status["version"]!);
         Assert.Equal(("web", "native", "readiness", "single-active-elector", 8099), ((string)status["lease"]!, (string)status["sidecar"]!, (string)status["mode"]!, (string)status["serviceAccount"]!, (int)status["port"]!));
-        Assert.DoesNotContain(" ", result.Pod.Metadata.Annotations[Annotations.Status], StringComparison.Ordinal);
+        Assert.Equal("configured: native", (string)status["sidecarReason"]!);
+        Assert.Equal(status.ToJsonString(), result.Pod.Metadata.Annotations[Annotations.Status]);
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public class PodInjectorDecisionTests
         var injector = new PodInjector(new InjectorOptions());
         var pod = TestPods.Pod(spec: $"\"restartPolicy\":\"{restartPolicy}\"");
 
-        var result = injector.Inject(pod, new InjectionContext("shop", ServerVersion: new Version(1, 29)));
+        var result = injector.Inject(pod, new InjectionContext("shop", ServerVersion: new Version(1, 29), OldestKubelet: new Version(1, 29)));
 
         var injected = Assert.IsType<PodInjection.Injected>(result);
         Assert.Equal("Always", Assert.Single(injected.Pod.Spec.InitContainers).RestartPolicy);

@@ -7,10 +7,11 @@ namespace SingleActive.Webhook.Tests.Injection;
 /// <summary>Shortcuts for render tests.</summary>
 internal static class Rendered
 {
+    /// <param name="server">The API server's version, and the oldest node's (a cluster whose nodes are upgraded too).</param>
     public static PodInjection.Injected Inject(
         V1Pod pod, InjectorOptions? options = null, Version? server = null, string? hint = null, ServiceAccountAvailability dedicated = ServiceAccountAvailability.Assumed)
     {
-        var context = new InjectionContext("shop", DryRun: dedicated != ServiceAccountAvailability.Assumed, ServerVersion: server, LeaseNameHint: hint, DedicatedAccount: dedicated);
+        var context = new InjectionContext("shop", DryRun: dedicated != ServiceAccountAvailability.Assumed, ServerVersion: server, LeaseNameHint: hint, DedicatedAccount: dedicated, OldestKubelet: server);
         var result = new PodInjector(options ?? new InjectorOptions()).Inject(pod, context);
         return Assert.IsType<PodInjection.Injected>(result);
     }

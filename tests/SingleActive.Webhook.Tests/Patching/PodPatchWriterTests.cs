@@ -95,7 +95,7 @@ public sealed class PodPatchWriterTests
     public void ElectorJsonCache_SameInputs_OneSerializationAndBounded()
     {
         var cache = new ElectorJsonCache();
-        var settings = new InjectionSettings("lease", SingleActive.Contract.ElectorMode.Readiness, SingleActive.Contract.ElectionTimings.Default, new SingleActive.Contract.ReadinessProbeTimings(1, 1, 1), 8099, false, false, ElectorResources.From(new InjectorOptions()));
+        var settings = new InjectionSettings("lease", SingleActive.Contract.ElectorMode.Readiness, SingleActive.Contract.ElectionTimings.Default, new SingleActive.Contract.ReadinessProbeTimings(1, 1, 1), 8099, false, new SidecarChoice(false, "configured: container"), ElectorResources.From(new InjectorOptions()));
         var elector = ElectorContainer.Create(settings, new InjectorOptions(), null);
 
         var first = cache.Get(settings, null, elector);
@@ -128,7 +128,7 @@ public sealed class PodPatchWriterTests
     {
         using var document = JsonDocument.Parse(raw.ToJsonString());
         var pod = PodReader.Read(document.RootElement, out var problem) ?? throw new InvalidOperationException(problem);
-        var context = new InjectionContext(ns, ServerVersion: server);
+        var context = new InjectionContext(ns, ServerVersion: server, OldestKubelet: server);
         if (Injector.Decide(pod, context, out var settings) is not null)
         {
             return null;

@@ -70,5 +70,7 @@ public sealed class ReadinessStateTests
     private sealed class SettableClusterVersion : IClusterVersion
     {
         public Version? ServerVersion { get; set; }
+
+        public Version? OldestKubeletVersion { get; set; }
     }
 }

@@ -83,7 +83,8 @@ public sealed partial record ElectorOptions(
             problems.Add($"{ElectorEnv.Port} '{portText}' is not a TCP port (1-65535)");
         }
 
-        var bind = IPAddress.Any;
+        // Every address of the pod, IPv6 and IPv4 (see ElectorHttpServer): the kubelet probes the pod's primary IP.
+        var bind = IPAddress.IPv6Any;
         if (Trimmed(env(ElectorEnv.Bind)) is { } bindText && !IPAddress.TryParse(bindText, out bind))
         {
             problems.Add($"{ElectorEnv.Bind} '{bindText}' is not an IP address");
@@ -129,7 +130,7 @@ public sealed partial record ElectorOptions(
         errors = problems;
         return problems.Count > 0
             ? null
-            : new ElectorOptions(identity!, @namespace!, leaseName!, timings, port, bind ?? IPAddress.Any, appHealth, threshold, mode, Trimmed(env(ElectorEnv.PodUid)), logLevel);
+            : new ElectorOptions(identity!, @namespace!, leaseName!, timings, port, bind ?? IPAddress.IPv6Any, appHealth, threshold, mode, Trimmed(env(ElectorEnv.PodUid)), logLevel);
     }
 
     private static TimeSpan ReadDuration(Func<string, string?> env, string name, TimeSpan fallback, List<string> problems)

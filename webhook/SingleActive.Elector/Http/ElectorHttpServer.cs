@@ -28,11 +28,47 @@ public sealed class ElectorHttpServer : IAsyncDisposable
     {
         this.handle = handle;
         this.logger = logger;
-        listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Bind(new IPEndPoint(address, port));
-        listener.Listen(64);
+        listener = Listen(address, port);
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="address"/>. <see cref="IPAddress.IPv6Any"/> (the default) means every address of
+    /// the pod, IPv6 and IPv4 alike: one dual-mode socket, since the kubelet probes the pod's primary IP, which is
+    /// IPv6 on IPv6-only and IPv6-primary dual-stack clusters. Where the host has no IPv6 (disabled in the kernel,
+    /// or a pod network namespace without it), the IPv4 wildcard instead.
+    /// </summary>
+    private static Socket Listen(IPAddress address, int port)
+    {
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            try
+            {
+                return Bound(new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true }, address, port);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable or SocketError.ProtocolNotSupported)
+            {
+                address = IPAddress.Any;
+            }
+        }
+
+        return Bound(new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp), address, port);
+    }
+
+    private static Socket Bound(Socket socket, IPAddress address, int port)
+    {
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen(64);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The bound port (useful when 0 asked the kernel for a free one).</summary>

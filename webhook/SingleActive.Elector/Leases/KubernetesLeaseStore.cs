@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SingleActive.Contract;
 using SingleActive.Elector.Kubernetes;
 
 namespace SingleActive.Elector.Leases;
@@ -27,7 +28,7 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
     /// Kept on the Lease rather than only in the successor's memory: a successor that started
     /// after the release, or missed it, still learns whose pod to demote in label mode.
     /// </summary>
-    public const string PreviousHolderAnnotation = "single-active.io/previous-holder";
+    public const string PreviousHolderAnnotation = Annotations.PreviousHolder;
 
     // The server ends a watch after this long; the watcher re-reads and watches again, so a
     // silently dead connection is replaced at this pace too (the elector's polling covers the gap).

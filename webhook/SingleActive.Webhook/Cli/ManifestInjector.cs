@@ -94,12 +94,13 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         }
     }
 
-    private WorkloadRequest Request(string? ns) => new(IsCreate: true, Namespace: ns, InjectTemplate: true, ServerVersion: serverVersion);
+    // Offline, the cluster's version the user gives stands for the API server and for every node.
+    private WorkloadRequest Request(string? ns) => new(IsCreate: true, Namespace: ns, InjectTemplate: true, ServerVersion: serverVersion, OldestKubelet: serverVersion);
 
     private void InjectPod(JsonObject obj, string? ns, string label, Run run)
     {
         var pod = KubernetesJson.Deserialize<V1Pod>(obj)!;
-        switch (podInjector.Inject(pod, new InjectionContext(ns, ServerVersion: serverVersion)))
+        switch (podInjector.Inject(pod, new InjectionContext(ns, ServerVersion: serverVersion, OldestKubelet: serverVersion)))
         {
             case PodInjection.Denied denied:
                 run.Errors.Add($"{label}: {denied.Message}");

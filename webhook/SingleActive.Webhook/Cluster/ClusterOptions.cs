@@ -8,6 +8,10 @@ public sealed class ClusterOptions
     /// <summary>Kubeconfig file(s) (<c>--kubeconfig</c>); overrides <c>KUBECONFIG</c>. Unset: <c>KUBECONFIG</c>, else in-cluster config.</summary>
     public string? Kubeconfig { get; set; }
 
-    /// <summary>How often the API server's version is read again (it changes on control-plane upgrades).</summary>
-    public TimeSpan VersionRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How often the API server's version and the nodes' kubelet versions are read again (they change during
+    /// upgrades, and a node with an old kubelet cannot run native sidecars). One GET and one LIST from the
+    /// API server's watch cache per replica and interval.
+    /// </summary>
+    public TimeSpan VersionRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace SingleActive.Webhook.Cluster;
 
 /// <summary>
-/// Reads <c>/version</c> at start-up and then periodically, so decisions such as native sidecars (1.29+)
-/// follow control-plane upgrades. Null until known, or when there is no API connection; a failed read
-/// keeps the last known value.
+/// Reads <c>/version</c> and the nodes' kubelet versions at start-up and then periodically, so decisions such as
+/// native sidecars (1.29+ on the API server and on every node) follow upgrades. Null until known, or when there is
+/// no API connection; a failed read keeps the last known value. The nodes are read first, so that once the server
+/// version is known (what readiness waits for) the node versions have been tried too.
 /// </summary>
 public sealed partial class ClusterVersionProbe(
     ClusterConnection connection,
@@ -18,8 +19,27 @@ public sealed partial class ClusterVersionProbe(
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(10);
     private volatile Version? _version;
+    private volatile Version? _oldestKubelet;
 
     public Version? ServerVersion => _version;
+
+    public Version? OldestKubeletVersion => _oldestKubelet;
+
+    /// <summary>The oldest of the kubelet versions given (e.g. "v1.29.3-eks-1"); null when none parses.</summary>
+    public static Version? Oldest(IEnumerable<string?> kubeletVersions)
+    {
+        ArgumentNullException.ThrowIfNull(kubeletVersions);
+        Version? oldest = null;
+        foreach (var text in kubeletVersions)
+        {
+            if (Parse(null, null, text) is { } version && (oldest is null || version < oldest))
+            {
+                oldest = version;
+            }
+        }
+
+        return oldest;
+    }
 
     /// <summary>"1", "20+" (GKE adds a plus) and "v1.20.2-gke.1" all parse to their numbers; anything else is null.</summary>
     public static Version? Parse(string? major, string? minor, string? gitVersion)
@@ -54,6 +74,7 @@ public sealed partial class ClusterVersionProbe(
         {
             // A zero or negative setting must not turn this into a busy loop against the API server.
             var next = options.Value.VersionRefreshInterval < MinimumInterval ? MinimumInterval : options.Value.VersionRefreshInterval;
+            await ReadNodesAsync(client, stoppingToken).ConfigureAwait(false);
             try
             {
                 var info = await client.Version.GetCodeAsync(stoppingToken);
@@ -86,6 +107,29 @@ public sealed partial class ClusterVersionProbe(
         }
     }
 
+    private async Task ReadNodesAsync(IKubernetes client, CancellationToken stoppingToken)
+    {
+        try
+        {
+            // resourceVersion "0": served from the API server's watch cache, not from etcd.
+            var nodes = await client.CoreV1.ListNodeAsync(resourceVersion: "0", cancellationToken: stoppingToken).ConfigureAwait(false);
+            var oldest = Oldest(nodes.Items.Select(n => n.Status?.NodeInfo?.KubeletVersion));
+            if (oldest != _oldestKubelet)
+            {
+                LogKubelets(logger, nodes.Items.Count, oldest?.ToString() ?? "unknown");
+            }
+
+            _oldestKubelet = oldest;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogNodesFailed(logger, e.Message);
+        }
+    }
+
     private static bool TryNumber(string? text, out int value)
     {
         value = 0;
@@ -108,6 +152,12 @@ public sealed partial class ClusterVersionProbe(
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Cannot read the Kubernetes API server version: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Kubernetes nodes: {Count}, oldest kubelet {Version}")]
+    private static partial void LogKubelets(ILogger logger, int count, string version);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Cannot list the nodes' kubelet versions (native sidecars are then not chosen by auto): {Reason}")]
+    private static partial void LogNodesFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Kubernetes API server version unknown: {Reason}")]
     private static partial void LogNoConnection(ILogger logger, string reason);

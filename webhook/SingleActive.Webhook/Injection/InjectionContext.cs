@@ -4,6 +4,7 @@ namespace SingleActive.Webhook.Injection;
 /// <param name="Namespace">The pod's namespace (the request's, when the object leaves it empty).</param>
 /// <param name="DryRun">Carried for callers; rendering is the same either way.</param>
 /// <param name="ServerVersion">The API server's version, for <see cref="SidecarMode.Auto"/>; null when unknown.</param>
+/// <param name="OldestKubelet">The oldest node kubelet's version, for <see cref="SidecarMode.Auto"/>; null when unknown.</param>
 /// <param name="LeaseNameHint">Lease name to use when the pod has no owner, generateName or name (a workload's pod template).</param>
 /// <param name="DedicatedAccount">Whether the pod may be switched to the dedicated ServiceAccount; only a dry run finds out otherwise.</param>
 /// <param name="AccountAnnotations">
@@ -17,4 +18,5 @@ public sealed record InjectionContext(
     Version? ServerVersion = null,
     string? LeaseNameHint = null,
     ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed,
-    IReadOnlyDictionary<string, string>? AccountAnnotations = null);
+    IReadOnlyDictionary<string, string>? AccountAnnotations = null,
+    Version? OldestKubelet = null);

@@ -10,6 +10,9 @@ public sealed record InjectionSettings(
     ReadinessProbeTimings Probe,
     int Port,
     bool HostNetwork,
-    bool NativeSidecar,
+    SidecarChoice Sidecar,
     ElectorResources Resources,
-    ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed);
+    ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed)
+{
+    public bool NativeSidecar => Sidecar.Native;
+}

@@ -72,7 +72,7 @@ public static class InjectionSettingsResolver
 
         error = null;
         return new InjectionSettings(
-            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.UseNative(options.SidecarMode, context.ServerVersion), resources, context.DedicatedAccount);
+            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.Choose(options.SidecarMode, context.ServerVersion, context.OldestKubelet), resources, context.DedicatedAccount);
 
         TimeSpan DurationOverride(string key, TimeSpan fallback)
         {

@@ -11,8 +11,10 @@ namespace SingleActive.Webhook.Injection;
 /// </summary>
 /// <param name="App">The container taken for the app (whose readinessProbe leadership follows); null when the pod has none.</param>
 /// <param name="PreviousServiceAccount">The account the pod was switched away from (<c>default</c>); null when it kept its own.</param>
+/// <param name="SidecarReason">Why the elector has its form (<see cref="SidecarChoice.Reason"/>), e.g. "auto: oldest node kubelet 1.28 (…)".</param>
 public sealed record InjectionStatus(
-    string Version, string Lease, bool NativeSidecar, ElectorMode Mode, string ServiceAccount, int Port, string? App = null, string? PreviousServiceAccount = null)
+    string Version, string Lease, bool NativeSidecar, ElectorMode Mode, string ServiceAccount, int Port,
+    string? App = null, string? PreviousServiceAccount = null, string? SidecarReason = null)
 {
     /// <summary>The injector's version: the webhook assembly's, without build metadata so goldens stay stable.</summary>
     public static readonly string InjectorVersion =
@@ -30,6 +32,11 @@ public sealed record InjectionStatus(
             writer.WriteString("version", Version);
             writer.WriteString("lease", Lease);
             writer.WriteString("sidecar", Sidecar);
+            if (SidecarReason is not null)
+            {
+                writer.WriteString("sidecarReason", SidecarReason);
+            }
+
             writer.WriteString("mode", ElectorModes.Format(Mode));
             writer.WriteString("serviceAccount", ServiceAccount);
             writer.WriteNumber("port", Port);

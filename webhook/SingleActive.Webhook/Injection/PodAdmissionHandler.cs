@@ -50,7 +50,7 @@ public sealed class PodAdmissionHandler(
         }
 
         var ns = string.IsNullOrEmpty(pod.Metadata?.NamespaceProperty) ? request.Namespace : pod.Metadata.NamespaceProperty;
-        var context = new InjectionContext(ns, request.DryRun == true, clusterVersion?.ServerVersion);
+        var context = new InjectionContext(ns, request.DryRun == true, clusterVersion?.ServerVersion, OldestKubelet: clusterVersion?.OldestKubeletVersion);
         var description = PodDescriptions.Describe(pod, ns);
         PodInjection result;
         byte[]? patch;

@@ -64,7 +64,7 @@ public sealed class PodInjector
             return new PodInjection.Denied(error!);
         }
 
-        if (RunToCompletion.Check(pod.Spec, settings.NativeSidecar, _options.SidecarMode, context.ServerVersion, description) is { } completion)
+        if (RunToCompletion.Check(pod.Spec, settings.Sidecar, description) is { } completion)
         {
             settings = null;
             return new PodInjection.Denied(completion);

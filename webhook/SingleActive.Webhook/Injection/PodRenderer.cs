@@ -70,7 +70,7 @@ public static class PodRenderer
         }
 
         var status = new InjectionStatus(
-            InjectionStatus.InjectorVersion, settings.LeaseName, settings.NativeSidecar, settings.Mode, account, settings.Port, app?.Name, previous);
+            InjectionStatus.InjectorVersion, settings.LeaseName, settings.NativeSidecar, settings.Mode, account, settings.Port, app?.Name, previous, settings.Sidecar.Reason);
         var edits = new PodEdits(
             gainStatusUrl,
             statusUrl,

@@ -13,16 +13,17 @@ public static class RunToCompletion
     public static bool Applies(V1PodSpec? spec) => spec?.RestartPolicy is "Never" or "OnFailure";
 
     /// <returns>Null when the pod may be injected with the chosen sidecar form; otherwise the denial.</returns>
-    public static string? Check(V1PodSpec? spec, bool nativeSidecar, SidecarMode mode, Version? serverVersion, string description)
+    public static string? Check(V1PodSpec? spec, SidecarChoice sidecar, string description)
     {
-        if (nativeSidecar || !Applies(spec))
+        if (sidecar.Native || !Applies(spec))
         {
             return null;
         }
 
         return $"{description} has restartPolicy \"{spec!.RestartPolicy}\" (a Job's or CronJob's pod runs to completion), " +
             "and an elector in a regular container never exits, so the pod would never complete. single-active injects such pods only " +
-            $"with the elector as a native sidecar, which the kubelet stops when the pod's containers are done, but {SidecarModes.WhyContainer(mode, serverVersion)}. " +
-            "Use a cluster of 1.29 or newer (with the webhook's Injector:SidecarMode \"auto\" or \"native\"), or remove the \"single-active\" annotation from the Job's pod template";
+            $"with the elector as a native sidecar, which the kubelet stops when the pod's containers are done, and here it would be a regular container ({sidecar.Reason}). " +
+            "Run it where the API server and every node are 1.29 or newer (with the webhook's Injector:SidecarMode \"auto\" or \"native\"), " +
+            "or remove the \"single-active\" annotation from the Job's pod template";
     }
 }

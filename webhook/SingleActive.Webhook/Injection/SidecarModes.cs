@@ -1,23 +1,28 @@
 namespace SingleActive.Webhook.Injection;
 
+/// <summary>Which form the elector takes in a pod: a native sidecar or a regular container, and why.</summary>
 public static class SidecarModes
 {
     /// <summary>Native sidecars are beta and on by default from 1.29 (SidecarContainers feature gate).</summary>
     public static readonly Version NativeSidecarMinimum = new(1, 29);
 
-    /// <summary>Auto picks native only on a known server version of at least 1.29; unknown means a regular container, which works everywhere.</summary>
-    public static bool UseNative(SidecarMode mode, Version? serverVersion) => mode switch
+    /// <summary>
+    /// <see cref="SidecarMode.Auto"/> picks native only when the API server and the oldest kubelet of the cluster are
+    /// 1.29 or newer. The API server alone is not enough: during a control-plane-first upgrade, older kubelets treat
+    /// an init container with <c>restartPolicy: Always</c> as a plain init container that never completes, and the
+    /// pod stays in <c>Init</c> forever. Anything unknown means a regular container, which runs everywhere.
+    /// </summary>
+    /// <param name="oldestKubelet">The oldest kubelet among the nodes; offline injection passes the version the user gave.</param>
+    public static SidecarChoice Choose(SidecarMode mode, Version? serverVersion, Version? oldestKubelet) => mode switch
     {
-        SidecarMode.Native => true,
-        SidecarMode.Container => false,
-        _ => serverVersion is not null && serverVersion >= NativeSidecarMinimum,
+        SidecarMode.Native => new(true, "configured: native"),
+        SidecarMode.Container => new(false, "configured: container"),
+        _ when serverVersion is null => new(false, "auto: API server version unknown"),
+        _ when serverVersion < NativeSidecarMinimum => new(false, $"auto: API server {Short(serverVersion)} (native sidecars need {Short(NativeSidecarMinimum)})"),
+        _ when oldestKubelet is null => new(false, "auto: node kubelet versions unknown"),
+        _ when oldestKubelet < NativeSidecarMinimum => new(false, $"auto: oldest node kubelet {Short(oldestKubelet)} (native sidecars need {Short(NativeSidecarMinimum)} on every node)"),
+        _ => new(true, $"auto: API server {Short(serverVersion)}, oldest node kubelet {Short(oldestKubelet)}"),
     };
 
-    /// <summary>Why <see cref="UseNative"/> chose a regular container, for messages (e.g. "the API server is 1.20, older than 1.29").</summary>
-    public static string WhyContainer(SidecarMode mode, Version? serverVersion) => mode switch
-    {
-        SidecarMode.Container => "the webhook's setting Injector:SidecarMode is \"container\"",
-        _ when serverVersion is null => "the API server's version is not known (native sidecars need 1.29 or newer)",
-        _ => $"the API server is {serverVersion.Major}.{serverVersion.Minor}, older than {NativeSidecarMinimum.Major}.{NativeSidecarMinimum.Minor}, the first version that runs native sidecars by default",
-    };
+    private static string Short(Version version) => $"{version.Major}.{version.Minor}";
 }

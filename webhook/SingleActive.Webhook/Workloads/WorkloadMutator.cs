@@ -55,7 +55,7 @@ public sealed class WorkloadMutator(PodInjector injector)
         var template = workload.Template;
         ServiceAccountRequest? account = null;
         ElectorMode mode;
-        switch (injector.Inject(TemplatePod(workload), new InjectionContext(workload.Namespace, ServerVersion: request.ServerVersion, LeaseNameHint: workload.Name)))
+        switch (injector.Inject(TemplatePod(workload), new InjectionContext(workload.Namespace, ServerVersion: request.ServerVersion, LeaseNameHint: workload.Name, OldestKubelet: request.OldestKubelet)))
         {
             case PodInjection.Denied denied:
                 return WorkloadMutation.Denied($"{workload.Description} cannot be admitted because its pods would be denied: {denied.Message}");

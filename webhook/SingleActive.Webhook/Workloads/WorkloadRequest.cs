@@ -11,9 +11,11 @@ namespace SingleActive.Webhook.Workloads;
 /// False in the webhook, which only checks the template here and injects each pod when it is created.
 /// </param>
 /// <param name="ServerVersion">For the sidecar kind when <see cref="InjectTemplate"/> is set; null when unknown.</param>
+/// <param name="OldestKubelet">The oldest node kubelet, for the sidecar kind with <see cref="InjectTemplate"/>; null when unknown.</param>
 public sealed record WorkloadRequest(
     bool IsCreate,
     V1PodTemplateSpec? PreviousTemplate = null,
     string? Namespace = null,
     bool InjectTemplate = false,
-    Version? ServerVersion = null);
+    Version? ServerVersion = null,
+    Version? OldestKubelet = null);
