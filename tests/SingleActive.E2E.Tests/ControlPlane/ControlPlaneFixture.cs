@@ -17,7 +17,7 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
 {
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private Kubernetes? _client;
-    private WebhookProcess? _webhook;
+    private readonly Dictionary<string, WebhookProcess> _webhooks = [];
     private ProcessKubelet? _kubelet;
 
     /// <summary>Holds kubeconfig, logs, etcd data and the pid files of this run.</summary>
@@ -103,19 +103,28 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
         return name;
     }
 
-    /// <summary>The webhook, running and registered (started on first use).</summary>
-    public async Task<WebhookProcess> GetWebhookAsync()
+    /// <summary>
+    /// The webhook, running and registered (started on first use). A <paramref name="variant"/> runs beside
+    /// the default one (started first: it installs the RBAC both use) and serves only namespaces it is given.
+    /// </summary>
+    public async Task<WebhookProcess> GetWebhookAsync(WebhookVariant? variant = null)
     {
+        variant ??= WebhookVariant.Default;
+        if (!variant.IsDefault)
+        {
+            await GetWebhookAsync();
+        }
+
         await _startGate.WaitAsync();
         try
         {
-            if (_webhook is null || !_webhook.IsRunning)
+            if (!_webhooks.TryGetValue(variant.Name, out var webhook) || !webhook.IsRunning)
             {
-                _webhook ??= new WebhookProcess(this);
-                await _webhook.StartAsync();
+                webhook ??= _webhooks[variant.Name] = new WebhookProcess(this, variant);
+                await webhook.StartAsync();
             }
 
-            return _webhook;
+            return webhook;
         }
         finally
         {
@@ -155,9 +164,9 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
                 await _kubelet.DisposeAsync();
             }
 
-            if (_webhook is not null)
+            foreach (var webhook in _webhooks.Values)
             {
-                await _webhook.DisposeAsync();
+                await webhook.DisposeAsync();
             }
         }
         finally

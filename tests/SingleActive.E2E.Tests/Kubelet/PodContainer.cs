@@ -6,22 +6,51 @@ using SingleActive.E2E.Tests.Support;
 namespace SingleActive.E2E.Tests.Kubelet;
 
 /// <summary>
-/// One container of a pod on the process kubelet. The elector runs as a real process; an app
-/// container is simulated (running, and ready unless a test says otherwise), with a stand-in
-/// health endpoint when it declares ports or probes. The container's ports map to loopback ports.
+/// One container of a pod on the process kubelet. The elector runs as a real process, and so does an
+/// app container whose <c>command[0]</c> is an executable on this host (<see cref="Executable"/>);
+/// any other app container is simulated (running, and ready unless a test says otherwise). App
+/// containers get a stand-in health endpoint when they declare ports or probes (a process does not
+/// own the pod's network here). The container's ports map to loopback ports.
 /// </summary>
-internal sealed class PodContainer(V1Container spec, bool isInit)
+internal sealed class PodContainer(V1Container spec, bool isInit, bool isNativeSidecar, string? executable)
 {
     private volatile bool _appReady = true;
 
     public V1Container Spec { get; } = spec;
 
-    /// <summary>An initContainers entry (a native sidecar when its restartPolicy is Always).</summary>
+    /// <summary>An initContainers entry (a native sidecar or a plain init container).</summary>
     public bool IsInit { get; } = isInit;
 
-    public bool IsSidecarInit => IsInit && Spec.RestartPolicy == "Always";
+    /// <summary>An init container that runs alongside the app containers (see <see cref="ContainerRules.IsNativeSidecar"/>).</summary>
+    public bool IsNativeSidecar { get; } = isInit && isNativeSidecar;
+
+    /// <summary>An entry of <c>containers</c>: what decides the pod's phase.</summary>
+    public bool IsRegular => !IsInit;
+
+    /// <summary>Runs while the pod runs: a regular container or a native sidecar (plain init containers are done first).</summary>
+    public bool RunsAlongside => !IsInit || IsNativeSidecar;
 
     public bool IsElector => Spec.Name == ElectorHttp.ContainerName;
+
+    /// <summary>The host binary an app container runs as, or null when it is simulated (the elector has its own).</summary>
+    public string? Executable { get; } = executable;
+
+    /// <summary>Runs as a local process (the elector, or an app container with a host <see cref="Executable"/>).</summary>
+    public bool IsProcess => IsElector || Executable is not null;
+
+    /// <summary>Guards starting a process against stopping it.</summary>
+    public Lock Gate { get; } = new();
+
+    /// <summary>The loop that runs (and restarts) its process; completes when the process will not be started again.</summary>
+    public Task? Loop { get; set; }
+
+    /// <summary>Exited and will not be started again (restart policy, completion or termination).</summary>
+    public bool Done { get; set; }
+
+    /// <summary>The kubelet is stopping it: an exit now is not restarted.</summary>
+    public bool Stopping { get; set; }
+
+    public DateTime FinishedAt { get; set; }
 
     /// <summary>Container port → loopback port.</summary>
     public Dictionary<int, int> PortMap { get; } = [];

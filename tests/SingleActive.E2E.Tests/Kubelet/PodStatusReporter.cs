@@ -7,7 +7,8 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// <summary>
 /// Writes a pod's status whenever something changed, one write at a time and always the latest
 /// state (like the kubelet's status manager). A merge patch of the status subresource, so label
-/// changes by the elector (label mode) never conflict with it.
+/// changes by the elector (label mode) never conflict with it. A terminal phase (Succeeded, Failed)
+/// is never left again, as in the kubelet's status manager.
 /// </summary>
 internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnlyList<PodContainer> containers, string podIp, Func<bool> terminating, Action<string> log)
 {
@@ -16,6 +17,10 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
     private readonly DateTime _startTime = DateTime.UtcNow;
     private DateTime _readySince = DateTime.UtcNow;
     private bool? _lastReady;
+    private string? _terminalPhase;
+
+    /// <summary>Succeeded or Failed once the pod ran to completion; null while it runs.</summary>
+    public string? TerminalPhase => _terminalPhase;
 
     public void Start(CancellationToken cancellationToken) => _ = LoopAsync(cancellationToken);
 
@@ -26,13 +31,19 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
         await _writeGate.WaitAsync();
         try
         {
-            var status = PodStatusBuilder.Build(containers, podIp, _startTime, _readySince, terminating());
+            var phase = _terminalPhase ?? PodStatusBuilder.Phase(containers, pod.Spec.RestartPolicy);
+            var status = PodStatusBuilder.Build(containers, phase, podIp, _startTime, _readySince, terminating());
             var ready = status.Conditions.Single(c => c.Type == "Ready").Status == "True";
             if (_lastReady != ready)
             {
                 _readySince = DateTime.UtcNow;
                 _lastReady = ready;
-                status = PodStatusBuilder.Build(containers, podIp, _startTime, _readySince, terminating());
+                status = PodStatusBuilder.Build(containers, phase, podIp, _startTime, _readySince, terminating());
+            }
+
+            if (phase is PodStatusBuilder.Succeeded or PodStatusBuilder.Failed)
+            {
+                _terminalPhase = phase;
             }
 
             await client.CoreV1.PatchNamespacedPodStatusAsync(

@@ -9,8 +9,10 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// <summary>
 /// A test double for the one part of Kubernetes this machine cannot run: the kubelet. It registers
 /// a Ready Node, runs every pod the real scheduler binds to it (the elector as the project's own
-/// published binary, with a TokenRequest token for the pod's final ServiceAccount), runs the
-/// rendered probes as a kubelet would, and reports status the endpoints controller acts on.
+/// published binary, with a TokenRequest token for the pod's final ServiceAccount; app containers
+/// whose command is a host binary as real processes), runs the rendered probes as a kubelet would,
+/// honours restart policies, native sidecars and their start and stop order, and reports status the
+/// endpoints and Job controllers act on.
 /// </summary>
 public sealed class ProcessKubelet : IAsyncDisposable
 {
@@ -21,6 +23,7 @@ public sealed class ProcessKubelet : IAsyncDisposable
     private readonly NodeAgent _node;
     private readonly PodIpAllocator _ips;
     private readonly ConcurrentDictionary<string, PodWorker> _workers = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), IReadOnlyList<ContainerEvent>> _gonePods = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
 
@@ -51,6 +54,10 @@ public sealed class ProcessKubelet : IAsyncDisposable
         (Find(ns, pod) ?? throw new InvalidOperationException($"pod {ns}/{pod} is not running on {NodeName}")).SetAppReady(container, ready);
 
     public bool IsRunning(string ns, string pod) => Find(ns, pod) is not null;
+
+    /// <summary>What this kubelet did to a pod's containers and saw them do, in order (also once the pod is gone; empty for a pod it never ran).</summary>
+    public IReadOnlyList<ContainerEvent> ContainerEvents(string ns, string pod) =>
+        Find(ns, pod)?.Events ?? (_gonePods.TryGetValue((ns, pod), out var events) ? events : []);
 
     public async ValueTask DisposeAsync()
     {
@@ -123,6 +130,7 @@ public sealed class ProcessKubelet : IAsyncDisposable
         {
             if (_workers.TryRemove(uid, out var removed))
             {
+                _gonePods[(removed.Namespace, removed.Name)] = removed.Events;
                 await removed.DisposeAsync();
             }
 
@@ -135,15 +143,15 @@ public sealed class ProcessKubelet : IAsyncDisposable
             return;
         }
 
-        if (pod!.Status?.Phase is "Succeeded" or "Failed")
+        if (pod!.Metadata.DeletionTimestamp is not null)
         {
+            // Deleted before it ever ran here, or finished before this kubelet started: nothing to stop.
+            await DeleteNowAsync(pod);
             return;
         }
 
-        if (pod.Metadata.DeletionTimestamp is not null)
+        if (pod.Status?.Phase is "Succeeded" or "Failed")
         {
-            // Deleted before it ever ran here: nothing to stop.
-            await DeleteNowAsync(pod);
             return;
         }
 

@@ -1,8 +1,9 @@
+using System.Text.Json;
 using SingleActive.Contract;
 
 namespace SingleActive.E2E.Tests.Scenarios;
 
-/// <summary>The YAML a user would write for the scenarios: a Deployment or StatefulSet and its Service.</summary>
+/// <summary>The YAML a user would write for the scenarios: a Deployment, StatefulSet or Job and its Service.</summary>
 internal static class Manifests
 {
     /// <summary>Template annotations that opt in (readiness mode).</summary>
@@ -27,10 +28,11 @@ internal static class Manifests
         IReadOnlyDictionary<string, string>? templateAnnotations,
         bool withAppProbe = false,
         string? serviceAccount = null,
-        bool? automountToken = null) => $$$"""
+        bool? automountToken = null,
+        IReadOnlyList<string>? finalizers = null) => $$$"""
         apiVersion: apps/v1
         kind: Deployment
-        metadata: {name: {{{name}}}, namespace: {{{ns}}}}
+        metadata: {name: {{{name}}}, namespace: {{{ns}}}{{{(finalizers is null ? "" : ", finalizers: " + JsonSerializer.Serialize(finalizers))}}}}
         spec:
           replicas: {{{replicas}}}
           selector: {matchLabels: {app: {{{name}}}}}
@@ -49,6 +51,30 @@ internal static class Manifests
           selector: {matchLabels: {app: {{{name}}}}}
           template:
         {{{PodTemplate(name, templateAnnotations, withAppProbe: false, serviceAccount, automountToken)}}}
+
+        """;
+
+    /// <summary>
+    /// A Job whose one pod runs to completion (<c>restartPolicy: Never</c>, no retries); its app container runs
+    /// <paramref name="command"/> (on the process kubelet an absolute path to a host binary runs as a real process).
+    /// </summary>
+    public static string Job(string ns, string name, IReadOnlyDictionary<string, string>? templateAnnotations, IReadOnlyList<string> command) => $$$"""
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: {{{name}}}, namespace: {{{ns}}}}
+        spec:
+          backoffLimit: 0
+          template:
+            metadata:
+              labels: {app: {{{name}}}}
+              annotations: {{{Map(templateAnnotations)}}}
+            spec:
+              restartPolicy: Never
+              terminationGracePeriodSeconds: 10
+              containers:
+                - name: app
+                  image: registry.example/app:1
+                  command: {{{JsonSerializer.Serialize(command)}}}
 
         """;
 

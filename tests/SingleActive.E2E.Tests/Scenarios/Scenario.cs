@@ -37,13 +37,15 @@ internal sealed class Scenario : IAsyncDisposable
 
     public IKubernetes Client => Cluster.Client;
 
-    public static async Task<Scenario> StartAsync(ControlPlaneFixture cluster, ITestOutputHelper output, string prefix)
+    /// <param name="webhook">The webhook that serves the namespace; null for the default one.</param>
+    public static async Task<Scenario> StartAsync(ControlPlaneFixture cluster, ITestOutputHelper output, string prefix, WebhookVariant? webhook = null)
     {
-        var webhook = await cluster.GetWebhookAsync();
+        var process = await cluster.GetWebhookAsync(webhook);
         var kubelet = await cluster.GetKubeletAsync();
         var ns = await cluster.CreateNamespaceAsync(prefix);
-        output.WriteLine($"namespace {ns}");
-        return new Scenario(cluster, output, webhook, kubelet, ns);
+        await process.ServeNamespaceAsync(ns);
+        output.WriteLine($"namespace {ns}" + (process.Variant.IsDefault ? "" : $", served by webhook {process.Variant.Name}"));
+        return new Scenario(cluster, output, process, kubelet, ns);
     }
 
     /// <summary><c>kubectl apply -f -</c>; fails the test with kubectl's message.</summary>

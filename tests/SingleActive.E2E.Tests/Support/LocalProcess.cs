@@ -37,12 +37,13 @@ public sealed partial class LocalProcess : IAsyncDisposable
         IEnumerable<string> arguments,
         IReadOnlyDictionary<string, string> environment,
         string logFile,
-        ChildProcessRegistry? registry)
+        ChildProcessRegistry? registry,
+        string? workingDirectory = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
 
         // sh redirects and then execs the binary, so the pid we record is the binary's own.
-        var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
         startInfo.ArgumentList.Add("-c");
         startInfo.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$SINGLE_ACTIVE_E2E_LOG\" 2>&1 </dev/null");
         startInfo.ArgumentList.Add(binary);

@@ -13,13 +13,17 @@ namespace SingleActive.E2E.Tests.Webhook;
 /// The published webhook as a local process, serving HTTPS on 127.0.0.1 with a certificate from its
 /// own <c>certs</c> subcommand, authenticated to the API server as its deploy/ ServiceAccount (so its
 /// least-privilege ClusterRole is what is tested), and registered from deploy/overlays/local with the
-/// real URL and caBundle.
+/// real URL and caBundle. A <see cref="WebhookVariant"/> other than the default runs with its own
+/// settings and a registration scoped to the namespaces it is given (<see cref="ServeNamespaceAsync"/>).
 /// </summary>
-public sealed class WebhookProcess(ControlPlaneFixture controlPlane) : IAsyncDisposable
+public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVariant? variant = null) : IAsyncDisposable
 {
     public const string SystemNamespace = "single-active-system";
     public const string ServiceAccountName = "single-active-webhook";
-    private readonly string _directory = Path.Combine(controlPlane.Directory, "webhook");
+    private readonly WebhookVariant _variant = variant ?? WebhookVariant.Default;
+    private readonly string _directory = (variant ?? WebhookVariant.Default).IsDefault
+        ? Path.Combine(controlPlane.Directory, "webhook")
+        : Path.Combine(controlPlane.Directory, "webhook", variant!.Name);
     private LocalProcess? _process;
     private bool _registered;
 
@@ -33,6 +37,8 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane) : IAsyncDis
 
     public string LogFile => Path.Combine(_directory, "webhook.log");
 
+    public WebhookVariant Variant => _variant;
+
     public async Task StartAsync()
     {
         var binary = RepositoryPaths.PublishedBinary(RepositoryPaths.WebhookBinary);
@@ -43,13 +49,28 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane) : IAsyncDis
 
         if (!_registered)
         {
-            await WebhookRegistration.ApplyAsync(controlPlane, $"{Url}/mutate", Path.Combine(CertificateDirectory, "ca.crt"));
+            var ca = Path.Combine(CertificateDirectory, "ca.crt");
+            if (_variant.IsDefault)
+            {
+                await WebhookRegistration.ApplyAsync(controlPlane, $"{Url}/mutate", ca);
+            }
+            else
+            {
+                await WebhookRegistration.ApplyScopedAsync(controlPlane, _variant, $"{Url}/mutate", ca);
+            }
+
             _registered = true;
         }
 
         var kubeconfig = await WriteKubeconfigAsync();
+        var environment = new Dictionary<string, string>(_variant.Settings)
+        {
+            ["KUBECONFIG"] = kubeconfig,
+            ["HOME"] = _directory,
+            ["SINGLE_ACTIVE_IMAGE"] = "registry.example/single-active:e2e",
+        };
         _process = LocalProcess.Start(
-            "webhook",
+            _variant.IsDefault ? "webhook" : "webhook-" + _variant.Name,
             binary,
             [
                 "--tls-cert-file", Path.Combine(CertificateDirectory, "tls.crt"),
@@ -58,17 +79,33 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane) : IAsyncDis
                 "--bind", "127.0.0.1",
                 "--shutdown-delay", "00:00:00",
             ],
-            new Dictionary<string, string>
-            {
-                ["KUBECONFIG"] = kubeconfig,
-                ["HOME"] = _directory,
-                ["SINGLE_ACTIVE_IMAGE"] = "registry.example/single-active:e2e",
-            },
+            environment,
             LogFile,
             controlPlane.Processes);
         await WaitUntilServingAsync();
-        await WebhookRegistration.WaitUntilCalledAsync(controlPlane);
-        controlPlane.Log($"webhook serving at {Url} (pid {_process.Pid})");
+        if (_variant.IsDefault)
+        {
+            await WebhookRegistration.WaitUntilCalledAsync(controlPlane);
+        }
+
+        controlPlane.Log($"webhook {_variant.Name} serving at {Url} (pid {_process.Pid})");
+    }
+
+    /// <summary>
+    /// Makes this variant the webhook of namespace <paramref name="ns"/>: labelled for its registration and
+    /// opted out of the default one, then waits until the API server calls it there.
+    /// </summary>
+    public async Task ServeNamespaceAsync(string ns)
+    {
+        if (_variant.IsDefault)
+        {
+            return;
+        }
+
+        var labels = new Dictionary<string, string> { [WebhookVariant.NamespaceLabel] = _variant.Name, ["single-active.io/injection"] = "disabled" };
+        await controlPlane.Client.CoreV1.PatchNamespaceAsync(
+            new V1Patch(new V1Namespace { Metadata = new V1ObjectMeta { Labels = labels } }, V1Patch.PatchType.MergePatch), ns);
+        await WebhookRegistration.WaitUntilCalledAsync(controlPlane, ns);
     }
 
     /// <summary>SIGTERM, as when its pod is deleted; the registration stays (so the API server fails closed).</summary>

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using SingleActive.Contract;
 using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Deploy;
 using SingleActive.E2E.Tests.Support;
 
 namespace SingleActive.E2E.Tests.Webhook;
@@ -13,20 +15,25 @@ public static class WebhookRegistration
 {
     public const string ConfigurationName = "single-active-webhook";
 
-    public static async Task ApplyAsync(ControlPlaneFixture controlPlane, string url, string caFile)
+    public static async Task ApplyAsync(ControlPlaneFixture controlPlane, string url, string caFile) =>
+        await KubectlApplyAsync(controlPlane, await RenderAsync(url, caFile));
+
+    /// <summary>
+    /// A variant's own MutatingWebhookConfiguration: the overlay's, renamed, with every webhook's
+    /// namespaceSelector narrowed to the variant's label (the rest of the overlay, RBAC included, is the
+    /// default webhook's and already applied).
+    /// </summary>
+    public static async Task ApplyScopedAsync(ControlPlaneFixture controlPlane, WebhookVariant variant, string url, string caFile)
     {
-        var render = Path.Combine(RepositoryPaths.DeployLocalOverlay, "render.sh");
-        var (exit, manifests, stderr) = await ExternalCommand.RunAsync(render, [url, caFile]);
-        if (exit != 0)
+        var configuration = YamlJson.ParseDocuments(await RenderAsync(url, caFile))
+            .Single(o => (string?)o["kind"] == "MutatingWebhookConfiguration");
+        configuration["metadata"]!["name"] = variant.ConfigurationName;
+        foreach (var webhook in configuration["webhooks"]!.AsArray().OfType<JsonObject>())
         {
-            throw new InvalidOperationException($"deploy/overlays/local/render.sh failed (exit {exit}): {stderr}");
+            webhook["namespaceSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { [WebhookVariant.NamespaceLabel] = variant.Name } };
         }
 
-        var apply = await controlPlane.KubectlWithInputAsync(manifests, "apply", "-f", "-");
-        if (apply.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kubectl apply of deploy/overlays/local failed: {apply.StdErr}{apply.StdOut}");
-        }
+        await KubectlApplyAsync(controlPlane, configuration.ToJsonString());
     }
 
     /// <summary>
@@ -34,7 +41,7 @@ public static class WebhookRegistration
     /// webhook. The probe is a server-side dry run of a pod with an invalid opt-in value, which the
     /// webhook denies: no side effects, and no dependence on accounts existing.
     /// </summary>
-    public static async Task WaitUntilCalledAsync(ControlPlaneFixture controlPlane)
+    public static async Task WaitUntilCalledAsync(ControlPlaneFixture controlPlane, string ns = "default")
     {
         var last = "";
         try
@@ -43,7 +50,7 @@ public static class WebhookRegistration
                 async () =>
                 {
                     var pod = $$$"""
-                        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"webhook-probe","namespace":"default","annotations":{"{{{Annotations.Enabled}}}":"probe-invalid"}},
+                        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"webhook-probe","namespace":"{{{ns}}}","annotations":{"{{{Annotations.Enabled}}}":"probe-invalid"}},
                          "spec":{"containers":[{"name":"app","image":"registry.example/app:1"}]}}
                         """;
                     var (exit, stdout, stderr) = await controlPlane.KubectlWithInputAsync(pod, "create", "--dry-run=server", "-o", "name", "-f", "-");
@@ -56,6 +63,27 @@ public static class WebhookRegistration
         catch (TimeoutException exception)
         {
             throw new TimeoutException($"{exception.Message}; last dry run: {last}", exception);
+        }
+    }
+
+    private static async Task<string> RenderAsync(string url, string caFile)
+    {
+        var render = Path.Combine(RepositoryPaths.DeployLocalOverlay, "render.sh");
+        var (exit, manifests, stderr) = await ExternalCommand.RunAsync(render, [url, caFile]);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"deploy/overlays/local/render.sh failed (exit {exit}): {stderr}");
+        }
+
+        return manifests;
+    }
+
+    private static async Task KubectlApplyAsync(ControlPlaneFixture controlPlane, string manifests)
+    {
+        var apply = await controlPlane.KubectlWithInputAsync(manifests, "apply", "-f", "-");
+        if (apply.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kubectl apply of deploy/overlays/local failed: {apply.StdErr}{apply.StdOut}");
         }
     }
 }

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Kubelet;
+using SingleActive.E2E.Tests.Support;
+using SingleActive.E2E.Tests.Webhook;
+using Xunit.Abstractions;
+
+namespace SingleActive.E2E.Tests.Scenarios;
+
+/// <summary>
+/// Issue 13: injection decisions for the pods real clusters run — Jobs (a regular-container elector
+/// would keep the pod from ever completing; a native sidecar lets it), mirror pods, a service-mesh
+/// proxy as the first container, per-pod elector resources, and a workload on its way out.
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class JobScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
+{
+    private static readonly string[] SleepTwoSeconds = ["/bin/sh", "-c", "sleep 2"];
+
+    [Fact]
+    public async Task CreateJob_RestartPolicyNeverWithoutNativeSidecars_PodDeniedAndJobEventSaysWhy()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "job-denied");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Job(ns, "report", Manifests.OptIn, SleepTwoSeconds));
+
+        var failed = await Eventually.SucceedsAsync(
+            async () => await FailedCreateAsync(ns, "report") ?? throw new InvalidOperationException("no FailedCreate Event on the Job yet"),
+            TimeSpan.FromSeconds(30),
+            $"a FailedCreate Event on Job {ns}/report");
+        output.WriteLine($"FailedCreate: {failed.Message}");
+
+        Assert.Contains("restartPolicy \"Never\"", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("native sidecar", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(await scenario.PodsAsync("report"), p => p.Metadata.DeletionTimestamp is null);
+    }
+
+    [Fact]
+    public async Task CreateJob_NativeSidecarWebhook_ElectorStopsAfterAppAndJobSucceeds()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "job-native", WebhookVariant.NativeSidecar);
+        var ns = scenario.Namespace;
+        var clock = Stopwatch.StartNew();
+        await scenario.ApplyAsync(Manifests.Job(ns, "report", Manifests.OptIn, SleepTwoSeconds));
+
+        var pod = await WaitForJobPodAsync(scenario, "report");
+        Assert.Equal(ElectorHttp.ContainerName, pod.Spec.InitContainers?.FirstOrDefault()?.Name);
+        Assert.DoesNotContain(pod.Spec.Containers, c => c.Name == ElectorHttp.ContainerName);
+        Assert.Equal("native", (string?)JsonNode.Parse(pod.Metadata.Annotations[Annotations.Status])!["sidecar"]);
+
+        var job = await Eventually.SucceedsAsync(
+            async () =>
+            {
+                var j = await scenario.Client.BatchV1.ReadNamespacedJobAsync("report", ns);
+                return j.Status?.Succeeded == 1 && j.Status.Conditions?.Any(c => c.Type == "Complete" && c.Status == "True") == true
+                    ? j
+                    : throw new InvalidOperationException($"succeeded {j.Status?.Succeeded ?? 0}, active {j.Status?.Active ?? 0}, failed {j.Status?.Failed ?? 0}");
+            },
+            TimeSpan.FromSeconds(90),
+            $"Job {ns}/report to complete");
+        var complete = job.Status.Conditions.Single(c => c.Type == "Complete");
+        var took = complete.LastTransitionTime!.Value - job.Status.StartTime!.Value;
+        output.WriteLine($"Job complete {took.TotalSeconds:0} s after its start (conditions), {clock.Elapsed.TotalSeconds:0.0} s after kubectl apply");
+        Assert.True(took <= TimeSpan.FromSeconds(60), $"the Job took {took.TotalSeconds} s from start to Complete");
+
+        pod = await scenario.Client.CoreV1.ReadNamespacedPodAsync(pod.Metadata.Name, ns);
+        Assert.Equal("Succeeded", pod.Status.Phase);
+        var app = pod.Status.ContainerStatuses.Single(s => s.Name == "app").State.Terminated;
+        var elector = pod.Status.InitContainerStatuses.Single(s => s.Name == ElectorHttp.ContainerName).State.Terminated;
+        Assert.NotNull(app);
+        Assert.NotNull(elector);
+        Assert.Equal(0, app.ExitCode);
+        Assert.True(elector.FinishedAt >= app.FinishedAt, $"elector finished at {elector.FinishedAt:O}, app at {app.FinishedAt:O}");
+
+        // The API's timestamps have whole seconds: the kubelet's own record shows the order.
+        var events = scenario.Kubelet.ContainerEvents(ns, pod.Metadata.Name);
+        output.WriteLine("containers:\n" + string.Join('\n', events));
+        var appExited = IndexOf(events, "app", ContainerEventKind.Exited);
+        var electorStopping = IndexOf(events, ElectorHttp.ContainerName, ContainerEventKind.Stopping);
+        Assert.True(appExited >= 0 && electorStopping > appExited, "the elector was stopped before the app container exited");
+        var electorStarted = IndexOf(events, ElectorHttp.ContainerName, ContainerEventKind.Started);
+        Assert.True(electorStarted >= 0 && electorStarted < IndexOf(events, "app", ContainerEventKind.Started), "the native sidecar did not start before the app");
+    }
+
+    [Fact]
+    public async Task DryRunCreate_MirrorPod_AcceptedAndReturnedUnchanged()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "mirror-pod");
+        var ns = scenario.Namespace;
+        var manifest = $$$"""
+            {"apiVersion":"v1","kind":"Pod",
+             "metadata":{"name":"etcd-static","namespace":"{{{ns}}}","annotations":{"kubernetes.io/config.mirror":"3c1e5d6a8f0b42d1a7e9c0b1d2e3f405","{{{Annotations.Enabled}}}":"true"}},
+             "spec":{"nodeName":"{{{scenario.Kubelet.NodeName}}}","containers":[{"name":"app","image":"registry.example/app:1"}]}}
+            """;
+        var pod = await DryRunCreateAsync(manifest);
+
+        Assert.Equal(["app"], pod["spec"]!["containers"]!.AsArray().Select(c => (string?)c!["name"]));
+        Assert.Null(pod["spec"]!["initContainers"]);
+        Assert.Null(pod["spec"]!["volumes"]);
+        Assert.Null(pod["spec"]!["serviceAccountName"]);
+        Assert.Equal(
+            ["kubernetes.io/config.mirror", Annotations.Enabled],
+            pod["metadata"]!["annotations"]!.AsObject().Select(a => a.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task DryRunCreate_IstioProxyFirstAndDefaultContainerAnnotation_ElectorInjectedForTheApp()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "mesh-pod");
+        var ns = scenario.Namespace;
+        var manifest = $$$"""
+            {"apiVersion":"v1","kind":"Pod",
+             "metadata":{"name":"web","namespace":"{{{ns}}}","labels":{"app":"web"},
+                         "annotations":{"{{{Annotations.Enabled}}}":"true","kubectl.kubernetes.io/default-container":"web"}},
+             "spec":{"containers":[
+               {"name":"istio-proxy","image":"docker.io/istio/proxyv2:1.22.0","ports":[{"name":"http-envoy-prom","containerPort":15090}]},
+               {"name":"web","image":"registry.example/app:1","ports":[{"name":"http","containerPort":8080}],
+                "readinessProbe":{"httpGet":{"path":"/healthz","port":8080},"periodSeconds":1}}]}}
+            """;
+        var pod = await DryRunCreateAsync(manifest);
+
+        var elector = Elector(pod);
+        var status = JsonNode.Parse((string)pod["metadata"]!["annotations"]![Annotations.Status]!)!;
+        output.WriteLine($"status {status.ToJsonString()}");
+        Assert.Equal("web", (string?)status["app"]);
+        Assert.Equal("http://127.0.0.1:8080/healthz", EnvValue(elector, ElectorEnv.AppHealthUrl));
+    }
+
+    [Fact]
+    public async Task DryRunCreate_ElectorResourceAnnotations_ElectorHasExactlyThoseResources()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "elector-resources");
+        var annotations = new Dictionary<string, string>
+        {
+            [Annotations.Enabled] = "true",
+            [Annotations.Prefix + "cpu-limit"] = "100m",
+            [Annotations.Prefix + "memory-limit"] = "64Mi",
+            [Annotations.Prefix + "cpu-request"] = "20m",
+            [Annotations.Prefix + "memory-request"] = "32Mi",
+        };
+        var pod = await DryRunCreateAsync(Manifests.Pod(scenario.Namespace, "sized", annotations));
+
+        var resources = Elector(pod)["resources"]!;
+        output.WriteLine($"elector resources {resources.ToJsonString()}");
+        Assert.Equal(new Dictionary<string, string> { ["cpu"] = "100m", ["memory"] = "64Mi" }, Quantities(resources["limits"]));
+        Assert.Equal(new Dictionary<string, string> { ["cpu"] = "20m", ["memory"] = "32Mi" }, Quantities(resources["requests"]));
+    }
+
+    [Fact]
+    public async Task UpdateDeploymentBeingDeleted_InvalidOptInValue_AllowedAndDeploymentGoesWithItsFinalizer()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "deployment-going");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Deployment(ns, "held", 0, Manifests.OptIn, finalizers: ["example.com/hold"]));
+        const string invalidOptIn = """{"spec":{"template":{"metadata":{"annotations":{"single-active":"yes"}}}}}""";
+
+        // While the Deployment lives the invalid value is denied, as always.
+        var live = await cluster.KubectlAsync("patch", "deployment", "held", "-n", ns, "--type=merge", "-p", invalidOptIn, "--dry-run=server");
+        output.WriteLine($"live Deployment, single-active=yes: exit {live.ExitCode}: {live.StdErr}");
+        Assert.NotEqual(0, live.ExitCode);
+        Assert.Contains("denied the request", live.StdErr, StringComparison.Ordinal);
+
+        await scenario.KubectlAsync("delete", "deployment", "held", "--wait=false");
+        var deleting = await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync("held", ns);
+        Assert.NotNull(deleting.Metadata.DeletionTimestamp);
+
+        output.WriteLine(await scenario.KubectlAsync("patch", "deployment", "held", "--type=merge", "-p", invalidOptIn));
+        var patched = await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync("held", ns);
+        Assert.Equal("yes", patched.Spec.Template.Metadata.Annotations[Annotations.Enabled]);
+
+        output.WriteLine(await scenario.KubectlAsync("patch", "deployment", "held", "--type=json", "-p", """[{"op":"remove","path":"/metadata/finalizers"}]"""));
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync("held", ns);
+                    return false;
+                }
+                catch (HttpOperationException exception) when (exception.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return true;
+                }
+            },
+            TimeSpan.FromSeconds(15),
+            $"Deployment {ns}/held to be gone once its finalizer was removed");
+    }
+
+    /// <summary>The Job's pod once it exists; a FailedCreate Event instead fails at once with the API server's reason.</summary>
+    private async Task<V1Pod> WaitForJobPodAsync(Scenario scenario, string job)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var pods = await scenario.PodsAsync(job);
+            if (pods.Count > 0)
+            {
+                return pods[0];
+            }
+
+            if (await FailedCreateAsync(scenario.Namespace, job) is { } failed)
+            {
+                Assert.Fail($"the Job's pod was not created: {failed.Message}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no pod of Job {scenario.Namespace}/{job} after 30 s");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<Corev1Event?> FailedCreateAsync(string ns, string job) =>
+        (await cluster.Client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: $"involvedObject.kind=Job,involvedObject.name={job},reason=FailedCreate")).Items.LastOrDefault();
+
+    /// <summary><c>kubectl create --dry-run=server -o json -f -</c>: the pod as the API server would store it.</summary>
+    private async Task<JsonNode> DryRunCreateAsync(string manifest)
+    {
+        var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(manifest, "create", "--dry-run=server", "-o", "json", "-f", "-");
+        output.WriteLine($"$ kubectl create --dry-run=server: exit {exit} {stderr}");
+        Assert.True(exit == 0, $"the dry run was refused: {stderr}");
+        return JsonNode.Parse(stdout)!;
+    }
+
+    private static JsonNode Elector(JsonNode pod) =>
+        pod["spec"]!["containers"]!.AsArray().Concat(pod["spec"]!["initContainers"]?.AsArray() ?? [])
+            .SingleOrDefault(c => (string?)c!["name"] == ElectorHttp.ContainerName)
+        ?? throw new InvalidOperationException($"no {ElectorHttp.ContainerName} container was injected");
+
+    private static string? EnvValue(JsonNode container, string name) =>
+        (string?)container["env"]?.AsArray().FirstOrDefault(e => (string?)e!["name"] == name)?["value"];
+
+    private static Dictionary<string, string> Quantities(JsonNode? values) =>
+        values?.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!) ?? [];
+
+    private static int IndexOf(IReadOnlyList<ContainerEvent> events, string container, ContainerEventKind kind)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Container == container && events[i].Kind == kind)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
