@@ -9,6 +9,8 @@ public class SidecarModesTests
     {
         // mode, API server, oldest kubelet, native, reason
         { SidecarMode.Native, null, null, true, "configured: native" },
+        { SidecarMode.Native, "1.28", "1.27", true, "configured: native" },
+        { SidecarMode.Native, "1.20", "1.20", false, "configured: native, but the API server is 1.20 and cannot store native sidecars (1.28 or newer)" },
         { SidecarMode.Container, "1.31", "1.31", false, "configured: container" },
         { SidecarMode.Auto, null, "1.30", false, "auto: API server version unknown" },
         { SidecarMode.Auto, "1.20", "1.20", false, "auto: API server 1.20 (native sidecars need 1.29)" },
