@@ -127,6 +127,38 @@ public sealed class JobScenarioTests(ControlPlaneFixture cluster, ITestOutputHel
     }
 
     [Fact]
+    public async Task DryRunCreate_OwnAccountWithCloudTokenAndHttpsHostHeaderProbe_AcceptedWithTheProbeMirrored()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "identity-probe");
+        var ns = scenario.Namespace;
+        var account = await cluster.KubectlAsync("create", "serviceaccount", "uploader", "-n", ns);
+        Assert.True(account.ExitCode == 0, account.StdErr);
+
+        // This 1.20 server refuses a pod whose account has no token Secret yet ("No API token found … retry").
+        await Eventually.SucceedsAsync(
+            async () => (await scenario.Client.CoreV1.ReadNamespacedServiceAccountAsync("uploader", ns)).Secrets is { Count: > 0 } secrets
+                ? secrets
+                : throw new InvalidOperationException("no token Secret yet"),
+            TimeSpan.FromSeconds(30),
+            $"ServiceAccount {ns}/uploader with its token Secret");
+        var manifest = $$$"""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"uploader","namespace":"{{{ns}}}","annotations":{"single-active":"true"}},
+             "spec":{"serviceAccountName":"uploader",
+               "volumes":[{"name":"aws-iam-token","projected":{"sources":[{"serviceAccountToken":{"audience":"sts.amazonaws.com","expirationSeconds":86400,"path":"token"}}]}}],
+               "containers":[{"name":"uploader","image":"registry.example/uploader:1","ports":[{"name":"https","containerPort":8443}],
+                 "volumeMounts":[{"name":"aws-iam-token","mountPath":"/var/run/secrets/eks.amazonaws.com/serviceaccount","readOnly":true}],
+                 "readinessProbe":{"httpGet":{"path":"/ready","port":"https","scheme":"HTTPS","httpHeaders":[{"name":"Host","value":"uploader.shop.internal"}]},"periodSeconds":5}}]}}
+            """;
+        var pod = await DryRunCreateAsync(manifest);
+
+        Assert.Equal("uploader", (string?)pod["spec"]!["serviceAccountName"]);
+        var elector = Elector(pod);
+        var probe = AppProbeSpec.Parse(EnvValue(elector, ElectorEnv.AppProbe)!, out var problem) ?? throw new InvalidOperationException(problem);
+        Assert.Equal(("https", 8443, "Host", "uploader.shop.internal", 5), (probe.Scheme, probe.Port, probe.Headers[0].Key, probe.Headers[0].Value, probe.PeriodSeconds));
+        Assert.Equal("status.podIP", (string?)elector["env"]!.AsArray().Single(e => (string?)e!["name"] == ElectorEnv.PodIp)!["valueFrom"]!["fieldRef"]!["fieldPath"]);
+    }
+
+    [Fact]
     public async Task UpdateDeploymentBeingDeleted_InvalidOptInValue_AllowedAndDeploymentGoesWithItsFinalizer()
     {
         await using var scenario = await Scenario.StartAsync(cluster, output, "deployment-going");

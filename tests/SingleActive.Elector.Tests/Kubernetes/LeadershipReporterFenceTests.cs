@@ -93,7 +93,12 @@ public sealed class LeadershipReporterFenceTests
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => reporter.RunAsync(stop.Token));
         var closedUntilFenced = true;
-        api.BeforeFence = _ => closedUntilFenced &= !reporter.ReadinessGate.IsOpen(7);
+        var tries = new List<DateTimeOffset>();
+        api.BeforeFence = _ =>
+        {
+            closedUntilFenced &= !reporter.ReadinessGate.IsOpen(7);
+            tries.Add(time.GetUtcNow());
+        };
 
         reporter.OnElected(Term, previousHolder: "pod-a");
         var waited = await AdvanceUntilAsync(time, () => reporter.ReadinessGate.IsOpen(7));
@@ -102,8 +107,11 @@ public sealed class LeadershipReporterFenceTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(closedUntilFenced);
 
-        // Backoff from the retry period (0.5 s), doubling: 0.5 + 1 + 2 s before the fourth try.
-        Assert.InRange(waited, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(6));
+        // Backoff from the retry period (0.5 s), doubling: 0.5 + 1 + 2 s before the fourth try. Only lower bounds:
+        // the fake clock is advanced from outside, so a busy machine can only make the gaps look longer.
+        Assert.True(waited >= TimeSpan.FromSeconds(3.5), $"waited {waited}");
+        Assert.Equal(4, tries.Count);
+        Assert.Equal([true, true, true], new[] { 0.5, 1, 2 }.Select((backoff, i) => tries[i + 1] - tries[i] >= TimeSpan.FromSeconds(backoff)));
         Assert.Equal(["fence-failed:pod-a", "fence-failed:pod-a", "fence-failed:pod-a", "fence:pod-a"], api.Calls.Where(c => c.StartsWith("fence", StringComparison.Ordinal)));
         Assert.Equal(3, metrics.FenceFailures);
         Assert.Equal(3, metrics.ApiErrors("fence"));

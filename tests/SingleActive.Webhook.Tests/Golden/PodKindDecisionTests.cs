@@ -43,6 +43,7 @@ public static class PodKindCases
         { "derived-pod-create-azure-identity-label", "native", "denied", "the pod has the label azure.workload.identity/use=true (Azure workload identity)" },
         { "derived-pod-create-cloud-identity-own-account", "container", "injected", null },
         { "pod-create-bare", "container", "injected", "was switched from ServiceAccount \"default\" to \"single-active-elector\"" },
+        { "derived-pod-create-istio-mesh-token-on-default", "native", "injected", "was switched from ServiceAccount \"default\"" },
 
         // 6. Quotas and restricted platforms.
         { "derived-pod-create-elector-resources", "container", "injected", null },

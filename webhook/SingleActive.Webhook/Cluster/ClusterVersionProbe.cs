@@ -18,6 +18,12 @@ public sealed partial class ClusterVersionProbe(
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>Nodes per LIST page.</summary>
+    public const int NodePageSize = 250;
+
+    /// <summary>How long one pass over the nodes may take before the last known version stands.</summary>
+    public static readonly TimeSpan NodeListTimeout = TimeSpan.FromSeconds(20);
     private volatile Version? _version;
     private volatile Version? _oldestKubelet;
 
@@ -107,16 +113,35 @@ public sealed partial class ClusterVersionProbe(
         }
     }
 
+    /// <summary>
+    /// Pages through the nodes (<see cref="NodePageSize"/> at a time, so a cluster of thousands never sits in memory
+    /// at once) keeping only the oldest kubelet version, within <see cref="NodeListTimeout"/>.
+    /// </summary>
     private async Task ReadNodesAsync(IKubernetes client, CancellationToken stoppingToken)
     {
+        using var timeout = new CancellationTokenSource(NodeListTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         try
         {
-            // resourceVersion "0": served from the API server's watch cache, not from etcd.
-            var nodes = await client.CoreV1.ListNodeAsync(resourceVersion: "0", cancellationToken: stoppingToken).ConfigureAwait(false);
-            var oldest = Oldest(nodes.Items.Select(n => n.Status?.NodeInfo?.KubeletVersion));
+            Version? oldest = null;
+            var count = 0;
+            string? next = null;
+            do
+            {
+                var page = await client.CoreV1.ListNodeAsync(limit: NodePageSize, continueParameter: next, cancellationToken: linked.Token).ConfigureAwait(false);
+                count += page.Items.Count;
+                if (Oldest(page.Items.Select(n => n.Status?.NodeInfo?.KubeletVersion)) is { } pageOldest && (oldest is null || pageOldest < oldest))
+                {
+                    oldest = pageOldest;
+                }
+
+                next = page.Metadata?.ContinueProperty;
+            }
+            while (!string.IsNullOrEmpty(next));
+
             if (oldest != _oldestKubelet)
             {
-                LogKubelets(logger, nodes.Items.Count, oldest?.ToString() ?? "unknown");
+                LogKubelets(logger, count, oldest?.ToString() ?? "unknown");
             }
 
             _oldestKubelet = oldest;

@@ -4,9 +4,12 @@ namespace SingleActive.Webhook.Injection;
 
 /// <summary>
 /// Signs that a pod's ServiceAccount carries an identity outside the cluster (AWS IAM roles for service
-/// accounts, GKE and Azure workload identity, or any projected token minted for another audience such as
-/// Vault). The identity belongs to the account, so moving the pod to another account silently moves the app
-/// to another identity (usually none): the webhook refuses to switch such a pod (see <see cref="PodInjector"/>).
+/// accounts and EKS Pod Identity, GKE and Azure workload identity). The identity belongs to the account, so moving
+/// the pod to another account silently moves the app to another identity (usually none): the webhook refuses to
+/// switch such a pod (see <see cref="PodInjector"/>). Only the cloud providers' token audiences count: service
+/// meshes project tokens for their own CA (Istio's <c>istio-ca</c>, Linkerd's <c>identity.l5d.io</c>) into every
+/// pod they inject, usually before this webhook runs, and those identify the pod's account inside the mesh, which
+/// the dedicated account joins just as well.
 /// </summary>
 public static class CloudIdentity
 {
@@ -36,7 +39,7 @@ public static class CloudIdentity
         {
             foreach (var source in volume.Projected?.Sources ?? [])
             {
-                if (source.ServiceAccountToken?.Audience is { Length: > 0 } audience && !IsKubernetesAudience(audience))
+                if (source.ServiceAccountToken?.Audience is { Length: > 0 } audience && IsCloudAudience(audience))
                 {
                     return $"volume \"{volume.Name}\" is a projected ServiceAccount token for the audience \"{audience}\"";
                 }
@@ -82,11 +85,15 @@ public static class CloudIdentity
     }
 
     /// <summary>
-    /// Tokens meant for the API server itself identify nobody outside the cluster. Its audience is the issuer,
-    /// by default <c>https://kubernetes.default.svc[.cluster.local]</c>; an explicit audience naming it is not an identity.
+    /// The audiences the cloud providers' token exchanges accept: AWS STS (IRSA) and EKS Pod Identity, Azure AD
+    /// workload identity federation, and Google's workload identity pools (<c>PROJECT.svc.id.goog</c>, or the
+    /// pool's full resource name).
     /// </summary>
-    private static bool IsKubernetesAudience(string audience) =>
-        audience.StartsWith("https://kubernetes.default.svc", StringComparison.Ordinal) || audience is "kubernetes" or "api";
+    public static bool IsCloudAudience(string audience) =>
+        audience is "sts.amazonaws.com" or "pods.eks.amazonaws.com" or "api://AzureADTokenExchange"
+        || audience.EndsWith(".svc.id.goog", StringComparison.Ordinal)
+        || audience.StartsWith("//iam.googleapis.com/", StringComparison.Ordinal)
+        || audience.StartsWith("https://iam.googleapis.com/", StringComparison.Ordinal);
 
     /// <summary>The denial: what identity the pod's account carries, why switching would move it, and the fix.</summary>
     public static string SwitchDenial(string description, string account, string dedicatedAccount, string evidence) =>

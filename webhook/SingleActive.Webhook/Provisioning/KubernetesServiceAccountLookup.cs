@@ -9,8 +9,10 @@ namespace SingleActive.Webhook.Provisioning;
 
 /// <summary>
 /// <see cref="IServiceAccountLookup"/> with one GET on the ServiceAccount (the webhook's ClusterRole holds
-/// <c>get</c> on serviceaccounts), bounded by <see cref="ProvisioningOptions.Timeout"/>. 404 is "missing";
-/// anything else that is not a success is "unknown", logged, never an exception.
+/// <c>get</c> on serviceaccounts), bounded by <see cref="ProvisioningOptions.Timeout"/> and at most
+/// <see cref="MaximumWait"/>: a lookup comes before provisioning within the API server's webhook timeout
+/// (5 s), and a slow answer must leave time for the rest. 404 is "missing"; anything else that is not a
+/// success is "unknown", logged, never an exception.
 /// </summary>
 public sealed partial class KubernetesServiceAccountLookup(
     ClusterConnection connection,
@@ -18,6 +20,8 @@ public sealed partial class KubernetesServiceAccountLookup(
     TimeProvider timeProvider,
     ILogger<KubernetesServiceAccountLookup> logger) : IServiceAccountLookup
 {
+    public static readonly TimeSpan MaximumWait = TimeSpan.FromSeconds(1.5);
+
     private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
     public async Task<bool?> ExistsAsync(string @namespace, string name, CancellationToken cancellationToken) =>
@@ -41,7 +45,8 @@ public sealed partial class KubernetesServiceAccountLookup(
             return (false, null);
         }
 
-        using var timeout = new CancellationTokenSource(options.Value.Timeout, timeProvider);
+        var wait = options.Value.Timeout < MaximumWait ? options.Value.Timeout : MaximumWait;
+        using var timeout = new CancellationTokenSource(wait, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -61,7 +66,7 @@ public sealed partial class KubernetesServiceAccountLookup(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            LogUnknown(logger, @namespace, name, $"the Kubernetes API did not answer within {options.Value.Timeout.TotalSeconds:0.#} s");
+            LogUnknown(logger, @namespace, name, $"the Kubernetes API did not answer within {wait.TotalSeconds:0.#} s");
         }
 
         return (false, null);
