@@ -97,6 +97,30 @@ public sealed class ElectorEndpointsTests
         Assert.Equal(404, Endpoints(a).Handle("/admin").StatusCode);
     }
 
+    /// <summary>An elector that can never trust the API server again (a CA it cannot load) is restarted by its liveness probe.</summary>
+    [Fact]
+    public async Task Healthz_ApiCertificateUntrustedBeyondTheLimit_503AndMetrics()
+    {
+        await using var cluster = new ElectionCluster();
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        using var ca = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ca", key, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var trust = new SingleActive.Elector.Kubernetes.ApiServerTrust([ca], file: null, cluster.Time);
+        var endpoints = new ElectorEndpoints(a.Elector, ElectorMode.Readiness, "ns/lease", a.Metrics, null, trust);
+
+        trust.Validate(null, System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable);
+        await cluster.AdvanceAsync(ElectorEndpoints.UntrustedApiLimit);
+        Assert.Equal(200, endpoints.Handle(ElectorHttp.HealthPath).StatusCode);
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        var health = endpoints.Handle(ElectorHttp.HealthPath);
+        Assert.Equal(503, health.StatusCode);
+        Assert.StartsWith("the API server's certificate has not been trusted for 91 s", Encoding.UTF8.GetString(health.Body), StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_api_tls_failures_total 1\n", Encoding.UTF8.GetString(endpoints.Handle(ElectorHttp.MetricsPath).Body), StringComparison.Ordinal);
+    }
+
     private static ElectorEndpoints Endpoints(Candidate candidate, ElectorMode mode = ElectorMode.Readiness) =>
         new(candidate.Elector, mode, "ns/lease", candidate.Metrics, null);
 }

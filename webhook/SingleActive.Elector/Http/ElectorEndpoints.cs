@@ -2,24 +2,46 @@ using System.Text.Json;
 using SingleActive.Contract;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Health;
+using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
 
 namespace SingleActive.Elector.Http;
 
 /// <summary>Maps the four paths to answers; no I/O, so it is tested without sockets.</summary>
-public sealed class ElectorEndpoints(LeaderElector elector, ElectorMode mode, string leaseDescription, ElectorMetrics metrics, AppHealthMonitor? appHealth)
+/// <param name="trust">The API server's certificate checks: failing for longer than <see cref="UntrustedApiLimit"/> fails <c>/healthz</c>.</param>
+public sealed class ElectorEndpoints(
+    LeaderElector elector, ElectorMode mode, string leaseDescription, ElectorMetrics metrics, AppHealthMonitor? appHealth, ApiServerTrust? trust = null)
 {
+    /// <summary>
+    /// How long the API server's certificate may go untrusted before <c>/healthz</c> fails and the kubelet restarts the
+    /// elector (which then reads the CA bundle afresh): far beyond a CA rotation's reload (30 s), short enough that an
+    /// elector that can never reach its Lease again does not sit there looking healthy.
+    /// </summary>
+    public static readonly TimeSpan UntrustedApiLimit = TimeSpan.FromSeconds(90);
+
     public HttpResult Handle(string path) => path switch
     {
         ElectorHttp.ReadyPath => Ready(),
-        ElectorHttp.HealthPath => elector.IsAlive ? HttpResult.Text(200, "ok\n") : HttpResult.Text(503, "election loop stalled\n"),
+        ElectorHttp.HealthPath => Health(),
         ElectorHttp.StatusPath => Status(),
-        ElectorHttp.MetricsPath => new HttpResult(200, "text/plain; version=0.0.4; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(metrics.Render(elector.Status, IsReady, appHealth?.LastCheckPassed))),
+        ElectorHttp.MetricsPath => new HttpResult(200, "text/plain; version=0.0.4; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(metrics.Render(elector.Status, IsReady, appHealth?.LastCheckPassed, trust))),
         _ => HttpResult.Text(404, "not found\n"),
     };
 
     /// <summary>Readiness mode: leader with a fresh renew. Label mode: the Service selects on the role label, so readiness is health only.</summary>
     private bool IsReady => mode == ElectorMode.Label ? elector.IsAlive : elector.IsReady;
+
+    private HttpResult Health()
+    {
+        if (!elector.IsAlive)
+        {
+            return HttpResult.Text(503, "election loop stalled\n");
+        }
+
+        return trust?.FailingFor is { } failing && failing > UntrustedApiLimit
+            ? HttpResult.Text(503, $"the API server's certificate has not been trusted for {failing.TotalSeconds:0} s (checked against the cluster CA bundle, re-read every 30 s)\n")
+            : HttpResult.Text(200, "ok\n");
+    }
 
     private HttpResult Ready()
     {

@@ -37,7 +37,9 @@ public sealed class ClusterConnection : IDisposable
     private readonly Lock gate = new();
     private (string Token, long ReadAt)? cachedFileToken;
 
-    public ClusterConnection(Uri server, X509Certificate2Collection? caBundle, bool skipTlsVerify, string? token, string? tokenFile, X509Certificate2? clientCertificate)
+    /// <param name="caFile">The file <paramref name="caBundle"/> was read from, re-read when it changes (<see cref="ApiServerTrust"/>); null for inline data.</param>
+    public ClusterConnection(
+        Uri server, X509Certificate2Collection? caBundle, bool skipTlsVerify, string? token, string? tokenFile, X509Certificate2? clientCertificate, string? caFile = null)
     {
         BaseUri = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
         staticToken = token;
@@ -61,7 +63,9 @@ public sealed class ClusterConnection : IDisposable
         }
         else if (caBundle is { Count: > 0 })
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(caBundle, certificate, errors);
+            var trust = new ApiServerTrust(caBundle, caFile, TimeProvider.System);
+            Trust = trust;
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.Validate(certificate, errors);
         }
 
         Http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -70,6 +74,9 @@ public sealed class ClusterConnection : IDisposable
     public Uri BaseUri { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>The CA bundle in use and how the API server's certificate fared; null when the system roots (or no check) apply.</summary>
+    public ApiServerTrust? Trust { get; }
 
     /// <summary>KUBECONFIG (its first file) when set, otherwise the pod's service account.</summary>
     public static ClusterConnection FromEnvironment(Func<string, string?> env)
@@ -95,7 +102,7 @@ public sealed class ClusterConnection : IDisposable
         var bundle = new X509Certificate2Collection();
         bundle.ImportFromPemFile(caPath);
         var server = new UriBuilder("https", host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).Uri;
-        return new ClusterConnection(server, bundle, skipTlsVerify: false, token: null, tokenFile: tokenPath, clientCertificate: null);
+        return new ClusterConnection(server, bundle, skipTlsVerify: false, token: null, tokenFile: tokenPath, clientCertificate: null, caFile: caPath);
     }
 
     public async ValueTask AuthorizeAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -38,6 +38,9 @@ public sealed class KubeApiClient(ClusterConnection client, TimeProvider? time =
     /// <summary>The clock deadlines are timed on (callers time their own deadlines on it too).</summary>
     public TimeProvider Time => clock;
 
+    /// <summary>The API server's CA bundle and how its certificate fared (see <see cref="ApiServerTrust"/>); null when none is configured.</summary>
+    public ApiServerTrust? Trust => client.Trust;
+
     public Task<JsonObject?> GetAsync(string path, CancellationToken cancellationToken) =>
         WithDeadlineAsync(HttpMethod.Get, path, async ct =>
         {

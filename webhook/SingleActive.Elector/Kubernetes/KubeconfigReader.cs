@@ -33,13 +33,15 @@ public static class KubeconfigReader
 
         var server = Scalar(cluster, "server") ?? throw new InvalidOperationException($"{path}: cluster '{clusterName}' has no server");
         X509Certificate2Collection? bundle = null;
+        string? bundleFile = null;
         if (Scalar(cluster, "certificate-authority-data") is { } caData)
         {
             bundle = Bundle(Encoding.ASCII.GetString(Convert.FromBase64String(caData)));
         }
         else if (Scalar(cluster, "certificate-authority") is { } caFile)
         {
-            bundle = Bundle(File.ReadAllText(Path.Combine(baseDirectory, caFile)));
+            bundleFile = Path.Combine(baseDirectory, caFile);
+            bundle = Bundle(File.ReadAllText(bundleFile));
         }
 
         X509Certificate2? clientCertificate = null;
@@ -57,7 +59,8 @@ public static class KubeconfigReader
             string.Equals(Scalar(cluster, "insecure-skip-tls-verify"), "true", StringComparison.OrdinalIgnoreCase),
             user is null ? null : Scalar(user, "token"),
             tokenFile is null ? null : Path.Combine(baseDirectory, tokenFile),
-            clientCertificate);
+            clientCertificate,
+            bundleFile);
     }
 
     private static X509Certificate2Collection Bundle(string pem)

@@ -65,7 +65,8 @@ public sealed class ElectorMetrics
         _ => "shutting_down",
     };
 
-    public string Render(ElectionStatus status, bool ready, bool? appHealthy)
+    /// <param name="trust">The API server's certificate checks (counters of untrusted certificates and CA reloads); null when none apply.</param>
+    public string Render(ElectionStatus status, bool ready, bool? appHealthy, Kubernetes.ApiServerTrust? trust = null)
     {
         var sb = new StringBuilder(2048);
         Gauge(sb, "single_active_elector_is_leader", "1 while this replica leads with a fresh renew.", status.IsLeader ? 1 : 0);
@@ -90,6 +91,14 @@ public sealed class ElectorMetrics
 
         sb.Append("# HELP single_active_elector_fence_failures_total Failed writes marking the previous holder's pod not ready.\n# TYPE single_active_elector_fence_failures_total counter\n");
         Line(sb, "single_active_elector_fence_failures_total", Interlocked.Read(ref fenceFailures));
+
+        if (trust is not null)
+        {
+            sb.Append("# HELP single_active_elector_api_tls_failures_total API server certificates not trusted by the cluster CA bundle.\n# TYPE single_active_elector_api_tls_failures_total counter\n");
+            Line(sb, "single_active_elector_api_tls_failures_total", trust.Failures);
+            sb.Append("# HELP single_active_elector_ca_reloads_total Times a changed cluster CA bundle file was loaded.\n# TYPE single_active_elector_ca_reloads_total counter\n");
+            Line(sb, "single_active_elector_ca_reloads_total", trust.Reloads);
+        }
 
         sb.Append("# HELP single_active_elector_api_errors_total Failed Kubernetes API calls, by operation.\n# TYPE single_active_elector_api_errors_total counter\n");
         foreach (var (operation, count) in apiErrors.OrderBy(p => p.Key, StringComparer.Ordinal))
