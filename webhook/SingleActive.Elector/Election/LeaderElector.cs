@@ -40,6 +40,11 @@ public sealed partial class LeaderElector
     private readonly IReadinessGate? readinessGate;
     private readonly Lock gate = new();
 
+    // Held from a change of `leading` until the observer has been told of it (always taken before `gate`), so
+    // observers hear elected/lost in the order they happened: a deletion seen on the watch thread right after a
+    // win must not reach the reporter before the win does (it would leave a standby labelled leader).
+    private readonly Lock notifying = new();
+
     private readonly LeaseObservation seen;
     private LeaseRecord? own;
     private int? ownEpoch;
@@ -281,40 +286,46 @@ public sealed partial class LeaderElector
     {
         // If SIGTERM arrived while the write was in flight, readiness stays false (stopping) and
         // the release in RunAsync's finally hands the Lease straight back.
-        lock (gate)
+        lock (notifying)
         {
-            leading = true;
-            own = record;
-            ownEpoch = record.LeaseTransitions;
-            mayRetake = false;
-            lastRenewStart = attemptStart;
-            ObserveLocked(record);
-        }
+            lock (gate)
+            {
+                leading = true;
+                own = record;
+                ownEpoch = record.LeaseTransitions;
+                mayRetake = false;
+                lastRenewStart = attemptStart;
+                ObserveLocked(record);
+            }
 
-        metrics.RecordElected();
-        Log.Elected(logger, settings.Identity, record.LeaseTransitions, previousHolder ?? "none");
-        observer.OnElected(record, previousHolder);
+            metrics.RecordElected();
+            Log.Elected(logger, settings.Identity, record.LeaseTransitions, previousHolder ?? "none");
+            observer.OnElected(record, previousHolder);
+        }
     }
 
     private void Lose(LeadershipLossReason reason, string? newHolder)
     {
-        lock (gate)
+        lock (notifying)
         {
-            if (!leading)
+            lock (gate)
             {
-                return;
+                if (!leading)
+                {
+                    return;
+                }
+
+                // Stepping down because the Lease was removed under a fresh term: nobody else can hold a
+                // newer one (every other replica waits that term out), so this replica may start the
+                // next term at once instead of waiting out its own.
+                mayRetake = reason == LeadershipLossReason.LeaseRemoved && FreshLeaderLocked();
+                leading = false;
+                own = null;
             }
 
-            // Stepping down because the Lease was removed under a fresh term: nobody else can hold a
-            // newer one (every other replica waits that term out), so this replica may start the
-            // next term at once instead of waiting out its own.
-            mayRetake = reason == LeadershipLossReason.LeaseRemoved && FreshLeaderLocked();
-            leading = false;
-            own = null;
+            metrics.RecordLost(reason);
+            Log.LeadershipLost(logger, settings.Identity, ElectorMetrics.ReasonLabel(reason), newHolder ?? "unknown");
+            observer.OnLost(reason, newHolder);
         }
-
-        metrics.RecordLost(reason);
-        Log.LeadershipLost(logger, settings.Identity, ElectorMetrics.ReasonLabel(reason), newHolder ?? "unknown");
-        observer.OnLost(reason, newHolder);
     }
 }
