@@ -95,6 +95,12 @@ public static class ElectorHost
             var reporting = reporter.RunAsync(stopReporting.Token);
             var watching = watcher.RunAsync(stop.Token);
             var checking = appHealth?.RunAsync(stop.Token) ?? Task.CompletedTask;
+            if (options.Mode == ElectorMode.Readiness)
+            {
+                // Said at start-up, not discovered at the first failover (see FencePermission).
+                _ = Task.Run(async () => metrics.FencePermitted = await FencePermission.CheckAsync(api, options.Namespace, logger, stop.Token).ConfigureAwait(false));
+            }
+
             try
             {
                 // Returns after SIGTERM, once the Lease is released (or the release gave up).

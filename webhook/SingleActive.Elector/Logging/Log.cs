@@ -79,4 +79,10 @@ internal static partial class Log
 
     [LoggerMessage(31, LogLevel.Information, "Leadership follows the app's readinessProbe: {Target} every {Period} s, timeout {Timeout} s, {Threshold} failures in a row")]
     public static partial void FollowingAppProbe(ILogger logger, string target, int period, int timeout, int threshold);
+
+    [LoggerMessage(32, LogLevel.Error, "This elector may not patch pods/status in namespace {Namespace}: after a failover the new leader cannot mark the previous one not ready and will never serve. Apply the ClusterRole single-active-elector from deploy/ that ships with this image (it grants patch on pods/status)")]
+    public static partial void FencePermissionMissing(ILogger logger, string @namespace);
+
+    [LoggerMessage(33, LogLevel.Warning, "Could not check whether this elector may patch pods/status (the fence): {Error}")]
+    public static partial void FencePermissionUnknown(ILogger logger, string error);
 }

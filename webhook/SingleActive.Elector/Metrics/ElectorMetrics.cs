@@ -48,6 +48,9 @@ public sealed class ElectorMetrics
 
     public long FenceFailures => Interlocked.Read(ref fenceFailures);
 
+    /// <summary>Whether the fence may be written (a SelfSubjectAccessReview at start-up); null until known, or in label mode.</summary>
+    public bool? FencePermitted { get; set; }
+
     public void RecordLost(LeadershipLossReason reason)
     {
         Interlocked.Increment(ref becameStandby);
@@ -87,6 +90,11 @@ public sealed class ElectorMetrics
         {
             var label = ReasonLabel(reason);
             Line(sb, $"single_active_elector_leadership_lost_total{{reason=\"{label}\"}}", losses.TryGetValue(label, out var n) ? n : 0);
+        }
+
+        if (FencePermitted is { } permitted)
+        {
+            Gauge(sb, "single_active_elector_fence_permitted", "1 when this elector may patch pods/status (the fence of a previous leader), 0 when it may not: then no failover can complete.", permitted ? 1 : 0);
         }
 
         sb.Append("# HELP single_active_elector_fence_failures_total Failed writes marking the previous holder's pod not ready.\n# TYPE single_active_elector_fence_failures_total counter\n");
