@@ -10,8 +10,8 @@ public sealed class ClusterOptions
 
     /// <summary>
     /// How often the API server's version and the nodes' kubelet versions are read again (they change during
-    /// upgrades, and a node with an old kubelet cannot run native sidecars). One GET and one LIST from the
-    /// API server's watch cache per replica and interval.
+    /// upgrades, and a node with an old kubelet cannot run native sidecars). One GET, and the nodes listed in pages
+    /// of 250, per replica and interval.
     /// </summary>
     public TimeSpan VersionRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

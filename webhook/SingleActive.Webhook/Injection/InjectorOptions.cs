@@ -65,7 +65,7 @@ public sealed class InjectorOptions
     /// <summary>Lifetime of the elector's projected token; 3607 is what the API server itself uses for bound tokens.</summary>
     public int TokenExpirationSeconds { get; set; } = 3607;
 
-    /// <summary>Render <c>SINGLE_ACTIVE_APP_HEALTH_URL</c> from the app container's httpGet readinessProbe (see <see cref="AppContainers"/>).</summary>
+    /// <summary>Render <c>SINGLE_ACTIVE_APP_PROBE</c> from the app container's httpGet or tcpSocket readinessProbe (see <see cref="AppContainers"/>, <see cref="AppProbes"/>).</summary>
     public bool AppHealthFromReadinessProbe { get; set; } = true;
 
     public IReadOnlyList<string> EffectiveCommand => Command.Count > 0 ? Command : [DefaultCommand];

@@ -104,7 +104,9 @@ public sealed class PodAdmissionHandler(
             var own = PodRenderer.CurrentAccountOrDefault(pod.Spec);
             var annotations = await serviceAccounts.AnnotationsAsync(context.Namespace, own, cancellationToken).ConfigureAwait(false);
             context = context with { AccountAnnotations = annotations };
-            if (injector.CheckAccount(pod, context) is { } denied)
+
+            // Decide already checked the pod itself; only annotations that could be read add anything.
+            if (annotations is not null && injector.CheckAccount(pod, context) is { } denied)
             {
                 return (denied, null, context);
             }

@@ -97,7 +97,7 @@ public sealed class WorkloadAdmissionHandler(
     }
 
     /// <summary>Read from the raw object, before anything else, so that not even an unreadable template can block it.</summary>
-    public static bool IsBeingDeleted(JsonElement? raw) =>
+    private static bool IsBeingDeleted(JsonElement? raw) =>
         raw is { ValueKind: JsonValueKind.Object } obj
         && obj.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
         && metadata.TryGetProperty("deletionTimestamp", out var deletion) && deletion.ValueKind == JsonValueKind.String;
