@@ -66,6 +66,7 @@ public static class ElectorHost
         var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger, readinessGate: reporter.ReadinessGate);
         appHealth?.Attach(elector);
         var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);
+        metrics.ConnectionPoolReplacements = () => api.PoolReplacements;
         var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth, api.Trust);
 
         ElectorHttpServer server;
