@@ -11,8 +11,9 @@ log() { echo "[control-plane] $*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Packages: Go to build, etcd to run, rsync for the Kubernetes Makefile, jq for scripts,
-# dpkg-dev for `apt-get source`, reflect2 1.0.2 for the vendored-library fix below.
-need_pkgs=(golang-go etcd-server rsync jq dpkg-dev golang-github-modern-go-reflect2-dev curl)
+# dpkg-dev for `apt-get source`, reflect2 1.0.2 for the vendored-library fix below; iproute2
+# (ip netns, veth, bridge) and util-linux (mount) for the kubelet stand-in's pod network.
+need_pkgs=(golang-go etcd-server rsync jq dpkg-dev golang-github-modern-go-reflect2-dev curl iproute2 util-linux)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

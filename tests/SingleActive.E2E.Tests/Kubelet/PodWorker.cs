@@ -67,6 +67,8 @@ internal sealed class PodWorker : IAsyncDisposable
 
     public IPAddress PodIp => _sandbox.PodIp;
 
+    public PodSandbox Sandbox => _sandbox;
+
     /// <summary>Deleted and every container stopped (the pod object is being removed).</summary>
     public bool HasTerminated { get; private set; }
 

@@ -103,6 +103,9 @@ public sealed class ProcessKubelet : IAsyncDisposable
     /// <summary>A running pod's API connections (to freeze them), or null.</summary>
     public TcpRelay? PodApiConnections(string ns, string pod) => Find(ns, pod)?.Api;
 
+    /// <summary>A running pod's network namespace (to look at the pod from inside), or null.</summary>
+    public NetworkNamespace? PodNetworkNamespace(string ns, string pod) => Find(ns, pod)?.Sandbox.Namespace;
+
     /// <summary>A running pod's primary IP, or null.</summary>
     public IPAddress? PodIp(string ns, string pod) => Find(ns, pod)?.PodIp;
 
