@@ -5,11 +5,14 @@ using k8s.Models;
 namespace SingleActive.E2E.Tests.Kubelet;
 
 /// <summary>
-/// Writes a pod's status whenever something changed, one write at a time and always the latest
-/// state, and re-writes it every <see cref="ResyncPeriod"/> (the kubelet's status manager: its
-/// <c>syncBatch</c> puts its own view back when the API's copy differs, e.g. after someone else set
-/// the Ready condition). A merge patch of the status subresource, so label changes by the elector
-/// (label mode) never conflict with it. A terminal phase (Succeeded, Failed) is never left again.
+/// Writes a pod's status as the kubelet's status manager does: one write at a time, always the latest
+/// state, when it differs from what this kubelet last wrote; and every <see cref="ResyncPeriod"/>
+/// (<c>syncBatch</c>/<c>needsReconcile</c>) when the API's copy — as this kubelet last saw it on its
+/// watch, which a partition freezes — differs from its own view in what the kubelet owns (phase, its
+/// conditions with reason, container states): so it puts its own <c>Ready</c> back after someone else
+/// changed it, and writes nothing while nothing it knows of changed. A merge patch of the status
+/// subresource, so label changes by the elector (label mode) never conflict with it. A terminal phase
+/// (Succeeded, Failed) is never left again.
 /// </summary>
 internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnlyList<PodContainer> containers, PodAddresses addresses, Func<bool> terminating, Action<string> log)
 {
@@ -22,6 +25,8 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
     private DateTime _readySince = DateTime.UtcNow;
     private bool? _lastReady;
     private string? _terminalPhase;
+    private string? _lastWritten;
+    private volatile string? _observed;
 
     /// <summary>Succeeded or Failed once the pod ran to completion; null while it runs.</summary>
     public string? TerminalPhase => _terminalPhase;
@@ -30,7 +35,14 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
 
     public void Request() => _signal.Release();
 
-    public async Task WriteNowAsync()
+    /// <summary>The pod's status as the API returned it on the kubelet's watch.</summary>
+    public void Observe(V1PodStatus? status) => _observed = status is null ? null : Fingerprint(status);
+
+    /// <summary>Writes the current status now, whatever was written before (termination, completion).</summary>
+    public Task WriteNowAsync() => WriteAsync(unless: null);
+
+    /// <param name="unless">Skip the write when the status's fingerprint equals this.</param>
+    private async Task WriteAsync(Func<string?>? unless)
     {
         await _writeGate.WaitAsync();
         try
@@ -50,8 +62,15 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
                 _terminalPhase = phase;
             }
 
+            var fingerprint = Fingerprint(status);
+            if (unless is not null && fingerprint == unless())
+            {
+                return;
+            }
+
             await client.CoreV1.PatchNamespacedPodStatusAsync(
                 new V1Patch(new V1Pod { Status = status }, V1Patch.PatchType.MergePatch), pod.Metadata.Name, pod.Metadata.NamespaceProperty);
+            _lastWritten = fingerprint;
         }
         finally
         {
@@ -65,13 +84,14 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
         {
             try
             {
-                await _signal.WaitAsync(ResyncPeriod, cancellationToken);
+                var signalled = await _signal.WaitAsync(ResyncPeriod, cancellationToken);
                 while (_signal.CurrentCount > 0)
                 {
                     await _signal.WaitAsync(cancellationToken);
                 }
 
-                await WriteNowAsync();
+                // A change of our own: write unless already written. A resync: write only if the API's copy differs.
+                await WriteAsync(signalled ? () => _lastWritten : () => _observed);
             }
             catch (OperationCanceledException)
             {
@@ -88,5 +108,19 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
                 await Task.Delay(200, CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>What the kubelet owns and compares: phase, its conditions (status and reason), container states; not timestamps.</summary>
+    private static string Fingerprint(V1PodStatus status)
+    {
+        static string Containers(IEnumerable<V1ContainerStatus>? statuses) => string.Join(
+            ',',
+            (statuses ?? []).OrderBy(c => c.Name, StringComparer.Ordinal).Select(c =>
+                $"{c.Name}:{c.Ready}:{c.RestartCount}:{(c.State?.Running is not null ? "running" : c.State?.Terminated is { } t ? "terminated" + t.ExitCode : "waiting")}"));
+        var conditions = string.Join(
+            ',',
+            (status.Conditions ?? []).Where(c => c.Type is "Initialized" or "Ready" or "ContainersReady" or "PodScheduled")
+                .OrderBy(c => c.Type, StringComparer.Ordinal).Select(c => $"{c.Type}={c.Status}/{c.Reason}"));
+        return $"{status.Phase}|{status.PodIP}|{conditions}|{Containers(status.InitContainerStatuses)}|{Containers(status.ContainerStatuses)}";
     }
 }

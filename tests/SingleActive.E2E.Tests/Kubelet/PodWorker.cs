@@ -59,6 +59,7 @@ internal sealed class PodWorker : IAsyncDisposable
         }
 
         _status = new PodStatusReporter(_client, pod, _containers, _addresses, () => _terminating, _log);
+        _status.Observe(pod.Status);
     }
 
     public string Namespace => _pod.Metadata.NamespaceProperty;
@@ -124,6 +125,7 @@ internal sealed class PodWorker : IAsyncDisposable
     public void Observe(V1Pod pod)
     {
         _pod = pod;
+        _status.Observe(pod.Status);
         if (pod.Metadata.DeletionTimestamp is not null && _termination is null)
         {
             var grace = pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30;
