@@ -1,16 +1,17 @@
 using System.Net;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 
 namespace SingleActive.Webhook.Tests.Provisioners;
 

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace SingleActive.Webhook.Workloads;
+namespace SingleActive.Kube.Workloads;
 
 /// <summary>
 /// Gives a readiness-mode Deployment a rollout strategy that cannot stall.
