@@ -1,10 +1,10 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using k8s;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Tls;
-using k8s;
 
 namespace SingleActive.Webhook.Tests.Cluster;
 

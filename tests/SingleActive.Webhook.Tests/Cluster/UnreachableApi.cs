@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using k8s;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
-using k8s;
 
 namespace SingleActive.Webhook.Tests.Cluster;
 

@@ -1,4 +1,7 @@
 using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -9,9 +12,6 @@ using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
 
 namespace SingleActive.Webhook.Tests.Provisioners;
 

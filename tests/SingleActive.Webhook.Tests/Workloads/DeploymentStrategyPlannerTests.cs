@@ -1,6 +1,6 @@
+using k8s.Models;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Workloads;
-using k8s.Models;
 
 namespace SingleActive.Webhook.Tests.Workloads;
 

@@ -1,7 +1,7 @@
-using SingleActive.Kube.Workloads;
-using SingleActive.Webhook.Workloads;
 using k8s;
 using k8s.Models;
+using SingleActive.Kube.Workloads;
+using SingleActive.Webhook.Workloads;
 
 namespace SingleActive.Webhook.Tests.Workloads;
 

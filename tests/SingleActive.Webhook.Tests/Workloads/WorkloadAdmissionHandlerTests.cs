@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
@@ -8,7 +9,6 @@ using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Tests.Golden;
 using SingleActive.Webhook.Tests.Patching;
 using SingleActive.Webhook.Workloads;
-using k8s.Models;
 
 namespace SingleActive.Webhook.Tests.Workloads;
 

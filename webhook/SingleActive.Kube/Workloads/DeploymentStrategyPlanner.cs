@@ -50,6 +50,10 @@ public static class DeploymentStrategyPlanner
             "Strategy Recreate is kept as chosen; label mode (template annotation single-active.io/mode: label) leaves the strategy alone.";
     }
 
+    /// <summary>Whether a readiness-mode rollout with this strategy can stall (what <see cref="Apply"/> changes).</summary>
+    public static bool Stalls(V1DeploymentStrategy? strategy) =>
+        !string.Equals(strategy?.Type, Recreate, StringComparison.Ordinal) && !IsFull(strategy?.RollingUpdate?.MaxUnavailable?.Value);
+
     /// <summary>Only exactly 100% never stalls: an absolute number stalls again once the Deployment is scaled above it.</summary>
     private static bool IsFull(string? maxUnavailable) => string.Equals(maxUnavailable?.Trim(), FullUnavailability, StringComparison.Ordinal);
 }

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using SingleActive.Contract;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;
-using k8s.Models;
 
 namespace SingleActive.Webhook.Cli;
 

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using SingleActive.Contract;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Injection;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Workloads;
-using k8s;
-using k8s.Models;
 
 namespace SingleActive.Webhook.Cli;
 

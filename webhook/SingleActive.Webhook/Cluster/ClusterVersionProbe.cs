@@ -1,7 +1,7 @@
 using System.Globalization;
+using k8s;
 using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
-using k8s;
 
 namespace SingleActive.Webhook.Cluster;
 

@@ -1,10 +1,10 @@
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Contract;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Provisioning;
-using k8s.Models;
 
 namespace SingleActive.Webhook.Injection;
 

@@ -1,10 +1,10 @@
 using System.Net;
-using Microsoft.Extensions.Options;
-using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Microsoft.Extensions.Options;
+using SingleActive.Kube.ApiConnection;
+using SingleActive.Webhook.Cluster;
 
 namespace SingleActive.Webhook.Provisioning;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using SingleActive.Contract;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using SingleActive.Contract;
 
 namespace SingleActive.Webhook.Provisioning;
 

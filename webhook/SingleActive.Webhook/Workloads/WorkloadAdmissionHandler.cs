@@ -1,12 +1,12 @@
 using System.Text.Json;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Contract;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Patching;
-using k8s;
-using k8s.Models;
 
 namespace SingleActive.Webhook.Workloads;
 

@@ -1,12 +1,12 @@
 using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
 
 namespace SingleActive.Webhook.Tls.SelfSigned;
 
