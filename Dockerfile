@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# One image, two NativeAOT binaries: the webhook (ENTRYPOINT) and the elector sidecar it injects.
+# One image, three NativeAOT binaries: the webhook (ENTRYPOINT), the elector sidecar it injects, and the
+# kubectl plugin (kubectl-single_active; copy it out with `docker cp` or take the release binary).
 # The webhook injects its own image as the sidecar (deploy/ passes it in SINGLE_ACTIVE_IMAGE), so
 # webhook and elector can never skew. The publish steps live in webhook/publish.sh, which CI runs
 # too (tests/run.sh): the image is built the way the tests prove works.
@@ -23,6 +24,7 @@ RUN if [ "$TARGETARCH" = "arm64" ]; then rid=linux-arm64; else rid=linux-x64; fi
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled AS final
 COPY --from=build /out/single-active-webhook /usr/local/bin/single-active-webhook
 COPY --from=build /out/single-active-elector /usr/local/bin/single-active-elector
+COPY --from=build /out/kubectl-single_active /usr/local/bin/kubectl-single_active
 # The same non-root uid/gid the Deployment and the injected sidecar run as.
 USER 65532:65532
 EXPOSE 8443

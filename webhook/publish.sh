@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Publishes the webhook and the elector with NativeAOT into one folder, the same way for the
+# Publishes the webhook, the elector and the kubectl plugin with NativeAOT into one folder, the same way for the
 # Dockerfile, the tests and the benchmarks:  webhook/publish.sh [OUT_DIR]   (default artifacts/publish)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +14,7 @@ if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1 || ! d
 fi
 
 rid=${RID:-linux-x64}
-for project in SingleActive.Webhook SingleActive.Elector; do
+for project in SingleActive.Webhook SingleActive.Elector SingleActive.Kubectl; do
   echo "[publish] $project ($rid, NativeAOT) -> $out" >&2
   dotnet publish "$here/$project/$project.csproj" -c Release -r "$rid" -o "$out" --nologo -v quiet -p:DebugType=none -p:StripSymbols=true
 done

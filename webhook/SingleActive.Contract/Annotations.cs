@@ -33,4 +33,26 @@ public static class Annotations
     /// that never saw that holder still knows whose pod to fence.
     /// </summary>
     public const string PreviousHolder = Prefix + "previous-holder";
+
+    /// <summary>
+    /// On the Lease, set by an operator (<c>kubectl single-active handover</c>): asks the leader to hand the Lease to
+    /// this pod, or to any other healthy standby (<see cref="AnyHolder"/>). The leader clears it when done or refused
+    /// and records the outcome in <see cref="LastHandover"/>. While a handover runs, the released Lease names the chosen
+    /// pod here, and only that pod may take it (for <c>HandoverRequest.Window</c>). The vocabulary of Kubernetes'
+    /// coordinated leader election (<c>spec.preferredHolder</c>), kept in an annotation: that field needs a feature gate.
+    /// </summary>
+    public const string PreferredHolder = Prefix + "preferred-holder";
+
+    /// <summary>The value of <see cref="PreferredHolder"/> that lets the leader choose any other healthy standby.</summary>
+    public const string AnyHolder = "any";
+
+    /// <summary>
+    /// On the Lease, set by an operator (<c>kubectl single-active pause</c>): failover is frozen while it is present
+    /// with any value but <c>"false"</c> (see <see cref="FailoverPause"/>). Standbys take no Lease, not even an
+    /// expired one; the leader keeps renewing and does not step down for app health.
+    /// </summary>
+    public const string Paused = Prefix + "paused";
+
+    /// <summary>On the Lease, written by the electors: the last directed handover's outcome (JSON, see <see cref="HandoverRecord"/>).</summary>
+    public const string LastHandover = Prefix + "last-handover";
 }

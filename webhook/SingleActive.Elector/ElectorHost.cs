@@ -63,7 +63,10 @@ public static class ElectorHost
         var store = new KubernetesLeaseStore(api, options.Namespace, options.LeaseName);
         using var appHealth = AppHealthFrom(options, time, logger);
         var reporter = new LeadershipReporter(new KubernetesPodApi(api, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
-        var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger, readinessGate: reporter.ReadinessGate);
+        var candidatePods = new KubernetesCandidatePods(api, options.Namespace, options.LeaseName);
+        var candidacy = new CandidacyAdvertiser(candidatePods, options.Identity, leaseDescription, time, options.Timings.RetryPeriod, metrics, logger);
+        var operatorSupport = new OperatorSupport(candidatePods, new OperatorReporter(reporter, candidacy, options.Identity, leaseDescription));
+        var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger, readinessGate: reporter.ReadinessGate, operatorSupport: operatorSupport);
         appHealth?.Attach(elector);
         var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);
         metrics.ConnectionPoolReplacements = () => api.PoolReplacements;
@@ -96,6 +99,7 @@ public static class ElectorHost
             var reporting = reporter.RunAsync(stopReporting.Token);
             var watching = watcher.RunAsync(stop.Token);
             var checking = appHealth?.RunAsync(stop.Token) ?? Task.CompletedTask;
+            var advertising = candidacy.RunAsync(stop.Token);
             if (options.Mode == ElectorMode.Readiness)
             {
                 // Said at start-up, not discovered at the first failover (see FencePermission).
@@ -113,7 +117,7 @@ public static class ElectorHost
                 return ExitFailed;
             }
 
-            await Task.WhenAll(watching, checking).ConfigureAwait(false);
+            await Task.WhenAll(watching, checking, advertising).ConfigureAwait(false);
             reporter.Complete();
             stopReporting.CancelAfter(ReportDrainTimeout);
             await reporting.ConfigureAwait(false);

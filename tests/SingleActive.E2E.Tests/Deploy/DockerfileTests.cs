@@ -37,13 +37,16 @@ public sealed partial class DockerfileTests
         // The names publish.sh produces are the projects' AssemblyNames.
         var webhook = AssemblyName("SingleActive.Webhook");
         var elector = AssemblyName("SingleActive.Elector");
+        var plugin = AssemblyName("SingleActive.Kubectl");
         Assert.Equal("single-active-webhook", webhook);
         Assert.Equal("single-active-elector", elector);
+        Assert.Equal("kubectl-single_active", plugin);
         Assert.Equal(
             new Dictionary<string, string>
             {
                 ["/usr/local/bin/single-active-webhook"] = $"/out/{webhook}",
                 ["/usr/local/bin/single-active-elector"] = $"/out/{elector}",
+                ["/usr/local/bin/kubectl-single_active"] = $"/out/{plugin}",
             },
             copies);
         Assert.Contains("ENTRYPOINT [\"/usr/local/bin/single-active-webhook\"]", final.Instructions);

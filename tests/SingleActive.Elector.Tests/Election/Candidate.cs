@@ -35,6 +35,9 @@ public sealed class Candidate
     /// <summary>Readiness mode with fencing (a cluster with pods): Events and the previous holder's fence.</summary>
     public LeadershipReporter? Reporter { get; }
 
+    /// <summary>What the operator controls told this replica (a cluster with candidate pods).</summary>
+    public RecordingOperatorObserver? OperatorObserver { get; init; }
+
     /// <summary>This replica's own clock: shared monotonic time, its own wall-clock offset.</summary>
     public SkewedTimeProvider Clock { get; }
 

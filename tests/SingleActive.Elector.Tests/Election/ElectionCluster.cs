@@ -14,7 +14,8 @@ namespace SingleActive.Elector.Tests.Election;
 /// so; after each small step the cluster is left to settle (every loop parked, every watch event
 /// handled) before anything is asserted, so runs are deterministic. Given <see cref="Pods"/>, every
 /// replica runs in readiness mode with its <see cref="LeadershipReporter"/>, which fences the
-/// previous holder's pod there before the replica turns ready.
+/// previous holder's pod there before the replica turns ready. Given <see cref="CandidatePods"/>, every replica has
+/// a pod there, advertises its candidacy on it, and heeds the operator's handover requests and pause.
 /// </summary>
 public sealed class ElectionCluster : IAsyncDisposable
 {
@@ -23,12 +24,16 @@ public sealed class ElectionCluster : IAsyncDisposable
     private readonly List<Candidate> candidates = [];
     private readonly int seed;
 
-    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null)
+    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null, FakeCandidatePods? candidatePods = null)
     {
         Timings = timings ?? ElectionTimings.Default;
         this.seed = seed;
         Pods = pods;
+        CandidatePods = candidatePods;
     }
+
+    /// <summary>The replicas' pods for directed handovers, when the operator controls are on.</summary>
+    public FakeCandidatePods? CandidatePods { get; }
 
     /// <summary>The pods' API (Ready conditions, fences, Events), when the replicas fence.</summary>
     public RecordingPodApi? Pods { get; }
@@ -54,6 +59,8 @@ public sealed class ElectionCluster : IAsyncDisposable
         var metrics = new ElectorMetrics();
         var reporter = Pods is null ? null : new LeadershipReporter(Pods, "ns", identity, "uid-" + identity, "ns/lease", ElectorMode.Readiness, clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance);
         var observer = new RecordingObserver(reporter);
+        CandidatePods?.Add(identity);
+        var operatorObserver = CandidatePods is null ? null : new RecordingOperatorObserver(identity, CandidatePods);
         var elector = new LeaderElector(
             new ElectionSettings(identity, timings ?? Timings),
             client,
@@ -63,8 +70,9 @@ public sealed class ElectionCluster : IAsyncDisposable
             metrics,
             NullLogger.Instance,
             new Random(seed + candidates.Count),
-            reporter?.ReadinessGate);
-        var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock, reporter);
+            reporter?.ReadinessGate,
+            operatorObserver is null ? null : new OperatorSupport(CandidatePods!, operatorObserver));
+        var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock, reporter) { OperatorObserver = operatorObserver };
         candidates.Add(candidate);
         if (start)
         {

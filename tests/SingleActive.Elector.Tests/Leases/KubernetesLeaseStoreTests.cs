@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SingleActive.Contract;
 using SingleActive.Elector.Leases;
 using SingleActive.Elector.Tests.Kubernetes;
 
@@ -19,7 +20,7 @@ public sealed class KubernetesLeaseStoreTests
         var record = KubernetesLeaseStore.ToRecord(lease);
 
         Assert.Equal(
-            new LeaseRecord("web-0", 15, new DateTimeOffset(2026, 11, 23, 22, 0, 24, TimeSpan.Zero).AddTicks(4757600), new DateTimeOffset(2026, 11, 23, 22, 0, 28, TimeSpan.Zero).AddTicks(4007650), 3, "4711"),
+            new LeaseRecord("web-0", 15, new DateTimeOffset(2026, 11, 23, 22, 0, 24, TimeSpan.Zero).AddTicks(4757600), new DateTimeOffset(2026, 11, 23, 22, 0, 28, TimeSpan.Zero).AddTicks(4007650), 3, "4711", Controls: LeaseControls.None),
             record);
     }
 
@@ -103,5 +104,70 @@ public sealed class KubernetesLeaseStoreTests
         Assert.False(LeaseRecord.SameElection(a, a with { RenewTime = DateTimeOffset.UnixEpoch.AddSeconds(2) }));
         Assert.False(LeaseRecord.SameElection(a, null));
         Assert.True(LeaseRecord.SameElection(null, null));
+    }
+
+    [Fact]
+    public void SameElection_OnlyOperatorAnnotationsDiffer_IsTheSame()
+    {
+        var a = new LeaseRecord("web-0", 15, null, DateTimeOffset.UnixEpoch, 1, "1", Controls: LeaseControls.None);
+
+        // Pausing or asking for a handover says nothing about the holder being alive: no expiry clock restarts.
+        Assert.True(LeaseRecord.SameElection(a, a with { Controls = new LeaseControls("web-1", Paused: true) }));
+    }
+
+    [Fact]
+    public void ToRecord_OperatorAnnotations_ReadAsControls()
+    {
+        var lease = JsonNode.Parse("""
+            {"metadata":{"resourceVersion":"9","annotations":{
+               "single-active.io/preferred-holder":" web-1 ","single-active.io/paused":"yes",
+               "single-active.io/last-handover":"{\"requested\":\"any\",\"target\":\"web-2\",\"from\":\"web-0\",\"outcome\":\"refused\",\"reason\":\"no\",\"at\":\"2026-11-30T10:00:00.123Z\"}"}},
+             "spec":{"holderIdentity":"web-0","leaseDurationSeconds":15,"leaseTransitions":3}}
+            """)!.AsObject();
+
+        var controls = KubernetesLeaseStore.ToRecord(lease)!.Controls!;
+
+        Assert.Equal("web-1", controls.PreferredHolder);
+        Assert.True(controls.Paused);
+        Assert.Equal(
+            new HandoverRecord("any", "web-2", "web-0", HandoverOutcome.Refused, "no", new DateTimeOffset(2026, 11, 30, 10, 0, 0, 123, TimeSpan.Zero)),
+            controls.LastHandover);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("true", true)]
+    [InlineData("", true)]
+    [InlineData(" False ", false)]
+    [InlineData("no", true)]
+    public void ToRecord_PausedAnnotation_AnyValueButFalsePauses(string? value, bool paused)
+    {
+        var annotations = value is null ? new JsonObject() : new JsonObject { ["single-active.io/paused"] = value };
+        var lease = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations }, ["spec"] = new JsonObject() };
+
+        Assert.Equal(paused, KubernetesLeaseStore.ToRecord(lease)!.Controls!.Paused);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_AnsweredRequest_RemovesTheRequestWritesTheOutcomeAndLeavesThePause()
+    {
+        const string read = """
+            {"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"web","namespace":"shop","resourceVersion":"5",
+              "annotations":{"single-active.io/preferred-holder":"web-9","single-active.io/paused":"yes","team":"billing"}},
+             "spec":{"holderIdentity":"web-0","leaseDurationSeconds":15,"leaseTransitions":3}}
+            """;
+        using var server = new ScriptedApiServer((_, request) => new ScriptedApiServer.Answer(200, request.Method == "GET" ? read : Echo(request.Body)));
+        using var api = server.Client(TimeSpan.FromSeconds(10));
+        var store = new KubernetesLeaseStore(api, "shop", "web");
+        var current = (await store.GetAsync(CancellationToken.None))!;
+        var outcome = new HandoverRecord("web-9", "web-9", "web-0", HandoverOutcome.Refused, "pod web-9 does not exist", DateTimeOffset.UnixEpoch);
+
+        await store.ReplaceAsync(current with { Controls = current.Controls! with { PreferredHolder = null, LastHandover = outcome } }, CancellationToken.None);
+
+        var annotations = JsonNode.Parse(server.Requests.Last().Body)!["metadata"]!["annotations"]!.AsObject();
+        Assert.False(annotations.ContainsKey("single-active.io/preferred-holder"));
+        Assert.Equal("yes", (string?)annotations["single-active.io/paused"]);
+        Assert.Equal("billing", (string?)annotations["team"]);
+        Assert.Equal(outcome, HandoverRecord.Parse((string?)annotations["single-active.io/last-handover"]));
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Tls;
 

@@ -1,3 +1,4 @@
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 
 namespace SingleActive.Webhook.Tests.Cluster;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using k8s;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 
 namespace SingleActive.Webhook.Tests.Cluster;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Serving;
 using SingleActive.Webhook.Tests.Cluster;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Hosting;

@@ -1,4 +1,5 @@
 using k8s.Models;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Workloads;
 
 namespace SingleActive.Webhook.Tests.Workloads;

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Workloads;
 
 namespace SingleActive.Webhook.Tests.Workloads;

@@ -1,3 +1,4 @@
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Workloads;
 
 namespace SingleActive.Webhook.Tests.Workloads;

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Tests.Golden;
 using SingleActive.Webhook.Tests.Patching;
 using SingleActive.Webhook.Workloads;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SingleActive.Webhook.Tests.Workloads;
 

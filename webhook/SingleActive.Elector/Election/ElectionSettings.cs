@@ -19,4 +19,11 @@ public sealed record ElectionSettings(string Identity, ElectionTimings Timings)
     /// after a whole call deadline.
     /// </summary>
     public TimeSpan AttemptTimeout => Timings.RenewDeadline / 3;
+
+    /// <summary>
+    /// How long a Lease released for a directed handover is only the chosen replica's, timed by each replica from
+    /// when it saw the release: two retry periods (4 s by default), so a chosen replica whose watch is down still
+    /// finds it by polling, while one that died meanwhile leaves the workload without a leader for no longer.
+    /// </summary>
+    public TimeSpan HandoverWindow => Timings.RetryPeriod * 2;
 }

@@ -19,6 +19,7 @@ public sealed partial class LeaderElector
         if (outcome.Record is { } won)
         {
             BecomeLeader(won, outcome.PreviousHolder, attemptStart);
+            ReportHandoverEnded(won);
         }
     }
 
@@ -171,8 +172,9 @@ public sealed partial class LeaderElector
     /// and two processes given the same POD_NAME by mistake can never both lead. An absent or
     /// cleared Lease is free after a release; otherwise the term seen last runs on until it would
     /// have expired (<see cref="LeaseObservation"/>), unless this process led it and stepped down.
+    /// (<see cref="CanTake"/> adds the operator's pause and directed handover.)
     /// </summary>
-    private bool CanTake(LeaseRecord? current, bool leadingNow)
+    private bool ElectionAllows(LeaseRecord? current, bool leadingNow)
     {
         lock (gate)
         {
@@ -227,7 +229,8 @@ public sealed partial class LeaderElector
             now,
             epoch,
             current?.ResourceVersion,
-            continuing ? current!.PreviousHolder : previousHolder);
+            continuing ? current!.PreviousHolder : previousHolder,
+            continuing ? current!.Controls : ControlsOfNewTerm(current));
     }
 
     private string? PreviousHolderOf(LeaseRecord? current)

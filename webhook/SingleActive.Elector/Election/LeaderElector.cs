@@ -66,7 +66,8 @@ public sealed partial class LeaderElector
         ElectorMetrics metrics,
         ILogger logger,
         Random? random = null,
-        IReadinessGate? readinessGate = null)
+        IReadinessGate? readinessGate = null,
+        OperatorSupport? operatorSupport = null)
     {
         this.settings = settings;
         this.store = store;
@@ -77,6 +78,7 @@ public sealed partial class LeaderElector
         this.logger = logger;
         this.random = random ?? Random.Shared;
         this.readinessGate = readinessGate;
+        this.operatorSupport = operatorSupport;
         seen = new LeaseObservation(time);
         heartbeat = time.GetTimestamp();
     }
@@ -183,7 +185,8 @@ public sealed partial class LeaderElector
         bool removed;
         lock (gate)
         {
-            var news = !seen.HasObserved || !LeaseRecord.SameElection(seen.Current, record);
+            var before = seen.Current;
+            var news = !seen.HasObserved || !LeaseRecord.SameElection(before, record);
             if (!ObserveLocked(record))
             {
                 return;
@@ -199,6 +202,7 @@ public sealed partial class LeaderElector
             wakeUp = leading
                 ? record is null || record.HolderIdentity != settings.Identity
                 : news && (record is null || !record.IsHeld);
+            wakeUp |= OperatorNewsLocked(before, record);
         }
 
         if (removed)
@@ -241,7 +245,13 @@ public sealed partial class LeaderElector
             isLeading = leading;
         }
 
-        if (isLeading && health.ShouldStepDown)
+        AdvertiseCandidacy();
+        if (isLeading && await HandleHandoverRequestAsync(stop).ConfigureAwait(false))
+        {
+            return; // Handed over: that release was this round's write.
+        }
+
+        if (isLeading && health.ShouldStepDown && !KeepsLeadingWhilePaused())
         {
             // Bounded like every other call, so a hanging API server cannot stall the loop (and /healthz).
             using var timeout = new CancellationTokenSource(Timings.RenewDeadline, time);

@@ -17,4 +17,7 @@ public enum LeadershipLossReason
 
     /// <summary>SIGTERM: the Lease was released for a quick handover.</summary>
     ShuttingDown,
+
+    /// <summary>An operator asked for a directed handover (<c>single-active.io/preferred-holder</c>); the Lease was released to the chosen replica.</summary>
+    HandedOver,
 }

@@ -114,11 +114,15 @@ public sealed class LeadershipReporter(
             LeadershipLossReason.LeaseTaken => $"the Lease is held by {newHolder ?? "another replica"}",
             LeadershipLossReason.LeaseRemoved => "the Lease was deleted or its holder cleared by someone else",
             LeadershipLossReason.AppUnhealthy => "the app failed its health check; the Lease was released for a healthy replica",
+            LeadershipLossReason.HandedOver => $"handed the Lease over to {newHolder} on request (single-active.io/preferred-holder)",
             _ => "shutting down; the Lease was released for a quick handover",
         };
-        var type = reason == LeadershipLossReason.ShuttingDown ? "Normal" : "Warning";
+        var type = reason is LeadershipLossReason.ShuttingDown or LeadershipLossReason.HandedOver ? "Normal" : "Warning";
         backlog.AddEvent(LostReason, type, $"{podName} stopped leading Lease {leaseDescription}: {why}", time.GetUtcNow());
     }
+
+    /// <summary>Records an Event on this pod (best-effort, like every Event; see <see cref="ReportBacklog"/>).</summary>
+    public void AddEvent(string reason, string type, string message) => backlog.AddEvent(reason, type, message, time.GetUtcNow());
 
     /// <summary>No more reports; <see cref="RunAsync"/> finishes what is queued and returns.</summary>
     public void Complete() => backlog.Complete();

@@ -163,7 +163,8 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
             RenewTime: ParseTime(spec?["renewTime"]),
             LeaseTransitions: spec?["leaseTransitions"]?.GetValue<int>() ?? 0,
             ResourceVersion: lease["metadata"]?["resourceVersion"]?.GetValue<string>(),
-            PreviousHolder: lease["metadata"]?["annotations"]?[PreviousHolderAnnotation]?.GetValue<string>() is { Length: > 0 } previous ? previous : null);
+            PreviousHolder: lease["metadata"]?["annotations"]?[PreviousHolderAnnotation]?.GetValue<string>() is { Length: > 0 } previous ? previous : null,
+            Controls: LeaseControls.FromAnnotations(lease["metadata"]?["annotations"] as JsonObject));
     }
 
     private static void WriteSpec(JsonObject lease, LeaseRecord record)
@@ -189,6 +190,8 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
         {
             annotations?.Remove(PreviousHolderAnnotation);
         }
+
+        record.Controls?.WriteTo(metadata);
     }
 
     // Lease times are metav1.MicroTime: RFC 3339 with microseconds, UTC.

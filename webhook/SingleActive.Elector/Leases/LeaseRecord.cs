@@ -11,6 +11,8 @@ namespace SingleActive.Elector.Leases;
 /// informational: expiry is judged by the reader's own monotonic clock (see <c>LeaderElector</c>).
 /// <see cref="PreviousHolder"/> is the <c>single-active.io/previous-holder</c> annotation: the
 /// holder before the current one, or, on a released Lease, the replica that released it.
+/// <see cref="Controls"/> are the operator's annotations and the handover outcome; <c>null</c> leaves the Lease's
+/// annotations as they are on a write.
 /// </remarks>
 public sealed record LeaseRecord(
     string? HolderIdentity,
@@ -19,7 +21,8 @@ public sealed record LeaseRecord(
     DateTimeOffset? RenewTime,
     int LeaseTransitions,
     string? ResourceVersion = null,
-    string? PreviousHolder = null)
+    string? PreviousHolder = null,
+    LeaseControls? Controls = null)
 {
     /// <summary>The lease duration an elector writes when it releases the Lease (with the holder cleared).</summary>
     public const int ReleasedLeaseDurationSeconds = 1;
@@ -36,12 +39,13 @@ public sealed record LeaseRecord(
     /// <summary>
     /// Whether two reads show the same election state. The resourceVersion is ignored on purpose:
     /// it also moves when someone edits labels or annotations, which says nothing about the holder
-    /// being alive; only a new renewTime (or holder, duration, epoch) does.
+    /// being alive; only a new renewTime (or holder, duration, epoch) does. So are the
+    /// <see cref="Controls"/>: pausing or asking for a handover is no sign of life either.
     /// </summary>
     public static bool SameElection(LeaseRecord? a, LeaseRecord? b) =>
         a is null || b is null
             ? a is null && b is null
-            : a with { ResourceVersion = null } == b with { ResourceVersion = null };
+            : a with { ResourceVersion = null, Controls = null } == b with { ResourceVersion = null, Controls = null };
 
     /// <summary>
     /// This state was written before <paramref name="other"/> (a watch event that arrives after the

@@ -85,4 +85,37 @@ internal static partial class Log
 
     [LoggerMessage(33, LogLevel.Warning, "Could not check whether this elector may patch pods/status (the fence): {Error}")]
     public static partial void FencePermissionUnknown(ILogger logger, string error);
+
+    [LoggerMessage(40, LogLevel.Information, "Handing the Lease over to {Target} (requested: {Requested}); it alone may take it for the handover window")]
+    public static partial void HandingOver(ILogger logger, string target, string requested);
+
+    [LoggerMessage(41, LogLevel.Warning, "Refused the handover to {Requested}, still leading: {Reason}")]
+    public static partial void HandoverRefused(ILogger logger, string requested, string reason);
+
+    [LoggerMessage(42, LogLevel.Information, "Handover to {Requested} needs nothing: this replica already leads")]
+    public static partial void HandoverNotNeeded(ILogger logger, string requested);
+
+    [LoggerMessage(43, LogLevel.Warning, "Could not record the answer to the handover request {Requested}; it is read again next round: {Error}")]
+    public static partial void HandoverAnswerNotWritten(ILogger logger, string requested, string error);
+
+    [LoggerMessage(44, LogLevel.Warning, "Could not release the Lease to {Target}; this replica retakes its term: {Error}")]
+    public static partial void HandoverReleaseFailed(ILogger logger, string target, string error);
+
+    [LoggerMessage(45, LogLevel.Information, "Handover to {Target} {Outcome}: {Reason}")]
+    public static partial void HandoverEnded(ILogger logger, string target, string outcome, string reason);
+
+    [LoggerMessage(46, LogLevel.Warning, "Failover is {State} (Lease annotation single-active.io/paused; leading {Leading})")]
+    public static partial void PauseChanged(ILogger logger, string state, bool leading);
+
+    [LoggerMessage(47, LogLevel.Warning, "Not taking the Lease (last holder {LastHolder}): failover is paused until the annotation single-active.io/paused is removed")]
+    public static partial void TakeoverPaused(ILogger logger, string lastHolder);
+
+    [LoggerMessage(48, LogLevel.Warning, "The app is unhealthy, but failover is paused: keeping the Lease instead of releasing it")]
+    public static partial void StepDownPaused(ILogger logger);
+
+    [LoggerMessage(49, LogLevel.Warning, "Could not write the single-active.io/candidate condition on pod {Pod}; retrying: {Error}")]
+    public static partial void CandidacyFailed(ILogger logger, string pod, string error);
+
+    [LoggerMessage(50, LogLevel.Debug, "Pod {Pod} does not exist: no candidacy to advertise (an elector outside a pod)")]
+    public static partial void CandidacyPodGone(ILogger logger, string pod);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using SingleActive.Contract;
 using SingleActive.Elector.Election;
 
 namespace SingleActive.Elector.Metrics;
@@ -16,6 +17,7 @@ public sealed class ElectorMetrics
     private readonly long[] renewBucketCounts = new long[RenewBuckets.Length];
     private readonly ConcurrentDictionary<string, long> apiErrors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> losses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> handovers = new(StringComparer.Ordinal);
     private long renewCount;
     private double renewSum;
     private long becameLeader;
@@ -54,6 +56,15 @@ public sealed class ElectorMetrics
     /// <summary>Reads how often the API connection pool was replaced after an abandoned call (see <c>ClusterConnection.DropConnections</c>); null when not wired.</summary>
     public Func<long>? ConnectionPoolReplacements { get; set; }
 
+    /// <summary>The Lease as last seen is paused (<c>single-active.io/paused</c>).</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>This replica wrote a directed handover's outcome (started, refused, done, failed).</summary>
+    public void RecordHandover(HandoverOutcome outcome) =>
+        handovers.AddOrUpdate(outcome == HandoverOutcome.InProgress ? "started" : HandoverRecord.Format(outcome), 1, static (_, n) => n + 1);
+
+    public long Handovers(string outcome) => handovers.TryGetValue(outcome, out var n) ? n : 0;
+
     public void RecordLost(LeadershipLossReason reason)
     {
         Interlocked.Increment(ref becameStandby);
@@ -68,6 +79,7 @@ public sealed class ElectorMetrics
         LeadershipLossReason.LeaseTaken => "lease_taken",
         LeadershipLossReason.LeaseRemoved => "lease_removed",
         LeadershipLossReason.AppUnhealthy => "app_unhealthy",
+        LeadershipLossReason.HandedOver => "handed_over",
         _ => "shutting_down",
     };
 
@@ -93,6 +105,13 @@ public sealed class ElectorMetrics
         {
             var label = ReasonLabel(reason);
             Line(sb, $"single_active_elector_leadership_lost_total{{reason=\"{label}\"}}", losses.TryGetValue(label, out var n) ? n : 0);
+        }
+
+        Gauge(sb, "single_active_elector_paused", "1 while the Lease is paused (annotation single-active.io/paused): no replica but the last holder takes it.", Paused ? 1 : 0);
+        sb.Append("# HELP single_active_elector_handovers_total Directed handovers this replica started, refused, or ended by taking the Lease (done) or after the chosen replica did not (failed).\n# TYPE single_active_elector_handovers_total counter\n");
+        foreach (var outcome in (string[])["started", "refused", "done", "failed"])
+        {
+            Line(sb, $"single_active_elector_handovers_total{{outcome=\"{outcome}\"}}", Handovers(outcome));
         }
 
         if (FencePermitted is { } permitted)

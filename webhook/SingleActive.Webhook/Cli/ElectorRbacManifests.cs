@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
+using SingleActive.Contract;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;
 

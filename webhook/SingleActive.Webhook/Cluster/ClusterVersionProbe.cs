@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s;
 using Microsoft.Extensions.Options;
+using SingleActive.Kube.ApiConnection;
 
 namespace SingleActive.Webhook.Cluster;
 

@@ -1,6 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SingleActive.Contract;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Provisioning;

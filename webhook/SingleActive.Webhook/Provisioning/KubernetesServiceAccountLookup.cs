@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Options;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 
 namespace SingleActive.Webhook.Provisioning;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using SingleActive.Contract;
 
 namespace SingleActive.Webhook.Provisioning;
 

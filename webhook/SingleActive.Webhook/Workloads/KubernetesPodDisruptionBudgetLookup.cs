@@ -1,15 +1,15 @@
-using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using SingleActive.Kube.ApiConnection;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Cluster;
 
 namespace SingleActive.Webhook.Workloads;
 
 /// <summary>
-/// Lists budgets through the webhook's API connection: <c>policy/v1</c>, falling back to <c>policy/v1beta1</c>
-/// on servers older than 1.21 (which serve only that). Bounded by a short timeout because it runs inside an
+/// Lists budgets through the webhook's API connection (<see cref="PodDisruptionBudgets"/>). Bounded by a short timeout because it runs inside an
 /// admission request whose own timeout is a few seconds.
 /// </summary>
 public sealed class KubernetesPodDisruptionBudgetLookup(
@@ -31,17 +31,7 @@ public sealed class KubernetesPodDisruptionBudgetLookup(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            try
-            {
-                var list = await client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(@namespace, cancellationToken: timeout.Token).ConfigureAwait(false);
-                return [.. list.Items ?? []];
-            }
-            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
-            {
-                var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<V1PodDisruptionBudgetList>(
-                    "policy", "v1beta1", @namespace, "poddisruptionbudgets", cancellationToken: timeout.Token).ConfigureAwait(false);
-                return [.. (list.Items ?? []).Select(FromV1Beta1)];
-            }
+            return await PodDisruptionBudgets.ListAsync(client, @namespace, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException or System.Text.Json.JsonException
                                   && !cancellationToken.IsCancellationRequested)
@@ -49,16 +39,5 @@ public sealed class KubernetesPodDisruptionBudgetLookup(
             WorkloadLog.BudgetLookupFailed(logger, @namespace, e);
             return null;
         }
-    }
-
-    /// <summary>In policy/v1beta1 an empty selector selects no pods (policy/v1 changed it to all pods).</summary>
-    private static V1PodDisruptionBudget FromV1Beta1(V1PodDisruptionBudget budget)
-    {
-        if (budget.Spec?.Selector is { } selector && (selector.MatchLabels?.Count ?? 0) == 0 && (selector.MatchExpressions?.Count ?? 0) == 0)
-        {
-            budget.Spec.Selector = null;
-        }
-
-        return budget;
     }
 }

@@ -1,4 +1,5 @@
 using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Injection;
 
 namespace SingleActive.Webhook.Workloads;

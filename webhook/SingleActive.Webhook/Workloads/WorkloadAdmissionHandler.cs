@@ -4,6 +4,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Patching;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SingleActive.Kube.Workloads;
 
 namespace SingleActive.Webhook.Workloads;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Injection;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Cluster;
 

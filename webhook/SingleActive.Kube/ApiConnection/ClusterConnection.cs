@@ -1,18 +1,19 @@
 using k8s;
 
-namespace SingleActive.Webhook.Cluster;
+namespace SingleActive.Kube.ApiConnection;
 
 /// <summary>
-/// The webhook's connection to the Kubernetes API: from a kubeconfig (the <c>--kubeconfig</c> flag or
-/// <c>KUBECONFIG</c>), else in-cluster config when running in a pod, else none. With none,
+/// A connection to the Kubernetes API, for the webhook and the kubectl plugin alike: from a kubeconfig (a
+/// <c>--kubeconfig</c> flag or <c>KUBECONFIG</c>), else in-cluster config when running in a pod, else none. With none,
 /// <see cref="Client"/> is null and anything that needs the API says so in its own error.
 /// </summary>
 public sealed class ClusterConnection : IDisposable
 {
-    private ClusterConnection(IKubernetes? client, string description)
+    private ClusterConnection(IKubernetes? client, string description, string? defaultNamespace = null)
     {
         Client = client;
         Description = description;
+        DefaultNamespace = defaultNamespace;
     }
 
     /// <summary>A connection that has no API (local runs, unit tests).</summary>
@@ -23,6 +24,9 @@ public sealed class ClusterConnection : IDisposable
     /// <summary>Where the configuration came from, for logs.</summary>
     public string Description { get; }
 
+    /// <summary>The namespace of the kubeconfig context in use (what kubectl uses without <c>-n</c>); null when it names none.</summary>
+    public string? DefaultNamespace { get; }
+
     public static ClusterConnection FromClient(IKubernetes client, string description) => new(client, description);
 
     /// <summary>
@@ -30,7 +34,8 @@ public sealed class ClusterConnection : IDisposable
     /// (see <see cref="ClusterCaBundle"/>). A kubeconfig that was asked for but cannot be
     /// read is an error naming the file: silently running without the API would deny every opted-in pod.
     /// </summary>
-    public static ClusterConnection Create(string? kubeconfig, Func<string, string?> environment)
+    /// <param name="context">The kubeconfig context to use (kubectl's <c>--context</c>); null: its current context.</param>
+    public static ClusterConnection Create(string? kubeconfig, Func<string, string?> environment, string? context = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var path = string.IsNullOrWhiteSpace(kubeconfig) ? environment("KUBECONFIG") : kubeconfig;
@@ -44,10 +49,10 @@ public sealed class ClusterConnection : IDisposable
                 var kubeconfigFile = KubernetesClientConfiguration.LoadKubeConfig(file);
 
                 // Read first, so an unusable CA is reported by the error that names it rather than the library's.
-                var bundle = ClusterCaBundle.FromKubeconfig(kubeconfigFile, null);
-                var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfigFile);
+                var bundle = ClusterCaBundle.FromKubeconfig(kubeconfigFile, context);
+                var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfigFile, context);
                 ClusterCaBundle.Apply(config, bundle);
-                return new ClusterConnection(new Kubernetes(config), $"kubeconfig {file} (server {config.Host})");
+                return new ClusterConnection(new Kubernetes(config), $"kubeconfig {file} (server {config.Host})", config.Namespace);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -1,6 +1,4 @@
-using SingleActive.Contract;
-
-namespace SingleActive.Webhook.Injection;
+namespace SingleActive.Contract;
 
 /// <summary>The textual form of <see cref="ElectorMode"/> in annotations, env and the status annotation.</summary>
 public static class ElectorModes

@@ -3,7 +3,7 @@ using System.Text;
 using k8s;
 using k8s.KubeConfigModels;
 
-namespace SingleActive.Webhook.Cluster;
+namespace SingleActive.Kube.ApiConnection;
 
 /// <summary>
 /// Every CA certificate the client must trust for the API server. KubernetesClient 21 loads only the FIRST

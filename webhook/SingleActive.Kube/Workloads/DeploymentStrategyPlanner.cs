@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace SingleActive.Webhook.Workloads;
+namespace SingleActive.Kube.Workloads;
 
 /// <summary>
 /// Gives a readiness-mode Deployment a rollout strategy that cannot stall.
@@ -49,6 +49,10 @@ public static class DeploymentStrategyPlanner
             "while the old leader holds the Lease. Now old pods stop as new ones start, and a new pod takes over the released Lease. " +
             "Strategy Recreate is kept as chosen; label mode (template annotation single-active.io/mode: label) leaves the strategy alone.";
     }
+
+    /// <summary>Whether a readiness-mode rollout with this strategy can stall (what <see cref="Apply"/> changes).</summary>
+    public static bool Stalls(V1DeploymentStrategy? strategy) =>
+        !string.Equals(strategy?.Type, Recreate, StringComparison.Ordinal) && !IsFull(strategy?.RollingUpdate?.MaxUnavailable?.Value);
 
     /// <summary>Only exactly 100% never stalls: an absolute number stalls again once the Deployment is scaled above it.</summary>
     private static bool IsFull(string? maxUnavailable) => string.Equals(maxUnavailable?.Trim(), FullUnavailability, StringComparison.Ordinal);

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace SingleActive.Webhook.Workloads;
+namespace SingleActive.Kube.Workloads;
 
 /// <summary>
 /// The parts of a Deployment or StatefulSet that the workload decisions read and change, so each decision

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace SingleActive.Webhook.Workloads;
+namespace SingleActive.Kube.Workloads;
 
 /// <summary>
 /// Warns about PodDisruptionBudgets that block node drains of a readiness-mode workload.

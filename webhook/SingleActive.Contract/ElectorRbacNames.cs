@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using SingleActive.Contract;
 
-namespace SingleActive.Webhook.Provisioning;
+namespace SingleActive.Contract;
 
-/// <summary>Names and labels of what the provisioner creates (the ClusterRoles themselves live in deploy/).</summary>
+/// <summary>Names and labels of the elector RBAC the webhook provisions (the ClusterRoles themselves live in deploy/); `kubectl single-active doctor` checks them.</summary>
 public static class ElectorRbacNames
 {
     public const string ElectorClusterRole = "single-active-elector";

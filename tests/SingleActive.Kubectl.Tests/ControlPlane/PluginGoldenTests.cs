@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using SingleActive.E2E.Tests.Support;
+using SingleActive.Kubectl.CommandLine;
+
+namespace SingleActive.Kubectl.Tests.ControlPlane;
+
+/// <summary>
+/// <c>status</c> and <c>doctor</c> against a real API server (v1.20) seeded with several workloads in both modes and
+/// their misconfigurations (<see cref="SeededCluster"/>), compared with golden files in testdata/golden. Dates and
+/// (in tables) ages are replaced by placeholders and column padding folded, so the files hold what was said, not when.
+/// <c>UPDATE_GOLDEN=1</c> rewrites them.
+/// </summary>
+public sealed partial class PluginGoldenTests(ControlPlaneFixture cluster) : IClassFixture<ControlPlaneFixture>, IAsyncLifetime
+{
+    private static readonly string GoldenDirectory = Path.Combine(RepositoryPaths.Root, "tests", "SingleActive.Kubectl.Tests", "testdata", "golden");
+    private static readonly Lock SeedingGate = new();
+    private static Task? seeding;
+
+    /// <summary>Seeds once for the class (the fixture's control plane is the class's); a failed seeding fails every test with its error.</summary>
+    public Task InitializeAsync()
+    {
+        lock (SeedingGate)
+        {
+            return seeding ??= SeededCluster.SeedAsync(cluster, DateTimeOffset.UtcNow);
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [InlineData("status-shop.txt", 0, "status", "-n", "shop")]
+    [InlineData("status-all-wide.txt", 0, "status", "-A", "-o", "wide")]
+    [InlineData("status-shop.json", 0, "status", "-n", "shop", "-o", "json")]
+    [InlineData("status-billing-ledger.yaml", 0, "status", "deployment/ledger", "-n", "billing", "-o", "yaml")]
+    [InlineData("doctor-all.txt", ExitCodes.ProblemsFound, "doctor", "-A")]
+    [InlineData("doctor-billing.json", ExitCodes.ProblemsFound, "doctor", "-n", "billing", "-o", "json")]
+    public async Task Plugin_SeededCluster_PrintsTheGoldenOutput(string golden, int exitCode, params string[] args)
+    {
+        var (exit, stdout, stderr) = await RunAsync(args);
+
+        Assert.True(exit == exitCode, $"exit {exit}, stderr: {stderr}");
+        Assert.Equal("", stderr);
+        var path = Path.Combine(GoldenDirectory, golden);
+        var actual = Normalize(stdout, table: golden.StartsWith("status", StringComparison.Ordinal) && golden.EndsWith(".txt", StringComparison.Ordinal));
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            Directory.CreateDirectory(GoldenDirectory);
+            await File.WriteAllTextAsync(path, actual);
+        }
+
+        Assert.True(File.Exists(path), $"{path} is missing: run with UPDATE_GOLDEN=1 and review it");
+        Assert.Equal(await File.ReadAllTextAsync(path), actual);
+    }
+
+    [Fact]
+    public async Task Doctor_SeededCluster_FindsEverySeededMisconfiguration()
+    {
+        var (_, stdout, _) = await RunAsync("doctor", "-A");
+
+        foreach (var expected in (string[])[
+            "failurePolicy Ignore",
+            "has no webhook workloads.single-active.io",
+            "no matchConditions and no opt-in namespace label",
+            "the caBundle's certificate expires",
+            "clusterrole/single-active-elector-label: not found",
+            "billing/deployment/ledger: rollouts stall",
+            "billing/deployment/ledger: template timings: unsafe timings",
+            "billing/deployment/ledger: PodDisruptionBudget billing/ledger",
+            "billing/deployment/ledger: ServiceAccount single-active-elector is not bound",
+            "billing/deployment/ledger: native sidecar, but node node-old runs kubelet 1.28",
+            "billing/statefulset/db: podManagementPolicy OrderedReady",
+            "shop/deployment/cart: service/cart selects every replica",
+        ])
+        {
+            Assert.Contains(expected, stdout, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("shop/deployment/web: ServiceAccount", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("shop/deployment/web: rollouts stall", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Handover_NoElectorRunning_NoAnswerWithinTheTimeoutAndTheRequestStays()
+    {
+        var (exit, stdout, stderr) = await RunAsync("handover", "web", "--to", "web-1", "-n", "shop", "--timeout", "1s");
+
+        Assert.Equal(ExitCodes.Failed, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("error: deployment/web: no answer to the handover request within 1.00s; the request stays on Lease shop/web", stderr, StringComparison.Ordinal);
+        var lease = await k8s.CoordinationV1OperationsExtensions.ReadNamespacedLeaseAsync(cluster.Client.CoordinationV1, "web", "shop");
+        Assert.Equal("web-1", lease.Metadata.Annotations["single-active.io/preferred-holder"]);
+        await cluster.KubectlAsync(null, "annotate", "lease", "web", "-n", "shop", "single-active.io/preferred-holder-");
+    }
+
+    private async Task<(int Exit, string StdOut, string StdErr)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var environment = new Dictionary<string, string> { ["KUBECONFIG"] = cluster.KubeconfigPath };
+        var exit = await new PluginCommands(stdout, stderr, name => environment.GetValueOrDefault(name), TimeProvider.System).RunAsync(args);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Dates and times become placeholders; in a status table also ages, and column padding (three spaces or more, which follows the ages' widths) folds to three.</summary>
+    private static string Normalize(string text, bool table)
+    {
+        text = Timestamp().Replace(text, "<time>");
+        return table ? Padding().Replace(Age().Replace(text, "<age>"), "   ") : text;
+    }
+
+    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?Z)?")]
+    private static partial Regex Timestamp();
+
+    [GeneratedRegex(@"(?<![\w.-])\d+[smhd](\d+[smh])?(?![\w.-])")]
+    private static partial Regex Age();
+
+    [GeneratedRegex(" {3,}")]
+    private static partial Regex Padding();
+}

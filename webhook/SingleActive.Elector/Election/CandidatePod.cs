@@ -1,0 +1,18 @@
+namespace SingleActive.Elector.Election;
+
+/// <summary>What the leader reads of a pod before it hands the Lease to it (see <see cref="HandoverDecision"/>).</summary>
+/// <param name="Name">The pod's name: the identity its elector campaigns with.</param>
+/// <param name="Lease">The Lease its elector campaigns for (the <c>lease</c> of its <c>single-active.io/status</c> annotation); null when it has none.</param>
+/// <param name="Deleting">It has a deletionTimestamp.</param>
+/// <param name="Phase">status.phase (<c>Running</c>, <c>Pending</c>, …).</param>
+/// <param name="Candidate">Its <c>single-active.io/candidate</c> condition: true or false, null when its elector has not written one.</param>
+/// <param name="CandidateReason">That condition's reason.</param>
+/// <param name="CandidateMessage">That condition's message.</param>
+public sealed record CandidatePod(
+    string Name,
+    string? Lease,
+    bool Deleting,
+    string? Phase,
+    bool? Candidate,
+    string? CandidateReason = null,
+    string? CandidateMessage = null);

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SingleActive.Contract;
+using SingleActive.Elector.Election;
+
+namespace SingleActive.Elector.Kubernetes;
+
+/// <summary>
+/// <see cref="ICandidatePods"/> on core/v1 in the elector's namespace. Reads need <c>pods get</c> (a named target) and
+/// <c>pods list</c> (<c>any</c>), granted with the elector's pod watch; the candidacy is a condition written through
+/// <c>pods/status patch</c>, which the fence already needs, so it adds no permission.
+/// </summary>
+public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace, string leaseName) : ICandidatePods
+{
+    private readonly string pods = $"api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/pods";
+
+    public string LeaseName => leaseName;
+
+    public async Task<CandidatePod?> GetAsync(string podName, CancellationToken cancellationToken) =>
+        await api.GetAsync(pods + "/" + Uri.EscapeDataString(podName), cancellationToken).ConfigureAwait(false) is { } pod ? FromPod(pod) : null;
+
+    public async Task<IReadOnlyList<CandidatePod>> ListAsync(CancellationToken cancellationToken)
+    {
+        // Only running pods can take over; the field selector keeps a busy namespace's answer small.
+        var list = await api.GetAsync(pods + "?fieldSelector=" + Uri.EscapeDataString("status.phase=Running"), cancellationToken).ConfigureAwait(false);
+        return [.. (list?["items"] as JsonArray ?? []).OfType<JsonObject>().Select(FromPod)];
+    }
+
+    public async Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // As the fence: a strategic merge patch merges conditions by type, so only this one changes; the kubelet
+        // keeps condition types it does not own when it writes the pod's status.
+        var condition = new JsonObject
+        {
+            ["type"] = PodConditions.Candidate,
+            ["status"] = candidate ? "True" : "False",
+            ["reason"] = reason,
+            ["message"] = message,
+            ["lastTransitionTime"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        };
+        var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = new JsonArray(condition) } };
+        try
+        {
+            await api.SendJsonAsync(HttpMethod.Patch, pods + "/" + Uri.EscapeDataString(podName) + "/status", patch, "application/strategic-merge-patch+json", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The parts of a pod a handover decision reads.</summary>
+    public static CandidatePod FromPod(JsonObject pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var metadata = pod["metadata"] as JsonObject;
+        var status = pod["status"] as JsonObject;
+        var condition = (status?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(c => Text(c["type"]) == PodConditions.Candidate);
+        return new CandidatePod(
+            Text(metadata?["name"]) ?? "",
+            LeaseOf(Text(metadata?["annotations"]?[Annotations.Status])),
+            metadata?["deletionTimestamp"] is not null,
+            Text(status?["phase"]),
+            condition is null ? null : Text(condition["status"]) == "True",
+            Text(condition?["reason"]),
+            Text(condition?["message"]));
+    }
+
+    /// <summary>The <c>lease</c> of the webhook's status annotation (JSON); null when absent or unreadable.</summary>
+    private static string? LeaseOf(string? status)
+    {
+        if (string.IsNullOrEmpty(status))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(status)?["lease"] is JsonValue lease && lease.TryGetValue<string>(out var name) ? name : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+}

@@ -1,0 +1,194 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using k8s.Autorest;
+using SingleActive.Kubectl.Controls;
+using SingleActive.Kubectl.Doctor;
+using SingleActive.Kubectl.Output;
+using SingleActive.Kubectl.Status;
+using SingleActive.Kubectl.Workloads;
+
+namespace SingleActive.Kubectl.CommandLine;
+
+/// <summary>
+/// <c>kubectl single-active status|handover|pause|resume|doctor</c>, with kubectl's flags (<c>--kubeconfig</c>,
+/// <c>--context</c>, <c>-n</c>, <c>-A</c>, <c>-o</c>). Results on stdout, <c>error: …</c> on stderr, exit codes in
+/// <see cref="ExitCodes"/>.
+/// </summary>
+public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<string, string?> environment, TimeProvider time)
+{
+    private readonly Option<string?> kubeconfig = new("--kubeconfig") { Description = "Path to the kubeconfig file (default: KUBECONFIG, else ~/.kube/config)", Recursive = true };
+    private readonly Option<string?> context = new("--context") { Description = "The kubeconfig context to use", Recursive = true };
+    private readonly Option<string?> @namespace = new("--namespace", "-n") { Description = "The namespace (default: the context's)", Recursive = true };
+    private readonly Option<bool> allNamespaces = new("--all-namespaces", "-A") { Description = "Every namespace", Recursive = true };
+    private readonly Option<string?> output = new("--output", "-o") { Description = "Output format: wide, json or yaml", Recursive = true };
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken = default)
+    {
+        var root = Build();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync("error: " + error.Message).ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync("See 'kubectl single-active --help'.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private RootCommand Build()
+    {
+        var root = new RootCommand("Operator controls for single-active workloads: who leads, directed handover, pause, and a check of the installation.")
+        {
+            kubeconfig, context, @namespace, allNamespaces, output,
+        };
+
+        var statusWorkload = new Argument<string?>("WORKLOAD") { Description = "Only this workload (NAME, deployment/NAME or statefulset/NAME)", Arity = ArgumentArity.ZeroOrOne };
+        var status = new Command("status", "Every single-active workload: mode, leader and its node, epoch, leading since, standbys ready to take over, paused") { statusWorkload };
+        status.SetAction((parse, ct) => RunAsync(parse, ct, c => StatusAsync(c, parse.GetValue(statusWorkload), parse.GetValue(allNamespaces), ct)));
+
+        var handoverWorkload = new Argument<string>("WORKLOAD") { Description = "The workload (NAME, deployment/NAME or statefulset/NAME)" };
+        var to = new Option<string?>("--to") { Description = "The pod to hand over to (default: any standby that can take over)" };
+        var timeout = new Option<TimeSpan>("--timeout") { Description = "How long to wait for the answer", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = ParseDuration };
+        var handover = new Command("handover", "Move leadership to another replica (--to POD, or any healthy standby) and wait for the result") { handoverWorkload, to, timeout };
+        handover.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
+            Print(await new LeaseControl(c.Client, time).HandoverAsync(await FindAsync(c, parse.GetValue(handoverWorkload)!, ct), parse.GetValue(to), parse.GetValue(timeout), ct))));
+
+        var pauseWorkload = new Argument<string>("WORKLOAD") { Description = "The workload" };
+        var pause = new Command("pause", "Freeze failover: no standby takes the Lease, not even when the leader stops, until resume") { pauseWorkload, timeout };
+        pause.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
+            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(pauseWorkload)!, ct), true, parse.GetValue(timeout) / 3, ct))));
+
+        var resumeWorkload = new Argument<string>("WORKLOAD") { Description = "The workload" };
+        var resume = new Command("resume", "Let failover happen again (a standby takes over at once if the leader is gone)") { resumeWorkload, timeout };
+        resume.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
+            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(resumeWorkload)!, ct), false, parse.GetValue(timeout) / 3, ct))));
+
+        var doctor = new Command("doctor", "Check the installation and every single-active workload; each finding with its fix (exit code 3 when an error is found)");
+        doctor.SetAction((parse, ct) => RunAsync(parse, ct, c => DoctorAsync(c, ct)));
+
+        root.Subcommands.Add(status);
+        root.Subcommands.Add(handover);
+        root.Subcommands.Add(pause);
+        root.Subcommands.Add(resume);
+        root.Subcommands.Add(doctor);
+        return root;
+    }
+
+    private static TimeSpan ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (SingleActive.Contract.Duration.TryParse(text, out var value) && value > TimeSpan.Zero)
+        {
+            return value;
+        }
+
+        result.AddError($"--timeout: \"{text}\" is not a duration such as 30s or 1m");
+        return default;
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<PluginContext, Task<int>> command)
+    {
+        if (!TryFormat(parse.GetValue(output), out var format))
+        {
+            await stderr.WriteLineAsync($"error: unknown output format \"{parse.GetValue(output)}\": use wide, json or yaml").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            using var connection = PluginContext.Connect(parse.GetValue(kubeconfig), parse.GetValue(context), environment);
+            if (connection.Client is not { } client)
+            {
+                await stderr.WriteLineAsync("error: no Kubernetes configuration: set KUBECONFIG, pass --kubeconfig, or run in a pod").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            var ns = parse.GetValue(allNamespaces) ? null : parse.GetValue(@namespace) ?? connection.DefaultNamespace ?? "default";
+            return await command(new PluginContext(client, ns, format, time)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is WorkloadNotFoundException or InvalidOperationException or HttpOperationException or HttpRequestException)
+        {
+            await stderr.WriteLineAsync("error: " + Describe(e)).ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+    }
+
+    private async Task<int> StatusAsync(PluginContext c, string? workload, bool all, CancellationToken cancellationToken)
+    {
+        if (workload is not null && c.Namespace is null)
+        {
+            await stderr.WriteLineAsync("error: a WORKLOAD needs a namespace: drop -A").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var workloads = workload is null
+            ? await new WorkloadCatalog(c.Client).ListAsync(c.Namespace, cancellationToken).ConfigureAwait(false)
+            : [await FindAsync(c, workload, cancellationToken).ConfigureAwait(false)];
+        var reader = new StatusReader(c.Client);
+        var statuses = new List<WorkloadStatus>();
+        foreach (var w in workloads)
+        {
+            statuses.Add(await reader.ReadAsync(w, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (statuses.Count == 0 && c.Format is OutputFormat.Table or OutputFormat.Wide)
+        {
+            await stderr.WriteLineAsync(all ? "No single-active workloads found." : $"No single-active workloads found in {c.Namespace} namespace.").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        await stdout.WriteAsync(StatusRenderer.Render(statuses, c.Format, all, c.Time.GetUtcNow())).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> DoctorAsync(PluginContext c, CancellationToken cancellationToken)
+    {
+        var snapshot = await new SnapshotReader(c.Client).ReadAsync(c.Namespace, cancellationToken).ConfigureAwait(false);
+        var findings = DoctorChecks.Run(snapshot, c.Time.GetUtcNow());
+        await stdout.WriteAsync(DoctorRenderer.Render(findings, c.Format)).ConfigureAwait(false);
+        return findings.Any(f => f.Severity == Severity.Error) ? ExitCodes.ProblemsFound : ExitCodes.Ok;
+    }
+
+    private static async Task<SingleActiveWorkload> FindAsync(PluginContext c, string reference, CancellationToken cancellationToken) =>
+        await new WorkloadCatalog(c.Client).FindAsync(c.Namespace ?? throw new WorkloadNotFoundException("a WORKLOAD needs a namespace: drop -A"), reference, cancellationToken).ConfigureAwait(false);
+
+    private int Print(ControlResult result)
+    {
+        if (result.Succeeded)
+        {
+            stdout.WriteLine(result.Message);
+            return ExitCodes.Ok;
+        }
+
+        stderr.WriteLine("error: " + result.Message);
+        return ExitCodes.Failed;
+    }
+
+    private static bool TryFormat(string? text, out OutputFormat format)
+    {
+        format = text?.ToLowerInvariant() switch
+        {
+            null or "" => OutputFormat.Table,
+            "wide" => OutputFormat.Wide,
+            "json" => OutputFormat.Json,
+            "yaml" => OutputFormat.Yaml,
+            _ => (OutputFormat)(-1),
+        };
+        return Enum.IsDefined(format);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        HttpOperationException api => $"the API server answered {(int?)api.Response?.StatusCode} {api.Response?.ReasonPhrase}: {api.Response?.Content}",
+        _ => e.Message,
+    };
+}

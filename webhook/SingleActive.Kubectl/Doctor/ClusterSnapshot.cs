@@ -1,0 +1,24 @@
+using k8s.Models;
+using SingleActive.Kubectl.Workloads;
+
+namespace SingleActive.Kubectl.Doctor;
+
+/// <summary>Everything the checks read, read once (<see cref="SnapshotReader"/>), so every check is a pure function tested without a cluster.</summary>
+/// <param name="ServerVersion">The API server's version; null when unknown.</param>
+/// <param name="WebhookConfiguration">The MutatingWebhookConfiguration named <see cref="DoctorChecks.WebhookConfigurationName"/>; null when absent.</param>
+/// <param name="ClusterRoles">The elector ClusterRoles that exist, by name.</param>
+/// <param name="Namespaces">Per namespace with single-active workloads: its RoleBindings, budgets, Services and the workloads with their pods.</param>
+public sealed record ClusterSnapshot(
+    Version? ServerVersion,
+    V1MutatingWebhookConfiguration? WebhookConfiguration,
+    IReadOnlyDictionary<string, V1ClusterRole> ClusterRoles,
+    IReadOnlyList<V1Node> Nodes,
+    IReadOnlyList<NamespaceSnapshot> Namespaces);
+
+/// <summary>One namespace's part of a <see cref="ClusterSnapshot"/>.</summary>
+public sealed record NamespaceSnapshot(
+    string Name,
+    IReadOnlyList<V1RoleBinding> RoleBindings,
+    IReadOnlyList<V1PodDisruptionBudget> Budgets,
+    IReadOnlyList<V1Service> Services,
+    IReadOnlyList<(SingleActiveWorkload Workload, IReadOnlyList<V1Pod> Pods)> Workloads);

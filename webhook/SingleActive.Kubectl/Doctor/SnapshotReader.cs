@@ -1,0 +1,69 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
+using SingleActive.Kubectl.Workloads;
+
+namespace SingleActive.Kubectl.Doctor;
+
+/// <summary>Reads a <see cref="ClusterSnapshot"/>: cluster-wide objects, then the namespaces that have single-active workloads.</summary>
+public sealed class SnapshotReader(IKubernetes client)
+{
+    public async Task<ClusterSnapshot> ReadAsync(string? @namespace, CancellationToken cancellationToken)
+    {
+        var workloads = await new WorkloadCatalog(client).ListAsync(@namespace, cancellationToken).ConfigureAwait(false);
+        var version = await client.Version.GetCodeAsync(cancellationToken).ConfigureAwait(false);
+        var configuration = await OrNullAsync(() => client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(DoctorChecks.WebhookConfigurationName, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var roles = new Dictionary<string, V1ClusterRole>(StringComparer.Ordinal);
+        foreach (var name in (string[])[ElectorRbacNames.ElectorClusterRole, ElectorRbacNames.LabelClusterRole])
+        {
+            if (await OrNullAsync(() => client.RbacAuthorizationV1.ReadClusterRoleAsync(name, cancellationToken: cancellationToken)).ConfigureAwait(false) is { } role)
+            {
+                roles[name] = role;
+            }
+        }
+
+        var nodes = (await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items;
+        var namespaces = new List<NamespaceSnapshot>();
+        foreach (var group in workloads.GroupBy(w => w.Namespace))
+        {
+            var ns = group.Key;
+            var withPods = new List<(SingleActiveWorkload, IReadOnlyList<V1Pod>)>();
+            foreach (var workload in group)
+            {
+                var selector = workload.LabelSelectorQuery();
+                var pods = selector is null ? [] : (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false)).Items;
+                withPods.Add((workload, [.. pods]));
+            }
+
+            namespaces.Add(new NamespaceSnapshot(
+                ns,
+                [.. (await client.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items],
+                await PodDisruptionBudgets.ListAsync(client, ns, cancellationToken).ConfigureAwait(false),
+                [.. (await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items],
+                withPods));
+        }
+
+        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodes], namespaces);
+    }
+
+    internal static Version? ParseVersion(VersionInfo? info) =>
+        info?.GitVersion?.TrimStart('v').Split('.', '-', '+') is [var major, var minor, ..] && int.TryParse(major, out var ma) && int.TryParse(minor, out var mi)
+            ? new Version(ma, mi)
+            : null;
+
+    private static async Task<T?> OrNullAsync<T>(Func<Task<T>> read)
+        where T : class
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
+
+namespace SingleActive.Kubectl.Workloads;
+
+/// <summary>
+/// A Deployment or StatefulSet whose pod template opts in (<c>single-active: "true"</c>, as the webhook writes it):
+/// its mode and the Lease its replicas campaign for.
+/// </summary>
+/// <param name="Workload">The shared view of the object (kind, template, replicas) the webhook's rules read too.</param>
+/// <param name="LeaseName">The template's <c>single-active.io/lease-name</c>, else the workload's name (the webhook's default for an owned pod).</param>
+public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, string LeaseName, V1LabelSelector? Selector, object Source)
+{
+    public string Namespace => Workload.Namespace ?? "";
+
+    public string Name => Workload.Name ?? "";
+
+    /// <summary>kubectl's TYPE/NAME: <c>deployment/web</c>.</summary>
+    public string Reference => $"{Workload.Kind.ToLowerInvariant()}/{Name}";
+
+    public IDictionary<string, string>? TemplateAnnotations => Workload.Template.Metadata?.Annotations;
+
+    public static SingleActiveWorkload? From(V1Deployment deployment) =>
+        From(Workload.Of(deployment), deployment.Spec?.Selector, deployment);
+
+    public static SingleActiveWorkload? From(V1StatefulSet statefulSet) =>
+        From(Workload.Of(statefulSet), statefulSet.Spec?.Selector, statefulSet);
+
+    private static SingleActiveWorkload? From(Workload workload, V1LabelSelector? selector, object source)
+    {
+        var annotations = workload.Template.Metadata?.Annotations;
+        if (annotations is null || !annotations.TryGetValue(Annotations.Enabled, out var optIn) || !string.Equals(optIn.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var mode = annotations.TryGetValue(Annotations.Mode, out var modeText) && ElectorModes.TryParse(modeText, out var parsed) ? parsed : ElectorMode.Readiness;
+        var lease = annotations.TryGetValue(Annotations.LeaseName, out var leaseName) && !string.IsNullOrWhiteSpace(leaseName) ? leaseName.Trim() : workload.Name ?? "";
+        return new SingleActiveWorkload(workload, mode, lease, selector, source);
+    }
+
+    /// <summary>The selector as a <c>labelSelector</c> query string; null when it selects nothing.</summary>
+    public string? LabelSelectorQuery()
+    {
+        if (Selector is null)
+        {
+            return null;
+        }
+
+        var parts = (Selector.MatchLabels ?? new Dictionary<string, string>()).Select(p => $"{p.Key}={p.Value}").ToList();
+        foreach (var e in Selector.MatchExpressions ?? [])
+        {
+            parts.Add(e.OperatorProperty switch
+            {
+                "In" => $"{e.Key} in ({string.Join(",", e.Values ?? [])})",
+                "NotIn" => $"{e.Key} notin ({string.Join(",", e.Values ?? [])})",
+                "Exists" => e.Key,
+                _ => "!" + e.Key,
+            });
+        }
+
+        return string.Join(",", parts);
+    }
+}
