@@ -17,4 +17,7 @@ public enum LeadershipLossReason
 
     /// <summary>SIGTERM: the Lease was released for a quick handover.</summary>
     ShuttingDown,
+
+    /// <summary>The pod's deletion started (before SIGTERM, see <c>PodDeletion.OwnPodWatcher</c>): the Lease was released for a quick handover.</summary>
+    PodDeleting,
 }

@@ -114,9 +114,10 @@ public sealed class LeadershipReporter(
             LeadershipLossReason.LeaseTaken => $"the Lease is held by {newHolder ?? "another replica"}",
             LeadershipLossReason.LeaseRemoved => "the Lease was deleted or its holder cleared by someone else",
             LeadershipLossReason.AppUnhealthy => "the app failed its health check; the Lease was released for a healthy replica",
+            LeadershipLossReason.PodDeleting => "its pod is being deleted; the Lease was released for a quick handover",
             _ => "shutting down; the Lease was released for a quick handover",
         };
-        var type = reason == LeadershipLossReason.ShuttingDown ? "Normal" : "Warning";
+        var type = reason is LeadershipLossReason.ShuttingDown or LeadershipLossReason.PodDeleting ? "Normal" : "Warning";
         backlog.AddEvent(LostReason, type, $"{podName} stopped leading Lease {leaseDescription}: {why}", time.GetUtcNow());
     }
 
