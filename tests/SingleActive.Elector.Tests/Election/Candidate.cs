@@ -1,7 +1,9 @@
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.PodDeletion;
 using SingleActive.Elector.Tests.Leases;
+using SingleActive.Elector.Tests.PodDeletion;
 
 namespace SingleActive.Elector.Tests.Election;
 
@@ -34,6 +36,15 @@ public sealed class Candidate
 
     /// <summary>Readiness mode with fencing (a cluster with pods): Events and the previous holder's fence.</summary>
     public LeadershipReporter? Reporter { get; }
+
+    /// <summary>Watches this replica's own pod for its deletion (a cluster with <see cref="ElectionCluster.OwnPods"/>).</summary>
+    public OwnPodWatcher? PodWatcher { get; internal set; }
+
+    /// <summary>The connection <see cref="PodWatcher"/> lists and watches through.</summary>
+    public InMemoryPodClient? PodClient { get; internal set; }
+
+    /// <summary>No pod watcher, or it is parked or has returned.</summary>
+    internal bool PodWatcherIdle => PodWatcher?.IsIdle ?? true;
 
     /// <summary>This replica's own clock: shared monotonic time, its own wall-clock offset.</summary>
     public SkewedTimeProvider Clock { get; }
