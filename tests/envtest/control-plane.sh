@@ -11,6 +11,10 @@
 #   SINGLE_ACTIVE_OWNER_PID          when set, a watchdog stops the control plane once that process is gone,
 #                                    so a crashed test run never leaves servers behind
 #   ETCD                             etcd binary (default: etcd on PATH)
+#   SINGLE_ACTIVE_SERVICE_CIDR       Services' cluster IP range (default 10.0.0.0/24); an IPv6 range for an
+#                                    IPv6-only cluster, "v4range,v6range" for dual-stack (turns on the
+#                                    IPv6DualStack feature gate, alpha in 1.20, in the API server and the
+#                                    controller-manager)
 #
 # Every process is recorded in DIR/pids ("name pid" per line) the moment it starts; a failed
 # `start` stops what it started before exiting. Nothing listens on anything but 127.0.0.1.
@@ -112,6 +116,9 @@ start() {
   command -v kubectl >/dev/null || die "kubectl not found"
   command -v curl >/dev/null || die "curl not found"
 
+  local service_cidr=${SINGLE_ACTIVE_SERVICE_CIDR:-10.0.0.0/24} gates=()
+  case "$service_cidr" in *,*) gates=(--feature-gates=IPv6DualStack=true) ;; esac
+
   local etcd_port etcd_peer_port api_port
   etcd_port=$(free_port); etcd_peer_port=$(free_port); api_port=$(free_port)
 
@@ -137,7 +144,7 @@ start() {
     --authorization-mode RBAC \
     --service-account-key-file "$dir/sa.pub" --service-account-signing-key-file "$dir/sa.key" \
     --service-account-issuer https://kubernetes.default.svc \
-    --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true
+    --service-cluster-ip-range "$service_cidr" --allow-privileged=true "${gates[@]}"
   wait_for "kube-apiserver /readyz" 90 curl -fsSk -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz"
 
   # The generated serving certificate file holds the leaf and then its self-signed CA. Clients get
@@ -160,7 +167,7 @@ start() {
   launch kube-controller-manager "$bin/kube-controller-manager" \
     --kubeconfig "$kubeconfig" --service-account-private-key-file "$dir/sa.key" --root-ca-file "$ca" \
     --use-service-account-credentials=false \
-    --leader-elect=false --secure-port=0 --port=0 \
+    --leader-elect=false --secure-port=0 --port=0 "${gates[@]}" \
     --controllers='*,-nodeipam,-nodelifecycle,-attachdetach,-persistentvolume-binder,-ttl,-bootstrapsigner,-tokencleaner'
   launch kube-scheduler "$bin/kube-scheduler" \
     --kubeconfig "$kubeconfig" --leader-elect=false --secure-port=0 --port=0

@@ -68,6 +68,7 @@ public static class ElectorHost
         appHealth?.Attach(elector);
         var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);
         var podWatcher = new OwnPodWatcher(new KubernetesOwnPodStore(api, options.Namespace, options.Identity), elector, options.Identity, options.PodUid, options.Namespace, time, options.Timings.RetryPeriod, metrics, logger);
+        metrics.ConnectionPoolReplacements = () => api.PoolReplacements;
         var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth, api.Trust);
 
         ElectorHttpServer server;

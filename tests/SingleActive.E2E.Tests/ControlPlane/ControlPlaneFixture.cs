@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using SingleActive.E2E.Tests.Kubelet;
+using SingleActive.E2E.Tests.Kubelet.Network;
 using SingleActive.E2E.Tests.Support;
 using SingleActive.E2E.Tests.Webhook;
 using Xunit.Abstractions;
@@ -18,7 +19,7 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private Kubernetes? _client;
     private readonly Dictionary<string, WebhookProcess> _webhooks = [];
-    private ProcessKubelet? _kubelet;
+    private ProcessNodes? _nodes;
 
     /// <summary>Holds kubeconfig, logs, etcd data and the pid files of this run.</summary>
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "single-active-e2e-" + Guid.NewGuid().ToString("N")[..8]);
@@ -44,6 +45,7 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
             {
                 [ControlPlaneFiles.ControlPlaneBinVariable] = await ControlPlaneFiles.ResolveBinariesAsync(),
                 ["SINGLE_ACTIVE_OWNER_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["SINGLE_ACTIVE_SERVICE_CIDR"] = IpFamilies == PodIpFamilies.DualStack ? "10.0.0.0/24,fd5a:5a:96::/112" : "fd5a:5a:96::/112",
             };
             var (exit, stdout, stderr) = await ExternalCommand.RunAsync(
                 RepositoryPaths.ControlPlaneScript, ["start", Directory], environment, timeout: TimeSpan.FromMinutes(4));
@@ -132,20 +134,21 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
         }
     }
 
-    /// <summary>The process kubelet with its Ready node (started on first use).</summary>
-    public async Task<ProcessKubelet> GetKubeletAsync()
+    /// <summary>How many nodes the process kubelets register.</summary>
+    public const int NodeCount = 3;
+
+    /// <summary>The pods' address families in this run (<see cref="PodIpFamiliesSetting"/>).</summary>
+    public PodIpFamilies IpFamilies { get; } = PodIpFamiliesSetting.FromEnvironment();
+
+    /// <summary>The nodes: <see cref="NodeCount"/> process kubelets on one pod network (started on first use).</summary>
+    public async Task<ProcessNodes> GetNodesAsync()
     {
         await _startGate.WaitAsync();
         try
         {
-            if (_kubelet is null)
-            {
-                var kubelet = new ProcessKubelet(Client, new ProcessKubeletOptions(ApiServerUrl, ApiServerCaFile, Path.Combine(Directory, "kubelet")), Processes, Log);
-                await kubelet.StartAsync();
-                _kubelet = kubelet;
-            }
-
-            return _kubelet;
+            _nodes ??= await ProcessNodes.StartAsync(
+                Client, KubeconfigPath, new Uri(ApiServerUrl), Path.Combine(Directory, "kubelet"), IpFamilies, NodeCount, Processes, Log);
+            return _nodes;
         }
         finally
         {
@@ -159,9 +162,9 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
     {
         try
         {
-            if (_kubelet is not null)
+            if (_nodes is not null)
             {
-                await _kubelet.DisposeAsync();
+                await _nodes.DisposeAsync();
             }
 
             foreach (var webhook in _webhooks.Values)

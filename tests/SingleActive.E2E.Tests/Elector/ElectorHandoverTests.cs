@@ -80,7 +80,7 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         var sampler = await StartThreeAsync("partition");
         var leader = await LeaderAsync(sampler);
 
-        leader.Proxy.Cut();
+        leader.Proxy.Freeze();
         var unready = await sampler.SampleUntilAsync(ready => !ready.Contains(leader.Identity), TimeSpan.FromSeconds(10), Pace);
         var takeover = await sampler.SampleUntilAsync(ready => ready.Length == 1 && ready[0] != leader.Identity, TimeSpan.FromSeconds(15), Pace);
         output.WriteLine($"cut leader unready after {unready?.TotalMilliseconds:F0} ms; another ready {takeover?.TotalMilliseconds:F0} ms later");
@@ -93,7 +93,8 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         Assert.NotNull(takeover);
 
         // The link comes back: the old leader rejoins as a standby; still never two.
-        leader.Proxy.Heal();
+        leader.Proxy.Reset();
+        leader.Proxy.Thaw();
         await sampler.SampleForAsync(TimeSpan.FromSeconds(6), Pace);
         Assert.True(sampler.MaxReady <= 1, "two replicas were ready at once:\n" + sampler.Describe(400));
         Assert.Single(sampler.Samples[^1].Ready);

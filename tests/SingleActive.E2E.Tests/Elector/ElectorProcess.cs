@@ -8,13 +8,13 @@ namespace SingleActive.E2E.Tests.Elector;
 
 /// <summary>
 /// The published NativeAOT elector as its own process, configured only through its environment
-/// (as the webhook renders it), talking to the API server through its own <see cref="TcpProxy"/>.
+/// (as the webhook renders it), talking to the API server through its own <see cref="TcpRelay"/>.
 /// </summary>
 public sealed partial class ElectorProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(1) };
 
-    private ElectorProcess(string identity, LocalProcess process, TcpProxy proxy, int port)
+    private ElectorProcess(string identity, LocalProcess process, TcpRelay proxy, int port)
     {
         Identity = identity;
         Process = process;
@@ -26,7 +26,7 @@ public sealed partial class ElectorProcess : IAsyncDisposable
 
     public LocalProcess Process { get; }
 
-    public TcpProxy Proxy { get; }
+    public TcpRelay Proxy { get; }
 
     public int Port { get; }
 
@@ -40,7 +40,7 @@ public sealed partial class ElectorProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         var apiPort = new Uri(cluster.ApiServerUrl).Port;
-        var proxy = new TcpProxy(apiPort);
+        var proxy = TcpRelay.OnLoopback(apiPort);
 
         // The admin kubeconfig, pointed at this elector's own relay (RBAC realism is the kubelet scenarios' job).
         var dir = Path.Combine(cluster.Directory, "electors", @namespace);

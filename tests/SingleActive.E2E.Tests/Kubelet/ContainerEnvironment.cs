@@ -7,16 +7,18 @@ using k8s.Models;
 namespace SingleActive.E2E.Tests.Kubelet;
 
 /// <summary>
-/// A container's environment as a kubelet computes it: envFrom, then env in order, with
-/// <c>$(VAR)</c> references expanded, downward-API <c>fieldRef</c>/<c>resourceFieldRef</c> values and
-/// ConfigMap/Secret keys resolved from the real API server.
+/// A container's environment as a kubelet computes it: the <c>kubernetes</c> Service's variables
+/// (<c>KUBERNETES_SERVICE_HOST</c>, …), then envFrom, then env in order, with <c>$(VAR)</c> references
+/// expanded, downward-API <c>fieldRef</c>/<c>resourceFieldRef</c> values and ConfigMap/Secret keys
+/// resolved from the real API server.
 /// </summary>
 internal static partial class ContainerEnvironment
 {
-    public static async Task<Dictionary<string, string>> ResolveAsync(IKubernetes client, V1Pod pod, V1Container container, string podIp, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, string>> ResolveAsync(
+        IKubernetes client, V1Pod pod, V1Container container, PodAddresses addresses, IReadOnlyDictionary<string, string> serviceVariables, CancellationToken cancellationToken)
     {
         var ns = pod.Metadata.NamespaceProperty;
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new Dictionary<string, string>(serviceVariables, StringComparer.Ordinal);
         foreach (var source in container.EnvFrom ?? [])
         {
             IDictionary<string, string>? data = null;
@@ -39,7 +41,7 @@ internal static partial class ContainerEnvironment
         foreach (var variable in container.Env ?? [])
         {
             result[variable.Name] = variable.ValueFrom is { } from
-                ? await ValueFromAsync(client, pod, container, from, podIp, cancellationToken)
+                ? await ValueFromAsync(client, pod, container, from, addresses, cancellationToken)
                 : Expand(variable.Value ?? "", result);
         }
 
@@ -50,11 +52,11 @@ internal static partial class ContainerEnvironment
     public static string Expand(string value, IReadOnlyDictionary<string, string> defined) =>
         Reference().Replace(value, match => match.Value == "$$" ? "$" : defined.TryGetValue(match.Groups[1].Value, out var found) ? found : match.Value);
 
-    private static async Task<string> ValueFromAsync(IKubernetes client, V1Pod pod, V1Container container, V1EnvVarSource from, string podIp, CancellationToken cancellationToken)
+    private static async Task<string> ValueFromAsync(IKubernetes client, V1Pod pod, V1Container container, V1EnvVarSource from, PodAddresses addresses, CancellationToken cancellationToken)
     {
         if (from.FieldRef is { } field)
         {
-            return FieldValue(pod, field.FieldPath, podIp);
+            return FieldValue(pod, field.FieldPath, addresses);
         }
 
         if (from.ResourceFieldRef is { } resource)
@@ -77,7 +79,7 @@ internal static partial class ContainerEnvironment
         return "";
     }
 
-    private static string FieldValue(V1Pod pod, string path, string podIp)
+    private static string FieldValue(V1Pod pod, string path, PodAddresses addresses)
     {
         var labelOrAnnotation = MapKey().Match(path);
         if (labelOrAnnotation.Success)
@@ -93,8 +95,9 @@ internal static partial class ContainerEnvironment
             "metadata.uid" => pod.Metadata.Uid,
             "spec.nodeName" => pod.Spec.NodeName ?? "",
             "spec.serviceAccountName" => pod.Spec.ServiceAccountName ?? "default",
-            "status.hostIP" => "127.0.0.1",
-            "status.podIP" or "status.podIPs" => podIp,
+            "status.hostIP" => addresses.HostIp,
+            "status.podIP" => addresses.PodIps[0],
+            "status.podIPs" => string.Join(',', addresses.PodIps),
             _ => throw new NotSupportedException($"the process kubelet cannot resolve fieldRef {path}"),
         };
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using k8s.Models;
 
@@ -6,30 +7,28 @@ namespace SingleActive.E2E.Tests.Kubelet;
 
 /// <summary>
 /// Runs one container's probe the way the kubelet's prober worker does: a probe every
-/// <c>periodSeconds</c>, none before <c>initialDelaySeconds</c>, each cut at <c>timeoutSeconds</c>
-/// (HTTP 200–399 is success), and the result only flips after <c>successThreshold</c> /
-/// <c>failureThreshold</c> identical results in a row. Readiness starts as failed, liveness as
-/// succeeded. Ports are the container's, mapped to loopback ports by the caller.
+/// <c>periodSeconds</c>, none before <c>initialDelaySeconds</c>, each cut at <c>timeoutSeconds</c>, and the
+/// result only flips after <c>successThreshold</c> / <c>failureThreshold</c> identical results in a row.
+/// Readiness starts as failed, liveness as succeeded. Probes go from the node to the pod IP (the probe's
+/// <c>host</c> if set): httpGet with its scheme, path and headers (a <c>Host</c> header sets the request's
+/// host), HTTPS without verifying the certificate, redirects not followed, 200–399 a success; tcpSocket a
+/// completed connect. exec and gRPC probes have no process to run in here and count as passing.
 /// </summary>
 internal sealed class ContainerProber
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.Zero,
-        SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-    });
-
     private readonly V1Probe _probe;
-    private readonly Func<IntOrString, int?> _localPort;
+    private readonly ProbeTarget _target;
+    private readonly Func<IntOrString, int?> _port;
     private readonly Action<bool> _changed;
     private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
     private bool? _lastResult;
     private int _run;
 
-    public ContainerProber(V1Probe probe, bool isReadiness, Func<IntOrString, int?> localPort, Action<bool> changed)
+    public ContainerProber(V1Probe probe, bool isReadiness, ProbeTarget target, Func<IntOrString, int?> port, Action<bool> changed)
     {
         _probe = probe;
-        _localPort = localPort;
+        _target = target;
+        _port = port;
         _changed = changed;
         Result = !isReadiness;
     }
@@ -79,14 +78,16 @@ internal sealed class ContainerProber
         {
             if (_probe.HttpGet is { } get)
             {
-                if (_localPort(get.Port) is not { } port)
+                if (_port(get.Port) is not { } port)
                 {
                     return false;
                 }
 
+                var host = string.IsNullOrEmpty(get.Host) ? _target.PodIp : IPAddress.Parse(get.Host);
                 var scheme = string.Equals(get.Scheme, "HTTPS", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
                 var path = string.IsNullOrEmpty(get.Path) ? "/" : get.Path.StartsWith('/') ? get.Path : "/" + get.Path;
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"{scheme}://127.0.0.1:{port}{path}");
+                var authority = host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host.ToString();
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"{scheme}://{authority}:{port}{path}");
                 request.Headers.ConnectionClose = true;
                 request.Headers.UserAgent.ParseAdd("kube-probe/1.20");
                 foreach (var header in get.HttpHeaders ?? [])
@@ -94,23 +95,22 @@ internal sealed class ContainerProber
                     request.Headers.TryAddWithoutValidation(header.Name, header.Value);
                 }
 
-                using var response = await Http.SendAsync(request, timeout.Token);
+                using var response = await _target.Network.Http.SendAsync(request, timeout.Token);
                 return (int)response.StatusCode is >= 200 and < 400;
             }
 
             if (_probe.TcpSocket is { } tcp)
             {
-                if (_localPort(tcp.Port) is not { } port)
+                if (_port(tcp.Port) is not { } port)
                 {
                     return false;
                 }
 
-                using var socket = new TcpClient();
-                await socket.ConnectAsync("127.0.0.1", port, timeout.Token);
+                var host = string.IsNullOrEmpty(tcp.Host) ? _target.PodIp : IPAddress.Parse(tcp.Host);
+                using var socket = await _target.Network.ConnectAsync(new DnsEndPoint(host.ToString(), port), timeout.Token);
                 return true;
             }
 
-            // exec and gRPC probes have no process to run in: count them as passing.
             return true;
         }
         catch (Exception exception) when (exception is HttpRequestException or SocketException or OperationCanceledException or IOException)

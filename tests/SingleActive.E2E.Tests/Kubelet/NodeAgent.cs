@@ -29,7 +29,6 @@ internal sealed class NodeAgent(IKubernetes client, ProcessKubeletOptions option
                     ["kubernetes.io/arch"] = "amd64",
                 },
             },
-            Spec = new V1NodeSpec { PodCIDR = options.PodCidr, PodCIDRs = [options.PodCidr] },
         };
         try
         {
@@ -86,7 +85,7 @@ internal sealed class NodeAgent(IKubernetes client, ProcessKubeletOptions option
                     Condition("PIDPressure", "False", "KubeletHasSufficientPID"),
                     Condition("Ready", "True", "KubeletReady"),
                 ],
-                Addresses = [new V1NodeAddress { Address = "127.0.0.1", Type = "InternalIP" }, new V1NodeAddress { Address = options.NodeName, Type = "Hostname" }],
+                Addresses = [new V1NodeAddress { Address = options.NodeAddress, Type = "InternalIP" }, new V1NodeAddress { Address = options.NodeName, Type = "Hostname" }],
                 NodeInfo = new V1NodeSystemInfo
                 {
                     Architecture = "amd64",

@@ -6,11 +6,10 @@ using SingleActive.E2E.Tests.Support;
 namespace SingleActive.E2E.Tests.Kubelet;
 
 /// <summary>
-/// One container of a pod on the process kubelet. The elector runs as a real process, and so does an
-/// app container whose <c>command[0]</c> is an executable on this host (<see cref="Executable"/>);
-/// any other app container is simulated (running, and ready unless a test says otherwise). App
-/// containers get a stand-in health endpoint when they declare ports or probes (a process does not
-/// own the pod's network here). The container's ports map to loopback ports.
+/// One container of a pod on the process kubelet, inside the pod's network namespace. The elector runs
+/// as the project's published binary, and so does an app container whose <c>command[0]</c> is an
+/// executable on this host (<see cref="Executable"/>); any other app container is simulated by an
+/// <see cref="AppServer"/> on its declared and probed ports (running, and ready unless a test says otherwise).
 /// </summary>
 internal sealed class PodContainer(V1Container spec, bool isInit, bool isNativeSidecar, string? executable)
 {
@@ -52,10 +51,8 @@ internal sealed class PodContainer(V1Container spec, bool isInit, bool isNativeS
 
     public DateTime FinishedAt { get; set; }
 
-    /// <summary>Container port → loopback port.</summary>
-    public Dictionary<int, int> PortMap { get; } = [];
-
-    public AppHealthEndpoint? Health { get; set; }
+    /// <summary>The simulated app's server, if this is a simulated container with ports or probes.</summary>
+    public AppServer? App { get; set; }
 
     public LocalProcess? Process { get; set; }
 
@@ -69,51 +66,59 @@ internal sealed class PodContainer(V1Container spec, bool isInit, bool isNativeS
 
     public int? LastExitCode { get; set; }
 
-    /// <summary>A test's verdict on an app container (drives its stand-in endpoint too).</summary>
+    /// <summary>A test's verdict on an app container (drives its app server's answers too).</summary>
     public bool AppReady
     {
         get => _appReady;
         set
         {
             _appReady = value;
-            if (Health is not null)
+            if (App is not null)
             {
-                Health.Healthy = value;
+                App.Healthy = value;
             }
         }
     }
 
+    /// <summary>Ready by its readiness probe's last result; a container without one is ready while it runs (a simulated one unless a test said otherwise).</summary>
     public bool Ready => Running && (Readiness?.Result ?? (IsElector || AppReady));
 
-    public int? LocalPort(IntOrString port)
+    /// <summary>The port a probe names: a number, or the name of one of this container's ports.</summary>
+    public int? Port(IntOrString port)
     {
         var text = port.Value;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
-            var named = Spec.Ports?.FirstOrDefault(p => p.Name == text);
-            if (named is null)
-            {
-                return null;
-            }
-
-            number = named.ContainerPort;
+            return number;
         }
 
-        return PortMap.TryGetValue(number, out var local) ? local : null;
+        return Spec.Ports?.FirstOrDefault(p => p.Name == text)?.ContainerPort;
+    }
+
+    /// <summary>The port the webhook rendered for the elector (its env, else its named container port).</summary>
+    public int ElectorPort()
+    {
+        var fromEnv = Spec.Env?.FirstOrDefault(e => e.Name == ElectorEnv.Port)?.Value;
+        if (int.TryParse(fromEnv, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            return port;
+        }
+
+        return Spec.Ports?.FirstOrDefault(p => p.Name == ElectorHttp.PortName)?.ContainerPort ?? ElectorHttp.DefaultPort;
     }
 
     /// <summary>Starts the readiness probe (and, for a process, the liveness probe, whose failure restarts it, as a kubelet does).</summary>
-    public void StartProbes(Action statusChanged, Action<string> log, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    public void StartProbes(ProbeTarget target, Action statusChanged, Action<string> log, TimeSpan gracePeriod, CancellationToken cancellationToken)
     {
         if (Spec.ReadinessProbe is { } readiness)
         {
-            Readiness = new ContainerProber(readiness, isReadiness: true, LocalPort, _ => statusChanged());
+            Readiness = new ContainerProber(readiness, isReadiness: true, target, Port, _ => statusChanged());
             _ = Readiness.RunAsync(cancellationToken);
         }
 
         if (Spec.LivenessProbe is { } liveness && Process is { } process)
         {
-            var prober = new ContainerProber(liveness, isReadiness: false, LocalPort, alive =>
+            var prober = new ContainerProber(liveness, isReadiness: false, target, Port, alive =>
             {
                 if (!alive)
                 {
@@ -125,7 +130,7 @@ internal sealed class PodContainer(V1Container spec, bool isInit, bool isNativeS
         }
     }
 
-    /// <summary>Ports an app container's stand-in must answer on: its declared ports and its probes' numeric ports.</summary>
+    /// <summary>Ports a simulated app must answer on: its declared ports and its probes' ports.</summary>
     public IEnumerable<int> AppPorts()
     {
         foreach (var port in Spec.Ports ?? [])
@@ -135,8 +140,7 @@ internal sealed class PodContainer(V1Container spec, bool isInit, bool isNativeS
 
         foreach (var probe in new[] { Spec.ReadinessProbe, Spec.LivenessProbe, Spec.StartupProbe })
         {
-            var port = probe?.HttpGet?.Port ?? probe?.TcpSocket?.Port;
-            if (port is not null && int.TryParse(port.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            if ((probe?.HttpGet?.Port ?? probe?.TcpSocket?.Port) is { } port && Port(port) is { } number)
             {
                 yield return number;
             }

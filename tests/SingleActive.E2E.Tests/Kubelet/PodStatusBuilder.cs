@@ -9,7 +9,7 @@ internal static class PodStatusBuilder
     public const string Succeeded = "Succeeded";
     public const string Failed = "Failed";
 
-    public static V1PodStatus Build(IReadOnlyList<PodContainer> containers, string phase, string podIp, DateTime startTime, DateTime readySince, bool terminating)
+    public static V1PodStatus Build(IReadOnlyList<PodContainer> containers, string phase, PodAddresses addresses, DateTime startTime, DateTime readySince, bool terminating)
     {
         var completed = phase is Succeeded or Failed;
         var ready = !terminating && !completed && containers.Where(c => c.RunsAlongside).All(c => c.Ready);
@@ -19,9 +19,9 @@ internal static class PodStatusBuilder
         return new V1PodStatus
         {
             Phase = phase,
-            HostIP = "127.0.0.1",
-            PodIP = podIp,
-            PodIPs = [new V1PodIP { Ip = podIp }],
+            HostIP = addresses.HostIp,
+            PodIP = addresses.PodIps[0],
+            PodIPs = addresses.PodIps.Select(ip => new V1PodIP { Ip = ip }).ToList(),
             StartTime = startTime,
             QosClass = null,
             Conditions =

@@ -37,7 +37,7 @@ public sealed class PodStatusBuilderTests
     public void Build_Succeeded_NotReadyPodCompletedAndTerminatedStatuses()
     {
         var containers = new List<PodContainer> { Container("elector", isInit: true, "0"), Container("app", isInit: false, "0") };
-        var status = PodStatusBuilder.Build(containers, PodStatusBuilder.Succeeded, "10.244.0.9", Start, Start, terminating: false);
+        var status = PodStatusBuilder.Build(containers, PodStatusBuilder.Succeeded, new PodAddresses(["fd5a:5a:0:1::9"], "fd5a:5a:0:1::1"), Start, Start, terminating: false);
 
         Assert.Equal("Succeeded", status.Phase);
         Assert.All(status.Conditions.Where(c => c.Type is "Ready" or "ContainersReady"), c => Assert.Equal(("False", "PodCompleted"), (c.Status, c.Reason)));

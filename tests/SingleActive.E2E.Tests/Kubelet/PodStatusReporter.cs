@@ -6,12 +6,16 @@ namespace SingleActive.E2E.Tests.Kubelet;
 
 /// <summary>
 /// Writes a pod's status whenever something changed, one write at a time and always the latest
-/// state (like the kubelet's status manager). A merge patch of the status subresource, so label
-/// changes by the elector (label mode) never conflict with it. A terminal phase (Succeeded, Failed)
-/// is never left again, as in the kubelet's status manager.
+/// state, and re-writes it every <see cref="ResyncPeriod"/> (the kubelet's status manager: its
+/// <c>syncBatch</c> puts its own view back when the API's copy differs, e.g. after someone else set
+/// the Ready condition). A merge patch of the status subresource, so label changes by the elector
+/// (label mode) never conflict with it. A terminal phase (Succeeded, Failed) is never left again.
 /// </summary>
-internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnlyList<PodContainer> containers, string podIp, Func<bool> terminating, Action<string> log)
+internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnlyList<PodContainer> containers, PodAddresses addresses, Func<bool> terminating, Action<string> log)
 {
+    /// <summary>The kubelet status manager's <c>syncPeriod</c>.</summary>
+    public static readonly TimeSpan ResyncPeriod = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _signal = new(0);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly DateTime _startTime = DateTime.UtcNow;
@@ -32,13 +36,13 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
         try
         {
             var phase = _terminalPhase ?? PodStatusBuilder.Phase(containers, pod.Spec.RestartPolicy);
-            var status = PodStatusBuilder.Build(containers, phase, podIp, _startTime, _readySince, terminating());
+            var status = PodStatusBuilder.Build(containers, phase, addresses, _startTime, _readySince, terminating());
             var ready = status.Conditions.Single(c => c.Type == "Ready").Status == "True";
             if (_lastReady != ready)
             {
                 _readySince = DateTime.UtcNow;
                 _lastReady = ready;
-                status = PodStatusBuilder.Build(containers, phase, podIp, _startTime, _readySince, terminating());
+                status = PodStatusBuilder.Build(containers, phase, addresses, _startTime, _readySince, terminating());
             }
 
             if (phase is PodStatusBuilder.Succeeded or PodStatusBuilder.Failed)
@@ -61,7 +65,7 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
         {
             try
             {
-                await _signal.WaitAsync(cancellationToken);
+                await _signal.WaitAsync(ResyncPeriod, cancellationToken);
                 while (_signal.CurrentCount > 0)
                 {
                     await _signal.WaitAsync(cancellationToken);

@@ -1,13 +1,16 @@
+using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using SingleActive.E2E.Tests.Kubelet.Network;
 using SingleActive.E2E.Tests.Support;
 
 namespace SingleActive.E2E.Tests.Kubelet;
 
 /// <summary>
-/// Runs one pod bound to the process kubelet, in a kubelet's order: native sidecars first (each
-/// started before the next), then the regular containers; restarts exits as the restart policy
+/// Runs one pod bound to a process kubelet, inside its own network namespace (<see cref="PodSandbox"/>),
+/// in a kubelet's order: volumes set up, native sidecars first (each started before the next), then the
+/// regular containers; restarts exits as the restart policy
 /// says; once every regular container of a run-to-completion pod has terminated, stops the native
 /// sidecars (last first) and reports Succeeded or Failed, keeping the pod object. On deletion it
 /// stops the app containers first and the native sidecars afterwards, last first (SIGTERM, grace
@@ -19,8 +22,9 @@ internal sealed class PodWorker : IAsyncDisposable
     private static readonly TimeSpan MinimumGracePeriod = TimeSpan.FromSeconds(2);
 
     private readonly IKubernetes _client;
-    private readonly ProcessKubeletOptions _options;
-    private readonly ChildProcessRegistry _registry;
+    private readonly NodeContext _node;
+    private readonly PodSandbox _sandbox;
+    private readonly PodAddresses _addresses;
     private readonly Action<string> _log;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly PodStatusReporter _status;
@@ -33,15 +37,17 @@ internal sealed class PodWorker : IAsyncDisposable
     private bool _completing;
     private volatile bool _terminating;
 
-    public PodWorker(IKubernetes client, ProcessKubeletOptions options, ChildProcessRegistry registry, string podIp, Action<string> log, V1Pod pod)
+    /// <param name="api">Where the pod's containers reach the API server (the kubernetes Service's stand-in inside the pod).</param>
+    public PodWorker(NodeContext node, PodSandbox sandbox, TcpRelay api, V1Pod pod)
     {
-        _client = client;
-        _options = options;
-        _registry = registry;
-        _log = log;
+        _client = node.Client;
+        _node = node;
+        _sandbox = sandbox;
+        Api = api;
+        _log = node.Log;
         _pod = pod;
-        PodIp = podIp;
-        _directory = Path.Combine(options.WorkDirectory, pod.Metadata.NamespaceProperty, $"{pod.Metadata.Name}-{pod.Metadata.Uid[..8]}");
+        _addresses = new PodAddresses(sandbox.PodIps.Select(ip => ip.ToString()).ToList(), node.Options.NodeAddress);
+        _directory = Path.Combine(node.Options.WorkDirectory, pod.Metadata.NamespaceProperty, $"{pod.Metadata.Name}-{pod.Metadata.Uid[..8]}");
         foreach (var init in pod.Spec.InitContainers ?? [])
         {
             _containers.Add(new PodContainer(init, isInit: true, ContainerRules.IsNativeSidecar(pod, init), ContainerRules.HostExecutable(init)));
@@ -52,14 +58,20 @@ internal sealed class PodWorker : IAsyncDisposable
             _containers.Add(new PodContainer(container, isInit: false, isNativeSidecar: false, ContainerRules.HostExecutable(container)));
         }
 
-        _status = new PodStatusReporter(client, pod, _containers, podIp, () => _terminating, log);
+        _status = new PodStatusReporter(_client, pod, _containers, _addresses, () => _terminating, _log);
     }
 
     public string Namespace => _pod.Metadata.NamespaceProperty;
 
     public string Name => _pod.Metadata.Name;
 
-    public string PodIp { get; }
+    public IPAddress PodIp => _sandbox.PodIp;
+
+    /// <summary>Deleted and every container stopped (the pod object is being removed).</summary>
+    public bool HasTerminated { get; private set; }
+
+    /// <summary>The pod's API server connections (a test freezes them like a partition).</summary>
+    public TcpRelay Api { get; }
 
     public IReadOnlyList<PodContainer> Containers => _containers;
 
@@ -75,9 +87,13 @@ internal sealed class PodWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>The elector's HTTP address on loopback (its /status, /readyz), if the pod has one.</summary>
+    /// <summary>The elector's HTTP address on the pod IP (its /status, /readyz; reach it through <see cref="PodNetwork.Http"/>), once it runs.</summary>
     public Uri? ElectorUrl =>
-        _containers.FirstOrDefault(c => c.IsElector) is { PortMap.Count: > 0 } elector ? new Uri($"http://127.0.0.1:{elector.PortMap.Values.First()}") : null;
+        _containers.FirstOrDefault(c => c.IsElector) is { Running: true } elector
+            ? new Uri($"http://{(PodIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{PodIp}]" : PodIp.ToString())}:{elector.ElectorPort()}")
+            : null;
+
+    private ProbeTarget Target => new(_node.Network, PodIp);
 
     private TimeSpan TerminationGracePeriod => TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30);
 
@@ -89,30 +105,14 @@ internal sealed class PodWorker : IAsyncDisposable
             container.StartedAt = now;
         }
 
-        foreach (var app in _containers.Where(c => !c.IsElector && c.RunsAlongside))
-        {
-            var ports = app.AppPorts().Distinct().ToList();
-            if (ports.Count > 0)
-            {
-                app.Health = new AppHealthEndpoint();
-                ports.ForEach(port => app.PortMap[port] = app.Health.Port);
-            }
-        }
-
-        foreach (var elector in _containers.Where(c => c.IsElector))
-        {
-            elector.PortMap[ElectorEnvironment.ContainerPort(elector.Spec)] = LoopbackPorts.Reserve();
-        }
-
         _status.Start(_lifetime.Token);
-        var kubeconfig = _containers.Any(c => c.IsElector)
-            ? await PodCredentials.WriteKubeconfigAsync(_client, _pod, _options, _directory, _lifetime.Token)
-            : null;
+        Directory.CreateDirectory(_directory);
+        var volumes = await PodVolumes.MaterializeAsync(_client, _pod, _directory, _lifetime.Token);
 
         // Native sidecars in their order, each started before the next and before the regular containers.
         foreach (var container in _containers.Where(c => c.IsNativeSidecar).Concat(_containers.Where(c => c.IsRegular)))
         {
-            await StartContainerAsync(container, kubeconfig);
+            await StartContainerAsync(container, volumes);
         }
 
         _status.Request();
@@ -127,6 +127,22 @@ internal sealed class PodWorker : IAsyncDisposable
             var grace = pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30;
             _termination = TerminateAsync(TimeSpan.FromSeconds(grace));
         }
+    }
+
+    /// <summary>
+    /// Kills one container's process the way a kubelet does before restarting it (after a failed liveness
+    /// probe): SIGTERM, the grace period, SIGKILL; the pod is not deleted, and the restart policy starts it again.
+    /// </summary>
+    public async Task RestartContainerAsync(string containerName)
+    {
+        var container = _containers.Single(c => c.Spec.Name == containerName);
+        if (container.Process is not { } process)
+        {
+            throw new InvalidOperationException($"{containerName} of {Namespace}/{Name} is not a running process");
+        }
+
+        _log($"pod {Namespace}/{Name}: killing {containerName} (pid {process.Pid}) to restart it");
+        await process.StopAsync(TerminationGracePeriod);
     }
 
     public void SetAppReady(string? containerName, bool ready)
@@ -150,32 +166,40 @@ internal sealed class PodWorker : IAsyncDisposable
                 await process.DisposeAsync();
             }
 
-            container.Health?.Dispose();
+            if (container.App is { } app)
+            {
+                await app.DisposeAsync();
+            }
         }
 
+        await Api.DisposeAsync();
+        await _sandbox.DisposeAsync();
         _lifetime.Dispose();
     }
 
-    private async Task StartContainerAsync(PodContainer container, string? kubeconfig)
+    private async Task StartContainerAsync(PodContainer container, IReadOnlyDictionary<string, string> volumes)
     {
-        if (container.IsElector)
+        var environment = await ContainerEnvironment.ResolveAsync(_client, _pod, container.Spec, _addresses, _node.ServiceVariables, _lifetime.Token);
+        environment.TryAdd("HOSTNAME", Name);
+        if (container.IsProcess)
         {
-            var environment = await ElectorEnvironment.ResolveAsync(_client, _pod, container, PodIp, kubeconfig!, _directory, _containers, _log, _lifetime.Token);
-            container.Loop = RunProcessAsync(RepositoryPaths.PublishedBinary(RepositoryPaths.ElectorBinary), container, environment, workingDirectory: null);
+            var binary = container.IsElector ? RepositoryPaths.PublishedBinary(RepositoryPaths.ElectorBinary) : container.Executable!;
+            var launch = ContainerLaunch.InSandbox(_sandbox, container.Spec, volumes, binary, _log);
+            container.Loop = RunProcessAsync(launch, container, environment, WorkingDirectory(container.Spec));
+            return;
         }
-        else if (container.Executable is { } executable)
+
+        var ports = container.AppPorts().Distinct().ToList();
+        if (ports.Count > 0)
         {
-            var environment = await ContainerEnvironment.ResolveAsync(_client, _pod, container.Spec, PodIp, _lifetime.Token);
-            environment.TryAdd("HOSTNAME", Name);
-            container.Loop = RunProcessAsync(executable, container, environment, WorkingDirectory(container.Spec));
+            container.App = await AppServer.StartAsync(_sandbox, ports, AppServerSettings.FromArgs(container.Spec.Args));
+            container.App.Healthy = container.AppReady;
         }
-        else
-        {
-            container.StartedAt = DateTime.UtcNow;
-            container.Running = true;
-            Record(container, ContainerEventKind.Started);
-            container.StartProbes(_status.Request, _log, TerminationGracePeriod, _lifetime.Token);
-        }
+
+        container.StartedAt = DateTime.UtcNow;
+        container.Running = true;
+        Record(container, ContainerEventKind.Started);
+        container.StartProbes(Target, _status.Request, _log, TerminationGracePeriod, _lifetime.Token);
     }
 
     /// <summary>The pod's directory, or the container's <c>workingDir</c> taken below it.</summary>
@@ -206,6 +230,7 @@ internal sealed class PodWorker : IAsyncDisposable
         }
 
         await _status.WriteNowAsync();
+        HasTerminated = true;
         try
         {
             await _client.CoreV1.DeleteNamespacedPodAsync(Name, Namespace, new V1DeleteOptions
@@ -237,10 +262,11 @@ internal sealed class PodWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, the grace period, SIGKILL for a process (then its loop is awaited); a simulated container stops at once.</summary>
+    /// <summary>SIGTERM, the grace period, SIGKILL for a process (then its loop is awaited); a simulated app serves on for its shutdown time, at most the grace period.</summary>
     private async Task StopContainerAsync(PodContainer container, TimeSpan grace)
     {
         LocalProcess? process;
+        bool simulated;
         lock (container.Gate)
         {
             if (!container.Stopping && container.Running)
@@ -248,9 +274,19 @@ internal sealed class PodWorker : IAsyncDisposable
                 Record(container, ContainerEventKind.Stopping);
             }
 
+            simulated = !container.IsProcess && container.Running && !container.Stopping;
             container.Stopping = true;
             process = container.Running ? container.Process : null;
-            if (!container.IsProcess && container.Running)
+        }
+
+        if (simulated)
+        {
+            if (container.App is { } app)
+            {
+                await app.StopAsync(grace);
+            }
+
+            lock (container.Gate)
             {
                 container.Running = false;
                 container.LastExitCode = 0;
@@ -271,10 +307,10 @@ internal sealed class PodWorker : IAsyncDisposable
         }
     }
 
-    private async Task RunProcessAsync(string binary, PodContainer container, Dictionary<string, string> environment, string? workingDirectory)
+    private async Task RunProcessAsync(ContainerLaunch launch, PodContainer container, Dictionary<string, string> environment, string? workingDirectory)
     {
-        var arguments = (container.Spec.Command ?? []).Skip(1).Concat(container.Spec.Args ?? [])
-            .Select(argument => ContainerEnvironment.Expand(argument, environment)).ToList();
+        var arguments = launch.Arguments.Concat((container.Spec.Command ?? []).Skip(1).Concat(container.Spec.Args ?? [])
+            .Select(argument => ContainerEnvironment.Expand(argument, environment))).ToList();
         var log = Path.Combine(_directory, container.Spec.Name + ".log");
         while (true)
         {
@@ -286,7 +322,7 @@ internal sealed class PodWorker : IAsyncDisposable
                     return;
                 }
 
-                process = LocalProcess.Start($"{Namespace}/{Name}/{container.Spec.Name}", binary, arguments, environment, log, _registry, workingDirectory);
+                process = LocalProcess.Start($"{Namespace}/{Name}/{container.Spec.Name}", launch.Binary, arguments, environment, log, _node.Registry, workingDirectory);
                 container.Process = process;
                 container.StartedAt = DateTime.UtcNow;
                 container.Running = true;
@@ -294,7 +330,7 @@ internal sealed class PodWorker : IAsyncDisposable
             }
 
             using var run = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-            container.StartProbes(_status.Request, _log, TerminationGracePeriod, run.Token);
+            container.StartProbes(Target, _status.Request, _log, TerminationGracePeriod, run.Token);
             _status.Request();
             var exit = await process.Exited;
             await run.CancelAsync();
@@ -321,7 +357,7 @@ internal sealed class PodWorker : IAsyncDisposable
             _log($"pod {Namespace}/{Name}: {container.Spec.Name} exited with {exit}; restarting (log {log})");
             try
             {
-                await Task.Delay(_options.RestartDelay, _lifetime.Token);
+                await Task.Delay(_node.Options.RestartDelay, _lifetime.Token);
             }
             catch (OperationCanceledException)
             {

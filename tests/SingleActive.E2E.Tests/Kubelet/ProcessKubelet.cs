@@ -1,59 +1,123 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using SingleActive.E2E.Tests.Kubelet.Network;
 using SingleActive.E2E.Tests.Support;
 
 namespace SingleActive.E2E.Tests.Kubelet;
 
 /// <summary>
-/// A test double for the one part of Kubernetes this machine cannot run: the kubelet. It registers
-/// a Ready Node, runs every pod the real scheduler binds to it (the elector as the project's own
-/// published binary, with a TokenRequest token for the pod's final ServiceAccount; app containers
-/// whose command is a host binary as real processes), runs the rendered probes as a kubelet would,
-/// honours restart policies, native sidecars and their start and stop order, and reports status the
-/// endpoints and Job controllers act on.
+/// A test double for the one part of Kubernetes this machine cannot run: a node's kubelet. It registers
+/// a Ready Node and runs every pod the real scheduler binds to it, each in its own network namespace
+/// with its pod IPs (<see cref="PodNetwork"/>): the elector as the project's own published binary with
+/// nothing but what the pod spec and a kubelet give it (env incl. the kubernetes Service's variables,
+/// the projected service-account token of the pod's final ServiceAccount mounted where in-cluster
+/// clients look), app containers whose command is a host binary as real processes, other app
+/// containers as a real HTTP server (<see cref="AppServer"/>). It runs the rendered probes against the
+/// pod IP as a kubelet does, honours restart policies, native sidecars and their start and stop order,
+/// and reports status the endpoints and Job controllers act on.
+/// <para>
+/// Its own API connection and those of its pods go through relays a test can freeze:
+/// <see cref="Partition"/> cuts the whole node off the control plane while its processes keep running.
+/// </para>
 /// </summary>
 public sealed class ProcessKubelet : IAsyncDisposable
 {
+    /// <summary>The <c>kubernetes</c> Service's port, where containers reach the API server.</summary>
+    private const int ApiServicePort = 443;
+
     private readonly IKubernetes _client;
-    private readonly ProcessKubeletOptions _options;
-    private readonly ChildProcessRegistry _registry;
-    private readonly Action<string> _log;
-    private readonly NodeAgent _node;
-    private readonly PodIpAllocator _ips;
+    private readonly TcpRelay _link;
+    private readonly NodeContext _node;
+    private readonly IReadOnlyList<IPAddress> _apiServiceAddresses;
+    private readonly IPEndPoint _apiServer;
+    private readonly NodeAgent _agent;
     private readonly ConcurrentDictionary<string, PodWorker> _workers = new();
     private readonly ConcurrentDictionary<(string Namespace, string Name), IReadOnlyList<ContainerEvent>> _gonePods = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _loops = Task.CompletedTask;
+    private volatile bool _partitioned;
 
-    public ProcessKubelet(IKubernetes client, ProcessKubeletOptions options, ChildProcessRegistry registry, Action<string> log)
+    /// <param name="client">The kubelet's API client; its connections must go through <paramref name="link"/>.</param>
+    /// <param name="link">The node's own link to the API server (frozen by <see cref="Partition"/>).</param>
+    /// <param name="apiServiceAddresses">The kubernetes Service's cluster IPs: pods reach the API server there (port 443).</param>
+    /// <param name="apiServer">The API server's real address (loopback).</param>
+    public ProcessKubelet(
+        IKubernetes client, TcpRelay link, ProcessKubeletOptions options, PodNetwork network,
+        IReadOnlyList<IPAddress> apiServiceAddresses, IPEndPoint apiServer, ChildProcessRegistry registry, Action<string> log)
     {
         _client = client;
-        _options = options;
-        _registry = registry;
-        _log = log;
-        _node = new NodeAgent(client, options, log);
-        _ips = new PodIpAllocator(options.PodCidr);
+        _link = link;
+        _apiServiceAddresses = apiServiceAddresses;
+        _apiServer = apiServer;
+        _node = new NodeContext(client, options, network, ServiceVariables(apiServiceAddresses[0]), registry, log);
+        _agent = new NodeAgent(client, options, log);
     }
 
-    public string NodeName => _options.NodeName;
+    public string NodeName => _node.Options.NodeName;
+
+    /// <summary>Cut off from the control plane (see <see cref="Partition"/>).</summary>
+    public bool IsPartitioned => _partitioned;
 
     public async Task StartAsync()
     {
-        Directory.CreateDirectory(_options.WorkDirectory);
-        await _node.RegisterAsync(_stop.Token);
-        _loops = Task.WhenAll(_node.RunHeartbeatAsync(_stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), WatchPodsAsync(_stop.Token));
+        Directory.CreateDirectory(_node.Options.WorkDirectory);
+        await _agent.RegisterAsync(_stop.Token);
+        _loops = Task.WhenAll(_agent.RunHeartbeatAsync(_stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), WatchPodsAsync(_stop.Token));
     }
 
-    /// <summary>The elector's loopback address in a running pod (to read its /status), or null.</summary>
+    /// <summary>
+    /// A network partition of this node from the control plane: the kubelet's own connection (status,
+    /// heartbeats, its pod watch) and every API connection of its pods, open or new, stop relaying without
+    /// being closed. The processes keep running and the pod network keeps working (their HTTP endpoints
+    /// answer, the kubelet keeps probing): only the control plane is out of reach.
+    /// </summary>
+    public void Partition()
+    {
+        _partitioned = true;
+        _link.Freeze();
+        foreach (var worker in _workers.Values)
+        {
+            worker.Api.Freeze();
+        }
+
+        _node.Log($"node {NodeName}: partitioned from the control plane");
+    }
+
+    /// <summary>Ends <see cref="Partition"/>: held connections relay again, as after a healed network.</summary>
+    public void Heal()
+    {
+        _partitioned = false;
+        foreach (var worker in _workers.Values)
+        {
+            worker.Api.Thaw();
+        }
+
+        _link.Thaw();
+        _node.Log($"node {NodeName}: connected to the control plane again");
+    }
+
+    /// <summary>A running pod's API connections (to freeze them), or null.</summary>
+    public TcpRelay? PodApiConnections(string ns, string pod) => Find(ns, pod)?.Api;
+
+    /// <summary>A running pod's primary IP, or null.</summary>
+    public IPAddress? PodIp(string ns, string pod) => Find(ns, pod)?.PodIp;
+
+    /// <summary>The elector's address in a running pod (its /status; reach it through <see cref="PodNetwork.Http"/>), or null.</summary>
     public Uri? ElectorUrl(string ns, string pod) => Find(ns, pod)?.ElectorUrl;
 
     /// <summary>Turns a pod's app containers (or one of them) ready or unready, as if the app's health changed.</summary>
     public void SetAppReady(string ns, string pod, bool ready, string? container = null) =>
         (Find(ns, pod) ?? throw new InvalidOperationException($"pod {ns}/{pod} is not running on {NodeName}")).SetAppReady(container, ready);
 
-    public bool IsRunning(string ns, string pod) => Find(ns, pod) is not null;
+    /// <summary>Restarts one container of a running pod as after a failed liveness probe (SIGTERM first; the pod stays).</summary>
+    public Task RestartContainerAsync(string ns, string pod, string container) =>
+        (Find(ns, pod) ?? throw new InvalidOperationException($"pod {ns}/{pod} is not running on {NodeName}")).RestartContainerAsync(container);
+
+    public bool IsRunning(string ns, string pod) => Find(ns, pod) is { HasTerminated: false };
 
     /// <summary>What this kubelet did to a pod's containers and saw them do, in order (also once the pod is gone; empty for a pod it never ran).</summary>
     public IReadOnlyList<ContainerEvent> ContainerEvents(string ns, string pod) =>
@@ -76,6 +140,7 @@ public sealed class ProcessKubelet : IAsyncDisposable
         }
 
         _workers.Clear();
+        await _link.DisposeAsync();
         _stop.Dispose();
     }
 
@@ -84,7 +149,7 @@ public sealed class ProcessKubelet : IAsyncDisposable
 
     private async Task WatchPodsAsync(CancellationToken cancellationToken)
     {
-        var selector = "spec.nodeName=" + _options.NodeName;
+        var selector = "spec.nodeName=" + NodeName;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -110,9 +175,9 @@ public sealed class ProcessKubelet : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception exception) when (exception is HttpOperationException or HttpRequestException or IOException or KubernetesException)
+            catch (Exception exception) when (exception is HttpOperationException or HttpRequestException or IOException or KubernetesException or OperationCanceledException)
             {
-                _log($"kubelet pod watch ended ({exception.Message}); re-listing");
+                _node.Log($"kubelet {NodeName}: pod watch ended ({exception.Message}); re-listing");
                 await Task.Delay(200, CancellationToken.None);
             }
         }
@@ -155,13 +220,47 @@ public sealed class ProcessKubelet : IAsyncDisposable
             return;
         }
 
-        worker = new PodWorker(_client, _options, _registry, _ips.Next(), _log, pod);
+        var sandbox = await _node.Network.CreateSandboxAsync(_apiServiceAddresses);
+        var api = new TcpRelay(
+            sandbox.Namespace.Inside(() => ListenOn(new IPEndPoint(_apiServiceAddresses[0], ApiServicePort))), _apiServer);
+        if (_partitioned)
+        {
+            api.Freeze();
+        }
+
+        worker = new PodWorker(_node, sandbox, api, pod);
         _workers[uid] = worker;
-        _log($"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}: starting (IP {worker.PodIp})");
-        _ = StartWorkerAsync(worker, pod);
+        _node.Log($"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}: starting on {NodeName} (IPs {string.Join(", ", sandbox.PodIps)})");
+        _ = StartWorkerAsync(worker);
     }
 
-    private async Task StartWorkerAsync(PodWorker worker, V1Pod pod)
+    /// <summary>The variables a kubelet gives every container for the <c>kubernetes</c> Service (docker-links style).</summary>
+    private static Dictionary<string, string> ServiceVariables(IPAddress address)
+    {
+        var host = address.ToString();
+        var url = $"tcp://{(address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{ApiServicePort}";
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["KUBERNETES_SERVICE_HOST"] = host,
+            ["KUBERNETES_SERVICE_PORT"] = "443",
+            ["KUBERNETES_SERVICE_PORT_HTTPS"] = "443",
+            ["KUBERNETES_PORT"] = url,
+            ["KUBERNETES_PORT_443_TCP"] = url,
+            ["KUBERNETES_PORT_443_TCP_PROTO"] = "tcp",
+            ["KUBERNETES_PORT_443_TCP_PORT"] = "443",
+            ["KUBERNETES_PORT_443_TCP_ADDR"] = host,
+        };
+    }
+
+    private static Socket ListenOn(IPEndPoint endPoint)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(endPoint);
+        socket.Listen(128);
+        return socket;
+    }
+
+    private async Task StartWorkerAsync(PodWorker worker)
     {
         try
         {
@@ -169,7 +268,7 @@ public sealed class ProcessKubelet : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            _log($"pod {worker.Namespace}/{worker.Name}: failed to start: {exception}");
+            _node.Log($"pod {worker.Namespace}/{worker.Name}: failed to start: {exception}");
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class ProcessKubeletLifecycleTests(ControlPlaneFixture cluster, IT
     [InlineData("OnFailure", FailsOnce, "Succeeded", 0, 1)]
     public async Task ProcessContainer_RunsToCompletion_PhaseExitCodeAndRestartsAsAKubeletReports(string restartPolicy, string script, string phase, int exitCode, int restarts)
     {
-        await cluster.GetKubeletAsync();
+        await cluster.GetNodesAsync();
         var ns = await cluster.CreateNamespaceAsync("kubelet-completion");
         var pod = $$$"""
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"task","namespace":"{{{ns}}}"},
@@ -65,7 +65,7 @@ public sealed class ProcessKubeletLifecycleTests(ControlPlaneFixture cluster, IT
         await CreateAsync(NativeElectorPod(ns, "task", "Never", ["/bin/sh", "-c", "sleep 1"]));
 
         var done = await WaitForPhaseAsync(ns, "task", "Succeeded");
-        var events = (await cluster.GetKubeletAsync()).ContainerEvents(ns, "task");
+        var events = (await cluster.GetNodesAsync()).ContainerEvents(ns, "task");
         output.WriteLine(string.Join('\n', events));
         AssertOrder(events, (Elector, ContainerEventKind.Started), ("app", ContainerEventKind.Started), ("app", ContainerEventKind.Exited), (Elector, ContainerEventKind.Stopping), (Elector, ContainerEventKind.Exited));
         Assert.Equal(0, done.Status.ContainerStatuses.Single().State.Terminated?.ExitCode);
@@ -97,7 +97,7 @@ public sealed class ProcessKubeletLifecycleTests(ControlPlaneFixture cluster, IT
     [Fact]
     public async Task NativeSidecarByStatusAnnotation_PodDeleted_AppStoppedBeforeElector()
     {
-        var kubelet = await cluster.GetKubeletAsync();
+        var kubelet = await cluster.GetNodesAsync();
         var ns = await NamespaceWithElectorRightsAsync("kubelet-sidecar-delete");
         await CreateAsync(NativeElectorPod(ns, "server", "Always", ["/bin/sleep", "3600"]));
         await Eventually.UntilAsync(
@@ -175,7 +175,7 @@ public sealed class ProcessKubeletLifecycleTests(ControlPlaneFixture cluster, IT
     private async Task<string> NamespaceWithElectorRightsAsync(string prefix)
     {
         await cluster.GetWebhookAsync();
-        await cluster.GetKubeletAsync();
+        await cluster.GetNodesAsync();
         var ns = await cluster.CreateNamespaceAsync(prefix);
         await cluster.Client.CoreV1.PatchNamespaceAsync(
             new V1Patch("""{"metadata":{"labels":{"single-active.io/injection":"disabled"}}}""", V1Patch.PatchType.MergePatch), ns);

@@ -25,7 +25,7 @@ public sealed class AppHealthScenarioTests(ControlPlaneFixture cluster, ITestOut
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
         await Task.Delay(TimeSpan.FromSeconds(1));
         var flippedAt = timeline.Mark($"app container of leader {leader} turns unready");
-        scenario.Kubelet.SetAppReady(ns, leader, ready: false);
+        scenario.Nodes.SetAppReady(ns, leader, ready: false);
 
         var successor = await Eventually.SucceedsAsync(
             () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > flippedAt && s.Ready == 1 && s.Addresses[0] != leader)
@@ -40,6 +40,6 @@ public sealed class AppHealthScenarioTests(ControlPlaneFixture cluster, ITestOut
 
         Assert.True(timeline.MaxReady() <= 1, rendered);
         Assert.Equal(successor.Addresses[0], await scenario.LeaseHolderAsync(leaseName));
-        Assert.True(scenario.Kubelet.IsRunning(ns, leader), "the unhealthy pod keeps running as a standby");
+        Assert.True(scenario.Nodes.IsRunning(ns, leader), "the unhealthy pod keeps running as a standby");
     }
 }

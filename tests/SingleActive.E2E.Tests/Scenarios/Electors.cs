@@ -3,15 +3,14 @@ using SingleActive.E2E.Tests.Support;
 
 namespace SingleActive.E2E.Tests.Scenarios;
 
-/// <summary>Reads the electors' own view (their /status on the kubelet's loopback port).</summary>
+/// <summary>Reads the electors' own view (their /status on the pod IP, from the nodes' side of the pod network).</summary>
 internal static class Electors
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
-
     public static async Task<JsonNode?> StatusAsync(Scenario scenario, string pod)
     {
-        var url = scenario.Kubelet.ElectorUrl(scenario.Namespace, pod) ?? throw new InvalidOperationException($"{pod} has no elector on the kubelet");
-        return JsonNode.Parse(await Http.GetStringAsync(new Uri(url, "/status")));
+        var url = scenario.Nodes.ElectorUrl(scenario.Namespace, pod) ?? throw new InvalidOperationException($"{pod} has no running elector on any node");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        return JsonNode.Parse(await scenario.Nodes.Http.GetStringAsync(new Uri(url, "/status"), timeout.Token));
     }
 
     /// <summary>Every running pod's elector answers /status: standbys are up and watching, not still starting.</summary>

@@ -69,7 +69,7 @@ public sealed class JobScenarioTests(ControlPlaneFixture cluster, ITestOutputHel
         var manifest = $$$"""
             {"apiVersion":"v1","kind":"Pod",
              "metadata":{"name":"etcd-static","namespace":"{{{ns}}}","annotations":{"kubernetes.io/config.mirror":"3c1e5d6a8f0b42d1a7e9c0b1d2e3f405","{{{Annotations.Enabled}}}":"true"}},
-             "spec":{"nodeName":"{{{scenario.Kubelet.NodeName}}}","containers":[{"name":"app","image":"registry.example/app:1"}]}}
+             "spec":{"nodeName":"{{{scenario.Nodes.NodeName}}}","containers":[{"name":"app","image":"registry.example/app:1"}]}}
             """;
         var pod = await DryRunCreateAsync(manifest);
 

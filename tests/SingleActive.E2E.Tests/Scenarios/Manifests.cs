@@ -29,7 +29,8 @@ internal static class Manifests
         bool withAppProbe = false,
         string? serviceAccount = null,
         bool? automountToken = null,
-        IReadOnlyList<string>? finalizers = null) => $$$"""
+        IReadOnlyList<string>? finalizers = null,
+        AppShape? app = null) => $$$"""
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: {{{name}}}, namespace: {{{ns}}}{{{(finalizers is null ? "" : ", finalizers: " + JsonSerializer.Serialize(finalizers))}}}}
@@ -37,7 +38,7 @@ internal static class Manifests
           replicas: {{{replicas}}}
           selector: {matchLabels: {app: {{{name}}}}}
           template:
-        {{{PodTemplate(name, templateAnnotations, withAppProbe, serviceAccount, automountToken)}}}
+        {{{PodTemplate(name, templateAnnotations, withAppProbe, serviceAccount, automountToken, app)}}}
 
         """;
 
@@ -103,21 +104,27 @@ internal static class Manifests
 
         """;
 
-    private static string PodTemplate(string name, IReadOnlyDictionary<string, string>? annotations, bool withAppProbe, string? serviceAccount, bool? automountToken)
+    private static string PodTemplate(string name, IReadOnlyDictionary<string, string>? annotations, bool withAppProbe, string? serviceAccount, bool? automountToken, AppShape? app = null)
     {
-        var probe = withAppProbe ? "\n          readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, failureThreshold: 1}" : "";
+        app ??= new AppShape();
+        var probe = app.ReadinessProbe is { } custom ? "\n          readinessProbe: " + custom
+            : withAppProbe ? "\n          readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, failureThreshold: 1}" : "";
+        var args = app.Args is { Count: > 0 } list ? "\n          args: " + JsonSerializer.Serialize(list) : "";
+        var spread = app.OnePerNode
+            ? $"\n      affinity: {{podAntiAffinity: {{requiredDuringSchedulingIgnoredDuringExecution: [{{topologyKey: kubernetes.io/hostname, labelSelector: {{matchLabels: {{app: {name}}}}}}}]}}}}"
+            : "";
         var account = serviceAccount is null ? "" : $"\n      serviceAccountName: {serviceAccount}";
         var automount = automountToken is null ? "" : $"\n      automountServiceAccountToken: {(automountToken.Value ? "true" : "false")}";
         return $$$"""
                 metadata:
                   labels: {app: {{{name}}}}
                   annotations: {{{Map(annotations)}}}
-                spec:{{{account}}}{{{automount}}}
-                  terminationGracePeriodSeconds: 10
+                spec:{{{account}}}{{{automount}}}{{{spread}}}
+                  terminationGracePeriodSeconds: {{{app.TerminationGracePeriodSeconds}}}
                   containers:
                     - name: app
                       image: registry.example/app:1
-                      ports: [{name: http, containerPort: 8080}]{{{probe}}}
+                      ports: [{name: http, containerPort: 8080}]{{{args}}}{{{probe}}}
             """;
     }
 

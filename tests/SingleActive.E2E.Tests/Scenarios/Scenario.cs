@@ -11,17 +11,17 @@ namespace SingleActive.E2E.Tests.Scenarios;
 
 /// <summary>
 /// One scenario's world: the shared control plane with the webhook registered and the process
-/// kubelet running, and a fresh namespace that is deleted afterwards (its pods are then stopped by
+/// kubelets running, and a fresh namespace that is deleted afterwards (its pods are then stopped by
 /// the kubelet like any deleted pod).
 /// </summary>
 internal sealed class Scenario : IAsyncDisposable
 {
-    private Scenario(ControlPlaneFixture cluster, ITestOutputHelper output, WebhookProcess webhook, ProcessKubelet kubelet, string ns)
+    private Scenario(ControlPlaneFixture cluster, ITestOutputHelper output, WebhookProcess webhook, ProcessNodes nodes, string ns)
     {
         Cluster = cluster;
         Output = output;
         Webhook = webhook;
-        Kubelet = kubelet;
+        Nodes = nodes;
         Namespace = ns;
     }
 
@@ -31,7 +31,8 @@ internal sealed class Scenario : IAsyncDisposable
 
     public WebhookProcess Webhook { get; }
 
-    public ProcessKubelet Kubelet { get; }
+    /// <summary>The process kubelets that run the pods.</summary>
+    public ProcessNodes Nodes { get; }
 
     public string Namespace { get; }
 
@@ -41,11 +42,11 @@ internal sealed class Scenario : IAsyncDisposable
     public static async Task<Scenario> StartAsync(ControlPlaneFixture cluster, ITestOutputHelper output, string prefix, WebhookVariant? webhook = null)
     {
         var process = await cluster.GetWebhookAsync(webhook);
-        var kubelet = await cluster.GetKubeletAsync();
+        var nodes = await cluster.GetNodesAsync();
         var ns = await cluster.CreateNamespaceAsync(prefix);
         await process.ServeNamespaceAsync(ns);
         output.WriteLine($"namespace {ns}" + (process.Variant.IsDefault ? "" : $", served by webhook {process.Variant.Name}"));
-        return new Scenario(cluster, output, process, kubelet, ns);
+        return new Scenario(cluster, output, process, nodes, ns);
     }
 
     /// <summary><c>kubectl apply -f -</c>; fails the test with kubectl's message.</summary>
@@ -73,7 +74,7 @@ internal sealed class Scenario : IAsyncDisposable
             async () =>
             {
                 var pods = (await PodsAsync(app)).Where(p => p.Metadata.DeletionTimestamp is null && p.Status?.Phase == "Running").ToList();
-                var withElector = pods.Count(p => Kubelet.ElectorUrl(Namespace, p.Metadata.Name) is not null);
+                var withElector = pods.Count(p => Nodes.ElectorUrl(Namespace, p.Metadata.Name) is not null);
                 return pods.Count == count && withElector == count
                     ? (IList<V1Pod>)pods
                     : throw new InvalidOperationException($"{pods.Count} running, {withElector} with an elector");

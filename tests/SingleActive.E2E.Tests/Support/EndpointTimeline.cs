@@ -8,7 +8,9 @@ namespace SingleActive.E2E.Tests.Support;
 
 /// <summary>
 /// Samples a Service's Endpoints every 100 ms (the object <c>kubectl get endpoints</c> shows) and
-/// keeps the timeline: the scenarios assert on it and write it out for the benchmarks to reuse.
+/// keeps the timeline: the scenarios assert on it and write it out for the benchmarks to reuse. It also
+/// watches the object, so every version the endpoints controller wrote is seen (<see cref="Changes"/>),
+/// also one that lasted less than a sampling interval: <see cref="MaxReady"/> counts both.
 /// </summary>
 public sealed class EndpointTimeline : IAsyncDisposable
 {
@@ -17,10 +19,12 @@ public sealed class EndpointTimeline : IAsyncDisposable
     private readonly string _namespace;
     private readonly string _service;
     private readonly List<EndpointSample> _samples = [];
+    private readonly List<EndpointSample> _changes = [];
     private readonly List<(TimeSpan At, string Text)> _marks = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly Task _watch;
 
     private EndpointTimeline(IKubernetes client, string ns, string service)
     {
@@ -28,6 +32,7 @@ public sealed class EndpointTimeline : IAsyncDisposable
         _namespace = ns;
         _service = service;
         _loop = SampleAsync();
+        _watch = WatchAsync();
     }
 
     public static EndpointTimeline Start(IKubernetes client, string ns, string service) => new(client, ns, service);
@@ -41,6 +46,18 @@ public sealed class EndpointTimeline : IAsyncDisposable
             lock (_samples)
             {
                 return [.. _samples];
+            }
+        }
+    }
+
+    /// <summary>Every version of the Endpoints object seen on a watch, when it was seen.</summary>
+    public IReadOnlyList<EndpointSample> Changes
+    {
+        get
+        {
+            lock (_samples)
+            {
+                return [.. _changes];
             }
         }
     }
@@ -61,9 +78,12 @@ public sealed class EndpointTimeline : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
+        await _watch;
     }
 
-    public int MaxReady(TimeSpan? from = null) => Samples.Where(s => s.At >= (from ?? TimeSpan.Zero)).Select(s => s.Ready).DefaultIfEmpty(0).Max();
+    /// <summary>The most ready addresses in any sample or watched version at or after <paramref name="from"/>.</summary>
+    public int MaxReady(TimeSpan? from = null) =>
+        Samples.Concat(Changes).Where(s => s.At >= (from ?? TimeSpan.Zero)).Select(s => s.Ready).DefaultIfEmpty(0).Max();
 
     /// <summary>First sample at or after <paramref name="from"/> with exactly <paramref name="ready"/> ready addresses.</summary>
     public EndpointSample? First(int ready, TimeSpan from) => Samples.FirstOrDefault(s => s.At >= from && s.Ready == ready);
@@ -131,6 +151,11 @@ public sealed class EndpointTimeline : IAsyncDisposable
             text.AppendLine(CultureInfo.InvariantCulture, $"{sample.At.TotalMilliseconds:0}\t{sample.Ready}\t{sample.NotReady}\t{string.Join(',', sample.Addresses)}");
         }
 
+        foreach (var change in Changes.Where(c => c.Ready > 1))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"# {change.At.TotalMilliseconds:0}\tWATCHED VERSION WITH {change.Ready} READY: {string.Join(',', change.Addresses)}");
+        }
+
         text.AppendLine(CultureInfo.InvariantCulture, $"# max ready: {MaxReady()}; longest zero-ready gap: {LongestZeroGap().TotalMilliseconds:0} ms");
         return text.ToString();
     }
@@ -179,6 +204,59 @@ public sealed class EndpointTimeline : IAsyncDisposable
             }
         }
         while (await WaitAsync(timer));
+    }
+
+    private static EndpointSample ToSample(TimeSpan at, k8s.Models.V1Endpoints endpoints)
+    {
+        var subsets = endpoints.Subsets ?? [];
+        var addresses = subsets.SelectMany(s => s.Addresses ?? []).Select(a => a.TargetRef?.Name ?? a.Ip).ToList();
+        return new EndpointSample(at, addresses.Count, subsets.Sum(s => s.NotReadyAddresses?.Count ?? 0), addresses);
+    }
+
+    /// <summary>List, then watch from that version (again after a watch ends): every version in between is seen.</summary>
+    private async Task WatchAsync()
+    {
+        var selector = "metadata.name=" + _service;
+        string? version = null;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (version is null)
+                {
+                    var list = await _client.CoreV1.ListNamespacedEndpointsAsync(_namespace, fieldSelector: selector, cancellationToken: _stop.Token);
+                    version = list.Metadata.ResourceVersion;
+                    Record(list.Items.Select(e => ToSample(_clock.Elapsed, e)));
+                }
+
+                await foreach (var (type, endpoints) in _client.CoreV1.WatchListNamespacedEndpointsAsync(
+                    _namespace, fieldSelector: selector, resourceVersion: version, timeoutSeconds: 60, cancellationToken: _stop.Token))
+                {
+                    if (type is k8s.WatchEventType.Added or k8s.WatchEventType.Modified)
+                    {
+                        version = endpoints.Metadata.ResourceVersion;
+                        Record([ToSample(_clock.Elapsed, endpoints)]);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is HttpOperationException or HttpRequestException or IOException or KubernetesException or OperationCanceledException)
+            {
+                version = null; // e.g. 410 Gone: list again (a version skipped meanwhile is still in the samples)
+                await Task.Delay(100, CancellationToken.None);
+            }
+        }
+
+        void Record(IEnumerable<EndpointSample> seen)
+        {
+            lock (_samples)
+            {
+                _changes.AddRange(seen);
+            }
+        }
     }
 
     private async Task<bool> WaitAsync(PeriodicTimer timer)

@@ -525,6 +525,26 @@ public sealed class LeaderElectorTests
         Assert.Equal(1, a.Metrics.ApiErrors("update"));
     }
 
+    /// <summary>A standby's read hangs on a frozen connection when the leader releases: its attempt is abandoned after the attempt timeout, not a whole call deadline.</summary>
+    [Fact]
+    public async Task RunAsync_StandbysAcquireAttemptHangs_AbandonedAfterTheAttemptTimeoutAndTheReleasedLeaseTaken()
+    {
+        await using var cluster = new ElectionCluster(ElectionTimings.Default);
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+
+        b.Client.HangNext = 1;
+        await cluster.StopAsync(a);
+        var waited = await cluster.AdvanceUntilAsync(() => b.IsReady, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
+
+        var settings = new ElectionSettings("b", ElectionTimings.Default);
+        var bound = settings.AttemptTimeout + (ElectionTimings.RetryJitterFactor * ElectionTimings.Default.RetryPeriod) + ElectionTimings.Default.RetryPeriod;
+        Assert.True(waited <= bound, $"b led {waited} (fake time) after a released; bound {bound}");
+        Assert.True(waited >= settings.AttemptTimeout - ElectionTimings.Default.RetryPeriod, $"b led after {waited}: did its read hang at all?");
+    }
+
     [Fact]
     public void LivenessWindow_Defaults_CoversOneTimedOutCallAndAJitteredWait()
     {

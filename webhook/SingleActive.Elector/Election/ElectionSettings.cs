@@ -12,9 +12,11 @@ public sealed record ElectionSettings(string Identity, ElectionTimings Timings)
     public TimeSpan LivenessWindow => Timings.RenewDeadline + (2 * Timings.RetryPeriod) + TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long one renew attempt may take before it is abandoned and retried on a fresh connection:
-    /// a third of the renew deadline (3.3 s by default). A healthy renew takes milliseconds; a renew
-    /// that starts a retry period after the last success still gets two more attempts.
+    /// How long one acquire or renew attempt may take before it is abandoned (which replaces the API
+    /// connections): a third of the renew deadline (3.3 s by default). A healthy attempt takes
+    /// milliseconds; a renew that starts a retry period after the last success still gets two more
+    /// attempts, and a standby whose connections froze tries a new one after this long instead of
+    /// after a whole call deadline.
     /// </summary>
-    public TimeSpan RenewAttemptTimeout => Timings.RenewDeadline / 3;
+    public TimeSpan AttemptTimeout => Timings.RenewDeadline / 3;
 }

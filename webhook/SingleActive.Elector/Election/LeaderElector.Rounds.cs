@@ -9,10 +9,11 @@ namespace SingleActive.Elector.Election;
 /// <summary>The Lease rounds: acquire, renew and release, each one read-decide-write with a precondition.</summary>
 public sealed partial class LeaderElector
 {
+    /// <summary>One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later, tries again).</summary>
     private async Task TryAcquireAsync(CancellationToken stop)
     {
         var attemptStart = time.GetTimestamp();
-        using var timeout = new CancellationTokenSource(Timings.RenewDeadline, time);
+        using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
         var outcome = await AttemptAsync(leadingNow: false, linked.Token, stop).ConfigureAwait(false);
         if (outcome.Record is { } won)
@@ -23,7 +24,7 @@ public sealed partial class LeaderElector
 
     /// <summary>
     /// Renews within what is left of the renew deadline. An attempt that times out is retried at
-    /// once, each attempt bounded by <see cref="ElectionSettings.RenewAttemptTimeout"/>: a renew
+    /// once, each attempt bounded by <see cref="ElectionSettings.AttemptTimeout"/>: a renew
     /// stuck on one dead connection (cancelling it closes that connection) then gets another try on
     /// a fresh one instead of costing the leadership.
     /// </summary>
@@ -38,7 +39,7 @@ public sealed partial class LeaderElector
         while (Timings.RenewDeadline - time.GetElapsedTime(renewStart) is var remaining && remaining > TimeSpan.Zero)
         {
             var attemptStart = time.GetTimestamp();
-            using var timeout = new CancellationTokenSource(remaining < settings.RenewAttemptTimeout ? remaining : settings.RenewAttemptTimeout, time);
+            using var timeout = new CancellationTokenSource(remaining < settings.AttemptTimeout ? remaining : settings.AttemptTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
             var outcome = await AttemptAsync(leadingNow: true, linked.Token, stop).ConfigureAwait(false);
             lock (gate)

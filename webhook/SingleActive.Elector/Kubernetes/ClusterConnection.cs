@@ -32,10 +32,26 @@ public sealed class ClusterConnection : IDisposable
     // The kubelet refreshes projected tokens well before they expire; a minute-old copy is fresh enough (client-go does the same).
     private static readonly TimeSpan TokenFileRefresh = TimeSpan.FromMinutes(1);
 
+    // After a call was abandoned (its deadline or its caller gave up), the idle pooled connections it
+    // shared a path with are suspect too: a partition or a proxy that stopped forwarding freezes them
+    // all at once, and each would cost the next call its whole deadline. So the pool is replaced: new
+    // calls get new connections, and calls still running on the old ones finish (or time out) before
+    // the old pool is closed this long later. client-go gets the same from HTTP/2's health check,
+    // which closes the one shared connection with every stream on it.
+    private static readonly TimeSpan RetiredPoolLifetime = TimeSpan.FromSeconds(30);
+
+    // At most one replacement per this long: calls that hung together need one new pool, not one each.
+    private static readonly TimeSpan MinimumPoolAge = TimeSpan.FromSeconds(1);
+
     private readonly string? staticToken;
     private readonly string? tokenFile;
+    private readonly X509Certificate2? clientCertificate;
+    private readonly bool skipTlsVerify;
     private readonly Lock gate = new();
     private (string Token, long ReadAt)? cachedFileToken;
+    private HttpClient http;
+    private long poolCreatedAt;
+    private long poolReplacements;
 
     /// <param name="caFile">The file <paramref name="caBundle"/> was read from, re-read when it changes (<see cref="ApiServerTrust"/>); null for inline data.</param>
     public ClusterConnection(
@@ -44,36 +60,24 @@ public sealed class ClusterConnection : IDisposable
         BaseUri = server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/");
         staticToken = token;
         this.tokenFile = tokenFile;
-        var handler = new SocketsHttpHandler
+        this.clientCertificate = clientCertificate;
+        this.skipTlsVerify = skipTlsVerify;
+        if (!skipTlsVerify && caBundle is { Count: > 0 })
         {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            ConnectCallback = static (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, cancellationToken),
-        };
-        if (clientCertificate is not null)
-        {
-            handler.SslOptions.ClientCertificates = [clientCertificate];
+            Trust = new ApiServerTrust(caBundle, caFile, TimeProvider.System);
         }
 
-        if (skipTlsVerify)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
-        else if (caBundle is { Count: > 0 })
-        {
-            var trust = new ApiServerTrust(caBundle, caFile, TimeProvider.System);
-            Trust = trust;
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.Validate(certificate, errors);
-        }
-
-        Http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        http = CreateClient();
+        poolCreatedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     public Uri BaseUri { get; }
 
-    public HttpClient Http { get; }
+    /// <summary>The client for new calls (its connection pool is replaced by <see cref="DropConnections"/>).</summary>
+    public HttpClient Http => Volatile.Read(ref http);
+
+    /// <summary>How often the connection pool was replaced because a call was abandoned (see <see cref="DropConnections"/>).</summary>
+    public long PoolReplacements => Interlocked.Read(ref poolReplacements);
 
     /// <summary>The CA bundle in use and how the API server's certificate fared; null when the system roots (or no check) apply.</summary>
     public ApiServerTrust? Trust { get; }
@@ -114,7 +118,59 @@ public sealed class ClusterConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces the connection pool after a call was abandoned on a connection that stopped answering:
+    /// later calls open new connections instead of trying the other idle ones, which a partition or a
+    /// stuck proxy froze as well. Calls in flight on the old pool keep running until it is closed
+    /// <see cref="RetiredPoolLifetime"/> later. At most once per <see cref="MinimumPoolAge"/>.
+    /// </summary>
+    public void DropConnections()
+    {
+        HttpClient retired;
+        lock (gate)
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(poolCreatedAt) < MinimumPoolAge)
+            {
+                return;
+            }
+
+            retired = http;
+            Volatile.Write(ref http, CreateClient());
+            poolCreatedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+
+        Interlocked.Increment(ref poolReplacements);
+        _ = Task.Delay(RetiredPoolLifetime).ContinueWith(_ => retired.Dispose(), TaskScheduler.Default);
+    }
+
     public void Dispose() => Http.Dispose();
+
+    private HttpClient CreateClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectCallback = static (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, cancellationToken),
+        };
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+
+        if (skipTlsVerify)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+        else if (Trust is { } trust)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.Validate(certificate, errors);
+        }
+
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
 
     /// <summary>A TCP connection with keepalive on (see <see cref="KeepAliveIdle"/>); TLS, if any, is layered on by the handler.</summary>
     internal static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)

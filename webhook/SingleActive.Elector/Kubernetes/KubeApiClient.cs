@@ -17,9 +17,11 @@ namespace SingleActive.Elector.Kubernetes;
 /// Every call has a deadline (<paramref name="callTimeout"/>, by default
 /// <see cref="DefaultCallTimeout"/>; for a watch, until its response headers): a call to a silently
 /// dead connection fails with a <see cref="TimeoutException"/> instead of wedging its caller for the
-/// life of the process. Cancelling an HTTP/1.1 request closes its connection, so the next call
-/// never reuses the one that hung. Callers may pass a shorter deadline through their token (the
-/// election bounds each renew attempt by a fraction of the renew deadline).
+/// life of the process. Cancelling an HTTP/1.1 request closes its connection, and an abandoned call
+/// also replaces the whole connection pool (<see cref="ClusterConnection.DropConnections"/>), so the
+/// next call opens a new connection instead of trying idle ones that hang the same way. Callers may
+/// pass a shorter deadline through their token (the election bounds each renew attempt by a
+/// fraction of the renew deadline).
 /// </remarks>
 public sealed class KubeApiClient(ClusterConnection client, TimeProvider? time = null, TimeSpan? callTimeout = null) : IDisposable
 {
@@ -40,6 +42,9 @@ public sealed class KubeApiClient(ClusterConnection client, TimeProvider? time =
 
     /// <summary>The API server's CA bundle and how its certificate fared (see <see cref="ApiServerTrust"/>); null when none is configured.</summary>
     public ApiServerTrust? Trust => client.Trust;
+
+    /// <summary>How often every connection was replaced because a call was abandoned (see <see cref="ClusterConnection.DropConnections"/>).</summary>
+    public long PoolReplacements => client.PoolReplacements;
 
     public Task<JsonObject?> GetAsync(string path, CancellationToken cancellationToken) =>
         WithDeadlineAsync(HttpMethod.Get, path, async ct =>
@@ -124,9 +129,16 @@ public sealed class KubeApiClient(ClusterConnection client, TimeProvider? time =
         {
             return await call(linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e)
         {
-            throw new TimeoutException($"{method} {path}: no answer from the API server within {Duration.Format(timeout)}", e);
+            // Abandoned mid-call (closing its connection): the other idle connections may hang the same way.
+            client.DropConnections();
+            if (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{method} {path}: no answer from the API server within {Duration.Format(timeout)}", e);
+            }
+
+            throw;
         }
     }
 

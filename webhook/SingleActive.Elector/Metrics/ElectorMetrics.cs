@@ -57,6 +57,9 @@ public sealed class ElectorMetrics
     /// <summary>This replica saw its pod's deletion start: it will never lead again.</summary>
     public bool PodDeleting { get; set; }
 
+    /// <summary>Reads how often the API connection pool was replaced after an abandoned call (see <c>ClusterConnection.DropConnections</c>); null when not wired.</summary>
+    public Func<long>? ConnectionPoolReplacements { get; set; }
+
     public void RecordLost(LeadershipLossReason reason)
     {
         Interlocked.Increment(ref becameStandby);
@@ -120,6 +123,12 @@ public sealed class ElectorMetrics
             Line(sb, "single_active_elector_api_tls_failures_total", trust.Failures);
             sb.Append("# HELP single_active_elector_ca_reloads_total Times a changed cluster CA bundle file was loaded.\n# TYPE single_active_elector_ca_reloads_total counter\n");
             Line(sb, "single_active_elector_ca_reloads_total", trust.Reloads);
+        }
+
+        if (ConnectionPoolReplacements is { } replacements)
+        {
+            sb.Append("# HELP single_active_elector_api_connection_pool_replacements_total Times every API connection was replaced because a call on one stopped answering.\n# TYPE single_active_elector_api_connection_pool_replacements_total counter\n");
+            Line(sb, "single_active_elector_api_connection_pool_replacements_total", replacements());
         }
 
         sb.Append("# HELP single_active_elector_api_errors_total Failed Kubernetes API calls, by operation.\n# TYPE single_active_elector_api_errors_total counter\n");

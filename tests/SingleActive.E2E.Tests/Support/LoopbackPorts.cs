@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SingleActive.E2E.Tests.Kubelet;
+namespace SingleActive.E2E.Tests.Support;
 
-/// <summary>Free loopback ports, each handed out once per run (a pod's ports are remapped to these).</summary>
+/// <summary>Free loopback ports, each handed out once per run (the webhook processes listen on these).</summary>
 public static class LoopbackPorts
 {
     private static readonly HashSet<int> HandedOut = [];
