@@ -10,6 +10,7 @@ using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.PodDeletion;
 
 namespace SingleActive.Elector;
 
@@ -69,6 +70,7 @@ public static class ElectorHost
         var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger, readinessGate: reporter.ReadinessGate, operatorSupport: operatorSupport);
         appHealth?.Attach(elector);
         var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);
+        var podWatcher = new OwnPodWatcher(new KubernetesOwnPodStore(api, options.Namespace, options.Identity), elector, options.Identity, options.PodUid, options.Namespace, time, options.Timings.RetryPeriod, metrics, logger);
         metrics.ConnectionPoolReplacements = () => api.PoolReplacements;
         var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth, api.Trust);
 
@@ -98,6 +100,9 @@ public static class ElectorHost
             reporter.OnStarted();
             var reporting = reporter.RunAsync(stopReporting.Token);
             var watching = watcher.RunAsync(stop.Token);
+
+            // Off the election loop: neither start-up nor leadership waits for it (see OwnPodWatcher).
+            var watchingPod = podWatcher.RunAsync(stop.Token);
             var checking = appHealth?.RunAsync(stop.Token) ?? Task.CompletedTask;
             var advertising = candidacy.RunAsync(stop.Token);
             if (options.Mode == ElectorMode.Readiness)
@@ -117,7 +122,7 @@ public static class ElectorHost
                 return ExitFailed;
             }
 
-            await Task.WhenAll(watching, checking, advertising).ConfigureAwait(false);
+            await Task.WhenAll(watching, watchingPod, checking, advertising).ConfigureAwait(false);
             reporter.Complete();
             stopReporting.CancelAfter(ReportDrainTimeout);
             await reporting.ConfigureAwait(false);

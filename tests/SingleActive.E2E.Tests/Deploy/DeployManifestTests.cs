@@ -68,12 +68,12 @@ public sealed class DeployManifestTests
     }
 
     [Fact]
-    public async Task ElectorClusterRoles_Base_LeasesEventsPodStatusPatchAndLabelModePodsOnly()
+    public async Task ElectorClusterRoles_Base_LeasesEventsPodStatusPatchPodsReadAndLabelModePodsOnly()
     {
         var objects = await Kustomize.BuildAsync(Kustomize.DeployDir("base"));
 
         Assert.Equal(
-            ["coordination.k8s.io|leases|get,list,watch,create,update|*", "|events|create,patch|*", "|pods/status|patch|*"],
+            ["coordination.k8s.io|leases|get,list,watch,create,update|*", "|events|create,patch|*", "|pods/status|patch|*", "|pods|get,list,watch|*"],
             Rules(Kustomize.Single(objects, "ClusterRole", "single-active-elector")));
         Assert.Equal(["|pods|get,patch|*"], Rules(Kustomize.Single(objects, "ClusterRole", "single-active-elector-label")));
     }

@@ -1,7 +1,9 @@
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.PodDeletion;
 using SingleActive.Elector.Tests.Leases;
+using SingleActive.Elector.Tests.PodDeletion;
 
 namespace SingleActive.Elector.Tests.Election;
 
@@ -37,6 +39,14 @@ public sealed class Candidate
 
     /// <summary>What the operator controls told this replica (a cluster with candidate pods).</summary>
     public RecordingOperatorObserver? OperatorObserver { get; init; }
+    /// <summary>Watches this replica's own pod for its deletion (a cluster with <see cref="ElectionCluster.OwnPods"/>).</summary>
+    public OwnPodWatcher? PodWatcher { get; internal set; }
+
+    /// <summary>The connection <see cref="PodWatcher"/> lists and watches through.</summary>
+    public InMemoryPodClient? PodClient { get; internal set; }
+
+    /// <summary>No pod watcher, or it is parked or has returned.</summary>
+    internal bool PodWatcherIdle => PodWatcher?.IsIdle ?? true;
 
     /// <summary>This replica's own clock: shared monotonic time, its own wall-clock offset.</summary>
     public SkewedTimeProvider Clock { get; }

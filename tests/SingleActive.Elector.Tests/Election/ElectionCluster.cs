@@ -4,8 +4,10 @@ using SingleActive.Contract;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.PodDeletion;
 using SingleActive.Elector.Tests.Kubernetes;
 using SingleActive.Elector.Tests.Leases;
+using SingleActive.Elector.Tests.PodDeletion;
 
 namespace SingleActive.Elector.Tests.Election;
 
@@ -15,7 +17,9 @@ namespace SingleActive.Elector.Tests.Election;
 /// handled) before anything is asserted, so runs are deterministic. Given <see cref="Pods"/>, every
 /// replica runs in readiness mode with its <see cref="LeadershipReporter"/>, which fences the
 /// previous holder's pod there before the replica turns ready. Given <see cref="CandidatePods"/>, every replica has
-/// a pod there, advertises its candidacy on it, and heeds the operator's handover requests and pause.
+/// a pod there, advertises its candidacy on it, and heeds the operator's handover requests and pause. Given
+/// <see cref="OwnPods"/>, every replica has a pod there (uid <c>uid-&lt;identity&gt;</c>) and watches it with an
+/// <see cref="OwnPodWatcher"/>.
 /// </summary>
 public sealed class ElectionCluster : IAsyncDisposable
 {
@@ -24,12 +28,13 @@ public sealed class ElectionCluster : IAsyncDisposable
     private readonly List<Candidate> candidates = [];
     private readonly int seed;
 
-    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null, FakeCandidatePods? candidatePods = null)
+    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null, FakeCandidatePods? candidatePods = null, InMemoryPodServer? ownPods = null)
     {
         Timings = timings ?? ElectionTimings.Default;
         this.seed = seed;
         Pods = pods;
         CandidatePods = candidatePods;
+        OwnPods = ownPods;
     }
 
     /// <summary>The replicas' pods for directed handovers, when the operator controls are on.</summary>
@@ -37,6 +42,9 @@ public sealed class ElectionCluster : IAsyncDisposable
 
     /// <summary>The pods' API (Ready conditions, fences, Events), when the replicas fence.</summary>
     public RecordingPodApi? Pods { get; }
+
+    /// <summary>The pods the replicas watch for their own deletion, when they do.</summary>
+    public InMemoryPodServer? OwnPods { get; }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
@@ -73,6 +81,13 @@ public sealed class ElectionCluster : IAsyncDisposable
             reporter?.ReadinessGate,
             operatorObserver is null ? null : new OperatorSupport(CandidatePods!, operatorObserver));
         var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock, reporter) { OperatorObserver = operatorObserver };
+        if (OwnPods is { } ownPods)
+        {
+            ownPods.Create(identity, "uid-" + identity);
+            candidate.PodClient = ownPods.Connect(identity);
+            candidate.PodWatcher = new OwnPodWatcher(candidate.PodClient, elector, identity, "uid-" + identity, "ns", clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance);
+        }
+
         candidates.Add(candidate);
         if (start)
         {
@@ -88,7 +103,8 @@ public sealed class ElectionCluster : IAsyncDisposable
         candidate.Running = Task.WhenAll(
             Task.Run(() => candidate.Elector.RunAsync(candidate.Stop.Token)),
             Task.Run(() => watcher.RunAsync(candidate.Stop.Token)),
-            candidate.Reporter is { } reporter ? Task.Run(() => reporter.RunAsync(candidate.Stop.Token)) : Task.CompletedTask);
+            candidate.Reporter is { } reporter ? Task.Run(() => reporter.RunAsync(candidate.Stop.Token)) : Task.CompletedTask,
+            candidate.PodWatcher is { } podWatcher ? Task.Run(() => podWatcher.RunAsync(candidate.Stop.Token)) : Task.CompletedTask);
     }
 
     /// <summary>Lets every loop and watch event run to its next wait; fails the test if they never do.</summary>
@@ -100,8 +116,8 @@ public sealed class ElectionCluster : IAsyncDisposable
         var stable = 0;
         for (var i = 0; i < 20000; i++)
         {
-            var idle = Server.PendingDeliveries == 0
-                && candidates.All(c => c.Killed || c.Running.IsCompleted || ((c.Elector.IsIdle || c.Client.IsParkedInHang) && (c.Reporter?.IsIdle ?? true)));
+            var idle = Server.PendingDeliveries == 0 && (OwnPods?.PendingDeliveries ?? 0) == 0
+                && candidates.All(c => c.Killed || c.Running.IsCompleted || ((c.Elector.IsIdle || c.Client.IsParkedInHang) && (c.Reporter?.IsIdle ?? true) && c.PodWatcherIdle));
             stable = idle ? stable + 1 : 0;
             if (stable >= 2)
             {

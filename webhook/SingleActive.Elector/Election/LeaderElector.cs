@@ -51,6 +51,7 @@ public sealed partial class LeaderElector
     private bool mayRetake;
     private bool leading;
     private bool stopping;
+    private bool retired;
     private bool exited;
     private long lastRenewStart;
     private long heartbeat;
@@ -88,8 +89,8 @@ public sealed partial class LeaderElector
     private ElectionTimings Timings => settings.Timings;
 
     /// <summary>
-    /// Leading, not shutting down, the last successful renew started less than the renew deadline
-    /// ago, and this term's readiness gate is open (the previous holder is fenced).
+    /// Leading, not shutting down or retired, the last successful renew started less than the renew
+    /// deadline ago, and this term's readiness gate is open (the previous holder is fenced).
     /// </summary>
     public bool IsReady
     {
@@ -97,7 +98,19 @@ public sealed partial class LeaderElector
         {
             lock (gate)
             {
-                return FreshLeaderLocked() && !stopping && GateOpenLocked();
+                return FreshLeaderLocked() && !stopping && !retired && GateOpenLocked();
+            }
+        }
+    }
+
+    /// <summary>Will never lead again (see <see cref="Retire"/>).</summary>
+    public bool IsRetired
+    {
+        get
+        {
+            lock (gate)
+            {
+                return retired;
             }
         }
     }
@@ -216,6 +229,27 @@ public sealed partial class LeaderElector
         }
     }
 
+    /// <summary>
+    /// This replica must never lead again: its pod is being deleted. Readiness fails at once; a leader
+    /// releases the Lease on the loop's next step, woken now (as on SIGTERM: <see cref="LeadershipLossReason.PodDeleting"/>);
+    /// nobody campaigns again, even when the Lease is free. Unlike a stop, the loop keeps running (and
+    /// <see cref="IsAlive"/> true) until <see cref="RunAsync"/> is stopped; that stop then has nothing to release.
+    /// </summary>
+    public void Retire()
+    {
+        lock (gate)
+        {
+            if (retired)
+            {
+                return;
+            }
+
+            retired = true;
+        }
+
+        Wake();
+    }
+
     /// <summary>Ends the current wait early (app health changed, Lease released).</summary>
     public void Wake()
     {
@@ -240,29 +274,32 @@ public sealed partial class LeaderElector
     private async Task StepAsync(CancellationToken stop)
     {
         bool isLeading;
+        bool isRetired;
         lock (gate)
         {
             isLeading = leading;
+            isRetired = retired;
         }
 
         AdvertiseCandidacy();
-        if (isLeading && await HandleHandoverRequestAsync(stop).ConfigureAwait(false))
+        if (isLeading && !isRetired && await HandleHandoverRequestAsync(stop).ConfigureAwait(false))
         {
             return; // Handed over: that release was this round's write.
         }
 
-        if (isLeading && health.ShouldStepDown && !KeepsLeadingWhilePaused())
+        // A pod being deleted releases even while failover is paused: nobody takes the Lease until the pause ends.
+        if (isLeading && (isRetired || (health.ShouldStepDown && !KeepsLeadingWhilePaused())))
         {
             // Bounded like every other call, so a hanging API server cannot stall the loop (and /healthz).
             using var timeout = new CancellationTokenSource(Timings.RenewDeadline, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-            await ReleaseAsync(LeadershipLossReason.AppUnhealthy, linked.Token).ConfigureAwait(false);
+            await ReleaseAsync(isRetired ? LeadershipLossReason.PodDeleting : LeadershipLossReason.AppUnhealthy, linked.Token).ConfigureAwait(false);
         }
         else if (isLeading)
         {
             await RenewAsync(stop).ConfigureAwait(false);
         }
-        else if (health.CanCampaign)
+        else if (!isRetired && health.CanCampaign)
         {
             await TryAcquireAsync(stop).ConfigureAwait(false);
         }
@@ -295,7 +332,8 @@ public sealed partial class LeaderElector
     private void BecomeLeader(LeaseRecord record, string? previousHolder, long attemptStart)
     {
         // If SIGTERM arrived while the write was in flight, readiness stays false (stopping) and
-        // the release in RunAsync's finally hands the Lease straight back.
+        // the release in RunAsync's finally hands the Lease straight back; if Retire did, the
+        // next step does (its wake-up is pending).
         lock (notifying)
         {
             lock (gate)

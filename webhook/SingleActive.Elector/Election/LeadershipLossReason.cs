@@ -20,4 +20,6 @@ public enum LeadershipLossReason
 
     /// <summary>An operator asked for a directed handover (<c>single-active.io/preferred-holder</c>); the Lease was released to the chosen replica.</summary>
     HandedOver,
+    /// <summary>The pod's deletion started (before SIGTERM, see <c>PodDeletion.OwnPodWatcher</c>): the Lease was released for a quick handover.</summary>
+    PodDeleting,
 }

@@ -51,7 +51,9 @@ public sealed class ElectorEndpoints(
         }
 
         var status = elector.Status;
-        return HttpResult.Text(503, status.AwaitingFence
+        return HttpResult.Text(503, elector.IsRetired
+            ? "not leading: this pod is being deleted\n"
+            : status.AwaitingFence
             ? "leading, not ready until the previous holder's pod is marked not ready\n"
             : status.Leader is { } leader && leader != status.Identity
             ? $"standby: {leader} leads\n"

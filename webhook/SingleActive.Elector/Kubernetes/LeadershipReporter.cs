@@ -115,9 +115,10 @@ public sealed class LeadershipReporter(
             LeadershipLossReason.LeaseRemoved => "the Lease was deleted or its holder cleared by someone else",
             LeadershipLossReason.AppUnhealthy => "the app failed its health check; the Lease was released for a healthy replica",
             LeadershipLossReason.HandedOver => $"handed the Lease over to {newHolder} on request (single-active.io/preferred-holder)",
+            LeadershipLossReason.PodDeleting => "its pod is being deleted; the Lease was released for a quick handover",
             _ => "shutting down; the Lease was released for a quick handover",
         };
-        var type = reason is LeadershipLossReason.ShuttingDown or LeadershipLossReason.HandedOver ? "Normal" : "Warning";
+        var type = reason is LeadershipLossReason.ShuttingDown or LeadershipLossReason.HandedOver or LeadershipLossReason.PodDeleting ? "Normal" : "Warning";
         backlog.AddEvent(LostReason, type, $"{podName} stopped leading Lease {leaseDescription}: {why}", time.GetUtcNow());
     }
 

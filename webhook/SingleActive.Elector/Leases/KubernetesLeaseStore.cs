@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SingleActive.Contract;
 using SingleActive.Elector.Kubernetes;
@@ -17,22 +16,12 @@ namespace SingleActive.Elector.Leases;
 public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, string name, TimeSpan? watchDeadline = null) : ILeaseStore
 {
     /// <summary>
-    /// Client-side end of one watch, in case the server's never comes (a connection that died
-    /// silently and keepalive has not caught yet, a proxy that holds it): the watch ends as if the
-    /// server had ended it, and the watcher re-reads and watches again.
-    /// </summary>
-    public static readonly TimeSpan DefaultWatchDeadline = TimeSpan.FromSeconds(WatchTimeoutSeconds + 30);
-
-    /// <summary>
     /// Names the holder before the current one; on a released Lease, the replica that released it.
     /// Kept on the Lease rather than only in the successor's memory: a successor that started
     /// after the release, or missed it, still learns whose pod to demote in label mode.
     /// </summary>
     public const string PreviousHolderAnnotation = Annotations.PreviousHolder;
 
-    // The server ends a watch after this long; the watcher re-reads and watches again, so a
-    // silently dead connection is replaced at this pace too (the elector's polling covers the gap).
-    private const int WatchTimeoutSeconds = 240;
     private const string MicroTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
     private readonly Lock gate = new();
@@ -95,55 +84,10 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
 
     public async IAsyncEnumerable<LeaseRecord?> WatchAsync(string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var path = $"{collection}?watch=true&fieldSelector={Uri.EscapeDataString("metadata.name=" + name)}&timeoutSeconds={WatchTimeoutSeconds}" +
-                   (resourceVersion is null ? string.Empty : "&resourceVersion=" + Uri.EscapeDataString(resourceVersion));
-        using var deadline = new CancellationTokenSource(watchDeadline ?? DefaultWatchDeadline, api.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        using var response = await OpenAsync(path, deadline, linked.Token, cancellationToken).ConfigureAwait(false);
-        if (response is null)
+        var path = KubeWatch.PathFor(collection, name, resourceVersion);
+        await foreach (var watchEvent in KubeWatch.ReadAsync(api, path, watchDeadline ?? KubeWatch.DefaultDeadline, cancellationToken).ConfigureAwait(false))
         {
-            yield break; // The client-side deadline passed before the API server even answered: a watch that ended.
-        }
-
-        var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var reader = new StreamReader(stream);
-            while (await ReadLineAsync(reader, linked.Token, cancellationToken).ConfigureAwait(false) is { } line)
-            {
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                var watchEvent = JsonNode.Parse(line) as JsonObject;
-                switch (watchEvent?["type"]?.GetValue<string>())
-                {
-                    case "ADDED" or "MODIFIED":
-                        yield return Remember(watchEvent["object"] as JsonObject);
-                        break;
-                    case "DELETED":
-                        yield return null;
-                        break;
-                    case "ERROR":
-                        // Typically 410 Gone (resourceVersion too old): the caller re-reads and watches again.
-                        throw new KubeApiException(HttpStatusCode.Gone, "watch ended with an error event: " + watchEvent["object"]?.ToJsonString());
-                    default:
-                        break; // BOOKMARK and anything newer carry no election state.
-                }
-            }
-        }
-    }
-
-    private async Task<HttpResponseMessage?> OpenAsync(string path, CancellationTokenSource deadline, CancellationToken linked, CancellationToken caller)
-    {
-        try
-        {
-            return await api.OpenStreamAsync(path, linked).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !caller.IsCancellationRequested)
-        {
-            return null;
+            yield return watchEvent.IsDeleted ? null : Remember(watchEvent.Object);
         }
     }
 
@@ -202,19 +146,6 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
         node?.GetValue<string>() is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
             ? time
             : null;
-
-    /// <summary>The next line, or <c>null</c> at the end of the stream or at the watch's client-side deadline.</summary>
-    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken watch, CancellationToken caller)
-    {
-        try
-        {
-            return await reader.ReadLineAsync(watch).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
 
     private LeaseRecord? Remember(JsonObject? lease)
     {

@@ -118,4 +118,23 @@ internal static partial class Log
 
     [LoggerMessage(50, LogLevel.Debug, "Pod {Pod} does not exist: no candidacy to advertise (an elector outside a pod)")]
     public static partial void CandidacyPodGone(ILogger logger, string pod);
+
+    // 51-56: handover when the pod's deletion starts (PodDeletion/OwnPodWatcher).
+    [LoggerMessage(51, LogLevel.Information, "Watching pod {Pod}: when its deletion starts, this replica hands the Lease over at once (not at SIGTERM) and never campaigns again")]
+    public static partial void DeletionHandoverOn(ILogger logger, string pod);
+
+    [LoggerMessage(52, LogLevel.Warning, "Deletion-start handover is off: this elector may not list and watch pods in namespace {Namespace} ({Error}). It hands the Lease over on SIGTERM only, which a native-sidecar elector gets after the app containers have exited: the Service has no endpoint meanwhile. Apply the ClusterRole single-active-elector from deploy/ that ships with this image (it grants get, list and watch on pods); asked again every minute")]
+    public static partial void DeletionHandoverForbidden(ILogger logger, string @namespace, string error);
+
+    [LoggerMessage(53, LogLevel.Warning, "Deletion-start handover is off: {Why} for pod {Pod} in namespace {Namespace} (POD_NAME and POD_UID must name this elector's own pod, as the webhook renders them); the Lease is handed over on SIGTERM only")]
+    public static partial void DeletionHandoverNoPod(ILogger logger, string pod, string @namespace, string why);
+
+    [LoggerMessage(54, LogLevel.Warning, "Deletion-start handover is off until pod {Pod} can be listed ({Error}); the Lease is handed over on SIGTERM meanwhile")]
+    public static partial void DeletionHandoverFailing(ILogger logger, string pod, string error);
+
+    [LoggerMessage(55, LogLevel.Information, "Pod {Pod} is being deleted ({How}): this replica will never lead again; {Action}")]
+    public static partial void PodDeletionStarted(ILogger logger, string pod, string how, string action);
+
+    [LoggerMessage(56, LogLevel.Debug, "Watch of pod {Pod} ended: {Error}")]
+    public static partial void PodWatchEnded(ILogger logger, string pod, string error);
 }

@@ -53,6 +53,12 @@ public sealed class ElectorMetrics
     /// <summary>Whether the fence may be written (a SelfSubjectAccessReview at start-up); null until known, or in label mode.</summary>
     public bool? FencePermitted { get; set; }
 
+    /// <summary>Whether this elector watches its own pod, so a handover starts when the pod's deletion starts; null until known.</summary>
+    public bool? DeletionHandover { get; set; }
+
+    /// <summary>This replica saw its pod's deletion start: it will never lead again.</summary>
+    public bool PodDeleting { get; set; }
+
     /// <summary>Reads how often the API connection pool was replaced after an abandoned call (see <c>ClusterConnection.DropConnections</c>); null when not wired.</summary>
     public Func<long>? ConnectionPoolReplacements { get; set; }
 
@@ -80,6 +86,7 @@ public sealed class ElectorMetrics
         LeadershipLossReason.LeaseRemoved => "lease_removed",
         LeadershipLossReason.AppUnhealthy => "app_unhealthy",
         LeadershipLossReason.HandedOver => "handed_over",
+        LeadershipLossReason.PodDeleting => "pod_deleting",
         _ => "shutting_down",
     };
 
@@ -118,6 +125,13 @@ public sealed class ElectorMetrics
         {
             Gauge(sb, "single_active_elector_fence_permitted", "1 when this elector may patch pods/status (the fence of a previous leader), 0 when it may not: then no failover can complete.", permitted ? 1 : 0);
         }
+
+        if (DeletionHandover is { } watching)
+        {
+            Gauge(sb, "single_active_elector_deletion_handover", "1 when this elector watches its own pod, so it hands the Lease over the moment the pod's deletion starts; 0 when it cannot (forbidden, pod not found, API unreachable): then only on SIGTERM.", watching ? 1 : 0);
+        }
+
+        Gauge(sb, "single_active_elector_pod_deleting", "1 once this replica saw its pod's deletion start: it will never lead again.", PodDeleting ? 1 : 0);
 
         sb.Append("# HELP single_active_elector_fence_failures_total Failed writes marking the previous holder's pod not ready.\n# TYPE single_active_elector_fence_failures_total counter\n");
         Line(sb, "single_active_elector_fence_failures_total", Interlocked.Read(ref fenceFailures));

@@ -98,7 +98,7 @@ public static class CloudIdentity
     /// <summary>The denial: what identity the pod's account carries, why switching would move it, and the fix.</summary>
     public static string SwitchDenial(string description, string account, string dedicatedAccount, string evidence) =>
         $"{description} runs as ServiceAccount \"{account}\", which carries an identity outside the cluster: {evidence}. " +
-        $"single-active would switch the pod to ServiceAccount \"{dedicatedAccount}\" (Lease rights must not go to every pod that uses \"{account}\"), " +
+        $"single-active would switch the pod to ServiceAccount \"{dedicatedAccount}\" (the elector's rights, Leases and reading the namespace's pods, must not go to every pod that uses \"{account}\"), " +
         "and the app would silently lose that identity. Give the workload a ServiceAccount of its own that carries the identity " +
         "(create it, move the identity's annotation or trust to it, and set spec.serviceAccountName); the webhook keeps a pod's own account and binds it to the elector's role";
 }

@@ -135,7 +135,7 @@ public static class PodRenderer
     /// <summary>Every switch is said, not only on dry runs: the app's containers run as the new account from now on.</summary>
     private static string SwitchWarning(string description, string previous, string account) =>
         $"single-active: {description} was switched from ServiceAccount \"{previous}\" to \"{account}\" " +
-        $"(created if missing, with a RoleBinding to the elector's ClusterRole), so that Lease rights are not given to every pod that uses \"{previous}\"; " +
+        $"(created if missing, with a RoleBinding to the elector's ClusterRole), so that the elector's rights (Leases, reading the namespace's pods) are not given to every pod that uses \"{previous}\"; " +
         $"all of its containers now run as \"{account}\". To keep an account of your own, set spec.serviceAccountName to it: the webhook keeps it and binds it";
 
     private static bool IsDefaultAccount(string? account) => string.IsNullOrEmpty(account) || account == DefaultServiceAccount;
@@ -157,7 +157,7 @@ public static class PodRenderer
             return (kept, false);
         }
 
-        // Binding Lease rights to "default" would hand them to every pod of the namespace.
+        // Binding the elector's rights (Leases, reading pods) to "default" would hand them to every pod of the namespace.
         return (options.ServiceAccountName, true);
     }
 

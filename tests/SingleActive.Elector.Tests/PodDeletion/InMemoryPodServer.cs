@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using SingleActive.Elector.PodDeletion;
+
+namespace SingleActive.Elector.Tests.PodDeletion;
+
+/// <summary>
+/// The pods of one namespace as the API server keeps them, for the electors' own-pod watches: a resourceVersion
+/// that moves on every change, lists by name, and watches that deliver every later change of their pod in order
+/// (a watch from an older version starts with the pod's present state, as a real watch replays what it missed).
+/// Each elector talks to it through its own <see cref="InMemoryPodClient"/>, whose connection a test can cut.
+/// </summary>
+public sealed class InMemoryPodServer
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, (PodSnapshot? Pod, long Version)> pods = new(StringComparer.Ordinal);
+    private readonly List<(string Name, Channel<PodSnapshot> Channel)> watchers = [];
+    private readonly HashSet<Channel<PodSnapshot>> broken = [];
+    private long version;
+    private int pendingDeliveries;
+
+    /// <summary>Watch events written but not yet fully handled by their consumer.</summary>
+    public int PendingDeliveries => Volatile.Read(ref pendingDeliveries);
+
+    public InMemoryPodClient Connect(string podName) => new(this, podName);
+
+    public void Create(string name, string uid) => Change(name, new PodSnapshot(uid, null));
+
+    /// <summary>A graceful delete: the API server sets <c>deletionTimestamp</c> and keeps the pod while its kubelet stops it.</summary>
+    public void MarkDeleting(string name, DateTimeOffset gracePeriodEnds)
+    {
+        lock (gate)
+        {
+            ChangeLocked(name, pods[name].Pod! with { DeletionTimestamp = gracePeriodEnds });
+        }
+    }
+
+    /// <summary>The pod is removed from the API (the kubelet confirmed it stopped, or a force delete).</summary>
+    public void Delete(string name)
+    {
+        lock (gate)
+        {
+            ChangeLocked(name, pods[name].Pod! with { Removed = true });
+        }
+    }
+
+    /// <summary>Every open watch breaks (a connection reset); their consumers see an error.</summary>
+    public void BreakWatches()
+    {
+        lock (gate)
+        {
+            foreach (var (_, channel) in watchers)
+            {
+                // Pending until the consumer has seen the error, like an event until it is handled.
+                Interlocked.Increment(ref pendingDeliveries);
+                broken.Add(channel);
+                channel.Writer.TryComplete(new HttpRequestException("connection reset (test)"));
+            }
+        }
+    }
+
+    internal PodListing List(string name)
+    {
+        lock (gate)
+        {
+            var pod = pods.TryGetValue(name, out var entry) && entry.Pod is { Removed: false } present ? present : null;
+            return new PodListing(pod, version.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    internal async IAsyncEnumerable<PodSnapshot> Watch(string name, string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<PodSnapshot>(new() { SingleReader = true });
+        lock (gate)
+        {
+            watchers.Add((name, channel));
+            if (pods.TryGetValue(name, out var entry) && entry.Pod is { } pod && entry.Version > long.Parse(resourceVersion ?? "0", CultureInfo.InvariantCulture))
+            {
+                Interlocked.Increment(ref pendingDeliveries);
+                channel.Writer.TryWrite(pod);
+            }
+        }
+
+        var outstanding = false;
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!channel.Reader.TryRead(out var pod))
+                {
+                    continue;
+                }
+
+                outstanding = true;
+                yield return pod;
+
+                // The consumer asked for the next event: it has fully handled this one.
+                outstanding = false;
+                Interlocked.Decrement(ref pendingDeliveries);
+            }
+        }
+        finally
+        {
+            lock (gate)
+            {
+                watchers.RemoveAll(w => w.Channel == channel);
+                if (broken.Remove(channel))
+                {
+                    Interlocked.Decrement(ref pendingDeliveries);
+                }
+            }
+
+            if (outstanding)
+            {
+                Interlocked.Decrement(ref pendingDeliveries);
+            }
+
+            while (channel.Reader.TryRead(out _))
+            {
+                Interlocked.Decrement(ref pendingDeliveries);
+            }
+        }
+    }
+
+    private void Change(string name, PodSnapshot pod)
+    {
+        lock (gate)
+        {
+            ChangeLocked(name, pod);
+        }
+    }
+
+    private void ChangeLocked(string name, PodSnapshot pod)
+    {
+        version++;
+        pods[name] = (pod, version);
+        foreach (var (watched, channel) in watchers)
+        {
+            if (watched != name)
+            {
+                continue;
+            }
+
+            Interlocked.Increment(ref pendingDeliveries);
+            if (!channel.Writer.TryWrite(pod))
+            {
+                Interlocked.Decrement(ref pendingDeliveries); // A broken watch: nobody will read it.
+            }
+        }
+    }
+}
