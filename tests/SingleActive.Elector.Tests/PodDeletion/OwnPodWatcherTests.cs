@@ -254,7 +254,7 @@ public sealed class OwnPodWatcherTests
         Assert.False(rig.Metrics.DeletionHandover);
         Assert.Equal(2, rig.Metrics.ApiErrors("pod_watch"));
         var line = Assert.Single(rig.Lines());
-        Assert.Equal(41, line.GetProperty("eventId").GetInt32());
+        Assert.Equal(52, line.GetProperty("eventId").GetInt32());
         var message = line.GetProperty("msg").GetString();
         Assert.StartsWith("Deletion-start handover is off: this elector may not list and watch pods in namespace shop (403 ", message, StringComparison.Ordinal);
         Assert.Contains("cannot list resource \"pods\"", message, StringComparison.Ordinal);
@@ -275,7 +275,7 @@ public sealed class OwnPodWatcherTests
         Assert.True(rig.Elector.IsRetired);
         Assert.True(rig.Metrics.DeletionHandover);
         Assert.True(rig.Metrics.PodDeleting);
-        Assert.Equal([40, 44], rig.Lines().Select(l => l.GetProperty("eventId").GetInt32()));
+        Assert.Equal([51, 55], rig.Lines().Select(l => l.GetProperty("eventId").GetInt32()));
         Assert.Contains("Pod web-0 is being deleted (deletionTimestamp 2026-11-23T22:00:24.0000000+00:00): this replica will never lead again", rig.Lines()[1].GetProperty("msg").GetString(), StringComparison.Ordinal);
     }
 
