@@ -67,10 +67,14 @@ public static class ElectorHost
         var candidatePods = new KubernetesCandidatePods(api, options.Namespace, options.LeaseName);
         var candidacy = new CandidacyAdvertiser(candidatePods, options.Identity, leaseDescription, time, options.Timings.RetryPeriod, metrics, logger);
         var operatorSupport = new OperatorSupport(candidatePods, new OperatorReporter(reporter, candidacy, options.Identity, leaseDescription));
-        var elector = new LeaderElector(new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger, readinessGate: reporter.ReadinessGate, operatorSupport: operatorSupport);
+        // Readiness mode: a voluntary release waits for this pod's kubelet to have seen it not ready (label mode needs not).
+        var ownPod = options.Mode == ElectorMode.Readiness ? new OwnPodReadiness(time) : null;
+        var elector = new LeaderElector(
+            new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger,
+            readinessGate: reporter.ReadinessGate, operatorSupport: operatorSupport, ownPod: ownPod);
         appHealth?.Attach(elector);
         var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);
-        var podWatcher = new OwnPodWatcher(new KubernetesOwnPodStore(api, options.Namespace, options.Identity), elector, options.Identity, options.PodUid, options.Namespace, time, options.Timings.RetryPeriod, metrics, logger);
+        var podWatcher = new OwnPodWatcher(new KubernetesOwnPodStore(api, options.Namespace, options.Identity), elector, options.Identity, options.PodUid, options.Namespace, time, options.Timings.RetryPeriod, metrics, logger, ownPod);
         metrics.ConnectionPoolReplacements = () => api.PoolReplacements;
         var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth, api.Trust);
 
@@ -92,6 +96,7 @@ public static class ElectorHost
             Log.Starting(logger, options.Identity, options.Namespace, options.LeaseName, Duration.Format(options.Timings.LeaseDuration), Duration.Format(options.Timings.RenewDeadline), Duration.Format(options.Timings.RetryPeriod), options.Mode.ToString().ToLowerInvariant());
 
             using var stop = new CancellationTokenSource();
+            using var stopPodWatch = new CancellationTokenSource();
             var signalled = 0;
             using var stopReporting = new CancellationTokenSource();
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Shutdown(context, "SIGTERM"));
@@ -101,8 +106,9 @@ public static class ElectorHost
             var reporting = reporter.RunAsync(stopReporting.Token);
             var watching = watcher.RunAsync(stop.Token);
 
-            // Off the election loop: neither start-up nor leadership waits for it (see OwnPodWatcher).
-            var watchingPod = podWatcher.RunAsync(stop.Token);
+            // Off the election loop: neither start-up nor leadership waits for it (see OwnPodWatcher). It outlives SIGTERM
+            // until the Lease is released: the release after SIGTERM waits for what it shows (OwnPodReadiness).
+            var watchingPod = podWatcher.RunAsync(stopPodWatch.Token);
             var checking = appHealth?.RunAsync(stop.Token) ?? Task.CompletedTask;
             var advertising = candidacy.RunAsync(stop.Token);
             if (options.Mode == ElectorMode.Readiness)
@@ -120,6 +126,10 @@ public static class ElectorHost
             {
                 await stderr.WriteLineAsync($"single-active-elector: election loop failed: {e}").ConfigureAwait(false);
                 return ExitFailed;
+            }
+            finally
+            {
+                await stopPodWatch.CancelAsync().ConfigureAwait(false);
             }
 
             await Task.WhenAll(watching, watchingPod, checking, advertising).ConfigureAwait(false);

@@ -19,7 +19,8 @@ namespace SingleActive.Elector.Tests.Election;
 /// previous holder's pod there before the replica turns ready. Given <see cref="CandidatePods"/>, every replica has
 /// a pod there, advertises its candidacy on it, and heeds the operator's handover requests and pause. Given
 /// <see cref="OwnPods"/>, every replica has a pod there (uid <c>uid-&lt;identity&gt;</c>) and watches it with an
-/// <see cref="OwnPodWatcher"/>.
+/// <see cref="OwnPodWatcher"/>; with <see cref="Pods"/> too (readiness mode) a voluntary release waits for the pod's
+/// kubelet, as <see cref="OwnPods"/> shows it (<see cref="OwnPodReadiness"/>).
 /// </summary>
 public sealed class ElectionCluster : IAsyncDisposable
 {
@@ -69,6 +70,7 @@ public sealed class ElectionCluster : IAsyncDisposable
         var observer = new RecordingObserver(reporter);
         CandidatePods?.Add(identity);
         var operatorObserver = CandidatePods is null ? null : new RecordingOperatorObserver(identity, CandidatePods);
+        var ownPod = OwnPods is null || Pods is null ? null : new OwnPodReadiness(clock);
         var elector = new LeaderElector(
             new ElectionSettings(identity, timings ?? Timings),
             client,
@@ -79,13 +81,14 @@ public sealed class ElectionCluster : IAsyncDisposable
             NullLogger.Instance,
             new Random(seed + candidates.Count),
             reporter?.ReadinessGate,
-            operatorObserver is null ? null : new OperatorSupport(CandidatePods!, operatorObserver));
+            operatorObserver is null ? null : new OperatorSupport(CandidatePods!, operatorObserver),
+            ownPod);
         var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock, reporter) { OperatorObserver = operatorObserver };
         if (OwnPods is { } ownPods)
         {
             ownPods.Create(identity, "uid-" + identity);
             candidate.PodClient = ownPods.Connect(identity);
-            candidate.PodWatcher = new OwnPodWatcher(candidate.PodClient, elector, identity, "uid-" + identity, "ns", clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance);
+            candidate.PodWatcher = new OwnPodWatcher(candidate.PodClient, elector, identity, "uid-" + identity, "ns", clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance, ownPod);
         }
 
         candidates.Add(candidate);

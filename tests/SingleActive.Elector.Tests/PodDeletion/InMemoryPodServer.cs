@@ -27,6 +27,15 @@ public sealed class InMemoryPodServer
 
     public void Create(string name, string uid) => Change(name, new PodSnapshot(uid, null));
 
+    /// <summary>The pod's kubelet wrote its Ready condition.</summary>
+    public void SetReady(string name, bool ready)
+    {
+        lock (gate)
+        {
+            ChangeLocked(name, pods[name].Pod! with { Ready = ready });
+        }
+    }
+
     /// <summary>A graceful delete: the API server sets <c>deletionTimestamp</c> and keeps the pod while its kubelet stops it.</summary>
     public void MarkDeleting(string name, DateTimeOffset gracePeriodEnds)
     {

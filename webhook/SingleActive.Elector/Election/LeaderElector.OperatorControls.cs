@@ -175,6 +175,7 @@ public sealed partial class LeaderElector
     private async Task HandOverAsync(LeaseRecord current, HandoverRecord record, OperatorSupport support, CancellationToken stop)
     {
         Lose(LeadershipLossReason.HandedOver, record.Target);
+        await AwaitKubeletAsync(LeadershipLossReason.HandedOver, stop).ConfigureAwait(false);
         var released = current with
         {
             HolderIdentity = null,

@@ -268,6 +268,7 @@ public sealed partial class LeaderElector
         }
 
         Lose(reason, null);
+        await AwaitKubeletAsync(reason, ct).ConfigureAwait(false);
         try
         {
             for (var round = 0; round < 2 && current?.HolderIdentity == settings.Identity; round++)
@@ -293,6 +294,22 @@ public sealed partial class LeaderElector
             metrics.RecordApiError("release");
             Log.ReleaseFailed(logger, ElectorMetrics.ReasonLabel(reason), ErrorText.Of(e));
         }
+    }
+
+    /// <summary>
+    /// Readiness mode: holds a voluntary release until this pod's kubelet has seen it not ready (or it is being
+    /// deleted), at most <see cref="PodDeletion.OwnPodReadiness.CatchUpLimit"/>; see <see cref="PodDeletion.OwnPodReadiness"/>.
+    /// </summary>
+    private async Task AwaitKubeletAsync(LeadershipLossReason reason, CancellationToken ct)
+    {
+        if (ownPod is null)
+        {
+            return;
+        }
+
+        var start = time.GetTimestamp();
+        var seen = await ownPod.WaitForKubeletAsync(ct).ConfigureAwait(false);
+        Log.ReleaseAfterKubelet(logger, ElectorMetrics.ReasonLabel(reason), Duration.Format(time.GetElapsedTime(start)), seen ? "the pod is out of the endpoints" : "waited the longest a kubelet takes");
     }
 
     private readonly record struct Outcome(LeaseRecord? Record, string? PreviousHolder, string? HeldBy, string? Error, bool TimedOut);

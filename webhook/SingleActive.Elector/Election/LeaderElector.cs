@@ -26,6 +26,9 @@ namespace SingleActive.Elector.Election;
 /// its epoch (readiness mode: the previous holder's pod was marked not ready through the API
 /// server). Leading alone is not enough: a holder cut off from the API server is still Ready in
 /// the API until someone else says otherwise.</para>
+/// <para><b>Releasing.</b> Readiness fails first; in readiness mode the Lease is written only once the
+/// pod's own kubelet has seen this replica not ready (<see cref="PodDeletion.OwnPodReadiness"/>), so it
+/// cannot write <c>Ready=True</c> over the successor's fence.</para>
 /// </remarks>
 public sealed partial class LeaderElector
 {
@@ -38,6 +41,7 @@ public sealed partial class LeaderElector
     private readonly ILogger logger;
     private readonly Random random;
     private readonly IReadinessGate? readinessGate;
+    private readonly PodDeletion.OwnPodReadiness? ownPod;
     private readonly Lock gate = new();
 
     // Held from a change of `leading` until the observer has been told of it (always taken before `gate`), so
@@ -68,7 +72,8 @@ public sealed partial class LeaderElector
         ILogger logger,
         Random? random = null,
         IReadinessGate? readinessGate = null,
-        OperatorSupport? operatorSupport = null)
+        OperatorSupport? operatorSupport = null,
+        PodDeletion.OwnPodReadiness? ownPod = null)
     {
         this.settings = settings;
         this.store = store;
@@ -80,6 +85,7 @@ public sealed partial class LeaderElector
         this.random = random ?? Random.Shared;
         this.readinessGate = readinessGate;
         this.operatorSupport = operatorSupport;
+        this.ownPod = ownPod;
         seen = new LeaseObservation(time);
         heartbeat = time.GetTimestamp();
     }
@@ -118,14 +124,14 @@ public sealed partial class LeaderElector
     /// <summary>The process is alive and its election loop keeps beating.</summary>
     public bool IsAlive => !Volatile.Read(ref exited) && time.GetElapsedTime(Volatile.Read(ref heartbeat)) < settings.LivenessWindow;
 
-    /// <summary>The loop is parked in its wait with no wake-up pending (tests use this to let work settle).</summary>
+    /// <summary>The loop is parked in its wait (or a release waits for the kubelet) with no wake-up pending (tests use this to let work settle).</summary>
     public bool IsIdle
     {
         get
         {
             lock (gate)
             {
-                return waiting || exited;
+                return waiting || exited || ownPod?.IsParked == true;
             }
         }
     }

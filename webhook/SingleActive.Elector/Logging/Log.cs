@@ -137,4 +137,7 @@ internal static partial class Log
 
     [LoggerMessage(56, LogLevel.Debug, "Watch of pod {Pod} ended: {Error}")]
     public static partial void PodWatchEnded(ILogger logger, string pod, string error);
+
+    [LoggerMessage(57, LogLevel.Information, "Releasing the Lease ({Reason}) after {Waited}: {Why}")]
+    public static partial void ReleaseAfterKubelet(ILogger logger, string reason, string waited, string why);
 }

@@ -35,7 +35,7 @@ public sealed class KubernetesOwnPodStore(KubeApiClient api, string @namespace, 
         }
     }
 
-    /// <summary>Reads the uid and the deletion timestamp of a pod object.</summary>
+    /// <summary>Reads the uid, the deletion timestamp and the Ready condition of a pod object.</summary>
     public static PodSnapshot ToSnapshot(JsonObject pod, bool removed)
     {
         ArgumentNullException.ThrowIfNull(pod);
@@ -44,6 +44,13 @@ public sealed class KubernetesOwnPodStore(KubeApiClient api, string @namespace, 
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
                 ? at
                 : (DateTimeOffset?)null;
-        return new PodSnapshot(metadata?["uid"]?.GetValue<string>() ?? string.Empty, deletion, removed);
+        var ready = (pod["status"]?["conditions"] as JsonArray)?
+            .FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Ready")?["status"]?.GetValue<string>() switch
+            {
+                "True" => true,
+                "False" => false,
+                _ => (bool?)null,
+            };
+        return new PodSnapshot(metadata?["uid"]?.GetValue<string>() ?? string.Empty, deletion, removed, ready);
     }
 }

@@ -26,6 +26,8 @@ namespace SingleActive.Elector.PodDeletion;
 /// is said once per change, in the log and as <c>single_active_elector_deletion_handover 0</c>. A refused list is
 /// asked again every <see cref="ForbiddenRetryInterval"/>, so a ClusterRole applied later takes effect without a
 /// restart; other failures every retry period, like the Lease watch.</para>
+/// <para>It also tells <paramref name="readiness"/> (readiness mode) how the pod looks, so a voluntary release waits for
+/// its kubelet to have seen it not ready (see <see cref="OwnPodReadiness"/>).</para>
 /// <para>No SelfSubjectAccessReview first (unlike the fence): the list at start-up is itself the check, made at
 /// once, and its answer is the one that counts.</para>
 /// </remarks>
@@ -38,7 +40,8 @@ public sealed class OwnPodWatcher(
     TimeProvider time,
     TimeSpan retryPeriod,
     ElectorMetrics metrics,
-    ILogger logger)
+    ILogger logger,
+    OwnPodReadiness? readiness = null)
 {
     /// <summary>How often a list or watch the API server refused (403) is asked again: cheap, and picks up a ClusterRole applied later.</summary>
     public static readonly TimeSpan ForbiddenRetryInterval = TimeSpan.FromMinutes(1);
@@ -111,6 +114,7 @@ public sealed class OwnPodWatcher(
             {
                 // Listing permitted, watching not (a role edited by hand): the lists that follow must not claim it works.
                 watchForbidden |= listed;
+                readiness?.Unseen();
                 metrics.RecordApiError("pod_watch");
                 availability.Forbidden(ErrorText.Of(e));
                 pause = ForbiddenRetryInterval;
@@ -123,6 +127,7 @@ public sealed class OwnPodWatcher(
                 {
                     // A watch that breaks is routine (410 Gone, a restarted API server): only a list that fails says the handover is off.
                     availability.Failing(ErrorText.Of(e));
+                    readiness?.Unseen();
                 }
 
                 pause = retryPeriod;
@@ -146,6 +151,7 @@ public sealed class OwnPodWatcher(
             if (listed)
             {
                 availability.NoPod(pod is null ? "no pod of that name" : $"the pod of that name has uid {pod.Uid}, not POD_UID {uid}");
+                readiness?.NoPod();
             }
 
             return false;
@@ -153,6 +159,7 @@ public sealed class OwnPodWatcher(
 
         uid ??= pod.Uid;
         seen = true;
+        readiness?.Saw(pod);
         if (!listed || !watchForbidden)
         {
             // A list alone does not prove the watch is permitted once it was refused: only an open watch does.
@@ -165,6 +172,7 @@ public sealed class OwnPodWatcher(
 
     private bool Retire(string how)
     {
+        readiness?.Saw(new PodSnapshot(uid ?? string.Empty, null, Removed: true));
         metrics.PodDeleting = true;
         Log.PodDeletionStarted(logger, podName, how, elector.Status.IsLeader ? "it leads: not ready now, releasing the Lease" : "it does not lead");
         elector.Retire();

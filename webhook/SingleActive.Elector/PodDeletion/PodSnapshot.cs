@@ -8,7 +8,8 @@ namespace SingleActive.Elector.PodDeletion;
 /// runs preStop hooks and stops the containers; the time is when the grace period ends.
 /// </param>
 /// <param name="Removed">A <c>DELETED</c> watch event: the object is gone from the API (its last state is the rest).</param>
-public sealed record PodSnapshot(string Uid, DateTimeOffset? DeletionTimestamp, bool Removed = false)
+/// <param name="Ready">The status of its <c>Ready</c> condition (true, false), null when it has none yet.</param>
+public sealed record PodSnapshot(string Uid, DateTimeOffset? DeletionTimestamp, bool Removed = false, bool? Ready = null)
 {
     /// <summary>The pod is on its way out: its deletion has started, or it is already gone.</summary>
     public bool IsBeingDeleted => Removed || DeletionTimestamp is not null;

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Elector.PodDeletion;
+using SingleActive.Elector.Tests.Election;
+using SingleActive.Elector.Tests.Kubernetes;
+
+namespace SingleActive.Elector.Tests.PodDeletion;
+
+/// <summary>
+/// Readiness mode: a voluntary release waits until the pod's own kubelet has seen the replica not ready, so that
+/// kubelet's 10 s status reconcile cannot write <c>Ready=True</c> over the successor's fence (see <see cref="OwnPodReadiness"/>).
+/// </summary>
+public sealed class KubeletCatchUpTests
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+
+    [Fact]
+    public async Task StepDown_PodStillReadyInTheApi_ReleasedOnlyOnceItsKubeletReportsItNotReady()
+    {
+        var pods = new RecordingPodApi();
+        var own = new InMemoryPodServer();
+        await using var cluster = new ElectionCluster(pods: pods, ownPods: own);
+        var (a, b) = await LeaderAndStandbyAsync(cluster, pods, own);
+
+        a.Health.ShouldStepDown = true; // its app failed failureThreshold probes in a row
+        a.Health.CanCampaign = false;
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1), Step);
+
+        // Not ready at once, but the Lease stays a's while a's kubelet still says ready.
+        Assert.False(a.IsReady);
+        Assert.Equal("a", cluster.Server.Current!.HolderIdentity);
+        Assert.False(b.IsReady);
+
+        own.SetReady("a", false); // the kubelet probed /readyz (503) and wrote Ready=False
+        await cluster.AdvanceAsync(Step);
+        pods.KubeletReports("a", a.IsReady);
+        pods.KubeletReports("b", b.IsReady);
+
+        Assert.Equal("b", cluster.Server.Current!.HolderIdentity);
+        Assert.True(b.IsReady);
+        Assert.Equal(["b"], pods.Endpoints);
+        Assert.Equal(1, cluster.MaxReadySeen);
+    }
+
+    [Fact]
+    public async Task StepDown_KubeletNeverReports_ReleasedAfterTheCatchUpLimit()
+    {
+        var pods = new RecordingPodApi();
+        var own = new InMemoryPodServer();
+        await using var cluster = new ElectionCluster(pods: pods, ownPods: own);
+        var (a, b) = await LeaderAndStandbyAsync(cluster, pods, own);
+
+        a.Health.ShouldStepDown = true; // its app failed failureThreshold probes in a row
+        a.Health.CanCampaign = false;
+        await cluster.AdvanceUntilAsync(() => !a.IsReady, TimeSpan.FromSeconds(5), Step);
+        var waited = await cluster.AdvanceUntilAsync(() => cluster.Server.Current?.HolderIdentity != "a", TimeSpan.FromSeconds(10), Step);
+
+        Assert.InRange(waited, OwnPodReadiness.CatchUpLimit - Step, OwnPodReadiness.CatchUpLimit + (2 * Step));
+        await cluster.AdvanceAsync(Step);
+        Assert.True(b.IsReady);
+    }
+
+    [Fact]
+    public async Task WaitForKubelet_NoPodOrNotReadyOrDeleting_ReturnsAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        foreach (var set in new Action<OwnPodReadiness>[]
+        {
+            r => r.NoPod(),
+            r => r.Saw(new PodSnapshot("u", null, Ready: false)),
+            r => r.Saw(new PodSnapshot("u", null)),
+            r => r.Saw(new PodSnapshot("u", time.GetUtcNow(), Ready: true)),
+        })
+        {
+            var readiness = new OwnPodReadiness(time);
+            set(readiness);
+            Assert.True(await readiness.WaitForKubeletAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
+    public async Task WaitForKubelet_PodUnseen_WaitsTheWholeLimit()
+    {
+        var time = new FakeTimeProvider();
+        var readiness = new OwnPodReadiness(time);
+
+        var waiting = readiness.WaitForKubeletAsync(CancellationToken.None);
+        time.Advance(OwnPodReadiness.CatchUpLimit - TimeSpan.FromMilliseconds(1));
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private static async Task<(Candidate A, Candidate B)> LeaderAndStandbyAsync(ElectionCluster cluster, RecordingPodApi pods, InMemoryPodServer own)
+    {
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(3));
+        pods.KubeletReports("a", a.IsReady);
+        pods.KubeletReports("b", b.IsReady);
+        own.SetReady("a", true);
+        own.SetReady("b", false);
+        await cluster.SettleAsync();
+        Assert.Equal(["a"], pods.Endpoints);
+        return (a, b);
+    }
+}

@@ -1,0 +1,131 @@
+using SingleActive.Contract;
+
+namespace SingleActive.Elector.PodDeletion;
+
+/// <summary>
+/// Readiness mode: this elector's own pod as its watch last showed it, so that a voluntary release (app-health
+/// step-down, SIGTERM, a directed handover) waits until the pod's <b>kubelet</b> has seen this replica not ready.
+/// </summary>
+/// <remarks>
+/// Why: the successor marks the previous holder's pod not ready through the API (the fence), but the kubelet does
+/// not take <c>Ready</c> from the API. Every 10 s its status manager compares the API's copy with its own
+/// (<c>pkg/kubelet/status/status_manager.go</c>, <c>syncBatch</c>/<c>needsReconcile</c>) and writes its own back
+/// when they differ. Until its next probe of <c>/readyz</c> (up to period × failure threshold + timeout), its own
+/// view still says ready; a reconcile in that moment writes <c>Ready=True</c> over the fence while the successor is
+/// Ready too: two endpoints, up to a probe period. Waiting until the API shows the pod not ready written by its
+/// kubelet (it then holds that view itself) closes this. Not needed when the pod is being deleted: the endpoints
+/// controller drops a terminating pod whatever its conditions. When the pod cannot be watched (RBAC not upgraded,
+/// the API unreachable) the release waits the whole <see cref="CatchUpLimit"/>; when no such pod exists (an
+/// elector outside Kubernetes) it does not wait.
+/// </remarks>
+public sealed class OwnPodReadiness(TimeProvider time)
+{
+    /// <summary>
+    /// The longest a release waits: the rendered probe's worst-case detection (<see cref="ReadinessProbeTimings.WorstCaseDetection"/>,
+    /// 2 s) plus 1 s for the kubelet's status write and the watch event that shows it.
+    /// </summary>
+    public static readonly TimeSpan CatchUpLimit = ReadinessProbeTimings.Default.WorstCaseDetection + TimeSpan.FromSeconds(1);
+
+    private readonly Lock gate = new();
+    private View view = View.Unknown;
+    private TaskCompletionSource? waiter;
+
+    private enum View
+    {
+        /// <summary>Not (yet) watched: the kubelet's view cannot be seen.</summary>
+        Unknown,
+
+        /// <summary>No pod of this name: no kubelet runs this process.</summary>
+        NoPod,
+        Ready,
+        NotReady,
+        Deleting,
+    }
+
+    /// <summary>A release is parked waiting for the kubelet, with no wake-up pending (tests use this to let work settle).</summary>
+    public bool IsParked
+    {
+        get
+        {
+            lock (gate)
+            {
+                return waiter is not null;
+            }
+        }
+    }
+
+    /// <summary>The pod as listed or watched.</summary>
+    public void Saw(PodSnapshot pod) => Set(pod.IsBeingDeleted ? View.Deleting : pod.Ready == true ? View.Ready : View.NotReady);
+
+    /// <summary>No pod of this name exists.</summary>
+    public void NoPod() => Set(View.NoPod);
+
+    /// <summary>The pod can no longer be watched (refused, failing).</summary>
+    public void Unseen() => Set(View.Unknown);
+
+    /// <summary>
+    /// Returns once the pod's kubelet reports it not ready, or it is being deleted, or there is no pod; otherwise
+    /// after <see cref="CatchUpLimit"/> (or when <paramref name="cancellationToken"/> fires). Never throws.
+    /// One caller at a time (the election loop).
+    /// </summary>
+    /// <returns>True when the pod was seen out of the endpoints; false when the wait ran out.</returns>
+    public async Task<bool> WaitForKubeletAsync(CancellationToken cancellationToken)
+    {
+        var start = time.GetTimestamp();
+        while (true)
+        {
+            var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            TimeSpan left;
+            lock (gate)
+            {
+                if (view is View.NoPod or View.NotReady or View.Deleting)
+                {
+                    return true;
+                }
+
+                left = CatchUpLimit - time.GetElapsedTime(start);
+                if (left <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                waiter = over;
+            }
+
+            // Whatever ends the wait (the timer, a change, cancellation) unparks first, so IsParked turns false the
+            // very moment it is over.
+            using (time.CreateTimer(static state => ((OwnPodReadiness)state!).Unpark(), this, left, Timeout.InfiniteTimeSpan))
+            using (cancellationToken.Register(static state => ((OwnPodReadiness)state!).Unpark(), this))
+            {
+                await over.Task.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Unpark()
+    {
+        TaskCompletionSource? parked;
+        lock (gate)
+        {
+            parked = waiter;
+            waiter = null;
+        }
+
+        parked?.TrySetResult();
+    }
+
+    private void Set(View next)
+    {
+        lock (gate)
+        {
+            if (view == next)
+            {
+                return;
+            }
+
+            view = next;
+        }
+
+        Unpark();
+    }
+}
