@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
 using SingleActive.Contract;
 using SingleActive.E2E.Tests.ControlPlane;
 using SingleActive.E2E.Tests.Support;
@@ -113,5 +116,108 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
         timeline.Save($"slow-stop-{mode}-regular", title);
         Assert.True(timeline.MaxReady() <= 1, rendered);
         Assert.True(handover <= bound, $"another single address {handover.TotalMilliseconds:0} ms after the deletion (bound {bound.TotalMilliseconds:0} ms)\n{rendered}");
+    }
+
+    /// <summary>
+    /// The same with the elector as a native sidecar, which the kubelet stops only after the app has exited
+    /// (20 s here): the handover must start when the pod's deletion starts. A 1.20 API server cannot store a
+    /// native sidecar with probes, so the webhook never renders one here; the pods are written by hand as
+    /// 1.20 holds them (the elector an init container without probes, the status annotation saying native,
+    /// which the stand-in reads as a 1.29+ kubelet reads <c>restartPolicy: Always</c>) and in label mode,
+    /// where readiness does not come from the elector's probe.
+    /// </summary>
+    [Fact]
+    public async Task DeleteLeaderPod_NativeSidecarElector_AppTakes20sToStop_AnotherSingleAddressWithin1sNeverTwo()
+    {
+        await cluster.GetWebhookAsync();
+        var nodes = await cluster.GetNodesAsync();
+        var ns = await cluster.CreateNamespaceAsync("slow-stop-native");
+        await cluster.Client.CoreV1.PatchNamespaceAsync(
+            new V1Patch("""{"metadata":{"labels":{"single-active.io/injection":"disabled"}}}""", V1Patch.PatchType.MergePatch), ns);
+        foreach (var role in new[] { "single-active-elector", "single-active-elector-label" })
+        {
+            await cluster.Client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(
+                new V1RoleBinding
+                {
+                    Metadata = new V1ObjectMeta { Name = role },
+                    RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = role },
+                    Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "default", NamespaceProperty = ns }],
+                },
+                ns);
+        }
+
+        var apply = await cluster.KubectlWithInputAsync(Manifests.Service(ns, "web", extraSelector: $"{Labels.Role}: {Labels.Leader}") + "---\n" + NativeLabelModeDeployment(ns), "apply", "-f", "-");
+        Assert.True(apply.ExitCode == 0, apply.StdErr);
+        var leader = await Eventually.SucceedsAsync(
+            async () =>
+            {
+                var addresses = await Endpoints.KubectlAddressesAsync(cluster, ns, "web");
+                var running = (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=web")).Items.Count(p => nodes.ElectorUrl(ns, p.Metadata.Name) is not null);
+                return addresses.Count == 1 && running == 3 ? addresses[0] : throw new InvalidOperationException($"{addresses.Count} addresses, {running} electors running");
+            },
+            TimeSpan.FromSeconds(60),
+            "one address and three running electors");
+
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var at = timeline.Mark($"kubectl delete pod {leader} (native-sidecar elector; its app takes 20 s to stop)");
+        var (exit, _, stderr) = await cluster.KubectlAsync("delete", "pod", leader, "-n", ns, "--wait=false");
+        Assert.True(exit == 0, stderr);
+        var successor = await Eventually.SucceedsAsync(
+            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > at && s.Ready == 1 && s.Addresses[0] != leader)
+                ?? throw new InvalidOperationException("no other single address yet")),
+            TimeSpan.FromSeconds(40),
+            "another replica as the single address",
+            TimeSpan.FromMilliseconds(50));
+        var handover = successor.At - at;
+        await Eventually.UntilAsync(
+            async () => (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=web")).Items.All(p => p.Metadata.Name != leader),
+            TimeSpan.FromSeconds(40),
+            $"{leader} gone");
+        var events = nodes.ContainerEvents(ns, leader);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await timeline.StopAsync();
+        var title = $"label mode, native-sidecar elector: delete the leader whose app takes 20 s to stop; single address after {handover.TotalMilliseconds:0} ms";
+        var rendered = timeline.Render(title);
+        output.WriteLine(rendered);
+        output.WriteLine(string.Join('\n', events));
+        timeline.Save("slow-stop-label-native", title);
+        await cluster.KubectlAsync("delete", "namespace", ns, "--wait=false");
+
+        // The kubelet did stop the elector last, after the app's 20 s: the handover did not wait for it.
+        var appExited = events.Last(e => e.Container == "app" && e.Kind == Kubelet.ContainerEventKind.Exited).At;
+        var electorStopping = events.Last(e => e.Container == ElectorHttp.ContainerName && e.Kind == Kubelet.ContainerEventKind.Stopping).At;
+        Assert.True(electorStopping >= appExited, string.Join('\n', events));
+        Assert.True(timeline.MaxReady() <= 1, rendered);
+        Assert.True(handover <= DeletionHandoverBound, $"another single address {handover.TotalMilliseconds:0} ms after the deletion (bound {DeletionHandoverBound.TotalMilliseconds:0} ms)\n{rendered}");
+    }
+
+    private static string NativeLabelModeDeployment(string ns)
+    {
+        var status = JsonSerializer.Serialize("""{"version":"1.0.0","lease":"web","sidecar":"native","mode":"label","serviceAccount":"default","port":8099}""");
+        return """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"NAMESPACE"},
+             "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},
+              "template":{"metadata":{"labels":{"app":"web"},"annotations":{"STATUS_ANNOTATION":STATUS}},
+               "spec":{"terminationGracePeriodSeconds":30,
+                 "initContainers":[{"name":"ELECTOR","image":"registry.example/single-active:e2e","command":["/usr/local/bin/single-active-elector"],
+                   "ports":[{"name":"PORT_NAME","containerPort":8099}],
+                   "env":[{"name":"POD_NAME_VAR","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}},
+                          {"name":"POD_NAMESPACE_VAR","valueFrom":{"fieldRef":{"fieldPath":"metadata.namespace"}}},
+                          {"name":"POD_UID_VAR","valueFrom":{"fieldRef":{"fieldPath":"metadata.uid"}}},
+                          {"name":"LEASE_VAR","value":"web"},{"name":"PORT_VAR","value":"8099"},{"name":"MODE_VAR","value":"label"}]}],
+                 "containers":[{"name":"app","image":"registry.example/app:1","args":["--shutdown-seconds=20"],"ports":[{"name":"http","containerPort":8080}]}]}}}}
+            """
+            .Replace("STATUS_ANNOTATION", Annotations.Status, StringComparison.Ordinal)
+            .Replace("STATUS", status, StringComparison.Ordinal)
+            .Replace("ELECTOR", ElectorHttp.ContainerName, StringComparison.Ordinal)
+            .Replace("PORT_NAME", ElectorHttp.PortName, StringComparison.Ordinal)
+            .Replace("POD_NAME_VAR", ElectorEnv.PodName, StringComparison.Ordinal)
+            .Replace("POD_NAMESPACE_VAR", ElectorEnv.PodNamespace, StringComparison.Ordinal)
+            .Replace("POD_UID_VAR", ElectorEnv.PodUid, StringComparison.Ordinal)
+            .Replace("LEASE_VAR", ElectorEnv.LeaseName, StringComparison.Ordinal)
+            .Replace("PORT_VAR", ElectorEnv.Port, StringComparison.Ordinal)
+            .Replace("MODE_VAR", ElectorEnv.Mode, StringComparison.Ordinal)
+            .Replace("NAMESPACE", ns, StringComparison.Ordinal); // last: POD_NAMESPACE_VAR contains it
     }
 }
