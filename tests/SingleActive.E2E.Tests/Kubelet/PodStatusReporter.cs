@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -10,9 +11,11 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// (<c>syncBatch</c>/<c>needsReconcile</c>) when the API's copy — as this kubelet last saw it on its
 /// watch, which a partition freezes — differs from its own view in what the kubelet owns (phase, its
 /// conditions with reason, container states): so it puts its own <c>Ready</c> back after someone else
-/// changed it, and writes nothing while nothing it knows of changed. A merge patch of the status
-/// subresource, so label changes by the elector (label mode) never conflict with it. A terminal phase
-/// (Succeeded, Failed) is never left again.
+/// changed it, and writes nothing while nothing it knows of changed. A strategic merge patch of the status
+/// subresource, as the kubelet sends: conditions merge by type, so conditions others own (readiness gates,
+/// <c>single-active.io/candidate</c>) stay, and the reason and message of its own are set or cleared; label
+/// changes by the elector (label mode) never conflict with it. A terminal phase (Succeeded, Failed) is never
+/// left again.
 /// </summary>
 internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnlyList<PodContainer> containers, PodAddresses addresses, Func<bool> terminating, Action<string> log)
 {
@@ -69,7 +72,7 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
             }
 
             await client.CoreV1.PatchNamespacedPodStatusAsync(
-                new V1Patch(new V1Pod { Status = status }, V1Patch.PatchType.MergePatch), pod.Metadata.Name, pod.Metadata.NamespaceProperty);
+                new V1Patch(StrategicMergePatch(status), V1Patch.PatchType.StrategicMergePatch), pod.Metadata.Name, pod.Metadata.NamespaceProperty);
             _lastWritten = fingerprint;
         }
         finally
@@ -122,5 +125,21 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
             (status.Conditions ?? []).Where(c => c.Type is "Initialized" or "Ready" or "ContainersReady" or "PodScheduled")
                 .OrderBy(c => c.Type, StringComparer.Ordinal).Select(c => $"{c.Type}={c.Status}/{c.Reason}"));
         return $"{status.Phase}|{status.PodIP}|{conditions}|{Containers(status.InitContainerStatuses)}|{Containers(status.ContainerStatuses)}";
+    }
+
+    /// <summary>The status as a strategic merge patch: every condition it writes names its reason and message, null to clear what someone else left.</summary>
+    private static string StrategicMergePatch(V1PodStatus status)
+    {
+        var patch = JsonNode.Parse(KubernetesJson.Serialize(new V1Pod { Status = status }))!;
+        foreach (var condition in patch["status"]?["conditions"]?.AsArray() ?? [])
+        {
+            if (condition is JsonObject fields)
+            {
+                fields.TryAdd("reason", null);
+                fields.TryAdd("message", null);
+            }
+        }
+
+        return patch.ToJsonString();
     }
 }

@@ -48,8 +48,12 @@ public sealed class ProcessKubeletTests(ControlPlaneFixture cluster)
         Assert.Equal(kubelet.Nodes.Single(n => n.NodeName == pod.Spec.NodeName).PodIp(ns, "web")?.ToString(), pod.Status.PodIP);
         await Eventually.UntilAsync(async () => await Endpoints.ReadyCountAsync(cluster.Client, ns, "web") == 1, TimeSpan.FromSeconds(10), "web in the endpoints");
 
+        // A condition someone else owns (a readiness gate, the elector's candidacy) survives the kubelet's writes, as with a real kubelet.
+        await cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(
+            new V1Patch("""{"status":{"conditions":[{"type":"example.com/gate","status":"True"}]}}""", V1Patch.PatchType.StrategicMergePatch), "web", ns);
         kubelet.SetAppReady(ns, "web", ready: false);
         await Eventually.UntilAsync(async () => await Endpoints.ReadyCountAsync(cluster.Client, ns, "web") == 0, TimeSpan.FromSeconds(10), "web out of the endpoints after its app turned unready");
+        Assert.Contains((await cluster.Client.CoreV1.ReadNamespacedPodAsync("web", ns)).Status.Conditions, c => c.Type == "example.com/gate" && c.Status == "True");
         kubelet.SetAppReady(ns, "web", ready: true);
         await Eventually.UntilAsync(async () => await Endpoints.ReadyCountAsync(cluster.Client, ns, "web") == 1, TimeSpan.FromSeconds(10), "web back in the endpoints");
 
