@@ -38,6 +38,9 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : ILeaseStor
         return Task.FromResult(server.Create(record));
     }
 
+    /// <summary>The next write waits for this (counted as parked in a hang meanwhile, unless its caller gives up), then goes through: a slow answer.</summary>
+    public TaskCompletionSource? HoldNextWrite { get; set; }
+
     public Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
         if (Fault != LeaseFault.None || TakeHang())
@@ -45,8 +48,31 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : ILeaseStor
             return FaultAsync<LeaseRecord>(cancellationToken);
         }
 
+        if (HoldNextWrite is { } hold)
+        {
+            HoldNextWrite = null;
+            return HeldAsync(hold, record, cancellationToken);
+        }
+
         Writes++;
         return Task.FromResult(server.Replace(record));
+    }
+
+    private async Task<LeaseRecord> HeldAsync(TaskCompletionSource hold, LeaseRecord record, CancellationToken cancellationToken)
+    {
+        var call = new object();
+        hanging[call] = cancellationToken;
+        try
+        {
+            await hold.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            hanging.TryRemove(call, out _);
+        }
+
+        Writes++;
+        return server.Replace(record);
     }
 
     public async IAsyncEnumerable<LeaseRecord?> WatchAsync(string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -59,6 +59,35 @@ public sealed class KubeletCatchUpTests
         Assert.True(b.IsReady);
     }
 
+    /// <summary>
+    /// Regular-container mode: the pod's deletion starts the release, and the kubelet's SIGTERM arrives while that write
+    /// is in flight. SIGTERM asks for exactly that release: it must not cancel it (the term would then wait to expire).
+    /// </summary>
+    [Fact]
+    public async Task DeletionStartsThenSigtermWhileTheReleaseIsInFlight_TheReleaseStillLands()
+    {
+        var pods = new RecordingPodApi();
+        var own = new InMemoryPodServer();
+        await using var cluster = new ElectionCluster(pods: pods, ownPods: own);
+        var (a, b) = await LeaderAndStandbyAsync(cluster, pods, own);
+        var hold = new TaskCompletionSource();
+        a.Client.HoldNextWrite = hold;
+
+        own.MarkDeleting("a", cluster.Time.GetUtcNow().AddSeconds(30));
+        await cluster.SettleAsync(); // the release is on its way to the API server
+        Assert.Equal("a", cluster.Server.Current!.HolderIdentity);
+        var sigterm = a.Stop.CancelAsync();
+        hold.SetResult(); // the API server answers
+        await sigterm;
+        await cluster.SettleAsync();
+        await a.Running.WaitAsync(TimeSpan.FromSeconds(10));
+        await cluster.AdvanceAsync(Step);
+        pods.KubeletReports("b", b.IsReady);
+
+        Assert.Equal("b", cluster.Server.Current!.HolderIdentity);
+        Assert.True(b.IsReady);
+    }
+
     [Fact]
     public async Task WaitForKubelet_NoPodOrNotReadyOrDeleting_ReturnsAtOnce()
     {

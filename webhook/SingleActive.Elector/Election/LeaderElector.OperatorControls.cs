@@ -175,7 +175,11 @@ public sealed partial class LeaderElector
     private async Task HandOverAsync(LeaseRecord current, HandoverRecord record, OperatorSupport support, CancellationToken stop)
     {
         Lose(LeadershipLossReason.HandedOver, record.Target);
-        await AwaitKubeletAsync(LeadershipLossReason.HandedOver, stop).ConfigureAwait(false);
+        using (var waitLimit = new CancellationTokenSource(Timings.RenewDeadline, time))
+        {
+            await AwaitKubeletAsync(LeadershipLossReason.HandedOver, waitLimit.Token).ConfigureAwait(false);
+        }
+
         var released = current with
         {
             HolderIdentity = null,
@@ -186,11 +190,11 @@ public sealed partial class LeaderElector
         };
         try
         {
+            // Not cut by SIGTERM: this is the release it would ask for (see StepAsync).
             using var timeout = new CancellationTokenSource(Timings.RenewDeadline, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-            Observe(await store.ReplaceAsync(released, linked.Token).ConfigureAwait(false));
+            Observe(await store.ReplaceAsync(released, timeout.Token).ConfigureAwait(false));
         }
-        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        catch (Exception e)
         {
             lock (gate)
             {

@@ -296,10 +296,11 @@ public sealed partial class LeaderElector
         // A pod being deleted releases even while failover is paused: nobody takes the Lease until the pause ends.
         if (isLeading && (isRetired || (health.ShouldStepDown && !KeepsLeadingWhilePaused())))
         {
-            // Bounded like every other call, so a hanging API server cannot stall the loop (and /healthz).
+            // Bounded like every other call, so a hanging API server cannot stall the loop (and /healthz). Not cut by
+            // SIGTERM: a release is what SIGTERM asks for, and one cancelled in flight would leave the term to expire
+            // (Lose has already let go of it, so the release on the way out has nothing to release).
             using var timeout = new CancellationTokenSource(Timings.RenewDeadline, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-            await ReleaseAsync(isRetired ? LeadershipLossReason.PodDeleting : LeadershipLossReason.AppUnhealthy, linked.Token).ConfigureAwait(false);
+            await ReleaseAsync(isRetired ? LeadershipLossReason.PodDeleting : LeadershipLossReason.AppUnhealthy, timeout.Token).ConfigureAwait(false);
         }
         else if (isLeading)
         {
