@@ -74,7 +74,8 @@ public sealed class LeaseControl(IKubernetes client, TimeProvider time)
                     return ControlResult.Done($"{what} (acknowledged by {ack.InvolvedObject?.Name} after {Format(time.GetElapsedTime(started))})");
                 }
 
-                if (!pause && holder is null && (await StatusReader.ReadLeaseAsync(client, workload, linked.Token).ConfigureAwait(false))?.Spec?.HolderIdentity is { Length: > 0 } taker)
+                // Resumed with the leader gone (released, or its node lost: it cannot acknowledge): a standby taking over is the answer.
+                if (!pause && (await StatusReader.ReadLeaseAsync(client, workload, linked.Token).ConfigureAwait(false))?.Spec?.HolderIdentity is { Length: > 0 } taker && taker != holder)
                 {
                     return ControlResult.Done($"{what}; {taker} took the Lease after {Format(time.GetElapsedTime(started))}");
                 }
