@@ -27,12 +27,12 @@ public sealed class InMemoryPodServer
 
     public void Create(string name, string uid) => Change(name, new PodSnapshot(uid, null));
 
-    /// <summary>The pod's kubelet wrote its Ready condition.</summary>
+    /// <summary>The pod's kubelet wrote its readiness result for the elector container.</summary>
     public void SetReady(string name, bool ready)
     {
         lock (gate)
         {
-            ChangeLocked(name, pods[name].Pod! with { Ready = ready });
+            ChangeLocked(name, pods[name].Pod! with { ElectorReady = ready });
         }
     }
 

@@ -95,9 +95,9 @@ public sealed class KubeletCatchUpTests
         foreach (var set in new Action<OwnPodReadiness>[]
         {
             r => r.NoPod(),
-            r => r.Saw(new PodSnapshot("u", null, Ready: false)),
+            r => r.Saw(new PodSnapshot("u", null, ElectorReady: false)),
             r => r.Saw(new PodSnapshot("u", null)),
-            r => r.Saw(new PodSnapshot("u", time.GetUtcNow(), Ready: true)),
+            r => r.Saw(new PodSnapshot("u", time.GetUtcNow(), ElectorReady: true)),
         })
         {
             var readiness = new OwnPodReadiness(time);

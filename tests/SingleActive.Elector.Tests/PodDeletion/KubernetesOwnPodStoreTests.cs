@@ -10,6 +10,27 @@ public sealed class KubernetesOwnPodStoreTests
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(20);
 
+    /// <summary>The elector container's own readiness, not the pod's Ready condition (another container can make that false).</summary>
+    [Theory]
+    [InlineData("containerStatuses", "false", "True", false)]
+    [InlineData("containerStatuses", "true", "False", true)]
+    [InlineData("initContainerStatuses", "false", "False", false)]
+    [InlineData("initContainerStatuses", "true", "True", true)]
+    public void ToSnapshot_ElectorContainerStatus_IsItsReadinessWhateverThePodsReadyCondition(string list, string electorReady, string podReady, bool expected)
+    {
+        var pod = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse($$$"""
+            {"metadata":{"uid":"0b1e"},
+             "status":{"conditions":[{"type":"Ready","status":"{{{podReady}}}"}],
+               "{{{list}}}":[{"name":"app","ready":true},{"name":"single-active-elector","ready":{{{electorReady}}} }]}}
+            """)!;
+
+        Assert.Equal(expected, KubernetesOwnPodStore.ToSnapshot(pod, removed: false).ElectorReady);
+    }
+
+    [Fact]
+    public void ToSnapshot_NoStatusYet_ElectorReadinessUnknown() =>
+        Assert.Null(KubernetesOwnPodStore.ToSnapshot((System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse("""{"metadata":{"uid":"0b1e"}}""")!, removed: false).ElectorReady);
+
     [Fact]
     public async Task ListAsync_PodBeingDeleted_ReadsUidDeletionTimestampAndTheListVersion()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using SingleActive.Contract;
 using SingleActive.Elector.Kubernetes;
 
 namespace SingleActive.Elector.PodDeletion;
@@ -35,7 +36,7 @@ public sealed class KubernetesOwnPodStore(KubeApiClient api, string @namespace, 
         }
     }
 
-    /// <summary>Reads the uid, the deletion timestamp and the Ready condition of a pod object.</summary>
+    /// <summary>Reads the uid, the deletion timestamp and the elector container's readiness of a pod object.</summary>
     public static PodSnapshot ToSnapshot(JsonObject pod, bool removed)
     {
         ArgumentNullException.ThrowIfNull(pod);
@@ -44,13 +45,10 @@ public sealed class KubernetesOwnPodStore(KubeApiClient api, string @namespace, 
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
                 ? at
                 : (DateTimeOffset?)null;
-        var ready = (pod["status"]?["conditions"] as JsonArray)?
-            .FirstOrDefault(c => c?["type"]?.GetValue<string>() == "Ready")?["status"]?.GetValue<string>() switch
-            {
-                "True" => true,
-                "False" => false,
-                _ => (bool?)null,
-            };
+        var status = pod["status"];
+        var elector = ((status?["containerStatuses"] as JsonArray) ?? []).Concat((status?["initContainerStatuses"] as JsonArray) ?? [])
+            .FirstOrDefault(c => c?["name"]?.GetValue<string>() == ElectorHttp.ContainerName);
+        var ready = elector?["ready"]?.GetValue<bool>();
         return new PodSnapshot(metadata?["uid"]?.GetValue<string>() ?? string.Empty, deletion, removed, ready);
     }
 }

@@ -12,8 +12,9 @@ namespace SingleActive.Elector.PodDeletion;
 /// (<c>pkg/kubelet/status/status_manager.go</c>, <c>syncBatch</c>/<c>needsReconcile</c>) and writes its own back
 /// when they differ. Until its next probe of <c>/readyz</c> (up to period × failure threshold + timeout), its own
 /// view still says ready; a reconcile in that moment writes <c>Ready=True</c> over the fence while the successor is
-/// Ready too: two endpoints, up to a probe period. Waiting until the API shows the pod not ready written by its
-/// kubelet (it then holds that view itself) closes this. Not needed when the pod is being deleted: the endpoints
+/// Ready too: two endpoints, up to a probe period. So does an app container turning ready again in that moment (the
+/// kubelet recomputes the pod's Ready from every container's cached result). Waiting until the API shows the
+/// <b>elector container</b> not ready, written by its kubelet (it then holds that view itself), closes both. Not needed when the pod is being deleted: the endpoints
 /// controller drops a terminating pod whatever its conditions. When the pod cannot be watched (RBAC not upgraded,
 /// the API unreachable) the release waits the whole <see cref="CatchUpLimit"/>; when no such pod exists (an
 /// elector outside Kubernetes) it does not wait.
@@ -55,7 +56,7 @@ public sealed class OwnPodReadiness(TimeProvider time)
     }
 
     /// <summary>The pod as listed or watched.</summary>
-    public void Saw(PodSnapshot pod) => Set(pod.IsBeingDeleted ? View.Deleting : pod.Ready == true ? View.Ready : View.NotReady);
+    public void Saw(PodSnapshot pod) => Set(pod.IsBeingDeleted ? View.Deleting : pod.ElectorReady == true ? View.Ready : View.NotReady);
 
     /// <summary>No pod of this name exists.</summary>
     public void NoPod() => Set(View.NoPod);

@@ -8,8 +8,13 @@ namespace SingleActive.Elector.PodDeletion;
 /// runs preStop hooks and stops the containers; the time is when the grace period ends.
 /// </param>
 /// <param name="Removed">A <c>DELETED</c> watch event: the object is gone from the API (its last state is the rest).</param>
-/// <param name="Ready">The status of its <c>Ready</c> condition (true, false), null when it has none yet.</param>
-public sealed record PodSnapshot(string Uid, DateTimeOffset? DeletionTimestamp, bool Removed = false, bool? Ready = null)
+/// <param name="ElectorReady">
+/// The kubelet's last readiness result for the elector's own container (<c>status.containerStatuses[].ready</c>, or
+/// <c>initContainerStatuses</c> for a native sidecar); null when the pod has no status for it yet. Not the pod's
+/// <c>Ready</c> condition: that can be false because of another container while the kubelet still holds the elector
+/// ready, and it turns true again as soon as that container recovers.
+/// </param>
+public sealed record PodSnapshot(string Uid, DateTimeOffset? DeletionTimestamp, bool Removed = false, bool? ElectorReady = null)
 {
     /// <summary>The pod is on its way out: its deletion has started, or it is already gone.</summary>
     public bool IsBeingDeleted => Removed || DeletionTimestamp is not null;
