@@ -30,6 +30,15 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
     /// </summary>
     private static readonly TimeSpan ReadinessProbePeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A handover over its bound is measured again (on the new leader, <see cref="Attempts"/> in all) only when the
+    /// timeline shows the harness itself stalled during it: samples started every 100 ms more than this apart mean the
+    /// API server or the machine froze, delaying the handover and its measurement alike (as scenario 2 does).
+    /// </summary>
+    private static readonly TimeSpan StallEvidence = TimeSpan.FromMilliseconds(500);
+
+    private const int Attempts = 3;
+
     private static readonly IReadOnlyDictionary<string, string> LabelMode = new Dictionary<string, string>
     {
         [Annotations.Enabled] = "true",
@@ -89,33 +98,42 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
         await scenario.ApplyAsync(
             Manifests.Service(ns, "web", extraSelector: label ? $"{Labels.Role}: {Labels.Leader}" : null) + "---\n" +
             Manifests.Deployment(ns, "web", 3, label ? LabelMode : Manifests.OptIn, app: new AppShape(Args: ["--shutdown-seconds=20"], TerminationGracePeriodSeconds: 30)));
-        await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(60));
-        var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
-        await Electors.WaitUntilAllAnswerAsync(scenario, "web");
-
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var at = timeline.Mark($"kubectl delete pod {leader} (its app takes 20 s to stop)");
-        await scenario.KubectlAsync("delete", "pod", leader, "--wait=false");
-        var successor = await Eventually.SucceedsAsync(
-            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > at && s.Ready == 1 && s.Addresses[0] != leader)
-                ?? throw new InvalidOperationException("no other single address yet")),
-            TimeSpan.FromSeconds(30),
-            "another replica as the single address",
-            TimeSpan.FromMilliseconds(50));
-        var handover = successor.At - at;
+        var bound = label ? DeletionHandoverBound : DeletionHandoverBound + ReadinessProbePeriod;
+        string leader;
+        TimeSpan handover;
+        var attempts = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(60));
+            leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
+            await Electors.WaitUntilAllAnswerAsync(scenario, "web");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var at = timeline.Mark($"kubectl delete pod {leader} (its app takes 20 s to stop)");
+            await scenario.KubectlAsync("delete", "pod", leader, "--wait=false");
+            var successor = await NextSingleAddressAsync(timeline, leader, at);
+            handover = successor.At - at;
+            var gap = timeline.LongestSamplingGap(at, successor.At);
+            attempts.Add($"attempt {attempt}: {handover.TotalMilliseconds:0} ms, longest gap between samples {gap.TotalMilliseconds:0} ms");
+            output.WriteLine(attempts[^1]);
+            if (handover <= bound || gap <= StallEvidence || attempt == Attempts)
+            {
+                break;
+            }
+
+            output.WriteLine("the sampler stalled during that handover: measuring again on the new leader");
+        }
 
         // Until the old pod is gone (its app stops after 20 s) and a while after: still one address.
         await Eventually.UntilAsync(async () => (await scenario.PodsAsync("web")).All(p => p.Metadata.Name != leader), TimeSpan.FromSeconds(40), $"{leader} gone");
         await Task.Delay(TimeSpan.FromSeconds(2));
         await timeline.StopAsync();
-        var bound = label ? DeletionHandoverBound : DeletionHandoverBound + ReadinessProbePeriod;
         var title = $"{mode} mode, regular-container elector: delete the leader whose app takes 20 s to stop; single address after {handover.TotalMilliseconds:0} ms";
         var rendered = timeline.Render(title);
         output.WriteLine(rendered);
         timeline.Save($"slow-stop-{mode}-regular", title);
         Assert.True(timeline.MaxReady() <= 1, rendered);
-        Assert.True(handover <= bound, $"another single address {handover.TotalMilliseconds:0} ms after the deletion (bound {bound.TotalMilliseconds:0} ms)\n{rendered}");
+        Assert.True(handover <= bound, $"another single address {handover.TotalMilliseconds:0} ms after the deletion (bound {bound.TotalMilliseconds:0} ms; {string.Join("; ", attempts)})\n{rendered}");
     }
 
     /// <summary>
@@ -148,28 +166,39 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
 
         var apply = await cluster.KubectlWithInputAsync(Manifests.Service(ns, "web", extraSelector: $"{Labels.Role}: {Labels.Leader}") + "---\n" + NativeLabelModeDeployment(ns), "apply", "-f", "-");
         Assert.True(apply.ExitCode == 0, apply.StdErr);
-        var leader = await Eventually.SucceedsAsync(
-            async () =>
-            {
-                var addresses = await Endpoints.KubectlAddressesAsync(cluster, ns, "web");
-                var running = (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=web")).Items.Count(p => nodes.ElectorUrl(ns, p.Metadata.Name) is not null);
-                return addresses.Count == 1 && running == 3 ? addresses[0] : throw new InvalidOperationException($"{addresses.Count} addresses, {running} electors running");
-            },
-            TimeSpan.FromSeconds(60),
-            "one address and three running electors");
-
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var at = timeline.Mark($"kubectl delete pod {leader} (native-sidecar elector; its app takes 20 s to stop)");
-        var (exit, _, stderr) = await cluster.KubectlAsync("delete", "pod", leader, "-n", ns, "--wait=false");
-        Assert.True(exit == 0, stderr);
-        var successor = await Eventually.SucceedsAsync(
-            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > at && s.Ready == 1 && s.Addresses[0] != leader)
-                ?? throw new InvalidOperationException("no other single address yet")),
-            TimeSpan.FromSeconds(40),
-            "another replica as the single address",
-            TimeSpan.FromMilliseconds(50));
-        var handover = successor.At - at;
+        string leader;
+        TimeSpan handover;
+        var attempts = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            leader = await Eventually.SucceedsAsync(
+                async () =>
+                {
+                    var addresses = await Endpoints.KubectlAddressesAsync(cluster, ns, "web");
+                    var running = (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=web")).Items
+                        .Count(p => p.Metadata.DeletionTimestamp is null && nodes.ElectorUrl(ns, p.Metadata.Name) is not null);
+                    return addresses.Count == 1 && running == 3 ? addresses[0] : throw new InvalidOperationException($"{addresses.Count} addresses, {running} electors running");
+                },
+                TimeSpan.FromSeconds(60),
+                "one address and three running electors");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var at = timeline.Mark($"kubectl delete pod {leader} (native-sidecar elector; its app takes 20 s to stop)");
+            var (exit, _, stderr) = await cluster.KubectlAsync("delete", "pod", leader, "-n", ns, "--wait=false");
+            Assert.True(exit == 0, stderr);
+            var successor = await NextSingleAddressAsync(timeline, leader, at);
+            handover = successor.At - at;
+            var gap = timeline.LongestSamplingGap(at, successor.At);
+            attempts.Add($"attempt {attempt}: {handover.TotalMilliseconds:0} ms, longest gap between samples {gap.TotalMilliseconds:0} ms");
+            output.WriteLine(attempts[^1]);
+            if (handover <= DeletionHandoverBound || gap <= StallEvidence || attempt == Attempts)
+            {
+                break;
+            }
+
+            output.WriteLine("the sampler stalled during that handover: measuring again on the new leader");
+        }
+
         await Eventually.UntilAsync(
             async () => (await cluster.Client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=web")).Items.All(p => p.Metadata.Name != leader),
             TimeSpan.FromSeconds(40),
@@ -189,8 +218,16 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
         var electorStopping = events.Last(e => e.Container == ElectorHttp.ContainerName && e.Kind == Kubelet.ContainerEventKind.Stopping).At;
         Assert.True(electorStopping >= appExited, string.Join('\n', events));
         Assert.True(timeline.MaxReady() <= 1, rendered);
-        Assert.True(handover <= DeletionHandoverBound, $"another single address {handover.TotalMilliseconds:0} ms after the deletion (bound {DeletionHandoverBound.TotalMilliseconds:0} ms)\n{rendered}");
+        Assert.True(handover <= DeletionHandoverBound, $"another single address {handover.TotalMilliseconds:0} ms after the deletion (bound {DeletionHandoverBound.TotalMilliseconds:0} ms; {string.Join("; ", attempts)})\n{rendered}");
     }
+
+    private static Task<EndpointSample> NextSingleAddressAsync(EndpointTimeline timeline, string leader, TimeSpan from) =>
+        Eventually.SucceedsAsync(
+            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > from && s.Ready == 1 && s.Addresses[0] != leader)
+                ?? throw new InvalidOperationException("no other single address yet")),
+            TimeSpan.FromSeconds(40),
+            "another replica as the single address",
+            TimeSpan.FromMilliseconds(50));
 
     private static string NativeLabelModeDeployment(string ns)
     {
