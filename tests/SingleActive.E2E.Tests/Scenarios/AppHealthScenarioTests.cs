@@ -27,11 +27,7 @@ public sealed class AppHealthScenarioTests(ControlPlaneFixture cluster, ITestOut
         var flippedAt = timeline.Mark($"app container of leader {leader} turns unready");
         scenario.Nodes.SetAppReady(ns, leader, ready: false);
 
-        var successor = await Eventually.SucceedsAsync(
-            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > flippedAt && s.Ready == 1 && s.Addresses[0] != leader)
-                ?? throw new InvalidOperationException("no healthy leader yet")),
-            TimeSpan.FromSeconds(30),
-            "a healthy replica as the single address");
+        var successor = await timeline.NextSingleAddressAsync(leader, flippedAt, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2));
         await timeline.StopAsync();
         var rendered = timeline.Render($"scenario 9: app of leader {leader} unready; {successor.Addresses[0]} leads after {(successor.At - flippedAt).TotalMilliseconds:0} ms");

@@ -28,12 +28,6 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
 
     private const int Rounds = 5;
 
-    private static readonly IReadOnlyDictionary<string, string> LabelMode = new Dictionary<string, string>
-    {
-        [Annotations.Enabled] = "true",
-        [Annotations.Mode] = "label",
-    };
-
     [Theory]
     [InlineData("readiness")]
     [InlineData("label")]
@@ -50,12 +44,7 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         node.Partition();
         try
         {
-            var successor = await Eventually.SucceedsAsync(
-                () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > cutAt && s.Ready == 1 && s.Addresses[0] != leader)
-                    ?? throw new InvalidOperationException("no other single address yet")),
-                PartitionTakeoverBound + TimeSpan.FromSeconds(15),
-                "another pod as the single address after the partition",
-                TimeSpan.FromMilliseconds(50));
+            var successor = await timeline.NextSingleAddressAsync(leader, cutAt, PartitionTakeoverBound + TimeSpan.FromSeconds(15));
             var takeover = successor.At - cutAt;
             output.WriteLine($"{mode}: {successor.Addresses[0]} is the single address {takeover.TotalMilliseconds:0} ms after the partition of {node.NodeName}");
 
@@ -101,7 +90,7 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
             await Task.Delay(TimeSpan.FromSeconds(1));
             var at = timeline.Mark($"round {round}: app of leader {leader} turns unhealthy");
             scenario.Nodes.SetAppReady(ns, leader, ready: false);
-            var next = await NextLeaderAsync(timeline, leader, at);
+            var next = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(30));
             handovers.Add(next.At - at);
             timeline.Mark($"round {round}: app of {leader} healthy again");
             scenario.Nodes.SetAppReady(ns, leader, ready: true);
@@ -128,7 +117,7 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
             await Task.Delay(TimeSpan.FromSeconds(1));
             var at = timeline.Mark($"round {round}: SIGTERM to the elector of leader {leader} (restarted, pod kept)");
             var restart = scenario.Nodes.RestartContainerAsync(ns, leader, ElectorHttp.ContainerName);
-            var next = await NextLeaderAsync(timeline, leader, at);
+            var next = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(30));
             handovers.Add(next.At - at);
             await restart;
             leader = next.Addresses[0];
@@ -163,7 +152,7 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
 
         var at = timeline.Mark($"standbys' open API connections frozen; the app of leader {leader} turns unhealthy");
         scenario.Nodes.SetAppReady(ns, leader, ready: false);
-        var next = await NextLeaderAsync(timeline, leader, at, FrozenHandoverBound + TimeSpan.FromSeconds(10));
+        var next = await timeline.NextSingleAddressAsync(leader, at, FrozenHandoverBound + TimeSpan.FromSeconds(10));
         var handover = next.At - at;
         output.WriteLine($"one leader ({next.Addresses[0]}) {handover.TotalMilliseconds:0} ms after the handover started");
         Assert.Contains(next.Addresses[0], standbys);
@@ -179,7 +168,7 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         var label = mode == "label";
         await scenario.ApplyAsync(
             Manifests.Service(ns, "web", extraSelector: label ? $"{Labels.Role}: {Labels.Leader}" : null) + "---\n" +
-            Manifests.Deployment(ns, "web", 3, label ? LabelMode : Manifests.OptIn, withAppProbe: withAppProbe, app: new AppShape(OnePerNode: true)));
+            Manifests.Deployment(ns, "web", 3, label ? Manifests.LabelMode : Manifests.OptIn, withAppProbe: withAppProbe, app: new AppShape(OnePerNode: true)));
         return scenario;
     }
 
@@ -191,14 +180,6 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         await Electors.WaitUntilAllAnswerAsync(scenario, "web");
         return leader;
     }
-
-    private static Task<EndpointSample> NextLeaderAsync(EndpointTimeline timeline, string leader, TimeSpan from, TimeSpan? timeout = null) =>
-        Eventually.SucceedsAsync(
-            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > from && s.Ready == 1 && s.Addresses[0] != leader)
-                ?? throw new InvalidOperationException("no other single address yet")),
-            timeout ?? TimeSpan.FromSeconds(30),
-            $"another single address than {leader}",
-            TimeSpan.FromMilliseconds(50));
 
     private async Task FinishAsync(EndpointTimeline timeline, string name, string title, IReadOnlyList<TimeSpan> handovers, TimeSpan? bound = null)
     {

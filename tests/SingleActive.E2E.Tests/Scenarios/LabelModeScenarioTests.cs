@@ -9,19 +9,13 @@ namespace SingleActive.E2E.Tests.Scenarios;
 [Collection(ControlPlaneCollection.Name)]
 public sealed class LabelModeScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
 {
-    private static readonly IReadOnlyDictionary<string, string> LabelMode = new Dictionary<string, string>
-    {
-        [Annotations.Enabled] = "true",
-        [Annotations.Mode] = "label",
-    };
-
     [Fact]
     public async Task LabelMode_ThreeReplicas_EndpointsHoldExactlyTheLeaderAndRolloutRestartCompletes()
     {
         await using var scenario = await Scenario.StartAsync(cluster, output, "label-mode");
         var ns = scenario.Namespace;
         await scenario.ApplyAsync(
-            Manifests.Service(ns, "web", extraSelector: $"{Labels.Role}: {Labels.Leader}") + "---\n" + Manifests.Deployment(ns, "web", 3, LabelMode));
+            Manifests.Service(ns, "web", extraSelector: $"{Labels.Role}: {Labels.Leader}") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.LabelMode));
 
         await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(30));
         var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(15));

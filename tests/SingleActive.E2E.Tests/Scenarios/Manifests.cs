@@ -9,6 +9,13 @@ internal static class Manifests
     /// <summary>Template annotations that opt in (readiness mode).</summary>
     public static readonly IReadOnlyDictionary<string, string> OptIn = new Dictionary<string, string> { [Annotations.Enabled] = "true" };
 
+    /// <summary>Template annotations that opt in in label mode (Services select the leader label).</summary>
+    public static readonly IReadOnlyDictionary<string, string> LabelMode = new Dictionary<string, string>
+    {
+        [Annotations.Enabled] = "true",
+        [Annotations.Mode] = "label",
+    };
+
     public static string Service(string ns, string name, string? extraSelector = null) => $$$"""
         apiVersion: v1
         kind: Service

@@ -23,12 +23,6 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
     /// </summary>
     private static readonly TimeSpan ReadinessModeExtra = TimeSpan.FromSeconds(2);
 
-    private static readonly IReadOnlyDictionary<string, string> LabelMode = new Dictionary<string, string>
-    {
-        [Annotations.Enabled] = "true",
-        [Annotations.Mode] = "label",
-    };
-
     [Theory]
     [InlineData("label")]
     [InlineData("readiness")]
@@ -46,12 +40,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
         var (exit, stdout, stderr) = await PluginAsync(ns, "handover", "web", "--to", target);
         output.WriteLine($"$ kubectl single-active handover web --to {target} -n {ns}\n{stdout}{stderr}");
         Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
-        var next = await Eventually.SucceedsAsync(
-            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > at && s.Ready == 1 && s.Addresses[0] != leader)
-                ?? throw new InvalidOperationException("no other single address yet")),
-            TimeSpan.FromSeconds(20),
-            "another single address",
-            TimeSpan.FromMilliseconds(50));
+        var next = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(20));
         var handover = next.At - at;
         await Task.Delay(TimeSpan.FromSeconds(2));
         await timeline.StopAsync();
@@ -112,12 +101,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
             (exit, stdout, stderr) = await PluginAsync(ns, "resume", "web");
             output.WriteLine($"$ kubectl single-active resume web -n {ns}\n{stdout}{stderr}");
             Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
-            var next = await Eventually.SucceedsAsync(
-                () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > resumedAt && s.Ready == 1 && s.Addresses[0] != leader)
-                    ?? throw new InvalidOperationException("no other single address yet")),
-                TimeSpan.FromSeconds(20),
-                "a standby as the single address after resume",
-                TimeSpan.FromMilliseconds(50));
+            var next = await timeline.NextSingleAddressAsync(leader, resumedAt, TimeSpan.FromSeconds(20));
             output.WriteLine($"failover {(next.At - resumedAt).TotalMilliseconds:0} ms after resume");
             await Task.Delay(TimeSpan.FromSeconds(2));
             await timeline.StopAsync();
@@ -139,7 +123,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
         var label = mode == "label";
         await scenario.ApplyAsync(
             Manifests.Service(ns, "web", extraSelector: label ? $"{Labels.Role}: {Labels.Leader}" : null) + "---\n" +
-            Manifests.Deployment(ns, "web", 3, label ? LabelMode : Manifests.OptIn, withAppProbe: withAppProbe, app: new AppShape(OnePerNode: true)));
+            Manifests.Deployment(ns, "web", 3, label ? Manifests.LabelMode : Manifests.OptIn, withAppProbe: withAppProbe, app: new AppShape(OnePerNode: true)));
         return scenario;
     }
 

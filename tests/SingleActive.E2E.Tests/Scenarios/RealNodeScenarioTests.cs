@@ -39,12 +39,6 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
 
     private const int Attempts = 3;
 
-    private static readonly IReadOnlyDictionary<string, string> LabelMode = new Dictionary<string, string>
-    {
-        [Annotations.Enabled] = "true",
-        [Annotations.Mode] = "label",
-    };
-
     [Fact]
     public async Task HttpsAppProbeWithHostHeader_AppOnlyOnPodIp_ItLeadsAndLeadershipFollowsItsHealth()
     {
@@ -72,12 +66,7 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
         await Task.Delay(TimeSpan.FromSeconds(1));
         var at = timeline.Mark($"app of leader {leader} turns unhealthy");
         scenario.Nodes.SetAppReady(ns, leader, ready: false);
-        var successor = await Eventually.SucceedsAsync(
-            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > at && s.Ready == 1 && s.Addresses[0] != leader)
-                ?? throw new InvalidOperationException("no other single address yet")),
-            TimeSpan.FromSeconds(30),
-            "a healthy replica as the single address",
-            TimeSpan.FromMilliseconds(50));
+        var successor = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(30));
         var status = await Electors.StatusAsync(scenario, successor.Addresses[0]);
         await Task.Delay(TimeSpan.FromSeconds(2));
         await timeline.StopAsync();
@@ -97,7 +86,7 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
         var label = mode == "label";
         await scenario.ApplyAsync(
             Manifests.Service(ns, "web", extraSelector: label ? $"{Labels.Role}: {Labels.Leader}" : null) + "---\n" +
-            Manifests.Deployment(ns, "web", 3, label ? LabelMode : Manifests.OptIn, app: new AppShape(Args: ["--shutdown-seconds=20"], TerminationGracePeriodSeconds: 30)));
+            Manifests.Deployment(ns, "web", 3, label ? Manifests.LabelMode : Manifests.OptIn, app: new AppShape(Args: ["--shutdown-seconds=20"], TerminationGracePeriodSeconds: 30)));
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
         var bound = label ? DeletionHandoverBound : DeletionHandoverBound + ReadinessProbePeriod;
         string leader;
@@ -111,7 +100,7 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
             await Task.Delay(TimeSpan.FromSeconds(1));
             var at = timeline.Mark($"kubectl delete pod {leader} (its app takes 20 s to stop)");
             await scenario.KubectlAsync("delete", "pod", leader, "--wait=false");
-            var successor = await NextSingleAddressAsync(timeline, leader, at);
+            var successor = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(40));
             handover = successor.At - at;
             var gap = timeline.LongestSamplingGap(at, successor.At);
             attempts.Add($"attempt {attempt}: {handover.TotalMilliseconds:0} ms, longest gap between samples {gap.TotalMilliseconds:0} ms");
@@ -186,7 +175,7 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
             var at = timeline.Mark($"kubectl delete pod {leader} (native-sidecar elector; its app takes 20 s to stop)");
             var (exit, _, stderr) = await cluster.KubectlAsync("delete", "pod", leader, "-n", ns, "--wait=false");
             Assert.True(exit == 0, stderr);
-            var successor = await NextSingleAddressAsync(timeline, leader, at);
+            var successor = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(40));
             handover = successor.At - at;
             var gap = timeline.LongestSamplingGap(at, successor.At);
             attempts.Add($"attempt {attempt}: {handover.TotalMilliseconds:0} ms, longest gap between samples {gap.TotalMilliseconds:0} ms");
@@ -220,14 +209,6 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
         Assert.True(timeline.MaxReady() <= 1, rendered);
         Assert.True(handover <= DeletionHandoverBound, $"another single address {handover.TotalMilliseconds:0} ms after the deletion (bound {DeletionHandoverBound.TotalMilliseconds:0} ms; {string.Join("; ", attempts)})\n{rendered}");
     }
-
-    private static Task<EndpointSample> NextSingleAddressAsync(EndpointTimeline timeline, string leader, TimeSpan from) =>
-        Eventually.SucceedsAsync(
-            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > from && s.Ready == 1 && s.Addresses[0] != leader)
-                ?? throw new InvalidOperationException("no other single address yet")),
-            TimeSpan.FromSeconds(40),
-            "another replica as the single address",
-            TimeSpan.FromMilliseconds(50));
 
     private static string NativeLabelModeDeployment(string ns)
     {

@@ -112,12 +112,7 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
 
         var deletedAt = timeline.Mark($"kubectl delete pod {leader}");
         await scenario.KubectlAsync("delete", "pod", leader, "--wait=false");
-        var successor = await Eventually.SucceedsAsync(
-            () => Task.FromResult(timeline.Samples.FirstOrDefault(s => s.At > deletedAt && s.Ready == 1 && s.Addresses[0] != leader)
-                ?? throw new InvalidOperationException("no new single leader yet")),
-            TimeSpan.FromSeconds(10),
-            "a new single address after deleting the leader",
-            TimeSpan.FromMilliseconds(50));
+        var successor = await timeline.NextSingleAddressAsync(leader, deletedAt, TimeSpan.FromSeconds(10));
         return (leader, deletedAt, successor);
     }
 }

@@ -89,6 +89,18 @@ public sealed class EndpointTimeline : IAsyncDisposable
     public EndpointSample? First(int ready, TimeSpan from) => Samples.FirstOrDefault(s => s.At >= from && s.Ready == ready);
 
     /// <summary>
+    /// Waits (up to <paramref name="timeout"/>) for the first sample after <paramref name="from"/> whose single ready
+    /// address is not <paramref name="previous"/>: the moment another replica alone serves.
+    /// </summary>
+    public Task<EndpointSample> NextSingleAddressAsync(string previous, TimeSpan from, TimeSpan timeout) =>
+        Eventually.SucceedsAsync(
+            () => Task.FromResult(Samples.FirstOrDefault(s => s.At > from && s.Ready == 1 && s.Addresses[0] != previous)
+                ?? throw new InvalidOperationException($"no single address other than {previous} yet")),
+            timeout,
+            $"another single address than {previous}",
+            TimeSpan.FromMilliseconds(50));
+
+    /// <summary>
     /// The longest time between the starts of two consecutive samples that overlap [<paramref name="from"/>,
     /// <paramref name="to"/>]: about <see cref="Interval"/> normally; much longer when the API server or the
     /// machine stalled, which delays every sample and every timing taken from them.
