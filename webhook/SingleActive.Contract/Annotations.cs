@@ -29,6 +29,12 @@ public static class Annotations
     public const string MemoryLimit = Prefix + "memory-limit";
 
     /// <summary>
+    /// Per pod: the node taints after which the leader hands over before the node is drained (comma-separated taint
+    /// keys, each optionally <c>=value</c>), replacing <see cref="DrainTaints.Default"/>; a cordon always counts.
+    /// </summary>
+    public const string DrainTaints = Prefix + "drain-taints";
+
+    /// <summary>
     /// On the Lease, written by the elector: the holder a released (or newly taken) Lease succeeds, so a successor
     /// that never saw that holder still knows whose pod to fence.
     /// </summary>

@@ -27,6 +27,18 @@ public static class ElectorEnv
     /// </summary>
     public const string AppProbe = "SINGLE_ACTIVE_APP_PROBE";
 
+    /// <summary>
+    /// Downward API <c>spec.nodeName</c>: the node the elector watches (cordon, drain taints) to hand over before the
+    /// node is drained, and to stay out of the way as a standby there.
+    /// </summary>
+    public const string NodeName = "NODE_NAME";
+
+    /// <summary>
+    /// The node taints that mean "this node is about to be drained" (comma-separated keys, or <c>key=value</c>);
+    /// rendered from the pod's <see cref="Annotations.DrainTaints"/>, <see cref="DrainTaints.Default"/> when unset.
+    /// </summary>
+    public const string DrainTaints = "SINGLE_ACTIVE_DRAIN_TAINTS";
+
     /// <summary>Downward API <c>status.podIP</c>: the address the kubelet probes, and so the elector too.</summary>
     public const string PodIp = "POD_IP";
 

@@ -8,6 +8,15 @@ public static class ElectorRbacNames
 {
     public const string ElectorClusterRole = "single-active-elector";
     public const string LabelClusterRole = "single-active-elector-label";
+    /// <summary>
+    /// Read-only on nodes (cluster-scoped, so bound by a ClusterRoleBinding): each elector watches its own node to hand
+    /// over before a drain. One binding, <see cref="NodeClusterRoleBinding"/>, whose subjects the webhook keeps.
+    /// </summary>
+    public const string NodeClusterRole = "single-active-elector-node";
+
+    /// <summary>The ClusterRoleBinding to <see cref="NodeClusterRole"/>, installed by deploy/ without subjects; the webhook adds each elector ServiceAccount.</summary>
+    public const string NodeClusterRoleBinding = "single-active-elector-node";
+
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
     public const string ManagedByValue = "single-active";
 

@@ -16,4 +16,7 @@ public static class PodConditions
 
     /// <summary>The condition's reason while the app fails its health check.</summary>
     public const string CandidateAppUnhealthy = "AppUnhealthy";
+
+    /// <summary>The condition's reason while the replica's node is cordoned or tainted for a drain: it stays out of the way.</summary>
+    public const string CandidateNodeDraining = "NodeDraining";
 }
