@@ -10,7 +10,9 @@ using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.NodeDrain;
 using SingleActive.Elector.PodDeletion;
+using SingleActive.Elector.Succession;
 
 namespace SingleActive.Elector;
 
@@ -66,7 +68,9 @@ public static class ElectorHost
         var reporter = new LeadershipReporter(new KubernetesPodApi(api, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
         var candidatePods = new KubernetesCandidatePods(api, options.Namespace, options.LeaseName);
         var candidacy = new CandidacyAdvertiser(candidatePods, options.Identity, leaseDescription, time, options.Timings.RetryPeriod, metrics, logger);
-        var operatorSupport = new OperatorSupport(candidatePods, new OperatorReporter(reporter, candidacy, options.Identity, leaseDescription));
+        var nodes = options.NodeName is null ? null : new KubernetesNodeApi(api);
+        var planner = new SuccessionPlanner(candidatePods, new KubernetesWorkloadRevisions(api, options.Namespace), nodes, options.DrainTaints, options.Identity);
+        var operatorSupport = new OperatorSupport(candidatePods, new OperatorReporter(reporter, candidacy, options.Identity, leaseDescription), planner);
         // Readiness mode: a voluntary release waits for this pod's kubelet to have seen it not ready (label mode needs not).
         var ownPod = options.Mode == ElectorMode.Readiness ? new OwnPodReadiness(time) : null;
         var elector = new LeaderElector(
@@ -75,6 +79,7 @@ public static class ElectorHost
         appHealth?.Attach(elector);
         var watcher = new LeaseWatcher(store, elector, time, options.Timings, metrics, logger);
         var podWatcher = new OwnPodWatcher(new KubernetesOwnPodStore(api, options.Namespace, options.Identity), elector, options.Identity, options.PodUid, options.Namespace, time, options.Timings.RetryPeriod, metrics, logger, ownPod);
+        var nodeWatcher = nodes is null ? null : new OwnNodeWatcher(nodes, options.NodeName!, options.DrainTaints, elector, time, options.Timings.RetryPeriod, metrics, logger);
         metrics.ConnectionPoolReplacements = () => api.PoolReplacements;
         var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth, api.Trust);
 
@@ -110,6 +115,7 @@ public static class ElectorHost
             // until the Lease is released: the release after SIGTERM waits for what it shows (OwnPodReadiness).
             var watchingPod = podWatcher.RunAsync(stopPodWatch.Token);
             var checking = appHealth?.RunAsync(stop.Token) ?? Task.CompletedTask;
+            var watchingNode = nodeWatcher?.RunAsync(stop.Token) ?? Task.CompletedTask;
             var advertising = candidacy.RunAsync(stop.Token);
             if (options.Mode == ElectorMode.Readiness)
             {
@@ -132,7 +138,7 @@ public static class ElectorHost
                 await stopPodWatch.CancelAsync().ConfigureAwait(false);
             }
 
-            await Task.WhenAll(watching, watchingPod, checking, advertising).ConfigureAwait(false);
+            await Task.WhenAll(watching, watchingPod, checking, advertising, watchingNode).ConfigureAwait(false);
             reporter.Complete();
             stopReporting.CancelAfter(ReportDrainTimeout);
             await reporting.ConfigureAwait(false);

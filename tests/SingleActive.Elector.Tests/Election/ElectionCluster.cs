@@ -4,7 +4,9 @@ using SingleActive.Contract;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.NodeDrain;
 using SingleActive.Elector.PodDeletion;
+using SingleActive.Elector.Succession;
 using SingleActive.Elector.Tests.Kubernetes;
 using SingleActive.Elector.Tests.Leases;
 using SingleActive.Elector.Tests.PodDeletion;
@@ -29,17 +31,21 @@ public sealed class ElectionCluster : IAsyncDisposable
     private readonly List<Candidate> candidates = [];
     private readonly int seed;
 
-    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null, FakeCandidatePods? candidatePods = null, InMemoryPodServer? ownPods = null)
+    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null, FakeCandidatePods? candidatePods = null, InMemoryPodServer? ownPods = null, FakeWorkloadRevisions? revisions = null)
     {
         Timings = timings ?? ElectionTimings.Default;
         this.seed = seed;
         Pods = pods;
         CandidatePods = candidatePods;
+        Revisions = revisions ?? new FakeWorkloadRevisions();
         OwnPods = ownPods;
     }
 
     /// <summary>The replicas' pods for directed handovers, when the operator controls are on.</summary>
     public FakeCandidatePods? CandidatePods { get; }
+
+    /// <summary>The pods' template revisions the leaders' succession planners read.</summary>
+    public FakeWorkloadRevisions Revisions { get; }
 
     /// <summary>The pods' API (Ready conditions, fences, Events), when the replicas fence.</summary>
     public RecordingPodApi? Pods { get; }
@@ -81,7 +87,7 @@ public sealed class ElectionCluster : IAsyncDisposable
             NullLogger.Instance,
             new Random(seed + candidates.Count),
             reporter?.ReadinessGate,
-            operatorObserver is null ? null : new OperatorSupport(CandidatePods!, operatorObserver),
+            operatorObserver is null ? null : new OperatorSupport(CandidatePods!, operatorObserver, new SuccessionPlanner(CandidatePods!, Revisions, null, DrainTaintList.Default, identity)),
             ownPod);
         var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock, reporter) { OperatorObserver = operatorObserver };
         if (OwnPods is { } ownPods)

@@ -16,8 +16,11 @@ public sealed class FakeCandidatePods : ICandidatePods
 
     public string LeaseName => "lease";
 
-    public void Add(string name, string lease = "lease", string phase = "Running") =>
-        Pods[name] = new CandidatePod(name, lease, Deleting: false, phase, Candidate: null);
+    public void Add(string name, string lease = "lease", string phase = "Running", string? node = null) =>
+        Pods[name] = new CandidatePod(name, lease, Deleting: false, phase, Candidate: null, NodeName: node ?? "node-" + name);
+
+    /// <summary>Puts the pod on <paramref name="node"/>.</summary>
+    public void Place(string name, string node) => Pods[name] = Pods[name] with { NodeName = node };
 
     public Task<CandidatePod?> GetAsync(string podName, CancellationToken cancellationToken) =>
         ReadError is { } error ? Task.FromException<CandidatePod?>(new HttpRequestException(error)) : Task.FromResult(Pods.GetValueOrDefault(podName));
@@ -27,7 +30,7 @@ public sealed class FakeCandidatePods : ICandidatePods
             ? Task.FromException<IReadOnlyList<CandidatePod>>(new HttpRequestException(error))
             : Task.FromResult<IReadOnlyList<CandidatePod>>([.. Pods.Values.Where(p => p.Phase == "Running")]);
 
-    public Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, bool leading, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (!Pods.TryGetValue(podName, out var pod))
         {

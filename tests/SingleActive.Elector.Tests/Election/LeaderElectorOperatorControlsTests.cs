@@ -261,14 +261,14 @@ public sealed class LeaderElectorOperatorControlsTests
         Assert.True(cluster.CandidatePods.Pods["c"].Candidate);
     }
 
-    private static (ElectionCluster Cluster, RecordingPodApi Pods) NewCluster()
+    internal static (ElectionCluster Cluster, RecordingPodApi Pods) NewCluster()
     {
         var pods = new RecordingPodApi();
         return (new ElectionCluster(pods: pods, candidatePods: new FakeCandidatePods()), pods);
     }
 
     /// <summary>a leads, b and c stand by, and every kubelet has reported: a is the one endpoint.</summary>
-    private static async Task<(Candidate A, Candidate B, Candidate C)> ThreeReplicasAsync(ElectionCluster cluster, RecordingPodApi pods)
+    internal static async Task<(Candidate A, Candidate B, Candidate C)> ThreeReplicasAsync(ElectionCluster cluster, RecordingPodApi pods)
     {
         var a = cluster.Add("a");
         await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
@@ -280,7 +280,7 @@ public sealed class LeaderElectorOperatorControlsTests
     }
 
     /// <summary>Each kubelet reports its elector's readiness; the pods Ready in the API (what a Service routes to).</summary>
-    private static IReadOnlyList<string> Endpoints(RecordingPodApi pods, params Candidate[] candidates)
+    internal static IReadOnlyList<string> Endpoints(RecordingPodApi pods, params Candidate[] candidates)
     {
         foreach (var candidate in candidates.Where(c => !c.Killed))
         {

@@ -11,10 +11,10 @@ public sealed class RecordingOperatorObserver(string identity, FakeCandidatePods
 
     public ConcurrentQueue<HandoverRecord> Handovers { get; } = new();
 
-    public void OnCandidacyChanged(bool candidate, string reason)
+    public void OnCandidacyChanged(bool candidate, string reason, string why, bool leading)
     {
         Notes.Enqueue($"candidacy:{candidate}:{reason}");
-        pods.AdvertiseAsync(identity, candidate, reason, reason == PodConditions.CandidateReady ? "healthy" : "the check answered unhealthy", DateTimeOffset.UnixEpoch, CancellationToken.None);
+        pods.AdvertiseAsync(identity, candidate, reason, reason == PodConditions.CandidateReady ? "healthy" : "the check answered unhealthy", leading, DateTimeOffset.UnixEpoch, CancellationToken.None);
     }
 
     public void OnHandover(HandoverRecord record)

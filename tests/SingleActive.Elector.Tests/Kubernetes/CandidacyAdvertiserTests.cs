@@ -19,9 +19,9 @@ public sealed class CandidacyAdvertiserTests
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => advertiser.RunAsync(stop.Token));
 
-        advertiser.Want(false, "AppUnhealthy");
+        advertiser.Want(false, "AppUnhealthy", "its app has not passed its health check", leading: false);
         await SettleAsync(advertiser);
-        advertiser.Want(true, "Campaigning");
+        advertiser.Want(true, "Campaigning", "its app is healthy", leading: false);
         await SettleAsync(advertiser);
         Assert.Null(pods.Pods["web-1"].Candidate);
 
@@ -67,12 +67,12 @@ public sealed class CandidacyAdvertiserTests
 
         public Task<IReadOnlyList<SingleActive.Elector.Election.CandidatePod>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
 
-        public Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken)
+        public Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, bool leading, DateTimeOffset at, CancellationToken cancellationToken)
         {
             Tries.Add($"{candidate}:{reason}");
             return FailuresLeft-- > 0
                 ? Task.FromException<bool>(new HttpRequestException("403 Forbidden (test)"))
-                : inner.AdvertiseAsync(podName, candidate, reason, message, at, cancellationToken);
+                : inner.AdvertiseAsync(podName, candidate, reason, message, leading, at, cancellationToken);
         }
     }
 }

@@ -29,19 +29,19 @@ public sealed class KubernetesCandidatePodsTests
     }
 
     [Fact]
-    public async Task AdvertiseAsync_PatchesOnlyTheCandidateConditionThroughPodsStatus()
+    public async Task AdvertiseAsync_PatchesOnlyTheCandidateConditionAndTheDeletionCostThroughPodsStatus()
     {
         using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(200, "{}"));
         using var api = server.Client(TimeSpan.FromSeconds(10));
         var pods = new KubernetesCandidatePods(api, "shop", "web");
 
-        Assert.True(await pods.AdvertiseAsync("web-1", true, "Campaigning", "ok", DateTimeOffset.UnixEpoch, CancellationToken.None));
+        Assert.True(await pods.AdvertiseAsync("web-1", true, "Campaigning", "ok", leading: true, DateTimeOffset.UnixEpoch, CancellationToken.None));
 
         var request = server.Requests.Last();
         Assert.Equal(("PATCH", "/api/v1/namespaces/shop/pods/web-1/status"), (request.Method, request.Path));
         Assert.StartsWith("application/strategic-merge-patch+json", request.ContentType, StringComparison.Ordinal);
         Assert.Equal(
-            """{"status":{"conditions":[{"type":"single-active.io/candidate","status":"True","reason":"Campaigning","message":"ok","lastTransitionTime":"1970-01-01T00:00:00Z"}]}}""",
+            """{"metadata":{"annotations":{"controller.kubernetes.io/pod-deletion-cost":"1000"}},"status":{"conditions":[{"type":"single-active.io/candidate","status":"True","reason":"Campaigning","message":"ok","lastTransitionTime":"1970-01-01T00:00:00Z"}]}}""",
             request.Body);
     }
 }

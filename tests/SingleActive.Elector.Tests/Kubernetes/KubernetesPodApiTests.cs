@@ -11,7 +11,7 @@ public sealed class KubernetesPodApiTests
     private static readonly DateTimeOffset At = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
 
     [Fact]
-    public async Task MarkNotReadyAsync_PodExists_StrategicMergePatchOfTheReadyConditionOnPodStatus()
+    public async Task MarkNotReadyAsync_PodExists_StrategicMergePatchOfTheReadyConditionAndAStandbysDeletionCostOnPodStatus()
     {
         using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(200, """{"kind":"Pod"}"""));
         using var api = server.Client(CallTimeout);
@@ -26,7 +26,8 @@ public sealed class KubernetesPodApiTests
         // Strategic merge: conditions merge by type, so every other condition stays as it is.
         Assert.StartsWith("application/strategic-merge-patch+json", request.ContentType, StringComparison.Ordinal);
         var patch = JsonNode.Parse(request.Body)!.AsObject();
-        Assert.Equal(["status"], patch.Select(p => p.Key));
+        Assert.Equal(["metadata", "status"], patch.Select(p => p.Key));
+        Assert.Equal("""{"annotations":{"controller.kubernetes.io/pod-deletion-cost":"-1000"}}""", patch["metadata"]!.ToJsonString());
         var condition = Assert.Single(patch["status"]!["conditions"]!.AsArray())!;
         Assert.Equal("Ready", (string?)condition["type"]);
         Assert.Equal("False", (string?)condition["status"]);

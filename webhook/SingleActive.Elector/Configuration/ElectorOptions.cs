@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
+using SingleActive.Elector.NodeDrain;
 
 namespace SingleActive.Elector.Configuration;
 
@@ -26,6 +27,12 @@ public sealed partial record ElectorOptions(
     public const string LogLevelVariable = "SINGLE_ACTIVE_LOG_LEVEL";
 
     public const int DefaultAppHealthFailureThreshold = 3;
+
+    /// <summary><see cref="ElectorEnv.NodeName"/>: the node whose cordon or drain taints start a handover; null (not rendered, an older webhook): no drain awareness.</summary>
+    public string? NodeName { get; init; }
+
+    /// <summary><see cref="ElectorEnv.DrainTaints"/>, <see cref="DrainTaintList.Default"/> when unset.</summary>
+    public DrainTaintList DrainTaints { get; init; } = DrainTaintList.Default;
 
     /// <summary>Where Kubernetes mounts the pod's namespace, used when POD_NAMESPACE is not set.</summary>
     public const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
@@ -135,10 +142,20 @@ public sealed partial record ElectorOptions(
             }
         }
 
+        var drainTaints = DrainTaintList.Default;
+        if (Trimmed(env(ElectorEnv.DrainTaints)) is { } taintsText && (drainTaints = DrainTaintList.Parse(taintsText, out var taintsProblem)!) is null)
+        {
+            problems.Add($"{ElectorEnv.DrainTaints} is not a list of taint keys ({taintsProblem}): '{taintsText}'");
+        }
+
         errors = problems;
         return problems.Count > 0
             ? null
-            : new ElectorOptions(identity!, @namespace!, leaseName!, timings, port, bind ?? IPAddress.IPv6Any, appHealth, threshold, appProbe, Trimmed(env(ElectorEnv.PodIp)), mode, Trimmed(env(ElectorEnv.PodUid)), logLevel);
+            : new ElectorOptions(identity!, @namespace!, leaseName!, timings, port, bind ?? IPAddress.IPv6Any, appHealth, threshold, appProbe, Trimmed(env(ElectorEnv.PodIp)), mode, Trimmed(env(ElectorEnv.PodUid)), logLevel)
+            {
+                NodeName = Trimmed(env(ElectorEnv.NodeName)),
+                DrainTaints = drainTaints ?? DrainTaintList.Default,
+            };
     }
 
     private static TimeSpan ReadDuration(Func<string, string?> env, string name, TimeSpan fallback, List<string> problems)

@@ -8,6 +8,9 @@ namespace SingleActive.Elector.Election;
 /// <param name="Candidate">Its <c>single-active.io/candidate</c> condition: true or false, null when its elector has not written one.</param>
 /// <param name="CandidateReason">That condition's reason.</param>
 /// <param name="CandidateMessage">That condition's message.</param>
+/// <param name="NodeName">spec.nodeName: a leader leaving a draining node hands over to a standby on another one.</param>
+/// <param name="Owner">The controller in metadata.ownerReferences (a ReplicaSet, a StatefulSet…); null for a bare pod.</param>
+/// <param name="RevisionHash">The template revision it was created from: label <c>pod-template-hash</c> (Deployments) or <c>controller-revision-hash</c> (StatefulSets).</param>
 public sealed record CandidatePod(
     string Name,
     string? Lease,
@@ -15,4 +18,7 @@ public sealed record CandidatePod(
     string? Phase,
     bool? Candidate,
     string? CandidateReason = null,
-    string? CandidateMessage = null);
+    string? CandidateMessage = null,
+    string? NodeName = null,
+    PodOwner? Owner = null,
+    string? RevisionHash = null);

@@ -35,7 +35,8 @@ public sealed record HandoverDecision(HandoverOutcome Outcome, string? Target, s
             : "no other replica can take over: " + string.Join("; ", replicas.Select(p => WhyNot(p, p.Name, leaseName))));
     }
 
-    private static string? WhyNot(CandidatePod? pod, string name, string leaseName) => pod switch
+    /// <summary>Why <paramref name="pod"/> cannot take the Lease now; <c>null</c> when it can.</summary>
+    public static string? WhyNot(CandidatePod? pod, string name, string leaseName) => pod switch
     {
         null => $"pod {name} does not exist",
         { Lease: null } => $"pod {name} is not a single-active replica (no {Annotations.Status} annotation)",

@@ -16,6 +16,10 @@ public interface ICandidatePods
     /// <summary>Every running pod of this namespace (the caller keeps those of its Lease). Throws when they cannot be listed.</summary>
     Task<IReadOnlyList<CandidatePod>> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Writes this replica's candidacy on its own pod; <c>false</c> when the pod does not exist. Throws on API errors.</summary>
-    Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes this replica's candidacy on its own pod, and with it the pod's deletion cost (<see cref="Contract.PodDeletionCost"/>:
+    /// high while <paramref name="leading"/>, so a scale-in removes standbys first); <c>false</c> when the pod does not
+    /// exist. Throws on API errors.
+    /// </summary>
+    Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, bool leading, DateTimeOffset at, CancellationToken cancellationToken);
 }

@@ -9,8 +9,12 @@ namespace SingleActive.Elector.Election;
 /// </summary>
 public interface IOperatorObserver
 {
-    /// <summary>Whether this replica could take the Lease now (its app is healthy); called when that changes, and once at start.</summary>
-    void OnCandidacyChanged(bool candidate, string reason);
+    /// <summary>
+    /// Whether this replica could take the Lease now (its app is healthy, its node is not draining); called when that
+    /// changes, and once at start. <paramref name="reason"/> is the condition's reason, <paramref name="why"/> says it in words.
+    /// Also called when <paramref name="leading"/> changes: the pod's deletion cost follows it.
+    /// </summary>
+    void OnCandidacyChanged(bool candidate, string reason, string why, bool leading);
 
     /// <summary>This replica wrote <paramref name="record"/> to the Lease: it refused or started a handover, or ended one by taking the Lease.</summary>
     void OnHandover(HandoverRecord record);

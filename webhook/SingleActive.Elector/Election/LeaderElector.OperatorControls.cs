@@ -22,7 +22,7 @@ public sealed partial class LeaderElector
     private bool pauseSeen;
     private bool takeoverPausedNoted;
     private bool stepDownPausedNoted;
-    private string? advertisedCandidacy;
+    private (string Why, bool Leading)? advertisedCandidacy;
     private HandoverRecord? handoverEnding;
 
     /// <summary>The Lease as last seen is paused.</summary>
@@ -37,18 +37,18 @@ public sealed partial class LeaderElector
         }
     }
 
-    /// <summary>Tells the observer when this replica's ability to take over changes (its app's health).</summary>
+    /// <summary>Tells the observer when this replica's ability to take over changes (its app's health, its node draining).</summary>
     private void AdvertiseCandidacy()
     {
-        var candidate = health.CanCampaign;
-        var reason = candidate ? PodConditions.CandidateReady : PodConditions.CandidateAppUnhealthy;
-        if (operatorSupport is null || reason == advertisedCandidacy)
+        var (candidate, reason, why) = CandidacyNow();
+        var isLeading = IsLeading();
+        if (operatorSupport is null || (why, isLeading) == advertisedCandidacy)
         {
             return;
         }
 
-        advertisedCandidacy = reason;
-        operatorSupport.Observer.OnCandidacyChanged(candidate, reason);
+        advertisedCandidacy = (why, isLeading);
+        operatorSupport.Observer.OnCandidacyChanged(candidate, reason, why, isLeading);
     }
 
     /// <summary>
@@ -226,7 +226,7 @@ public sealed partial class LeaderElector
 
         lock (gate)
         {
-            return OperatorAllowsLocked(current);
+            return OperatorAllowsLocked(current) && !DefersTakeoverLocked(current);
         }
     }
 

@@ -252,9 +252,11 @@ public sealed partial class LeaderElector
     /// <summary>
     /// Gives the Lease up for a quick handover: clear the holder, lease duration 1 s, on the record
     /// we last wrote (resourceVersion precondition, so a Lease someone else took is never touched).
-    /// Readiness is already false when this starts.
+    /// Readiness is already false when this starts. With <paramref name="successor"/> (maintenance: a drain, a rollout)
+    /// the release names that standby as the only one that may take it for the handover window, as a directed
+    /// handover does.
     /// </summary>
-    private async Task ReleaseAsync(LeadershipLossReason reason, CancellationToken ct)
+    private async Task ReleaseAsync(LeadershipLossReason reason, CancellationToken ct, HandoverRecord? successor = null)
     {
         LeaseRecord? current;
         lock (gate)
@@ -276,11 +278,23 @@ public sealed partial class LeaderElector
                 // The releaser names itself: a successor that did not see this term (started later,
                 // or missed it) still knows whose pod to demote in label mode.
                 var released = current with { HolderIdentity = null, LeaseDurationSeconds = LeaseRecord.ReleasedLeaseDurationSeconds, RenewTime = time.GetUtcNow(), PreviousHolder = settings.Identity };
+                if (successor is not null)
+                {
+                    released = released with { Controls = (current.Controls ?? LeaseControls.None) with { PreferredHolder = successor.Target, LastHandover = successor } };
+                }
+
                 try
                 {
                     var written = await store.ReplaceAsync(released, ct).ConfigureAwait(false);
                     Observe(written);
                     Log.Released(logger, ElectorMetrics.ReasonLabel(reason));
+                    if (successor is not null)
+                    {
+                        metrics.RecordHandover(successor.Outcome);
+                        Log.HandingOver(logger, successor.Target!, successor.Requested);
+                        operatorSupport?.Observer.OnHandover(successor);
+                    }
+
                     return;
                 }
                 catch (LeaseConflictException)

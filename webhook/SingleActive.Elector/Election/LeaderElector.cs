@@ -191,8 +191,9 @@ public sealed partial class LeaderElector
                 stopping = true;
             }
 
+            var successor = await SuccessorForReleaseAsync().ConfigureAwait(false);
             using var releaseTimeout = new CancellationTokenSource(Timings.RenewDeadline, time);
-            await ReleaseAsync(LeadershipLossReason.ShuttingDown, releaseTimeout.Token).ConfigureAwait(false);
+            await ReleaseAsync(LeadershipLossReason.ShuttingDown, releaseTimeout.Token, successor).ConfigureAwait(false);
             Volatile.Write(ref exited, true);
         }
     }
@@ -288,7 +289,7 @@ public sealed partial class LeaderElector
         }
 
         AdvertiseCandidacy();
-        if (isLeading && !isRetired && await HandleHandoverRequestAsync(stop).ConfigureAwait(false))
+        if (isLeading && !isRetired && (await HandleHandoverRequestAsync(stop).ConfigureAwait(false) || await HandlePlannedHandoverAsync(stop).ConfigureAwait(false)))
         {
             return; // Handed over: that release was this round's write.
         }
@@ -299,8 +300,9 @@ public sealed partial class LeaderElector
             // Bounded like every other call, so a hanging API server cannot stall the loop (and /healthz). Not cut by
             // SIGTERM: a release is what SIGTERM asks for, and one cancelled in flight would leave the term to expire
             // (Lose has already let go of it, so the release on the way out has nothing to release).
+            var successor = isRetired ? await SuccessorForReleaseAsync().ConfigureAwait(false) : null;
             using var timeout = new CancellationTokenSource(Timings.RenewDeadline, time);
-            await ReleaseAsync(isRetired ? LeadershipLossReason.PodDeleting : LeadershipLossReason.AppUnhealthy, timeout.Token).ConfigureAwait(false);
+            await ReleaseAsync(isRetired ? LeadershipLossReason.PodDeleting : LeadershipLossReason.AppUnhealthy, timeout.Token, successor).ConfigureAwait(false);
         }
         else if (isLeading)
         {

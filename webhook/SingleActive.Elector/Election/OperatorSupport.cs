@@ -1,4 +1,7 @@
 namespace SingleActive.Elector.Election;
 
-/// <summary>What directed handovers and the pause need from outside the election: the replicas' pods and a place to report.</summary>
-public sealed record OperatorSupport(ICandidatePods Pods, IOperatorObserver Observer);
+/// <summary>
+/// What directed handovers, the pause and planned handovers need from outside the election: the replicas' pods, a
+/// place to report, and (when it can read its node and workload) the planner of handovers before drains and rollouts.
+/// </summary>
+public sealed record OperatorSupport(ICandidatePods Pods, IOperatorObserver Observer, Succession.SuccessionPlanner? Planner = null);

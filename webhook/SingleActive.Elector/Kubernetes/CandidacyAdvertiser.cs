@@ -31,12 +31,13 @@ public sealed class CandidacyAdvertiser(ICandidatePods pods, string podName, str
         }
     }
 
-    public void Want(bool candidate, string reason)
+    /// <summary>The candidacy to write: the condition's status and reason, <paramref name="why"/> for its message, and whether this replica leads (its deletion cost).</summary>
+    public void Want(bool candidate, string reason, string why, bool leading)
     {
         TaskCompletionSource signal;
         lock (gate)
         {
-            wanted = new Candidacy(candidate, reason);
+            wanted = new Candidacy(candidate, reason, why, leading);
             signal = changed;
         }
 
@@ -88,12 +89,10 @@ public sealed class CandidacyAdvertiser(ICandidatePods pods, string podName, str
 
     private async Task<bool> WriteAsync(Candidacy next, CancellationToken stop)
     {
-        var message = next.Candidate
-            ? $"{podName} can take over Lease {leaseDescription}: its app is healthy"
-            : $"{podName} cannot take over Lease {leaseDescription}: its app has not passed its health check";
+        var message = $"{podName} {(next.Candidate ? "can" : "cannot")} take over Lease {leaseDescription}: {next.Why}";
         try
         {
-            if (!await pods.AdvertiseAsync(podName, next.Candidate, next.Reason, message, time.GetUtcNow(), stop).ConfigureAwait(false))
+            if (!await pods.AdvertiseAsync(podName, next.Candidate, next.Reason, message, next.Leading, time.GetUtcNow(), stop).ConfigureAwait(false))
             {
                 Log.CandidacyPodGone(logger, podName);
             }
@@ -146,5 +145,5 @@ public sealed class CandidacyAdvertiser(ICandidatePods pods, string podName, str
         stop.ThrowIfCancellationRequested();
     }
 
-    private sealed record Candidacy(bool Candidate, string Reason);
+    private sealed record Candidacy(bool Candidate, string Reason, string Why, bool Leading);
 }

@@ -8,12 +8,13 @@ public interface IPodApi
     /// <summary>Creates a core/v1 Event (the object as JSON).</summary>
     Task CreateEventAsync(JsonObject @event, CancellationToken cancellationToken);
 
-    /// <summary>Sets <c>single-active.io/role</c> on a pod; <c>false</c> when the pod does not exist.</summary>
+    /// <summary>Sets <c>single-active.io/role</c> on a pod, and the deletion cost that goes with the role; <c>false</c> when the pod does not exist.</summary>
     Task<bool> SetRoleLabelAsync(string podName, string role, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sets the pod's <c>Ready</c> condition to <c>False</c> through <c>pods/status</c> (what the node
-    /// lifecycle controller does to the pods of an unreachable node); <c>false</c> when the pod does not exist.
+    /// lifecycle controller does to the pods of an unreachable node), and its deletion cost to a standby's; <c>false</c>
+    /// when the pod does not exist.
     /// </summary>
     Task<bool> MarkNotReadyAsync(string podName, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -27,7 +27,7 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
         return [.. (list?["items"] as JsonArray ?? []).OfType<JsonObject>().Select(FromPod)];
     }
 
-    public async Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, bool leading, DateTimeOffset at, CancellationToken cancellationToken)
     {
         // As the fence: a strategic merge patch merges conditions by type, so only this one changes; the kubelet
         // keeps condition types it does not own when it writes the pod's status.
@@ -39,7 +39,13 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
             ["message"] = message,
             ["lastTransitionTime"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         };
-        var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = new JsonArray(condition) } };
+        // pods/status takes metadata changes too (its strategy resets only spec, deletionTimestamp and ownerReferences):
+        // the deletion cost needs no permission beyond the condition's.
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [PodDeletionCost.Annotation] = leading ? PodDeletionCost.Leader : PodDeletionCost.Standby } },
+            ["status"] = new JsonObject { ["conditions"] = new JsonArray(condition) },
+        };
         try
         {
             await api.SendJsonAsync(HttpMethod.Patch, pods + "/" + Uri.EscapeDataString(podName) + "/status", patch, "application/strategic-merge-patch+json", cancellationToken).ConfigureAwait(false);
@@ -66,8 +72,17 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
             Text(status?["phase"]),
             condition is null ? null : Text(condition["status"]) == "True",
             Text(condition?["reason"]),
-            Text(condition?["message"]));
+            Text(condition?["message"]),
+            Text(pod["spec"]?["nodeName"]),
+            OwnerOf(metadata),
+            Text(metadata?["labels"]?["pod-template-hash"]) ?? Text(metadata?["labels"]?["controller-revision-hash"]));
     }
+
+    private static PodOwner? OwnerOf(JsonObject? metadata) =>
+        (metadata?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(o => o["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController)
+            .Select(o => Text(o["kind"]) is { } kind && Text(o["name"]) is { } name ? new PodOwner(kind, name) : null)
+            .FirstOrDefault(o => o is not null);
 
     /// <summary>The <c>lease</c> of the webhook's status annotation (JSON); null when absent or unreadable.</summary>
     private static string? LeaseOf(string? status)

@@ -13,8 +13,16 @@ public sealed class KubernetesPodApi(KubeApiClient api, string @namespace) : IPo
 
     public async Task<bool> SetRoleLabelAsync(string podName, string role, CancellationToken cancellationToken)
     {
-        // A JSON merge patch touches only this one label: no read-modify-write race with other writers.
-        var patch = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [Labels.Role] = role } } };
+        // A JSON merge patch touches only this one label and the deletion cost that goes with it: no read-modify-write
+        // race with other writers.
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["labels"] = new JsonObject { [Labels.Role] = role },
+                ["annotations"] = new JsonObject { [PodDeletionCost.Annotation] = role == Labels.Leader ? PodDeletionCost.Leader : PodDeletionCost.Standby },
+            },
+        };
         try
         {
             await api.SendJsonAsync(HttpMethod.Patch, pods + Uri.EscapeDataString(podName), patch, "application/merge-patch+json", cancellationToken).ConfigureAwait(false);
@@ -41,7 +49,12 @@ public sealed class KubernetesPodApi(KubeApiClient api, string @namespace) : IPo
             ["message"] = message,
             ["lastTransitionTime"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
         };
-        var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = new JsonArray(condition) } };
+        var patch = new JsonObject
+        {
+            // The fenced pod is a standby now: a scale-in removes it before the leader.
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [PodDeletionCost.Annotation] = PodDeletionCost.Standby } },
+            ["status"] = new JsonObject { ["conditions"] = new JsonArray(condition) },
+        };
         try
         {
             await api.SendJsonAsync(HttpMethod.Patch, pods + Uri.EscapeDataString(podName) + "/status", patch, "application/strategic-merge-patch+json", cancellationToken).ConfigureAwait(false);

@@ -17,12 +17,12 @@ public sealed class OperatorReporter(LeadershipReporter events, CandidacyAdverti
     public const string ResumedReason = "FailoverResumed";
     public const string TakeoverPausedReason = "TakeoverPaused";
 
-    public void OnCandidacyChanged(bool candidate, string reason) => candidacy.Want(candidate, reason);
+    public void OnCandidacyChanged(bool candidate, string reason, string why, bool leading) => candidacy.Want(candidate, reason, why, leading);
 
     public void OnHandover(HandoverRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var requested = $"{Annotations.PreferredHolder}={record.Requested}";
+        var requested = PlannedHandover.IsPlanned(record.Requested) ? $"planned: {record.Requested.Trim('(', ')')}" : $"{Annotations.PreferredHolder}={record.Requested}";
         switch (record.Outcome)
         {
             case HandoverOutcome.InProgress:

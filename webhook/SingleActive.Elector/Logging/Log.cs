@@ -140,4 +140,31 @@ internal static partial class Log
 
     [LoggerMessage(57, LogLevel.Information, "Releasing the Lease ({Reason}) after {Waited}: {Why}")]
     public static partial void ReleaseAfterKubelet(ILogger logger, string reason, string waited, string why);
+
+    [LoggerMessage(58, LogLevel.Information, "Watching node {Node}: when it is cordoned or gets a drain taint ({Taints}), the leader hands over to a standby on another node before any eviction")]
+    public static partial void DrainAwarenessOn(ILogger logger, string node, string taints);
+
+    [LoggerMessage(59, LogLevel.Warning, "Drain-aware handover is off: this elector may not list and watch node {Node} ({Error}). Leadership moves only when the leader's pod is evicted. Apply the ClusterRole and ClusterRoleBinding single-active-elector-node from deploy/ that ship with this image (the webhook adds this pod's ServiceAccount to the binding); asked again every minute")]
+    public static partial void DrainAwarenessForbidden(ILogger logger, string node, string error);
+
+    [LoggerMessage(60, LogLevel.Warning, "Drain-aware handover is off: there is no node {Node} (NODE_NAME must be the pod's spec.nodeName, as the webhook renders it)")]
+    public static partial void DrainAwarenessNoNode(ILogger logger, string node);
+
+    [LoggerMessage(61, LogLevel.Warning, "Drain-aware handover is off until node {Node} can be listed: {Error}")]
+    public static partial void DrainAwarenessFailing(ILogger logger, string node, string error);
+
+    [LoggerMessage(62, LogLevel.Debug, "Watch of node {Node} ended: {Error}")]
+    public static partial void NodeWatchEnded(ILogger logger, string node, string error);
+
+    [LoggerMessage(63, LogLevel.Information, "{State}: {Action}")]
+    public static partial void NodeDrainChanged(ILogger logger, string state, string action);
+
+    [LoggerMessage(64, LogLevel.Warning, "Cannot hand over before the drain, still leading: {Reason}")]
+    public static partial void DrainHandoverBlocked(ILogger logger, string reason);
+
+    [LoggerMessage(65, LogLevel.Warning, "Could not plan a handover ({Trigger}); trying again next round: {Error}")]
+    public static partial void SuccessionPlanFailed(ILogger logger, string trigger, string error);
+
+    [LoggerMessage(66, LogLevel.Information, "Not taking the free Lease yet: {Reason}; a standby elsewhere may take it first ({Window} at most)")]
+    public static partial void TakeoverDeferred(ILogger logger, string reason, string window);
 }

@@ -59,6 +59,15 @@ public sealed class ElectorMetrics
     /// <summary>This replica saw its pod's deletion start: it will never lead again.</summary>
     public bool PodDeleting { get; set; }
 
+    /// <summary>Whether this elector watches its own node, so a leader hands over before a drain; null until known (or without NODE_NAME).</summary>
+    public bool? DrainAwareness { get; set; }
+
+    /// <summary>This replica's node is cordoned or has a drain taint.</summary>
+    public bool NodeDraining { get; set; }
+
+    /// <summary>This replica leads on a draining node and no standby elsewhere can take over.</summary>
+    public bool DrainHandoverBlocked { get; set; }
+
     /// <summary>Reads how often the API connection pool was replaced after an abandoned call (see <c>ClusterConnection.DropConnections</c>); null when not wired.</summary>
     public Func<long>? ConnectionPoolReplacements { get; set; }
 
@@ -131,6 +140,13 @@ public sealed class ElectorMetrics
             Gauge(sb, "single_active_elector_deletion_handover", "1 when this elector watches its own pod, so it hands the Lease over the moment the pod's deletion starts; 0 when it cannot (forbidden, pod not found, API unreachable): then only on SIGTERM.", watching ? 1 : 0);
         }
 
+        if (DrainAwareness is { } aware)
+        {
+            Gauge(sb, "single_active_elector_drain_awareness", "1 when this elector watches its own node, so a leader hands over before the node is drained; 0 when it cannot (forbidden, node not found, API unreachable): then leadership moves only at the eviction.", aware ? 1 : 0);
+        }
+
+        Gauge(sb, "single_active_elector_node_draining", "1 while this replica's node is cordoned or has a drain taint.", NodeDraining ? 1 : 0);
+        Gauge(sb, "single_active_elector_drain_handover_blocked", "1 while this replica leads on a draining node and no standby on another node can take over (the reason is in the log, an Event and kubectl single-active status).", DrainHandoverBlocked ? 1 : 0);
         Gauge(sb, "single_active_elector_pod_deleting", "1 once this replica saw its pod's deletion start: it will never lead again.", PodDeleting ? 1 : 0);
 
         sb.Append("# HELP single_active_elector_fence_failures_total Failed writes marking the previous holder's pod not ready.\n# TYPE single_active_elector_fence_failures_total counter\n");

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
@@ -23,124 +22,72 @@ namespace SingleActive.Elector.PodDeletion;
 /// pods are removed at once).</para>
 /// <para><b>When it cannot watch</b> (403 without <c>list</c>/<c>watch</c> on pods: a ClusterRole not upgraded with
 /// the image; the API server unreachable; no such pod) the elector works as before, handing over on SIGTERM. That
-/// is said once per change, in the log and as <c>single_active_elector_deletion_handover 0</c>. A refused list is
-/// asked again every <see cref="ForbiddenRetryInterval"/>, so a ClusterRole applied later takes effect without a
-/// restart; other failures every retry period, like the Lease watch.</para>
-/// <para>It also tells <paramref name="readiness"/> (readiness mode) how the pod looks, so a voluntary release waits for
+/// is said once per change, in the log and as <c>single_active_elector_deletion_handover 0</c>. The list and watch
+/// are retried as <see cref="NamedObjectWatch{T}"/> does (a refused one every <see cref="ForbiddenRetryInterval"/>).</para>
+/// <para>It also tells <c>readiness</c> (readiness mode) how the pod looks, so a voluntary release waits for
 /// its kubelet to have seen it not ready (see <see cref="OwnPodReadiness"/>).</para>
 /// <para>No SelfSubjectAccessReview first (unlike the fence): the list at start-up is itself the check, made at
 /// once, and its answer is the one that counts.</para>
 /// </remarks>
-public sealed class OwnPodWatcher(
-    IOwnPodStore store,
-    LeaderElector elector,
-    string podName,
-    string? podUid,
-    string @namespace,
-    TimeProvider time,
-    TimeSpan retryPeriod,
-    ElectorMetrics metrics,
-    ILogger logger,
-    OwnPodReadiness? readiness = null)
+public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
 {
-    /// <summary>How often a list or watch the API server refused (403) is asked again: cheap, and picks up a ClusterRole applied later.</summary>
-    public static readonly TimeSpan ForbiddenRetryInterval = TimeSpan.FromMinutes(1);
+    /// <summary>How often a list or watch the API server refused (403) is asked again.</summary>
+    public static readonly TimeSpan ForbiddenRetryInterval = NamedObjectWatch<PodSnapshot>.ForbiddenRetryInterval;
 
-    private readonly HandoverAvailability availability = new(podName, @namespace, metrics, logger);
-    private string? uid = podUid is { Length: > 0 } ? podUid : null;
+    private readonly LeaderElector elector;
+    private readonly string podName;
+    private readonly ILogger logger;
+    private readonly OwnPodReadiness? readiness;
+    private readonly ElectorMetrics metrics;
+    private readonly HandoverAvailability availability;
+    private readonly NamedObjectWatch<PodSnapshot> watch;
+    private string? uid;
     private bool seen;
-    private bool watchForbidden;
-    private bool parked;
-    private bool exited;
+
+    public OwnPodWatcher(
+        IOwnPodStore store,
+        LeaderElector elector,
+        string podName,
+        string? podUid,
+        string @namespace,
+        TimeProvider time,
+        TimeSpan retryPeriod,
+        ElectorMetrics metrics,
+        ILogger logger,
+        OwnPodReadiness? readiness = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        this.elector = elector;
+        this.podName = podName;
+        this.logger = logger;
+        this.readiness = readiness;
+        this.metrics = metrics;
+        uid = podUid is { Length: > 0 } ? podUid : null;
+        availability = new HandoverAvailability(podName, @namespace, metrics, logger);
+        watch = new NamedObjectWatch<PodSnapshot>(
+            async ct =>
+            {
+                var listing = await store.ListAsync(ct).ConfigureAwait(false);
+                return (listing.Pod, listing.ResourceVersion);
+            },
+            store.WatchAsync,
+            this,
+            "pod_watch",
+            time,
+            retryPeriod,
+            metrics);
+    }
 
     /// <summary>Parked waiting for the API server or for its next try with nothing in hand, or returned (tests use this to let work settle).</summary>
-    public bool IsIdle => Volatile.Read(ref parked) || Volatile.Read(ref exited);
+    public bool IsIdle => watch.IsIdle;
 
     /// <summary>Runs until <paramref name="stop"/> fires, or until the pod's deletion was seen and the elector retired.</summary>
-    public async Task RunAsync(CancellationToken stop)
-    {
-        try
-        {
-            await WatchAsync(stop).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref exited, true);
-        }
-    }
-
-    private async Task WatchAsync(CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            var listed = false;
-            TimeSpan pause;
-            try
-            {
-                var listing = await store.ListAsync(stop).ConfigureAwait(false);
-                listed = true;
-                if (Saw(listing.Pod, listed: true))
-                {
-                    return;
-                }
-
-                var opened = time.GetTimestamp();
-                var changes = store.WatchAsync(listing.ResourceVersion, stop).GetAsyncEnumerator(stop);
-                await using (changes.ConfigureAwait(false))
-                {
-                    while (await NextAsync(changes).ConfigureAwait(false))
-                    {
-                        if (Saw(changes.Current, listed: false))
-                        {
-                            return;
-                        }
-                    }
-                }
-
-                // Ended by the server's timeout or the client-side deadline: it was open, so it is permitted. List again
-                // at once, unless it ended at once (a proxy that cuts streams must not turn this into a tight loop).
-                watchForbidden = false;
-                pause = retryPeriod - time.GetElapsedTime(opened);
-                if (pause <= TimeSpan.Zero)
-                {
-                    continue;
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (KubeApiException e) when (e.StatusCode == HttpStatusCode.Forbidden)
-            {
-                // Listing permitted, watching not (a role edited by hand): the lists that follow must not claim it works.
-                watchForbidden |= listed;
-                readiness?.Unseen();
-                metrics.RecordApiError("pod_watch");
-                availability.Forbidden(ErrorText.Of(e));
-                pause = ForbiddenRetryInterval;
-            }
-            catch (Exception e)
-            {
-                metrics.RecordApiError("pod_watch");
-                Log.PodWatchEnded(logger, podName, ErrorText.Of(e));
-                if (!listed)
-                {
-                    // A watch that breaks is routine (410 Gone, a restarted API server): only a list that fails says the handover is off.
-                    availability.Failing(ErrorText.Of(e));
-                    readiness?.Unseen();
-                }
-
-                pause = retryPeriod;
-            }
-
-            await PauseAsync(pause, stop).ConfigureAwait(false);
-        }
-    }
+    public Task RunAsync(CancellationToken stop) => watch.RunAsync(stop);
 
     /// <returns>True when the pod is being deleted (the elector is retired and there is nothing more to watch).</returns>
-    private bool Saw(PodSnapshot? pod, bool listed)
+    public bool Saw(PodSnapshot? current, bool listed, bool watchRefused)
     {
-        if (pod is null || (uid is not null && pod.Uid != uid))
+        if (current is null || (uid is not null && current.Uid != uid))
         {
             if (seen)
             {
@@ -150,24 +97,40 @@ public sealed class OwnPodWatcher(
 
             if (listed)
             {
-                availability.NoPod(pod is null ? "no pod of that name" : $"the pod of that name has uid {pod.Uid}, not POD_UID {uid}");
+                availability.NoPod(current is null ? "no pod of that name" : $"the pod of that name has uid {current.Uid}, not POD_UID {uid}");
                 readiness?.NoPod();
             }
 
             return false;
         }
 
-        uid ??= pod.Uid;
+        uid ??= current.Uid;
         seen = true;
-        readiness?.Saw(pod);
-        if (!listed || !watchForbidden)
+        readiness?.Saw(current);
+        if (!watchRefused)
         {
             // A list alone does not prove the watch is permitted once it was refused: only an open watch does.
-            watchForbidden = false;
             availability.On();
         }
 
-        return pod.IsBeingDeleted && Retire(pod.Removed ? "it was deleted" : $"deletionTimestamp {pod.DeletionTimestamp:O}");
+        return current.IsBeingDeleted && Retire(current.Removed ? "it was deleted" : $"deletionTimestamp {current.DeletionTimestamp:O}");
+    }
+
+    public void Forbidden(string error)
+    {
+        readiness?.Unseen();
+        availability.Forbidden(error);
+    }
+
+    public void Failed(string error, bool listed)
+    {
+        Log.PodWatchEnded(logger, podName, error);
+        if (!listed)
+        {
+            // A watch that breaks is routine (410 Gone, a restarted API server): only a list that fails says the handover is off.
+            availability.Failing(error);
+            readiness?.Unseen();
+        }
     }
 
     private bool Retire(string how)
@@ -177,38 +140,5 @@ public sealed class OwnPodWatcher(
         Log.PodDeletionStarted(logger, podName, how, elector.Status.IsLeader ? "it leads: not ready now, releasing the Lease" : "it does not lead");
         elector.Retire();
         return true;
-    }
-
-    private async ValueTask<bool> NextAsync(IAsyncEnumerator<PodSnapshot> changes)
-    {
-        Volatile.Write(ref parked, true);
-        try
-        {
-            return await changes.MoveNextAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref parked, false);
-        }
-    }
-
-    private async Task PauseAsync(TimeSpan wait, CancellationToken stop)
-    {
-        // Parked before the timer exists and unparked by the timer itself, so IsIdle turns false the very moment
-        // the pause is over, wherever the timer fires.
-        var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref parked, true);
-        using var onStop = stop.Register(() => over.TrySetResult());
-        using var timer = time.CreateTimer(
-            _ =>
-            {
-                Volatile.Write(ref parked, false);
-                over.TrySetResult();
-            },
-            null,
-            wait,
-            Timeout.InfiniteTimeSpan);
-        await over.Task.ConfigureAwait(false);
-        Volatile.Write(ref parked, false);
     }
 }

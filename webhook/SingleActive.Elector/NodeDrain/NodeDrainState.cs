@@ -1,0 +1,10 @@
+namespace SingleActive.Elector.NodeDrain;
+
+/// <summary>Whether a node is about to be drained, and why, in words for people (Events, conditions, the log).</summary>
+public sealed record NodeDrainState(bool Draining, string Reason)
+{
+    /// <summary>Not known to be draining: not watched (yet), or schedulable without a drain taint.</summary>
+    public static readonly NodeDrainState Unknown = new(false, "the node is not watched");
+
+    public static NodeDrainState Schedulable(string node) => new(false, $"node {node} is schedulable");
+}
