@@ -93,6 +93,17 @@ internal static class Manifests
 
         """;
 
+    /// <summary>A PodDisruptionBudget over the pods labelled <c>app: name</c> (policy/v1beta1: the control plane is 1.20).</summary>
+    public static string PodDisruptionBudget(string ns, string name, int minAvailable) => $$$"""
+        apiVersion: policy/v1beta1
+        kind: PodDisruptionBudget
+        metadata: {name: {{{name}}}, namespace: {{{ns}}}}
+        spec:
+          minAvailable: {{{minAvailable}}}
+          selector: {matchLabels: {app: {{{name}}}}}
+
+        """;
+
     /// <summary>A bare pod; <paramref name="annotations"/> null for none.</summary>
     public static string Pod(string ns, string name, IReadOnlyDictionary<string, string>? annotations) => $$$"""
         apiVersion: v1

@@ -87,7 +87,7 @@ public sealed class ElectionCluster : IAsyncDisposable
             NullLogger.Instance,
             new Random(seed + candidates.Count),
             reporter?.ReadinessGate,
-            operatorObserver is null ? null : new OperatorSupport(CandidatePods!, operatorObserver, new SuccessionPlanner(CandidatePods!, Revisions, null, DrainTaintList.Default, identity)),
+            operatorObserver is null ? null : new OperatorSupport(CandidatePods!, operatorObserver, new SuccessionPlanner(CandidatePods!, Revisions, null, DrainRules.Default, identity)),
             ownPod);
         var candidate = new Candidate(identity, elector, client, observer, health, metrics, clock, reporter) { OperatorObserver = operatorObserver };
         if (OwnPods is { } ownPods)

@@ -31,8 +31,8 @@ public sealed partial record ElectorOptions(
     /// <summary><see cref="ElectorEnv.NodeName"/>: the node whose cordon or drain taints start a handover; null (not rendered, an older webhook): no drain awareness.</summary>
     public string? NodeName { get; init; }
 
-    /// <summary><see cref="ElectorEnv.DrainTaints"/>, <see cref="DrainTaintList.Default"/> when unset.</summary>
-    public DrainTaintList DrainTaints { get; init; } = DrainTaintList.Default;
+    /// <summary><see cref="ElectorEnv.DrainTaints"/>, <see cref="DrainRules.Default"/> when unset.</summary>
+    public DrainRules DrainTaints { get; init; } = DrainRules.Default;
 
     /// <summary>Where Kubernetes mounts the pod's namespace, used when POD_NAMESPACE is not set.</summary>
     public const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
@@ -142,8 +142,8 @@ public sealed partial record ElectorOptions(
             }
         }
 
-        var drainTaints = DrainTaintList.Default;
-        if (Trimmed(env(ElectorEnv.DrainTaints)) is { } taintsText && (drainTaints = DrainTaintList.Parse(taintsText, out var taintsProblem)!) is null)
+        var drainTaints = DrainRules.Default;
+        if (Trimmed(env(ElectorEnv.DrainTaints)) is { } taintsText && (drainTaints = DrainRules.Parse(taintsText, out var taintsProblem)!) is null)
         {
             problems.Add($"{ElectorEnv.DrainTaints} is not a list of taint keys ({taintsProblem}): '{taintsText}'");
         }
@@ -154,7 +154,7 @@ public sealed partial record ElectorOptions(
             : new ElectorOptions(identity!, @namespace!, leaseName!, timings, port, bind ?? IPAddress.IPv6Any, appHealth, threshold, appProbe, Trimmed(env(ElectorEnv.PodIp)), mode, Trimmed(env(ElectorEnv.PodUid)), logLevel)
             {
                 NodeName = Trimmed(env(ElectorEnv.NodeName)),
-                DrainTaints = drainTaints ?? DrainTaintList.Default,
+                DrainTaints = drainTaints ?? DrainRules.Default,
             };
     }
 

@@ -10,7 +10,7 @@ namespace SingleActive.Elector.NodeDrain;
 /// <summary>
 /// Watches this elector's own node (<c>NODE_NAME</c>) and tells the election whether it is about to be drained: cordoned
 /// (<c>kubectl cordon</c>, <c>kubectl drain</c>, kured) or carrying a drain taint (the cluster autoscaler, Karpenter;
-/// <see cref="DrainTaintList"/>). A leader then hands over to a standby on another node before any eviction; a
+/// <see cref="DrainRules"/>). A leader then hands over to a standby on another node before any eviction; a
 /// standby there stops offering itself (see <see cref="LeaderElector.OnNodeDrainChanged"/>).
 /// </summary>
 /// <remarks>
@@ -22,7 +22,7 @@ namespace SingleActive.Elector.NodeDrain;
 public sealed class OwnNodeWatcher : INamedObjectHandler<NodeSnapshot>
 {
     private readonly string nodeName;
-    private readonly DrainTaintList taints;
+    private readonly DrainRules taints;
     private readonly LeaderElector elector;
     private readonly ElectorMetrics metrics;
     private readonly ILogger logger;
@@ -30,7 +30,7 @@ public sealed class OwnNodeWatcher : INamedObjectHandler<NodeSnapshot>
     private Availability availability;
     private NodeDrainState? last;
 
-    public OwnNodeWatcher(INodeApi api, string nodeName, DrainTaintList taints, LeaderElector elector, TimeProvider time, TimeSpan retryPeriod, ElectorMetrics metrics, ILogger logger)
+    public OwnNodeWatcher(INodeApi api, string nodeName, DrainRules taints, LeaderElector elector, TimeProvider time, TimeSpan retryPeriod, ElectorMetrics metrics, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(api);
         this.nodeName = nodeName;

@@ -16,7 +16,7 @@ namespace SingleActive.Elector.Succession;
 /// (<see cref="IWorkloadRevisions.IsOutdatedAsync"/>; this pod's owner is read once). The pods of the namespace are
 /// listed, and their workloads and nodes read, only while the node drains or a rollout is under way.
 /// </remarks>
-public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions revisions, INodeApi? nodes, DrainTaintList taints, string self)
+public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions revisions, INodeApi? nodes, DrainRules taints, string self)
 {
     private CandidatePod? selfPod;
 

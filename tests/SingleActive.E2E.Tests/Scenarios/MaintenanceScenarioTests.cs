@@ -1,0 +1,172 @@
+using k8s;
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Support;
+using Xunit.Abstractions;
+
+namespace SingleActive.E2E.Tests.Scenarios;
+
+/// <summary>
+/// Issue 15 on the real control plane with the kubelet stand-in (three nodes): maintenance moves leadership once, on
+/// purpose. <c>kubectl cordon</c> then <c>kubectl drain</c> of the leader's node under a PodDisruptionBudget
+/// <c>minAvailable: 1</c> hands over to a pod on another node before the eviction and the drain completes;
+/// <c>kubectl scale --replicas=1</c> keeps the leader; <c>kubectl rollout restart</c> hands over once, to a pod of the
+/// new revision. Never two addresses (every watched Endpoints version); handovers are counted from the Lease's
+/// <c>leaseTransitions</c>, the time without an address from the Endpoints watch.
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
+{
+    /// <summary>
+    /// The handover after a cordon: the node watch's event, one directed handover; in readiness mode the old
+    /// leader's kubelet must first report it not ready (one probe period) and the new one's probe it ready.
+    /// </summary>
+    private static readonly TimeSpan CordonHandoverBound = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task CordonThenDrain_ReadinessModeWithPdbMinAvailable1_OneHandoverToAnotherNodeBeforeTheEviction_DrainCompletes()
+    {
+        await using var scenario = await StartAsync("drain", "readiness", pdb: true, onePerNode: true);
+        var ns = scenario.Namespace;
+        var leader = await SteadyLeaderAsync(scenario);
+        var node = scenario.Nodes.NodeOf(ns, leader)!.NodeName;
+        var transitions = await TransitionsAsync(scenario);
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        using var deletions = PodDeletionWatch.Start(cluster.Client, ns, timeline);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        try
+        {
+            var cordonedAt = timeline.Mark($"kubectl cordon {node} (leader {leader})");
+            var cordon = await cluster.KubectlAsync("cordon", node);
+            Assert.True(cordon.ExitCode == 0, $"kubectl cordon failed: {cordon.StdErr}");
+            var next = await timeline.NextSingleAddressAsync(leader, cordonedAt, TimeSpan.FromSeconds(30));
+            var drainAt = timeline.Mark($"kubectl drain {node}");
+            var drain = await cluster.KubectlAsync("drain", node, "--pod-selector", "app=web", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=120s");
+            timeline.Mark($"kubectl drain exited {drain.ExitCode}");
+            output.WriteLine($"$ kubectl drain {node} --pod-selector app=web (exit {drain.ExitCode})\n{drain.StdOut}{drain.StdErr}");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await timeline.StopAsync();
+
+            var gap = timeline.LongestZeroGap();
+            var title = $"readiness mode, PDB minAvailable 1: cordon, then drain of {node}; handover {(next.At - cordonedAt).TotalMilliseconds:0} ms after the cordon; longest time without an address {gap.TotalMilliseconds:0} ms";
+            var rendered = timeline.Render(title);
+            output.WriteLine(rendered);
+            timeline.Save("drain-readiness-pdb", title);
+
+            Assert.True(drain.ExitCode == 0, $"kubectl drain failed:\n{drain.StdOut}{drain.StdErr}");
+            Assert.True(timeline.MaxReady() <= 1, rendered);
+            Assert.Equal(1, await TransitionsAsync(scenario) - transitions);
+            var holder = await scenario.LeaseHolderAsync("web");
+            Assert.Equal(next.Addresses[0], holder);
+            Assert.NotEqual(node, (await cluster.Client.CoreV1.ReadNamespacedPodAsync(holder, ns)).Spec.NodeName);
+            Assert.True(next.At - cordonedAt <= CordonHandoverBound, $"handover {(next.At - cordonedAt).TotalMilliseconds:0} ms after the cordon (bound {CordonHandoverBound.TotalMilliseconds:0} ms)\n{rendered}");
+            var evicted = deletions.DeletionSeen(leader);
+            Assert.True(evicted is { } at && at > next.At && at > drainAt, $"the old leader's deletion was seen at {evicted?.TotalMilliseconds:0} ms, the handover at {next.At.TotalMilliseconds:0} ms\n{rendered}");
+        }
+        finally
+        {
+            await cluster.KubectlAsync("uncordon", node);
+        }
+    }
+
+    [Fact]
+    public async Task ScaleThreeToOne_ReadinessMode_KeepsTheLeaderZeroHandovers()
+    {
+        await using var scenario = await StartAsync("scale-in", "readiness", pdb: false, onePerNode: true);
+        var ns = scenario.Namespace;
+        var leader = await SteadyLeaderAsync(scenario);
+        await Eventually.UntilAsync(async () => await DeletionCostsAsync(scenario, leader), TimeSpan.FromSeconds(20), "the leader's pod-deletion-cost high, the standbys' low");
+        var transitions = await TransitionsAsync(scenario);
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        timeline.Mark($"kubectl scale deployment/web --replicas=1 (leader {leader})");
+        output.WriteLine(await scenario.KubectlAsync("scale", "deployment/web", "--replicas=1"));
+        await Eventually.UntilAsync(async () => (await scenario.PodsAsync("web")).Count == 1, TimeSpan.FromSeconds(60), "one pod left");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await timeline.StopAsync();
+        var rendered = timeline.Render($"readiness mode: scale 3 to 1 with leader {leader}");
+        output.WriteLine(rendered);
+
+        Assert.Equal(leader, Assert.Single(await scenario.PodsAsync("web")).Metadata.Name);
+        Assert.Equal(0, await TransitionsAsync(scenario) - transitions);
+        Assert.Equal(leader, await scenario.LeaseHolderAsync("web"));
+        Assert.True(timeline.MaxReady() <= 1, rendered);
+        Assert.DoesNotContain(timeline.Samples, s => s.Ready == 0);
+    }
+
+    [Theory]
+    [InlineData("label")]
+    [InlineData("readiness")]
+    public async Task RolloutRestart_ThreeReplicas_OneHandoverToAPodOfTheNewRevisionNeverTwo(string mode)
+    {
+        // No anti-affinity: a surge pod must find a node while the three old ones still run.
+        await using var scenario = await StartAsync($"restart-{mode}", mode, pdb: false, onePerNode: false);
+        var ns = scenario.Namespace;
+        var leader = await SteadyLeaderAsync(scenario);
+        var transitions = await TransitionsAsync(scenario);
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var restartedAt = timeline.Mark($"kubectl rollout restart deployment/web (leader {leader})");
+        await scenario.KubectlAsync("rollout", "restart", "deployment/web");
+        await scenario.WaitForRolloutAsync("web", TimeSpan.FromSeconds(120));
+        var completedAt = timeline.Mark("every replica updated, no old pod left");
+        var newLeader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await timeline.StopAsync();
+
+        var handovers = await TransitionsAsync(scenario) - transitions;
+        var gap = timeline.LongestZeroGap();
+        var title = $"{mode} mode: rollout restart of 3 replicas; {handovers} handover(s); completed after {(completedAt - restartedAt).TotalMilliseconds:0} ms; longest time without an address {gap.TotalMilliseconds:0} ms";
+        var rendered = timeline.Render(title);
+        output.WriteLine(rendered);
+        timeline.Save($"rollout-restart-{mode}", title);
+
+        Assert.True(timeline.MaxReady() <= 1, rendered);
+        Assert.True(handovers == 1, $"{handovers} handovers\n{rendered}");
+        Assert.Equal(newLeader, await scenario.LeaseHolderAsync("web"));
+        Assert.Equal(await NewestReplicaSetAsync(scenario, "web"), OwnerOf(await cluster.Client.CoreV1.ReadNamespacedPodAsync(newLeader, ns)));
+    }
+
+    private async Task<Scenario> StartAsync(string prefix, string mode, bool pdb, bool onePerNode)
+    {
+        var scenario = await Scenario.StartAsync(cluster, output, prefix);
+        var ns = scenario.Namespace;
+        var label = mode == "label";
+        await scenario.ApplyAsync(
+            Manifests.Service(ns, "web", extraSelector: label ? $"{Labels.Role}: {Labels.Leader}" : null) + "---\n" +
+            Manifests.Deployment(ns, "web", 3, label ? Manifests.LabelMode : Manifests.OptIn, app: new AppShape(OnePerNode: onePerNode)) +
+            (pdb ? "---\n" + Manifests.PodDisruptionBudget(ns, "web", minAvailable: 1) : ""));
+        return scenario;
+    }
+
+    private static async Task<string> SteadyLeaderAsync(Scenario scenario)
+    {
+        await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(60));
+        var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
+        await Electors.WaitUntilAllAnswerAsync(scenario, "web");
+        return leader;
+    }
+
+    private static async Task<int> TransitionsAsync(Scenario scenario) =>
+        (await scenario.Client.CoordinationV1.ReadNamespacedLeaseAsync("web", scenario.Namespace)).Spec.LeaseTransitions ?? 0;
+
+    private static async Task<bool> DeletionCostsAsync(Scenario scenario, string leader) =>
+        (await scenario.PodsAsync("web")).All(p =>
+            Annotation(p.Metadata, PodDeletionCost.Annotation) == (p.Metadata.Name == leader ? PodDeletionCost.Leader : PodDeletionCost.Standby));
+
+    private static async Task<string?> NewestReplicaSetAsync(Scenario scenario, string deployment)
+    {
+        const string revision = "deployment.kubernetes.io/revision";
+        var current = Annotation((await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, scenario.Namespace)).Metadata, revision);
+        return (await scenario.Client.AppsV1.ListNamespacedReplicaSetAsync(scenario.Namespace)).Items
+            .FirstOrDefault(rs => Annotation(rs.Metadata, revision) == current)?.Metadata.Name;
+    }
+
+    private static string? Annotation(V1ObjectMeta metadata, string key) =>
+        metadata.Annotations is { } annotations && annotations.TryGetValue(key, out var value) ? value : null;
+
+    private static string? OwnerOf(V1Pod pod) => pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Name;
+}
