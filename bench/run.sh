@@ -2,7 +2,7 @@
 # Benchmarks: prints the machine and every figure, and writes them to artifacts/bench/results.md.
 #
 #   bench/run.sh                     # everything (about 12-15 minutes on 2 cores)
-#   BENCH_SECTIONS="admission" bench/run.sh      # any of: admission e2e elector handover
+#   BENCH_SECTIONS="admission" bench/run.sh      # any of: admission e2e elector handover maintenance
 #
 #   (1) admission  the published (NativeAOT) webhook vs a Kestrel HTTPS baseline that only reads the
 #                  body and returns a fixed AdmissionReview (the ceiling): 200 and 1,000 req/s open
@@ -14,6 +14,11 @@
 #                  network namespaces, IPv6): kubectl get endpoints timelines (every 100 ms and every watched
 #                  version) for pod deletion, app-health step-down, elector SIGTERM, node partition and frozen
 #                  connections, in both modes and with a slow-stopping app; figures from artifacts/e2e/*.tsv.
+#   (5) maintenance `kubectl cordon` + `kubectl drain` of the leader's node under a PDB (readiness mode) and
+#                  `kubectl rollout restart` (both modes), on the same stand-in, with the binaries of this tree
+#                  and, as the baseline in the same run, those of BENCH_MAINTENANCE_BASELINE (default: the last
+#                  commit before drain- and rollout-aware handovers; built once into artifacts/bench/baseline):
+#                  handovers (the Lease's leaseTransitions), time without an address, whether the drain finished.
 #
 # Knobs (seconds): BENCH_DURATION (20, per fixed-rate run), BENCH_SATURATION (15), BENCH_WARMUP (5),
 # BENCH_IDLE (60), BENCH_E2E_PODS (100 per phase, 6 phases); BENCH_SKIP_PUBLISH=1 reuses the last
@@ -22,7 +27,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out="$root/artifacts/bench"
-sections=${BENCH_SECTIONS:-"admission e2e elector handover"}
+sections=${BENCH_SECTIONS:-"admission e2e elector handover maintenance"}
 duration=${BENCH_DURATION:-20}
 saturation=${BENCH_SATURATION:-15}
 warmup=${BENCH_WARMUP:-5}
@@ -42,7 +47,8 @@ for section in $sections; do
     admission) : >"$admission_json" ;;
     e2e|elector) : >"$out/run/figures-$section.jsonl" ;;
     handover) : >"$out/run/handover.md" ;;
-    *) log "unknown section $section (admission e2e elector handover)"; exit 2 ;;
+    maintenance) : >"$out/run/maintenance.md" ;;
+    *) log "unknown section $section (admission e2e elector handover maintenance)"; exit 2 ;;
   esac
 done
 
@@ -204,7 +210,52 @@ if want handover; then
   cat "$out/run/handover.md"
 fi
 
+# ---------------------------------------------------------------- (5) maintenance: before and after
+if want maintenance; then
+  echo; echo "=== (5) maintenance on the kubelet stand-in: drain under a PDB, rollout restart; baseline vs this tree ==="
+  cleanup; pids=(); control_plane=""
+  baseline_ref=${BENCH_MAINTENANCE_BASELINE:-ca72c42}
+  base_pub="$out/baseline/$baseline_ref"
+  if [ ! -x "$base_pub/single-active-elector" ]; then
+    log "building the baseline binaries of $baseline_ref (once; kept in $base_pub)"
+    base_src="$out/baseline/src"
+    git worktree remove --force "$base_src" >/dev/null 2>&1 || rm -rf "$base_src"
+    git worktree add --detach "$base_src" "$baseline_ref" >/dev/null
+    (cd "$base_src" && webhook/publish.sh "$base_pub") >"$out/run/baseline-publish.log" 2>&1
+    git worktree remove --force "$base_src"
+  fi
+  for phase in baseline this; do
+    dir=$([ "$phase" = baseline ] && echo "$base_pub" || echo "$pub")
+    rm -f artifacts/e2e/drain-*.tsv artifacts/e2e/rollout-restart-*.tsv
+    SINGLE_ACTIVE_PUBLISH_DIR="$dir" dotnet test tests/SingleActive.E2E.Tests -c Release --nologo --filter "FullyQualifiedName~MaintenanceScenarioTests" \
+      >"$out/run/maintenance-$phase.log" 2>&1 || log "a maintenance scenario failed with the $phase binaries (its figures are still listed): $out/run/maintenance-$phase.log"
+    for tsv in artifacts/e2e/drain-*.tsv artifacts/e2e/rollout-restart-*.tsv; do
+      [ -f "$tsv" ] && cp "$tsv" "$out/run/maintenance-$phase-$(basename "$tsv")"
+    done
+  done
+  {
+    echo "### Maintenance on the kubelet stand-in: drains and rollouts"
+    echo
+    echo "Same stand-in and timings as (4); 3 replicas. Baseline: the binaries of $baseline_ref (before drain- and rollout-aware"
+    echo "handovers), built and run in this same run against the same control plane and test code. Each line: the scenario as"
+    echo "its timeline titles it (handovers counted from the Lease's leaseTransitions), then the most addresses at once."
+    for phase in baseline this; do
+      echo
+      echo "$([ "$phase" = baseline ] && echo "Baseline ($baseline_ref):" || echo "This tree:")"
+      echo
+      for tsv in "$out/run/maintenance-$phase-"*.tsv; do
+        [ -f "$tsv" ] || continue
+        title=$(head -n1 "$tsv" | sed 's/^# //; s/: endpoints of .*//')
+        summary=$(grep '^# max ready' "$tsv" | sed 's/^# //')
+        echo "- $title — $summary"
+      done
+    done
+  } >"$out/run/maintenance.md"
+  cat "$out/run/maintenance.md"
+fi
+
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)" >>"$machine"
 echo; echo "=== report: $out/results.md ==="
 "$runner" report "$machine" "$admission_json" "$out/run" "$out/results.md"
 if [ -s "$out/run/handover.md" ]; then { echo; cat "$out/run/handover.md"; } >>"$out/results.md"; fi
+if [ -s "$out/run/maintenance.md" ]; then { echo; cat "$out/run/maintenance.md"; } >>"$out/results.md"; fi

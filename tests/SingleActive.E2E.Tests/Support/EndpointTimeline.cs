@@ -100,6 +100,19 @@ public sealed class EndpointTimeline : IAsyncDisposable
             $"another single address than {previous}",
             TimeSpan.FromMilliseconds(50));
 
+    /// <summary>As <see cref="NextSingleAddressAsync"/>, but <c>null</c> when it has not happened within <paramref name="timeout"/> (a baseline that never hands over is measured, not failed, here).</summary>
+    public async Task<EndpointSample?> NextSingleAddressOrNullAsync(string previous, TimeSpan from, TimeSpan timeout)
+    {
+        try
+        {
+            return await NextSingleAddressAsync(previous, from, timeout);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// The longest time between the starts of two consecutive samples that overlap [<paramref name="from"/>,
     /// <paramref name="to"/>]: about <see cref="Interval"/> normally; much longer when the API server or the
