@@ -84,7 +84,7 @@ public static class SeededCluster
         await LeaseAsync(client, "billing", "ledger", "ledger-0", 0, now.AddHours(-3), new() { [Annotations.LastHandover] = refused.ToJson() });
         // policy/v1beta1: the only version a 1.20 server serves (the AOT client's custom objects cannot write one).
         var (exit, _, error) = await cluster.KubectlAsync(
-            "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: ledger, namespace: billing}\nspec: {minAvailable: 1, selector: {matchLabels: {app: ledger}}}\n",
+            "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: ledger, namespace: billing}\nspec: {minAvailable: 2, selector: {matchLabels: {app: ledger}}}\n",
             "apply", "-f", "-");
         if (exit != 0)
         {

@@ -13,12 +13,12 @@ public class PodDisruptionBudgetAdvisorTests
 
     [Theory]
     // budget spec, expect a warning, expect the standby part (blocked unhealthy evictions)
-    [InlineData("\"minAvailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", true, false)]
+    [InlineData("\"minAvailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", false, false)]
     [InlineData("\"minAvailable\":2,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", true, true)]
     [InlineData("\"minAvailable\":\"50%\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", true, true)]
     [InlineData("\"minAvailable\":2,\"unhealthyPodEvictionPolicy\":\"AlwaysAllow\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", true, false)]
     [InlineData("\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", true, true)]
-    [InlineData("\"maxUnavailable\":2,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", true, false)]
+    [InlineData("\"maxUnavailable\":2,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", false, false)]
     [InlineData("\"maxUnavailable\":3,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", false, false)]
     [InlineData("\"maxUnavailable\":\"100%\",\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", false, false)]
     [InlineData("\"minAvailable\":0,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}", false, false)]

@@ -7,11 +7,13 @@ namespace SingleActive.Kube.Workloads;
 /// </summary>
 /// <remarks>
 /// A budget allows <c>currentHealthy − desiredHealthy</c> evictions, and "healthy" means Ready. In readiness
-/// mode exactly one pod, the leader, is Ready, so any budget that wants at least one healthy pod allows none:
-/// the leader cannot be evicted. Standbys are running but unready, i.e. unhealthy; unless the budget says
-/// <c>unhealthyPodEvictionPolicy: AlwaysAllow</c> (Kubernetes 1.27+), an unhealthy pod may be evicted only
-/// while the budget is met (the default <c>IfHealthyBudget</c>), which with one healthy pod means a budget
-/// wanting two or more blocks them too. Label mode is unaffected: every healthy replica is Ready there.
+/// mode exactly one pod, the leader, is Ready, so any budget that wants at least one healthy pod allows no
+/// eviction of the leader. With one wanted that is what protects it: a drain cordons the node first, the leader
+/// hands over to a standby on another node (drain-aware handover), and the old leader, now an unhealthy standby,
+/// may be evicted while the budget is met (the default <c>IfHealthyBudget</c>; the API server's eviction handler
+/// allows an unready pod when <c>currentHealthy ≥ desiredHealthy</c>, since 1.20 at least). A budget wanting two or
+/// more is never met: the leader cannot be evicted at all, nor standbys unless the budget says
+/// <c>unhealthyPodEvictionPolicy: AlwaysAllow</c> (1.27+). Label mode is unaffected: every healthy replica is Ready there.
 /// </remarks>
 public static class PodDisruptionBudgetAdvisor
 {
@@ -32,22 +34,23 @@ public static class PodDisruptionBudgetAdvisor
             }
 
             var (desired, rule) = DesiredHealthy(spec, expected);
-            if (desired < 1)
+            if (desired <= 1)
             {
-                continue;
+                continue; // Met by the leader alone: the drain-aware handover lets drains through (see remarks).
             }
 
             var name = string.IsNullOrEmpty(budget.Metadata?.NamespaceProperty) ? budget.Metadata?.Name : $"{budget.Metadata.NamespaceProperty}/{budget.Metadata.Name}";
-            // Unhealthy pods may be evicted while the budget is met (currentHealthy 1 >= desired), or always with AlwaysAllow.
-            var standbysFree = desired <= 1 || string.Equals(spec.UnhealthyPodEvictionPolicy, AlwaysAllow, StringComparison.Ordinal);
+            // Unhealthy pods may be evicted while the budget is met (never, with one healthy pod), or always with AlwaysAllow.
+            var standbysFree = string.Equals(spec.UnhealthyPodEvictionPolicy, AlwaysAllow, StringComparison.Ordinal);
             var standbys = standbysFree
                 ? ""
                 : " Standbys count as unhealthy, so they cannot be evicted either unless the budget sets unhealthyPodEvictionPolicy: AlwaysAllow (Kubernetes 1.27+).";
             warnings.Add(
                 $"single-active: PodDisruptionBudget {name} selects the pods of {workload.Description} and wants {desired} healthy ({rule}), " +
                 "but in readiness mode only the leader is Ready, so the budget never allows a disruption: the leader cannot be evicted and " +
-                $"draining its node blocks.{standbys} In readiness mode drop the budget (a standby takes over when the leader stops), or use " +
-                "label mode (template annotation single-active.io/mode: label), where budgets work as usual.");
+                $"draining its node blocks.{standbys} In readiness mode use minAvailable: 1 (a drain cordons the node first, the leader hands over " +
+                "to a standby on another node, and the budget then lets the old leader go), or label mode (template annotation " +
+                "single-active.io/mode: label), where budgets work as usual.");
         }
 
         return warnings;
