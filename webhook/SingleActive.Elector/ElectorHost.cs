@@ -116,6 +116,11 @@ public static class ElectorHost
             var watchingPod = podWatcher.RunAsync(stopPodWatch.Token);
             var checking = appHealth?.RunAsync(stop.Token) ?? Task.CompletedTask;
             var watchingNode = nodeWatcher?.RunAsync(stop.Token) ?? Task.CompletedTask;
+            if (nodeWatcher is null)
+            {
+                Log.DrainAwarenessNoNodeName(logger);
+            }
+
             var advertising = candidacy.RunAsync(stop.Token);
             if (options.Mode == ElectorMode.Readiness)
             {

@@ -165,6 +165,9 @@ internal static partial class Log
     [LoggerMessage(65, LogLevel.Warning, "Could not plan a handover ({Trigger}); trying again next round: {Error}")]
     public static partial void SuccessionPlanFailed(ILogger logger, string trigger, string error);
 
+    [LoggerMessage(67, LogLevel.Warning, "Drain-aware handover is off: NODE_NAME is not set (a pod injected by a webhook older than this elector); leadership moves only when the leader's pod is evicted")]
+    public static partial void DrainAwarenessNoNodeName(ILogger logger);
+
     [LoggerMessage(66, LogLevel.Information, "Not taking the free Lease yet: {Reason}; a standby elsewhere may take it first ({Window} at most)")]
     public static partial void TakeoverDeferred(ILogger logger, string reason, string window);
 }
