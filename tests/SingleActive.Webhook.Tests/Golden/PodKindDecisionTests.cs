@@ -49,6 +49,10 @@ public static class PodKindCases
         { "derived-pod-create-elector-resources", "container", "injected", null },
         { "derived-pod-create-elector-resources-invalid", "container", "denied", "annotation \"single-active.io/cpu-limit\" on pod \"solo\" in namespace \"shop\" is \"lots\"" },
 
+        // Per-pod overrides are checked alike: the node taints after which the leader hands over before a drain.
+        { "derived-pod-create-drain-taints", "container", "injected", null },
+        { "derived-pod-create-drain-taints-invalid", "native", "denied", "annotation \"single-active.io/drain-taints\" on pod \"solo\" in namespace \"shop\" is \"karpenter.sh/disrupted,,example.com/retiring=\"; entry 2 is empty; \"example.com/retiring=\": the value after '=' is empty; expected comma-separated taint keys" },
+
         // 7. Objects on their way out.
         { "real-world-deployment-being-deleted-finalizer-removal", "container", "unchanged", null },
         { "derived-statefulset-update-being-deleted", "native", "unchanged", null },

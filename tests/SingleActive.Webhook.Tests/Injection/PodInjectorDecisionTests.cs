@@ -59,6 +59,12 @@ public class PodInjectorDecisionTests
         { "cloud identity on default", On, "\"volumes\":[{\"name\":\"aws-iam-token\",\"projected\":{\"sources\":[{\"serviceAccountToken\":{\"audience\":\"sts.amazonaws.com\",\"path\":\"token\"}}]}}]", "Denied", "runs as ServiceAccount \"default\", which carries an identity outside the cluster" },
         { "cloud identity on an own account", On, "\"serviceAccountName\":\"uploader\",\"volumes\":[{\"name\":\"aws-iam-token\",\"projected\":{\"sources\":[{\"serviceAccountToken\":{\"audience\":\"sts.amazonaws.com\",\"path\":\"token\"}}]}}]", "Injected", null },
         { "resource annotation invalid", $"{On},\"single-active.io/memory-limit\":\"big\"", "", "Denied", "annotation \"single-active.io/memory-limit\" on pod \"web\" in namespace \"shop\" is \"big\"" },
+        { "drain taints valid", $"{On},\"single-active.io/drain-taints\":\"node.kubernetes.io/unschedulable, example.com/retiring=soon\"", "", "Injected", null },
+        { "drain taints with an empty entry", $"{On},\"single-active.io/drain-taints\":\"node.kubernetes.io/unschedulable,,x\"", "", "Denied", "annotation \"single-active.io/drain-taints\" on pod \"web\" in namespace \"shop\" is \"node.kubernetes.io/unschedulable,,x\"; entry 2 is empty; expected comma-separated taint keys, each optionally =value" },
+        { "drain taints empty", $"{On},\"single-active.io/drain-taints\":\"\"", "", "Denied", "is \"\"; the list is empty; expected comma-separated taint keys" },
+        { "drain taint key invalid", $"{On},\"single-active.io/drain-taints\":\"Example.com/retiring\"", "", "Denied", "\"Example.com/retiring\": \"Example.com/retiring\" is not a valid taint key" },
+        { "drain taint value invalid", $"{On},\"single-active.io/drain-taints\":\"retiring=in 5 min\"", "", "Denied", "\"retiring=in 5 min\": \"in 5 min\" is not a valid taint value" },
+        { "drain taint value empty", $"{On},\"single-active.io/drain-taints\":\"retiring=\"", "", "Denied", "\"retiring=\": the value after '=' is empty" },
         { "several errors reported at once", $"{On},\"single-active.io/mode\":\"x\",\"single-active.io/port\":\"y\"", "", "Denied", "\"single-active.io/mode\" on pod \"web\" in namespace \"shop\" is \"x\"; accepted values are \"readiness\" or \"label\"; annotation \"single-active.io/port\"" },
     };
 

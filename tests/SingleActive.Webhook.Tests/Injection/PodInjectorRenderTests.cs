@@ -23,6 +23,7 @@ public class PodInjectorRenderTests
                 ["POD_NAME"] = "fieldRef:metadata.name",
                 ["POD_NAMESPACE"] = "fieldRef:metadata.namespace",
                 ["POD_UID"] = "fieldRef:metadata.uid",
+                ["NODE_NAME"] = "fieldRef:spec.nodeName",
                 ["SINGLE_ACTIVE_LEASE_NAME"] = "web",
                 ["SINGLE_ACTIVE_LEASE_DURATION"] = "15s",
                 ["SINGLE_ACTIVE_RENEW_DEADLINE"] = "10s",
@@ -43,10 +44,33 @@ public class PodInjectorRenderTests
         var elector = Elector(Inject(TestPods.Pod()).Pod);
 
         // POD_UID is the involvedObject.uid of the elector's Events; without it `kubectl describe pod` omits them.
+        // NODE_NAME is the node the elector watches for a cordon or drain taint.
         Assert.Equal(
-            [(ElectorEnv.PodName, "metadata.name"), (ElectorEnv.PodNamespace, "metadata.namespace"), (ElectorEnv.PodUid, "metadata.uid")],
-            elector.Env.Take(3).Select(e => (e.Name, e.ValueFrom?.FieldRef?.FieldPath)));
-        Assert.All(elector.Env.Take(3), e => Assert.Equal("v1", e.ValueFrom.FieldRef.ApiVersion));
+            [(ElectorEnv.PodName, "metadata.name"), (ElectorEnv.PodNamespace, "metadata.namespace"), (ElectorEnv.PodUid, "metadata.uid"), (ElectorEnv.NodeName, "spec.nodeName")],
+            elector.Env.Take(4).Select(e => (e.Name, e.ValueFrom?.FieldRef?.FieldPath)));
+        Assert.All(elector.Env.Take(4), e => Assert.Equal("v1", e.ValueFrom.FieldRef.ApiVersion));
+    }
+
+    [Fact]
+    public void Inject_NoDrainTaintsAnnotation_RendersNoList()
+    {
+        var elector = Elector(Inject(TestPods.Pod()).Pod);
+
+        // The elector then watches for DrainTaints.Default of its own version.
+        Assert.DoesNotContain(elector.Env, e => e.Name == ElectorEnv.DrainTaints);
+    }
+
+    [Theory]
+    [InlineData("karpenter.sh/disrupted", "karpenter.sh/disrupted")]
+    [InlineData(" node.kubernetes.io/unschedulable , example.com/retiring=soon ", "node.kubernetes.io/unschedulable,example.com/retiring=soon")]
+    [InlineData("ToBeDeletedByClusterAutoscaler,ToBeDeletedByClusterAutoscaler", "ToBeDeletedByClusterAutoscaler")]
+    public void Inject_DrainTaintsAnnotation_RendersTheNormalizedList(string annotation, string expected)
+    {
+        var pod = TestPods.Pod($"{On},\"{Annotations.DrainTaints}\":\"{annotation}\"");
+
+        var elector = Elector(Inject(pod).Pod);
+
+        Assert.Equal(expected, Env(elector)[ElectorEnv.DrainTaints]);
     }
 
     [Fact]

@@ -96,6 +96,7 @@ public class WorkloadMutatorTests
     [Theory]
     [InlineData("\"single-active.io/mode\":\"leader\"", "annotation \"single-active.io/mode\" on pod \"web-*\" in namespace \"shop\" is \"leader\"")]
     [InlineData("\"single-active.io/lease-duration\":\"soon\"", "annotation \"single-active.io/lease-duration\" on pod \"web-*\" in namespace \"shop\" is \"soon\"")]
+    [InlineData("\"single-active.io/drain-taints\":\"karpenter.sh/disrupted,\"", "annotation \"single-active.io/drain-taints\" on pod \"web-*\" in namespace \"shop\" is \"karpenter.sh/disrupted,\"; entry 2 is empty; expected comma-separated taint keys, each optionally =value")]
     public void Mutate_BadTemplateOverride_DeniedNamingTheAnnotation(string overrides, string expected)
     {
         var result = _mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: "\"single-active\":\"true\"," + overrides), new WorkloadRequest(IsCreate: true));

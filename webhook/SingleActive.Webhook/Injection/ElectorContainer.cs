@@ -82,12 +82,21 @@ public static class ElectorContainer
             // `kubectl describe pod` does not list them, and reading it from the API would need "get pods",
             // which the readiness-mode role deliberately lacks.
             FieldRef(ElectorEnv.PodUid, "metadata.uid"),
+
+            // The node the elector watches for a cordon or a drain taint, to hand over before the drain evicts it.
+            FieldRef(ElectorEnv.NodeName, "spec.nodeName"),
             Value(ElectorEnv.LeaseName, settings.LeaseName),
             Value(ElectorEnv.LeaseDuration, Duration.Format(settings.Timings.LeaseDuration)),
             Value(ElectorEnv.RenewDeadline, Duration.Format(settings.Timings.RenewDeadline)),
             Value(ElectorEnv.RetryPeriod, Duration.Format(settings.Timings.RetryPeriod)),
             Value(ElectorEnv.Port, settings.Port.ToString(CultureInfo.InvariantCulture)),
         };
+        if (settings.DrainTaints is { } drainTaints)
+        {
+            // Only when the pod sets its own: unset, the elector applies DrainTaints.Default of its own version.
+            env.Add(Value(ElectorEnv.DrainTaints, drainTaints));
+        }
+
         if (appProbe is not null)
         {
             // The kubelet probes the pod IP; so does the elector, or an app listening only there never counts as healthy.

@@ -3,6 +3,7 @@ using SingleActive.Contract;
 namespace SingleActive.Webhook.Injection;
 
 /// <summary>The per-pod choices render needs: options with the pod's annotation overrides applied and checked.</summary>
+/// <param name="DrainTaints">The pod's <c>single-active.io/drain-taints</c>, normalized (<see cref="DrainTaintList.Format"/>); null when unset, and the elector uses <see cref="Contract.DrainTaints.Default"/>.</param>
 public sealed record InjectionSettings(
     string LeaseName,
     ElectorMode Mode,
@@ -12,7 +13,8 @@ public sealed record InjectionSettings(
     bool HostNetwork,
     SidecarChoice Sidecar,
     ElectorResources Resources,
-    ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed)
+    ServiceAccountAvailability DedicatedAccount = ServiceAccountAvailability.Assumed,
+    string? DrainTaints = null)
 {
     public bool NativeSidecar => Sidecar.Native;
 }

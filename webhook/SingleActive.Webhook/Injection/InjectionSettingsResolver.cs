@@ -63,6 +63,7 @@ public static class InjectionSettingsResolver
         var hostNetwork = pod.Spec?.HostNetwork == true;
         var port = Port(pod, annotations, options, errors, Bad);
         var resources = ElectorResources.Resolve(annotations, options, description, errors);
+        var drainTaints = DrainTaintsOverride(annotations, errors, Bad);
 
         if (errors.Count > 0)
         {
@@ -72,7 +73,7 @@ public static class InjectionSettingsResolver
 
         error = null;
         return new InjectionSettings(
-            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.Choose(options.SidecarMode, context.ServerVersion, context.OldestKubelet), resources, context.DedicatedAccount);
+            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.Choose(options.SidecarMode, context.ServerVersion, context.OldestKubelet), resources, context.DedicatedAccount, drainTaints);
 
         TimeSpan DurationOverride(string key, TimeSpan fallback)
         {
@@ -115,6 +116,23 @@ public static class InjectionSettingsResolver
         errors.Add(derived is null
             ? $"cannot derive a Lease name for {description} (no owner, generateName or name); set the annotation \"{Annotations.LeaseName}\""
             : $"the Lease name derived for {description}, \"{derived}\", is not a valid DNS subdomain; set the annotation \"{Annotations.LeaseName}\"");
+        return null;
+    }
+
+    /// <summary>The annotation's list, normalized; null when unset (the elector then watches for <see cref="Contract.DrainTaints.Default"/>).</summary>
+    private static string? DrainTaintsOverride(IDictionary<string, string> annotations, List<string> errors, Func<string, string, string, string> bad)
+    {
+        if (!annotations.TryGetValue(Annotations.DrainTaints, out var text))
+        {
+            return null;
+        }
+
+        if (DrainTaintList.Parse(text, out var problems) is { } taints)
+        {
+            return DrainTaintList.Format(taints);
+        }
+
+        errors.Add(bad(Annotations.DrainTaints, text, $"{string.Join("; ", problems)}; {DrainTaintList.AcceptedForm}"));
         return null;
     }
 
