@@ -60,7 +60,8 @@ public sealed class DeployManifestTests
             [
                 "|serviceaccounts|get,create|*",
                 "rbac.authorization.k8s.io|rolebindings|get,create,update|*",
-                "rbac.authorization.k8s.io|clusterroles|bind|single-active-elector,single-active-elector-label",
+                "rbac.authorization.k8s.io|clusterroles|bind|single-active-elector,single-active-elector-label,single-active-elector-node",
+                "rbac.authorization.k8s.io|clusterrolebindings|get,update|single-active-elector-node",
                 "policy|poddisruptionbudgets|list|*",
                 "|nodes|list|*",
             ],
@@ -68,14 +69,34 @@ public sealed class DeployManifestTests
     }
 
     [Fact]
-    public async Task ElectorClusterRoles_Base_LeasesEventsPodStatusPatchPodsReadAndLabelModePodsOnly()
+    public async Task ElectorClusterRoles_Base_LeasesEventsPodStatusPatchPodsReadWorkloadsGetAndLabelModePodsOnly()
     {
         var objects = await Kustomize.BuildAsync(Kustomize.DeployDir("base"));
 
         Assert.Equal(
-            ["coordination.k8s.io|leases|get,list,watch,create,update|*", "|events|create,patch|*", "|pods/status|patch|*", "|pods|get,list,watch|*"],
+            [
+                "coordination.k8s.io|leases|get,list,watch,create,update|*", "|events|create,patch|*", "|pods/status|patch|*", "|pods|get,list,watch|*",
+                "apps|replicasets,deployments,statefulsets|get|*",
+            ],
             Rules(Kustomize.Single(objects, "ClusterRole", "single-active-elector")));
         Assert.Equal(["|pods|get,patch|*"], Rules(Kustomize.Single(objects, "ClusterRole", "single-active-elector-label")));
+    }
+
+    /// <summary>
+    /// Node read, bound cluster-wide by one binding whose subjects the webhook keeps: the manifest must not carry a
+    /// subjects field, or every `kubectl apply` of deploy/ would drop the accounts the webhook added.
+    /// </summary>
+    [Fact]
+    public async Task ElectorNodeRole_Base_NodesReadOnlyAndABindingWithoutSubjects()
+    {
+        var objects = await Kustomize.BuildAsync(Kustomize.DeployDir("base"));
+
+        Assert.Equal(["|nodes|get,list,watch|*"], Rules(Kustomize.Single(objects, "ClusterRole", "single-active-elector-node")));
+        var binding = Kustomize.Single(objects, "ClusterRoleBinding", "single-active-elector-node");
+        Assert.Equal(
+            ("rbac.authorization.k8s.io", "ClusterRole", "single-active-elector-node"),
+            ((string?)binding["roleRef"]!["apiGroup"], (string?)binding["roleRef"]!["kind"], (string?)binding["roleRef"]!["name"]));
+        Assert.False(binding.ContainsKey("subjects"));
     }
 
     [Fact]
@@ -231,7 +252,8 @@ public sealed class DeployManifestTests
         Assert.Equal(
             [
                 "Namespace/single-active-system", "ServiceAccount/single-active-webhook", "ClusterRole/single-active-elector",
-                "ClusterRole/single-active-elector-label", "ClusterRole/single-active-webhook", "ClusterRoleBinding/single-active-webhook",
+                "ClusterRole/single-active-elector-label", "ClusterRole/single-active-elector-node", "ClusterRole/single-active-webhook",
+                "ClusterRoleBinding/single-active-elector-node", "ClusterRoleBinding/single-active-webhook",
                 "MutatingWebhookConfiguration/single-active-webhook",
             ],
             kinds);

@@ -30,6 +30,7 @@ public sealed class ServerValidationTests(ControlPlaneFixture cluster)
         {
             "serviceaccount/single-active-webhook", "clusterrole.rbac.authorization.k8s.io/single-active-webhook",
             "clusterrole.rbac.authorization.k8s.io/single-active-elector", "clusterrole.rbac.authorization.k8s.io/single-active-elector-label",
+            "clusterrole.rbac.authorization.k8s.io/single-active-elector-node", "clusterrolebinding.rbac.authorization.k8s.io/single-active-elector-node",
             "clusterrolebinding.rbac.authorization.k8s.io/single-active-webhook",
             "mutatingwebhookconfiguration.admissionregistration.k8s.io/single-active-webhook",
         })
