@@ -39,8 +39,29 @@ public static class ElectorRbacNames
             return name;
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(serviceAccount)))[..10];
+        var hash = Hash(serviceAccount);
         var keep = MaxNameLength - clusterRole.Length - hash.Length - 2;
         return $"{clusterRole}-{serviceAccount[..keep].TrimEnd('-', '.')}-{hash}";
     }
+
+    /// <summary>
+    /// The ClusterRoleBinding to <see cref="NodeClusterRole"/> that <c>single-active-webhook inject</c> writes for one
+    /// account, since offline output cannot add it to <see cref="NodeClusterRoleBinding"/>:
+    /// <c>single-active-elector-node:&lt;namespace&gt;:&lt;serviceAccount&gt;</c>. When that would exceed 253 characters
+    /// the account part is shortened and a hash of namespace and account keeps it unique.
+    /// </summary>
+    public static string NodeClusterRoleBindingName(string @namespace, string serviceAccount)
+    {
+        var name = $"{NodeClusterRoleBinding}:{@namespace}:{serviceAccount}";
+        if (name.Length <= MaxNameLength)
+        {
+            return name;
+        }
+
+        var hash = Hash($"{@namespace}:{serviceAccount}");
+        var keep = MaxNameLength - NodeClusterRoleBinding.Length - @namespace.Length - hash.Length - 3;
+        return $"{NodeClusterRoleBinding}:{@namespace}:{serviceAccount[..keep].TrimEnd('-', '.')}-{hash}";
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..10];
 }

@@ -63,24 +63,31 @@ public class InjectCommandTests
         var output = ManifestReader.Read(stdout);
         Assert.Equal(
             ["ServiceAccount single-active-elector", "RoleBinding single-active-elector-single-active-elector",
+             "ClusterRoleBinding single-active-elector-node:shop:single-active-elector",
              "RoleBinding single-active-elector-worker", "RoleBinding single-active-elector-label-worker",
+             "ClusterRoleBinding single-active-elector-node:shop:worker",
              "Deployment web", "Service web", "Pod job"],
             output.Select(d => $"{d["kind"]} {d["metadata"]!["name"]}"));
-        Assert.All(output.Take(4), d => Assert.Equal("shop", (string?)d["metadata"]!["namespace"]));
+        Assert.All(output.Take(6), d => Assert.Equal((string?)d["kind"] == "ClusterRoleBinding" ? null : "shop", (string?)d["metadata"]!["namespace"]));
         Assert.Equal("single-active", (string?)output[0]["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]);
-        Assert.Equal("""{"kind":"ServiceAccount","name":"worker","namespace":"shop"}""", output[3]["subjects"]![0]!.ToJsonString());
-        Assert.Equal("single-active-elector-label", (string?)output[3]["roleRef"]!["name"]);
+        Assert.Equal("""{"kind":"ServiceAccount","name":"worker","namespace":"shop"}""", output[4]["subjects"]![0]!.ToJsonString());
+        Assert.Equal("single-active-elector-label", (string?)output[4]["roleRef"]!["name"]);
 
-        var template = output[4]["spec"]!["template"]!;
+        // Offline output cannot join the shared node binding: one ClusterRoleBinding per account to the node-reading role.
+        Assert.Equal("""{"kind":"ServiceAccount","name":"worker","namespace":"shop"}""", output[5]["subjects"]![0]!.ToJsonString());
+        Assert.Equal(("ClusterRole", "single-active-elector-node"), ((string?)output[5]["roleRef"]!["kind"], (string?)output[5]["roleRef"]!["name"]));
+        Assert.Equal("single-active", (string?)output[5]["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]);
+
+        var template = output[6]["spec"]!["template"]!;
         Assert.Equal(["web", ElectorHttp.ContainerName], template["spec"]!["containers"]!.AsArray().Select(c => (string?)c!["name"]));
         Assert.Equal(Image, (string?)template["spec"]!["containers"]![1]!["image"]);
         Assert.Contains("\"lease\":\"web\"", (string?)template["metadata"]!["annotations"]![Annotations.Status], StringComparison.Ordinal);
         Assert.Equal("single-active-elector", (string?)template["spec"]!["serviceAccountName"]);
         Assert.Equal("kept as written", (string?)template["spec"]!["containers"]![0]!["futureField"]);
         Assert.Equal("1", template["spec"]!["containers"]![0]!["resources"]!["limits"]!["cpu"]!.ToJsonString());
-        Assert.Equal("100%", (string?)output[4]["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
-        Assert.True(JsonNode.DeepEquals(ManifestReader.Read(Service)[0], output[5]));
-        Assert.Contains(ElectorHttp.ContainerName, output[6]["spec"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("100%", (string?)output[6]["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
+        Assert.True(JsonNode.DeepEquals(ManifestReader.Read(Service)[0], output[7]));
+        Assert.Contains(ElectorHttp.ContainerName, output[8]["spec"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("Warning: document 1 (Deployment shop/web): single-active: set spec.strategy.rollingUpdate.maxUnavailable", stderr, StringComparison.Ordinal);
     }
 
@@ -111,13 +118,14 @@ public class InjectCommandTests
 
         Assert.True(exit == 0, stderr);
         var output = ManifestReader.Read(stdout);
-        Assert.Equal(["ServiceAccount", "RoleBinding", "List"], output.Select(d => (string?)d["kind"]));
+        Assert.Equal(["ServiceAccount", "RoleBinding", "ClusterRoleBinding", "List"], output.Select(d => (string?)d["kind"]));
         Assert.Equal("data", (string?)output[1]["subjects"]![0]!["namespace"]);
-        var set = output[2]["items"]![0]!;
+        Assert.Equal("single-active-elector-node:data:single-active-elector", (string?)output[2]["metadata"]!["name"]);
+        var set = output[3]["items"]![0]!;
         Assert.Equal("true", (string?)set["spec"]!["template"]!["metadata"]!["annotations"]!["single-active"]);
         Assert.Equal("Parallel", (string?)set["spec"]!["podManagementPolicy"]);
         Assert.Contains(set["spec"]!["template"]!["spec"]!["containers"]!.AsArray(), c => (string?)c!["name"] == ElectorHttp.ContainerName);
-        Assert.Equal("5432", (string?)output[2]["items"]![1]!["data"]!["port"]);
+        Assert.Equal("5432", (string?)output[3]["items"]![1]!["data"]!["port"]);
         Assert.Contains("port: \"5432\"", stdout, StringComparison.Ordinal);
     }
 
@@ -130,8 +138,8 @@ public class InjectCommandTests
 
         Assert.Equal(0, exit);
         var output = ManifestReader.Read(stdout);
-        Assert.Equal(["ServiceAccount", "RoleBinding", "RoleBinding", "Deployment"], output.Select(d => (string?)d["kind"]));
-        Assert.Null(output[3]["spec"]!["strategy"]);
+        Assert.Equal(["ServiceAccount", "RoleBinding", "RoleBinding", "ClusterRoleBinding", "Deployment"], output.Select(d => (string?)d["kind"]));
+        Assert.Null(output[4]["spec"]!["strategy"]);
     }
 
     [Fact]

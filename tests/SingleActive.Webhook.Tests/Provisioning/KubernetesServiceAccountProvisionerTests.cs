@@ -96,6 +96,22 @@ public sealed class KubernetesServiceAccountProvisionerTests
         Assert.Equal("single-active-elector-app", ElectorRbacNames.RoleBindingName(ElectorRbacNames.ElectorClusterRole, "app"));
     }
 
+    [Fact]
+    public void NodeClusterRoleBindingName_LongAccountName_StaysWithin253AndUnique()
+    {
+        var ns = new string('n', 63);
+        var a = new string('a', 253);
+        var b = new string('a', 252) + "b";
+
+        var nameA = ElectorRbacNames.NodeClusterRoleBindingName(ns, a);
+        var nameB = ElectorRbacNames.NodeClusterRoleBindingName(ns, b);
+
+        Assert.Equal(253, nameA.Length);
+        Assert.NotEqual(nameA, nameB);
+        Assert.StartsWith($"single-active-elector-node:{ns}:aaa", nameA);
+        Assert.Equal("single-active-elector-node:shop:app", ElectorRbacNames.NodeClusterRoleBindingName("shop", "app"));
+    }
+
     [Theory]
     [InlineData(5000, 3000, true)]
     [InlineData(5000, 0, true)]

@@ -8,7 +8,10 @@ namespace SingleActive.Webhook.Cli;
 
 /// <summary>
 /// The ServiceAccounts and RoleBindings the webhook's provisioner would create, as manifests: the same
-/// names, ClusterRoles and labels, so offline-injected and webhook-injected workloads share them.
+/// names, ClusterRoles and labels, so offline-injected and webhook-injected workloads share them. The node
+/// read the webhook grants by adding the account to the shared ClusterRoleBinding
+/// <see cref="ElectorRbacNames.NodeClusterRoleBinding"/> cannot be written offline (applying a manifest of that
+/// binding would replace its subjects), so each account gets a ClusterRoleBinding of its own to the same ClusterRole.
 /// </summary>
 public static class ElectorRbacManifests
 {
@@ -45,12 +48,22 @@ public static class ElectorRbacManifests
                     Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = name, NamespaceProperty = ns }],
                 }));
             }
+
+            documents.Add(KubernetesObjectJson.ToNode(new V1ClusterRoleBinding
+            {
+                ApiVersion = "rbac.authorization.k8s.io/v1",
+                Kind = "ClusterRoleBinding",
+                Metadata = Metadata(ElectorRbacNames.NodeClusterRoleBindingName(ns, name), null),
+                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = ElectorRbacNames.NodeClusterRole },
+                Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = name, NamespaceProperty = ns }],
+            }));
         }
 
         return documents;
     }
 
-    private static V1ObjectMeta Metadata(string name, string ns) => new()
+    /// <param name="ns">Null for a cluster-scoped object.</param>
+    private static V1ObjectMeta Metadata(string name, string? ns) => new()
     {
         Name = name,
         NamespaceProperty = ns,
