@@ -3,6 +3,7 @@ using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Contract;
 using SingleActive.E2E.Tests.ControlPlane;
+using SingleActive.E2E.Tests.Deploy;
 using SingleActive.E2E.Tests.Support;
 using Xunit.Abstractions;
 
@@ -34,6 +35,13 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
         var account = pods[0].Spec.ServiceAccountName;
         Assert.NotEqual("default", account);
         await AssertAccountAndBindingAsync(ns, account);
+
+        // deploy/ ships the node binding without subjects; applying it again keeps the accounts the webhook added.
+        var manifest = Kustomize.Single(await Kustomize.BuildAsync(Kustomize.DeployDir("overlays/local")), "ClusterRoleBinding", ElectorRbacNames.NodeClusterRoleBinding);
+        var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(manifest.ToJsonString(), "apply", "-f", "-");
+        output.WriteLine($"kubectl apply of the node binding again: exit {exit}: {stdout}{stderr}");
+        Assert.Equal(0, exit);
+        await AssertNodeBindingAsync(ns, account);
     }
 
     [Fact]
@@ -83,6 +91,7 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
         Assert.Equal("metadata.name", elector.Env.Single(e => e.Name == ElectorEnv.PodName).ValueFrom.FieldRef.FieldPath);
         Assert.Equal("metadata.namespace", elector.Env.Single(e => e.Name == ElectorEnv.PodNamespace).ValueFrom.FieldRef.FieldPath);
         Assert.NotNull(elector.Env.Single(e => e.Name == ElectorEnv.LeaseName).Value);
+        Assert.Equal("spec.nodeName", elector.Env.Single(e => e.Name == ElectorEnv.NodeName).ValueFrom.FieldRef.FieldPath);
 
         // Its own projected token for the final account, mounted only into the elector.
         var tokenMount = elector.VolumeMounts.Single(m => m.MountPath == "/var/run/secrets/kubernetes.io/serviceaccount");
@@ -107,5 +116,15 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
         catch (HttpOperationException exception) when (exception.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
         }
+
+        await AssertNodeBindingAsync(ns, account);
+    }
+
+    /// <summary>The account reads nodes through the one ClusterRoleBinding deploy/ installs, whose subjects the webhook keeps.</summary>
+    private async Task AssertNodeBindingAsync(string ns, string account)
+    {
+        var binding = await cluster.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding);
+        Assert.Equal(("ClusterRole", ElectorRbacNames.NodeClusterRole), (binding.RoleRef.Kind, binding.RoleRef.Name));
+        Assert.Single(binding.Subjects, s => s.Kind == "ServiceAccount" && s.Name == account && s.NamespaceProperty == ns);
     }
 }

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace SingleActive.E2E.Tests.Scenarios;
 
-/// <summary>Issue 4, scenario 7: the elector's account may use Leases and nothing more; a non-automounting custom account still elects.</summary>
+/// <summary>Issue 4, scenario 7: the elector's account may use Leases and read what it needs, nothing more; a non-automounting custom account still elects.</summary>
 [Collection(ControlPlaneCollection.Name)]
 public sealed class RbacScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
 {
@@ -40,6 +40,13 @@ public sealed class RbacScenarioTests(ControlPlaneFixture cluster, ITestOutputHe
             Assert.Equal("no", await CanIAsync(user, "list", "secrets"));
             Assert.Equal("no", await CanIAsync(user, "create", "pods"));
             Assert.Equal("no", await CanIAsync(user, "delete", "leases.coordination.k8s.io"));
+
+            // Drain-aware handover: its own node (cluster-wide read, through the webhook-kept ClusterRoleBinding) and the
+            // workload objects that tell the newest template revision; nothing written.
+            Assert.Equal("yes", await CanIAsync(user, "watch", "nodes"));
+            Assert.Equal("no", await CanIAsync(user, "patch", "nodes"));
+            Assert.Equal("yes", await CanIAsync(user, "get", "replicasets.apps"));
+            Assert.Equal("no", await CanIAsync(user, "update", "deployments.apps"));
         }
     }
 

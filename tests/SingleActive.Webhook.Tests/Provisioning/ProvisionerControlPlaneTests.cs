@@ -2,6 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -16,10 +17,24 @@ using SingleActive.Webhook.Tests.Injection;
 namespace SingleActive.Webhook.Tests.Provisioners;
 
 /// <summary>The real provisioner against a real kube-apiserver: objects, idempotency, cache, RBAC errors.</summary>
-public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassFixture<ControlPlane>
+public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassFixture<ControlPlane>, IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly WebhookMetrics _metrics = new(new MetricsRegistry());
+    private readonly RecordingLogger<KubernetesServiceAccountProvisioner> _log = new();
+
+    /// <summary>As deploy/ installs them: the node-reading ClusterRole and its binding, without subjects.</summary>
+    public async Task InitializeAsync()
+    {
+        await IgnoreConflictAsync(() => cluster.Admin.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole
+        {
+            Metadata = new() { Name = ElectorRbacNames.NodeClusterRole },
+            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["nodes"], Verbs = ["get", "list", "watch"] }],
+        }));
+        await NodeBindingAsync(ElectorRbacNames.NodeClusterRole);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task EnsureAsync_ReadinessMode_CreatesLabelledAccountAndBinding()
@@ -133,6 +148,130 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         Assert.Equal(1, _metrics.Provisioning.Value("error"));
     }
 
+    [Fact]
+    public async Task EnsureAsync_NodeBinding_AddsTheAccountOnceAndKeepsOtherSubjects()
+    {
+        var ns = await NamespaceAsync();
+        var other = new Rbacv1Subject { Kind = "ServiceAccount", Name = "someone-else", NamespaceProperty = "elsewhere" };
+        var binding = await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding);
+        binding.Subjects = [other];
+        binding.Metadata.ManagedFields = null;
+        await cluster.Admin.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, ElectorRbacNames.NodeClusterRoleBinding);
+        var request = new ServiceAccountRequest(ns, "single-active-elector", true, ElectorMode.Readiness);
+
+        await Create().EnsureAsync(request, CancellationToken.None);
+        await Create().EnsureAsync(request, CancellationToken.None);
+
+        var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+        Assert.Equal([("elsewhere", "someone-else"), (ns, "single-active-elector")], subjects.Select(s => (s.NamespaceProperty, s.Name)));
+        Assert.Equal((1, 1), (_metrics.Provisioning.Value("created"), _metrics.Provisioning.Value("exists")));
+        Assert.Contains(_log.Entries, e => e.EventId == 3001 && e.Message.Contains($"subject {ns}/single-active-elector of ClusterRoleBinding single-active-elector-node", StringComparison.Ordinal));
+    }
+
+    /// <summary>Webhook replicas admitting pods of different accounts at once: each update carries the resourceVersion it read, a 409 reads again.</summary>
+    [Fact]
+    public async Task EnsureAsync_ReplicasRacing_EveryAccountEndsUpInTheNodeBinding()
+    {
+        var ns = await NamespaceAsync();
+        var accounts = Enumerable.Range(0, 6).Select(i => $"racer-{i}").ToList();
+
+        await Task.WhenAll(accounts.Select(a => Task.Run(() => Create(time: TimeProvider.System).EnsureAsync(new(ns, a, true, ElectorMode.Readiness), CancellationToken.None))));
+
+        var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+        Assert.Equal(accounts, subjects.Where(s => s.NamespaceProperty == ns).Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(6, _metrics.Provisioning.Value("created"));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NodeBindingMissing_AdmitsCountsEachAndWarnsOncePerCachePeriod()
+    {
+        var ns = await NamespaceAsync();
+        await cluster.Admin.RbacAuthorizationV1.DeleteClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding);
+        var provisioner = Create();
+
+        await provisioner.EnsureAsync(new(ns, "first", true, ElectorMode.Readiness), CancellationToken.None);
+        await provisioner.EnsureAsync(new(ns, "second", true, ElectorMode.Readiness), CancellationToken.None);
+        await provisioner.EnsureAsync(new(ns, "first", true, ElectorMode.Readiness), CancellationToken.None);
+
+        Assert.NotNull(await cluster.Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync("single-active-elector-second", ns));
+        Assert.Equal((2, 1, 0), (_metrics.Provisioning.Value("node-binding-missing"), _metrics.Provisioning.Value("cached"), _metrics.Provisioning.Value("error")));
+        var warning = Assert.Single(_log.Entries, e => e.EventId == 3005);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.StartsWith(
+            $"ClusterRoleBinding single-active-elector-node does not exist, so ServiceAccount {ns}/first cannot read its node and drain-aware handover is off for its electors (the pod is admitted); apply deploy/ of this version",
+            warning.Message,
+            StringComparison.Ordinal);
+        Assert.EndsWith("Said at most once every 10 min; each admission that meets it is counted in single_active_provisioning_total with result node-binding-missing", warning.Message, StringComparison.Ordinal);
+
+        _time.Advance(TimeSpan.FromMinutes(11));
+        await provisioner.EnsureAsync(new(ns, "first", true, ElectorMode.Readiness), CancellationToken.None);
+        Assert.Equal(2, _log.Entries.Count(e => e.EventId == 3005));
+        Assert.Equal(3, _metrics.Provisioning.Value("node-binding-missing"));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_NodeBindingToAnotherRole_LeftAloneAndAdmitted()
+    {
+        var ns = await NamespaceAsync();
+        await NodeBindingAsync("view");
+
+        await Create().EnsureAsync(new(ns, "app", false, ElectorMode.Readiness), CancellationToken.None);
+
+        Assert.Null((await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects);
+        Assert.Equal(1, _metrics.Provisioning.Value("node-binding-wrong-role"));
+        Assert.Contains(_log.Entries, e => e.EventId == 3005 && e.Message.StartsWith(
+            "ClusterRoleBinding single-active-elector-node refers to ClusterRole view, not ClusterRole single-active-elector-node, so the webhook adds no subject to it", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The webhook's own permissions on the node binding, as a token of a ServiceAccount with exactly these rules
+    /// besides what the namespaced provisioning needs: each missing one is a warning naming it, never a denial; the
+    /// rules deploy/ ships are enough.
+    /// </summary>
+    [Theory]
+    [InlineData("", false, "cannot get ClusterRoleBinding single-active-elector-node: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"get\" on clusterrolebindings single-active-elector-node")]
+    [InlineData("get", true, "cannot update ClusterRoleBinding single-active-elector-node: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"update\" on clusterrolebindings single-active-elector-node (or \"bind\" on ClusterRole single-active-elector-node)")]
+    [InlineData("get,update", false, "cannot update ClusterRoleBinding single-active-elector-node: the Kubernetes API answered 403 Forbidden")]
+    [InlineData("get,update", true, null)]
+    public async Task EnsureAsync_WebhookPermissionsOnTheNodeBinding_MissingOneWarnsNamingIt(string bindingVerbs, bool bindNodeRole, string? warning)
+    {
+        var ns = await NamespaceAsync();
+        var rules = new List<V1PolicyRule>
+        {
+            new() { ApiGroups = [""], Resources = ["serviceaccounts"], Verbs = ["get", "create"] },
+            new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["rolebindings"], Verbs = ["get", "create", "update"] },
+            new()
+            {
+                ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["clusterroles"], Verbs = ["bind"],
+                ResourceNames = bindNodeRole ? ["single-active-elector", "single-active-elector-node"] : ["single-active-elector"],
+            },
+        };
+        if (bindingVerbs.Length > 0)
+        {
+            rules.Add(new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["clusterrolebindings"], Verbs = bindingVerbs.Split(','), ResourceNames = ["single-active-elector-node"] });
+        }
+
+        using var webhook = await WebhookAccountAsync(ns, rules);
+
+        await Create(webhook).EnsureAsync(new(ns, "app", true, ElectorMode.Readiness), CancellationToken.None);
+
+        var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects ?? [];
+        Assert.Equal(warning is null, subjects.Any(s => s.NamespaceProperty == ns && s.Name == "app"));
+        Assert.NotNull(await cluster.Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync("single-active-elector-app", ns));
+        if (warning is null)
+        {
+            Assert.Equal(1, _metrics.Provisioning.Value("created"));
+            Assert.DoesNotContain(_log.Entries, e => e.EventId == 3005);
+        }
+        else
+        {
+            Assert.Equal(1, _metrics.Provisioning.Value("node-binding-forbidden"));
+            var logged = Assert.Single(_log.Entries, e => e.EventId == 3005).Message;
+            Assert.StartsWith(warning, logged, StringComparison.Ordinal);
+            Assert.Contains($"so ServiceAccount {ns}/app cannot read its node and drain-aware handover is off for its electors (the pod is admitted); apply deploy/ of this version", logged, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>
     /// A 1.20 server rejects a pod whose account has no token Secret yet ("No API token found … retry");
     /// the provisioner returns only once the token controller has written it, so the first pod is admitted.
@@ -220,6 +359,83 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
 
     private string AdminToken() => KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.KubeconfigPath).AccessToken;
 
+    /// <summary>The node binding as deploy/ ships it (no subjects), to <paramref name="clusterRole"/>: recreated when it refers to another role.</summary>
+    private async Task NodeBindingAsync(string clusterRole)
+    {
+        try
+        {
+            var existing = await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding);
+            if (existing.RoleRef.Name == clusterRole)
+            {
+                existing.Subjects = null;
+                existing.Metadata.ManagedFields = null; // the AOT client cannot write them; the API server keeps them
+                await cluster.Admin.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(existing, ElectorRbacNames.NodeClusterRoleBinding);
+                return;
+            }
+
+            await cluster.Admin.RbacAuthorizationV1.DeleteClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+
+        await cluster.Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+        {
+            Metadata = new() { Name = ElectorRbacNames.NodeClusterRoleBinding },
+            RoleRef = new() { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = clusterRole },
+        });
+    }
+
+    /// <summary>A connection as a ServiceAccount of <paramref name="ns"/> holding exactly <paramref name="rules"/> cluster-wide, once the authorizer says so.</summary>
+    private async Task<ClusterConnection> WebhookAccountAsync(string ns, List<V1PolicyRule> rules)
+    {
+        const string account = "webhook";
+        var name = $"{ns}-webhook";
+        await cluster.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new() { Name = account } }, ns);
+        await cluster.Admin.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole { Metadata = new() { Name = name }, Rules = rules });
+        await cluster.Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+        {
+            Metadata = new() { Name = name },
+            RoleRef = new() { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = name },
+            Subjects = [new() { Kind = "ServiceAccount", Name = account, NamespaceProperty = ns }],
+        });
+
+        // RBAC reaches the authorizer through an informer: wait until the account may do what its first call needs.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var review = await cluster.Admin.AuthorizationV1.CreateSubjectAccessReviewAsync(new V1SubjectAccessReview
+            {
+                Spec = new V1SubjectAccessReviewSpec
+                {
+                    User = $"system:serviceaccount:{ns}:{account}",
+                    ResourceAttributes = new V1ResourceAttributes { NamespaceProperty = ns, Verb = "create", Resource = "serviceaccounts" },
+                },
+            });
+            if (review.Status.Allowed)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the test account's ClusterRole did not take effect within 30 s");
+            await Task.Delay(100);
+        }
+
+        var token = await cluster.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec() }, account, ns);
+        return ClusterConnection.FromClient(cluster.ClientWithToken(token.Status.Token), "webhook");
+    }
+
+    private static async Task IgnoreConflictAsync(Func<Task> create)
+    {
+        try
+        {
+            await create();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+        }
+    }
+
     private static V1RoleBinding Binding(string name, string clusterRole, string account) => new()
     {
         Metadata = new() { Name = name },
@@ -240,5 +456,5 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         Options.Create(new ProvisioningOptions()),
         time ?? _time,
         _metrics,
-        NullLogger<KubernetesServiceAccountProvisioner>.Instance);
+        _log);
 }

@@ -35,7 +35,7 @@ public sealed class WebhookMetrics
         Registry = registry;
         AdmissionRequests = registry.Register(new Counter(AdmissionRequestsName, "Admission requests answered, by object kind and decision.", "kind", "decision"));
         AdmissionDuration = registry.Register(new Histogram(AdmissionDurationName, "Time to answer an admission request, from the request body read to the response written.", DurationBuckets));
-        Provisioning = registry.Register(new Counter(ProvisioningName, "ServiceAccount/RoleBinding provisioning attempts, by result (created, cached, error).", "result"));
+        Provisioning = registry.Register(new Counter(ProvisioningName, "ServiceAccount/RoleBinding provisioning attempts, by result (created, exists, cached, error; node-binding-missing, node-binding-forbidden, node-binding-wrong-role: the pod was admitted but its account could not be added to the node-reading ClusterRoleBinding).", "result"));
         CertificateReloads = registry.Register(new Counter(CertificateReloadsName, "Serving certificates loaded after start-up because the files changed."));
         CertificateReloadFailures = registry.Register(new Counter(CertificateReloadFailuresName, "Changed certificate files that could not be loaded (the previous certificate stays in use)."));
         registry.Register(new Gauge(CertificateNotAfterName, "Expiry of the serving certificate in use, in Unix seconds.", ReadNotAfter));

@@ -9,9 +9,12 @@ namespace SingleActive.Webhook.Provisioning;
 
 /// <summary>
 /// Creates the elector's ServiceAccount (when the webhook chose it) and the RoleBinding(s) to the elector
-/// ClusterRole(s) in the pod's namespace. Create-first: AlreadyExists is success, so concurrent admissions
-/// and webhook replicas race safely. Successes are cached per (namespace, account, mode) for
-/// <see cref="ProvisioningOptions.CacheTtl"/>, so only the first pod of a workload pays for API calls.
+/// ClusterRole(s) in the pod's namespace, then adds the account to the subjects of the ClusterRoleBinding
+/// <see cref="ElectorRbacNames.NodeClusterRoleBinding"/> (node read, for drain-aware handover). Create-first:
+/// AlreadyExists is success, so concurrent admissions and webhook replicas race safely. Successes are cached per
+/// (namespace, account, mode) for <see cref="ProvisioningOptions.CacheTtl"/>, so only the first pod of a workload
+/// pays for API calls. A node binding that is missing, refers to another role or may not be touched does not keep
+/// the pod out (it works without it): a warning at most once per cache period, and its own metric result.
 /// On servers before 1.21 a freshly created account is only returned once its token Secret exists (see
 /// <see cref="ProvisioningOptions.TokenSecretWait"/>).
 /// </summary>
@@ -27,6 +30,9 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     public static readonly Version ProjectedTokenMinimum = new(1, 21);
 
     private readonly ConcurrentDictionary<ServiceAccountRequest, DateTimeOffset> _verifiedUntil = new();
+
+    /// <summary>Per kind of node-binding problem: until when its warning is not logged again.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _nodeBindingWarnedUntil = new(StringComparer.Ordinal);
 
     public async Task EnsureAsync(ServiceAccountRequest request, CancellationToken cancellationToken)
     {
@@ -49,6 +55,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var calls = new RbacApiCalls(client, linked.Token);
         var created = new List<string>();
+        NodeBindingProblem? nodeBinding;
         try
         {
             if (request.CreateServiceAccount && await calls.CreateServiceAccountAsync(request.Namespace, request.ServiceAccountName))
@@ -68,6 +75,13 @@ public sealed partial class KubernetesServiceAccountProvisioner(
                     created.Add($"RoleBinding {request.Namespace}/{binding}");
                 }
             }
+
+            (var added, nodeBinding) = await calls.EnsureClusterRoleBindingSubjectAsync(
+                ElectorRbacNames.NodeClusterRoleBinding, ElectorRbacNames.NodeClusterRole, request.Namespace, request.ServiceAccountName);
+            if (added)
+            {
+                created.Add($"subject {subject} of ClusterRoleBinding {ElectorRbacNames.NodeClusterRoleBinding}");
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -83,24 +97,52 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         }
 
         _verifiedUntil[request] = timeProvider.GetUtcNow() + settings.CacheTtl;
-        metrics.Provisioning.Inc(created.Count > 0 ? "created" : "exists");
+        metrics.Provisioning.Inc(nodeBinding?.MetricResult ?? (created.Count > 0 ? "created" : "exists"));
         if (created.Count > 0)
         {
             LogCreated(logger, string.Join(", ", created));
         }
+
+        if (nodeBinding is not null)
+        {
+            WarnNodeBinding(nodeBinding, settings.CacheTtl);
+        }
+    }
+
+    /// <summary>
+    /// Each admission that meets the problem counts it; the warning is said once per cache period and kind of problem,
+    /// since until deploy/ is upgraded every account of every namespace meets the same one.
+    /// </summary>
+    private void WarnNodeBinding(NodeBindingProblem problem, TimeSpan period)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_nodeBindingWarnedUntil.TryGetValue(problem.MetricResult, out var until) && now < until)
+        {
+            return;
+        }
+
+        _nodeBindingWarnedUntil[problem.MetricResult] = now + period;
+        LogNodeBindingUnavailable(logger, problem.Message, period.TotalMinutes, problem.MetricResult);
     }
 
     private bool NeedsTokenSecret(ProvisioningOptions settings) =>
         settings.TokenSecretWait > TimeSpan.Zero && clusterVersion.ServerVersion is { } version && version < ProjectedTokenMinimum;
 
-    /// <summary>Forgets cached successes, e.g. after a test deleted the objects.</summary>
-    public void ClearCache() => _verifiedUntil.Clear();
+    /// <summary>Forgets cached successes and warnings already said, e.g. after a test deleted the objects.</summary>
+    public void ClearCache()
+    {
+        _verifiedUntil.Clear();
+        _nodeBindingWarnedUntil.Clear();
+    }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Created {Objects}")]
     private static partial void LogCreated(ILogger logger, string objects);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Provisioning failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "{Problem}. Said at most once every {Minutes} min; each admission that meets it is counted in single_active_provisioning_total with result {Result}")]
+    private static partial void LogNodeBindingUnavailable(ILogger logger, string problem, double minutes, string result);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "ServiceAccount {Account} has no token Secret after {Seconds} s; the API server asks the first pod to retry until the token controller writes it")]
     private static partial void LogNoTokenSecret(ILogger logger, string account, double seconds);

@@ -20,6 +20,9 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
 
     private static readonly TimeSpan TokenSecretPollInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Updates of a shared binding tried before a 409 Conflict is a failure: each conflict means another replica's update went in.</summary>
+    private const int ConflictAttempts = 8;
+
     /// <summary>True when created, false when it already existed.</summary>
     public async Task<bool> CreateServiceAccountAsync(string @namespace, string name)
     {
@@ -140,13 +143,89 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         }
     }
 
-    private static RbacApiException Failure(string verb, string kind, string resource, string @namespace, string name, Exception e, string extraPermission = "")
+    /// <summary>
+    /// Makes the account a subject of the cluster-wide binding <paramref name="name"/> to <paramref name="clusterRole"/>,
+    /// which deploy/ installs without subjects: get it, add the subject if missing, update with the resourceVersion read
+    /// (so a concurrent writer's subject is never lost), and again from the get after a 409 Conflict (webhook replicas
+    /// race). Added: whether it wrote. Problem: the binding is missing, refers to another role, or the webhook may not
+    /// read or update it, none of which keeps the pod from working; any other failure throws <see cref="RbacApiException"/>.
+    /// </summary>
+    public async Task<(bool Added, NodeBindingProblem? Problem)> EnsureClusterRoleBindingSubjectAsync(string name, string clusterRole, string @namespace, string serviceAccount)
     {
-        var what = $"cannot {verb} {kind} {@namespace}/{name}";
+        var account = $"ServiceAccount {@namespace}/{serviceAccount}";
+        var cost = $"so {account} cannot read its node and drain-aware handover is off for its electors (the pod is admitted)";
+        for (var attempt = 1; ; attempt++)
+        {
+            V1ClusterRoleBinding binding;
+            try
+            {
+                binding = await client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return (false, new NodeBindingProblem(NodeBindingProblem.Missing,
+                    $"ClusterRoleBinding {name} does not exist, {cost}; apply deploy/ of this version, which installs it (bound to ClusterRole {clusterRole}, no subjects)"));
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
+            {
+                return (false, Forbidden("get", e));
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+            {
+                throw Failure("get", "ClusterRoleBinding", "clusterrolebindings", null, name, e);
+            }
+
+            if (binding.RoleRef is not { Kind: "ClusterRole" } roleRef || roleRef.Name != clusterRole)
+            {
+                return (false, new NodeBindingProblem(NodeBindingProblem.WrongRole,
+                    $"ClusterRoleBinding {name} refers to {binding.RoleRef?.Kind} {binding.RoleRef?.Name}, not ClusterRole {clusterRole}, so the webhook adds no subject to it, {cost}; " +
+                    "delete it and apply deploy/ again"));
+            }
+
+            if (binding.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == serviceAccount && s.NamespaceProperty == @namespace) == true)
+            {
+                return (false, null);
+            }
+
+            binding.Subjects = [.. binding.Subjects ?? [], new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = @namespace }];
+            // The AOT client cannot serialize managedFields (untyped JSON); omitted, the API server keeps them.
+            binding.Metadata.ManagedFields = null;
+            try
+            {
+                await client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken);
+                return (true, null);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictAttempts)
+            {
+                // Another replica updated it since the get: read it again.
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
+            {
+                return (false, Forbidden("update", e));
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+            {
+                throw Failure("update", "ClusterRoleBinding", "clusterrolebindings", null, name, e);
+            }
+        }
+
+        NodeBindingProblem Forbidden(string verb, HttpOperationException e)
+        {
+            var also = verb == "update" ? $" (or \"bind\" on ClusterRole {clusterRole})" : "";
+            return new NodeBindingProblem(NodeBindingProblem.Forbidden,
+                $"cannot {verb} ClusterRoleBinding {name}: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"{verb}\" on clusterrolebindings {name}{also}, {cost}; " +
+                $"apply deploy/ of this version ({Detail(e)})");
+        }
+    }
+
+    /// <param name="namespace">Null for a cluster-scoped object.</param>
+    private static RbacApiException Failure(string verb, string kind, string resource, string? @namespace, string name, Exception e, string extraPermission = "")
+    {
+        var what = $"cannot {verb} {kind} {(@namespace is null ? name : $"{@namespace}/{name}")}";
         if (e is HttpOperationException http)
         {
             var status = (int)http.Response.StatusCode;
-            var detail = StatusMessage(http.Response.Content) ?? http.Response.ReasonPhrase ?? http.Message;
+            var detail = Detail(http);
             var hint = http.Response.StatusCode == HttpStatusCode.Forbidden
                 ? $": the webhook's ClusterRole lacks \"{verb}\" on {resource}{extraPermission}"
                 : "";
@@ -155,6 +234,8 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
 
         return new RbacApiException($"{what}: the Kubernetes API cannot be reached: {e.Message}", e);
     }
+
+    private static string Detail(HttpOperationException e) => StatusMessage(e.Response.Content) ?? e.Response.ReasonPhrase ?? e.Message;
 
     /// <summary>The <c>message</c> of a Kubernetes Status body, read without reflection.</summary>
     private static string? StatusMessage(string? content)
