@@ -38,7 +38,21 @@ public static class SeededCluster
                 new V1PolicyRule { ApiGroups = [""], Resources = ["events"], Verbs = ["create", "patch"] },
                 new V1PolicyRule { ApiGroups = [""], Resources = ["pods/status"], Verbs = ["patch"] },
                 new V1PolicyRule { ApiGroups = [""], Resources = ["pods"], Verbs = ["get", "list", "watch"] },
+                new V1PolicyRule { ApiGroups = ["apps"], Resources = ["replicasets", "deployments", "statefulsets"], Verbs = ["get"] },
             ],
+        });
+
+        // Node read as deploy/ ships it; the webhook added shop's account to the binding, not billing's.
+        await client.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole
+        {
+            Metadata = new V1ObjectMeta { Name = ElectorRbacNames.NodeClusterRole },
+            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["nodes"], Verbs = ["get", "list", "watch"] }],
+        });
+        await client.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = ElectorRbacNames.NodeClusterRoleBinding },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = ElectorRbacNames.NodeClusterRole },
+            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "single-active-elector", NamespaceProperty = "shop" }],
         });
 
         // failurePolicy Ignore, no scope (1.20 cannot store matchConditions), no workloads webhook, a CA expiring in 10 days.
@@ -75,8 +89,8 @@ public static class SeededCluster
             new V1Service { Metadata = new V1ObjectMeta { Name = "cart" }, Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = "cart" }, Ports = [new V1ServicePort { Port = 80 }] } },
             "shop");
 
-        // billing/ledger: a stalling strategy, unsafe timings, a budget that traps drains, no RoleBinding, and native
-        // sidecars on a 1.28 node; its last handover was refused.
+        // billing/ledger: a stalling strategy, unsafe timings, a budget that traps drains, no RoleBinding, no node read, and
+        // native sidecars on a 1.28 node; its last handover was refused.
         await WorkloadAsync(client, "billing", "ledger", null, "25%", new() { [Annotations.LeaseDuration] = "12s" });
         await PodAsync(client, "billing", "ledger", "ledger-0", "node-old", true, sidecar: "native");
         await PodAsync(client, "billing", "ledger", "ledger-1", "node-a", false, sidecar: "native");

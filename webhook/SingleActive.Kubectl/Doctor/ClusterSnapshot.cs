@@ -7,11 +7,16 @@ namespace SingleActive.Kubectl.Doctor;
 /// <param name="ServerVersion">The API server's version; null when unknown.</param>
 /// <param name="WebhookConfiguration">The MutatingWebhookConfiguration named <see cref="DoctorChecks.WebhookConfigurationName"/>; null when absent.</param>
 /// <param name="ClusterRoles">The elector ClusterRoles that exist, by name.</param>
+/// <param name="NodeBindings">
+/// The ClusterRoleBindings to <c>single-active-elector-node</c>: the one the webhook keeps the subjects of, and those
+/// <c>single-active-webhook inject</c> writes per account.
+/// </param>
 /// <param name="Namespaces">Per namespace with single-active workloads: its RoleBindings, budgets, Services and the workloads with their pods.</param>
 public sealed record ClusterSnapshot(
     Version? ServerVersion,
     V1MutatingWebhookConfiguration? WebhookConfiguration,
     IReadOnlyDictionary<string, V1ClusterRole> ClusterRoles,
+    IReadOnlyList<V1ClusterRoleBinding> NodeBindings,
     IReadOnlyList<V1Node> Nodes,
     IReadOnlyList<NamespaceSnapshot> Namespaces);
 

@@ -17,7 +17,7 @@ public sealed class SnapshotReader(IKubernetes client)
         var version = await client.Version.GetCodeAsync(cancellationToken).ConfigureAwait(false);
         var configuration = await OrNullAsync(() => client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(DoctorChecks.WebhookConfigurationName, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var roles = new Dictionary<string, V1ClusterRole>(StringComparer.Ordinal);
-        foreach (var name in (string[])[ElectorRbacNames.ElectorClusterRole, ElectorRbacNames.LabelClusterRole])
+        foreach (var name in (string[])[ElectorRbacNames.ElectorClusterRole, ElectorRbacNames.LabelClusterRole, ElectorRbacNames.NodeClusterRole])
         {
             if (await OrNullAsync(() => client.RbacAuthorizationV1.ReadClusterRoleAsync(name, cancellationToken: cancellationToken)).ConfigureAwait(false) is { } role)
             {
@@ -25,6 +25,8 @@ public sealed class SnapshotReader(IKubernetes client)
             }
         }
 
+        var nodeBindings = (await client.RbacAuthorizationV1.ListClusterRoleBindingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items
+            .Where(b => b.RoleRef is { Kind: "ClusterRole", Name: ElectorRbacNames.NodeClusterRole });
         var nodes = (await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items;
         var namespaces = new List<NamespaceSnapshot>();
         foreach (var group in workloads.GroupBy(w => w.Namespace))
@@ -46,7 +48,7 @@ public sealed class SnapshotReader(IKubernetes client)
                 withPods));
         }
 
-        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodes], namespaces);
+        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces);
     }
 
     internal static Version? ParseVersion(VersionInfo? info) =>
