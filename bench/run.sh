@@ -224,12 +224,13 @@ if want maintenance; then
     (cd "$base_src" && webhook/publish.sh "$base_pub") >"$out/run/baseline-publish.log" 2>&1
     git worktree remove --force "$base_src"
   fi
+  rm -f "$out/run/maintenance-"*.tsv
   for phase in baseline this; do
     dir=$([ "$phase" = baseline ] && echo "$base_pub" || echo "$pub")
-    rm -f artifacts/e2e/drain-*.tsv artifacts/e2e/rollout-restart-*.tsv
+    rm -f artifacts/e2e/drain-*.tsv artifacts/e2e/rollout-restart-*.tsv artifacts/e2e/scale-in-*.tsv
     SINGLE_ACTIVE_PUBLISH_DIR="$dir" dotnet test tests/SingleActive.E2E.Tests -c Release --nologo --filter "FullyQualifiedName~MaintenanceScenarioTests" \
       >"$out/run/maintenance-$phase.log" 2>&1 || log "a maintenance scenario failed with the $phase binaries (its figures are still listed): $out/run/maintenance-$phase.log"
-    for tsv in artifacts/e2e/drain-*.tsv artifacts/e2e/rollout-restart-*.tsv; do
+    for tsv in artifacts/e2e/drain-*.tsv artifacts/e2e/scale-in-*.tsv artifacts/e2e/rollout-restart-*.tsv; do
       [ -f "$tsv" ] && cp "$tsv" "$out/run/maintenance-$phase-$(basename "$tsv")"
     done
   done
