@@ -48,18 +48,21 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
             var drain = await cluster.KubectlAsync("drain", node, "--pod-selector", "app=web", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=120s");
             timeline.Mark($"kubectl drain exited {drain.ExitCode}");
             output.WriteLine($"$ kubectl drain {node} --pod-selector app=web (exit {drain.ExitCode})\n{drain.StdOut}{drain.StdErr}");
-            var next = moved ?? await timeline.NextSingleAddressAsync(leader, cordonedAt, TimeSpan.FromSeconds(30));
+            var drainTook = timeline.Elapsed - drainAt;
+            var next = moved ?? await timeline.NextSingleAddressOrNullAsync(leader, cordonedAt, TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(3));
             await timeline.StopAsync();
 
             var handovers = await TransitionsAsync(scenario) - transitions;
             var gap = timeline.LongestZeroGap();
-            var title = $"readiness mode, PDB minAvailable 1: cordon, then drain of {node}; {handovers} handover(s), {(next.At - cordonedAt).TotalMilliseconds:0} ms after the cordon; drain {(drain.ExitCode == 0 ? "completed" : "failed")} after {(timeline.Elapsed - drainAt).TotalSeconds - 3:0.0} s; longest time without an address {gap.TotalMilliseconds:0} ms";
+            var moment = next is null ? "the leader never moved" : $"{(next.At - cordonedAt).TotalMilliseconds:0} ms after the cordon";
+            var title = $"readiness mode, PDB minAvailable 1: cordon, then drain of {node}; {handovers} handover(s), {moment}; drain {(drain.ExitCode == 0 ? "completed" : "failed")} after {drainTook.TotalSeconds:0.0} s; longest time without an address {gap.TotalMilliseconds:0} ms";
             var rendered = timeline.Render(title);
             output.WriteLine(rendered);
             timeline.Save("drain-readiness-pdb", title);
 
             Assert.True(drain.ExitCode == 0, $"kubectl drain failed:\n{drain.StdOut}{drain.StdErr}");
+            Assert.NotNull(next);
             Assert.True(timeline.MaxReady() <= 1, rendered);
             Assert.Equal(1, handovers);
             var holder = await scenario.LeaseHolderAsync("web");
