@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s;
 using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
+using SingleActive.Webhook.Logging;
 
 namespace SingleActive.Webhook.Cluster;
 
@@ -173,18 +174,18 @@ public sealed partial class ClusterVersionProbe(
         return digits > 0 && int.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Kubernetes API server version {GitVersion} ({Version})")]
+    [LoggerMessage(EventId = EventIds.ApiServerVersion, Level = LogLevel.Information, Message = "Kubernetes API server version {GitVersion} ({Version})")]
     private static partial void LogVersion(ILogger logger, string? gitVersion, string version);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Cannot read the Kubernetes API server version: {Reason}")]
+    [LoggerMessage(EventId = EventIds.ApiServerVersionFailed, Level = LogLevel.Warning, Message = "Cannot read the Kubernetes API server version: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Kubernetes nodes: {Count}, oldest kubelet {Version}")]
+    [LoggerMessage(EventId = EventIds.KubeletVersions, Level = LogLevel.Information, Message = "Kubernetes nodes: {Count}, oldest kubelet {Version}")]
     private static partial void LogKubelets(ILogger logger, int count, string version);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Cannot list the nodes' kubelet versions (native sidecars are then not chosen by auto): {Reason}")]
+    [LoggerMessage(EventId = EventIds.KubeletVersionsFailed, Level = LogLevel.Warning, Message = "Cannot list the nodes' kubelet versions (native sidecars are then not chosen by auto): {Reason}")]
     private static partial void LogNodesFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Kubernetes API server version unknown: {Reason}")]
+    [LoggerMessage(EventId = EventIds.ApiServerVersionUnknown, Level = LogLevel.Information, Message = "Kubernetes API server version unknown: {Reason}")]
     private static partial void LogNoConnection(ILogger logger, string reason);
 }

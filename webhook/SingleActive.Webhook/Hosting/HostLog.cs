@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Logging;
 using SingleActive.Webhook.Tls;
 
 namespace SingleActive.Webhook.Hosting;
@@ -33,15 +34,15 @@ public static partial class HostLog
         });
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "single-active webhook serving HTTPS on {Addresses} (POST /mutate, GET /healthz /readyz /metrics)")]
+    [LoggerMessage(EventId = EventIds.Listening, Level = LogLevel.Information, Message = "single-active webhook serving HTTPS on {Addresses} (POST /mutate, GET /healthz /readyz /metrics)")]
     private static partial void LogListening(ILogger logger, string addresses);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "No certificate flags: local self-signed certificate {Action}; trust the CA at {CaFile} (e.g. curl --cacert it); files in {Directory}")]
+    [LoggerMessage(EventId = EventIds.LocalCertificate, Level = LogLevel.Information, Message = "No certificate flags: local self-signed certificate {Action}; trust the CA at {CaFile} (e.g. curl --cacert it); files in {Directory}")]
     private static partial void LogLocalCertificate(ILogger logger, string action, string caFile, string directory);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Kubernetes API: {Description}; opted-in pods will be denied because their ServiceAccount cannot be provisioned")]
+    [LoggerMessage(EventId = EventIds.NoKubernetesApi, Level = LogLevel.Warning, Message = "Kubernetes API: {Description}; opted-in pods will be denied because their ServiceAccount cannot be provisioned")]
     private static partial void LogNoCluster(ILogger logger, string description);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Information, Message = "Kubernetes API: {Description}")]
+    [LoggerMessage(EventId = EventIds.KubernetesApi, Level = LogLevel.Information, Message = "Kubernetes API: {Description}")]
     private static partial void LogCluster(ILogger logger, string description);
 }

@@ -5,6 +5,7 @@ using k8s.Models;
 using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Logging;
 
 namespace SingleActive.Webhook.Provisioning;
 
@@ -73,6 +74,6 @@ public sealed partial class KubernetesServiceAccountLookup(
         return (false, null);
     }
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Cannot read ServiceAccount {Namespace}/{Name}: {Reason}")]
+    [LoggerMessage(EventId = EventIds.ServiceAccountUnreadable, Level = LogLevel.Warning, Message = "Cannot read ServiceAccount {Namespace}/{Name}: {Reason}")]
     private static partial void LogUnknown(ILogger logger, string @namespace, string name, string reason);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SingleActive.Contract;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Logging;
 using SingleActive.Webhook.Metrics;
 
 namespace SingleActive.Webhook.Provisioning;
@@ -135,15 +136,15 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         _nodeBindingWarnedUntil.Clear();
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Created {Objects}")]
+    [LoggerMessage(EventId = EventIds.ProvisioningCreated, Level = LogLevel.Information, Message = "Created {Objects}")]
     private static partial void LogCreated(ILogger logger, string objects);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Provisioning failed: {Reason}")]
+    [LoggerMessage(EventId = EventIds.ProvisioningFailed, Level = LogLevel.Warning, Message = "Provisioning failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "{Problem}. Said at most once every {Minutes} min; each admission that meets it is counted in single_active_provisioning_total with result {Result}")]
+    [LoggerMessage(EventId = EventIds.NodeBindingUnavailable, Level = LogLevel.Warning, Message = "{Problem}. Said at most once every {Minutes} min; each admission that meets it is counted in single_active_provisioning_total with result {Result}")]
     private static partial void LogNodeBindingUnavailable(ILogger logger, string problem, double minutes, string result);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "ServiceAccount {Account} has no token Secret after {Seconds} s; the API server asks the first pod to retry until the token controller writes it")]
+    [LoggerMessage(EventId = EventIds.TokenSecretMissing, Level = LogLevel.Warning, Message = "ServiceAccount {Account} has no token Secret after {Seconds} s; the API server asks the first pod to retry until the token controller writes it")]
     private static partial void LogNoTokenSecret(ILogger logger, string account, double seconds);
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.Logging;
 using SingleActive.Webhook.Metrics;
 
 namespace SingleActive.Webhook.Serving;
@@ -86,15 +87,15 @@ public sealed partial class AdmissionEndpoint(
         await response.Body.WriteAsync(body);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Admission {Uid} {Kind} {Namespace}/{Name}: {Decision} in {ElapsedMs:F3} ms")]
+    [LoggerMessage(EventId = EventIds.AdmissionAnswered, Level = LogLevel.Debug, Message = "Admission {Uid} {Kind} {Namespace}/{Name}: {Decision} in {ElapsedMs:F3} ms")]
     private static partial void LogAnswered(ILogger logger, string? uid, string? kind, string? @namespace, string? name, string decision, double elapsedMs);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Admission {Uid} {Kind} {Namespace}/{Name} denied: {Message}")]
+    [LoggerMessage(EventId = EventIds.AdmissionDenied, Level = LogLevel.Information, Message = "Admission {Uid} {Kind} {Namespace}/{Name} denied: {Message}")]
     private static partial void LogDenied(ILogger logger, string? uid, string? kind, string? @namespace, string? name, string? message);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Admission request refused with HTTP {StatusCode}: {Message}")]
+    [LoggerMessage(EventId = EventIds.AdmissionRefused, Level = LogLevel.Warning, Message = "Admission request refused with HTTP {StatusCode}: {Message}")]
     private static partial void LogRejected(ILogger logger, int statusCode, string? message);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Admission handler failed on {Uid} {Kind} {Namespace}/{Name}; the request is denied")]
+    [LoggerMessage(EventId = EventIds.AdmissionHandlerFailed, Level = LogLevel.Error, Message = "Admission handler failed on {Uid} {Kind} {Namespace}/{Name}; the request is denied")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string? uid, string? kind, string? @namespace, string? name);
 }

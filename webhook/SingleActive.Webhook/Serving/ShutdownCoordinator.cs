@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SingleActive.Webhook.Logging;
 
 namespace SingleActive.Webhook.Serving;
 
@@ -57,9 +58,9 @@ public sealed partial class ShutdownCoordinator(
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Shutting down: /readyz now fails; the listener closes in {DelaySeconds} s, then in-flight requests finish")]
+    [LoggerMessage(EventId = EventIds.ShuttingDown, Level = LogLevel.Information, Message = "Shutting down: /readyz now fails; the listener closes in {DelaySeconds} s, then in-flight requests finish")]
     private static partial void LogStopping(ILogger logger, double delaySeconds);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Stopped")]
+    [LoggerMessage(EventId = EventIds.Stopped, Level = LogLevel.Information, Message = "Stopped")]
     private static partial void LogStopped(ILogger logger);
 }

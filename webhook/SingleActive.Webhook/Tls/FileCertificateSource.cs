@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SingleActive.Webhook.Logging;
 using SingleActive.Webhook.Metrics;
 
 namespace SingleActive.Webhook.Tls;
@@ -111,15 +112,15 @@ public sealed partial class FileCertificateSource : IServingCertificateSource, I
         LogReloadFailed(_logger, e.Message, _current.Certificate.Thumbprint);
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Serving certificate loaded from {Path}: subject {Subject}, expires {NotAfter:u}, thumbprint {Thumbprint}")]
+    [LoggerMessage(EventId = EventIds.CertificateLoaded, Level = LogLevel.Information, Message = "Serving certificate loaded from {Path}: subject {Subject}, expires {NotAfter:u}, thumbprint {Thumbprint}")]
     private static partial void LogLoaded(ILogger logger, string path, string subject, DateTime notAfter, string thumbprint);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Serving certificate reloaded from {Path}: subject {Subject}, expires {NotAfter:u}, thumbprint {Thumbprint}")]
+    [LoggerMessage(EventId = EventIds.CertificateReloaded, Level = LogLevel.Information, Message = "Serving certificate reloaded from {Path}: subject {Subject}, expires {NotAfter:u}, thumbprint {Thumbprint}")]
     private static partial void LogReloaded(ILogger logger, string path, string subject, DateTime notAfter, string thumbprint);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Checking the certificate files failed; trying again at the next interval")]
+    [LoggerMessage(EventId = EventIds.CertificateCheckFailed, Level = LogLevel.Error, Message = "Checking the certificate files failed; trying again at the next interval")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "New certificate files cannot be used, still serving the previous certificate ({Thumbprint}): {Reason}")]
+    [LoggerMessage(EventId = EventIds.CertificateReloadFailed, Level = LogLevel.Warning, Message = "New certificate files cannot be used, still serving the previous certificate ({Thumbprint}): {Reason}")]
     private static partial void LogReloadFailed(ILogger logger, string reason, string thumbprint);
 }
