@@ -3,8 +3,7 @@ using SingleActive.Webhook.Hosting;
 
 return args switch
 {
-    ["certs", .. var rest] => CertsCommand.Run(rest, Console.Out, Console.Error),
-    ["inject", .. var rest] => InjectCommand.Run(rest, Console.In, Console.Out, Console.Error),
+    ["certs" or "inject", ..] => new WebhookCommands(Console.In, Console.Out, Console.Error).Run(args),
     ["-h" or "--help" or "help", ..] => Help(),
     _ => await WebhookApp.RunAsync(args),
 };

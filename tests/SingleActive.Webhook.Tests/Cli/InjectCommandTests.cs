@@ -229,14 +229,15 @@ public class InjectCommandTests
 
     [Theory]
     [InlineData(new string[0], 2, "-f FILE (or -f - for stdin) is required")]
-    [InlineData(new[] { "-f" }, 2, "-f needs a value")]
-    [InlineData(new[] { "-f", "-", "--color" }, 2, "unknown option \"--color\"")]
+    [InlineData(new[] { "-f" }, 2, "Required argument missing for option: '-f'.")]
+    [InlineData(new[] { "-f", "-", "--color" }, 2, "Unrecognized command or argument '--color'.")]
     [InlineData(new[] { "-f", "-", "--mode", "leader" }, 2, "--mode is \"leader\"; accepted values are \"readiness\" or \"label\"")]
     [InlineData(new[] { "-f", "-", "--sidecar", "1" }, 2, "--sidecar is \"1\"; accepted values are auto, native, container")]
     [InlineData(new[] { "-f", "-", "--kubernetes-version", "new" }, 2, "--kubernetes-version is \"new\"")]
     [InlineData(new[] { "-f", "-", "-f", "-" }, 2, "stdin (-f -) can be read only once")]
     [InlineData(new[] { "-f", "/nonexistent/x.yaml" }, 1, "cannot read \"/nonexistent/x.yaml\"")]
-    [InlineData(new[] { "-f", "-", "--image=" }, 2, "Injector:Image must not be empty")]
+    [InlineData(new[] { "-f", "-", "--image", "" }, 2, "Injector:Image must not be empty")]
+    [InlineData(new[] { "-f", "-", "--image=" }, 2, "Required argument missing for option: '--image'.")]
     public void Run_BadArguments_FailWithTheProblem(string[] args, int code, string expected)
     {
         var (exit, stdout, stderr) = Run(args, Deployment);
@@ -266,7 +267,8 @@ public class InjectCommandTests
         var (exit, stdout, _) = Run(["inject", "--help"], "");
 
         Assert.Equal(0, exit);
-        Assert.Contains("Usage: single-active-webhook inject -f FILE|-", stdout, StringComparison.Ordinal);
+        Assert.Contains("single-active-webhook inject [options]", stdout, StringComparison.Ordinal);
+        Assert.Contains("-f, --filename <FILE|->", stdout, StringComparison.Ordinal);
     }
 
     private static (int Exit, string Stdout, string Stderr) Inject(string input, params string[] extra) =>

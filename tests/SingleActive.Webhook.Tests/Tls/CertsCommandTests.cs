@@ -36,14 +36,51 @@ public sealed class CertsCommandTests : IDisposable
     [InlineData(new[] { "--out", "d", "--ip", "nope" }, "--ip \"nope\" is not an IP address")]
     [InlineData(new[] { "--out", "d", "--dns", "x", "--days", "0" }, "--days must be a whole number")]
     [InlineData(new[] { "--out", "d", "--namespace", "n" }, "--namespace only applies together with --service")]
-    [InlineData(new[] { "--out", "d", "--frob", "x" }, "unknown flag \"--frob\"")]
-    [InlineData(new[] { "--out" }, "flag --out needs a value")]
+    [InlineData(new[] { "--out", "d", "--frob", "x" }, "Unrecognized command or argument '--frob'.")]
+    [InlineData(new[] { "--out" }, "Required argument missing for option: '--out'.")]
     public void Run_BadArguments_Exit2WithMessage(string[] args, string expected)
     {
         var error = new StringWriter();
 
         Assert.Equal(2, CertsCommand.Run(args, TextWriter.Null, error));
         Assert.Contains(expected, error.ToString());
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void Run_Help_Exit0WithUsageOnStdout(string flag)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        Assert.Equal(0, CertsCommand.Run([flag], output, error));
+        Assert.Contains("single-active-webhook certs [options]", output.ToString());
+        Assert.Contains("--days <N>", output.ToString());
+        Assert.Equal("", error.ToString());
+        Assert.False(Directory.Exists(_directory));
+    }
+
+    [Fact]
+    public void Run_UnknownOption_Exit2WithProblemAndUsageOnStderr()
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        Assert.Equal(2, CertsCommand.Run(["--out", _directory, "--dns", "localhost", "--force"], output, error));
+        Assert.StartsWith("single-active-webhook certs: Unrecognized command or argument '--force'.", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("single-active-webhook certs [options]", error.ToString());
+        Assert.Equal("", output.ToString());
+        Assert.False(Directory.Exists(_directory));
+    }
+
+    [Fact]
+    public void Run_FlagGivenTwice_LastOneCounts()
+    {
+        var output = new StringWriter();
+
+        Assert.Equal(0, CertsCommand.Run(["--out", _directory, "--service", "a", "--namespace", "x", "--days", "10", "--service", "b", "--namespace", "y", "--days", "30"], output, TextWriter.Null));
+        using var served = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_directory, "tls.crt")));
+        Assert.Equal(["b", "b.y", "b.y.svc", "b.y.svc.cluster.local"], served.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
+        Assert.Contains("valid 30 days", output.ToString());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Net;
+using System.CommandLine;
 using System.Text;
 using SingleActive.Webhook.Tls;
 
@@ -12,27 +11,37 @@ namespace SingleActive.Webhook.Cli;
 /// </summary>
 public static class CertsCommand
 {
-    public const string Usage = """
-        Usage: single-active-webhook certs --out DIR [--service NAME --namespace NS] [--dns NAME]... [--ip ADDRESS]... [--days N]
-          --out DIR        directory for tls.crt, tls.key and ca.crt (created if missing; existing files are replaced)
-          --service NAME   the webhook's Service; adds NAME, NAME.NS, NAME.NS.svc and NAME.NS.svc.cluster.local
-          --namespace NS   the Service's namespace (default "default")
-          --dns NAME       an extra DNS name (repeatable)
-          --ip ADDRESS     an extra IP address (repeatable)
-          --days N         validity of the CA and the certificate in days (default 365)
+    private const string Prefix = WebhookCommands.Name + " certs: ";
+
+    private const string Description = """
+        Write a new CA and a serving certificate as cert-manager lays out a TLS Secret (tls.crt, tls.key, ca.crt),
+        and print the caBundle for the MutatingWebhookConfiguration. Then:
+        kubectl -n NS create secret generic NAME-tls --from-file=DIR
         """;
 
+    /// <summary>Runs <c>certs</c> as the binary does; <paramref name="args"/> may start with "certs" or not.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(args);
+        return new WebhookCommands(TextReader.Null, output, error).Run(args is ["certs", ..] ? args : ["certs", .. args]);
+    }
+
+    /// <summary>The <c>certs</c> subcommand: its options, and the action that runs <see cref="Execute"/>.</summary>
+    internal static Command Create(TextWriter output, TextWriter error)
+    {
+        var arguments = new CertsArguments();
+        var command = new Command("certs", Description);
+        arguments.AddTo(command);
+        command.SetAction(parse => Execute(arguments.Read(parse), output, error));
+        return command;
+    }
+
+    /// <summary>Writes the files of a parsed <paramref name="request"/>: 0 written, 1 the directory cannot be written.</summary>
+    public static int Execute(CertsRequest request, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (!TryParse(args, out var request, out var problem))
-        {
-            error.WriteLine($"single-active-webhook certs: {problem}\n\n{Usage}");
-            return 2;
-        }
-
         IReadOnlyList<string> written;
         try
         {
@@ -41,8 +50,8 @@ public static class CertsCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"single-active-webhook certs: cannot write to \"{request.OutputDirectory}\": {e.Message}");
-            return 1;
+            error.WriteLine($"{Prefix}cannot write to \"{request.OutputDirectory}\": {e.Message}");
+            return ExitCodes.Failed;
         }
 
         var names = string.Join(", ", request.DnsNames.Concat(request.IpAddresses.Select(ip => ip.ToString())));
@@ -54,75 +63,7 @@ public static class CertsCommand
 
         var caBundle = Convert.ToBase64String(Encoding.ASCII.GetBytes(File.ReadAllText(Path.Combine(request.OutputDirectory, CertificateBundle.CaFileName))));
         output.WriteLine($"caBundle for the MutatingWebhookConfiguration (base64 of ca.crt):\n{caBundle}");
-        return 0;
-    }
-
-    /// <summary>Parses the arguments; the service names come first, in the order Kubernetes clients try them.</summary>
-    public static bool TryParse(IReadOnlyList<string> args, out CertsRequest request, out string problem)
-    {
-        request = new CertsRequest("", [], [], 365);
-        problem = "";
-        string? output = null, service = null, ns = null;
-        var dns = new List<string>();
-        var ips = new List<IPAddress>();
-        var days = 365;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var flag = args[i];
-            if (flag is "-h" or "--help")
-            {
-                problem = "help requested";
-                return false;
-            }
-
-            if (i + 1 >= args.Count)
-            {
-                problem = flag.StartsWith('-') ? $"flag {flag} needs a value" : $"unexpected argument \"{flag}\"";
-                return false;
-            }
-
-            var value = args[++i];
-            switch (flag)
-            {
-                case "--out": output = value; break;
-                case "--service": service = value; break;
-                case "--namespace": ns = value; break;
-                case "--dns": dns.Add(value); break;
-                case "--ip" when IPAddress.TryParse(value, out var ip): ips.Add(ip); break;
-                case "--ip": problem = $"--ip \"{value}\" is not an IP address"; return false;
-                case "--days" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d is > 0 and <= 36500: days = d; break;
-                case "--days": problem = $"--days must be a whole number from 1 to 36500, got \"{value}\""; return false;
-                default: problem = $"unknown flag \"{flag}\""; return false;
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(output))
-        {
-            problem = "--out DIR is required";
-            return false;
-        }
-
-        if (ns is not null && service is null)
-        {
-            problem = "--namespace only applies together with --service";
-            return false;
-        }
-
-        var names = new List<string>();
-        if (service is not null)
-        {
-            ns ??= "default";
-            names.AddRange([service, $"{service}.{ns}", $"{service}.{ns}.svc", $"{service}.{ns}.svc.cluster.local"]);
-        }
-
-        names.AddRange(dns);
-        if (names.Count == 0 && ips.Count == 0)
-        {
-            problem = "name at least one of --service, --dns or --ip";
-            return false;
-        }
-
-        request = new CertsRequest(output, names, ips, days);
-        return true;
+        return ExitCodes.Ok;
     }
 }
+

@@ -1,112 +1,88 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using SingleActive.Contract;
 using SingleActive.Webhook.Injection;
 
 namespace SingleActive.Webhook.Cli;
 
-/// <summary>Parses <c>inject</c>'s arguments; every problem names the flag and the accepted values.</summary>
-public static class InjectArguments
+/// <summary><c>inject</c>'s options and the <see cref="InjectRequest"/> they parse to; every problem names the flag and the accepted values.</summary>
+internal sealed class InjectArguments
 {
-    public static bool TryParse(IReadOnlyList<string> args, out InjectRequest request, out string? problem)
+    public Option<List<string>> Files { get; } = new("--filename", "-f")
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var files = new List<string>();
-        string? ns = null, image = null, account = null;
-        ElectorMode? mode = null;
-        SidecarMode? sidecar = null;
-        Version? version = null;
-        request = new InjectRequest([], null, null, null, null, null, null);
-        for (var i = 0; i < args.Count; i++)
+        Description = "manifests to inject: YAML (documents separated by ---) or JSON; \"-\" reads stdin (repeatable)",
+        HelpName = "FILE|-",
+    };
+
+    public Option<string?> Namespace { get; } = LastValueOption.Text(
+        "--namespace", "NS", "namespace of documents that name none (needed for the elector's RoleBinding); apply the output with the same -n", "-n");
+
+    public Option<string?> Image { get; } = LastValueOption.Text(
+        "--image", "IMAGE", $"the elector image (default: env {InjectorOptions.ImageEnvironmentVariable})");
+
+    public Option<ElectorMode?> Mode { get; } = LastValueOption.Create<ElectorMode?>(
+        "--mode", "readiness|label", "mode for templates and pods without single-active.io/mode (default readiness)", [], TryParseMode,
+        value => $"--mode is \"{value}\"; accepted values are {ElectorModes.AcceptedValues}");
+
+    public Option<SidecarMode?> Sidecar { get; } = LastValueOption.Create<SidecarMode?>(
+        "--sidecar", "auto|native|container", "how the elector is added (default auto: native from Kubernetes 1.29)", [], TryParseSidecar,
+        value => $"--sidecar is \"{value}\"; accepted values are auto, native, container");
+
+    public Option<Version?> KubernetesVersion { get; } = LastValueOption.Create<Version?>(
+        "--kubernetes-version", "X.Y", "the target cluster's version, for --sidecar auto (default: unknown, a regular container)", [], TryParseVersion,
+        value => $"--kubernetes-version is \"{value}\"; expected a version such as 1.29 or v1.30.2");
+
+    public Option<string?> ServiceAccount { get; } = LastValueOption.Text(
+        "--service-account", "NAME", "the dedicated account for pods on \"default\" (default single-active-elector)");
+
+    /// <summary>Adds the options, and the checks that span them, to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Files, Namespace, Image, Mode, Sidecar, KubernetesVersion, ServiceAccount })
         {
-            var arg = args[i];
-            string? inline = null;
-            if (arg.StartsWith('-') && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 1)
-            {
-                inline = arg[(eq + 1)..];
-                arg = arg[..eq];
-            }
-
-            string? Value()
-            {
-                if (inline is not null)
-                {
-                    return inline;
-                }
-
-                return i + 1 < args.Count ? args[++i] : null;
-            }
-
-            var value = arg is "-f" or "--filename" or "-n" or "--namespace" or "--image" or "--mode" or "--sidecar" or "--kubernetes-version" or "--service-account"
-                ? Value()
-                : null;
-            if (value is null && arg.StartsWith('-') && arg != "-")
-            {
-                problem = arg is "-f" or "--filename" or "-n" or "--namespace" or "--image" or "--mode" or "--sidecar" or "--kubernetes-version" or "--service-account"
-                    ? $"{arg} needs a value"
-                    : $"unknown option \"{arg}\"";
-                return false;
-            }
-
-            switch (arg)
-            {
-                case "-f" or "--filename":
-                    files.Add(value!);
-                    break;
-                case "-n" or "--namespace":
-                    ns = value;
-                    break;
-                case "--image":
-                    image = value;
-                    break;
-                case "--service-account":
-                    account = value;
-                    break;
-                case "--mode":
-                    if (!ElectorModes.TryParse(value, out var parsedMode))
-                    {
-                        problem = $"--mode is \"{value}\"; accepted values are {ElectorModes.AcceptedValues}";
-                        return false;
-                    }
-
-                    mode = parsedMode;
-                    break;
-                case "--sidecar":
-                    if (!Enum.TryParse<SidecarMode>(value, ignoreCase: true, out var parsedSidecar) || !Enum.IsDefined(parsedSidecar) || int.TryParse(value, out _))
-                    {
-                        problem = $"--sidecar is \"{value}\"; accepted values are auto, native, container";
-                        return false;
-                    }
-
-                    sidecar = parsedSidecar;
-                    break;
-                case "--kubernetes-version":
-                    // "v1.30.2-gke.100" and "1.29" alike: only major.minor matter here.
-                    if (!Version.TryParse(value!.TrimStart('v').Split('-', '+')[0], out version))
-                    {
-                        problem = $"--kubernetes-version is \"{value}\"; expected a version such as 1.29 or v1.30.2";
-                        return false;
-                    }
-
-                    break;
-                default:
-                    problem = $"unexpected argument \"{arg}\"";
-                    return false;
-            }
+            command.Options.Add(option);
         }
 
-        if (files.Count == 0)
-        {
-            problem = "-f FILE (or -f - for stdin) is required";
-            return false;
-        }
-
-        if (files.Count(f => f == "-") > 1)
-        {
-            problem = "stdin (-f -) can be read only once";
-            return false;
-        }
-
-        problem = null;
-        request = new InjectRequest(files, ns, image, mode, sidecar, version, account);
-        return true;
+        command.Validators.Add(Validate);
     }
+
+    public InjectRequest Read(ParseResult parse) => new(
+        parse.GetValue(Files) ?? [],
+        parse.GetValue(Namespace),
+        parse.GetValue(Image),
+        parse.GetValue(Mode),
+        parse.GetValue(Sidecar),
+        parse.GetValue(KubernetesVersion),
+        parse.GetValue(ServiceAccount));
+
+    private void Validate(CommandResult result)
+    {
+        // A -f without its value is already reported by the parser.
+        if (result.GetResult(Files) is not { } files)
+        {
+            result.AddError("-f FILE (or -f - for stdin) is required");
+        }
+        else if (files.Tokens.Count(t => t.Value == "-") > 1)
+        {
+            result.AddError("stdin (-f -) can be read only once");
+        }
+    }
+
+    private static bool TryParseMode(string text, out ElectorMode? value)
+    {
+        var parsed = ElectorModes.TryParse(text, out var mode);
+        value = mode;
+        return parsed;
+    }
+
+    private static bool TryParseSidecar(string text, out SidecarMode? value)
+    {
+        var parsed = Enum.TryParse<SidecarMode>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(text, out _);
+        value = mode;
+        return parsed;
+    }
+
+    // "v1.30.2-gke.100" and "1.29" alike: only major.minor matter here.
+    private static bool TryParseVersion(string text, out Version? value) =>
+        Version.TryParse(text.TrimStart('v').Split('-', '+')[0], out value);
 }

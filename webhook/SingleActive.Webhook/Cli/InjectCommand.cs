@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using SingleActive.Webhook.Injection;
 using SingleActive.Webhook.Patching;
@@ -13,47 +14,45 @@ namespace SingleActive.Webhook.Cli;
 /// </summary>
 public static class InjectCommand
 {
-    public const string Usage = """
-        Usage: single-active-webhook inject -f FILE|- [-f FILE]... [options]
-          -f, --filename FILE        manifests to inject: YAML (documents separated by ---) or JSON; "-" reads stdin
-          -n, --namespace NS         namespace of documents that name none (needed for the elector's RoleBinding);
-                                     apply the output with the same -n
-          --image IMAGE              the elector image (default: env SINGLE_ACTIVE_IMAGE)
-          --mode readiness|label     mode for templates and pods without single-active.io/mode (default readiness)
-          --sidecar auto|native|container
-                                     how the elector is added (default auto: native from Kubernetes 1.29)
-          --kubernetes-version X.Y   the target cluster's version, for --sidecar auto (default: unknown, a regular container)
-          --service-account NAME     the dedicated account for pods on "default" (default single-active-elector)
-        Pods, and the pod templates of apps/v1 Deployments and StatefulSets, that opt in (annotation
-        single-active: "true", on the template or on the workload) are injected; other documents pass through.
+    private const string Prefix = WebhookCommands.Name + " inject: ";
+
+    private const string Description = """
+        Inject manifests offline, like istioctl kube-inject. Pods, and the pod templates of apps/v1 Deployments and
+        StatefulSets, that opt in (annotation single-active: "true", on the template or on the workload) are injected;
+        other documents pass through. Prints the ServiceAccounts and RoleBindings the electors need, then every
+        document, as YAML; on any error, nothing.
         Example: single-active-webhook inject -f deploy.yaml -n shop | kubectl apply -n shop -f -
         """;
 
+    /// <summary>Runs <c>inject</c> as the binary does; <paramref name="args"/> may start with "inject" or not.</summary>
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
+        return new WebhookCommands(stdin, stdout, stderr).Run(args is ["inject", ..] ? args : ["inject", .. args]);
+    }
+
+    /// <summary>The <c>inject</c> subcommand: its options, and the action that runs <see cref="Execute"/>.</summary>
+    internal static Command Create(TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var arguments = new InjectArguments();
+        var command = new Command("inject", Description);
+        arguments.AddTo(command);
+        command.SetAction(parse => Execute(arguments.Read(parse), stdin, stdout, stderr));
+        return command;
+    }
+
+    /// <summary>Injects the files of a parsed <paramref name="request"/>: 0 written, 1 a file or document failed, 2 invalid options.</summary>
+    public static int Execute(InjectRequest request, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(stdin);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        const string Prefix = "single-active-webhook inject: ";
-        var arguments = args is ["inject", .. var rest] ? rest : args;
-        if (arguments is ["-h" or "--help"])
-        {
-            stdout.WriteLine(Usage);
-            return 0;
-        }
-
-        if (!InjectArguments.TryParse(arguments, out var request, out var problem))
-        {
-            stderr.WriteLine($"{Prefix}{problem}\n\n{Usage}");
-            return 2;
-        }
-
         var options = Options(request, out var imageWarning);
         if (InjectorOptionsValidator.Check(options) is { Count: > 0 } invalid)
         {
             stderr.WriteLine($"{Prefix}{string.Join("; ", invalid)}");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         var documents = new List<System.Text.Json.Nodes.JsonNode>();
@@ -67,12 +66,12 @@ public static class InjectCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 stderr.WriteLine($"{Prefix}cannot read \"{file}\": {e.Message}");
-                return 1;
+                return ExitCodes.Failed;
             }
             catch (ManifestFormatException e)
             {
                 stderr.WriteLine($"{Prefix}{(file == "-" ? "stdin" : file)}: {e.Message}");
-                return 1;
+                return ExitCodes.Failed;
             }
         }
 
@@ -87,7 +86,7 @@ public static class InjectCommand
             }
 
             stderr.WriteLine($"{Prefix}nothing was written: fix the {(result.Errors.Count == 1 ? "error" : result.Errors.Count.ToString(CultureInfo.InvariantCulture) + " errors")} above");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         if (imageWarning is not null && result.ServiceAccounts.Count > 0)
@@ -102,7 +101,7 @@ public static class InjectCommand
 
         ManifestWriter.Write(stdout, [.. ElectorRbacManifests.Render(result.ServiceAccounts), .. result.Documents]);
         stdout.Flush();
-        return 0;
+        return ExitCodes.Ok;
     }
 
     private static InjectorOptions Options(InjectRequest request, out string? imageWarning)
