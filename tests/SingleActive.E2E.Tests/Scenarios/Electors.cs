@@ -13,6 +13,15 @@ internal static class Electors
         return JsonNode.Parse(await scenario.Nodes.Http.GetStringAsync(new Uri(url, "/status"), timeout.Token));
     }
 
+    /// <summary>Three running replicas of <paramref name="app"/>, one single address (the leader, returned), and every elector answering.</summary>
+    public static async Task<string> SteadyLeaderAsync(Scenario scenario, string app = "web")
+    {
+        await scenario.WaitForRunningPodsAsync(app, 3, TimeSpan.FromSeconds(60));
+        var leader = await scenario.WaitForSingleLeaderAsync(app, TimeSpan.FromSeconds(20));
+        await WaitUntilAllAnswerAsync(scenario, app);
+        return leader;
+    }
+
     /// <summary>Every running pod's elector answers /status: standbys are up and watching, not still starting.</summary>
     public static async Task WaitUntilAllAnswerAsync(Scenario scenario, string app)
     {

@@ -172,12 +172,11 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         return scenario;
     }
 
+    /// <summary><see cref="Electors.SteadyLeaderAsync"/>, with the three replicas on three nodes.</summary>
     private static async Task<string> SteadyLeaderAsync(Scenario scenario)
     {
-        var pods = await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(60));
-        Assert.Equal(3, pods.Select(p => p.Spec.NodeName).Distinct().Count());
-        var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
-        await Electors.WaitUntilAllAnswerAsync(scenario, "web");
+        var leader = await Electors.SteadyLeaderAsync(scenario);
+        Assert.Equal(3, (await scenario.PodsAsync("web")).Select(p => p.Spec.NodeName).Distinct().Count());
         return leader;
     }
 

@@ -29,7 +29,7 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     {
         await using var scenario = await StartAsync("drain", "readiness", pdb: true, onePerNode: true);
         var ns = scenario.Namespace;
-        var leader = await SteadyLeaderAsync(scenario);
+        var leader = await Electors.SteadyLeaderAsync(scenario);
         var node = scenario.Nodes.NodeOf(ns, leader)!.NodeName;
         var transitions = await TransitionsAsync(scenario);
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
@@ -83,7 +83,7 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     {
         await using var scenario = await StartAsync("scale-in", "readiness", pdb: false, onePerNode: true);
         var ns = scenario.Namespace;
-        var leader = await SteadyLeaderAsync(scenario);
+        var leader = await Electors.SteadyLeaderAsync(scenario);
         // Measured either way (a baseline without deletion costs is measured, not stopped here), asserted below.
         var costs = await Eventually.SucceedsAsync(async () => await DeletionCostsAsync(scenario, leader) ? true : throw new InvalidOperationException("not yet"), TimeSpan.FromSeconds(20), "the leader's pod-deletion-cost high, the standbys' low")
             .ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
@@ -118,31 +118,9 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     {
         // No anti-affinity: a surge pod must find a node while the three old ones still run.
         await using var scenario = await StartAsync($"restart-{mode}", mode, pdb: false, onePerNode: false);
-        var ns = scenario.Namespace;
-        var leader = await SteadyLeaderAsync(scenario);
-        var transitions = await TransitionsAsync(scenario);
-        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        var leader = await Electors.SteadyLeaderAsync(scenario);
 
-        var restartedAt = timeline.Mark($"kubectl rollout restart deployment/web (leader {leader})");
-        await scenario.KubectlAsync("rollout", "restart", "deployment/web");
-        await scenario.WaitForRolloutAsync("web", TimeSpan.FromSeconds(120));
-        var completedAt = timeline.Mark("every replica updated, no old pod left");
-        var newLeader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        await timeline.StopAsync();
-
-        var handovers = await TransitionsAsync(scenario) - transitions;
-        var gap = timeline.LongestZeroGap();
-        var title = $"{mode} mode: rollout restart of 3 replicas; {handovers} handover(s); completed after {(completedAt - restartedAt).TotalMilliseconds:0} ms; longest time without an address {gap.TotalMilliseconds:0} ms";
-        var rendered = timeline.Render(title);
-        output.WriteLine(rendered);
-        timeline.Save($"rollout-restart-{mode}", title);
-
-        Assert.True(timeline.MaxReady() <= 1, rendered);
-        Assert.True(handovers == 1, $"{handovers} handovers\n{rendered}");
-        Assert.Equal(newLeader, await scenario.LeaseHolderAsync("web"));
-        Assert.Equal(await NewestReplicaSetAsync(scenario, "web"), OwnerOf(await cluster.Client.CoreV1.ReadNamespacedPodAsync(newLeader, ns)));
+        await RolloutRestartOnceAsync(scenario, $"{mode} mode: rollout restart of 3 replicas", $"leader {leader}", $"rollout-restart-{mode}");
     }
 
     /// <summary>
@@ -155,11 +133,9 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     {
         await using var scenario = await StartAsync("restart-leader-first", "label", pdb: false, onePerNode: false);
         var ns = scenario.Namespace;
-        var leader = await SteadyLeaderAsync(scenario);
+        var leader = await Electors.SteadyLeaderAsync(scenario);
         var leaderNode = scenario.Nodes.NodeOf(ns, leader)!.NodeName;
         var others = scenario.Nodes.Nodes.Select(n => n.NodeName).Where(n => n != leaderNode).ToList();
-        var transitions = await TransitionsAsync(scenario);
-        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
         try
         {
             foreach (var node in others)
@@ -167,23 +143,7 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
                 await cluster.KubectlAsync("taint", "node", node, "e2e.single-active.io/hold=1:NoSchedule");
             }
 
-            var restartedAt = timeline.Mark($"kubectl rollout restart deployment/web (leader {leader} on {leaderNode}; other nodes tainted)");
-            await scenario.KubectlAsync("rollout", "restart", "deployment/web");
-            await scenario.WaitForRolloutAsync("web", TimeSpan.FromSeconds(120));
-            var completedAt = timeline.Mark("every replica updated, no old pod left");
-            var newLeader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            await timeline.StopAsync();
-
-            var handovers = await TransitionsAsync(scenario) - transitions;
-            var title = $"label mode: rollout restart of 3 replicas, surge pods beside the leader (deleted first); {handovers} handover(s); completed after {(completedAt - restartedAt).TotalMilliseconds:0} ms; longest time without an address {timeline.LongestZeroGap().TotalMilliseconds:0} ms";
-            var rendered = timeline.Render(title);
-            output.WriteLine(rendered);
-            timeline.Save("rollout-restart-label-leader-first", title);
-
-            Assert.True(timeline.MaxReady() <= 1, rendered);
-            Assert.True(handovers == 1, $"{handovers} handovers\n{rendered}");
-            Assert.Equal(await NewestReplicaSetAsync(scenario, "web"), OwnerOf(await cluster.Client.CoreV1.ReadNamespacedPodAsync(newLeader, ns)));
+            await RolloutRestartOnceAsync(scenario, "label mode: rollout restart of 3 replicas, surge pods beside the leader (deleted first)", $"leader {leader} on {leaderNode}; other nodes tainted", "rollout-restart-label-leader-first");
         }
         finally
         {
@@ -192,6 +152,37 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
                 await cluster.KubectlAsync("taint", "node", node, "e2e.single-active.io/hold-");
             }
         }
+    }
+
+    /// <summary>
+    /// <c>kubectl rollout restart</c> of web, measured on its Endpoints and Lease: exactly one handover, to a pod of the
+    /// Deployment's newest ReplicaSet, never two addresses. <paramref name="what"/> begins the saved timeline's title.
+    /// </summary>
+    private async Task RolloutRestartOnceAsync(Scenario scenario, string what, string situation, string save)
+    {
+        var ns = scenario.Namespace;
+        var transitions = await TransitionsAsync(scenario);
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var restartedAt = timeline.Mark($"kubectl rollout restart deployment/web ({situation})");
+        await scenario.KubectlAsync("rollout", "restart", "deployment/web");
+        await scenario.WaitForRolloutAsync("web", TimeSpan.FromSeconds(120));
+        var completedAt = timeline.Mark("every replica updated, no old pod left");
+        var newLeader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await timeline.StopAsync();
+
+        var handovers = await TransitionsAsync(scenario) - transitions;
+        var title = $"{what}; {handovers} handover(s); completed after {(completedAt - restartedAt).TotalMilliseconds:0} ms; longest time without an address {timeline.LongestZeroGap().TotalMilliseconds:0} ms";
+        var rendered = timeline.Render(title);
+        output.WriteLine(rendered);
+        timeline.Save(save, title);
+
+        Assert.True(timeline.MaxReady() <= 1, rendered);
+        Assert.True(handovers == 1, $"{handovers} handovers\n{rendered}");
+        Assert.Equal(newLeader, await scenario.LeaseHolderAsync("web"));
+        Assert.Equal(await NewestReplicaSetAsync(scenario, "web"), OwnerOf(await cluster.Client.CoreV1.ReadNamespacedPodAsync(newLeader, ns)));
     }
 
     private async Task<Scenario> StartAsync(string prefix, string mode, bool pdb, bool onePerNode)
@@ -204,14 +195,6 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
             Manifests.Deployment(ns, "web", 3, label ? Manifests.LabelMode : Manifests.OptIn, app: new AppShape(OnePerNode: onePerNode)) +
             (pdb ? "---\n" + Manifests.PodDisruptionBudget(ns, "web", minAvailable: 1) : ""));
         return scenario;
-    }
-
-    private static async Task<string> SteadyLeaderAsync(Scenario scenario)
-    {
-        await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(60));
-        var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
-        await Electors.WaitUntilAllAnswerAsync(scenario, "web");
-        return leader;
     }
 
     private static async Task<int> TransitionsAsync(Scenario scenario) =>

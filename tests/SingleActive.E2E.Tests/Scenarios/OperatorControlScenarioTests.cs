@@ -30,7 +30,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
     {
         await using var scenario = await StartAsync($"handover-{mode}", mode, withAppProbe: false);
         var ns = scenario.Namespace;
-        var leader = await SteadyLeaderAsync(scenario);
+        var leader = await Electors.SteadyLeaderAsync(scenario);
         var target = (await scenario.PodsAsync("web")).Select(p => p.Metadata.Name).Where(p => p != leader).Order(StringComparer.Ordinal).First();
         await Eventually.UntilAsync(async () => await IsCandidateAsync(scenario, target), TimeSpan.FromSeconds(20), $"{target} advertising its candidacy");
 
@@ -61,7 +61,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
     {
         await using var scenario = await StartAsync("handover-refused", "readiness", withAppProbe: true);
         var ns = scenario.Namespace;
-        var leader = await SteadyLeaderAsync(scenario);
+        var leader = await Electors.SteadyLeaderAsync(scenario);
         var target = (await scenario.PodsAsync("web")).Select(p => p.Metadata.Name).First(p => p != leader);
         scenario.Nodes.SetAppReady(ns, target, ready: false);
         await Eventually.UntilAsync(async () => !await IsCandidateAsync(scenario, target), TimeSpan.FromSeconds(20), $"{target} no longer a candidate");
@@ -81,7 +81,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
     {
         await using var scenario = await StartAsync("pause", "readiness", withAppProbe: false);
         var ns = scenario.Namespace;
-        var leader = await SteadyLeaderAsync(scenario);
+        var leader = await Electors.SteadyLeaderAsync(scenario);
         var node = scenario.Nodes.NodeOf(ns, leader)!;
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
 
@@ -125,14 +125,6 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
             Manifests.Service(ns, "web", extraSelector: label ? $"{Labels.Role}: {Labels.Leader}" : null) + "---\n" +
             Manifests.Deployment(ns, "web", 3, label ? Manifests.LabelMode : Manifests.OptIn, withAppProbe: withAppProbe, app: new AppShape(OnePerNode: true)));
         return scenario;
-    }
-
-    private static async Task<string> SteadyLeaderAsync(Scenario scenario)
-    {
-        await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(60));
-        var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(20));
-        await Electors.WaitUntilAllAnswerAsync(scenario, "web");
-        return leader;
     }
 
     private static async Task<bool> IsCandidateAsync(Scenario scenario, string pod) =>

@@ -74,15 +74,9 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
             Text(condition?["reason"]),
             Text(condition?["message"]),
             Text(pod["spec"]?["nodeName"]),
-            OwnerOf(metadata),
+            PodOwner.ControllerOf(metadata),
             Text(metadata?["labels"]?["pod-template-hash"]) ?? Text(metadata?["labels"]?["controller-revision-hash"]));
     }
-
-    private static PodOwner? OwnerOf(JsonObject? metadata) =>
-        (metadata?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(o => o["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController)
-            .Select(o => Text(o["kind"]) is { } kind && Text(o["name"]) is { } name ? new PodOwner(kind, name) : null)
-            .FirstOrDefault(o => o is not null);
 
     /// <summary>The <c>lease</c> of the webhook's status annotation (JSON); null when absent or unreadable.</summary>
     private static string? LeaseOf(string? status)

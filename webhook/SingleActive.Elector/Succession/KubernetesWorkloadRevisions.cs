@@ -31,7 +31,7 @@ public sealed class KubernetesWorkloadRevisions(KubeApiClient api, string @names
         {
             case { Kind: "ReplicaSet" } owner:
                 var replicaSet = await ReadAsync(objects, "replicasets", owner.Name, cancellationToken).ConfigureAwait(false);
-                var deployment = ControllerOf(replicaSet) is { Kind: "Deployment" } d ? await ReadAsync(objects, "deployments", d.Name, cancellationToken).ConfigureAwait(false) : null;
+                var deployment = PodOwner.ControllerOf(replicaSet?["metadata"]) is { Kind: "Deployment" } d ? await ReadAsync(objects, "deployments", d.Name, cancellationToken).ConfigureAwait(false) : null;
                 return Revision(replicaSet) is { } own && Revision(deployment) is { } current && own < current;
             case { Kind: "StatefulSet" } owner:
                 var statefulSet = await ReadAsync(objects, "statefulsets", owner.Name, cancellationToken).ConfigureAwait(false);
@@ -89,10 +89,4 @@ public sealed class KubernetesWorkloadRevisions(KubeApiClient api, string @names
 
     private static string? UpdateRevision(JsonObject? statefulSet) =>
         statefulSet?["status"]?["updateRevision"] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
-
-    private static PodOwner? ControllerOf(JsonObject? obj) =>
-        (obj?["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(o => o["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController)
-            .Select(o => o["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) && o["name"] is JsonValue n && n.TryGetValue<string>(out var name) ? new PodOwner(kind, name) : null)
-            .FirstOrDefault(o => o is not null);
 }
