@@ -20,6 +20,10 @@
 #                  commit before drain- and rollout-aware handovers; built once into artifacts/bench/baseline):
 #                  handovers (the Lease's leaseTransitions), time without an address, whether the drain finished.
 #
+# Sections (1) and (3) also run the binaries of BENCH_PREVIOUS (default: the commit before issue 16's restructuring
+# into one shared core; built once into artifacts/bench/baseline/REV) in the same run, labelled "webhook-previous"
+# and "previous": a refactoring shows its cost as a same-run ratio, not against figures from another day.
+#
 # Knobs (seconds): BENCH_DURATION (20, per fixed-rate run), BENCH_SATURATION (15), BENCH_WARMUP (5),
 # BENCH_IDLE (60), BENCH_E2E_PODS (100 per phase, 6 phases); BENCH_SKIP_PUBLISH=1 reuses the last
 # published binaries. Every process started here is stopped by pid.
@@ -33,6 +37,7 @@ saturation=${BENCH_SATURATION:-15}
 warmup=${BENCH_WARMUP:-5}
 idle=${BENCH_IDLE:-60}
 e2e_pods=${BENCH_E2E_PODS:-100}
+previous_ref=${BENCH_PREVIOUS:-7d7a6a9}
 
 log() { echo "[bench] $*" >&2; }
 want() { [[ " $sections " == *" $1 "* ]]; }
@@ -75,6 +80,19 @@ wait_https() { # URL CA
   log "timed out waiting for $1"; return 1
 }
 
+# The published binaries of another commit, built once and kept in artifacts/bench/baseline/REV.
+baseline_binaries() { # REV -> prints the directory
+  local ref=$1 dir="$out/baseline/$1" src="$out/baseline/src"
+  if [ ! -x "$dir/single-active-elector" ]; then
+    log "building the binaries of $ref (once; kept in $dir)"
+    git worktree remove --force "$src" >/dev/null 2>&1 || rm -rf "$src"
+    git worktree add --detach "$src" "$ref" >/dev/null
+    (cd "$src" && webhook/publish.sh "$dir") >"$out/run/baseline-publish-$ref.log" 2>&1
+    git worktree remove --force "$src"
+  fi
+  echo "$dir"
+}
+
 # ---------------------------------------------------------------- machine
 {
   echo "date:        $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -107,6 +125,14 @@ runner="$tools/Runner/single-active-bench-runner"
   echo "webhook:     $(stat -c %s "$pub/single-active-webhook" | awk '{printf "%.1f MiB", $1/1048576}') (NativeAOT)"
   echo "elector:     $(stat -c %s "$pub/single-active-elector" | awk '{printf "%.1f MiB", $1/1048576}') (NativeAOT)"
 } >>"$machine"
+prev_pub=""
+if want admission || want elector; then
+  prev_pub=$(baseline_binaries "$previous_ref")
+  {
+    echo "previous:    $previous_ref — webhook $(stat -c %s "$prev_pub/single-active-webhook" | awk '{printf "%.2f MiB", $1/1048576}'), elector $(stat -c %s "$prev_pub/single-active-elector" | awk '{printf "%.2f MiB", $1/1048576}')" \
+      "(this tree: webhook $(stat -c %s "$pub/single-active-webhook" | awk '{printf "%.2f MiB", $1/1048576}'), elector $(stat -c %s "$pub/single-active-elector" | awk '{printf "%.2f MiB", $1/1048576}'))"
+  } >>"$machine"
+fi
 
 "$pub/single-active-webhook" certs --out "$out/certs" --ip 127.0.0.1 --dns localhost >/dev/null
 ca="$out/certs/ca.crt"
@@ -115,7 +141,7 @@ start_webhook() { # PORT [KUBECONFIG] [EXTRA FLAGS...]
   local port=$1 kubeconfig=${2:-}
   shift; if [ $# -gt 0 ]; then shift; fi
   env -u KUBECONFIG HOME="$out/home" SINGLE_ACTIVE_IMAGE=registry.example/single-active:bench ${kubeconfig:+KUBECONFIG=$kubeconfig} \
-    "$pub/single-active-webhook" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" \
+    "${webhook_bin:-$pub/single-active-webhook}" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" \
     --port "$port" --bind 127.0.0.1 "$@" >>"$out/run/webhook-$port.log" 2>&1 &
   pids+=($!)
   wait_https "https://127.0.0.1:$port/readyz" "$ca"
@@ -132,6 +158,9 @@ if want admission; then
   start_webhook "$webhook_port"
   # The same binary with per-request Information logs off, to show what they cost.
   start_webhook "$quiet_port" "" "--Logging:LogLevel:Default=Warning"
+  # The previous commit's webhook, same flags (see BENCH_PREVIOUS).
+  previous_port=$(free_port)
+  webhook_bin="$prev_pub/single-active-webhook" start_webhook "$previous_port"
   "$pub/single-active-bench-baseline" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" --port "$baseline_port" >>"$out/run/baseline.log" 2>&1 &
   pids+=($!)
   wait_https "https://127.0.0.1:$baseline_port/healthz" "$ca"
@@ -148,8 +177,10 @@ if want admission; then
     done
   done
   run_load "webhook-log-warning" "$quiet_port" --rate 1000 --duration "$duration" --connections 8
-  for server in baseline webhook webhook-log-warning; do
-    case $server in baseline) port=$baseline_port ;; webhook) port=$webhook_port ;; *) port=$quiet_port ;; esac
+  run_load "webhook-previous" "$previous_port" --rate 1000 --duration "$duration" --connections 8 \
+    --histogram-out "$out/run/histogram-webhook-previous-1000.tsv"
+  for server in baseline webhook webhook-log-warning webhook-previous; do
+    case $server in baseline) port=$baseline_port ;; webhook) port=$webhook_port ;; webhook-previous) port=$previous_port ;; *) port=$quiet_port ;; esac
     run_load "$server" "$port" --saturate --duration "$saturation" --connections 16
   done
   # The same bodies with the pod's annotation "false": read, decided and answered, nothing injected;
@@ -182,6 +213,7 @@ if want elector; then
   echo; echo "=== (3) elector: ours vs KubernetesClient LeaderElector, 3 replicas each ==="
   "$runner" elector "$kubeconfig" "$out/run/elector" "$out/run/figures-elector.jsonl" \
     "ours=$pub/single-active-elector" "leaderelector=$tools/LeaderElectorBaseline/single-active-bench-leaderelector" \
+    "previous=$prev_pub/single-active-elector" \
     --idle "$idle"
 fi
 
@@ -215,15 +247,7 @@ if want maintenance; then
   echo; echo "=== (5) maintenance on the kubelet stand-in: drain under a PDB, rollout restart; baseline vs this tree ==="
   cleanup; pids=(); control_plane=""
   baseline_ref=${BENCH_MAINTENANCE_BASELINE:-ca72c42}
-  base_pub="$out/baseline/$baseline_ref"
-  if [ ! -x "$base_pub/single-active-elector" ]; then
-    log "building the baseline binaries of $baseline_ref (once; kept in $base_pub)"
-    base_src="$out/baseline/src"
-    git worktree remove --force "$base_src" >/dev/null 2>&1 || rm -rf "$base_src"
-    git worktree add --detach "$base_src" "$baseline_ref" >/dev/null
-    (cd "$base_src" && webhook/publish.sh "$base_pub") >"$out/run/baseline-publish.log" 2>&1
-    git worktree remove --force "$base_src"
-  fi
+  base_pub=$(baseline_binaries "$baseline_ref")
   rm -f "$out/run/maintenance-"*.tsv
   for phase in baseline this; do
     dir=$([ "$phase" = baseline ] && echo "$base_pub" || echo "$pub")

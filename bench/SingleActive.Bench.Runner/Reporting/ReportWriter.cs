@@ -60,6 +60,13 @@ public static class ReportWriter
             }
         }
 
+        var previousMax = runs.LastOrDefault(r => r.Label == "webhook-previous" && r.Mode == "saturation");
+        var previous1000 = runs.LastOrDefault(r => r.Label == "webhook-previous" && r.TargetRate == 1000);
+        if (webhookMax is not null && previousMax is not null && webhook1000 is not null && previous1000 is not null)
+        {
+            md.AppendLine(Inv($"- this tree vs the previous commit's webhook (BENCH_PREVIOUS), same run: saturation {webhookMax.AchievedRate:F0} / {previousMax.AchievedRate:F0} req/s = **{webhookMax.AchievedRate / previousMax.AchievedRate:F3}**; p99 at 1,000 req/s {webhook1000.P99Ms:F3} vs {previous1000.P99Ms:F3} ms"));
+        }
+
         md.AppendLine();
     }
 
@@ -108,6 +115,12 @@ public static class ReportWriter
         if (rss is not null)
         {
             md.AppendLine(Inv($"- our elector's idle RSS (leader): **{rss.Value:F1} MiB** (goal ≤ 20 MB: {Verdict(rss.Value * 1.048576 <= 20)})"));
+        }
+
+        var previousRss = figures.FirstOrDefault(f => f.Subject == "previous" && f.Metric == "idle RSS (leader)");
+        if (rss is not null && previousRss is not null)
+        {
+            md.AppendLine(Inv($"- idle RSS (leader), this tree vs the previous commit's elector (BENCH_PREVIOUS), same run: {rss.Value:F1} vs {previousRss.Value:F1} MiB = **{rss.Value / previousRss.Value:F3}**"));
         }
 
         if (handover is not null)
