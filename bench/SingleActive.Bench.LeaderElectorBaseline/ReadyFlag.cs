@@ -3,9 +3,9 @@ namespace SingleActive.Bench.LeaderElectorBaseline;
 /// <summary>A flag the elector callbacks flip and the HTTP handler reads.</summary>
 internal sealed class ReadyFlag
 {
-    private volatile bool _value;
+    private volatile bool value;
 
-    public bool Value => _value;
+    public bool Value => value;
 
-    public void Set(bool value) => _value = value;
+    public void Set(bool value) => this.value = value;
 }

@@ -9,12 +9,12 @@ namespace SingleActive.Bench.Load;
 public sealed class HttpTarget : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private readonly HttpClient _client;
-    private readonly Uri _url;
+    private readonly HttpClient client;
+    private readonly Uri url;
 
     public HttpTarget(LoadOptions options)
     {
-        _url = options.Url;
+        url = options.Url;
         var ssl = new SslClientAuthenticationOptions();
         if (options.Insecure)
         {
@@ -41,7 +41,7 @@ public sealed class HttpTarget : IDisposable
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        _client = new HttpClient(handler)
+        client = new HttpClient(handler)
         {
             DefaultRequestVersion = HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -52,14 +52,14 @@ public sealed class HttpTarget : IDisposable
     /// <summary>Posts one body; returns the HTTP status and the response body.</summary>
     public async Task<(int Status, byte[] Body)> PostAsync(byte[] body, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = Json;
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         return ((int)response.StatusCode, bytes);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => client.Dispose();
 
     private static X509Certificate2Collection LoadCa(string file)
     {

@@ -5,19 +5,19 @@ namespace SingleActive.Bench.Load;
 /// <summary>The AdmissionReview bodies to send, read once; request i uses body i mod count.</summary>
 public sealed class RequestBodies
 {
-    private readonly byte[][] _bodies;
+    private readonly byte[][] bodies;
 
     private RequestBodies(byte[][] bodies, string[] names)
     {
-        _bodies = bodies;
+        this.bodies = bodies;
         Names = names;
     }
 
     public IReadOnlyList<string> Names { get; }
 
-    public int Count => _bodies.Length;
+    public int Count => bodies.Length;
 
-    public byte[] For(long i) => _bodies[i % _bodies.Length];
+    public byte[] For(long i) => bodies[i % bodies.Length];
 
     public static RequestBodies Load(IEnumerable<string> files, bool dryRun, bool optOut = false)
     {

@@ -12,74 +12,74 @@ namespace SingleActive.Bench.Runner.Elector;
 /// </summary>
 public sealed class ApiServerProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _upstream;
-    private readonly ConcurrentDictionary<Socket, byte> _sockets = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
-    private volatile bool _cut;
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint upstream;
+    private readonly ConcurrentDictionary<Socket, byte> sockets = new();
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task acceptLoop;
+    private volatile bool cut;
 
     public ApiServerProxy(IPEndPoint upstream)
     {
-        _upstream = upstream;
-        _listener.Start();
-        _acceptLoop = AcceptLoopAsync();
+        this.upstream = upstream;
+        listener.Start();
+        acceptLoop = AcceptLoopAsync();
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
-    public bool IsCut => _cut;
+    public bool IsCut => cut;
 
-    public void Cut() => _cut = true;
+    public void Cut() => cut = true;
 
     /// <summary>Ends the black hole: every connection is closed so the client reconnects through a working path.</summary>
     public void Restore()
     {
-        _cut = false;
+        cut = false;
         CloseAll();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Stop();
+        await stop.CancelAsync().ConfigureAwait(false);
+        listener.Stop();
         CloseAll();
         try
         {
-            await _acceptLoop.ConfigureAwait(false);
+            await acceptLoop.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
 
-        _stop.Dispose();
+        stop.Dispose();
     }
 
     private void CloseAll()
     {
-        foreach (var socket in _sockets.Keys)
+        foreach (var socket in sockets.Keys)
         {
-            _sockets.TryRemove(socket, out _);
+            sockets.TryRemove(socket, out _);
             socket.Dispose();
         }
     }
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
+                client = await listener.AcceptSocketAsync(stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 return;
             }
 
-            _sockets[client] = 0;
-            if (_cut)
+            sockets[client] = 0;
+            if (cut)
             {
                 continue; // held open, never answered
             }
@@ -91,11 +91,11 @@ public sealed class ApiServerProxy : IAsyncDisposable
     private async Task ConnectAndPipeAsync(Socket client)
     {
         var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        _sockets[server] = 0;
+        sockets[server] = 0;
         client.NoDelay = true;
         try
         {
-            await server.ConnectAsync(_upstream, _stop.Token).ConfigureAwait(false);
+            await server.ConnectAsync(upstream, stop.Token).ConfigureAwait(false);
             await Task.WhenAny(PipeAsync(client, server), PipeAsync(server, client)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -103,11 +103,11 @@ public sealed class ApiServerProxy : IAsyncDisposable
         }
         finally
         {
-            if (!_cut)
+            if (!cut)
             {
                 // A connection that ended by itself closes both sides; during a cut they stay open.
-                _sockets.TryRemove(client, out _);
-                _sockets.TryRemove(server, out _);
+                sockets.TryRemove(client, out _);
+                sockets.TryRemove(server, out _);
                 client.Dispose();
                 server.Dispose();
             }
@@ -122,7 +122,7 @@ public sealed class ApiServerProxy : IAsyncDisposable
             int read;
             try
             {
-                read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                read = await from.ReceiveAsync(buffer, SocketFlags.None, stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
             {
@@ -134,14 +134,14 @@ public sealed class ApiServerProxy : IAsyncDisposable
                 return;
             }
 
-            if (_cut)
+            if (cut)
             {
                 continue; // swallowed: the partition drops everything in flight
             }
 
             try
             {
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
             {

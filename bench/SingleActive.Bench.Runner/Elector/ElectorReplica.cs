@@ -17,24 +17,24 @@ public sealed class ElectorReplica : IAsyncDisposable
         Timeout = TimeSpan.FromMilliseconds(500),
     };
 
-    private readonly ElectorImplementation _implementation;
-    private readonly string _namespace;
-    private readonly string _leaseName;
-    private readonly string _kubeconfig;
-    private readonly string _logFile;
-    private ChildProcess? _process;
+    private readonly ElectorImplementation implementation;
+    private readonly string namespaceName;
+    private readonly string leaseName;
+    private readonly string kubeconfig;
+    private readonly string logFile;
+    private ChildProcess? process;
 
     public ElectorReplica(ElectorImplementation implementation, int index, string @namespace, string leaseName, string workDirectory, string kubeconfigTemplate, IPEndPoint apiServer)
     {
-        _implementation = implementation;
-        _namespace = @namespace;
-        _leaseName = leaseName;
+        this.implementation = implementation;
+        namespaceName = @namespace;
+        this.leaseName = leaseName;
         Name = $"{implementation.Name}-{index}";
         Proxy = new ApiServerProxy(apiServer);
         Port = FreePort();
-        _logFile = Path.Combine(workDirectory, Name + ".log");
-        _kubeconfig = Path.Combine(workDirectory, Name + ".kubeconfig");
-        File.WriteAllText(_kubeconfig, kubeconfigTemplate.Replace(
+        logFile = Path.Combine(workDirectory, Name + ".log");
+        kubeconfig = Path.Combine(workDirectory, Name + ".kubeconfig");
+        File.WriteAllText(kubeconfig, kubeconfigTemplate.Replace(
             $"https://127.0.0.1:{apiServer.Port}", $"https://127.0.0.1:{Proxy.Port}", StringComparison.Ordinal));
     }
 
@@ -44,42 +44,42 @@ public sealed class ElectorReplica : IAsyncDisposable
 
     public ApiServerProxy Proxy { get; }
 
-    public int? Pid => _process is { HasExited: false } p ? p.Pid : null;
+    public int? Pid => process is { HasExited: false } p ? p.Pid : null;
 
     public void Start()
     {
         var env = new Dictionary<string, string>
         {
             [ElectorEnv.PodName] = Name,
-            [ElectorEnv.PodNamespace] = _namespace,
-            [ElectorEnv.LeaseName] = _leaseName,
+            [ElectorEnv.PodNamespace] = namespaceName,
+            [ElectorEnv.LeaseName] = leaseName,
             [ElectorEnv.Port] = Port.ToString(CultureInfo.InvariantCulture),
             [ElectorEnv.Bind] = "127.0.0.1",
-            ["KUBECONFIG"] = _kubeconfig,
+            ["KUBECONFIG"] = kubeconfig,
             ["DOTNET_gcServer"] = "0",
         };
-        _process = ChildProcess.Start(_implementation.Binary, [], env, _logFile);
+        process = ChildProcess.Start(implementation.Binary, [], env, logFile);
     }
 
-    public void Signal(int signal) => _process?.Signal(signal);
+    public void Signal(int signal) => process?.Signal(signal);
 
     public async Task StopAsync()
     {
-        if (_process is not null)
+        if (process is not null)
         {
-            await _process.DisposeAsync().ConfigureAwait(false);
-            _process = null;
+            await process.DisposeAsync().ConfigureAwait(false);
+            process = null;
         }
     }
 
     /// <summary>Waits for the process to exit after a signal (reaps it) and forgets it.</summary>
     public async Task ReapAsync()
     {
-        if (_process is not null)
+        if (process is not null)
         {
-            await _process.WaitForExitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            await _process.DisposeAsync().ConfigureAwait(false);
-            _process = null;
+            await process.WaitForExitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await process.DisposeAsync().ConfigureAwait(false);
+            process = null;
         }
     }
 

@@ -5,20 +5,20 @@ namespace SingleActive.Bench.Runner.Processes;
 /// <summary>A process this runner started, with its output appended to a log file.</summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StreamWriter _log;
-    private readonly Task _pumps;
+    private readonly Process process;
+    private readonly StreamWriter log;
+    private readonly Task pumps;
 
     private ChildProcess(Process process, StreamWriter log)
     {
-        _process = process;
-        _log = log;
-        _pumps = Task.WhenAll(Pump(process.StandardOutput), Pump(process.StandardError));
+        this.process = process;
+        this.log = log;
+        pumps = Task.WhenAll(Pump(process.StandardOutput), Pump(process.StandardError));
     }
 
-    public int Pid => _process.Id;
+    public int Pid => process.Id;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => process.HasExited;
 
     public static ChildProcess Start(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, string logFile)
     {
@@ -46,9 +46,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public void Signal(int signal)
     {
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
-            Signals.Send(_process.Id, signal);
+            Signals.Send(process.Id, signal);
         }
     }
 
@@ -57,7 +57,7 @@ public sealed class ChildProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)
@@ -68,28 +68,28 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (!process.HasExited)
         {
             Signal(Signals.Term);
             if (!await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
             {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().ConfigureAwait(false);
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync().ConfigureAwait(false);
             }
         }
 
-        await _pumps.ConfigureAwait(false);
-        await _log.DisposeAsync().ConfigureAwait(false);
-        _process.Dispose();
+        await pumps.ConfigureAwait(false);
+        await log.DisposeAsync().ConfigureAwait(false);
+        process.Dispose();
     }
 
     private async Task Pump(StreamReader reader)
     {
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            lock (_log)
+            lock (log)
             {
-                _log.WriteLine(line);
+                log.WriteLine(line);
             }
         }
     }

@@ -6,12 +6,12 @@ namespace SingleActive.Bench.Runner.Reporting;
 /// <summary>Prints each figure as it is measured and appends it (one JSON object per line) to a file.</summary>
 public sealed class FigureLog(string path)
 {
-    private readonly Lock _gate = new();
+    private readonly Lock gate = new();
 
     public void Add(string section, string subject, string metric, double value, string unit)
     {
         var figure = new Figure(section, subject, metric, Math.Round(value, 3), unit);
-        lock (_gate)
+        lock (gate)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {section,-9} {subject,-22} {metric,-34} {figure.Value,12:0.###} {unit}"));
             File.AppendAllText(path, JsonSerializer.Serialize(figure) + "\n");
