@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SingleActive.Core.Metrics;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Cluster;

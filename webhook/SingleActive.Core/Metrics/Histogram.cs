@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SingleActive.Webhook.Metrics;
+namespace SingleActive.Core.Metrics;
 
 /// <summary>A label-less histogram with fixed upper bounds, lock-free on the hot path.</summary>
 public sealed class Histogram : IMetric
