@@ -26,14 +26,20 @@ public sealed class KubeconfigDocument
     public static KubeconfigDocument Load(IReadOnlyList<string> files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        return Merge(files.Select(KubeconfigParser.ParseFile).ToArray());
+        var parsed = new KubeconfigFile[files.Count];
+        for (var i = 0; i < parsed.Length; i++)
+        {
+            parsed[i] = KubeconfigParser.ParseFile(files[i]);
+        }
+
+        return Merge(parsed);
     }
 
     /// <summary>Merges parsed files in precedence order.</summary>
     public static KubeconfigDocument Merge(IReadOnlyList<KubeconfigFile> files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var merged = new KubeconfigDocument([.. files.Select(f => f.Path)]);
+        var merged = new KubeconfigDocument([.. files.Select(static f => f.Path)]);
         foreach (var file in files)
         {
             merged.CurrentContext ??= file.CurrentContext;

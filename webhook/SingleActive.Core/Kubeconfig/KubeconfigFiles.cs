@@ -26,12 +26,18 @@ public static class KubeconfigFiles
         var list = environment(Variable);
         if (!string.IsNullOrWhiteSpace(list))
         {
-            var entries = list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var files = entries.Distinct(StringComparer.Ordinal).Where(File.Exists).ToArray();
+            var files = new List<string>();
+            foreach (var entry in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!files.Contains(entry) && File.Exists(entry))
+                {
+                    files.Add(entry);
+                }
+            }
 
             // kubectl would go on with an empty configuration and fail later against localhost:8080; a variable
             // that names nothing usable is a mistake worth saying so at once.
-            return files.Length > 0
+            return files.Count > 0
                 ? files
                 : throw new InvalidOperationException($"cannot use {Variable}=\"{list}\": none of its files exists (fix the variable, or unset it to use ~/.kube/config or the in-cluster service account)");
         }

@@ -49,19 +49,35 @@ public static class KubeconfigParser
             return entries;
         }
 
-        foreach (var item in items.Children.OfType<YamlMappingNode>())
+        foreach (var child in items.Children)
         {
-            if (Scalars(item).GetValueOrDefault("name") is not { Length: > 0 } name)
+            if (child is not YamlMappingNode item || Scalars(item).GetValueOrDefault("name") is not { Length: > 0 } name)
             {
                 continue;
             }
 
             var body = item.Children.TryGetValue(new YamlScalarNode(inner), out var value) ? value as YamlMappingNode : null;
-            var sections = body?.Children.Where(c => c.Value is not YamlScalarNode).Select(c => c.Key is YamlScalarNode { Value: { } key } ? key : "").ToHashSet(StringComparer.Ordinal) ?? [];
-            entries.Add(new KubeconfigEntry(name, path, body is null ? new Dictionary<string, string>() : Scalars(body), sections));
+            entries.Add(body is null
+                ? new KubeconfigEntry(name, path, new Dictionary<string, string>(), new HashSet<string>())
+                : new KubeconfigEntry(name, path, Scalars(body), Sections(body)));
         }
 
         return entries;
+    }
+
+    /// <summary>The keys whose values are not scalars (<c>exec</c>, <c>auth-provider</c>).</summary>
+    private static HashSet<string> Sections(YamlMappingNode node)
+    {
+        var sections = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, value) in node.Children)
+        {
+            if (key is YamlScalarNode { Value: { } name } && value is not YamlScalarNode)
+            {
+                sections.Add(name);
+            }
+        }
+
+        return sections;
     }
 
     private static Dictionary<string, string> Scalars(YamlMappingNode node)
