@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
+using SingleActive.Core.Logging;
 using SingleActive.Elector.Configuration;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Health;

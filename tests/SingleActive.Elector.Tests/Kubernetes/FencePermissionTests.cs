@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SingleActive.Core.Logging;
 using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Logging;
 using Microsoft.Extensions.Time.Testing;

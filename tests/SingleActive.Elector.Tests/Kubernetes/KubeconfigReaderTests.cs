@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using SingleActive.Core.Tests.Kubeconfig;
 using SingleActive.Elector.Kubernetes;
 
 namespace SingleActive.Elector.Tests.Kubernetes;
@@ -71,6 +72,36 @@ public sealed class KubeconfigReaderTests : IDisposable
         var error = Assert.Throws<InvalidOperationException>(() => KubeconfigReader.Read(path));
 
         Assert.Contains("context 'missing' not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FromEnvironment_MultiFileKubeconfig_SameServerAndCredentialsAsTheKubectlPlugin()
+    {
+        using var fixture = new MultiFileKubeconfig();
+
+        using var connection = ClusterConnection.FromEnvironment(fixture.Environment);
+        using var request = new HttpRequestMessage(HttpMethod.Get, connection.BaseUri);
+        await connection.AuthorizeAsync(request, CancellationToken.None);
+
+        Assert.Equal(new Uri(MultiFileKubeconfig.ExpectedServer), connection.BaseUri);
+        Assert.Equal("Bearer " + MultiFileKubeconfig.ExpectedToken, request.Headers.Authorization?.ToString());
+    }
+
+    [Fact]
+    public void Read_CaFileWithoutCertificate_FailsNamingTheFileInsteadOfTrustingSystemRoots()
+    {
+        // Until issue 16 the elector fell back to the system roots here; the webhook and the plugin failed. Both fail now.
+        File.WriteAllText(Path.Combine(directory, "ca.crt"), "not a certificate\n");
+        var path = Write("""
+            clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", certificate-authority: ca.crt}}]
+            contexts: [{name: x, context: {cluster: c}}]
+            current-context: x
+            """);
+
+        var error = Assert.Throws<InvalidOperationException>(() => KubeconfigReader.Read(path));
+
+        Assert.Contains($"CA file \"{Path.Combine(directory, "ca.crt")}\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("holds no PEM certificate", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using SingleActive.Core.Logging;
 using SingleActive.Elector.Logging;
 
 namespace SingleActive.Elector.Tests.Logging;

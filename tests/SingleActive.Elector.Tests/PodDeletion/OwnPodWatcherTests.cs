@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
+using SingleActive.Core.Logging;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Http;
 using SingleActive.Elector.Logging;

@@ -114,7 +114,7 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
 
         var e = Assert.Throws<InvalidOperationException>(() => ClusterCaBundle.FromFile(file));
 
-        Assert.Equal($"CA file \"{file}\" holds no PEM certificate", e.Message);
+        Assert.Equal($"CA file \"{file}\" holds no PEM certificate: put the cluster's CA certificate(s) there as \"-----BEGIN CERTIFICATE-----\" blocks, or remove the setting to trust the system roots", e.Message);
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Text;
+using SingleActive.Core.Metrics;
 using SingleActive.Webhook.Metrics;
 
 namespace SingleActive.Webhook.Tests.Metrics;

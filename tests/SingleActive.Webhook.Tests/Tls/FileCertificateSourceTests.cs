@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using SingleActive.Core.Metrics;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Tls;
 

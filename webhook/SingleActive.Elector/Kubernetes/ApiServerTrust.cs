@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SingleActive.Core.Trust;
 
 namespace SingleActive.Elector.Kubernetes;
 
@@ -103,20 +104,12 @@ public sealed class ApiServerTrust
             _checkedAt = _time.GetTimestamp();
             if (TryRead(_file) is { } bytes && (_loadedBytes is null || !CryptographicOperations.FixedTimeEquals(bytes, _loadedBytes)))
             {
-                try
+                // A half-written or broken file parses to null: keep trusting what was loaded; the next check reads it again.
+                if (CaBundle.TryParse(bytes) is { } bundle)
                 {
-                    var bundle = new X509Certificate2Collection();
-                    bundle.ImportFromPem(System.Text.Encoding.ASCII.GetString(bytes));
-                    if (bundle.Count > 0)
-                    {
-                        _bundle = bundle;
-                        _loadedBytes = bytes;
-                        Interlocked.Increment(ref _reloads);
-                    }
-                }
-                catch (CryptographicException)
-                {
-                    // A half-written or broken file: keep trusting what was loaded; the next check reads it again.
+                    _bundle = bundle;
+                    _loadedBytes = bytes;
+                    Interlocked.Increment(ref _reloads);
                 }
             }
 

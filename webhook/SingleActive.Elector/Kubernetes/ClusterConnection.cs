@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using SingleActive.Core.Kubeconfig;
+using SingleActive.Core.Trust;
 
 namespace SingleActive.Elector.Kubernetes;
 
@@ -18,7 +20,7 @@ namespace SingleActive.Elector.Kubernetes;
 /// </remarks>
 public sealed class ClusterConnection : IDisposable
 {
-    public const string KubeconfigVariable = "KUBECONFIG";
+    public const string KubeconfigVariable = KubeconfigFiles.Variable;
     private const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
 
     // TCP keepalive on every API connection: a peer that vanished without a FIN or RST (node
@@ -82,13 +84,11 @@ public sealed class ClusterConnection : IDisposable
     /// <summary>The CA bundle in use and how the API server's certificate fared; null when the system roots (or no check) apply.</summary>
     public ApiServerTrust? Trust { get; }
 
-    /// <summary>KUBECONFIG (its first file) when set, otherwise the pod's service account.</summary>
+    /// <summary>A kubeconfig by kubectl's rules (<see cref="KubeconfigFiles"/>: KUBECONFIG's files merged, else ~/.kube/config), otherwise the pod's service account.</summary>
     public static ClusterConnection FromEnvironment(Func<string, string?> env)
     {
-        var kubeconfig = env(KubeconfigVariable);
-        return string.IsNullOrWhiteSpace(kubeconfig)
-            ? InCluster(env)
-            : KubeconfigReader.Read(kubeconfig.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0]);
+        var files = KubeconfigFiles.Resolve(null, env);
+        return files.Count == 0 ? InCluster(env) : KubeconfigReader.Read(files);
     }
 
     public static ClusterConnection InCluster(Func<string, string?> env)
@@ -103,8 +103,7 @@ public sealed class ClusterConnection : IDisposable
                 $"not running in a pod with a service-account token: KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT unset or {tokenPath} / {caPath} missing (set {KubeconfigVariable} for local runs)");
         }
 
-        var bundle = new X509Certificate2Collection();
-        bundle.ImportFromPemFile(caPath);
+        var bundle = CaBundle.FromFile(caPath);
         var server = new UriBuilder("https", host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).Uri;
         return new ClusterConnection(server, bundle, skipTlsVerify: false, token: null, tokenFile: tokenPath, clientCertificate: null, caFile: caPath);
     }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
 using SingleActive.Contract;
+using SingleActive.Core.Metrics;
 using SingleActive.Elector.Election;
 
 namespace SingleActive.Elector.Metrics;
@@ -13,33 +13,15 @@ public sealed class ElectorMetrics
     // before the renew deadline is reached.
     private static readonly double[] RenewBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private readonly Lock gate = new();
-    private readonly long[] renewBucketCounts = new long[RenewBuckets.Length];
+    private readonly Histogram renewDuration = new("single_active_elector_renew_duration_seconds", "Latency of successful Lease renewals.", RenewBuckets);
     private readonly ConcurrentDictionary<string, long> apiErrors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> losses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> handovers = new(StringComparer.Ordinal);
-    private long renewCount;
-    private double renewSum;
     private long becameLeader;
     private long becameStandby;
     private long fenceFailures;
 
-    public void RecordRenew(TimeSpan duration)
-    {
-        var seconds = duration.TotalSeconds;
-        lock (gate)
-        {
-            renewCount++;
-            renewSum += seconds;
-            for (var i = 0; i < RenewBuckets.Length; i++)
-            {
-                if (seconds <= RenewBuckets[i])
-                {
-                    renewBucketCounts[i]++;
-                }
-            }
-        }
-    }
+    public void RecordRenew(TimeSpan duration) => renewDuration.Observe(duration.TotalSeconds);
 
     public void RecordApiError(string operation) => apiErrors.AddOrUpdate(operation, 1, static (_, n) => n + 1);
 
@@ -112,22 +94,22 @@ public sealed class ElectorMetrics
             Gauge(sb, "single_active_elector_app_healthy", "1 while the app's health check passes.", healthy ? 1 : 0);
         }
 
-        sb.Append("# HELP single_active_elector_transitions_total Leadership changes of this replica.\n# TYPE single_active_elector_transitions_total counter\n");
-        Line(sb, "single_active_elector_transitions_total{to=\"leader\"}", Interlocked.Read(ref becameLeader));
-        Line(sb, "single_active_elector_transitions_total{to=\"standby\"}", Interlocked.Read(ref becameStandby));
+        PrometheusText.WriteHeader(sb, "single_active_elector_transitions_total", "Leadership changes of this replica.", "counter");
+        PrometheusText.WriteSample(sb, "single_active_elector_transitions_total", "to", "leader", Interlocked.Read(ref becameLeader));
+        PrometheusText.WriteSample(sb, "single_active_elector_transitions_total", "to", "standby", Interlocked.Read(ref becameStandby));
 
-        sb.Append("# HELP single_active_elector_leadership_lost_total Times this replica stopped leading, by reason.\n# TYPE single_active_elector_leadership_lost_total counter\n");
+        PrometheusText.WriteHeader(sb, "single_active_elector_leadership_lost_total", "Times this replica stopped leading, by reason.", "counter");
         foreach (var reason in Enum.GetValues<LeadershipLossReason>())
         {
             var label = ReasonLabel(reason);
-            Line(sb, $"single_active_elector_leadership_lost_total{{reason=\"{label}\"}}", losses.TryGetValue(label, out var n) ? n : 0);
+            PrometheusText.WriteSample(sb, "single_active_elector_leadership_lost_total", "reason", label, losses.TryGetValue(label, out var n) ? n : 0);
         }
 
         Gauge(sb, "single_active_elector_paused", "1 while the Lease is paused (annotation single-active.io/paused): no replica but the last holder takes it.", Paused ? 1 : 0);
-        sb.Append("# HELP single_active_elector_handovers_total Directed handovers this replica started, refused, or ended by taking the Lease (done) or after the chosen replica did not (failed).\n# TYPE single_active_elector_handovers_total counter\n");
+        PrometheusText.WriteHeader(sb, "single_active_elector_handovers_total", "Directed handovers this replica started, refused, or ended by taking the Lease (done) or after the chosen replica did not (failed).", "counter");
         foreach (var outcome in (string[])["started", "refused", "done", "failed"])
         {
-            Line(sb, $"single_active_elector_handovers_total{{outcome=\"{outcome}\"}}", Handovers(outcome));
+            PrometheusText.WriteSample(sb, "single_active_elector_handovers_total", "outcome", outcome, Handovers(outcome));
         }
 
         if (FencePermitted is { } permitted)
@@ -149,52 +131,30 @@ public sealed class ElectorMetrics
         Gauge(sb, "single_active_elector_drain_handover_blocked", "1 while this replica leads on a draining node and no standby on another node can take over (the reason is in the log, an Event and kubectl single-active status).", DrainHandoverBlocked ? 1 : 0);
         Gauge(sb, "single_active_elector_pod_deleting", "1 once this replica saw its pod's deletion start: it will never lead again.", PodDeleting ? 1 : 0);
 
-        sb.Append("# HELP single_active_elector_fence_failures_total Failed writes marking the previous holder's pod not ready.\n# TYPE single_active_elector_fence_failures_total counter\n");
-        Line(sb, "single_active_elector_fence_failures_total", Interlocked.Read(ref fenceFailures));
+        Counter(sb, "single_active_elector_fence_failures_total", "Failed writes marking the previous holder's pod not ready.", Interlocked.Read(ref fenceFailures));
 
         if (trust is not null)
         {
-            sb.Append("# HELP single_active_elector_api_tls_failures_total API server certificates not trusted by the cluster CA bundle.\n# TYPE single_active_elector_api_tls_failures_total counter\n");
-            Line(sb, "single_active_elector_api_tls_failures_total", trust.Failures);
-            sb.Append("# HELP single_active_elector_ca_reloads_total Times a changed cluster CA bundle file was loaded.\n# TYPE single_active_elector_ca_reloads_total counter\n");
-            Line(sb, "single_active_elector_ca_reloads_total", trust.Reloads);
+            Counter(sb, "single_active_elector_api_tls_failures_total", "API server certificates not trusted by the cluster CA bundle.", trust.Failures);
+            Counter(sb, "single_active_elector_ca_reloads_total", "Times a changed cluster CA bundle file was loaded.", trust.Reloads);
         }
 
         if (ConnectionPoolReplacements is { } replacements)
         {
-            sb.Append("# HELP single_active_elector_api_connection_pool_replacements_total Times every API connection was replaced because a call on one stopped answering.\n# TYPE single_active_elector_api_connection_pool_replacements_total counter\n");
-            Line(sb, "single_active_elector_api_connection_pool_replacements_total", replacements());
+            Counter(sb, "single_active_elector_api_connection_pool_replacements_total", "Times every API connection was replaced because a call on one stopped answering.", replacements());
         }
 
-        sb.Append("# HELP single_active_elector_api_errors_total Failed Kubernetes API calls, by operation.\n# TYPE single_active_elector_api_errors_total counter\n");
+        PrometheusText.WriteHeader(sb, "single_active_elector_api_errors_total", "Failed Kubernetes API calls, by operation.", "counter");
         foreach (var (operation, count) in apiErrors.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            Line(sb, $"single_active_elector_api_errors_total{{operation=\"{operation}\"}}", count);
+            PrometheusText.WriteSample(sb, "single_active_elector_api_errors_total", "operation", operation, count);
         }
 
-        sb.Append("# HELP single_active_elector_renew_duration_seconds Latency of successful Lease renewals.\n# TYPE single_active_elector_renew_duration_seconds histogram\n");
-        lock (gate)
-        {
-            for (var i = 0; i < RenewBuckets.Length; i++)
-            {
-                Line(sb, $"single_active_elector_renew_duration_seconds_bucket{{le=\"{RenewBuckets[i].ToString(CultureInfo.InvariantCulture)}\"}}", renewBucketCounts[i]);
-            }
-
-            Line(sb, "single_active_elector_renew_duration_seconds_bucket{le=\"+Inf\"}", renewCount);
-            sb.Append("single_active_elector_renew_duration_seconds_sum ").Append(renewSum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-            Line(sb, "single_active_elector_renew_duration_seconds_count", renewCount);
-        }
-
+        renewDuration.WriteTo(sb);
         return sb.ToString();
     }
 
-    private static void Gauge(StringBuilder sb, string name, string help, long value)
-    {
-        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        sb.Append("# TYPE ").Append(name).Append(" gauge\n");
-        Line(sb, name, value);
-    }
+    private static void Gauge(StringBuilder sb, string name, string help, long value) => PrometheusText.WriteSingle(sb, name, help, "gauge", value);
 
-    private static void Line(StringBuilder sb, string series, long value) =>
-        sb.Append(series).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    private static void Counter(StringBuilder sb, string name, string help, long value) => PrometheusText.WriteSingle(sb, name, help, "counter", value);
 }

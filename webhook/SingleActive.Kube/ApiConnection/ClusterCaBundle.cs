@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using k8s;
 using k8s.KubeConfigModels;
+using SingleActive.Core.Trust;
 
 namespace SingleActive.Kube.ApiConnection;
 
@@ -11,13 +11,12 @@ namespace SingleActive.Kube.ApiConnection;
 /// <see cref="KubernetesClientConfiguration.SslCaCerts"/> (its validation callback builds the chain with that
 /// collection as custom roots). A bundle is normal: old and new CA during a CA rotation, or the leaf+CA file
 /// kube-apiserver writes for its self-signed certificate; trusting only the first entry rejects the server.
+/// How a bundle is read (and that a configured one without a certificate is an error) is <see cref="CaBundle"/>'s rule.
 /// </summary>
 public static class ClusterCaBundle
 {
     /// <summary>Where a pod's ServiceAccount CA bundle is mounted.</summary>
     public const string InClusterCaFile = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
-
-    private const string PemMarker = "-----BEGIN";
 
     /// <summary>
     /// The bundle of the cluster that <paramref name="context"/> (or the current context) uses; null when that
@@ -36,17 +35,7 @@ public static class ClusterCaBundle
 
         if (!string.IsNullOrWhiteSpace(endpoint.CertificateAuthorityData))
         {
-            byte[] data;
-            try
-            {
-                data = Convert.FromBase64String(endpoint.CertificateAuthorityData.Trim());
-            }
-            catch (FormatException e)
-            {
-                throw new InvalidOperationException($"certificate-authority-data of cluster \"{clusterName}\" is not base64: {e.Message}", e);
-            }
-
-            return FromBytes(data, $"certificate-authority-data of cluster \"{clusterName}\"");
+            return CaBundle.FromBase64(endpoint.CertificateAuthorityData, $"certificate-authority-data of cluster \"{clusterName}\"");
         }
 
         if (!string.IsNullOrWhiteSpace(endpoint.CertificateAuthority))
@@ -62,21 +51,7 @@ public static class ClusterCaBundle
     }
 
     /// <summary>Every certificate of a PEM (or single DER) file; an error naming the file when it holds none.</summary>
-    public static X509Certificate2Collection FromFile(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] data;
-        try
-        {
-            data = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"cannot read the CA file \"{path}\": {e.Message}", e);
-        }
-
-        return FromBytes(data, $"CA file \"{path}\"");
-    }
+    public static X509Certificate2Collection FromFile(string path) => CaBundle.FromFile(path);
 
     /// <summary>Makes the client trust the whole <paramref name="bundle"/>; null leaves the configuration as it is.</summary>
     public static void Apply(KubernetesClientConfiguration config, X509Certificate2Collection? bundle)
@@ -96,29 +71,5 @@ public static class ClusterCaBundle
         }
 
         config.SslCaCerts = bundle;
-    }
-
-    private static X509Certificate2Collection FromBytes(byte[] data, string source)
-    {
-        var bundle = new X509Certificate2Collection();
-        try
-        {
-            var text = Encoding.UTF8.GetString(data);
-            if (text.Contains(PemMarker, StringComparison.Ordinal))
-            {
-                // Blocks other than CERTIFICATE (a stray key, comments) are skipped, as Go's AppendCertsFromPEM does.
-                bundle.ImportFromPem(text);
-            }
-            else
-            {
-                bundle.Add(X509CertificateLoader.LoadCertificate(data));
-            }
-        }
-        catch (System.Security.Cryptography.CryptographicException e)
-        {
-            throw new InvalidOperationException($"{source} holds an unreadable certificate: {e.Message}", e);
-        }
-
-        return bundle.Count > 0 ? bundle : throw new InvalidOperationException($"{source} holds no PEM certificate");
     }
 }

@@ -1,10 +1,12 @@
 using k8s;
+using SingleActive.Core.Kubeconfig;
 
 namespace SingleActive.Kube.ApiConnection;
 
 /// <summary>
-/// A connection to the Kubernetes API, for the webhook and the kubectl plugin alike: from a kubeconfig (a
-/// <c>--kubeconfig</c> flag or <c>KUBECONFIG</c>), else in-cluster config when running in a pod, else none. With none,
+/// A connection to the Kubernetes API, for the webhook and the kubectl plugin alike: from a kubeconfig chosen by
+/// kubectl's rules (<see cref="KubeconfigFiles"/>: a <c>--kubeconfig</c> flag, else <c>KUBECONFIG</c>'s files merged,
+/// else <c>~/.kube/config</c>), else in-cluster config when running in a pod, else none. With none,
 /// <see cref="Client"/> is null and anything that needs the API says so in its own error.
 /// </summary>
 public sealed class ClusterConnection : IDisposable
@@ -38,26 +40,10 @@ public sealed class ClusterConnection : IDisposable
     public static ClusterConnection Create(string? kubeconfig, Func<string, string?> environment, string? context = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var path = string.IsNullOrWhiteSpace(kubeconfig) ? environment("KUBECONFIG") : kubeconfig;
-        if (!string.IsNullOrWhiteSpace(path))
+        if (FromKubeconfig(kubeconfig, environment, context) is { } fromFiles)
         {
-            var files = path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            try
-            {
-                // The AOT client cannot merge several files as kubectl does; the first existing one is used.
-                var file = files.FirstOrDefault(File.Exists) ?? files.FirstOrDefault() ?? path;
-                var kubeconfigFile = KubernetesClientConfiguration.LoadKubeConfig(file);
-
-                // Read first, so an unusable CA is reported by the error that names it rather than the library's.
-                var bundle = ClusterCaBundle.FromKubeconfig(kubeconfigFile, context);
-                var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfigFile, context);
-                ClusterCaBundle.Apply(config, bundle);
-                return new ClusterConnection(new Kubernetes(config), $"kubeconfig {file} (server {config.Host})", config.Namespace);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                throw new InvalidOperationException($"cannot use kubeconfig \"{path}\": {e.Message}", e);
-            }
+            var (kubeconfigConfig, files) = fromFiles;
+            return new ClusterConnection(new Kubernetes(kubeconfigConfig), $"kubeconfig {files} (server {kubeconfigConfig.Host})", kubeconfigConfig.Namespace);
         }
 
         if (!string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_HOST")))
@@ -76,6 +62,33 @@ public sealed class ClusterConnection : IDisposable
         }
 
         return None;
+    }
+
+    /// <summary>The client configuration of the kubeconfig that kubectl's rules choose; null when none applies.</summary>
+    internal static (KubernetesClientConfiguration Config, string Files)? FromKubeconfig(string? kubeconfig, Func<string, string?> environment, string? context)
+    {
+        var files = KubeconfigFiles.Resolve(kubeconfig, environment);
+        if (files.Count == 0)
+        {
+            return null;
+        }
+
+        var path = string.Join(Path.PathSeparator, files);
+        try
+        {
+            var chosen = KubeconfigDocument.Load(files).Select(context);
+            var kubeconfigFile = SelectedKubeconfig.Build(chosen);
+
+            // Read first, so an unusable CA is reported by the error that names it rather than the library's.
+            var bundle = ClusterCaBundle.FromKubeconfig(kubeconfigFile, null);
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfigFile, null);
+            ClusterCaBundle.Apply(config, bundle);
+            return (config, path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException($"cannot use kubeconfig \"{path}\": {e.Message}", e);
+        }
     }
 
     public void Dispose() => Client?.Dispose();

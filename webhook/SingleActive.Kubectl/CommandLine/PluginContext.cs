@@ -9,17 +9,9 @@ namespace SingleActive.Kubectl.CommandLine;
 public sealed record PluginContext(IKubernetes Client, string? Namespace, OutputFormat Format, TimeProvider Time)
 {
     /// <summary>
-    /// kubectl's rules: <c>--kubeconfig</c>, else <c>KUBECONFIG</c> (the first file of a list), else
-    /// <c>~/.kube/config</c>, else in-cluster credentials; <c>--context</c> picks the context.
+    /// kubectl's rules (<see cref="SingleActive.Core.Kubeconfig.KubeconfigFiles"/>): <c>--kubeconfig</c>, else
+    /// <c>KUBECONFIG</c>'s files merged, else <c>~/.kube/config</c>, else in-cluster credentials; <c>--context</c> picks the context.
     /// </summary>
-    public static ClusterConnection Connect(string? kubeconfig, string? context, Func<string, string?> environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        var home = environment("HOME");
-        var fallback = string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".kube", "config");
-        var file = !string.IsNullOrWhiteSpace(kubeconfig) ? kubeconfig
-            : !string.IsNullOrWhiteSpace(environment("KUBECONFIG")) ? null
-            : fallback is not null && File.Exists(fallback) ? fallback : null;
-        return ClusterConnection.Create(file, environment, context);
-    }
+    public static ClusterConnection Connect(string? kubeconfig, string? context, Func<string, string?> environment) =>
+        ClusterConnection.Create(kubeconfig, environment, context);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SingleActive.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -60,7 +61,7 @@ public static class ManifestReader
         catch (YamlException e)
         {
             throw new ManifestFormatException(
-                $"document {Math.Max(parser.Documents, 1)}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e).Message}", e);
+                $"document {Math.Max(parser.Documents, 1)}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {ErrorText.Innermost(e).Message}", e);
         }
 
         var documents = new List<JsonNode>();
@@ -200,15 +201,5 @@ public static class ManifestReader
 
             return moved;
         }
-    }
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is { } inner)
-        {
-            e = inner;
-        }
-
-        return e;
     }
 }

@@ -5,7 +5,10 @@ public sealed class ClusterOptions
 {
     public const string SectionName = "Cluster";
 
-    /// <summary>Kubeconfig file(s) (<c>--kubeconfig</c>); overrides <c>KUBECONFIG</c>. Unset: <c>KUBECONFIG</c>, else in-cluster config.</summary>
+    /// <summary>
+    /// Kubeconfig file (<c>--kubeconfig</c>); overrides <c>KUBECONFIG</c>. Unset: kubectl's rules
+    /// (<c>KUBECONFIG</c>'s files merged, else <c>~/.kube/config</c>), else in-cluster config.
+    /// </summary>
     public string? Kubeconfig { get; set; }
 
     /// <summary>

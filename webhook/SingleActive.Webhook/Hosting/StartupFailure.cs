@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using SingleActive.Core.Errors;
 using SingleActive.Webhook.Tls;
 
 namespace SingleActive.Webhook.Hosting;
@@ -17,6 +18,6 @@ public static class StartupFailure
         InvalidOperationException { InnerException: { } inner } e when inner is CertificateLoadException or OptionsValidationException =>
             Describe(inner) is var described && described != inner.Message ? described : e.Message,
         InvalidOperationException e => e.Message,
-        _ => exception.ToString(),
+        _ => ErrorText.Of(exception),
     };
 }

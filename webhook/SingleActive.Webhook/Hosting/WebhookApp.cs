@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SingleActive.Core.Logging;
+using SingleActive.Core.Metrics;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Cluster;
@@ -33,6 +35,9 @@ public static class WebhookApp
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = HostDefaults.Configuration });
         builder.Configuration.AddCommandLine(args, CommandLine.SwitchMappings.ToDictionary());
+
+        // The elector's log format (docs/logging.md), on stdout as the console logger wrote.
+        builder.Logging.ClearProviders().AddProvider(new JsonLineLoggerProvider(Console.Out, TimeProvider.System));
 
         // Self-signed in-cluster mode (deploy hook): certificates from a Secret, so no local certificate.
         var selfSigned = SelfSignedServiceCollectionExtensions.IsEnabled(builder.Configuration);

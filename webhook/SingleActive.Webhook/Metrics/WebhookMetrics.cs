@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SingleActive.Core.Metrics;
 
 namespace SingleActive.Webhook.Metrics;
 

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Core.Errors;
 
 namespace SingleActive.Webhook.Provisioning;
 
@@ -232,7 +233,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
             return new RbacApiException($"{what}: the Kubernetes API answered {status} {http.Response.StatusCode}{hint} ({detail})", e);
         }
 
-        return new RbacApiException($"{what}: the Kubernetes API cannot be reached: {e.Message}", e);
+        return new RbacApiException($"{what}: the Kubernetes API cannot be reached: {ErrorText.Of(e)}", e);
     }
 
     private static string Detail(HttpOperationException e) => StatusMessage(e.Response.Content) ?? e.Response.ReasonPhrase ?? e.Message;

@@ -1,3 +1,4 @@
+using SingleActive.Core.Metrics;
 using SingleActive.Webhook.Metrics;
 
 namespace SingleActive.Webhook.Serving;

@@ -4,6 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SingleActive.Core.Errors;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
@@ -89,7 +90,7 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
             catch (Exception e)
             {
                 // Best effort, never a failed shutdown: the Lease then simply expires.
-                SelfSignedLog.PollFailed(_logger, $"could not release Lease {_options.LeaseName}: {Flatten(e)}", null);
+                SelfSignedLog.PollFailed(_logger, $"could not release Lease {_options.LeaseName}: {ErrorText.Of(e)}", null);
             }
         }
     }
@@ -183,7 +184,7 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     // The loop must outlive any one bad poll: it alone renews the certificate.
-                    SelfSignedLog.PollFailed(_logger, Flatten(e), e);
+                    SelfSignedLog.PollFailed(_logger, ErrorText.Of(e), e);
                 }
             }
         }
@@ -350,20 +351,8 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
     {
         HttpOperationException { Response: { } response } http =>
             $"the API server answered {(int)response.StatusCode} {response.StatusCode}: {Truncate(response.Content)} ({http.Message})",
-        _ => Flatten(e),
+        _ => ErrorText.Of(e),
     };
-
-    /// <summary>"outer: inner: innermost" — an SSL or socket failure is only explained by its inner exceptions.</summary>
-    private static string Flatten(Exception e)
-    {
-        var messages = new List<string>();
-        for (Exception? current = e; current is not null; current = current.InnerException)
-        {
-            messages.Add(current.Message);
-        }
-
-        return string.Join(": ", messages);
-    }
 
     private static string Truncate(string? text) => text is null ? "" : text.Length <= 400 ? text : text[..400] + "...";
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SingleActive.Webhook.Metrics;
+namespace SingleActive.Core.Metrics;
 
 /// <summary>A gauge whose value is read when scraped; omitted from the output while the source returns null.</summary>
 public sealed class Gauge(string name, string help, Func<double?> read) : IMetric

@@ -1,10 +1,10 @@
 using System.Text;
 
-namespace SingleActive.Webhook.Metrics;
+namespace SingleActive.Core.Metrics;
 
 /// <summary>
 /// The set of metrics served on <c>/metrics</c>. A few hand-written types instead of a metrics package:
-/// the webhook exposes a handful of series and must stay small and NativeAOT-clean.
+/// each binary exposes a handful of series and must stay small and NativeAOT-clean.
 /// </summary>
 public sealed class MetricsRegistry
 {

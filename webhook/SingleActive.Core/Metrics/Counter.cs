@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text;
 
-namespace SingleActive.Webhook.Metrics;
+namespace SingleActive.Core.Metrics;
 
 /// <summary>
 /// A monotonically increasing counter with zero, one or two labels. Label values come from a small,
-/// known set; callers bound anything that comes from a request (see <see cref="WebhookMetrics"/>).
+/// known set; callers bound anything that comes from a request (the webhook maps request kinds to a bounded set).
 /// </summary>
 public sealed class Counter : IMetric
 {

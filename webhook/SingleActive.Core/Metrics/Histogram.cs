@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SingleActive.Webhook.Metrics;
+namespace SingleActive.Core.Metrics;
 
 /// <summary>A label-less histogram with fixed upper bounds, lock-free on the hot path.</summary>
 public sealed class Histogram : IMetric
@@ -13,7 +13,14 @@ public sealed class Histogram : IMetric
 
     public Histogram(string name, string help, IReadOnlyList<double> upperBounds)
     {
-        if (upperBounds.Count == 0 || upperBounds.Zip(upperBounds.Skip(1)).Any(p => p.First >= p.Second))
+        ArgumentNullException.ThrowIfNull(upperBounds);
+        var increasing = upperBounds.Count > 0;
+        for (var i = 1; increasing && i < upperBounds.Count; i++)
+        {
+            increasing = upperBounds[i - 1] < upperBounds[i];
+        }
+
+        if (!increasing)
         {
             throw new ArgumentException("bucket bounds must be non-empty and strictly increasing", nameof(upperBounds));
         }

@@ -2,12 +2,13 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace SingleActive.Elector.Logging;
+namespace SingleActive.Core.Logging;
 
 /// <summary>
-/// One JSON object per line on stderr: time, level, event id and name, the rendered message and
-/// every structured field. A few dozen lines instead of Microsoft.Extensions.Logging.Console and
-/// its configuration stack, which would cost the sidecar several MB of resident memory.
+/// The log format of every binary (docs/logging.md): one JSON object per line with <c>time</c>, <c>level</c>,
+/// <c>logger</c>, <c>eventId</c> and <c>event</c>, the rendered <c>msg</c>, every structured field (camelCase) and
+/// <c>exception</c>. A few dozen lines instead of Microsoft.Extensions.Logging.Console and its configuration stack,
+/// which would cost the elector sidecar several MB of resident memory. Scopes are not written.
 /// </summary>
 public sealed class JsonLineLogger(string category, LogLevel minimum, TextWriter output, TimeProvider time) : ILogger
 {

@@ -1,0 +1,49 @@
+namespace SingleActive.Core.Kubeconfig;
+
+/// <summary>
+/// Which kubeconfig files apply, by kubectl's rules (client-go <c>clientcmd.ClientConfigLoadingRules</c>), the one
+/// rule for every binary: an explicit file (<c>--kubeconfig</c>) wins and must exist; else <c>KUBECONFIG</c>, a list
+/// split by the path separator (':'), empty entries ignored, duplicates dropped, files that do not exist skipped;
+/// else <c>~/.kube/config</c> when it exists; else none, and the caller uses the in-cluster service account.
+/// </summary>
+public static class KubeconfigFiles
+{
+    public const string Variable = "KUBECONFIG";
+
+    /// <summary>The files to merge, first one winning (<see cref="KubeconfigDocument.Merge"/>); empty when no kubeconfig applies.</summary>
+    /// <param name="explicitFile">The <c>--kubeconfig</c> flag (or setting); null or blank when not given.</param>
+    /// <param name="environment">Reads <c>KUBECONFIG</c> and <c>HOME</c>.</param>
+    public static IReadOnlyList<string> Resolve(string? explicitFile, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!string.IsNullOrWhiteSpace(explicitFile))
+        {
+            return File.Exists(explicitFile)
+                ? [explicitFile]
+                : throw new InvalidOperationException($"cannot use kubeconfig \"{explicitFile}\": the file does not exist (fix --kubeconfig, or leave it out to use {Variable})");
+        }
+
+        var list = environment(Variable);
+        if (!string.IsNullOrWhiteSpace(list))
+        {
+            var files = new List<string>();
+            foreach (var entry in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!files.Contains(entry) && File.Exists(entry))
+                {
+                    files.Add(entry);
+                }
+            }
+
+            // kubectl would go on with an empty configuration and fail later against localhost:8080; a variable
+            // that names nothing usable is a mistake worth saying so at once.
+            return files.Count > 0
+                ? files
+                : throw new InvalidOperationException($"cannot use {Variable}=\"{list}\": none of its files exists (fix the variable, or unset it to use ~/.kube/config or the in-cluster service account)");
+        }
+
+        var home = environment("HOME");
+        var homeFile = string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".kube", "config");
+        return homeFile is not null && File.Exists(homeFile) ? [homeFile] : [];
+    }
+}
