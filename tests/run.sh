@@ -21,6 +21,12 @@ else
   echo "Dockerfile lint skipped: npx (Node.js) is not installed"
 fi
 
+# Layout: `dotnet format whitespace` over the C# of the tree (.editorconfig); names, ConfigureAwait and the code
+# style rules are analyzers the build enforces (warnings as errors).
+format_failed=0
+dotnet format whitespace --folder --verify-no-changes --include webhook/ tests/ bench/ \
+  || { echo "format check failed: run 'dotnet format whitespace --folder --include webhook/ tests/ bench/'"; format_failed=1; }
+
 dotnet test Webhook.sln -c Release --nologo --logger "trx" --results-directory "$results" "$@"
 status=$?
 
@@ -42,6 +48,6 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or runner failure counts
-failed=$((failed + lint_failed))
+failed=$((failed + lint_failed + format_failed))
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

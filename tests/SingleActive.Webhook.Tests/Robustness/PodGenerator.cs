@@ -117,8 +117,12 @@ public static class PodGenerator
                 metadata["generateName"] = $"{name}-{hash}-";
                 metadata["ownerReferences"] = new JsonArray(new JsonObject
                 {
-                    ["apiVersion"] = "apps/v1", ["kind"] = "ReplicaSet", ["name"] = $"{name}-{hash}",
-                    ["uid"] = Guid.NewGuid().ToString(), ["controller"] = true, ["blockOwnerDeletion"] = true,
+                    ["apiVersion"] = "apps/v1",
+                    ["kind"] = "ReplicaSet",
+                    ["name"] = $"{name}-{hash}",
+                    ["uid"] = Guid.NewGuid().ToString(),
+                    ["controller"] = true,
+                    ["blockOwnerDeletion"] = true,
                 });
                 ((JsonObject)metadata["labels"]!)["pod-template-hash"] = hash;
                 break;
@@ -126,8 +130,12 @@ public static class PodGenerator
                 metadata["name"] = name + "-0";
                 metadata["ownerReferences"] = new JsonArray(new JsonObject
                 {
-                    ["apiVersion"] = "apps/v1", ["kind"] = "StatefulSet", ["name"] = name,
-                    ["uid"] = Guid.NewGuid().ToString(), ["controller"] = true, ["blockOwnerDeletion"] = true,
+                    ["apiVersion"] = "apps/v1",
+                    ["kind"] = "StatefulSet",
+                    ["name"] = name,
+                    ["uid"] = Guid.NewGuid().ToString(),
+                    ["controller"] = true,
+                    ["blockOwnerDeletion"] = true,
                 });
                 break;
         }
