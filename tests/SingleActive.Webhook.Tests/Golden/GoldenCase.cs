@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SingleActive.Webhook.Tests.Patching;
 using SingleActive.Webhook.Tests.Serving;
@@ -7,52 +5,38 @@ using SingleActive.Webhook.Tests.Serving;
 namespace SingleActive.Webhook.Tests.Golden;
 
 /// <summary>
-/// One golden run: post a captured AdmissionReview to the running server, apply the returned patch to the
-/// request's own object, compare the answer (decision, message, warnings, side effects, resulting object)
-/// with <c>testdata/golden/&lt;variant&gt;/&lt;fixture&gt;.json</c>, then post the result again and expect no patch.
+/// One golden run of each path. <c>/mutate</c>: post the input AdmissionReview to the running server, apply the
+/// returned patch to the request's own object, compare the answer (decision, message, warnings, side effects,
+/// resulting object) with <c>testdata/golden/&lt;variant&gt;/&lt;input&gt;.json</c>, then post the result again and expect
+/// no patch. <c>inject -f</c>: run it on the same review's object (with the review's namespace), compare exit code,
+/// stdout and stderr with <c>&lt;input&gt;.inject.yaml</c>, then run it on its own output and expect the same output.
 /// </summary>
 public static class GoldenCase
 {
-    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static async Task RunAsync(WebhookServerFixture server, string variant, string fixture)
     {
         var review = JsonNode.Parse(TestData.Fixture(fixture))!;
-        var request = review["request"]!;
-        var original = request["object"]!;
-        server.Provisioner.Clear();
+        var mutated = await MutateRun.PostAsync(server, review, fixture);
 
-        var (response, answer) = await server.PostReviewAsync(review.ToJsonString());
+        GoldenFile.AssertJson(TestData.GoldenPath(variant, fixture), mutated.ToGolden());
 
-        Assert.Equal(200, (int)response.StatusCode);
-        var result = answer?.Response ?? throw new Xunit.Sdk.XunitException($"{fixture}: no AdmissionReview response");
-        Assert.Equal((string?)request["uid"], result.Uid);
-        var patched = original;
-        if (result.Patch is { } patch)
+        if (mutated.Response.Patch is not null)
         {
-            Assert.Equal("JSONPatch", result.PatchType);
-            patched = JsonPatchOracle.Apply(original, patch);
+            await AssertReinjectionIsEmptyAsync(server, review, mutated.Object, fixture);
         }
+    }
 
-        var actual = new JsonObject
-        {
-            ["allowed"] = result.Allowed,
-            ["message"] = result.Status?.Message,
-            ["warnings"] = new JsonArray([.. (result.Warnings ?? []).Select(w => JsonValue.Create(w))]),
-            ["serviceAccountRequests"] = new JsonArray([.. server.Provisioner.Requests.Select(r => new JsonObject
-            {
-                ["namespace"] = r.Namespace,
-                ["serviceAccountName"] = r.ServiceAccountName,
-                ["createServiceAccount"] = r.CreateServiceAccount,
-                ["mode"] = r.Mode.ToString(),
-            })]),
-            ["object"] = patched.DeepClone(),
-        };
-        CompareWithGolden(TestData.GoldenPath(variant, fixture), actual);
+    public static void RunInject(string variant, string fixture)
+    {
+        var review = JsonNode.Parse(TestData.Fixture(fixture))!;
+        var run = InjectRun.OnObjectOf(review, variant);
 
-        if (result.Patch is not null)
+        GoldenFile.AssertText(TestData.InjectGoldenPath(variant, fixture), run.ToGolden(fixture));
+
+        if (run.Exit == 0)
         {
-            await AssertReinjectionIsEmptyAsync(server, review, patched, fixture);
+            var again = InjectRun.Of(run.Stdout, (string?)review["request"]!["namespace"], variant);
+            Assert.Equal((0, run.Stdout), (again.Exit, again.Stdout));
         }
     }
 
@@ -69,20 +53,5 @@ public static class GoldenCase
         Assert.True(result.Allowed, $"{fixture}: re-injection was denied: {result.Status?.Message}");
         var ops = result.Patch is null ? 0 : JsonPatchOracle.Operations(result.Patch).Count;
         Assert.True(ops == 0, $"{fixture}: re-injection produced {ops} patch operations");
-    }
-
-    private static void CompareWithGolden(string path, JsonNode actual)
-    {
-        var text = actual.ToJsonString(Pretty) + "\n";
-        if (TestData.UpdateGolden)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, text);
-            return;
-        }
-
-        Assert.True(File.Exists(path), $"golden file {path} is missing; run the tests with UPDATE_GOLDEN=1 to create it");
-        var expected = JsonNode.Parse(File.ReadAllText(path));
-        Assert.True(JsonNode.DeepEquals(expected, actual), $"{path} differs from the webhook's answer (UPDATE_GOLDEN=1 rewrites it after review). Actual:\n{text}");
     }
 }

@@ -1,0 +1,103 @@
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
+using SingleActive.Kubectl.Workloads;
+
+namespace SingleActive.Kubectl.Doctor;
+
+/// <summary>The elector RBAC: the ClusterRoles grant what the electors use, and each injected workload's ServiceAccount is bound to them.</summary>
+internal static class RbacChecks
+{
+    private static readonly (string Group, string Resource, string[] Verbs, Severity Severity, string Why)[] ElectorRules =
+    [
+        ("coordination.k8s.io", "leases", ["get", "list", "watch", "create", "update"], Severity.Error, "the electors cannot campaign for their Lease"),
+        ("", "events", ["create"], Severity.Warning, "leadership changes are not recorded as Events"),
+        ("", "pods/status", ["patch"], Severity.Error, "a new leader cannot fence the previous one and never turns ready (readiness mode)"),
+        ("", "pods", ["get", "list", "watch"], Severity.Warning, "a leader cannot check a handover's target and refuses every directed handover"),
+        ("apps", "replicasets", ["get"], Severity.Warning, "during a rollout a leader cannot tell which standbys run the newest template revision"),
+        ("apps", "deployments", ["get"], Severity.Warning, "during a rollout a leader cannot tell which standbys run the newest template revision"),
+        ("apps", "statefulsets", ["get"], Severity.Warning, "during a rollout a leader cannot tell which standbys run the newest template revision"),
+    ];
+
+    /// <summary>What an elector that cannot read its node loses.</summary>
+    public const string NoDrainHandover = "drain-aware handover is off: a leader hands over when its pod's deletion starts, not ahead of a drain of its node";
+
+    public static IEnumerable<Finding> Run(ClusterSnapshot snapshot)
+    {
+        var labelMode = snapshot.Namespaces.SelectMany(ns => ns.Workloads).Any(w => w.Workload.Mode == ElectorMode.Label);
+        if (!snapshot.ClusterRoles.TryGetValue(ElectorRbacNames.ElectorClusterRole, out var elector))
+        {
+            yield return new Finding(Severity.Error, "clusterrole/" + ElectorRbacNames.ElectorClusterRole, "not found: no elector can reach its Lease", "apply the ClusterRoles in deploy/base (kubectl apply -k deploy/overlays/...)");
+        }
+        else
+        {
+            foreach (var (group, resource, verbs, severity, why) in ElectorRules)
+            {
+                var missing = verbs.Where(verb => !Allows(elector, group, resource, verb)).ToList();
+                if (missing.Count > 0)
+                {
+                    yield return new Finding(severity, "clusterrole/" + ElectorRbacNames.ElectorClusterRole, $"does not grant {string.Join(", ", missing)} on {resource}: {why}",
+                        "apply the ClusterRole that ships with this version (deploy/base/clusterrole-elector.yaml)");
+                }
+            }
+        }
+
+        const string nodeRole = "clusterrole/" + ElectorRbacNames.NodeClusterRole;
+        if (!snapshot.ClusterRoles.TryGetValue(ElectorRbacNames.NodeClusterRole, out var node))
+        {
+            yield return new Finding(Severity.Warning, nodeRole, $"not found: no elector can read its node, so {NoDrainHandover}",
+                "apply deploy/base/clusterrole-elector-node.yaml and clusterrolebinding-elector-node.yaml (kubectl apply -k deploy/overlays/...)");
+        }
+        else if (((string[])["get", "list", "watch"]).Where(verb => !Allows(node, "", "nodes", verb)).ToList() is { Count: > 0 } missing)
+        {
+            yield return new Finding(Severity.Warning, nodeRole, $"does not grant {string.Join(", ", missing)} on nodes: the electors cannot watch their node, so {NoDrainHandover}",
+                "apply the ClusterRole that ships with this version (deploy/base/clusterrole-elector-node.yaml)");
+        }
+
+        if (!snapshot.NodeBindings.Any(b => b.Metadata.Name == ElectorRbacNames.NodeClusterRoleBinding))
+        {
+            yield return new Finding(Severity.Warning, "clusterrolebinding/" + ElectorRbacNames.NodeClusterRoleBinding,
+                $"not found (or bound to another role): the webhook cannot add the elector accounts it provisions, so for their electors {NoDrainHandover}",
+                "apply deploy/base/clusterrolebinding-elector-node.yaml (kubectl apply -k deploy/overlays/...)");
+        }
+
+        if (labelMode && !snapshot.ClusterRoles.TryGetValue(ElectorRbacNames.LabelClusterRole, out _))
+        {
+            yield return new Finding(Severity.Error, "clusterrole/" + ElectorRbacNames.LabelClusterRole, "not found, but label-mode workloads exist: their electors cannot label pods, so their Services have no endpoint",
+                "apply deploy/base/clusterrole-elector-label.yaml");
+        }
+    }
+
+    private static bool Allows(V1ClusterRole role, string group, string resource, string verb) =>
+        role.Rules?.Any(rule =>
+            (rule.ApiGroups ?? []).Any(g => g == group || g == "*")
+            && (rule.Resources ?? []).Any(r => r == resource || r == "*")
+            && (rule.Verbs ?? []).Any(v => v == verb || v == "*")) == true;
+
+    public static IEnumerable<Finding> Bindings(ClusterSnapshot snapshot, NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
+    {
+        if (pods.FirstOrDefault(p => PodInjectionStatus.StatusOf(p) is not null)?.Spec?.ServiceAccountName is not { Length: > 0 } account)
+        {
+            yield break; // No injected pod yet: the webhook binds the account when it admits the first.
+        }
+
+        foreach (var role in ElectorRbacNames.ClusterRolesFor(workload.Mode))
+        {
+            var name = ElectorRbacNames.RoleBindingName(role, account);
+            var binding = ns.RoleBindings.FirstOrDefault(b => b.Metadata.Name == name);
+            if (binding is null || binding.RoleRef?.Name != role || binding.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == account) != true)
+            {
+                yield return new Finding(Severity.Error, subject, $"ServiceAccount {account} is not bound to ClusterRole {role} (RoleBinding {name}): its electors {(role == ElectorRbacNames.LabelClusterRole ? "cannot label pods" : "cannot reach their Lease")}",
+                    $"the webhook creates the binding when it admits a pod: kubectl rollout restart {workload.Reference} -n {ns.Name} (or apply the output of single-active-webhook inject)");
+            }
+        }
+
+        // The webhook's shared binding, or the one `inject` writes for this account: either lets it read nodes.
+        if (!snapshot.NodeBindings.Any(b => b.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == account && s.NamespaceProperty == ns.Name) == true))
+        {
+            yield return new Finding(Severity.Warning, subject,
+                $"ServiceAccount {account} is not a subject of ClusterRoleBinding {ElectorRbacNames.NodeClusterRoleBinding} (nor of {ElectorRbacNames.NodeClusterRoleBindingName(ns.Name, account)}): its electors cannot read their node, so {NoDrainHandover}",
+                $"the webhook adds it when it admits a pod (it logs a warning when it cannot): kubectl rollout restart {workload.Reference} -n {ns.Name} (or apply the output of single-active-webhook inject)");
+        }
+    }
+}

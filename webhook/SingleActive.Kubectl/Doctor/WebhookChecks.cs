@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s.Models;
+
+namespace SingleActive.Kubectl.Doctor;
+
+/// <summary>The webhook configuration: both webhooks present, failing closed, scoped to opted-in objects, and a caBundle that is readable and not about to expire.</summary>
+internal static class WebhookChecks
+{
+    public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, DateTimeOffset now)
+    {
+        const string subject = "mutatingwebhookconfiguration/" + DoctorChecks.WebhookConfigurationName;
+        if (snapshot.WebhookConfiguration is not { } configuration)
+        {
+            yield return new Finding(Severity.Error, subject, "not found: nothing injects the elector, so opted-in pods created from now on run without it",
+                "install it: kubectl apply -k deploy/overlays/self-signed (or deploy/overlays/cert-manager)");
+            yield break;
+        }
+
+        foreach (var name in DoctorChecks.WebhookNames)
+        {
+            if (configuration.Webhooks?.FirstOrDefault(w => w.Name == name) is not { } webhook)
+            {
+                yield return new Finding(Severity.Error, subject, $"has no webhook {name}", "re-apply the overlay from deploy/");
+                continue;
+            }
+
+            if (webhook.FailurePolicy != "Fail")
+            {
+                yield return new Finding(Severity.Error, subject, $"webhook {name} has failurePolicy {webhook.FailurePolicy ?? "unset"}: while no replica answers, opted-in objects are admitted without the elector",
+                    "set failurePolicy: Fail (the scope below keeps other objects out of its reach)");
+            }
+
+            if (webhook.MatchConditions is { Count: > 0 })
+            {
+                continue;
+            }
+
+            if (webhook.NamespaceSelector?.MatchLabels is { } labels && labels.TryGetValue("single-active.io/injection", out var value) && value == "enabled")
+            {
+                yield return new Finding(Severity.Info, subject, $"webhook {name} uses the legacy scope (deploy/components/legacy-scope): only namespaces labelled single-active.io/injection=enabled are served",
+                    "label the namespaces of single-active workloads: kubectl label namespace NS single-active.io/injection=enabled");
+            }
+            else
+            {
+                var version = snapshot.ServerVersion is { } v ? $"API server {v.Major}.{v.Minor}" : "this API server";
+                yield return new Finding(Severity.Error, subject, $"webhook {name} has no matchConditions and no opt-in namespace label: every {(name.StartsWith("pods", StringComparison.Ordinal) ? "pod" : "workload")} created in the selected namespaces goes through the webhook and is rejected while no replica answers",
+                    snapshot.ServerVersion is { } sv && sv < new Version(1, 28)
+                        ? $"{version} cannot store matchConditions: add the component deploy/components/legacy-scope to your overlay"
+                        : "re-apply the overlay from deploy/ (it sets matchConditions on the single-active annotation)");
+            }
+        }
+
+        foreach (var finding in Certificate(configuration, subject, now))
+        {
+            yield return finding;
+        }
+    }
+
+    private static IEnumerable<Finding> Certificate(V1MutatingWebhookConfiguration configuration, string subject, DateTimeOffset now)
+    {
+        var bundle = configuration.Webhooks?.FirstOrDefault()?.ClientConfig?.CaBundle;
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            if (bundle is { Length: > 0 })
+            {
+                certificates.ImportFromPem(Encoding.UTF8.GetString(bundle));
+            }
+        }
+        catch (CryptographicException)
+        {
+        }
+
+        if (certificates.Count == 0)
+        {
+            yield return new Finding(Severity.Error, subject, "no readable caBundle: the API server cannot verify the webhook's certificate and every opted-in object is rejected",
+                "let the self-signed mode or cert-manager's cainjector fill it (docs/install.md), or set it from your CA: certs/generate.sh");
+            yield break;
+        }
+
+        var expiry = certificates.Min(c => c.NotAfter.ToUniversalTime());
+        if (expiry < now.UtcDateTime)
+        {
+            yield return new Finding(Severity.Error, subject, $"the caBundle's certificate expired on {expiry:yyyy-MM-dd}: the API server rejects the webhook",
+                "renew the CA and the serving certificate (the self-signed mode renews them itself: is a webhook replica running?)");
+        }
+        else if (expiry - now.UtcDateTime < DoctorChecks.CertificateHeadsUp)
+        {
+            yield return new Finding(Severity.Warning, subject, $"the caBundle's certificate expires on {expiry:yyyy-MM-dd}", "renew the CA before then (docs/install.md)");
+        }
+
+        foreach (var certificate in certificates)
+        {
+            certificate.Dispose();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using k8s.Models;
+using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
+using SingleActive.Kubectl.Workloads;
+
+namespace SingleActive.Kubectl.Doctor;
+
+/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, rollout strategies and disruption budgets that stall or trap, and label-mode Services.</summary>
+internal static class WorkloadChecks
+{
+    public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
+    {
+        var subject = $"{ns.Name}/{workload.Reference}";
+        var injected = pods.Select(PodInjectionStatus.StatusOf).OfType<JsonElement>().ToList();
+        if (pods.Count > 0 && injected.Count < pods.Count)
+        {
+            yield return new Finding(Severity.Error, subject, $"{pods.Count - injected.Count} of {pods.Count} pods run without the elector (no single-active.io/status annotation): created before the webhook served this namespace, or bypassing it",
+                $"recreate them: kubectl rollout restart {workload.Reference} -n {ns.Name}");
+        }
+
+        foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods)))
+        {
+            yield return finding;
+        }
+
+        if (workload.Mode == ElectorMode.Label)
+        {
+            foreach (var service in ns.Services.Where(s => s.Spec?.Selector is { Count: > 0 } selector && Selects(selector, workload)))
+            {
+                if (!service.Spec.Selector.TryGetValue(Labels.Role, out var role) || role != Labels.Leader)
+                {
+                    yield return new Finding(Severity.Error, subject, $"service/{service.Metadata.Name} selects every replica, not only the leader: in label mode clients reach the standbys too",
+                        $"add {Labels.Role}: {Labels.Leader} to the Service's spec.selector");
+                }
+            }
+
+            yield break;
+        }
+
+        switch (workload.Source)
+        {
+            case V1Deployment deployment when DeploymentStrategyPlanner.Stalls(deployment.Spec?.Strategy):
+                yield return new Finding(Severity.Error, subject, $"rollouts stall: strategy RollingUpdate with maxUnavailable {deployment.Spec?.Strategy?.RollingUpdate?.MaxUnavailable?.Value ?? "25% (default)"}, but only the leader is ever Ready (readiness mode)",
+                    $"set spec.strategy.rollingUpdate.maxUnavailable: 100% (the webhook does so when it admits the Deployment: is it served?), or use label mode");
+                break;
+            case V1StatefulSet statefulSet when statefulSet.Spec?.PodManagementPolicy != "Parallel":
+                yield return new Finding(Severity.Error, subject, "podManagementPolicy OrderedReady: only the first pod is ever created, since the next waits for a Ready standby (readiness mode)",
+                    "recreate it with Parallel: kubectl delete statefulset --cascade=orphan, then apply with podManagementPolicy: Parallel (docs/workloads.md)");
+                break;
+            case V1StatefulSet statefulSet when statefulSet.Spec?.UpdateStrategy?.Type is null or "RollingUpdate" && (statefulSet.Spec?.Replicas ?? 1) > 1:
+                yield return new Finding(Severity.Warning, subject, "rolling updates stall after the first replaced standby, which never turns Ready (readiness mode)",
+                    "use label mode, or updateStrategy OnDelete and delete the pods yourself, standbys first");
+                break;
+            default:
+                break;
+        }
+
+        foreach (var warning in PodDisruptionBudgetAdvisor.Advise(ns.Budgets, workload.Workload))
+        {
+            yield return new Finding(Severity.Warning, subject, warning.Replace("single-active: ", "", StringComparison.Ordinal), "see docs/workloads.md#poddisruptionbudgets");
+        }
+    }
+
+    private static IEnumerable<Finding> Sidecar(ClusterSnapshot snapshot, string subject, IReadOnlyList<V1Pod> pods, IReadOnlyList<JsonElement> injected)
+    {
+        if (injected.Count == 0)
+        {
+            yield break;
+        }
+
+        var status = injected[0];
+        var native = PodInjectionStatus.Text(status, "sidecar") == "native";
+        var reason = PodInjectionStatus.Text(status, "sidecarReason");
+        yield return new Finding(Severity.Info, subject, $"elector runs as a {(native ? "native sidecar" : "regular container")}{(reason is null ? "" : $" ({reason})")}");
+        if (!native)
+        {
+            yield break;
+        }
+
+        var nodeNames = pods.Select(p => p.Spec?.NodeName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var node in snapshot.Nodes.Where(n => nodeNames.Count == 0 || nodeNames.Contains(n.Metadata.Name)))
+        {
+            if (SnapshotReader.ParseVersion(new VersionInfo { GitVersion = node.Status?.NodeInfo?.KubeletVersion }) is { } kubelet && kubelet < DoctorChecks.NativeSidecarKubelet)
+            {
+                yield return new Finding(Severity.Error, subject, $"native sidecar, but node {node.Metadata.Name} runs kubelet {kubelet.Major}.{kubelet.Minor} (needs 1.29+): its pods never start there",
+                    "upgrade the node, or have the webhook inject regular containers (--Injector:Sidecar=auto or container)");
+            }
+        }
+    }
+
+    private static IEnumerable<Finding> Timings(string subject, SingleActiveWorkload workload)
+    {
+        var annotations = workload.TemplateAnnotations ?? new Dictionary<string, string>();
+        TimeSpan Read(string key, TimeSpan fallback) => annotations.TryGetValue(key, out var text) && Duration.TryParse(text, out var value) ? value : fallback;
+        var timings = new ElectionTimings(
+            Read(Annotations.LeaseDuration, ElectionTimings.Default.LeaseDuration),
+            Read(Annotations.RenewDeadline, ElectionTimings.Default.RenewDeadline),
+            Read(Annotations.RetryPeriod, ElectionTimings.Default.RetryPeriod));
+        var period = (int)Read(Annotations.ProbePeriod, TimeSpan.FromSeconds(ReadinessProbeTimings.Default.PeriodSeconds)).TotalSeconds;
+        foreach (var problem in timings.Validate(ReadinessProbeTimings.Default with { PeriodSeconds = Math.Max(period, 1) }))
+        {
+            yield return new Finding(Severity.Error, subject, "template timings: " + problem,
+                "fix the single-active.io/lease-duration, renew-deadline, retry-period or probe-period annotations (the webhook denies such pods)");
+        }
+    }
+
+    private static bool Selects(IDictionary<string, string> selector, SingleActiveWorkload workload)
+    {
+        var labels = workload.Workload.Template.Metadata?.Labels ?? new Dictionary<string, string>();
+        return selector.Where(p => p.Key != Labels.Role).All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value);
+    }
+}
