@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using SingleActive.Webhook.Cli;
+using SingleActive.Webhook.Manifests;
 using SingleActive.Webhook.Patching;
 
 namespace SingleActive.Webhook.Tests.Cli;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SingleActive.Webhook.Cli;
+using SingleActive.Webhook.Manifests;
 
 namespace SingleActive.Webhook.Tests.Cli;
 

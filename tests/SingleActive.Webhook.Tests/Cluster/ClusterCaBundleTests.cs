@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Tls;
 
 namespace SingleActive.Webhook.Tests.Cluster;

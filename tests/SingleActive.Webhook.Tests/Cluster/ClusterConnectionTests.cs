@@ -1,5 +1,5 @@
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.KubernetesApi;
 
 namespace SingleActive.Webhook.Tests.Cluster;
 
@@ -87,5 +87,5 @@ public sealed class ClusterConnectionTests : IDisposable
     [InlineData(new[] { "garbage", "" }, null)]
     [InlineData(new string[0], null)]
     public void Oldest_KubeletVersions_TheOldestThatParses(string[] kubelets, string? expected) =>
-        Assert.Equal(expected is null ? null : Version.Parse(expected), SingleActive.Webhook.Cluster.ClusterVersionProbe.Oldest(kubelets));
+        Assert.Equal(expected is null ? null : Version.Parse(expected), ClusterVersionProbe.Oldest(kubelets));
 }

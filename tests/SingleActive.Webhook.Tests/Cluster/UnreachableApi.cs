@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using k8s;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 
 namespace SingleActive.Webhook.Tests.Cluster;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SingleActive.Contract;
 using SingleActive.Webhook.Cli;
+using SingleActive.Webhook.Manifests;
 using SingleActive.Webhook.Tests.Patching;
 using SingleActive.Webhook.Tests.Serving;
 

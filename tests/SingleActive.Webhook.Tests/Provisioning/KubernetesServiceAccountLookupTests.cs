@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Tests.Cluster;
 

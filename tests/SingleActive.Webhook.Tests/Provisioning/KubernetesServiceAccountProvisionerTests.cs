@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SingleActive.Contract;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Tests.Cluster;

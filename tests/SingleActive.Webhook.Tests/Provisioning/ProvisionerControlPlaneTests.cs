@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Tests.Cluster;

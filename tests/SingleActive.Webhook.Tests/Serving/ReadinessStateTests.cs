@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Serving;
 using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;

@@ -1,5 +1,6 @@
 using System.Text;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 
 namespace SingleActive.Webhook.Tests.Serving;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SingleActive.Webhook.Cli;
 using SingleActive.Webhook.Hosting;
 using SingleActive.Webhook.Tls;
 
@@ -57,13 +58,13 @@ public sealed class StartupValidationTests : IDisposable
     [InlineData(new[] { "--port" }, "flag --port needs a value")]
     [InlineData(new[] { "stray" }, "unknown argument \"stray\"")]
     public void FindProblem_BadArguments_SaysWhich(string[] args, string expected) =>
-        Assert.Equal(expected, CommandLine.FindProblem(args));
+        Assert.Equal(expected, ServerCommandLine.FindProblem(args));
 
     [Fact]
     public void FindProblem_KnownFlagsAndSettings_IsNull()
     {
-        Assert.Null(CommandLine.FindProblem(["--port", "1", "--bind=127.0.0.1", "--Injector:Image", "x", "--Server:Port=2"]));
-        Assert.Null(CommandLine.FindProblem([]));
+        Assert.Null(ServerCommandLine.FindProblem(["--port", "1", "--bind=127.0.0.1", "--Injector:Image", "x", "--Server:Port=2"]));
+        Assert.Null(ServerCommandLine.FindProblem([]));
     }
 
     public void Dispose() => Directory.Delete(_directory, true);

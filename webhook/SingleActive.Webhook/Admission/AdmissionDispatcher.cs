@@ -1,3 +1,5 @@
+using SingleActive.Webhook.AdmissionReviews;
+
 namespace SingleActive.Webhook.Admission;
 
 /// <summary>

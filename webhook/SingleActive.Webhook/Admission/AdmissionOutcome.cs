@@ -1,3 +1,4 @@
+
 namespace SingleActive.Webhook.Admission;
 
 /// <summary>
@@ -16,14 +17,4 @@ public sealed record AdmissionOutcome(
         new(true, decision, Warnings: warnings);
 
     public static AdmissionOutcome Deny(string message) => new(false, Decisions.Denied, message);
-}
-
-public static class Decisions
-{
-    public const string Injected = "injected";
-    public const string Skipped = "skipped";
-    public const string AlreadyInjected = "already-injected";
-    public const string Mutated = "mutated";
-    public const string Denied = "denied";
-    public const string Error = "error";
 }

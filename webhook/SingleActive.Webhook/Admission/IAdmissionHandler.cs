@@ -1,3 +1,5 @@
+using SingleActive.Webhook.AdmissionReviews;
+
 namespace SingleActive.Webhook.Admission;
 
 /// <summary>Turns one admission request into a decision. Pure of HTTP; the server does the wire format.</summary>

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Contract;
 using SingleActive.Webhook.Admission;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.AdmissionReviews;
+using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Provisioning;
 
 namespace SingleActive.Webhook.Injection;

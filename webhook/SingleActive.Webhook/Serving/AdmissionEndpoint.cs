@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Logging;
 using SingleActive.Webhook.Metrics;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Contract;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Patching;
 
 namespace SingleActive.Webhook.Workloads;

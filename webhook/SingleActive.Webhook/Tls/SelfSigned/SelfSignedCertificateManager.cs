@@ -5,7 +5,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
 
 namespace SingleActive.Webhook.Tls.SelfSigned;

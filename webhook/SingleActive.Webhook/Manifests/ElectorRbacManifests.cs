@@ -4,7 +4,7 @@ using SingleActive.Contract;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;
 
-namespace SingleActive.Webhook.Cli;
+namespace SingleActive.Webhook.Manifests;
 
 /// <summary>
 /// The ServiceAccounts and RoleBindings the webhook's provisioner would create, as manifests: the same

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace SingleActive.Webhook.Cli;
+namespace SingleActive.Webhook.Manifests;
 
 /// <summary>
 /// Writes JSON trees as a YAML stream for <c>kubectl apply -f -</c>: block style, keys in their original

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
-using SingleActive.Webhook.Injection;
 
-namespace SingleActive.Webhook.Patching;
+namespace SingleActive.Webhook.Injection;
 
 /// <summary>
 /// The elector container's JSON, per distinct render inputs. <see cref="ElectorContainer.Create"/> is a function

@@ -1,6 +1,5 @@
-using SingleActive.Webhook.Admission;
 
-namespace SingleActive.Webhook.Serving;
+namespace SingleActive.Webhook.AdmissionReviews;
 
 /// <summary>
 /// Either a usable AdmissionReview (in the parsed body that holds its elements: dispose when done) or the

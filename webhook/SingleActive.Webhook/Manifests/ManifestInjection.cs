@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SingleActive.Webhook.Provisioning;
 
-namespace SingleActive.Webhook.Cli;
+namespace SingleActive.Webhook.Manifests;
 
 /// <summary>
 /// The result of <see cref="ManifestInjector.Inject"/>: the documents in input order (injected or passed

@@ -1,4 +1,4 @@
-namespace SingleActive.Webhook.Cluster;
+namespace SingleActive.Webhook.KubernetesApi;
 
 /// <summary>
 /// The versions that decide the elector's sidecar form: native sidecars need the API server (which must keep

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Logging;
 
-namespace SingleActive.Webhook.Cluster;
+namespace SingleActive.Webhook.KubernetesApi;
 
 /// <summary>
 /// Reads <c>/version</c> and the nodes' kubelet versions at start-up and then periodically, so decisions such as

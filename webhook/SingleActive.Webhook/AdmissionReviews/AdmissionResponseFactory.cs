@@ -1,6 +1,6 @@
 using SingleActive.Webhook.Admission;
 
-namespace SingleActive.Webhook.Serving;
+namespace SingleActive.Webhook.AdmissionReviews;
 
 /// <summary>Turns a handler's <see cref="AdmissionOutcome"/> into the AdmissionReview the API server expects.</summary>
 public static class AdmissionResponseFactory

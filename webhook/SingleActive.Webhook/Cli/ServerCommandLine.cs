@@ -1,9 +1,9 @@
 using SingleActive.Webhook.Tls.SelfSigned;
 
-namespace SingleActive.Webhook.Hosting;
+namespace SingleActive.Webhook.Cli;
 
 /// <summary>The server's flags and the configuration keys they set (any key also works as <c>--Section:Key=value</c> or env <c>Section__Key</c>).</summary>
-public static class CommandLine
+public static class ServerCommandLine
 {
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
     {

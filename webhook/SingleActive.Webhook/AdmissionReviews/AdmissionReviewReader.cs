@@ -3,9 +3,8 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
-using SingleActive.Webhook.Admission;
 
-namespace SingleActive.Webhook.Serving;
+namespace SingleActive.Webhook.AdmissionReviews;
 
 /// <summary>
 /// Reads and checks the body of <c>POST /mutate</c>. Every refusal is a 4xx with a message that names the

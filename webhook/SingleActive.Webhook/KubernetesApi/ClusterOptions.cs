@@ -1,4 +1,4 @@
-namespace SingleActive.Webhook.Cluster;
+namespace SingleActive.Webhook.KubernetesApi;
 
 /// <summary>Kubernetes API settings, section <c>Cluster</c>.</summary>
 public sealed class ClusterOptions

@@ -9,7 +9,7 @@ using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Workloads;
 
-namespace SingleActive.Webhook.Cli;
+namespace SingleActive.Webhook.Manifests;
 
 /// <summary>
 /// Offline injection of manifests, for clusters where the webhook cannot be installed: Pods are injected as

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using SingleActive.Webhook.Admission;
 
-namespace SingleActive.Webhook.Serving;
+namespace SingleActive.Webhook.AdmissionReviews;
 
 /// <summary>
 /// A request body parsed once into a <see cref="JsonDocument"/>, with the <see cref="AdmissionReview"/> read

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace SingleActive.Webhook.Cli;
+namespace SingleActive.Webhook.Manifests;
 
 /// <summary>
 /// Applies the add/remove/replace operations <c>JsonPatchBuilder</c> produces to a manifest's own JSON tree.

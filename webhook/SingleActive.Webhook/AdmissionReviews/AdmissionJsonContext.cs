@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using SingleActive.Webhook.Admission;
 
-namespace SingleActive.Webhook.Serving;
+namespace SingleActive.Webhook.AdmissionReviews;
 
 /// <summary>Source-generated (NativeAOT-safe) JSON metadata for the AdmissionReview wire types.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace SingleActive.Webhook.Cli;
+namespace SingleActive.Webhook.Manifests;
 
 /// <summary>
 /// Reads a manifest stream as kubectl does: YAML with <c>---</c> between documents, or one or more JSON
