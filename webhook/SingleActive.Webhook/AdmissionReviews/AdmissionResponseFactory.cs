@@ -2,13 +2,13 @@ using SingleActive.Webhook.Admission;
 
 namespace SingleActive.Webhook.AdmissionReviews;
 
-/// <summary>Turns a handler's <see cref="AdmissionOutcome"/> into the AdmissionReview the API server expects.</summary>
+/// <summary>Turns a handler's <see cref="MutationResult"/> into the AdmissionReview the API server expects.</summary>
 public static class AdmissionResponseFactory
 {
     public const string JsonPatchType = "JSONPatch";
 
     /// <summary>Answers in the request's own apiVersion (v1beta1 callers get v1beta1 back) and echoes its uid.</summary>
-    public static AdmissionReview Create(AdmissionReview request, AdmissionOutcome outcome)
+    public static AdmissionReview Create(AdmissionReview request, MutationResult outcome)
     {
         var response = new AdmissionResponse
         {

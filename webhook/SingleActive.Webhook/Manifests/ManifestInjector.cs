@@ -101,20 +101,21 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
     private void InjectPod(JsonObject obj, string? ns, string label, Run run)
     {
         var pod = KubernetesJson.Deserialize<V1Pod>(obj)!;
-        switch (podInjector.Inject(pod, new InjectionContext(ns, ServerVersion: serverVersion, OldestKubelet: serverVersion)))
+        var result = podInjector.Inject(pod, new InjectionContext(ns, ServerVersion: serverVersion, OldestKubelet: serverVersion));
+        if (!result.Allowed)
         {
-            case PodInjection.Denied denied:
-                run.Errors.Add($"{label}: {denied.Message}");
-                break;
-            case PodInjection.Skipped { Warning: { } warning }:
-                run.Warnings.Add($"{label}: {warning}");
-                break;
-            case PodInjection.Injected injected:
-                Apply(obj, pod, injected.Pod);
-                run.AddAccount(injected.ServiceAccount, label);
-                run.Warnings.AddRange(injected.Warnings.Select(w => $"{label}: {w}"));
-                break;
+            run.Errors.Add($"{label}: {result.Message}");
+            return;
         }
+
+        if (result.Injected is { } injected)
+        {
+            Apply(obj, pod, injected.Pod);
+            run.AddAccount(injected.ServiceAccount, label);
+        }
+
+        // An injected pod's advice, or why a pod that opted in is left as it is (a mirror pod).
+        run.Warnings.AddRange((result.Warnings ?? []).Select(w => $"{label}: {w}"));
     }
 
     private void InjectWorkload<T>(JsonObject obj, string label, Run run, Func<T, WorkloadMutation> mutate)

@@ -36,7 +36,7 @@ public sealed partial class AdmissionEndpoint(
             return;
         }
 
-        AdmissionOutcome outcome;
+        MutationResult outcome;
         try
         {
             outcome = await handler.HandleAsync(request, aborted);
@@ -49,7 +49,7 @@ public sealed partial class AdmissionEndpoint(
         catch (Exception e)
         {
             LogHandlerFailed(logger, e, request.Uid, request.Kind?.Kind, request.Namespace, request.Name);
-            outcome = new AdmissionOutcome(false, Decisions.Error, FailureMessage(request, e));
+            outcome = MutationResult.Fail(FailureMessage(request, e));
         }
 
         var answer = AdmissionResponseFactory.Create(review, outcome);
