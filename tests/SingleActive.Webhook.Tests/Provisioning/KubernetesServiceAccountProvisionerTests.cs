@@ -4,8 +4,8 @@ using SingleActive.Contract;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
-using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
+using SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 // Not "...Tests.Provisioning": other tests qualify "Provisioning.ServiceAccountRequest" relative to SingleActive.Webhook.Tests.
 namespace SingleActive.Webhook.Tests.Provisioners;

@@ -11,8 +11,8 @@ using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
-using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
+using SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 namespace SingleActive.Webhook.Tests.Provisioners;
 

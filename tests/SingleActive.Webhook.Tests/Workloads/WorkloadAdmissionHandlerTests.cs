@@ -7,6 +7,7 @@ using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Tests.Golden;
+using SingleActive.Webhook.Tests.Kube.Workloads;
 using SingleActive.Webhook.Tests.Patching;
 using SingleActive.Webhook.Workloads;
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using k8s;
 using SingleActive.Kube.ApiConnection;
 
-namespace SingleActive.Webhook.Tests.Cluster;
+namespace SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 /// <summary>API servers that never give an answer, for the paths where the Kubernetes API fails.</summary>
 public static class UnreachableApi

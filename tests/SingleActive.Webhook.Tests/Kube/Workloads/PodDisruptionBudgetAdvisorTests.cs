@@ -1,9 +1,10 @@
 using k8s;
 using k8s.Models;
 using SingleActive.Kube.Workloads;
+using SingleActive.Webhook.Tests.Workloads;
 using SingleActive.Webhook.Workloads;
 
-namespace SingleActive.Webhook.Tests.Workloads;
+namespace SingleActive.Webhook.Tests.Kube.Workloads;
 
 public class PodDisruptionBudgetAdvisorTests
 {

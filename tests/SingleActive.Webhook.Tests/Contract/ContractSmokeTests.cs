@@ -1,6 +1,6 @@
 using SingleActive.Contract;
 
-namespace SingleActive.Webhook.Tests;
+namespace SingleActive.Webhook.Tests.Contract;
 
 public class ContractSmokeTests
 {

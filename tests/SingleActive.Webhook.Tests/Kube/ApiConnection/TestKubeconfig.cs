@@ -1,4 +1,4 @@
-namespace SingleActive.Webhook.Tests.Cluster;
+namespace SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 /// <summary>A one-cluster, one-user kubeconfig file, for tests of how the webhook connects.</summary>
 internal static class TestKubeconfig

@@ -1,7 +1,7 @@
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.KubernetesApi;
 
-namespace SingleActive.Webhook.Tests.Cluster;
+namespace SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 public sealed class ClusterConnectionTests : IDisposable
 {

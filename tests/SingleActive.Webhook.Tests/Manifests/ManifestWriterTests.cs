@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SingleActive.Webhook.Manifests;
 
-namespace SingleActive.Webhook.Tests.Cli;
+namespace SingleActive.Webhook.Tests.Manifests;
 
 public class ManifestWriterTests
 {

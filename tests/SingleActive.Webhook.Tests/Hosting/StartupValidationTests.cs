@@ -3,7 +3,7 @@ using SingleActive.Webhook.Cli;
 using SingleActive.Webhook.Hosting;
 using SingleActive.Webhook.Tls;
 
-namespace SingleActive.Webhook.Tests.Tls;
+namespace SingleActive.Webhook.Tests.Hosting;
 
 public sealed class StartupValidationTests : IDisposable
 {

@@ -3,7 +3,7 @@ using k8s.Models;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Workloads;
 
-namespace SingleActive.Webhook.Tests.Workloads;
+namespace SingleActive.Webhook.Tests.Kube.Workloads;
 
 public class LabelSelectorMatcherTests
 {

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using SingleActive.Webhook.Manifests;
 using SingleActive.Webhook.Patching;
 
-namespace SingleActive.Webhook.Tests.Cli;
+namespace SingleActive.Webhook.Tests.Manifests;
 
 public class JsonPatchApplierTests
 {

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace SingleActive.Webhook.Tests.Cluster;
+namespace SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 /// <summary>
 /// A Kestrel endpoint on 127.0.0.1 serving a given certificate, answering <c>GET /version</c> as a 1.20

@@ -2,8 +2,9 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using SingleActive.Webhook.Cli;
 using SingleActive.Webhook.Tests.Serving;
+using SingleActive.Webhook.Tests.Tls;
 
-namespace SingleActive.Webhook.Tests.Tls;
+namespace SingleActive.Webhook.Tests.Cli;
 
 public sealed class CertsCommandTests : IDisposable
 {

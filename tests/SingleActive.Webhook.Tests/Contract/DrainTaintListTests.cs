@@ -1,6 +1,6 @@
 using SingleActive.Contract;
 
-namespace SingleActive.Webhook.Tests;
+namespace SingleActive.Webhook.Tests.Contract;
 
 /// <summary>The drain-taint list both binaries read (Contract): what parses, how it is normalized, what each problem says.</summary>
 public class DrainTaintListTests

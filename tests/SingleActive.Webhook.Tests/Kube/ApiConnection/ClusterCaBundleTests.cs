@@ -5,7 +5,7 @@ using k8s;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Tls;
 
-namespace SingleActive.Webhook.Tests.Cluster;
+namespace SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 /// <summary>
 /// The webhook's API client trusts every CA of a kubeconfig's bundle (CA rotation; kube-apiserver's leaf+CA
