@@ -10,6 +10,6 @@ return args switch
 
 static int Help()
 {
-    Console.Out.WriteLine(CommandLine.Usage);
+    Console.Out.WriteLine(ServerCommandLine.Usage);
     return 0;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SingleActive.Contract;
 using SingleActive.Webhook.Cli;
+using SingleActive.Webhook.Manifests;
 
 namespace SingleActive.Webhook.Tests.Cli;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SingleActive.Webhook.Cli;
+using SingleActive.Webhook.Manifests;
 
 namespace SingleActive.Webhook.Tests.Golden;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Tests.Patching;
 using SingleActive.Webhook.Tests.Serving;

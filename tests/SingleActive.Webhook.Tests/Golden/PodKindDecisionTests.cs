@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SingleActive.Contract;
+using SingleActive.Webhook.Manifests;
 using SingleActive.Webhook.Tests.Patching;
 using SingleActive.Webhook.Tests.Serving;
 

@@ -44,7 +44,7 @@ public class ElectorResourcesTests
     {
         var pod = TestPods.Pod(annotations: "\"single-active\":\"true\",\"single-active.io/cpu-limit\":\"100m\",\"single-active.io/memory-request\":\"32Mi\"");
 
-        var injected = Assert.IsType<PodInjection.Injected>(new PodInjector(new InjectorOptions()).Inject(pod, new InjectionContext("shop")));
+        var injected = Assert.IsType<InjectedPod>(new PodInjector(new InjectorOptions()).Inject(pod, new InjectionContext("shop")).Injected);
 
         var elector = injected.Pod.Spec.Containers.Single(c => c.Name == "single-active-elector");
         Assert.Equal("100m", elector.Resources.Limits["cpu"].ToString());
@@ -57,7 +57,7 @@ public class ElectorResourcesTests
     {
         var options = new InjectorOptions { RunAsUser = 1000680000, RunAsGroup = 1000680000 };
 
-        var injected = Assert.IsType<PodInjection.Injected>(new PodInjector(options).Inject(TestPods.Pod(), new InjectionContext("shop")));
+        var injected = Assert.IsType<InjectedPod>(new PodInjector(options).Inject(TestPods.Pod(), new InjectionContext("shop")).Injected);
 
         var context = injected.Pod.Spec.Containers.Single(c => c.Name == "single-active-elector").SecurityContext;
         Assert.Equal((1000680000L, 1000680000L, true), (context.RunAsUser, context.RunAsGroup, context.RunAsNonRoot));

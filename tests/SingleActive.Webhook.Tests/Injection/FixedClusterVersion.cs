@@ -1,4 +1,5 @@
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.KubernetesApi;
+
 
 namespace SingleActive.Webhook.Tests.Injection;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SingleActive.Contract;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Injection;
 using SingleActive.Webhook.Provisioning;
 

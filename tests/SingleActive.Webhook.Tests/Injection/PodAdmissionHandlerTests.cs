@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Injection;
-using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Tests.Patching;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using SingleActive.Contract;
+using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Injection;
 using static SingleActive.Webhook.Tests.Injection.Rendered;
 
@@ -134,6 +135,6 @@ public class PodInjectorAppContainerTests
     {
         var injected = Inject(TestPods.Pod()).Pod;
 
-        Assert.IsType<PodInjection.AlreadyInjected>(new PodInjector(new InjectorOptions()).Inject(injected, new InjectionContext("shop")));
+        Assert.Equal(Decisions.AlreadyInjected, new PodInjector(new InjectorOptions()).Inject(injected, new InjectionContext("shop")).Decision);
     }
 }

@@ -1,3 +1,4 @@
+using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Injection;
 
 namespace SingleActive.Webhook.Tests.Injection;
@@ -76,10 +77,10 @@ public class PodInjectorDecisionTests
 
         var result = injector.Inject(TestPods.Pod(annotations, spec), new InjectionContext("shop"));
 
-        Assert.True(expected == result.GetType().Name, $"{name}: expected {expected}, got {result}");
+        Assert.True(expected == Kind(result), $"{name}: expected {expected}, got {result}");
         if (fragment is not null)
         {
-            var message = result is PodInjection.Denied denied ? denied.Message : "";
+            var message = result.Decision == Decisions.Denied ? result.Message : "";
             Assert.Contains(fragment, message, StringComparison.Ordinal);
         }
     }
@@ -94,7 +95,7 @@ public class PodInjectorDecisionTests
 
         var result = injector.Inject(pod, new InjectionContext("shop", ServerVersion: new Version(1, 29), OldestKubelet: new Version(1, 29)));
 
-        var injected = Assert.IsType<PodInjection.Injected>(result);
+        var injected = Assert.IsType<InjectedPod>(result.Injected);
         Assert.Equal("Always", Assert.Single(injected.Pod.Spec.InitContainers).RestartPolicy);
         Assert.DoesNotContain(injected.Pod.Spec.Containers, c => c.Name == "single-active-elector");
     }
@@ -104,10 +105,11 @@ public class PodInjectorDecisionTests
     {
         var pod = TestPods.Pod($"{On},\"kubernetes.io/config.mirror\":\"abc\"");
 
-        var skipped = Assert.IsType<PodInjection.Skipped>(new PodInjector(new InjectorOptions()).Inject(pod, new InjectionContext("shop")));
+        var skipped = new PodInjector(new InjectorOptions()).Inject(pod, new InjectionContext("shop"));
 
-        Assert.Contains("pod \"web\" in namespace \"shop\" is the mirror of a static pod", skipped.Warning, StringComparison.Ordinal);
-        Assert.Contains("run it as a Deployment or StatefulSet", skipped.Warning, StringComparison.Ordinal);
+        Assert.Equal(Decisions.Skipped, skipped.Decision);
+        Assert.Contains("pod \"web\" in namespace \"shop\" is the mirror of a static pod", Assert.Single(skipped.Warnings!), StringComparison.Ordinal);
+        Assert.Contains("run it as a Deployment or StatefulSet", Assert.Single(skipped.Warnings!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,7 +119,17 @@ public class PodInjectorDecisionTests
 
         var decision = InjectionDecider.Decide(pod, PodDescriptions.Describe(pod, "shop"));
 
-        Assert.Equal(InjectionDecisionKind.Deny, decision.Kind);
-        Assert.Contains("pod \"web-7f9-*\" in namespace \"shop\"", decision.Message, StringComparison.Ordinal);
+        Assert.Equal(Decisions.Denied, decision?.Decision);
+        Assert.Contains("pod \"web-7f9-*\" in namespace \"shop\"", decision!.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The rows' names for a result: what the injector's result type was called per case before it was one type.</summary>
+    private static string Kind(MutationResult result) => result.Decision switch
+    {
+        Decisions.Injected => "Injected",
+        Decisions.Skipped => "Skipped",
+        Decisions.AlreadyInjected => "AlreadyInjected",
+        Decisions.Denied => "Denied",
+        _ => result.Decision,
+    };
 }

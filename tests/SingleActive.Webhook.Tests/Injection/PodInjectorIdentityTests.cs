@@ -1,4 +1,5 @@
 using SingleActive.Contract;
+using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Injection;
 using static SingleActive.Webhook.Tests.Injection.Rendered;
 
@@ -99,6 +100,7 @@ public class PodInjectorIdentityTests
     {
         var result = new PodInjector(new InjectorOptions()).Inject(TestPods.Pod(metadata: "\"labels\":{}"), new InjectionContext("shop"));
 
-        Assert.Contains("cannot derive a Lease name", Assert.IsType<PodInjection.Denied>(result).Message, StringComparison.Ordinal);
+        Assert.Equal(Decisions.Denied, result.Decision);
+        Assert.Contains("cannot derive a Lease name", result.Message, StringComparison.Ordinal);
     }
 }

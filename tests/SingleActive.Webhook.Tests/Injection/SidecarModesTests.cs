@@ -30,7 +30,7 @@ public class SidecarModesTests
     {
         var result = new PodInjector(new InjectorOptions()).Inject(TestPods.Pod(), new InjectionContext("shop", ServerVersion: new Version(1, 30), OldestKubelet: new Version(1, 28, 5)));
 
-        var injected = Assert.IsType<PodInjection.Injected>(result);
+        var injected = Assert.IsType<InjectedPod>(result.Injected);
         Assert.Contains(injected.Pod.Spec.Containers, c => c.Name == "single-active-elector");
         Assert.Null(injected.Pod.Spec.InitContainers);
         Assert.Contains("\"sidecar\":\"container\",\"sidecarReason\":\"auto: oldest node kubelet 1.28", injected.Pod.Metadata.Annotations["single-active.io/status"], StringComparison.Ordinal);

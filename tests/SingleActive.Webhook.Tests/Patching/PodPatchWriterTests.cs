@@ -135,7 +135,7 @@ public sealed class PodPatchWriterTests
         }
 
         var before = KubernetesObjectJson.ToUtf8(pod);
-        var injected = Injector.Render(pod, context, settings!, out var patch);
-        return (patch, new JsonPatchBuilder().CreatePatch(before, KubernetesObjectJson.ToUtf8(injected.Pod)));
+        var injected = Injector.Render(pod, context, settings!);
+        return (injected.Patch!, new JsonPatchBuilder().CreatePatch(before, KubernetesObjectJson.ToUtf8(injected.Injected!.Pod)));
     }
 }

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Provisioning;
-using SingleActive.Webhook.Tests.Cluster;
+using SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 namespace SingleActive.Webhook.Tests.Provisioners;
 

@@ -3,11 +3,10 @@ using Microsoft.Extensions.Options;
 using SingleActive.Contract;
 using SingleActive.Core.Metrics;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
-using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
+using SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 // Not "...Tests.Provisioning": other tests qualify "Provisioning.ServiceAccountRequest" relative to SingleActive.Webhook.Tests.
 namespace SingleActive.Webhook.Tests.Provisioners;

@@ -9,11 +9,11 @@ using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
 using SingleActive.Core.Metrics;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
-using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
+using SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 namespace SingleActive.Webhook.Tests.Provisioners;
 

@@ -61,7 +61,7 @@ public sealed class AdmissionEndpointTests(ScriptedWebhookServer server) : IClas
     public async Task Mutate_Patch_OnTheWireIsABase64String()
     {
         using var content = new StringContent(Reviews.Pod("patch"), Encoding.UTF8, "application/json");
-        using var response = await server.Client.PostAsync(Hosting.WebhookApp.MutatePath, content);
+        using var response = await server.Client.PostAsync(Webhook.Hosting.WebhookApp.MutatePath, content);
         using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
 
         var patch = body.RootElement.GetProperty("response").GetProperty("patch");

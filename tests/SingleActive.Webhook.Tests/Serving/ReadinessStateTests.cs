@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Serving;
-using SingleActive.Webhook.Tests.Cluster;
 using SingleActive.Webhook.Tests.Injection;
+using SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 namespace SingleActive.Webhook.Tests.Serving;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 
 namespace SingleActive.Webhook.Tests.Serving;
 
@@ -23,26 +24,26 @@ public sealed class ScriptedAdmissionHandler : IAdmissionHandler
         SlowStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    public async Task<AdmissionOutcome> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    public async Task<MutationResult> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         switch (request.Name)
         {
             case "deny":
-                return AdmissionOutcome.Deny("pod x is denied: because the test says so");
+                return MutationResult.Deny("pod x is denied: because the test says so");
             case "patch":
-                return new AdmissionOutcome(true, Decisions.Injected, Patch: Encoding.UTF8.GetBytes(Patch), Warnings: ["first advisory"]);
+                return MutationResult.Allow(Decisions.Injected, Encoding.UTF8.GetBytes(Patch), ["first advisory"]);
             case "empty-patch":
-                return new AdmissionOutcome(true, Decisions.AlreadyInjected, Patch: "[]"u8.ToArray());
+                return MutationResult.Allow(Decisions.AlreadyInjected, "[]"u8.ToArray());
             case "warn":
-                return AdmissionOutcome.Allow(Decisions.Skipped, ["advisory one", "advisory two"]);
+                return MutationResult.Allow(Decisions.Skipped, warnings: ["advisory one", "advisory two"]);
             case "throw":
                 throw new InvalidOperationException("boom in the handler");
             case "slow":
                 SlowStarted.TrySetResult();
                 await _release.Task.WaitAsync(cancellationToken);
-                return AdmissionOutcome.Allow(Decisions.Skipped);
+                return MutationResult.Skip();
             default:
-                return AdmissionOutcome.Allow(Decisions.Skipped);
+                return MutationResult.Skip();
         }
     }
 }

@@ -8,11 +8,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Admission;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Hosting;
 using SingleActive.Webhook.Provisioning;
-using SingleActive.Webhook.Serving;
 using SingleActive.Webhook.Tests.Tls;
 using SingleActive.Webhook.Tls;
 

@@ -4,9 +4,10 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Tests.Golden;
+using SingleActive.Webhook.Tests.Kube.Workloads;
 using SingleActive.Webhook.Tests.Patching;
 using SingleActive.Webhook.Workloads;
 

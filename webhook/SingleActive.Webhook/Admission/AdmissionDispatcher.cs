@@ -1,3 +1,5 @@
+using SingleActive.Webhook.AdmissionReviews;
+
 namespace SingleActive.Webhook.Admission;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed class AdmissionDispatcher(IEnumerable<IResourceHandler> handlers) 
 {
     private readonly IResourceHandler[] _handlers = [.. handlers];
 
-    public Task<AdmissionOutcome> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    public Task<MutationResult> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         if (request.Kind is { } kind)
         {
@@ -21,6 +23,6 @@ public sealed class AdmissionDispatcher(IEnumerable<IResourceHandler> handlers) 
             }
         }
 
-        return Task.FromResult(AdmissionOutcome.Allow(Decisions.Skipped));
+        return Task.FromResult(MutationResult.Skip("no handler for this kind"));
     }
 }

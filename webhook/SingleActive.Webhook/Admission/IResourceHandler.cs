@@ -1,3 +1,5 @@
+using SingleActive.Webhook.AdmissionReviews;
+
 namespace SingleActive.Webhook.Admission;
 
 /// <summary>Handles admission for one kind of object (pods, Deployments, StatefulSets).</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SingleActive.Webhook.Injection;
+using SingleActive.Webhook.Manifests;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Workloads;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Logging;
 using SingleActive.Webhook.Tls;
 

@@ -7,8 +7,9 @@ using SingleActive.Core.Logging;
 using SingleActive.Core.Metrics;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.Cli;
 using SingleActive.Webhook.Injection;
+using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Metrics;
 using SingleActive.Webhook.Provisioning;
 using SingleActive.Webhook.Serving;
@@ -34,7 +35,7 @@ public static class WebhookApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = HostDefaults.Configuration });
-        builder.Configuration.AddCommandLine(args, CommandLine.SwitchMappings.ToDictionary());
+        builder.Configuration.AddCommandLine(args, ServerCommandLine.SwitchMappings.ToDictionary());
 
         // The elector's log format (docs/logging.md), on stdout as the console logger wrote.
         builder.Logging.ClearProviders().AddProvider(new JsonLineLoggerProvider(Console.Out, TimeProvider.System));
@@ -58,9 +59,9 @@ public static class WebhookApp
     /// <summary>Runs until SIGTERM/SIGINT. A start-up failure (bad flag, unreadable certificate) is printed and exits 1.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        if (CommandLine.FindProblem(args) is { } problem)
+        if (ServerCommandLine.FindProblem(args) is { } problem)
         {
-            await Console.Error.WriteLineAsync($"single-active-webhook: {problem}\n\n{CommandLine.Usage}");
+            await Console.Error.WriteLineAsync($"single-active-webhook: {problem}\n\n{ServerCommandLine.Usage}");
             return 2;
         }
 

@@ -1,16 +1,18 @@
 using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Webhook.Admission;
 
 namespace SingleActive.Webhook.Injection;
 
 /// <summary>
-/// decide: whether a pod (on CREATE) gets the elector, and if not, why. Pure; the per-pod annotation
+/// decide: whether a pod (on CREATE) gets the elector, and if not, why: the answer when it does not (skipped,
+/// already injected, denied), null when it does. Pure; the per-pod annotation
 /// values are checked later, by <see cref="InjectionSettingsResolver"/>, and what depends on them or on the
 /// cluster (the sidecar form for pods that run to completion, the ServiceAccount switch) by <see cref="PodInjector"/>.
 /// </summary>
 public static class InjectionDecider
 {
-    public static InjectionDecision Decide(V1Pod pod, string description)
+    public static MutationResult? Decide(V1Pod pod, string description)
     {
         ArgumentNullException.ThrowIfNull(pod);
         var annotations = pod.Metadata?.Annotations;
@@ -18,20 +20,20 @@ public static class InjectionDecider
         switch (optIn)
         {
             case OptInValue.Absent:
-                return InjectionDecision.Skip($"no \"{Annotations.Enabled}\" annotation");
+                return MutationResult.Skip($"no \"{Annotations.Enabled}\" annotation");
             case OptInValue.False:
-                return InjectionDecision.Skip($"\"{Annotations.Enabled}\" is false");
+                return MutationResult.Skip($"\"{Annotations.Enabled}\" is false");
         }
 
         // Before the value is judged: denying a mirror pod would not stop its static pod, only hide it from the API.
         if (MirrorPods.IsMirror(pod))
         {
-            return InjectionDecision.Skip("a mirror pod is never patched", MirrorPods.Warning(description));
+            return MutationResult.Skip("a mirror pod is never patched", MirrorPods.Warning(description));
         }
 
         if (optIn == OptInValue.Invalid)
         {
-            return InjectionDecision.Deny(OptIn.InvalidMessage(annotations![Annotations.Enabled], description));
+            return MutationResult.Deny(OptIn.InvalidMessage(annotations![Annotations.Enabled], description));
         }
 
         var hasElector = PodPorts.AllContainers(pod.Spec).Any(c => c.Name == ElectorHttp.ContainerName);
@@ -40,8 +42,8 @@ public static class InjectionDecider
             // The status annotation alone is not proof: copied from an injected pod (kubectl get -o yaml
             // into a template), it would let this pod run without an elector and be Ready next to the leader.
             return hasElector
-                ? InjectionDecision.AlreadyInjected
-                : InjectionDecision.Deny(
+                ? MutationResult.AlreadyInjected
+                : MutationResult.Deny(
                     $"{description} has the \"{Annotations.Status}\" annotation but no \"{ElectorHttp.ContainerName}\" container, " +
                     "so it would run without an elector and could be Ready next to the leader; the annotation was probably copied from an injected pod. " +
                     "Remove it and let the webhook inject the pod");
@@ -52,7 +54,7 @@ public static class InjectionDecider
         // run an elector we did not configure.
         if (hasElector)
         {
-            return InjectionDecision.Deny(
+            return MutationResult.Deny(
                 $"{description} already has a container named \"{ElectorHttp.ContainerName}\" but no \"{Annotations.Status}\" annotation, " +
                 "so it was not injected by this webhook (or the annotation was removed); rename or remove that container, " +
                 $"or set the annotation \"{Annotations.Enabled}\" to \"false\" to manage the elector yourself");
@@ -60,24 +62,24 @@ public static class InjectionDecider
 
         if (PodPlatform.WindowsOnly(pod.Spec) is { } windows)
         {
-            return InjectionDecision.Deny(
+            return MutationResult.Deny(
                 $"{description} can run only on Windows nodes ({windows}), and the elector is a Linux container, so it cannot be injected. " +
                 $"Remove the \"{Annotations.Enabled}\" annotation, or run the workload on Linux nodes");
         }
 
         if (pod.Spec?.Volumes?.Any(v => v.Name == ElectorTokenVolume.VolumeName) == true)
         {
-            return InjectionDecision.Deny(
+            return MutationResult.Deny(
                 $"{description} already has a volume named \"{ElectorTokenVolume.VolumeName}\", the name of the elector's token volume; rename that volume");
         }
 
         if (pod.Spec?.HostNetwork == true && !(annotations.TryGetValue(Annotations.Port, out var port) && !string.IsNullOrWhiteSpace(port)))
         {
-            return InjectionDecision.Deny(
+            return MutationResult.Deny(
                 $"{description} uses hostNetwork, so the elector's port would be a port of the node, and only you know which node ports are free; " +
                 $"set the annotation \"{Annotations.Port}\" to a port that is free on every node the pod may run on");
         }
 
-        return InjectionDecision.Inject;
+        return null;
     }
 }

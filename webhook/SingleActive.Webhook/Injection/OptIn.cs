@@ -2,15 +2,7 @@ using SingleActive.Contract;
 
 namespace SingleActive.Webhook.Injection;
 
-/// <summary>The value of the <c>single-active</c> annotation.</summary>
-public enum OptInValue
-{
-    Absent,
-    True,
-    False,
-    Invalid,
-}
-
+/// <summary>Reads the <c>single-active</c> opt-in annotation and words the denial of a value that is neither.</summary>
 public static class OptIn
 {
     public const string AcceptedValues = "\"true\" or \"false\"";

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Contract;
 using SingleActive.Webhook.Admission;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.AdmissionReviews;
+using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Provisioning;
 
 namespace SingleActive.Webhook.Injection;
@@ -27,7 +28,7 @@ public sealed class PodAdmissionHandler(
     public bool CanHandle(GroupVersionKind kind) =>
         kind is { Group: null or "", Version: "v1", Kind: "Pod" };
 
-    public async Task<AdmissionOutcome> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    public async Task<MutationResult> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
 
@@ -35,56 +36,55 @@ public sealed class PodAdmissionHandler(
         // opted-in pod must not be blocked by the webhook.
         if (!string.Equals(request.Operation, "CREATE", StringComparison.Ordinal) || !string.IsNullOrEmpty(request.SubResource))
         {
-            return AdmissionOutcome.Allow(Decisions.Skipped);
+            return MutationResult.Skip("not a pod creation");
         }
 
         if (PodReader.IsPlainlyNotOptedIn(request.Object))
         {
-            return AdmissionOutcome.Allow(Decisions.Skipped);
+            return MutationResult.Skip("not opted in");
         }
 
         var pod = PodReader.Read(request.Object, out var problem);
         if (pod is null)
         {
             PodInjectionLog.Unreadable(_logger, request.Namespace, problem!);
-            return AdmissionOutcome.Deny(problem!);
+            return MutationResult.Deny(problem!);
         }
 
         var ns = string.IsNullOrEmpty(pod.Metadata?.NamespaceProperty) ? request.Namespace : pod.Metadata.NamespaceProperty;
         var context = new InjectionContext(ns, request.DryRun == true, clusterVersion?.ServerVersion, OldestKubelet: clusterVersion?.OldestKubeletVersion);
         var description = PodDescriptions.Describe(pod, ns);
-        PodInjection result;
-        byte[]? patch;
+        MutationResult result;
         try
         {
-            (result, patch, context) = await InjectAsync(pod, context, description, cancellationToken).ConfigureAwait(false);
+            (result, context) = await InjectAsync(pod, context, description, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             // A pod shape nobody anticipated must still get an answer; opted-in pods fail closed.
             PodInjectionLog.InjectionError(_logger, e, description);
-            return AdmissionOutcome.Deny($"single-active could not inject {description}: {e.Message}");
+            return MutationResult.Deny($"single-active could not inject {description}: {e.Message}");
         }
 
         switch (result)
         {
-            case PodInjection.Skipped { Warning: { } warning } skipped:
-                PodInjectionLog.NotPatched(_logger, description, skipped.Reason);
-                return AdmissionOutcome.Allow(Decisions.Skipped, [warning]);
-            case PodInjection.Skipped skipped:
-                PodInjectionLog.Skipped(_logger, description, skipped.Reason);
-                return AdmissionOutcome.Allow(Decisions.Skipped);
-            case PodInjection.AlreadyInjected:
+            case { Injected: { } injected }:
+                return await CompleteAsync(result, injected, context, description, cancellationToken).ConfigureAwait(false);
+            case { Allowed: false }:
+                PodInjectionLog.Denied(_logger, description, result.Message!);
+                break;
+            case { Decision: Decisions.AlreadyInjected }:
                 PodInjectionLog.AlreadyInjected(_logger, description);
-                return AdmissionOutcome.Allow(Decisions.AlreadyInjected);
-            case PodInjection.Denied denied:
-                PodInjectionLog.Denied(_logger, description, denied.Message);
-                return AdmissionOutcome.Deny(denied.Message);
-            case PodInjection.Injected injected:
-                return await CompleteAsync(patch!, injected, context, description, cancellationToken).ConfigureAwait(false);
+                break;
+            case { Warnings: not null }:
+                PodInjectionLog.NotPatched(_logger, description, result.Message!);
+                break;
             default:
-                throw new InvalidOperationException("unknown injection result");
+                PodInjectionLog.Skipped(_logger, description, result.Message!);
+                break;
         }
+
+        return result;
     }
 
     /// <summary>
@@ -92,12 +92,12 @@ public sealed class PodAdmissionHandler(
     /// read, so that a cloud identity on it is never moved silently; on a dry run, whether the dedicated account exists
     /// is found out too (a fact render takes as input, like the server version), so the pod is rendered once.
     /// </summary>
-    private async Task<(PodInjection Result, byte[]? Patch, InjectionContext Context)> InjectAsync(
+    private async Task<(MutationResult Result, InjectionContext Context)> InjectAsync(
         V1Pod pod, InjectionContext context, string description, CancellationToken cancellationToken)
     {
         if (injector.Decide(pod, context, out var settings) is { } decided)
         {
-            return (decided, null, context);
+            return (decided, context);
         }
 
         if (serviceAccounts is not null && !string.IsNullOrEmpty(context.Namespace) && PodRenderer.SwitchesToDedicatedAccount(pod.Spec))
@@ -109,7 +109,7 @@ public sealed class PodAdmissionHandler(
             // Decide already checked the pod itself; only annotations that could be read add anything.
             if (annotations is not null && injector.CheckAccount(pod, context) is { } denied)
             {
-                return (denied, null, context);
+                return (denied, context);
             }
         }
 
@@ -129,8 +129,7 @@ public sealed class PodAdmissionHandler(
         }
 
         // In place: the pod was read from this request and nothing reads it after render.
-        var result = injector.Render(pod, context, settings!, out var patch);
-        return (result, patch, context);
+        return (injector.Render(pod, context, settings!), context);
     }
 
     /// <summary>Dry run only: whether the dedicated account exists; never creates it.</summary>
@@ -153,7 +152,7 @@ public sealed class PodAdmissionHandler(
         return availability;
     }
 
-    private async Task<AdmissionOutcome> CompleteAsync(byte[] patch, PodInjection.Injected injected, InjectionContext context, string description, CancellationToken cancellationToken)
+    private async Task<MutationResult> CompleteAsync(MutationResult result, InjectedPod injected, InjectionContext context, string description, CancellationToken cancellationToken)
     {
         var account = injected.ServiceAccount;
         if (!context.DryRun)
@@ -166,18 +165,18 @@ public sealed class PodAdmissionHandler(
             catch (ProvisioningException e)
             {
                 PodInjectionLog.ProvisioningFailed(_logger, description, account.ServiceAccountName, e.Message);
-                return AdmissionOutcome.Deny(e.Message);
+                return MutationResult.Deny(e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 PodInjectionLog.ProvisioningError(_logger, e, description, account.ServiceAccountName);
-                return AdmissionOutcome.Deny(
+                return MutationResult.Deny(
                     $"single-active could not make sure ServiceAccount \"{account.ServiceAccountName}\" in namespace \"{account.Namespace}\" exists and is bound: {e.Message}");
             }
         }
 
         var status = injected.Status;
         PodInjectionLog.Injected(_logger, description, status.Lease, status.Sidecar, ElectorModes.Format(status.Mode), status.ServiceAccount, status.Port, context.DryRun);
-        return new AdmissionOutcome(true, Decisions.Injected, Patch: patch, Warnings: injected.Warnings.Count > 0 ? injected.Warnings : null);
+        return result;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Provisioning;
 
@@ -24,7 +25,7 @@ public sealed class PodInjector
     public InjectorOptions Options => _options;
 
     /// <summary>Never mutates <paramref name="pod"/>; an injected result carries a mutated copy.</summary>
-    public PodInjection Inject(V1Pod pod, InjectionContext context)
+    public MutationResult Inject(V1Pod pod, InjectionContext context)
     {
         var decided = Decide(pod, context, out var settings);
         if (decided is not null)
@@ -34,40 +35,34 @@ public sealed class PodInjector
 
         // A copy read back from KubernetesClient's own serialization of the pod.
         var copy = JsonSerializer.Deserialize(KubernetesObjectJson.ToUtf8(pod), SourceGenerationContext.Default.V1Pod)!;
-        return Render(copy, context, settings!, out _);
+        return Render(copy, context, settings!);
     }
 
     /// <summary>
     /// decide + resolve: the result when the pod is not injected (skip, deny, already injected), otherwise
     /// null and the <paramref name="settings"/> that <see cref="Render"/> takes.
     /// </summary>
-    internal PodInjection? Decide(V1Pod pod, InjectionContext context, out InjectionSettings? settings)
+    internal MutationResult? Decide(V1Pod pod, InjectionContext context, out InjectionSettings? settings)
     {
         settings = null;
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(context);
         var description = PodDescriptions.Describe(pod, context.Namespace);
-        var decision = InjectionDecider.Decide(pod, description);
-        switch (decision.Kind)
+        if (InjectionDecider.Decide(pod, description) is { } decided)
         {
-            case InjectionDecisionKind.Skip:
-                return new PodInjection.Skipped(decision.Message!, decision.Warning);
-            case InjectionDecisionKind.Deny:
-                return new PodInjection.Denied(decision.Message!);
-            case InjectionDecisionKind.AlreadyInjected:
-                return new PodInjection.AlreadyInjected();
+            return decided;
         }
 
         settings = InjectionSettingsResolver.Resolve(pod, _options, context, description, out var error);
         if (settings is null)
         {
-            return new PodInjection.Denied(error!);
+            return MutationResult.Deny(error!);
         }
 
         if (RunToCompletion.Check(pod.Spec, settings.Sidecar, description) is { } completion)
         {
             settings = null;
-            return new PodInjection.Denied(completion);
+            return MutationResult.Deny(completion);
         }
 
         if (CheckAccount(pod, context) is { } account)
@@ -85,7 +80,7 @@ public sealed class PodInjector
     /// <see cref="Decide"/> checks the pod itself and <see cref="InjectionContext.AccountAnnotations"/> when known;
     /// the admission handler calls this again once it has read the account's annotations from the API.
     /// </summary>
-    internal PodInjection.Denied? CheckAccount(V1Pod pod, InjectionContext context)
+    internal MutationResult? CheckAccount(V1Pod pod, InjectionContext context)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(context);
@@ -96,25 +91,25 @@ public sealed class PodInjector
 
         var account = PodRenderer.CurrentAccountOrDefault(pod.Spec);
         return (CloudIdentity.InPod(pod) ?? CloudIdentity.OnAccount(account, context.AccountAnnotations)) is { } evidence
-            ? new PodInjection.Denied(CloudIdentity.SwitchDenial(PodDescriptions.Describe(pod, context.Namespace), account, _options.ServiceAccountName, evidence))
+            ? MutationResult.Deny(CloudIdentity.SwitchDenial(PodDescriptions.Describe(pod, context.Namespace), account, _options.ServiceAccountName, evidence))
             : null;
     }
 
     /// <summary>
     /// render with settings from <see cref="Decide"/>, on <paramref name="pod"/> itself (the caller owns it:
-    /// read for this request, or a copy), and <paramref name="patch"/>: the JSON Patch that makes the same
-    /// change to the object the pod was read from, written from the typed edits before they are applied.
+    /// read for this request, or a copy); the result's patch makes the same change to the object the pod was
+    /// read from, written from the typed edits before they are applied.
     /// </summary>
-    internal PodInjection.Injected Render(V1Pod pod, InjectionContext context, InjectionSettings settings, out byte[] patch)
+    internal MutationResult Render(V1Pod pod, InjectionContext context, InjectionSettings settings)
     {
         var rendered = PodRenderer.Plan(pod, settings, _options);
-        patch = PodPatchWriter.Write(pod, rendered.Edits, _electors.Get(settings, rendered.AppProbe, rendered.Edits.Elector));
+        var patch = PodPatchWriter.Write(pod, rendered.Edits, _electors.Get(settings, rendered.AppProbe, rendered.Edits.Elector));
         PodRenderer.Apply(pod, rendered.Edits);
         var account = new ServiceAccountRequest(
             context.Namespace ?? pod.Metadata?.NamespaceProperty ?? "",
             rendered.ServiceAccountName,
             rendered.CreateServiceAccount,
             settings.Mode);
-        return new PodInjection.Injected(pod, account, rendered.Status, rendered.Warnings);
+        return MutationResult.Inject(new InjectedPod(pod, account, rendered.Status), patch, rendered.Warnings);
     }
 }

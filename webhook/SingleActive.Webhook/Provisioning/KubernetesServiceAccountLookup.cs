@@ -4,7 +4,6 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Options;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
 using SingleActive.Webhook.Logging;
 
 namespace SingleActive.Webhook.Provisioning;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using SingleActive.Contract;
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.KubernetesApi;
 using SingleActive.Webhook.Logging;
 using SingleActive.Webhook.Metrics;
 

@@ -1,16 +1,15 @@
 using System.Net;
-using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Contract;
-using SingleActive.Core.Errors;
 
 namespace SingleActive.Webhook.Provisioning;
 
 /// <summary>
 /// The individual API calls of provisioning, each turning a failure into a message that says which
-/// object, which verb and what the API server answered — a 403 says which permission the webhook lacks.
+/// object, which verb and what the API server answered — a 403 says which permission the webhook lacks
+/// (worded by <see cref="RbacApiFailure"/>).
 /// </summary>
 public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellationToken)
 {
@@ -44,7 +43,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
-            throw Failure("create", "ServiceAccount", "serviceaccounts", @namespace, name, e);
+            throw RbacApiFailure.Of("create", "ServiceAccount", "serviceaccounts", @namespace, name, e);
         }
     }
 
@@ -67,7 +66,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
             }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException)
             {
-                throw Failure("get", "ServiceAccount", "serviceaccounts", @namespace, name, e);
+                throw RbacApiFailure.Of("get", "ServiceAccount", "serviceaccounts", @namespace, name, e);
             }
 
             if (timeProvider.GetElapsedTime(started) >= wait)
@@ -105,7 +104,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
-            throw Failure("create", "RoleBinding", "rolebindings", @namespace, name, e, $" (and \"bind\" on ClusterRole {clusterRole})");
+            throw RbacApiFailure.Of("create", "RoleBinding", "rolebindings", @namespace, name, e, $" (and \"bind\" on ClusterRole {clusterRole})");
         }
 
         V1RoleBinding existing;
@@ -115,7 +114,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
-            throw Failure("get", "RoleBinding", "rolebindings", @namespace, name, e);
+            throw RbacApiFailure.Of("get", "RoleBinding", "rolebindings", @namespace, name, e);
         }
 
         if (existing.RoleRef is not { Kind: "ClusterRole" } roleRef || roleRef.Name != clusterRole)
@@ -140,7 +139,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
-            throw Failure("update", "RoleBinding", "rolebindings", @namespace, name, e);
+            throw RbacApiFailure.Of("update", "RoleBinding", "rolebindings", @namespace, name, e);
         }
     }
 
@@ -173,7 +172,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
             }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException)
             {
-                throw Failure("get", "ClusterRoleBinding", "clusterrolebindings", null, name, e);
+                throw RbacApiFailure.Of("get", "ClusterRoleBinding", "clusterrolebindings", null, name, e);
             }
 
             if (binding.RoleRef is not { Kind: "ClusterRole" } roleRef || roleRef.Name != clusterRole)
@@ -206,7 +205,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
             }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException)
             {
-                throw Failure("update", "ClusterRoleBinding", "clusterrolebindings", null, name, e);
+                throw RbacApiFailure.Of("update", "ClusterRoleBinding", "clusterrolebindings", null, name, e);
             }
         }
 
@@ -215,47 +214,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
             var also = verb == "update" ? $" (or \"bind\" on ClusterRole {clusterRole})" : "";
             return new NodeBindingProblem(NodeBindingProblem.Forbidden,
                 $"cannot {verb} ClusterRoleBinding {name}: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"{verb}\" on clusterrolebindings {name}{also}, {cost}; " +
-                $"apply deploy/ of this version ({Detail(e)})");
-        }
-    }
-
-    /// <param name="namespace">Null for a cluster-scoped object.</param>
-    private static RbacApiException Failure(string verb, string kind, string resource, string? @namespace, string name, Exception e, string extraPermission = "")
-    {
-        var what = $"cannot {verb} {kind} {(@namespace is null ? name : $"{@namespace}/{name}")}";
-        if (e is HttpOperationException http)
-        {
-            var status = (int)http.Response.StatusCode;
-            var detail = Detail(http);
-            var hint = http.Response.StatusCode == HttpStatusCode.Forbidden
-                ? $": the webhook's ClusterRole lacks \"{verb}\" on {resource}{extraPermission}"
-                : "";
-            return new RbacApiException($"{what}: the Kubernetes API answered {status} {http.Response.StatusCode}{hint} ({detail})", e);
-        }
-
-        return new RbacApiException($"{what}: the Kubernetes API cannot be reached: {ErrorText.Of(e)}", e);
-    }
-
-    private static string Detail(HttpOperationException e) => StatusMessage(e.Response.Content) ?? e.Response.ReasonPhrase ?? e.Message;
-
-    /// <summary>The <c>message</c> of a Kubernetes Status body, read without reflection.</summary>
-    private static string? StatusMessage(string? content)
-    {
-        if (string.IsNullOrWhiteSpace(content))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(content);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var message)
-                ? message.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return content.Length > 300 ? content[..300] : content;
+                $"apply deploy/ of this version ({RbacApiFailure.Detail(e)})");
         }
     }
 }

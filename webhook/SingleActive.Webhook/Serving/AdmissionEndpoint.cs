@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Logging;
 using SingleActive.Webhook.Metrics;
 
@@ -35,7 +36,7 @@ public sealed partial class AdmissionEndpoint(
             return;
         }
 
-        AdmissionOutcome outcome;
+        MutationResult outcome;
         try
         {
             outcome = await handler.HandleAsync(request, aborted);
@@ -48,7 +49,7 @@ public sealed partial class AdmissionEndpoint(
         catch (Exception e)
         {
             LogHandlerFailed(logger, e, request.Uid, request.Kind?.Kind, request.Namespace, request.Name);
-            outcome = new AdmissionOutcome(false, Decisions.Error, FailureMessage(request, e));
+            outcome = MutationResult.Fail(FailureMessage(request, e));
         }
 
         var answer = AdmissionResponseFactory.Create(review, outcome);

@@ -1,5 +1,5 @@
 using SingleActive.Kube.ApiConnection;
-using SingleActive.Webhook.Cluster;
+using SingleActive.Webhook.KubernetesApi;
 
 namespace SingleActive.Webhook.Serving;
 

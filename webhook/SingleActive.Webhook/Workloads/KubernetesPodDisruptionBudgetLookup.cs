@@ -4,7 +4,6 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Kube.Workloads;
-using SingleActive.Webhook.Cluster;
 
 namespace SingleActive.Webhook.Workloads;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Contract;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Patching;
 
 namespace SingleActive.Webhook.Workloads;
@@ -26,13 +27,13 @@ public sealed class WorkloadAdmissionHandler(
     public bool CanHandle(GroupVersionKind kind) =>
         kind is { Group: "apps", Version: "v1", Kind: Workload.DeploymentKind or Workload.StatefulSetKind };
 
-    public async Task<AdmissionOutcome> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    public async Task<MutationResult> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var isCreate = string.Equals(request.Operation, "CREATE", StringComparison.Ordinal);
         if ((!isCreate && !string.Equals(request.Operation, "UPDATE", StringComparison.Ordinal)) || !string.IsNullOrEmpty(request.SubResource))
         {
-            return AdmissionOutcome.Allow(Decisions.Skipped);
+            return MutationResult.Skip("neither a creation nor an update");
         }
 
         // The garbage collector removes finalizers from a workload being deleted with an UPDATE; whatever its template
@@ -40,7 +41,7 @@ public sealed class WorkloadAdmissionHandler(
         if (IsBeingDeleted(request.Object))
         {
             WorkloadLog.BeingDeleted(_logger, request.Kind?.Kind, request.Namespace, request.Name);
-            return AdmissionOutcome.Allow(Decisions.Skipped);
+            return MutationResult.Skip("being deleted");
         }
 
         var kind = request.Kind?.Kind;
@@ -59,13 +60,13 @@ public sealed class WorkloadAdmissionHandler(
                 previousTemplate = isCreate ? null : Read<V1StatefulSet>(request.OldObject, kind, "request.oldObject", out _)?.Spec?.Template;
                 break;
             default:
-                return AdmissionOutcome.Allow(Decisions.Skipped);
+                return MutationResult.Skip("not a Deployment or StatefulSet");
         }
 
         if (current is null)
         {
             WorkloadLog.Denied(_logger, kind, request.Namespace, request.Name, problem!);
-            return AdmissionOutcome.Deny(problem!);
+            return MutationResult.Deny(problem!);
         }
 
         var original = KubernetesObjectJson.ToUtf8(current);
@@ -80,7 +81,7 @@ public sealed class WorkloadAdmissionHandler(
         if (!mutation.Allowed)
         {
             WorkloadLog.Denied(_logger, kind, workload.Namespace, workload.Name, mutation.Denial!);
-            return AdmissionOutcome.Deny(mutation.Denial!);
+            return MutationResult.Deny(mutation.Denial!);
         }
 
         var warnings = new List<string>(mutation.Warnings);
@@ -94,7 +95,7 @@ public sealed class WorkloadAdmissionHandler(
         var changed = patch.Length > 2;
         var decision = changed ? Decisions.Mutated : mutation.OptedIn ? Decisions.AlreadyInjected : Decisions.Skipped;
         WorkloadLog.Admitted(_logger, kind, workload.Namespace, workload.Name, request.Operation, decision, warnings.Count);
-        return new AdmissionOutcome(true, decision, Patch: changed ? patch : null, Warnings: warnings.Count > 0 ? warnings : null);
+        return MutationResult.Allow(decision, changed ? patch : null, warnings);
     }
 
     /// <summary>Read from the raw object, before anything else, so that not even an unreadable template can block it.</summary>

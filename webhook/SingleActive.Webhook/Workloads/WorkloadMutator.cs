@@ -56,14 +56,15 @@ public sealed class WorkloadMutator(PodInjector injector)
         var template = workload.Template;
         ServiceAccountRequest? account = null;
         ElectorMode mode;
-        switch (injector.Inject(TemplatePod(workload), new InjectionContext(workload.Namespace, ServerVersion: request.ServerVersion, LeaseNameHint: workload.Name, OldestKubelet: request.OldestKubelet)))
+        var result = injector.Inject(TemplatePod(workload), new InjectionContext(workload.Namespace, ServerVersion: request.ServerVersion, LeaseNameHint: workload.Name, OldestKubelet: request.OldestKubelet));
+        switch (result)
         {
-            case PodInjection.Denied denied:
-                return WorkloadMutation.Denied($"{workload.Description} cannot be admitted because its pods would be denied: {denied.Message}");
+            case { Allowed: false }:
+                return WorkloadMutation.Denied($"{workload.Description} cannot be admitted because its pods would be denied: {result.Message}");
 
-            case PodInjection.Injected injected:
+            case { Injected: { } injected }:
                 mode = injected.Status.Mode;
-                warnings.AddRange(injected.Warnings);
+                warnings.AddRange(result.Warnings ?? []);
                 if (request.InjectTemplate)
                 {
                     var original = template.Metadata;

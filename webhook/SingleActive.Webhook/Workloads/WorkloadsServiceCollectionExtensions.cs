@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Webhook.Admission;
-using SingleActive.Webhook.Cluster;
 
 namespace SingleActive.Webhook.Workloads;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SingleActive.Webhook.Hosting;
+using SingleActive.Webhook.Cli;
 using SingleActive.Webhook.Tls;
 using SingleActive.Webhook.Tls.SelfSigned;
 
@@ -23,7 +23,7 @@ public sealed class SelfSignedServiceCollectionExtensionsTests
     public void AddSelfSignedCertificates_Flags_BindOptionsWithPodDefaults()
     {
         var configuration = new ConfigurationBuilder()
-            .AddCommandLine(["--self-signed-secret", "tls", "--webhook-config", "hook", "--service", "svc"], CommandLine.SwitchMappings.ToDictionary())
+            .AddCommandLine(["--self-signed-secret", "tls", "--webhook-config", "hook", "--service", "svc"], ServerCommandLine.SwitchMappings.ToDictionary())
             .Build();
         var services = new ServiceCollection();
 
@@ -40,6 +40,6 @@ public sealed class SelfSignedServiceCollectionExtensionsTests
     [Fact]
     public void CommandLine_SelfSignedFlags_AreKnown()
     {
-        Assert.Null(CommandLine.FindProblem(["--self-signed-secret", "tls", "--webhook-config=hook", "--service", "svc", "--namespace", "ns"]));
+        Assert.Null(ServerCommandLine.FindProblem(["--self-signed-secret", "tls", "--webhook-config=hook", "--service", "svc", "--namespace", "ns"]));
     }
 }

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+using SingleActive.Webhook.Cli;
+using SingleActive.Webhook.Hosting;
+using SingleActive.Webhook.Tls;
+
+namespace SingleActive.Webhook.Tests.Hosting;
+
+public sealed class StartupValidationTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sa-startup-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public StartupValidationTests()
+    {
+        using var bundle = CertificateFactory.CreateBundle(["localhost"], [], TimeSpan.FromDays(1));
+        bundle.WriteTo(_directory);
+    }
+
+    [Fact]
+    public async Task Start_MissingCertificateFile_FailsNamingTheFile()
+    {
+        var missing = Path.Combine(_directory, "missing.crt");
+
+        var message = await StartFailureAsync("--tls-cert-file", missing, "--tls-private-key-file", Path.Combine(_directory, "tls.key"));
+
+        Assert.Contains(missing, message);
+        Assert.Contains("--tls-cert-file", message);
+    }
+
+    [Fact]
+    public async Task Start_UnreadableKey_FailsNamingTheFile()
+    {
+        var key = Path.Combine(_directory, "garbage.key");
+        File.WriteAllText(key, "not a key");
+
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(_directory, "tls.crt"), "--tls-private-key-file", key);
+
+        Assert.Contains(key, message);
+    }
+
+    [Fact]
+    public async Task Start_OnlyCertificateFlag_FailsNamingTheMissingFlag()
+    {
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(_directory, "tls.crt"));
+
+        Assert.Contains("--tls-private-key-file", message);
+    }
+
+    [Fact]
+    public async Task Start_BadPort_FailsNamingTheFlag()
+    {
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(_directory, "tls.crt"), "--tls-private-key-file", Path.Combine(_directory, "tls.key"), "--port", "70000");
+
+        Assert.Contains("--port", message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--port", "1", "--bogus", "x" }, "unknown argument \"--bogus\"")]
+    [InlineData(new[] { "--port" }, "flag --port needs a value")]
+    [InlineData(new[] { "stray" }, "unknown argument \"stray\"")]
+    public void FindProblem_BadArguments_SaysWhich(string[] args, string expected) =>
+        Assert.Equal(expected, ServerCommandLine.FindProblem(args));
+
+    [Fact]
+    public void FindProblem_KnownFlagsAndSettings_IsNull()
+    {
+        Assert.Null(ServerCommandLine.FindProblem(["--port", "1", "--bind=127.0.0.1", "--Injector:Image", "x", "--Server:Port=2"]));
+        Assert.Null(ServerCommandLine.FindProblem([]));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, true);
+
+    private async Task<string> StartFailureAsync(params string[] args)
+    {
+        // Kestrel's options (and with them the certificate) are resolved while the app is built, the
+        // rest of the options when it starts: either step must fail with the message.
+        var e = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = WebhookApp.Build([.. args, "--local-tls-dir", Path.Combine(_directory, "local"), "--bind", "127.0.0.1", "--Logging:LogLevel:Default=None"]);
+            await app.StartAsync();
+            await app.StopAsync();
+        });
+        Assert.True(e is OptionsValidationException or CertificateLoadException, e.ToString());
+        return StartupFailure.Describe(e);
+    }
+}

@@ -1,0 +1,91 @@
+using SingleActive.Kube.ApiConnection;
+using SingleActive.Webhook.KubernetesApi;
+
+namespace SingleActive.Webhook.Tests.Kube.ApiConnection;
+
+public sealed class ClusterConnectionTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sa-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public ClusterConnectionTests() => Directory.CreateDirectory(_directory);
+
+    [Fact]
+    public void Create_NothingConfigured_HasNoClientAndSaysWhatToSet()
+    {
+        using var connection = ClusterConnection.Create(null, _ => null);
+
+        Assert.Null(connection.Client);
+        Assert.Equal("no Kubernetes API configured (set KUBECONFIG or run in a cluster)", connection.Description);
+    }
+
+    [Fact]
+    public void Create_KubeconfigEnvironment_UsesItsServer()
+    {
+        var path = WriteKubeconfig("https://127.0.0.1:6443");
+
+        using var connection = ClusterConnection.Create(null, name => name == "KUBECONFIG" ? path : null);
+
+        Assert.NotNull(connection.Client);
+        Assert.Contains("127.0.0.1:6443", connection.Client.BaseUri.ToString());
+        Assert.Contains(path, connection.Description);
+    }
+
+    [Fact]
+    public void Create_FlagOverridesEnvironment()
+    {
+        var flag = WriteKubeconfig("https://127.0.0.1:7443");
+
+        using var connection = ClusterConnection.Create(flag, name => name == "KUBECONFIG" ? "/nonexistent" : null);
+
+        Assert.Contains("127.0.0.1:7443", connection.Client!.BaseUri.ToString());
+    }
+
+    [Fact]
+    public void Create_KubeconfigMissing_FailsNamingTheFile()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => ClusterConnection.Create("/nonexistent/kubeconfig", _ => null));
+
+        Assert.Contains("/nonexistent/kubeconfig", e.Message);
+    }
+
+    [Fact]
+    public void Create_InClusterWithoutToken_FailsSayingWhy()
+    {
+        // Outside a pod the service-account files are missing: the message must say so rather than run without the API.
+        if (File.Exists("/var/run/secrets/kubernetes.io/serviceaccount/token"))
+        {
+            return;
+        }
+
+        var e = Assert.Throws<InvalidOperationException>(() => ClusterConnection.Create(null, name => name switch
+        {
+            "KUBERNETES_SERVICE_HOST" => "10.0.0.1",
+            "KUBERNETES_SERVICE_PORT" => "443",
+            _ => null,
+        }));
+
+        Assert.Contains("KUBERNETES_SERVICE_HOST is set but the in-cluster configuration cannot be read", e.Message);
+    }
+
+    [Theory]
+    [InlineData("1", "20", "v1.20.2", "1.20.2")]
+    [InlineData("1", "29+", "v1.29.3-gke.1200", "1.29.3")]
+    [InlineData("", "", "v1.31.0", "1.31.0")]
+    [InlineData(null, null, null, null)]
+    [InlineData("x", "y", "garbage", null)]
+    public void Parse_VersionInfo_ReadsNumbers(string? major, string? minor, string? gitVersion, string? expected) =>
+        Assert.Equal(expected is null ? null : Version.Parse(expected), ClusterVersionProbe.Parse(major, minor, gitVersion));
+
+    public void Dispose() => Directory.Delete(_directory, true);
+
+    private string WriteKubeconfig(string server) =>
+        TestKubeconfig.Write(Path.Combine(_directory, Guid.NewGuid().ToString("N")[..6] + ".yaml"), server, "insecure-skip-tls-verify: true");
+
+    [Theory]
+    [InlineData(new[] { "v1.30.2", "v1.28.9-eks-036c24b", "v1.29.0" }, "1.28.9")]
+    [InlineData(new[] { "v1.31.1+k3s1" }, "1.31.1")]
+    [InlineData(new[] { "garbage", "" }, null)]
+    [InlineData(new string[0], null)]
+    public void Oldest_KubeletVersions_TheOldestThatParses(string[] kubelets, string? expected) =>
+        Assert.Equal(expected is null ? null : Version.Parse(expected), ClusterVersionProbe.Oldest(kubelets));
+}

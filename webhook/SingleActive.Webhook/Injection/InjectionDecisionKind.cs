@@ -1,9 +1,0 @@
-namespace SingleActive.Webhook.Injection;
-
-public enum InjectionDecisionKind
-{
-    Inject,
-    Skip,
-    AlreadyInjected,
-    Deny,
-}

@@ -1,9 +1,0 @@
-using System.Text.Json.Serialization;
-using SingleActive.Webhook.Admission;
-
-namespace SingleActive.Webhook.Serving;
-
-/// <summary>Source-generated (NativeAOT-safe) JSON metadata for the AdmissionReview wire types.</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(AdmissionReview))]
-public sealed partial class AdmissionJsonContext : JsonSerializerContext;
