@@ -19,11 +19,3 @@ public sealed record ClusterSnapshot(
     IReadOnlyList<V1ClusterRoleBinding> NodeBindings,
     IReadOnlyList<V1Node> Nodes,
     IReadOnlyList<NamespaceSnapshot> Namespaces);
-
-/// <summary>One namespace's part of a <see cref="ClusterSnapshot"/>.</summary>
-public sealed record NamespaceSnapshot(
-    string Name,
-    IReadOnlyList<V1RoleBinding> RoleBindings,
-    IReadOnlyList<V1PodDisruptionBudget> Budgets,
-    IReadOnlyList<V1Service> Services,
-    IReadOnlyList<(SingleActiveWorkload Workload, IReadOnlyList<V1Pod> Pods)> Workloads);

@@ -1,0 +1,12 @@
+using k8s.Models;
+using SingleActive.Kubectl.Workloads;
+
+namespace SingleActive.Kubectl.Doctor;
+
+/// <summary>One namespace's part of a <see cref="ClusterSnapshot"/>.</summary>
+public sealed record NamespaceSnapshot(
+    string Name,
+    IReadOnlyList<V1RoleBinding> RoleBindings,
+    IReadOnlyList<V1PodDisruptionBudget> Budgets,
+    IReadOnlyList<V1Service> Services,
+    IReadOnlyList<(SingleActiveWorkload Workload, IReadOnlyList<V1Pod> Pods)> Workloads);
