@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using SingleActive.Elector.Election;
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 
 namespace SingleActive.Elector.Tests.Election;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
 

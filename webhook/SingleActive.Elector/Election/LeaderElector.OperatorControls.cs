@@ -1,5 +1,5 @@
 using SingleActive.Contract;
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Logging;
 
 namespace SingleActive.Elector.Election;
@@ -101,7 +101,7 @@ public sealed partial class LeaderElector
 
     /// <summary>The Lease as last seen while it still carries this replica's current term, else <c>null</c>.</summary>
     private LeaseRecord? OwnTermAsSeenLocked() =>
-        leading && seen.Current is { } current && current.HolderIdentity == settings.Identity && current.LeaseTransitions == ownEpoch ? current : null;
+        election.IsLeading && election.Seen.Current is { } current && current.HolderIdentity == settings.Identity && current.LeaseTransitions == election.OwnEpoch ? current : null;
 
     private async Task<HandoverDecision> DecideAsync(ICandidatePods pods, string requested, bool paused, CancellationToken ct, CancellationToken stop)
     {
@@ -139,10 +139,7 @@ public sealed partial class LeaderElector
             var written = await store.ReplaceAsync(answered, linked.Token).ConfigureAwait(false);
             lock (gate)
             {
-                if (leading && own?.LeaseTransitions == written.LeaseTransitions)
-                {
-                    own = written;
-                }
+                election.Rewrote(written);
             }
 
             Observe(written);
@@ -198,7 +195,7 @@ public sealed partial class LeaderElector
         {
             lock (gate)
             {
-                mayRetake = true;
+                election.MayRetake = true;
             }
 
             metrics.RecordApiError("release");
@@ -211,27 +208,8 @@ public sealed partial class LeaderElector
         support.Observer.OnHandover(record);
     }
 
-    /// <summary>Whether this replica may write its term now: the election's rules, then (when it does not lead) the operator's.</summary>
-    private bool CanTake(LeaseRecord? current, bool leadingNow)
-    {
-        if (!ElectionAllows(current, leadingNow))
-        {
-            return false;
-        }
-
-        if (leadingNow)
-        {
-            return true;
-        }
-
-        lock (gate)
-        {
-            return OperatorAllowsLocked(current) && !DefersTakeoverLocked(current);
-        }
-    }
-
     /// <summary>
-    /// The operator's rules on top of the election's (<see cref="ElectionAllows"/>), for a replica that does not lead: while
+    /// The operator's rules on top of the election's (<see cref="LeaseElection.Allows"/>), for a replica that does not lead: while
     /// paused only the last holder may take the Lease (its restarted container, or a StatefulSet pod of the same name:
     /// no failover); a Lease handed to another replica is that replica's for the handover window.
     /// </summary>
@@ -262,7 +240,7 @@ public sealed partial class LeaderElector
 
         return !(current.IsRelease
             && controls.PreferredHolder is { Length: > 0 } preferred && preferred != Annotations.AnyHolder && preferred != settings.Identity
-            && time.GetElapsedTime(seen.ChangedAt) < settings.HandoverWindow);
+            && time.GetElapsedTime(election.Seen.ChangedAt) < settings.HandoverWindow);
     }
 
     /// <summary>
@@ -331,11 +309,11 @@ public sealed partial class LeaderElector
             takeoverPausedNoted = false;
             stepDownPausedNoted = false;
             metrics.Paused = paused;
-            Log.PauseChanged(logger, paused ? "paused" : "resumed", leading);
-            operatorSupport?.Observer.OnPauseChanged(paused, leading);
+            Log.PauseChanged(logger, paused ? "paused" : "resumed", election.IsLeading);
+            operatorSupport?.Observer.OnPauseChanged(paused, election.IsLeading);
         }
 
         var request = record?.Controls?.PreferredHolder;
-        return (leading && request is not null && request != before?.Controls?.PreferredHolder) || (!leading && wasPaused && !paused);
+        return (election.IsLeading && request is not null && request != before?.Controls?.PreferredHolder) || (!election.IsLeading && wasPaused && !paused);
     }
 }

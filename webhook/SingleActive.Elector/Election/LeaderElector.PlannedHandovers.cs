@@ -1,5 +1,5 @@
 using SingleActive.Contract;
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.NodeDrain;
 using SingleActive.Elector.Succession;
@@ -158,7 +158,7 @@ public sealed partial class LeaderElector
         NodeDrainState drain;
         lock (gate)
         {
-            if (!leading || operatorSupport?.Planner is null || pauseSeen)
+            if (!election.IsLeading || operatorSupport?.Planner is null || pauseSeen)
             {
                 return null;
             }
@@ -193,7 +193,7 @@ public sealed partial class LeaderElector
             return false;
         }
 
-        var freeFor = current?.IsHeld == true ? time.GetElapsedTime(seen.ChangedAt) - ExpiryOf(current) : time.GetElapsedTime(seen.ChangedAt);
+        var freeFor = current?.IsHeld == true ? time.GetElapsedTime(election.Seen.ChangedAt) - election.ExpiryOf(current) : time.GetElapsedTime(election.Seen.ChangedAt);
         if (freeFor >= settings.HandoverWindow)
         {
             return false;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
 
@@ -15,8 +15,8 @@ public sealed partial class LeaderElector
         var attemptStart = time.GetTimestamp();
         using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-        var outcome = await AttemptAsync(leadingNow: false, linked.Token, stop).ConfigureAwait(false);
-        if (outcome.Record is { } won)
+        var outcome = Reported(await round.AttemptAsync(null, leadingNow: false, linked.Token, stop).ConfigureAwait(false));
+        if (outcome.Written is { } won)
         {
             BecomeLeader(won, outcome.PreviousHolder, attemptStart);
             ReportHandoverEnded(won);
@@ -34,32 +34,36 @@ public sealed partial class LeaderElector
         long renewStart;
         lock (gate)
         {
-            renewStart = lastRenewStart;
+            renewStart = election.LastRenewStart;
         }
 
         while (Timings.RenewDeadline - time.GetElapsedTime(renewStart) is var remaining && remaining > TimeSpan.Zero)
         {
             var attemptStart = time.GetTimestamp();
-            using var timeout = new CancellationTokenSource(remaining < settings.AttemptTimeout ? remaining : settings.AttemptTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-            var outcome = await AttemptAsync(leadingNow: true, linked.Token, stop).ConfigureAwait(false);
+            LeaseRecord? own;
             lock (gate)
             {
-                if (!leading)
+                own = election.Own;
+            }
+
+            using var timeout = new CancellationTokenSource(remaining < settings.AttemptTimeout ? remaining : settings.AttemptTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+            var outcome = Reported(await round.AttemptAsync(own, leadingNow: true, linked.Token, stop).ConfigureAwait(false));
+            lock (gate)
+            {
+                if (!election.IsLeading)
                 {
                     // The Lease was removed meanwhile (Observe stepped down); the next round campaigns anew.
                     return;
                 }
 
-                if (outcome.Record is { } renewed)
+                if (outcome.Written is { } renewed)
                 {
-                    own = renewed;
-                    lastRenewStart = attemptStart;
-                    ObserveLocked(renewed);
+                    election.Renewed(renewed, attemptStart);
                 }
             }
 
-            if (outcome.Record is not null)
+            if (outcome.Written is not null)
             {
                 metrics.RecordRenew(time.GetElapsedTime(attemptStart));
                 return;
@@ -71,7 +75,7 @@ public sealed partial class LeaderElector
                 return;
             }
 
-            Log.RenewFailed(logger, Duration.Format(time.GetElapsedTime(renewStart)), outcome.Error ?? "conflict");
+            Log.RenewFailed(logger, Duration.Format(time.GetElapsedTime(renewStart)), outcome.Error is null ? "conflict" : ErrorTextOf(outcome.Error));
             if (!outcome.TimedOut)
             {
                 break; // Failed fast: the next round, a retry period later, tries again.
@@ -84,168 +88,40 @@ public sealed partial class LeaderElector
         }
     }
 
-    /// <summary>
-    /// One read-decide-write round. A standby reads first; a leader writes on the record it last
-    /// wrote and reads only after a conflict (someone touched the Lease, maybe only its labels).
-    /// </summary>
-    private async Task<Outcome> AttemptAsync(bool leadingNow, CancellationToken ct, CancellationToken stop)
+    /// <summary>Counts and logs a failed API call of a round.</summary>
+    private LeaseRoundOutcome Reported(LeaseRoundOutcome outcome)
     {
-        var operation = "get";
-        try
+        if (outcome.Error is { } error)
         {
-            LeaseRecord? current;
-            lock (gate)
-            {
-                current = own;
-            }
-
-            if (!leadingNow || current is null)
-            {
-                current = await store.GetAsync(ct).ConfigureAwait(false);
-                Observe(current);
-            }
-
-            for (var round = 0; round < 2; round++)
-            {
-                if (leadingNow && !IsLeading())
-                {
-                    return default; // What was just read removed the Lease: Observe stepped down.
-                }
-
-                if (!CanTake(current, leadingNow))
-                {
-                    return new Outcome(null, null, current?.HolderIdentity, null, false);
-                }
-
-                var previousHolder = PreviousHolderOf(current);
-                if (current is null)
-                {
-                    operation = "create";
-                    try
-                    {
-                        return new Outcome(await store.CreateAsync(Desired(null, leadingNow, previousHolder), ct).ConfigureAwait(false), previousHolder, null, null, false);
-                    }
-                    catch (LeaseConflictException)
-                    {
-                        return default;
-                    }
-                }
-
-                operation = "update";
-                try
-                {
-                    var written = await store.ReplaceAsync(Desired(current, leadingNow, previousHolder), ct).ConfigureAwait(false);
-                    return new Outcome(written, previousHolder, null, null, false);
-                }
-                catch (LeaseConflictException) when (leadingNow && round == 0)
-                {
-                    operation = "get";
-                    current = await store.GetAsync(ct).ConfigureAwait(false);
-                    Observe(current);
-                }
-                catch (LeaseConflictException)
-                {
-                    return default; // Someone else wrote first: they won this round.
-                }
-            }
-
-            return default;
+            metrics.RecordApiError(outcome.FailedOperation!);
+            Log.ApiCallFailed(logger, outcome.FailedOperation!, ErrorTextOf(error));
         }
-        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-        {
-            metrics.RecordApiError(operation);
-            Log.ApiCallFailed(logger, operation, "timed out");
-            return new Outcome(null, null, null, "timed out", true);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            metrics.RecordApiError(operation);
-            Log.ApiCallFailed(logger, operation, ErrorText.Of(e));
-            return new Outcome(null, null, null, ErrorText.Of(e), e is TimeoutException);
-        }
+
+        return outcome;
     }
 
-    /// <summary>
-    /// A leader may renew a record that still carries its own term; anyone else must wait for the
-    /// holder to expire. That includes a record naming this very identity while this process does
-    /// not lead: a restarted container waits one lease duration (no longer than a standby would),
-    /// and two processes given the same POD_NAME by mistake can never both lead. An absent or
-    /// cleared Lease is free after a release; otherwise the term seen last runs on until it would
-    /// have expired (<see cref="LeaseObservation"/>), unless this process led it and stepped down.
-    /// (<see cref="CanTake"/> adds the operator's pause and directed handover.)
-    /// </summary>
-    private bool ElectionAllows(LeaseRecord? current, bool leadingNow)
-    {
-        lock (gate)
-        {
-            if (current?.IsHeld == true && current.HolderIdentity == settings.Identity)
-            {
-                if (leadingNow)
-                {
-                    // Same name but another term: someone else with our identity took it.
-                    return own is null || own.LeaseTransitions == current.LeaseTransitions;
-                }
-
-                if (mayRetake && current.LeaseTransitions == ownEpoch)
-                {
-                    return true; // The term this process stepped down from (a late event said it was removed).
-                }
-            }
-
-            if (current?.IsHeld == true)
-            {
-                return seen.HasObserved && time.GetElapsedTime(seen.ChangedAt) >= ExpiryOf(current);
-            }
-
-            return mayRetake || seen.Term is not { } term || time.GetElapsedTime(seen.TermSince) >= ExpiryOf(term);
-        }
-    }
+    private static string ErrorTextOf(Exception error) => error is OperationCanceledException ? "timed out" : ErrorText.Of(error);
 
     /// <summary>
-    /// The longer of our own lease duration and the one the holder wrote: the holder's renew
-    /// deadline was validated against its own duration, ours against ours.
+    /// The write this replica may make now: the election's rules (<see cref="LeaseElection.Allows"/>), then (when it
+    /// does not lead) the operator's; a new term carries the operator's annotations as <see cref="ControlsOfNewTerm"/> says.
     /// </summary>
-    private TimeSpan ExpiryOf(LeaseRecord record) =>
-        TimeSpan.FromSeconds(Math.Max(record.LeaseDurationSeconds, (int)Timings.LeaseDuration.TotalSeconds));
-
-    private LeaseRecord Desired(LeaseRecord? current, bool leadingNow, string? previousHolder)
+    private LeaseWrite? DecideLocked(LeaseRecord? current, bool leadingNow)
     {
-        var now = time.GetUtcNow();
-
-        // A new term (even after a restart of this same pod) gets a new epoch, above every epoch
-        // seen (also when the Lease was deleted and is created anew), so an app fencing on
-        // leaseTransitions never confuses two tenures.
-        var continuing = leadingNow && current?.HolderIdentity == settings.Identity;
-        int epoch;
-        lock (gate)
+        if (!election.Allows(current, leadingNow) || (!leadingNow && !(OperatorAllowsLocked(current) && !DefersTakeoverLocked(current))))
         {
-            epoch = continuing ? current!.LeaseTransitions : seen.NextEpoch(current);
+            return null;
         }
 
-        return new LeaseRecord(
-            settings.Identity,
-            (int)Timings.LeaseDuration.TotalSeconds,
-            continuing ? current!.AcquireTime : now,
-            now,
-            epoch,
-            current?.ResourceVersion,
-            continuing ? current!.PreviousHolder : previousHolder,
-            continuing ? current!.Controls : ControlsOfNewTerm(current));
-    }
-
-    private string? PreviousHolderOf(LeaseRecord? current)
-    {
-        lock (gate)
-        {
-            return seen.PreviousHolderOf(current);
-        }
+        var previousHolder = election.Seen.PreviousHolderOf(current);
+        return new LeaseWrite(election.Desired(current, leadingNow, previousHolder, ControlsOfNewTerm), previousHolder);
     }
 
     private bool IsLeading()
     {
         lock (gate)
         {
-            return leading;
+            return election.IsLeading;
         }
     }
 
@@ -261,7 +137,7 @@ public sealed partial class LeaderElector
         LeaseRecord? current;
         lock (gate)
         {
-            current = own;
+            current = election.Own;
         }
 
         if (current is null)
@@ -273,33 +149,18 @@ public sealed partial class LeaderElector
         await AwaitKubeletAsync(reason, ct).ConfigureAwait(false);
         try
         {
-            for (var round = 0; round < 2 && current?.HolderIdentity == settings.Identity; round++)
+            // The releaser names itself: a successor that did not see this term (started later,
+            // or missed it) still knows whose pod to demote in label mode.
+            var written = await round.ReleaseAsync(current, settings.Identity, record => Release(record, successor), ct).ConfigureAwait(false);
+            if (written is not null)
             {
-                // The releaser names itself: a successor that did not see this term (started later,
-                // or missed it) still knows whose pod to demote in label mode.
-                var released = current with { HolderIdentity = null, LeaseDurationSeconds = LeaseRecord.ReleasedLeaseDurationSeconds, RenewTime = time.GetUtcNow(), PreviousHolder = settings.Identity };
+                Observe(written);
+                Log.Released(logger, ElectorMetrics.ReasonLabel(reason));
                 if (successor is not null)
                 {
-                    released = released with { Controls = (current.Controls ?? LeaseControls.None) with { PreferredHolder = successor.Target, LastHandover = successor } };
-                }
-
-                try
-                {
-                    var written = await store.ReplaceAsync(released, ct).ConfigureAwait(false);
-                    Observe(written);
-                    Log.Released(logger, ElectorMetrics.ReasonLabel(reason));
-                    if (successor is not null)
-                    {
-                        metrics.RecordHandover(successor.Outcome);
-                        Log.HandingOver(logger, successor.Target!, successor.Requested);
-                        operatorSupport?.Observer.OnHandover(successor);
-                    }
-
-                    return;
-                }
-                catch (LeaseConflictException)
-                {
-                    current = await store.GetAsync(ct).ConfigureAwait(false);
+                    metrics.RecordHandover(successor.Outcome);
+                    Log.HandingOver(logger, successor.Target!, successor.Requested);
+                    operatorSupport?.Observer.OnHandover(successor);
                 }
             }
         }
@@ -326,5 +187,25 @@ public sealed partial class LeaderElector
         Log.ReleaseAfterKubelet(logger, ElectorMetrics.ReasonLabel(reason), Duration.Format(time.GetElapsedTime(start)), seen ? "the pod is out of the endpoints" : "waited the longest a kubelet takes");
     }
 
-    private readonly record struct Outcome(LeaseRecord? Record, string? PreviousHolder, string? HeldBy, string? Error, bool TimedOut);
+    private LeaseRecord Release(LeaseRecord current, HandoverRecord? successor)
+    {
+        var released = election.Released(current);
+        return successor is null ? released : released with { Controls = (current.Controls ?? LeaseControls.None) with { PreferredHolder = successor.Target, LastHandover = successor } };
+    }
+
+    /// <summary>The elector's side of <see cref="LeaseRound"/>: each call under its lock.</summary>
+    private sealed class Campaign(LeaderElector elector) : ILeaseCampaign
+    {
+        public bool IsLeading => elector.IsLeading();
+
+        public void Observe(LeaseRecord? record) => elector.Observe(record);
+
+        public LeaseWrite? Decide(LeaseRecord? current, bool leadingNow)
+        {
+            lock (elector.gate)
+            {
+                return elector.DecideLocked(current, leadingNow);
+            }
+        }
+    }
 }

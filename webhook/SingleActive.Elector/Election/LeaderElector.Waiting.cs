@@ -10,7 +10,7 @@ public sealed partial class LeaderElector
         TimeSpan period;
         lock (gate)
         {
-            if (leading)
+            if (election.IsLeading)
             {
                 period = Timings.RetryPeriod;
             }
@@ -21,13 +21,9 @@ public sealed partial class LeaderElector
 
                 // Wake exactly when the holder's lease would expire rather than up to a period later
                 // (also a term that outlives its deleted or cleared Lease).
-                if (seen.Term is { } term)
+                if (election.UntilTermExpires() is { } untilExpiry && untilExpiry > TimeSpan.Zero && untilExpiry < period)
                 {
-                    var untilExpiry = ExpiryOf(term) - time.GetElapsedTime(seen.TermSince);
-                    if (untilExpiry > TimeSpan.Zero && untilExpiry < period)
-                    {
-                        return untilExpiry;
-                    }
+                    return untilExpiry;
                 }
             }
         }

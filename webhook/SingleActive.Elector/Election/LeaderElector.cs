@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
 
@@ -49,15 +49,11 @@ public sealed partial class LeaderElector
     // win must not reach the reporter before the win does (it would leave a standby labelled leader).
     private readonly Lock notifying = new();
 
-    private readonly LeaseObservation seen;
-    private LeaseRecord? own;
-    private int? ownEpoch;
-    private bool mayRetake;
-    private bool leading;
+    private readonly LeaseElection election;
+    private readonly LeaseRound round;
     private bool stopping;
     private bool retired;
     private bool exited;
-    private long lastRenewStart;
     private long heartbeat;
     private bool waiting;
     private TaskCompletionSource wake = NewWake();
@@ -86,7 +82,8 @@ public sealed partial class LeaderElector
         this.readinessGate = readinessGate;
         this.operatorSupport = operatorSupport;
         this.ownPod = ownPod;
-        seen = new LeaseObservation(time);
+        election = new LeaseElection(settings.Identity, settings.Timings.LeaseDuration, time);
+        round = new LeaseRound(store, new Campaign(this));
         heartbeat = time.GetTimestamp();
     }
 
@@ -142,12 +139,12 @@ public sealed partial class LeaderElector
         {
             lock (gate)
             {
-                var record = leading ? own : seen.Current;
+                var record = election.IsLeading ? election.Own : election.Seen.Current;
                 return new ElectionStatus(
                     settings.Identity,
                     record?.IsHeld == true ? record.HolderIdentity : null,
                     FreshLeaderLocked(),
-                    seen.HighestTransitions ?? 0,
+                    election.Seen.HighestTransitions ?? 0,
                     record?.IsHeld == true ? record.AcquireTime : null,
                     record?.RenewTime,
                     FreshLeaderLocked() && !GateOpenLocked());
@@ -205,8 +202,8 @@ public sealed partial class LeaderElector
         bool removed;
         lock (gate)
         {
-            var before = seen.Current;
-            var news = !seen.HasObserved || !LeaseRecord.SameElection(before, record);
+            var before = election.Seen.Current;
+            var news = !election.Seen.HasObserved || !LeaseRecord.SameElection(before, record);
             if (!ObserveLocked(record))
             {
                 return;
@@ -214,12 +211,12 @@ public sealed partial class LeaderElector
 
             // A leader whose Lease was deleted or cleared by someone else (its own release stops it
             // leading first) no longer holds it: it stops being ready now, not at its next renew.
-            removed = leading && record?.IsHeld != true;
+            removed = election.IsLeading && record?.IsHeld != true;
 
             // A standby acts at once on a newly released or deleted Lease (only on news: a Lease
             // whose last term it waits out is read again on every round); a leader re-checks at
             // once when someone else's name shows up (the renew that follows finds out for sure).
-            wakeUp = leading
+            wakeUp = election.IsLeading
                 ? record is null || record.HolderIdentity != settings.Identity
                 : news && (record is null || !record.IsHeld);
             wakeUp |= OperatorNewsLocked(before, record);
@@ -272,9 +269,9 @@ public sealed partial class LeaderElector
 
     private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private bool FreshLeaderLocked() => leading && time.GetElapsedTime(lastRenewStart) < Timings.RenewDeadline;
+    private bool FreshLeaderLocked() => election.RenewedWithin(Timings.RenewDeadline);
 
-    private bool GateOpenLocked() => readinessGate is null || (ownEpoch is { } epoch && readinessGate.IsOpen(epoch));
+    private bool GateOpenLocked() => readinessGate is null || (election.OwnEpoch is { } epoch && readinessGate.IsOpen(epoch));
 
     private void Beat() => Volatile.Write(ref heartbeat, time.GetTimestamp());
 
@@ -284,7 +281,7 @@ public sealed partial class LeaderElector
         bool isRetired;
         lock (gate)
         {
-            isLeading = leading;
+            isLeading = election.IsLeading;
             isRetired = retired;
         }
 
@@ -317,22 +314,17 @@ public sealed partial class LeaderElector
     /// <returns><c>false</c> when the state is older than one already seen and was ignored.</returns>
     private bool ObserveLocked(LeaseRecord? record)
     {
-        var before = seen.Current;
-        var term = seen.Term;
-        if (!seen.Record(record))
+        var term = election.Seen.Term;
+        switch (election.Observe(record))
         {
-            return false;
-        }
-
-        if (record?.IsHeld == true && record.HolderIdentity != before?.HolderIdentity && record.HolderIdentity != settings.Identity)
-        {
-            // Someone else's term: whatever this replica may have retaken is theirs now.
-            mayRetake = false;
-            Log.LeaderObserved(logger, record.HolderIdentity!);
-        }
-        else if (record?.IsHeld != true && record?.IsRelease != true && before?.IsHeld == true && term is not null)
-        {
-            Log.TermOutlivesLease(logger, term.HolderIdentity!, record is null ? "deleted" : "holder cleared");
+            case LeaseChange.Stale:
+                return false;
+            case LeaseChange.OtherHolder:
+                Log.LeaderObserved(logger, record!.HolderIdentity!);
+                break;
+            case LeaseChange.TermOutlivesLease:
+                Log.TermOutlivesLease(logger, term!.HolderIdentity!, record is null ? "deleted" : "holder cleared");
+                break;
         }
 
         return true;
@@ -347,12 +339,7 @@ public sealed partial class LeaderElector
         {
             lock (gate)
             {
-                leading = true;
-                own = record;
-                ownEpoch = record.LeaseTransitions;
-                mayRetake = false;
-                lastRenewStart = attemptStart;
-                ObserveLocked(record);
+                election.Won(record, attemptStart);
             }
 
             metrics.RecordElected();
@@ -367,7 +354,7 @@ public sealed partial class LeaderElector
         {
             lock (gate)
             {
-                if (!leading)
+                if (!election.IsLeading)
                 {
                     return;
                 }
@@ -375,9 +362,7 @@ public sealed partial class LeaderElector
                 // Stepping down because the Lease was removed under a fresh term: nobody else can hold a
                 // newer one (every other replica waits that term out), so this replica may start the
                 // next term at once instead of waiting out its own.
-                mayRetake = reason == LeadershipLossReason.LeaseRemoved && FreshLeaderLocked();
-                leading = false;
-                own = null;
+                election.StepDown(mayRetake: reason == LeadershipLossReason.LeaseRemoved && FreshLeaderLocked());
             }
 
             metrics.RecordLost(reason);
