@@ -170,4 +170,17 @@ public sealed class LeaseElectionTests
         Assert.True(election.RenewedWithin(TimeSpan.FromSeconds(11)));
         Assert.False(election.RenewedWithin(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public void OwnTermAsSeen_LeaseLastSeenWithAnotherEpoch_Null()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        var own = new LeaseRecord("web-0", 15, null, null, 1, "1");
+        election.Won(own, time.GetTimestamp());
+        Assert.Equal(own, election.OwnTermAsSeen());
+
+        election.Observe(own with { LeaseTransitions = 2, ResourceVersion = "2" });
+
+        Assert.Null(election.OwnTermAsSeen());
+    }
 }

@@ -128,6 +128,10 @@ public sealed class LeaseElection
     public TimeSpan? UntilTermExpires() =>
         Seen.Term is { } term ? ExpiryOf(term) - time.GetElapsedTime(Seen.TermSince) : null;
 
+    /// <summary>The Lease as last seen while it still carries this replica's current term (its identity and epoch), else <c>null</c>.</summary>
+    public LeaseRecord? OwnTermAsSeen() =>
+        IsLeading && Seen.Current is { } current && current.HolderIdentity == Identity && current.LeaseTransitions == OwnEpoch ? current : null;
+
     /// <summary>Whether a write now continues this replica's term rather than starting a new one.</summary>
     public bool Continues(LeaseRecord? current, bool leadingNow) => leadingNow && current?.HolderIdentity == Identity;
 
