@@ -1,6 +1,6 @@
 using SingleActive.Contract;
-using SingleActive.Elector.Election;
 using SingleActive.Core.Leases;
+using SingleActive.Elector.Election;
 using SingleActive.Elector.Tests.Leases;
 
 namespace SingleActive.Elector.Tests.Election;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
-using SingleActive.Elector.Election;
 using SingleActive.Core.Leases;
+using SingleActive.Elector.Election;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
 
