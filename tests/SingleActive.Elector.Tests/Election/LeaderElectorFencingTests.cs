@@ -1,7 +1,7 @@
 using System.Text;
 using SingleActive.Contract;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Http;
-using SingleActive.Elector.Leases;
 using SingleActive.Elector.Tests.Kubernetes;
 using SingleActive.Elector.Tests.Leases;
 

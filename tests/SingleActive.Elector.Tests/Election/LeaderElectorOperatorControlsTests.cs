@@ -1,5 +1,5 @@
 using SingleActive.Contract;
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Tests.Kubernetes;
 using SingleActive.Elector.Tests.Leases;
 

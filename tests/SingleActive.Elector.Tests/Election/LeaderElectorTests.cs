@@ -1,6 +1,6 @@
 using SingleActive.Contract;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Election;
-using SingleActive.Elector.Leases;
 using SingleActive.Elector.Tests.Leases;
 
 namespace SingleActive.Elector.Tests.Election;

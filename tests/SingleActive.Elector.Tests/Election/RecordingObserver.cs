@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Election;
-using SingleActive.Elector.Leases;
 
 namespace SingleActive.Elector.Tests.Election;
 

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
+using SingleActive.Core.Leases;
 using SingleActive.Core.Logging;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
-using SingleActive.Elector.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
-using SingleActive.Elector.Leases;
 using SingleActive.Elector.Metrics;
 
 namespace SingleActive.Elector.Tests.Kubernetes;

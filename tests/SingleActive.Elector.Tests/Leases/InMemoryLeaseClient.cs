@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Leases;
 
 namespace SingleActive.Elector.Tests.Leases;
 
 /// <summary>One elector's connection to an <see cref="InMemoryLeaseServer"/>; <see cref="Fault"/> cuts it.</summary>
-public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : ILeaseStore
+public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchableLeaseStore
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<object, CancellationToken> hanging = new();
 

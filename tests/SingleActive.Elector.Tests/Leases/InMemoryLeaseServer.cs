@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 
 namespace SingleActive.Elector.Tests.Leases;
 

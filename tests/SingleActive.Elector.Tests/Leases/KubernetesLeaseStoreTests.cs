@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SingleActive.Contract;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Leases;
 using SingleActive.Elector.Tests.Kubernetes;
 
@@ -93,26 +94,6 @@ public sealed class KubernetesLeaseStoreTests
         }
 
         return events;
-    }
-
-    [Fact]
-    public void SameElection_OnlyResourceVersionDiffers_IsTheSame()
-    {
-        var a = new LeaseRecord("web-0", 15, null, DateTimeOffset.UnixEpoch, 1, "1");
-
-        Assert.True(LeaseRecord.SameElection(a, a with { ResourceVersion = "2" }));
-        Assert.False(LeaseRecord.SameElection(a, a with { RenewTime = DateTimeOffset.UnixEpoch.AddSeconds(2) }));
-        Assert.False(LeaseRecord.SameElection(a, null));
-        Assert.True(LeaseRecord.SameElection(null, null));
-    }
-
-    [Fact]
-    public void SameElection_OnlyOperatorAnnotationsDiffer_IsTheSame()
-    {
-        var a = new LeaseRecord("web-0", 15, null, DateTimeOffset.UnixEpoch, 1, "1", Controls: LeaseControls.None);
-
-        // Pausing or asking for a handover says nothing about the holder being alive: no expiry clock restarts.
-        Assert.True(LeaseRecord.SameElection(a, a with { Controls = new LeaseControls("web-1", Paused: true) }));
     }
 
     [Fact]

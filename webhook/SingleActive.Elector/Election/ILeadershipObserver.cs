@@ -1,4 +1,4 @@
-using SingleActive.Elector.Leases;
+using SingleActive.Core.Leases;
 
 namespace SingleActive.Elector.Election;
 

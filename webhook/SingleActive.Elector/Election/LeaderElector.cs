@@ -1,184 +1,107 @@
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
-using SingleActive.Elector.Leases;
-using SingleActive.Elector.Logging;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.NodeDrain;
+using SingleActive.Elector.PodDeletion;
 
 namespace SingleActive.Elector.Election;
 
 /// <summary>
-/// Campaigns for one Lease and keeps it: acquire an empty, released or expired Lease, renew it every
-/// retry period, stop leading the moment a renew has not succeeded within the renew deadline,
-/// release it on shutdown or when the app turns unhealthy.
+/// Campaigns for one Lease and keeps it: acquire an empty, released or expired Lease, renew it every retry period,
+/// stop leading the moment a renew has not succeeded within the renew deadline, release it on shutdown, when the pod
+/// is deleted or when the app turns unhealthy, hand it over when asked or for maintenance. The algorithm is this
+/// file (a loop of rounds, woken early by what the watch sees); the rules of the Lease are <see cref="LeaseElection"/> (only the monotonic clock decides expiry), its I/O
+/// <see cref="LeaseRound"/>, readiness <see cref="TermReadiness"/>, pacing <see cref="RoundPacing"/> and
+/// <see cref="WakeSignal"/>, the operator's controls <see cref="OperatorControls"/> and <see cref="Handovers"/>,
+/// maintenance <see cref="MaintenanceState"/> and <see cref="PlannedHandovers"/>.
 /// </summary>
 /// <remarks>
-/// <para><b>Time.</b> Only the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>) decides
-/// anything. A holder is considered gone when this process has seen no change to the Lease for the
-/// lease duration, timed from the moment it saw the last change (client-go's <c>observedTime</c>),
-/// never by comparing the holder's <c>renewTime</c> with the local wall clock: clocks of two
-/// nodes disagree, and a wall clock can jump.</para>
-/// <para><b>Readiness.</b> <see cref="IsReady"/> is computed on every call from the start of the
-/// last successful renew request, so it turns false on time even when the loop itself is stuck in a
-/// hanging API call. The write that renewed happened after that start, and any other replica saw
-/// it no earlier, so it cannot acquire before <c>start + lease duration</c>; readiness ends at
-/// <c>start + renew deadline</c>. <see cref="ElectionTimings"/> holds the full inequality.</para>
-/// <para><b>Fencing.</b> A new term is ready only once its <see cref="IReadinessGate"/> opens for
-/// its epoch (readiness mode: the previous holder's pod was marked not ready through the API
-/// server). Leading alone is not enough: a holder cut off from the API server is still Ready in
-/// the API until someone else says otherwise.</para>
-/// <para><b>Releasing.</b> Readiness fails first; in readiness mode the Lease is written only once the
-/// pod's own kubelet has seen this replica not ready (<see cref="PodDeletion.OwnPodReadiness"/>), so it
-/// cannot write <c>Ready=True</c> over the successor's fence.</para>
+/// <para><b>Fencing.</b> A new term is ready only once its <see cref="IReadinessGate"/> opens for its epoch (readiness
+/// mode: the previous holder's pod was marked not ready through the API server): a holder cut off from the API server
+/// is still Ready in the API until someone else says otherwise.</para>
+/// <para><b>Releasing.</b> Readiness fails first; in readiness mode the Lease is written only once the pod's own kubelet
+/// has seen this replica not ready (<see cref="OwnPodReadiness"/>), so it cannot write <c>Ready=True</c> over the
+/// successor's fence.</para>
 /// </remarks>
-public sealed partial class LeaderElector
+public sealed class LeaderElector : ILeaderTerm
 {
     private readonly ElectionSettings settings;
-    private readonly ILeaseStore store;
     private readonly TimeProvider time;
     private readonly IAppHealth health;
-    private readonly ILeadershipObserver observer;
-    private readonly ElectorMetrics metrics;
-    private readonly ILogger logger;
-    private readonly Random random;
-    private readonly IReadinessGate? readinessGate;
-    private readonly PodDeletion.OwnPodReadiness? ownPod;
+    private readonly OwnPodReadiness? ownPod;
+
+    // Guards `election` and `readiness`; the helpers that read them take it too.
     private readonly Lock gate = new();
-
-    // Held from a change of `leading` until the observer has been told of it (always taken before `gate`), so
-    // observers hear elected/lost in the order they happened: a deletion seen on the watch thread right after a
-    // win must not reach the reporter before the win does (it would leave a standby labelled leader).
-    private readonly Lock notifying = new();
-
-    private readonly LeaseObservation seen;
-    private LeaseRecord? own;
-    private int? ownEpoch;
-    private bool mayRetake;
-    private bool leading;
-    private bool stopping;
-    private bool retired;
-    private bool exited;
-    private long lastRenewStart;
+    private readonly LeaseElection election;
+    private readonly ElectorCampaign campaign;
+    private readonly TermRounds rounds;
+    private readonly TermReadiness readiness;
+    private readonly LeadershipChanges changes;
+    private readonly RoundPacing pacing;
+    private readonly WakeSignal wake;
+    private readonly OperatorControls controls;
+    private readonly MaintenanceState maintenance;
+    private readonly Handovers? handovers;
+    private readonly PlannedHandovers? planned;
     private long heartbeat;
-    private bool waiting;
-    private TaskCompletionSource wake = NewWake();
+    private bool exited;
 
     public LeaderElector(
-        ElectionSettings settings,
-        ILeaseStore store,
-        TimeProvider time,
-        IAppHealth health,
-        ILeadershipObserver observer,
-        ElectorMetrics metrics,
-        ILogger logger,
-        Random? random = null,
-        IReadinessGate? readinessGate = null,
-        OperatorSupport? operatorSupport = null,
-        PodDeletion.OwnPodReadiness? ownPod = null)
+        ElectionSettings settings, ILeaseStore store, TimeProvider time, IAppHealth health, ILeadershipObserver observer, ElectorMetrics metrics, ILogger logger,
+        Random? random = null, IReadinessGate? readinessGate = null, OperatorSupport? operatorSupport = null, OwnPodReadiness? ownPod = null)
     {
-        this.settings = settings;
-        this.store = store;
-        this.time = time;
-        this.health = health;
-        this.observer = observer;
-        this.metrics = metrics;
-        this.logger = logger;
-        this.random = random ?? Random.Shared;
-        this.readinessGate = readinessGate;
-        this.operatorSupport = operatorSupport;
-        this.ownPod = ownPod;
-        seen = new LeaseObservation(time);
+        (this.settings, this.time, this.health, this.ownPod) = (settings, time, health, ownPod);
+        election = new LeaseElection(settings.Identity, settings.Timings.LeaseDuration, time);
+        readiness = new TermReadiness(election, readinessGate, settings.Timings.RenewDeadline);
+        changes = new LeadershipChanges(settings.Identity, election, readiness, gate, observer, metrics, logger);
+        pacing = new RoundPacing(settings.Timings, random ?? Random.Shared);
+        wake = new WakeSignal(time);
+        controls = new OperatorControls(settings, time, operatorSupport?.Observer, metrics, logger);
+        maintenance = new MaintenanceState(settings, time, metrics, logger);
+        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, logger, Observe);
+        rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this);
+        handovers = operatorSupport is null ? null : new Handovers(settings, store, time, operatorSupport, controls, metrics, logger, this);
+        planned = operatorSupport?.Planner is null ? null : new PlannedHandovers(settings, time, operatorSupport.Planner, maintenance, controls, handovers!, metrics, logger, this);
         heartbeat = time.GetTimestamp();
     }
 
     public string Identity => settings.Identity;
 
-    private ElectionTimings Timings => settings.Timings;
-
-    /// <summary>
-    /// Leading, not shutting down or retired, the last successful renew started less than the renew
-    /// deadline ago, and this term's readiness gate is open (the previous holder is fenced).
-    /// </summary>
-    public bool IsReady
-    {
-        get
-        {
-            lock (gate)
-            {
-                return FreshLeaderLocked() && !stopping && !retired && GateOpenLocked();
-            }
-        }
-    }
+    /// <summary>Leading, not stopping or retired, renewed within the renew deadline, and this term's readiness gate open (the previous holder is fenced).</summary>
+    public bool IsReady => Locked(() => readiness.IsReady);
 
     /// <summary>Will never lead again (see <see cref="Retire"/>).</summary>
-    public bool IsRetired
-    {
-        get
-        {
-            lock (gate)
-            {
-                return retired;
-            }
-        }
-    }
+    public bool IsRetired => Locked(() => readiness.Retired);
+
+    /// <summary>The Lease as last seen is paused.</summary>
+    public bool IsPaused => controls.IsPaused;
 
     /// <summary>The process is alive and its election loop keeps beating.</summary>
     public bool IsAlive => !Volatile.Read(ref exited) && time.GetElapsedTime(Volatile.Read(ref heartbeat)) < settings.LivenessWindow;
 
     /// <summary>The loop is parked in its wait (or a release waits for the kubelet) with no wake-up pending (tests use this to let work settle).</summary>
-    public bool IsIdle
-    {
-        get
-        {
-            lock (gate)
-            {
-                return waiting || exited || ownPod?.IsParked == true;
-            }
-        }
-    }
+    public bool IsIdle => wake.IsParked || Volatile.Read(ref exited) || ownPod?.IsParked == true;
 
-    public ElectionStatus Status
-    {
-        get
-        {
-            lock (gate)
-            {
-                var record = leading ? own : seen.Current;
-                return new ElectionStatus(
-                    settings.Identity,
-                    record?.IsHeld == true ? record.HolderIdentity : null,
-                    FreshLeaderLocked(),
-                    seen.HighestTransitions ?? 0,
-                    record?.IsHeld == true ? record.AcquireTime : null,
-                    record?.RenewTime,
-                    FreshLeaderLocked() && !GateOpenLocked());
-            }
-        }
-    }
+    public ElectionStatus Status => Locked(readiness.Status);
 
-    /// <summary>
-    /// Runs until <paramref name="stop"/> fires; then fails readiness at once, releases the Lease if
-    /// it leads (bounded by the renew deadline) and returns.
-    /// </summary>
+    /// <summary>Runs until <paramref name="stop"/> fires; then fails readiness at once, releases the Lease if it leads (bounded by the renew deadline) and returns.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
         using var onStop = stop.Register(() =>
         {
-            lock (gate)
-            {
-                stopping = true;
-            }
-
+            Locked(() => readiness.Stopping = true);
             Wake();
         });
-
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                Beat();
+                Volatile.Write(ref heartbeat, time.GetTimestamp());
                 var started = time.GetTimestamp();
                 await StepAsync(stop).ConfigureAwait(false);
-                await WaitAsync(NextWait(started), stop).ConfigureAwait(false);
+                var (leading, untilExpiry) = Locked(() => (election.IsLeading, election.UntilTermExpires()));
+                await wake.WaitAsync(pacing.NextWait(leading, untilExpiry, time.GetElapsedTime(started)), stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -186,14 +109,10 @@ public sealed partial class LeaderElector
         }
         finally
         {
-            lock (gate)
-            {
-                stopping = true;
-            }
-
+            Locked(() => readiness.Stopping = true);
             var successor = await SuccessorForReleaseAsync().ConfigureAwait(false);
-            using var releaseTimeout = new CancellationTokenSource(Timings.RenewDeadline, time);
-            await ReleaseAsync(LeadershipLossReason.ShuttingDown, releaseTimeout.Token, successor).ConfigureAwait(false);
+            using var releaseTimeout = new CancellationTokenSource(settings.Timings.RenewDeadline, time);
+            await rounds.ReleaseAsync(LeadershipLossReason.ShuttingDown, releaseTimeout.Token, successor).ConfigureAwait(false);
             Volatile.Write(ref exited, true);
         }
     }
@@ -201,33 +120,28 @@ public sealed partial class LeaderElector
     /// <summary>Feeds a state of the Lease seen elsewhere (the watch); wakes the loop when it may act on it.</summary>
     public void Observe(LeaseRecord? record)
     {
-        bool wakeUp;
-        bool removed;
+        bool wakeUp, removed;
         lock (gate)
         {
-            var before = seen.Current;
-            var news = !seen.HasObserved || !LeaseRecord.SameElection(before, record);
-            if (!ObserveLocked(record))
+            var before = election.Seen.Current;
+            var news = !election.Seen.HasObserved || !LeaseRecord.SameElection(before, record);
+            if (!campaign.ObserveLocked(record))
             {
                 return;
             }
 
-            // A leader whose Lease was deleted or cleared by someone else (its own release stops it
-            // leading first) no longer holds it: it stops being ready now, not at its next renew.
-            removed = leading && record?.IsHeld != true;
-
-            // A standby acts at once on a newly released or deleted Lease (only on news: a Lease
-            // whose last term it waits out is read again on every round); a leader re-checks at
-            // once when someone else's name shows up (the renew that follows finds out for sure).
-            wakeUp = leading
-                ? record is null || record.HolderIdentity != settings.Identity
-                : news && (record is null || !record.IsHeld);
-            wakeUp |= OperatorNewsLocked(before, record);
+            // A leader whose Lease was deleted or cleared by someone else (its own release stops it leading first) no
+            // longer holds it: it stops being ready now, not at its next renew. A standby acts at once on a newly
+            // released or deleted Lease (only on news: a Lease whose last term it waits out is read again every round);
+            // a leader re-checks at once when someone else's name shows up (the renew that follows finds out for sure).
+            removed = election.IsLeading && record?.IsHeld != true;
+            wakeUp = election.IsLeading ? record is null || record.HolderIdentity != settings.Identity : news && (record is null || !record.IsHeld);
+            wakeUp |= controls.Track(before, record, election.IsLeading);
         }
 
         if (removed)
         {
-            Lose(LeadershipLossReason.LeaseRemoved, null);
+            changes.Lose(LeadershipLossReason.LeaseRemoved, null);
         }
 
         if (wakeUp)
@@ -237,152 +151,95 @@ public sealed partial class LeaderElector
     }
 
     /// <summary>
-    /// This replica must never lead again: its pod is being deleted. Readiness fails at once; a leader
-    /// releases the Lease on the loop's next step, woken now (as on SIGTERM: <see cref="LeadershipLossReason.PodDeleting"/>);
-    /// nobody campaigns again, even when the Lease is free. Unlike a stop, the loop keeps running (and
-    /// <see cref="IsAlive"/> true) until <see cref="RunAsync"/> is stopped; that stop then has nothing to release.
+    /// This replica must never lead again: its pod is being deleted. Readiness fails at once; a leader releases the
+    /// Lease on the loop's next step, woken now (as on SIGTERM: <see cref="LeadershipLossReason.PodDeleting"/>); nobody
+    /// campaigns again. Unlike a stop, the loop keeps running (and <see cref="IsAlive"/> true) until
+    /// <see cref="RunAsync"/> is stopped; that stop then has nothing to release.
     /// </summary>
     public void Retire()
     {
-        lock (gate)
+        if (!Locked(() => !readiness.Retired && (readiness.Retired = true)))
         {
-            if (retired)
-            {
-                return;
-            }
-
-            retired = true;
+            return;
         }
 
         Wake();
     }
 
-    /// <summary>Ends the current wait early (app health changed, Lease released).</summary>
-    public void Wake()
+    /// <summary>Told by the node watch whether this replica's node is about to be drained; acts on it at once.</summary>
+    public void OnNodeDrainChanged(NodeDrainState state)
     {
-        TaskCompletionSource signal;
-        lock (gate)
-        {
-            waiting = false;
-            signal = wake;
-        }
-
-        signal.TrySetResult();
+        maintenance.OnNodeDrainChanged(state);
+        Wake();
     }
 
-    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Ends the current wait early (app health changed, Lease released).</summary>
+    public void Wake() => wake.Wake();
 
-    private bool FreshLeaderLocked() => leading && time.GetElapsedTime(lastRenewStart) < Timings.RenewDeadline;
+    LeaseRecord? ILeaderTerm.OwnTermAsSeen() => Locked(election.OwnTermAsSeen);
 
-    private bool GateOpenLocked() => readinessGate is null || (ownEpoch is { } epoch && readinessGate.IsOpen(epoch));
+    void ILeaderTerm.Rewrote(LeaseRecord written)
+    {
+        Locked(() => election.Rewrote(written));
+        Observe(written);
+    }
 
-    private void Beat() => Volatile.Write(ref heartbeat, time.GetTimestamp());
+    void ILeaderTerm.AllowRetake() => Locked(() => election.MayRetake = true);
+
+    void ILeaderTerm.Lose(LeadershipLossReason reason, string? newHolder) => changes.Lose(reason, newHolder);
+
+    Task ILeaderTerm.AwaitKubeletAsync(LeadershipLossReason reason, CancellationToken cancellationToken) => rounds.AwaitKubeletAsync(reason, cancellationToken);
+
+    void ILeaderTerm.BecomeLeader(LeaseRecord record, string? previousHolder, long attemptStart) => changes.BecomeLeader(record, previousHolder, attemptStart);
 
     private async Task StepAsync(CancellationToken stop)
     {
-        bool isLeading;
-        bool isRetired;
-        lock (gate)
-        {
-            isLeading = leading;
-            isRetired = retired;
-        }
-
-        AdvertiseCandidacy();
-        if (isLeading && !isRetired && (await HandleHandoverRequestAsync(stop).ConfigureAwait(false) || await HandlePlannedHandoverAsync(stop).ConfigureAwait(false)))
+        var (isLeading, isRetired) = Locked(() => (election.IsLeading, readiness.Retired));
+        controls.AdvertiseCandidacy(maintenance.Candidacy(health.CanCampaign), IsLeading());
+        if (isLeading && !isRetired && handovers is not null
+            && (await handovers.HandleRequestAsync(stop).ConfigureAwait(false) || (planned is not null && await planned.HandleAsync(stop).ConfigureAwait(false))))
         {
             return; // Handed over: that release was this round's write.
         }
 
         // A pod being deleted releases even while failover is paused: nobody takes the Lease until the pause ends.
-        if (isLeading && (isRetired || (health.ShouldStepDown && !KeepsLeadingWhilePaused())))
+        if (isLeading && (isRetired || (health.ShouldStepDown && !controls.KeepsLeadingWhilePaused())))
         {
             // Bounded like every other call, so a hanging API server cannot stall the loop (and /healthz). Not cut by
             // SIGTERM: a release is what SIGTERM asks for, and one cancelled in flight would leave the term to expire
             // (Lose has already let go of it, so the release on the way out has nothing to release).
             var successor = isRetired ? await SuccessorForReleaseAsync().ConfigureAwait(false) : null;
-            using var timeout = new CancellationTokenSource(Timings.RenewDeadline, time);
-            await ReleaseAsync(isRetired ? LeadershipLossReason.PodDeleting : LeadershipLossReason.AppUnhealthy, timeout.Token, successor).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(settings.Timings.RenewDeadline, time);
+            await rounds.ReleaseAsync(isRetired ? LeadershipLossReason.PodDeleting : LeadershipLossReason.AppUnhealthy, timeout.Token, successor).ConfigureAwait(false);
         }
         else if (isLeading)
         {
-            await RenewAsync(stop).ConfigureAwait(false);
+            await rounds.RenewAsync(stop).ConfigureAwait(false);
         }
         else if (!isRetired && health.CanCampaign)
         {
-            await TryAcquireAsync(stop).ConfigureAwait(false);
+            await rounds.TryAcquireAsync(stop).ConfigureAwait(false);
         }
     }
 
-    /// <returns><c>false</c> when the state is older than one already seen and was ignored.</returns>
-    private bool ObserveLocked(LeaseRecord? record)
+    private Task<HandoverRecord?> SuccessorForReleaseAsync() =>
+        planned is not null && IsLeading() ? planned.SuccessorForReleaseAsync() : Task.FromResult<HandoverRecord?>(null);
+
+    private bool IsLeading() => Locked(() => election.IsLeading);
+
+    private T Locked<T>(Func<T> read)
     {
-        var before = seen.Current;
-        var term = seen.Term;
-        if (!seen.Record(record))
+        lock (gate)
         {
-            return false;
-        }
-
-        if (record?.IsHeld == true && record.HolderIdentity != before?.HolderIdentity && record.HolderIdentity != settings.Identity)
-        {
-            // Someone else's term: whatever this replica may have retaken is theirs now.
-            mayRetake = false;
-            Log.LeaderObserved(logger, record.HolderIdentity!);
-        }
-        else if (record?.IsHeld != true && record?.IsRelease != true && before?.IsHeld == true && term is not null)
-        {
-            Log.TermOutlivesLease(logger, term.HolderIdentity!, record is null ? "deleted" : "holder cleared");
-        }
-
-        return true;
-    }
-
-    private void BecomeLeader(LeaseRecord record, string? previousHolder, long attemptStart)
-    {
-        // If SIGTERM arrived while the write was in flight, readiness stays false (stopping) and
-        // the release in RunAsync's finally hands the Lease straight back; if Retire did, the
-        // next step does (its wake-up is pending).
-        lock (notifying)
-        {
-            lock (gate)
-            {
-                leading = true;
-                own = record;
-                ownEpoch = record.LeaseTransitions;
-                mayRetake = false;
-                lastRenewStart = attemptStart;
-                ObserveLocked(record);
-            }
-
-            metrics.RecordElected();
-            Log.Elected(logger, settings.Identity, record.LeaseTransitions, previousHolder ?? "none");
-            observer.OnElected(record, previousHolder);
+            return read();
         }
     }
 
-    private void Lose(LeadershipLossReason reason, string? newHolder)
+    private void Locked(Action change)
     {
-        lock (notifying)
+        lock (gate)
         {
-            lock (gate)
-            {
-                if (!leading)
-                {
-                    return;
-                }
-
-                // Stepping down because the Lease was removed under a fresh term: nobody else can hold a
-                // newer one (every other replica waits that term out), so this replica may start the
-                // next term at once instead of waiting out its own.
-                mayRetake = reason == LeadershipLossReason.LeaseRemoved && FreshLeaderLocked();
-                leading = false;
-                own = null;
-            }
-
-            metrics.RecordLost(reason);
-            Log.LeadershipLost(logger, settings.Identity, ElectorMetrics.ReasonLabel(reason), newHolder ?? "unknown");
-            observer.OnLost(reason, newHolder);
+            change();
         }
     }
 }

@@ -11,7 +11,7 @@ namespace SingleActive.Elector.Election;
 /// it is written instead of on its next poll. The elector's own polling stays the fallback: a watch
 /// that silently stalls costs handover speed, never correctness.
 /// </summary>
-public sealed class LeaseWatcher(ILeaseStore store, LeaderElector elector, TimeProvider time, ElectionTimings timings, ElectorMetrics metrics, ILogger logger)
+public sealed class LeaseWatcher(IWatchableLeaseStore store, LeaderElector elector, TimeProvider time, ElectionTimings timings, ElectorMetrics metrics, ILogger logger)
 {
     public async Task RunAsync(CancellationToken stop)
     {

@@ -1,8 +1,7 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Election;
-using SingleActive.Elector.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
 
@@ -43,12 +42,9 @@ public sealed class LeadershipReporter(
 {
     public const string ElectedReason = "LeaderElected";
     public const string LostReason = "LeadershipLost";
-    private const string Component = "single-active-elector";
-
     private readonly ReportBacklog backlog = new(time, retryPeriod);
     private readonly PreviousHolderFence fence = new(api, podName, leaseDescription, time, metrics, logger);
-    private string? uid = podUid;
-    private bool uidLookedUp = podUid is not null;
+    private readonly PodEventWriter events = new(api, @namespace, podName, podUid, metrics, logger);
     private bool parked;
     private bool exited;
 
@@ -144,7 +140,7 @@ public sealed class LeadershipReporter(
                         await fence.WriteAsync(backlog, intent, stop).ConfigureAwait(false);
                         break;
                     case ReportBacklog.PendingEvent pending:
-                        await EventAsync(pending, stop).ConfigureAwait(false);
+                        await events.WriteAsync(backlog, pending, stop).ConfigureAwait(false);
                         break;
                     case null when done:
                         return;
@@ -201,59 +197,5 @@ public sealed class LeadershipReporter(
             Log.LabelFailed(logger, label.Pod, Labels.Role, label.Role, ErrorText.Of(e));
             backlog.WriteFailed(label);
         }
-    }
-
-    private async Task EventAsync(ReportBacklog.PendingEvent pending, CancellationToken stop)
-    {
-        try
-        {
-            if (!uidLookedUp)
-            {
-                uidLookedUp = true;
-                try
-                {
-                    uid = await api.GetPodUidAsync(podName, stop).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-                {
-                    Log.PodUidUnknown(logger, ErrorText.Of(e));
-                }
-            }
-
-            await api.CreateEventAsync(ToEvent(pending), stop).ConfigureAwait(false);
-            backlog.EventDone();
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
-        {
-            metrics.RecordApiError("event");
-            Log.EventFailed(logger, pending.Reason, podName, ErrorText.Of(e));
-            if (backlog.EventFailed(pending))
-            {
-                Log.EventDropped(logger, pending.Reason, podName, Duration.Format(ReportBacklog.EventRetryWindow));
-            }
-        }
-    }
-
-    private JsonObject ToEvent(ReportBacklog.PendingEvent pending)
-    {
-        var at = pending.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        return new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Event",
-            ["metadata"] = new JsonObject { ["generateName"] = podName + ".", ["namespace"] = @namespace },
-
-            // kubectl describe pod lists Events by the pod's kind, namespace, name and uid.
-            ["involvedObject"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["namespace"] = @namespace, ["name"] = podName, ["uid"] = uid },
-            ["reason"] = pending.Reason,
-            ["message"] = pending.Message,
-            ["type"] = pending.Type,
-            ["source"] = new JsonObject { ["component"] = Component },
-            ["reportingComponent"] = Component,
-            ["reportingInstance"] = podName,
-            ["firstTimestamp"] = at,
-            ["lastTimestamp"] = at,
-            ["count"] = 1,
-        };
     }
 }

@@ -3,17 +3,18 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using SingleActive.Contract;
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Kubernetes;
 
 namespace SingleActive.Elector.Leases;
 
-/// <summary><see cref="ILeaseStore"/> on the <c>coordination.k8s.io/v1</c> Lease API.</summary>
+/// <summary><see cref="IWatchableLeaseStore"/> on the <c>coordination.k8s.io/v1</c> Lease API.</summary>
 /// <remarks>
 /// A replace is a read-modify-write of the whole object the store last read at that
 /// resourceVersion: only the spec fields the election owns change, so labels, annotations and
 /// Lease fields newer than this code survive.
 /// </remarks>
-public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, string name, TimeSpan? watchDeadline = null) : ILeaseStore
+public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, string name, TimeSpan? watchDeadline = null) : IWatchableLeaseStore
 {
     /// <summary>
     /// Names the holder before the current one; on a released Lease, the replica that released it.

@@ -1,111 +1,153 @@
-using System.Net;
+using System.Runtime.ExceptionServices;
 using k8s;
-using k8s.Autorest;
-using k8s.Models;
+using SingleActive.Core.Leases;
 
 namespace SingleActive.Webhook.Tls.SelfSigned;
 
 /// <summary>
-/// One certificate writer at a time among the webhook replicas: a coordination.k8s.io Lease, acquired and
-/// renewed with resourceVersion preconditions (a lost race is a 409, never two holders). Expiry is judged
-/// by the local clock from when this replica last saw the record change, as client-go does, so clock skew
-/// between nodes cannot make a live holder look expired. Correctness of the Secret does not rest on it
-/// (every Secret write has a resourceVersion precondition too); it keeps two replicas from minting CAs.
+/// One certificate writer at a time among the webhook replicas: a coordination.k8s.io Lease, elected by the same
+/// engine as the elector sidecar's (<see cref="LeaseElection"/>, <see cref="LeaseRound"/>): acquired and renewed
+/// with resourceVersion preconditions (a lost race is a 409, never two holders), expiry judged by this process's
+/// monotonic clock from when it last saw the Lease change (client-go's <c>observedTime</c>), so neither clock skew
+/// between nodes nor a jump of the wall clock can make a live holder look expired. Correctness of the Secret does
+/// not rest on it (every Secret write has a resourceVersion precondition too); it keeps two replicas from minting CAs.
 /// </summary>
-public sealed class CertificateLeaseLock(IKubernetes client, string @namespace, string name, string identity, TimeSpan duration, TimeProvider timeProvider)
+/// <remarks>
+/// Calls are made one at a time (the manager's poll loop, then <see cref="ReleaseAsync"/> on shutdown). A replica
+/// keeps its term across a failed poll and renews it on the next; it stops writing when the Lease names someone else.
+/// As in the elector, a Lease naming this identity that this process did not write (a restarted container) is
+/// waited out like anyone else's, and a Lease deleted or cleared by someone else keeps its last term running.
+/// </remarks>
+public sealed class CertificateLeaseLock
 {
-    private string? _observedRecord;
-    private DateTimeOffset _observedAt;
+    private readonly Lock _gate = new();
+    private readonly LeaseElection _election;
+    private readonly LeaseRound _round;
+    private readonly TimeProvider _time;
 
-    public string Identity => identity;
+    /// <param name="duration">The lease duration written, rounded up to whole seconds (at least 1).</param>
+    public CertificateLeaseLock(IKubernetes client, string @namespace, string name, string identity, TimeSpan duration, TimeProvider timeProvider)
+        : this(new CertificateLeaseStore(client, @namespace, name), identity, duration, timeProvider)
+    {
+    }
+
+    internal CertificateLeaseLock(ILeaseStore store, string identity, TimeSpan duration, TimeProvider timeProvider)
+    {
+        _time = timeProvider;
+        _election = new LeaseElection(identity, TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(duration.TotalSeconds))), timeProvider);
+        _round = new LeaseRound(store, new Campaign(this));
+    }
+
+    public string Identity => _election.Identity;
 
     /// <summary>True when this replica holds the Lease after the call (acquired, renewed or taken over from an expired holder).</summary>
+    /// <exception cref="Exception">The API call's failure (the term, if any, is kept for the next call).</exception>
     public async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
-        V1Lease? lease;
-        try
+        var start = _time.GetTimestamp();
+        LeaseRecord? own;
+        lock (_gate)
         {
-            lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            lease = null;
+            own = _election.Own;
         }
 
-        if (lease is null)
+        var outcome = await _round.AttemptAsync(own, leadingNow: own is not null, cancellationToken, cancellationToken).ConfigureAwait(false);
+        if (outcome.Error is { } error)
         {
-            var created = new V1Lease
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        lock (_gate)
+        {
+            if (outcome.Written is { } written)
             {
-                ApiVersion = "coordination.k8s.io/v1",
-                Kind = "Lease",
-                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace },
-                Spec = Record(now, acquired: now, transitions: 0),
-            };
-            return await WriteAsync(() => client.CoordinationV1.CreateNamespacedLeaseAsync(created, @namespace, cancellationToken: cancellationToken), now).ConfigureAwait(false);
-        }
+                if (own is not null && _election.IsLeading)
+                {
+                    _election.Renewed(written, start);
+                }
+                else
+                {
+                    _election.Won(written, start);
+                }
 
-        var spec = lease.Spec ?? new V1LeaseSpec();
-        var record = $"{spec.HolderIdentity}|{spec.RenewTime:O}|{spec.LeaseDurationSeconds}";
-        if (record != _observedRecord)
-        {
-            _observedRecord = record;
-            _observedAt = now;
-        }
+                return true;
+            }
 
-        var heldByMe = spec.HolderIdentity == identity;
-        var heldByOther = !heldByMe && !string.IsNullOrEmpty(spec.HolderIdentity)
-            && now < _observedAt + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? (int)duration.TotalSeconds);
-        if (heldByOther)
-        {
+            if (outcome.HeldBy is not null && _election.IsLeading)
+            {
+                _election.StepDown(mayRetake: false); // Someone else's term (or another process with this identity).
+            }
+
             return false;
         }
-
-        lease.Spec = heldByMe
-            ? Record(now, acquired: spec.AcquireTime is { } acquiredAt ? new DateTimeOffset(DateTime.SpecifyKind(acquiredAt, DateTimeKind.Utc)) : now, transitions: spec.LeaseTransitions ?? 0)
-            : Record(now, acquired: now, transitions: (spec.LeaseTransitions ?? 0) + 1);
-        // Replace carries metadata.resourceVersion: if anyone wrote in between, the API server answers 409.
-        // managedFields are left out (the server keeps them): the Aot serializer cannot write FieldsV1.
-        lease.Metadata.ManagedFields = null;
-        return await WriteAsync(() => client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, @namespace, cancellationToken: cancellationToken), now).ConfigureAwait(false);
     }
 
-    /// <summary>Gives the Lease up on shutdown so another replica takes over at its next poll, not after the duration.</summary>
+    /// <summary>Gives the Lease up on shutdown (holder cleared, lease duration 1 s) so another replica takes over at its next poll, not after the duration.</summary>
+    /// <exception cref="Exception">The API call's failure; the Lease then simply expires.</exception>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
-        var lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (lease.Spec?.HolderIdentity != identity)
+        LeaseRecord? own;
+        lock (_gate)
         {
-            return;
+            own = _election.Own;
+            _election.StepDown(mayRetake: false);
         }
 
-        lease.Spec.HolderIdentity = null;
-        lease.Spec.LeaseDurationSeconds = 1;
-        lease.Metadata.ManagedFields = null;
-        await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (own is not null)
+        {
+            await _round.ReleaseAsync(own, _election.Identity, Released, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private V1LeaseSpec Record(DateTimeOffset now, DateTimeOffset acquired, int transitions) => new()
+    private LeaseRecord Released(LeaseRecord current)
     {
-        HolderIdentity = identity,
-        LeaseDurationSeconds = Math.Max(1, (int)Math.Ceiling(duration.TotalSeconds)),
-        AcquireTime = acquired.UtcDateTime,
-        RenewTime = now.UtcDateTime,
-        LeaseTransitions = transitions,
-    };
-
-    private async Task<bool> WriteAsync(Func<Task<V1Lease>> write, DateTimeOffset now)
-    {
-        try
+        lock (_gate)
         {
-            var written = await write().ConfigureAwait(false);
-            _observedRecord = $"{written.Spec?.HolderIdentity}|{written.Spec?.RenewTime:O}|{written.Spec?.LeaseDurationSeconds}";
-            _observedAt = now;
-            return true;
+            return _election.Released(current);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict)
+    }
+
+    /// <summary>The lock's side of <see cref="LeaseRound"/>: each call under its lock.</summary>
+    private sealed class Campaign(CertificateLeaseLock owner) : ILeaseCampaign
+    {
+        public bool IsLeading
         {
-            return false;
+            get
+            {
+                lock (owner._gate)
+                {
+                    return owner._election.IsLeading;
+                }
+            }
+        }
+
+        public void Observe(LeaseRecord? record)
+        {
+            lock (owner._gate)
+            {
+                var election = owner._election;
+                if (election.Observe(record) != LeaseChange.Stale && election.IsLeading && record?.IsHeld != true)
+                {
+                    // Deleted or cleared under this replica's term: nobody else can hold a newer one while that term
+                    // runs, so this replica starts the next one at once if its term was still fresh.
+                    election.StepDown(mayRetake: election.RenewedWithin(TimeSpan.FromSeconds(election.LeaseDurationSeconds)));
+                }
+            }
+        }
+
+        public LeaseWrite? Decide(LeaseRecord? current, bool leadingNow)
+        {
+            lock (owner._gate)
+            {
+                var election = owner._election;
+                if (!election.Allows(current, leadingNow))
+                {
+                    return null;
+                }
+
+                var previousHolder = election.Seen.PreviousHolderOf(current);
+                return new LeaseWrite(election.Desired(current, leadingNow, previousHolder), previousHolder);
+            }
         }
     }
 }

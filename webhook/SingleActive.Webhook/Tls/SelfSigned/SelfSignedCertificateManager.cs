@@ -1,4 +1,3 @@
-using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -23,19 +22,16 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
     private readonly WebhookMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<SelfSignedCertificateManager> _logger;
-    private readonly CertificateIssuer _issuer;
+    private readonly CertificateWriter _writer;
     private readonly string _secretDescription;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _initGate = new();
     private Task? _initialized;
     private Task? _loop;
     private CertificateLeaseLock? _lease;
-    private CaBundlePatcher? _patcher;
+    private readonly CertificateSecretClient _secrets;
+    private CaBundleKeeper? _caBundle;
     private bool _isWriter;
-    private bool _configurationMissingLogged;
-    private string? _lastResourceVersion;
-    private CertificateSecret? _lastParsed;
-    private string? _lastProblem;
     private int _disposed;
 
     public SelfSignedCertificateManager(
@@ -46,7 +42,8 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
         _metrics = metrics;
         _time = timeProvider;
         _logger = logger;
-        _issuer = new CertificateIssuer(_options, timeProvider);
+        _secrets = new CertificateSecretClient(_options, logger);
+        _writer = new CertificateWriter(_options, new CertificateIssuer(_options, timeProvider), _secrets, timeProvider, logger);
         _secretDescription = $"{_options.Namespace}/{_options.SecretName}";
         Source = new SecretCertificateSource(_secretDescription);
     }
@@ -100,19 +97,19 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
         var client = _connection.Client ?? throw new InvalidOperationException(
             $"self-signed mode (--self-signed-secret {_options.SecretName}) needs the Kubernetes API: {_connection.Description}");
         _lease ??= new CertificateLeaseLock(client, _options.Namespace!, _options.LeaseName, _options.Identity!, _options.LeaseDuration, _time);
-        _patcher ??= new CaBundlePatcher(client, _options.WebhookConfiguration);
+        _caBundle ??= new CaBundleKeeper(client, _options.WebhookConfiguration, _logger);
         try
         {
             await ElectAsync(cancellationToken).ConfigureAwait(false);
-            var (secret, current) = await ReadSecretAsync(client, cancellationToken).ConfigureAwait(false);
+            var (secret, current) = await _secrets.ReadAsync(client, cancellationToken).ConfigureAwait(false);
             if (_isWriter)
             {
-                current = await WriteAsync(client, secret, current, cancellationToken).ConfigureAwait(false) ?? current;
+                current = await _writer.WriteAsync(client, _caBundle, secret, current, cancellationToken).ConfigureAwait(false) ?? current;
             }
 
             if (current is null)
             {
-                return _lastProblem ?? $"Secret {_secretDescription} has no certificate yet (the writer creates it)";
+                return _secrets.LastProblem ?? $"Secret {_secretDescription} has no certificate yet (the writer creates it)";
             }
 
             if (Source.Update(current.Serving))
@@ -126,7 +123,7 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            var problem = Describe(e);
+            var problem = SelfSignedErrorText.Describe(e);
             SelfSignedLog.PollFailed(_logger, problem, null);
             _metrics.CertificateReloadFailures.Inc();
             return problem;
@@ -203,7 +200,7 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
             // Without a renewed Lease this replica must not write; reading and serving go on.
-            SelfSignedLog.PollFailed(_logger, $"Lease {_options.LeaseName}: " + Describe(e), null);
+            SelfSignedLog.PollFailed(_logger, $"Lease {_options.LeaseName}: " + SelfSignedErrorText.Describe(e), null);
             writer = false;
         }
 
@@ -221,137 +218,4 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
             _isWriter = writer;
         }
     }
-
-    private async Task<(V1Secret? Secret, CertificateSecret? Parsed)> ReadSecretAsync(IKubernetes client, CancellationToken cancellationToken)
-    {
-        V1Secret secret;
-        try
-        {
-            secret = await client.CoreV1.ReadNamespacedSecretAsync(_options.SecretName, _options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return (null, null);
-        }
-
-        // Parse only what changed: a poll every few seconds must not mint key objects each time.
-        if (secret.Metadata?.ResourceVersion is { } version && version == _lastResourceVersion)
-        {
-            return (secret, _lastParsed);
-        }
-
-        var parsed = CertificateSecret.TryRead(secret.Data, out var problem);
-        _lastResourceVersion = secret.Metadata?.ResourceVersion;
-        _lastParsed = parsed;
-        _lastProblem = problem is null ? null : $"Secret {_secretDescription}: {problem}";
-        if (problem is not null)
-        {
-            SelfSignedLog.SecretUnusable(_logger, _secretDescription, problem);
-        }
-
-        return (secret, parsed);
-    }
-
-    /// <summary>The writer's part. Returns the newly written contents, or null when nothing was written.</summary>
-    private async Task<CertificateSecret?> WriteAsync(IKubernetes client, V1Secret? secret, CertificateSecret? current, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow();
-        var action = CertificateRenewal.Decide(current, _options, now);
-        var next = _issuer.Issue(action, current);
-        if (next is not null)
-        {
-            // A new CA must be trusted before any replica can serve a certificate it signed.
-            if (action == RenewalAction.RotateAuthority)
-            {
-                await EnsureCaBundleAsync(next, now, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!await StoreAsync(client, secret, next, cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            SelfSignedLog.Issued(_logger, _secretDescription, action, next.Serving.NotAfter.ToUniversalTime(), CertificateRenewal.RenewAt(next.Serving, _options.CertificateValidity), next.Authority.NotAfter.ToUniversalTime());
-        }
-
-        if ((next ?? current) is { } stored)
-        {
-            await EnsureCaBundleAsync(stored, now, cancellationToken).ConfigureAwait(false);
-        }
-
-        return next;
-    }
-
-    private async Task<bool> StoreAsync(IKubernetes client, V1Secret? existing, CertificateSecret contents, CancellationToken cancellationToken)
-    {
-        try
-        {
-            V1Secret written;
-            if (existing is null)
-            {
-                var created = new V1Secret
-                {
-                    ApiVersion = "v1",
-                    Kind = "Secret",
-                    Type = CertificateSecret.SecretType,
-                    Metadata = new V1ObjectMeta
-                    {
-                        Name = _options.SecretName,
-                        NamespaceProperty = _options.Namespace,
-                        Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "single-active-webhook" },
-                    },
-                    Data = contents.ToData(),
-                };
-                written = await client.CoreV1.CreateNamespacedSecretAsync(created, _options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                // metadata.resourceVersion is kept: a concurrent writer makes this a 409, not a lost update.
-                existing.Data = contents.ToData();
-                existing.Metadata.ManagedFields = null; // kept by the server; the Aot serializer cannot write FieldsV1
-                written = await client.CoreV1.ReplaceNamespacedSecretAsync(existing, _options.SecretName, _options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-
-            _lastResourceVersion = written.Metadata?.ResourceVersion;
-            _lastParsed = contents;
-            _lastProblem = null;
-            return true;
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-            // Someone else wrote first; the next poll reads their result.
-            return false;
-        }
-    }
-
-    private async Task EnsureCaBundleAsync(CertificateSecret contents, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var changed = await _patcher!.EnsureAsync(contents.CaBundlePem(now), cancellationToken).ConfigureAwait(false);
-        if (changed is null)
-        {
-            if (!_configurationMissingLogged)
-            {
-                SelfSignedLog.ConfigurationMissing(_logger, _options.WebhookConfiguration);
-                _configurationMissingLogged = true;
-            }
-
-            return;
-        }
-
-        _configurationMissingLogged = false;
-        if (changed > 0)
-        {
-            SelfSignedLog.CaBundlePatched(_logger, changed.Value, _options.WebhookConfiguration);
-        }
-    }
-
-    /// <summary>A 403 names the permission, so a missing RBAC rule is found from the log line alone.</summary>
-    private static string Describe(Exception e) => e switch
-    {
-        HttpOperationException { Response: { } response } http =>
-            $"the API server answered {(int)response.StatusCode} {response.StatusCode}: {Truncate(response.Content)} ({http.Message})",
-        _ => ErrorText.Of(e),
-    };
-
-    private static string Truncate(string? text) => text is null ? "" : text.Length <= 400 ? text : text[..400] + "...";
 }

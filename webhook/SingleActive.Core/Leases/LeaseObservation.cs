@@ -1,11 +1,9 @@
-using SingleActive.Elector.Leases;
-
-namespace SingleActive.Elector.Election;
+namespace SingleActive.Core.Leases;
 
 /// <summary>
 /// What this replica has seen of the Lease, and when by its own monotonic clock: the state last
 /// seen, the term that may still be running, the last holder and the highest epoch. Not
-/// thread-safe: <see cref="LeaderElector"/> uses it under its lock.
+/// thread-safe: its <see cref="LeaseElection"/> is used under its owner's lock.
 /// </summary>
 /// <remarks>
 /// A Lease that disappears, or loses its holder without a release (<see cref="LeaseRecord.IsRelease"/>),
@@ -14,7 +12,7 @@ namespace SingleActive.Elector.Election;
 /// this replica saw it change, until it would have expired; and the epoch of a re-created Lease
 /// continues from the highest one seen instead of restarting at 0.
 /// </remarks>
-internal sealed class LeaseObservation(TimeProvider time)
+public sealed class LeaseObservation(TimeProvider time)
 {
     public bool HasObserved { get; private set; }
 

@@ -1,4 +1,4 @@
-namespace SingleActive.Elector.Leases;
+namespace SingleActive.Core.Leases;
 
 /// <summary>A write lost the optimistic-concurrency race: the Lease changed (or appeared, or vanished) since it was read.</summary>
 public sealed class LeaseConflictException : Exception

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SingleActive.Contract;
 
-namespace SingleActive.Elector.Leases;
+namespace SingleActive.Core.Leases;
 
 /// <summary>
 /// The operator's annotations on the Lease (<c>kubectl single-active handover|pause</c>) and the outcome the electors

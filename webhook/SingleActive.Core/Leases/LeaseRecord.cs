@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SingleActive.Elector.Leases;
+namespace SingleActive.Core.Leases;
 
 /// <summary>
 /// The part of a <c>coordination.k8s.io/v1</c> Lease the election reads and writes, with the
@@ -8,7 +8,7 @@ namespace SingleActive.Elector.Leases;
 /// </summary>
 /// <remarks>
 /// <see cref="AcquireTime"/> and <see cref="RenewTime"/> are the writer's wall clock and are only
-/// informational: expiry is judged by the reader's own monotonic clock (see <c>LeaderElector</c>).
+/// informational: expiry is judged by the reader's own monotonic clock (see <see cref="LeaseElection"/>).
 /// <see cref="PreviousHolder"/> is the <c>single-active.io/previous-holder</c> annotation: the
 /// holder before the current one, or, on a released Lease, the replica that released it.
 /// <see cref="Controls"/> are the operator's annotations and the handover outcome; <c>null</c> leaves the Lease's

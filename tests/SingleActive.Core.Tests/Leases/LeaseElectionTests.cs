@@ -1,0 +1,186 @@
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Core.Leases;
+
+namespace SingleActive.Core.Tests.Leases;
+
+public sealed class LeaseElectionTests
+{
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
+
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void Allows_HolderRenewTimeAnHourOld_WaitsAFullLeaseDurationFromWhenItWasSeen()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        var stale = new LeaseRecord("web-0", 15, null, time.GetUtcNow().AddHours(-1), 1, "1");
+        election.Observe(stale);
+
+        time.Advance(Duration - TimeSpan.FromMilliseconds(1));
+        Assert.False(election.Allows(stale, leadingNow: false));
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(election.Allows(stale, leadingNow: false));
+    }
+
+    [Fact]
+    public void Allows_HolderRenews_ExpiryRestartsFromTheChange()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        election.Observe(new LeaseRecord("web-0", 15, null, time.GetUtcNow(), 1, "1"));
+        time.Advance(TimeSpan.FromSeconds(10));
+        var renewed = new LeaseRecord("web-0", 15, null, time.GetUtcNow(), 1, "2");
+        election.Observe(renewed);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.False(election.Allows(renewed, leadingNow: false));
+    }
+
+    [Fact]
+    public void Allows_OwnIdentityThisProcessDidNotWrite_WaitsLikeAnyoneElse()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        var restarted = new LeaseRecord("web-0", 15, null, time.GetUtcNow(), 4, "1");
+        election.Observe(restarted);
+
+        Assert.False(election.Allows(restarted, leadingNow: false));
+        time.Advance(Duration);
+        Assert.True(election.Allows(restarted, leadingNow: false));
+        Assert.Equal(5, election.Desired(restarted, leadingNow: false, "web-0").LeaseTransitions);
+    }
+
+    [Fact]
+    public void Allows_ReleasedLease_AtOnce()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        election.Observe(new LeaseRecord("web-0", 15, null, null, 1, "1"));
+        var released = new LeaseRecord(null, LeaseRecord.ReleasedLeaseDurationSeconds, null, null, 1, "2", PreviousHolder: "web-0");
+        election.Observe(released);
+
+        Assert.True(election.Allows(released, leadingNow: false));
+    }
+
+    [Fact]
+    public void Allows_LeaseDeletedUnderATerm_WaitsThatTermOut()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        election.Observe(new LeaseRecord("web-0", 15, null, null, 1, "1"));
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(LeaseChange.TermOutlivesLease, election.Observe(null));
+        Assert.False(election.Allows(null, leadingNow: false));
+        Assert.Equal(TimeSpan.FromSeconds(10), election.UntilTermExpires());
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(election.Allows(null, leadingNow: false));
+        Assert.Equal(2, election.Desired(null, leadingNow: false, "web-0").LeaseTransitions);
+    }
+
+    [Fact]
+    public void Allows_LeaderSeesItsNameWithAnotherEpoch_MayNotRenew()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        election.Won(new LeaseRecord("web-0", 15, null, null, 1, "1"), time.GetTimestamp());
+
+        Assert.True(election.Allows(new LeaseRecord("web-0", 15, null, null, 1, "2"), leadingNow: true));
+        Assert.False(election.Allows(new LeaseRecord("web-0", 15, null, null, 2, "3"), leadingNow: true));
+    }
+
+    [Fact]
+    public void StepDown_MayRetake_TakesItsOwnRemovedTermBackAtOnce()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        election.Won(new LeaseRecord("web-0", 15, null, null, 1, "1"), time.GetTimestamp());
+        election.Observe(null);
+
+        election.StepDown(mayRetake: true);
+
+        Assert.False(election.IsLeading);
+        Assert.True(election.Allows(null, leadingNow: false));
+    }
+
+    [Fact]
+    public void Observe_SomeoneElsesTerm_EndsTheRightToRetake()
+    {
+        var election = new LeaseElection("web-0", Duration, time) { MayRetake = true };
+
+        Assert.Equal(LeaseChange.OtherHolder, election.Observe(new LeaseRecord("web-1", 15, null, null, 2, "5")));
+        Assert.False(election.MayRetake);
+    }
+
+    [Fact]
+    public void ExpiryOf_HolderWroteALongerDuration_TheLongerCounts()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), election.ExpiryOf(new LeaseRecord("web-1", 30, null, null, 1)));
+        Assert.Equal(Duration, election.ExpiryOf(new LeaseRecord("web-1", 5, null, null, 1)));
+    }
+
+    [Fact]
+    public void Desired_Renew_KeepsTheTermAndMovesRenewTime()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        var acquired = time.GetUtcNow();
+        var own = new LeaseRecord("web-0", 15, acquired, acquired, 3, "7", PreviousHolder: "web-2");
+        election.Won(own, time.GetTimestamp());
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        var renew = election.Desired(own, leadingNow: true, previousHolder: null);
+
+        Assert.Equal(own with { RenewTime = acquired.AddSeconds(2) }, renew);
+    }
+
+    [Fact]
+    public void Desired_NewTerm_ControlsFromTheCallback()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        var released = new LeaseRecord(null, 1, null, null, 1, "2", Controls: new LeaseControls("web-1"));
+
+        var taken = election.Desired(released, leadingNow: false, "web-0", _ => LeaseControls.None);
+
+        Assert.Equal(LeaseControls.None, taken.Controls);
+        Assert.Equal("web-0", taken.PreviousHolder);
+        Assert.Equal(2, taken.LeaseTransitions);
+        Assert.Equal("2", taken.ResourceVersion);
+    }
+
+    [Fact]
+    public void Released_ClearsTheHolderWithOneSecondAndNamesTheReleaser()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+
+        var released = election.Released(new LeaseRecord("web-0", 15, null, null, 3, "7"));
+
+        Assert.True(released.IsRelease);
+        Assert.Equal("web-0", released.PreviousHolder);
+        Assert.Equal(3, released.LeaseTransitions);
+        Assert.Equal("7", released.ResourceVersion);
+    }
+
+    [Fact]
+    public void RenewedWithin_LastRenewStartOlderThanTheWindow_False()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        election.Won(new LeaseRecord("web-0", 15, null, null, 1, "1"), time.GetTimestamp());
+
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.True(election.RenewedWithin(TimeSpan.FromSeconds(11)));
+        Assert.False(election.RenewedWithin(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void OwnTermAsSeen_LeaseLastSeenWithAnotherEpoch_Null()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        var own = new LeaseRecord("web-0", 15, null, null, 1, "1");
+        election.Won(own, time.GetTimestamp());
+        Assert.Equal(own, election.OwnTermAsSeen());
+
+        election.Observe(own with { LeaseTransitions = 2, ResourceVersion = "2" });
+
+        Assert.Null(election.OwnTermAsSeen());
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Core.Leases;
+
+namespace SingleActive.Core.Tests.Leases;
+
+public sealed class LeaseObservationTests
+{
+    private readonly FakeTimeProvider time = new();
+
+    [Fact]
+    public void Record_OnlyResourceVersionMoved_ChangedAtStays()
+    {
+        var seen = new LeaseObservation(time);
+        var held = new LeaseRecord("web-0", 15, null, DateTimeOffset.UnixEpoch, 1, "1");
+        seen.Record(held);
+        var first = seen.ChangedAt;
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        seen.Record(held with { ResourceVersion = "2" });
+
+        Assert.Equal(first, seen.ChangedAt);
+        Assert.Equal("2", seen.Current!.ResourceVersion);
+    }
+
+    [Fact]
+    public void Record_OlderResourceVersion_IgnoredAsALateEvent()
+    {
+        var seen = new LeaseObservation(time);
+        seen.Record(new LeaseRecord("web-1", 15, null, null, 2, "10"));
+
+        Assert.False(seen.Record(new LeaseRecord("web-0", 15, null, null, 1, "9")));
+        Assert.Equal("web-1", seen.Current!.HolderIdentity);
+    }
+
+    [Fact]
+    public void Record_DeletedWhileHeld_TermKeepsRunningFromWhenItWasSeen()
+    {
+        var seen = new LeaseObservation(time);
+        seen.Record(new LeaseRecord("web-0", 15, null, null, 3, "1"));
+        var since = seen.TermSince;
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        seen.Record(null);
+
+        Assert.Null(seen.Current);
+        Assert.Equal("web-0", seen.Term!.HolderIdentity);
+        Assert.Equal(since, seen.TermSince);
+        Assert.Equal(4, seen.NextEpoch(null));
+    }
+
+    [Fact]
+    public void Record_Release_EndsTheTermAndKeepsTheLastHolder()
+    {
+        var seen = new LeaseObservation(time);
+        seen.Record(new LeaseRecord("web-0", 15, null, null, 3, "1"));
+
+        seen.Record(new LeaseRecord(null, LeaseRecord.ReleasedLeaseDurationSeconds, null, null, 3, "2", PreviousHolder: "web-0"));
+
+        Assert.Null(seen.Term);
+        Assert.Equal("web-0", seen.LastHolder);
+    }
+
+    [Fact]
+    public void NextEpoch_NothingEverSeen_StartsAtZero()
+    {
+        Assert.Equal(0, new LeaseObservation(time).NextEpoch(null));
+    }
+
+    [Fact]
+    public void PreviousHolderOf_ReleasedLease_NamesTheReleaser()
+    {
+        var seen = new LeaseObservation(time);
+        seen.Record(new LeaseRecord("web-0", 15, null, null, 1, "1"));
+
+        Assert.Equal("web-2", seen.PreviousHolderOf(new LeaseRecord(null, 1, null, null, 1, "3", PreviousHolder: "web-2")));
+        Assert.Equal("web-1", seen.PreviousHolderOf(new LeaseRecord("web-1", 15, null, null, 2, "4")));
+        Assert.Equal("web-0", seen.PreviousHolderOf(null));
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Contract;
+using SingleActive.Core.Leases;
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Metrics;
+using SingleActive.Elector.NodeDrain;
+
+namespace SingleActive.Elector.Tests.Election;
+
+public sealed class ElectorCampaignTests
+{
+    private static readonly ElectionSettings Settings = new("web-1", ElectionTimings.Default);
+
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly LeaseElection election;
+    private readonly MaintenanceState maintenance;
+    private readonly ElectorCampaign campaign;
+    private readonly List<LeaseRecord?> observed = [];
+
+    public ElectorCampaignTests()
+    {
+        election = new LeaseElection(Settings.Identity, Settings.Timings.LeaseDuration, time);
+        var metrics = new ElectorMetrics();
+        maintenance = new MaintenanceState(Settings, time, metrics, NullLogger.Instance);
+        var controls = new OperatorControls(Settings, time, null, metrics, NullLogger.Instance);
+        campaign = new ElectorCampaign(election, new Lock(), controls, maintenance, time, NullLogger.Instance, observed.Add);
+    }
+
+    [Fact]
+    public void Decide_ReleasedLease_ANewTermAboveTheEpochSeen()
+    {
+        var released = new LeaseRecord(null, 1, null, null, 4, "9", PreviousHolder: "web-0");
+        campaign.ObserveLocked(released);
+
+        var write = campaign.Decide(released, leadingNow: false)!;
+
+        Assert.Equal("web-1", write.Record.HolderIdentity);
+        Assert.Equal(5, write.Record.LeaseTransitions);
+        Assert.Equal("web-0", write.PreviousHolder);
+    }
+
+    [Fact]
+    public void Decide_PausedReleasedLease_StandbyWaits()
+    {
+        var paused = new LeaseRecord(null, 1, null, null, 4, "9", PreviousHolder: "web-0", Controls: new LeaseControls(Paused: true));
+        campaign.ObserveLocked(paused);
+
+        Assert.Null(campaign.Decide(paused, leadingNow: false));
+    }
+
+    [Fact]
+    public void Decide_StandbyOnADrainingNode_LeavesAFreeLeaseToOthersForTheWindow()
+    {
+        maintenance.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is cordoned"));
+        var released = new LeaseRecord(null, 1, null, null, 4, "9");
+        campaign.ObserveLocked(released);
+
+        Assert.Null(campaign.Decide(released, leadingNow: false));
+        time.Advance(Settings.HandoverWindow);
+        Assert.NotNull(campaign.Decide(released, leadingNow: false));
+    }
+
+    [Fact]
+    public void ObserveLocked_OlderThanSeen_Ignored()
+    {
+        campaign.ObserveLocked(new LeaseRecord("web-0", 15, null, null, 4, "10"));
+
+        Assert.False(campaign.ObserveLocked(new LeaseRecord("web-2", 15, null, null, 3, "9")));
+    }
+
+    [Fact]
+    public void Observe_ARoundsRead_GoesToTheElector()
+    {
+        campaign.Observe(null);
+
+        Assert.Equal([null], observed);
+    }
+
+    [Fact]
+    public void ErrorTextOf_AttemptTimeout_TimedOut()
+    {
+        Assert.Equal("timed out", ElectorCampaign.ErrorTextOf(new OperationCanceledException()));
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Contract;
+using SingleActive.Core.Leases;
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Metrics;
+using SingleActive.Elector.Tests.Leases;
+
+namespace SingleActive.Elector.Tests.Election;
+
+public sealed class TermRoundsTests
+{
+    private static readonly ElectionSettings Settings = new("web-0", ElectionTimings.Default);
+
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryLeaseServer server = new();
+    private readonly ElectorMetrics metrics = new();
+    private readonly LeaseElection election;
+    private readonly RecordingLeaderTerm term;
+    private readonly TermRounds rounds;
+
+    public TermRoundsTests()
+    {
+        election = new LeaseElection(Settings.Identity, Settings.Timings.LeaseDuration, time);
+        term = new RecordingLeaderTerm(election);
+        var gate = new Lock();
+        var controls = new OperatorControls(Settings, time, null, metrics, NullLogger.Instance);
+        var campaign = new ElectorCampaign(election, gate, controls, new MaintenanceState(Settings, time, metrics, NullLogger.Instance), time, NullLogger.Instance, term.Observe);
+        rounds = new TermRounds(Settings, election, gate, new LeaseRound(server.Connect(), campaign), time, controls, null, metrics, NullLogger.Instance, term);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_NoLease_BecomesLeaderOfTheFirstTerm()
+    {
+        await rounds.TryAcquireAsync(CancellationToken.None);
+
+        Assert.Equal(["elected:0:-"], term.Calls);
+        Assert.Equal("web-0", server.Current!.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task RenewAsync_SomeoneElseTookTheLease_LosesToThem()
+    {
+        await rounds.TryAcquireAsync(CancellationToken.None);
+        server.Put(server.Current! with { HolderIdentity = "web-1", LeaseTransitions = 1 });
+
+        await rounds.RenewAsync(CancellationToken.None);
+
+        Assert.Equal(["elected:0:-", "lost:LeaseTaken:web-1"], term.Calls);
+    }
+
+    [Fact]
+    public async Task RenewAsync_OwnTerm_RenewTimeMoves()
+    {
+        await rounds.TryAcquireAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        await rounds.RenewAsync(CancellationToken.None);
+
+        Assert.Equal(time.GetUtcNow(), server.Current!.RenewTime);
+        Assert.Equal(election.Own, server.Current);
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_Leader_LosesWaitsForTheKubeletThenReleases()
+    {
+        await rounds.TryAcquireAsync(CancellationToken.None);
+
+        await rounds.ReleaseAsync(LeadershipLossReason.ShuttingDown, CancellationToken.None);
+
+        Assert.Equal(["elected:0:-", "lost:ShuttingDown:-"], term.Calls);
+        Assert.True(server.Current!.IsRelease);
+        Assert.Equal("web-0", server.Current.PreviousHolder);
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_WithASuccessor_NamesItOnTheLease()
+    {
+        await rounds.TryAcquireAsync(CancellationToken.None);
+        var successor = new HandoverRecord(PlannedHandover.NodeDrain, "web-2", "web-0", HandoverOutcome.InProgress, "drain", time.GetUtcNow());
+
+        await rounds.ReleaseAsync(LeadershipLossReason.PodDeleting, CancellationToken.None, successor);
+
+        Assert.Equal("web-2", server.Current!.Controls!.PreferredHolder);
+        Assert.Equal(successor, server.Current.Controls.LastHandover);
+    }
+}

@@ -1,0 +1,17 @@
+namespace SingleActive.Core.Leases;
+
+/// <summary>What a state of the Lease meant to <see cref="LeaseElection.Observe"/>.</summary>
+public enum LeaseChange
+{
+    /// <summary>Taken in; nothing worth saying.</summary>
+    Recorded,
+
+    /// <summary>Older than a state already seen (a late watch event): ignored.</summary>
+    Stale,
+
+    /// <summary>Someone else's term appeared.</summary>
+    OtherHolder,
+
+    /// <summary>The Lease was deleted, or its holder cleared without a release: the term seen last keeps running until it would have expired.</summary>
+    TermOutlivesLease,
+}

@@ -1,0 +1,212 @@
+namespace SingleActive.Core.Leases;
+
+/// <summary>
+/// One replica's part in the election of one Lease: what it has seen and when (<see cref="Seen"/>), the term it
+/// holds (<see cref="Own"/>), and the rules of client-go's leader election as this project tightens them — may it
+/// write now (<see cref="Allows"/>), and what (<see cref="Desired"/>, <see cref="Released"/>). The elector's
+/// campaign and the webhook's certificate-writer lock both decide with it; <see cref="LeaseRound"/> does the I/O.
+/// </summary>
+/// <remarks>
+/// <para><b>Time.</b> Only the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>) decides anything. A holder
+/// is gone when this process has seen no change to the Lease for the lease duration, timed from the moment it saw
+/// the last change (client-go's <c>observedTime</c>), never by comparing the holder's <c>renewTime</c> with the local
+/// wall clock: clocks of two nodes disagree, and a wall clock can jump.</para>
+/// <para>Not thread-safe: the owner serialises every call (the elector under its lock).</para>
+/// </remarks>
+public sealed class LeaseElection
+{
+    private readonly TimeProvider time;
+
+    /// <param name="identity">This replica's holder identity (the pod name).</param>
+    /// <param name="leaseDuration">The lease duration this replica writes, whole seconds (a fraction is cut off).</param>
+    /// <param name="time">The clock: <see cref="TimeProvider.GetTimestamp"/> for expiry, <see cref="TimeProvider.GetUtcNow"/> only for the informational times written.</param>
+    public LeaseElection(string identity, TimeSpan leaseDuration, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identity);
+        ArgumentNullException.ThrowIfNull(time);
+        Identity = identity;
+        LeaseDurationSeconds = (int)leaseDuration.TotalSeconds;
+        this.time = time;
+        Seen = new LeaseObservation(time);
+    }
+
+    public string Identity { get; }
+
+    /// <summary>The lease duration this replica writes, in seconds.</summary>
+    public int LeaseDurationSeconds { get; }
+
+    /// <summary>What this replica has seen of the Lease, and when.</summary>
+    public LeaseObservation Seen { get; }
+
+    /// <summary>The record this replica last wrote for its current term; <c>null</c> when it does not lead.</summary>
+    public LeaseRecord? Own { get; private set; }
+
+    public bool IsLeading => Own is not null;
+
+    /// <summary>The epoch (leaseTransitions) of this replica's latest term; kept after the term ends (<c>null</c>: never led).</summary>
+    public int? OwnEpoch { get; private set; }
+
+    /// <summary>Monotonic timestamp of the start of the last successful acquire or renew.</summary>
+    public long LastRenewStart { get; private set; }
+
+    /// <summary>
+    /// This replica may start its next term at once instead of waiting out its own last one: it stepped down
+    /// because its Lease was removed under a fresh term, or its handover release failed. Nobody else can hold a
+    /// newer term meanwhile (every other replica waits that term out). Cleared by a new term, won or seen.
+    /// </summary>
+    public bool MayRetake { get; set; }
+
+    /// <summary>
+    /// Takes in a state of the Lease (read, written or watched).
+    /// </summary>
+    /// <returns>What it meant; <see cref="LeaseChange.Stale"/> when it is older than one already seen and was ignored.</returns>
+    public LeaseChange Observe(LeaseRecord? record)
+    {
+        var before = Seen.Current;
+        var term = Seen.Term;
+        if (!Seen.Record(record))
+        {
+            return LeaseChange.Stale;
+        }
+
+        if (record?.IsHeld == true && record.HolderIdentity != before?.HolderIdentity && record.HolderIdentity != Identity)
+        {
+            // Someone else's term: whatever this replica may have retaken is theirs now.
+            MayRetake = false;
+            return LeaseChange.OtherHolder;
+        }
+
+        return record?.IsHeld != true && record?.IsRelease != true && before?.IsHeld == true && term is not null
+            ? LeaseChange.TermOutlivesLease
+            : LeaseChange.Recorded;
+    }
+
+    /// <summary>
+    /// A leader may renew a record that still carries its own term; anyone else must wait for the holder to expire.
+    /// That includes a record naming this very identity while this process does not lead: a restarted container
+    /// waits one lease duration (no longer than a standby would), and two processes given the same identity by
+    /// mistake can never both lead. An absent or cleared Lease is free after a release; otherwise the term seen last
+    /// runs on until it would have expired (<see cref="LeaseObservation"/>), unless this process led it and stepped
+    /// down (<see cref="MayRetake"/>).
+    /// </summary>
+    public bool Allows(LeaseRecord? current, bool leadingNow)
+    {
+        if (current?.IsHeld == true && current.HolderIdentity == Identity)
+        {
+            if (leadingNow)
+            {
+                // Same name but another term: someone else with our identity took it.
+                return Own is null || Own.LeaseTransitions == current.LeaseTransitions;
+            }
+
+            if (MayRetake && current.LeaseTransitions == OwnEpoch)
+            {
+                return true; // The term this process stepped down from (a late event said it was removed).
+            }
+        }
+
+        if (current?.IsHeld == true)
+        {
+            return Seen.HasObserved && time.GetElapsedTime(Seen.ChangedAt) >= ExpiryOf(current);
+        }
+
+        return MayRetake || Seen.Term is not { } term || time.GetElapsedTime(Seen.TermSince) >= ExpiryOf(term);
+    }
+
+    /// <summary>
+    /// How long after its last seen change <paramref name="record"/>'s term expires: the longer of this replica's
+    /// lease duration and the one the holder wrote (the holder's renew deadline was validated against its own
+    /// duration, ours against ours).
+    /// </summary>
+    public TimeSpan ExpiryOf(LeaseRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return TimeSpan.FromSeconds(Math.Max(record.LeaseDurationSeconds, LeaseDurationSeconds));
+    }
+
+    /// <summary>Time left until the term seen last expires (also one that outlives its deleted or cleared Lease); <c>null</c> when none runs.</summary>
+    public TimeSpan? UntilTermExpires() =>
+        Seen.Term is { } term ? ExpiryOf(term) - time.GetElapsedTime(Seen.TermSince) : null;
+
+    /// <summary>The Lease as last seen while it still carries this replica's current term (its identity and epoch), else <c>null</c>.</summary>
+    public LeaseRecord? OwnTermAsSeen() =>
+        IsLeading && Seen.Current is { } current && current.HolderIdentity == Identity && current.LeaseTransitions == OwnEpoch ? current : null;
+
+    /// <summary>Whether a write now continues this replica's term rather than starting a new one.</summary>
+    public bool Continues(LeaseRecord? current, bool leadingNow) => leadingNow && current?.HolderIdentity == Identity;
+
+    /// <summary>
+    /// The record to write: a renew of this replica's term, or a new term. A new term (even after a restart of this
+    /// same pod) gets a new epoch, above every epoch seen (also when the Lease was deleted and is created anew), so an
+    /// app fencing on leaseTransitions never confuses two tenures.
+    /// </summary>
+    /// <param name="current">The Lease as read (its resourceVersion is the write's precondition), or <c>null</c>: create it.</param>
+    /// <param name="leadingNow">This replica leads (a renew).</param>
+    /// <param name="previousHolder">Whom a new term succeeds (<see cref="LeaseObservation.PreviousHolderOf"/>).</param>
+    /// <param name="controlsOfNewTerm">The annotations a new term writes; by default those of <paramref name="current"/>.</param>
+    public LeaseRecord Desired(LeaseRecord? current, bool leadingNow, string? previousHolder, Func<LeaseRecord?, LeaseControls?>? controlsOfNewTerm = null)
+    {
+        var now = time.GetUtcNow();
+        var continuing = Continues(current, leadingNow);
+        return new LeaseRecord(
+            Identity,
+            LeaseDurationSeconds,
+            continuing ? current!.AcquireTime : now,
+            now,
+            continuing ? current!.LeaseTransitions : Seen.NextEpoch(current),
+            current?.ResourceVersion,
+            continuing ? current!.PreviousHolder : previousHolder,
+            continuing || controlsOfNewTerm is null ? current?.Controls : controlsOfNewTerm(current));
+    }
+
+    /// <summary>
+    /// <paramref name="current"/> given up for a quick handover: holder cleared, lease duration 1 s
+    /// (<see cref="LeaseRecord.IsRelease"/>), at its resourceVersion. The releaser names itself: a successor that did
+    /// not see this term (started later, or missed it) still knows whom it succeeds.
+    /// </summary>
+    public LeaseRecord Released(LeaseRecord current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return current with { HolderIdentity = null, LeaseDurationSeconds = LeaseRecord.ReleasedLeaseDurationSeconds, RenewTime = time.GetUtcNow(), PreviousHolder = Identity };
+    }
+
+    /// <summary>A write won a new term; <paramref name="attemptStart"/> is the monotonic timestamp the attempt started at.</summary>
+    public void Won(LeaseRecord record, long attemptStart)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Own = record;
+        OwnEpoch = record.LeaseTransitions;
+        MayRetake = false;
+        LastRenewStart = attemptStart;
+        Observe(record);
+    }
+
+    /// <summary>A renew succeeded; <paramref name="attemptStart"/> is the monotonic timestamp the attempt started at.</summary>
+    public void Renewed(LeaseRecord record, long attemptStart)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Own = record;
+        LastRenewStart = attemptStart;
+        Observe(record);
+    }
+
+    /// <summary>This replica wrote its own term again without renewing it (the operator's annotations): the next write starts from it.</summary>
+    public void Rewrote(LeaseRecord written)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        if (Own?.LeaseTransitions == written.LeaseTransitions)
+        {
+            Own = written;
+        }
+    }
+
+    /// <summary>The last successful renew started less than <paramref name="window"/> ago (and this replica leads).</summary>
+    public bool RenewedWithin(TimeSpan window) => IsLeading && time.GetElapsedTime(LastRenewStart) < window;
+
+    /// <summary>Stops leading. <paramref name="mayRetake"/>: see <see cref="MayRetake"/>.</summary>
+    public void StepDown(bool mayRetake)
+    {
+        MayRetake = mayRetake;
+        Own = null;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+using SingleActive.Core.Leases;
+using SingleActive.Elector.Logging;
+
+namespace SingleActive.Elector.Election;
+
+/// <summary>
+/// The elector's side of a <see cref="LeaseRound"/>: what this replica may write — the election's rules
+/// (<see cref="LeaseElection.Allows"/>), then, when it does not lead, the operator's (<see cref="OperatorControls"/>)
+/// and maintenance's (<see cref="MaintenanceState"/>) — and what a state of the Lease it reads means (logged). Calls
+/// take the elector's lock, which guards <paramref name="election"/>.
+/// </summary>
+internal sealed class ElectorCampaign(LeaseElection election, Lock gate, OperatorControls controls, MaintenanceState maintenance, TimeProvider time, ILogger logger, Action<LeaseRecord?> observe)
+    : ILeaseCampaign
+{
+    public bool IsLeading
+    {
+        get
+        {
+            lock (gate)
+            {
+                return election.IsLeading;
+            }
+        }
+    }
+
+    /// <summary>The text logged for a failed call: its message chain, or "timed out" for the attempt's own timeout.</summary>
+    public static string ErrorTextOf(Exception error) => error is OperationCanceledException ? "timed out" : ErrorText.Of(error);
+
+    /// <summary>Feeds what a round read to the elector (which may step down or wake).</summary>
+    public void Observe(LeaseRecord? record) => observe(record);
+
+    public LeaseWrite? Decide(LeaseRecord? current, bool leadingNow)
+    {
+        lock (gate)
+        {
+            if (!election.Allows(current, leadingNow) || (!leadingNow && !(controls.AllowsTakeover(current, time.GetElapsedTime(election.Seen.ChangedAt)) && !DefersTakeover(current))))
+            {
+                return null;
+            }
+
+            var previousHolder = election.Seen.PreviousHolderOf(current);
+            return new LeaseWrite(election.Desired(current, leadingNow, previousHolder, controls.ControlsOfNewTerm), previousHolder);
+        }
+    }
+
+    /// <summary>Takes in a state under the elector's lock and logs what it means.</summary>
+    /// <returns><c>false</c> when the state is older than one already seen and was ignored.</returns>
+    public bool ObserveLocked(LeaseRecord? record)
+    {
+        var term = election.Seen.Term;
+        switch (election.Observe(record))
+        {
+            case LeaseChange.Stale:
+                return false;
+            case LeaseChange.OtherHolder:
+                Log.LeaderObserved(logger, record!.HolderIdentity!);
+                break;
+            case LeaseChange.TermOutlivesLease:
+                Log.TermOutlivesLease(logger, term!.HolderIdentity!, record is null ? "deleted" : "holder cleared");
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>How long the Lease has been free (a held one: since its term expired), for <see cref="MaintenanceState.DefersTakeover"/>.</summary>
+    private bool DefersTakeover(LeaseRecord? current)
+    {
+        var sinceChange = time.GetElapsedTime(election.Seen.ChangedAt);
+        return maintenance.DefersTakeover(current?.IsHeld == true ? sinceChange - election.ExpiryOf(current) : sinceChange);
+    }
+}

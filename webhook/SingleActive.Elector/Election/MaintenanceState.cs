@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Logging;
+using SingleActive.Contract;
+using SingleActive.Elector.Logging;
+using SingleActive.Elector.Metrics;
+using SingleActive.Elector.NodeDrain;
+using SingleActive.Elector.Succession;
+
+namespace SingleActive.Elector.Election;
+
+/// <summary>
+/// What this replica knows of maintenance around it — its node about to be drained, its pod left on an older
+/// template revision by a rollout — and what follows for the election: its candidacy, when a leader checks for a
+/// planned handover, whether a drain's blocked handover was already reported, and whether a standby on a draining
+/// node leaves a free Lease to others first. Thread-safe.
+/// </summary>
+internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider time, ElectorMetrics metrics, ILogger logger)
+{
+    private readonly Lock gate = new();
+    private NodeDrainState nodeDrain = NodeDrainState.Unknown;
+    private bool outdated;
+    private long lastSuccessionCheck;
+    private bool successionChecked;
+    private string? blockedReported;
+    private bool takeoverDeferredNoted;
+
+    public NodeDrainState Drain
+    {
+        get
+        {
+            lock (gate)
+            {
+                return nodeDrain;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How often a leader checks, while nothing is known to be going on, whether a rollout has started (its pod's
+    /// ReplicaSet and Deployment read): five retry periods, 10 s by default. While its node drains or a rollout is
+    /// under way it checks every round.
+    /// </summary>
+    public TimeSpan SuccessionCheckInterval => settings.Timings.RetryPeriod * 5;
+
+    /// <summary>The node watch's news: forgets what was reported about the previous state.</summary>
+    public void OnNodeDrainChanged(NodeDrainState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        lock (gate)
+        {
+            nodeDrain = state;
+            blockedReported = null;
+            takeoverDeferredNoted = false;
+        }
+
+        if (!state.Draining)
+        {
+            metrics.DrainHandoverBlocked = false;
+        }
+    }
+
+    /// <summary>Whether this replica could take the Lease now, and why not, for its candidacy condition.</summary>
+    public (bool Candidate, string Reason, string Why) Candidacy(bool appHealthy)
+    {
+        var drain = Drain;
+        if (drain.Draining)
+        {
+            return (false, PodConditions.CandidateNodeDraining, drain.Reason);
+        }
+
+        return appHealthy ? (true, PodConditions.CandidateReady, "its app is healthy") : (false, PodConditions.CandidateAppUnhealthy, "its app has not passed its health check");
+    }
+
+    /// <summary>A planned-handover check is due now (and is counted as made): the node drains, a rollout left this pod behind, or the interval passed.</summary>
+    public bool TakeSuccessionCheck()
+    {
+        lock (gate)
+        {
+            if (!nodeDrain.Draining && !outdated && successionChecked && time.GetElapsedTime(lastSuccessionCheck) < SuccessionCheckInterval)
+            {
+                return false;
+            }
+
+            successionChecked = true;
+            lastSuccessionCheck = time.GetTimestamp();
+            return true;
+        }
+    }
+
+    /// <summary>Takes in a plan's finding; <c>false</c> when it is a blocked handover already reported for this reason.</summary>
+    public bool TakePlan(SuccessionPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        lock (gate)
+        {
+            if (plan.Action == SuccessionAction.Blocked && plan.Reason == blockedReported)
+            {
+                return false;
+            }
+
+            blockedReported = plan.Action == SuccessionAction.Blocked ? plan.Reason : null;
+        }
+
+        metrics.DrainHandoverBlocked = plan.Action == SuccessionAction.Blocked;
+        return true;
+    }
+
+    /// <summary>Whether a rollout left this pod on an older template revision, as the last plan found.</summary>
+    public void SetOutdated(bool value)
+    {
+        lock (gate)
+        {
+            outdated = value;
+        }
+    }
+
+    /// <summary>
+    /// A standby on a draining node leaves a free Lease to standbys elsewhere for the handover window (timed from when
+    /// the Lease became free, <paramref name="freeFor"/>): it takes it only if none did by then.
+    /// </summary>
+    public bool DefersTakeover(TimeSpan freeFor)
+    {
+        NodeDrainState drain;
+        lock (gate)
+        {
+            drain = nodeDrain;
+            if (!drain.Draining || freeFor >= settings.HandoverWindow)
+            {
+                return false;
+            }
+
+            if (takeoverDeferredNoted)
+            {
+                return true;
+            }
+
+            takeoverDeferredNoted = true;
+        }
+
+        Log.TakeoverDeferred(logger, drain.Reason, Duration.Format(settings.HandoverWindow));
+        return true;
+    }
+}

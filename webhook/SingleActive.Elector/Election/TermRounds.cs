@@ -1,0 +1,165 @@
+using Microsoft.Extensions.Logging;
+using SingleActive.Contract;
+using SingleActive.Core.Leases;
+using SingleActive.Elector.Logging;
+using SingleActive.Elector.Metrics;
+using SingleActive.Elector.PodDeletion;
+
+namespace SingleActive.Elector.Election;
+
+/// <summary>
+/// The elector's Lease writes with their bounds, retries and reports: acquire, renew within the renew deadline, and
+/// release. Each is a <see cref="LeaseRound"/>; what they change in the election goes through the elector
+/// (<see cref="ILeaderTerm"/>) and, for <paramref name="election"/>, under its lock (<paramref name="gate"/>).
+/// </summary>
+internal sealed class TermRounds(
+    ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term)
+{
+    /// <summary>One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later, tries again).</summary>
+    public async Task TryAcquireAsync(CancellationToken stop)
+    {
+        var attemptStart = time.GetTimestamp();
+        using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+        var outcome = Reported(await round.AttemptAsync(null, leadingNow: false, linked.Token, stop).ConfigureAwait(false));
+        if (outcome.Written is { } won)
+        {
+            term.BecomeLeader(won, outcome.PreviousHolder, attemptStart);
+            controls.ReportHandoverEnded(won);
+        }
+    }
+
+    /// <summary>
+    /// Renews within what is left of the renew deadline. An attempt that times out is retried at once, each bounded by
+    /// <see cref="ElectionSettings.AttemptTimeout"/>: a renew stuck on one dead connection (cancelling it closes that
+    /// connection) then gets another try on a fresh one instead of costing the leadership.
+    /// </summary>
+    public async Task RenewAsync(CancellationToken stop)
+    {
+        var renewStart = Locked(() => election.LastRenewStart);
+        while (settings.Timings.RenewDeadline - time.GetElapsedTime(renewStart) is var remaining && remaining > TimeSpan.Zero)
+        {
+            var attemptStart = time.GetTimestamp();
+            var own = Locked(() => election.Own);
+            using var timeout = new CancellationTokenSource(remaining < settings.AttemptTimeout ? remaining : settings.AttemptTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
+            var outcome = Reported(await round.AttemptAsync(own, leadingNow: true, linked.Token, stop).ConfigureAwait(false));
+            lock (gate)
+            {
+                if (!election.IsLeading)
+                {
+                    return; // The Lease was removed meanwhile (Observe stepped down); the next round campaigns anew.
+                }
+
+                if (outcome.Written is { } renewed)
+                {
+                    election.Renewed(renewed, attemptStart);
+                }
+            }
+
+            if (outcome.Written is not null)
+            {
+                metrics.RecordRenew(time.GetElapsedTime(attemptStart));
+                return;
+            }
+
+            if (outcome.HeldBy is { } other)
+            {
+                term.Lose(LeadershipLossReason.LeaseTaken, other);
+                return;
+            }
+
+            Log.RenewFailed(logger, Duration.Format(time.GetElapsedTime(renewStart)), outcome.Error is null ? "conflict" : ElectorCampaign.ErrorTextOf(outcome.Error));
+            if (!outcome.TimedOut)
+            {
+                break; // Failed fast: the next round, a retry period later, tries again.
+            }
+        }
+
+        if (time.GetElapsedTime(renewStart) >= settings.Timings.RenewDeadline)
+        {
+            term.Lose(LeadershipLossReason.RenewDeadlineExceeded, null);
+        }
+    }
+
+    /// <summary>
+    /// Gives the Lease up for a quick handover (<see cref="LeaseElection.Released"/>) on the record last written, so a
+    /// Lease someone else took is never touched. Readiness is already false when this starts. With
+    /// <paramref name="successor"/> (maintenance: a drain, a rollout) only that standby may take it for the handover
+    /// window, as in a directed handover.
+    /// </summary>
+    public async Task ReleaseAsync(LeadershipLossReason reason, CancellationToken ct, HandoverRecord? successor = null)
+    {
+        if (Locked(() => election.Own) is not { } current)
+        {
+            return;
+        }
+
+        term.Lose(reason, null);
+        await AwaitKubeletAsync(reason, ct).ConfigureAwait(false);
+        try
+        {
+            var written = await round.ReleaseAsync(current, settings.Identity, record => Released(record, successor), ct).ConfigureAwait(false);
+            if (written is null)
+            {
+                return;
+            }
+
+            term.Observe(written);
+            Log.Released(logger, ElectorMetrics.ReasonLabel(reason));
+            if (successor is not null)
+            {
+                metrics.RecordHandover(successor.Outcome);
+                Log.HandingOver(logger, successor.Target!, successor.Requested);
+                controls.ReportHandover(successor);
+            }
+        }
+        catch (Exception e)
+        {
+            metrics.RecordApiError("release");
+            Log.ReleaseFailed(logger, ElectorMetrics.ReasonLabel(reason), ErrorText.Of(e));
+        }
+    }
+
+    /// <summary>
+    /// Readiness mode: holds a voluntary release until this pod's kubelet has seen it not ready (or it is being deleted),
+    /// at most <see cref="OwnPodReadiness.CatchUpLimit"/>; see <see cref="OwnPodReadiness"/>.
+    /// </summary>
+    public async Task AwaitKubeletAsync(LeadershipLossReason reason, CancellationToken ct)
+    {
+        if (ownPod is null)
+        {
+            return;
+        }
+
+        var start = time.GetTimestamp();
+        var seen = await ownPod.WaitForKubeletAsync(ct).ConfigureAwait(false);
+        Log.ReleaseAfterKubelet(logger, ElectorMetrics.ReasonLabel(reason), Duration.Format(time.GetElapsedTime(start)), seen ? "the pod is out of the endpoints" : "waited the longest a kubelet takes");
+    }
+
+    private LeaseRecord Released(LeaseRecord current, HandoverRecord? successor)
+    {
+        var released = Locked(() => election.Released(current));
+        return successor is null ? released : released with { Controls = (current.Controls ?? LeaseControls.None) with { PreferredHolder = successor.Target, LastHandover = successor } };
+    }
+
+    /// <summary>Counts and logs a failed API call of a round.</summary>
+    private LeaseRoundOutcome Reported(LeaseRoundOutcome outcome)
+    {
+        if (outcome.Error is { } error)
+        {
+            metrics.RecordApiError(outcome.FailedOperation!);
+            Log.ApiCallFailed(logger, outcome.FailedOperation!, ElectorCampaign.ErrorTextOf(error));
+        }
+
+        return outcome;
+    }
+
+    private T Locked<T>(Func<T> read)
+    {
+        lock (gate)
+        {
+            return read();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+namespace SingleActive.Elector.Election;
+
+/// <summary>
+/// The election loop's wait between rounds, and the signal that ends it early (the app's health changed, the Lease
+/// was released, SIGTERM). A wake that arrives while no wait is in progress is kept: the next wait returns at once.
+/// </summary>
+internal sealed class WakeSignal(TimeProvider time)
+{
+    private readonly Lock gate = new();
+    private TaskCompletionSource wake = New();
+    private bool waiting;
+
+    /// <summary>The loop is parked in a wait with no wake-up pending.</summary>
+    public bool IsParked
+    {
+        get
+        {
+            lock (gate)
+            {
+                return waiting;
+            }
+        }
+    }
+
+    /// <summary>Ends the current wait, or the next one if none is in progress.</summary>
+    public void Wake()
+    {
+        TaskCompletionSource signal;
+        lock (gate)
+        {
+            waiting = false;
+            signal = wake;
+        }
+
+        signal.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits <paramref name="wait"/> (nothing when zero or negative) or until <see cref="Wake"/>; returns at once, and
+    /// consumes it, when a wake-up is pending.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="stop"/> fired (checked after a wait, which a stop ends through <see cref="Wake"/>).</exception>
+    public async Task WaitAsync(TimeSpan wait, CancellationToken stop)
+    {
+        Task signal;
+        lock (gate)
+        {
+            if (wake.Task.IsCompleted)
+            {
+                wake = New();
+                return;
+            }
+
+            signal = wake.Task;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            // The timer ends the wait through Wake(), so "parked" turns false the very moment the wait is over,
+            // wherever the timer fires.
+            using var timer = time.CreateTimer(static state => ((WakeSignal)state!).Wake(), this, wait, Timeout.InfiniteTimeSpan);
+            lock (gate)
+            {
+                waiting = !signal.IsCompleted;
+            }
+
+            await signal.ConfigureAwait(false);
+        }
+
+        lock (gate)
+        {
+            waiting = false;
+            if (wake.Task.IsCompleted)
+            {
+                wake = New();
+            }
+        }
+
+        stop.ThrowIfCancellationRequested();
+    }
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
