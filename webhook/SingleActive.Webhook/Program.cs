@@ -5,7 +5,7 @@ return args switch
 {
     ["certs" or "inject", ..] => new WebhookCommands(Console.In, Console.Out, Console.Error).Run(args),
     ["-h" or "--help" or "help", ..] => Help(),
-    _ => await WebhookApp.RunAsync(args),
+    _ => await WebhookApp.RunAsync(args).ConfigureAwait(false),
 };
 
 static int Help()

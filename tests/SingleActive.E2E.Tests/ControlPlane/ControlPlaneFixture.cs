@@ -16,10 +16,10 @@ namespace SingleActive.E2E.Tests.ControlPlane;
 /// </summary>
 public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
-    private readonly SemaphoreSlim _startGate = new(1, 1);
-    private Kubernetes? _client;
-    private readonly Dictionary<string, WebhookProcess> _webhooks = [];
-    private ProcessNodes? _nodes;
+    private readonly SemaphoreSlim startGate = new(1, 1);
+    private Kubernetes? client;
+    private readonly Dictionary<string, WebhookProcess> webhooks = [];
+    private ProcessNodes? nodes;
 
     /// <summary>Holds kubeconfig, logs, etcd data and the pid files of this run.</summary>
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "single-active-e2e-" + Guid.NewGuid().ToString("N")[..8]);
@@ -31,7 +31,7 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
     /// <summary>The API server's serving CA (PEM), for kubeconfigs the harness writes.</summary>
     public string ApiServerCaFile { get; private set; } = "";
 
-    public IKubernetes Client => _client ?? throw new InvalidOperationException("the control plane is not running");
+    public IKubernetes Client => client ?? throw new InvalidOperationException("the control plane is not running");
 
     public ChildProcessRegistry Processes { get; private set; } = null!;
 
@@ -59,7 +59,7 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
                 .ToDictionary(parts => parts[0], parts => parts[1]);
             ApiServerUrl = env["SINGLE_ACTIVE_API_SERVER"];
             ApiServerCaFile = env["SINGLE_ACTIVE_API_CA"];
-            _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+            client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
             Log($"control plane ready at {ApiServerUrl} ({Directory})");
         }
         catch
@@ -117,12 +117,12 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
             await GetWebhookAsync();
         }
 
-        await _startGate.WaitAsync();
+        await startGate.WaitAsync();
         try
         {
-            if (!_webhooks.TryGetValue(variant.Name, out var webhook) || !webhook.IsRunning)
+            if (!webhooks.TryGetValue(variant.Name, out var webhook) || !webhook.IsRunning)
             {
-                webhook ??= _webhooks[variant.Name] = new WebhookProcess(this, variant);
+                webhook ??= webhooks[variant.Name] = new WebhookProcess(this, variant);
                 await webhook.StartAsync();
             }
 
@@ -130,7 +130,7 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
         }
         finally
         {
-            _startGate.Release();
+            startGate.Release();
         }
     }
 
@@ -143,16 +143,16 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
     /// <summary>The nodes: <see cref="NodeCount"/> process kubelets on one pod network (started on first use).</summary>
     public async Task<ProcessNodes> GetNodesAsync()
     {
-        await _startGate.WaitAsync();
+        await startGate.WaitAsync();
         try
         {
-            _nodes ??= await ProcessNodes.StartAsync(
+            this.nodes ??= await ProcessNodes.StartAsync(
                 Client, KubeconfigPath, new Uri(ApiServerUrl), Path.Combine(Directory, "kubelet"), IpFamilies, NodeCount, Processes, Log);
-            return _nodes;
+            return this.nodes;
         }
         finally
         {
-            _startGate.Release();
+            startGate.Release();
         }
     }
 
@@ -162,19 +162,19 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
     {
         try
         {
-            if (_nodes is not null)
+            if (this.nodes is not null)
             {
-                await _nodes.DisposeAsync();
+                await this.nodes.DisposeAsync();
             }
 
-            foreach (var webhook in _webhooks.Values)
+            foreach (var webhook in webhooks.Values)
             {
                 await webhook.DisposeAsync();
             }
         }
         finally
         {
-            _client?.Dispose();
+            client?.Dispose();
             await StopControlPlaneAsync();
         }
     }

@@ -19,13 +19,13 @@ public sealed class SelfSignedCluster : IAsyncDisposable
     public const string LeaseName = "single-active-webhook-certs";
     private const string OverlayNamespace = "single-active-system";
     private const string OverlayConfiguration = "single-active-webhook";
-    private readonly ControlPlaneFixture _cluster;
-    private readonly List<LocalProcess> _processes = [];
-    private readonly List<string> _clusterScoped = [];
+    private readonly ControlPlaneFixture cluster;
+    private readonly List<LocalProcess> processes = [];
+    private readonly List<string> clusterScoped = [];
 
     private SelfSignedCluster(ControlPlaneFixture cluster, string ns, string configuration, string workDirectory)
     {
-        _cluster = cluster;
+        this.cluster = cluster;
         Namespace = ns;
         Configuration = configuration;
         WorkDirectory = workDirectory;
@@ -39,7 +39,7 @@ public sealed class SelfSignedCluster : IAsyncDisposable
 
     public string KubeconfigPath => Path.Combine(WorkDirectory, "kubeconfig");
 
-    public IKubernetes Client => _cluster.Client;
+    public IKubernetes Client => this.cluster.Client;
 
     public static async Task<SelfSignedCluster> CreateAsync(ControlPlaneFixture cluster)
     {
@@ -63,24 +63,24 @@ public sealed class SelfSignedCluster : IAsyncDisposable
         var process = LocalProcess.Start(
             $"self-signed-{name}", binary, args,
             new Dictionary<string, string> { ["KUBECONFIG"] = KubeconfigPath, ["POD_NAME"] = name, ["HOME"] = WorkDirectory },
-            Path.Combine(WorkDirectory, name + ".log"), _cluster.Processes);
-        _processes.Add(process);
+            Path.Combine(WorkDirectory, name + ".log"), this.cluster.Processes);
+        this.processes.Add(process);
         return process;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes)
+        foreach (var process in this.processes)
         {
             await process.DisposeAsync();
         }
 
-        foreach (var resource in _clusterScoped)
+        foreach (var resource in clusterScoped)
         {
-            await _cluster.KubectlAsync("delete", resource, "--ignore-not-found");
+            await this.cluster.KubectlAsync("delete", resource, "--ignore-not-found");
         }
 
-        await _cluster.KubectlAsync("delete", "namespace", Namespace, "--wait=false");
+        await this.cluster.KubectlAsync("delete", "namespace", Namespace, "--wait=false");
         if (Environment.GetEnvironmentVariable("SINGLE_ACTIVE_E2E_KEEP") == "1")
         {
             return;
@@ -117,10 +117,10 @@ public sealed class SelfSignedCluster : IAsyncDisposable
                     roleRef["name"] = $"{roleRef["name"]}-{Namespace}";
                 }
 
-                _clusterScoped.Add($"{((string)moved["kind"]!).ToLowerInvariant()}.rbac.authorization.k8s.io/{moved["metadata"]!["name"]}");
+                clusterScoped.Add($"{((string)moved["kind"]!).ToLowerInvariant()}.rbac.authorization.k8s.io/{moved["metadata"]!["name"]}");
             }
 
-            var (exit, _, stderr) = await _cluster.KubectlWithInputAsync(moved.ToJsonString(), "apply", "-f", "-");
+            var (exit, _, stderr) = await this.cluster.KubectlWithInputAsync(moved.ToJsonString(), "apply", "-f", "-");
             Assert.True(exit == 0, $"applying {Kustomize.Describe(moved)} failed: {stderr}");
         }
 
@@ -134,16 +134,16 @@ public sealed class SelfSignedCluster : IAsyncDisposable
                 Webhook("pods.single-active.io", "pods"),
                 Webhook("workloads.single-active.io", "deployments")),
         };
-        _clusterScoped.Add($"mutatingwebhookconfiguration.admissionregistration.k8s.io/{Configuration}");
-        var (applied, _, error) = await _cluster.KubectlWithInputAsync(configuration.ToJsonString(), "apply", "-f", "-");
+        clusterScoped.Add($"mutatingwebhookconfiguration.admissionregistration.k8s.io/{Configuration}");
+        var (applied, _, error) = await this.cluster.KubectlWithInputAsync(configuration.ToJsonString(), "apply", "-f", "-");
         Assert.True(applied == 0, $"creating {Configuration} failed: {error}");
 
-        var (tokenExit, token, tokenErr) = await _cluster.KubectlAsync("create", "token", ServiceName, "-n", Namespace, "--duration=1h");
+        var (tokenExit, token, tokenErr) = await this.cluster.KubectlAsync("create", "token", ServiceName, "-n", Namespace, "--duration=1h");
         Assert.True(tokenExit == 0, $"kubectl create token failed: {tokenErr}");
         // The Aot client trusts only a CA-only bundle (apiserver.crt also holds the leaf).
         var caOnly = Path.Combine(WorkDirectory, "api-ca.crt");
-        await File.WriteAllTextAsync(caOnly, LastCertificate(await File.ReadAllTextAsync(_cluster.ApiServerCaFile)));
-        await KubeconfigFile.WriteAsync(KubeconfigPath, _cluster.ApiServerUrl, caOnly, ServiceName, token.Trim(), Namespace);
+        await File.WriteAllTextAsync(caOnly, LastCertificate(await File.ReadAllTextAsync(this.cluster.ApiServerCaFile)));
+        await KubeconfigFile.WriteAsync(KubeconfigPath, this.cluster.ApiServerUrl, caOnly, ServiceName, token.Trim(), Namespace);
     }
 
     private static JsonObject Webhook(string name, string resource) => new()

@@ -21,18 +21,18 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
     private static readonly ElectionTimings Fast = new(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(500));
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(50);
 
-    private readonly List<ElectorProcess> _electors = [];
-    private string _namespace = "";
+    private readonly List<ElectorProcess> electors = [];
+    private string namespaceName = "";
 
     public async Task InitializeAsync()
     {
         Assert.Empty(Fast.Validate(ReadinessProbeTimings.Default));
-        _namespace = await cluster.CreateNamespaceAsync("elector");
+        namespaceName = await cluster.CreateNamespaceAsync("elector");
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var elector in _electors)
+        foreach (var elector in this.electors)
         {
             output.WriteLine($"--- {elector.Identity} log (tail)\n{string.Join('\n', elector.Process.ReadLog().Split('\n').TakeLast(15))}");
             await elector.DisposeAsync();
@@ -45,15 +45,15 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         var sampler = await StartThreeAsync("handover");
 
         // Steady state: exactly one ready at every sample.
-        var steady = new ReadinessSampler(_electors);
+        var steady = new ReadinessSampler(this.electors);
         await steady.SampleForAsync(TimeSpan.FromSeconds(6), Pace);
         Assert.True(steady.Samples.All(s => s.Ready.Length == 1), "not exactly one ready at every sample:\n" + steady.Describe());
 
         // A label someone put on the Lease survives the leader's renewals (read-modify-write, not overwrite).
         await cluster.Client.CoordinationV1.PatchNamespacedLeaseAsync(
-            new V1Patch("""{"metadata":{"labels":{"team":"billing"}}}""", V1Patch.PatchType.MergePatch), "handover", _namespace);
+            new V1Patch("""{"metadata":{"labels":{"team":"billing"}}}""", V1Patch.PatchType.MergePatch), "handover", namespaceName);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var lease = await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("handover", _namespace);
+        var lease = await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("handover", namespaceName);
         Assert.Equal("billing", lease.Metadata.Labels["team"]);
 
         // SIGTERM on the leader: another replica is ready within a second, never two at once.
@@ -70,7 +70,7 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         Assert.True(crash <= Fast.LeaseDuration + TimeSpan.FromSeconds(1), $"crash failover took {crash}:\n{sampler.Describe()}");
 
         Assert.True(sampler.MaxReady <= 1, "two replicas were ready at once:\n" + sampler.Describe(200));
-        var transitions = (await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("handover", _namespace)).Spec.LeaseTransitions;
+        var transitions = (await cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("handover", namespaceName)).Spec.LeaseTransitions;
         Assert.Equal(2, transitions);
     }
 
@@ -111,10 +111,10 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
                 Metadata = new V1ObjectMeta { Name = "events-0" },
                 Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
             },
-            _namespace);
-        var elector = await ElectorProcess.StartAsync(cluster, _namespace, "events", "events-0", Fast, pod.Metadata.Uid);
-        _electors.Add(elector);
-        var sampler = new ReadinessSampler(_electors);
+            namespaceName);
+        var elector = await ElectorProcess.StartAsync(cluster, namespaceName, "events", "events-0", Fast, pod.Metadata.Uid);
+        this.electors.Add(elector);
+        var sampler = new ReadinessSampler(this.electors);
         Assert.NotNull(await sampler.SampleUntilAsync(r => r.Length == 1, TimeSpan.FromSeconds(15), Pace));
 
         await elector.Process.StopAsync(TimeSpan.FromSeconds(10));
@@ -122,7 +122,7 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         string describe = "";
         for (var i = 0; i < 50 && !describe.Contains("LeadershipLost", StringComparison.Ordinal); i++)
         {
-            describe = cluster.Kubectl("describe", "pod", "events-0", "-n", _namespace).StdOut;
+            describe = cluster.Kubectl("describe", "pod", "events-0", "-n", namespaceName).StdOut;
             await Task.Delay(200);
         }
 
@@ -145,15 +145,15 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
                     Metadata = new V1ObjectMeta { Name = $"label-{i}" },
                     Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
                 },
-                _namespace);
-            _electors.Add(await ElectorProcess.StartAsync(cluster, _namespace, "label", $"label-{i}", Fast, pod.Metadata.Uid, label));
+                namespaceName);
+            this.electors.Add(await ElectorProcess.StartAsync(cluster, namespaceName, "label", $"label-{i}", Fast, pod.Metadata.Uid, label));
         }
 
         // Readiness follows health only: both replicas are ready; the role label tells them apart.
-        var sampler = new ReadinessSampler(_electors);
+        var sampler = new ReadinessSampler(this.electors);
         Assert.NotNull(await sampler.SampleUntilAsync(r => r.Length == 2, TimeSpan.FromSeconds(15), Pace));
         var roles = await RolesEventuallyAsync(r => r.Values.Count(v => v == Labels.Leader) == 1 && r.Values.Count(v => v == Labels.Standby) == 1);
-        var leader = _electors.Single(e => roles[e.Identity] == Labels.Leader);
+        var leader = this.electors.Single(e => roles[e.Identity] == Labels.Leader);
 
         await leader.Process.StopAsync(TimeSpan.FromSeconds(10));
 
@@ -166,7 +166,7 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         var roles = new Dictionary<string, string>();
         for (var i = 0; i < 100; i++)
         {
-            var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync(_namespace);
+            var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync(namespaceName);
             roles = pods.Items.Where(p => p.Metadata.Name.StartsWith("label-", StringComparison.Ordinal))
                 .ToDictionary(p => p.Metadata.Name, p => p.Metadata.Labels?.TryGetValue(Labels.Role, out var role) == true ? role : "");
             if (roles.Count == 2 && condition(roles))
@@ -185,12 +185,12 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
     {
         for (var i = 0; i < 3; i++)
         {
-            _electors.Add(await ElectorProcess.StartAsync(cluster, _namespace, lease, $"{lease}-{i}", Fast));
+            this.electors.Add(await ElectorProcess.StartAsync(cluster, namespaceName, lease, $"{lease}-{i}", Fast));
         }
 
-        var sampler = new ReadinessSampler(_electors);
+        var sampler = new ReadinessSampler(this.electors);
         var elected = await sampler.SampleUntilAsync(ready => ready.Length == 1, TimeSpan.FromSeconds(20), Pace);
-        Assert.True(elected is not null, "no elector became ready:\n" + string.Join("\n", _electors.Select(e => e.Process.ReadLog())));
+        Assert.True(elected is not null, "no elector became ready:\n" + string.Join("\n", this.electors.Select(e => e.Process.ReadLog())));
         return sampler;
     }
 
@@ -198,7 +198,7 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
     {
         var ready = await sampler.SampleAsync();
         var identity = Assert.Single(ready);
-        var leader = _electors.Single(e => e.Identity == identity);
+        var leader = this.electors.Single(e => e.Identity == identity);
         using var status = JsonDocument.Parse(await leader.GetAsync(ElectorHttp.StatusPath));
         Assert.True(status.RootElement.GetProperty("isLeader").GetBoolean());
         return leader;

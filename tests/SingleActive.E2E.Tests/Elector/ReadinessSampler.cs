@@ -8,22 +8,22 @@ namespace SingleActive.E2E.Tests.Elector;
 /// </summary>
 public sealed class ReadinessSampler
 {
-    private readonly IReadOnlyList<ElectorProcess> _electors;
-    private readonly List<(TimeSpan At, string[] Ready)> _samples = [];
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly IReadOnlyList<ElectorProcess> electors;
+    private readonly List<(TimeSpan At, string[] Ready)> samples = [];
+    private readonly Stopwatch clock = Stopwatch.StartNew();
 
-    public ReadinessSampler(IReadOnlyList<ElectorProcess> electors) => _electors = electors;
+    public ReadinessSampler(IReadOnlyList<ElectorProcess> electors) => this.electors = electors;
 
-    public IReadOnlyList<(TimeSpan At, string[] Ready)> Samples => _samples;
+    public IReadOnlyList<(TimeSpan At, string[] Ready)> Samples => samples;
 
-    public int MaxReady => _samples.Count == 0 ? 0 : _samples.Max(s => s.Ready.Length);
+    public int MaxReady => samples.Count == 0 ? 0 : samples.Max(s => s.Ready.Length);
 
     /// <summary>One sample: which electors answer ready right now.</summary>
     public async Task<string[]> SampleAsync()
     {
-        var answers = await Task.WhenAll(_electors.Select(async e => (e.Identity, Ready: !e.Process.HasExited && await e.IsReadyAsync())));
+        var answers = await Task.WhenAll(this.electors.Select(async e => (e.Identity, Ready: !e.Process.HasExited && await e.IsReadyAsync())));
         var ready = answers.Where(a => a.Ready).Select(a => a.Identity).ToArray();
-        _samples.Add((_clock.Elapsed, ready));
+        samples.Add((clock.Elapsed, ready));
         return ready;
     }
 
@@ -50,5 +50,5 @@ public sealed class ReadinessSampler
         await SampleUntilAsync(_ => false, duration, interval);
 
     public string Describe(int last = 40) =>
-        string.Join("\n", _samples.TakeLast(last).Select(s => $"{s.At.TotalSeconds,8:F2}s ready=[{string.Join(",", s.Ready)}]"));
+        string.Join("\n", samples.TakeLast(last).Select(s => $"{s.At.TotalSeconds,8:F2}s ready=[{string.Join(",", s.Ready)}]"));
 }

@@ -23,12 +23,12 @@ namespace SingleActive.E2E.Tests.Kubelet;
 internal sealed class AppServer : IAsyncDisposable
 {
     private static readonly Lazy<X509Certificate2> SelfSigned = new(CreateCertificate);
-    private readonly WebApplication _app;
-    private volatile bool _healthy = true;
+    private readonly WebApplication app;
+    private volatile bool healthy = true;
 
     private AppServer(WebApplication app, AppServerSettings settings)
     {
-        _app = app;
+        this.app = app;
         Settings = settings;
     }
 
@@ -36,8 +36,8 @@ internal sealed class AppServer : IAsyncDisposable
 
     public bool Healthy
     {
-        get => _healthy;
-        set => _healthy = value;
+        get => this.healthy;
+        set => this.healthy = value;
     }
 
     public static async Task<AppServer> StartAsync(PodSandbox sandbox, IReadOnlyCollection<int> ports, AppServerSettings settings)
@@ -76,13 +76,13 @@ internal sealed class AppServer : IAsyncDisposable
             await Task.Delay(linger);
         }
 
-        await _app.StopAsync(TimeSpan.FromSeconds(1));
+        await this.app.StopAsync(TimeSpan.FromSeconds(1));
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync(TimeSpan.Zero);
-        await _app.DisposeAsync();
+        await this.app.StopAsync(TimeSpan.Zero);
+        await this.app.DisposeAsync();
     }
 
     private async Task AnswerAsync(HttpContext context)
@@ -94,7 +94,7 @@ internal sealed class AppServer : IAsyncDisposable
             return;
         }
 
-        var healthy = _healthy;
+        var healthy = this.healthy;
         context.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         await context.Response.WriteAsync(healthy ? "ok" : "unhealthy (set by the test)");
     }

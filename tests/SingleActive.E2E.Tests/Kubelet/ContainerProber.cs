@@ -16,20 +16,20 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// </summary>
 internal sealed class ContainerProber
 {
-    private readonly V1Probe _probe;
-    private readonly ProbeTarget _target;
-    private readonly Func<IntOrString, int?> _port;
-    private readonly Action<bool> _changed;
-    private readonly Stopwatch _sinceStart = Stopwatch.StartNew();
-    private bool? _lastResult;
-    private int _run;
+    private readonly V1Probe probe;
+    private readonly ProbeTarget target;
+    private readonly Func<IntOrString, int?> port;
+    private readonly Action<bool> changed;
+    private readonly Stopwatch sinceStart = Stopwatch.StartNew();
+    private bool? lastResult;
+    private int run;
 
     public ContainerProber(V1Probe probe, bool isReadiness, ProbeTarget target, Func<IntOrString, int?> port, Action<bool> changed)
     {
-        _probe = probe;
-        _target = target;
-        _port = port;
-        _changed = changed;
+        this.probe = probe;
+        this.target = target;
+        this.port = port;
+        this.changed = changed;
         Result = !isReadiness;
     }
 
@@ -37,11 +37,11 @@ internal sealed class ContainerProber
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var period = TimeSpan.FromSeconds(Math.Max(1, _probe.PeriodSeconds ?? 10));
+        var period = TimeSpan.FromSeconds(Math.Max(1, this.probe.PeriodSeconds ?? 10));
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
-            if (_sinceStart.Elapsed >= TimeSpan.FromSeconds(_probe.InitialDelaySeconds ?? 0))
+            if (sinceStart.Elapsed >= TimeSpan.FromSeconds(this.probe.InitialDelaySeconds ?? 0))
             {
                 Record(await ProbeOnceAsync(cancellationToken));
             }
@@ -60,30 +60,30 @@ internal sealed class ContainerProber
 
     private void Record(bool success)
     {
-        _run = success == _lastResult ? _run + 1 : 1;
-        _lastResult = success;
-        var threshold = success ? Math.Max(1, _probe.SuccessThreshold ?? 1) : Math.Max(1, _probe.FailureThreshold ?? 3);
-        if (_run >= threshold && Result != success)
+        this.run = success == lastResult ? this.run + 1 : 1;
+        lastResult = success;
+        var threshold = success ? Math.Max(1, this.probe.SuccessThreshold ?? 1) : Math.Max(1, this.probe.FailureThreshold ?? 3);
+        if (this.run >= threshold && Result != success)
         {
             Result = success;
-            _changed(success);
+            this.changed(success);
         }
     }
 
     private async Task<bool> ProbeOnceAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, _probe.TimeoutSeconds ?? 1)));
+        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, this.probe.TimeoutSeconds ?? 1)));
         try
         {
-            if (_probe.HttpGet is { } get)
+            if (this.probe.HttpGet is { } get)
             {
-                if (_port(get.Port) is not { } port)
+                if (this.port(get.Port) is not { } port)
                 {
                     return false;
                 }
 
-                var host = string.IsNullOrEmpty(get.Host) ? _target.PodIp : IPAddress.Parse(get.Host);
+                var host = string.IsNullOrEmpty(get.Host) ? this.target.PodIp : IPAddress.Parse(get.Host);
                 var scheme = string.Equals(get.Scheme, "HTTPS", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
                 var path = string.IsNullOrEmpty(get.Path) ? "/" : get.Path.StartsWith('/') ? get.Path : "/" + get.Path;
                 var authority = host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host.ToString();
@@ -95,19 +95,19 @@ internal sealed class ContainerProber
                     request.Headers.TryAddWithoutValidation(header.Name, header.Value);
                 }
 
-                using var response = await _target.Network.Http.SendAsync(request, timeout.Token);
+                using var response = await this.target.Network.Http.SendAsync(request, timeout.Token);
                 return (int)response.StatusCode is >= 200 and < 400;
             }
 
-            if (_probe.TcpSocket is { } tcp)
+            if (this.probe.TcpSocket is { } tcp)
             {
-                if (_port(tcp.Port) is not { } port)
+                if (this.port(tcp.Port) is not { } port)
                 {
                     return false;
                 }
 
-                var host = string.IsNullOrEmpty(tcp.Host) ? _target.PodIp : IPAddress.Parse(tcp.Host);
-                using var socket = await _target.Network.ConnectAsync(new DnsEndPoint(host.ToString(), port), timeout.Token);
+                var host = string.IsNullOrEmpty(tcp.Host) ? this.target.PodIp : IPAddress.Parse(tcp.Host);
+                using var socket = await this.target.Network.ConnectAsync(new DnsEndPoint(host.ToString(), port), timeout.Token);
                 return true;
             }
 

@@ -34,8 +34,8 @@ internal static class ContainerRules
         }
 
         var info = new FileInfo(first);
-        const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        return info.Exists && (info.UnixFileMode & anyExecute) != 0 ? first : null;
+        const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        return info.Exists && (info.UnixFileMode & AnyExecute) != 0 ? first : null;
     }
 
     /// <summary>Whether a container that exited with <paramref name="exitCode"/> is started again: native sidecars always, others by the pod's restartPolicy.</summary>

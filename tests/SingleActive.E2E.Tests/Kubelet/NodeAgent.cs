@@ -13,7 +13,7 @@ namespace SingleActive.E2E.Tests.Kubelet;
 internal sealed class NodeAgent(IKubernetes client, ProcessKubeletOptions options, Action<string> log)
 {
     private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(10);
-    private readonly DateTime _since = DateTime.UtcNow;
+    private readonly DateTime since = DateTime.UtcNow;
 
     public async Task RegisterAsync(CancellationToken cancellationToken)
     {
@@ -71,7 +71,7 @@ internal sealed class NodeAgent(IKubernetes client, ProcessKubeletOptions option
             ["ephemeral-storage"] = new("100Gi"),
         };
         V1NodeCondition Condition(string type, string status, string reason) =>
-            new() { Type = type, Status = status, Reason = reason, LastHeartbeatTime = now, LastTransitionTime = _since, Message = reason };
+            new() { Type = type, Status = status, Reason = reason, LastHeartbeatTime = now, LastTransitionTime = since, Message = reason };
         var status = new V1Node
         {
             Status = new V1NodeStatus

@@ -13,7 +13,7 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// </summary>
 internal sealed class PodContainer(V1Container spec, bool isInit, bool isNativeSidecar, string? executable)
 {
-    private volatile bool _appReady = true;
+    private volatile bool appReady = true;
 
     public V1Container Spec { get; } = spec;
 
@@ -69,10 +69,10 @@ internal sealed class PodContainer(V1Container spec, bool isInit, bool isNativeS
     /// <summary>A test's verdict on an app container (drives its app server's answers too).</summary>
     public bool AppReady
     {
-        get => _appReady;
+        get => appReady;
         set
         {
-            _appReady = value;
+            appReady = value;
             if (App is not null)
             {
                 App.Healthy = value;

@@ -22,24 +22,24 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
     /// <summary>The kubelet status manager's <c>syncPeriod</c>.</summary>
     public static readonly TimeSpan ResyncPeriod = TimeSpan.FromSeconds(10);
 
-    private readonly SemaphoreSlim _signal = new(0);
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly DateTime _startTime = DateTime.UtcNow;
-    private DateTime _readySince = DateTime.UtcNow;
-    private bool? _lastReady;
-    private string? _terminalPhase;
-    private string? _lastWritten;
-    private volatile string? _observed;
+    private readonly SemaphoreSlim signal = new(0);
+    private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly DateTime startTime = DateTime.UtcNow;
+    private DateTime readySince = DateTime.UtcNow;
+    private bool? lastReady;
+    private string? terminalPhase;
+    private string? lastWritten;
+    private volatile string? observed;
 
     /// <summary>Succeeded or Failed once the pod ran to completion; null while it runs.</summary>
-    public string? TerminalPhase => _terminalPhase;
+    public string? TerminalPhase => terminalPhase;
 
     public void Start(CancellationToken cancellationToken) => _ = LoopAsync(cancellationToken);
 
-    public void Request() => _signal.Release();
+    public void Request() => signal.Release();
 
     /// <summary>The pod's status as the API returned it on the kubelet's watch.</summary>
-    public void Observe(V1PodStatus? status) => _observed = status is null ? null : Fingerprint(status);
+    public void Observe(V1PodStatus? status) => observed = status is null ? null : Fingerprint(status);
 
     /// <summary>Writes the current status now, whatever was written before (termination, completion).</summary>
     public Task WriteNowAsync() => WriteAsync(unless: null);
@@ -47,22 +47,22 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
     /// <param name="unless">Skip the write when the status's fingerprint equals this.</param>
     private async Task WriteAsync(Func<string?>? unless)
     {
-        await _writeGate.WaitAsync();
+        await writeGate.WaitAsync();
         try
         {
-            var phase = _terminalPhase ?? PodStatusBuilder.Phase(containers, pod.Spec.RestartPolicy);
-            var status = PodStatusBuilder.Build(containers, phase, addresses, _startTime, _readySince, terminating());
+            var phase = terminalPhase ?? PodStatusBuilder.Phase(containers, pod.Spec.RestartPolicy);
+            var status = PodStatusBuilder.Build(containers, phase, addresses, startTime, readySince, terminating());
             var ready = status.Conditions.Single(c => c.Type == "Ready").Status == "True";
-            if (_lastReady != ready)
+            if (lastReady != ready)
             {
-                _readySince = DateTime.UtcNow;
-                _lastReady = ready;
-                status = PodStatusBuilder.Build(containers, phase, addresses, _startTime, _readySince, terminating());
+                readySince = DateTime.UtcNow;
+                lastReady = ready;
+                status = PodStatusBuilder.Build(containers, phase, addresses, startTime, readySince, terminating());
             }
 
             if (phase is PodStatusBuilder.Succeeded or PodStatusBuilder.Failed)
             {
-                _terminalPhase = phase;
+                terminalPhase = phase;
             }
 
             var fingerprint = Fingerprint(status);
@@ -73,11 +73,11 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
 
             await client.CoreV1.PatchNamespacedPodStatusAsync(
                 new V1Patch(StrategicMergePatch(status), V1Patch.PatchType.StrategicMergePatch), pod.Metadata.Name, pod.Metadata.NamespaceProperty);
-            _lastWritten = fingerprint;
+            lastWritten = fingerprint;
         }
         finally
         {
-            _writeGate.Release();
+            writeGate.Release();
         }
     }
 
@@ -87,14 +87,14 @@ internal sealed class PodStatusReporter(IKubernetes client, V1Pod pod, IReadOnly
         {
             try
             {
-                var signalled = await _signal.WaitAsync(ResyncPeriod, cancellationToken);
-                while (_signal.CurrentCount > 0)
+                var signalled = await signal.WaitAsync(ResyncPeriod, cancellationToken);
+                while (signal.CurrentCount > 0)
                 {
-                    await _signal.WaitAsync(cancellationToken);
+                    await signal.WaitAsync(cancellationToken);
                 }
 
                 // A change of our own: write unless already written. A resync: write only if the API's copy differs.
-                await WriteAsync(signalled ? () => _lastWritten : () => _observed);
+                await WriteAsync(signalled ? () => lastWritten : () => observed);
             }
             catch (OperationCanceledException)
             {

@@ -21,54 +21,54 @@ internal sealed class PodWorker : IAsyncDisposable
     /// <summary>The kubelet's floor for a container's grace period (<c>minimumGracePeriodInSeconds</c>).</summary>
     private static readonly TimeSpan MinimumGracePeriod = TimeSpan.FromSeconds(2);
 
-    private readonly IKubernetes _client;
-    private readonly NodeContext _node;
-    private readonly PodSandbox _sandbox;
-    private readonly PodAddresses _addresses;
-    private readonly Action<string> _log;
-    private readonly CancellationTokenSource _lifetime = new();
-    private readonly PodStatusReporter _status;
-    private readonly List<PodContainer> _containers = [];
-    private readonly List<ContainerEvent> _events = [];
-    private readonly Lock _gate = new();
-    private readonly string _directory;
-    private V1Pod _pod;
-    private Task? _termination;
-    private bool _completing;
-    private volatile bool _terminating;
+    private readonly IKubernetes client;
+    private readonly NodeContext node;
+    private readonly PodSandbox sandbox;
+    private readonly PodAddresses addresses;
+    private readonly Action<string> log;
+    private readonly CancellationTokenSource lifetime = new();
+    private readonly PodStatusReporter status;
+    private readonly List<PodContainer> containers = [];
+    private readonly List<ContainerEvent> events = [];
+    private readonly Lock gate = new();
+    private readonly string directory;
+    private V1Pod pod;
+    private Task? termination;
+    private bool completing;
+    private volatile bool terminating;
 
     /// <param name="api">Where the pod's containers reach the API server (the kubernetes Service's stand-in inside the pod).</param>
     public PodWorker(NodeContext node, PodSandbox sandbox, TcpRelay api, V1Pod pod)
     {
-        _client = node.Client;
-        _node = node;
-        _sandbox = sandbox;
+        client = node.Client;
+        this.node = node;
+        this.sandbox = sandbox;
         Api = api;
-        _log = node.Log;
-        _pod = pod;
-        _addresses = new PodAddresses(sandbox.PodIps.Select(ip => ip.ToString()).ToList(), node.Options.NodeAddress);
-        _directory = Path.Combine(node.Options.WorkDirectory, pod.Metadata.NamespaceProperty, $"{pod.Metadata.Name}-{pod.Metadata.Uid[..8]}");
+        this.log = node.Log;
+        this.pod = pod;
+        addresses = new PodAddresses(sandbox.PodIps.Select(ip => ip.ToString()).ToList(), node.Options.NodeAddress);
+        this.directory = Path.Combine(node.Options.WorkDirectory, pod.Metadata.NamespaceProperty, $"{pod.Metadata.Name}-{pod.Metadata.Uid[..8]}");
         foreach (var init in pod.Spec.InitContainers ?? [])
         {
-            _containers.Add(new PodContainer(init, isInit: true, ContainerRules.IsNativeSidecar(pod, init), ContainerRules.HostExecutable(init)));
+            this.containers.Add(new PodContainer(init, isInit: true, ContainerRules.IsNativeSidecar(pod, init), ContainerRules.HostExecutable(init)));
         }
 
         foreach (var container in pod.Spec.Containers)
         {
-            _containers.Add(new PodContainer(container, isInit: false, isNativeSidecar: false, ContainerRules.HostExecutable(container)));
+            this.containers.Add(new PodContainer(container, isInit: false, isNativeSidecar: false, ContainerRules.HostExecutable(container)));
         }
 
-        _status = new PodStatusReporter(_client, pod, _containers, _addresses, () => _terminating, _log);
-        _status.Observe(pod.Status);
+        this.status = new PodStatusReporter(client, pod, this.containers, addresses, () => this.terminating, this.log);
+        this.status.Observe(pod.Status);
     }
 
-    public string Namespace => _pod.Metadata.NamespaceProperty;
+    public string Namespace => this.pod.Metadata.NamespaceProperty;
 
-    public string Name => _pod.Metadata.Name;
+    public string Name => this.pod.Metadata.Name;
 
-    public IPAddress PodIp => _sandbox.PodIp;
+    public IPAddress PodIp => this.sandbox.PodIp;
 
-    public PodSandbox Sandbox => _sandbox;
+    public PodSandbox Sandbox => this.sandbox;
 
     /// <summary>Deleted and every container stopped (the pod object is being removed).</summary>
     public bool HasTerminated { get; private set; }
@@ -76,60 +76,60 @@ internal sealed class PodWorker : IAsyncDisposable
     /// <summary>The pod's API server connections (a test freezes them like a partition).</summary>
     public TcpRelay Api { get; }
 
-    public IReadOnlyList<PodContainer> Containers => _containers;
+    public IReadOnlyList<PodContainer> Containers => this.containers;
 
     /// <summary>What happened to the containers so far, in order.</summary>
     public IReadOnlyList<ContainerEvent> Events
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return [.. _events];
+                return [.. events];
             }
         }
     }
 
     /// <summary>The elector's HTTP address on the pod IP (its /status, /readyz; reach it through <see cref="PodNetwork.Http"/>), once it runs.</summary>
     public Uri? ElectorUrl =>
-        _containers.FirstOrDefault(c => c.IsElector) is { Running: true } elector
+        this.containers.FirstOrDefault(c => c.IsElector) is { Running: true } elector
             ? new Uri($"http://{(PodIp.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{PodIp}]" : PodIp.ToString())}:{elector.ElectorPort()}")
             : null;
 
-    private ProbeTarget Target => new(_node.Network, PodIp);
+    private ProbeTarget Target => new(this.node.Network, PodIp);
 
-    private TimeSpan TerminationGracePeriod => TimeSpan.FromSeconds(_pod.Spec.TerminationGracePeriodSeconds ?? 30);
+    private TimeSpan TerminationGracePeriod => TimeSpan.FromSeconds(this.pod.Spec.TerminationGracePeriodSeconds ?? 30);
 
     public async Task StartAsync()
     {
         var now = DateTime.UtcNow;
-        foreach (var container in _containers.Where(c => c.IsInit && !c.IsNativeSidecar))
+        foreach (var container in this.containers.Where(c => c.IsInit && !c.IsNativeSidecar))
         {
             container.StartedAt = now;
         }
 
-        _status.Start(_lifetime.Token);
-        Directory.CreateDirectory(_directory);
-        var volumes = await PodVolumes.MaterializeAsync(_client, _pod, _directory, _lifetime.Token);
+        this.status.Start(lifetime.Token);
+        Directory.CreateDirectory(this.directory);
+        var volumes = await PodVolumes.MaterializeAsync(client, this.pod, this.directory, lifetime.Token);
 
         // Native sidecars in their order, each started before the next and before the regular containers.
-        foreach (var container in _containers.Where(c => c.IsNativeSidecar).Concat(_containers.Where(c => c.IsRegular)))
+        foreach (var container in this.containers.Where(c => c.IsNativeSidecar).Concat(this.containers.Where(c => c.IsRegular)))
         {
             await StartContainerAsync(container, volumes);
         }
 
-        _status.Request();
+        this.status.Request();
     }
 
     /// <summary>A newer version of the pod from the watch: deletion starts termination.</summary>
     public void Observe(V1Pod pod)
     {
-        _pod = pod;
-        _status.Observe(pod.Status);
-        if (pod.Metadata.DeletionTimestamp is not null && _termination is null)
+        this.pod = pod;
+        this.status.Observe(pod.Status);
+        if (pod.Metadata.DeletionTimestamp is not null && this.termination is null)
         {
             var grace = pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds ?? 30;
-            _termination = TerminateAsync(TimeSpan.FromSeconds(grace));
+            this.termination = TerminateAsync(TimeSpan.FromSeconds(grace));
         }
     }
 
@@ -139,31 +139,31 @@ internal sealed class PodWorker : IAsyncDisposable
     /// </summary>
     public async Task RestartContainerAsync(string containerName)
     {
-        var container = _containers.Single(c => c.Spec.Name == containerName);
+        var container = this.containers.Single(c => c.Spec.Name == containerName);
         if (container.Process is not { } process)
         {
             throw new InvalidOperationException($"{containerName} of {Namespace}/{Name} is not a running process");
         }
 
-        _log($"pod {Namespace}/{Name}: killing {containerName} (pid {process.Pid}) to restart it");
+        this.log($"pod {Namespace}/{Name}: killing {containerName} (pid {process.Pid}) to restart it");
         await process.StopAsync(TerminationGracePeriod);
     }
 
     public void SetAppReady(string? containerName, bool ready)
     {
-        foreach (var app in _containers.Where(c => !c.IsElector && (containerName is null || c.Spec.Name == containerName)))
+        foreach (var app in this.containers.Where(c => !c.IsElector && (containerName is null || c.Spec.Name == containerName)))
         {
             app.AppReady = ready;
         }
 
-        _status.Request();
+        this.status.Request();
     }
 
     public async ValueTask DisposeAsync()
     {
-        _terminating = true;
-        await _lifetime.CancelAsync();
-        foreach (var container in _containers)
+        this.terminating = true;
+        await lifetime.CancelAsync();
+        foreach (var container in this.containers)
         {
             if (container.Process is { } process)
             {
@@ -177,18 +177,18 @@ internal sealed class PodWorker : IAsyncDisposable
         }
 
         await Api.DisposeAsync();
-        await _sandbox.DisposeAsync();
-        _lifetime.Dispose();
+        await this.sandbox.DisposeAsync();
+        lifetime.Dispose();
     }
 
     private async Task StartContainerAsync(PodContainer container, IReadOnlyDictionary<string, string> volumes)
     {
-        var environment = await ContainerEnvironment.ResolveAsync(_client, _pod, container.Spec, _addresses, _node.ServiceVariables, _lifetime.Token);
+        var environment = await ContainerEnvironment.ResolveAsync(client, this.pod, container.Spec, addresses, this.node.ServiceVariables, lifetime.Token);
         environment.TryAdd("HOSTNAME", Name);
         if (container.IsProcess)
         {
             var binary = container.IsElector ? RepositoryPaths.PublishedBinary(RepositoryPaths.ElectorBinary) : container.Executable!;
-            var launch = ContainerLaunch.InSandbox(_sandbox, container.Spec, volumes, binary, _log);
+            var launch = ContainerLaunch.InSandbox(this.sandbox, container.Spec, volumes, binary, this.log);
             container.Loop = RunProcessAsync(launch, container, environment, WorkingDirectory(container.Spec));
             return;
         }
@@ -196,51 +196,51 @@ internal sealed class PodWorker : IAsyncDisposable
         var ports = container.AppPorts().Distinct().ToList();
         if (ports.Count > 0)
         {
-            container.App = await AppServer.StartAsync(_sandbox, ports, AppServerSettings.FromArgs(container.Spec.Args));
+            container.App = await AppServer.StartAsync(this.sandbox, ports, AppServerSettings.FromArgs(container.Spec.Args));
             container.App.Healthy = container.AppReady;
         }
 
         container.StartedAt = DateTime.UtcNow;
         container.Running = true;
         Record(container, ContainerEventKind.Started);
-        container.StartProbes(Target, _status.Request, _log, TerminationGracePeriod, _lifetime.Token);
+        container.StartProbes(Target, this.status.Request, this.log, TerminationGracePeriod, lifetime.Token);
     }
 
     /// <summary>The pod's directory, or the container's <c>workingDir</c> taken below it.</summary>
     private string WorkingDirectory(V1Container spec)
     {
-        var directory = string.IsNullOrEmpty(spec.WorkingDir) ? _directory : Path.Combine(_directory, spec.WorkingDir.TrimStart('/'));
+        var directory = string.IsNullOrEmpty(spec.WorkingDir) ? this.directory : Path.Combine(this.directory, spec.WorkingDir.TrimStart('/'));
         Directory.CreateDirectory(directory);
         return directory;
     }
 
     private async Task TerminateAsync(TimeSpan grace)
     {
-        _terminating = true;
-        _log($"pod {Namespace}/{Name}: terminating (grace {grace.TotalSeconds}s)");
-        _status.Request();
-        var sidecars = _containers.Where(c => c.IsNativeSidecar).ToList();
+        this.terminating = true;
+        this.log($"pod {Namespace}/{Name}: terminating (grace {grace.TotalSeconds}s)");
+        this.status.Request();
+        var sidecars = this.containers.Where(c => c.IsNativeSidecar).ToList();
         if (sidecars.Count == 0)
         {
-            await Task.WhenAll(_containers.Where(c => c.RunsAlongside).Select(c => StopContainerAsync(c, grace)));
+            await Task.WhenAll(this.containers.Where(c => c.RunsAlongside).Select(c => StopContainerAsync(c, grace)));
         }
         else
         {
             // As a kubelet with native sidecars: the app containers first, then the sidecars, last one first.
             var deadline = DateTime.UtcNow + grace;
-            await Task.WhenAll(_containers.Where(c => c.IsRegular).Select(c => StopContainerAsync(c, grace)));
-            _status.Request();
+            await Task.WhenAll(this.containers.Where(c => c.IsRegular).Select(c => StopContainerAsync(c, grace)));
+            this.status.Request();
             await StopSidecarsAsync(sidecars, deadline);
         }
 
-        await _status.WriteNowAsync();
+        await this.status.WriteNowAsync();
         HasTerminated = true;
         try
         {
-            await _client.CoreV1.DeleteNamespacedPodAsync(Name, Namespace, new V1DeleteOptions
+            await client.CoreV1.DeleteNamespacedPodAsync(Name, Namespace, new V1DeleteOptions
             {
                 GracePeriodSeconds = 0,
-                Preconditions = new V1Preconditions { Uid = _pod.Metadata.Uid },
+                Preconditions = new V1Preconditions { Uid = this.pod.Metadata.Uid },
             });
         }
         catch (HttpOperationException exception) when (exception.Response.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
@@ -252,9 +252,9 @@ internal sealed class PodWorker : IAsyncDisposable
     /// <summary>Every regular container of a run-to-completion pod has terminated: the native sidecars go, last first; the pod object stays.</summary>
     private async Task CompleteAsync()
     {
-        _log($"pod {Namespace}/{Name}: every container exited; stopping its native sidecars");
-        await StopSidecarsAsync(_containers.Where(c => c.IsNativeSidecar).ToList(), DateTime.UtcNow + TerminationGracePeriod);
-        _status.Request();
+        this.log($"pod {Namespace}/{Name}: every container exited; stopping its native sidecars");
+        await StopSidecarsAsync(this.containers.Where(c => c.IsNativeSidecar).ToList(), DateTime.UtcNow + TerminationGracePeriod);
+        this.status.Request();
     }
 
     private async Task StopSidecarsAsync(List<PodContainer> sidecars, DateTime deadline)
@@ -315,27 +315,27 @@ internal sealed class PodWorker : IAsyncDisposable
     {
         var arguments = launch.Arguments.Concat((container.Spec.Command ?? []).Skip(1).Concat(container.Spec.Args ?? [])
             .Select(argument => ContainerEnvironment.Expand(argument, environment))).ToList();
-        var log = Path.Combine(_directory, container.Spec.Name + ".log");
+        var log = Path.Combine(this.directory, container.Spec.Name + ".log");
         while (true)
         {
             LocalProcess process;
             lock (container.Gate)
             {
-                if (_terminating || container.Stopping)
+                if (this.terminating || container.Stopping)
                 {
                     return;
                 }
 
-                process = LocalProcess.Start($"{Namespace}/{Name}/{container.Spec.Name}", launch.Binary, arguments, environment, log, _node.Registry, workingDirectory);
+                process = LocalProcess.Start($"{Namespace}/{Name}/{container.Spec.Name}", launch.Binary, arguments, environment, log, this.node.Registry, workingDirectory);
                 container.Process = process;
                 container.StartedAt = DateTime.UtcNow;
                 container.Running = true;
                 Record(container, ContainerEventKind.Started);
             }
 
-            using var run = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-            container.StartProbes(Target, _status.Request, _log, TerminationGracePeriod, run.Token);
-            _status.Request();
+            using var run = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token);
+            container.StartProbes(Target, this.status.Request, this.log, TerminationGracePeriod, run.Token);
+            this.status.Request();
             var exit = await process.Exited;
             await run.CancelAsync();
             bool restart;
@@ -346,11 +346,11 @@ internal sealed class PodWorker : IAsyncDisposable
                 container.LastExitCode = exit;
                 container.FinishedAt = DateTime.UtcNow;
                 Record(container, ContainerEventKind.Exited, exit);
-                restart = !_terminating && !container.Stopping && ContainerRules.ShouldRestart(_pod.Spec.RestartPolicy, container.IsNativeSidecar, exit);
+                restart = !this.terminating && !container.Stopping && ContainerRules.ShouldRestart(this.pod.Spec.RestartPolicy, container.IsNativeSidecar, exit);
                 container.Done = !restart;
             }
 
-            _status.Request();
+            this.status.Request();
             if (!restart)
             {
                 OnDone(container);
@@ -358,10 +358,10 @@ internal sealed class PodWorker : IAsyncDisposable
             }
 
             container.RestartCount++;
-            _log($"pod {Namespace}/{Name}: {container.Spec.Name} exited with {exit}; restarting (log {log})");
+            this.log($"pod {Namespace}/{Name}: {container.Spec.Name} exited with {exit}; restarting (log {log})");
             try
             {
-                await Task.Delay(_node.Options.RestartDelay, _lifetime.Token);
+                await Task.Delay(this.node.Options.RestartDelay, lifetime.Token);
             }
             catch (OperationCanceledException)
             {
@@ -372,14 +372,14 @@ internal sealed class PodWorker : IAsyncDisposable
 
     private void OnDone(PodContainer container)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!container.IsRegular || _terminating || _completing || !_containers.Where(c => c.IsRegular).All(c => c.Done))
+            if (!container.IsRegular || this.terminating || completing || !this.containers.Where(c => c.IsRegular).All(c => c.Done))
             {
                 return;
             }
 
-            _completing = true;
+            completing = true;
         }
 
         _ = CompleteAsync();
@@ -387,9 +387,9 @@ internal sealed class PodWorker : IAsyncDisposable
 
     private void Record(PodContainer container, ContainerEventKind kind, int? exitCode = null)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _events.Add(new ContainerEvent(DateTime.UtcNow, container.Spec.Name, kind, exitCode));
+            events.Add(new ContainerEvent(DateTime.UtcNow, container.Spec.Name, kind, exitCode));
         }
     }
 }

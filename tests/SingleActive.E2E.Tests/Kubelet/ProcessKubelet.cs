@@ -29,17 +29,17 @@ public sealed class ProcessKubelet : IAsyncDisposable
     /// <summary>The <c>kubernetes</c> Service's port, where containers reach the API server.</summary>
     private const int ApiServicePort = 443;
 
-    private readonly IKubernetes _client;
-    private readonly TcpRelay _link;
-    private readonly NodeContext _node;
-    private readonly IReadOnlyList<IPAddress> _apiServiceAddresses;
-    private readonly IPEndPoint _apiServer;
-    private readonly NodeAgent _agent;
-    private readonly ConcurrentDictionary<string, PodWorker> _workers = new();
-    private readonly ConcurrentDictionary<(string Namespace, string Name), IReadOnlyList<ContainerEvent>> _gonePods = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Task _loops = Task.CompletedTask;
-    private volatile bool _partitioned;
+    private readonly IKubernetes client;
+    private readonly TcpRelay link;
+    private readonly NodeContext node;
+    private readonly IReadOnlyList<IPAddress> apiServiceAddresses;
+    private readonly IPEndPoint apiServer;
+    private readonly NodeAgent agent;
+    private readonly ConcurrentDictionary<string, PodWorker> workers = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), IReadOnlyList<ContainerEvent>> gonePods = new();
+    private readonly CancellationTokenSource stop = new();
+    private Task loops = Task.CompletedTask;
+    private volatile bool partitioned;
 
     /// <param name="client">The kubelet's API client; its connections must go through <paramref name="link"/>.</param>
     /// <param name="link">The node's own link to the API server (frozen by <see cref="Partition"/>).</param>
@@ -49,24 +49,24 @@ public sealed class ProcessKubelet : IAsyncDisposable
         IKubernetes client, TcpRelay link, ProcessKubeletOptions options, PodNetwork network,
         IReadOnlyList<IPAddress> apiServiceAddresses, IPEndPoint apiServer, ChildProcessRegistry registry, Action<string> log)
     {
-        _client = client;
-        _link = link;
-        _apiServiceAddresses = apiServiceAddresses;
-        _apiServer = apiServer;
-        _node = new NodeContext(client, options, network, ServiceVariables(apiServiceAddresses[0]), registry, log);
-        _agent = new NodeAgent(client, options, log);
+        this.client = client;
+        this.link = link;
+        this.apiServiceAddresses = apiServiceAddresses;
+        this.apiServer = apiServer;
+        this.node = new NodeContext(client, options, network, ServiceVariables(apiServiceAddresses[0]), registry, log);
+        agent = new NodeAgent(client, options, log);
     }
 
-    public string NodeName => _node.Options.NodeName;
+    public string NodeName => this.node.Options.NodeName;
 
     /// <summary>Cut off from the control plane (see <see cref="Partition"/>).</summary>
-    public bool IsPartitioned => _partitioned;
+    public bool IsPartitioned => this.partitioned;
 
     public async Task StartAsync()
     {
-        Directory.CreateDirectory(_node.Options.WorkDirectory);
-        await _agent.RegisterAsync(_stop.Token);
-        _loops = Task.WhenAll(_agent.RunHeartbeatAsync(_stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), WatchPodsAsync(_stop.Token));
+        Directory.CreateDirectory(this.node.Options.WorkDirectory);
+        await agent.RegisterAsync(this.stop.Token);
+        loops = Task.WhenAll(agent.RunHeartbeatAsync(this.stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), WatchPodsAsync(this.stop.Token));
     }
 
     /// <summary>
@@ -77,27 +77,27 @@ public sealed class ProcessKubelet : IAsyncDisposable
     /// </summary>
     public void Partition()
     {
-        _partitioned = true;
-        _link.Freeze();
-        foreach (var worker in _workers.Values)
+        this.partitioned = true;
+        this.link.Freeze();
+        foreach (var worker in workers.Values)
         {
             worker.Api.Freeze();
         }
 
-        _node.Log($"node {NodeName}: partitioned from the control plane");
+        this.node.Log($"node {NodeName}: partitioned from the control plane");
     }
 
     /// <summary>Ends <see cref="Partition"/>: held connections relay again, as after a healed network.</summary>
     public void Heal()
     {
-        _partitioned = false;
-        foreach (var worker in _workers.Values)
+        this.partitioned = false;
+        foreach (var worker in workers.Values)
         {
             worker.Api.Thaw();
         }
 
-        _link.Thaw();
-        _node.Log($"node {NodeName}: connected to the control plane again");
+        this.link.Thaw();
+        this.node.Log($"node {NodeName}: connected to the control plane again");
     }
 
     /// <summary>A running pod's API connections (to freeze them), or null.</summary>
@@ -124,31 +124,31 @@ public sealed class ProcessKubelet : IAsyncDisposable
 
     /// <summary>What this kubelet did to a pod's containers and saw them do, in order (also once the pod is gone; empty for a pod it never ran).</summary>
     public IReadOnlyList<ContainerEvent> ContainerEvents(string ns, string pod) =>
-        Find(ns, pod)?.Events ?? (_gonePods.TryGetValue((ns, pod), out var events) ? events : []);
+        Find(ns, pod)?.Events ?? (gonePods.TryGetValue((ns, pod), out var events) ? events : []);
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
+        await this.stop.CancelAsync();
         try
         {
-            await _loops;
+            await loops;
         }
         catch (OperationCanceledException)
         {
         }
 
-        foreach (var worker in _workers.Values)
+        foreach (var worker in workers.Values)
         {
             await worker.DisposeAsync();
         }
 
-        _workers.Clear();
-        await _link.DisposeAsync();
-        _stop.Dispose();
+        workers.Clear();
+        await this.link.DisposeAsync();
+        this.stop.Dispose();
     }
 
     private PodWorker? Find(string ns, string pod) =>
-        _workers.Values.FirstOrDefault(w => w.Namespace == ns && w.Name == pod);
+        workers.Values.FirstOrDefault(w => w.Namespace == ns && w.Name == pod);
 
     private async Task WatchPodsAsync(CancellationToken cancellationToken)
     {
@@ -157,18 +157,18 @@ public sealed class ProcessKubelet : IAsyncDisposable
         {
             try
             {
-                var list = await _client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector, cancellationToken: cancellationToken);
+                var list = await this.client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector, cancellationToken: cancellationToken);
                 foreach (var pod in list.Items)
                 {
                     await ReconcileAsync(WatchEventType.Modified, pod);
                 }
 
-                foreach (var gone in _workers.Keys.Except(list.Items.Select(p => p.Metadata.Uid)).ToList())
+                foreach (var gone in workers.Keys.Except(list.Items.Select(p => p.Metadata.Uid)).ToList())
                 {
                     await ReconcileAsync(WatchEventType.Deleted, null, gone);
                 }
 
-                await foreach (var (type, pod) in _client.CoreV1.WatchListPodForAllNamespacesAsync(
+                await foreach (var (type, pod) in this.client.CoreV1.WatchListPodForAllNamespacesAsync(
                     fieldSelector: selector, resourceVersion: list.Metadata.ResourceVersion, allowWatchBookmarks: true, timeoutSeconds: 300, cancellationToken: cancellationToken))
                 {
                     await ReconcileAsync(type, pod);
@@ -180,7 +180,7 @@ public sealed class ProcessKubelet : IAsyncDisposable
             }
             catch (Exception exception) when (exception is HttpOperationException or HttpRequestException or IOException or KubernetesException or OperationCanceledException)
             {
-                _node.Log($"kubelet {NodeName}: pod watch ended ({exception.Message}); re-listing");
+                this.node.Log($"kubelet {NodeName}: pod watch ended ({exception.Message}); re-listing");
                 await Task.Delay(200, CancellationToken.None);
             }
         }
@@ -196,16 +196,16 @@ public sealed class ProcessKubelet : IAsyncDisposable
         uid ??= pod!.Metadata.Uid;
         if (type == WatchEventType.Deleted)
         {
-            if (_workers.TryRemove(uid, out var removed))
+            if (workers.TryRemove(uid, out var removed))
             {
-                _gonePods[(removed.Namespace, removed.Name)] = removed.Events;
+                gonePods[(removed.Namespace, removed.Name)] = removed.Events;
                 await removed.DisposeAsync();
             }
 
             return;
         }
 
-        if (_workers.TryGetValue(uid, out var worker))
+        if (workers.TryGetValue(uid, out var worker))
         {
             worker.Observe(pod!);
             return;
@@ -223,17 +223,17 @@ public sealed class ProcessKubelet : IAsyncDisposable
             return;
         }
 
-        var sandbox = await _node.Network.CreateSandboxAsync(_apiServiceAddresses);
+        var sandbox = await this.node.Network.CreateSandboxAsync(this.apiServiceAddresses);
         var api = new TcpRelay(
-            sandbox.Namespace.Inside(() => ListenOn(new IPEndPoint(_apiServiceAddresses[0], ApiServicePort))), _apiServer);
-        if (_partitioned)
+            sandbox.Namespace.Inside(() => ListenOn(new IPEndPoint(this.apiServiceAddresses[0], ApiServicePort))), this.apiServer);
+        if (this.partitioned)
         {
             api.Freeze();
         }
 
-        worker = new PodWorker(_node, sandbox, api, pod);
-        _workers[uid] = worker;
-        _node.Log($"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}: starting on {NodeName} (IPs {string.Join(", ", sandbox.PodIps)})");
+        worker = new PodWorker(this.node, sandbox, api, pod);
+        workers[uid] = worker;
+        this.node.Log($"pod {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}: starting on {NodeName} (IPs {string.Join(", ", sandbox.PodIps)})");
         _ = StartWorkerAsync(worker);
     }
 
@@ -271,7 +271,7 @@ public sealed class ProcessKubelet : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            _node.Log($"pod {worker.Namespace}/{worker.Name}: failed to start: {exception}");
+            this.node.Log($"pod {worker.Namespace}/{worker.Name}: failed to start: {exception}");
         }
     }
 
@@ -279,7 +279,7 @@ public sealed class ProcessKubelet : IAsyncDisposable
     {
         try
         {
-            await _client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty, new V1DeleteOptions
+            await this.client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty, new V1DeleteOptions
             {
                 GracePeriodSeconds = 0,
                 Preconditions = new V1Preconditions { Uid = pod.Metadata.Uid },

@@ -13,20 +13,20 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// </summary>
 public sealed class ProcessNodes : IAsyncDisposable
 {
-    private readonly List<ProcessKubelet> _nodes;
+    private readonly List<ProcessKubelet> nodes;
 
     private ProcessNodes(PodNetwork network, List<ProcessKubelet> nodes)
     {
         Network = network;
-        _nodes = nodes;
+        this.nodes = nodes;
     }
 
     public PodNetwork Network { get; }
 
-    public IReadOnlyList<ProcessKubelet> Nodes => _nodes;
+    public IReadOnlyList<ProcessKubelet> Nodes => this.nodes;
 
     /// <summary>The first node's name (a pod pinned with <c>nodeName</c> runs there).</summary>
-    public string NodeName => _nodes[0].NodeName;
+    public string NodeName => this.nodes[0].NodeName;
 
     /// <summary>An HttpClient that reaches pods by their pod IPs (from the nodes' side, as a kubelet does).</summary>
     public HttpClient Http => Network.Http;
@@ -68,9 +68,9 @@ public sealed class ProcessNodes : IAsyncDisposable
     }
 
     /// <summary>The node that runs the pod, or null.</summary>
-    public ProcessKubelet? NodeOf(string ns, string pod) => _nodes.FirstOrDefault(n => n.IsRunning(ns, pod));
+    public ProcessKubelet? NodeOf(string ns, string pod) => this.nodes.FirstOrDefault(n => n.IsRunning(ns, pod));
 
-    public ProcessKubelet Node(string name) => _nodes.Single(n => n.NodeName == name);
+    public ProcessKubelet Node(string name) => this.nodes.Single(n => n.NodeName == name);
 
     /// <summary>The elector's address in a running pod (reach it through <see cref="Http"/>), or null.</summary>
     public Uri? ElectorUrl(string ns, string pod) => NodeOf(ns, pod)?.ElectorUrl(ns, pod);
@@ -87,11 +87,11 @@ public sealed class ProcessNodes : IAsyncDisposable
 
     /// <summary>What the kubelets did to a pod's containers and saw them do, in order.</summary>
     public IReadOnlyList<ContainerEvent> ContainerEvents(string ns, string pod) =>
-        _nodes.Select(n => n.ContainerEvents(ns, pod)).FirstOrDefault(events => events.Count > 0) ?? [];
+        this.nodes.Select(n => n.ContainerEvents(ns, pod)).FirstOrDefault(events => events.Count > 0) ?? [];
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes)
+        foreach (var node in this.nodes)
         {
             await node.DisposeAsync();
         }

@@ -12,8 +12,8 @@ namespace SingleActive.E2E.Tests.Robustness;
 /// </summary>
 public sealed partial class KubeletStyleSecretVolume(string directory)
 {
-    private int _generation;
-    private string? _current;
+    private int generation;
+    private string? current;
 
     public string CertFile => Path.Combine(directory, "tls.crt");
 
@@ -22,7 +22,7 @@ public sealed partial class KubeletStyleSecretVolume(string directory)
     public void Write(string certPem, string keyPem)
     {
         Directory.CreateDirectory(directory);
-        var name = $"..{DateTime.UtcNow:yyyy_MM_dd_HH_mm_ss}.{_generation++.ToString(CultureInfo.InvariantCulture)}";
+        var name = $"..{DateTime.UtcNow:yyyy_MM_dd_HH_mm_ss}.{generation++.ToString(CultureInfo.InvariantCulture)}";
         var target = Path.Combine(directory, name);
         Directory.CreateDirectory(target);
         File.WriteAllText(Path.Combine(target, "tls.crt"), certPem);
@@ -45,12 +45,12 @@ public sealed partial class KubeletStyleSecretVolume(string directory)
             }
         }
 
-        if (_current is not null)
+        if (current is not null)
         {
-            Directory.Delete(Path.Combine(directory, _current), recursive: true);
+            Directory.Delete(Path.Combine(directory, current), recursive: true);
         }
 
-        _current = name;
+        current = name;
     }
 
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -23,11 +23,11 @@ public sealed class WebhookUnderTest : IAsyncDisposable
                    "spec":{"containers":[{"name":"app","image":"registry.example/app:1","ports":[{"containerPort":8080}]}]}}}}
         """;
 
-    private readonly LocalProcess _process;
+    private readonly LocalProcess process;
 
     private WebhookUnderTest(LocalProcess process, int port, X509Certificate2Collection trusted)
     {
-        _process = process;
+        this.process = process;
         Port = port;
         Trusted = trusted;
     }
@@ -36,7 +36,7 @@ public sealed class WebhookUnderTest : IAsyncDisposable
 
     public X509Certificate2Collection Trusted { get; }
 
-    public LocalProcess Process => _process;
+    public LocalProcess Process => this.process;
 
     public Uri MutateUrl => new($"https://127.0.0.1:{Port}/mutate");
 
@@ -125,8 +125,8 @@ public sealed class WebhookUnderTest : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _process.StopAsync(TimeSpan.FromSeconds(10));
-        await _process.DisposeAsync();
+        await this.process.StopAsync(TimeSpan.FromSeconds(10));
+        await this.process.DisposeAsync();
     }
 
     private X509ChainPolicy TrustPolicy()

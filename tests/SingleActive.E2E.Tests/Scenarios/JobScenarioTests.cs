@@ -164,10 +164,10 @@ public sealed class JobScenarioTests(ControlPlaneFixture cluster, ITestOutputHel
         await using var scenario = await Scenario.StartAsync(cluster, output, "deployment-going");
         var ns = scenario.Namespace;
         await scenario.ApplyAsync(Manifests.Deployment(ns, "held", 0, Manifests.OptIn, finalizers: ["example.com/hold"]));
-        const string invalidOptIn = """{"spec":{"template":{"metadata":{"annotations":{"single-active":"yes"}}}}}""";
+        const string InvalidOptIn = """{"spec":{"template":{"metadata":{"annotations":{"single-active":"yes"}}}}}""";
 
         // While the Deployment lives the invalid value is denied, as always.
-        var live = await cluster.KubectlAsync("patch", "deployment", "held", "-n", ns, "--type=merge", "-p", invalidOptIn, "--dry-run=server");
+        var live = await cluster.KubectlAsync("patch", "deployment", "held", "-n", ns, "--type=merge", "-p", InvalidOptIn, "--dry-run=server");
         output.WriteLine($"live Deployment, single-active=yes: exit {live.ExitCode}: {live.StdErr}");
         Assert.NotEqual(0, live.ExitCode);
         Assert.Contains("denied the request", live.StdErr, StringComparison.Ordinal);
@@ -176,7 +176,7 @@ public sealed class JobScenarioTests(ControlPlaneFixture cluster, ITestOutputHel
         var deleting = await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync("held", ns);
         Assert.NotNull(deleting.Metadata.DeletionTimestamp);
 
-        output.WriteLine(await scenario.KubectlAsync("patch", "deployment", "held", "--type=merge", "-p", invalidOptIn));
+        output.WriteLine(await scenario.KubectlAsync("patch", "deployment", "held", "--type=merge", "-p", InvalidOptIn));
         var patched = await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync("held", ns);
         Assert.Equal("yes", patched.Spec.Template.Metadata.Annotations[Annotations.Enabled]);
 

@@ -206,10 +206,10 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
 
     private static async Task<string?> NewestReplicaSetAsync(Scenario scenario, string deployment)
     {
-        const string revision = "deployment.kubernetes.io/revision";
-        var current = Annotation((await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, scenario.Namespace)).Metadata, revision);
+        const string Revision = "deployment.kubernetes.io/revision";
+        var current = Annotation((await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync(deployment, scenario.Namespace)).Metadata, Revision);
         return (await scenario.Client.AppsV1.ListNamespacedReplicaSetAsync(scenario.Namespace)).Items
-            .FirstOrDefault(rs => Annotation(rs.Metadata, revision) == current)?.Metadata.Name;
+            .FirstOrDefault(rs => Annotation(rs.Metadata, Revision) == current)?.Metadata.Name;
     }
 
     private static string? Annotation(V1ObjectMeta metadata, string key) =>

@@ -8,23 +8,23 @@ namespace SingleActive.E2E.Tests.Support;
 /// </summary>
 public sealed class ChildProcessRegistry(string pidFile)
 {
-    private readonly Dictionary<int, string> _live = [];
-    private readonly Lock _gate = new();
+    private readonly Dictionary<int, string> live = [];
+    private readonly Lock gate = new();
 
     public void Add(string name, int pid)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _live[pid] = name;
+            live[pid] = name;
             Write();
         }
     }
 
     public void Remove(int pid)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_live.Remove(pid))
+            if (live.Remove(pid))
             {
                 Write();
             }
@@ -34,7 +34,7 @@ public sealed class ChildProcessRegistry(string pidFile)
     private void Write()
     {
         var temp = pidFile + ".tmp";
-        File.WriteAllLines(temp, _live.Select(p => $"{p.Value.Replace(' ', '_')} {p.Key}"));
+        File.WriteAllLines(temp, live.Select(p => $"{p.Value.Replace(' ', '_')} {p.Key}"));
         File.Move(temp, pidFile, overwrite: true);
     }
 }

@@ -15,37 +15,37 @@ namespace SingleActive.E2E.Tests.Support;
 public sealed class EndpointTimeline : IAsyncDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
-    private readonly IKubernetes _client;
-    private readonly string _namespace;
-    private readonly string _service;
-    private readonly List<EndpointSample> _samples = [];
-    private readonly List<EndpointSample> _changes = [];
-    private readonly List<(TimeSpan At, string Text)> _marks = [];
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-    private readonly Task _watch;
+    private readonly IKubernetes client;
+    private readonly string namespaceName;
+    private readonly string service;
+    private readonly List<EndpointSample> samples = [];
+    private readonly List<EndpointSample> changes = [];
+    private readonly List<(TimeSpan At, string Text)> marks = [];
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+    private readonly Task watch;
 
     private EndpointTimeline(IKubernetes client, string ns, string service)
     {
-        _client = client;
-        _namespace = ns;
-        _service = service;
-        _loop = SampleAsync();
-        _watch = WatchAsync();
+        this.client = client;
+        namespaceName = ns;
+        this.service = service;
+        loop = SampleAsync();
+        this.watch = WatchAsync();
     }
 
     public static EndpointTimeline Start(IKubernetes client, string ns, string service) => new(client, ns, service);
 
-    public TimeSpan Elapsed => _clock.Elapsed;
+    public TimeSpan Elapsed => clock.Elapsed;
 
     public IReadOnlyList<EndpointSample> Samples
     {
         get
         {
-            lock (_samples)
+            lock (this.samples)
             {
-                return [.. _samples];
+                return [.. this.samples];
             }
         }
     }
@@ -55,9 +55,9 @@ public sealed class EndpointTimeline : IAsyncDisposable
     {
         get
         {
-            lock (_samples)
+            lock (this.samples)
             {
-                return [.. _changes];
+                return [.. changes];
             }
         }
     }
@@ -65,10 +65,10 @@ public sealed class EndpointTimeline : IAsyncDisposable
     /// <summary>Notes an event (e.g. "deleted leader pod x") at the current time, shown in the timeline.</summary>
     public TimeSpan Mark(string text)
     {
-        var at = _clock.Elapsed;
-        lock (_samples)
+        var at = clock.Elapsed;
+        lock (this.samples)
         {
-            _marks.Add((at, text));
+            this.marks.Add((at, text));
         }
 
         return at;
@@ -76,9 +76,9 @@ public sealed class EndpointTimeline : IAsyncDisposable
 
     public async Task StopAsync()
     {
-        await _stop.CancelAsync();
-        await _loop;
-        await _watch;
+        await stop.CancelAsync();
+        await loop;
+        await this.watch;
     }
 
     /// <summary>The most ready addresses in any sample or watched version at or after <paramref name="from"/>.</summary>
@@ -162,9 +162,9 @@ public sealed class EndpointTimeline : IAsyncDisposable
     public string Render(string title)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# {title}: endpoints of {_namespace}/{_service}, sampled every {Interval.TotalMilliseconds:0} ms");
+        text.AppendLine(CultureInfo.InvariantCulture, $"# {title}: endpoints of {namespaceName}/{this.service}, sampled every {Interval.TotalMilliseconds:0} ms");
         text.AppendLine("# t_ms\tready\tnot_ready\taddresses");
-        var marks = new Queue<(TimeSpan At, string Text)>(_marks.OrderBy(m => m.At));
+        var marks = new Queue<(TimeSpan At, string Text)>(this.marks.OrderBy(m => m.At));
         foreach (var sample in Samples)
         {
             while (marks.Count > 0 && marks.Peek().At <= sample.At)
@@ -196,12 +196,12 @@ public sealed class EndpointTimeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_stop.IsCancellationRequested)
+        if (!stop.IsCancellationRequested)
         {
             await StopAsync();
         }
 
-        _stop.Dispose();
+        stop.Dispose();
     }
 
     private async Task SampleAsync()
@@ -209,11 +209,11 @@ public sealed class EndpointTimeline : IAsyncDisposable
         using var timer = new PeriodicTimer(Interval);
         do
         {
-            var at = _clock.Elapsed;
+            var at = clock.Elapsed;
             EndpointSample sample;
             try
             {
-                var endpoints = await _client.CoreV1.ReadNamespacedEndpointsAsync(_service, _namespace);
+                var endpoints = await this.client.CoreV1.ReadNamespacedEndpointsAsync(this.service, namespaceName);
                 var subsets = endpoints.Subsets ?? [];
                 var addresses = subsets.SelectMany(s => s.Addresses ?? []).Select(a => a.TargetRef?.Name ?? a.Ip).ToList();
                 sample = new EndpointSample(at, addresses.Count, subsets.Sum(s => s.NotReadyAddresses?.Count ?? 0), addresses);
@@ -223,9 +223,9 @@ public sealed class EndpointTimeline : IAsyncDisposable
                 sample = new EndpointSample(at, 0, 0, []);
             }
 
-            lock (_samples)
+            lock (this.samples)
             {
-                _samples.Add(sample);
+                this.samples.Add(sample);
             }
         }
         while (await WaitAsync(timer));
@@ -241,30 +241,30 @@ public sealed class EndpointTimeline : IAsyncDisposable
     /// <summary>List, then watch from that version (again after a watch ends): every version in between is seen.</summary>
     private async Task WatchAsync()
     {
-        var selector = "metadata.name=" + _service;
+        var selector = "metadata.name=" + this.service;
         string? version = null;
-        while (!_stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             try
             {
                 if (version is null)
                 {
-                    var list = await _client.CoreV1.ListNamespacedEndpointsAsync(_namespace, fieldSelector: selector, cancellationToken: _stop.Token);
+                    var list = await this.client.CoreV1.ListNamespacedEndpointsAsync(namespaceName, fieldSelector: selector, cancellationToken: stop.Token);
                     version = list.Metadata.ResourceVersion;
-                    Record(list.Items.Select(e => ToSample(_clock.Elapsed, e)));
+                    Record(list.Items.Select(e => ToSample(clock.Elapsed, e)));
                 }
 
-                await foreach (var (type, endpoints) in _client.CoreV1.WatchListNamespacedEndpointsAsync(
-                    _namespace, fieldSelector: selector, resourceVersion: version, timeoutSeconds: 60, cancellationToken: _stop.Token))
+                await foreach (var (type, endpoints) in this.client.CoreV1.WatchListNamespacedEndpointsAsync(
+                    namespaceName, fieldSelector: selector, resourceVersion: version, timeoutSeconds: 60, cancellationToken: stop.Token))
                 {
                     if (type is k8s.WatchEventType.Added or k8s.WatchEventType.Modified)
                     {
                         version = endpoints.Metadata.ResourceVersion;
-                        Record([ToSample(_clock.Elapsed, endpoints)]);
+                        Record([ToSample(clock.Elapsed, endpoints)]);
                     }
                 }
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
@@ -277,9 +277,9 @@ public sealed class EndpointTimeline : IAsyncDisposable
 
         void Record(IEnumerable<EndpointSample> seen)
         {
-            lock (_samples)
+            lock (this.samples)
             {
-                _changes.AddRange(seen);
+                changes.AddRange(seen);
             }
         }
     }
@@ -288,7 +288,7 @@ public sealed class EndpointTimeline : IAsyncDisposable
     {
         try
         {
-            return await timer.WaitForNextTickAsync(_stop.Token);
+            return await timer.WaitForNextTickAsync(stop.Token);
         }
         catch (OperationCanceledException)
         {

@@ -11,22 +11,22 @@ namespace SingleActive.E2E.Tests.Support;
 public sealed partial class LocalProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
-    private readonly Process _process;
-    private readonly ChildProcessRegistry? _registry;
+    private readonly Process process;
+    private readonly ChildProcessRegistry? registry;
 
     private LocalProcess(Process process, ChildProcessRegistry? registry, string logFile)
     {
-        _process = process;
-        _registry = registry;
+        this.process = process;
+        this.registry = registry;
         LogFile = logFile;
         Exited = WaitAndUnregisterAsync();
     }
 
-    public int Pid => _process.Id;
+    public int Pid => this.process.Id;
 
     public string LogFile { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => this.process.HasExited;
 
     /// <summary>Completes with the exit code when the process ends, whoever ended it.</summary>
     public Task<int> Exited { get; }
@@ -68,12 +68,12 @@ public sealed partial class LocalProcess : IAsyncDisposable
     /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="gracePeriod"/>.</summary>
     public async Task StopAsync(TimeSpan gracePeriod)
     {
-        if (_process.HasExited)
+        if (this.process.HasExited)
         {
             return;
         }
 
-        _ = Kill(_process.Id, SigTerm);
+        _ = Kill(this.process.Id, SigTerm);
         if (await Task.WhenAny(Exited, Task.Delay(gracePeriod)) != Exited)
         {
             KillNow();
@@ -85,7 +85,7 @@ public sealed partial class LocalProcess : IAsyncDisposable
     {
         try
         {
-            _process.Kill();
+            this.process.Kill();
         }
         catch (InvalidOperationException)
         {
@@ -99,14 +99,14 @@ public sealed partial class LocalProcess : IAsyncDisposable
     {
         KillNow();
         await Exited;
-        _process.Dispose();
+        this.process.Dispose();
     }
 
     private async Task<int> WaitAndUnregisterAsync()
     {
-        await _process.WaitForExitAsync();
-        _registry?.Remove(_process.Id);
-        return _process.ExitCode;
+        await this.process.WaitForExitAsync();
+        this.registry?.Remove(this.process.Id);
+        return this.process.ExitCode;
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -13,24 +13,24 @@ namespace SingleActive.E2E.Tests.Support;
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
-    private readonly Socket _listener;
-    private readonly IPEndPoint _upstream;
-    private readonly Func<AddressFamily, Socket> _upstreamSocket;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Connection> _open = [];
-    private readonly Lock _gate = new();
-    private readonly Task _accepting;
-    private bool _frozen;
+    private readonly Socket listener;
+    private readonly IPEndPoint upstream;
+    private readonly Func<AddressFamily, Socket> upstreamSocket;
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<Connection> open = [];
+    private readonly Lock gate = new();
+    private readonly Task accepting;
+    private bool frozen;
 
     /// <param name="listener">A bound, listening socket (it may belong to another network namespace); the relay owns it.</param>
     /// <param name="upstreamSocket">Creates the upstream sockets (null: in this process's namespace).</param>
     public TcpRelay(Socket listener, IPEndPoint upstream, Func<AddressFamily, Socket>? upstreamSocket = null)
     {
-        _listener = listener;
-        _upstream = upstream;
-        _upstreamSocket = upstreamSocket ?? (family => new Socket(family, SocketType.Stream, ProtocolType.Tcp));
+        this.listener = listener;
+        this.upstream = upstream;
+        this.upstreamSocket = upstreamSocket ?? (family => new Socket(family, SocketType.Stream, ProtocolType.Tcp));
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        _accepting = AcceptAsync();
+        accepting = AcceptAsync();
     }
 
     /// <summary>A relay listening on a free loopback port of this process's namespace.</summary>
@@ -49,9 +49,9 @@ public sealed class TcpRelay : IAsyncDisposable
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _open.Count;
+                return this.open.Count;
             }
         }
     }
@@ -59,29 +59,29 @@ public sealed class TcpRelay : IAsyncDisposable
     /// <summary>A partition: every connection, open or new, stops relaying; nothing is closed.</summary>
     public void Freeze()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _frozen = true;
-            _open.ForEach(c => c.Freeze());
+            this.frozen = true;
+            this.open.ForEach(c => c.Freeze());
         }
     }
 
     /// <summary>Only the connections open now stop relaying (kept open); new connections work.</summary>
     public void FreezeOpenConnections()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _open.ForEach(c => c.Freeze());
+            this.open.ForEach(c => c.Freeze());
         }
     }
 
     /// <summary>Relays again, on held connections too (what was sent meanwhile arrives now).</summary>
     public void Thaw()
     {
-        lock (_gate)
+        lock (gate)
         {
-            _frozen = false;
-            _open.ForEach(c => c.Thaw());
+            this.frozen = false;
+            this.open.ForEach(c => c.Thaw());
         }
     }
 
@@ -89,9 +89,9 @@ public sealed class TcpRelay : IAsyncDisposable
     public void Reset()
     {
         List<Connection> open;
-        lock (_gate)
+        lock (gate)
         {
-            open = [.. _open];
+            open = [.. this.open];
         }
 
         open.ForEach(c => c.Close());
@@ -99,24 +99,24 @@ public sealed class TcpRelay : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Dispose();
+        await this.stop.CancelAsync();
+        this.listener.Dispose();
         Thaw();
         Reset();
-        await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
-        _stop.Dispose();
+        await accepting.ContinueWith(_ => { }, TaskScheduler.Default);
+        this.stop.Dispose();
     }
 
     private async Task AcceptAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        while (!this.stop.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await _listener.AcceptAsync(_stop.Token);
+                client = await this.listener.AcceptAsync(this.stop.Token);
             }
-            catch (Exception) when (_stop.IsCancellationRequested)
+            catch (Exception) when (this.stop.IsCancellationRequested)
             {
                 return;
             }
@@ -131,11 +131,11 @@ public sealed class TcpRelay : IAsyncDisposable
 
     private async Task RelayAsync(Socket client)
     {
-        var connection = new Connection(client, _upstreamSocket(_upstream.AddressFamily));
-        lock (_gate)
+        var connection = new Connection(client, this.upstreamSocket(this.upstream.AddressFamily));
+        lock (gate)
         {
-            _open.Add(connection);
-            if (_frozen)
+            this.open.Add(connection);
+            if (this.frozen)
             {
                 connection.Freeze();
             }
@@ -143,39 +143,39 @@ public sealed class TcpRelay : IAsyncDisposable
 
         try
         {
-            await connection.RunAsync(_upstream, _stop.Token);
+            await connection.RunAsync(this.upstream, this.stop.Token);
         }
         finally
         {
             connection.Close();
-            lock (_gate)
+            lock (gate)
             {
-                _open.Remove(connection);
+                this.open.Remove(connection);
             }
         }
     }
 
     private sealed class Connection(Socket client, Socket upstream)
     {
-        private readonly Lock _gate = new();
-        private TaskCompletionSource _thawed = Thawed();
+        private readonly Lock gate = new();
+        private TaskCompletionSource thawed = Thawed();
 
         public void Freeze()
         {
-            lock (_gate)
+            lock (gate)
             {
-                if (_thawed.Task.IsCompleted)
+                if (this.thawed.Task.IsCompleted)
                 {
-                    _thawed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    this.thawed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
             }
         }
 
         public void Thaw()
         {
-            lock (_gate)
+            lock (gate)
             {
-                _thawed.TrySetResult();
+                this.thawed.TrySetResult();
             }
         }
 
@@ -209,9 +209,9 @@ public sealed class TcpRelay : IAsyncDisposable
         private Task WhileFrozenAsync(CancellationToken cancellationToken)
         {
             Task thawed;
-            lock (_gate)
+            lock (gate)
             {
-                thawed = _thawed.Task;
+                thawed = this.thawed.Task;
             }
 
             return thawed.WaitAsync(cancellationToken);

@@ -20,24 +20,24 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVari
 {
     public const string SystemNamespace = "single-active-system";
     public const string ServiceAccountName = "single-active-webhook";
-    private readonly WebhookVariant _variant = variant ?? WebhookVariant.Default;
-    private readonly string _directory = (variant ?? WebhookVariant.Default).IsDefault
+    private readonly WebhookVariant variant = variant ?? WebhookVariant.Default;
+    private readonly string directory = (variant ?? WebhookVariant.Default).IsDefault
         ? Path.Combine(controlPlane.Directory, "webhook")
         : Path.Combine(controlPlane.Directory, "webhook", variant!.Name);
-    private LocalProcess? _process;
-    private bool _registered;
+    private LocalProcess? process;
+    private bool registered;
 
     public int Port { get; } = LoopbackPorts.Reserve();
 
     public string Url => $"https://127.0.0.1:{Port}";
 
-    public string CertificateDirectory => Path.Combine(_directory, "certs");
+    public string CertificateDirectory => Path.Combine(directory, "certs");
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => this.process is { HasExited: false };
 
-    public string LogFile => Path.Combine(_directory, "webhook.log");
+    public string LogFile => Path.Combine(directory, "webhook.log");
 
-    public WebhookVariant Variant => _variant;
+    public WebhookVariant Variant => this.variant;
 
     public async Task StartAsync()
     {
@@ -47,30 +47,30 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVari
             await CreateCertificatesAsync(binary);
         }
 
-        if (!_registered)
+        if (!this.registered)
         {
             var ca = Path.Combine(CertificateDirectory, "ca.crt");
-            if (_variant.IsDefault)
+            if (this.variant.IsDefault)
             {
                 await WebhookRegistration.ApplyAsync(controlPlane, $"{Url}/mutate", ca);
             }
             else
             {
-                await WebhookRegistration.ApplyScopedAsync(controlPlane, _variant, $"{Url}/mutate", ca);
+                await WebhookRegistration.ApplyScopedAsync(controlPlane, this.variant, $"{Url}/mutate", ca);
             }
 
-            _registered = true;
+            this.registered = true;
         }
 
         var kubeconfig = await WriteKubeconfigAsync();
-        var environment = new Dictionary<string, string>(_variant.Settings)
+        var environment = new Dictionary<string, string>(this.variant.Settings)
         {
             ["KUBECONFIG"] = kubeconfig,
-            ["HOME"] = _directory,
+            ["HOME"] = directory,
             ["SINGLE_ACTIVE_IMAGE"] = "registry.example/single-active:e2e",
         };
-        _process = LocalProcess.Start(
-            _variant.IsDefault ? "webhook" : "webhook-" + _variant.Name,
+        this.process = LocalProcess.Start(
+            this.variant.IsDefault ? "webhook" : "webhook-" + this.variant.Name,
             binary,
             [
                 "--tls-cert-file", Path.Combine(CertificateDirectory, "tls.crt"),
@@ -83,12 +83,12 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVari
             LogFile,
             controlPlane.Processes);
         await WaitUntilServingAsync();
-        if (_variant.IsDefault)
+        if (this.variant.IsDefault)
         {
             await WebhookRegistration.WaitUntilCalledAsync(controlPlane);
         }
 
-        controlPlane.Log($"webhook {_variant.Name} serving at {Url} (pid {_process.Pid})");
+        controlPlane.Log($"webhook {this.variant.Name} serving at {Url} (pid {this.process.Pid})");
     }
 
     /// <summary>
@@ -97,12 +97,12 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVari
     /// </summary>
     public async Task ServeNamespaceAsync(string ns)
     {
-        if (_variant.IsDefault)
+        if (this.variant.IsDefault)
         {
             return;
         }
 
-        var labels = new Dictionary<string, string> { [WebhookVariant.NamespaceLabel] = _variant.Name, ["single-active.io/injection"] = "disabled" };
+        var labels = new Dictionary<string, string> { [WebhookVariant.NamespaceLabel] = this.variant.Name, ["single-active.io/injection"] = "disabled" };
         await controlPlane.Client.CoreV1.PatchNamespaceAsync(
             new V1Patch(new V1Namespace { Metadata = new V1ObjectMeta { Labels = labels } }, V1Patch.PatchType.MergePatch), ns);
         await WebhookRegistration.WaitUntilCalledAsync(controlPlane, ns);
@@ -111,9 +111,9 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVari
     /// <summary>SIGTERM, as when its pod is deleted; the registration stays (so the API server fails closed).</summary>
     public async Task StopAsync()
     {
-        if (_process is not null)
+        if (this.process is not null)
         {
-            await _process.StopAsync(TimeSpan.FromSeconds(30));
+            await this.process.StopAsync(TimeSpan.FromSeconds(30));
         }
     }
 
@@ -121,10 +121,10 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVari
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is not null)
+        if (this.process is not null)
         {
-            await _process.StopAsync(TimeSpan.FromSeconds(10));
-            await _process.DisposeAsync();
+            await this.process.StopAsync(TimeSpan.FromSeconds(10));
+            await this.process.DisposeAsync();
         }
     }
 
@@ -145,7 +145,7 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVari
             ServiceAccountName,
             SystemNamespace);
         return await KubeconfigFile.WriteAsync(
-            Path.Combine(_directory, "kubeconfig"), controlPlane.ApiServerUrl, controlPlane.ApiServerCaFile,
+            Path.Combine(directory, "kubeconfig"), controlPlane.ApiServerUrl, controlPlane.ApiServerCaFile,
             $"system:serviceaccount:{SystemNamespace}:{ServiceAccountName}", token.Status.Token, SystemNamespace);
     }
 
@@ -170,9 +170,9 @@ public sealed class WebhookProcess(ControlPlaneFixture controlPlane, WebhookVari
         await Eventually.UntilAsync(
             async () =>
             {
-                if (_process!.HasExited)
+                if (this.process!.HasExited)
                 {
-                    throw new InvalidOperationException($"the webhook exited with {_process.Exited.Result}:\n{ReadLog()}");
+                    throw new InvalidOperationException($"the webhook exited with {this.process.Exited.Result}:\n{ReadLog()}");
                 }
 
                 try

@@ -41,7 +41,7 @@ public sealed class LeaderElectorNotificationOrderTests
     /// <summary>Blocks the thread that logs the first "became leader" line until told to go on.</summary>
     private sealed class BlockingOnElectedLogger(ManualResetEventSlim announcing, ManualResetEventSlim proceed) : ILogger
     {
-        private int _blocked;
+        private int blocked;
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -50,7 +50,7 @@ public sealed class LeaderElectorNotificationOrderTests
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == 2 && Interlocked.Exchange(ref _blocked, 1) == 0)
+            if (eventId.Id == 2 && Interlocked.Exchange(ref blocked, 1) == 0)
             {
                 announcing.Set();
                 proceed.Wait(TimeSpan.FromSeconds(10));

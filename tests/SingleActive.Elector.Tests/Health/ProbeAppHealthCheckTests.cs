@@ -123,62 +123,62 @@ public sealed class ProbeAppHealthCheckTests
     /// <summary>A one-request-per-connection HTTP(S) app on one address, recording each request head.</summary>
     private sealed class StubApp : IAsyncDisposable
     {
-        private readonly TcpListener _listener;
-        private readonly X509Certificate2? _certificate;
-        private readonly int _status;
-        private readonly CancellationTokenSource _stop = new();
-        private Task? _loop;
+        private readonly TcpListener listener;
+        private readonly X509Certificate2? certificate;
+        private readonly int status;
+        private readonly CancellationTokenSource stop = new();
+        private Task? loop;
 
         private StubApp(IPAddress address, bool tls, int status)
         {
-            _listener = new TcpListener(address, 0);
-            _status = status;
+            this.listener = new TcpListener(address, 0);
+            this.status = status;
             if (tls)
             {
                 using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
                 var request = new CertificateRequest("CN=app.invalid", key, HashAlgorithmName.SHA256);
-                _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+                certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
             }
         }
 
         public System.Threading.Channels.Channel<string> Requests { get; } = System.Threading.Channels.Channel.CreateUnbounded<string>();
 
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+        public int Port => ((IPEndPoint)this.listener.LocalEndpoint).Port;
 
         public static Task<StubApp> StartAsync(IPAddress address, bool tls, int status)
         {
             var app = new StubApp(address, tls, status);
-            app._listener.Start();
-            app._loop = app.ServeAsync();
+            app.listener.Start();
+            app.loop = app.ServeAsync();
             return Task.FromResult(app);
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync();
-            _listener.Stop();
+            await stop.CancelAsync();
+            this.listener.Stop();
             try
             {
-                await _loop!;
+                await loop!;
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
             }
 
-            _certificate?.Dispose();
-            _stop.Dispose();
+            certificate?.Dispose();
+            stop.Dispose();
         }
 
         private async Task ServeAsync()
         {
-            while (!_stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested)
             {
-                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                using var client = await this.listener.AcceptTcpClientAsync(stop.Token);
                 Stream stream = client.GetStream();
-                if (_certificate is not null)
+                if (certificate is not null)
                 {
                     var tls = new SslStream(stream);
-                    await tls.AuthenticateAsServerAsync(_certificate);
+                    await tls.AuthenticateAsServerAsync(certificate);
                     stream = tls;
                 }
 
@@ -186,7 +186,7 @@ public sealed class ProbeAppHealthCheckTests
                 var buffer = new byte[4096];
                 while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
                 {
-                    var read = await stream.ReadAsync(buffer, _stop.Token);
+                    var read = await stream.ReadAsync(buffer, stop.Token);
                     if (read == 0)
                     {
                         break;
@@ -196,7 +196,7 @@ public sealed class ProbeAppHealthCheckTests
                 }
 
                 await Requests.Writer.WriteAsync(head.ToString());
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {_status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), _stop.Token);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {this.status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), stop.Token);
                 await stream.DisposeAsync();
             }
         }

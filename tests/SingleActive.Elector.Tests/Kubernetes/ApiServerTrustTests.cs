@@ -9,9 +9,9 @@ namespace SingleActive.Elector.Tests.Kubernetes;
 /// <summary>The cluster CA bundle re-read when the kubelet rewrites it (a CA rotation), and the checks' outcome.</summary>
 public sealed class ApiServerTrustTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("sa-trust-").FullName;
+    private readonly string directory = Directory.CreateTempSubdirectory("sa-trust-").FullName;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
     public void Validate_CaRotatedInTheFile_TrustsTheNewCaAfterTheReloadInterval()
@@ -19,7 +19,7 @@ public sealed class ApiServerTrustTests : IDisposable
         var (oldCa, _) = Authority("old-ca");
         var (newCa, newKey) = Authority("new-ca");
         using var serverUnderNewCa = Leaf(newCa, newKey);
-        var file = Path.Combine(_directory, "ca.crt");
+        var file = Path.Combine(directory, "ca.crt");
         File.WriteAllText(file, oldCa.ExportCertificatePem());
         var time = new FakeTimeProvider();
         var trust = new ApiServerTrust(Load(file), file, time);
@@ -43,7 +43,7 @@ public sealed class ApiServerTrustTests : IDisposable
     {
         var (ca, key) = Authority("ca");
         using var server = Leaf(ca, key);
-        var file = Path.Combine(_directory, "ca.crt");
+        var file = Path.Combine(directory, "ca.crt");
         File.WriteAllText(file, ca.ExportCertificatePem());
         var time = new FakeTimeProvider();
         var trust = new ApiServerTrust(Load(file), file, time);

@@ -59,16 +59,16 @@ public sealed class KubeApiClientTests
         using var server = new ScriptedApiServer((connection, _) =>
             connection < 2 && Volatile.Read(ref frozen) == 1 ? null : new ScriptedApiServer.Answer(200, """{"kind":"Lease"}"""));
         using var api = server.Client(CallTimeout);
-        const string path = "apis/coordination.k8s.io/v1/namespaces/shop/leases/web";
+        const string Path = "apis/coordination.k8s.io/v1/namespaces/shop/leases/web";
 
         // Two calls at once: two connections in the pool, then both stop answering.
-        await Task.WhenAll(api.GetAsync(path, CancellationToken.None), api.GetAsync(path, CancellationToken.None)).WaitAsync(TestLimit);
+        await Task.WhenAll(api.GetAsync(Path, CancellationToken.None), api.GetAsync(Path, CancellationToken.None)).WaitAsync(TestLimit);
         Assert.Equal(2, server.Connections);
         Volatile.Write(ref frozen, 1);
         await Task.Delay(TimeSpan.FromSeconds(1.1)); // a pool is replaced at most once a second
 
-        await Assert.ThrowsAsync<TimeoutException>(() => api.GetAsync(path, CancellationToken.None).WaitAsync(TestLimit));
-        var lease = await api.GetAsync(path, CancellationToken.None).WaitAsync(TestLimit); // without the new pool: TimeoutException
+        await Assert.ThrowsAsync<TimeoutException>(() => api.GetAsync(Path, CancellationToken.None).WaitAsync(TestLimit));
+        var lease = await api.GetAsync(Path, CancellationToken.None).WaitAsync(TestLimit); // without the new pool: TimeoutException
 
         Assert.Equal("Lease", (string?)lease!["kind"]);
         Assert.Equal(3, server.Connections);

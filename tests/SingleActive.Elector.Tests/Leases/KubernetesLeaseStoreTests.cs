@@ -132,12 +132,12 @@ public sealed class KubernetesLeaseStoreTests
     [Fact]
     public async Task ReplaceAsync_AnsweredRequest_RemovesTheRequestWritesTheOutcomeAndLeavesThePause()
     {
-        const string read = """
+        const string Read = """
             {"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"web","namespace":"shop","resourceVersion":"5",
               "annotations":{"single-active.io/preferred-holder":"web-9","single-active.io/paused":"yes","team":"billing"}},
              "spec":{"holderIdentity":"web-0","leaseDurationSeconds":15,"leaseTransitions":3}}
             """;
-        using var server = new ScriptedApiServer((_, request) => new ScriptedApiServer.Answer(200, request.Method == "GET" ? read : Echo(request.Body)));
+        using var server = new ScriptedApiServer((_, request) => new ScriptedApiServer.Answer(200, request.Method == "GET" ? Read : Echo(request.Body)));
         using var api = server.Client(TimeSpan.FromSeconds(10));
         var store = new KubernetesLeaseStore(api, "shop", "web");
         var current = (await store.GetAsync(CancellationToken.None))!;

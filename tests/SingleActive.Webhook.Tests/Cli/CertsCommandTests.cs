@@ -8,24 +8,24 @@ namespace SingleActive.Webhook.Tests.Cli;
 
 public sealed class CertsCommandTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sa-certs-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "sa-certs-" + Guid.NewGuid().ToString("N")[..8]);
 
     [Fact]
     public void Run_ServiceAndExtras_WritesSecretLayoutWithServiceSans()
     {
         var output = new StringWriter();
 
-        var exit = CertsCommand.Run(["--out", _directory, "--service", "single-active-webhook", "--namespace", "single-active-system", "--dns", "extra.example", "--ip", "127.0.0.1", "--days", "30"], output, TextWriter.Null);
+        var exit = CertsCommand.Run(["--out", directory, "--service", "single-active-webhook", "--namespace", "single-active-system", "--dns", "extra.example", "--ip", "127.0.0.1", "--days", "30"], output, TextWriter.Null);
 
         Assert.Equal(0, exit);
-        using var served = X509Certificate2.CreateFromPemFile(Path.Combine(_directory, "tls.crt"), Path.Combine(_directory, "tls.key"));
+        using var served = X509Certificate2.CreateFromPemFile(Path.Combine(directory, "tls.crt"), Path.Combine(directory, "tls.key"));
         var san = served.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
         Assert.Equal(
             ["single-active-webhook", "single-active-webhook.single-active-system", "single-active-webhook.single-active-system.svc",
              "single-active-webhook.single-active-system.svc.cluster.local", "extra.example"],
             san.EnumerateDnsNames());
         Assert.Equal([IPAddress.Loopback], san.EnumerateIPAddresses());
-        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_directory, "ca.crt")));
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(directory, "ca.crt")));
         Assert.True(CaTrust.Verifies(ca, served, "single-active-webhook.single-active-system.svc"));
         Assert.InRange(served.NotAfter.ToUniversalTime(), DateTime.UtcNow.AddDays(29), DateTime.UtcNow.AddDays(31));
         Assert.Contains("caBundle", output.ToString());
@@ -58,7 +58,7 @@ public sealed class CertsCommandTests : IDisposable
         Assert.Contains("single-active-webhook certs [options]", output.ToString());
         Assert.Contains("--days <N>", output.ToString());
         Assert.Equal("", error.ToString());
-        Assert.False(Directory.Exists(_directory));
+        Assert.False(Directory.Exists(directory));
     }
 
     [Fact]
@@ -66,11 +66,11 @@ public sealed class CertsCommandTests : IDisposable
     {
         var (output, error) = (new StringWriter(), new StringWriter());
 
-        Assert.Equal(2, CertsCommand.Run(["--out", _directory, "--dns", "localhost", "--force"], output, error));
+        Assert.Equal(2, CertsCommand.Run(["--out", directory, "--dns", "localhost", "--force"], output, error));
         Assert.StartsWith("single-active-webhook certs: Unrecognized command or argument '--force'.", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("single-active-webhook certs [options]", error.ToString());
         Assert.Equal("", output.ToString());
-        Assert.False(Directory.Exists(_directory));
+        Assert.False(Directory.Exists(directory));
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public sealed class CertsCommandTests : IDisposable
     {
         var output = new StringWriter();
 
-        Assert.Equal(0, CertsCommand.Run(["--out", _directory, "--service", "a", "--namespace", "x", "--days", "10", "--service", "b", "--namespace", "y", "--days", "30"], output, TextWriter.Null));
-        using var served = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_directory, "tls.crt")));
+        Assert.Equal(0, CertsCommand.Run(["--out", directory, "--service", "a", "--namespace", "x", "--days", "10", "--service", "b", "--namespace", "y", "--days", "30"], output, TextWriter.Null));
+        using var served = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(directory, "tls.crt")));
         Assert.Equal(["b", "b.y", "b.y.svc", "b.y.svc.cluster.local"], served.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
         Assert.Contains("valid 30 days", output.ToString());
     }
@@ -87,11 +87,11 @@ public sealed class CertsCommandTests : IDisposable
     [Fact]
     public async Task Run_OutputServedByServer_ClientTrustingCaCrtVerifiesIt()
     {
-        Assert.Equal(0, CertsCommand.Run(["--out", _directory, "--dns", "localhost", "--ip", "127.0.0.1"], TextWriter.Null, TextWriter.Null));
-        var server = await WebhookServerFixture.StartAsync(["--tls-cert-file", Path.Combine(_directory, "tls.crt"), "--tls-private-key-file", Path.Combine(_directory, "tls.key")]);
+        Assert.Equal(0, CertsCommand.Run(["--out", directory, "--dns", "localhost", "--ip", "127.0.0.1"], TextWriter.Null, TextWriter.Null));
+        var server = await WebhookServerFixture.StartAsync(["--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", Path.Combine(directory, "tls.key")]);
         try
         {
-            using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_directory, "ca.crt")));
+            using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(directory, "ca.crt")));
             using var client = CaTrust.CreateClient(server.BaseAddress, ca);
 
             var response = await client.GetAsync("/healthz");
@@ -106,9 +106,9 @@ public sealed class CertsCommandTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_directory))
+        if (Directory.Exists(directory))
         {
-            Directory.Delete(_directory, true);
+            Directory.Delete(directory, true);
         }
     }
 }

@@ -7,20 +7,20 @@ namespace SingleActive.Webhook.Tests.Hosting;
 
 public sealed class StartupValidationTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sa-startup-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "sa-startup-" + Guid.NewGuid().ToString("N")[..8]);
 
     public StartupValidationTests()
     {
         using var bundle = CertificateFactory.CreateBundle(["localhost"], [], TimeSpan.FromDays(1));
-        bundle.WriteTo(_directory);
+        bundle.WriteTo(directory);
     }
 
     [Fact]
     public async Task Start_MissingCertificateFile_FailsNamingTheFile()
     {
-        var missing = Path.Combine(_directory, "missing.crt");
+        var missing = Path.Combine(directory, "missing.crt");
 
-        var message = await StartFailureAsync("--tls-cert-file", missing, "--tls-private-key-file", Path.Combine(_directory, "tls.key"));
+        var message = await StartFailureAsync("--tls-cert-file", missing, "--tls-private-key-file", Path.Combine(directory, "tls.key"));
 
         Assert.Contains(missing, message);
         Assert.Contains("--tls-cert-file", message);
@@ -29,10 +29,10 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Start_UnreadableKey_FailsNamingTheFile()
     {
-        var key = Path.Combine(_directory, "garbage.key");
+        var key = Path.Combine(directory, "garbage.key");
         File.WriteAllText(key, "not a key");
 
-        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(_directory, "tls.crt"), "--tls-private-key-file", key);
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", key);
 
         Assert.Contains(key, message);
     }
@@ -40,7 +40,7 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Start_OnlyCertificateFlag_FailsNamingTheMissingFlag()
     {
-        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(_directory, "tls.crt"));
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"));
 
         Assert.Contains("--tls-private-key-file", message);
     }
@@ -48,7 +48,7 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Start_BadPort_FailsNamingTheFlag()
     {
-        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(_directory, "tls.crt"), "--tls-private-key-file", Path.Combine(_directory, "tls.key"), "--port", "70000");
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", Path.Combine(directory, "tls.key"), "--port", "70000");
 
         Assert.Contains("--port", message);
     }
@@ -67,7 +67,7 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Null(ServerCommandLine.FindProblem([]));
     }
 
-    public void Dispose() => Directory.Delete(_directory, true);
+    public void Dispose() => Directory.Delete(directory, true);
 
     private async Task<string> StartFailureAsync(params string[] args)
     {
@@ -75,7 +75,7 @@ public sealed class StartupValidationTests : IDisposable
         // rest of the options when it starts: either step must fail with the message.
         var e = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            await using var app = WebhookApp.Build([.. args, "--local-tls-dir", Path.Combine(_directory, "local"), "--bind", "127.0.0.1", "--Logging:LogLevel:Default=None"]);
+            await using var app = WebhookApp.Build([.. args, "--local-tls-dir", Path.Combine(directory, "local"), "--bind", "127.0.0.1", "--Logging:LogLevel:Default=None"]);
             await app.StartAsync();
             await app.StopAsync();
         });

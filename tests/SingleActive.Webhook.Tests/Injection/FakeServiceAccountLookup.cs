@@ -9,8 +9,8 @@ namespace SingleActive.Webhook.Tests.Injection;
 /// </summary>
 public sealed class FakeServiceAccountLookup(bool? exists) : IServiceAccountLookup
 {
-    private readonly ConcurrentQueue<(string Namespace, string Name)> _questions = new();
-    private readonly ConcurrentQueue<(string Namespace, string Name)> _annotationQuestions = new();
+    private readonly ConcurrentQueue<(string Namespace, string Name)> questions = new();
+    private readonly ConcurrentQueue<(string Namespace, string Name)> annotationQuestions = new();
 
     public bool? Exists { get; set; } = exists;
 
@@ -21,19 +21,19 @@ public sealed class FakeServiceAccountLookup(bool? exists) : IServiceAccountLook
     public bool AnnotationsUnknown { get; set; }
 
     /// <summary>Existence questions only (what dry runs ask).</summary>
-    public IReadOnlyCollection<(string Namespace, string Name)> Questions => _questions;
+    public IReadOnlyCollection<(string Namespace, string Name)> Questions => this.questions;
 
-    public IReadOnlyCollection<(string Namespace, string Name)> AnnotationQuestions => _annotationQuestions;
+    public IReadOnlyCollection<(string Namespace, string Name)> AnnotationQuestions => annotationQuestions;
 
     public Task<bool?> ExistsAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        _questions.Enqueue((@namespace, name));
+        this.questions.Enqueue((@namespace, name));
         return Task.FromResult(Exists);
     }
 
     public Task<IReadOnlyDictionary<string, string>?> AnnotationsAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        _annotationQuestions.Enqueue((@namespace, name));
+        annotationQuestions.Enqueue((@namespace, name));
         IReadOnlyDictionary<string, string>? answer = AnnotationsUnknown ? null
             : Annotations.TryGetValue(name, out var found) ? found : new Dictionary<string, string>();
         return Task.FromResult(answer);

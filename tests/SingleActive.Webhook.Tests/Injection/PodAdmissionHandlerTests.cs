@@ -11,10 +11,10 @@ namespace SingleActive.Webhook.Tests.Injection;
 
 public class PodAdmissionHandlerTests
 {
-    private readonly RecordingServiceAccountProvisioner _provisioner = new();
+    private readonly RecordingServiceAccountProvisioner provisioner = new();
 
     private PodAdmissionHandler Handler(Version? server = null, IServiceAccountLookup? lookup = null) =>
-        new(new PodInjector(new InjectorOptions()), _provisioner, new FixedClusterVersion(server), serviceAccounts: lookup);
+        new(new PodInjector(new InjectorOptions()), provisioner, new FixedClusterVersion(server), serviceAccounts: lookup);
 
     private static AdmissionRequest Request(string? objectJson, string operation = "CREATE", bool? dryRun = false, string? ns = "shop") => new()
     {
@@ -47,7 +47,7 @@ public class PodAdmissionHandlerTests
         var outcome = await Handler().HandleAsync(Request(Annotated(), operation), CancellationToken.None);
 
         Assert.Equal((true, Decisions.Skipped, (byte[]?)null), (outcome.Allowed, outcome.Decision, outcome.Patch));
-        Assert.Empty(_provisioner.Requests);
+        Assert.Empty(provisioner.Requests);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class PodAdmissionHandlerTests
         var outcome = await Handler().HandleAsync(Request(json), CancellationToken.None);
 
         Assert.Equal((true, Decisions.Injected), (outcome.Allowed, outcome.Decision));
-        Assert.Equal(new ServiceAccountRequest("shop", "single-active-elector", true, SingleActive.Contract.ElectorMode.Readiness), Assert.Single(_provisioner.Requests));
+        Assert.Equal(new ServiceAccountRequest("shop", "single-active-elector", true, SingleActive.Contract.ElectorMode.Readiness), Assert.Single(provisioner.Requests));
         var patched = JsonPatchOracle.Apply(JsonNode.Parse(json)!, outcome.Patch!);
         Assert.Equal("single-active-elector", (string)patched["spec"]!["containers"]![1]!["name"]!);
         Assert.Equal("single-active-elector", (string)patched["spec"]!["serviceAccountName"]!);
@@ -81,7 +81,7 @@ public class PodAdmissionHandlerTests
         var outcome = await Handler().HandleAsync(Request(Annotated(ns: ""), ns: "payments"), CancellationToken.None);
 
         Assert.True(outcome.Allowed);
-        Assert.Equal("payments", Assert.Single(_provisioner.Requests).Namespace);
+        Assert.Equal("payments", Assert.Single(provisioner.Requests).Namespace);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class PodAdmissionHandlerTests
 
         Assert.Equal((true, Decisions.Injected), (outcome.Allowed, outcome.Decision));
         Assert.NotNull(outcome.Patch);
-        Assert.Empty(_provisioner.Requests);
+        Assert.Empty(provisioner.Requests);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public class PodAdmissionHandlerTests
         Assert.Equal("single-active-elector", (string)patched["spec"]!["serviceAccountName"]!);
         Assert.Contains("was switched from ServiceAccount \"default\" to \"single-active-elector\"", Assert.Single(outcome.Warnings!), StringComparison.Ordinal);
         Assert.Equal(("shop", "single-active-elector"), Assert.Single(lookup.Questions));
-        Assert.Empty(_provisioner.Requests);
+        Assert.Empty(provisioner.Requests);
     }
 
     [Theory]
@@ -126,7 +126,7 @@ public class PodAdmissionHandlerTests
         Assert.Contains(reason, warning, StringComparison.Ordinal);
         Assert.Contains("a real create would switch the pod to ServiceAccount \"single-active-elector\"", warning, StringComparison.Ordinal);
         Assert.DoesNotContain(JsonPatchOracle.Operations(outcome.Patch!), op => ((string)op!["path"]!).Contains("serviceAccount", StringComparison.Ordinal));
-        Assert.Empty(_provisioner.Requests);
+        Assert.Empty(provisioner.Requests);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public class PodAdmissionHandlerTests
 
         var patched = JsonPatchOracle.Apply(JsonNode.Parse(Annotated())!, outcome.Patch!);
         Assert.Equal("single-active-elector", (string)patched["spec"]!["serviceAccountName"]!);
-        Assert.True(Assert.Single(_provisioner.Requests).CreateServiceAccount);
+        Assert.True(Assert.Single(provisioner.Requests).CreateServiceAccount);
         Assert.Empty(lookup.Questions);
     }
 
@@ -179,7 +179,7 @@ public class PodAdmissionHandlerTests
         Assert.Contains($"runs as ServiceAccount \"default\", which carries an identity outside the cluster: ServiceAccount \"default\" has the annotation \"{annotation}\" ({provider})", outcome.Message, StringComparison.Ordinal);
         Assert.Contains("set spec.serviceAccountName", outcome.Message, StringComparison.Ordinal);
         Assert.Equal(("shop", "default"), Assert.Single(lookup.AnnotationQuestions));
-        Assert.Empty(_provisioner.Requests);
+        Assert.Empty(provisioner.Requests);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public class PodAdmissionHandlerTests
 
         Assert.True(outcome.Allowed, outcome.Message);
         Assert.Contains(outcome.Warnings!, w => w.Contains("was switched from ServiceAccount \"default\"", StringComparison.Ordinal));
-        Assert.True(Assert.Single(_provisioner.Requests).CreateServiceAccount);
+        Assert.True(Assert.Single(provisioner.Requests).CreateServiceAccount);
     }
 
     [Fact]
@@ -225,13 +225,13 @@ public class PodAdmissionHandlerTests
 
         Assert.Equal((true, Decisions.Skipped, (byte[]?)null), (outcome.Allowed, outcome.Decision, outcome.Patch));
         Assert.Contains("is the mirror of a static pod", Assert.Single(outcome.Warnings!), StringComparison.Ordinal);
-        Assert.Empty(_provisioner.Requests);
+        Assert.Empty(provisioner.Requests);
     }
 
     [Fact]
     public async Task HandleAsync_ProvisioningFails_DeniesWithItsMessage()
     {
-        _provisioner.Failure = new ProvisioningException("cannot create RoleBinding shop/single-active-elector-single-active-elector: forbidden");
+        provisioner.Failure = new ProvisioningException("cannot create RoleBinding shop/single-active-elector-single-active-elector: forbidden");
 
         var outcome = await Handler().HandleAsync(Request(Annotated()), CancellationToken.None);
 
@@ -243,7 +243,7 @@ public class PodAdmissionHandlerTests
     [Fact]
     public async Task HandleAsync_ProvisionerThrowsUnexpectedly_DeniesNamingTheAccount()
     {
-        _provisioner.Failure = new HttpRequestException("connection refused");
+        provisioner.Failure = new HttpRequestException("connection refused");
 
         var outcome = await Handler().HandleAsync(Request(Annotated()), CancellationToken.None);
 
@@ -304,7 +304,7 @@ public class PodAdmissionHandlerTests
         var second = await Handler().HandleAsync(Request(patched.ToJsonString()), CancellationToken.None);
 
         Assert.Equal((true, Decisions.AlreadyInjected, (byte[]?)null), (second.Allowed, second.Decision, second.Patch));
-        Assert.Single(_provisioner.Requests);
+        Assert.Single(provisioner.Requests);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace SingleActive.Webhook.Tests.Patching;
 
 public class JsonPatchBuilderTests
 {
-    private readonly JsonPatchBuilder _builder = new();
+    private readonly JsonPatchBuilder builder = new();
 
     public static TheoryData<string, string, string> Cases => new()
     {
@@ -41,7 +41,7 @@ public class JsonPatchBuilderTests
         var a = JsonNode.Parse(original)!;
         var b = JsonNode.Parse(mutated)!;
 
-        var patch = _builder.CreatePatch(a, b);
+        var patch = builder.CreatePatch(a, b);
 
         Assert.True(JsonNode.DeepEquals(b, JsonPatchOracle.Apply(a, patch)), $"{name}: {System.Text.Encoding.UTF8.GetString(patch)}");
     }
@@ -53,7 +53,7 @@ public class JsonPatchBuilderTests
     [InlineData("""{"m":{"a":"é"}}""", """{"m":{"a":"é"}}""")]
     public void CreatePatch_SameDocumentSpelledDifferently_IsEmpty(string original, string mutated)
     {
-        var patch = _builder.CreatePatch(System.Text.Encoding.UTF8.GetBytes(original), System.Text.Encoding.UTF8.GetBytes(mutated));
+        var patch = builder.CreatePatch(System.Text.Encoding.UTF8.GetBytes(original), System.Text.Encoding.UTF8.GetBytes(mutated));
 
         Assert.Equal("[]", System.Text.Encoding.UTF8.GetString(patch));
     }
@@ -64,18 +64,18 @@ public class JsonPatchBuilderTests
         var original = """{"a":1,"b":2,"c":3,"d":4}"""u8.ToArray();
         var mutated = """{"d":4,"c":30,"a":1,"e":5}"""u8.ToArray();
 
-        var operations = JsonPatchOracle.Operations(_builder.CreatePatch(original, mutated));
+        var operations = JsonPatchOracle.Operations(builder.CreatePatch(original, mutated));
 
         Assert.Equal(
             ["remove /b", "replace /c", "add /e"],
             operations.Select(o => $"{(string)o!["op"]!} {(string)o["path"]!}"));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(mutated), JsonPatchOracle.Apply(JsonNode.Parse(original)!, _builder.CreatePatch(original, mutated))));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(mutated), JsonPatchOracle.Apply(JsonNode.Parse(original)!, builder.CreatePatch(original, mutated))));
     }
 
     [Fact]
     public void CreatePatch_EqualDocuments_IsEmptyArray()
     {
-        var patch = _builder.CreatePatch(JsonNode.Parse("""{"a":[1,{"b":2}]}"""), JsonNode.Parse("""{"a":[1,{"b":2}]}"""));
+        var patch = builder.CreatePatch(JsonNode.Parse("""{"a":[1,{"b":2}]}"""), JsonNode.Parse("""{"a":[1,{"b":2}]}"""));
 
         Assert.Equal("[]", System.Text.Encoding.UTF8.GetString(patch));
     }
@@ -83,7 +83,7 @@ public class JsonPatchBuilderTests
     [Fact]
     public void CreatePatch_KeysWithSlashAndTilde_AreEscaped()
     {
-        var patch = JsonPatchOracle.Operations(_builder.CreatePatch(
+        var patch = JsonPatchOracle.Operations(builder.CreatePatch(
             JsonNode.Parse("""{"m":{}}"""),
             JsonNode.Parse("""{"m":{"single-active.io/status":"x","a~b":"y"}}""")));
 
@@ -95,7 +95,7 @@ public class JsonPatchBuilderTests
     public void CreatePatch_EmptyKey_IsPathWithEmptyToken()
     {
         // The oracle cannot apply "/" (it reads an empty token as no token); RFC 6901 says "/" names the key "".
-        var op = Assert.Single(JsonPatchOracle.Operations(_builder.CreatePatch(JsonNode.Parse("""{"":1}"""), JsonNode.Parse("""{"":2}"""))));
+        var op = Assert.Single(JsonPatchOracle.Operations(builder.CreatePatch(JsonNode.Parse("""{"":1}"""), JsonNode.Parse("""{"":2}"""))));
 
         Assert.Equal("/", (string)op!["path"]!);
         Assert.Equal(2, (int)op["value"]!);
@@ -104,7 +104,7 @@ public class JsonPatchBuilderTests
     [Fact]
     public void CreatePatch_InsertAtFront_IsOneAddAtIndexZero()
     {
-        var patch = JsonPatchOracle.Operations(_builder.CreatePatch(
+        var patch = JsonPatchOracle.Operations(builder.CreatePatch(
             JsonNode.Parse("""{"c":[{"name":"migrate","unknownField":1}]}"""),
             JsonNode.Parse("""{"c":[{"name":"elector"},{"name":"migrate","unknownField":1}]}""")));
 
@@ -116,7 +116,7 @@ public class JsonPatchBuilderTests
     [Fact]
     public void CreatePatch_ChangedElement_IsPatchedInPlaceNotReplaced()
     {
-        var patch = JsonPatchOracle.Operations(_builder.CreatePatch(
+        var patch = JsonPatchOracle.Operations(builder.CreatePatch(
             JsonNode.Parse("""{"containers":[{"name":"app","env":[{"name":"A","value":"1"}]}]}"""),
             JsonNode.Parse("""{"containers":[{"name":"app","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]}]}""")));
 
@@ -128,7 +128,7 @@ public class JsonPatchBuilderTests
     [Fact]
     public void CreatePatch_TrimmedTail_RemovesFromTheEnd()
     {
-        var patch = JsonPatchOracle.Operations(_builder.CreatePatch(JsonNode.Parse("[0,1,2,3]"), JsonNode.Parse("[0,1]")));
+        var patch = JsonPatchOracle.Operations(builder.CreatePatch(JsonNode.Parse("[0,1,2,3]"), JsonNode.Parse("[0,1]")));
 
         Assert.Equal(["/3", "/2"], patch.Select(op => (string)op!["path"]!).ToArray());
         Assert.All(patch, op => Assert.Equal("remove", (string)op!["op"]!));

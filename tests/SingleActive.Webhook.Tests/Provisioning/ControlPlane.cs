@@ -11,13 +11,13 @@ namespace SingleActive.Webhook.Tests.Provisioners;
 /// </summary>
 public sealed class ControlPlane : IAsyncLifetime
 {
-    private Kubernetes? _admin;
+    private Kubernetes? admin;
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "sa-provisioning-" + Guid.NewGuid().ToString("N")[..8]);
 
     public string KubeconfigPath => Path.Combine(Directory, "kubeconfig");
 
-    public IKubernetes Admin => _admin ?? throw new InvalidOperationException("the control plane is not running");
+    public IKubernetes Admin => this.admin ?? throw new InvalidOperationException("the control plane is not running");
 
     public async Task InitializeAsync()
     {
@@ -30,7 +30,7 @@ public sealed class ControlPlane : IAsyncLifetime
                 throw new InvalidOperationException($"tests/envtest/control-plane.sh start failed (exit {exit}):\n{output}");
             }
 
-            _admin = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+            this.admin = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
         }
         catch
         {
@@ -49,7 +49,7 @@ public sealed class ControlPlane : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _admin?.Dispose();
+        this.admin?.Dispose();
         await RunScriptAsync("stop", TimeSpan.FromMinutes(1));
         try
         {

@@ -18,7 +18,7 @@ namespace SingleActive.Webhook.Tests.Provisioners;
 public sealed class KubernetesServiceAccountProvisionerTests
 {
     private static readonly ServiceAccountRequest Request = new("team-a", "single-active-elector", true, ElectorMode.Readiness);
-    private readonly WebhookMetrics _metrics = new(new MetricsRegistry());
+    private readonly WebhookMetrics metrics = new(new MetricsRegistry());
 
     [Fact]
     public async Task EnsureAsync_NoClusterConnection_ThrowsSayingWhatToConfigure()
@@ -38,8 +38,8 @@ public sealed class KubernetesServiceAccountProvisionerTests
         await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
         await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.EnsureAsync(Request, CancellationToken.None));
 
-        Assert.Equal(2, _metrics.Provisioning.Value("error"));
-        Assert.Equal(0, _metrics.Provisioning.Value("cached"));
+        Assert.Equal(2, metrics.Provisioning.Value("error"));
+        Assert.Equal(0, metrics.Provisioning.Value("cached"));
     }
 
     [Fact]
@@ -137,6 +137,6 @@ public sealed class KubernetesServiceAccountProvisionerTests
         new FixedClusterVersion(null),
         Options.Create(new ProvisioningOptions { Timeout = timeout ?? TimeSpan.FromSeconds(5) }),
         TimeProvider.System,
-        _metrics,
+        metrics,
         NullLogger<KubernetesServiceAccountProvisioner>.Instance);
 }

@@ -20,9 +20,9 @@ namespace SingleActive.Webhook.Tests.Provisioners;
 /// <summary>The real provisioner against a real kube-apiserver: objects, idempotency, cache, RBAC errors.</summary>
 public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassFixture<ControlPlane>, IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly WebhookMetrics _metrics = new(new MetricsRegistry());
-    private readonly RecordingLogger<KubernetesServiceAccountProvisioner> _log = new();
+    private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
+    private readonly WebhookMetrics metrics = new(new MetricsRegistry());
+    private readonly RecordingLogger<KubernetesServiceAccountProvisioner> log = new();
 
     /// <summary>As deploy/ installs them: the node-reading ClusterRole and its binding, without subjects.</summary>
     public async Task InitializeAsync()
@@ -52,7 +52,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         var subject = Assert.Single(binding.Subjects);
         Assert.Equal(("ServiceAccount", "single-active-elector", ns), (subject.Kind, subject.Name, subject.NamespaceProperty));
         Assert.DoesNotContain((await cluster.Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items, b => b.Metadata.Name.Contains("-label-", StringComparison.Ordinal));
-        Assert.Equal(1, _metrics.Provisioning.Value("created"));
+        Assert.Equal(1, metrics.Provisioning.Value("created"));
     }
 
     [Fact]
@@ -88,8 +88,8 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
 
         await Create().EnsureAsync(request, CancellationToken.None);
 
-        Assert.Equal(1, _metrics.Provisioning.Value("created"));
-        Assert.Equal(1, _metrics.Provisioning.Value("exists"));
+        Assert.Equal(1, metrics.Provisioning.Value("created"));
+        Assert.Equal(1, metrics.Provisioning.Value("exists"));
     }
 
     [Fact]
@@ -102,13 +102,13 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         await cluster.Admin.RbacAuthorizationV1.DeleteNamespacedRoleBindingAsync("single-active-elector-cached", ns);
 
         await provisioner.EnsureAsync(request, CancellationToken.None);
-        Assert.Equal(1, _metrics.Provisioning.Value("cached"));
+        Assert.Equal(1, metrics.Provisioning.Value("cached"));
         Assert.Empty((await cluster.Admin.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns)).Items);
 
-        _time.Advance(TimeSpan.FromMinutes(11));
+        this.time.Advance(TimeSpan.FromMinutes(11));
         await provisioner.EnsureAsync(request, CancellationToken.None);
         Assert.NotNull(await cluster.Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync("single-active-elector-cached", ns));
-        Assert.Equal(1, _metrics.Provisioning.Value("cached"));
+        Assert.Equal(1, metrics.Provisioning.Value("cached"));
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
 
         Assert.StartsWith($"cannot create ServiceAccount {ns}/single-active-elector: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"create\" on serviceaccounts", e.Message);
         Assert.Contains("system:serviceaccount:" + ns + ":powerless", e.Message);
-        Assert.Equal(1, _metrics.Provisioning.Value("error"));
+        Assert.Equal(1, metrics.Provisioning.Value("error"));
     }
 
     [Fact]
@@ -165,8 +165,8 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
 
         var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
         Assert.Equal([("elsewhere", "someone-else"), (ns, "single-active-elector")], subjects.Select(s => (s.NamespaceProperty, s.Name)));
-        Assert.Equal((1, 1), (_metrics.Provisioning.Value("created"), _metrics.Provisioning.Value("exists")));
-        Assert.Contains(_log.Entries, e => e.EventId == 3001 && e.Message.Contains($"subject {ns}/single-active-elector of ClusterRoleBinding single-active-elector-node", StringComparison.Ordinal));
+        Assert.Equal((1, 1), (metrics.Provisioning.Value("created"), metrics.Provisioning.Value("exists")));
+        Assert.Contains(log.Entries, e => e.EventId == 3001 && e.Message.Contains($"subject {ns}/single-active-elector of ClusterRoleBinding single-active-elector-node", StringComparison.Ordinal));
     }
 
     /// <summary>Webhook replicas admitting pods of different accounts at once: each update carries the resourceVersion it read, a 409 reads again.</summary>
@@ -180,7 +180,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
 
         var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
         Assert.Equal(accounts, subjects.Where(s => s.NamespaceProperty == ns).Select(s => s.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(6, _metrics.Provisioning.Value("created"));
+        Assert.Equal(6, metrics.Provisioning.Value("created"));
     }
 
     [Fact]
@@ -195,8 +195,8 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         await provisioner.EnsureAsync(new(ns, "first", true, ElectorMode.Readiness), CancellationToken.None);
 
         Assert.NotNull(await cluster.Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync("single-active-elector-second", ns));
-        Assert.Equal((2, 1, 0), (_metrics.Provisioning.Value("node-binding-missing"), _metrics.Provisioning.Value("cached"), _metrics.Provisioning.Value("error")));
-        var warning = Assert.Single(_log.Entries, e => e.EventId == 3005);
+        Assert.Equal((2, 1, 0), (metrics.Provisioning.Value("node-binding-missing"), metrics.Provisioning.Value("cached"), metrics.Provisioning.Value("error")));
+        var warning = Assert.Single(log.Entries, e => e.EventId == 3005);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.StartsWith(
             $"ClusterRoleBinding single-active-elector-node does not exist, so ServiceAccount {ns}/first cannot read its node and drain-aware handover is off for its electors (the pod is admitted); apply deploy/ of this version",
@@ -204,10 +204,10 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
             StringComparison.Ordinal);
         Assert.EndsWith("Said at most once every 10 min; each admission that meets it is counted in single_active_provisioning_total with result node-binding-missing", warning.Message, StringComparison.Ordinal);
 
-        _time.Advance(TimeSpan.FromMinutes(11));
+        this.time.Advance(TimeSpan.FromMinutes(11));
         await provisioner.EnsureAsync(new(ns, "first", true, ElectorMode.Readiness), CancellationToken.None);
-        Assert.Equal(2, _log.Entries.Count(e => e.EventId == 3005));
-        Assert.Equal(3, _metrics.Provisioning.Value("node-binding-missing"));
+        Assert.Equal(2, log.Entries.Count(e => e.EventId == 3005));
+        Assert.Equal(3, metrics.Provisioning.Value("node-binding-missing"));
     }
 
     [Fact]
@@ -219,8 +219,8 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         await Create().EnsureAsync(new(ns, "app", false, ElectorMode.Readiness), CancellationToken.None);
 
         Assert.Null((await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects);
-        Assert.Equal(1, _metrics.Provisioning.Value("node-binding-wrong-role"));
-        Assert.Contains(_log.Entries, e => e.EventId == 3005 && e.Message.StartsWith(
+        Assert.Equal(1, metrics.Provisioning.Value("node-binding-wrong-role"));
+        Assert.Contains(log.Entries, e => e.EventId == 3005 && e.Message.StartsWith(
             "ClusterRoleBinding single-active-elector-node refers to ClusterRole view, not ClusterRole single-active-elector-node, so the webhook adds no subject to it", StringComparison.Ordinal));
     }
 
@@ -261,13 +261,13 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         Assert.NotNull(await cluster.Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync("single-active-elector-app", ns));
         if (warning is null)
         {
-            Assert.Equal(1, _metrics.Provisioning.Value("created"));
-            Assert.DoesNotContain(_log.Entries, e => e.EventId == 3005);
+            Assert.Equal(1, metrics.Provisioning.Value("created"));
+            Assert.DoesNotContain(log.Entries, e => e.EventId == 3005);
         }
         else
         {
-            Assert.Equal(1, _metrics.Provisioning.Value("node-binding-forbidden"));
-            var logged = Assert.Single(_log.Entries, e => e.EventId == 3005).Message;
+            Assert.Equal(1, metrics.Provisioning.Value("node-binding-forbidden"));
+            var logged = Assert.Single(log.Entries, e => e.EventId == 3005).Message;
             Assert.StartsWith(warning, logged, StringComparison.Ordinal);
             Assert.Contains($"so ServiceAccount {ns}/app cannot read its node and drain-aware handover is off for its electors (the pod is admitted); apply deploy/ of this version", logged, StringComparison.Ordinal);
         }
@@ -390,15 +390,15 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
     /// <summary>A connection as a ServiceAccount of <paramref name="ns"/> holding exactly <paramref name="rules"/> cluster-wide, once the authorizer says so.</summary>
     private async Task<ClusterConnection> WebhookAccountAsync(string ns, List<V1PolicyRule> rules)
     {
-        const string account = "webhook";
+        const string Account = "webhook";
         var name = $"{ns}-webhook";
-        await cluster.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new() { Name = account } }, ns);
+        await cluster.Admin.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new() { Name = Account } }, ns);
         await cluster.Admin.RbacAuthorizationV1.CreateClusterRoleAsync(new V1ClusterRole { Metadata = new() { Name = name }, Rules = rules });
         await cluster.Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
         {
             Metadata = new() { Name = name },
             RoleRef = new() { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = name },
-            Subjects = [new() { Kind = "ServiceAccount", Name = account, NamespaceProperty = ns }],
+            Subjects = [new() { Kind = "ServiceAccount", Name = Account, NamespaceProperty = ns }],
         });
 
         // RBAC reaches the authorizer through an informer: wait until the account may do what its first call needs.
@@ -409,7 +409,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
             {
                 Spec = new V1SubjectAccessReviewSpec
                 {
-                    User = $"system:serviceaccount:{ns}:{account}",
+                    User = $"system:serviceaccount:{ns}:{Account}",
                     ResourceAttributes = new V1ResourceAttributes { NamespaceProperty = ns, Verb = "create", Resource = "serviceaccounts" },
                 },
             });
@@ -418,11 +418,11 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
                 break;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "the test account's ClusterRole did not take effect within 30 s");
+            Assert.True(DateTime.UtcNow < deadline, "the test Account's ClusterRole did not take effect within 30 s");
             await Task.Delay(100);
         }
 
-        var token = await cluster.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec() }, account, ns);
+        var token = await cluster.Admin.CoreV1.CreateNamespacedServiceAccountTokenAsync(new Authenticationv1TokenRequest { Spec = new V1TokenRequestSpec() }, Account, ns);
         return ClusterConnection.FromClient(cluster.ClientWithToken(token.Status.Token), "webhook");
     }
 
@@ -455,7 +455,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         connection ?? ClusterConnection.FromClient(cluster.Admin, "admin"),
         new FixedClusterVersion(serverVersion),
         Options.Create(new ProvisioningOptions()),
-        time ?? _time,
-        _metrics,
-        _log);
+        time ?? this.time,
+        metrics,
+        log);
 }

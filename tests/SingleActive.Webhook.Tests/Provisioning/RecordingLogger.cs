@@ -6,9 +6,9 @@ namespace SingleActive.Webhook.Tests.Provisioners;
 /// <summary>Keeps every log entry (level, event id, formatted message), for tests of what is said and how often.</summary>
 public sealed class RecordingLogger<T> : ILogger<T>
 {
-    private readonly ConcurrentQueue<(LogLevel Level, int EventId, string Message)> _entries = new();
+    private readonly ConcurrentQueue<(LogLevel Level, int EventId, string Message)> entries = new();
 
-    public IReadOnlyList<(LogLevel Level, int EventId, string Message)> Entries => [.. _entries];
+    public IReadOnlyList<(LogLevel Level, int EventId, string Message)> Entries => [.. entries];
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -18,6 +18,6 @@ public sealed class RecordingLogger<T> : ILogger<T>
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-        _entries.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
+        entries.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
     }
 }

@@ -17,30 +17,30 @@ public sealed class BadBodyGenerator(IReadOnlyList<string> fixtures, int seed, l
         "deep-nesting", "garbage", "wrong-content-type", "odd-json",
     ];
 
-    private readonly JsonNode[] _parsed = [.. fixtures.Select(f => JsonNode.Parse(f)!)];
-    private readonly byte[][] _raw = [.. fixtures.Select(Encoding.UTF8.GetBytes)];
+    private readonly JsonNode[] parsed = [.. fixtures.Select(f => JsonNode.Parse(f)!)];
+    private readonly byte[][] raw = [.. fixtures.Select(Encoding.UTF8.GetBytes)];
 
     public BadBody Generate(int index)
     {
         var random = new Random(HashCode.Combine(seed, index));
         var category = Pick(random);
-        var fixture = random.Next(_raw.Length);
-        var review = _parsed[fixture].DeepClone();
+        var fixture = random.Next(this.raw.Length);
+        var review = parsed[fixture].DeepClone();
         byte[] bytes = category switch
         {
-            "truncated" => _raw[fixture][..random.Next(_raw[fixture].Length)],
+            "truncated" => this.raw[fixture][..random.Next(this.raw[fixture].Length)],
             "wrong-type" => Bytes(ReplaceRandomNode(review, random, WrongValue(random))),
             "missing-field" => Bytes(RemoveRandomProperty(review, random)),
             "unknown-kind" => Bytes(UnknownKind(review, random)),
             "v1beta1" => Bytes(V1Beta1(review, random)),
-            "invalid-utf8" => InvalidUtf8(_raw[fixture], random),
-            "byte-flip" => FlipBytes(_raw[fixture], random),
+            "invalid-utf8" => InvalidUtf8(this.raw[fixture], random),
+            "byte-flip" => FlipBytes(this.raw[fixture], random),
             "deep-nesting" => DeepNesting(review, random),
             "huge-value" => Bytes(HugeValue(review, random)),
             "garbage" => Garbage(random),
-            "wrong-content-type" => _raw[fixture],
-            "odd-json" => OddJson(_raw[fixture], random),
-            "oversize" => Oversize(_raw[fixture]),
+            "wrong-content-type" => this.raw[fixture],
+            "odd-json" => OddJson(this.raw[fixture], random),
+            "oversize" => Oversize(this.raw[fixture]),
             _ => throw new InvalidOperationException(category),
         };
         var contentType = category == "wrong-content-type"

@@ -9,7 +9,7 @@ namespace SingleActive.Webhook.Tests.Serving;
 
 public sealed class ReadinessStateTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider time = new();
 
     [Fact]
     public void IsReady_BeforeStart_NotReady()
@@ -22,7 +22,7 @@ public sealed class ReadinessStateTests
     [Fact]
     public void IsReady_NoKubernetesApi_ReadyAtStartWithoutAVersion()
     {
-        var state = new ReadinessState(ClusterConnection.None, new FixedClusterVersion(null), _time);
+        var state = new ReadinessState(ClusterConnection.None, new FixedClusterVersion(null), time);
 
         state.MarkStarted();
 
@@ -34,13 +34,13 @@ public sealed class ReadinessStateTests
     {
         using var connection = UnreachableApi.Refusing();
         var version = new SettableClusterVersion();
-        var state = new ReadinessState(connection, version, _time);
+        var state = new ReadinessState(connection, version, time);
         state.MarkStarted();
 
         Assert.Equal((false, "waiting for the Kubernetes API server's version"), (state.IsReady, state.Reason));
-        _time.Advance(ReadinessState.VersionWait - TimeSpan.FromMilliseconds(1));
+        time.Advance(ReadinessState.VersionWait - TimeSpan.FromMilliseconds(1));
         Assert.False(state.IsReady);
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(state.IsReady);
     }
 
@@ -49,7 +49,7 @@ public sealed class ReadinessStateTests
     {
         using var connection = UnreachableApi.Refusing();
         var version = new SettableClusterVersion();
-        var state = new ReadinessState(connection, version, _time);
+        var state = new ReadinessState(connection, version, time);
         state.MarkStarted();
 
         version.ServerVersion = new Version(1, 29);

@@ -12,15 +12,15 @@ public sealed class ScriptedAdmissionHandler : IAdmissionHandler
 {
     public const string Patch = """[{"op":"add","path":"/metadata/labels","value":{"a":"b"}}]""";
 
-    private TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TaskCompletionSource SlowStarted { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Release() => _release.TrySetResult();
+    public void Release() => release.TrySetResult();
 
     public void Reset()
     {
-        _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         SlowStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -40,7 +40,7 @@ public sealed class ScriptedAdmissionHandler : IAdmissionHandler
                 throw new InvalidOperationException("boom in the handler");
             case "slow":
                 SlowStarted.TrySetResult();
-                await _release.Task.WaitAsync(cancellationToken);
+                await release.Task.WaitAsync(cancellationToken);
                 return MutationResult.Skip();
             default:
                 return MutationResult.Skip();

@@ -23,10 +23,10 @@ namespace SingleActive.Webhook.Tests.Serving;
 /// </summary>
 public class WebhookServerFixture : IAsyncLifetime
 {
-    private readonly string[] _extraArgs;
-    private readonly Action<IServiceCollection>? _overrideServices;
-    private WebApplication? _app;
-    private HttpClient? _client;
+    private readonly string[] extraArgs;
+    private readonly Action<IServiceCollection>? overrideServices;
+    private WebApplication? app;
+    private HttpClient? client;
 
     public WebhookServerFixture()
         : this([], null)
@@ -35,8 +35,8 @@ public class WebhookServerFixture : IAsyncLifetime
 
     protected WebhookServerFixture(string[] extraArgs, Action<IServiceCollection>? overrideServices)
     {
-        _extraArgs = extraArgs;
-        _overrideServices = overrideServices;
+        this.extraArgs = extraArgs;
+        this.overrideServices = overrideServices;
         Directory = Path.Combine(Path.GetTempPath(), "single-active-tests", Guid.NewGuid().ToString("N")[..12]);
     }
 
@@ -54,9 +54,9 @@ public class WebhookServerFixture : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Trusts only <see cref="Authority"/>.</summary>
-    public HttpClient Client => _client ?? throw new InvalidOperationException("not started");
+    public HttpClient Client => client ?? throw new InvalidOperationException("not started");
 
-    public WebApplication App => _app ?? throw new InvalidOperationException("not started");
+    public WebApplication App => this.app ?? throw new InvalidOperationException("not started");
 
     public IServiceProvider Services => App.Services;
 
@@ -101,29 +101,29 @@ public class WebhookServerFixture : IAsyncLifetime
         [
             "--tls-cert-file", CertFile, "--tls-private-key-file", KeyFile, "--port", "0", "--bind", "127.0.0.1",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
-            .. _extraArgs,
+            .. this.extraArgs,
         ];
-        _app = WebhookApp.Build(args, services =>
+        this.app = WebhookApp.Build(args, services =>
         {
             services.Replace(ServiceDescriptor.Singleton<IServiceAccountProvisioner>(Provisioner));
             services.Replace(ServiceDescriptor.Singleton(ClusterConnection.None));
-            _overrideServices?.Invoke(services);
+            this.overrideServices?.Invoke(services);
         });
-        await _app.StartAsync();
+        await this.app.StartAsync();
 
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = this.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
-        _client = CaTrust.CreateClient(BaseAddress, Authority);
-        _client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        client = CaTrust.CreateClient(BaseAddress, Authority);
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_app is not null)
+        client?.Dispose();
+        if (this.app is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await this.app.StopAsync();
+            await this.app.DisposeAsync();
         }
 
         Authority?.Dispose();

@@ -4,22 +4,22 @@ namespace SingleActive.Webhook.Tests.Tls;
 
 public sealed class CertificateFilesTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sa-files-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "sa-files-" + Guid.NewGuid().ToString("N")[..8]);
 
     public CertificateFilesTests()
     {
         using var bundle = CertificateFactory.CreateBundle(["localhost"], [], TimeSpan.FromDays(1));
-        bundle.WriteTo(_directory);
+        bundle.WriteTo(directory);
     }
 
-    private string Cert => Path.Combine(_directory, "tls.crt");
+    private string Cert => Path.Combine(directory, "tls.crt");
 
-    private string Key => Path.Combine(_directory, "tls.key");
+    private string Key => Path.Combine(directory, "tls.key");
 
     [Fact]
     public void Load_MissingCertificate_NamesFileAndFlag()
     {
-        var missing = Path.Combine(_directory, "nope.crt");
+        var missing = Path.Combine(directory, "nope.crt");
 
         var e = Assert.Throws<CertificateLoadException>(() => CertificateFiles.Load(missing, Key));
 
@@ -31,7 +31,7 @@ public sealed class CertificateFilesTests : IDisposable
     [Fact]
     public void Load_MissingKey_NamesFileAndFlag()
     {
-        var missing = Path.Combine(_directory, "nope.key");
+        var missing = Path.Combine(directory, "nope.key");
 
         var e = Assert.Throws<CertificateLoadException>(() => CertificateFiles.Load(Cert, missing));
 
@@ -79,5 +79,5 @@ public sealed class CertificateFilesTests : IDisposable
         Assert.Equal(root.Thumbprint, Assert.Single(loaded.Intermediates).Thumbprint);
     }
 
-    public void Dispose() => Directory.Delete(_directory, true);
+    public void Dispose() => Directory.Delete(directory, true);
 }

@@ -10,7 +10,7 @@ namespace SingleActive.Webhook.Tests.Tls;
 /// </summary>
 public sealed class KubeletSecretVolume : IDisposable
 {
-    private int _generation;
+    private int generation;
 
     public KubeletSecretVolume(CertificateBundle bundle)
     {
@@ -54,7 +54,7 @@ public sealed class KubeletSecretVolume : IDisposable
 
     private string WriteGeneration(string certPem, string keyPem, string caPem)
     {
-        var name = $"..2026_11_23_00_00_{_generation++:00}.{Random.Shared.Next(100000, 999999)}";
+        var name = $"..2026_11_23_00_00_{this.generation++:00}.{Random.Shared.Next(100000, 999999)}";
         var directory = Path.Combine(Root, name);
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "tls.crt"), certPem);

@@ -6,13 +6,13 @@ namespace SingleActive.Webhook.Tests.Tls;
 
 public sealed class LocalCertificateStoreTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sa-local-" + Guid.NewGuid().ToString("N")[..8], "local-tls");
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "sa-local-" + Guid.NewGuid().ToString("N")[..8], "local-tls");
+    private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
 
     [Fact]
     public void Ensure_EmptyDirectory_CreatesLoopbackCertificateAndCa()
     {
-        var local = LocalCertificateStore.Ensure(_directory, _time);
+        var local = LocalCertificateStore.Ensure(directory, time);
 
         Assert.Equal(LocalCertificateAction.Created, local.Action);
         using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(local.CaFile));
@@ -22,17 +22,17 @@ public sealed class LocalCertificateStoreTests : IDisposable
         Assert.True(CaTrust.Verifies(ca, served, "::1"));
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
         }
     }
 
     [Fact]
     public void Ensure_SecondRun_ReusesTheSameFiles()
     {
-        LocalCertificateStore.Ensure(_directory, _time);
-        var before = File.ReadAllText(Path.Combine(_directory, "tls.crt"));
+        LocalCertificateStore.Ensure(directory, time);
+        var before = File.ReadAllText(Path.Combine(directory, "tls.crt"));
 
-        var again = LocalCertificateStore.Ensure(_directory, _time);
+        var again = LocalCertificateStore.Ensure(directory, time);
 
         Assert.Equal(LocalCertificateAction.Reused, again.Action);
         Assert.Equal(before, File.ReadAllText(again.CertFile));
@@ -41,12 +41,12 @@ public sealed class LocalCertificateStoreTests : IDisposable
     [Fact]
     public void Ensure_ServingCertificateNearExpiry_RenewsItWithTheSameCa()
     {
-        var first = LocalCertificateStore.Ensure(_directory, _time);
+        var first = LocalCertificateStore.Ensure(directory, time);
         var caBefore = File.ReadAllText(first.CaFile);
         var certBefore = File.ReadAllText(first.CertFile);
 
-        _time.Advance(TimeSpan.FromDays(340));
-        var renewed = LocalCertificateStore.Ensure(_directory, _time);
+        time.Advance(TimeSpan.FromDays(340));
+        var renewed = LocalCertificateStore.Ensure(directory, time);
 
         Assert.Equal(LocalCertificateAction.Renewed, renewed.Action);
         Assert.Equal(caBefore, File.ReadAllText(renewed.CaFile));
@@ -56,10 +56,10 @@ public sealed class LocalCertificateStoreTests : IDisposable
     [Fact]
     public void Ensure_CorruptFiles_StartsOver()
     {
-        LocalCertificateStore.Ensure(_directory, _time);
-        File.WriteAllText(Path.Combine(_directory, "ca.key"), "junk");
+        LocalCertificateStore.Ensure(directory, time);
+        File.WriteAllText(Path.Combine(directory, "ca.key"), "junk");
 
-        Assert.Equal(LocalCertificateAction.Created, LocalCertificateStore.Ensure(_directory, _time).Action);
+        Assert.Equal(LocalCertificateAction.Created, LocalCertificateStore.Ensure(directory, time).Action);
     }
 
     [Fact]
@@ -71,9 +71,9 @@ public sealed class LocalCertificateStoreTests : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Path.GetDirectoryName(_directory)))
+        if (Directory.Exists(Path.GetDirectoryName(directory)))
         {
-            Directory.Delete(Path.GetDirectoryName(_directory)!, true);
+            Directory.Delete(Path.GetDirectoryName(directory)!, true);
         }
     }
 }

@@ -15,10 +15,10 @@ namespace SingleActive.Webhook.Tests.Workloads;
 
 public class WorkloadAdmissionHandlerTests
 {
-    private readonly FakePodDisruptionBudgetLookup _budgets = new([]);
+    private readonly FakePodDisruptionBudgetLookup budgets = new([]);
 
     private WorkloadAdmissionHandler Handler(IPodDisruptionBudgetLookup? budgets = null) =>
-        new(new WorkloadMutator(TestWorkloads.Injector()), new JsonPatchBuilder(), budgets ?? _budgets);
+        new(new WorkloadMutator(TestWorkloads.Injector()), new JsonPatchBuilder(), budgets ?? this.budgets);
 
     [Theory]
     [InlineData("apps", "v1", "Deployment", true)]
@@ -48,7 +48,7 @@ public class WorkloadAdmissionHandlerTests
         Assert.Contains("copied the annotation single-active=\"true\" from Deployment shop/billing", outcome.Warnings[0], StringComparison.Ordinal);
         Assert.Contains("was switched from ServiceAccount \"default\" to \"single-active-elector\"", outcome.Warnings[1], StringComparison.Ordinal);
         Assert.Contains("maxUnavailable of Deployment shop/billing to 100% (was 25%; maxSurge 25%)", outcome.Warnings[2], StringComparison.Ordinal);
-        Assert.Equal(["shop"], _budgets.Asked);
+        Assert.Equal(["shop"], this.budgets.Asked);
 
         var again = await Handler().HandleAsync(WithObject(request, patched), default);
 
@@ -94,7 +94,7 @@ public class WorkloadAdmissionHandlerTests
         var outcome = await Handler().HandleAsync(WithObject(request, original), default);
 
         Assert.Equal((true, Decisions.Skipped, null, null), (outcome.Allowed, outcome.Decision, outcome.Patch, outcome.Warnings));
-        Assert.Empty(_budgets.Asked);
+        Assert.Empty(this.budgets.Asked);
     }
 
     [Fact]

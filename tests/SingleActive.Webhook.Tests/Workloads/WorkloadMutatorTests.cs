@@ -7,14 +7,14 @@ public class WorkloadMutatorTests
 {
     private const string Switched = "was switched from ServiceAccount \"default\" to \"single-active-elector\"";
 
-    private readonly WorkloadMutator _mutator = new(TestWorkloads.Injector());
+    private readonly WorkloadMutator mutator = new(TestWorkloads.Injector());
 
     [Fact]
     public void Mutate_NotOptedIn_LeavesEverythingAlone()
     {
         var deployment = TestWorkloads.Deployment(templateAnnotations: "", spec: "\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\"}}");
 
-        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
 
         Assert.True(result.Allowed);
         Assert.False(result.OptedIn);
@@ -27,7 +27,7 @@ public class WorkloadMutatorTests
     {
         var deployment = TestWorkloads.Deployment();
 
-        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
 
         Assert.Equal((true, ElectorMode.Readiness), (result.OptedIn, result.Mode));
         Assert.Equal("100%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
@@ -42,8 +42,8 @@ public class WorkloadMutatorTests
         var deployment = TestWorkloads.Deployment(templateAnnotations: templateAnnotations, spec: "\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\"}}");
         var set = TestWorkloads.StatefulSet(templateAnnotations: templateAnnotations, spec: "\"replicas\":3,\"podManagementPolicy\":\"OrderedReady\"");
 
-        var forDeployment = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
-        var forSet = _mutator.Mutate(set, new WorkloadRequest(IsCreate: true));
+        var forDeployment = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var forSet = this.mutator.Mutate(set, new WorkloadRequest(IsCreate: true));
 
         Assert.Equal((mode, mode), (forDeployment.Mode!.Value, forSet.Mode!.Value));
         Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
@@ -75,7 +75,7 @@ public class WorkloadMutatorTests
     {
         var deployment = TestWorkloads.Deployment(templateAnnotations: "\"single-active\":\"true\"," + overrides);
 
-        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
 
         Assert.False(result.Allowed);
         Assert.StartsWith("Deployment shop/web cannot be admitted because its pods would be denied:", result.Denial, StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public class WorkloadMutatorTests
     {
         var deployment = TestWorkloads.Deployment(annotations: "\"single-active\":\"true\"", templateAnnotations: "\"single-active.io/lease-duration\":\"5s\"");
 
-        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: false));
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: false));
 
         Assert.False(result.Allowed);
         Assert.Contains("lease duration (5s) must be greater than the renew deadline (10s)", result.Denial, StringComparison.Ordinal);
@@ -99,7 +99,7 @@ public class WorkloadMutatorTests
     [InlineData("\"single-active.io/drain-taints\":\"karpenter.sh/disrupted,\"", "annotation \"single-active.io/drain-taints\" on pod \"web-*\" in namespace \"shop\" is \"karpenter.sh/disrupted,\"; entry 2 is empty; expected comma-separated taint keys, each optionally =value")]
     public void Mutate_BadTemplateOverride_DeniedNamingTheAnnotation(string overrides, string expected)
     {
-        var result = _mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: "\"single-active\":\"true\"," + overrides), new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: "\"single-active\":\"true\"," + overrides), new WorkloadRequest(IsCreate: true));
 
         Assert.Contains(expected, result.Denial, StringComparison.Ordinal);
     }
@@ -110,7 +110,7 @@ public class WorkloadMutatorTests
         var deployment = TestWorkloads.Deployment();
         deployment.Spec.Template.Spec.HostNetwork = true;
 
-        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
 
         Assert.Contains("hostNetwork", result.Denial, StringComparison.Ordinal);
     }
@@ -121,7 +121,7 @@ public class WorkloadMutatorTests
         var deployment = TestWorkloads.Deployment();
         deployment.Spec.Template.Spec.NodeSelector = new Dictionary<string, string> { ["kubernetes.io/os"] = "windows" };
 
-        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
 
         Assert.Contains("Deployment shop/web cannot be admitted because its pods would be denied: pod \"web-*\" in namespace \"shop\" can run only on Windows nodes", result.Denial, StringComparison.Ordinal);
     }
@@ -132,7 +132,7 @@ public class WorkloadMutatorTests
         var deployment = TestWorkloads.Deployment();
         deployment.Spec.Template.Spec.Containers[0].Env = [new k8s.Models.V1EnvVar { Name = "AWS_ROLE_ARN", Value = "arn:aws:iam::1:role/web" }];
 
-        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
 
         Assert.Contains("container \"app\" has the env var AWS_ROLE_ARN", result.Denial, StringComparison.Ordinal);
     }
@@ -140,7 +140,7 @@ public class WorkloadMutatorTests
     [Fact]
     public void Mutate_TemplateOnDefault_WarnsAboutTheSwitch()
     {
-        var result = _mutator.Mutate(TestWorkloads.Deployment(), new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(TestWorkloads.Deployment(), new WorkloadRequest(IsCreate: true));
 
         Assert.Contains(result.Warnings, w => w.Contains("was switched from ServiceAccount \"default\" to \"single-active-elector\"", StringComparison.Ordinal));
     }
@@ -150,7 +150,7 @@ public class WorkloadMutatorTests
     {
         var deployment = TestWorkloads.Deployment();
 
-        var result = _mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
 
         Assert.Null(result.ServiceAccount);
         Assert.Single(deployment.Spec.Template.Spec.Containers);
@@ -162,7 +162,7 @@ public class WorkloadMutatorTests
     {
         var set = TestWorkloads.StatefulSet();
 
-        var result = _mutator.Mutate(set, new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: true));
+        var result = this.mutator.Mutate(set, new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: true));
 
         Assert.Equal(new Provisioning.ServiceAccountRequest("shop", "single-active-elector", true, ElectorMode.Readiness), result.ServiceAccount);
         Assert.Contains(set.Spec.Template.Spec.Containers, c => c.Name == ElectorHttp.ContainerName);
@@ -176,10 +176,10 @@ public class WorkloadMutatorTests
     {
         var deployment = TestWorkloads.Deployment();
         var request = new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: true);
-        _mutator.Mutate(deployment, request);
+        this.mutator.Mutate(deployment, request);
         var once = k8s.KubernetesJson.Serialize(deployment);
 
-        var second = _mutator.Mutate(deployment, request);
+        var second = this.mutator.Mutate(deployment, request);
 
         Assert.True(second.OptedIn);
         Assert.Null(second.ServiceAccount);
@@ -193,7 +193,7 @@ public class WorkloadMutatorTests
         var set = TestWorkloads.StatefulSet(spec: "\"replicas\":3,\"podManagementPolicy\":\"OrderedReady\"");
         var previous = TestWorkloads.StatefulSet(spec: "\"replicas\":2,\"podManagementPolicy\":\"OrderedReady\"").Spec.Template;
 
-        var result = _mutator.Mutate(set, new WorkloadRequest(IsCreate: false, PreviousTemplate: previous));
+        var result = this.mutator.Mutate(set, new WorkloadRequest(IsCreate: false, PreviousTemplate: previous));
 
         var warning = Assert.Single(result.Warnings, w => !w.Contains(Switched, StringComparison.Ordinal));
         Assert.Contains("--cascade=orphan", warning, StringComparison.Ordinal);
@@ -205,7 +205,7 @@ public class WorkloadMutatorTests
         var set = TestWorkloads.StatefulSet(annotations: "\"single-active\":\"true\"", templateAnnotations: "", spec: "\"replicas\":3,\"podManagementPolicy\":\"Parallel\"");
         var previous = TestWorkloads.StatefulSet(templateAnnotations: "").Spec.Template;
 
-        var result = _mutator.Mutate(set, new WorkloadRequest(IsCreate: false, PreviousTemplate: previous));
+        var result = this.mutator.Mutate(set, new WorkloadRequest(IsCreate: false, PreviousTemplate: previous));
 
         Assert.Equal(3, result.Warnings.Count);
         Assert.Contains("copied the annotation", result.Warnings[0], StringComparison.Ordinal);

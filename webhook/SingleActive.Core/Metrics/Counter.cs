@@ -9,9 +9,9 @@ namespace SingleActive.Core.Metrics;
 /// </summary>
 public sealed class Counter : IMetric
 {
-    private readonly string _help;
-    private readonly string[] _labelNames;
-    private readonly ConcurrentDictionary<(string, string), Cell> _cells = new();
+    private readonly string help;
+    private readonly string[] labelNames;
+    private readonly ConcurrentDictionary<(string, string), Cell> cells = new();
 
     public Counter(string name, string help, params string[] labelNames)
     {
@@ -21,8 +21,8 @@ public sealed class Counter : IMetric
         }
 
         Name = name;
-        _help = help;
-        _labelNames = labelNames;
+        this.help = help;
+        this.labelNames = labelNames;
     }
 
     public string Name { get; }
@@ -35,28 +35,28 @@ public sealed class Counter : IMetric
 
     /// <summary>The current value for the given label values (0 when never incremented); for tests and logs.</summary>
     public long Value(string label1 = "", string label2 = "") =>
-        _cells.TryGetValue((label1, label2), out var cell) ? Interlocked.Read(ref cell.Value) : 0;
+        cells.TryGetValue((label1, label2), out var cell) ? Interlocked.Read(ref cell.Value) : 0;
 
     public void WriteTo(StringBuilder output)
     {
-        PrometheusText.WriteHeader(output, Name, _help, "counter");
-        if (_labelNames.Length == 0 && _cells.IsEmpty)
+        PrometheusText.WriteHeader(output, Name, this.help, "counter");
+        if (this.labelNames.Length == 0 && cells.IsEmpty)
         {
             output.Append(Name).Append(" 0\n");
             return;
         }
 
-        foreach (var (labels, cell) in _cells.OrderBy(c => c.Key.Item1, StringComparer.Ordinal).ThenBy(c => c.Key.Item2, StringComparer.Ordinal))
+        foreach (var (labels, cell) in cells.OrderBy(c => c.Key.Item1, StringComparer.Ordinal).ThenBy(c => c.Key.Item2, StringComparer.Ordinal))
         {
             output.Append(Name);
-            if (_labelNames.Length > 0)
+            if (this.labelNames.Length > 0)
             {
                 output.Append('{');
-                PrometheusText.WriteLabel(output, _labelNames[0], labels.Item1);
-                if (_labelNames.Length > 1)
+                PrometheusText.WriteLabel(output, this.labelNames[0], labels.Item1);
+                if (this.labelNames.Length > 1)
                 {
                     output.Append(',');
-                    PrometheusText.WriteLabel(output, _labelNames[1], labels.Item2);
+                    PrometheusText.WriteLabel(output, this.labelNames[1], labels.Item2);
                 }
 
                 output.Append('}');
@@ -68,7 +68,7 @@ public sealed class Counter : IMetric
 
     private void Add((string, string) labels, long amount)
     {
-        var cell = _cells.GetOrAdd(labels, static _ => new Cell());
+        var cell = cells.GetOrAdd(labels, static _ => new Cell());
         Interlocked.Add(ref cell.Value, amount);
     }
 

@@ -5,11 +5,11 @@ namespace SingleActive.Core.Metrics;
 /// <summary>A label-less histogram with fixed upper bounds, lock-free on the hot path.</summary>
 public sealed class Histogram : IMetric
 {
-    private readonly string _help;
-    private readonly double[] _bounds;
-    private readonly long[] _counts;
-    private long _count;
-    private long _sumBits;
+    private readonly string help;
+    private readonly double[] bounds;
+    private readonly long[] counts;
+    private long count;
+    private long sumBits;
 
     public Histogram(string name, string help, IReadOnlyList<double> upperBounds)
     {
@@ -26,53 +26,53 @@ public sealed class Histogram : IMetric
         }
 
         Name = name;
-        _help = help;
-        _bounds = [.. upperBounds];
-        _counts = new long[_bounds.Length];
+        this.help = help;
+        this.bounds = [.. upperBounds];
+        counts = new long[this.bounds.Length];
     }
 
     public string Name { get; }
 
-    public long Count => Interlocked.Read(ref _count);
+    public long Count => Interlocked.Read(ref this.count);
 
     public void Observe(double value)
     {
-        var index = Array.BinarySearch(_bounds, value);
+        var index = Array.BinarySearch(this.bounds, value);
         if (index < 0)
         {
             index = ~index;
         }
 
-        if (index < _counts.Length)
+        if (index < counts.Length)
         {
-            Interlocked.Increment(ref _counts[index]);
+            Interlocked.Increment(ref counts[index]);
         }
 
-        Interlocked.Increment(ref _count);
+        Interlocked.Increment(ref this.count);
         long seen, updated;
         do
         {
-            seen = Interlocked.Read(ref _sumBits);
+            seen = Interlocked.Read(ref sumBits);
             updated = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(seen) + value);
         }
-        while (Interlocked.CompareExchange(ref _sumBits, updated, seen) != seen);
+        while (Interlocked.CompareExchange(ref sumBits, updated, seen) != seen);
     }
 
     public void WriteTo(StringBuilder output)
     {
-        PrometheusText.WriteHeader(output, Name, _help, "histogram");
+        PrometheusText.WriteHeader(output, Name, this.help, "histogram");
         // Read the total first: a concurrent observation may make a bucket exceed it by one, never the reverse.
-        var count = Interlocked.Read(ref _count);
+        var count = Interlocked.Read(ref this.count);
         long cumulative = 0;
-        for (var i = 0; i < _bounds.Length; i++)
+        for (var i = 0; i < this.bounds.Length; i++)
         {
-            cumulative += Interlocked.Read(ref _counts[i]);
-            output.Append(Name).Append("_bucket{le=\"").Append(PrometheusText.FormatValue(_bounds[i])).Append("\"} ")
+            cumulative += Interlocked.Read(ref counts[i]);
+            output.Append(Name).Append("_bucket{le=\"").Append(PrometheusText.FormatValue(this.bounds[i])).Append("\"} ")
                 .Append(Math.Min(cumulative, count)).Append('\n');
         }
 
         output.Append(Name).Append("_bucket{le=\"+Inf\"} ").Append(count).Append('\n');
-        output.Append(Name).Append("_sum ").Append(PrometheusText.FormatValue(BitConverter.Int64BitsToDouble(Interlocked.Read(ref _sumBits)))).Append('\n');
+        output.Append(Name).Append("_sum ").Append(PrometheusText.FormatValue(BitConverter.Int64BitsToDouble(Interlocked.Read(ref sumBits)))).Append('\n');
         output.Append(Name).Append("_count ").Append(count).Append('\n');
     }
 }

@@ -8,20 +8,20 @@ namespace SingleActive.Core.Metrics;
 /// </summary>
 public sealed class MetricsRegistry
 {
-    private readonly Lock _gate = new();
-    private readonly List<IMetric> _metrics = [];
+    private readonly Lock gate = new();
+    private readonly List<IMetric> metrics = [];
 
     public T Register<T>(T metric)
         where T : IMetric
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_metrics.Any(m => m.Name == metric.Name))
+            if (this.metrics.Any(m => m.Name == metric.Name))
             {
                 throw new InvalidOperationException($"metric {metric.Name} is registered twice");
             }
 
-            _metrics.Add(metric);
+            this.metrics.Add(metric);
         }
 
         return metric;
@@ -30,9 +30,9 @@ public sealed class MetricsRegistry
     public string Render()
     {
         IMetric[] snapshot;
-        lock (_gate)
+        lock (gate)
         {
-            snapshot = [.. _metrics];
+            snapshot = [.. this.metrics];
         }
 
         var output = new StringBuilder(2048);

@@ -15,22 +15,22 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
     /// <summary>What the kubelet sends (kube-probe/&lt;version&gt;); apps that filter probes by it keep working.</summary>
     public const string UserAgent = "kube-probe/single-active-elector";
 
-    private readonly AppProbeSpec _spec;
-    private readonly string _host;
-    private readonly TimeSpan _timeout;
-    private readonly HttpClient? _client;
-    private readonly Uri? _url;
+    private readonly AppProbeSpec spec;
+    private readonly string host;
+    private readonly TimeSpan timeout;
+    private readonly HttpClient? client;
+    private readonly Uri? url;
 
     /// <param name="podIp">The pod's IP (downward API <c>status.podIP</c>); loopback when unknown.</param>
     public ProbeAppHealthCheck(AppProbeSpec spec, string? podIp)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        _spec = spec;
-        _host = spec.Host.Length > 0 ? spec.Host : string.IsNullOrWhiteSpace(podIp) ? "127.0.0.1" : podIp.Trim();
-        _timeout = TimeSpan.FromSeconds(spec.TimeoutSeconds);
+        this.spec = spec;
+        this.host = spec.Host.Length > 0 ? spec.Host : string.IsNullOrWhiteSpace(podIp) ? "127.0.0.1" : podIp.Trim();
+        this.timeout = TimeSpan.FromSeconds(spec.TimeoutSeconds);
         if (!spec.Tcp)
         {
-            _client = new HttpClient(new SocketsHttpHandler
+            client = new HttpClient(new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
                 UseProxy = false,
@@ -40,33 +40,33 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
             {
                 Timeout = Timeout.InfiniteTimeSpan,
             };
-            var host = _host.Contains(':', StringComparison.Ordinal) && !_host.StartsWith('[') ? "[" + _host + "]" : _host;
-            _url = new Uri(string.Create(CultureInfo.InvariantCulture, $"{spec.Scheme}://{host}:{spec.Port}{spec.Path}"));
+            var host = this.host.Contains(':', StringComparison.Ordinal) && !this.host.StartsWith('[') ? "[" + this.host + "]" : this.host;
+            url = new Uri(string.Create(CultureInfo.InvariantCulture, $"{spec.Scheme}://{host}:{spec.Port}{spec.Path}"));
         }
     }
 
     /// <summary>The probe's target, for logs.</summary>
-    public string Target => _url?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"tcp://{_host}:{_spec.Port}");
+    public string Target => url?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"tcp://{this.host}:{this.spec.Port}");
 
     /// <param name="timeout">Ignored: the probe's own <c>timeoutSeconds</c> applies, as for the kubelet.</param>
     public async Task<bool> CheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_timeout);
+        deadline.CancelAfter(this.timeout);
         try
         {
-            if (_client is null)
+            if (client is null)
             {
                 using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(_host, _spec.Port, deadline.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(this.host, this.spec.Port, deadline.Token).ConfigureAwait(false);
                 return true;
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, _url);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.ConnectionClose = true;
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             request.Headers.TryAddWithoutValidation("Accept", "*/*");
-            foreach (var (name, value) in _spec.Headers)
+            foreach (var (name, value) in this.spec.Headers)
             {
                 if (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase))
                 {
@@ -79,15 +79,15 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
                 request.Headers.TryAddWithoutValidation(name, value);
             }
 
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return status is >= 200 and < 400
                 ? true
-                : throw new AppProbeFailedException(string.Create(CultureInfo.InvariantCulture, $"GET {_url} answered HTTP {status}"));
+                : throw new AppProbeFailedException(string.Create(CultureInfo.InvariantCulture, $"GET {url} answered HTTP {status}"));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new AppProbeFailedException($"{Target} did not answer within {_spec.TimeoutSeconds} s (the probe's timeoutSeconds)");
+            throw new AppProbeFailedException($"{Target} did not answer within {this.spec.TimeoutSeconds} s (the probe's timeoutSeconds)");
         }
         catch (Exception e) when (e is SocketException or HttpRequestException)
         {
@@ -95,5 +95,5 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
         }
     }
 
-    public void Dispose() => _client?.Dispose();
+    public void Dispose() => client?.Dispose();
 }

@@ -18,46 +18,46 @@ public sealed class ApiServerTrust
     /// <summary>How often the bundle file may be compared with the loaded one (client-go re-reads its CA file on a similar scale).</summary>
     public static readonly TimeSpan ReloadInterval = TimeSpan.FromSeconds(30);
 
-    private readonly string? _file;
-    private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
-    private X509Certificate2Collection _bundle;
-    private byte[]? _loadedBytes;
-    private long _checkedAt;
-    private long _failingSince;
-    private bool _failing;
-    private long _failures;
-    private long _reloads;
+    private readonly string? file;
+    private readonly TimeProvider time;
+    private readonly Lock gate = new();
+    private X509Certificate2Collection bundle;
+    private byte[]? loadedBytes;
+    private long checkedAt;
+    private long failingSince;
+    private bool failing;
+    private long failures;
+    private long reloads;
 
     /// <param name="file">The bundle's file, re-read when it changes; null for a bundle given inline (kubeconfig data).</param>
     public ApiServerTrust(X509Certificate2Collection bundle, string? file, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(time);
-        _bundle = bundle;
-        _file = file;
-        _time = time;
-        _checkedAt = time.GetTimestamp();
+        this.bundle = bundle;
+        this.file = file;
+        this.time = time;
+        checkedAt = time.GetTimestamp();
         if (file is not null)
         {
-            _loadedBytes = TryRead(file);
+            loadedBytes = TryRead(file);
         }
     }
 
     /// <summary>Server certificates that were not trusted, in total.</summary>
-    public long Failures => Interlocked.Read(ref _failures);
+    public long Failures => Interlocked.Read(ref failures);
 
     /// <summary>Times a changed bundle file was loaded.</summary>
-    public long Reloads => Interlocked.Read(ref _reloads);
+    public long Reloads => Interlocked.Read(ref reloads);
 
     /// <summary>How long every check has failed, since the first failure after the last success; null while trusted.</summary>
     public TimeSpan? FailingFor
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _failing ? _time.GetElapsedTime(_failingSince) : null;
+                return failing ? this.time.GetElapsedTime(failingSince) : null;
             }
         }
     }
@@ -67,19 +67,19 @@ public sealed class ApiServerTrust
     {
         var bundle = Current();
         var trusted = ClusterConnection.Trusted(bundle, certificate, errors);
-        lock (_gate)
+        lock (gate)
         {
             if (trusted)
             {
-                _failing = false;
+                failing = false;
             }
             else
             {
-                Interlocked.Increment(ref _failures);
-                if (!_failing)
+                Interlocked.Increment(ref failures);
+                if (!failing)
                 {
-                    _failing = true;
-                    _failingSince = _time.GetTimestamp();
+                    failing = true;
+                    failingSince = this.time.GetTimestamp();
                 }
             }
         }
@@ -89,31 +89,31 @@ public sealed class ApiServerTrust
 
     private X509Certificate2Collection Current()
     {
-        if (_file is null)
+        if (this.file is null)
         {
-            return _bundle;
+            return this.bundle;
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            if (_time.GetElapsedTime(_checkedAt) < ReloadInterval)
+            if (this.time.GetElapsedTime(checkedAt) < ReloadInterval)
             {
-                return _bundle;
+                return this.bundle;
             }
 
-            _checkedAt = _time.GetTimestamp();
-            if (TryRead(_file) is { } bytes && (_loadedBytes is null || !CryptographicOperations.FixedTimeEquals(bytes, _loadedBytes)))
+            checkedAt = this.time.GetTimestamp();
+            if (TryRead(this.file) is { } bytes && (loadedBytes is null || !CryptographicOperations.FixedTimeEquals(bytes, loadedBytes)))
             {
                 // A half-written or broken file parses to null: keep trusting what was loaded; the next check reads it again.
                 if (CaBundle.TryParse(bytes) is { } bundle)
                 {
-                    _bundle = bundle;
-                    _loadedBytes = bytes;
-                    Interlocked.Increment(ref _reloads);
+                    this.bundle = bundle;
+                    loadedBytes = bytes;
+                    Interlocked.Increment(ref reloads);
                 }
             }
 
-            return _bundle;
+            return this.bundle;
         }
     }
 

@@ -56,17 +56,17 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
         var timeout = new Option<TimeSpan>("--timeout") { Description = "How long to wait for the answer", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = ParseDuration };
         var handover = new Command("handover", "Move leadership to another replica (--to POD, or any healthy standby) and wait for the result") { handoverWorkload, to, timeout };
         handover.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
-            Print(await new LeaseControl(c.Client, time).HandoverAsync(await FindAsync(c, parse.GetValue(handoverWorkload)!, ct), parse.GetValue(to), parse.GetValue(timeout), ct))));
+            Print(await new LeaseControl(c.Client, time).HandoverAsync(await FindAsync(c, parse.GetValue(handoverWorkload)!, ct).ConfigureAwait(false), parse.GetValue(to), parse.GetValue(timeout), ct).ConfigureAwait(false))));
 
         var pauseWorkload = new Argument<string>("WORKLOAD") { Description = "The workload" };
         var pause = new Command("pause", "Freeze failover: no standby takes the Lease, not even when the leader stops, until resume") { pauseWorkload, timeout };
         pause.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
-            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(pauseWorkload)!, ct), true, parse.GetValue(timeout) / 3, ct))));
+            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(pauseWorkload)!, ct).ConfigureAwait(false), true, parse.GetValue(timeout) / 3, ct).ConfigureAwait(false))));
 
         var resumeWorkload = new Argument<string>("WORKLOAD") { Description = "The workload" };
         var resume = new Command("resume", "Let failover happen again (a standby takes over at once if the leader is gone)") { resumeWorkload, timeout };
         resume.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
-            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(resumeWorkload)!, ct), false, parse.GetValue(timeout) / 3, ct))));
+            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(resumeWorkload)!, ct).ConfigureAwait(false), false, parse.GetValue(timeout) / 3, ct).ConfigureAwait(false))));
 
         var doctor = new Command("doctor", "Check the installation and every single-active workload; each finding with its fix (exit code 3 when an error is found)");
         doctor.SetAction((parse, ct) => RunAsync(parse, ct, c => DoctorAsync(c, ct)));

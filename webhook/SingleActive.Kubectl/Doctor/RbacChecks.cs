@@ -42,15 +42,15 @@ internal static class RbacChecks
             }
         }
 
-        const string nodeRole = "clusterrole/" + ElectorRbacNames.NodeClusterRole;
+        const string NodeRole = "clusterrole/" + ElectorRbacNames.NodeClusterRole;
         if (!snapshot.ClusterRoles.TryGetValue(ElectorRbacNames.NodeClusterRole, out var node))
         {
-            yield return new Finding(Severity.Warning, nodeRole, $"not found: no elector can read its node, so {NoDrainHandover}",
+            yield return new Finding(Severity.Warning, NodeRole, $"not found: no elector can read its node, so {NoDrainHandover}",
                 "apply deploy/base/clusterrole-elector-node.yaml and clusterrolebinding-elector-node.yaml (kubectl apply -k deploy/overlays/...)");
         }
         else if (((string[])["get", "list", "watch"]).Where(verb => !Allows(node, "", "nodes", verb)).ToList() is { Count: > 0 } missing)
         {
-            yield return new Finding(Severity.Warning, nodeRole, $"does not grant {string.Join(", ", missing)} on nodes: the electors cannot watch their node, so {NoDrainHandover}",
+            yield return new Finding(Severity.Warning, NodeRole, $"does not grant {string.Join(", ", missing)} on nodes: the electors cannot watch their node, so {NoDrainHandover}",
                 "apply the ClusterRole that ships with this version (deploy/base/clusterrole-elector-node.yaml)");
         }
 

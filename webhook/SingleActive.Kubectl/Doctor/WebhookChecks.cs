@@ -10,10 +10,10 @@ internal static class WebhookChecks
 {
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, DateTimeOffset now)
     {
-        const string subject = "mutatingwebhookconfiguration/" + DoctorChecks.WebhookConfigurationName;
+        const string Subject = "mutatingwebhookconfiguration/" + DoctorChecks.WebhookConfigurationName;
         if (snapshot.WebhookConfiguration is not { } configuration)
         {
-            yield return new Finding(Severity.Error, subject, "not found: nothing injects the elector, so opted-in pods created from now on run without it",
+            yield return new Finding(Severity.Error, Subject, "not found: nothing injects the elector, so opted-in pods created from now on run without it",
                 "install it: kubectl apply -k deploy/overlays/self-signed (or deploy/overlays/cert-manager)");
             yield break;
         }
@@ -22,13 +22,13 @@ internal static class WebhookChecks
         {
             if (configuration.Webhooks?.FirstOrDefault(w => w.Name == name) is not { } webhook)
             {
-                yield return new Finding(Severity.Error, subject, $"has no webhook {name}", "re-apply the overlay from deploy/");
+                yield return new Finding(Severity.Error, Subject, $"has no webhook {name}", "re-apply the overlay from deploy/");
                 continue;
             }
 
             if (webhook.FailurePolicy != "Fail")
             {
-                yield return new Finding(Severity.Error, subject, $"webhook {name} has failurePolicy {webhook.FailurePolicy ?? "unset"}: while no replica answers, opted-in objects are admitted without the elector",
+                yield return new Finding(Severity.Error, Subject, $"webhook {name} has failurePolicy {webhook.FailurePolicy ?? "unset"}: while no replica answers, opted-in objects are admitted without the elector",
                     "set failurePolicy: Fail (the scope below keeps other objects out of its reach)");
             }
 
@@ -39,20 +39,20 @@ internal static class WebhookChecks
 
             if (webhook.NamespaceSelector?.MatchLabels is { } labels && labels.TryGetValue("single-active.io/injection", out var value) && value == "enabled")
             {
-                yield return new Finding(Severity.Info, subject, $"webhook {name} uses the legacy scope (deploy/components/legacy-scope): only namespaces labelled single-active.io/injection=enabled are served",
+                yield return new Finding(Severity.Info, Subject, $"webhook {name} uses the legacy scope (deploy/components/legacy-scope): only namespaces labelled single-active.io/injection=enabled are served",
                     "label the namespaces of single-active workloads: kubectl label namespace NS single-active.io/injection=enabled");
             }
             else
             {
                 var version = snapshot.ServerVersion is { } v ? $"API server {v.Major}.{v.Minor}" : "this API server";
-                yield return new Finding(Severity.Error, subject, $"webhook {name} has no matchConditions and no opt-in namespace label: every {(name.StartsWith("pods", StringComparison.Ordinal) ? "pod" : "workload")} created in the selected namespaces goes through the webhook and is rejected while no replica answers",
+                yield return new Finding(Severity.Error, Subject, $"webhook {name} has no matchConditions and no opt-in namespace label: every {(name.StartsWith("pods", StringComparison.Ordinal) ? "pod" : "workload")} created in the selected namespaces goes through the webhook and is rejected while no replica answers",
                     snapshot.ServerVersion is { } sv && sv < new Version(1, 28)
                         ? $"{version} cannot store matchConditions: add the component deploy/components/legacy-scope to your overlay"
                         : "re-apply the overlay from deploy/ (it sets matchConditions on the single-active annotation)");
             }
         }
 
-        foreach (var finding in Certificate(configuration, subject, now))
+        foreach (var finding in Certificate(configuration, Subject, now))
         {
             yield return finding;
         }

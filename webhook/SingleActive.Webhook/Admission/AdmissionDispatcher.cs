@@ -8,13 +8,13 @@ namespace SingleActive.Webhook.Admission;
 /// </summary>
 public sealed class AdmissionDispatcher(IEnumerable<IResourceHandler> handlers) : IAdmissionHandler
 {
-    private readonly IResourceHandler[] _handlers = [.. handlers];
+    private readonly IResourceHandler[] handlers = [.. handlers];
 
     public Task<MutationResult> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         if (request.Kind is { } kind)
         {
-            foreach (var handler in _handlers)
+            foreach (var handler in this.handlers)
             {
                 if (handler.CanHandle(kind))
                 {

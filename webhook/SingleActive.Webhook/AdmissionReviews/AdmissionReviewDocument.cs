@@ -10,11 +10,11 @@ namespace SingleActive.Webhook.AdmissionReviews;
 /// </summary>
 public sealed class AdmissionReviewDocument : IDisposable
 {
-    private readonly JsonDocument _document;
+    private readonly JsonDocument document;
 
     private AdmissionReviewDocument(JsonDocument document, AdmissionReview review)
     {
-        _document = document;
+        this.document = document;
         Review = review;
     }
 
@@ -44,7 +44,7 @@ public sealed class AdmissionReviewDocument : IDisposable
         }
     }
 
-    public void Dispose() => _document.Dispose();
+    public void Dispose() => this.document.Dispose();
 
     private static AdmissionReview ReadReview(JsonElement root)
     {

@@ -59,7 +59,7 @@ public static class AdmissionReviewReader
         {
             while (true)
             {
-                read = await reader.ReadAsync(cancellationToken);
+                read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 if (read.IsCanceled && !read.IsCompleted)
                 {
                     // Not our cancellation (that throws): Kestrel cancels pending reads when it stops

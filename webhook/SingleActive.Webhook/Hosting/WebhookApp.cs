@@ -61,19 +61,23 @@ public static class WebhookApp
     {
         if (ServerCommandLine.FindProblem(args) is { } problem)
         {
-            await Console.Error.WriteLineAsync($"single-active-webhook: {problem}\n\n{ServerCommandLine.Usage}");
+            await Console.Error.WriteLineAsync($"single-active-webhook: {problem}\n\n{ServerCommandLine.Usage}").ConfigureAwait(false);
             return 2;
         }
 
         try
         {
-            await using var app = Build(args);
-            await app.RunAsync();
+            var app = Build(args);
+            await using (app.ConfigureAwait(false))
+            {
+                await app.RunAsync().ConfigureAwait(false);
+            }
+
             return 0;
         }
         catch (Exception e) when (StartupFailure.Describe(e) is { } message)
         {
-            await Console.Error.WriteLineAsync($"single-active-webhook: cannot start: {message}");
+            await Console.Error.WriteLineAsync($"single-active-webhook: cannot start: {message}").ConfigureAwait(false);
             return 1;
         }
     }

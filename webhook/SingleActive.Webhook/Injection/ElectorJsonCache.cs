@@ -14,9 +14,9 @@ namespace SingleActive.Webhook.Injection;
 public sealed class ElectorJsonCache
 {
     public const int Capacity = 1024;
-    private readonly ConcurrentDictionary<(InjectionSettings Settings, string? AppProbe), byte[]> _json = new();
+    private readonly ConcurrentDictionary<(InjectionSettings Settings, string? AppProbe), byte[]> json = new();
 
-    public int Count => _json.Count;
+    public int Count => this.json.Count;
 
     /// <summary><paramref name="elector"/> must be what render made from <paramref name="settings"/> and <paramref name="appProbe"/>.</summary>
     public byte[] Get(InjectionSettings settings, string? appProbe, V1Container elector)
@@ -24,18 +24,18 @@ public sealed class ElectorJsonCache
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(elector);
         var key = (settings, appProbe);
-        if (_json.TryGetValue(key, out var json))
+        if (this.json.TryGetValue(key, out var json))
         {
             return json;
         }
 
-        if (_json.Count >= Capacity)
+        if (this.json.Count >= Capacity)
         {
-            _json.Clear();
+            this.json.Clear();
         }
 
         json = JsonSerializer.SerializeToUtf8Bytes(elector, SourceGenerationContext.Default.V1Container);
-        _json[key] = json;
+        this.json[key] = json;
         return json;
     }
 }

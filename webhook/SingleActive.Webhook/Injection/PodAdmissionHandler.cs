@@ -23,7 +23,7 @@ public sealed class PodAdmissionHandler(
     ILogger<PodAdmissionHandler>? logger = null,
     IServiceAccountLookup? serviceAccounts = null) : IResourceHandler
 {
-    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
     public bool CanHandle(GroupVersionKind kind) =>
         kind is { Group: null or "", Version: "v1", Kind: "Pod" };
@@ -47,7 +47,7 @@ public sealed class PodAdmissionHandler(
         var pod = PodReader.Read(request.Object, out var problem);
         if (pod is null)
         {
-            PodInjectionLog.Unreadable(_logger, request.Namespace, problem!);
+            PodInjectionLog.Unreadable(this.logger, request.Namespace, problem!);
             return MutationResult.Deny(problem!);
         }
 
@@ -62,7 +62,7 @@ public sealed class PodAdmissionHandler(
         catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             // A pod shape nobody anticipated must still get an answer; opted-in pods fail closed.
-            PodInjectionLog.InjectionError(_logger, e, description);
+            PodInjectionLog.InjectionError(this.logger, e, description);
             return MutationResult.Deny($"single-active could not inject {description}: {e.Message}");
         }
 
@@ -71,16 +71,16 @@ public sealed class PodAdmissionHandler(
             case { Injected: { } injected }:
                 return await CompleteAsync(result, injected, context, description, cancellationToken).ConfigureAwait(false);
             case { Allowed: false }:
-                PodInjectionLog.Denied(_logger, description, result.Message!);
+                PodInjectionLog.Denied(this.logger, description, result.Message!);
                 break;
             case { Decision: Decisions.AlreadyInjected }:
-                PodInjectionLog.AlreadyInjected(_logger, description);
+                PodInjectionLog.AlreadyInjected(this.logger, description);
                 break;
             case { Warnings: not null }:
-                PodInjectionLog.NotPatched(_logger, description, result.Message!);
+                PodInjectionLog.NotPatched(this.logger, description, result.Message!);
                 break;
             default:
-                PodInjectionLog.Skipped(_logger, description, result.Message!);
+                PodInjectionLog.Skipped(this.logger, description, result.Message!);
                 break;
         }
 
@@ -146,7 +146,7 @@ public sealed class PodAdmissionHandler(
         };
         if (availability != ServiceAccountAvailability.Assumed)
         {
-            PodInjectionLog.DryRunKeepsAccount(_logger, description, account.ServiceAccountName, availability == ServiceAccountAvailability.Missing ? "missing" : "unknown");
+            PodInjectionLog.DryRunKeepsAccount(this.logger, description, account.ServiceAccountName, availability == ServiceAccountAvailability.Missing ? "missing" : "unknown");
         }
 
         return availability;
@@ -164,19 +164,19 @@ public sealed class PodAdmissionHandler(
             }
             catch (ProvisioningException e)
             {
-                PodInjectionLog.ProvisioningFailed(_logger, description, account.ServiceAccountName, e.Message);
+                PodInjectionLog.ProvisioningFailed(this.logger, description, account.ServiceAccountName, e.Message);
                 return MutationResult.Deny(e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                PodInjectionLog.ProvisioningError(_logger, e, description, account.ServiceAccountName);
+                PodInjectionLog.ProvisioningError(this.logger, e, description, account.ServiceAccountName);
                 return MutationResult.Deny(
                     $"single-active could not make sure ServiceAccount \"{account.ServiceAccountName}\" in namespace \"{account.Namespace}\" exists and is bound: {e.Message}");
             }
         }
 
         var status = injected.Status;
-        PodInjectionLog.Injected(_logger, description, status.Lease, status.Sidecar, ElectorModes.Format(status.Mode), status.ServiceAccount, status.Port, context.DryRun);
+        PodInjectionLog.Injected(this.logger, description, status.Lease, status.Sidecar, ElectorModes.Format(status.Mode), status.ServiceAccount, status.Port, context.DryRun);
         return result;
     }
 }

@@ -13,16 +13,16 @@ namespace SingleActive.Webhook.Injection;
 /// </summary>
 public sealed class PodInjector
 {
-    private readonly InjectorOptions _options;
-    private readonly ElectorJsonCache _electors = new();
+    private readonly InjectorOptions options;
+    private readonly ElectorJsonCache electors = new();
 
     public PodInjector(InjectorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options;
+        this.options = options;
     }
 
-    public InjectorOptions Options => _options;
+    public InjectorOptions Options => this.options;
 
     /// <summary>Never mutates <paramref name="pod"/>; an injected result carries a mutated copy.</summary>
     public MutationResult Inject(V1Pod pod, InjectionContext context)
@@ -53,7 +53,7 @@ public sealed class PodInjector
             return decided;
         }
 
-        settings = InjectionSettingsResolver.Resolve(pod, _options, context, description, out var error);
+        settings = InjectionSettingsResolver.Resolve(pod, this.options, context, description, out var error);
         if (settings is null)
         {
             return MutationResult.Deny(error!);
@@ -91,7 +91,7 @@ public sealed class PodInjector
 
         var account = PodRenderer.CurrentAccountOrDefault(pod.Spec);
         return (CloudIdentity.InPod(pod) ?? CloudIdentity.OnAccount(account, context.AccountAnnotations)) is { } evidence
-            ? MutationResult.Deny(CloudIdentity.SwitchDenial(PodDescriptions.Describe(pod, context.Namespace), account, _options.ServiceAccountName, evidence))
+            ? MutationResult.Deny(CloudIdentity.SwitchDenial(PodDescriptions.Describe(pod, context.Namespace), account, this.options.ServiceAccountName, evidence))
             : null;
     }
 
@@ -102,8 +102,8 @@ public sealed class PodInjector
     /// </summary>
     internal MutationResult Render(V1Pod pod, InjectionContext context, InjectionSettings settings)
     {
-        var rendered = PodRenderer.Plan(pod, settings, _options);
-        var patch = PodPatchWriter.Write(pod, rendered.Edits, _electors.Get(settings, rendered.AppProbe, rendered.Edits.Elector));
+        var rendered = PodRenderer.Plan(pod, settings, this.options);
+        var patch = PodPatchWriter.Write(pod, rendered.Edits, electors.Get(settings, rendered.AppProbe, rendered.Edits.Elector));
         PodRenderer.Apply(pod, rendered.Edits);
         var account = new ServiceAccountRequest(
             context.Namespace ?? pod.Metadata?.NamespaceProperty ?? "",

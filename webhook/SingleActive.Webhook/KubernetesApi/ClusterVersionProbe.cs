@@ -26,12 +26,12 @@ public sealed partial class ClusterVersionProbe(
 
     /// <summary>How long one pass over the nodes may take before the last known version stands.</summary>
     public static readonly TimeSpan NodeListTimeout = TimeSpan.FromSeconds(20);
-    private volatile Version? _version;
-    private volatile Version? _oldestKubelet;
+    private volatile Version? version;
+    private volatile Version? oldestKubelet;
 
-    public Version? ServerVersion => _version;
+    public Version? ServerVersion => this.version;
 
-    public Version? OldestKubeletVersion => _oldestKubelet;
+    public Version? OldestKubeletVersion => oldestKubelet;
 
     /// <summary>The oldest of the kubelet versions given (e.g. "v1.29.3-eks-1"); null when none parses.</summary>
     public static Version? Oldest(IEnumerable<string?> kubeletVersions)
@@ -85,14 +85,14 @@ public sealed partial class ClusterVersionProbe(
             await ReadNodesAsync(client, stoppingToken).ConfigureAwait(false);
             try
             {
-                var info = await client.Version.GetCodeAsync(stoppingToken);
+                var info = await client.Version.GetCodeAsync(stoppingToken).ConfigureAwait(false);
                 var version = Parse(info.Major, info.Minor, info.GitVersion);
-                if (version != _version)
+                if (version != this.version)
                 {
                     LogVersion(logger, info.GitVersion, version?.ToString() ?? "unknown");
                 }
 
-                _version = version;
+                this.version = version;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -101,12 +101,12 @@ public sealed partial class ClusterVersionProbe(
             catch (Exception e)
             {
                 LogFailed(logger, e.Message);
-                next = _version is null ? RetryInterval : next;
+                next = this.version is null ? RetryInterval : next;
             }
 
             try
             {
-                await Task.Delay(next, timeProvider, stoppingToken);
+                await Task.Delay(next, timeProvider, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -141,12 +141,12 @@ public sealed partial class ClusterVersionProbe(
             }
             while (!string.IsNullOrEmpty(next));
 
-            if (oldest != _oldestKubelet)
+            if (oldest != oldestKubelet)
             {
                 LogKubelets(logger, count, oldest?.ToString() ?? "unknown");
             }
 
-            _oldestKubelet = oldest;
+            oldestKubelet = oldest;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -28,8 +28,8 @@ public sealed class WebhookMetrics
     private static readonly double[] DurationBuckets =
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
-    private readonly ConcurrentDictionary<string, string> _kinds = new(StringComparer.Ordinal);
-    private long _certificateNotAfterBits = BitConverter.DoubleToInt64Bits(double.NaN);
+    private readonly ConcurrentDictionary<string, string> kinds = new(StringComparer.Ordinal);
+    private long certificateNotAfterBits = BitConverter.DoubleToInt64Bits(double.NaN);
 
     public WebhookMetrics(MetricsRegistry registry)
     {
@@ -61,11 +61,11 @@ public sealed class WebhookMetrics
     }
 
     public void SetCertificateNotAfter(DateTimeOffset notAfter) =>
-        Interlocked.Exchange(ref _certificateNotAfterBits, BitConverter.DoubleToInt64Bits(notAfter.ToUnixTimeSeconds()));
+        Interlocked.Exchange(ref certificateNotAfterBits, BitConverter.DoubleToInt64Bits(notAfter.ToUnixTimeSeconds()));
 
     private double? ReadNotAfter()
     {
-        var value = BitConverter.Int64BitsToDouble(Interlocked.Read(ref _certificateNotAfterBits));
+        var value = BitConverter.Int64BitsToDouble(Interlocked.Read(ref certificateNotAfterBits));
         return double.IsNaN(value) ? null : value;
     }
 
@@ -76,16 +76,16 @@ public sealed class WebhookMetrics
             return UnknownKind;
         }
 
-        if (_kinds.TryGetValue(kind, out var known))
+        if (this.kinds.TryGetValue(kind, out var known))
         {
             return known;
         }
 
-        if (_kinds.Count >= MaxDistinctKinds || kind.Length > 63 || !kind.All(char.IsAsciiLetterOrDigit))
+        if (this.kinds.Count >= MaxDistinctKinds || kind.Length > 63 || !kind.All(char.IsAsciiLetterOrDigit))
         {
             return OtherKind;
         }
 
-        return _kinds.GetOrAdd(kind, kind);
+        return this.kinds.GetOrAdd(kind, kind);
     }
 }

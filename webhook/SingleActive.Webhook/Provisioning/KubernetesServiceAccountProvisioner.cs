@@ -30,16 +30,16 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     /// <summary>From 1.21 (BoundServiceAccountTokenVolume on by default) pods get projected tokens and no longer need the Secret.</summary>
     public static readonly Version ProjectedTokenMinimum = new(1, 21);
 
-    private readonly ConcurrentDictionary<ServiceAccountRequest, DateTimeOffset> _verifiedUntil = new();
+    private readonly ConcurrentDictionary<ServiceAccountRequest, DateTimeOffset> verifiedUntil = new();
 
     /// <summary>Per kind of node-binding problem: until when its warning is not logged again.</summary>
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _nodeBindingWarnedUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> nodeBindingWarnedUntil = new(StringComparer.Ordinal);
 
     public async Task EnsureAsync(ServiceAccountRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.Value;
-        if (_verifiedUntil.TryGetValue(request, out var until) && timeProvider.GetUtcNow() < until)
+        if (verifiedUntil.TryGetValue(request, out var until) && timeProvider.GetUtcNow() < until)
         {
             metrics.Provisioning.Inc("cached");
             return;
@@ -59,10 +59,10 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         NodeBindingProblem? nodeBinding;
         try
         {
-            if (request.CreateServiceAccount && await calls.CreateServiceAccountAsync(request.Namespace, request.ServiceAccountName))
+            if (request.CreateServiceAccount && await calls.CreateServiceAccountAsync(request.Namespace, request.ServiceAccountName).ConfigureAwait(false))
             {
                 created.Add($"ServiceAccount {subject}");
-                if (NeedsTokenSecret(settings) && !await calls.WaitForTokenSecretAsync(request.Namespace, request.ServiceAccountName, settings.TokenSecretWait, timeProvider))
+                if (NeedsTokenSecret(settings) && !await calls.WaitForTokenSecretAsync(request.Namespace, request.ServiceAccountName, settings.TokenSecretWait, timeProvider).ConfigureAwait(false))
                 {
                     LogNoTokenSecret(logger, subject, settings.TokenSecretWait.TotalSeconds);
                 }
@@ -71,14 +71,14 @@ public sealed partial class KubernetesServiceAccountProvisioner(
             foreach (var role in ElectorRbacNames.ClusterRolesFor(request.Mode))
             {
                 var binding = ElectorRbacNames.RoleBindingName(role, request.ServiceAccountName);
-                if (await calls.EnsureRoleBindingAsync(request.Namespace, binding, role, request.ServiceAccountName))
+                if (await calls.EnsureRoleBindingAsync(request.Namespace, binding, role, request.ServiceAccountName).ConfigureAwait(false))
                 {
                     created.Add($"RoleBinding {request.Namespace}/{binding}");
                 }
             }
 
             (var added, nodeBinding) = await calls.EnsureClusterRoleBindingSubjectAsync(
-                ElectorRbacNames.NodeClusterRoleBinding, ElectorRbacNames.NodeClusterRole, request.Namespace, request.ServiceAccountName);
+                ElectorRbacNames.NodeClusterRoleBinding, ElectorRbacNames.NodeClusterRole, request.Namespace, request.ServiceAccountName).ConfigureAwait(false);
             if (added)
             {
                 created.Add($"subject {subject} of ClusterRoleBinding {ElectorRbacNames.NodeClusterRoleBinding}");
@@ -97,7 +97,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
             throw new ProvisioningException(e.Message, e.InnerException);
         }
 
-        _verifiedUntil[request] = timeProvider.GetUtcNow() + settings.CacheTtl;
+        verifiedUntil[request] = timeProvider.GetUtcNow() + settings.CacheTtl;
         metrics.Provisioning.Inc(nodeBinding?.MetricResult ?? (created.Count > 0 ? "created" : "exists"));
         if (created.Count > 0)
         {
@@ -117,12 +117,12 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     private void WarnNodeBinding(NodeBindingProblem problem, TimeSpan period)
     {
         var now = timeProvider.GetUtcNow();
-        if (_nodeBindingWarnedUntil.TryGetValue(problem.MetricResult, out var until) && now < until)
+        if (nodeBindingWarnedUntil.TryGetValue(problem.MetricResult, out var until) && now < until)
         {
             return;
         }
 
-        _nodeBindingWarnedUntil[problem.MetricResult] = now + period;
+        nodeBindingWarnedUntil[problem.MetricResult] = now + period;
         LogNodeBindingUnavailable(logger, problem.Message, period.TotalMinutes, problem.MetricResult);
     }
 
@@ -132,8 +132,8 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     /// <summary>Forgets cached successes and warnings already said, e.g. after a test deleted the objects.</summary>
     public void ClearCache()
     {
-        _verifiedUntil.Clear();
-        _nodeBindingWarnedUntil.Clear();
+        verifiedUntil.Clear();
+        nodeBindingWarnedUntil.Clear();
     }
 
     [LoggerMessage(EventId = EventIds.ProvisioningCreated, Level = LogLevel.Information, Message = "Created {Objects}")]

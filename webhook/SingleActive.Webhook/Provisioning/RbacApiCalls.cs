@@ -34,7 +34,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         };
         try
         {
-            await client.CoreV1.CreateNamespacedServiceAccountAsync(account, @namespace, cancellationToken: cancellationToken);
+            await client.CoreV1.CreateNamespacedServiceAccountAsync(account, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -58,7 +58,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         {
             try
             {
-                var account = await client.CoreV1.ReadNamespacedServiceAccountAsync(name, @namespace, cancellationToken: cancellationToken);
+                var account = await client.CoreV1.ReadNamespacedServiceAccountAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
                 if (account.Secrets is { Count: > 0 })
                 {
                     return true;
@@ -74,7 +74,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
                 return false;
             }
 
-            await Task.Delay(TokenSecretPollInterval, timeProvider, cancellationToken);
+            await Task.Delay(TokenSecretPollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -95,7 +95,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         };
         try
         {
-            await client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(binding, @namespace, cancellationToken: cancellationToken);
+            await client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(binding, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -110,7 +110,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         V1RoleBinding existing;
         try
         {
-            existing = await client.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, @namespace, cancellationToken: cancellationToken);
+            existing = await client.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
@@ -134,7 +134,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         existing.Metadata.ManagedFields = null;
         try
         {
-            await client.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(existing, name, @namespace, cancellationToken: cancellationToken);
+            await client.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(existing, name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
@@ -159,7 +159,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
             V1ClusterRoleBinding binding;
             try
             {
-                binding = await client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken);
+                binding = await client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -192,7 +192,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
             binding.Metadata.ManagedFields = null;
             try
             {
-                await client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken);
+                await client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return (true, null);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictAttempts)

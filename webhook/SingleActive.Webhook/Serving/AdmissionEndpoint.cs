@@ -20,26 +20,26 @@ public sealed partial class AdmissionEndpoint(
     TimeProvider timeProvider,
     ILogger<AdmissionEndpoint> logger)
 {
-    private readonly long _maxBodyBytes = options.Value.MaxRequestBodyBytes;
+    private readonly long maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
     public async Task HandleAsync(HttpContext context)
     {
         var started = timeProvider.GetTimestamp();
         var aborted = context.RequestAborted;
         // The review's object elements live in the parsed body: disposed once the answer is written.
-        using var read = await AdmissionReviewReader.ReadAsync(context.Request, _maxBodyBytes, aborted);
+        using var read = await AdmissionReviewReader.ReadAsync(context.Request, maxBodyBytes, aborted).ConfigureAwait(false);
         if (read.Review is not { Request: { } request } review)
         {
             LogRejected(logger, read.StatusCode, read.Error);
             metrics.RecordAdmission(null, WebhookMetrics.InvalidRequest, timeProvider.GetElapsedTime(started));
-            await WriteErrorAsync(context.Response, read.StatusCode, read.Error ?? "invalid request");
+            await WriteErrorAsync(context.Response, read.StatusCode, read.Error ?? "invalid request").ConfigureAwait(false);
             return;
         }
 
         MutationResult outcome;
         try
         {
-            outcome = await handler.HandleAsync(request, aborted);
+            outcome = await handler.HandleAsync(request, aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -57,7 +57,7 @@ public sealed partial class AdmissionEndpoint(
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, aborted);
+        await context.Response.Body.WriteAsync(body, aborted).ConfigureAwait(false);
 
         var elapsed = timeProvider.GetElapsedTime(started);
         metrics.RecordAdmission(request.Kind?.Kind, outcome.Decision, elapsed);
@@ -85,7 +85,7 @@ public sealed partial class AdmissionEndpoint(
         response.StatusCode = statusCode;
         response.ContentType = "text/plain; charset=utf-8";
         response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body);
+        await response.Body.WriteAsync(body).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = EventIds.AdmissionAnswered, Level = LogLevel.Debug, Message = "Admission {Uid} {Kind} {Namespace}/{Name}: {Decision} in {ElapsedMs:F3} ms")]

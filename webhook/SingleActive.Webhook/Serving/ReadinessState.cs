@@ -16,27 +16,27 @@ public sealed class ReadinessState(ClusterConnection? connection = null, ICluste
 
     private const string Ready = "ready";
 
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
-    private long _startedAt;
-    private volatile bool _started;
-    private volatile bool _stopping;
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+    private long startedAt;
+    private volatile bool started;
+    private volatile bool stopping;
 
     public bool IsReady => Reason == Ready;
 
     public string Reason =>
-        _stopping ? "shutting down"
-        : !_started ? "starting"
+        stopping ? "shutting down"
+        : !started ? "starting"
         : WaitingForVersion ? "waiting for the Kubernetes API server's version"
         : Ready;
 
     private bool WaitingForVersion =>
-        connection?.Client is not null && clusterVersion is { ServerVersion: null } && _time.GetElapsedTime(Interlocked.Read(ref _startedAt)) < VersionWait;
+        connection?.Client is not null && clusterVersion is { ServerVersion: null } && time.GetElapsedTime(Interlocked.Read(ref startedAt)) < VersionWait;
 
     public void MarkStarted()
     {
-        Interlocked.Exchange(ref _startedAt, _time.GetTimestamp());
-        _started = true;
+        Interlocked.Exchange(ref startedAt, time.GetTimestamp());
+        started = true;
     }
 
-    public void MarkStopping() => _stopping = true;
+    public void MarkStopping() => stopping = true;
 }

@@ -41,7 +41,7 @@ public sealed partial class ShutdownCoordinator(
         {
             try
             {
-                await Task.Delay(delay, timeProvider, cancellationToken);
+                await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

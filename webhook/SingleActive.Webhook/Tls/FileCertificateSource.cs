@@ -15,41 +15,41 @@ namespace SingleActive.Webhook.Tls;
 /// </summary>
 public sealed partial class FileCertificateSource : IServingCertificateSource, IDisposable
 {
-    private readonly string _certFile;
-    private readonly string _keyFile;
-    private readonly WebhookMetrics _metrics;
-    private readonly ILogger<FileCertificateSource> _logger;
-    private readonly ITimer _timer;
-    private readonly Lock _pollGate = new();
-    private volatile ServingCertificate _current;
-    private string? _lastFailedHash;
+    private readonly string certFile;
+    private readonly string keyFile;
+    private readonly WebhookMetrics metrics;
+    private readonly ILogger<FileCertificateSource> logger;
+    private readonly ITimer timer;
+    private readonly Lock pollGate = new();
+    private volatile ServingCertificate current;
+    private string? lastFailedHash;
 
     public FileCertificateSource(IOptions<TlsOptions> options, TimeProvider timeProvider, WebhookMetrics metrics, ILogger<FileCertificateSource> logger)
     {
         var tls = options.Value;
-        _certFile = tls.CertFile ?? throw new CertificateLoadException($"{CertificateFiles.CertFlag} (Tls:CertFile) is required");
-        _keyFile = tls.KeyFile ?? throw new CertificateLoadException($"{CertificateFiles.KeyFlag} (Tls:KeyFile) is required");
-        _metrics = metrics;
-        _logger = logger;
-        _current = CertificateFiles.Load(_certFile, _keyFile);
-        _metrics.SetCertificateNotAfter(_current.Certificate.NotAfter);
-        LogLoaded(_logger, RealPath.Resolve(_certFile), _current.Certificate.Subject, _current.Certificate.NotAfter, _current.Certificate.Thumbprint);
-        _timer = timeProvider.CreateTimer(_ => PollFromTimer(), null, tls.ReloadInterval, tls.ReloadInterval);
+        certFile = tls.CertFile ?? throw new CertificateLoadException($"{CertificateFiles.CertFlag} (Tls:CertFile) is required");
+        keyFile = tls.KeyFile ?? throw new CertificateLoadException($"{CertificateFiles.KeyFlag} (Tls:KeyFile) is required");
+        this.metrics = metrics;
+        this.logger = logger;
+        current = CertificateFiles.Load(certFile, keyFile);
+        this.metrics.SetCertificateNotAfter(current.Certificate.NotAfter);
+        LogLoaded(this.logger, RealPath.Resolve(certFile), current.Certificate.Subject, current.Certificate.NotAfter, current.Certificate.Thumbprint);
+        this.timer = timeProvider.CreateTimer(_ => PollFromTimer(), null, tls.ReloadInterval, tls.ReloadInterval);
     }
 
-    public X509Certificate2 Current => _current.Certificate;
+    public X509Certificate2 Current => current.Certificate;
 
-    public IReadOnlyList<X509Certificate2> Intermediates => _current.Intermediates;
+    public IReadOnlyList<X509Certificate2> Intermediates => current.Intermediates;
 
     /// <summary>Checks the files once; true when a new certificate was loaded. The timer calls it; tests may too.</summary>
     public bool Poll()
     {
-        lock (_pollGate)
+        lock (pollGate)
         {
             byte[] cert, key;
             try
             {
-                (cert, key) = CertificateFiles.ReadPair(_certFile, _keyFile);
+                (cert, key) = CertificateFiles.ReadPair(certFile, keyFile);
             }
             catch (CertificateLoadException e)
             {
@@ -59,7 +59,7 @@ public sealed partial class FileCertificateSource : IServingCertificateSource, I
             }
 
             var hash = CertificateFiles.Hash(cert, key);
-            if (hash == _current.ContentHash || hash == _lastFailedHash)
+            if (hash == current.ContentHash || hash == lastFailedHash)
             {
                 return false;
             }
@@ -67,7 +67,7 @@ public sealed partial class FileCertificateSource : IServingCertificateSource, I
             ServingCertificate loaded;
             try
             {
-                loaded = CertificateFiles.Parse(_certFile, cert, _keyFile, key);
+                loaded = CertificateFiles.Parse(certFile, cert, keyFile, key);
             }
             catch (CertificateLoadException e)
             {
@@ -76,16 +76,16 @@ public sealed partial class FileCertificateSource : IServingCertificateSource, I
             }
 
             // The old certificate is not disposed: handshakes in progress may still hold it.
-            _current = loaded;
-            _lastFailedHash = null;
-            _metrics.SetCertificateNotAfter(loaded.Certificate.NotAfter);
-            _metrics.CertificateReloads.Inc();
-            LogReloaded(_logger, RealPath.Resolve(_certFile), loaded.Certificate.Subject, loaded.Certificate.NotAfter, loaded.Certificate.Thumbprint);
+            current = loaded;
+            lastFailedHash = null;
+            this.metrics.SetCertificateNotAfter(loaded.Certificate.NotAfter);
+            this.metrics.CertificateReloads.Inc();
+            LogReloaded(this.logger, RealPath.Resolve(certFile), loaded.Certificate.Subject, loaded.Certificate.NotAfter, loaded.Certificate.Thumbprint);
             return true;
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose() => this.timer.Dispose();
 
     /// <summary>An exception escaping a timer callback would end the process; a failed check only waits for the next.</summary>
     private void PollFromTimer()
@@ -96,20 +96,20 @@ public sealed partial class FileCertificateSource : IServingCertificateSource, I
         }
         catch (Exception e)
         {
-            LogPollFailed(_logger, e);
+            LogPollFailed(this.logger, e);
         }
     }
 
     private void ReportFailure(string failureKey, CertificateLoadException e)
     {
-        if (failureKey == _lastFailedHash)
+        if (failureKey == lastFailedHash)
         {
             return;
         }
 
-        _lastFailedHash = failureKey;
-        _metrics.CertificateReloadFailures.Inc();
-        LogReloadFailed(_logger, e.Message, _current.Certificate.Thumbprint);
+        lastFailedHash = failureKey;
+        this.metrics.CertificateReloadFailures.Inc();
+        LogReloadFailed(this.logger, e.Message, current.Certificate.Thumbprint);
     }
 
     [LoggerMessage(EventId = EventIds.CertificateLoaded, Level = LogLevel.Information, Message = "Serving certificate loaded from {Path}: subject {Subject}, expires {NotAfter:u}, thumbprint {Thumbprint}")]

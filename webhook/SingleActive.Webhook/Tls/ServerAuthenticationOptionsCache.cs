@@ -14,12 +14,12 @@ public sealed class ServerAuthenticationOptionsCache(IServingCertificateSource s
     /// <summary>TLS 1.2 is the floor: older versions are broken and the API server never needs them.</summary>
     public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
 
-    private Entry? _entry;
+    private Entry? entry;
 
     public SslServerAuthenticationOptions Get()
     {
         var certificate = source.Current;
-        var entry = Volatile.Read(ref _entry);
+        var entry = Volatile.Read(ref this.entry);
         if (entry is not null && ReferenceEquals(entry.Certificate, certificate))
         {
             return entry.Options;
@@ -34,7 +34,7 @@ public sealed class ServerAuthenticationOptionsCache(IServingCertificateSource s
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
         };
-        Volatile.Write(ref _entry, new Entry(certificate, options));
+        Volatile.Write(ref this.entry, new Entry(certificate, options));
         return options;
     }
 

@@ -22,7 +22,7 @@ public sealed class WorkloadAdmissionHandler(
     IPodDisruptionBudgetLookup budgets,
     ILogger<WorkloadAdmissionHandler>? logger = null) : IResourceHandler
 {
-    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
     public bool CanHandle(GroupVersionKind kind) =>
         kind is { Group: "apps", Version: "v1", Kind: Workload.DeploymentKind or Workload.StatefulSetKind };
@@ -40,7 +40,7 @@ public sealed class WorkloadAdmissionHandler(
         // says, refusing it would keep the object (and its pods) forever, and nothing new rolls out from it any more.
         if (IsBeingDeleted(request.Object))
         {
-            WorkloadLog.BeingDeleted(_logger, request.Kind?.Kind, request.Namespace, request.Name);
+            WorkloadLog.BeingDeleted(this.logger, request.Kind?.Kind, request.Namespace, request.Name);
             return MutationResult.Skip("being deleted");
         }
 
@@ -65,7 +65,7 @@ public sealed class WorkloadAdmissionHandler(
 
         if (current is null)
         {
-            WorkloadLog.Denied(_logger, kind, request.Namespace, request.Name, problem!);
+            WorkloadLog.Denied(this.logger, kind, request.Namespace, request.Name, problem!);
             return MutationResult.Deny(problem!);
         }
 
@@ -80,7 +80,7 @@ public sealed class WorkloadAdmissionHandler(
 
         if (!mutation.Allowed)
         {
-            WorkloadLog.Denied(_logger, kind, workload.Namespace, workload.Name, mutation.Denial!);
+            WorkloadLog.Denied(this.logger, kind, workload.Namespace, workload.Name, mutation.Denial!);
             return MutationResult.Deny(mutation.Denial!);
         }
 
@@ -94,7 +94,7 @@ public sealed class WorkloadAdmissionHandler(
         var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToUtf8(current));
         var changed = patch.Length > 2;
         var decision = changed ? Decisions.Mutated : mutation.OptedIn ? Decisions.AlreadyInjected : Decisions.Skipped;
-        WorkloadLog.Admitted(_logger, kind, workload.Namespace, workload.Name, request.Operation, decision, warnings.Count);
+        WorkloadLog.Admitted(this.logger, kind, workload.Namespace, workload.Name, request.Operation, decision, warnings.Count);
         return MutationResult.Allow(decision, changed ? patch : null, warnings);
     }
 

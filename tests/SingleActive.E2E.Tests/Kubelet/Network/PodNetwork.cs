@@ -18,15 +18,15 @@ public sealed class PodNetwork : IAsyncDisposable
     public const string Ipv6Prefix = "fd5a:5a:0:1::";
 
     private const string Ipv4Prefix = "10.244.";
-    private readonly string _prefix;
-    private readonly Lock _gate = new();
-    private int _next = 1;
+    private readonly string prefix;
+    private readonly Lock gate = new();
+    private int next = 1;
 
     private PodNetwork(NetworkNamespace host, PodIpFamilies families, string prefix)
     {
         Host = host;
         Families = families;
-        _prefix = prefix;
+        this.prefix = prefix;
         Http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.Zero,
@@ -102,15 +102,15 @@ public sealed class PodNetwork : IAsyncDisposable
     public async Task<PodSandbox> CreateSandboxAsync(IReadOnlyList<IPAddress> serviceAddresses)
     {
         int index;
-        lock (_gate)
+        lock (gate)
         {
-            index = _next++;
+            index = next++;
         }
 
         var ipv6 = IPAddress.Parse($"{Ipv6Prefix}{(index + 1).ToString("x", CultureInfo.InvariantCulture)}");
         var ipv4 = IPAddress.Parse($"{Ipv4Prefix}{(index + 1) >> 8}.{(index + 1) & 0xFF}");
         IReadOnlyList<IPAddress> addresses = Families == PodIpFamilies.DualStack ? [ipv4, ipv6] : [ipv6];
-        var pod = await NetworkNamespace.CreateAsync($"{_prefix}-p{index}");
+        var pod = await NetworkNamespace.CreateAsync($"{this.prefix}-p{index}");
         try
         {
             var hostSide = $"v{index}";
@@ -140,7 +140,7 @@ public sealed class PodNetwork : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        foreach (var name in NetworkNamespace.List().Where(n => n.StartsWith(_prefix + "-", StringComparison.Ordinal)))
+        foreach (var name in NetworkNamespace.List().Where(n => n.StartsWith(this.prefix + "-", StringComparison.Ordinal)))
         {
             await NetworkNamespace.DeleteAsync(name);
         }

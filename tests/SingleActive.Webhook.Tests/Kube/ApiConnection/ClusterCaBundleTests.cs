@@ -14,23 +14,23 @@ namespace SingleActive.Webhook.Tests.Kube.ApiConnection;
 public sealed class ClusterCaBundleTests : IAsyncLifetime
 {
     private static readonly TimeSpan Validity = TimeSpan.FromDays(1);
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sa-cabundle-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly X509Certificate2 _oldCa = CertificateFactory.CreateAuthority("old cluster CA", Validity);
-    private readonly X509Certificate2 _newCa = CertificateFactory.CreateAuthority("new cluster CA", Validity);
-    private X509Certificate2 _serving = null!;
-    private LoopbackHttpsStub _server = null!;
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "sa-cabundle-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly X509Certificate2 oldCa = CertificateFactory.CreateAuthority("old cluster CA", Validity);
+    private readonly X509Certificate2 newCa = CertificateFactory.CreateAuthority("new cluster CA", Validity);
+    private X509Certificate2 serving = null!;
+    private LoopbackHttpsStub server = null!;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        _serving = CertificateFactory.CreateServing(_newCa, ["localhost"], [IPAddress.Loopback], Validity);
-        _server = await LoopbackHttpsStub.StartAsync(_serving);
+        Directory.CreateDirectory(directory);
+        this.serving = CertificateFactory.CreateServing(newCa, ["localhost"], [IPAddress.Loopback], Validity);
+        this.server = await LoopbackHttpsStub.StartAsync(this.serving);
     }
 
     [Fact]
     public async Task Create_CaDataBundleWithTheServersCaSecond_TrustsIt()
     {
-        var path = WriteKubeconfig($"certificate-authority-data: {Base64(Pem(_oldCa) + Pem(_newCa))}");
+        var path = WriteKubeconfig($"certificate-authority-data: {Base64(Pem(oldCa) + Pem(newCa))}");
 
         using var connection = ClusterConnection.Create(path, _ => null);
 
@@ -41,7 +41,7 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
     public async Task Create_RelativeCaFileWithLeafThenCa_TrustsIt()
     {
         // The layout kube-apiserver writes for its self-signed serving certificate (apiserver.crt).
-        await File.WriteAllTextAsync(Path.Combine(_directory, "apiserver.crt"), Pem(_serving) + Pem(_newCa));
+        await File.WriteAllTextAsync(Path.Combine(directory, "apiserver.crt"), Pem(this.serving) + Pem(newCa));
         var path = WriteKubeconfig("certificate-authority: apiserver.crt");
 
         using var connection = ClusterConnection.Create(path, _ => null);
@@ -53,7 +53,7 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
     public async Task Create_BundleWithoutTheServersCa_StillRejectsIt()
     {
         using var stranger = CertificateFactory.CreateAuthority("someone else's CA", Validity);
-        var path = WriteKubeconfig($"certificate-authority-data: {Base64(Pem(_oldCa) + Pem(stranger))}");
+        var path = WriteKubeconfig($"certificate-authority-data: {Base64(Pem(oldCa) + Pem(stranger))}");
 
         using var connection = ClusterConnection.Create(path, _ => null);
 
@@ -67,7 +67,7 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
     [Fact]
     public async Task LibraryAlone_CaDataBundle_RejectsAServerSignedByTheSecondCa()
     {
-        var path = WriteKubeconfig($"certificate-authority-data: {Base64(Pem(_oldCa) + Pem(_newCa))}");
+        var path = WriteKubeconfig($"certificate-authority-data: {Base64(Pem(oldCa) + Pem(newCa))}");
 
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(path));
 
@@ -84,11 +84,11 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
     [Fact]
     public void FromKubeconfig_DerData_IsOneCertificate()
     {
-        var path = WriteKubeconfig($"certificate-authority-data: {Convert.ToBase64String(_newCa.RawData)}");
+        var path = WriteKubeconfig($"certificate-authority-data: {Convert.ToBase64String(newCa.RawData)}");
 
         var bundle = ClusterCaBundle.FromKubeconfig(KubernetesClientConfiguration.LoadKubeConfig(path), null);
 
-        Assert.Equal(_newCa.Thumbprint, Assert.Single(bundle!).Thumbprint);
+        Assert.Equal(newCa.Thumbprint, Assert.Single(bundle!).Thumbprint);
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
     [Fact]
     public void FromFile_PemWithoutCertificates_FailsNamingTheFile()
     {
-        var file = Path.Combine(_directory, "key-only.pem");
+        var file = Path.Combine(directory, "key-only.pem");
         File.WriteAllText(file, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 
         var e = Assert.Throws<InvalidOperationException>(() => ClusterCaBundle.FromFile(file));
@@ -118,11 +118,11 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
-        _serving.Dispose();
-        _oldCa.Dispose();
-        _newCa.Dispose();
-        Directory.Delete(_directory, true);
+        await this.server.DisposeAsync();
+        this.serving.Dispose();
+        oldCa.Dispose();
+        newCa.Dispose();
+        Directory.Delete(directory, true);
     }
 
     private static string Pem(X509Certificate2 certificate) => certificate.ExportCertificatePem() + "\n";
@@ -130,5 +130,5 @@ public sealed class ClusterCaBundleTests : IAsyncLifetime
     private static string Base64(string text) => Convert.ToBase64String(Encoding.ASCII.GetBytes(text));
 
     private string WriteKubeconfig(string? caLine) =>
-        TestKubeconfig.Write(Path.Combine(_directory, Guid.NewGuid().ToString("N")[..6] + ".kubeconfig"), _server.Address.ToString().TrimEnd('/'), caLine);
+        TestKubeconfig.Write(Path.Combine(directory, Guid.NewGuid().ToString("N")[..6] + ".kubeconfig"), this.server.Address.ToString().TrimEnd('/'), caLine);
 }

@@ -4,9 +4,9 @@ namespace SingleActive.Webhook.Tests.Kube.ApiConnection;
 
 public sealed class ClusterConnectionTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sa-cluster-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "sa-cluster-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public ClusterConnectionTests() => Directory.CreateDirectory(_directory);
+    public ClusterConnectionTests() => Directory.CreateDirectory(directory);
 
     [Fact]
     public void Create_NothingConfigured_HasNoClientAndSaysWhatToSet()
@@ -66,8 +66,8 @@ public sealed class ClusterConnectionTests : IDisposable
         Assert.Contains("KUBERNETES_SERVICE_HOST is set but the in-cluster configuration cannot be read", e.Message);
     }
 
-    public void Dispose() => Directory.Delete(_directory, true);
+    public void Dispose() => Directory.Delete(directory, true);
 
     private string WriteKubeconfig(string server) =>
-        TestKubeconfig.Write(Path.Combine(_directory, Guid.NewGuid().ToString("N")[..6] + ".yaml"), server, "insecure-skip-tls-verify: true");
+        TestKubeconfig.Write(Path.Combine(directory, Guid.NewGuid().ToString("N")[..6] + ".yaml"), server, "insecure-skip-tls-verify: true");
 }

@@ -18,11 +18,11 @@ public sealed class LoopbackHttpsStub : IAsyncDisposable
 {
     public const string GitVersion = "v1.20.2";
 
-    private readonly WebApplication _app;
+    private readonly WebApplication app;
 
     private LoopbackHttpsStub(WebApplication app, Uri address)
     {
-        _app = app;
+        this.app = app;
         Address = address;
     }
 
@@ -44,7 +44,7 @@ public sealed class LoopbackHttpsStub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await this.app.StopAsync();
+        await this.app.DisposeAsync();
     }
 }

@@ -28,13 +28,13 @@ public static class UnreachableApi
 
     public sealed class Silent : IDisposable
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly ConcurrentBag<Socket> _accepted = [];
+        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+        private readonly ConcurrentBag<Socket> accepted = [];
 
         internal Silent()
         {
-            _listener.Start();
-            Connection = ConnectionTo(((IPEndPoint)_listener.LocalEndpoint).Port);
+            this.listener.Start();
+            Connection = ConnectionTo(((IPEndPoint)this.listener.LocalEndpoint).Port);
             _ = Task.Run(AcceptAsync);
         }
 
@@ -43,8 +43,8 @@ public static class UnreachableApi
         public void Dispose()
         {
             Connection.Dispose();
-            _listener.Stop();
-            foreach (var socket in _accepted)
+            this.listener.Stop();
+            foreach (var socket in accepted)
             {
                 socket.Dispose();
             }
@@ -56,7 +56,7 @@ public static class UnreachableApi
             {
                 while (true)
                 {
-                    _accepted.Add(await _listener.AcceptSocketAsync());
+                    accepted.Add(await this.listener.AcceptSocketAsync());
                 }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)

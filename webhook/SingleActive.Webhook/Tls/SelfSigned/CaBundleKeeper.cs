@@ -9,25 +9,25 @@ namespace SingleActive.Webhook.Tls.SelfSigned;
 /// </summary>
 internal sealed class CaBundleKeeper(IKubernetes client, string configuration, ILogger logger)
 {
-    private readonly CaBundlePatcher _patcher = new(client, configuration);
-    private bool _configurationMissingLogged;
+    private readonly CaBundlePatcher patcher = new(client, configuration);
+    private bool configurationMissingLogged;
 
     /// <summary>Patches the caBundle to <paramref name="contents"/>' CA bundle as of <paramref name="now"/> where it differs.</summary>
     public async Task EnsureAsync(CertificateSecret contents, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var changed = await _patcher.EnsureAsync(contents.CaBundlePem(now), cancellationToken).ConfigureAwait(false);
+        var changed = await patcher.EnsureAsync(contents.CaBundlePem(now), cancellationToken).ConfigureAwait(false);
         if (changed is null)
         {
-            if (!_configurationMissingLogged)
+            if (!configurationMissingLogged)
             {
                 SelfSignedLog.ConfigurationMissing(logger, configuration);
-                _configurationMissingLogged = true;
+                configurationMissingLogged = true;
             }
 
             return;
         }
 
-        _configurationMissingLogged = false;
+        configurationMissingLogged = false;
         if (changed > 0)
         {
             SelfSignedLog.CaBundlePatched(logger, changed.Value, configuration);

@@ -20,10 +20,10 @@ namespace SingleActive.Webhook.Tls.SelfSigned;
 /// </remarks>
 public sealed class CertificateLeaseLock
 {
-    private readonly Lock _gate = new();
-    private readonly LeaseElection _election;
-    private readonly LeaseRound _round;
-    private readonly TimeProvider _time;
+    private readonly Lock gate = new();
+    private readonly LeaseElection election;
+    private readonly LeaseRound round;
+    private readonly TimeProvider time;
 
     /// <param name="duration">The lease duration written, rounded up to whole seconds (at least 1).</param>
     public CertificateLeaseLock(IKubernetes client, string @namespace, string name, string identity, TimeSpan duration, TimeProvider timeProvider)
@@ -33,49 +33,49 @@ public sealed class CertificateLeaseLock
 
     internal CertificateLeaseLock(ILeaseStore store, string identity, TimeSpan duration, TimeProvider timeProvider)
     {
-        _time = timeProvider;
-        _election = new LeaseElection(identity, TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(duration.TotalSeconds))), timeProvider);
-        _round = new LeaseRound(store, new Campaign(this));
+        this.time = timeProvider;
+        this.election = new LeaseElection(identity, TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(duration.TotalSeconds))), timeProvider);
+        round = new LeaseRound(store, new Campaign(this));
     }
 
-    public string Identity => _election.Identity;
+    public string Identity => this.election.Identity;
 
     /// <summary>True when this replica holds the Lease after the call (acquired, renewed or taken over from an expired holder).</summary>
     /// <exception cref="Exception">The API call's failure (the term, if any, is kept for the next call).</exception>
     public async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
     {
-        var start = _time.GetTimestamp();
+        var start = this.time.GetTimestamp();
         LeaseRecord? own;
-        lock (_gate)
+        lock (gate)
         {
-            own = _election.Own;
+            own = this.election.Own;
         }
 
-        var outcome = await _round.AttemptAsync(own, leadingNow: own is not null, cancellationToken, cancellationToken).ConfigureAwait(false);
+        var outcome = await round.AttemptAsync(own, leadingNow: own is not null, cancellationToken, cancellationToken).ConfigureAwait(false);
         if (outcome.Error is { } error)
         {
             ExceptionDispatchInfo.Throw(error);
         }
 
-        lock (_gate)
+        lock (gate)
         {
             if (outcome.Written is { } written)
             {
-                if (own is not null && _election.IsLeading)
+                if (own is not null && this.election.IsLeading)
                 {
-                    _election.Renewed(written, start);
+                    this.election.Renewed(written, start);
                 }
                 else
                 {
-                    _election.Won(written, start);
+                    this.election.Won(written, start);
                 }
 
                 return true;
             }
 
-            if (outcome.HeldBy is not null && _election.IsLeading)
+            if (outcome.HeldBy is not null && this.election.IsLeading)
             {
-                _election.StepDown(mayRetake: false); // Someone else's term (or another process with this identity).
+                this.election.StepDown(mayRetake: false); // Someone else's term (or another process with this identity).
             }
 
             return false;
@@ -87,23 +87,23 @@ public sealed class CertificateLeaseLock
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
         LeaseRecord? own;
-        lock (_gate)
+        lock (gate)
         {
-            own = _election.Own;
-            _election.StepDown(mayRetake: false);
+            own = this.election.Own;
+            this.election.StepDown(mayRetake: false);
         }
 
         if (own is not null)
         {
-            await _round.ReleaseAsync(own, _election.Identity, Released, cancellationToken).ConfigureAwait(false);
+            await round.ReleaseAsync(own, this.election.Identity, Released, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private LeaseRecord Released(LeaseRecord current)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _election.Released(current);
+            return this.election.Released(current);
         }
     }
 
@@ -114,18 +114,18 @@ public sealed class CertificateLeaseLock
         {
             get
             {
-                lock (owner._gate)
+                lock (owner.gate)
                 {
-                    return owner._election.IsLeading;
+                    return owner.election.IsLeading;
                 }
             }
         }
 
         public void Observe(LeaseRecord? record)
         {
-            lock (owner._gate)
+            lock (owner.gate)
             {
-                var election = owner._election;
+                var election = owner.election;
                 if (election.Observe(record) != LeaseChange.Stale && election.IsLeading && record?.IsHeld != true)
                 {
                     // Deleted or cleared under this replica's term: nobody else can hold a newer one while that term
@@ -137,9 +137,9 @@ public sealed class CertificateLeaseLock
 
         public LeaseWrite? Decide(LeaseRecord? current, bool leadingNow)
         {
-            lock (owner._gate)
+            lock (owner.gate)
             {
-                var election = owner._election;
+                var election = owner.election;
                 if (!election.Allows(current, leadingNow))
                 {
                     return null;

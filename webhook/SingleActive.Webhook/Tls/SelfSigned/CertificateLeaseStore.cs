@@ -14,10 +14,10 @@ namespace SingleActive.Webhook.Tls.SelfSigned;
 /// </summary>
 public sealed class CertificateLeaseStore(IKubernetes client, string @namespace, string name) : ILeaseStore
 {
-    private readonly Lock _gate = new();
+    private readonly Lock gate = new();
 
     // The object last read or written: the next replace names its resourceVersion (the record's) and starts from it.
-    private V1Lease? _last;
+    private V1Lease? last;
 
     public async Task<LeaseRecord?> GetAsync(CancellationToken cancellationToken)
     {
@@ -56,9 +56,9 @@ public sealed class CertificateLeaseStore(IKubernetes client, string @namespace,
     {
         ArgumentNullException.ThrowIfNull(record);
         V1Lease lease;
-        lock (_gate)
+        lock (gate)
         {
-            lease = _last is { } last && last.Metadata?.ResourceVersion == record.ResourceVersion
+            lease = this.last is { } last && last.Metadata?.ResourceVersion == record.ResourceVersion
                 ? last
                 : new V1Lease { ApiVersion = "coordination.k8s.io/v1", Kind = "Lease", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace } };
         }
@@ -107,9 +107,9 @@ public sealed class CertificateLeaseStore(IKubernetes client, string @namespace,
 
     private LeaseRecord Remember(V1Lease lease)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _last = lease;
+            this.last = lease;
         }
 
         return ToRecord(lease);

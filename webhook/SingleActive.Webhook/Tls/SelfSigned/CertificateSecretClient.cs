@@ -13,9 +13,9 @@ namespace SingleActive.Webhook.Tls.SelfSigned;
 /// </summary>
 internal sealed class CertificateSecretClient(SelfSignedOptions options, ILogger logger)
 {
-    private readonly string _description = $"{options.Namespace}/{options.SecretName}";
-    private string? _lastResourceVersion;
-    private CertificateSecret? _lastParsed;
+    private readonly string description = $"{options.Namespace}/{options.SecretName}";
+    private string? lastResourceVersion;
+    private CertificateSecret? lastParsed;
 
     /// <summary>Why the Secret last read is not usable, naming it; <c>null</c> when it was (or nothing was read).</summary>
     public string? LastProblem { get; private set; }
@@ -34,18 +34,18 @@ internal sealed class CertificateSecretClient(SelfSignedOptions options, ILogger
             return (null, null);
         }
 
-        if (secret.Metadata?.ResourceVersion is { } version && version == _lastResourceVersion)
+        if (secret.Metadata?.ResourceVersion is { } version && version == lastResourceVersion)
         {
-            return (secret, _lastParsed);
+            return (secret, lastParsed);
         }
 
         var parsed = CertificateSecret.TryRead(secret.Data, out var problem);
-        _lastResourceVersion = secret.Metadata?.ResourceVersion;
-        _lastParsed = parsed;
-        LastProblem = problem is null ? null : $"Secret {_description}: {problem}";
+        lastResourceVersion = secret.Metadata?.ResourceVersion;
+        lastParsed = parsed;
+        LastProblem = problem is null ? null : $"Secret {description}: {problem}";
         if (problem is not null)
         {
-            SelfSignedLog.SecretUnusable(logger, _description, problem);
+            SelfSignedLog.SecretUnusable(logger, description, problem);
         }
 
         return (secret, parsed);
@@ -84,8 +84,8 @@ internal sealed class CertificateSecretClient(SelfSignedOptions options, ILogger
                 written = await client.CoreV1.ReplaceNamespacedSecretAsync(existing, options.SecretName, options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
-            _lastResourceVersion = written.Metadata?.ResourceVersion;
-            _lastParsed = contents;
+            lastResourceVersion = written.Metadata?.ResourceVersion;
+            lastParsed = contents;
             LastProblem = null;
             return true;
         }

@@ -11,7 +11,7 @@ namespace SingleActive.Webhook.Tls.SelfSigned;
 /// </summary>
 internal sealed class CertificateWriter(SelfSignedOptions options, CertificateIssuer issuer, CertificateSecretClient secrets, TimeProvider time, ILogger logger)
 {
-    private readonly string _secretDescription = $"{options.Namespace}/{options.SecretName}";
+    private readonly string secretDescription = $"{options.Namespace}/{options.SecretName}";
 
     /// <summary>Returns the newly written contents, or <c>null</c> when nothing was written (nothing due, or someone else wrote first).</summary>
     public async Task<CertificateSecret?> WriteAsync(IKubernetes client, CaBundleKeeper caBundle, V1Secret? secret, CertificateSecret? current, CancellationToken cancellationToken)
@@ -32,7 +32,7 @@ internal sealed class CertificateWriter(SelfSignedOptions options, CertificateIs
                 return null;
             }
 
-            SelfSignedLog.Issued(logger, _secretDescription, action, next.Serving.NotAfter.ToUniversalTime(), CertificateRenewal.RenewAt(next.Serving, options.CertificateValidity), next.Authority.NotAfter.ToUniversalTime());
+            SelfSignedLog.Issued(logger, secretDescription, action, next.Serving.NotAfter.ToUniversalTime(), CertificateRenewal.RenewAt(next.Serving, options.CertificateValidity), next.Authority.NotAfter.ToUniversalTime());
         }
 
         if ((next ?? current) is { } stored)

@@ -9,23 +9,23 @@ namespace SingleActive.Webhook.Tls.SelfSigned;
 /// </summary>
 public sealed class SecretCertificateSource(string secretDescription) : IServingCertificateSource
 {
-    private volatile X509Certificate2? _current;
+    private volatile X509Certificate2? current;
 
-    public X509Certificate2 Current => _current
+    public X509Certificate2 Current => this.current
         ?? throw new CertificateLoadException($"no serving certificate has been read from Secret {secretDescription} yet");
 
-    public bool HasCertificate => _current is not null;
+    public bool HasCertificate => this.current is not null;
 
     /// <summary>Serves <paramref name="serving"/> (with its private key) from the next handshake on; false when it is already served.</summary>
     public bool Update(X509Certificate2 serving)
     {
         ArgumentNullException.ThrowIfNull(serving);
-        if (_current is { } current && current.Thumbprint == serving.Thumbprint)
+        if (this.current is { } current && current.Thumbprint == serving.Thumbprint)
         {
             return false;
         }
 
-        _current = serving;
+        this.current = serving;
         return true;
     }
 }

@@ -17,76 +17,76 @@ namespace SingleActive.Webhook.Tls.SelfSigned;
 /// </summary>
 public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
 {
-    private readonly SelfSignedOptions _options;
-    private readonly ClusterConnection _connection;
-    private readonly WebhookMetrics _metrics;
-    private readonly TimeProvider _time;
-    private readonly ILogger<SelfSignedCertificateManager> _logger;
-    private readonly CertificateWriter _writer;
-    private readonly string _secretDescription;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _initGate = new();
-    private Task? _initialized;
-    private Task? _loop;
-    private CertificateLeaseLock? _lease;
-    private readonly CertificateSecretClient _secrets;
-    private CaBundleKeeper? _caBundle;
-    private bool _isWriter;
-    private int _disposed;
+    private readonly SelfSignedOptions options;
+    private readonly ClusterConnection connection;
+    private readonly WebhookMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly ILogger<SelfSignedCertificateManager> logger;
+    private readonly CertificateWriter writer;
+    private readonly string secretDescription;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Lock initGate = new();
+    private Task? initialized;
+    private Task? loop;
+    private CertificateLeaseLock? lease;
+    private readonly CertificateSecretClient secrets;
+    private CaBundleKeeper? caBundle;
+    private bool isWriter;
+    private int disposed;
 
     public SelfSignedCertificateManager(
         IOptions<SelfSignedOptions> options, ClusterConnection connection, WebhookMetrics metrics, TimeProvider timeProvider, ILogger<SelfSignedCertificateManager> logger)
     {
-        _options = options.Value;
-        _connection = connection;
-        _metrics = metrics;
-        _time = timeProvider;
-        _logger = logger;
-        _secrets = new CertificateSecretClient(_options, logger);
-        _writer = new CertificateWriter(_options, new CertificateIssuer(_options, timeProvider), _secrets, timeProvider, logger);
-        _secretDescription = $"{_options.Namespace}/{_options.SecretName}";
-        Source = new SecretCertificateSource(_secretDescription);
+        this.options = options.Value;
+        this.connection = connection;
+        this.metrics = metrics;
+        time = timeProvider;
+        this.logger = logger;
+        secrets = new CertificateSecretClient(this.options, logger);
+        this.writer = new CertificateWriter(this.options, new CertificateIssuer(this.options, timeProvider), secrets, timeProvider, logger);
+        secretDescription = $"{this.options.Namespace}/{this.options.SecretName}";
+        Source = new SecretCertificateSource(secretDescription);
     }
 
     public SecretCertificateSource Source { get; }
 
     /// <summary>True while this replica holds the writer Lease.</summary>
-    public bool IsWriter => _isWriter;
+    public bool IsWriter => isWriter;
 
     /// <summary>Completes once a certificate is served; fails after <see cref="SelfSignedOptions.StartupTimeout"/> with the last problem seen.</summary>
     public Task InitializeAsync()
     {
-        lock (_initGate)
+        lock (initGate)
         {
-            return _initialized ??= WaitForFirstCertificateAsync(_stopping.Token);
+            return initialized ??= WaitForFirstCertificateAsync(stopping.Token);
         }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await InitializeAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        this.loop = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
+        await stopping.CancelAsync().ConfigureAwait(false);
+        if (this.loop is not null)
         {
-            await _loop.ConfigureAwait(false);
+            await this.loop.ConfigureAwait(false);
         }
 
-        if (_isWriter && _lease is not null)
+        if (isWriter && lease is not null)
         {
             try
             {
-                await _lease.ReleaseAsync(cancellationToken).ConfigureAwait(false);
-                SelfSignedLog.Released(_logger, _options.LeaseName);
+                await lease.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+                SelfSignedLog.Released(this.logger, this.options.LeaseName);
             }
             catch (Exception e)
             {
                 // Best effort, never a failed shutdown: the Lease then simply expires.
-                SelfSignedLog.PollFailed(_logger, $"could not release Lease {_options.LeaseName}: {ErrorText.Of(e)}", null);
+                SelfSignedLog.PollFailed(this.logger, $"could not release Lease {this.options.LeaseName}: {ErrorText.Of(e)}", null);
             }
         }
     }
@@ -94,29 +94,29 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
     /// <summary>One round of the loop; returns the problem that kept it from a served certificate, if any. Tests call it directly.</summary>
     public async Task<string?> PollOnceAsync(CancellationToken cancellationToken)
     {
-        var client = _connection.Client ?? throw new InvalidOperationException(
-            $"self-signed mode (--self-signed-secret {_options.SecretName}) needs the Kubernetes API: {_connection.Description}");
-        _lease ??= new CertificateLeaseLock(client, _options.Namespace!, _options.LeaseName, _options.Identity!, _options.LeaseDuration, _time);
-        _caBundle ??= new CaBundleKeeper(client, _options.WebhookConfiguration, _logger);
+        var client = this.connection.Client ?? throw new InvalidOperationException(
+            $"self-signed mode (--self-signed-secret {this.options.SecretName}) needs the Kubernetes API: {this.connection.Description}");
+        lease ??= new CertificateLeaseLock(client, this.options.Namespace!, this.options.LeaseName, this.options.Identity!, this.options.LeaseDuration, time);
+        this.caBundle ??= new CaBundleKeeper(client, this.options.WebhookConfiguration, this.logger);
         try
         {
             await ElectAsync(cancellationToken).ConfigureAwait(false);
-            var (secret, current) = await _secrets.ReadAsync(client, cancellationToken).ConfigureAwait(false);
-            if (_isWriter)
+            var (secret, current) = await secrets.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+            if (isWriter)
             {
-                current = await _writer.WriteAsync(client, _caBundle, secret, current, cancellationToken).ConfigureAwait(false) ?? current;
+                current = await this.writer.WriteAsync(client, this.caBundle, secret, current, cancellationToken).ConfigureAwait(false) ?? current;
             }
 
             if (current is null)
             {
-                return _secrets.LastProblem ?? $"Secret {_secretDescription} has no certificate yet (the writer creates it)";
+                return secrets.LastProblem ?? $"Secret {secretDescription} has no certificate yet (the writer creates it)";
             }
 
             if (Source.Update(current.Serving))
             {
-                _metrics.CertificateReloads.Inc();
-                _metrics.SetCertificateNotAfter(current.Serving.NotAfter.ToUniversalTime());
-                SelfSignedLog.Serving(_logger, _secretDescription, current.Serving.Subject, current.Serving.NotAfter.ToUniversalTime(), current.Serving.Thumbprint);
+                this.metrics.CertificateReloads.Inc();
+                this.metrics.SetCertificateNotAfter(current.Serving.NotAfter.ToUniversalTime());
+                SelfSignedLog.Serving(this.logger, secretDescription, current.Serving.Subject, current.Serving.NotAfter.ToUniversalTime(), current.Serving.Thumbprint);
             }
 
             return null;
@@ -124,8 +124,8 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             var problem = SelfSignedErrorText.Describe(e);
-            SelfSignedLog.PollFailed(_logger, problem, null);
-            _metrics.CertificateReloadFailures.Inc();
+            SelfSignedLog.PollFailed(this.logger, problem, null);
+            this.metrics.CertificateReloadFailures.Inc();
             return problem;
         }
     }
@@ -133,21 +133,21 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
     public void Dispose()
     {
         // Registered both as itself and as a hosted service: the container may dispose it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
         {
             return;
         }
 
-        _stopping.Cancel();
-        _stopping.Dispose();
+        stopping.Cancel();
+        stopping.Dispose();
     }
 
     private async Task WaitForFirstCertificateAsync(CancellationToken cancellationToken)
     {
-        SelfSignedLog.Started(_logger, _secretDescription, _options.WebhookConfiguration, $"{_options.Namespace}/{_options.LeaseName}", _options.Identity!);
-        var deadline = _time.GetUtcNow() + _options.StartupTimeout;
+        SelfSignedLog.Started(this.logger, secretDescription, this.options.WebhookConfiguration, $"{this.options.Namespace}/{this.options.LeaseName}", this.options.Identity!);
+        var deadline = time.GetUtcNow() + this.options.StartupTimeout;
         // Quicker than the poll interval at start: the writer may be creating the Secret right now.
-        var retry = _options.PollInterval < TimeSpan.FromSeconds(1) ? _options.PollInterval : TimeSpan.FromSeconds(1);
+        var retry = this.options.PollInterval < TimeSpan.FromSeconds(1) ? this.options.PollInterval : TimeSpan.FromSeconds(1);
         while (true)
         {
             var problem = await PollOnceAsync(cancellationToken).ConfigureAwait(false);
@@ -156,19 +156,19 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
                 return;
             }
 
-            if (_time.GetUtcNow() >= deadline)
+            if (time.GetUtcNow() >= deadline)
             {
                 throw new InvalidOperationException(
-                    $"self-signed mode: no serving certificate in Secret {_secretDescription} after {_options.StartupTimeout}: {problem}");
+                    $"self-signed mode: no serving certificate in Secret {secretDescription} after {this.options.StartupTimeout}: {problem}");
             }
 
-            await Task.Delay(retry, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(retry, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.PollInterval, _time);
+        using var timer = new PeriodicTimer(this.options.PollInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -180,7 +180,7 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     // The loop must outlive any one bad poll: it alone renews the certificate.
-                    SelfSignedLog.PollFailed(_logger, ErrorText.Of(e), e);
+                    SelfSignedLog.PollFailed(this.logger, ErrorText.Of(e), e);
                 }
             }
         }
@@ -195,27 +195,27 @@ public sealed class SelfSignedCertificateManager : IHostedService, IDisposable
         bool writer;
         try
         {
-            writer = await _lease!.TryAcquireOrRenewAsync(cancellationToken).ConfigureAwait(false);
+            writer = await lease!.TryAcquireOrRenewAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
             // Without a renewed Lease this replica must not write; reading and serving go on.
-            SelfSignedLog.PollFailed(_logger, $"Lease {_options.LeaseName}: " + SelfSignedErrorText.Describe(e), null);
+            SelfSignedLog.PollFailed(this.logger, $"Lease {this.options.LeaseName}: " + SelfSignedErrorText.Describe(e), null);
             writer = false;
         }
 
-        if (writer != _isWriter)
+        if (writer != isWriter)
         {
             if (writer)
             {
-                SelfSignedLog.BecameWriter(_logger, _options.LeaseName);
+                SelfSignedLog.BecameWriter(this.logger, this.options.LeaseName);
             }
             else
             {
-                SelfSignedLog.StoppedWriting(_logger, _options.LeaseName);
+                SelfSignedLog.StoppedWriting(this.logger, this.options.LeaseName);
             }
 
-            _isWriter = writer;
+            isWriter = writer;
         }
     }
 }
