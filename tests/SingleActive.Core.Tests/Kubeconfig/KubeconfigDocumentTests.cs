@@ -9,7 +9,7 @@ public sealed class KubeconfigDocumentTests
     {
         using var fixture = new MultiFileKubeconfig();
 
-        var chosen = KubeconfigDocument.Load(KubeconfigFiles.Resolve(null, fixture.Environment)).Select();
+        var chosen = KubeconfigDocument.Load(KubeconfigFiles.Resolve(null, fixture.Environment, KubeconfigFiles.HomeConfig.Ignore)).Select();
 
         Assert.Equal(MultiFileKubeconfig.ExpectedContext, chosen.ContextName);
         Assert.Equal(new Uri(MultiFileKubeconfig.ExpectedServer), chosen.Server);
@@ -23,7 +23,7 @@ public sealed class KubeconfigDocumentTests
     {
         using var fixture = new MultiFileKubeconfig();
 
-        var chosen = KubeconfigDocument.Load(KubeconfigFiles.Resolve(null, fixture.Environment)).Select("prod");
+        var chosen = KubeconfigDocument.Load(KubeconfigFiles.Resolve(null, fixture.Environment, KubeconfigFiles.HomeConfig.Ignore)).Select("prod");
 
         Assert.Equal(new Uri("https://10.8.8.8:6443"), chosen.Server);
         Assert.Equal("token-of-bob", chosen.User?["token"]);

@@ -12,7 +12,7 @@ public sealed class KubeconfigFilesTests : IDisposable
         var flag = Touch("flag.yaml");
         var env = Touch("env.yaml");
 
-        Assert.Equal([flag], KubeconfigFiles.Resolve(flag, name => name == "KUBECONFIG" ? env : null));
+        Assert.Equal([flag], KubeconfigFiles.Resolve(flag, name => name == "KUBECONFIG" ? env : null, KubeconfigFiles.HomeConfig.Read));
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public sealed class KubeconfigFilesTests : IDisposable
     {
         var missing = Path.Combine(directory, "nope.yaml");
 
-        var error = Assert.Throws<InvalidOperationException>(() => KubeconfigFiles.Resolve(missing, _ => null));
+        var error = Assert.Throws<InvalidOperationException>(() => KubeconfigFiles.Resolve(missing, _ => null, KubeconfigFiles.HomeConfig.Read));
 
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
     }
@@ -32,7 +32,7 @@ public sealed class KubeconfigFilesTests : IDisposable
         var b = Touch("b.yaml");
         var list = string.Join(Path.PathSeparator, "", a, Path.Combine(directory, "missing.yaml"), "", b, a);
 
-        Assert.Equal([a, b], KubeconfigFiles.Resolve(null, name => name == "KUBECONFIG" ? list : null));
+        Assert.Equal([a, b], KubeconfigFiles.Resolve(null, name => name == "KUBECONFIG" ? list : null, KubeconfigFiles.HomeConfig.Read));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class KubeconfigFilesTests : IDisposable
     {
         // Stricter than kubectl (which goes on with an empty configuration): the variable is a mistake to report.
         var error = Assert.Throws<InvalidOperationException>(() =>
-            KubeconfigFiles.Resolve(null, name => name == "KUBECONFIG" ? "/nonexistent/a:/nonexistent/b" : null));
+            KubeconfigFiles.Resolve(null, name => name == "KUBECONFIG" ? "/nonexistent/a:/nonexistent/b" : null, KubeconfigFiles.HomeConfig.Read));
 
         Assert.Contains("/nonexistent/a:/nonexistent/b", error.Message, StringComparison.Ordinal);
         Assert.Contains("none of its files exists", error.Message, StringComparison.Ordinal);
@@ -52,12 +52,30 @@ public sealed class KubeconfigFilesTests : IDisposable
         Directory.CreateDirectory(Path.Combine(directory, ".kube"));
         var home = Touch(Path.Combine(".kube", "config"));
 
-        Assert.Equal([home], KubeconfigFiles.Resolve(null, name => name == "HOME" ? directory : null));
+        Assert.Equal([home], KubeconfigFiles.Resolve(null, name => name == "HOME" ? directory : null, KubeconfigFiles.HomeConfig.Read));
+    }
+
+    [Fact]
+    public void Resolve_ServerWithHomeKubeConfig_IgnoresIt()
+    {
+        Directory.CreateDirectory(Path.Combine(directory, ".kube"));
+        Touch(Path.Combine(".kube", "config"));
+
+        Assert.Empty(KubeconfigFiles.Resolve(null, name => name == "HOME" ? directory : null, KubeconfigFiles.HomeConfig.Ignore));
+    }
+
+    [Fact]
+    public void Resolve_FlagWithAList_UsesEveryFileInOrder()
+    {
+        var a = Touch("a");
+        var b = Touch("b");
+
+        Assert.Equal([b, a], KubeconfigFiles.Resolve($"{b}:{a}", _ => null, KubeconfigFiles.HomeConfig.Ignore));
     }
 
     [Fact]
     public void Resolve_NothingConfigured_IsEmptySoTheCallerUsesInClusterConfig() =>
-        Assert.Empty(KubeconfigFiles.Resolve(null, name => name == "HOME" ? directory : null));
+        Assert.Empty(KubeconfigFiles.Resolve(null, name => name == "HOME" ? directory : null, KubeconfigFiles.HomeConfig.Read));
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 

@@ -1,3 +1,4 @@
+using SingleActive.Core.Kubeconfig;
 using SingleActive.Core.Tests.Kubeconfig;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Kubectl.CommandLine;
@@ -11,7 +12,7 @@ public sealed class PluginContextTests
     {
         using var fixture = new MultiFileKubeconfig();
 
-        var (config, files) = ClusterConnection.FromKubeconfig(null, fixture.Environment, null)!.Value;
+        var (config, files) = ClusterConnection.FromKubeconfig(null, fixture.Environment, null, KubeconfigFiles.HomeConfig.Read)!.Value;
         using var connection = PluginContext.Connect(null, null, fixture.Environment);
 
         Assert.Equal(MultiFileKubeconfig.ExpectedContext, config.CurrentContext);

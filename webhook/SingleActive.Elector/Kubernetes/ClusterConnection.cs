@@ -84,10 +84,10 @@ public sealed class ClusterConnection : IDisposable
     /// <summary>The CA bundle in use and how the API server's certificate fared; null when the system roots (or no check) apply.</summary>
     public ApiServerTrust? Trust { get; }
 
-    /// <summary>A kubeconfig by kubectl's rules (<see cref="KubeconfigFiles"/>: KUBECONFIG's files merged, else ~/.kube/config), otherwise the pod's service account.</summary>
+    /// <summary>A kubeconfig by kubectl's rules (<see cref="KubeconfigFiles"/>: KUBECONFIG's files merged; never ~/.kube/config, a sidecar is a server), otherwise the pod's service account.</summary>
     public static ClusterConnection FromEnvironment(Func<string, string?> env)
     {
-        var files = KubeconfigFiles.Resolve(null, env);
+        var files = KubeconfigFiles.Resolve(null, env, KubeconfigFiles.HomeConfig.Ignore);
         return files.Count == 0 ? InCluster(env) : KubeconfigReader.Read(files);
     }
 

@@ -37,10 +37,10 @@ public sealed class ClusterConnection : IDisposable
     /// read is an error naming the file: silently running without the API would deny every opted-in pod.
     /// </summary>
     /// <param name="context">The kubeconfig context to use (kubectl's <c>--context</c>); null: its current context.</param>
-    public static ClusterConnection Create(string? kubeconfig, Func<string, string?> environment, string? context = null)
+    public static ClusterConnection Create(string? kubeconfig, Func<string, string?> environment, string? context = null, KubeconfigFiles.HomeConfig home = KubeconfigFiles.HomeConfig.Ignore)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        if (FromKubeconfig(kubeconfig, environment, context) is { } fromFiles)
+        if (FromKubeconfig(kubeconfig, environment, context, home) is { } fromFiles)
         {
             var (kubeconfigConfig, files) = fromFiles;
             return new ClusterConnection(new Kubernetes(kubeconfigConfig), $"kubeconfig {files} (server {kubeconfigConfig.Host})", kubeconfigConfig.Namespace);
@@ -65,9 +65,9 @@ public sealed class ClusterConnection : IDisposable
     }
 
     /// <summary>The client configuration of the kubeconfig that kubectl's rules choose; null when none applies.</summary>
-    internal static (KubernetesClientConfiguration Config, string Files)? FromKubeconfig(string? kubeconfig, Func<string, string?> environment, string? context)
+    internal static (KubernetesClientConfiguration Config, string Files)? FromKubeconfig(string? kubeconfig, Func<string, string?> environment, string? context, KubeconfigFiles.HomeConfig home = KubeconfigFiles.HomeConfig.Ignore)
     {
-        var files = KubeconfigFiles.Resolve(kubeconfig, environment);
+        var files = KubeconfigFiles.Resolve(kubeconfig, environment, home);
         if (files.Count == 0)
         {
             return null;

@@ -1,4 +1,5 @@
 using k8s;
+using SingleActive.Core.Kubeconfig;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Kubectl.Output;
 
@@ -13,5 +14,5 @@ public sealed record PluginContext(IKubernetes Client, string? Namespace, Output
     /// <c>KUBECONFIG</c>'s files merged, else <c>~/.kube/config</c>, else in-cluster credentials; <c>--context</c> picks the context.
     /// </summary>
     public static ClusterConnection Connect(string? kubeconfig, string? context, Func<string, string?> environment) =>
-        ClusterConnection.Create(kubeconfig, environment, context);
+        ClusterConnection.Create(kubeconfig, environment, context, KubeconfigFiles.HomeConfig.Read);
 }

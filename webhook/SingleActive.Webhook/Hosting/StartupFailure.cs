@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using SingleActive.Core.Errors;
 using SingleActive.Webhook.Tls;
 
 namespace SingleActive.Webhook.Hosting;
@@ -18,6 +17,7 @@ public static class StartupFailure
         InvalidOperationException { InnerException: { } inner } e when inner is CertificateLoadException or OptionsValidationException =>
             Describe(inner) is var described && described != inner.Message ? described : e.Message,
         InvalidOperationException e => e.Message,
-        _ => ErrorText.Of(exception),
+        // Unexpected: the whole exception with its stack trace, for the bug report.
+        _ => exception.ToString(),
     };
 }

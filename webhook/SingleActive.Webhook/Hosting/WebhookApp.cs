@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SingleActive.Core.Kubeconfig;
 using SingleActive.Core.Logging;
 using SingleActive.Core.Metrics;
 using SingleActive.Kube.ApiConnection;
@@ -103,8 +104,9 @@ public static class WebhookApp
         services.AddSingleton<IServingCertificateSource>(sp => sp.GetRequiredService<FileCertificateSource>());
         services.AddSingleton<ServerAuthenticationOptionsCache>();
 
+        // A server never reads ~/.kube/config: started from a shell, it would provision in the shell's current cluster.
         services.AddSingleton(sp => ClusterConnection.Create(
-            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Kubeconfig, Environment.GetEnvironmentVariable));
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Kubeconfig, Environment.GetEnvironmentVariable, home: KubeconfigFiles.HomeConfig.Ignore));
         services.AddSingleton<ClusterVersionProbe>();
         services.AddSingleton<IClusterVersion>(sp => sp.GetRequiredService<ClusterVersionProbe>());
         services.AddHostedService(sp => sp.GetRequiredService<ClusterVersionProbe>());

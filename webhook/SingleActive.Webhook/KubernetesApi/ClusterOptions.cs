@@ -6,8 +6,8 @@ public sealed class ClusterOptions
     public const string SectionName = "Cluster";
 
     /// <summary>
-    /// Kubeconfig file (<c>--kubeconfig</c>); overrides <c>KUBECONFIG</c>. Unset: kubectl's rules
-    /// (<c>KUBECONFIG</c>'s files merged, else <c>~/.kube/config</c>), else in-cluster config.
+    /// Kubeconfig file(s) (<c>--kubeconfig</c>, a ':' list merged as kubectl does); overrides <c>KUBECONFIG</c>. Unset:
+    /// <c>KUBECONFIG</c>'s files merged, else in-cluster config (a server never reads <c>~/.kube/config</c>).
     /// </summary>
     public string? Kubeconfig { get; set; }
 

@@ -58,9 +58,11 @@ public sealed class CertificateLeaseStore(IKubernetes client, string @namespace,
         V1Lease lease;
         lock (gate)
         {
+            // The object this store last read or wrote carries the Lease's labels and annotations; a record of any
+            // other version is stale, and writing a bare object in its place would drop them.
             lease = this.last is { } last && last.Metadata?.ResourceVersion == record.ResourceVersion
                 ? last
-                : new V1Lease { ApiVersion = "coordination.k8s.io/v1", Kind = "Lease", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace } };
+                : throw new LeaseConflictException($"Lease {@namespace}/{name} changed since version {record.ResourceVersion} was read");
         }
 
         // metadata.resourceVersion is the precondition: if anyone wrote in between, the API server answers 409.
