@@ -33,6 +33,39 @@ public sealed class LeaseObservationTests
     }
 
     [Fact]
+    public void Record_AbsenceReadBeforeANewerStateArrived_IgnoredAsPossiblyOlder()
+    {
+        // The watch's first GET is sent, this replica creates the Lease and takes in its answer, then the GET's 404 arrives.
+        var seen = new LeaseObservation(time);
+        var mark = seen.Count;
+        seen.Record(new LeaseRecord("web-0", 15, null, null, 0, "5"));
+
+        Assert.False(seen.Record(null, mark));
+        Assert.Equal("web-0", seen.Current!.HolderIdentity);
+    }
+
+    [Fact]
+    public void Record_AbsenceReadWithNothingTakenInMeanwhile_Recorded()
+    {
+        var seen = new LeaseObservation(time);
+        seen.Record(new LeaseRecord("web-0", 15, null, null, 0, "5"));
+        var mark = seen.Count;
+
+        Assert.True(seen.Record(null, mark));
+        Assert.Null(seen.Current);
+    }
+
+    [Fact]
+    public void Record_AbsenceFromTheWatch_AlwaysRecorded()
+    {
+        var seen = new LeaseObservation(time);
+        seen.Record(new LeaseRecord("web-0", 15, null, null, 0, "5"));
+
+        Assert.True(seen.Record(null));
+        Assert.Null(seen.Current);
+    }
+
+    [Fact]
     public void Record_DeletedWhileHeld_TermKeepsRunningFromWhenItWasSeen()
     {
         var seen = new LeaseObservation(time);

@@ -139,7 +139,9 @@ public sealed class LeaseRoundTests
     {
         public bool IsLeading => election.IsLeading;
 
-        public void Observe(LeaseRecord? record) => election.Observe(record);
+        public long ReadMark => election.Seen.Count;
+
+        public void Observe(LeaseRecord? record, long readMark) => election.Observe(record, readMark);
 
         public LeaseWrite? Decide(LeaseRecord? current, bool leadingNow) =>
             election.Allows(current, leadingNow) ? new LeaseWrite(election.Desired(current, leadingNow, election.Seen.PreviousHolderOf(current)), election.Seen.PreviousHolderOf(current)) : null;

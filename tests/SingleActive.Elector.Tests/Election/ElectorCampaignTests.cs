@@ -24,14 +24,14 @@ public sealed class ElectorCampaignTests
         var metrics = new ElectorMetrics();
         maintenance = new MaintenanceState(Settings, time, metrics, NullLogger.Instance);
         var controls = new OperatorControls(Settings, time, null, metrics, NullLogger.Instance);
-        campaign = new ElectorCampaign(election, new Lock(), controls, maintenance, time, NullLogger.Instance, observed.Add);
+        campaign = new ElectorCampaign(election, new Lock(), controls, maintenance, time, NullLogger.Instance, (record, _) => observed.Add(record));
     }
 
     [Fact]
     public void Decide_ReleasedLease_ANewTermAboveTheEpochSeen()
     {
         var released = new LeaseRecord(null, 1, null, null, 4, "9", PreviousHolder: "web-0");
-        campaign.ObserveLocked(released);
+        campaign.ObserveLocked(released, null);
 
         var write = campaign.Decide(released, leadingNow: false)!;
 
@@ -44,7 +44,7 @@ public sealed class ElectorCampaignTests
     public void Decide_PausedReleasedLease_StandbyWaits()
     {
         var paused = new LeaseRecord(null, 1, null, null, 4, "9", PreviousHolder: "web-0", Controls: new LeaseControls(Paused: true));
-        campaign.ObserveLocked(paused);
+        campaign.ObserveLocked(paused, null);
 
         Assert.Null(campaign.Decide(paused, leadingNow: false));
     }
@@ -54,7 +54,7 @@ public sealed class ElectorCampaignTests
     {
         maintenance.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is cordoned"));
         var released = new LeaseRecord(null, 1, null, null, 4, "9");
-        campaign.ObserveLocked(released);
+        campaign.ObserveLocked(released, null);
 
         Assert.Null(campaign.Decide(released, leadingNow: false));
         time.Advance(Settings.HandoverWindow);
@@ -64,15 +64,15 @@ public sealed class ElectorCampaignTests
     [Fact]
     public void ObserveLocked_OlderThanSeen_Ignored()
     {
-        campaign.ObserveLocked(new LeaseRecord("web-0", 15, null, null, 4, "10"));
+        campaign.ObserveLocked(new LeaseRecord("web-0", 15, null, null, 4, "10"), null);
 
-        Assert.False(campaign.ObserveLocked(new LeaseRecord("web-2", 15, null, null, 3, "9")));
+        Assert.False(campaign.ObserveLocked(new LeaseRecord("web-2", 15, null, null, 3, "9"), null));
     }
 
     [Fact]
     public void Observe_ARoundsRead_GoesToTheElector()
     {
-        campaign.Observe(null);
+        campaign.Observe(null, campaign.ReadMark);
 
         Assert.Equal([null], observed);
     }

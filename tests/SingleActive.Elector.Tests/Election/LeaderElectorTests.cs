@@ -468,6 +468,24 @@ public sealed class LeaderElectorTests
     }
 
     [Fact]
+    public async Task Observe_AbsenceReadBeforeTheWin_KeepsLeading()
+    {
+        // The watch's first GET is sent before the elector creates the Lease and answers after the create's answer
+        // arrived (seen on a loaded machine): that 404 says nothing about the Lease now.
+        await using var cluster = new ElectionCluster();
+        var a = cluster.Add("a", start: false);
+        var mark = a.Elector.ReadMark;
+        cluster.Start(a);
+        await cluster.AdvanceUntilAsync(() => a.IsReady, TimeSpan.FromSeconds(5));
+
+        a.Elector.Observe(null, mark);
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(["elected:0:-"], a.Observer.Changes);
+        Assert.Equal(0, cluster.Server.Current!.LeaseTransitions);
+    }
+
+    [Fact]
     public async Task RunAsync_LeaseDeletedAndRecreated_EpochContinuesFromTheLastSeen()
     {
         await using var cluster = new ElectionCluster();

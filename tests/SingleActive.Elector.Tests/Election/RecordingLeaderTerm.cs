@@ -42,4 +42,6 @@ internal sealed class RecordingLeaderTerm(LeaseElection election) : ILeaderTerm
     }
 
     public void Observe(LeaseRecord? record) => election.Observe(record);
+
+    public void Observe(LeaseRecord? record, long readMark) => election.Observe(record, readMark);
 }

@@ -9,7 +9,9 @@ public sealed class AppHealthMonitorTests
     [Fact]
     public async Task CanCampaign_BeforeTheFirstCheck_IsFalse()
     {
-        var (monitor, _, _, stop, run) = Start(new ScriptedCheck());
+        // The first check is held in flight, so the assertions run before it answers however the threads are scheduled.
+        var firstAnswer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (monitor, _, _, stop, run) = Start(new ScriptedCheck { Pending = firstAnswer.Task });
         try
         {
             Assert.False(monitor.CanCampaign);
@@ -111,8 +113,16 @@ public sealed class AppHealthMonitorTests
 
         public bool Throw { get; set; }
 
+        /// <summary>When set, checks answer what it answers (and wait for it, cancellable).</summary>
+        public Task<bool>? Pending { get; init; }
+
         public Task<bool> CheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
         {
+            if (Pending is { } pending)
+            {
+                return pending.WaitAsync(cancellationToken);
+            }
+
             var healthy = Healthy;
             var fail = Throw;
             return fail ? Task.FromException<bool>(new HttpRequestException("refused")) : Task.FromResult(healthy);

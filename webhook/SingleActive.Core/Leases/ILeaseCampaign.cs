@@ -9,8 +9,11 @@ public interface ILeaseCampaign
     /// <summary>Still leads: a state just read may have shown the Lease removed, which ends the term.</summary>
     bool IsLeading { get; }
 
-    /// <summary>Takes in a state the round read.</summary>
-    void Observe(LeaseRecord? record);
+    /// <summary>Noted before each read and given back with its answer to <see cref="Observe"/> (<see cref="LeaseObservation.Count"/>).</summary>
+    long ReadMark { get; }
+
+    /// <summary>Takes in a state the round read, sent at <paramref name="readMark"/> (<see cref="LeaseElection.Observe(LeaseRecord?, long)"/>).</summary>
+    void Observe(LeaseRecord? record, long readMark);
 
     /// <summary>
     /// The write this replica may make now on <paramref name="current"/> (<c>null</c>: the Lease is absent, create

@@ -60,11 +60,15 @@ public sealed class LeaseElection
     /// Takes in a state of the Lease (read, written or watched).
     /// </summary>
     /// <returns>What it meant; <see cref="LeaseChange.Stale"/> when it is older than one already seen and was ignored.</returns>
-    public LeaseChange Observe(LeaseRecord? record)
+    public LeaseChange Observe(LeaseRecord? record) => Observe(record, Seen.Count);
+
+    /// <summary>Takes in a state a read returned, sent when <see cref="LeaseObservation.Count"/> was <paramref name="countBeforeRead"/> (<see cref="LeaseObservation.Record(LeaseRecord?, long)"/>).</summary>
+    /// <returns>What it meant; <see cref="LeaseChange.Stale"/> when it may be older than one already seen and was ignored.</returns>
+    public LeaseChange Observe(LeaseRecord? record, long countBeforeRead)
     {
         var before = Seen.Current;
         var term = Seen.Term;
-        if (!Seen.Record(record))
+        if (!Seen.Record(record, countBeforeRead))
         {
             return LeaseChange.Stale;
         }

@@ -38,13 +38,28 @@ public sealed class LeaseObservation(TimeProvider time)
     /// <summary>The highest leaseTransitions seen (<c>null</c>: none yet); the next term's epoch is above it.</summary>
     public int? HighestTransitions { get; private set; }
 
-    /// <summary>Takes in a state; <c>false</c> when it is older than the one already seen (a late watch event) and was ignored.</summary>
-    public bool Record(LeaseRecord? record)
+    /// <summary>How many states were taken in; a read notes it before its request is sent (<see cref="Record(LeaseRecord?, long)"/>).</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Takes in a state known to be current when it arrives (a write's answer, a watch event); <c>false</c> when it is older than the one already seen (a late watch event) and was ignored.</summary>
+    public bool Record(LeaseRecord? record) => Record(record, Count);
+
+    /// <summary>Takes in a state a read returned; <c>false</c> when it is older than the one already seen and was ignored.</summary>
+    /// <param name="record">The state read (<c>null</c>: absent).</param>
+    /// <param name="countBeforeRead">
+    /// <see cref="Count"/> when the read was sent. A present state is ordered by its resourceVersion; an absent Lease
+    /// has none (a GET answers 404 with no version), so an absence read while another state was taken in (this
+    /// replica's own create, a watch event) may predate that state and is ignored: a real deletion still arrives as
+    /// a watch event, a failed renew or the next read.
+    /// </param>
+    public bool Record(LeaseRecord? record, long countBeforeRead)
     {
-        if (record is not null && Current is not null && record.IsOlderThan(Current))
+        if (Current is not null && (record is null ? Count != countBeforeRead : record.IsOlderThan(Current)))
         {
             return false;
         }
+
+        Count++;
 
         if (!HasObserved || !LeaseRecord.SameElection(Current, record))
         {

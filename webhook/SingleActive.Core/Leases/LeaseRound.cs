@@ -24,8 +24,9 @@ public sealed class LeaseRound(ILeaseStore store, ILeaseCampaign campaign)
             var current = own;
             if (!leadingNow || current is null)
             {
+                var mark = campaign.ReadMark;
                 current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
-                campaign.Observe(current);
+                campaign.Observe(current, mark);
             }
 
             for (var round = 0; round < 2; round++)
@@ -62,8 +63,9 @@ public sealed class LeaseRound(ILeaseStore store, ILeaseCampaign campaign)
                 catch (LeaseConflictException) when (leadingNow && round == 0)
                 {
                     operation = "get";
+                    var mark = campaign.ReadMark;
                     current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
-                    campaign.Observe(current);
+                    campaign.Observe(current, mark);
                 }
                 catch (LeaseConflictException)
                 {

@@ -10,7 +10,7 @@ namespace SingleActive.Elector.Election;
 /// and maintenance's (<see cref="MaintenanceState"/>) — and what a state of the Lease it reads means (logged). Calls
 /// take the elector's lock, which guards <paramref name="election"/>.
 /// </summary>
-internal sealed class ElectorCampaign(LeaseElection election, Lock gate, OperatorControls controls, MaintenanceState maintenance, TimeProvider time, ILogger logger, Action<LeaseRecord?> observe)
+internal sealed class ElectorCampaign(LeaseElection election, Lock gate, OperatorControls controls, MaintenanceState maintenance, TimeProvider time, ILogger logger, Action<LeaseRecord?, long> observe)
     : ILeaseCampaign
 {
     public bool IsLeading
@@ -27,8 +27,19 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
     /// <summary>The text logged for a failed call: its message chain, or "timed out" for the attempt's own timeout.</summary>
     public static string ErrorTextOf(Exception error) => error is OperationCanceledException ? "timed out" : ErrorText.Of(error);
 
+    public long ReadMark
+    {
+        get
+        {
+            lock (gate)
+            {
+                return election.Seen.Count;
+            }
+        }
+    }
+
     /// <summary>Feeds what a round read to the elector (which may step down or wake).</summary>
-    public void Observe(LeaseRecord? record) => observe(record);
+    public void Observe(LeaseRecord? record, long readMark) => observe(record, readMark);
 
     public LeaseWrite? Decide(LeaseRecord? current, bool leadingNow)
     {
@@ -45,11 +56,13 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
     }
 
     /// <summary>Takes in a state under the elector's lock and logs what it means.</summary>
-    /// <returns><c>false</c> when the state is older than one already seen and was ignored.</returns>
-    public bool ObserveLocked(LeaseRecord? record)
+    /// <param name="record">The state (<c>null</c>: absent).</param>
+    /// <param name="readMark">For a state read, <see cref="ReadMark"/> before the read was sent; <c>null</c> for one known to be current (a watch event).</param>
+    /// <returns><c>false</c> when the state may be older than one already seen and was ignored.</returns>
+    public bool ObserveLocked(LeaseRecord? record, long? readMark)
     {
         var term = election.Seen.Term;
-        switch (election.Observe(record))
+        switch (readMark is { } mark ? election.Observe(record, mark) : election.Observe(record))
         {
             case LeaseChange.Stale:
                 return false;

@@ -10,11 +10,11 @@ namespace SingleActive.Elector.Election;
 /// <summary>
 /// Campaigns for one Lease and keeps it: acquire an empty, released or expired Lease, renew it every retry period,
 /// stop leading the moment a renew has not succeeded within the renew deadline, release it on shutdown, when the pod
-/// is deleted or when the app turns unhealthy, hand it over when asked or for maintenance. The algorithm is this
-/// file (a loop of rounds, woken early by what the watch sees); the rules of the Lease are <see cref="LeaseElection"/> (only the monotonic clock decides expiry), its I/O
-/// <see cref="LeaseRound"/>, readiness <see cref="TermReadiness"/>, pacing <see cref="RoundPacing"/> and
-/// <see cref="WakeSignal"/>, the operator's controls <see cref="OperatorControls"/> and <see cref="Handovers"/>,
-/// maintenance <see cref="MaintenanceState"/> and <see cref="PlannedHandovers"/>.
+/// is deleted or when the app turns unhealthy, hand it over when asked or for maintenance. The algorithm is this file
+/// (a loop of rounds, woken early by what the watch sees); the rules of the Lease are <see cref="LeaseElection"/>
+/// (only the monotonic clock decides expiry), its I/O <see cref="LeaseRound"/>, readiness <see cref="TermReadiness"/>,
+/// pacing <see cref="RoundPacing"/> and <see cref="WakeSignal"/>, the operator's controls <see cref="OperatorControls"/>
+/// and <see cref="Handovers"/>, maintenance <see cref="MaintenanceState"/> and <see cref="PlannedHandovers"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>Fencing.</b> A new term is ready only once its <see cref="IReadinessGate"/> opens for its epoch (readiness
@@ -59,7 +59,7 @@ public sealed class LeaderElector : ILeaderTerm
         wake = new WakeSignal(time);
         controls = new OperatorControls(settings, time, operatorSupport?.Observer, metrics, logger);
         maintenance = new MaintenanceState(settings, time, metrics, logger);
-        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, logger, Observe);
+        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, logger, (record, mark) => Observe(record, mark));
         rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this);
         handovers = operatorSupport is null ? null : new Handovers(settings, store, time, operatorSupport, controls, metrics, logger, this);
         planned = operatorSupport?.Planner is null ? null : new PlannedHandovers(settings, time, operatorSupport.Planner, maintenance, controls, handovers!, metrics, logger, this);
@@ -117,15 +117,18 @@ public sealed class LeaderElector : ILeaderTerm
         }
     }
 
-    /// <summary>Feeds a state of the Lease seen elsewhere (the watch); wakes the loop when it may act on it.</summary>
-    public void Observe(LeaseRecord? record)
+    /// <summary>Noted before a read of the Lease is sent, and given back with its answer to <see cref="Observe"/>.</summary>
+    public long ReadMark => Locked(() => election.Seen.Count);
+
+    /// <summary>Feeds a state of the Lease read after <paramref name="readMark"/> (an absence may then be stale: <see cref="LeaseObservation.Record(LeaseRecord?, long)"/>) or watched (<c>null</c>: current); wakes the loop when it may act on it.</summary>
+    public void Observe(LeaseRecord? record, long? readMark = null)
     {
         bool wakeUp, removed;
         lock (gate)
         {
             var before = election.Seen.Current;
             var news = !election.Seen.HasObserved || !LeaseRecord.SameElection(before, record);
-            if (!campaign.ObserveLocked(record))
+            if (!campaign.ObserveLocked(record, readMark))
             {
                 return;
             }
@@ -158,12 +161,10 @@ public sealed class LeaderElector : ILeaderTerm
     /// </summary>
     public void Retire()
     {
-        if (!Locked(() => !readiness.Retired && (readiness.Retired = true)))
+        if (Locked(() => !readiness.Retired && (readiness.Retired = true)))
         {
-            return;
+            Wake();
         }
-
-        Wake();
     }
 
     /// <summary>Told by the node watch whether this replica's node is about to be drained; acts on it at once.</summary>
@@ -183,6 +184,8 @@ public sealed class LeaderElector : ILeaderTerm
         Locked(() => election.Rewrote(written));
         Observe(written);
     }
+
+    void ILeaderTerm.Observe(LeaseRecord? record) => Observe(record);
 
     void ILeaderTerm.AllowRetake() => Locked(() => election.MayRetake = true);
 

@@ -20,8 +20,9 @@ public sealed class LeaseWatcher(IWatchableLeaseStore store, LeaderElector elect
             try
             {
                 // Re-read first: the watch then starts at the version we hold and misses nothing.
+                var mark = elector.ReadMark;
                 var current = await store.GetAsync(stop).ConfigureAwait(false);
-                elector.Observe(current);
+                elector.Observe(current, mark);
                 await foreach (var record in store.WatchAsync(current?.ResourceVersion, stop).ConfigureAwait(false))
                 {
                     elector.Observe(record);

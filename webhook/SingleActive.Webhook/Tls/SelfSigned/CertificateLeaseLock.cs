@@ -121,12 +121,23 @@ public sealed class CertificateLeaseLock
             }
         }
 
-        public void Observe(LeaseRecord? record)
+        public long ReadMark
+        {
+            get
+            {
+                lock (owner.gate)
+                {
+                    return owner.election.Seen.Count;
+                }
+            }
+        }
+
+        public void Observe(LeaseRecord? record, long readMark)
         {
             lock (owner.gate)
             {
                 var election = owner.election;
-                if (election.Observe(record) != LeaseChange.Stale && election.IsLeading && record?.IsHeld != true)
+                if (election.Observe(record, readMark) != LeaseChange.Stale && election.IsLeading && record?.IsHeld != true)
                 {
                     // Deleted or cleared under this replica's term: nobody else can hold a newer one while that term
                     // runs, so this replica starts the next one at once if its term was still fresh.
