@@ -23,7 +23,7 @@ public class PodAdmissionHandlerTests
         Operation = operation,
         Namespace = ns,
         DryRun = dryRun,
-        Object = objectJson is null ? null : JsonDocument.Parse(objectJson).RootElement.Clone(),
+        Object = objectJson is null ? null : RawJsonValue.Parse(objectJson),
     };
 
     private static string Annotated(string ns = "\"namespace\":\"shop\",") =>

@@ -1,11 +1,13 @@
-using System.Text.Json;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Injection;
 
 namespace SingleActive.Webhook.Tests.Injection;
 
 public class PodReaderTests
 {
-    private static JsonElement Element(string json) => JsonDocument.Parse(json).RootElement.Clone();
+    private static RawJsonValue Raw(string json) => RawJsonValue.Parse(json);
+
+    private static k8s.Models.V1Pod? Read(RawJsonValue? value, out string? problem) => PodReader.Read(value, PodOutline.Of(value), out problem);
 
     [Theory]
     [InlineData("""{"kind":"Pod","metadata":{"name":"a"}}""", true)]
@@ -19,13 +21,17 @@ public class PodReaderTests
     [InlineData("""{"kind":"Pod","metadata":{"annotations":[]}}""", false)]
     [InlineData("""{"kind":"Deployment","metadata":{}}""", false)]
     [InlineData("""[1]""", false)]
+    [InlineData("""{"kind":"Pod","metadata":{"annotations":{"single-active":"true"}},"metadata":{"name":"later"}}""", true)]
+    [InlineData("""{"kind":"Pod","metadata":{"annotations":{"single-active":"false","single-active":"true"}}}""", false)]
+    [InlineData("""{"kind":"Pod","metadata":{"annotations":{"single\u002dactive":"true"}}}""", false)]
+    [InlineData("""{"kind":"Pod","metadata":{"annotations":{"single-active":"true"},"annotations":null}}""", true)]
     public void IsPlainlyNotOptedIn_RawPod_OnlyTrueWhenClearlySkipped(string json, bool expected) =>
-        Assert.Equal(expected, PodReader.IsPlainlyNotOptedIn(Element(json)));
+        Assert.Equal(expected, PodOutline.Of(Raw(json)).PlainlyNotOptedIn);
 
     [Fact]
     public void Read_ManagedFields_AreLeftOut()
     {
-        var pod = PodReader.Read(Element("""{"kind":"Pod","metadata":{"name":"a","managedFields":[{"manager":"m","fieldsV1":{"f:x":{}}}]},"spec":{"containers":[]}}"""), out var problem);
+        var pod = Read(Raw("""{"kind":"Pod","metadata":{"name":"a","managedFields":[{"manager":"m","fieldsV1":{"f:x":{}}}]},"spec":{"containers":[]}}"""), out var problem);
 
         Assert.Null(problem);
         Assert.Equal("a", pod!.Metadata.Name);
@@ -40,17 +46,28 @@ public class PodReaderTests
     {
         // They are the API server's, never the user's, and never read: their shape cannot deny a pod.
         var json = """{"kind":"Pod","metadata":{"name":"a","managedFields":""" + managedFields + ""","labels":{"x":"y"}}}""";
-        var pod = PodReader.Read(Element(json), out var problem);
+        var pod = Read(Raw(json), out var problem);
 
         Assert.Null(problem);
         Assert.Equal("y", pod!.Metadata.Labels["x"]);
         Assert.Null(pod.Metadata.ManagedFields);
     }
 
+    [Theory]
+    [InlineData("""{"kind":5}""", "request.object is not a Pod (its kind is 5)")]
+    [InlineData("""{"kind":"Deployment","kind":"Pod"}""", null)]
+    [InlineData("""{"kind":"Pod","kind":{"x":1}}""", "request.object is not a Pod (its kind is {\"x\":1})")]
+    public void Read_Kind_TheLastOneMustBePod(string json, string? expected)
+    {
+        Read(Raw(json), out var problem);
+
+        Assert.Equal(expected, problem);
+    }
+
     [Fact]
     public void Read_Null_NamesTheMissingObject()
     {
-        Assert.Null(PodReader.Read(null, out var problem));
+        Assert.Null(Read(null, out var problem));
         Assert.Equal("the admission request has no pod in request.object", problem);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Injection;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Tests.Golden;
@@ -126,8 +127,8 @@ public sealed class PodPatchWriterTests
     /// <summary>The webhook's patch and the typed diff for the same pod, or null when it is not injected.</summary>
     private static (byte[] Patch, byte[] Diff)? Render(JsonNode raw, string? ns, Version server)
     {
-        using var document = JsonDocument.Parse(raw.ToJsonString());
-        var pod = PodReader.Read(document.RootElement, out var problem) ?? throw new InvalidOperationException(problem);
+        var value = RawJsonValue.Parse(raw.ToJsonString());
+        var pod = PodReader.Read(value, PodOutline.Of(value), out var problem) ?? throw new InvalidOperationException(problem);
         var context = new InjectionContext(ns, ServerVersion: server, OldestKubelet: server);
         if (Injector.Decide(pod, context, out var settings) is not null)
         {

@@ -157,7 +157,7 @@ public class WorkloadAdmissionHandlerTests
     public async Task HandleAsync_UnreadableObject_DeniedNamingTheProblem(string? json, string expected)
     {
         var (request, _) = Fixture("deployment-create-template-annotated");
-        request.Object = json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+        request.Object = json is null ? null : RawJsonValue.Parse(json);
 
         var outcome = await Handler().HandleAsync(request, default);
 
@@ -191,7 +191,7 @@ public class WorkloadAdmissionHandlerTests
     {
         var (request, original) = Fixture("real-world-deployment-being-deleted-finalizer-removal");
         original["spec"]!["template"] = "not a template";
-        request.Object = JsonDocument.Parse(original.ToJsonString()).RootElement.Clone();
+        request.Object = RawJsonValue.Parse(original.ToJsonString());
 
         var outcome = await Handler().HandleAsync(request, default);
 
@@ -201,12 +201,12 @@ public class WorkloadAdmissionHandlerTests
     internal static (AdmissionRequest Request, JsonNode Object) Fixture(string name)
     {
         var review = JsonSerializer.Deserialize<AdmissionReview>(TestData.Fixture(name))!;
-        return (review.Request!, JsonNode.Parse(review.Request!.Object!.Value.GetRawText())!);
+        return (review.Request!, JsonNode.Parse(review.Request!.Object!.ToString())!);
     }
 
     private static AdmissionRequest WithObject(AdmissionRequest request, JsonNode obj)
     {
-        request.Object = JsonDocument.Parse(obj.ToJsonString()).RootElement.Clone();
+        request.Object = RawJsonValue.Parse(obj.ToJsonString());
         return request;
     }
 }

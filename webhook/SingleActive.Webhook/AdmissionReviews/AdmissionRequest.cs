@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace SingleActive.Webhook.AdmissionReviews;
 
-/// <summary>The <c>request</c> of an AdmissionReview: what the API server asks about (<c>object</c> and <c>oldObject</c> stay raw JSON).</summary>
+/// <summary>The <c>request</c> of an AdmissionReview: what the API server asks about (<c>object</c> and <c>oldObject</c> stay raw JSON text).</summary>
 public sealed class AdmissionRequest
 {
     [JsonPropertyName("uid")] public string? Uid { get; set; }
@@ -13,7 +13,7 @@ public sealed class AdmissionRequest
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("namespace")] public string? Namespace { get; set; }
     [JsonPropertyName("operation")] public string? Operation { get; set; }
-    [JsonPropertyName("object")] public JsonElement? Object { get; set; }
-    [JsonPropertyName("oldObject")] public JsonElement? OldObject { get; set; }
+    [JsonPropertyName("object")] public RawJsonValue? Object { get; set; }
+    [JsonPropertyName("oldObject")] public RawJsonValue? OldObject { get; set; }
     [JsonPropertyName("dryRun")] public bool? DryRun { get; set; }
 }

@@ -4,133 +4,138 @@ using System.Text.Json;
 namespace SingleActive.Webhook.AdmissionReviews;
 
 /// <summary>
-/// A request body parsed once into a <see cref="JsonDocument"/>, with the <see cref="AdmissionReview"/> read
-/// from it: <c>request.object</c> and <c>request.oldObject</c> stay elements of this document, never parsed
-/// or copied again. Disposing returns the document's buffers; the review's elements are invalid afterwards.
+/// A request body read once: one pass of a <see cref="Utf8JsonReader"/> validates the whole document and finds the
+/// envelope's members; only the envelope's own fields are decoded. <c>request.object</c> and
+/// <c>request.oldObject</c> stay slices of the body (<see cref="RawJsonValue"/>), parsed later by whoever reads them
+/// — the pod path straight into its typed pod, the workload path into a <see cref="JsonElement"/>.
 /// </summary>
-public sealed class AdmissionReviewDocument : IDisposable
+/// <remarks>
+/// Reads as <see cref="JsonDocument"/> did before it: the whole body is checked for syntax (and depth) first, so a
+/// syntax error is reported before a member of the wrong type; a member given twice takes its last value; a JSON
+/// <c>null</c> member counts as absent; members are checked in the order of the wire types.
+/// </remarks>
+public sealed class AdmissionReviewDocument
 {
-    private readonly JsonDocument document;
+    private static readonly byte[][] ReviewMembers = [.. new[] { "apiVersion", "kind", "request" }.Select(Utf8)];
+    private static readonly byte[][] RequestMembers =
+        [.. new[] { "uid", "kind", "resource", "subResource", "name", "namespace", "operation", "object", "oldObject", "dryRun" }.Select(Utf8)];
 
-    private AdmissionReviewDocument(JsonDocument document, AdmissionReview review)
+    private static readonly byte[][] KindMembers = [.. new[] { "group", "version", "kind" }.Select(Utf8)];
+    private static readonly byte[][] ResourceMembers = [.. new[] { "group", "version", "resource" }.Select(Utf8)];
+
+    private readonly byte[] body;
+
+    private AdmissionReviewDocument(byte[] body)
     {
-        this.document = document;
-        Review = review;
+        this.body = body;
+        Review = ReadReview();
     }
 
     public AdmissionReview Review { get; }
 
     /// <summary>
-    /// Parses <paramref name="body"/> (copied: the caller's buffer may be reused); null for a JSON <c>null</c>.
-    /// Throws <see cref="JsonException"/> naming what is wrong.
+    /// Reads <paramref name="body"/> (copied once: the caller's buffer may be reused); null for a JSON <c>null</c>.
+    /// Throws <see cref="JsonException"/> naming what is wrong, or <see cref="InvalidOperationException"/> for an
+    /// envelope string that is not valid UTF-8.
     /// </summary>
     public static AdmissionReviewDocument? Parse(ReadOnlySequence<byte> body, int maxDepth)
     {
-        var document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = maxDepth });
-        if (document.RootElement.ValueKind == JsonValueKind.Null)
+        var bytes = body.ToArray();
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = maxDepth });
+        if (!reader.Read())
         {
-            document.Dispose();
+            throw new JsonException("The input does not contain any JSON tokens.");
+        }
+
+        var root = reader.TokenType;
+        reader.Skip();
+        if (reader.Read())
+        {
+            // Unreachable for a single value (the reader throws on trailing data), kept as a guard.
+            throw new JsonException("The input has data after its single JSON value.");
+        }
+
+        if (root == JsonTokenType.Null)
+        {
             return null;
         }
 
-        try
+        if (root != JsonTokenType.StartObject)
         {
-            return new AdmissionReviewDocument(document, ReadReview(document.RootElement));
+            throw new JsonException($"the document is {new JsonMember(root, 0, 0).Describe()}, not an object");
         }
-        catch
-        {
-            document.Dispose();
-            throw;
-        }
+
+        return new AdmissionReviewDocument(bytes);
     }
 
-    public void Dispose() => this.document.Dispose();
-
-    private static AdmissionReview ReadReview(JsonElement root)
-    {
-        RequireObject(root, "the document");
-        return new AdmissionReview
-        {
-            ApiVersion = String(root, "apiVersion", ""),
-            Kind = String(root, "kind", ""),
-            Request = Object(root, "request", "", ReadRequest),
-        };
-    }
-
-    private static AdmissionRequest ReadRequest(JsonElement request, string path) => new()
-    {
-        Uid = String(request, "uid", path),
-        Kind = Object(request, "kind", path, static (kind, at) => new GroupVersionKind
-        {
-            Group = String(kind, "group", at),
-            Version = String(kind, "version", at),
-            Kind = String(kind, "kind", at),
-        }),
-        Resource = Object(request, "resource", path, static (resource, at) => new GroupVersionResource
-        {
-            Group = String(resource, "group", at),
-            Version = String(resource, "version", at),
-            Resource = String(resource, "resource", at),
-        }),
-        SubResource = String(request, "subResource", path),
-        Name = String(request, "name", path),
-        Namespace = String(request, "namespace", path),
-        Operation = String(request, "operation", path),
-        Object = Member(request, "object"),
-        OldObject = Member(request, "oldObject"),
-        DryRun = Boolean(request, "dryRun", path),
-    };
-
-    private static string? String(JsonElement parent, string name, string path) =>
-        Member(parent, name) switch
-        {
-            null => null,
-            { ValueKind: JsonValueKind.String } value => value.GetString(),
-            { } value => throw WrongType(path, name, "a string", value),
-        };
-
-    private static bool? Boolean(JsonElement parent, string name, string path) =>
-        Member(parent, name) switch
-        {
-            null => null,
-            { ValueKind: JsonValueKind.True } => true,
-            { ValueKind: JsonValueKind.False } => false,
-            { } value => throw WrongType(path, name, "true or false", value),
-        };
-
-    private static T? Object<T>(JsonElement parent, string name, string path, Func<JsonElement, string, T> read)
-        where T : class =>
-        Member(parent, name) switch
-        {
-            null => null,
-            { ValueKind: JsonValueKind.Object } value => read(value, Join(path, name)),
-            { } value => throw WrongType(path, name, "an object", value),
-        };
-
-    /// <summary>The member, or null when absent or JSON null (as the serializer treats optional fields).</summary>
-    private static JsonElement? Member(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-
-    private static void RequireObject(JsonElement element, string what)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw new JsonException($"{what} is {Describe(element)}, not an object");
-        }
-    }
-
-    private static JsonException WrongType(string path, string name, string expected, JsonElement value) =>
-        new($"\"{Join(path, name)}\" must be {expected}, not {Describe(value)}");
-
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
+    private static byte[] Utf8(string name) => System.Text.Encoding.UTF8.GetBytes(name);
 
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+
+    private AdmissionReview ReadReview()
+    {
+        var members = JsonMember.Find(body, 0, ReviewMembers);
+        return new AdmissionReview
+        {
+            ApiVersion = String(members[0], "", "apiVersion"),
+            Kind = String(members[1], "", "kind"),
+            Request = Object(members[2], "", "request", ReadRequest),
+        };
+    }
+
+    private AdmissionRequest ReadRequest(int start, string path)
+    {
+        var members = JsonMember.Find(body, start, RequestMembers);
+        return new AdmissionRequest
+        {
+            Uid = String(members[0], path, "uid"),
+            Kind = Object(members[1], path, "kind", (at, kindPath) =>
+            {
+                var kind = JsonMember.Find(body, at, KindMembers);
+                return new GroupVersionKind { Group = String(kind[0], kindPath, "group"), Version = String(kind[1], kindPath, "version"), Kind = String(kind[2], kindPath, "kind") };
+            }),
+            Resource = Object(members[2], path, "resource", (at, resourcePath) =>
+            {
+                var resource = JsonMember.Find(body, at, ResourceMembers);
+                return new GroupVersionResource
+                {
+                    Group = String(resource[0], resourcePath, "group"),
+                    Version = String(resource[1], resourcePath, "version"),
+                    Resource = String(resource[2], resourcePath, "resource"),
+                };
+            }),
+            SubResource = String(members[3], path, "subResource"),
+            Name = String(members[4], path, "name"),
+            Namespace = String(members[5], path, "namespace"),
+            Operation = String(members[6], path, "operation"),
+            Object = Raw(members[7]),
+            OldObject = Raw(members[8]),
+            DryRun = Boolean(members[9], path, "dryRun"),
+        };
+    }
+
+    private string? String(JsonMember member, string path, string name) =>
+        member.IsMissing ? null
+        : member.Token == JsonTokenType.String ? member.GetString(body)
+        : throw WrongType(path, name, "a string", member);
+
+    private static bool? Boolean(JsonMember member, string path, string name) => member.Token switch
+    {
+        JsonTokenType.None or JsonTokenType.Null => null,
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw WrongType(path, name, "true or false", member),
+    };
+
+    private static T? Object<T>(JsonMember member, string path, string name, Func<int, string, T> read)
+        where T : class =>
+        member.IsMissing ? null
+        : member.Token == JsonTokenType.StartObject ? read(member.Start, Join(path, name))
+        : throw WrongType(path, name, "an object", member);
+
+    private RawJsonValue? Raw(JsonMember member) =>
+        member.IsMissing ? null : new RawJsonValue(body.AsMemory(member.Start, member.Length), member.ValueKind);
+
+    private static JsonException WrongType(string path, string name, string expected, JsonMember value) =>
+        new($"\"{Join(path, name)}\" must be {expected}, not {value.Describe()}");
 }

@@ -20,7 +20,7 @@ public static class AdmissionReviewReader
     private const int DrainFactor = 4;
 
     /// <summary>Deeper documents are refused (Kubernetes objects nest far less; the default is 64).</summary>
-    private const int MaxDepth = 128;
+    internal const int MaxDepth = 128;
 
     private const string Expected = "expected an AdmissionReview (admission.k8s.io/v1 or v1beta1) as JSON";
 
@@ -141,7 +141,6 @@ public static class AdmissionReviewReader
         var problem = Check(document.Review);
         if (problem is not null)
         {
-            document.Dispose();
             return ReviewReadResult.Fail(StatusCodes.Status400BadRequest, problem);
         }
 

@@ -39,12 +39,13 @@ public sealed class PodAdmissionHandler(
             return MutationResult.Skip("not a pod creation");
         }
 
-        if (PodReader.IsPlainlyNotOptedIn(request.Object))
+        var outline = PodOutline.Of(request.Object);
+        if (outline.PlainlyNotOptedIn)
         {
             return MutationResult.Skip("not opted in");
         }
 
-        var pod = PodReader.Read(request.Object, out var problem);
+        var pod = PodReader.Read(request.Object, outline, out var problem);
         if (pod is null)
         {
             PodInjectionLog.Unreadable(this.logger, request.Namespace, problem!);

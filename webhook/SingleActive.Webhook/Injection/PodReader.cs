@@ -1,8 +1,8 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
+using SingleActive.Webhook.AdmissionReviews;
 
 namespace SingleActive.Webhook.Injection;
 
@@ -24,26 +24,29 @@ public static class PodReader
         TypeInfoResolver = JsonTypeInfoResolver.WithAddedModifier(SourceGenerationContext.Default, WithoutManagedFields),
     }.GetTypeInfo(typeof(V1Pod));
 
-    /// <summary>The pod, or null with <paramref name="problem"/> naming what is wrong with the input.</summary>
-    public static V1Pod? Read(JsonElement? element, out string? problem)
+    /// <summary>
+    /// The pod, or null with <paramref name="problem"/> naming what is wrong with the input; <paramref name="outline"/>
+    /// is <see cref="PodOutline.Of"/> of the same value. The typed pod is read straight from the request's text: no
+    /// document, no copy.
+    /// </summary>
+    public static V1Pod? Read(RawJsonValue? value, PodOutline outline, out string? problem)
     {
         problem = null;
-        if (element is not { ValueKind: JsonValueKind.Object } raw)
+        if (value is null || !outline.IsObject)
         {
             problem = "the admission request has no pod in request.object";
             return null;
         }
 
-        if (raw.TryGetProperty("kind", out var kind) && !(kind.ValueKind == JsonValueKind.String && kind.GetString() == "Pod"))
+        if (outline.ForeignKind is { } kind)
         {
-            problem = $"request.object is not a Pod (its kind is {kind.GetRawText()})";
+            problem = $"request.object is not a Pod (its kind is {kind})";
             return null;
         }
 
         try
         {
-            // Straight from the request's text: no stream, no copy.
-            var pod = JsonSerializer.Deserialize(JsonMarshal.GetRawUtf8Value(raw), PodContract);
+            var pod = JsonSerializer.Deserialize(value.Utf8.Span, PodContract);
             if (pod is null)
             {
                 problem = "request.object could not be read as a Pod";
@@ -58,38 +61,6 @@ public static class PodReader
             problem = $"request.object could not be read as a Pod: {e.Message}";
             return null;
         }
-    }
-
-    /// <summary>
-    /// True when the raw pod is plainly not opted in (no <c>single-active</c> annotation, or "false"), so the
-    /// common case is answered without reading the whole pod. Anything unusual returns false and goes the full way.
-    /// </summary>
-    public static bool IsPlainlyNotOptedIn(JsonElement? element)
-    {
-        if (element is not { ValueKind: JsonValueKind.Object } raw
-            || (raw.TryGetProperty("kind", out var kind) && !(kind.ValueKind == JsonValueKind.String && kind.ValueEquals("Pod"))))
-        {
-            return false;
-        }
-
-        if (!raw.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object
-            || !metadata.TryGetProperty("annotations", out var annotations) || annotations.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        if (annotations.ValueKind != JsonValueKind.Object)
-        {
-            return false;
-        }
-
-        if (!annotations.TryGetProperty(SingleActive.Contract.Annotations.Enabled, out var value))
-        {
-            return true;
-        }
-
-        return value.ValueKind == JsonValueKind.String
-            && OptIn.Read(new Dictionary<string, string>(1) { [SingleActive.Contract.Annotations.Enabled] = value.GetString()! }) == OptInValue.False;
     }
 
     private static void WithoutManagedFields(JsonTypeInfo contract)

@@ -26,8 +26,7 @@ public sealed partial class AdmissionEndpoint(
     {
         var started = timeProvider.GetTimestamp();
         var aborted = context.RequestAborted;
-        // The review's object elements live in the parsed body: disposed once the answer is written.
-        using var read = await AdmissionReviewReader.ReadAsync(context.Request, maxBodyBytes, aborted).ConfigureAwait(false);
+        var read = await AdmissionReviewReader.ReadAsync(context.Request, maxBodyBytes, aborted).ConfigureAwait(false);
         if (read.Review is not { Request: { } request } review)
         {
             LogRejected(logger, read.StatusCode, read.Error);

@@ -38,7 +38,9 @@ public sealed class WorkloadAdmissionHandler(
 
         // The garbage collector removes finalizers from a workload being deleted with an UPDATE; whatever its template
         // says, refusing it would keep the object (and its pods) forever, and nothing new rolls out from it any more.
-        if (IsBeingDeleted(request.Object))
+        // The one place a JsonElement is made from the request: the workload path reads its objects from elements.
+        var obj = request.Object?.ToElement();
+        if (IsBeingDeleted(obj))
         {
             WorkloadLog.BeingDeleted(this.logger, request.Kind?.Kind, request.Namespace, request.Name);
             return MutationResult.Skip("being deleted");
@@ -51,13 +53,13 @@ public sealed class WorkloadAdmissionHandler(
         switch (kind)
         {
             case Workload.DeploymentKind:
-                current = Read<V1Deployment>(request.Object, kind, "request.object", out problem);
+                current = Read<V1Deployment>(obj, kind, "request.object", out problem);
                 break;
             case Workload.StatefulSetKind:
-                current = Read<V1StatefulSet>(request.Object, kind, "request.object", out problem);
+                current = Read<V1StatefulSet>(obj, kind, "request.object", out problem);
 
                 // Only a StatefulSet's advice depends on whether this request starts a rollout.
-                previousTemplate = isCreate ? null : Read<V1StatefulSet>(request.OldObject, kind, "request.oldObject", out _)?.Spec?.Template;
+                previousTemplate = isCreate ? null : Read<V1StatefulSet>(request.OldObject?.ToElement(), kind, "request.oldObject", out _)?.Spec?.Template;
                 break;
             default:
                 return MutationResult.Skip("not a Deployment or StatefulSet");
