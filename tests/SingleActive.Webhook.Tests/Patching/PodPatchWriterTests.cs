@@ -97,10 +97,10 @@ public sealed class PodPatchWriterTests
     {
         var cache = new ElectorJsonCache();
         var settings = new InjectionSettings("lease", SingleActive.Contract.ElectorMode.Readiness, SingleActive.Contract.ElectionTimings.Default, new SingleActive.Contract.ReadinessProbeTimings(1, 1, 1), 8099, false, new SidecarChoice(false, "configured: container"), ElectorResources.From(new InjectorOptions()));
-        var elector = ElectorContainer.Create(settings, new InjectorOptions(), null);
+        var elector = Edits(ElectorContainer.Create(settings, new InjectorOptions(), null));
 
         var first = cache.Get(settings, null, elector);
-        Assert.Same(first, cache.Get(settings with { }, null, ElectorContainer.Create(settings, new InjectorOptions(), null)));
+        Assert.Same(first, cache.Get(settings with { }, null, Edits(ElectorContainer.Create(settings, new InjectorOptions(), null))));
         Assert.NotSame(first, cache.Get(settings, "http://127.0.0.1:8080/healthz", elector));
         for (var i = 0; i < ElectorJsonCache.Capacity + 10; i++)
         {
@@ -108,6 +108,9 @@ public sealed class PodPatchWriterTests
         }
 
         Assert.InRange(cache.Count, 1, ElectorJsonCache.Capacity);
+
+        static PodEdits Edits(k8s.Models.V1Container elector) =>
+            new([0], new k8s.Models.V1EnvVar { Name = "SINGLE_ACTIVE_STATUS_URL", Value = "http://127.0.0.1:8099/status" }, elector, false, ElectorTokenVolume.Create(3607), null, "{}");
     }
 
     /// <summary>False when the pod is not injected (nothing to compare).</summary>

@@ -42,7 +42,7 @@ public sealed record ElectorResources(string CpuRequest, string MemoryRequest, s
                 return fallback;
             }
 
-            if (ResourceQuantities.TryParse(text?.Trim(), out _))
+            if (ResourceQuantities.TryGetValue(text?.Trim(), out _))
             {
                 return text!.Trim();
             }
@@ -53,8 +53,7 @@ public sealed record ElectorResources(string CpuRequest, string MemoryRequest, s
 
         void CheckOrder(string resource, string request, string? limit, string requestKey, string limitKey)
         {
-            if (limit is null || !ResourceQuantities.TryParse(request, out var r) || !ResourceQuantities.TryParse(limit, out var l)
-                || r!.ToDecimal() <= l!.ToDecimal())
+            if (limit is null || !ResourceQuantities.TryGetValue(request, out var r) || !ResourceQuantities.TryGetValue(limit, out var l) || r <= l)
             {
                 return;
             }

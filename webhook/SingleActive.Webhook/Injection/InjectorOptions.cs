@@ -14,6 +14,8 @@ public sealed class InjectorOptions
     /// <summary>The deployment passes the webhook's own image here, so the elector can never skew from the webhook.</summary>
     public const string ImageEnvironmentVariable = "SINGLE_ACTIVE_IMAGE";
 
+    private ParsedTimings? parsedTimings;
+
     public const string FallbackImage = "single-active:dev";
     public const string DefaultCommand = "/usr/local/bin/single-active-elector";
     public const string DefaultServiceAccountName = "single-active-elector";
@@ -71,12 +73,28 @@ public sealed class InjectorOptions
     public IReadOnlyList<string> EffectiveCommand => Command.Count > 0 ? Command : [DefaultCommand];
 
     /// <summary>The configured timings; only valid after <see cref="InjectorOptionsValidator"/> accepted them.</summary>
-    public ElectionTimings Timings =>
-        new(ParseOrDefault(LeaseDuration, ElectionTimings.Default.LeaseDuration),
-            ParseOrDefault(RenewDeadline, ElectionTimings.Default.RenewDeadline),
-            ParseOrDefault(RetryPeriod, ElectionTimings.Default.RetryPeriod));
+    /// <remarks>Read on every injection: parsed again only when one of the three texts changed.</remarks>
+    public ElectionTimings Timings
+    {
+        get
+        {
+            if (parsedTimings is not { } parsed || parsed.Texts != (LeaseDuration, RenewDeadline, RetryPeriod))
+            {
+                parsed = new ParsedTimings(
+                    (LeaseDuration, RenewDeadline, RetryPeriod),
+                    new(ParseOrDefault(LeaseDuration, ElectionTimings.Default.LeaseDuration),
+                        ParseOrDefault(RenewDeadline, ElectionTimings.Default.RenewDeadline),
+                        ParseOrDefault(RetryPeriod, ElectionTimings.Default.RetryPeriod)));
+                parsedTimings = parsed;
+            }
+
+            return parsed.Timings;
+        }
+    }
 
     public ReadinessProbeTimings ProbeTimings => ReadinessProbeTimings.Default with { PeriodSeconds = ProbePeriodSeconds };
 
     private static TimeSpan ParseOrDefault(string text, TimeSpan fallback) => Duration.TryParse(text, out var value) ? value : fallback;
+
+    private sealed record ParsedTimings((string LeaseDuration, string RenewDeadline, string RetryPeriod) Texts, ElectionTimings Timings);
 }

@@ -103,7 +103,7 @@ public sealed class PodInjector
     internal MutationResult Render(V1Pod pod, InjectionContext context, InjectionSettings settings)
     {
         var rendered = PodRenderer.Plan(pod, settings, this.options);
-        var patch = PodPatchWriter.Write(pod, rendered.Edits, electors.Get(settings, rendered.AppProbe, rendered.Edits.Elector));
+        var patch = PodPatchWriter.Write(pod, rendered.Edits, electors.Get(settings, rendered.AppProbe, rendered.Edits));
         PodRenderer.Apply(pod, rendered.Edits);
         var account = new ServiceAccountRequest(
             context.Namespace ?? pod.Metadata?.NamespaceProperty ?? "",

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using k8s.Models;
 
@@ -9,6 +10,37 @@ namespace SingleActive.Webhook.Injection;
 /// </summary>
 public static partial class ResourceQuantities
 {
+    /// <summary>Bound of <see cref="TryGetValue"/>'s memo (emptied when full).</summary>
+    public const int MemoCapacity = 256;
+
+    // Parsing a quantity (a regular expression, then KubernetesClient's fractions) costs more than the rest of a pod's
+    // settings together, and the same few texts recur on every replica: each text is parsed once.
+    private static readonly ConcurrentDictionary<string, decimal?> Values = new(StringComparer.Ordinal);
+
+    /// <summary>The value of a quantity text (<see cref="TryParse"/>'s rules), remembered per text.</summary>
+    public static bool TryGetValue(string? text, out decimal value)
+    {
+        value = 0;
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (!Values.TryGetValue(text, out var known))
+        {
+            known = TryParse(text, out var quantity) ? quantity!.ToDecimal() : null;
+            if (Values.Count >= MemoCapacity)
+            {
+                Values.Clear();
+            }
+
+            Values[text] = known;
+        }
+
+        value = known ?? 0;
+        return known is not null;
+    }
+
     public static bool TryParse(string? text, out ResourceQuantity? quantity)
     {
         quantity = null;

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using k8s;
 using k8s.Models;
 using SingleActive.Contract;
 using SingleActive.Webhook.Injection;
@@ -21,26 +19,27 @@ namespace SingleActive.Webhook.Patching;
 public static class PodPatchWriter
 {
     /// <summary>
-    /// <paramref name="pod"/> as it was read, before <see cref="PodRenderer.Apply"/>; <paramref name="electorJson"/>
-    /// is <c>edits.Elector</c> serialized through the same contract (<see cref="ElectorJsonCache"/>).
+    /// <paramref name="pod"/> as it was read, before <see cref="PodRenderer.Apply"/>; <paramref name="json"/> is what
+    /// <paramref name="edits"/> adds serialized through the same contract (<see cref="ElectorJsonCache"/>).
     /// </summary>
-    public static byte[] Write(V1Pod pod, PodEdits edits, ReadOnlySpan<byte> electorJson)
+    public static byte[] Write(V1Pod pod, PodEdits edits, RenderedJson json)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(edits);
+        ArgumentNullException.ThrowIfNull(json);
 
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartArray();
-            WriteOperations(w, pod, edits, electorJson);
+            WriteOperations(w, pod, edits, json);
             w.WriteEndArray();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteOperations(Utf8JsonWriter w, V1Pod pod, PodEdits edits, ReadOnlySpan<byte> electorJson)
+    private static void WriteOperations(Utf8JsonWriter w, V1Pod pod, PodEdits edits, RenderedJson json)
     {
         var spec = pod.Spec;
         if (spec is null)
@@ -52,19 +51,19 @@ public static class PodPatchWriter
         foreach (var i in edits.StatusUrlContainers)
         {
             var env = "/spec/containers/" + i.ToString(CultureInfo.InvariantCulture) + "/env";
-            AddToList(w, env, apps[i].Env is not null, atFront: false, edits.StatusUrl, SourceGenerationContext.Default.V1EnvVar);
+            AddToList(w, env, apps[i].Env is not null, atFront: false, json.StatusUrl);
         }
 
         if (edits.ElectorFirst)
         {
-            AddToList(w, "/spec/initContainers", spec?.InitContainers is not null, atFront: true, electorJson);
+            AddToList(w, "/spec/initContainers", spec?.InitContainers is not null, atFront: true, json.Elector);
         }
         else
         {
-            AddToList(w, "/spec/containers", spec?.Containers is not null, atFront: false, electorJson);
+            AddToList(w, "/spec/containers", spec?.Containers is not null, atFront: false, json.Elector);
         }
 
-        AddToList(w, "/spec/volumes", spec?.Volumes is not null, atFront: false, edits.TokenVolume, SourceGenerationContext.Default.V1Volume);
+        AddToList(w, "/spec/volumes", spec?.Volumes is not null, atFront: false, json.TokenVolume);
 
         if (edits.ServiceAccountName is { } account)
         {
@@ -111,9 +110,6 @@ public static class PodPatchWriter
 
         w.WriteEndObject();
     }
-
-    private static void AddToList<T>(Utf8JsonWriter w, string path, bool exists, bool atFront, T item, JsonTypeInfo<T> contract) =>
-        AddToList(w, path, exists, atFront, JsonSerializer.SerializeToUtf8Bytes(item, contract));
 
     private static void AddEmptyObject(Utf8JsonWriter w, string path)
     {
