@@ -37,7 +37,7 @@ saturation=${BENCH_SATURATION:-15}
 warmup=${BENCH_WARMUP:-5}
 idle=${BENCH_IDLE:-60}
 e2e_pods=${BENCH_E2E_PODS:-100}
-previous_ref=${BENCH_PREVIOUS:-7d7a6a9}
+previous_ref=${BENCH_PREVIOUS:-03a5686}
 
 log() { echo "[bench] $*" >&2; }
 want() { [[ " $sections " == *" $1 "* ]]; }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Injection;
+using SingleActive.Webhook.Tests.Golden;
 
 namespace SingleActive.Webhook.Tests.AdmissionReviews;
 
@@ -88,6 +89,31 @@ public sealed class AdmissionReviewReaderTests
             // The pod path's own pass over the kept text goes as deep.
             Assert.True(PodOutline.Of(read.Review!.Request!.Object).PlainlyNotOptedIn);
         }
+    }
+
+    [Fact]
+    public void Parse_EveryFixture_OutlineReadInThePassEqualsOneReadAlone()
+    {
+        foreach (var name in TestData.Fixtures)
+        {
+            var request = Ok(TestData.Fixture(name)).Request!;
+            if (request.Object is { } obj)
+            {
+                Assert.NotNull(obj.Outline);
+                Assert.Equal(PodOutline.Of(RawJsonValue.Parse(obj.ToString())), obj.Outline);
+            }
+        }
+    }
+
+    [Fact]
+    public void Parse_ObjectGivenTwice_OutlineOfTheLast()
+    {
+        var body = Envelope.Replace("OBJECT", """{"kind":"Pod","metadata":{"annotations":{"single-active":"true"}}},"object":{"kind":"Pod"}""", StringComparison.Ordinal);
+
+        var obj = Ok(body).Request!.Object!;
+
+        Assert.Equal("""{"kind":"Pod"}""", obj.ToString());
+        Assert.True(obj.Outline!.Value.PlainlyNotOptedIn);
     }
 
     private static AdmissionReview Ok(string body)

@@ -70,7 +70,8 @@ internal readonly record struct JsonMember(JsonTokenType Token, int Start, int L
         _ => JsonValueKind.Undefined,
     };
 
-    private static int IndexOf(ref Utf8JsonReader reader, ReadOnlySpan<byte[]> names)
+    /// <summary>The index in <paramref name="names"/> of the property name the reader is on; -1 for another.</summary>
+    public static int IndexOf(ref Utf8JsonReader reader, ReadOnlySpan<byte[]> names)
     {
         for (var i = names.Length - 1; i >= 0; i--)
         {

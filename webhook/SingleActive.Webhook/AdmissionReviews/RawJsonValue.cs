@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SingleActive.Webhook.Injection;
 
 namespace SingleActive.Webhook.AdmissionReviews;
 
@@ -14,16 +15,21 @@ public sealed class RawJsonValue
 {
     /// <param name="utf8">Exactly one valid JSON value (checked by the caller: the envelope reader, or <see cref="Parse"/>).</param>
     /// <param name="valueKind">Its kind (never <see cref="JsonValueKind.Undefined"/>).</param>
-    internal RawJsonValue(ReadOnlyMemory<byte> utf8, JsonValueKind valueKind)
+    /// <param name="outline">Its pod outline, when the envelope reader read it in its pass.</param>
+    internal RawJsonValue(ReadOnlyMemory<byte> utf8, JsonValueKind valueKind, PodOutline? outline = null)
     {
         Utf8 = utf8;
         ValueKind = valueKind;
+        Outline = outline;
     }
 
     /// <summary>The value's text as it was sent (a slice of the request body).</summary>
     public ReadOnlyMemory<byte> Utf8 { get; }
 
     public JsonValueKind ValueKind { get; }
+
+    /// <summary>The value's <see cref="PodOutline"/> when the envelope reader read it in its one pass (<c>request.object</c>); null otherwise.</summary>
+    public PodOutline? Outline { get; }
 
     /// <summary>Checks and keeps <paramref name="json"/> (tests and tools); throws <see cref="JsonException"/> when it is not one JSON value.</summary>
     public static RawJsonValue Parse(string json)

@@ -20,9 +20,14 @@ public readonly record struct PodOutline(bool IsObject, string? ForeignKind, boo
 {
     private static readonly byte[] EnabledAnnotation = Encoding.UTF8.GetBytes(SingleActive.Contract.Annotations.Enabled);
 
-    /// <summary>The outline of <paramref name="pod"/> (a value the envelope reader validated).</summary>
+    /// <summary>The outline of <paramref name="pod"/> (a value the envelope reader validated): the one it read, else read now.</summary>
     public static PodOutline Of(RawJsonValue? pod)
     {
+        if (pod?.Outline is { } known)
+        {
+            return known;
+        }
+
         if (pod is not { ValueKind: JsonValueKind.Object })
         {
             return new PodOutline(false, null, false);
@@ -31,6 +36,16 @@ public readonly record struct PodOutline(bool IsObject, string? ForeignKind, boo
         var span = pod.Utf8.Span;
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = AdmissionReviewReader.MaxDepth });
         reader.Read();
+        return Read(ref reader, span);
+    }
+
+    /// <summary>
+    /// Reads the outline of the object <paramref name="reader"/> is on (its <c>{</c>), leaving the reader on its
+    /// <c>}</c> as <see cref="Utf8JsonReader.Skip"/> would: the envelope reader calls it for <c>request.object</c>
+    /// in its one pass over the body. <paramref name="document"/> is what the reader reads.
+    /// </summary>
+    public static PodOutline Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> document)
+    {
         string? foreignKind = null;
         var optIn = Annotation.NoneSet;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -41,7 +56,7 @@ public readonly record struct PodOutline(bool IsObject, string? ForeignKind, boo
                 var start = (int)reader.TokenStartIndex;
                 var isPod = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("Pod"u8);
                 reader.Skip();
-                foreignKind = isPod ? null : Encoding.UTF8.GetString(span[start..(int)reader.BytesConsumed]);
+                foreignKind = isPod ? null : Encoding.UTF8.GetString(document[start..(int)reader.BytesConsumed]);
             }
             else if (reader.ValueTextEquals("metadata"u8))
             {
