@@ -20,8 +20,8 @@
 #                  commit before drain- and rollout-aware handovers; built once into artifacts/bench/baseline):
 #                  handovers (the Lease's leaseTransitions), time without an address, whether the drain finished.
 #
-# Sections (1) and (3) also run the binaries of BENCH_PREVIOUS (default: the commit before issue 16's restructuring
-# into one shared core; built once into artifacts/bench/baseline/REV) in the same run, labelled "webhook-previous"
+# Sections (1) and (3) also run the binaries of BENCH_PREVIOUS (default 03a5686: the commit before issue 17's admission
+# work; built once into artifacts/bench/baseline/REV) in the same run, labelled "webhook-previous"
 # and "previous": a refactoring shows its cost as a same-run ratio, not against figures from another day.
 #
 # Knobs (seconds): BENCH_DURATION (20, per fixed-rate run), BENCH_SATURATION (15), BENCH_WARMUP (5),
