@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 opt_out=""; if [ "${1:-}" = --opt-out ]; then opt_out=--opt-out; shift; fi
 seconds=${1:-25}
+[ "$seconds" -gt 10 ] || { echo "SECONDS must be above 10 (5 s warm-up, then recording)" >&2; exit 2; }
 out=artifacts/bench/profile; mkdir -p "$out/bin" "$out/home"
 command -v perf >/dev/null || { echo "perf is not installed (apt-get install linux-perf)" >&2; exit 2; }
 
@@ -18,7 +19,7 @@ echo "[profile] publishing the webhook with symbols -> $out/bin" >&2
 dotnet publish webhook/SingleActive.Webhook/SingleActive.Webhook.csproj -c Release -r "${RID:-linux-x64}" -o "$out/bin" \
   --nologo -v quiet -p:StripSymbols=false >/dev/null
 load=artifacts/bench/tools/Load/single-active-bench-load
-[ -x "$load" ] || dotnet publish bench/SingleActive.Bench.Load -c Release -o artifacts/bench/tools/Load --nologo -v quiet >/dev/null
+dotnet publish bench/SingleActive.Bench.Load -c Release -o artifacts/bench/tools/Load --nologo -v quiet >/dev/null
 "$out/bin/single-active-webhook" certs --out "$out/certs" --ip 127.0.0.1 --dns localhost >/dev/null
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18443)
@@ -27,16 +28,21 @@ env -u KUBECONFIG HOME="$out/home" SINGLE_ACTIVE_IMAGE=registry.example/single-a
   --Logging:LogLevel:Default=Warning >"$out/webhook.log" 2>&1 &
 webhook=$!
 trap 'kill $webhook 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fsk --cacert "$out/certs/ca.crt" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+ready=0
+for _ in $(seq 1 100); do
+  if curl -fsk --cacert "$out/certs/ca.crt" "https://127.0.0.1:$port/readyz" >/dev/null 2>&1; then ready=1; break; fi
+  sleep 0.2
+done
+[ "$ready" = 1 ] || { echo "the webhook did not become ready; see $out/webhook.log" >&2; exit 1; }
 
 fixtures=tests/SingleActive.Webhook.Tests/testdata
 # The first 5 s warm up (not recorded); perf records the webhook alone for the rest.
-(sleep 5; perf record -F 2000 -g -p "$webhook" -o "$out/perf.data" -- sleep $((seconds - 7)) >/dev/null 2>&1) &
+(sleep 5; perf record -F 2000 -g -p "$webhook" -o "$out/perf.data" -- sleep $((seconds - 7)) >"$out/perf-record.log" 2>&1) &
 recorder=$!
 "$load" --url "https://127.0.0.1:$port/mutate" --ca "$out/certs/ca.crt" --dry-run $opt_out \
   --body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json" \
   --body "$fixtures/pod-create-bare.json" --warmup 5 --label profile --saturate --duration "$seconds" --connections 16 2>/dev/null | tail -n1
-wait "$recorder"
+wait "$recorder" || { echo "perf record failed (perf_event_paranoid?); see $out/perf-record.log" >&2; exit 1; }
 
 # Inclusive share (children) of each piece of the request path, as perf attributes samples to symbols.
 perf report -i "$out/perf.data" --children --sort symbol -g none 2>/dev/null >"$out/report.txt"

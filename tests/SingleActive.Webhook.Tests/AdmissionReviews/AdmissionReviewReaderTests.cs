@@ -99,8 +99,9 @@ public sealed class AdmissionReviewReaderTests
             var request = Ok(TestData.Fixture(name)).Request!;
             if (request.Object is { } obj)
             {
-                Assert.NotNull(obj.Outline);
-                Assert.Equal(PodOutline.Of(RawJsonValue.Parse(obj.ToString())), obj.Outline);
+                var alone = PodOutline.Of(RawJsonValue.Parse(obj.ToString()));
+                var inPass = obj.Outline!.Value;
+                Assert.Equal((alone.IsObject, alone.ForeignKind, alone.PlainlyNotOptedIn), (inPass.IsObject, inPass.ForeignKind, inPass.PlainlyNotOptedIn));
             }
         }
     }
@@ -114,6 +115,57 @@ public sealed class AdmissionReviewReaderTests
 
         Assert.Equal("""{"kind":"Pod"}""", obj.ToString());
         Assert.True(obj.Outline!.Value.PlainlyNotOptedIn);
+    }
+
+    [Fact]
+    public void Parse_NameWithALoneSurrogateEscape_IsJustAnotherName()
+    {
+        // JsonDocument found no such member; Utf8JsonReader.ValueTextEquals would throw mid-walk.
+        var body = Envelope.Replace("OBJECT", """{"\ud800":1,"kind":"Pod","metadata":{"\udfff":2,"annotations":{"\ud800x":"y"}}}""", StringComparison.Ordinal)
+            .Replace("\"uid\"", "\"\\ud800\":0,\"uid\"", StringComparison.Ordinal);
+
+        var request = Ok(body).Request!;
+
+        Assert.Equal("u1", request.Uid);
+        Assert.True(request.Object!.Outline!.Value.PlainlyNotOptedIn);
+    }
+
+    [Fact]
+    public void Parse_AnnotationNotValidUtf8_DecodedOnlyWhenThePodPathAsks()
+    {
+        // The last value counts: the earlier, undecodable one never matters; a lone undecodable one fails only the pod path.
+        var bytes = Encoding.UTF8.GetBytes(Envelope.Replace("OBJECT", """{"kind":"Pod","metadata":{"annotations":{"single-active":"#","single-active":"false"}}}""", StringComparison.Ordinal));
+        bytes[Array.IndexOf(bytes, (byte)'#')] = 0xFF;
+        var duplicate = AdmissionReviewReader.Parse(new ReadOnlySequence<byte>(bytes));
+        Assert.True(duplicate.StatusCode == 200, duplicate.Error);
+        Assert.True(duplicate.Review!.Request!.Object!.Outline!.Value.PlainlyNotOptedIn);
+
+        bytes = Encoding.UTF8.GetBytes(Envelope.Replace("OBJECT", """{"kind":"Pod","metadata":{"annotations":{"single-active":"#"}}}""", StringComparison.Ordinal));
+        bytes[Array.IndexOf(bytes, (byte)'#')] = 0xFF;
+        var alone = AdmissionReviewReader.Parse(new ReadOnlySequence<byte>(bytes));
+        Assert.True(alone.StatusCode == 200, alone.Error);
+        Assert.Throws<InvalidOperationException>(() => alone.Review!.Request!.Object!.Outline!.Value.PlainlyNotOptedIn);
+    }
+
+    [Fact]
+    public void Parse_AnnotationNotValidUtf8AndASyntaxErrorLater_TheSyntaxErrorIsNamed()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","object":{"metadata":{"annotations":{"single-active":"#"}}},"dryRun":}}""");
+        bytes[Array.IndexOf(bytes, (byte)'#')] = 0xFF;
+
+        var read = AdmissionReviewReader.Parse(new ReadOnlySequence<byte>(bytes));
+
+        Assert.Equal(400, read.StatusCode);
+        Assert.Contains("not a valid AdmissionReview", read.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToElement_AsDeepAsTheEnvelopeAllows()
+    {
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100);
+        var obj = Ok(Envelope.Replace("OBJECT", deep, StringComparison.Ordinal)).Request!.Object!;
+
+        Assert.Equal(JsonValueKind.Object, obj.ToElement().ValueKind);
     }
 
     private static AdmissionReview Ok(string body)

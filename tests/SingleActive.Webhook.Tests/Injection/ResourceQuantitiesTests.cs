@@ -11,23 +11,36 @@ public sealed class ResourceQuantitiesTests
     [InlineData("48 Mi", false, 0)]
     [InlineData("-1", false, 0)]
     [InlineData(null, false, 0)]
-    public void TryGetValue_SameRulesAsTryParse_AndRemembered(string? text, bool valid, double expected)
+    public void IsValidAndValueOf_SameRulesAsTryParse_AndRemembered(string? text, bool valid, double expected)
     {
         for (var i = 0; i < 2; i++)
         {
-            Assert.Equal(valid, ResourceQuantities.TryGetValue(text, out var value));
-            Assert.Equal((decimal)expected, value);
+            Assert.Equal(valid, ResourceQuantities.IsValid(text));
             Assert.Equal(valid, ResourceQuantities.TryParse(text, out _));
+            if (valid)
+            {
+                Assert.Equal((decimal)expected, ResourceQuantities.ValueOf(text!));
+            }
         }
     }
 
     [Fact]
-    public void TryGetValue_ManyTexts_StaysCorrectPastTheMemoBound()
+    public void ValueOf_BeyondDecimal_ThrowsAsToDecimalDoes()
+    {
+        // Valid by the grammar (an override is accepted); only comparing it with a limit needs its value.
+        Assert.True(ResourceQuantities.IsValid("1E30"));
+        Assert.Throws<OverflowException>(() => ResourceQuantities.ValueOf("1E30"));
+    }
+
+    [Fact]
+    public void IsValid_ManyAndLongTexts_StaysCorrectPastTheMemoBound()
     {
         for (var i = 0; i < ResourceQuantities.MemoCapacity + 10; i++)
         {
-            Assert.True(ResourceQuantities.TryGetValue(i + "m", out var value));
-            Assert.Equal(i / 1000m, value);
+            Assert.True(ResourceQuantities.IsValid(i + "m"));
+            Assert.Equal(i / 1000m, ResourceQuantities.ValueOf(i + "m"));
         }
+
+        Assert.False(ResourceQuantities.IsValid(new string('1', 100) + "x"));
     }
 }

@@ -57,7 +57,8 @@ public sealed class LeaseElection
     public bool MayRetake { get; set; }
 
     /// <summary>
-    /// Takes in a state of the Lease (read, written or watched).
+    /// Takes in a state of the Lease known to be current when it arrives (a write's answer, a watch event); a state a
+    /// read returned goes through <see cref="Observe(LeaseRecord?, long)"/> with its mark.
     /// </summary>
     /// <returns>What it meant; <see cref="LeaseChange.Stale"/> when it is older than one already seen and was ignored.</returns>
     public LeaseChange Observe(LeaseRecord? record) => Observe(record, Seen.Count);

@@ -70,12 +70,34 @@ internal readonly record struct JsonMember(JsonTokenType Token, int Start, int L
         _ => JsonValueKind.Undefined,
     };
 
+    /// <summary>
+    /// Whether the string or property name the reader is on reads <paramref name="text"/> once unescaped. An escape
+    /// that is not valid UTF-16 (a lone surrogate) never equals a valid text: <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/>
+    /// would throw mid-walk, while <see cref="JsonDocument"/> just finds no such member.
+    /// </summary>
+    public static bool TextEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(text);
+        }
+
+        try
+        {
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The index in <paramref name="names"/> of the property name the reader is on; -1 for another.</summary>
     public static int IndexOf(ref Utf8JsonReader reader, ReadOnlySpan<byte[]> names)
     {
         for (var i = names.Length - 1; i >= 0; i--)
         {
-            if (reader.ValueTextEquals(names[i]))
+            if (TextEquals(ref reader, names[i]))
             {
                 return i;
             }

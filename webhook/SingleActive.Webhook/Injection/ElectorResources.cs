@@ -42,7 +42,7 @@ public sealed record ElectorResources(string CpuRequest, string MemoryRequest, s
                 return fallback;
             }
 
-            if (ResourceQuantities.TryGetValue(text?.Trim(), out _))
+            if (ResourceQuantities.IsValid(text?.Trim()))
             {
                 return text!.Trim();
             }
@@ -53,7 +53,8 @@ public sealed record ElectorResources(string CpuRequest, string MemoryRequest, s
 
         void CheckOrder(string resource, string request, string? limit, string requestKey, string limitKey)
         {
-            if (limit is null || !ResourceQuantities.TryGetValue(request, out var r) || !ResourceQuantities.TryGetValue(limit, out var l) || r <= l)
+            if (limit is null || !ResourceQuantities.IsValid(request) || !ResourceQuantities.IsValid(limit)
+                || ResourceQuantities.ValueOf(request) <= ResourceQuantities.ValueOf(limit))
             {
                 return;
             }

@@ -14,11 +14,11 @@ public sealed class InjectorOptions
     /// <summary>The deployment passes the webhook's own image here, so the elector can never skew from the webhook.</summary>
     public const string ImageEnvironmentVariable = "SINGLE_ACTIVE_IMAGE";
 
-    private ParsedTimings? parsedTimings;
-
     public const string FallbackImage = "single-active:dev";
     public const string DefaultCommand = "/usr/local/bin/single-active-elector";
     public const string DefaultServiceAccountName = "single-active-elector";
+
+    private ParsedTimings? parsedTimings;
 
     /// <summary>The elector image. Default: env <c>SINGLE_ACTIVE_IMAGE</c>, else <c>single-active:dev</c>.</summary>
     public string Image { get; set; } = FallbackImage;

@@ -5,22 +5,62 @@ using SingleActive.Webhook.AdmissionReviews;
 namespace SingleActive.Webhook.Injection;
 
 /// <summary>
-/// What the pod path knows of <c>request.object</c> before reading the whole pod, from one light pass over its top
-/// level and <c>metadata</c> (the rest is skipped, not parsed): whether it is an object, a <c>kind</c> other than
-/// <c>Pod</c>, and whether its <c>single-active</c> annotation plainly says no, so the common case is answered
-/// without reading the pod. A member given twice counts with its last value, as the typed read takes it.
+/// What the pod path knows of <c>request.object</c> before reading the whole pod, from a light pass over its top
+/// level and <c>metadata</c> (the rest is skipped, not parsed) that the envelope reader makes in its one pass over
+/// the body: whether it is an object, a <c>kind</c> other than <c>Pod</c>, and what its <c>single-active</c>
+/// annotation says, so the common case is answered without reading the pod. A member given twice counts with its
+/// last value, as the typed read takes it. Nothing is decoded during the pass: the annotation's text is decoded
+/// when <see cref="PlainlyNotOptedIn"/> is asked (only the pod path asks), so a bad value cannot refuse a body the
+/// walk has not finished checking.
 /// </summary>
-/// <param name="IsObject">request.object is a JSON object.</param>
-/// <param name="ForeignKind">The JSON text of a <c>kind</c> that is not the string <c>"Pod"</c>; <c>null</c> when absent or <c>"Pod"</c>.</param>
-/// <param name="PlainlyNotOptedIn">
-/// No <c>single-active</c> annotation, or one that reads false; anything unusual (annotations that are not an
-/// object, a value that is not a string) is <c>false</c> and goes the full way.
-/// </param>
-public readonly record struct PodOutline(bool IsObject, string? ForeignKind, bool PlainlyNotOptedIn)
+public readonly struct PodOutline
 {
     private static readonly byte[] EnabledAnnotation = Encoding.UTF8.GetBytes(SingleActive.Contract.Annotations.Enabled);
 
-    /// <summary>The outline of <paramref name="pod"/> (a value the envelope reader validated): the one it read, else read now.</summary>
+    private readonly Annotation annotation;
+
+    /// <summary>The annotation's string token (with its quotes) when <see cref="annotation"/> is <see cref="Annotation.Text"/>.</summary>
+    private readonly ReadOnlyMemory<byte> annotationToken;
+
+    private PodOutline(bool isObject, string? foreignKind, Annotation annotation, ReadOnlyMemory<byte> annotationToken)
+    {
+        IsObject = isObject;
+        ForeignKind = foreignKind;
+        this.annotation = annotation;
+        this.annotationToken = annotationToken;
+    }
+
+    private enum Annotation
+    {
+        /// <summary>No <c>single-active</c> annotation (or no annotations, or no metadata object).</summary>
+        None,
+
+        /// <summary>Annotations that are not an object, or a value that is not a string: the full way decides.</summary>
+        Unusual,
+
+        /// <summary>A string value, in <see cref="annotationToken"/>.</summary>
+        Text,
+    }
+
+    /// <summary>request.object is a JSON object.</summary>
+    public bool IsObject { get; }
+
+    /// <summary>The JSON text of a <c>kind</c> that is not the string <c>"Pod"</c>; <c>null</c> when absent or <c>"Pod"</c>.</summary>
+    public string? ForeignKind { get; }
+
+    /// <summary>
+    /// A pod with no <c>single-active</c> annotation, or one that reads false; anything unusual (a foreign kind,
+    /// annotations that are not an object, a value that is not a string) is <c>false</c> and goes the full way.
+    /// Throws <see cref="InvalidOperationException"/> for a value that is not valid UTF-8, as reading it always did.
+    /// </summary>
+    public bool PlainlyNotOptedIn => IsObject && ForeignKind is null && annotation switch
+    {
+        Annotation.None => true,
+        Annotation.Text => OptIn.Read(new Dictionary<string, string>(1) { [SingleActive.Contract.Annotations.Enabled] = Decode(annotationToken.Span) }) == OptInValue.False,
+        _ => false,
+    };
+
+    /// <summary>The outline of <paramref name="pod"/> (a value the envelope reader validated): the one it read in its pass, else read now.</summary>
     public static PodOutline Of(RawJsonValue? pod)
     {
         if (pod?.Outline is { } known)
@@ -30,13 +70,12 @@ public readonly record struct PodOutline(bool IsObject, string? ForeignKind, boo
 
         if (pod is not { ValueKind: JsonValueKind.Object })
         {
-            return new PodOutline(false, null, false);
+            return default;
         }
 
-        var span = pod.Utf8.Span;
-        var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = AdmissionReviewReader.MaxDepth });
+        var reader = new Utf8JsonReader(pod.Utf8.Span, new JsonReaderOptions { MaxDepth = AdmissionReviewReader.MaxDepth });
         reader.Read();
-        return Read(ref reader, span);
+        return Read(ref reader, pod.Utf8);
     }
 
     /// <summary>
@@ -44,24 +83,24 @@ public readonly record struct PodOutline(bool IsObject, string? ForeignKind, boo
     /// <c>}</c> as <see cref="Utf8JsonReader.Skip"/> would: the envelope reader calls it for <c>request.object</c>
     /// in its one pass over the body. <paramref name="document"/> is what the reader reads.
     /// </summary>
-    public static PodOutline Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> document)
+    public static PodOutline Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> document)
     {
         string? foreignKind = null;
-        var optIn = Annotation.NoneSet;
+        var (annotation, token) = (Annotation.None, ReadOnlyMemory<byte>.Empty);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("kind"u8))
+            if (JsonMember.TextEquals(ref reader, "kind"u8))
             {
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
-                var isPod = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("Pod"u8);
+                var isPod = reader.TokenType == JsonTokenType.String && JsonMember.TextEquals(ref reader, "Pod"u8);
                 reader.Skip();
-                foreignKind = isPod ? null : Encoding.UTF8.GetString(document[start..(int)reader.BytesConsumed]);
+                foreignKind = isPod ? null : Encoding.UTF8.GetString(document.Span[start..(int)reader.BytesConsumed]);
             }
-            else if (reader.ValueTextEquals("metadata"u8))
+            else if (JsonMember.TextEquals(ref reader, "metadata"u8))
             {
                 reader.Read();
-                optIn = ReadMetadata(ref reader);
+                (annotation, token) = ReadMetadata(ref reader, document);
             }
             else
             {
@@ -70,22 +109,22 @@ public readonly record struct PodOutline(bool IsObject, string? ForeignKind, boo
             }
         }
 
-        return new PodOutline(true, foreignKind, foreignKind is null && optIn.SaysNo);
+        return new PodOutline(true, foreignKind, annotation, token);
     }
 
     /// <summary>Reads the <c>metadata</c> value the reader is on, to its end.</summary>
-    private static Annotation ReadMetadata(ref Utf8JsonReader reader)
+    private static (Annotation, ReadOnlyMemory<byte>) ReadMetadata(ref Utf8JsonReader reader, ReadOnlyMemory<byte> document)
     {
+        var found = (Annotation.None, ReadOnlyMemory<byte>.Empty);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return Annotation.NoneSet;
+            return found;
         }
 
-        var found = Annotation.NoneSet;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isAnnotations = reader.ValueTextEquals("annotations"u8);
+            var isAnnotations = JsonMember.TextEquals(ref reader, "annotations"u8);
             reader.Read();
             if (!isAnnotations)
             {
@@ -93,49 +132,46 @@ public readonly record struct PodOutline(bool IsObject, string? ForeignKind, boo
             }
             else if (reader.TokenType == JsonTokenType.Null)
             {
-                found = Annotation.NoneSet;
+                found = (Annotation.None, ReadOnlyMemory<byte>.Empty);
             }
             else if (reader.TokenType != JsonTokenType.StartObject)
             {
                 reader.Skip();
-                found = Annotation.Unusual;
+                found = (Annotation.Unusual, ReadOnlyMemory<byte>.Empty);
             }
             else
             {
-                found = ReadAnnotations(ref reader);
+                found = ReadAnnotations(ref reader, document);
             }
         }
 
         return found;
     }
 
-    private static Annotation ReadAnnotations(ref Utf8JsonReader reader)
+    private static (Annotation, ReadOnlyMemory<byte>) ReadAnnotations(ref Utf8JsonReader reader, ReadOnlyMemory<byte> document)
     {
-        var found = Annotation.NoneSet;
+        var found = (Annotation.None, ReadOnlyMemory<byte>.Empty);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isEnabled = reader.ValueTextEquals(EnabledAnnotation);
+            var isEnabled = JsonMember.TextEquals(ref reader, EnabledAnnotation);
             reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            var isText = reader.TokenType == JsonTokenType.String;
+            reader.Skip();
             if (isEnabled)
             {
-                found = reader.TokenType == JsonTokenType.String ? Annotation.Of(reader.GetString()!) : Annotation.Unusual;
+                found = isText ? (Annotation.Text, document[start..(int)reader.BytesConsumed]) : (Annotation.Unusual, ReadOnlyMemory<byte>.Empty);
             }
-
-            reader.Skip();
         }
 
         return found;
     }
 
-    /// <summary>The <c>single-active</c> annotation as found: none, unusual, or a string value.</summary>
-    private readonly record struct Annotation(bool IsSet, string? Value)
+    /// <summary>A validated string token's text; throws <see cref="InvalidOperationException"/> for text that is not valid UTF-8.</summary>
+    private static string Decode(ReadOnlySpan<byte> token)
     {
-        public static readonly Annotation NoneSet = new(false, null);
-
-        public static readonly Annotation Unusual = new(true, null);
-
-        public bool SaysNo => !IsSet || (Value is not null && OptIn.Read(new Dictionary<string, string>(1) { [SingleActive.Contract.Annotations.Enabled] = Value }) == OptInValue.False);
-
-        public static Annotation Of(string value) => new(true, value);
+        var reader = new Utf8JsonReader(token);
+        reader.Read();
+        return reader.GetString()!;
     }
 }

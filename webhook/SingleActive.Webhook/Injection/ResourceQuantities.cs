@@ -10,35 +10,51 @@ namespace SingleActive.Webhook.Injection;
 /// </summary>
 public static partial class ResourceQuantities
 {
-    /// <summary>Bound of <see cref="TryGetValue"/>'s memo (emptied when full).</summary>
+    /// <summary>Bound of the memo behind <see cref="IsValid"/> and <see cref="ValueOf"/> (emptied when full).</summary>
     public const int MemoCapacity = 256;
 
-    // Parsing a quantity (a regular expression, then KubernetesClient's fractions) costs more than the rest of a pod's
-    // settings together, and the same few texts recur on every replica: each text is parsed once.
-    private static readonly ConcurrentDictionary<string, decimal?> Values = new(StringComparer.Ordinal);
+    /// <summary>Longer texts are parsed every time rather than kept: annotations are the user's, of any length.</summary>
+    private const int MemoTextLength = 64;
 
-    /// <summary>The value of a quantity text (<see cref="TryParse"/>'s rules), remembered per text.</summary>
-    public static bool TryGetValue(string? text, out decimal value)
+    // Parsing a quantity (a regular expression, then KubernetesClient's fractions) costs more than the rest of a pod's
+    // settings together, and the same few texts recur on every replica: each text is parsed once. Null: not valid.
+    private static readonly ConcurrentDictionary<string, ResourceQuantity?> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="text"/> is a quantity by <see cref="TryParse"/>'s rules, remembered per text.</summary>
+    public static bool IsValid(string? text) => Lookup(text) is not null;
+
+    /// <summary>
+    /// The value of a valid quantity text (<see cref="IsValid"/>), as <see cref="ResourceQuantity.ToDecimal"/> gives
+    /// it: throws <see cref="ArgumentException"/> for an invalid text and <see cref="OverflowException"/> for a value
+    /// beyond <see cref="decimal"/>, as it always did.
+    /// </summary>
+    public static decimal ValueOf(string text) =>
+        (Lookup(text) ?? throw new ArgumentException($"\"{text}\" is not a quantity", nameof(text))).ToDecimal();
+
+    private static ResourceQuantity? Lookup(string? text)
     {
-        value = 0;
         if (text is null)
         {
-            return false;
+            return null;
         }
 
-        if (!Values.TryGetValue(text, out var known))
+        if (Parsed.TryGetValue(text, out var known))
         {
-            known = TryParse(text, out var quantity) ? quantity!.ToDecimal() : null;
-            if (Values.Count >= MemoCapacity)
+            return known;
+        }
+
+        known = TryParse(text, out var quantity) ? quantity : null;
+        if (text.Length <= MemoTextLength)
+        {
+            if (Parsed.Count >= MemoCapacity)
             {
-                Values.Clear();
+                Parsed.Clear();
             }
 
-            Values[text] = known;
+            Parsed[text] = known;
         }
 
-        value = known ?? 0;
-        return known is not null;
+        return known;
     }
 
     public static bool TryParse(string? text, out ResourceQuantity? quantity)
