@@ -17,7 +17,7 @@ public sealed class PodPatchWriterTests
 {
     private static readonly Version[] Servers = [new(1, 20), new(1, 30)];
 
-    /// <summary>Shared, as in the webhook: its <see cref="ElectorJsonCache"/> serves later pods the elector rendered for earlier ones.</summary>
+    /// <summary>Shared, as in the webhook: its <see cref="RenderedJsonCache"/> serves later pods the elector rendered for earlier ones.</summary>
     private static readonly PodInjector Injector = new(new InjectorOptions());
 
     [Fact]
@@ -93,21 +93,21 @@ public sealed class PodPatchWriterTests
     }
 
     [Fact]
-    public void ElectorJsonCache_SameInputs_OneSerializationAndBounded()
+    public void RenderedJsonCache_SameInputs_OneSerializationAndBounded()
     {
-        var cache = new ElectorJsonCache();
+        var cache = new RenderedJsonCache();
         var settings = new InjectionSettings("lease", SingleActive.Contract.ElectorMode.Readiness, SingleActive.Contract.ElectionTimings.Default, new SingleActive.Contract.ReadinessProbeTimings(1, 1, 1), 8099, false, new SidecarChoice(false, "configured: container"), ElectorResources.From(new InjectorOptions()));
         var elector = Edits(ElectorContainer.Create(settings, new InjectorOptions(), null));
 
         var first = cache.Get(settings, null, elector);
         Assert.Same(first, cache.Get(settings with { }, null, Edits(ElectorContainer.Create(settings, new InjectorOptions(), null))));
         Assert.NotSame(first, cache.Get(settings, "http://127.0.0.1:8080/healthz", elector));
-        for (var i = 0; i < ElectorJsonCache.Capacity + 10; i++)
+        for (var i = 0; i < RenderedJsonCache.Capacity + 10; i++)
         {
             cache.Get(settings with { LeaseName = "lease-" + i }, null, elector);
         }
 
-        Assert.InRange(cache.Count, 1, ElectorJsonCache.Capacity);
+        Assert.InRange(cache.Count, 1, RenderedJsonCache.Capacity);
 
         static PodEdits Edits(k8s.Models.V1Container elector) =>
             new([0], new k8s.Models.V1EnvVar { Name = "SINGLE_ACTIVE_STATUS_URL", Value = "http://127.0.0.1:8099/status" }, elector, false, ElectorTokenVolume.Create(3607), null, "{}");

@@ -14,7 +14,7 @@ namespace SingleActive.Webhook.Injection;
 public sealed class PodInjector
 {
     private readonly InjectorOptions options;
-    private readonly ElectorJsonCache electors = new();
+    private readonly RenderedJsonCache renderedJson = new();
 
     public PodInjector(InjectorOptions options)
     {
@@ -103,7 +103,7 @@ public sealed class PodInjector
     internal MutationResult Render(V1Pod pod, InjectionContext context, InjectionSettings settings)
     {
         var rendered = PodRenderer.Plan(pod, settings, this.options);
-        var patch = PodPatchWriter.Write(pod, rendered.Edits, electors.Get(settings, rendered.AppProbe, rendered.Edits));
+        var patch = PodPatchWriter.Write(pod, rendered.Edits, renderedJson.Get(settings, rendered.AppProbe, rendered.Edits));
         PodRenderer.Apply(pod, rendered.Edits);
         var account = new ServiceAccountRequest(
             context.Namespace ?? pod.Metadata?.NamespaceProperty ?? "",

@@ -20,7 +20,7 @@ public static class PodPatchWriter
 {
     /// <summary>
     /// <paramref name="pod"/> as it was read, before <see cref="PodRenderer.Apply"/>; <paramref name="json"/> is what
-    /// <paramref name="edits"/> adds serialized through the same contract (<see cref="ElectorJsonCache"/>).
+    /// <paramref name="edits"/> adds serialized through the same contract (<see cref="RenderedJsonCache"/>).
     /// </summary>
     public static byte[] Write(V1Pod pod, PodEdits edits, RenderedJson json)
     {

@@ -11,7 +11,7 @@ namespace SingleActive.Webhook.Injection;
 /// the same: serialized (through KubernetesClient's contract) for the first and reused for the rest. One per
 /// <see cref="PodInjector"/>, whose options are fixed; bounded: emptied when full, then refilled.
 /// </summary>
-public sealed class ElectorJsonCache
+public sealed class RenderedJsonCache
 {
     public const int Capacity = 1024;
     private readonly ConcurrentDictionary<(InjectionSettings Settings, string? AppProbe), RenderedJson> json = new();
