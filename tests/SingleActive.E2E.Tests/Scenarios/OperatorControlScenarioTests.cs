@@ -23,6 +23,13 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
     /// </summary>
     private static readonly TimeSpan ReadinessModeExtra = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A handover over its bound is measured again (to another standby, this many times in all) only when the
+    /// timeline shows the harness itself stalled during it (<see cref="EndpointTimeline.StallEvidence"/>); a slow
+    /// handover on a healthy timeline fails at once.
+    /// </summary>
+    private const int HandoverAttempts = 3;
+
     [Theory]
     [InlineData("label")]
     [InlineData("readiness")]
@@ -30,18 +37,35 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
     {
         await using var scenario = await StartAsync($"handover-{mode}", mode, withAppProbe: false);
         var ns = scenario.Namespace;
-        var leader = await Electors.SteadyLeaderAsync(scenario);
-        var target = (await scenario.PodsAsync("web")).Select(p => p.Metadata.Name).Where(p => p != leader).Order(StringComparer.Ordinal).First();
-        await Eventually.UntilAsync(async () => await IsCandidateAsync(scenario, target), TimeSpan.FromSeconds(20), $"{target} advertising its candidacy");
-
+        var bound = mode == "label" ? HandoverBound : HandoverBound + ReadinessModeExtra;
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var at = timeline.Mark($"kubectl single-active handover web --to {target}");
-        var (exit, stdout, stderr) = await PluginAsync(ns, "handover", "web", "--to", target);
-        output.WriteLine($"$ kubectl single-active handover web --to {target} -n {ns}\n{stdout}{stderr}");
-        Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
-        var next = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(20));
-        var handover = next.At - at;
+        var attempts = new List<string>();
+        string target;
+        TimeSpan handover;
+        for (var attempt = 1; ; attempt++)
+        {
+            var leader = await Electors.SteadyLeaderAsync(scenario);
+            target = (await scenario.PodsAsync("web")).Select(p => p.Metadata.Name).Where(p => p != leader).Order(StringComparer.Ordinal).First();
+            await Eventually.UntilAsync(async () => await IsCandidateAsync(scenario, target), TimeSpan.FromSeconds(20), $"{target} advertising its candidacy");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var at = timeline.Mark($"kubectl single-active handover web --to {target}");
+            var (exit, stdout, stderr) = await PluginAsync(ns, "handover", "web", "--to", target);
+            output.WriteLine($"$ kubectl single-active handover web --to {target} -n {ns}\n{stdout}{stderr}");
+            Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
+            var next = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(20));
+            Assert.Equal(target, next.Addresses[0]);
+            handover = next.At - at;
+            var gap = timeline.LongestSamplingGap(at, next.At);
+            attempts.Add($"attempt {attempt}: {leader} to {target}, single address after {handover.TotalMilliseconds:0} ms, longest gap between samples {gap.TotalMilliseconds:0} ms");
+            output.WriteLine(attempts[^1]);
+            if (handover <= bound || gap <= EndpointTimeline.StallEvidence || attempt == HandoverAttempts)
+            {
+                break;
+            }
+
+            output.WriteLine("the sampler stalled during that handover: handing over again to another standby");
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(2));
         await timeline.StopAsync();
         var title = $"{mode} mode: kubectl single-active handover web --to {target}; single address after {handover.TotalMilliseconds:0} ms";
@@ -49,11 +73,9 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
         output.WriteLine(rendered);
         timeline.Save($"handover-to-{mode}", title);
 
-        Assert.Equal(target, next.Addresses[0]);
         Assert.Equal(target, await scenario.LeaseHolderAsync("web"));
         Assert.True(timeline.MaxReady() <= 1, rendered);
-        var bound = mode == "label" ? HandoverBound : HandoverBound + ReadinessModeExtra;
-        Assert.True(handover <= bound, $"{target} was the single address {handover.TotalMilliseconds:0} ms after the request (bound {bound.TotalMilliseconds:0} ms)\n{rendered}");
+        Assert.True(handover <= bound, $"{target} was the single address {handover.TotalMilliseconds:0} ms after the request (bound {bound.TotalMilliseconds:0} ms; {string.Join("; ", attempts)})\n{rendered}");
     }
 
     [Fact]

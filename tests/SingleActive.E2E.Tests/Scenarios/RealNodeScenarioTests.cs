@@ -31,12 +31,10 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
     private static readonly TimeSpan ReadinessProbePeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// A handover over its bound is measured again (on the new leader, <see cref="Attempts"/> in all) only when the
-    /// timeline shows the harness itself stalled during it: samples started every 100 ms more than this apart mean the
-    /// API server or the machine froze, delaying the handover and its measurement alike (as scenario 2 does).
+    /// A handover over its bound is measured again (on the new leader, this many times in all) only when the timeline
+    /// shows the harness itself stalled during it (<see cref="EndpointTimeline.StallEvidence"/>): the API server or the
+    /// machine froze, delaying the handover and its measurement alike (as scenario 2 does).
     /// </summary>
-    private static readonly TimeSpan StallEvidence = TimeSpan.FromMilliseconds(500);
-
     private const int Attempts = 3;
 
     [Fact]
@@ -105,7 +103,7 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
             var gap = timeline.LongestSamplingGap(at, successor.At);
             attempts.Add($"attempt {attempt}: {handover.TotalMilliseconds:0} ms, longest gap between samples {gap.TotalMilliseconds:0} ms");
             output.WriteLine(attempts[^1]);
-            if (handover <= bound || gap <= StallEvidence || attempt == Attempts)
+            if (handover <= bound || gap <= EndpointTimeline.StallEvidence || attempt == Attempts)
             {
                 break;
             }
@@ -180,7 +178,7 @@ public sealed class RealNodeScenarioTests(ControlPlaneFixture cluster, ITestOutp
             var gap = timeline.LongestSamplingGap(at, successor.At);
             attempts.Add($"attempt {attempt}: {handover.TotalMilliseconds:0} ms, longest gap between samples {gap.TotalMilliseconds:0} ms");
             output.WriteLine(attempts[^1]);
-            if (handover <= DeletionHandoverBound || gap <= StallEvidence || attempt == Attempts)
+            if (handover <= DeletionHandoverBound || gap <= EndpointTimeline.StallEvidence || attempt == Attempts)
             {
                 break;
             }

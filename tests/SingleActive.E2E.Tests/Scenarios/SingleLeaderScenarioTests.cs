@@ -10,7 +10,6 @@ namespace SingleActive.E2E.Tests.Scenarios;
 public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
 {
     private static readonly TimeSpan FailoverLimit = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan StallEvidence = TimeSpan.FromMilliseconds(500);
     private const int FailoverAttempts = 3;
 
     /// <summary>Scenario 1.</summary>
@@ -62,7 +61,7 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
     /// <summary>
     /// Scenario 2. The limit stays 2 s; a failover over it is measured again (on the new leader, at most
     /// <see cref="FailoverAttempts"/> times in all) only when the timeline shows the observer itself stalled
-    /// during it: samples started every 100 ms more than <see cref="StallEvidence"/> apart mean the API server
+    /// during it: samples started every 100 ms more than <see cref="EndpointTimeline.StallEvidence"/> apart mean the API server
     /// or the machine froze, which delays the failover and its measurement alike. A slow failover on a
     /// healthy timeline fails at once.
     /// </summary>
@@ -83,7 +82,7 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
             var gap = timeline.LongestSamplingGap(deletedAt, successor.At);
             attempts.Add($"attempt {attempt}: deleted {leader}; single address {successor.Addresses[0]} after {failover.TotalMilliseconds:0} ms; longest gap between samples {gap.TotalMilliseconds:0} ms");
             output.WriteLine(attempts[^1]);
-            if (failover <= FailoverLimit || gap <= StallEvidence || attempt == FailoverAttempts)
+            if (failover <= FailoverLimit || gap <= EndpointTimeline.StallEvidence || attempt == FailoverAttempts)
             {
                 break;
             }

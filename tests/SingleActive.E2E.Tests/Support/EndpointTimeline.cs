@@ -15,6 +15,13 @@ namespace SingleActive.E2E.Tests.Support;
 public sealed class EndpointTimeline : IAsyncDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Samples started every <see cref="Interval"/> but more than this apart mean the API server or the machine
+    /// froze (the harness stalled): a timing measured across such a gap is delayed with its measurement and may be
+    /// measured again; a slow timing on a timeline without one fails at once.
+    /// </summary>
+    public static readonly TimeSpan StallEvidence = TimeSpan.FromMilliseconds(500);
     private readonly IKubernetes client;
     private readonly string namespaceName;
     private readonly string service;
@@ -89,12 +96,14 @@ public sealed class EndpointTimeline : IAsyncDisposable
     public EndpointSample? First(int ready, TimeSpan from) => Samples.FirstOrDefault(s => s.At >= from && s.Ready == ready);
 
     /// <summary>
-    /// Waits (up to <paramref name="timeout"/>) for the first sample after <paramref name="from"/> whose single ready
-    /// address is not <paramref name="previous"/>: the moment another replica alone serves.
+    /// Waits (up to <paramref name="timeout"/>) for the first sample or watched version after <paramref name="from"/>
+    /// whose single ready address is not <paramref name="previous"/>: the moment another replica alone serves. A
+    /// watched version counts from when it arrived (the endpoints controller wrote it before), so the moment is the
+    /// endpoint change itself, not the next sample's luck.
     /// </summary>
     public Task<EndpointSample> NextSingleAddressAsync(string previous, TimeSpan from, TimeSpan timeout) =>
         Eventually.SucceedsAsync(
-            () => Task.FromResult(Samples.FirstOrDefault(s => s.At > from && s.Ready == 1 && s.Addresses[0] != previous)
+            () => Task.FromResult(Samples.Concat(Changes).Where(s => s.At > from && s.Ready == 1 && s.Addresses[0] != previous).MinBy(s => s.At)
                 ?? throw new InvalidOperationException($"no single address other than {previous} yet")),
             timeout,
             $"another single address than {previous}",
