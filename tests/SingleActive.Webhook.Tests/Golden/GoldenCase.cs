@@ -40,6 +40,23 @@ public static class GoldenCase
         }
     }
 
+    /// <summary>
+    /// A multi-document manifest through <c>inject -f</c> as a user runs it (no <c>-n</c>: the documents name their
+    /// namespaces, or the output says which cannot be bound); its output injected again must come out the same.
+    /// </summary>
+    public static void RunInjectManifest(string variant, string name)
+    {
+        var run = InjectRun.Of(TestData.Manifest(name), null, variant);
+
+        GoldenFile.AssertText(TestData.ManifestGoldenPath(variant, name), run.ToGolden(name, $"testdata/{TestData.ManifestFolder}/{name}.yaml"));
+
+        if (run.Exit == 0)
+        {
+            var again = InjectRun.Of(run.Stdout, null, variant);
+            Assert.Equal((0, run.Stdout), (again.Exit, again.Stdout));
+        }
+    }
+
     private static async Task AssertReinjectionIsEmptyAsync(WebhookServerFixture server, JsonNode review, JsonNode patched, string fixture)
     {
         var again = review.DeepClone();

@@ -5,20 +5,22 @@ public static class GoldenFixtures
 {
     public static TheoryData<string> All => [.. TestData.Fixtures];
 
-    public static TheoryData<string, string> AllByVariant
-    {
-        get
-        {
-            var data = new TheoryData<string, string>();
-            foreach (var fixture in TestData.Fixtures)
-            {
-                foreach (var variant in TestData.Variants)
-                {
-                    data.Add(fixture, variant);
-                }
-            }
+    public static TheoryData<string, string> AllByVariant => ByVariant(TestData.Fixtures);
 
-            return data;
+    /// <summary>Every multi-document manifest (adding a <c>testdata/manifests/*.yaml</c> adds a case), with each variant.</summary>
+    public static TheoryData<string, string> ManifestsByVariant => ByVariant(TestData.Manifests);
+
+    private static TheoryData<string, string> ByVariant(IReadOnlyList<string> inputs)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var input in inputs)
+        {
+            foreach (var variant in TestData.Variants)
+            {
+                data.Add(input, variant);
+            }
         }
+
+        return data;
     }
 }

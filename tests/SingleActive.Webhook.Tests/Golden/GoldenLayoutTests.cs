@@ -11,12 +11,13 @@ public class GoldenLayoutTests
     {
         var inputs = TestData.Fixtures.ToHashSet(StringComparer.Ordinal);
         var expected = TestData.Variants
-            .SelectMany(v => inputs.SelectMany(i => new[] { $"{v}/{i}.json", $"{v}/{i}{TestData.InjectExtension}" }))
+            .SelectMany(v => inputs.SelectMany(i => new[] { $"{v}/{i}.json", $"{v}/{i}{TestData.InjectExtension}" })
+                .Concat(TestData.Manifests.Select(m => $"{v}/{TestData.ManifestFolder}/{m}{TestData.InjectExtension}")))
             .ToHashSet(StringComparer.Ordinal);
 
         var orphans = TestData.GoldenFiles.Where(f => !expected.Contains(f)).ToList();
 
         Assert.True(orphans.Count == 0,
-            $"golden files in {TestData.GoldenDirectory} without an input testdata/<name>.json (delete them, or restore the input):\n  " + string.Join("\n  ", orphans));
+            $"golden files in {TestData.GoldenDirectory} without an input testdata/<name>.json or testdata/{TestData.ManifestFolder}/<name>.yaml (delete them, or restore the input):\n  " + string.Join("\n  ", orphans));
     }
 }

@@ -3,7 +3,9 @@ namespace SingleActive.Webhook.Tests.Golden;
 /// <summary>
 /// The source tree's testdata folder (found from the test binary, so UPDATE_GOLDEN=1 writes into the repo): every
 /// <c>testdata/*.json</c> is an input (an AdmissionReview), and <c>testdata/golden/&lt;variant&gt;/</c> holds, per input,
-/// what <c>/mutate</c> answered (<c>&lt;input&gt;.json</c>) and what <c>inject -f</c> printed (<c>&lt;input&gt;.inject.yaml</c>).
+/// what <c>/mutate</c> answered (<c>&lt;input&gt;.json</c>) and what <c>inject -f</c> printed (<c>&lt;input&gt;.inject.yaml</c>);
+/// every <c>testdata/manifests/*.yaml</c> is a multi-document input of <c>inject -f</c> alone, answered in
+/// <c>testdata/golden/&lt;variant&gt;/manifests/&lt;input&gt;.inject.yaml</c>.
 /// </summary>
 public static class TestData
 {
@@ -23,11 +25,23 @@ public static class TestData
 
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(Directory, name + ".json"));
 
+    /// <summary>Where the multi-document manifests are: inputs of <c>inject -f</c> alone (a stream of objects is no review).</summary>
+    public const string ManifestFolder = "manifests";
+
+    /// <summary>Manifests as users write them (several documents, Lists, objects inject passes through): every <c>testdata/manifests/*.yaml</c>.</summary>
+    public static IReadOnlyList<string> Manifests =>
+        [.. System.IO.Directory.GetFiles(Path.Combine(Directory, ManifestFolder), "*.yaml").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!];
+
+    public static string Manifest(string name) => File.ReadAllText(Path.Combine(Directory, ManifestFolder, name + ".yaml"));
+
     /// <summary>What <c>/mutate</c> answered for the input <paramref name="name"/>.</summary>
     public static string GoldenPath(string variant, string name) => Path.Combine(GoldenDirectory, variant, name + ".json");
 
     /// <summary>What <c>inject -f</c> printed for the object of the input <paramref name="name"/>.</summary>
     public static string InjectGoldenPath(string variant, string name) => Path.Combine(GoldenDirectory, variant, name + InjectExtension);
+
+    /// <summary>What <c>inject -f</c> printed for the manifest <paramref name="name"/>.</summary>
+    public static string ManifestGoldenPath(string variant, string name) => Path.Combine(GoldenDirectory, variant, ManifestFolder, name + InjectExtension);
 
     /// <summary>Every file under <c>testdata/golden</c>, relative to it with '/' separators.</summary>
     public static IReadOnlyList<string> GoldenFiles =>
