@@ -96,14 +96,12 @@ public sealed class EndpointTimeline : IAsyncDisposable
     public EndpointSample? First(int ready, TimeSpan from) => Samples.FirstOrDefault(s => s.At >= from && s.Ready == ready);
 
     /// <summary>
-    /// Waits (up to <paramref name="timeout"/>) for the first sample or watched version after <paramref name="from"/>
-    /// whose single ready address is not <paramref name="previous"/>: the moment another replica alone serves. A
-    /// watched version counts from when it arrived (the endpoints controller wrote it before), so the moment is the
-    /// endpoint change itself, not the next sample's luck.
+    /// Waits (up to <paramref name="timeout"/>) for the first sample after <paramref name="from"/> whose single ready
+    /// address is not <paramref name="previous"/>: the moment another replica alone serves.
     /// </summary>
     public Task<EndpointSample> NextSingleAddressAsync(string previous, TimeSpan from, TimeSpan timeout) =>
         Eventually.SucceedsAsync(
-            () => Task.FromResult(Samples.Concat(Changes).Where(s => s.At > from && s.Ready == 1 && s.Addresses[0] != previous).MinBy(s => s.At)
+            () => Task.FromResult(Samples.FirstOrDefault(s => s.At > from && s.Ready == 1 && s.Addresses[0] != previous)
                 ?? throw new InvalidOperationException($"no single address other than {previous} yet")),
             timeout,
             $"another single address than {previous}",

@@ -48,7 +48,7 @@ public static class GoldenCase
     {
         var run = InjectRun.Of(TestData.Manifest(name), null, variant);
 
-        GoldenFile.AssertText(TestData.ManifestGoldenPath(variant, name), run.ToGolden(name, $"testdata/{TestData.ManifestFolder}/{name}.yaml"));
+        GoldenFile.AssertText(TestData.ManifestGoldenPath(variant, name), run.ToGoldenOf($"testdata/{TestData.ManifestFolder}/{name}.yaml"));
 
         if (run.Exit == 0)
         {

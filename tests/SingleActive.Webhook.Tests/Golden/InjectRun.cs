@@ -35,10 +35,10 @@ public sealed record InjectRun(IReadOnlyList<string> Arguments, int Exit, string
     }
 
     /// <summary>What <c>testdata/golden/&lt;variant&gt;/&lt;input&gt;.inject.yaml</c> holds: the command, its exit code, stdout, and stderr as comments.</summary>
-    public string ToGolden(string fixture) => ToGolden(fixture, $"<request.object of testdata/{fixture}.json>");
+    public string ToGolden(string fixture) => ToGoldenOf($"<request.object of testdata/{fixture}.json>");
 
-    /// <summary>The same for a manifest read from <paramref name="source"/> (named as on the command line).</summary>
-    public string ToGolden(string fixture, string source) =>
+    /// <summary>The same for input read from <paramref name="source"/> (what the header names in place of <c>-</c>, stdin).</summary>
+    public string ToGoldenOf(string source) =>
         $"# {string.Join(' ', Arguments).Replace("-f -", "-f " + source, StringComparison.Ordinal)}: exit code {Exit}\n"
         + Stdout
         + "# stderr:\n"

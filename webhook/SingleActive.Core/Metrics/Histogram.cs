@@ -27,7 +27,13 @@ public sealed class Histogram : IMetric
 
         Name = name;
         this.help = help;
-        this.bounds = [.. upperBounds];
+        // A plain copy: a spread of an IReadOnlyList<double> links LINQ's array builder for double into the elector.
+        this.bounds = new double[upperBounds.Count];
+        for (var i = 0; i < this.bounds.Length; i++)
+        {
+            this.bounds[i] = upperBounds[i];
+        }
+
         counts = new long[this.bounds.Length];
     }
 

@@ -62,7 +62,7 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
     public bool ObserveLocked(LeaseRecord? record, long? readMark)
     {
         var term = election.Seen.Term;
-        switch (readMark is { } mark ? election.Observe(record, mark) : election.Observe(record))
+        switch (election.Observe(record, readMark ?? election.Seen.Count))
         {
             case LeaseChange.Stale:
                 return false;
