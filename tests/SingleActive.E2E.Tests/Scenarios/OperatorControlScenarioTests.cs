@@ -18,8 +18,9 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
     private static readonly TimeSpan HandoverBound = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Readiness mode also waits for the old leader's kubelet to report it not ready before the release (at most
-    /// one probe period plus its timeout) and for the new leader's kubelet to probe it ready (one probe period).
+    /// Readiness mode also waits for the old leader's kubelet to report it not ready before the release and for the
+    /// new leader's kubelet to probe it ready: at most one probe period (1 s) each, since the elector answers
+    /// <c>/readyz</c> at once (the probe's timeout only counts for a probe that hangs).
     /// </summary>
     private static readonly TimeSpan ReadinessModeExtra = TimeSpan.FromSeconds(2);
 
