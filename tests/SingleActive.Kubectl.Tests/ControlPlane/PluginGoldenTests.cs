@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using k8s;
 using SingleActive.E2E.Tests.Support;
 using SingleActive.Kubectl.CommandLine;
 
@@ -90,6 +91,59 @@ public sealed partial class PluginGoldenTests(ControlPlaneFixture cluster) : ICl
         var lease = await k8s.CoordinationV1OperationsExtensions.ReadNamespacedLeaseAsync(cluster.Client.CoordinationV1, "web", "shop");
         Assert.Equal("web-1", lease.Metadata.Annotations["single-active.io/preferred-holder"]);
         await cluster.KubectlAsync(null, "annotate", "lease", "web", "-n", "shop", "single-active.io/preferred-holder-");
+    }
+
+    /// <summary>
+    /// The webhooks pointed at a Service that selects no running pod (as when every webhook replica is down): its
+    /// Endpoints, written by the real endpoints controller, have no ready address, and doctor says that every opted-in
+    /// object is rejected. The seeded configuration is put back afterwards (the goldens call a URL).
+    /// </summary>
+    [Fact]
+    public async Task Doctor_WebhooksCallAServiceWithNoReadyReplica_ErrorNamingTheService()
+    {
+        const string Ns = "single-active-system";
+        var configurations = cluster.Client.AdmissionregistrationV1;
+        var seeded = await configurations.ReadMutatingWebhookConfigurationAsync("single-active-webhook");
+        seeded.Metadata.ManagedFields = null; // untyped fieldsV1: KubernetesClient.Aot cannot write them back
+        var urls = seeded.Webhooks.Select(w => w.ClientConfig.Url).ToList();
+        await cluster.KubectlAsync(
+            $"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {Ns}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: single-active-webhook, namespace: {Ns}}}\n" +
+            "spec: {selector: {app.kubernetes.io/name: single-active-webhook}, ports: [{port: 443, targetPort: 8443}]}\n",
+            "apply", "-f", "-");
+        // The endpoints controller writes the Service's Endpoints (with no address: no pod matches).
+        for (var waited = 0; !(await cluster.Client.CoreV1.ListNamespacedEndpointsAsync(Ns)).Items.Any(e => e.Metadata.Name == "single-active-webhook"); waited++)
+        {
+            Assert.True(waited < 300, "no Endpoints for the webhook Service after 30 s");
+            await Task.Delay(100);
+        }
+
+        try
+        {
+            foreach (var webhook in seeded.Webhooks)
+            {
+                webhook.ClientConfig.Url = null;
+                webhook.ClientConfig.Service = new k8s.Models.Admissionregistrationv1ServiceReference { NamespaceProperty = Ns, Name = "single-active-webhook", Path = "/mutate" };
+            }
+
+            seeded = await configurations.ReplaceMutatingWebhookConfigurationAsync(seeded, seeded.Metadata.Name);
+            seeded.Metadata.ManagedFields = null;
+
+            var (exit, stdout, _) = await RunAsync("doctor", "-A");
+
+            Assert.Equal(ExitCodes.ProblemsFound, exit);
+            Assert.Contains($"{Ns}/service/single-active-webhook: no ready webhook replica (0 not ready): the API server rejects every opted-in pod and workload until one is ready", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            for (var i = 0; i < seeded.Webhooks.Count; i++)
+            {
+                seeded.Webhooks[i].ClientConfig.Service = null;
+                seeded.Webhooks[i].ClientConfig.Url = urls[i];
+            }
+
+            await configurations.ReplaceMutatingWebhookConfigurationAsync(seeded, seeded.Metadata.Name);
+            await cluster.KubectlAsync(null, "delete", "namespace", Ns, "--wait=false");
+        }
     }
 
     private async Task<(int Exit, string StdOut, string StdErr)> RunAsync(params string[] args)

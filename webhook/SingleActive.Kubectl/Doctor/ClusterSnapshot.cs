@@ -12,10 +12,12 @@ namespace SingleActive.Kubectl.Doctor;
 /// <c>single-active-webhook inject</c> writes per account.
 /// </param>
 /// <param name="Namespaces">Per namespace with single-active workloads: its RoleBindings, budgets, Services and the workloads with their pods.</param>
+/// <param name="WebhookBackends">Each Service the webhooks call, with its Endpoints (none for webhooks called by URL).</param>
 public sealed record ClusterSnapshot(
     Version? ServerVersion,
     V1MutatingWebhookConfiguration? WebhookConfiguration,
     IReadOnlyDictionary<string, V1ClusterRole> ClusterRoles,
     IReadOnlyList<V1ClusterRoleBinding> NodeBindings,
     IReadOnlyList<V1Node> Nodes,
-    IReadOnlyList<NamespaceSnapshot> Namespaces);
+    IReadOnlyList<NamespaceSnapshot> Namespaces,
+    IReadOnlyList<WebhookBackend>? WebhookBackends = null);

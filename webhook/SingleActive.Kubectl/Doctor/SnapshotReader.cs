@@ -48,7 +48,29 @@ public sealed class SnapshotReader(IKubernetes client)
                 withPods));
         }
 
-        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces);
+        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces, await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The Endpoints behind each Service the webhooks call: what the API server can reach right now.</summary>
+    private async Task<IReadOnlyList<WebhookBackend>> BackendsAsync(V1MutatingWebhookConfiguration? configuration, CancellationToken cancellationToken)
+    {
+        var backends = new List<WebhookBackend>();
+        var services = (configuration?.Webhooks ?? []).Select(w => w.ClientConfig?.Service).OfType<Admissionregistrationv1ServiceReference>()
+            .Select(s => (s.NamespaceProperty, s.Name)).Distinct();
+        foreach (var (ns, name) in services)
+        {
+            try
+            {
+                var endpoints = await OrNullAsync(() => client.CoreV1.ReadNamespacedEndpointsAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                backends.Add(new WebhookBackend(ns, name, endpoints));
+            }
+            catch (HttpOperationException e)
+            {
+                backends.Add(new WebhookBackend(ns, name, null, $"HTTP {(int?)e.Response?.StatusCode}: {e.Response?.ReasonPhrase}"));
+            }
+        }
+
+        return backends;
     }
 
     internal static Version? ParseVersion(VersionInfo? info) =>

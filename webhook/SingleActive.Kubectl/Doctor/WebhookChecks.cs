@@ -5,7 +5,10 @@ using k8s.Models;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>The webhook configuration: both webhooks present, failing closed, scoped to opted-in objects, and a caBundle that is readable and not about to expire.</summary>
+/// <summary>
+/// The webhook configuration: both webhooks present, failing closed, scoped to opted-in objects, a caBundle that is
+/// readable and not about to expire, and a ready replica behind the Service they call.
+/// </summary>
 internal static class WebhookChecks
 {
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, DateTimeOffset now)
@@ -56,6 +59,40 @@ internal static class WebhookChecks
         {
             yield return finding;
         }
+
+        foreach (var backend in snapshot.WebhookBackends ?? [])
+        {
+            if (Backend(backend) is { } finding)
+            {
+                yield return finding;
+            }
+        }
+    }
+
+    /// <summary>
+    /// With failurePolicy Fail, no ready address behind the Service means every opted-in object is rejected: the API
+    /// server calls the webhook only at the Endpoints' ready addresses (<c>addresses</c>, not <c>notReadyAddresses</c>).
+    /// </summary>
+    private static Finding? Backend(WebhookBackend backend)
+    {
+        var subject = $"{backend.Namespace}/service/{backend.Name}";
+        var see = $"kubectl -n {backend.Namespace} describe endpoints {backend.Name}; kubectl -n {backend.Namespace} get pods " +
+            "(the shipped overlays: -l app.kubernetes.io/name=single-active-webhook, and kubectl logs deployment/single-active-webhook)";
+        if (backend.Unreadable is { } error)
+        {
+            return new Finding(Severity.Warning, subject, $"its Endpoints could not be read ({error}): whether a webhook replica answers was not checked",
+                $"run doctor with get on endpoints in namespace {backend.Namespace}, or check yourself: kubectl -n {backend.Namespace} get endpoints {backend.Name}");
+        }
+
+        if (backend.Endpoints is null)
+        {
+            return new Finding(Severity.Error, subject, "the webhooks call this Service, but it has no Endpoints (no such Service, or one without a selector): the API server reaches no webhook and rejects every opted-in object",
+                "re-apply the overlay from deploy/ (it creates the Service), or point the webhooks' clientConfig.service at the webhook's Service");
+        }
+
+        return backend.Ready == 0
+            ? new Finding(Severity.Error, subject, $"no ready webhook replica ({backend.NotReady} not ready): the API server rejects every opted-in pod and workload until one is ready", "see why: " + see)
+            : null;
     }
 
     private static IEnumerable<Finding> Certificate(V1MutatingWebhookConfiguration configuration, string subject, DateTimeOffset now)

@@ -1,0 +1,89 @@
+using k8s.Models;
+using SingleActive.Kubectl.Doctor;
+
+namespace SingleActive.Kubectl.Tests.Doctor;
+
+/// <summary>
+/// The Service the webhooks call, without a cluster: with failurePolicy Fail, no ready replica behind it means every
+/// opted-in object is rejected, and doctor says so (an error: exit code 3) with where to look.
+/// </summary>
+public class WebhookBackendChecksTests
+{
+    private const string Subject = "single-active-system/service/single-active-webhook";
+
+    [Fact]
+    public void Run_ReadyReplicaBehindTheService_NoFinding()
+    {
+        var findings = DoctorChecks.Run(Snapshot(Backend(ready: 2, notReady: 0)), TestWorkloads.Now);
+
+        Assert.DoesNotContain(findings, f => f.Subject == Subject);
+    }
+
+    [Fact]
+    public void Run_NoReadyReplica_ErrorNamingTheNotReadyOnesAndWhereToLook()
+    {
+        var findings = DoctorChecks.Run(Snapshot(Backend(ready: 0, notReady: 2)), TestWorkloads.Now);
+
+        var finding = Assert.Single(findings, f => f.Subject == Subject);
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.Equal("no ready webhook replica (2 not ready): the API server rejects every opted-in pod and workload until one is ready", finding.Problem);
+        Assert.StartsWith("see why: kubectl -n single-active-system describe endpoints single-active-webhook;", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_NoEndpointsObject_ErrorSayingTheServiceIsMissing()
+    {
+        var findings = DoctorChecks.Run(Snapshot(new WebhookBackend("single-active-system", "single-active-webhook", null)), TestWorkloads.Now);
+
+        var finding = Assert.Single(findings, f => f.Subject == Subject);
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.Contains("it has no Endpoints (no such Service, or one without a selector)", finding.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_EndpointsForbidden_WarningThatItWasNotChecked()
+    {
+        var findings = DoctorChecks.Run(Snapshot(new WebhookBackend("single-active-system", "single-active-webhook", null, "HTTP 403: Forbidden")), TestWorkloads.Now);
+
+        var finding = Assert.Single(findings, f => f.Subject == Subject);
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Equal("its Endpoints could not be read (HTTP 403: Forbidden): whether a webhook replica answers was not checked", finding.Problem);
+    }
+
+    private static WebhookBackend Backend(int ready, int notReady) => new(
+        "single-active-system",
+        "single-active-webhook",
+        new V1Endpoints
+        {
+            Metadata = new V1ObjectMeta { Name = "single-active-webhook", NamespaceProperty = "single-active-system" },
+            Subsets =
+            [
+                new V1EndpointSubset
+                {
+                    Addresses = ready == 0 ? null : [.. Enumerable.Range(1, ready).Select(i => new V1EndpointAddress { Ip = $"fd00::{i}" })],
+                    NotReadyAddresses = notReady == 0 ? null : [.. Enumerable.Range(1, notReady).Select(i => new V1EndpointAddress { Ip = $"fd00::1:{i}" })],
+                },
+            ],
+        });
+
+    private static ClusterSnapshot Snapshot(WebhookBackend backend) => new(
+        new Version(1, 30),
+        new V1MutatingWebhookConfiguration
+        {
+            Metadata = new V1ObjectMeta { Name = DoctorChecks.WebhookConfigurationName },
+            Webhooks = [.. DoctorChecks.WebhookNames.Select(name => new V1MutatingWebhook
+            {
+                Name = name,
+                FailurePolicy = "Fail",
+                ClientConfig = new Admissionregistrationv1WebhookClientConfig
+                {
+                    Service = new Admissionregistrationv1ServiceReference { NamespaceProperty = "single-active-system", Name = "single-active-webhook", Path = "/mutate" },
+                },
+            })],
+        },
+        new Dictionary<string, V1ClusterRole>(),
+        [],
+        [],
+        [],
+        [backend]);
+}
