@@ -104,46 +104,58 @@ public sealed partial class PluginGoldenTests(ControlPlaneFixture cluster) : ICl
         const string Ns = "single-active-system";
         var configurations = cluster.Client.AdmissionregistrationV1;
         var seeded = await configurations.ReadMutatingWebhookConfigurationAsync("single-active-webhook");
-        seeded.Metadata.ManagedFields = null; // untyped fieldsV1: KubernetesClient.Aot cannot write them back
         var urls = seeded.Webhooks.Select(w => w.ClientConfig.Url).ToList();
-        await cluster.KubectlAsync(
-            $"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {Ns}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: single-active-webhook, namespace: {Ns}}}\n" +
-            "spec: {selector: {app.kubernetes.io/name: single-active-webhook}, ports: [{port: 443, targetPort: 8443}]}\n",
-            "apply", "-f", "-");
-        // The endpoints controller writes the Service's Endpoints (with no address: no pod matches).
-        for (var waited = 0; !(await cluster.Client.CoreV1.ListNamespacedEndpointsAsync(Ns)).Items.Any(e => e.Metadata.Name == "single-active-webhook"); waited++)
-        {
-            Assert.True(waited < 300, "no Endpoints for the webhook Service after 30 s");
-            await Task.Delay(100);
-        }
-
+        var policy = seeded.Webhooks[0].FailurePolicy;
         try
         {
-            foreach (var webhook in seeded.Webhooks)
+            var (applied, _, applyError) = await cluster.KubectlAsync(
+                $"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {Ns}}}\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: single-active-webhook, namespace: {Ns}}}\n" +
+                "spec: {selector: {app.kubernetes.io/name: single-active-webhook}, ports: [{port: 443, targetPort: 8443}]}\n",
+                "apply", "-f", "-");
+            Assert.True(applied == 0, applyError);
+
+            // The endpoints controller writes the Service's Endpoints (with no address: no pod matches).
+            for (var waited = 0; !(await cluster.Client.CoreV1.ListNamespacedEndpointsAsync(Ns)).Items.Any(e => e.Metadata.Name == "single-active-webhook"); waited++)
             {
-                webhook.ClientConfig.Url = null;
-                webhook.ClientConfig.Service = new k8s.Models.Admissionregistrationv1ServiceReference { NamespaceProperty = Ns, Name = "single-active-webhook", Path = "/mutate" };
+                Assert.True(waited < 300, "no Endpoints for the webhook Service after 30 s");
+                await Task.Delay(100);
             }
 
-            seeded = await configurations.ReplaceMutatingWebhookConfigurationAsync(seeded, seeded.Metadata.Name);
-            seeded.Metadata.ManagedFields = null;
+            await PointWebhooksAsync(w => (null, new k8s.Models.Admissionregistrationv1ServiceReference { NamespaceProperty = Ns, Name = "single-active-webhook", Path = "/mutate" }));
 
             var (exit, stdout, _) = await RunAsync("doctor", "-A");
 
             Assert.Equal(ExitCodes.ProblemsFound, exit);
-            Assert.Contains($"{Ns}/service/single-active-webhook: no ready webhook replica (0 not ready): the API server rejects every opted-in pod and workload until one is ready", stdout, StringComparison.Ordinal);
+            var meanwhile = policy == "Fail"
+                ? "the API server rejects every opted-in object until one answers"
+                : "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)";
+            Assert.Contains($"{Ns}/service/single-active-webhook: no webhook replica behind it (the Service selects no running pod, or its targetPort names no container port): {meanwhile}", stdout, StringComparison.Ordinal);
         }
         finally
         {
-            for (var i = 0; i < seeded.Webhooks.Count; i++)
+            try
             {
-                seeded.Webhooks[i].ClientConfig.Service = null;
-                seeded.Webhooks[i].ClientConfig.Url = urls[i];
+                await PointWebhooksAsync(w => (urls[w], null));
             }
-
-            await configurations.ReplaceMutatingWebhookConfigurationAsync(seeded, seeded.Metadata.Name);
-            await cluster.KubectlAsync(null, "delete", "namespace", Ns, "--wait=false");
+            finally
+            {
+                await cluster.KubectlAsync(null, "delete", "namespace", Ns, "--ignore-not-found", "--wait=false");
+            }
         }
+    }
+
+    /// <summary>Re-reads the seeded configuration and gives webhook i the URL or Service <paramref name="target"/> names.</summary>
+    private async Task PointWebhooksAsync(Func<int, (string? Url, k8s.Models.Admissionregistrationv1ServiceReference? Service)> target)
+    {
+        var configurations = cluster.Client.AdmissionregistrationV1;
+        var configuration = await configurations.ReadMutatingWebhookConfigurationAsync("single-active-webhook");
+        configuration.Metadata.ManagedFields = null; // untyped fieldsV1: KubernetesClient.Aot cannot write them back
+        for (var i = 0; i < configuration.Webhooks.Count; i++)
+        {
+            (configuration.Webhooks[i].ClientConfig.Url, configuration.Webhooks[i].ClientConfig.Service) = target(i);
+        }
+
+        await configurations.ReplaceMutatingWebhookConfigurationAsync(configuration, configuration.Metadata.Name);
     }
 
     private async Task<(int Exit, string StdOut, string StdErr)> RunAsync(params string[] args)

@@ -26,8 +26,26 @@ public class WebhookBackendChecksTests
 
         var finding = Assert.Single(findings, f => f.Subject == Subject);
         Assert.Equal(Severity.Error, finding.Severity);
-        Assert.Equal("no ready webhook replica (2 not ready): the API server rejects every opted-in pod and workload until one is ready", finding.Problem);
+        Assert.Equal("no ready webhook replica (2 not ready): the API server rejects every opted-in object until one answers", finding.Problem);
         Assert.StartsWith("see why: kubectl -n single-active-system describe endpoints single-active-webhook;", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_NoReplicaAtAllWithFailurePolicyIgnore_ErrorSayingObjectsGoInWithoutTheElector()
+    {
+        var snapshot = Snapshot(Backend(ready: 0, notReady: 0));
+        foreach (var webhook in snapshot.WebhookConfiguration!.Webhooks)
+        {
+            webhook.FailurePolicy = "Ignore";
+        }
+
+        var finding = Assert.Single(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Subject == Subject);
+
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.Equal(
+            "no webhook replica behind it (the Service selects no running pod, or its targetPort names no container port): " +
+            "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)",
+            finding.Problem);
     }
 
     [Fact]

@@ -51,7 +51,10 @@ public sealed class SnapshotReader(IKubernetes client)
         return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces, await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>The Endpoints behind each Service the webhooks call: what the API server can reach right now.</summary>
+    /// <summary>
+    /// The Endpoints behind each Service the webhooks call: what the API server can reach right now. v1 Endpoints, not
+    /// EndpointSlices: the oldest API servers served (1.20) have no discovery.k8s.io/v1.
+    /// </summary>
     private async Task<IReadOnlyList<WebhookBackend>> BackendsAsync(V1MutatingWebhookConfiguration? configuration, CancellationToken cancellationToken)
     {
         var backends = new List<WebhookBackend>();
@@ -66,7 +69,9 @@ public sealed class SnapshotReader(IKubernetes client)
             }
             catch (HttpOperationException e)
             {
-                backends.Add(new WebhookBackend(ns, name, null, $"HTTP {(int?)e.Response?.StatusCode}: {e.Response?.ReasonPhrase}"));
+                // The API's own words when it sent a Status (a 403's message names the user and the verb).
+                var said = StatusMessage(e.Response?.Content) ?? e.Response?.ReasonPhrase ?? e.Message;
+                backends.Add(new WebhookBackend(ns, name, null, e.Response is null ? said : $"HTTP {(int)e.Response.StatusCode}: {said}"));
             }
         }
 
@@ -77,6 +82,19 @@ public sealed class SnapshotReader(IKubernetes client)
         info?.GitVersion?.TrimStart('v').Split('.', '-', '+') is [var major, var minor, ..] && int.TryParse(major, out var ma) && int.TryParse(minor, out var mi)
             ? new Version(ma, mi)
             : null;
+
+    private static string? StatusMessage(string? body)
+    {
+        try
+        {
+            return body is { Length: > 0 } && System.Text.Json.Nodes.JsonNode.Parse(body) is System.Text.Json.Nodes.JsonObject status
+                && status["message"] is System.Text.Json.Nodes.JsonValue message && message.TryGetValue<string>(out var text) ? text : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 
     private static async Task<T?> OrNullAsync<T>(Func<Task<T>> read)
         where T : class

@@ -62,7 +62,7 @@ internal static class WebhookChecks
 
         foreach (var backend in snapshot.WebhookBackends ?? [])
         {
-            if (Backend(backend) is { } finding)
+            if (Backend(backend, configuration) is { } finding)
             {
                 yield return finding;
             }
@@ -70,14 +70,19 @@ internal static class WebhookChecks
     }
 
     /// <summary>
-    /// With failurePolicy Fail, no ready address behind the Service means every opted-in object is rejected: the API
-    /// server calls the webhook only at the Endpoints' ready addresses (<c>addresses</c>, not <c>notReadyAddresses</c>).
+    /// No ready address behind the Service means no webhook answers: the API server dials the Service (its cluster IP;
+    /// the Endpoints' addresses with <c>--enable-aggregator-routing</c>), and either way only the ready addresses
+    /// (<c>addresses</c>, not <c>notReadyAddresses</c>) are reached. What then happens to an opted-in object depends
+    /// on the failurePolicy of the webhooks that call this Service.
     /// </summary>
-    private static Finding? Backend(WebhookBackend backend)
+    private static Finding? Backend(WebhookBackend backend, V1MutatingWebhookConfiguration configuration)
     {
         var subject = $"{backend.Namespace}/service/{backend.Name}";
-        var see = $"kubectl -n {backend.Namespace} describe endpoints {backend.Name}; kubectl -n {backend.Namespace} get pods " +
-            "(the shipped overlays: -l app.kubernetes.io/name=single-active-webhook, and kubectl logs deployment/single-active-webhook)";
+        var failClosed = configuration.Webhooks?.Any(w => w.FailurePolicy == "Fail"
+            && w.ClientConfig?.Service is { } service && service.NamespaceProperty == backend.Namespace && service.Name == backend.Name) == true;
+        var meanwhile = failClosed
+            ? "the API server rejects every opted-in object until one answers"
+            : "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)";
         if (backend.Unreadable is { } error)
         {
             return new Finding(Severity.Warning, subject, $"its Endpoints could not be read ({error}): whether a webhook replica answers was not checked",
@@ -86,12 +91,17 @@ internal static class WebhookChecks
 
         if (backend.Endpoints is null)
         {
-            return new Finding(Severity.Error, subject, "the webhooks call this Service, but it has no Endpoints (no such Service, or one without a selector): the API server reaches no webhook and rejects every opted-in object",
+            return new Finding(Severity.Error, subject, $"the webhooks call this Service, but it has no Endpoints (no such Service, or one without a selector): no webhook answers, so {meanwhile}",
                 "re-apply the overlay from deploy/ (it creates the Service), or point the webhooks' clientConfig.service at the webhook's Service");
         }
 
         return backend.Ready == 0
-            ? new Finding(Severity.Error, subject, $"no ready webhook replica ({backend.NotReady} not ready): the API server rejects every opted-in pod and workload until one is ready", "see why: " + see)
+            ? new Finding(Severity.Error, subject,
+                backend.NotReady == 0
+                    ? $"no webhook replica behind it (the Service selects no running pod, or its targetPort names no container port): {meanwhile}"
+                    : $"no ready webhook replica ({backend.NotReady} not ready): {meanwhile}",
+                $"see why: kubectl -n {backend.Namespace} describe endpoints {backend.Name}; kubectl -n {backend.Namespace} get pods " +
+                $"(the shipped overlays: -l app.kubernetes.io/name=single-active-webhook, and kubectl -n {backend.Namespace} logs deployment/single-active-webhook)")
             : null;
     }
 
