@@ -49,28 +49,66 @@ public class WebhookBackendChecksTests
     }
 
     [Fact]
-    public void Run_NoEndpointsObject_ErrorSayingTheServiceIsMissing()
+    public void Run_NoSuchService_ErrorSayingSo()
     {
-        var findings = DoctorChecks.Run(Snapshot(new WebhookBackend("single-active-system", "single-active-webhook", null)), TestWorkloads.Now);
+        var findings = DoctorChecks.Run(Snapshot(new WebhookBackend("single-active-system", "single-active-webhook", 443, null, null)), TestWorkloads.Now);
 
         var finding = Assert.Single(findings, f => f.Subject == Subject);
         Assert.Equal(Severity.Error, finding.Severity);
-        Assert.Contains("it has no Endpoints (no such Service, or one without a selector)", finding.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("the webhooks call this Service, but there is no such Service: no webhook answers", finding.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Run_EndpointsForbidden_WarningThatItWasNotChecked()
+    public void Run_WebhooksCallAPortTheServiceDoesNotHave_ErrorNamingBoth()
     {
-        var findings = DoctorChecks.Run(Snapshot(new WebhookBackend("single-active-system", "single-active-webhook", null, "HTTP 403: Forbidden")), TestWorkloads.Now);
+        var findings = DoctorChecks.Run(Snapshot(Backend(ready: 2, notReady: 0) with { Port = 8443 }), TestWorkloads.Now);
+
+        var finding = Assert.Single(findings, f => f.Subject == Subject);
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.StartsWith("the webhooks call port 8443, but the Service has port 443: every call fails", finding.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ServiceWithoutSelectorOrEndpoints_ErrorNamingTheSelector()
+    {
+        var findings = DoctorChecks.Run(Snapshot(Backend(ready: 0, notReady: 0) with { Endpoints = null }), TestWorkloads.Now);
+
+        var finding = Assert.Single(findings, f => f.Subject == Subject);
+        Assert.StartsWith("the Service has no Endpoints (it has no selector, and nobody wrote them)", finding.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ExternalNameService_NotChecked()
+    {
+        var backend = Backend(ready: 0, notReady: 0) with { Endpoints = null };
+        backend.Service!.Spec.Type = "ExternalName";
+
+        Assert.DoesNotContain(DoctorChecks.Run(Snapshot(backend), TestWorkloads.Now), f => f.Subject == Subject);
+    }
+
+    [Fact]
+    public void Run_Forbidden_WarningThatItWasNotChecked()
+    {
+        var findings = DoctorChecks.Run(Snapshot(new WebhookBackend("single-active-system", "single-active-webhook", 443, null, null, "HTTP 403: Forbidden")), TestWorkloads.Now);
 
         var finding = Assert.Single(findings, f => f.Subject == Subject);
         Assert.Equal(Severity.Warning, finding.Severity);
-        Assert.Equal("its Endpoints could not be read (HTTP 403: Forbidden): whether a webhook replica answers was not checked", finding.Problem);
+        Assert.Equal("it could not be read (HTTP 403: Forbidden): whether a webhook replica answers was not checked", finding.Problem);
     }
 
     private static WebhookBackend Backend(int ready, int notReady) => new(
         "single-active-system",
         "single-active-webhook",
+        443,
+        new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "single-active-webhook", NamespaceProperty = "single-active-system" },
+            Spec = new V1ServiceSpec
+            {
+                Selector = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "single-active-webhook" },
+                Ports = [new V1ServicePort { Name = "https", Port = 443, TargetPort = 8443 }],
+            },
+        },
         new V1Endpoints
         {
             Metadata = new V1ObjectMeta { Name = "single-active-webhook", NamespaceProperty = "single-active-system" },

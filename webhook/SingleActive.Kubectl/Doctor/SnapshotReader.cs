@@ -52,26 +52,27 @@ public sealed class SnapshotReader(IKubernetes client)
     }
 
     /// <summary>
-    /// The Endpoints behind each Service the webhooks call: what the API server can reach right now. v1 Endpoints, not
-    /// EndpointSlices: the oldest API servers served (1.20) have no discovery.k8s.io/v1.
+    /// Each Service the webhooks call and the Endpoints behind it: what the API server can reach right now. v1
+    /// Endpoints, not EndpointSlices: the oldest API servers served (1.20) have no discovery.k8s.io/v1.
     /// </summary>
     private async Task<IReadOnlyList<WebhookBackend>> BackendsAsync(V1MutatingWebhookConfiguration? configuration, CancellationToken cancellationToken)
     {
         var backends = new List<WebhookBackend>();
         var services = (configuration?.Webhooks ?? []).Select(w => w.ClientConfig?.Service).OfType<Admissionregistrationv1ServiceReference>()
-            .Select(s => (s.NamespaceProperty, s.Name)).Distinct();
-        foreach (var (ns, name) in services)
+            .Select(s => (s.NamespaceProperty, s.Name, Port: s.Port ?? 443)).Distinct();
+        foreach (var (ns, name, port) in services)
         {
             try
             {
+                var service = await OrNullAsync(() => client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 var endpoints = await OrNullAsync(() => client.CoreV1.ReadNamespacedEndpointsAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                backends.Add(new WebhookBackend(ns, name, endpoints));
+                backends.Add(new WebhookBackend(ns, name, port, service, endpoints));
             }
             catch (HttpOperationException e)
             {
                 // The API's own words when it sent a Status (a 403's message names the user and the verb).
                 var said = StatusMessage(e.Response?.Content) ?? e.Response?.ReasonPhrase ?? e.Message;
-                backends.Add(new WebhookBackend(ns, name, null, e.Response is null ? said : $"HTTP {(int)e.Response.StatusCode}: {said}"));
+                backends.Add(new WebhookBackend(ns, name, port, null, null, e.Response is null ? said : $"HTTP {(int)e.Response.StatusCode}: {said}"));
             }
         }
 

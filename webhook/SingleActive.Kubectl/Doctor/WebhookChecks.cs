@@ -85,14 +85,32 @@ internal static class WebhookChecks
             : "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)";
         if (backend.Unreadable is { } error)
         {
-            return new Finding(Severity.Warning, subject, $"its Endpoints could not be read ({error}): whether a webhook replica answers was not checked",
-                $"run doctor with get on endpoints in namespace {backend.Namespace}, or check yourself: kubectl -n {backend.Namespace} get endpoints {backend.Name}");
+            return new Finding(Severity.Warning, subject, $"it could not be read ({error}): whether a webhook replica answers was not checked",
+                $"run doctor with get on services and endpoints in namespace {backend.Namespace}, or check yourself: kubectl -n {backend.Namespace} get service,endpoints {backend.Name}");
+        }
+
+        if (backend.Service is not { } found)
+        {
+            return new Finding(Severity.Error, subject, $"the webhooks call this Service, but there is no such Service: no webhook answers, so {meanwhile}",
+                "re-apply the overlay from deploy/ (it creates the Service), or point the webhooks' clientConfig.service at the webhook's Service");
+        }
+
+        if (found.Spec?.Type == "ExternalName")
+        {
+            return null; // Outside the cluster: nothing here to count.
+        }
+
+        if (found.Spec?.Ports?.Any(p => p.Port == backend.Port) != true)
+        {
+            var ports = string.Join(", ", (found.Spec?.Ports ?? []).Select(p => p.Port));
+            return new Finding(Severity.Error, subject, $"the webhooks call port {backend.Port}, but the Service has {(ports.Length == 0 ? "no port" : "port " + ports)}: every call fails, so {meanwhile}",
+                $"set the webhooks' clientConfig.service.port to the Service's port (deploy/ uses 443), or add port {backend.Port} to the Service");
         }
 
         if (backend.Endpoints is null)
         {
-            return new Finding(Severity.Error, subject, $"the webhooks call this Service, but it has no Endpoints (no such Service, or one without a selector): no webhook answers, so {meanwhile}",
-                "re-apply the overlay from deploy/ (it creates the Service), or point the webhooks' clientConfig.service at the webhook's Service");
+            return new Finding(Severity.Error, subject, $"the Service has no Endpoints (it has no selector, and nobody wrote them): no webhook answers, so {meanwhile}",
+                "give the Service the webhook pods' selector (deploy/ selects app.kubernetes.io/name: single-active-webhook)");
         }
 
         return backend.Ready == 0
