@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Workloads;
 
@@ -70,8 +71,7 @@ public sealed class SnapshotReader(IKubernetes client)
             }
             catch (HttpOperationException e)
             {
-                // The API's own words when it sent a Status (a 403's message names the user and the verb).
-                var said = StatusMessage(e.Response?.Content) ?? e.Response?.ReasonPhrase ?? e.Message;
+                var said = ApiStatusMessage.Of(e);
                 backends.Add(new WebhookBackend(ns, name, port, null, null, e.Response is null ? said : $"HTTP {(int)e.Response.StatusCode}: {said}"));
             }
         }
@@ -83,19 +83,6 @@ public sealed class SnapshotReader(IKubernetes client)
         info?.GitVersion?.TrimStart('v').Split('.', '-', '+') is [var major, var minor, ..] && int.TryParse(major, out var ma) && int.TryParse(minor, out var mi)
             ? new Version(ma, mi)
             : null;
-
-    private static string? StatusMessage(string? body)
-    {
-        try
-        {
-            return body is { Length: > 0 } && System.Text.Json.Nodes.JsonNode.Parse(body) is System.Text.Json.Nodes.JsonObject status
-                && status["message"] is System.Text.Json.Nodes.JsonValue message && message.TryGetValue<string>(out var text) ? text : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
 
     private static async Task<T?> OrNullAsync<T>(Func<Task<T>> read)
         where T : class

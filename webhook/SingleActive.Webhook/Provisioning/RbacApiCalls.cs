@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Kube.ApiConnection;
 
 namespace SingleActive.Webhook.Provisioning;
 
@@ -214,7 +215,7 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
             var also = verb == "update" ? $" (or \"bind\" on ClusterRole {clusterRole})" : "";
             return new NodeBindingProblem(NodeBindingProblem.Forbidden,
                 $"cannot {verb} ClusterRoleBinding {name}: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"{verb}\" on clusterrolebindings {name}{also}, {cost}; " +
-                $"apply deploy/ of this version ({RbacApiFailure.Detail(e)})");
+                $"apply deploy/ of this version ({ApiStatusMessage.Of(e)})");
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Text.Json;
 using k8s.Autorest;
 using SingleActive.Core.Errors;
+using SingleActive.Kube.ApiConnection;
 
 namespace SingleActive.Webhook.Provisioning;
 
@@ -18,7 +18,7 @@ internal static class RbacApiFailure
         if (e is HttpOperationException http)
         {
             var status = (int)http.Response.StatusCode;
-            var detail = Detail(http);
+            var detail = ApiStatusMessage.Of(http);
             var hint = http.Response.StatusCode == HttpStatusCode.Forbidden
                 ? $": the webhook's ClusterRole lacks \"{verb}\" on {resource}{extraPermission}"
                 : "";
@@ -26,28 +26,5 @@ internal static class RbacApiFailure
         }
 
         return new RbacApiException($"{what}: the Kubernetes API cannot be reached: {ErrorText.Of(e)}", e);
-    }
-
-    public static string Detail(HttpOperationException e) => StatusMessage(e.Response.Content) ?? e.Response.ReasonPhrase ?? e.Message;
-
-    /// <summary>The <c>message</c> of a Kubernetes Status body, read without reflection.</summary>
-    private static string? StatusMessage(string? content)
-    {
-        if (string.IsNullOrWhiteSpace(content))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(content);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var message)
-                ? message.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return content.Length > 300 ? content[..300] : content;
-        }
     }
 }
