@@ -42,11 +42,22 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     /// <summary>The next write waits for this (counted as parked in a hang meanwhile, unless its caller gives up), then goes through: a slow answer.</summary>
     public TaskCompletionSource? HoldNextWrite { get; set; }
 
+    /// <summary>
+    /// The next replace calls fail with these, one each, before reaching the server (as a refused connection or an
+    /// error status would); later calls go through.
+    /// </summary>
+    public Queue<Exception> NextWriteFailures { get; } = new();
+
     public Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
         if (Fault != LeaseFault.None || TakeHang())
         {
             return FaultAsync<LeaseRecord>(cancellationToken);
+        }
+
+        if (NextWriteFailures.TryDequeue(out var failure))
+        {
+            return Task.FromException<LeaseRecord>(failure);
         }
 
         if (HoldNextWrite is { } hold)

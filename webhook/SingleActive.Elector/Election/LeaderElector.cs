@@ -60,7 +60,7 @@ public sealed class LeaderElector : ILeaderTerm
         controls = new OperatorControls(settings, time, operatorSupport?.Observer, metrics, logger);
         maintenance = new MaintenanceState(settings, time, metrics, logger);
         campaign = new ElectorCampaign(election, gate, controls, maintenance, time, logger, (record, mark) => Observe(record, mark));
-        rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this);
+        rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this, wake);
         handovers = operatorSupport is null ? null : new Handovers(settings, store, time, operatorSupport, controls, metrics, logger, this);
         planned = operatorSupport?.Planner is null ? null : new PlannedHandovers(settings, time, operatorSupport.Planner, maintenance, controls, handovers!, metrics, logger, this);
         heartbeat = time.GetTimestamp();
@@ -80,7 +80,7 @@ public sealed class LeaderElector : ILeaderTerm
     /// <summary>The process is alive and its election loop keeps beating.</summary>
     public bool IsAlive => !Volatile.Read(ref exited) && time.GetElapsedTime(Volatile.Read(ref heartbeat)) < settings.LivenessWindow;
 
-    /// <summary>The loop is parked in its wait (or a release waits for the kubelet) with no wake-up pending (tests use this to let work settle).</summary>
+    /// <summary>The loop is parked in its wait (also between two attempts of a release; or a release waits for the kubelet) with no wake-up pending (tests use this to let work settle).</summary>
     public bool IsIdle => wake.IsParked || Volatile.Read(ref exited) || ownPod?.IsParked == true;
 
     public ElectionStatus Status => Locked(readiness.Status);

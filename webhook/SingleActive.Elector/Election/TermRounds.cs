@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
 using SingleActive.Core.Leases;
+using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
 using SingleActive.Elector.PodDeletion;
@@ -13,8 +14,11 @@ namespace SingleActive.Elector.Election;
 /// (<see cref="ILeaderTerm"/>) and, for <paramref name="election"/>, under its lock (<paramref name="gate"/>).
 /// </summary>
 internal sealed class TermRounds(
-    ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term)
+    ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term, WakeSignal wake)
 {
+    /// <summary>The pause after a release attempt failed fast, doubled after each such failure up to a retry period.</summary>
+    public static readonly TimeSpan FirstReleasePause = TimeSpan.FromMilliseconds(200);
+
     /// <summary>One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later, tries again).</summary>
     public async Task TryAcquireAsync(CancellationToken stop)
     {
@@ -88,6 +92,19 @@ internal sealed class TermRounds(
     /// <paramref name="successor"/> (maintenance: a drain, a rollout) only that standby may take it for the handover
     /// window, as in a directed handover.
     /// </summary>
+    /// <remarks>
+    /// The release is the only write that no later round makes good: the term is already given up, so a release that
+    /// is not written leaves every standby waiting out the lease duration (15 s by default) instead of taking over at
+    /// once. A failure that may pass (no answer, the connection refused or reset, HTTP 429 or 5xx: an API server
+    /// restarting or overloaded) is therefore tried again until <paramref name="ct"/> ends the release (its callers
+    /// give it the renew deadline): each attempt bounded by <see cref="ElectionSettings.AttemptTimeout"/> (one stuck
+    /// on a dead connection is abandoned, which replaces the connection, and tried again at once), a fast failure after
+    /// a pause that doubles from <see cref="FirstReleasePause"/> up to a retry period (the loop's wait, which a change of
+    /// the Lease seen meanwhile ends early). A refusal that will not pass (403: no RBAC to update Leases, 422, ...) is
+    /// logged once. Trying again is safe: each write carries the
+    /// resourceVersion this replica last wrote, so if an earlier attempt did land unseen, the next one conflicts, reads
+    /// a Lease that no longer names this replica, and writes nothing.
+    /// </remarks>
     public async Task ReleaseAsync(LeadershipLossReason reason, CancellationToken ct, HandoverRecord? successor = null)
     {
         if (Locked(() => election.Own) is not { } current)
@@ -97,27 +114,60 @@ internal sealed class TermRounds(
 
         term.Lose(reason, null);
         await AwaitKubeletAsync(reason, ct).ConfigureAwait(false);
-        try
+        var pause = FirstReleasePause;
+        for (var attempt = 1; ; attempt++)
         {
-            var written = await round.ReleaseAsync(current, settings.Identity, record => Released(record, successor), ct).ConfigureAwait(false);
-            if (written is null)
+            using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            LeaseRecord? written = null;
+            Exception? failure = null;
+            try
             {
+                written = await round.ReleaseAsync(current, settings.Identity, record => Released(record, successor), linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+
+            if (failure is null)
+            {
+                if (written is not null)
+                {
+                    ReportReleased(written, reason, successor);
+                }
+
+                return; // Released, or the Lease no longer names this replica.
+            }
+
+            metrics.RecordApiError("release");
+            var timedOut = failure is OperationCanceledException && timeout.IsCancellationRequested && !ct.IsCancellationRequested;
+            if (ct.IsCancellationRequested || !(timedOut || ApiFailures.MayPass(failure)))
+            {
+                Log.ReleaseFailed(logger, ElectorMetrics.ReasonLabel(reason), ct.IsCancellationRequested ? $"gave up after {attempt} attempt(s): {ErrorText.Of(failure)}" : ErrorText.Of(failure));
                 return;
             }
 
-            term.Observe(written);
-            Log.Released(logger, ElectorMetrics.ReasonLabel(reason));
-            if (successor is not null)
+            var wait = timedOut ? TimeSpan.Zero : pause;
+            Log.ReleaseRetrying(logger, ElectorMetrics.ReasonLabel(reason), attempt, Duration.Format(wait), timedOut ? "timed out" : ErrorText.Of(failure));
+            if (!timedOut)
             {
-                metrics.RecordHandover(successor.Outcome);
-                Log.HandingOver(logger, successor.Target!, successor.Requested);
-                controls.ReportHandover(successor);
+                try
+                {
+                    // The loop's own wait: it counts as parked, and a change of the Lease seen meanwhile ends it early.
+                    using (ct.Register(static signal => ((WakeSignal)signal!).Wake(), wake))
+                    {
+                        await wake.WaitAsync(pause, ct).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    Log.ReleaseFailed(logger, ElectorMetrics.ReasonLabel(reason), $"gave up after {attempt} attempt(s): {ErrorText.Of(failure)}");
+                    return;
+                }
+
+                pause = pause * 2 < settings.Timings.RetryPeriod ? pause * 2 : settings.Timings.RetryPeriod;
             }
-        }
-        catch (Exception e)
-        {
-            metrics.RecordApiError("release");
-            Log.ReleaseFailed(logger, ElectorMetrics.ReasonLabel(reason), ErrorText.Of(e));
         }
     }
 
@@ -135,6 +185,18 @@ internal sealed class TermRounds(
         var start = time.GetTimestamp();
         var seen = await ownPod.WaitForKubeletAsync(ct).ConfigureAwait(false);
         Log.ReleaseAfterKubelet(logger, ElectorMetrics.ReasonLabel(reason), Duration.Format(time.GetElapsedTime(start)), seen ? "the pod is out of the endpoints" : "waited the longest a kubelet takes");
+    }
+
+    private void ReportReleased(LeaseRecord written, LeadershipLossReason reason, HandoverRecord? successor)
+    {
+        term.Observe(written);
+        Log.Released(logger, ElectorMetrics.ReasonLabel(reason));
+        if (successor is not null)
+        {
+            metrics.RecordHandover(successor.Outcome);
+            Log.HandingOver(logger, successor.Target!, successor.Requested);
+            controls.ReportHandover(successor);
+        }
     }
 
     private LeaseRecord Released(LeaseRecord current, HandoverRecord? successor)

@@ -171,4 +171,7 @@ internal static class EventIds
 
     /// <summary>Drain-aware handover is off: NODE_NAME is not set.</summary>
     public const int DrainAwarenessNoNodeName = 67;
+
+    /// <summary>A release attempt failed in a way that may pass; tried again within the release's bound.</summary>
+    public const int ReleaseRetrying = 68;
 }

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.ReleaseFailed, LogLevel.Warning, "Could not release the Lease ({Reason}); it expires on its own after the lease duration: {Error}")]
     public static partial void ReleaseFailed(ILogger logger, string reason, string error);
 
+    [LoggerMessage(EventIds.ReleaseRetrying, LogLevel.Warning, "Could not release the Lease ({Reason}), attempt {Attempt}; trying again in {Pause}: {Error}")]
+    public static partial void ReleaseRetrying(ILogger logger, string reason, int attempt, string pause, string error);
+
     [LoggerMessage(EventIds.WatchEnded, LogLevel.Debug, "Watch of the Lease ended: {Error}")]
     public static partial void WatchEnded(ILogger logger, string error);
 
