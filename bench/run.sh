@@ -155,14 +155,16 @@ if want admission; then
   webhook_port=$(free_port); baseline_port=$(free_port); quiet_port=$(free_port)
   # No KUBECONFIG: dry-run requests run decide/render/patch in full and skip only the ServiceAccount
   # side effect, which a cluster pays once per namespace and the webhook caches afterwards.
-  start_webhook "$webhook_port"
+  # Each server's pid, so the saturation runs also report its CPU time per response (--server-pid).
+  declare -A server_pid
+  start_webhook "$webhook_port"; server_pid[webhook]=${pids[-1]}
   # The same binary with per-request Information logs off, to show what they cost.
-  start_webhook "$quiet_port" "" "--Logging:LogLevel:Default=Warning"
+  start_webhook "$quiet_port" "" "--Logging:LogLevel:Default=Warning"; server_pid[webhook-log-warning]=${pids[-1]}
   # The previous commit's webhook, same flags (see BENCH_PREVIOUS).
   previous_port=$(free_port)
-  webhook_bin="$prev_pub/single-active-webhook" start_webhook "$previous_port"
+  webhook_bin="$prev_pub/single-active-webhook" start_webhook "$previous_port"; server_pid[webhook-previous]=${pids[-1]}
   "$pub/single-active-bench-baseline" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" --port "$baseline_port" >>"$out/run/baseline.log" 2>&1 &
-  pids+=($!)
+  pids+=($!); server_pid[baseline]=$!
   wait_https "https://127.0.0.1:$baseline_port/healthz" "$ca"
   run_load() { # LABEL PORT ARGS...
     local label=$1 port=$2; shift 2
@@ -181,11 +183,11 @@ if want admission; then
     --histogram-out "$out/run/histogram-webhook-previous-1000.tsv"
   for server in baseline webhook webhook-log-warning webhook-previous; do
     case $server in baseline) port=$baseline_port ;; webhook) port=$webhook_port ;; webhook-previous) port=$previous_port ;; *) port=$quiet_port ;; esac
-    run_load "$server" "$port" --saturate --duration "$saturation" --connections 16
+    run_load "$server" "$port" --saturate --duration "$saturation" --connections 16 --server-pid "${server_pid[$server]}"
   done
   # The same bodies with the pod's annotation "false": read, decided and answered, nothing injected;
   # splits the webhook's cost per request into serving and injection.
-  run_load "webhook-opted-out" "$webhook_port" --saturate --duration "$saturation" --connections 16 --opt-out
+  run_load "webhook-opted-out" "$webhook_port" --saturate --duration "$saturation" --connections 16 --opt-out --server-pid "${server_pid[webhook]}"
   cleanup; pids=()
 fi
 

@@ -10,11 +10,15 @@ public sealed class LoadOptions
         usage: single-active-bench-load --url URL --body FILE [--body FILE ...]
                  (--rate N | --saturate) [--duration S] [--warmup S] [--connections N]
                  [--ca FILE | --insecure] [--dry-run] [--opt-out] [--label NAME] [--json-out FILE] [--histogram-out FILE]
+                 [--server-pid PID]
           --rate N         open loop: request i is due at start + i/N; latency counts from that due time
           --saturate       closed loop: --connections workers send back to back; reports throughput
           --dry-run        set request.dryRun=true in every body (the webhook then skips side effects)
           --opt-out        set the pod's single-active annotation to "false" in every body: the same
                            bytes to read, nothing to inject (what serving costs without injection)
+          --server-pid PID saturation: also report the server process's CPU time per response in the
+                           measured window (user + system, /proc/PID/stat), and this generator's own
+                           (both exclude the VM's steal time)
         """;
 
     public Uri Url { get; private set; } = new("https://127.0.0.1:8443/mutate");
@@ -31,6 +35,7 @@ public sealed class LoadOptions
     public string Label { get; private set; } = "load";
     public string? JsonOut { get; private set; }
     public string? HistogramOut { get; private set; }
+    public int? ServerPid { get; private set; }
 
     public static LoadOptions Parse(string[] args)
     {
@@ -54,6 +59,7 @@ public sealed class LoadOptions
                 case "--label": o.Label = Next(); break;
                 case "--json-out": o.JsonOut = Next(); break;
                 case "--histogram-out": o.HistogramOut = Next(); break;
+                case "--server-pid": o.ServerPid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }

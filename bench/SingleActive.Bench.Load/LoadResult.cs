@@ -19,6 +19,12 @@ public sealed record LoadResult(
     /// <summary>How late the scheduler sent requests (fixed rate only): machine noise, not server time.</summary>
     public LatencySummary? SendLateness { get; init; }
 
+    /// <summary>Saturation: the server process's CPU time (user + system) in the measured window per response counted.</summary>
+    public TimeSpan? ServerCpuPerResponse { get; init; }
+
+    /// <summary>Saturation: this load generator's own CPU time in the measured window per response counted.</summary>
+    public TimeSpan? ClientCpuPerResponse { get; init; }
+
     public string ToLine()
     {
         var target = TargetRate > 0 ? TargetRate.ToString("F0", CultureInfo.InvariantCulture) : "max";
@@ -27,9 +33,22 @@ public sealed record LoadResult(
             FormattableString.Invariant(
             $"p50={Latency.Percentile(50):F3}ms p99={Latency.Percentile(99):F3}ms p99.9={Latency.Percentile(99.9):F3}ms max={Latency.Max:F3}ms ") +
             FormattableString.Invariant($"(service p50={ServiceTime.Percentile(50):F3}ms p99={ServiceTime.Percentile(99):F3}ms");
-        return SendLateness is null
-            ? line + ")"
-            : line + FormattableString.Invariant($"; send lateness p99={SendLateness.Percentile(99):F3}ms max={SendLateness.Max:F3}ms)");
+        if (SendLateness is not null)
+        {
+            line += FormattableString.Invariant($"; send lateness p99={SendLateness.Percentile(99):F3}ms max={SendLateness.Max:F3}ms");
+        }
+
+        if (ServerCpuPerResponse is { } server)
+        {
+            line += FormattableString.Invariant($"; server cpu={server.TotalMicroseconds:F1}us/req");
+        }
+
+        if (ClientCpuPerResponse is { } client)
+        {
+            line += FormattableString.Invariant($"; client cpu={client.TotalMicroseconds:F1}us/req");
+        }
+
+        return line + ")";
     }
 
     public string ToJson()
@@ -58,6 +77,16 @@ public sealed record LoadResult(
             {
                 w.WriteNumber("lateP99Ms", Math.Round(SendLateness.Percentile(99), 3));
                 w.WriteNumber("lateMaxMs", Math.Round(SendLateness.Max, 3));
+            }
+
+            if (ServerCpuPerResponse is { } server)
+            {
+                w.WriteNumber("serverCpuUs", Math.Round(server.TotalMicroseconds, 1));
+            }
+
+            if (ClientCpuPerResponse is { } client)
+            {
+                w.WriteNumber("clientCpuUs", Math.Round(client.TotalMicroseconds, 1));
             }
 
             w.WriteEndObject();

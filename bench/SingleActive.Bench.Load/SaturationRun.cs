@@ -55,10 +55,28 @@ public static class SaturationRun
             }
         }
 
+        var cpu = Task.Run(() => CpuOverWindow(options.ServerPid, measureFrom, measureTo));
         await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(w => Task.Run(() => WorkerAsync(w)))).ConfigureAwait(false);
+        var (server, client) = await cpu.ConfigureAwait(false);
         var all = perWorker.SelectMany(s => s).ToList();
         var seconds = options.Duration.TotalSeconds;
         var summary = new LatencySummary(all);
-        return new LoadResult(options.Label, "saturation", 0, all.Count / seconds, options.Connections, seconds, errors, summary, summary);
+        return new LoadResult(options.Label, "saturation", 0, all.Count / seconds, options.Connections, seconds, errors, summary, summary)
+        {
+            ServerCpuPerResponse = all.Count > 0 && server is { } s ? s / all.Count : null,
+            ClientCpuPerResponse = all.Count > 0 ? client / all.Count : null,
+        };
+    }
+
+    /// <summary>CPU time the server (when its pid is known) and this process used between the two timestamps.</summary>
+    private static (TimeSpan? Server, TimeSpan Client) CpuOverWindow(int? serverPid, long from, long to)
+    {
+        MonotonicSleep.Until(from);
+        var server0 = serverPid is { } pid ? ProcessCpuTime.Of(pid) : null;
+        var client0 = Environment.CpuUsage.TotalTime;
+        MonotonicSleep.Until(to);
+        var server1 = serverPid is { } pid1 ? ProcessCpuTime.Of(pid1) : null;
+        var client1 = Environment.CpuUsage.TotalTime;
+        return (server1 - server0, client1 - client0);
     }
 }

@@ -16,4 +16,6 @@ public sealed record AdmissionRun(
     [property: JsonPropertyName("p999Ms")] double P999Ms,
     [property: JsonPropertyName("maxMs")] double MaxMs,
     [property: JsonPropertyName("serviceP99Ms")] double ServiceP99Ms,
-    [property: JsonPropertyName("lateP99Ms")] double? LateP99Ms);
+    [property: JsonPropertyName("lateP99Ms")] double? LateP99Ms,
+    [property: JsonPropertyName("serverCpuUs")] double? ServerCpuUs = null,
+    [property: JsonPropertyName("clientCpuUs")] double? ClientCpuUs = null);

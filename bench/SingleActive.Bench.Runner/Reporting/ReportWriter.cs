@@ -81,6 +81,11 @@ public static class ReportWriter
         var serving = PerRequestUs(optedOut) - floor;
         var injection = PerRequestUs(webhook) - PerRequestUs(optedOut);
         md.AppendLine(Inv($"- machine time per request at saturation (1 s / throughput): ceiling {floor:F1} µs; webhook {PerRequestUs(webhook):F1} µs = ceiling + {serving:F1} µs serving (same bodies opted out: {optedOut.AchievedRate:F0} req/s, {optedOut.AchievedRate / ceiling.AchievedRate:P0} of the ceiling) + {injection:F1} µs injection (read the typed pod, decide, render, write the patch); 50 % of the ceiling allows {floor:F1} µs above it in all"));
+        if (ceiling.ServerCpuUs is { } ceilingCpu && optedOut.ServerCpuUs is { } optedOutCpu && webhook.ServerCpuUs is { } webhookCpu)
+        {
+            // The server process's own CPU time: the load generator and the VM's steal time are not in it.
+            md.AppendLine(Inv($"- server CPU per response at saturation (the server process's user + system time in the measured window): ceiling {ceilingCpu:F1} µs; webhook {webhookCpu:F1} µs = ceiling + {optedOutCpu - ceilingCpu:F1} µs serving (opted out: {optedOutCpu:F1} µs) + {webhookCpu - optedOutCpu:F1} µs injection; webhook / ceiling ×{webhookCpu / ceilingCpu:F2}; the load generator's own CPU per response: {ceiling.ClientCpuUs:F1} µs with the ceiling, {webhook.ClientCpuUs:F1} µs with the webhook"));
+        }
     }
 
     private static void AppendEndToEnd(StringBuilder md, List<Figure> figures)

@@ -20,6 +20,30 @@ public class WebhookBackendChecksTests
     }
 
     [Fact]
+    public void Run_OneReadyReplica_WarningThatItsNextRestartIsAnOutage()
+    {
+        var finding = Assert.Single(DoctorChecks.Run(Snapshot(Backend(ready: 1, notReady: 0)), TestWorkloads.Now), f => f.Subject == Subject);
+
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Equal(
+            "one ready webhook replica: while it restarts, is evicted or its node drains, the API server rejects every opted-in object until one answers",
+            finding.Problem);
+        Assert.Equal(
+            "run two or more (the shipped Deployment runs 2, with a PodDisruptionBudget): kubectl -n single-active-system scale deployment/single-active-webhook --replicas=2",
+            finding.Fix);
+    }
+
+    [Fact]
+    public void Run_OneReadyReplicaAndOneNotReady_WarningPointingAtTheNotReadyOne()
+    {
+        var finding = Assert.Single(DoctorChecks.Run(Snapshot(Backend(ready: 1, notReady: 1)), TestWorkloads.Now), f => f.Subject == Subject);
+
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.StartsWith("one ready webhook replica (1 not ready): ", finding.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("see why: kubectl -n single-active-system describe endpoints single-active-webhook;", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_NoReadyReplica_ErrorNamingTheNotReadyOnesAndWhereToLook()
     {
         var findings = DoctorChecks.Run(Snapshot(Backend(ready: 0, notReady: 2)), TestWorkloads.Now);

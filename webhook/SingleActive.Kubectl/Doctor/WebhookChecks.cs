@@ -73,7 +73,8 @@ internal static class WebhookChecks
     /// No ready address behind the Service means no webhook answers: the API server dials the Service (its cluster IP;
     /// the Endpoints' addresses with <c>--enable-aggregator-routing</c>), and either way only the ready addresses
     /// (<c>addresses</c>, not <c>notReadyAddresses</c>) are reached. What then happens to an opted-in object depends
-    /// on the failurePolicy of the webhooks that call this Service.
+    /// on the failurePolicy of the webhooks that call this Service. A single ready address is a warning: that replica's
+    /// next restart, eviction or node drain is such an outage.
     /// </summary>
     private static Finding? Backend(WebhookBackend backend, V1MutatingWebhookConfiguration configuration)
     {
@@ -113,14 +114,24 @@ internal static class WebhookChecks
                 "give the Service the webhook pods' selector (deploy/ selects app.kubernetes.io/name: single-active-webhook)");
         }
 
-        return backend.Ready == 0
-            ? new Finding(Severity.Error, subject,
+        var seeWhy = $"see why: kubectl -n {backend.Namespace} describe endpoints {backend.Name}; kubectl -n {backend.Namespace} get pods " +
+            $"(the shipped overlays: -l app.kubernetes.io/name=single-active-webhook, and kubectl -n {backend.Namespace} logs deployment/single-active-webhook)";
+        return backend.Ready switch
+        {
+            0 => new Finding(Severity.Error, subject,
                 backend.NotReady == 0
                     ? $"no webhook replica behind it (the Service selects no running pod, or its targetPort names no container port): {meanwhile}"
                     : $"no ready webhook replica ({backend.NotReady} not ready): {meanwhile}",
-                $"see why: kubectl -n {backend.Namespace} describe endpoints {backend.Name}; kubectl -n {backend.Namespace} get pods " +
-                $"(the shipped overlays: -l app.kubernetes.io/name=single-active-webhook, and kubectl -n {backend.Namespace} logs deployment/single-active-webhook)")
-            : null;
+                seeWhy),
+
+            // One replica is one restart, eviction or node drain away from the case above.
+            1 => new Finding(Severity.Warning, subject,
+                $"one ready webhook replica{(backend.NotReady == 0 ? "" : $" ({backend.NotReady} not ready)")}: while it restarts, is evicted or its node drains, {meanwhile}",
+                backend.NotReady == 0
+                    ? $"run two or more (the shipped Deployment runs 2, with a PodDisruptionBudget): kubectl -n {backend.Namespace} scale deployment/single-active-webhook --replicas=2"
+                    : seeWhy),
+            _ => null,
+        };
     }
 
     private static IEnumerable<Finding> Certificate(V1MutatingWebhookConfiguration configuration, string subject, DateTimeOffset now)
