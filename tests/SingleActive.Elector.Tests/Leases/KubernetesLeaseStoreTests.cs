@@ -78,6 +78,44 @@ public sealed class KubernetesLeaseStoreTests
         Assert.Contains("watch=true", server.Requests.Single().Path, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WatchAsync_LateDeletionOfTheLeaseThisReplicaCreatedAgain_Dropped()
+    {
+        // The Lease (version 10) was deleted (15) and this replica created it again (20, the answer to its create) before
+        // its watch, started at 10, delivered the deletion: that deletion is not of the Lease this replica now holds.
+        using var server = new ScriptedApiServer((_, request) => request.Method == "POST"
+            ? new ScriptedApiServer.Answer(201, Lease("20"))
+            : new ScriptedApiServer.Answer(200, WatchEvents(("DELETED", "15"), ("ADDED", "20"))));
+        using var api = server.Client(TimeSpan.FromSeconds(10));
+        var store = new KubernetesLeaseStore(api, "shop", "web");
+        await store.CreateAsync(new LeaseRecord("web-0", 15, null, null, 4), CancellationToken.None);
+
+        var events = await Collect(store.WatchAsync("10", CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(["20"], events.Select(e => e?.ResourceVersion));
+    }
+
+    [Fact]
+    public async Task WatchAsync_DeletionOfTheLeaseLastSeen_DeliveredAsItsAbsence()
+    {
+        using var server = new ScriptedApiServer((_, request) => request.Path.Contains("watch=true", StringComparison.Ordinal)
+            ? new ScriptedApiServer.Answer(200, WatchEvents(("DELETED", "21")))
+            : new ScriptedApiServer.Answer(200, Lease("20")));
+        using var api = server.Client(TimeSpan.FromSeconds(10));
+        var store = new KubernetesLeaseStore(api, "shop", "web");
+        var current = await store.GetAsync(CancellationToken.None);
+
+        var events = await Collect(store.WatchAsync(current!.ResourceVersion, CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal([null], events);
+    }
+
+    private static string Lease(string resourceVersion) =>
+        $$$"""{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"web","namespace":"shop","resourceVersion":"{{{resourceVersion}}}"},"spec":{"holderIdentity":"web-0","leaseDurationSeconds":15,"leaseTransitions":4}}""";
+
+    private static string WatchEvents(params (string Type, string ResourceVersion)[] events) =>
+        string.Concat(events.Select(e => $$$"""{"type":"{{{e.Type}}}","object":{{{Lease(e.ResourceVersion)}}}}""" + "\n"));
+
     private static string Echo(string body)
     {
         var lease = JsonNode.Parse(body)!.AsObject();

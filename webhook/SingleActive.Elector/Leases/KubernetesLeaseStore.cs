@@ -33,6 +33,10 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
     // its precondition names.
     private readonly List<(string ResourceVersion, JsonObject Lease)> recent = [];
 
+    // The highest resourceVersion of any state of the Lease taken in (read, written or watched), to tell a watched
+    // deletion of an earlier incarnation from one of the current Lease.
+    private ulong newest;
+
     private string ItemPath => collection + "/" + Uri.EscapeDataString(name);
 
     public async Task<LeaseRecord?> GetAsync(CancellationToken cancellationToken) =>
@@ -88,7 +92,36 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
         var path = KubeWatch.PathFor(collection, name, resourceVersion);
         await foreach (var watchEvent in KubeWatch.ReadAsync(api, path, watchDeadline ?? KubeWatch.DefaultDeadline, cancellationToken).ConfigureAwait(false))
         {
-            yield return watchEvent.IsDeleted ? null : Remember(watchEvent.Object);
+            if (!watchEvent.IsDeleted)
+            {
+                yield return Remember(watchEvent.Object);
+            }
+            else if (!PredatesNewest(watchEvent.Object))
+            {
+                yield return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A watched deletion is of an earlier incarnation of the Lease when a state with a higher resourceVersion was
+    /// already taken in: a DELETED event's object carries the deletion's resourceVersion, above every version of the
+    /// object it deleted, so a Lease created again afterwards (by this replica's own write, answered before the watch
+    /// caught up) is newer still. Such a late event is dropped instead of being read as the current Lease's removal,
+    /// which would make its leader step down. Versions are compared as numbers, as <see cref="LeaseRecord.IsOlderThan"/>
+    /// does (etcd revisions); one that is not a number is never dropped.
+    /// </summary>
+    private bool PredatesNewest(JsonObject? deleted)
+    {
+        if (deleted?["metadata"]?["resourceVersion"]?.GetValue<string>() is not { } text
+            || !ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return false;
+        }
+
+        lock (gate)
+        {
+            return version < newest;
         }
     }
 
@@ -155,6 +188,11 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
         {
             lock (gate)
             {
+                if (ulong.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > newest)
+                {
+                    newest = number;
+                }
+
                 recent.Add((version, lease!));
                 if (recent.Count > 8)
                 {
