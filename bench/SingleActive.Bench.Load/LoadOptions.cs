@@ -18,7 +18,7 @@ public sealed class LoadOptions
                            bytes to read, nothing to inject (what serving costs without injection)
           --server-pid PID saturation: also report the server process's CPU time per response in the
                            measured window (user + system, /proc/PID/stat), and this generator's own
-                           (both exclude the VM's steal time)
+                           (own running time only, not the VM's steal time)
         """;
 
     public Uri Url { get; private set; } = new("https://127.0.0.1:8443/mutate");

@@ -6,8 +6,9 @@ namespace SingleActive.Bench.Load;
 /// <summary>
 /// The CPU time a process has used so far, user plus system, all threads: fields 14 (<c>utime</c>) and 15
 /// (<c>stime</c>) of <c>/proc/PID/stat</c> (proc(5)), in clock ticks of <c>sysconf(_SC_CLK_TCK)</c> (100 per second
-/// on Linux). Time the hypervisor gave to other guests (steal) is not in it, so a server's CPU time per request is
-/// far steadier on a shared VM than throughput.
+/// on Linux). It counts only the process's own running time (with the kernel's paravirtual steal accounting, which
+/// guest kernels normally have, not the time the hypervisor gave to other guests), so a server's CPU time per request
+/// is steadier on a shared VM than throughput.
 /// </summary>
 public static partial class ProcessCpuTime
 {
@@ -35,8 +36,11 @@ public static partial class ProcessCpuTime
 
         // The command name (field 2) is in parentheses and may hold spaces or parentheses itself: count from the last ')'.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds((double)ticks / TicksPerSecond);
+        return fields.Length > 15 - 3
+            && long.TryParse(fields[14 - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var user)
+            && long.TryParse(fields[15 - 3], NumberStyles.None, CultureInfo.InvariantCulture, out var system)
+                ? TimeSpan.FromSeconds((double)(user + system) / TicksPerSecond)
+                : null;
     }
 
     [LibraryImport("libc", EntryPoint = "sysconf")]

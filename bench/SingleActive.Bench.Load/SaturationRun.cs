@@ -55,7 +55,7 @@ public static class SaturationRun
             }
         }
 
-        var cpu = Task.Run(() => CpuOverWindow(options.ServerPid, measureFrom, measureTo));
+        var cpu = Task.Factory.StartNew(() => CpuOverWindow(options.ServerPid, measureFrom, measureTo), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(w => Task.Run(() => WorkerAsync(w)))).ConfigureAwait(false);
         var (server, client) = await cpu.ConfigureAwait(false);
         var all = perWorker.SelectMany(s => s).ToList();
@@ -71,12 +71,25 @@ public static class SaturationRun
     /// <summary>CPU time the server (when its pid is known) and this process used between the two timestamps.</summary>
     private static (TimeSpan? Server, TimeSpan Client) CpuOverWindow(int? serverPid, long from, long to)
     {
-        MonotonicSleep.Until(from);
+        SleepUntil(from);
         var server0 = serverPid is { } pid ? ProcessCpuTime.Of(pid) : null;
         var client0 = Environment.CpuUsage.TotalTime;
-        MonotonicSleep.Until(to);
+        SleepUntil(to);
         var server1 = serverPid is { } pid1 ? ProcessCpuTime.Of(pid1) : null;
         var client1 = Environment.CpuUsage.TotalTime;
+        if (serverPid is { } asked && (server0 is null || server1 is null))
+        {
+            Console.Error.WriteLine($"--server-pid {asked}: /proc/{asked}/stat could not be read; no server CPU figure");
+        }
+
         return (server1 - server0, client1 - client0);
+    }
+
+    private static void SleepUntil(long timestamp)
+    {
+        while (Stopwatch.GetTimestamp() < timestamp)
+        {
+            MonotonicSleep.Until(timestamp); // Returns early on a signal (EINTR).
+        }
     }
 }

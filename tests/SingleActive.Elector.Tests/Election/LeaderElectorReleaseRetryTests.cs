@@ -15,18 +15,18 @@ public sealed class LeaderElectorReleaseRetryTests
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(50);
 
     [Fact]
-    public async Task Stop_ReleaseFailsTwiceOnAnApiServerBlip_TriedAgainAndTheStandbyLeadsWithinASecond()
+    public async Task StopAsync_ReleaseFailsTwiceOnAnApiServerBlip_TriedAgainAndTheStandbyLeadsWithinASecond()
     {
         await using var cluster = new ElectionCluster(ElectionTimings.Default);
         var (a, b) = await LeaderAndStandbyAsync(cluster);
 
-        a.Client.NextWriteFailures.Enqueue(new KubeApiException(HttpStatusCode.ServiceUnavailable, "503 Service Unavailable: the server is shutting down"));
-        a.Client.NextWriteFailures.Enqueue(new HttpRequestException("connection refused (test)"));
+        a.Client.NextReplaceFailures.Enqueue(new KubeApiException(HttpStatusCode.ServiceUnavailable, "503 Service Unavailable: the server is shutting down"));
+        a.Client.NextReplaceFailures.Enqueue(new HttpRequestException("connection refused (test)"));
         await a.Stop.CancelAsync();
         var waited = await cluster.AdvanceUntilAsync(() => b.IsReady, TimeSpan.FromSeconds(20), Step);
 
         // Pauses of 200 and 400 ms, then the release lands and b's watch takes it: far below the 15 s lease duration.
-        var pauses = TermRounds.FirstReleasePause * 3;
+        var pauses = ReleasePacing.FirstPause * 3;
         Assert.InRange(waited, pauses - Step, pauses + Step);
         Assert.Contains(cluster.Server.History, r => r is { HolderIdentity: null });
         Assert.Equal(2, a.Metrics.ApiErrors("release"));
@@ -35,7 +35,7 @@ public sealed class LeaderElectorReleaseRetryTests
     }
 
     [Fact]
-    public async Task Stop_ReleaseAttemptHangs_AbandonedAfterTheAttemptTimeoutAndTriedAgainAtOnce()
+    public async Task StopAsync_ReleaseAttemptHangs_AbandonedAfterTheAttemptTimeoutAndTriedAgainAtOnce()
     {
         await using var cluster = new ElectionCluster(ElectionTimings.Default);
         var (a, b) = await LeaderAndStandbyAsync(cluster);
@@ -51,12 +51,12 @@ public sealed class LeaderElectorReleaseRetryTests
     }
 
     [Fact]
-    public async Task Stop_ReleaseForbidden_NotTriedAgainAndTheStandbyWaitsOutTheLease()
+    public async Task StopAsync_ReleaseForbidden_NotTriedAgainAndTheStandbyWaitsOutTheLease()
     {
         await using var cluster = new ElectionCluster(ElectionTimings.Default);
         var (a, b) = await LeaderAndStandbyAsync(cluster);
 
-        a.Client.NextWriteFailures.Enqueue(new KubeApiException(HttpStatusCode.Forbidden, "403 Forbidden: cannot update resource \"leases\""));
+        a.Client.NextReplaceFailures.Enqueue(new KubeApiException(HttpStatusCode.Forbidden, "403 Forbidden: cannot update resource \"leases\""));
         await a.Stop.CancelAsync();
         await cluster.SettleAsync();
         await a.Running.WaitAsync(TimeSpan.FromSeconds(10)); // no fake time passed: nothing waited to try again
@@ -69,25 +69,51 @@ public sealed class LeaderElectorReleaseRetryTests
     }
 
     [Fact]
-    public async Task Stop_ReleaseKeepsFailing_GivesUpAtTheRenewDeadline()
+    public async Task StopAsync_ReleaseKeepsFailing_GivesUpAtTheRenewDeadline()
     {
         await using var cluster = new ElectionCluster(ElectionTimings.Default);
         var (a, b) = await LeaderAndStandbyAsync(cluster);
 
         for (var i = 0; i < 50; i++)
         {
-            a.Client.NextWriteFailures.Enqueue(new KubeApiException(HttpStatusCode.TooManyRequests, "429 Too Many Requests"));
+            a.Client.NextReplaceFailures.Enqueue(new KubeApiException(HttpStatusCode.TooManyRequests, "429 Too Many Requests"));
         }
 
         await a.Stop.CancelAsync();
         var stopped = await cluster.AdvanceUntilAsync(() => a.Running.IsCompleted, TimeSpan.FromSeconds(20), Step);
 
-        // Attempts at 0, 0.2, 0.6, 1.4, 3.0, 5.0, 7.0 and 9.0 s (the pause doubles up to the 2 s retry period); the next
-        // pause would end after the 10 s renew deadline, which ends the release.
-        Assert.InRange(stopped, ElectionTimings.Default.RenewDeadline - Step, ElectionTimings.Default.RenewDeadline + Step);
-        Assert.Equal(8, a.Metrics.ApiErrors("release"));
+        // Attempts at 0, 0.2, 0.6, 1.4, 3.0, 5.0, 7.0, 9.0 and 9.8 s: the pause doubles up to the 2 s retry period, the
+        // last one shortened so that the attempt after it still has 200 ms; then no attempt has that much left.
+        var last = ElectionTimings.Default.RenewDeadline - ReleasePacing.FirstPause;
+        Assert.InRange(stopped, last - Step, last + Step);
+        Assert.Equal(9, a.Metrics.ApiErrors("release"));
         Assert.DoesNotContain(cluster.Server.History, r => r is { HolderIdentity: null });
         Assert.False(b.IsReady);
+    }
+
+    [Fact]
+    public async Task StopAsync_DuringTheLeadersPauseBetweenTwoAttemptsOfAStepDown_ExitsWithoutWaitingARound()
+    {
+        await using var cluster = new ElectionCluster(ElectionTimings.Default);
+        var (a, b) = await LeaderAndStandbyAsync(cluster);
+
+        // The app fails: the leader steps down and its release meets a 503 (a 200 ms pause follows, in the loop's wait).
+        a.Client.NextReplaceFailures.Enqueue(new KubeApiException(HttpStatusCode.ServiceUnavailable, "503 Service Unavailable"));
+        a.Health.CanCampaign = false;
+        a.Health.ShouldStepDown = true;
+        a.Elector.Wake();
+        await cluster.SettleAsync();
+        Assert.False(a.IsReady);
+
+        // SIGTERM during the pause: its wake-up ends the pause; the release is written, and the loop, woken again, exits
+        // without waiting a round (a jittered retry period: up to 2.4 s).
+        await a.Stop.CancelAsync();
+        var exited = await cluster.AdvanceUntilAsync(() => a.Running.IsCompleted, TimeSpan.FromSeconds(10), Step);
+
+        Assert.True(exited <= Step, $"the loop exited {exited} after SIGTERM");
+        Assert.Contains(cluster.Server.History, r => r is { HolderIdentity: null, PreviousHolder: "a" });
+        await cluster.AdvanceUntilAsync(() => b.IsReady, TimeSpan.FromSeconds(5), Step);
+        Assert.Equal(1, cluster.MaxReadySeen);
     }
 
     private static async Task<(Candidate Leader, Candidate Standby)> LeaderAndStandbyAsync(ElectionCluster cluster)

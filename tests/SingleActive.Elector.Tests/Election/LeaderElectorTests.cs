@@ -321,8 +321,8 @@ public sealed class LeaderElectorTests
         await cluster.SettleAsync();
         Assert.False(a.IsReady);
 
-        // The release hangs: each attempt is abandoned after the attempt timeout (a third of the 2 s renew deadline) and
-        // tried again at once, until the renew deadline ends the release; the loop carries on beating.
+        // The release hangs: each attempt is abandoned after the attempt timeout (a third of the 10 s renew deadline) and
+        // tried again at once, until less than 200 ms of the renew deadline is left; the loop carries on beating.
         await cluster.AdvanceAsync(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
         Assert.True(a.Elector.IsAlive);
         Assert.Equal(3, a.Metrics.ApiErrors("release"));

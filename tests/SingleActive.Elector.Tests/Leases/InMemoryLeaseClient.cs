@@ -43,10 +43,10 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     public TaskCompletionSource? HoldNextWrite { get; set; }
 
     /// <summary>
-    /// The next replace calls fail with these, one each, before reaching the server (as a refused connection or an
-    /// error status would); later calls go through.
+    /// The next replace calls (the writes to a Lease that exists: renew, release, handover) fail with these, one each,
+    /// before reaching the server (as a refused connection or an error status would); later calls go through.
     /// </summary>
-    public Queue<Exception> NextWriteFailures { get; } = new();
+    public System.Collections.Concurrent.ConcurrentQueue<Exception> NextReplaceFailures { get; } = new();
 
     public Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
@@ -55,7 +55,7 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
             return FaultAsync<LeaseRecord>(cancellationToken);
         }
 
-        if (NextWriteFailures.TryDequeue(out var failure))
+        if (NextReplaceFailures.TryDequeue(out var failure))
         {
             return Task.FromException<LeaseRecord>(failure);
         }

@@ -16,9 +16,6 @@ namespace SingleActive.Elector.Election;
 internal sealed class TermRounds(
     ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term, WakeSignal wake)
 {
-    /// <summary>The pause after a release attempt failed fast, doubled after each such failure up to a retry period.</summary>
-    public static readonly TimeSpan FirstReleasePause = TimeSpan.FromMilliseconds(200);
-
     /// <summary>One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later, tries again).</summary>
     public async Task TryAcquireAsync(CancellationToken stop)
     {
@@ -95,15 +92,16 @@ internal sealed class TermRounds(
     /// <remarks>
     /// The release is the only write that no later round makes good: the term is already given up, so a release that
     /// is not written leaves every standby waiting out the lease duration (15 s by default) instead of taking over at
-    /// once. A failure that may pass (no answer, the connection refused or reset, HTTP 429 or 5xx: an API server
-    /// restarting or overloaded) is therefore tried again until <paramref name="ct"/> ends the release (its callers
-    /// give it the renew deadline): each attempt bounded by <see cref="ElectionSettings.AttemptTimeout"/> (one stuck
-    /// on a dead connection is abandoned, which replaces the connection, and tried again at once), a fast failure after
-    /// a pause that doubles from <see cref="FirstReleasePause"/> up to a retry period (the loop's wait, which a change of
-    /// the Lease seen meanwhile ends early). A refusal that will not pass (403: no RBAC to update Leases, 422, ...) is
-    /// logged once. Trying again is safe: each write carries the
-    /// resourceVersion this replica last wrote, so if an earlier attempt did land unseen, the next one conflicts, reads
-    /// a Lease that no longer names this replica, and writes nothing.
+    /// once. A failure that may pass (<see cref="ApiFailures.MayPass"/>: no answer, no connection, HTTP 429 or 5xx, as
+    /// from an API server restarting or overloaded) is therefore tried again within the renew deadline (counted from
+    /// here; <paramref name="ct"/>, which its callers set to the renew deadline too, ends it as well): each attempt
+    /// bounded by <see cref="ElectionSettings.AttemptTimeout"/> and what is left (one stuck on a dead connection is
+    /// abandoned, which replaces the connection, and tried again at once), a fast failure after a pause
+    /// (<see cref="ReleasePacing"/>). The pause is the loop's own wait: any wake-up ends it early, and one it
+    /// consumed is handed back to the loop afterwards. A refusal that will not pass (403: no RBAC to update Leases,
+    /// 422, ...) is logged once. Trying again is safe: each write carries the resourceVersion this replica last wrote,
+    /// so if an earlier attempt did land unseen, the next one conflicts, reads a Lease that no longer names this
+    /// replica, and writes nothing.
     /// </remarks>
     public async Task ReleaseAsync(LeadershipLossReason reason, CancellationToken ct, HandoverRecord? successor = null)
     {
@@ -112,61 +110,76 @@ internal sealed class TermRounds(
             return;
         }
 
+        var start = time.GetTimestamp();
         term.Lose(reason, null);
         await AwaitKubeletAsync(reason, ct).ConfigureAwait(false);
-        var pause = FirstReleasePause;
-        for (var attempt = 1; ; attempt++)
+        var label = ElectorMetrics.ReasonLabel(reason);
+        var pacing = new ReleasePacing(settings);
+        var paused = false;
+        try
         {
-            using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-            LeaseRecord? written = null;
-            Exception? failure = null;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                written = await round.ReleaseAsync(current, settings.Identity, record => Released(record, successor), linked.Token).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-
-            if (failure is null)
-            {
-                if (written is not null)
-                {
-                    ReportReleased(written, reason, successor);
-                }
-
-                return; // Released, or the Lease no longer names this replica.
-            }
-
-            metrics.RecordApiError("release");
-            var timedOut = failure is OperationCanceledException && timeout.IsCancellationRequested && !ct.IsCancellationRequested;
-            if (ct.IsCancellationRequested || !(timedOut || ApiFailures.MayPass(failure)))
-            {
-                Log.ReleaseFailed(logger, ElectorMetrics.ReasonLabel(reason), ct.IsCancellationRequested ? $"gave up after {attempt} attempt(s): {ErrorText.Of(failure)}" : ErrorText.Of(failure));
-                return;
-            }
-
-            var wait = timedOut ? TimeSpan.Zero : pause;
-            Log.ReleaseRetrying(logger, ElectorMetrics.ReasonLabel(reason), attempt, Duration.Format(wait), timedOut ? "timed out" : ErrorText.Of(failure));
-            if (!timedOut)
-            {
+                var bound = pacing.AttemptBound(time.GetElapsedTime(start));
+                using var timeout = new CancellationTokenSource(bound, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+                LeaseRecord? written = null;
+                Exception? failure = null;
                 try
                 {
-                    // The loop's own wait: it counts as parked, and a change of the Lease seen meanwhile ends it early.
-                    using (ct.Register(static signal => ((WakeSignal)signal!).Wake(), wake))
-                    {
-                        await wake.WaitAsync(pause, ct).ConfigureAwait(false);
-                    }
+                    written = await round.ReleaseAsync(current, settings.Identity, record => Released(record, successor), linked.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (Exception e)
                 {
-                    Log.ReleaseFailed(logger, ElectorMetrics.ReasonLabel(reason), $"gave up after {attempt} attempt(s): {ErrorText.Of(failure)}");
+                    failure = e;
+                }
+
+                if (failure is null)
+                {
+                    if (written is not null)
+                    {
+                        ReportReleased(written, reason, successor);
+                    }
+                    else if (attempt > 1)
+                    {
+                        Log.ReleaseOutcomeUnseen(logger, label, attempt);
+                    }
+
+                    return; // Released, or the Lease no longer names this replica.
+                }
+
+                metrics.RecordApiError("release");
+                var noAnswer = failure is OperationCanceledException && (timeout.IsCancellationRequested || ct.IsCancellationRequested);
+                var error = noAnswer ? $"no answer within {Duration.Format(bound)}" : ErrorText.Of(failure);
+                if (ct.IsCancellationRequested || pacing.NextWait(time.GetElapsedTime(start), noAnswer) is not { } wait)
+                {
+                    Log.ReleaseFailed(logger, label, $"gave up after {attempt} attempt(s) within the renew deadline: {error}");
                     return;
                 }
 
-                pause = pause * 2 < settings.Timings.RetryPeriod ? pause * 2 : settings.Timings.RetryPeriod;
+                if (!(noAnswer || ApiFailures.MayPass(failure)))
+                {
+                    Log.ReleaseFailed(logger, label, error);
+                    return;
+                }
+
+                Log.ReleaseRetrying(logger, label, attempt, Duration.Format(wait), error);
+                if (wait > TimeSpan.Zero)
+                {
+                    paused = true;
+                    if (!await wake.PauseAsync(wait, ct).ConfigureAwait(false))
+                    {
+                        Log.ReleaseFailed(logger, label, $"gave up after {attempt} attempt(s) within the renew deadline: {error}");
+                        return;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (paused)
+            {
+                wake.Wake(); // A wake-up a pause took (SIGTERM, the app's health, the pod's deletion) is the loop's.
             }
         }
     }

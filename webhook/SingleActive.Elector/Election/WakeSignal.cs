@@ -39,9 +39,11 @@ internal sealed class WakeSignal(TimeProvider time)
     /// Waits <paramref name="wait"/> (nothing when zero or negative) or until <see cref="Wake"/>; returns at once, and
     /// consumes it, when a wake-up is pending.
     /// </summary>
-    /// <exception cref="OperationCanceledException"><paramref name="stop"/> fired (checked after a wait, which a stop ends through <see cref="Wake"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="stop"/> fired: checked first (its wake-up may have been
+    /// consumed by another wait meanwhile, a release's pause) and after a wait, which a stop ends through <see cref="Wake"/>.</exception>
     public async Task WaitAsync(TimeSpan wait, CancellationToken stop)
     {
+        stop.ThrowIfCancellationRequested();
         Task signal;
         lock (gate)
         {
@@ -77,6 +79,28 @@ internal sealed class WakeSignal(TimeProvider time)
         }
 
         stop.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// A wait between two attempts of a call the loop is making (a release): <see cref="WaitAsync"/> that
+    /// <paramref name="ct"/> ends too, so the loop counts as parked meanwhile and any wake-up ends it early.
+    /// </summary>
+    /// <returns>False when <paramref name="ct"/> fired.</returns>
+    public async Task<bool> PauseAsync(TimeSpan wait, CancellationToken ct)
+    {
+        try
+        {
+            using (ct.Register(static signal => ((WakeSignal)signal!).Wake(), this))
+            {
+                await WaitAsync(wait, ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);

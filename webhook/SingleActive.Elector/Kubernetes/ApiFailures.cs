@@ -7,8 +7,9 @@ internal static class ApiFailures
 {
     /// <summary>
     /// Whether <paramref name="failure"/> of an API call may pass if the same call is made again shortly: no answer
-    /// (<see cref="TimeoutException"/>: the client's call deadline), the connection refused or reset
-    /// (<see cref="HttpRequestException"/>, <see cref="IOException"/>), or an answer saying so: 429 Too Many Requests
+    /// (<see cref="TimeoutException"/>: the client's call deadline), no connection (<see cref="HttpRequestException"/>,
+    /// <see cref="IOException"/>: refused, reset, but also a failed name lookup or TLS handshake, which a retry within
+    /// seconds rarely mends and never harms), or an answer saying so: 429 Too Many Requests
     /// (API Priority and Fairness, the max-in-flight limit) and 5xx (an API server starting, stopping or losing etcd).
     /// A 4xx other than 429 says the request itself is refused (403: RBAC; 422: invalid) and will be refused again,
     /// as will a successful answer that is not JSON.

@@ -174,4 +174,7 @@ internal static class EventIds
 
     /// <summary>A release attempt failed in a way that may pass; tried again within the release's bound.</summary>
     public const int ReleaseRetrying = 68;
+
+    /// <summary>A release tried again found the Lease no longer naming this replica: an earlier attempt landed unseen, or another replica wrote it.</summary>
+    public const int ReleaseOutcomeUnseen = 69;
 }

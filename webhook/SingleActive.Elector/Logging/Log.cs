@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.ReleaseRetrying, LogLevel.Warning, "Could not release the Lease ({Reason}), attempt {Attempt}; trying again in {Pause}: {Error}")]
     public static partial void ReleaseRetrying(ILogger logger, string reason, int attempt, string pause, string error);
 
+    [LoggerMessage(EventIds.ReleaseOutcomeUnseen, LogLevel.Information, "Released the Lease ({Reason}) as far as can be seen: at attempt {Attempt} it no longer names this replica (an earlier attempt was written and its answer lost, or another replica wrote it)")]
+    public static partial void ReleaseOutcomeUnseen(ILogger logger, string reason, int attempt);
+
     [LoggerMessage(EventIds.WatchEnded, LogLevel.Debug, "Watch of the Lease ended: {Error}")]
     public static partial void WatchEnded(ILogger logger, string error);
 
