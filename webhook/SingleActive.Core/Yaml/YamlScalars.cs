@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace SingleActive.Webhook.Manifests;
+namespace SingleActive.Core.Yaml;
 
 /// <summary>
 /// What an unquoted YAML scalar means, the way kubectl reads manifests (YAML 1.1 via go-yaml: <c>yes</c>,
