@@ -36,6 +36,19 @@ public sealed class LeaseRecordTests
         Assert.Equal(older, a.IsOlderThan(a with { ResourceVersion = theirs }));
     }
 
+    [Theory]
+    [InlineData("42", 42UL)]
+    [InlineData("18446744073709551615", ulong.MaxValue)]
+    [InlineData("-1", null)]
+    [InlineData(" 7", null)]
+    [InlineData("a1", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void RevisionOf_OnlyAPlainUnsignedInteger(string? resourceVersion, ulong? revision)
+    {
+        Assert.Equal(revision, LeaseRecord.RevisionOf(resourceVersion));
+    }
+
     [Fact]
     public void IsRelease_HolderClearedWithOneSecond_OnlyThatIsARelease()
     {

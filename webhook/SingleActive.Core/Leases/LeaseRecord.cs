@@ -54,7 +54,12 @@ public sealed record LeaseRecord(
     /// when either is not an integer, nothing is known and the answer is <c>false</c>.
     /// </summary>
     public bool IsOlderThan(LeaseRecord other) =>
-        ulong.TryParse(ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var mine)
-        && ulong.TryParse(other.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var theirs)
-        && mine < theirs;
+        RevisionOf(ResourceVersion) is { } mine && RevisionOf(other.ResourceVersion) is { } theirs && mine < theirs;
+
+    /// <summary>
+    /// <paramref name="resourceVersion"/> as the integer it is compared by (see <see cref="IsOlderThan"/>), or
+    /// <c>null</c> when it is not one (then nothing is known about its order).
+    /// </summary>
+    public static ulong? RevisionOf(string? resourceVersion) =>
+        ulong.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var revision) ? revision : null;
 }

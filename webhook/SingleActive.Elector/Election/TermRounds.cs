@@ -153,7 +153,7 @@ internal sealed class TermRounds(
                 var error = noAnswer ? $"no answer within {Duration.Format(bound)}" : ErrorText.Of(failure);
                 if (ct.IsCancellationRequested || pacing.NextWait(time.GetElapsedTime(start), noAnswer) is not { } wait)
                 {
-                    Log.ReleaseFailed(logger, label, $"gave up after {attempt} attempt(s) within the renew deadline: {error}");
+                    GiveUp(attempt, error);
                     return;
                 }
 
@@ -169,7 +169,7 @@ internal sealed class TermRounds(
                     paused = true;
                     if (!await wake.PauseAsync(wait, ct).ConfigureAwait(false))
                     {
-                        Log.ReleaseFailed(logger, label, $"gave up after {attempt} attempt(s) within the renew deadline: {error}");
+                        GiveUp(attempt, error);
                         return;
                     }
                 }
@@ -182,6 +182,8 @@ internal sealed class TermRounds(
                 wake.Wake(); // A wake-up a pause took (SIGTERM, the app's health, the pod's deletion) is the loop's.
             }
         }
+
+        void GiveUp(int attempts, string error) => Log.ReleaseFailed(logger, label, $"gave up after {attempts} attempt(s) within the renew deadline: {error}");
     }
 
     /// <summary>

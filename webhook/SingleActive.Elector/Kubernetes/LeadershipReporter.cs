@@ -45,14 +45,14 @@ public sealed class LeadershipReporter(
     private readonly ReportBacklog backlog = new(time, retryPeriod);
     private readonly PreviousHolderFence fence = new(api, podName, leaseDescription, time, metrics, logger);
     private readonly PodEventWriter events = new(api, @namespace, podName, podUid, metrics, logger);
-    private bool parked;
+    private readonly Parking parking = new(time);
     private bool exited;
 
     /// <summary>Opens for a term once its fence is done, or at once when none is needed (see remarks).</summary>
     public IReadinessGate ReadinessGate => fence.Gate;
 
     /// <summary>Waiting with nothing due and nothing new, or stopped (tests use this to let work settle).</summary>
-    public bool IsIdle => Volatile.Read(ref exited) || (Volatile.Read(ref parked) && !backlog.Changed.IsCompleted);
+    public bool IsIdle => Volatile.Read(ref exited) || (parking.IsParked && !backlog.Changed.IsCompleted);
 
     /// <summary>Label mode starts every replica as standby, so a fresh pod is never selected by accident.</summary>
     public void OnStarted()
@@ -145,7 +145,8 @@ public sealed class LeadershipReporter(
                     case null when done:
                         return;
                     default:
-                        await WaitAsync(changed, wait, stop).ConfigureAwait(false);
+                        await parking.PauseAsync(wait, changed, stop).ConfigureAwait(false);
+                        stop.ThrowIfCancellationRequested();
                         break;
                 }
             }
@@ -157,27 +158,6 @@ public sealed class LeadershipReporter(
         {
             Volatile.Write(ref exited, true);
         }
-    }
-
-    private async Task WaitAsync(Task changed, TimeSpan wait, CancellationToken stop)
-    {
-        // Parked before the timer exists, and unparked by the timer itself, so IsIdle turns false
-        // the very moment the wait is over, wherever the timer fires.
-        Volatile.Write(ref parked, true);
-        var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStop = stop.Register(() => over.TrySetResult());
-        using var timer = wait == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(
-            _ =>
-            {
-                Volatile.Write(ref parked, false);
-                over.TrySetResult();
-            },
-            null,
-            wait,
-            Timeout.InfiniteTimeSpan);
-        await Task.WhenAny(changed, over.Task).ConfigureAwait(false);
-        Volatile.Write(ref parked, false);
-        stop.ThrowIfCancellationRequested();
     }
 
     private async Task LabelAsync(ReportBacklog.LabelIntent label, CancellationToken stop)

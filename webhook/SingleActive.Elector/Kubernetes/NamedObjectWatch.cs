@@ -31,12 +31,12 @@ public sealed class NamedObjectWatch<T>(
     /// <summary>How often a list or watch the API server refused (403) is asked again.</summary>
     public static readonly TimeSpan ForbiddenRetryInterval = TimeSpan.FromMinutes(1);
 
+    private readonly Parking parking = new(time);
     private bool watchForbidden;
-    private bool parked;
     private bool exited;
 
     /// <summary>Parked waiting for the API server or for its next try with nothing in hand, or returned (tests use this to let work settle).</summary>
-    public bool IsIdle => Volatile.Read(ref parked) || Volatile.Read(ref exited);
+    public bool IsIdle => parking.IsParked || Volatile.Read(ref exited);
 
     /// <summary>Runs until <paramref name="stop"/> fires or the handler has seen enough.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -70,7 +70,7 @@ public sealed class NamedObjectWatch<T>(
                 var changes = watch(resourceVersion, stop).GetAsyncEnumerator(stop);
                 await using (changes.ConfigureAwait(false))
                 {
-                    while (await NextAsync(changes).ConfigureAwait(false))
+                    while (await parking.WhileAsync(changes.MoveNextAsync()).ConfigureAwait(false))
                     {
                         watchForbidden = false; // An event came: the watch is permitted.
                         if (handler.Saw(changes.Current, listed: false, watchRefused: false))
@@ -108,40 +108,7 @@ public sealed class NamedObjectWatch<T>(
                 pause = retryPeriod;
             }
 
-            await PauseAsync(pause, stop).ConfigureAwait(false);
+            await parking.PauseAsync(pause, null, stop).ConfigureAwait(false);
         }
-    }
-
-    private async ValueTask<bool> NextAsync(IAsyncEnumerator<T> changes)
-    {
-        Volatile.Write(ref parked, true);
-        try
-        {
-            return await changes.MoveNextAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref parked, false);
-        }
-    }
-
-    private async Task PauseAsync(TimeSpan wait, CancellationToken stop)
-    {
-        // Parked before the timer exists and unparked by the timer itself, so IsIdle turns false the very moment
-        // the pause is over, wherever the timer fires.
-        var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref parked, true);
-        using var onStop = stop.Register(() => over.TrySetResult());
-        using var timer = time.CreateTimer(
-            _ =>
-            {
-                Volatile.Write(ref parked, false);
-                over.TrySetResult();
-            },
-            null,
-            wait,
-            Timeout.InfiniteTimeSpan);
-        await over.Task.ConfigureAwait(false);
-        Volatile.Write(ref parked, false);
     }
 }

@@ -108,13 +108,12 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
     /// already taken in: a DELETED event's object carries the deletion's resourceVersion, above every version of the
     /// object it deleted, so a Lease created again afterwards (by this replica's own write, answered before the watch
     /// caught up) is newer still. Such a late event is dropped instead of being read as the current Lease's removal,
-    /// which would make its leader step down. Versions are compared as numbers, as <see cref="LeaseRecord.IsOlderThan"/>
-    /// does (etcd revisions); one that is not a number is never dropped.
+    /// which would make its leader step down. Versions are compared as numbers (<see cref="LeaseRecord.RevisionOf"/>, as
+    /// <see cref="LeaseRecord.IsOlderThan"/> does); one that is not a number is never dropped.
     /// </summary>
     private bool PredatesNewest(JsonObject? deleted)
     {
-        if (deleted?["metadata"]?["resourceVersion"]?.GetValue<string>() is not { } text
-            || !ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        if (LeaseRecord.RevisionOf(deleted?["metadata"]?["resourceVersion"]?.GetValue<string>()) is not { } version)
         {
             return false;
         }
@@ -188,7 +187,7 @@ public sealed class KubernetesLeaseStore(KubeApiClient api, string @namespace, s
         {
             lock (gate)
             {
-                if (ulong.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > newest)
+                if (LeaseRecord.RevisionOf(version) is { } number && number > newest)
                 {
                     newest = number;
                 }

@@ -1,0 +1,50 @@
+namespace SingleActive.Elector.Kubernetes;
+
+/// <summary>
+/// Whether a background loop is parked, waiting for the API server or for its next try with nothing in hand (its
+/// owner's <c>IsIdle</c>, which tests use to let work settle), and the timed pause that parks it. The pause is parked
+/// before its timer exists and unparked by the timer itself, so the loop counts as busy from the very moment the
+/// pause is over, wherever the timer fires.
+/// </summary>
+internal sealed class Parking(TimeProvider time)
+{
+    private bool parked;
+
+    public bool IsParked => Volatile.Read(ref parked);
+
+    /// <summary>Parked while <paramref name="next"/> is pending (the next event of a watch).</summary>
+    public async ValueTask<T> WhileAsync<T>(ValueTask<T> next)
+    {
+        Volatile.Write(ref parked, true);
+        try
+        {
+            return await next.ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref parked, false);
+        }
+    }
+
+    /// <summary>
+    /// Parked for <paramref name="wait"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit), until
+    /// <paramref name="until"/> completes, or until <paramref name="stop"/> fires. Never throws.
+    /// </summary>
+    public async Task PauseAsync(TimeSpan wait, Task? until, CancellationToken stop)
+    {
+        Volatile.Write(ref parked, true);
+        var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStop = stop.Register(() => over.TrySetResult());
+        using var timer = wait == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(
+            _ =>
+            {
+                Volatile.Write(ref parked, false);
+                over.TrySetResult();
+            },
+            null,
+            wait,
+            Timeout.InfiniteTimeSpan);
+        await (until is null ? over.Task : Task.WhenAny(until, over.Task)).ConfigureAwait(false);
+        Volatile.Write(ref parked, false);
+    }
+}
