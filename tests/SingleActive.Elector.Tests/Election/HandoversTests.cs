@@ -28,7 +28,7 @@ public sealed class HandoversTests
         term = new RecordingLeaderTerm(election);
         var metrics = new ElectorMetrics();
         var controls = new OperatorControls(Settings, time, observer, metrics, NullLogger.Instance);
-        handovers = new Handovers(Settings, server.Connect(), time, new OperatorSupport(pods, observer), controls, metrics, NullLogger.Instance, term);
+        handovers = new Handovers(Settings, server.Connect(), time, new OperatorSupport(pods, observer), controls, metrics, NullLogger.Instance, term, new ReleaseWrites(Settings, time, new WakeSignal(time), metrics, NullLogger.Instance));
     }
 
     [Fact]

@@ -292,7 +292,7 @@ public sealed class LeaderElectorOperatorControlsTests
     }
 
     /// <summary><c>kubectl single-active handover</c>: the operator annotates the Lease.</summary>
-    private static void Request(ElectionCluster cluster, string preferredHolder)
+    internal static void Request(ElectionCluster cluster, string preferredHolder)
     {
         var current = cluster.Server.Current!;
         cluster.Server.Put(current with { Controls = (current.Controls ?? LeaseControls.None) with { PreferredHolder = preferredHolder } });

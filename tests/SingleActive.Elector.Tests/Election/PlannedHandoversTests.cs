@@ -34,7 +34,7 @@ public sealed class PlannedHandoversTests
         maintenance = new MaintenanceState(Settings, time, metrics, NullLogger.Instance);
         var planner = new SuccessionPlanner(pods, new FakeWorkloadRevisions(), null, DrainRules.Default, "web-0");
         var support = new OperatorSupport(pods, observer, planner);
-        var handovers = new Handovers(Settings, server.Connect(), time, support, controls, metrics, NullLogger.Instance, term);
+        var handovers = new Handovers(Settings, server.Connect(), time, support, controls, metrics, NullLogger.Instance, term, new ReleaseWrites(Settings, time, new WakeSignal(time), metrics, NullLogger.Instance));
         planned = new PlannedHandovers(Settings, time, planner, maintenance, controls, handovers, metrics, NullLogger.Instance, term);
         election.Won(server.Put(new LeaseRecord("web-0", 15, time.GetUtcNow(), time.GetUtcNow(), 3, Controls: LeaseControls.None)), time.GetTimestamp());
     }

@@ -50,12 +50,18 @@ public sealed class ParkingTests
     }
 
     [Fact]
-    public async Task WhileAsync_ParkedOnlyWhileTheNextValueIsPending()
+    public async Task WhileAsync_ParkedFromTheCallUntilTheNextValueIsThere()
     {
         var parking = new Parking(time);
         var next = new TaskCompletionSource<bool>();
 
-        var waiting = parking.WhileAsync(new ValueTask<bool>(next.Task));
+        bool? parkedWhenCalled = null;
+        var waiting = parking.WhileAsync(() =>
+        {
+            parkedWhenCalled = parking.IsParked;
+            return new ValueTask<bool>(next.Task);
+        });
+        Assert.True(parkedWhenCalled);
         Assert.True(parking.IsParked);
         next.SetResult(true);
 

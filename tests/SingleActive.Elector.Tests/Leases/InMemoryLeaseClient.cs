@@ -48,6 +48,12 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     /// </summary>
     public System.Collections.Concurrent.ConcurrentQueue<Exception> NextReplaceFailures { get; } = new();
 
+    /// <summary>
+    /// The next this many replace calls reach the server and are written, but their answer never comes back: they hang
+    /// until their caller gives up, as on a connection that died after the request went out.
+    /// </summary>
+    public int LoseNextAnswers { get; set; }
+
     public Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
         if (Fault != LeaseFault.None || TakeHang())
@@ -58,6 +64,22 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
         if (NextReplaceFailures.TryDequeue(out var failure))
         {
             return Task.FromException<LeaseRecord>(failure);
+        }
+
+        if (LoseNextAnswers > 0)
+        {
+            LoseNextAnswers--;
+            try
+            {
+                server.Replace(record);
+            }
+            catch (Exception e)
+            {
+                return Task.FromException<LeaseRecord>(e); // refused: that answer does come back
+            }
+
+            Writes++;
+            return FaultAsync<LeaseRecord>(cancellationToken);
         }
 
         if (HoldNextWrite is { } hold)

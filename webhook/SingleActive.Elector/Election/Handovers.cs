@@ -12,7 +12,7 @@ namespace SingleActive.Elector.Election;
 /// milliseconds), and carries out a handover — the operator's or a planned one — as a graceful release that only the
 /// chosen replica may take for the handover window (<see cref="OperatorControls.AllowsTakeover"/>).
 /// </summary>
-internal sealed class Handovers(ElectionSettings settings, ILeaseStore store, TimeProvider time, OperatorSupport support, OperatorControls controls, ElectorMetrics metrics, ILogger logger, ILeaderTerm term)
+internal sealed class Handovers(ElectionSettings settings, ILeaseStore store, TimeProvider time, OperatorSupport support, OperatorControls controls, ElectorMetrics metrics, ILogger logger, ILeaderTerm term, ReleaseWrites releases)
 {
     /// <summary>
     /// Answers a request, if any. A refusal (or "already leads") clears the request and records why; this replica goes
@@ -44,7 +44,7 @@ internal sealed class Handovers(ElectionSettings settings, ILeaseStore store, Ti
         var record = new HandoverRecord(requested, decision.Target, settings.Identity, decision.Outcome, decision.Reason, time.GetUtcNow());
         if (decision.Outcome == HandoverOutcome.InProgress)
         {
-            await HandOverAsync(current, record, stop).ConfigureAwait(false);
+            await HandOverAsync(current, record).ConfigureAwait(false);
             return true;
         }
 
@@ -85,42 +85,73 @@ internal sealed class Handovers(ElectionSettings settings, ILeaseStore store, Ti
     /// <summary>
     /// A graceful release (readiness first, then the Lease, naming this replica as the previous holder so the
     /// successor fences it) that names the chosen replica as the only one that may take it for the handover window.
-    /// If the write fails this replica still holds its term and retakes it at once in the next round.
+    /// The write is tried again like any release (<see cref="ReleaseWrites"/>) within the renew deadline, counted from
+    /// the start including the kubelet wait, and not cut by SIGTERM: this is the release it would ask for. Every attempt
+    /// writes over the state the decision was made on, so a conflict (the operator changed the request, or paused) ends
+    /// it; unless an earlier attempt had landed unseen, this replica still holds its term then and retakes it at once in
+    /// the next round, which decides again on what is there (a request still in the Lease is answered again).
     /// </summary>
-    public async Task HandOverAsync(LeaseRecord current, HandoverRecord record, CancellationToken stop)
+    public async Task HandOverAsync(LeaseRecord current, HandoverRecord record)
     {
+        var start = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(settings.Timings.RenewDeadline, time);
         term.Lose(LeadershipLossReason.HandedOver, record.Target);
-        using (var waitLimit = new CancellationTokenSource(settings.Timings.RenewDeadline, time))
-        {
-            await term.AwaitKubeletAsync(LeadershipLossReason.HandedOver, waitLimit.Token).ConfigureAwait(false);
-        }
+        await term.AwaitKubeletAsync(LeadershipLossReason.HandedOver, deadline.Token).ConfigureAwait(false);
 
-        var released = current with
-        {
-            HolderIdentity = null,
-            LeaseDurationSeconds = LeaseRecord.ReleasedLeaseDurationSeconds,
-            RenewTime = time.GetUtcNow(),
-            PreviousHolder = settings.Identity,
-            Controls = (current.Controls ?? LeaseControls.None) with { PreferredHolder = record.Target, LastHandover = record },
-        };
-        try
-        {
-            // Not cut by SIGTERM: this is the release it would ask for.
-            using var timeout = new CancellationTokenSource(settings.Timings.RenewDeadline, time);
-            term.Observe(await store.ReplaceAsync(released, timeout.Token).ConfigureAwait(false));
-        }
-        catch (Exception e)
+        var attempts = 0;
+        var (written, failure) = await releases.WriteAsync(
+            async attempt =>
+            {
+                try
+                {
+                    attempts++;
+                    return await store.ReplaceAsync(HandedOver(current, record), attempt).ConfigureAwait(false);
+                }
+                catch (LeaseConflictException) when (attempts > 1)
+                {
+                    // An earlier attempt may have landed with its answer lost: then the Lease shows this handover.
+                    if (await store.GetAsync(attempt).ConfigureAwait(false) is { } now && Shows(now, record))
+                    {
+                        return now;
+                    }
+
+                    throw;
+                }
+            },
+            ElectorMetrics.ReasonLabel(LeadershipLossReason.HandedOver),
+            start,
+            deadline.Token).ConfigureAwait(false);
+        if (written is null)
         {
             term.AllowRetake();
-            metrics.RecordApiError("release");
-            Log.HandoverReleaseFailed(logger, record.Target!, ErrorText.Of(e));
+            Log.HandoverReleaseFailed(logger, record.Target!, failure!);
             return;
         }
 
+        term.Observe(written);
         metrics.RecordHandover(record.Outcome);
         Log.HandingOver(logger, record.Target!, record.Requested);
         support.Observer.OnHandover(record);
     }
+
+    /// <summary>
+    /// <paramref name="lease"/> is past this replica's term by <paramref name="record"/>'s handover: released to its
+    /// target, or already taken (the taker keeps the record's request, target and releaser, and adds how it ended).
+    /// Within the renew deadline nobody can have taken this replica's Lease by expiry instead.
+    /// </summary>
+    private bool Shows(LeaseRecord lease, HandoverRecord record) =>
+        lease.HolderIdentity != settings.Identity
+        && lease.Controls?.LastHandover is { } last
+        && (last.Requested, last.Target, last.From) == (record.Requested, record.Target, record.From);
+
+    private LeaseRecord HandedOver(LeaseRecord current, HandoverRecord record) => current with
+    {
+        HolderIdentity = null,
+        LeaseDurationSeconds = LeaseRecord.ReleasedLeaseDurationSeconds,
+        RenewTime = time.GetUtcNow(),
+        PreviousHolder = settings.Identity,
+        Controls = (current.Controls ?? LeaseControls.None) with { PreferredHolder = record.Target, LastHandover = record },
+    };
 
     private async Task<HandoverDecision> DecideAsync(string requested, bool paused, CancellationToken ct, CancellationToken stop)
     {

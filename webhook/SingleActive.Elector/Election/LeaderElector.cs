@@ -60,8 +60,9 @@ public sealed class LeaderElector : ILeaderTerm
         controls = new OperatorControls(settings, time, operatorSupport?.Observer, metrics, logger);
         maintenance = new MaintenanceState(settings, time, metrics, logger);
         campaign = new ElectorCampaign(election, gate, controls, maintenance, time, logger, (record, mark) => Observe(record, mark));
-        rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this, wake);
-        handovers = operatorSupport is null ? null : new Handovers(settings, store, time, operatorSupport, controls, metrics, logger, this);
+        var releases = new ReleaseWrites(settings, time, wake, metrics, logger);
+        rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this, releases);
+        handovers = operatorSupport is null ? null : new Handovers(settings, store, time, operatorSupport, controls, metrics, logger, this, releases);
         planned = operatorSupport?.Planner is null ? null : new PlannedHandovers(settings, time, operatorSupport.Planner, maintenance, controls, handovers!, metrics, logger, this);
         heartbeat = time.GetTimestamp();
     }

@@ -65,7 +65,7 @@ internal sealed class PlannedHandovers(
         switch (plan.Action)
         {
             case SuccessionAction.HandOver:
-                await handovers.HandOverAsync(current, record with { Outcome = HandoverOutcome.InProgress }, stop).ConfigureAwait(false);
+                await handovers.HandOverAsync(current, record with { Outcome = HandoverOutcome.InProgress }).ConfigureAwait(false);
                 return true;
             case SuccessionAction.Blocked:
                 Log.DrainHandoverBlocked(logger, plan.Reason);

@@ -3,7 +3,7 @@ using SingleActive.Contract;
 namespace SingleActive.Elector.Election;
 
 /// <summary>
-/// The attempts of one release within the renew deadline (<see cref="TermRounds.ReleaseAsync"/>): each bounded by the
+/// The attempts of one release within the renew deadline (<see cref="ReleaseWrites"/>): each bounded by the
 /// attempt timeout and what is left, a fast failure followed by a pause that doubles from <see cref="FirstPause"/> up to
 /// a retry period, no attempt started with <see cref="FirstPause"/> or less left (a pause is shortened to leave it).
 /// </summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
 using SingleActive.Core.Leases;
-using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
 using SingleActive.Elector.PodDeletion;
@@ -14,7 +13,7 @@ namespace SingleActive.Elector.Election;
 /// (<see cref="ILeaderTerm"/>) and, for <paramref name="election"/>, under its lock (<paramref name="gate"/>).
 /// </summary>
 internal sealed class TermRounds(
-    ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term, WakeSignal wake)
+    ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term, ReleaseWrites releases)
 {
     /// <summary>One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later, tries again).</summary>
     public async Task TryAcquireAsync(CancellationToken stop)
@@ -87,22 +86,9 @@ internal sealed class TermRounds(
     /// Gives the Lease up for a quick handover (<see cref="LeaseElection.Released"/>) on the record last written, so a
     /// Lease someone else took is never touched. Readiness is already false when this starts. With
     /// <paramref name="successor"/> (maintenance: a drain, a rollout) only that standby may take it for the handover
-    /// window, as in a directed handover.
+    /// window, as in a directed handover. The write is tried again within the renew deadline, counted from here
+    /// (<see cref="ReleaseWrites"/>); <paramref name="ct"/>, which its callers set to the renew deadline too, ends it as well.
     /// </summary>
-    /// <remarks>
-    /// The release is the only write that no later round makes good: the term is already given up, so a release that
-    /// is not written leaves every standby waiting out the lease duration (15 s by default) instead of taking over at
-    /// once. A failure that may pass (<see cref="ApiFailures.MayPass"/>: no answer, no connection, HTTP 429 or 5xx, as
-    /// from an API server restarting or overloaded) is therefore tried again within the renew deadline (counted from
-    /// here; <paramref name="ct"/>, which its callers set to the renew deadline too, ends it as well): each attempt
-    /// bounded by <see cref="ElectionSettings.AttemptTimeout"/> and what is left (one stuck on a dead connection is
-    /// abandoned, which replaces the connection, and tried again at once), a fast failure after a pause
-    /// (<see cref="ReleasePacing"/>). The pause is the loop's own wait: any wake-up ends it early, and one it
-    /// consumed is handed back to the loop afterwards. A refusal that will not pass (403: no RBAC to update Leases,
-    /// 422, ...) is logged once. Trying again is safe: each write carries the resourceVersion this replica last wrote,
-    /// so if an earlier attempt did land unseen, the next one conflicts, reads a Lease that no longer names this
-    /// replica, and writes nothing.
-    /// </remarks>
     public async Task ReleaseAsync(LeadershipLossReason reason, CancellationToken ct, HandoverRecord? successor = null)
     {
         if (Locked(() => election.Own) is not { } current)
@@ -114,76 +100,16 @@ internal sealed class TermRounds(
         term.Lose(reason, null);
         await AwaitKubeletAsync(reason, ct).ConfigureAwait(false);
         var label = ElectorMetrics.ReasonLabel(reason);
-        var pacing = new ReleasePacing(settings);
-        var paused = false;
-        try
+        var (written, failure) = await releases.WriteAsync(
+            attempt => round.ReleaseAsync(current, settings.Identity, record => Released(record, successor), attempt), label, start, ct).ConfigureAwait(false);
+        if (written is not null)
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                var bound = pacing.AttemptBound(time.GetElapsedTime(start));
-                using var timeout = new CancellationTokenSource(bound, time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-                LeaseRecord? written = null;
-                Exception? failure = null;
-                try
-                {
-                    written = await round.ReleaseAsync(current, settings.Identity, record => Released(record, successor), linked.Token).ConfigureAwait(false);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-
-                if (failure is null)
-                {
-                    if (written is not null)
-                    {
-                        ReportReleased(written, reason, successor);
-                    }
-                    else if (attempt > 1)
-                    {
-                        Log.ReleaseOutcomeUnseen(logger, label, attempt);
-                    }
-
-                    return; // Released, or the Lease no longer names this replica.
-                }
-
-                metrics.RecordApiError("release");
-                var noAnswer = failure is OperationCanceledException && (timeout.IsCancellationRequested || ct.IsCancellationRequested);
-                var error = noAnswer ? $"no answer within {Duration.Format(bound)}" : ErrorText.Of(failure);
-                if (ct.IsCancellationRequested || pacing.NextWait(time.GetElapsedTime(start), noAnswer) is not { } wait)
-                {
-                    GiveUp(attempt, error);
-                    return;
-                }
-
-                if (!(noAnswer || ApiFailures.MayPass(failure)))
-                {
-                    Log.ReleaseFailed(logger, label, error);
-                    return;
-                }
-
-                Log.ReleaseRetrying(logger, label, attempt, Duration.Format(wait), error);
-                if (wait > TimeSpan.Zero)
-                {
-                    paused = true;
-                    if (!await wake.PauseAsync(wait, ct).ConfigureAwait(false))
-                    {
-                        GiveUp(attempt, error);
-                        return;
-                    }
-                }
-            }
+            ReportReleased(written, reason, successor);
         }
-        finally
+        else if (failure is not null)
         {
-            if (paused)
-            {
-                wake.Wake(); // A wake-up a pause took (SIGTERM, the app's health, the pod's deletion) is the loop's.
-            }
+            Log.ReleaseFailed(logger, label, failure);
         }
-
-        void GiveUp(int attempts, string error) => Log.ReleaseFailed(logger, label, $"gave up after {attempts} attempt(s) within the renew deadline: {error}");
     }
 
     /// <summary>

@@ -70,7 +70,7 @@ public sealed class NamedObjectWatch<T>(
                 var changes = watch(resourceVersion, stop).GetAsyncEnumerator(stop);
                 await using (changes.ConfigureAwait(false))
                 {
-                    while (await parking.WhileAsync(changes.MoveNextAsync()).ConfigureAwait(false))
+                    while (await parking.WhileAsync(changes.MoveNextAsync).ConfigureAwait(false))
                     {
                         watchForbidden = false; // An event came: the watch is permitted.
                         if (handler.Saw(changes.Current, listed: false, watchRefused: false))

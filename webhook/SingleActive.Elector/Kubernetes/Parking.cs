@@ -12,13 +12,14 @@ internal sealed class Parking(TimeProvider time)
 
     public bool IsParked => Volatile.Read(ref parked);
 
-    /// <summary>Parked while <paramref name="next"/> is pending (the next event of a watch).</summary>
-    public async ValueTask<T> WhileAsync<T>(ValueTask<T> next)
+    /// <summary>Parked from before <paramref name="next"/> is called until what it returns is there (the next event of a watch).</summary>
+    public async ValueTask<T> WhileAsync<T>(Func<ValueTask<T>> next)
     {
+        ArgumentNullException.ThrowIfNull(next);
         Volatile.Write(ref parked, true);
         try
         {
-            return await next.ConfigureAwait(false);
+            return await next().ConfigureAwait(false);
         }
         finally
         {

@@ -1,0 +1,101 @@
+using System.Net;
+using SingleActive.Contract;
+using SingleActive.Elector.Election;
+using SingleActive.Elector.Kubernetes;
+
+namespace SingleActive.Elector.Tests.Election;
+
+/// <summary>
+/// A directed handover's release is tried again like any release (<see cref="ReleaseWrites"/>): an API server blip or
+/// a hanging attempt delays the handover by the pause or the attempt timeout, not by the renew deadline, and only the
+/// chosen replica ever takes the Lease. Default timings: lease 15 s, renew deadline 10 s, retry period 2 s, attempt
+/// timeout 3.3 s. Replicas a (leader), b and c; the operator asks for c.
+/// </summary>
+public sealed class LeaderElectorHandoverReleaseRetryTests
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(25);
+
+    [Fact]
+    public async Task Handover_ReleaseFailsOnAnApiServerBlip_TriedAgainAndTheChosenReplicaServesAfterOnePause()
+    {
+        var (cluster, pods) = LeaderElectorOperatorControlsTests.NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await LeaderElectorOperatorControlsTests.ThreeReplicasAsync(cluster, pods);
+
+        a.Client.NextReplaceFailures.Enqueue(new KubeApiException(HttpStatusCode.ServiceUnavailable, "503 Service Unavailable: the server is shutting down"));
+        LeaderElectorOperatorControlsTests.Request(cluster, "c");
+        var waited = await cluster.AdvanceUntilAsync(() => LeaderElectorOperatorControlsTests.Endpoints(pods, a, b, c) is ["c"], TimeSpan.FromSeconds(20), Step);
+
+        // One pause of 200 ms, then the release lands and c's watch takes it.
+        Assert.InRange(waited, ReleasePacing.FirstPause - Step, ReleasePacing.FirstPause + (4 * Step));
+        Assert.Equal(1, a.Metrics.ApiErrors("release"));
+        AssertOnlyTheChosenReplicaTookIt(cluster, a);
+    }
+
+    [Fact]
+    public async Task Handover_ReleaseAttemptHangs_AbandonedAfterTheAttemptTimeoutAndTriedAgainAtOnce()
+    {
+        var (cluster, pods) = LeaderElectorOperatorControlsTests.NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await LeaderElectorOperatorControlsTests.ThreeReplicasAsync(cluster, pods);
+
+        a.Client.HangNext = 1;
+        LeaderElectorOperatorControlsTests.Request(cluster, "c");
+        var waited = await cluster.AdvanceUntilAsync(() => LeaderElectorOperatorControlsTests.Endpoints(pods, a, b, c) is ["c"], TimeSpan.FromSeconds(20), Step);
+
+        // Was: the one write bounded by the renew deadline (10 s), then a retook its term and tried again a round later.
+        var attemptTimeout = new ElectionSettings("a", ElectionTimings.Default).AttemptTimeout;
+        Assert.InRange(waited, attemptTimeout - Step, attemptTimeout + (4 * Step));
+        Assert.Equal(1, a.Metrics.ApiErrors("release"));
+        AssertOnlyTheChosenReplicaTookIt(cluster, a);
+    }
+
+    [Fact]
+    public async Task Handover_ReleaseLandsButItsAnswerIsLost_RecognisedOnTheNextAttemptAndReportedAsStarted()
+    {
+        var (cluster, pods) = LeaderElectorOperatorControlsTests.NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await LeaderElectorOperatorControlsTests.ThreeReplicasAsync(cluster, pods);
+
+        a.Client.LoseNextAnswers = 1;
+        LeaderElectorOperatorControlsTests.Request(cluster, "c");
+        var waited = await cluster.AdvanceUntilAsync(() => LeaderElectorOperatorControlsTests.Endpoints(pods, a, b, c) is ["c"], TimeSpan.FromSeconds(20), Step);
+        Assert.True(waited < TimeSpan.FromSeconds(1), $"c served {waited} after the request"); // the release was written
+
+        // a's attempt is abandoned at the attempt timeout; the next one conflicts and finds the handover done by c.
+        var attemptTimeout = new ElectionSettings("a", ElectionTimings.Default).AttemptTimeout;
+        await cluster.AdvanceAsync(attemptTimeout + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, a.Metrics.ApiErrors("release"));
+        Assert.Equal(["handover:in-progress:c"], a.OperatorObserver!.Notes.Where(n => n.StartsWith("handover", StringComparison.Ordinal)));
+        Assert.Equal(1, a.Observer.Changes.Count(change => change.StartsWith("lost:", StringComparison.Ordinal)));
+        AssertOnlyTheChosenReplicaTookIt(cluster, a);
+        Assert.Equal(["c"], LeaderElectorOperatorControlsTests.Endpoints(pods, a, b, c));
+    }
+
+    [Fact]
+    public async Task Handover_ReleaseRefused_TheLeaderRetakesItsTermAndAnswersTheRequestAgain()
+    {
+        var (cluster, pods) = LeaderElectorOperatorControlsTests.NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await LeaderElectorOperatorControlsTests.ThreeReplicasAsync(cluster, pods);
+
+        a.Client.NextReplaceFailures.Enqueue(new KubeApiException(HttpStatusCode.Forbidden, "403 Forbidden: cannot update resource \"leases\""));
+        LeaderElectorOperatorControlsTests.Request(cluster, "c");
+        await cluster.AdvanceUntilAsync(() => LeaderElectorOperatorControlsTests.Endpoints(pods, a, b, c) is ["c"], TimeSpan.FromSeconds(20), Step);
+
+        // Not tried again within the release: a retook its term, and the request still in the Lease was answered again.
+        Assert.Equal(1, a.Metrics.ApiErrors("release"));
+        Assert.Equal(2, a.Observer.Changes.Count(change => change == "lost:HandedOver:c"));
+        AssertOnlyTheChosenReplicaTookIt(cluster, a);
+    }
+
+    private static void AssertOnlyTheChosenReplicaTookIt(ElectionCluster cluster, Candidate leader)
+    {
+        Assert.Equal(1, cluster.MaxReadySeen);
+        Assert.DoesNotContain(cluster.Server.History, r => r?.HolderIdentity == "b");
+        var lease = cluster.Server.Current!;
+        Assert.Equal(("c", "a"), (lease.HolderIdentity, lease.PreviousHolder));
+        Assert.Equal(HandoverOutcome.Done, lease.Controls!.LastHandover!.Outcome);
+        Assert.Equal(1, leader.Metrics.Handovers("started"));
+    }
+}
