@@ -17,8 +17,8 @@ public class WorkloadAdmissionHandlerTests
 {
     private readonly FakePodDisruptionBudgetLookup budgets = new([]);
 
-    private WorkloadAdmissionHandler Handler(IPodDisruptionBudgetLookup? budgets = null) =>
-        new(new WorkloadMutator(TestWorkloads.Injector()), new JsonPatchBuilder(), budgets ?? this.budgets);
+    private WorkloadAdmissionHandler Handler(IPodDisruptionBudgetLookup? budgets = null, IServiceLookup? services = null) =>
+        new(new WorkloadMutator(TestWorkloads.Injector()), new JsonPatchBuilder(), budgets ?? this.budgets, services: services);
 
     [Theory]
     [InlineData("apps", "v1", "Deployment", true)]
@@ -126,6 +126,33 @@ public class WorkloadAdmissionHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_ServicePublishingNotReadyAddresses_WarnsInReadinessModeOnly()
+    {
+        var services = new FakeServiceLookup(NotReadyAddressAdvisorTests.Service("billing", "\"publishNotReadyAddresses\":true,\"selector\":{\"app\":\"billing\"}"));
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+
+        var readiness = await Handler(services: services).HandleAsync(request, default);
+        original["metadata"]!["annotations"]!["single-active.io/mode"] = "label";
+        original["spec"]!["template"]!["metadata"]!["annotations"] = new JsonObject { ["single-active.io/mode"] = "label" };
+        var label = await Handler(services: services).HandleAsync(WithObject(request, original), default);
+
+        Assert.Contains(readiness.Warnings!, w => w.StartsWith("single-active: Service shop/billing selects the pods of Deployment shop/billing and has publishNotReadyAddresses: true", StringComparison.Ordinal));
+        Assert.Equal(["shop"], services.Asked);
+        Assert.DoesNotContain(label.Warnings!, w => w.Contains("publishNotReadyAddresses", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_ServicesUnreadable_AdmittedWithoutTheAdvice()
+    {
+        var (request, _) = Fixture("deployment-update-kubectl-annotate");
+
+        var outcome = await Handler(services: new FakeServiceLookup(null)).HandleAsync(request, default);
+
+        Assert.True(outcome.Allowed);
+        Assert.Equal(3, outcome.Warnings!.Count);
+    }
+
+    [Fact]
     public async Task HandleAsync_BudgetsUnreadable_AdmittedWithoutTheAdvice()
     {
         var (request, _) = Fixture("deployment-update-kubectl-annotate");
@@ -169,9 +196,10 @@ public class WorkloadAdmissionHandlerTests
     public async Task ListAsync_NoApi_ReturnsNullWithoutThrowing()
     {
         using var none = ClusterConnection.None;
-        var lookup = new KubernetesPodDisruptionBudgetLookup(none, NullLogger<KubernetesPodDisruptionBudgetLookup>.Instance);
+        var lookup = new KubernetesAdviceLookup(none, NullLogger<KubernetesAdviceLookup>.Instance);
 
-        Assert.Null(await lookup.ListAsync("shop", default));
+        Assert.Null(await ((IPodDisruptionBudgetLookup)lookup).ListAsync("shop", default));
+        Assert.Null(await ((IServiceLookup)lookup).ListAsync("shop", default));
     }
 
     [Theory]

@@ -8,13 +8,14 @@ namespace SingleActive.Kube.Workloads;
 /// </summary>
 public sealed class Workload
 {
-    private Workload(string kind, V1ObjectMeta metadata, V1PodTemplateSpec template, int? replicas, string? namespaceHint)
+    private Workload(string kind, V1ObjectMeta metadata, V1PodTemplateSpec template, int? replicas, string? namespaceHint, string? governingServiceName = null)
     {
         Kind = kind;
         Metadata = metadata;
         Template = template;
         Replicas = replicas;
         Namespace = string.IsNullOrEmpty(metadata.NamespaceProperty) ? namespaceHint : metadata.NamespaceProperty;
+        GoverningServiceName = string.IsNullOrEmpty(governingServiceName) ? null : governingServiceName;
     }
 
     public const string DeploymentKind = "Deployment";
@@ -32,6 +33,9 @@ public sealed class Workload
     public string? Namespace { get; }
 
     public string? Name => string.IsNullOrEmpty(Metadata.Name) ? null : Metadata.Name;
+
+    /// <summary>A StatefulSet's <c>spec.serviceName</c>: the Service that gives its pods their DNS names; null for a Deployment.</summary>
+    public string? GoverningServiceName { get; }
 
     /// <summary>"Deployment shop/billing", for messages; names a generateName prefix when there is no name yet.</summary>
     public string Description
@@ -61,6 +65,6 @@ public sealed class Workload
         statefulSet.Metadata ??= new V1ObjectMeta();
         statefulSet.Spec ??= new V1StatefulSetSpec();
         statefulSet.Spec.Template ??= new V1PodTemplateSpec();
-        return new Workload(StatefulSetKind, statefulSet.Metadata, statefulSet.Spec.Template, statefulSet.Spec.Replicas, namespaceHint);
+        return new Workload(StatefulSetKind, statefulSet.Metadata, statefulSet.Spec.Template, statefulSet.Spec.Replicas, namespaceHint, statefulSet.Spec.ServiceName);
     }
 }

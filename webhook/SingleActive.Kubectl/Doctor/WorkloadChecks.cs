@@ -6,7 +6,7 @@ using SingleActive.Kubectl.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, rollout strategies and disruption budgets that stall or trap, and label-mode Services.</summary>
+/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses).</summary>
 internal static class WorkloadChecks
 {
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
@@ -36,6 +36,12 @@ internal static class WorkloadChecks
             }
 
             yield break;
+        }
+
+        // A governing Service's per-pod DNS names are what it is for: a warning there, an error elsewhere.
+        foreach (var exposure in NotReadyAddressAdvisor.Find(ns.Services, workload.Workload))
+        {
+            yield return new Finding(exposure.Governing ? Severity.Warning : Severity.Error, subject, exposure.Problem, exposure.Fix);
         }
 
         switch (workload.Source)

@@ -45,11 +45,11 @@ internal static class EventIds
     /// <summary>A Deployment or StatefulSet was denied.</summary>
     public const int WorkloadDenied = 601;
 
-    /// <summary>The PodDisruptionBudget advice was skipped (no Kubernetes API).</summary>
-    public const int BudgetCheckSkipped = 602;
+    /// <summary>The advice from a namespace's PodDisruptionBudgets or Services was skipped (no Kubernetes API).</summary>
+    public const int AdviceSkipped = 602;
 
-    /// <summary>PodDisruptionBudgets could not be listed; the drain advice is skipped.</summary>
-    public const int BudgetLookupFailed = 603;
+    /// <summary>A namespace's PodDisruptionBudgets or Services could not be listed; their advice is skipped.</summary>
+    public const int AdviceLookupFailed = 603;
 
     /// <summary>A Deployment or StatefulSet being deleted was allowed unchanged.</summary>
     public const int WorkloadBeingDeleted = 604;

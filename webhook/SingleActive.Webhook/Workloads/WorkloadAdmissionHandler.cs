@@ -13,14 +13,15 @@ namespace SingleActive.Webhook.Workloads;
 
 /// <summary>
 /// Admission for apps/v1 Deployments and StatefulSets on CREATE and UPDATE: reads the typed object, runs
-/// <see cref="WorkloadMutator"/>, adds the PodDisruptionBudget advice and answers with the patch and
-/// warnings. A workload that does not opt in is allowed untouched.
+/// <see cref="WorkloadMutator"/>, adds the advice on PodDisruptionBudgets that block drains and Services that reach the
+/// standbys (readiness mode), and answers with the patch and warnings. A workload that does not opt in is allowed untouched.
 /// </summary>
 public sealed class WorkloadAdmissionHandler(
     WorkloadMutator mutator,
     JsonPatchBuilder patchBuilder,
     IPodDisruptionBudgetLookup budgets,
-    ILogger<WorkloadAdmissionHandler>? logger = null) : IResourceHandler
+    ILogger<WorkloadAdmissionHandler>? logger = null,
+    IServiceLookup? services = null) : IResourceHandler
 {
     private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -87,10 +88,19 @@ public sealed class WorkloadAdmissionHandler(
         }
 
         var warnings = new List<string>(mutation.Warnings);
-        if (mutation.Mode == ElectorMode.Readiness && !string.IsNullOrEmpty(workload.Namespace)
-            && await budgets.ListAsync(workload.Namespace, cancellationToken).ConfigureAwait(false) is { } found)
+        if (mutation.Mode == ElectorMode.Readiness && !string.IsNullOrEmpty(workload.Namespace))
         {
-            warnings.AddRange(PodDisruptionBudgetAdvisor.Advise(found, workload));
+            // Both lists at once: each is bounded, and neither may hold up the admission for long.
+            var listingServices = services?.ListAsync(workload.Namespace, cancellationToken) ?? Task.FromResult<IReadOnlyList<V1Service>?>(null);
+            if (await budgets.ListAsync(workload.Namespace, cancellationToken).ConfigureAwait(false) is { } found)
+            {
+                warnings.AddRange(PodDisruptionBudgetAdvisor.Advise(found, workload));
+            }
+
+            if (await listingServices.ConfigureAwait(false) is { } listed)
+            {
+                warnings.AddRange(NotReadyAddressAdvisor.Advise(listed, workload));
+            }
         }
 
         var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToUtf8(current));

@@ -13,11 +13,11 @@ internal static partial class WorkloadLog
     [LoggerMessage(EventId = EventIds.WorkloadDenied, Level = LogLevel.Information, Message = "{Kind} {Namespace}/{Name} denied: {Reason}")]
     public static partial void Denied(ILogger logger, string kind, string? @namespace, string? name, string reason);
 
-    [LoggerMessage(EventId = EventIds.BudgetCheckSkipped, Level = LogLevel.Debug, Message = "PodDisruptionBudget check skipped for namespace {Namespace}: {Reason}")]
-    public static partial void BudgetCheckSkipped(ILogger logger, string @namespace, string reason);
+    [LoggerMessage(EventId = EventIds.AdviceSkipped, Level = LogLevel.Debug, Message = "{What} not read for namespace {Namespace}, their advice is skipped: {Reason}")]
+    public static partial void AdviceSkipped(ILogger logger, string what, string @namespace, string reason);
 
-    [LoggerMessage(EventId = EventIds.BudgetLookupFailed, Level = LogLevel.Warning, Message = "Cannot list PodDisruptionBudgets in namespace {Namespace}; the drain advice is skipped")]
-    public static partial void BudgetLookupFailed(ILogger logger, string @namespace, Exception exception);
+    [LoggerMessage(EventId = EventIds.AdviceLookupFailed, Level = LogLevel.Warning, Message = "Cannot list {What} in namespace {Namespace}; their advice is skipped")]
+    public static partial void AdviceLookupFailed(ILogger logger, string what, string @namespace, Exception exception);
 
     [LoggerMessage(EventId = EventIds.WorkloadBeingDeleted, Level = LogLevel.Debug, Message = "{Kind} {Namespace}/{Name} is being deleted; allowed unchanged")]
     public static partial void BeingDeleted(ILogger logger, string? kind, string? @namespace, string? name);

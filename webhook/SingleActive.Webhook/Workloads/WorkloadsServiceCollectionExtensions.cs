@@ -10,18 +10,20 @@ namespace SingleActive.Webhook.Workloads;
 public static class WorkloadsServiceCollectionExtensions
 {
     /// <summary>
-    /// The Deployment/StatefulSet handler and its PodDisruptionBudget lookup. Needs what
+    /// The Deployment/StatefulSet handler and its PodDisruptionBudget and Service lookups. Needs what
     /// <c>AddSingleActiveInjection</c> registers (PodInjector, JsonPatchBuilder), which also calls this; idempotent.
     /// </summary>
     public static IServiceCollection AddSingleActiveWorkloads(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<WorkloadMutator>();
-        // Hosts without a ClusterConnection (tests, offline tools) get none: the budget advice is then skipped.
-        services.TryAddSingleton<IPodDisruptionBudgetLookup>(sp => new KubernetesPodDisruptionBudgetLookup(
+        // Hosts without a ClusterConnection (tests, offline tools) get none: the budget and Service advice is then skipped.
+        services.TryAddSingleton(sp => new KubernetesAdviceLookup(
             sp.GetService<ClusterConnection>() ?? ClusterConnection.None,
-            sp.GetService<ILogger<KubernetesPodDisruptionBudgetLookup>>() ?? NullLogger<KubernetesPodDisruptionBudgetLookup>.Instance,
+            sp.GetService<ILogger<KubernetesAdviceLookup>>() ?? NullLogger<KubernetesAdviceLookup>.Instance,
             sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IPodDisruptionBudgetLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
+        services.TryAddSingleton<IServiceLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IResourceHandler, WorkloadAdmissionHandler>());
         return services;
     }

@@ -1,0 +1,51 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using SingleActive.Kube.ApiConnection;
+using SingleActive.Kube.Workloads;
+
+namespace SingleActive.Webhook.Workloads;
+
+/// <summary>
+/// Lists a namespace's PodDisruptionBudgets (<see cref="PodDisruptionBudgets"/>) and Services through the webhook's API
+/// connection, inside a workload's admission and only to add warnings: each list bounded by a short timeout (the
+/// admission request's own is a few seconds), and null instead of an error when there is no API connection or the
+/// call fails.
+/// </summary>
+public sealed class KubernetesAdviceLookup(
+    ClusterConnection connection,
+    ILogger<KubernetesAdviceLookup> logger,
+    TimeProvider? timeProvider = null) : IPodDisruptionBudgetLookup, IServiceLookup
+{
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    Task<IReadOnlyList<V1PodDisruptionBudget>?> IPodDisruptionBudgetLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
+        ListAsync("PodDisruptionBudgets", @namespace, (client, ct) => PodDisruptionBudgets.ListAsync(client, @namespace, ct), cancellationToken);
+
+    Task<IReadOnlyList<V1Service>?> IServiceLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
+        ListAsync<V1Service>("Services", @namespace, async (client, ct) => [.. (await client.CoreV1.ListNamespacedServiceAsync(@namespace, cancellationToken: ct).ConfigureAwait(false)).Items ?? []], cancellationToken);
+
+    /// <param name="what">What is listed, for the log.</param>
+    private async Task<IReadOnlyList<T>?> ListAsync<T>(string what, string @namespace, Func<IKubernetes, CancellationToken, Task<IReadOnlyList<T>>> list, CancellationToken cancellationToken)
+    {
+        if (connection.Client is not { } client)
+        {
+            WorkloadLog.AdviceSkipped(logger, what, @namespace, connection.Description);
+            return null;
+        }
+
+        using var deadline = new CancellationTokenSource(Timeout, timeProvider ?? TimeProvider.System);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await list(client, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException or System.Text.Json.JsonException
+                                  && !cancellationToken.IsCancellationRequested)
+        {
+            WorkloadLog.AdviceLookupFailed(logger, what, @namespace, e);
+            return null;
+        }
+    }
+}
