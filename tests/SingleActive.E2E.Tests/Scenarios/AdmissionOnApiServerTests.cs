@@ -83,22 +83,22 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
 
     /// <summary>
     /// The Service advice through the real API server, with the webhook's deploy/ RBAC: kubectl prints the warning when
-    /// a StatefulSet is applied after its governing Service that publishes not-ready addresses, and after a second
-    /// Service that does the same for clients.
+    /// a StatefulSet is applied after its headless governing Service that publishes not-ready addresses, and after a
+    /// second Service (with a cluster IP) that does the same for clients.
     /// </summary>
     [Fact]
     public async Task ApplyStatefulSet_ServicesPublishingNotReadyAddresses_KubectlWarnsForEach()
     {
         await using var scenario = await Scenario.StartAsync(cluster, output, "adm-not-ready");
         var ns = scenario.Namespace;
-        foreach (var name in new[] { "ledger", "ledger-clients" })
+        foreach (var (name, clusterIp) in new[] { ("ledger", "None"), ("ledger-clients", "") })
         {
             await scenario.ApplyAsync($$$"""
                 apiVersion: v1
                 kind: Service
                 metadata: {name: {{{name}}}, namespace: {{{ns}}}}
                 spec:
-                  clusterIP: None
+                  clusterIP: "{{{clusterIp}}}"
                   publishNotReadyAddresses: true
                   selector: {app: ledger}
                   ports: [{name: http, port: 80, targetPort: 8080}]
@@ -110,7 +110,7 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
         output.WriteLine($"exit {exit}: {stdout}{stderr}");
 
         Assert.Equal(0, exit);
-        Assert.Contains($"Warning: single-active: Service {ns}/ledger, the governing Service of StatefulSet {ns}/ledger, has publishNotReadyAddresses: true", stderr, StringComparison.Ordinal);
+        Assert.Contains($"Warning: single-active: headless Service {ns}/ledger, the governing Service of StatefulSet {ns}/ledger, has publishNotReadyAddresses: true", stderr, StringComparison.Ordinal);
         Assert.Contains($"Warning: single-active: Service {ns}/ledger-clients selects the pods of StatefulSet {ns}/ledger and has publishNotReadyAddresses: true", stderr, StringComparison.Ordinal);
     }
 

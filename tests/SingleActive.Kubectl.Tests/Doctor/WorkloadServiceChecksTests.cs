@@ -7,6 +7,8 @@ namespace SingleActive.Kubectl.Tests.Doctor;
 /// <summary>Services that reach the standbys: readiness mode and <c>publishNotReadyAddresses</c>.</summary>
 public sealed class WorkloadServiceChecksTests
 {
+    private static readonly string[] AboutAService = ["Service ", "headless Service ", "service/", "headless service/"];
+
     [Fact]
     public void Run_ReadinessModeServicePublishingNotReadyAddresses_ErrorNamingTheFix()
     {
@@ -16,11 +18,11 @@ public sealed class WorkloadServiceChecksTests
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.Equal("shop/deployment/web", finding.Subject);
         Assert.Equal("Service shop/web selects the pods of Deployment shop/web and has publishNotReadyAddresses: true: its endpoints include the not-ready standbys, so its clients reach them too (readiness mode)", finding.Problem);
-        Assert.Equal("remove publishNotReadyAddresses from the Service, or use label mode (single-active.io/mode: label on the template) and add single-active.io/role: leader to its selector", finding.Fix);
+        Assert.Equal("remove publishNotReadyAddresses from the Service (peers that need every pod's address can have a headless Service of their own), or use label mode (template annotation single-active.io/mode: label) and add single-active.io/role: leader to its selector", finding.Fix);
     }
 
     [Fact]
-    public void Run_StatefulSetsGoverningServicePublishingNotReadyAddresses_Warning()
+    public void Run_HeadlessGoverningServicePublishingNotReadyAddresses_Warning()
     {
         var statefulSet = new V1StatefulSet
         {
@@ -35,12 +37,15 @@ public sealed class WorkloadServiceChecksTests
             },
         };
 
-        var findings = Findings(SingleActiveWorkload.From(statefulSet)!, Service("db-peers", publishNotReady: true), Service("db", publishNotReady: false));
+        var peers = Service("db-peers", publishNotReady: true);
+        peers.Spec.ClusterIP = "None";
+
+        var findings = Findings(SingleActiveWorkload.From(statefulSet)!, peers, Service("db", publishNotReady: false));
 
         var finding = Assert.Single(findings);
         Assert.Equal(Severity.Warning, finding.Severity);
-        Assert.StartsWith("Service shop/db-peers, the governing Service of StatefulSet shop/db, has publishNotReadyAddresses: true", finding.Problem, StringComparison.Ordinal);
-        Assert.StartsWith("give clients a Service without publishNotReadyAddresses", finding.Fix, StringComparison.Ordinal);
+        Assert.StartsWith("headless Service shop/db-peers, the governing Service of StatefulSet shop/db, has publishNotReadyAddresses: true", finding.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("keep it for peers, and give clients a Service without publishNotReadyAddresses", finding.Fix, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,10 +66,22 @@ public sealed class WorkloadServiceChecksTests
         Assert.Empty(Findings(TestWorkloads.Workload(mode: "label"), service));
     }
 
+    [Fact]
+    public void Run_LabelModeHeadlessServiceSelectingEveryReplica_WarningForItsClients()
+    {
+        var headless = Service("web-peers", publishNotReady: null);
+        headless.Spec.ClusterIP = "None";
+
+        var findings = Findings(TestWorkloads.Workload(mode: "label"), headless, Service("web", publishNotReady: null)).ToList();
+
+        Assert.Equal([(Severity.Warning, "headless service/web-peers"), (Severity.Error, "service/web")], findings.Select(f => (f.Severity, f.Problem[..f.Problem.IndexOf(" selects", StringComparison.Ordinal)])));
+        Assert.Equal("keep it for peers, and give clients a Service that selects single-active.io/role: leader", findings[0].Fix);
+    }
+
     private static IEnumerable<Finding> Findings(SingleActiveWorkload workload, params V1Service[] services)
     {
         var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [], [new NamespaceSnapshot("shop", [], [], services, [(workload, [])])]);
-        return DoctorChecks.Run(snapshot, TestWorkloads.Now).Where(f => f.Problem.Contains("publishNotReadyAddresses", StringComparison.Ordinal) || f.Problem.StartsWith("service/", StringComparison.Ordinal));
+        return DoctorChecks.Run(snapshot, TestWorkloads.Now).Where(f => AboutAService.Any(start => f.Problem.StartsWith(start, StringComparison.Ordinal)));
     }
 
     private static V1Service Service(string name, bool? publishNotReady) => new()

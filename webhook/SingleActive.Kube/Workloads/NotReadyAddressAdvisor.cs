@@ -5,19 +5,24 @@ namespace SingleActive.Kube.Workloads;
 
 /// <summary>
 /// Finds the Services through which clients reach the standbys of a readiness-mode workload: those that select its
-/// pods with <c>publishNotReadyAddresses: true</c>.
+/// pods and publish not-ready addresses.
 /// </summary>
 /// <remarks>
-/// Readiness mode keeps clients on the leader through readiness alone. A Service with <c>publishNotReadyAddresses</c>
-/// ignores it: the endpoints controller lists every selected pod as a ready address (and the EndpointSlice controller
-/// marks them ready), so kube-proxy and cluster DNS send its clients to the standbys too
-/// (pkg/controller/endpoint/endpoints_controller.go: <c>tolerateUnreadyEndpoints</c>). It is common on a StatefulSet's
-/// governing Service, which gives peers per-pod DNS names before they are Ready; there it is what the Service is for,
-/// and only clients of the Service's own name are at risk. Label mode is unaffected when the Service selects
-/// <c>single-active.io/role: leader</c>, which only the leader carries.
+/// Readiness mode keeps clients on the leader through readiness alone (and fences a previous leader by marking its pod
+/// not Ready). A Service with <c>publishNotReadyAddresses: true</c> ignores readiness: the endpoints controller lists
+/// every selected pod as a ready address and the EndpointSlice controller marks them ready
+/// (pkg/controller/endpoint/endpoints_controller.go, <c>tolerateUnreadyEndpoints</c>; pkg/controller/endpointslice), so
+/// kube-proxy and cluster DNS send its clients to the standbys too. Until Kubernetes 1.23 the endpoints controller also
+/// honours the deprecated annotation <see cref="TolerateUnreadyAnnotation"/> (removed by kubernetes#108020), which
+/// Endpoints readers (CoreDNS of that time, Ingress controllers, meshes) follow. On a headless Service
+/// (<c>clusterIP: None</c>) it is often what peers need (per-pod DNS names of a StatefulSet's governing Service, peer
+/// discovery by DNS): there only clients that resolve the Service's name are at risk, a warning rather than an error.
+/// Label mode is unaffected when the Service selects <c>single-active.io/role: leader</c>, which only the leader carries.
 /// </remarks>
 public static class NotReadyAddressAdvisor
 {
+    public const string TolerateUnreadyAnnotation = "service.alpha.kubernetes.io/tolerate-unready-endpoints";
+
     /// <summary>The Services in <paramref name="services"/> that select <paramref name="workload"/>'s pods and publish not-ready addresses.</summary>
     public static IReadOnlyList<StandbyExposure> Find(IEnumerable<V1Service> services, Workload workload)
     {
@@ -27,8 +32,10 @@ public static class NotReadyAddressAdvisor
         return
         [
             .. services
-                .Where(s => s.Spec is { PublishNotReadyAddresses: true, Selector.Count: > 0 } spec && spec.Selector.All(p => labels?.TryGetValue(p.Key, out var v) == true && v == p.Value))
-                .Select(s => Exposure(s, workload)),
+                .Where(s => s.Spec?.Selector is { Count: > 0 } selector && selector.All(p => labels?.TryGetValue(p.Key, out var v) == true && v == p.Value))
+                .Select(s => (Service: s, Setting: Setting(s)))
+                .Where(s => s.Setting is not null)
+                .Select(s => Exposure(s.Service, s.Setting!, workload)),
         ];
     }
 
@@ -36,20 +43,35 @@ public static class NotReadyAddressAdvisor
     public static IReadOnlyList<string> Advise(IEnumerable<V1Service> services, Workload workload) =>
         [.. Find(services, workload).Select(e => $"single-active: {e.Problem}. Fix: {e.Fix}.")];
 
-    private static StandbyExposure Exposure(V1Service service, Workload workload)
+    /// <summary>How <paramref name="service"/> publishes not-ready addresses, in the words of its manifest; null when it does not.</summary>
+    private static string? Setting(V1Service service) =>
+        service.Spec?.PublishNotReadyAddresses == true ? "publishNotReadyAddresses: true"
+        : service.Metadata?.Annotations?.TryGetValue(TolerateUnreadyAnnotation, out var value) == true && value is "1" or "t" or "T" or "true" or "TRUE" or "True"
+            ? $"the annotation {TolerateUnreadyAnnotation}: \"{value}\" (honoured until Kubernetes 1.23)"
+            : null;
+
+    private static StandbyExposure Exposure(V1Service service, string setting, Workload workload)
     {
         var name = service.Metadata?.Name ?? "";
         var named = string.IsNullOrEmpty(service.Metadata?.NamespaceProperty) ? name : $"{service.Metadata.NamespaceProperty}/{name}";
-        return name == workload.GoverningServiceName
-            ? new StandbyExposure(
+        var setIn = setting.StartsWith("publishNotReadyAddresses", StringComparison.Ordinal) ? "publishNotReadyAddresses" : $"the annotation {TolerateUnreadyAnnotation}";
+        var labelMode = $"label mode (template annotation {Annotations.Mode}: label)";
+        if (service.Spec?.ClusterIP != "None")
+        {
+            return new StandbyExposure(
                 name,
-                Governing: true,
-                $"Service {named}, the governing Service of {workload.Description}, has publishNotReadyAddresses: true: its per-pod DNS names serve peers, but clients of its own name reach the standbys too (readiness mode)",
-                $"give clients a Service without publishNotReadyAddresses that selects the same pods, or use label mode and select {Labels.Role}: {Labels.Leader}")
-            : new StandbyExposure(
-                name,
-                Governing: false,
-                $"Service {named} selects the pods of {workload.Description} and has publishNotReadyAddresses: true: its endpoints include the not-ready standbys, so its clients reach them too (readiness mode)",
-                $"remove publishNotReadyAddresses from the Service, or use label mode ({Annotations.Mode}: label on the template) and add {Labels.Role}: {Labels.Leader} to its selector");
+                Headless: false,
+                $"Service {named} selects the pods of {workload.Description} and has {setting}: its endpoints include the not-ready standbys, so its clients reach them too (readiness mode)",
+                $"remove {setIn} from the Service (peers that need every pod's address can have a headless Service of their own), or use {labelMode} and add {Labels.Role}: {Labels.Leader} to its selector");
+        }
+
+        var which = name == workload.GoverningServiceName
+            ? $"headless Service {named}, the governing Service of {workload.Description}, has {setting}"
+            : $"headless Service {named} selects the pods of {workload.Description} and has {setting}";
+        return new StandbyExposure(
+            name,
+            Headless: true,
+            $"{which}: DNS answers its name with every pod, so clients that resolve it reach the standbys too (readiness mode); for peers (per-pod names, discovery) that is what it is for",
+            $"keep it for peers, and give clients a Service without {setIn} that selects the same pods, or use {labelMode} and give clients one that selects {Labels.Role}: {Labels.Leader}");
     }
 }

@@ -2,7 +2,8 @@ namespace SingleActive.Kube.Workloads;
 
 /// <summary>A Service through which clients reach a readiness-mode workload's standbys (<see cref="NotReadyAddressAdvisor"/>).</summary>
 /// <param name="Service">The Service's name.</param>
-/// <param name="Governing">It is the StatefulSet's governing Service (<c>spec.serviceName</c>): its per-pod DNS names are what it is for.</param>
+/// <param name="Headless">It has no cluster IP (<c>clusterIP: None</c>): DNS answers with the pods themselves, which peers
+/// may need (per-pod names, peer discovery); only clients that resolve its name are at risk.</param>
 /// <param name="Problem">What is wrong, naming the Service and the workload.</param>
 /// <param name="Fix">How to fix it.</param>
-public sealed record StandbyExposure(string Service, bool Governing, string Problem, string Fix);
+public sealed record StandbyExposure(string Service, bool Headless, string Problem, string Fix);

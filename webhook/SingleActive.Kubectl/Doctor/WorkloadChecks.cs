@@ -28,20 +28,26 @@ internal static class WorkloadChecks
         {
             foreach (var service in ns.Services.Where(s => s.Spec?.Selector is { Count: > 0 } selector && Selects(selector, workload)))
             {
-                if (!service.Spec.Selector.TryGetValue(Labels.Role, out var role) || role != Labels.Leader)
+                if (service.Spec.Selector.TryGetValue(Labels.Role, out var role) && role == Labels.Leader)
                 {
-                    yield return new Finding(Severity.Error, subject, $"service/{service.Metadata.Name} selects every replica, not only the leader: in label mode clients reach the standbys too",
-                        $"add {Labels.Role}: {Labels.Leader} to the Service's spec.selector");
+                    continue;
                 }
+
+                // A headless Service selecting every replica is how peers find each other: only its clients are at risk.
+                yield return service.Spec.ClusterIP == "None"
+                    ? new Finding(Severity.Warning, subject, $"headless service/{service.Metadata.Name} selects every replica, not only the leader: in label mode clients that resolve its name reach the standbys too; for peers that is what it is for",
+                        $"keep it for peers, and give clients a Service that selects {Labels.Role}: {Labels.Leader}")
+                    : new Finding(Severity.Error, subject, $"service/{service.Metadata.Name} selects every replica, not only the leader: in label mode clients reach the standbys too",
+                        $"add {Labels.Role}: {Labels.Leader} to the Service's spec.selector");
             }
 
             yield break;
         }
 
-        // A governing Service's per-pod DNS names are what it is for: a warning there, an error elsewhere.
+        // A headless Service may be what peers need (per-pod names, discovery): a warning there, an error elsewhere.
         foreach (var exposure in NotReadyAddressAdvisor.Find(ns.Services, workload.Workload))
         {
-            yield return new Finding(exposure.Governing ? Severity.Warning : Severity.Error, subject, exposure.Problem, exposure.Fix);
+            yield return new Finding(exposure.Headless ? Severity.Warning : Severity.Error, subject, exposure.Problem, exposure.Fix);
         }
 
         switch (workload.Source)

@@ -1,5 +1,4 @@
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SingleActive.Kube.ApiConnection;
@@ -41,9 +40,10 @@ public sealed class KubernetesAdviceLookup(
         {
             return await list(client, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException or System.Text.Json.JsonException
-                                  && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {
+            // Whatever went wrong (an error status, a dropped connection, the 2 s bound, an unreadable answer): the
+            // advice is skipped, the admission goes on.
             WorkloadLog.AdviceLookupFailed(logger, what, @namespace, e);
             return null;
         }

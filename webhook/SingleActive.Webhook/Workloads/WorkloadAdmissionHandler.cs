@@ -90,9 +90,11 @@ public sealed class WorkloadAdmissionHandler(
         var warnings = new List<string>(mutation.Warnings);
         if (mutation.Mode == ElectorMode.Readiness && !string.IsNullOrEmpty(workload.Namespace))
         {
-            // Both lists at once: each is bounded, and neither may hold up the admission for long.
+            // Both lists at once: each is bounded, and neither fails the admission.
+            var listingBudgets = budgets.ListAsync(workload.Namespace, cancellationToken);
             var listingServices = services?.ListAsync(workload.Namespace, cancellationToken) ?? Task.FromResult<IReadOnlyList<V1Service>?>(null);
-            if (await budgets.ListAsync(workload.Namespace, cancellationToken).ConfigureAwait(false) is { } found)
+            await Task.WhenAll(listingBudgets, listingServices).ConfigureAwait(false);
+            if (await listingBudgets.ConfigureAwait(false) is { } found)
             {
                 warnings.AddRange(PodDisruptionBudgetAdvisor.Advise(found, workload));
             }
