@@ -76,6 +76,18 @@ public sealed class MaintenanceStateTests
     }
 
     [Fact]
+    public void TakePlan_BlockedReportLost_TakenAgain()
+    {
+        var blocked = new SuccessionPlan(SuccessionAction.Blocked, PlannedHandover.NodeDrain, null, "no standby", false);
+
+        Assert.True(state.TakePlan(blocked));
+        state.BlockedReportLost(blocked);
+
+        Assert.True(state.TakePlan(blocked));
+        Assert.False(state.TakePlan(blocked));
+    }
+
+    [Fact]
     public void DefersTakeover_DrainingNode_OnlyWithinTheHandoverWindow()
     {
         Assert.False(state.DefersTakeover(TimeSpan.Zero));

@@ -22,6 +22,7 @@ public sealed class PlannedHandoversTests
     private readonly MaintenanceState maintenance;
     private readonly OperatorControls controls;
     private readonly PlannedHandovers planned;
+    private readonly InMemoryLeaseClient client;
 
     public PlannedHandoversTests()
     {
@@ -34,7 +35,8 @@ public sealed class PlannedHandoversTests
         maintenance = new MaintenanceState(Settings, time, metrics, NullLogger.Instance);
         var planner = new SuccessionPlanner(pods, new FakeWorkloadRevisions(), null, DrainRules.Default, "web-0");
         var support = new OperatorSupport(pods, observer, planner);
-        var handovers = new Handovers(Settings, server.Connect(), time, support, controls, metrics, NullLogger.Instance, term, new ReleaseWrites(Settings, time, new WakeSignal(time), metrics, NullLogger.Instance));
+        client = server.Connect();
+        var handovers = new Handovers(Settings, client, time, support, controls, metrics, NullLogger.Instance, term, new ReleaseWrites(Settings, time, new WakeSignal(time), metrics, NullLogger.Instance));
         planned = new PlannedHandovers(Settings, time, planner, maintenance, controls, handovers, metrics, NullLogger.Instance, term);
         election.Won(server.Put(new LeaseRecord("web-0", 15, time.GetUtcNow(), time.GetUtcNow(), 3, Controls: LeaseControls.None)), time.GetTimestamp());
     }
@@ -54,6 +56,20 @@ public sealed class PlannedHandoversTests
         maintenance.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is cordoned"));
 
         Assert.False(await planned.HandleAsync(CancellationToken.None));
+        Assert.False(await planned.HandleAsync(CancellationToken.None));
+
+        Assert.Equal(["rewrote"], term.Calls);
+        Assert.Equal(HandoverOutcome.Refused, server.Current!.Controls!.LastHandover!.Outcome);
+    }
+
+    [Fact]
+    public async Task HandleAsync_BlockedReportNotWritten_ReportedInTheNextRound()
+    {
+        maintenance.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is cordoned"));
+        client.NextReplaceFailures.Enqueue(new LeaseConflictException("changed since resourceVersion 3 (test)"));
+
+        Assert.False(await planned.HandleAsync(CancellationToken.None));
+        Assert.Null(server.Current!.Controls!.LastHandover);
         Assert.False(await planned.HandleAsync(CancellationToken.None));
 
         Assert.Equal(["rewrote"], term.Calls);

@@ -52,8 +52,12 @@ internal sealed class Handovers(ElectionSettings settings, ILeaseStore store, Ti
         return false;
     }
 
-    /// <summary>Clears the request and records the answer; a failed write leaves the request for the next round.</summary>
-    public async Task AnswerAsync(LeaseRecord current, HandoverRecord record, CancellationToken stop)
+    /// <summary>
+    /// Clears the request and records the answer (a refusal, "already leads", or a drain's blocked handover); a failed
+    /// write leaves the request for the next round.
+    /// </summary>
+    /// <returns>Whether the answer was written.</returns>
+    public async Task<bool> AnswerAsync(LeaseRecord current, HandoverRecord record, CancellationToken stop)
     {
         var answered = current with { Controls = (current.Controls ?? LeaseControls.None) with { PreferredHolder = null, LastHandover = record } };
         try
@@ -66,11 +70,15 @@ internal sealed class Handovers(ElectionSettings settings, ILeaseStore store, Ti
         {
             // A conflict is normal (someone wrote meanwhile): the next round reads the request again.
             Log.HandoverAnswerNotWritten(logger, record.Requested, ErrorText.Of(e));
-            return;
+            return false;
         }
 
         metrics.RecordHandover(record.Outcome);
-        if (record.Outcome == HandoverOutcome.Refused)
+        if (record.Outcome == HandoverOutcome.Refused && record.Requested == PlannedHandover.NodeDrain)
+        {
+            Log.DrainHandoverBlocked(logger, record.Reason);
+        }
+        else if (record.Outcome == HandoverOutcome.Refused)
         {
             Log.HandoverRefused(logger, record.Requested, record.Reason);
         }
@@ -80,6 +88,7 @@ internal sealed class Handovers(ElectionSettings settings, ILeaseStore store, Ti
         }
 
         support.Observer.OnHandover(record);
+        return true;
     }
 
     /// <summary>

@@ -86,6 +86,22 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
         }
     }
 
+    /// <summary>
+    /// A blocked handover's report (<see cref="TakePlan"/>) was not written (a conflict on the Lease): the next plan with
+    /// the same reason is taken again, so the report is made once it can be.
+    /// </summary>
+    public void BlockedReportLost(SuccessionPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        lock (gate)
+        {
+            if (blockedReported == plan.Reason)
+            {
+                blockedReported = null;
+            }
+        }
+    }
+
     /// <summary>Takes in a plan's finding; <c>false</c> when it is a blocked handover already reported for this reason.</summary>
     public bool TakePlan(SuccessionPlan plan)
     {

@@ -68,8 +68,11 @@ internal sealed class PlannedHandovers(
                 await handovers.HandOverAsync(current, record with { Outcome = HandoverOutcome.InProgress }).ConfigureAwait(false);
                 return true;
             case SuccessionAction.Blocked:
-                Log.DrainHandoverBlocked(logger, plan.Reason);
-                await handovers.AnswerAsync(current, record, stop).ConfigureAwait(false);
+                if (!await handovers.AnswerAsync(current, record, stop).ConfigureAwait(false))
+                {
+                    maintenance.BlockedReportLost(plan);
+                }
+
                 return false;
             default:
                 return false;
