@@ -17,15 +17,9 @@ public static class LabelSelectorMatcher
         }
 
         labels ??= new Dictionary<string, string>();
-        if (selector.MatchLabels is { } matchLabels)
+        if (selector.MatchLabels is { } matchLabels && !MatchesAll(matchLabels, labels))
         {
-            foreach (var (key, value) in matchLabels)
-            {
-                if (!labels.TryGetValue(key, out var actual) || actual != value)
-                {
-                    return false;
-                }
-            }
+            return false;
         }
 
         foreach (var requirement in selector.MatchExpressions ?? [])
@@ -41,6 +35,25 @@ public static class LabelSelectorMatcher
                 _ => false,
             };
             if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Every pair of <paramref name="pairs"/> among <paramref name="labels"/>: a <c>matchLabels</c>, or a Service's
+    /// <c>spec.selector</c> (equality only). No pairs match everything; what an empty Service selector means (no
+    /// endpoints managed for it) is the caller's to decide.
+    /// </summary>
+    public static bool MatchesAll(IEnumerable<KeyValuePair<string, string>> pairs, IDictionary<string, string>? labels)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        foreach (var (key, value) in pairs)
+        {
+            if (labels?.TryGetValue(key, out var actual) != true || actual != value)
             {
                 return false;
             }

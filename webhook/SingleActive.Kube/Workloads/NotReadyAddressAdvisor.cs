@@ -32,10 +32,9 @@ public static class NotReadyAddressAdvisor
         return
         [
             .. services
-                .Where(s => s.Spec?.Selector is { Count: > 0 } selector && selector.All(p => labels?.TryGetValue(p.Key, out var v) == true && v == p.Value))
-                .Select(s => (Service: s, Setting: Setting(s)))
-                .Where(s => s.Setting is not null)
-                .Select(s => Exposure(s.Service, s.Setting!, workload)),
+                .Where(s => s.Spec?.Selector is { Count: > 0 } selector && LabelSelectorMatcher.MatchesAll(selector, labels))
+                .Where(s => s.Spec?.PublishNotReadyAddresses == true || TolerateUnready(s) is not null)
+                .Select(s => Exposure(s, workload)),
         ];
     }
 
@@ -43,18 +42,20 @@ public static class NotReadyAddressAdvisor
     public static IReadOnlyList<string> Advise(IEnumerable<V1Service> services, Workload workload) =>
         [.. Find(services, workload).Select(e => $"single-active: {e.Problem}. Fix: {e.Fix}.")];
 
-    /// <summary>How <paramref name="service"/> publishes not-ready addresses, in the words of its manifest; null when it does not.</summary>
-    private static string? Setting(V1Service service) =>
-        service.Spec?.PublishNotReadyAddresses == true ? "publishNotReadyAddresses: true"
-        : service.Metadata?.Annotations?.TryGetValue(TolerateUnreadyAnnotation, out var value) == true && value is "1" or "t" or "T" or "true" or "TRUE" or "True"
-            ? $"the annotation {TolerateUnreadyAnnotation}: \"{value}\" (honoured until Kubernetes 1.23)"
+    /// <summary>The annotation's value when it says true (Go's <c>strconv.ParseBool</c>, as the endpoints controller reads it); else null.</summary>
+    private static string? TolerateUnready(V1Service service) =>
+        service.Metadata?.Annotations?.TryGetValue(TolerateUnreadyAnnotation, out var value) == true && value is "1" or "t" or "T" or "true" or "TRUE" or "True"
+            ? value
             : null;
 
-    private static StandbyExposure Exposure(V1Service service, string setting, Workload workload)
+    private static StandbyExposure Exposure(V1Service service, Workload workload)
     {
         var name = service.Metadata?.Name ?? "";
         var named = string.IsNullOrEmpty(service.Metadata?.NamespaceProperty) ? name : $"{service.Metadata.NamespaceProperty}/{name}";
-        var setIn = setting.StartsWith("publishNotReadyAddresses", StringComparison.Ordinal) ? "publishNotReadyAddresses" : $"the annotation {TolerateUnreadyAnnotation}";
+        // What publishes the not-ready addresses, as the manifest says it (setting) and as the fix names it (setIn).
+        var (setting, setIn) = service.Spec?.PublishNotReadyAddresses == true
+            ? ("publishNotReadyAddresses: true", "publishNotReadyAddresses")
+            : ($"the annotation {TolerateUnreadyAnnotation}: \"{TolerateUnready(service)}\" (honoured until Kubernetes 1.23)", $"the annotation {TolerateUnreadyAnnotation}");
         var labelMode = $"label mode (template annotation {Annotations.Mode}: label)";
         if (service.Spec?.ClusterIP != "None")
         {

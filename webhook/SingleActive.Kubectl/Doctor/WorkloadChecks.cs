@@ -117,9 +117,6 @@ internal static class WorkloadChecks
         }
     }
 
-    private static bool Selects(IDictionary<string, string> selector, SingleActiveWorkload workload)
-    {
-        var labels = workload.Workload.Template.Metadata?.Labels ?? new Dictionary<string, string>();
-        return selector.Where(p => p.Key != Labels.Role).All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value);
-    }
+    private static bool Selects(IDictionary<string, string> selector, SingleActiveWorkload workload) =>
+        LabelSelectorMatcher.MatchesAll(selector.Where(p => p.Key != Labels.Role), workload.Workload.Template.Metadata?.Labels);
 }

@@ -31,4 +31,13 @@ public class LabelSelectorMatcherTests
     {
         Assert.False(LabelSelectorMatcher.Matches(null, Labels));
     }
+
+    [Fact]
+    public void MatchesAll_EqualityPairs_EveryPairAmongTheLabels()
+    {
+        Assert.True(LabelSelectorMatcher.MatchesAll(new Dictionary<string, string> { ["app"] = "web" }, Labels));
+        Assert.False(LabelSelectorMatcher.MatchesAll(new Dictionary<string, string> { ["app"] = "web", ["zone"] = "a" }, Labels));
+        Assert.False(LabelSelectorMatcher.MatchesAll(new Dictionary<string, string> { ["app"] = "web" }, null));
+        Assert.True(LabelSelectorMatcher.MatchesAll([], null));
+    }
 }
