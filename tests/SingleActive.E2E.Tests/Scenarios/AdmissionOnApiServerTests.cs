@@ -114,6 +114,37 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
         Assert.Contains($"Warning: single-active: Service {ns}/ledger-clients selects the pods of StatefulSet {ns}/ledger and has publishNotReadyAddresses: true", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The node binding does not keep the accounts of deleted namespaces: a pod's account is added, its namespace is
+    /// deleted (the namespace controller stops the pod on the kubelet stand-in and removes the namespace), and the
+    /// update that adds the next namespace's account also removes the first. With deploy/'s RBAC for the webhook.
+    /// </summary>
+    [Fact]
+    public async Task NamespaceDeleted_NextAccountAdded_FirstAccountLeavesTheNodeBinding()
+    {
+        string gone;
+        string account;
+        await using (var first = await Scenario.StartAsync(cluster, output, "adm-gone"))
+        {
+            gone = first.Namespace;
+            await first.ApplyAsync(Manifests.Pod(gone, "solo", Manifests.OptIn));
+            account = (await cluster.Client.CoreV1.ReadNamespacedPodAsync("solo", gone)).Spec.ServiceAccountName;
+            await AssertNodeBindingAsync(gone, account);
+        }
+
+        await Eventually.UntilAsync(
+            async () => (await cluster.Client.CoreV1.ListNamespaceAsync()).Items.All(n => n.Metadata.Name != gone), TimeSpan.FromSeconds(90), $"namespace {gone} removed");
+        var stillThere = (await cluster.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+        Assert.Contains(stillThere, s => s.NamespaceProperty == gone && s.Name == account);
+
+        await using var next = await Scenario.StartAsync(cluster, output, "adm-next");
+        await next.ApplyAsync(Manifests.Pod(next.Namespace, "solo", Manifests.OptIn));
+
+        var subjects = (await cluster.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+        Assert.DoesNotContain(subjects, s => s.NamespaceProperty == gone);
+        await AssertNodeBindingAsync(next.Namespace, (await cluster.Client.CoreV1.ReadNamespacedPodAsync("solo", next.Namespace)).Spec.ServiceAccountName);
+    }
+
     private static void AssertInjected(V1Pod pod)
     {
         Assert.Contains(Annotations.Status, pod.Metadata.Annotations.Keys);

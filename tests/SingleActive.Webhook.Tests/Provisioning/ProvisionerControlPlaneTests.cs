@@ -24,6 +24,9 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
     private readonly WebhookMetrics metrics = new(new MetricsRegistry());
     private readonly RecordingLogger<KubernetesServiceAccountProvisioner> log = new();
 
+    /// <summary>Keeps a deleted namespace Terminating for as long as a test needs it.</summary>
+    private const string HoldFinalizer = "tests.single-active.io/hold";
+
     /// <summary>As deploy/ installs them: the node-reading ClusterRole and its binding, without subjects.</summary>
     public async Task InitializeAsync()
     {
@@ -153,20 +156,65 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
     public async Task EnsureAsync_NodeBinding_AddsTheAccountOnceAndKeepsOtherSubjects()
     {
         var ns = await NamespaceAsync();
-        var other = new Rbacv1Subject { Kind = "ServiceAccount", Name = "someone-else", NamespaceProperty = "elsewhere" };
-        var binding = await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding);
-        binding.Subjects = [other];
-        binding.Metadata.ManagedFields = null;
-        await cluster.Admin.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, ElectorRbacNames.NodeClusterRoleBinding);
+        var elsewhere = await NamespaceAsync();
+        await SetNodeBindingSubjectsAsync(new Rbacv1Subject { Kind = "ServiceAccount", Name = "someone-else", NamespaceProperty = elsewhere });
         var request = new ServiceAccountRequest(ns, "single-active-elector", true, ElectorMode.Readiness);
 
         await Create().EnsureAsync(request, CancellationToken.None);
         await Create().EnsureAsync(request, CancellationToken.None);
 
         var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
-        Assert.Equal([("elsewhere", "someone-else"), (ns, "single-active-elector")], subjects.Select(s => (s.NamespaceProperty, s.Name)));
+        Assert.Equal([(elsewhere, "someone-else"), (ns, "single-active-elector")], subjects.Select(s => (s.NamespaceProperty, s.Name)));
         Assert.Equal((1, 1), (metrics.Provisioning.Value("created"), metrics.Provisioning.Value("exists")));
         Assert.Contains(log.Entries, e => e.EventId == 3001 && e.Message.Contains($"subject {ns}/single-active-elector of ClusterRoleBinding single-active-elector-node", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The accounts of namespaces that no longer exist leave the binding with the next account added, in the same
+    /// update; an account that is already there writes nothing (so removes nothing); users, groups and the accounts of
+    /// a namespace still being deleted stay.
+    /// </summary>
+    [Fact]
+    public async Task EnsureAsync_NodeBinding_NextAccountAddedRemovesTheAccountsOfDeletedNamespaces()
+    {
+        var ns = await NamespaceAsync();
+        var deleted = await NamespaceAsync();
+        var terminating = await NamespaceAsync();
+        await cluster.Admin.CoreV1.DeleteNamespaceAsync(deleted);
+        await HoldTerminatingAsync(terminating);
+        var subjects = new[]
+        {
+            new Rbacv1Subject { Kind = "ServiceAccount", Name = "present", NamespaceProperty = ns },
+            new Rbacv1Subject { Kind = "ServiceAccount", Name = "orders", NamespaceProperty = deleted },
+            new Rbacv1Subject { Kind = "User", Name = "alice", ApiGroup = "rbac.authorization.k8s.io" },
+            new Rbacv1Subject { Kind = "ServiceAccount", Name = "reports", NamespaceProperty = "never-existed-" + ns },
+            new Rbacv1Subject { Kind = "Group", Name = "node-readers", ApiGroup = "rbac.authorization.k8s.io" },
+            new Rbacv1Subject { Kind = "ServiceAccount", Name = "draining", NamespaceProperty = terminating },
+        };
+        await SetNodeBindingSubjectsAsync(subjects);
+        await GoneAsync(deleted);
+
+        try
+        {
+            await Create().EnsureAsync(new(ns, "present", false, ElectorMode.Readiness), CancellationToken.None);
+            var unchanged = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+            Assert.Equal(subjects.Select(s => (s.Kind, s.NamespaceProperty, s.Name)), unchanged.Select(s => (s.Kind, s.NamespaceProperty, s.Name)));
+
+            await Create().EnsureAsync(new(ns, "newcomer", true, ElectorMode.Readiness), CancellationToken.None);
+
+            var kept = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+            Assert.Equal(
+                [("ServiceAccount", (string?)ns, "present"), ("User", null, "alice"), ("Group", null, "node-readers"), ("ServiceAccount", terminating, "draining"), ("ServiceAccount", ns, "newcomer")],
+                kept.Select(s => (s.Kind, (string?)s.NamespaceProperty, s.Name)));
+            var pruned = Assert.Single(log.Entries, e => e.EventId == 3007);
+            Assert.Equal(LogLevel.Information, pruned.Level);
+            Assert.Equal($"Removed 2 subject(s) from ClusterRoleBinding single-active-elector-node whose namespace no longer exists: {deleted}/orders, never-existed-{ns}/reports", pruned.Message);
+            Assert.Equal(2, metrics.Provisioning.Value("created")); // each created its RoleBinding
+        }
+        finally
+        {
+            await ReleaseAsync(terminating);
+        }
     }
 
     /// <summary>Webhook replicas admitting pods of different accounts at once: each update carries the resourceVersion it read, a 409 reads again.</summary>
@@ -241,6 +289,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         {
             new() { ApiGroups = [""], Resources = ["serviceaccounts"], Verbs = ["get", "create"] },
             new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["rolebindings"], Verbs = ["get", "create", "update"] },
+            new() { ApiGroups = [""], Resources = ["namespaces"], Verbs = ["list"] },
             new()
             {
                 ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["clusterroles"], Verbs = ["bind"],
@@ -271,6 +320,39 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
             Assert.StartsWith(warning, logged, StringComparison.Ordinal);
             Assert.Contains($"so ServiceAccount {ns}/app cannot read its node and drain-aware handover is off for its electors (the pod is admitted); apply deploy/ of this version", logged, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>A webhook whose ClusterRole predates the namespaces rule still adds the account; old subjects stay, and it says so once.</summary>
+    [Fact]
+    public async Task EnsureAsync_WebhookMayNotListNamespaces_AddsTheAccountKeepsOldSubjectsAndWarnsOnce()
+    {
+        var ns = await NamespaceAsync();
+        var stale = new Rbacv1Subject { Kind = "ServiceAccount", Name = "orders", NamespaceProperty = "never-existed-" + ns };
+        await SetNodeBindingSubjectsAsync(stale);
+        using var webhook = await WebhookAccountAsync(ns,
+        [
+            new() { ApiGroups = [""], Resources = ["serviceaccounts"], Verbs = ["get", "create"] },
+            new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["rolebindings"], Verbs = ["get", "create", "update"] },
+            new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["clusterroles"], Verbs = ["bind"], ResourceNames = ["single-active-elector", "single-active-elector-node"] },
+            new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["clusterrolebindings"], Verbs = ["get", "update"], ResourceNames = ["single-active-elector-node"] },
+        ]);
+        var provisioner = Create(webhook);
+
+        await provisioner.EnsureAsync(new(ns, "first", true, ElectorMode.Readiness), CancellationToken.None);
+        await provisioner.EnsureAsync(new(ns, "second", true, ElectorMode.Readiness), CancellationToken.None);
+
+        var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+        Assert.Equal([(stale.NamespaceProperty, "orders"), (ns, "first"), (ns, "second")], subjects.Select(s => (s.NamespaceProperty, s.Name)));
+        Assert.Equal(2, metrics.Provisioning.Value("created"));
+        var warning = Assert.Single(log.Entries, e => e.EventId == 3006);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.StartsWith(
+            "cannot list namespaces: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"list\" on namespaces, so subjects of ClusterRoleBinding " +
+            "single-active-elector-node whose namespace is gone are not removed (each grants node read to an account of that name should its namespace be created again); apply deploy/ of this version",
+            warning.Message,
+            StringComparison.Ordinal);
+        Assert.EndsWith("The account was added; said at most once every 10 min", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Entries, e => e.EventId is 3005 or 3007);
     }
 
     /// <summary>
@@ -385,6 +467,43 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
             Metadata = new() { Name = ElectorRbacNames.NodeClusterRoleBinding },
             RoleRef = new() { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = clusterRole },
         });
+    }
+
+    private async Task SetNodeBindingSubjectsAsync(params Rbacv1Subject[] subjects)
+    {
+        var binding = await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding);
+        binding.Subjects = subjects;
+        binding.Metadata.ManagedFields = null; // the AOT client cannot write them; the API server keeps them
+        await cluster.Admin.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, ElectorRbacNames.NodeClusterRoleBinding);
+    }
+
+    /// <summary>Deletes <paramref name="ns"/> but keeps it Terminating with a finalizer of the test's own, until <see cref="ReleaseAsync"/>.</summary>
+    private async Task HoldTerminatingAsync(string ns)
+    {
+        var held = await cluster.Admin.CoreV1.ReadNamespaceAsync(ns);
+        held.Metadata.Finalizers = [HoldFinalizer];
+        held.Metadata.ManagedFields = null;
+        await cluster.Admin.CoreV1.ReplaceNamespaceAsync(held, ns);
+        await cluster.Admin.CoreV1.DeleteNamespaceAsync(ns);
+    }
+
+    private async Task ReleaseAsync(string ns)
+    {
+        var held = await cluster.Admin.CoreV1.ReadNamespaceAsync(ns);
+        held.Metadata.Finalizers = null;
+        held.Metadata.ManagedFields = null;
+        await cluster.Admin.CoreV1.ReplaceNamespaceAsync(held, ns);
+    }
+
+    /// <summary>Until the namespace controller has removed <paramref name="ns"/> (an empty namespace: within seconds).</summary>
+    private async Task GoneAsync(string ns)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await cluster.Admin.CoreV1.ListNamespaceAsync()).Items.Any(n => n.Metadata.Name == ns))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"namespace {ns} was not removed within 60 s");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>A connection as a ServiceAccount of <paramref name="ns"/> holding exactly <paramref name="rules"/> cluster-wide, once the authorizer says so.</summary>

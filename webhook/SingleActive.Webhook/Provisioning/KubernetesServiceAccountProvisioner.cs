@@ -11,7 +11,8 @@ namespace SingleActive.Webhook.Provisioning;
 /// <summary>
 /// Creates the elector's ServiceAccount (when the webhook chose it) and the RoleBinding(s) to the elector
 /// ClusterRole(s) in the pod's namespace, then adds the account to the subjects of the ClusterRoleBinding
-/// <see cref="ElectorRbacNames.NodeClusterRoleBinding"/> (node read, for drain-aware handover). Create-first:
+/// <see cref="ElectorRbacNames.NodeClusterRoleBinding"/> (node read, for drain-aware handover; the same write drops the
+/// accounts of deleted namespaces, see <see cref="NodeBindingSubjects"/>). Create-first:
 /// AlreadyExists is success, so concurrent admissions and webhook replicas race safely. Successes are cached per
 /// (namespace, account, mode) for <see cref="ProvisioningOptions.CacheTtl"/>, so only the first pod of a workload
 /// pays for API calls. A node binding that is missing, refers to another role or may not be touched does not keep
@@ -32,7 +33,10 @@ public sealed partial class KubernetesServiceAccountProvisioner(
 
     private readonly ConcurrentDictionary<ServiceAccountRequest, DateTimeOffset> verifiedUntil = new();
 
-    /// <summary>Per kind of node-binding problem: until when its warning is not logged again.</summary>
+    /// <summary>The key of <see cref="nodeBindingWarnedUntil"/> for namespaces that cannot be listed.</summary>
+    private const string NotPrunedWarning = "not-pruned";
+
+    /// <summary>Per kind of node-binding problem (its metric result, or <see cref="NotPrunedWarning"/>): until when its warning is not logged again.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> nodeBindingWarnedUntil = new(StringComparer.Ordinal);
 
     public async Task EnsureAsync(ServiceAccountRequest request, CancellationToken cancellationToken)
@@ -56,7 +60,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var calls = new RbacApiCalls(client, linked.Token);
         var created = new List<string>();
-        NodeBindingProblem? nodeBinding;
+        NodeBindingWrite node;
         try
         {
             if (request.CreateServiceAccount && await calls.CreateServiceAccountAsync(request.Namespace, request.ServiceAccountName).ConfigureAwait(false))
@@ -77,9 +81,9 @@ public sealed partial class KubernetesServiceAccountProvisioner(
                 }
             }
 
-            (var added, nodeBinding) = await calls.EnsureClusterRoleBindingSubjectAsync(
+            node = await new NodeBindingSubjects(client, linked.Token).EnsureAsync(
                 ElectorRbacNames.NodeClusterRoleBinding, ElectorRbacNames.NodeClusterRole, request.Namespace, request.ServiceAccountName).ConfigureAwait(false);
-            if (added)
+            if (node.Added)
             {
                 created.Add($"subject {subject} of ClusterRoleBinding {ElectorRbacNames.NodeClusterRoleBinding}");
             }
@@ -98,15 +102,25 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         }
 
         verifiedUntil[request] = timeProvider.GetUtcNow() + settings.CacheTtl;
-        metrics.Provisioning.Inc(nodeBinding?.MetricResult ?? (created.Count > 0 ? "created" : "exists"));
+        metrics.Provisioning.Inc(node.Problem?.MetricResult ?? (created.Count > 0 ? "created" : "exists"));
         if (created.Count > 0)
         {
             LogCreated(logger, string.Join(", ", created));
         }
 
-        if (nodeBinding is not null)
+        if (node.Removed.Count > 0)
         {
-            WarnNodeBinding(nodeBinding, settings.CacheTtl);
+            LogNodeBindingPruned(logger, node.Removed.Count, ElectorRbacNames.NodeClusterRoleBinding, string.Join(", ", node.Removed));
+        }
+
+        if (node.Problem is { } problem && FirstInPeriod(problem.MetricResult, settings.CacheTtl))
+        {
+            LogNodeBindingUnavailable(logger, problem.Message, settings.CacheTtl.TotalMinutes, problem.MetricResult);
+        }
+
+        if (node.NotPruned is { } notPruned && FirstInPeriod(NotPrunedWarning, settings.CacheTtl))
+        {
+            LogNodeBindingNotPruned(logger, notPruned, settings.CacheTtl.TotalMinutes);
         }
     }
 
@@ -114,16 +128,16 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     /// Each admission that meets the problem counts it; the warning is said once per cache period and kind of problem,
     /// since until deploy/ is upgraded every account of every namespace meets the same one.
     /// </summary>
-    private void WarnNodeBinding(NodeBindingProblem problem, TimeSpan period)
+    private bool FirstInPeriod(string kind, TimeSpan period)
     {
         var now = timeProvider.GetUtcNow();
-        if (nodeBindingWarnedUntil.TryGetValue(problem.MetricResult, out var until) && now < until)
+        if (nodeBindingWarnedUntil.TryGetValue(kind, out var until) && now < until)
         {
-            return;
+            return false;
         }
 
-        nodeBindingWarnedUntil[problem.MetricResult] = now + period;
-        LogNodeBindingUnavailable(logger, problem.Message, period.TotalMinutes, problem.MetricResult);
+        nodeBindingWarnedUntil[kind] = now + period;
+        return true;
     }
 
     private bool NeedsTokenSecret(ProvisioningOptions settings) =>
@@ -144,6 +158,12 @@ public sealed partial class KubernetesServiceAccountProvisioner(
 
     [LoggerMessage(EventId = EventIds.NodeBindingUnavailable, Level = LogLevel.Warning, Message = "{Problem}. Said at most once every {Minutes} min; each admission that meets it is counted in single_active_provisioning_total with result {Result}")]
     private static partial void LogNodeBindingUnavailable(ILogger logger, string problem, double minutes, string result);
+
+    [LoggerMessage(EventId = EventIds.NodeBindingNotPruned, Level = LogLevel.Warning, Message = "{Problem}. The account was added; said at most once every {Minutes} min")]
+    private static partial void LogNodeBindingNotPruned(ILogger logger, string problem, double minutes);
+
+    [LoggerMessage(EventId = EventIds.NodeBindingPruned, Level = LogLevel.Information, Message = "Removed {Count} subject(s) from ClusterRoleBinding {Binding} whose namespace no longer exists: {Subjects}")]
+    private static partial void LogNodeBindingPruned(ILogger logger, int count, string binding, string subjects);
 
     [LoggerMessage(EventId = EventIds.TokenSecretMissing, Level = LogLevel.Warning, Message = "ServiceAccount {Account} has no token Secret after {Seconds} s; the API server asks the first pod to retry until the token controller writes it")]
     private static partial void LogNoTokenSecret(ILogger logger, string account, double seconds);

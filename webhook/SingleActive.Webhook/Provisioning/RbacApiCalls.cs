@@ -3,7 +3,6 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Contract;
-using SingleActive.Kube.ApiConnection;
 
 namespace SingleActive.Webhook.Provisioning;
 
@@ -20,9 +19,6 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
     };
 
     private static readonly TimeSpan TokenSecretPollInterval = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>Updates of a shared binding tried before a 409 Conflict is a failure: each conflict means another replica's update went in.</summary>
-    private const int ConflictAttempts = 8;
 
     /// <summary>True when created, false when it already existed.</summary>
     public async Task<bool> CreateServiceAccountAsync(string @namespace, string name)
@@ -141,81 +137,6 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
         catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
             throw RbacApiFailure.Of("update", "RoleBinding", "rolebindings", @namespace, name, e);
-        }
-    }
-
-    /// <summary>
-    /// Makes the account a subject of the cluster-wide binding <paramref name="name"/> to <paramref name="clusterRole"/>,
-    /// which deploy/ installs without subjects: get it, add the subject if missing, update with the resourceVersion read
-    /// (so a concurrent writer's subject is never lost), and again from the get after a 409 Conflict (webhook replicas
-    /// race). Added: whether it wrote. Problem: the binding is missing, refers to another role, or the webhook may not
-    /// read or update it, none of which keeps the pod from working; any other failure throws <see cref="RbacApiException"/>.
-    /// </summary>
-    public async Task<(bool Added, NodeBindingProblem? Problem)> EnsureClusterRoleBindingSubjectAsync(string name, string clusterRole, string @namespace, string serviceAccount)
-    {
-        var account = $"ServiceAccount {@namespace}/{serviceAccount}";
-        var cost = $"so {account} cannot read its node and drain-aware handover is off for its electors (the pod is admitted)";
-        for (var attempt = 1; ; attempt++)
-        {
-            V1ClusterRoleBinding binding;
-            try
-            {
-                binding = await client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return (false, new NodeBindingProblem(NodeBindingProblem.Missing,
-                    $"ClusterRoleBinding {name} does not exist, {cost}; apply deploy/ of this version, which installs it (bound to ClusterRole {clusterRole}, no subjects)"));
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
-            {
-                return (false, Forbidden("get", e));
-            }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
-            {
-                throw RbacApiFailure.Of("get", "ClusterRoleBinding", "clusterrolebindings", null, name, e);
-            }
-
-            if (binding.RoleRef is not { Kind: "ClusterRole" } roleRef || roleRef.Name != clusterRole)
-            {
-                return (false, new NodeBindingProblem(NodeBindingProblem.WrongRole,
-                    $"ClusterRoleBinding {name} refers to {binding.RoleRef?.Kind} {binding.RoleRef?.Name}, not ClusterRole {clusterRole}, so the webhook adds no subject to it, {cost}; " +
-                    "delete it and apply deploy/ again"));
-            }
-
-            if (binding.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == serviceAccount && s.NamespaceProperty == @namespace) == true)
-            {
-                return (false, null);
-            }
-
-            binding.Subjects = [.. binding.Subjects ?? [], new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = @namespace }];
-            // The AOT client cannot serialize managedFields (untyped JSON); omitted, the API server keeps them.
-            binding.Metadata.ManagedFields = null;
-            try
-            {
-                await client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return (true, null);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictAttempts)
-            {
-                // Another replica updated it since the get: read it again.
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
-            {
-                return (false, Forbidden("update", e));
-            }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
-            {
-                throw RbacApiFailure.Of("update", "ClusterRoleBinding", "clusterrolebindings", null, name, e);
-            }
-        }
-
-        NodeBindingProblem Forbidden(string verb, HttpOperationException e)
-        {
-            var also = verb == "update" ? $" (or \"bind\" on ClusterRole {clusterRole})" : "";
-            return new NodeBindingProblem(NodeBindingProblem.Forbidden,
-                $"cannot {verb} ClusterRoleBinding {name}: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"{verb}\" on clusterrolebindings {name}{also}, {cost}; " +
-                $"apply deploy/ of this version ({ApiStatusMessage.Of(e)})");
         }
     }
 }
