@@ -322,6 +322,36 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         }
     }
 
+    /// <summary>
+    /// A namespace created again between the list and the update (its pods admitted meanwhile by a replica that found
+    /// the account still bound, so wrote nothing): the update removes its account, the list after the update puts it
+    /// back; the account of a namespace that stays gone is removed.
+    /// </summary>
+    [Fact]
+    public async Task EnsureAsync_NodeBinding_NamespaceCreatedAgainBeforeTheUpdate_ItsAccountIsPutBack()
+    {
+        var ns = await NamespaceAsync();
+        var recreated = await NamespaceAsync();
+        await cluster.Admin.CoreV1.DeleteNamespaceAsync(recreated);
+        await GoneAsync(recreated);
+        var never = "never-existed-" + ns;
+        await SetNodeBindingSubjectsAsync(
+            new Rbacv1Subject { Kind = "ServiceAccount", Name = "orders", NamespaceProperty = recreated },
+            new Rbacv1Subject { Kind = "ServiceAccount", Name = "reports", NamespaceProperty = never });
+        using var racing = new Kubernetes(
+            KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.KubeconfigPath),
+            new BeforeFirstNodeBindingUpdate(() => cluster.Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = recreated } })));
+        using var connection = ClusterConnection.FromClient(racing, "racing");
+
+        await Create(connection).EnsureAsync(new(ns, "newcomer", true, ElectorMode.Readiness), CancellationToken.None);
+
+        var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+        Assert.Equal([(ns, "newcomer"), (recreated, "orders")], subjects.Select(s => (s.NamespaceProperty, s.Name)));
+        var pruned = Assert.Single(log.Entries, e => e.EventId == 3007);
+        Assert.Equal($"Removed 1 subject(s) from ClusterRoleBinding single-active-elector-node whose namespace no longer exists: {never}/reports", pruned.Message);
+        Assert.DoesNotContain(log.Entries, e => e.EventId is 3005 or 3006);
+    }
+
     /// <summary>A webhook whose ClusterRole predates the namespaces rule still adds the account; old subjects stay, and it says so once.</summary>
     [Fact]
     public async Task EnsureAsync_WebhookMayNotListNamespaces_AddsTheAccountKeepsOldSubjectsAndWarnsOnce()
@@ -347,7 +377,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         var warning = Assert.Single(log.Entries, e => e.EventId == 3006);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.StartsWith(
-            "cannot list namespaces: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"list\" on namespaces, so subjects of ClusterRoleBinding " +
+            "cannot list namespaces: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"list\" on namespaces, so the subjects of ClusterRoleBinding " +
             "single-active-elector-node whose namespace is gone are not removed (each grants node read to an account of that name should its namespace be created again); apply deploy/ of this version",
             warning.Message,
             StringComparison.Ordinal);
@@ -487,12 +517,23 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         await cluster.Admin.CoreV1.DeleteNamespaceAsync(ns);
     }
 
+    /// <summary>Takes the test's finalizer off again (read and replace: again after a 409 from the namespace controller's own writes).</summary>
     private async Task ReleaseAsync(string ns)
     {
-        var held = await cluster.Admin.CoreV1.ReadNamespaceAsync(ns);
-        held.Metadata.Finalizers = null;
-        held.Metadata.ManagedFields = null;
-        await cluster.Admin.CoreV1.ReplaceNamespaceAsync(held, ns);
+        for (var attempt = 1; ; attempt++)
+        {
+            var held = await cluster.Admin.CoreV1.ReadNamespaceAsync(ns);
+            held.Metadata.Finalizers = null;
+            held.Metadata.ManagedFields = null;
+            try
+            {
+                await cluster.Admin.CoreV1.ReplaceNamespaceAsync(held, ns);
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 10)
+            {
+            }
+        }
     }
 
     /// <summary>Until the namespace controller has removed <paramref name="ns"/> (an empty namespace: within seconds).</summary>
@@ -577,4 +618,22 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         time ?? this.time,
         metrics,
         log);
+
+    /// <summary>Runs <paramref name="action"/> once, just before the first update of the node binding is sent: the moment a race would strike.</summary>
+    private sealed class BeforeFirstNodeBindingUpdate(Func<Task> action) : DelegatingHandler
+    {
+        private int done;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Put
+                && request.RequestUri?.AbsolutePath.EndsWith("/clusterrolebindings/" + ElectorRbacNames.NodeClusterRoleBinding, StringComparison.Ordinal) == true
+                && Interlocked.Exchange(ref this.done, 1) == 0)
+            {
+                await action();
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
 }

@@ -93,8 +93,8 @@ internal static class EventIds
     /// <summary>An account cannot be added to the node binding: drain-aware handover is off for it.</summary>
     public const int NodeBindingUnavailable = 3005;
 
-    /// <summary>Namespaces cannot be listed: the node binding keeps the subjects of deleted namespaces.</summary>
-    public const int NodeBindingNotPruned = 3006;
+    /// <summary>The node binding's subjects of deleted namespaces cannot be removed (or one removed too early was not put back).</summary>
+    public const int NodeBindingPruneProblem = 3006;
 
     /// <summary>Subjects whose namespace no longer exists were removed from the node binding.</summary>
     public const int NodeBindingPruned = 3007;

@@ -33,10 +33,13 @@ public sealed partial class KubernetesServiceAccountProvisioner(
 
     private readonly ConcurrentDictionary<ServiceAccountRequest, DateTimeOffset> verifiedUntil = new();
 
-    /// <summary>The key of <see cref="nodeBindingWarnedUntil"/> for namespaces that cannot be listed.</summary>
-    private const string NotPrunedWarning = "not-pruned";
+    /// <summary>Subjects named in one log line of removals; the rest are counted.</summary>
+    private const int RemovedNamed = 20;
 
-    /// <summary>Per kind of node-binding problem (its metric result, or <see cref="NotPrunedWarning"/>): until when its warning is not logged again.</summary>
+    /// <summary>
+    /// Per kind of node-binding warning (a <see cref="NodeBindingProblem.MetricResult"/>, or <c>prune-</c> and a
+    /// <see cref="PruneProblem.Cause"/>): until when it is not logged again.
+    /// </summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> nodeBindingWarnedUntil = new(StringComparer.Ordinal);
 
     public async Task EnsureAsync(ServiceAccountRequest request, CancellationToken cancellationToken)
@@ -60,7 +63,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var calls = new RbacApiCalls(client, linked.Token);
         var created = new List<string>();
-        NodeBindingWrite node;
+        NodeBindingWrite nodeBinding;
         try
         {
             if (request.CreateServiceAccount && await calls.CreateServiceAccountAsync(request.Namespace, request.ServiceAccountName).ConfigureAwait(false))
@@ -81,9 +84,9 @@ public sealed partial class KubernetesServiceAccountProvisioner(
                 }
             }
 
-            node = await new NodeBindingSubjects(client, linked.Token).EnsureAsync(
+            nodeBinding = await new NodeBindingSubjects(client, timeProvider, linked.Token).EnsureAsync(
                 ElectorRbacNames.NodeClusterRoleBinding, ElectorRbacNames.NodeClusterRole, request.Namespace, request.ServiceAccountName).ConfigureAwait(false);
-            if (node.Added)
+            if (nodeBinding.Added)
             {
                 created.Add($"subject {subject} of ClusterRoleBinding {ElectorRbacNames.NodeClusterRoleBinding}");
             }
@@ -102,31 +105,33 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         }
 
         verifiedUntil[request] = timeProvider.GetUtcNow() + settings.CacheTtl;
-        metrics.Provisioning.Inc(node.Problem?.MetricResult ?? (created.Count > 0 ? "created" : "exists"));
+        metrics.Provisioning.Inc(nodeBinding.Problem?.MetricResult ?? (created.Count > 0 ? "created" : "exists"));
         if (created.Count > 0)
         {
             LogCreated(logger, string.Join(", ", created));
         }
 
-        if (node.Removed.Count > 0)
+        if (nodeBinding.Removed is { Count: > 0 } removed)
         {
-            LogNodeBindingPruned(logger, node.Removed.Count, ElectorRbacNames.NodeClusterRoleBinding, string.Join(", ", node.Removed));
+            var named = string.Join(", ", removed.Take(RemovedNamed)) + (removed.Count > RemovedNamed ? $" and {removed.Count - RemovedNamed} more" : "");
+            LogNodeBindingPruned(logger, removed.Count, ElectorRbacNames.NodeClusterRoleBinding, named);
         }
 
-        if (node.Problem is { } problem && FirstInPeriod(problem.MetricResult, settings.CacheTtl))
+        if (nodeBinding.Problem is { } problem && FirstInPeriod(problem.MetricResult, settings.CacheTtl))
         {
             LogNodeBindingUnavailable(logger, problem.Message, settings.CacheTtl.TotalMinutes, problem.MetricResult);
         }
 
-        if (node.NotPruned is { } notPruned && FirstInPeriod(NotPrunedWarning, settings.CacheTtl))
+        if (nodeBinding.PruneProblem is { } pruneProblem && FirstInPeriod("prune-" + pruneProblem.Cause, settings.CacheTtl))
         {
-            LogNodeBindingNotPruned(logger, notPruned, settings.CacheTtl.TotalMinutes);
+            LogNodeBindingPruneProblem(logger, pruneProblem.Message, settings.CacheTtl.TotalMinutes);
         }
     }
 
     /// <summary>
-    /// Each admission that meets the problem counts it; the warning is said once per cache period and kind of problem,
-    /// since until deploy/ is upgraded every account of every namespace meets the same one.
+    /// Whether a node-binding warning of <paramref name="kind"/> is due: once per cache period and kind, since until
+    /// deploy/ is upgraded every account of every namespace meets the same one (a node-binding problem is still counted
+    /// in the provisioning metric at each admission).
     /// </summary>
     private bool FirstInPeriod(string kind, TimeSpan period)
     {
@@ -159,8 +164,8 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     [LoggerMessage(EventId = EventIds.NodeBindingUnavailable, Level = LogLevel.Warning, Message = "{Problem}. Said at most once every {Minutes} min; each admission that meets it is counted in single_active_provisioning_total with result {Result}")]
     private static partial void LogNodeBindingUnavailable(ILogger logger, string problem, double minutes, string result);
 
-    [LoggerMessage(EventId = EventIds.NodeBindingNotPruned, Level = LogLevel.Warning, Message = "{Problem}. The account was added; said at most once every {Minutes} min")]
-    private static partial void LogNodeBindingNotPruned(ILogger logger, string problem, double minutes);
+    [LoggerMessage(EventId = EventIds.NodeBindingPruneProblem, Level = LogLevel.Warning, Message = "{Problem}. The account was added; said at most once every {Minutes} min")]
+    private static partial void LogNodeBindingPruneProblem(ILogger logger, string problem, double minutes);
 
     [LoggerMessage(EventId = EventIds.NodeBindingPruned, Level = LogLevel.Information, Message = "Removed {Count} subject(s) from ClusterRoleBinding {Binding} whose namespace no longer exists: {Subjects}")]
     private static partial void LogNodeBindingPruned(ILogger logger, int count, string binding, string subjects);

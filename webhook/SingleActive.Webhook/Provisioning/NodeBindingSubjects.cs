@@ -15,32 +15,34 @@ namespace SingleActive.Webhook.Provisioning;
 /// Subjects of other kinds (users, groups an administrator added) are never touched.
 /// </summary>
 /// <remarks>
-/// Order matters for the removal: the binding is read first, the namespaces listed after it (a consistent list, not
-/// the watch cache), and the update carries the binding's resourceVersion. A subject in the binding was added while a
-/// pod of its namespace was admitted, so its namespace existed before the list began; only a namespace deleted since
-/// (or still being deleted: a Terminating namespace is listed and kept) can be missing from it. A 409 Conflict reads
-/// both again. Nothing is removed while no account is added: an unchanged binding costs one get, as before.
+/// The removal never costs a subject that is needed. The binding is read first and the namespaces listed after it
+/// (<see cref="NamespaceNames"/>); the update carries the binding's resourceVersion, so a subject added since the read
+/// makes it conflict and both are read again. A subject already in the binding was added while a pod of its namespace
+/// was admitted, so its namespace existed before the list began; only a namespace deleted since (a Terminating one is
+/// still listed) is missing. That namespace may be created again before the update lands, and a pod of it admitted by a
+/// replica that found its account in the binding and so wrote nothing: after an update that removed subjects, the
+/// namespaces are listed once more and any that exists again gets its subject back. A binding that needs no new subject
+/// is only read, as before: nothing is removed until the next account is added.
 /// </remarks>
-public sealed class NodeBindingSubjects(IKubernetes client, CancellationToken cancellationToken)
+public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timeProvider, CancellationToken cancellationToken)
 {
     /// <summary>Updates of the shared binding tried before a 409 Conflict is a failure: each conflict means another replica's update went in.</summary>
     private const int ConflictAttempts = 8;
 
-    /// <summary>Namespaces per list call: a page of names, however many namespaces the cluster has.</summary>
-    private const int NamespacePageSize = 500;
+    private readonly NamespaceNames namespaces = new(client, timeProvider, cancellationToken);
 
     /// <summary>
     /// Makes the account a subject of the binding <paramref name="name"/> to <paramref name="clusterRole"/>: get it, add
     /// the subject if missing (dropping the ServiceAccounts of namespaces that are gone), update with the resourceVersion
     /// read, and again from the get after a 409 Conflict (webhook replicas race). A binding that is missing, refers to
     /// another role or may not be read or updated is a <see cref="NodeBindingWrite.Problem"/>, none of which keeps the pod
-    /// from working; namespaces that cannot be listed leave the old subjects in place (<see cref="NodeBindingWrite.NotPruned"/>);
-    /// any other failure throws <see cref="RbacApiException"/>.
+    /// from working; namespaces that cannot be listed leave the old subjects in place (<see cref="NodeBindingWrite.PruneProblem"/>);
+    /// any other failure of the get or the update throws <see cref="RbacApiException"/>.
     /// </summary>
     public async Task<NodeBindingWrite> EnsureAsync(string name, string clusterRole, string @namespace, string serviceAccount)
     {
         var account = $"ServiceAccount {@namespace}/{serviceAccount}";
-        var cost = $"so {account} cannot read its node and drain-aware handover is off for its electors (the pod is admitted)";
+        var unreadNode = $"so {account} cannot read its node and drain-aware handover is off for its electors (the pod is admitted)";
         for (var attempt = 1; ; attempt++)
         {
             V1ClusterRoleBinding binding;
@@ -51,7 +53,7 @@ public sealed class NodeBindingSubjects(IKubernetes client, CancellationToken ca
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {
                 return NodeBindingWrite.Failed(new NodeBindingProblem(NodeBindingProblem.Missing,
-                    $"ClusterRoleBinding {name} does not exist, {cost}; apply deploy/ of this version, which installs it (bound to ClusterRole {clusterRole}, no subjects)"));
+                    $"ClusterRoleBinding {name} does not exist, {unreadNode}; apply deploy/ of this version, which installs it (bound to ClusterRole {clusterRole}, no subjects)"));
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
             {
@@ -65,39 +67,32 @@ public sealed class NodeBindingSubjects(IKubernetes client, CancellationToken ca
             if (binding.RoleRef is not { Kind: "ClusterRole" } roleRef || roleRef.Name != clusterRole)
             {
                 return NodeBindingWrite.Failed(new NodeBindingProblem(NodeBindingProblem.WrongRole,
-                    $"ClusterRoleBinding {name} refers to {binding.RoleRef?.Kind} {binding.RoleRef?.Name}, not ClusterRole {clusterRole}, so the webhook adds no subject to it, {cost}; " +
+                    $"ClusterRoleBinding {name} refers to {binding.RoleRef?.Kind} {binding.RoleRef?.Name}, not ClusterRole {clusterRole}, so the webhook adds no subject to it, {unreadNode}; " +
                     "delete it and apply deploy/ again"));
             }
 
-            if (binding.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == serviceAccount && s.NamespaceProperty == @namespace) == true)
+            var subject = Subject(@namespace, serviceAccount);
+            if (binding.Subjects?.Any(s => Same(s, subject)) == true)
             {
                 return NodeBindingWrite.Unchanged;
             }
 
-            var (live, notPruned) = await ListNamespacesAsync(name).ConfigureAwait(false);
-            var kept = new List<Rbacv1Subject>();
-            var removed = new List<string>();
-            foreach (var subject in binding.Subjects ?? [])
-            {
-                if (live is not null && subject is { Kind: "ServiceAccount", NamespaceProperty: { Length: > 0 } ns } && !live.Contains(ns))
-                {
-                    removed.Add($"{ns}/{subject.Name}");
-                }
-                else
-                {
-                    kept.Add(subject);
-                }
-            }
-
-            kept.Add(new Rbacv1Subject { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = @namespace });
-            binding.Subjects = kept;
+            var (live, listProblem) = await namespaces.ListAsync(name).ConfigureAwait(false);
+            var removed = live is null ? [] : (binding.Subjects ?? []).Where(s => IsServiceAccountOutside(s, live)).ToList();
+            binding.Subjects = [.. (binding.Subjects ?? []).Where(s => !removed.Contains(s)), subject];
 
             // The AOT client cannot serialize managedFields (untyped JSON); omitted, the API server keeps them.
             binding.Metadata.ManagedFields = null;
             try
             {
                 await client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return new NodeBindingWrite(true, removed, null, notPruned);
+                if (removed.Count == 0)
+                {
+                    return new NodeBindingWrite(true, [], null, listProblem);
+                }
+
+                var (gone, pruneProblem) = await PutBackReappearedAsync(name, removed).ConfigureAwait(false);
+                return new NodeBindingWrite(true, [.. gone.Select(Describe)], null, pruneProblem);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictAttempts)
             {
@@ -117,51 +112,60 @@ public sealed class NodeBindingSubjects(IKubernetes client, CancellationToken ca
         {
             var also = verb == "update" ? $" (or \"bind\" on ClusterRole {clusterRole})" : "";
             return new NodeBindingProblem(NodeBindingProblem.Forbidden,
-                $"cannot {verb} ClusterRoleBinding {name}: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"{verb}\" on clusterrolebindings {name}{also}, {cost}; " +
+                $"cannot {verb} ClusterRoleBinding {name}: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"{verb}\" on clusterrolebindings {name}{also}, {unreadNode}; " +
                 $"apply deploy/ of this version ({ApiStatusMessage.Of(e)})");
         }
     }
 
     /// <summary>
-    /// The names of every namespace, read page by page from etcd (a paginated list is one consistent snapshot); or
-    /// why not, in which case the binding's subjects stay as they are.
+    /// After an update removed <paramref name="removed"/>: lists the namespaces again and puts back the subjects whose
+    /// namespace exists again (all of them when the list fails, since none can be confirmed gone). Returns those that
+    /// stay removed, and why any could not be put back (or confirmed).
     /// </summary>
-    private async Task<(HashSet<string>? Names, string? Problem)> ListNamespacesAsync(string binding)
+    private async Task<(IReadOnlyList<Rbacv1Subject> Gone, PruneProblem? Problem)> PutBackReappearedAsync(string name, List<Rbacv1Subject> removed)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var cost = $"so subjects of ClusterRoleBinding {binding} whose namespace is gone are not removed (each grants node read to an account " +
-            "of that name should its namespace be created again)";
-        string? next = null;
-        do
+        var (live, listProblem) = await namespaces.ListAsync(name).ConfigureAwait(false);
+        var back = removed.Where(s => live is null || !IsServiceAccountOutside(s, live)).ToList();
+        var gone = removed.Where(s => !back.Contains(s)).ToList();
+        for (var attempt = 1; back.Count > 0; attempt++)
         {
-            V1NamespaceList page;
             try
             {
-                page = await client.CoreV1.ListNamespaceAsync(continueParameter: next, limit: NamespacePageSize, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
-            {
-                return (null, $"cannot list namespaces: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"list\" on namespaces, {cost}; " +
-                    $"apply deploy/ of this version ({ApiStatusMessage.Of(e)})");
-            }
-            catch (HttpOperationException e)
-            {
-                return (null, $"cannot list namespaces: the Kubernetes API answered {(int)e.Response.StatusCode} {e.Response.StatusCode}, {cost} this time ({ApiStatusMessage.Of(e)})");
-            }
-            catch (HttpRequestException e)
-            {
-                return (null, $"cannot list namespaces: the Kubernetes API cannot be reached, {cost} this time ({ErrorText.Of(e)})");
-            }
+                var binding = await client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var missing = back.Where(s => binding.Subjects?.Any(b => Same(b, s)) != true).ToList();
+                if (missing.Count == 0)
+                {
+                    break;
+                }
 
-            foreach (var item in page.Items)
-            {
-                names.Add(item.Metadata.Name);
+                binding.Subjects = [.. binding.Subjects ?? [], .. missing];
+                binding.Metadata.ManagedFields = null;
+                await client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                break;
             }
-
-            next = page.Metadata?.ContinueProperty;
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictAttempts)
+            {
+                // Another replica updated it since the get: read it again.
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+            {
+                var error = e is HttpOperationException http ? $"the Kubernetes API answered {(int)http.Response.StatusCode} {http.Response.StatusCode} ({ApiStatusMessage.Of(http)})" : ErrorText.Of(e);
+                return (gone, new PruneProblem(PruneProblem.NotPutBack,
+                    $"removed {string.Join(", ", back.Select(Describe))} from ClusterRoleBinding {name} while {(back.Count == 1 ? "its namespace was" : "their namespaces were")} " +
+                    $"being created again, and putting {(back.Count == 1 ? "it" : "them")} back failed: {error}; until a pod of such an account is admitted after " +
+                    "Provisioning:CacheTtl its electors cannot read their node (drain-aware handover off): kubectl rollout restart their workloads"));
+            }
         }
-        while (!string.IsNullOrEmpty(next));
 
-        return (names, null);
+        return (gone, listProblem);
     }
+
+    private static bool IsServiceAccountOutside(Rbacv1Subject subject, HashSet<string> namespaces) =>
+        subject is { Kind: "ServiceAccount", NamespaceProperty: { Length: > 0 } ns } && !namespaces.Contains(ns);
+
+    private static bool Same(Rbacv1Subject a, Rbacv1Subject b) => a.Kind == b.Kind && a.Name == b.Name && a.NamespaceProperty == b.NamespaceProperty;
+
+    private static Rbacv1Subject Subject(string @namespace, string serviceAccount) => new() { Kind = "ServiceAccount", Name = serviceAccount, NamespaceProperty = @namespace };
+
+    private static string Describe(Rbacv1Subject subject) => $"{subject.NamespaceProperty}/{subject.Name}";
 }
