@@ -58,7 +58,17 @@ public sealed class Candidate
 
     internal CancellationTokenSource Stop { get; } = new();
 
+    /// <summary>Every loop of this replica; complete once all have returned.</summary>
     internal Task Running { get; set; } = Task.CompletedTask;
+
+    /// <summary>The election loop alone (<see cref="LeaderElector.RunAsync"/>): complete once it has returned.</summary>
+    internal Task ElectorRun { get; set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// The election loop has returned, is parked in a wait, or is held in a hanging call: nothing it does moves until
+    /// fake time does. (A loop that has only set its last flag is not done yet: only its task says so.)
+    /// </summary>
+    internal bool ElectorIdle => ElectorRun.IsCompleted || Elector.IsIdle || Client.IsParkedInHang;
 
     public override string ToString() => Identity;
 }
