@@ -116,8 +116,8 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
 
     /// <summary>
     /// The node binding does not keep the accounts of deleted namespaces: a pod's account is added, its namespace is
-    /// deleted (the namespace controller stops the pod on the kubelet stand-in and removes the namespace), and the
-    /// update that adds the next namespace's account also removes the first. With deploy/'s RBAC for the webhook.
+    /// deleted (by the namespace controller; the pod is never scheduled, so nothing waits for a kubelet), and the update
+    /// that adds the next namespace's account also removes the first. With deploy/'s RBAC for the webhook.
     /// </summary>
     [Fact]
     public async Task NamespaceDeleted_NextAccountAdded_FirstAccountLeavesTheNodeBinding()
@@ -127,7 +127,7 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
         await using (var first = await Scenario.StartAsync(cluster, output, "adm-gone"))
         {
             gone = first.Namespace;
-            await first.ApplyAsync(Manifests.Pod(gone, "solo", Manifests.OptIn));
+            await first.ApplyAsync(Manifests.Pod(gone, "solo", Manifests.OptIn).Replace("spec:\n", "spec:\n  nodeSelector: {single-active.test/no-such-node: \"true\"}\n", StringComparison.Ordinal));
             account = (await cluster.Client.CoreV1.ReadNamespacedPodAsync("solo", gone)).Spec.ServiceAccountName;
             await AssertNodeBindingAsync(gone, account);
         }

@@ -151,8 +151,8 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
             {
                 var error = e is HttpOperationException http ? $"the Kubernetes API answered {(int)http.Response.StatusCode} {http.Response.StatusCode} ({ApiStatusMessage.Of(http)})" : ErrorText.Of(e);
                 return (gone, new PruneProblem(PruneProblem.NotPutBack,
-                    $"removed {string.Join(", ", back.Select(Describe))} from ClusterRoleBinding {name} while {(back.Count == 1 ? "its namespace was" : "their namespaces were")} " +
-                    $"being created again, and putting {(back.Count == 1 ? "it" : "them")} back failed: {error}; until a pod of such an account is admitted after " +
+                    $"removed {string.Join(", ", back.Select(Describe))} from ClusterRoleBinding {name}, and putting {(back.Count == 1 ? "it" : "them")} back " +
+                    $"(a namespace of that name exists again, or the namespaces could not be listed) failed: {error}; until a pod of such an account is admitted after " +
                     "Provisioning:CacheTtl its electors cannot read their node (drain-aware handover off): kubectl rollout restart their workloads"));
             }
         }
