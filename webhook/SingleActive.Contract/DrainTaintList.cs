@@ -78,7 +78,7 @@ public static class DrainTaintList
         }
 
         var prefix = key[..slash];
-        return prefix.Length is > 0 and <= MaxPrefixLength && IsDnsSubdomain(prefix) && IsName(key[(slash + 1)..]);
+        return prefix.Length is > 0 and <= MaxPrefixLength && KubernetesNames.IsDnsSubdomain(prefix) && IsName(key[(slash + 1)..]);
     }
 
     /// <summary>A qualified name's name part, and a non-empty label value: <c>([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]</c>, at most 63.</summary>
@@ -87,12 +87,4 @@ public static class DrainTaintList
         && char.IsAsciiLetterOrDigit(name[0])
         && char.IsAsciiLetterOrDigit(name[^1])
         && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
-
-    private static bool IsDnsSubdomain(string name) =>
-        name.Split('.').All(label => label.Length > 0
-            && IsLowerAlphanumeric(label[0])
-            && IsLowerAlphanumeric(label[^1])
-            && label.All(c => IsLowerAlphanumeric(c) || c == '-'));
-
-    private static bool IsLowerAlphanumeric(char c) => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
 using SingleActive.Elector.NodeDrain;
@@ -8,7 +7,7 @@ using SingleActive.Elector.NodeDrain;
 namespace SingleActive.Elector.Configuration;
 
 /// <summary>The elector's settings, all from the environment the webhook renders (see <see cref="ElectorEnv"/>).</summary>
-public sealed partial record ElectorOptions(
+public sealed record ElectorOptions(
     string Identity,
     string Namespace,
     string LeaseName,
@@ -68,7 +67,7 @@ public sealed partial record ElectorOptions(
         {
             problems.Add($"{ElectorEnv.LeaseName} is not set: every replica of a workload must campaign for the same Lease name");
         }
-        else if (leaseName.Length > 253 || !DnsSubdomain().IsMatch(leaseName))
+        else if (!KubernetesNames.IsDnsSubdomain(leaseName))
         {
             problems.Add($"{ElectorEnv.LeaseName} '{leaseName}' is not a valid Lease name (lowercase letters, digits, '-' and '.', at most 253 characters)");
         }
@@ -192,7 +191,4 @@ public sealed partial record ElectorOptions(
             return null;
         }
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex DnsSubdomain();
 }

@@ -97,7 +97,7 @@ public static class InjectionSettingsResolver
     {
         if (annotations.TryGetValue(Annotations.LeaseName, out var explicitName))
         {
-            if (LeaseNames.IsDnsSubdomain(explicitName))
+            if (KubernetesNames.IsDnsSubdomain(explicitName))
             {
                 return explicitName;
             }
@@ -108,7 +108,7 @@ public static class InjectionSettingsResolver
         }
 
         var derived = LeaseNames.Derive(pod, context.LeaseNameHint);
-        if (LeaseNames.IsDnsSubdomain(derived))
+        if (KubernetesNames.IsDnsSubdomain(derived))
         {
             return derived;
         }

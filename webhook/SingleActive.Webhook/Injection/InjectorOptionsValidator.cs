@@ -47,7 +47,7 @@ public sealed class InjectorOptionsValidator : IValidateOptions<InjectorOptions>
             errors.Add($"{P}Mode is {options.Mode}; accepted values are readiness, label");
         }
 
-        if (!LeaseNames.IsDnsSubdomain(options.ServiceAccountName))
+        if (!KubernetesNames.IsDnsSubdomain(options.ServiceAccountName))
         {
             errors.Add($"{P}ServiceAccountName \"{options.ServiceAccountName}\" is not a valid ServiceAccount name (lowercase DNS subdomain)");
         }

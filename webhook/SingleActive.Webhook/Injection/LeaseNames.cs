@@ -43,35 +43,6 @@ public static class LeaseNames
         return string.IsNullOrEmpty(hint) ? null : hint;
     }
 
-    /// <summary>A lowercase RFC 1123 subdomain of at most 253 characters, as Lease (and ServiceAccount) names must be.</summary>
-    public static bool IsDnsSubdomain(string? name)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > 253)
-        {
-            return false;
-        }
-
-        foreach (var label in name.Split('.'))
-        {
-            if (label.Length == 0 || !IsAlphanumeric(label[0]) || !IsAlphanumeric(label[^1]))
-            {
-                return false;
-            }
-
-            foreach (var c in label)
-            {
-                if (!IsAlphanumeric(c) && c != '-')
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsAlphanumeric(char c) => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c);
-
     private static string StripTemplateHash(string replicaSetName, IDictionary<string, string>? labels)
     {
         // A ReplicaSet created by a Deployment is named <deployment>-<pod-template-hash>; a hand-made

@@ -1,8 +1,9 @@
-using SingleActive.Webhook.Injection;
+using SingleActive.Contract;
 
-namespace SingleActive.Webhook.Tests.Injection;
+namespace SingleActive.Webhook.Tests.Contract;
 
-public class LeaseNamesTests
+/// <summary>The one name rule the webhook, the plugin and the elector share.</summary>
+public class KubernetesNamesTests
 {
     [Theory]
     [InlineData("checkout", true)]
@@ -19,13 +20,18 @@ public class LeaseNamesTests
     [InlineData("a_b", false)]
     [InlineData("a b", false)]
     [InlineData("é", false)]
+    [InlineData("a.", false)]
+    [InlineData("checkout\n", false)]
+    [InlineData("a-.b", false)]
+    [InlineData("a.-b", false)]
+    [InlineData("a.b-c.d", true)]
     public void IsDnsSubdomain_Name_FollowsRfc1123(string? name, bool expected) =>
-        Assert.Equal(expected, LeaseNames.IsDnsSubdomain(name));
+        Assert.Equal(expected, KubernetesNames.IsDnsSubdomain(name));
 
     [Fact]
     public void IsDnsSubdomain_Length_AtMost253()
     {
-        Assert.True(LeaseNames.IsDnsSubdomain(new string('a', 253)));
-        Assert.False(LeaseNames.IsDnsSubdomain(new string('a', 254)));
+        Assert.True(KubernetesNames.IsDnsSubdomain(new string('a', 253)));
+        Assert.False(KubernetesNames.IsDnsSubdomain(new string('a', 254)));
     }
 }
