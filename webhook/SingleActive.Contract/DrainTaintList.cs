@@ -16,7 +16,6 @@ public static class DrainTaintList
         "a value is at most 63 such characters and not empty: write the key alone to match any value)";
 
     private const int MaxNameLength = 63;
-    private const int MaxPrefixLength = 253;
 
     /// <summary>
     /// The entries of <paramref name="text"/> in order, duplicates dropped; null when any entry is invalid, and then
@@ -78,7 +77,7 @@ public static class DrainTaintList
         }
 
         var prefix = key[..slash];
-        return prefix.Length is > 0 and <= MaxPrefixLength && KubernetesNames.IsDnsSubdomain(prefix) && IsName(key[(slash + 1)..]);
+        return KubernetesNames.IsDnsSubdomain(prefix) && IsName(key[(slash + 1)..]);
     }
 
     /// <summary>A qualified name's name part, and a non-empty label value: <c>([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]</c>, at most 63.</summary>

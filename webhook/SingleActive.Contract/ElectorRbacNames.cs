@@ -20,9 +20,6 @@ public static class ElectorRbacNames
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
     public const string ManagedByValue = "single-active";
 
-    /// <summary>Object names are DNS subdomains: at most 253 characters.</summary>
-    private const int MaxNameLength = 253;
-
     /// <summary>The ClusterRoles a ServiceAccount of the given mode is bound to.</summary>
     public static IReadOnlyList<string> ClusterRolesFor(ElectorMode mode) =>
         mode == ElectorMode.Label ? [ElectorClusterRole, LabelClusterRole] : [ElectorClusterRole];
@@ -34,13 +31,13 @@ public static class ElectorRbacNames
     public static string RoleBindingName(string clusterRole, string serviceAccount)
     {
         var name = $"{clusterRole}-{serviceAccount}";
-        if (name.Length <= MaxNameLength)
+        if (name.Length <= KubernetesNames.MaxSubdomainLength)
         {
             return name;
         }
 
         var hash = Hash(serviceAccount);
-        var keep = MaxNameLength - clusterRole.Length - hash.Length - 2;
+        var keep = KubernetesNames.MaxSubdomainLength - clusterRole.Length - hash.Length - 2;
         return $"{clusterRole}-{serviceAccount[..keep].TrimEnd('-', '.')}-{hash}";
     }
 
@@ -53,13 +50,13 @@ public static class ElectorRbacNames
     public static string NodeClusterRoleBindingName(string @namespace, string serviceAccount)
     {
         var name = $"{NodeClusterRoleBinding}:{@namespace}:{serviceAccount}";
-        if (name.Length <= MaxNameLength)
+        if (name.Length <= KubernetesNames.MaxSubdomainLength)
         {
             return name;
         }
 
         var hash = Hash($"{@namespace}:{serviceAccount}");
-        var keep = MaxNameLength - NodeClusterRoleBinding.Length - @namespace.Length - hash.Length - 3;
+        var keep = KubernetesNames.MaxSubdomainLength - NodeClusterRoleBinding.Length - @namespace.Length - hash.Length - 3;
         return $"{NodeClusterRoleBinding}:{@namespace}:{serviceAccount[..keep].TrimEnd('-', '.')}-{hash}";
     }
 

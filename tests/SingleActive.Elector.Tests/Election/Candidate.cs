@@ -46,7 +46,10 @@ public sealed class Candidate
     public InMemoryPodClient? PodClient { get; internal set; }
 
     /// <summary>No pod watcher, or it is parked or has returned.</summary>
-    internal bool PodWatcherIdle => PodWatcher?.IsIdle ?? true;
+    internal bool PodWatcherIdle => PodWatcher is null || PodWatcherRun.IsCompleted || PodWatcher.IsIdle;
+
+    /// <summary>No reporter, or it is parked with nothing due or has returned.</summary>
+    internal bool ReporterIdle => Reporter is null || ReporterRun.IsCompleted || Reporter.IsIdle;
 
     /// <summary>This replica's own clock: shared monotonic time, its own wall-clock offset.</summary>
     public SkewedTimeProvider Clock { get; }
@@ -64,9 +67,15 @@ public sealed class Candidate
     /// <summary>The election loop alone (<see cref="LeaderElector.RunAsync"/>): complete once it has returned.</summary>
     internal Task ElectorRun { get; set; } = Task.CompletedTask;
 
+    /// <summary>The reporter's loop, when there is one: complete once it has returned.</summary>
+    internal Task ReporterRun { get; set; } = Task.CompletedTask;
+
+    /// <summary>The pod watcher's loop, when there is one: complete once it has returned.</summary>
+    internal Task PodWatcherRun { get; set; } = Task.CompletedTask;
+
     /// <summary>
     /// The election loop has returned, is parked in a wait, or is held in a hanging call: nothing it does moves until
-    /// fake time does. (A loop that has only set its last flag is not done yet: only its task says so.)
+    /// fake time does. (A loop that is returning is neither parked nor done yet: only its task says when it is.)
     /// </summary>
     internal bool ElectorIdle => ElectorRun.IsCompleted || Elector.IsIdle || Client.IsParkedInHang;
 

@@ -111,11 +111,9 @@ public sealed class ElectionCluster : IAsyncDisposable
     {
         var watcher = new LeaseWatcher(candidate.Client, candidate.Elector, candidate.Clock, Timings, candidate.Metrics, NullLogger.Instance);
         candidate.ElectorRun = Task.Run(() => candidate.Elector.RunAsync(candidate.Stop.Token));
-        candidate.Running = Task.WhenAll(
-            candidate.ElectorRun,
-            Task.Run(() => watcher.RunAsync(candidate.Stop.Token)),
-            candidate.Reporter is { } reporter ? Task.Run(() => reporter.RunAsync(candidate.Stop.Token)) : Task.CompletedTask,
-            candidate.PodWatcher is { } podWatcher ? Task.Run(() => podWatcher.RunAsync(candidate.Stop.Token)) : Task.CompletedTask);
+        candidate.ReporterRun = candidate.Reporter is { } reporter ? Task.Run(() => reporter.RunAsync(candidate.Stop.Token)) : Task.CompletedTask;
+        candidate.PodWatcherRun = candidate.PodWatcher is { } podWatcher ? Task.Run(() => podWatcher.RunAsync(candidate.Stop.Token)) : Task.CompletedTask;
+        candidate.Running = Task.WhenAll(candidate.ElectorRun, Task.Run(() => watcher.RunAsync(candidate.Stop.Token)), candidate.ReporterRun, candidate.PodWatcherRun);
     }
 
     /// <summary>Lets every loop and watch event run to its next wait; fails the test if they never do.</summary>
@@ -128,7 +126,7 @@ public sealed class ElectionCluster : IAsyncDisposable
         for (var i = 0; i < 20000; i++)
         {
             var idle = Server.PendingDeliveries == 0 && (OwnPods?.PendingDeliveries ?? 0) == 0
-                && candidates.All(c => c.Killed || c.Running.IsCompleted || (c.ElectorIdle && (c.Reporter?.IsIdle ?? true) && c.PodWatcherIdle));
+                && candidates.All(c => c.Killed || c.Running.IsCompleted || (c.ElectorIdle && c.ReporterIdle && c.PodWatcherIdle));
             stable = idle ? stable + 1 : 0;
             if (stable >= 2)
             {
@@ -146,7 +144,7 @@ public sealed class ElectionCluster : IAsyncDisposable
             }
         }
 
-        throw new TimeoutException("the electors did not settle: " + string.Join(", ", candidates.Select(c => $"{c} idle={c.Elector.IsIdle}")));
+        throw new TimeoutException("the electors did not settle: " + string.Join(", ", candidates.Select(c => $"{c} elector={c.ElectorIdle} reporter={c.ReporterIdle} pod-watcher={c.PodWatcherIdle}")));
     }
 
     /// <summary>Moves the clock forward in small steps, settling and checking the invariant after each.</summary>
@@ -221,10 +219,20 @@ public sealed class ElectionCluster : IAsyncDisposable
             await Task.WhenAny(all, Task.Delay(10));
         }
 
-        _ = all.Exception; // observed: a loop that failed has failed its test already, or is of no interest now
         foreach (var candidate in candidates)
         {
             candidate.Stop.Dispose();
+        }
+
+        // A loop that never returns after SIGTERM, or that ends in an error, is a failure of the test that ran it.
+        if (!all.IsCompleted)
+        {
+            throw new TimeoutException("still running 10 s after every replica was stopped: " + string.Join(", ", candidates.Where(c => !c.Running.IsCompleted)));
+        }
+
+        if (all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } failure)
+        {
+            throw new InvalidOperationException("a replica's loop failed", failure);
         }
     }
 

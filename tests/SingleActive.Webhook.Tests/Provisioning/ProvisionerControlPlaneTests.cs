@@ -338,10 +338,14 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         await SetNodeBindingSubjectsAsync(
             new Rbacv1Subject { Kind = "ServiceAccount", Name = "orders", NamespaceProperty = recreated },
             new Rbacv1Subject { Kind = "ServiceAccount", Name = "reports", NamespaceProperty = never });
-        using var racing = new Kubernetes(
-            KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.KubeconfigPath),
-            new BeforeFirstNodeBindingUpdate(() => cluster.Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = recreated } })));
-        using var connection = ClusterConnection.FromClient(racing, "racing");
+        var updates = 0;
+        using var connection = Intercepted("racing", async (request, _) =>
+        {
+            if (IsNodeBindingUpdate(request) && Interlocked.Increment(ref updates) == 1)
+            {
+                await cluster.Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = recreated } });
+            }
+        });
 
         await Create(connection).EnsureAsync(new(ns, "newcomer", true, ElectorMode.Readiness), CancellationToken.None);
 
@@ -350,6 +354,70 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         var pruned = Assert.Single(log.Entries, e => e.EventId == 3007);
         Assert.Equal($"Removed 1 subject(s) from ClusterRoleBinding single-active-elector-node whose namespace no longer exists: {never}/reports", pruned.Message);
         Assert.DoesNotContain(log.Entries, e => e.EventId is 3005 or 3006);
+    }
+
+    /// <summary>
+    /// Another replica's write lands between the read and the update (a 409): the retry reads the binding again but
+    /// removes no more than the first list showed gone, not a subject that write added (whose namespace the list could
+    /// not have shown: it may have been created after it).
+    /// </summary>
+    [Fact]
+    public async Task EnsureAsync_NodeBinding_ConflictingWrite_RetryRemovesOnlyWhatTheFirstListShowedGone()
+    {
+        var ns = await NamespaceAsync();
+        var gone = "never-existed-" + ns;
+        var added = "added-meanwhile-" + ns;
+        await SetNodeBindingSubjectsAsync(new Rbacv1Subject { Kind = "ServiceAccount", Name = "reports", NamespaceProperty = gone });
+        var updates = 0;
+        using var connection = Intercepted("racing", async (request, _) =>
+        {
+            if (IsNodeBindingUpdate(request) && Interlocked.Increment(ref updates) == 1)
+            {
+                var binding = await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding);
+                await SetNodeBindingSubjectsAsync([.. binding.Subjects, new Rbacv1Subject { Kind = "ServiceAccount", Name = "orders", NamespaceProperty = added }]);
+            }
+        });
+
+        await Create(connection).EnsureAsync(new(ns, "newcomer", true, ElectorMode.Readiness), CancellationToken.None);
+
+        var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+        Assert.Equal([(added, "orders"), (ns, "newcomer")], subjects.Select(s => (s.NamespaceProperty, s.Name)));
+        Assert.Equal(2, updates);
+        Assert.Contains(log.Entries, e => e.EventId == 3007 && e.Message.EndsWith($": {gone}/reports", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The provisioning's time runs out while the update's removals are checked (the second namespace list stalls):
+    /// the account is added by then, so the pod is admitted, and the warning names what stays removed unchecked.
+    /// </summary>
+    [Fact]
+    public async Task EnsureAsync_NodeBinding_TimeRunsOutAfterTheUpdate_AdmittedWithAWarning()
+    {
+        var ns = await NamespaceAsync();
+        var never = "never-existed-" + ns;
+        await SetNodeBindingSubjectsAsync(new Rbacv1Subject { Kind = "ServiceAccount", Name = "reports", NamespaceProperty = never });
+        var lists = 0;
+        using var connection = Intercepted("stalling", async (request, ct) =>
+        {
+            if (IsNamespaceList(request) && Interlocked.Increment(ref lists) == 2)
+            {
+                time.Advance(new ProvisioningOptions().Timeout); // the provisioning's whole time, and the list's own 2 s
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+        });
+
+        await Create(connection).EnsureAsync(new(ns, "newcomer", true, ElectorMode.Readiness), CancellationToken.None);
+
+        var subjects = (await cluster.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(ElectorRbacNames.NodeClusterRoleBinding)).Subjects;
+        Assert.Equal([(ns, "newcomer")], subjects.Select(s => (s.NamespaceProperty, s.Name)));
+        var warning = Assert.Single(log.Entries, e => e.EventId == 3006);
+        Assert.StartsWith(
+            $"removed {never}/reports from ClusterRoleBinding single-active-elector-node, and putting it back (a namespace of that name exists again, or the namespaces could not be listed) failed: " +
+            "the provisioning's time (Provisioning:Timeout) ran out",
+            warning.Message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Entries, e => e.EventId == 3007);
+        Assert.Equal(1, metrics.Provisioning.Value("created"));
     }
 
     /// <summary>A webhook whose ClusterRole predates the namespaces rule still adds the account; old subjects stay, and it says so once.</summary>
@@ -619,21 +687,23 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         metrics,
         log);
 
-    /// <summary>Runs <paramref name="action"/> once, just before the first update of the node binding is sent: the moment a race would strike.</summary>
-    private sealed class BeforeFirstNodeBindingUpdate(Func<Task> action) : DelegatingHandler
-    {
-        private int done;
+    /// <summary>An admin connection whose every request first goes through <paramref name="before"/> (see <see cref="BeforeSending"/>).</summary>
+    private ClusterConnection Intercepted(string name, Func<HttpRequestMessage, CancellationToken, Task> before) =>
+        ClusterConnection.FromClient(new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.KubeconfigPath), new BeforeSending(before)), name);
 
+    /// <summary>Runs <paramref name="before"/> before each request is sent (with the request and its token): the moment a race or a stall would strike.</summary>
+    private sealed class BeforeSending(Func<HttpRequestMessage, CancellationToken, Task> before) : DelegatingHandler
+    {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.Method == HttpMethod.Put
-                && request.RequestUri?.AbsolutePath.EndsWith("/clusterrolebindings/" + ElectorRbacNames.NodeClusterRoleBinding, StringComparison.Ordinal) == true
-                && Interlocked.Exchange(ref this.done, 1) == 0)
-            {
-                await action();
-            }
-
+            await before(request, cancellationToken);
             return await base.SendAsync(request, cancellationToken);
         }
     }
+
+    private static bool IsNodeBindingUpdate(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Put && request.RequestUri?.AbsolutePath.EndsWith("/clusterrolebindings/" + ElectorRbacNames.NodeClusterRoleBinding, StringComparison.Ordinal) == true;
+
+    private static bool IsNamespaceList(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Get && request.RequestUri?.AbsolutePath == "/api/v1/namespaces";
 }

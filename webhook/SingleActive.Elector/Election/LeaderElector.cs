@@ -81,11 +81,7 @@ public sealed class LeaderElector : ILeaderTerm
     /// <summary>The process is alive and its election loop keeps beating.</summary>
     public bool IsAlive => !Volatile.Read(ref exited) && time.GetElapsedTime(Volatile.Read(ref heartbeat)) < settings.LivenessWindow;
 
-    /// <summary>
-    /// The loop is parked in its wait (also between two attempts of a release; or a release waits for the kubelet) with no
-    /// wake-up pending (tests use this to let work settle). A loop that has returned is not idle but done: its task
-    /// (<see cref="RunAsync"/>) is complete a moment after the last step, which a test waiting for it must not skip.
-    /// </summary>
+    /// <summary>The loop is parked in its wait (also between two attempts of a release; or a release waits for the kubelet) with no wake-up pending (tests use this to let work settle; a loop that has returned is not idle but done: its task says so).</summary>
     public bool IsIdle => wake.IsParked || ownPod?.IsParked == true;
 
     public ElectionStatus Status => Locked(readiness.Status);

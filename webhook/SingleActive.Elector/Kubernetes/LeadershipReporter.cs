@@ -46,13 +46,15 @@ public sealed class LeadershipReporter(
     private readonly PreviousHolderFence fence = new(api, podName, leaseDescription, time, metrics, logger);
     private readonly PodEventWriter events = new(api, @namespace, podName, podUid, metrics, logger);
     private readonly Parking parking = new(time);
-    private bool exited;
 
     /// <summary>Opens for a term once its fence is done, or at once when none is needed (see remarks).</summary>
     public IReadinessGate ReadinessGate => fence.Gate;
 
-    /// <summary>Waiting with nothing due and nothing new, or stopped (tests use this to let work settle).</summary>
-    public bool IsIdle => Volatile.Read(ref exited) || (parking.IsParked && !backlog.Changed.IsCompleted);
+    /// <summary>
+    /// Waiting with nothing due and nothing new (tests use this to let work settle). A reporter that has returned is not
+    /// idle but done: its task (<see cref="RunAsync"/>) says so.
+    /// </summary>
+    public bool IsIdle => parking.IsParked && !backlog.Changed.IsCompleted;
 
     /// <summary>Label mode starts every replica as standby, so a fresh pod is never selected by accident.</summary>
     public void OnStarted()
@@ -153,10 +155,6 @@ public sealed class LeadershipReporter(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            Volatile.Write(ref exited, true);
         }
     }
 

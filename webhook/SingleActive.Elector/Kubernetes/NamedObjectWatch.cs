@@ -33,25 +33,14 @@ public sealed class NamedObjectWatch<T>(
 
     private readonly Parking parking = new(time);
     private bool watchForbidden;
-    private bool exited;
-
-    /// <summary>Parked waiting for the API server or for its next try with nothing in hand, or returned (tests use this to let work settle).</summary>
-    public bool IsIdle => parking.IsParked || Volatile.Read(ref exited);
+    /// <summary>
+    /// Parked waiting for the API server or for its next try with nothing in hand (tests use this to let work settle).
+    /// A watch that has returned is not idle but done: its task (<see cref="RunAsync"/>) says so.
+    /// </summary>
+    public bool IsIdle => parking.IsParked;
 
     /// <summary>Runs until <paramref name="stop"/> fires or the handler has seen enough.</summary>
     public async Task RunAsync(CancellationToken stop)
-    {
-        try
-        {
-            await LoopAsync(stop).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref exited, true);
-        }
-    }
-
-    private async Task LoopAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {

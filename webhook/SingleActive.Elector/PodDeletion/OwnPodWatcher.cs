@@ -78,7 +78,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
             metrics);
     }
 
-    /// <summary>Parked waiting for the API server or for its next try with nothing in hand, or returned (tests use this to let work settle).</summary>
+    /// <summary>Parked waiting for the API server or for its next try with nothing in hand (tests use this to let work settle).</summary>
     public bool IsIdle => watch.IsIdle;
 
     /// <summary>Runs until <paramref name="stop"/> fires, or until the pod's deletion was seen and the elector retired.</summary>

@@ -11,18 +11,20 @@ namespace SingleActive.Webhook.Provisioning;
 /// Keeps the subjects of the cluster-wide binding that lets electors read their node (ClusterRoleBinding
 /// <c>single-active-elector-node</c>, which deploy/ installs without subjects): adds an elector account and, in the
 /// same write, removes the ServiceAccounts whose namespace no longer exists, so the list does not grow with every
-/// namespace a cluster ever had, and a namespace created again under an old name does not inherit node read.
-/// Subjects of other kinds (users, groups an administrator added) are never touched.
+/// namespace a cluster ever had, and a namespace created again under an old name does not inherit node read once
+/// another account has been added since. Subjects of other kinds (users, groups an administrator added) are never
+/// touched; a ServiceAccount subject of a namespace that does not exist (yet) is removed like any other.
 /// </summary>
 /// <remarks>
 /// The removal never costs a subject that is needed. The binding is read first and the namespaces listed after it
-/// (<see cref="NamespaceNames"/>); the update carries the binding's resourceVersion, so a subject added since the read
-/// makes it conflict and both are read again. A subject already in the binding was added while a pod of its namespace
-/// was admitted, so its namespace existed before the list began; only a namespace deleted since (a Terminating one is
-/// still listed) is missing. That namespace may be created again before the update lands, and a pod of it admitted by a
-/// replica that found its account in the binding and so wrote nothing: after an update that removed subjects, the
-/// namespaces are listed once more and any that exists again gets its subject back. A binding that needs no new subject
-/// is only read, as before: nothing is removed until the next account is added.
+/// (<see cref="NamespaceNames"/>). A subject in the binding was added while a pod of its namespace was admitted, so its
+/// namespace existed before the list began; only a namespace deleted since (a Terminating one is still listed) is
+/// missing. The update carries the binding's resourceVersion: a subject added since the read makes it conflict, and the
+/// retry removes no more than that first list showed gone (the new subject may be of a namespace created after it).
+/// A namespace shown gone may be created again before the update lands, and a pod of it admitted by a replica that
+/// found its account in the binding and so wrote nothing: after an update that removed subjects, the namespaces are
+/// listed once more and any that exists again gets its subject back. A binding that needs no new subject is only read,
+/// as before: nothing is removed until the next account is added.
 /// </remarks>
 public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timeProvider, CancellationToken cancellationToken)
 {
@@ -43,6 +45,8 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
     {
         var account = $"ServiceAccount {@namespace}/{serviceAccount}";
         var unreadNode = $"so {account} cannot read its node and drain-aware handover is off for its electors (the pod is admitted)";
+        List<Rbacv1Subject>? outside = null; // of the first read, the accounts whose namespace the list did not show
+        PruneProblem? listProblem = null;
         for (var attempt = 1; ; attempt++)
         {
             V1ClusterRoleBinding binding;
@@ -77,15 +81,19 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
                 return NodeBindingWrite.Unchanged;
             }
 
-            var (live, listProblem) = await namespaces.ListAsync(name).ConfigureAwait(false);
-            var removed = live is null ? [] : (binding.Subjects ?? []).Where(s => IsServiceAccountOutside(s, live)).ToList();
-            binding.Subjects = [.. (binding.Subjects ?? []).Where(s => !removed.Contains(s)), subject];
+            // Listed once, after the first read: a retry after a conflict removes no more than that list showed gone
+            // (a subject added since may be of a namespace created after it), and pays for no second list.
+            if (outside is null)
+            {
+                (var live, listProblem) = await namespaces.ListAsync(name).ConfigureAwait(false);
+                outside = live is null ? [] : [.. (binding.Subjects ?? []).Where(s => IsServiceAccountOutside(s, live))];
+            }
 
-            // The AOT client cannot serialize managedFields (untyped JSON); omitted, the API server keeps them.
-            binding.Metadata.ManagedFields = null;
+            var removed = (binding.Subjects ?? []).Where(s => outside.Any(o => Same(o, s))).ToList();
+            binding.Subjects = [.. (binding.Subjects ?? []).Where(s => !removed.Contains(s)), subject];
             try
             {
-                await client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await ReplaceAsync(binding, name).ConfigureAwait(false);
                 if (removed.Count == 0)
                 {
                     return new NodeBindingWrite(true, [], null, listProblem);
@@ -122,15 +130,30 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
     /// namespace exists again (all of them when the list fails, since none can be confirmed gone). Returns those that
     /// stay removed, and why any could not be put back (or confirmed).
     /// </summary>
+    /// <remarks>
+    /// The account is added by now, so nothing here denies the pod: a failure, or the end of the provisioning's time
+    /// (<see cref="ProvisioningOptions.Timeout"/>) while it lists or writes, is a <see cref="PruneProblem.NotPutBack"/>.
+    /// </remarks>
     private async Task<(IReadOnlyList<Rbacv1Subject> Gone, PruneProblem? Problem)> PutBackReappearedAsync(string name, List<Rbacv1Subject> removed)
     {
-        var (live, listProblem) = await namespaces.ListAsync(name).ConfigureAwait(false);
-        var back = removed.Where(s => live is null || !IsServiceAccountOutside(s, live)).ToList();
-        var gone = removed.Where(s => !back.Contains(s)).ToList();
+        var back = removed;
+        var gone = new List<Rbacv1Subject>();
+        PruneProblem? listProblem = null;
         for (var attempt = 1; back.Count > 0; attempt++)
         {
             try
             {
+                if (attempt == 1)
+                {
+                    (var live, listProblem) = await namespaces.ListAsync(name).ConfigureAwait(false);
+                    back = [.. removed.Where(s => live is null || !IsServiceAccountOutside(s, live))];
+                    gone = [.. removed.Where(s => !back.Contains(s))];
+                    if (back.Count == 0)
+                    {
+                        break;
+                    }
+                }
+
                 var binding = await client.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var missing = back.Where(s => binding.Subjects?.Any(b => Same(b, s)) != true).ToList();
                 if (missing.Count == 0)
@@ -139,17 +162,21 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
                 }
 
                 binding.Subjects = [.. binding.Subjects ?? [], .. missing];
-                binding.Metadata.ManagedFields = null;
-                await client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await ReplaceAsync(binding, name).ConfigureAwait(false);
                 break;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < ConflictAttempts)
             {
                 // Another replica updated it since the get: read it again.
             }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException)
             {
-                var error = e is HttpOperationException http ? $"the Kubernetes API answered {(int)http.Response.StatusCode} {http.Response.StatusCode} ({ApiStatusMessage.Of(http)})" : ErrorText.Of(e);
+                var error = e switch
+                {
+                    HttpOperationException http => $"the Kubernetes API answered {(int)http.Response.StatusCode} {http.Response.StatusCode} ({ApiStatusMessage.Of(http)})",
+                    OperationCanceledException => "the provisioning's time (Provisioning:Timeout) ran out",
+                    _ => ErrorText.Of(e),
+                };
                 return (gone, new PruneProblem(PruneProblem.NotPutBack,
                     $"removed {string.Join(", ", back.Select(Describe))} from ClusterRoleBinding {name}, and putting {(back.Count == 1 ? "it" : "them")} back " +
                     $"(a namespace of that name exists again, or the namespaces could not be listed) failed: {error}; until a pod of such an account is admitted after " +
@@ -158,6 +185,14 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
         }
 
         return (gone, listProblem);
+    }
+
+    /// <summary>An update carrying the resourceVersion read: a 409 Conflict when someone wrote in between.</summary>
+    private Task ReplaceAsync(V1ClusterRoleBinding binding, string name)
+    {
+        // The AOT client cannot serialize managedFields (untyped JSON); omitted, the API server keeps them.
+        binding.Metadata.ManagedFields = null;
+        return client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken);
     }
 
     private static bool IsServiceAccountOutside(Rbacv1Subject subject, HashSet<string> namespaces) =>

@@ -1,10 +1,10 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using SingleActive.Contract;
 
 namespace SingleActive.Webhook.Tls.SelfSigned;
 
 /// <summary>Start-up validation: names must be valid object names, and the timings must let renewal finish before expiry.</summary>
-public sealed partial class SelfSignedOptionsValidator : IValidateOptions<SelfSignedOptions>
+public sealed class SelfSignedOptionsValidator : IValidateOptions<SelfSignedOptions>
 {
     public ValidateOptionsResult Validate(string? name, SelfSignedOptions options)
     {
@@ -61,15 +61,9 @@ public sealed partial class SelfSignedOptionsValidator : IValidateOptions<SelfSi
         {
             failures.Add($"{setting} is required in self-signed mode");
         }
-        else if (!(label ? DnsLabel() : DnsSubdomain()).IsMatch(value) || value.Length > (label ? 63 : 253))
+        else if (!(label ? KubernetesNames.IsDnsLabel(value) : KubernetesNames.IsDnsSubdomain(value)))
         {
             failures.Add($"{setting} \"{value}\" is not a valid Kubernetes name ({(label ? "DNS-1123 label" : "DNS-1123 subdomain")})");
         }
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
 }
