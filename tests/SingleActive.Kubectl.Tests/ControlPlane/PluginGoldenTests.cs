@@ -71,6 +71,7 @@ public sealed partial class PluginGoldenTests(ControlPlaneFixture cluster) : ICl
             "billing/deployment/ledger: native sidecar, but node node-old runs kubelet 1.28",
             "billing/statefulset/db: podManagementPolicy OrderedReady",
             "shop/deployment/cart: service/cart selects every replica",
+            "clusterrolebinding/single-active-elector-node: holds 1 account(s) of namespaces that no longer exist (preview-41/single-active-elector)",
         ])
         {
             Assert.Contains(expected, stdout, StringComparison.Ordinal);

@@ -52,7 +52,12 @@ public static class SeededCluster
         {
             Metadata = new V1ObjectMeta { Name = ElectorRbacNames.NodeClusterRoleBinding },
             RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = ElectorRbacNames.NodeClusterRole },
-            Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = "single-active-elector", NamespaceProperty = "shop" }],
+            // An account of a namespace deleted since (the webhook drops it when it next adds one): doctor says so.
+            Subjects =
+            [
+                new Rbacv1Subject { Kind = "ServiceAccount", Name = "single-active-elector", NamespaceProperty = "shop" },
+                new Rbacv1Subject { Kind = "ServiceAccount", Name = "single-active-elector", NamespaceProperty = "preview-41" },
+            ],
         });
 
         // failurePolicy Ignore, no scope (1.20 cannot store matchConditions), no workloads webhook, a CA expiring in 10 days.

@@ -69,6 +69,38 @@ public class DoctorChecksTests
         Assert.All(findings, f => Assert.Equal(Severity.Warning, f.Severity));
     }
 
+    /// <summary>
+    /// Accounts of deleted namespaces in the node bindings: said (info) for the webhook's binding, which drops them the
+    /// next time it adds an account, and for a binding `inject` wrote that binds nothing else; not said when the
+    /// namespaces could not be listed.
+    /// </summary>
+    [Fact]
+    public void Run_NodeBindingsWithAccountsOfDeletedNamespaces_InfoForEach()
+    {
+        List<V1ClusterRoleBinding> bindings =
+        [
+            Binding(ElectorRbacNames.NodeClusterRoleBinding, ("shop", "single-active-elector"), ("preview-17", "single-active-elector"), ("preview-18", "worker")),
+            Binding("single-active-elector-node:preview-17:app", ("preview-17", "app")),
+            Binding("single-active-elector-node:shop:app", ("shop", "app")),
+        ];
+        var snapshot = Snapshot(bindings) with { AllNamespaces = new HashSet<string> { "shop", "default" } };
+
+        var findings = DoctorChecks.Run(snapshot, TestWorkloads.Now).Where(f => f.Problem.Contains("no longer exist", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(2, findings.Count);
+        Assert.Equal(
+            new Finding(Severity.Info, "clusterrolebinding/single-active-elector-node",
+                "holds 2 account(s) of namespaces that no longer exist (preview-17/single-active-elector, preview-18/worker): each grants node read to an account of that name should its namespace be created again",
+                "nothing to do: the webhook removes them the next time it adds an account (or remove them now: kubectl edit clusterrolebinding single-active-elector-node)"),
+            findings[0]);
+        Assert.Equal(
+            new Finding(Severity.Info, "clusterrolebinding/single-active-elector-node:preview-17:app",
+                "binds only accounts of namespaces that no longer exist (preview-17/app): it grants node read to an account of that name should its namespace be created again",
+                "kubectl delete clusterrolebinding single-active-elector-node:preview-17:app"),
+            findings[1]);
+        Assert.DoesNotContain(DoctorChecks.Run(snapshot with { AllNamespaces = null }, TestWorkloads.Now), f => f.Problem.Contains("no longer exist", StringComparison.Ordinal));
+    }
+
     private static ClusterSnapshot Snapshot(IReadOnlyList<V1ClusterRoleBinding> nodeBindings)
     {
         var workload = TestWorkloads.Workload();

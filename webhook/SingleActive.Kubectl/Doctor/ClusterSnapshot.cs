@@ -13,6 +13,7 @@ namespace SingleActive.Kubectl.Doctor;
 /// </param>
 /// <param name="Namespaces">Per namespace with single-active workloads: its RoleBindings, budgets, Services and the workloads with their pods.</param>
 /// <param name="WebhookBackends">Each Service the webhooks call, with its Endpoints (none for webhooks called by URL).</param>
+/// <param name="AllNamespaces">The name of every namespace of the cluster; null when they could not be listed.</param>
 public sealed record ClusterSnapshot(
     Version? ServerVersion,
     V1MutatingWebhookConfiguration? WebhookConfiguration,
@@ -20,4 +21,5 @@ public sealed record ClusterSnapshot(
     IReadOnlyList<V1ClusterRoleBinding> NodeBindings,
     IReadOnlyList<V1Node> Nodes,
     IReadOnlyList<NamespaceSnapshot> Namespaces,
-    IReadOnlyList<WebhookBackend>? WebhookBackends = null);
+    IReadOnlyList<WebhookBackend>? WebhookBackends = null,
+    IReadOnlySet<string>? AllNamespaces = null);

@@ -61,10 +61,51 @@ internal static class RbacChecks
                 "apply deploy/base/clusterrolebinding-elector-node.yaml (kubectl apply -k deploy/overlays/...)");
         }
 
+        foreach (var finding in DeletedNamespaceAccounts(snapshot))
+        {
+            yield return finding;
+        }
+
         if (labelMode && !snapshot.ClusterRoles.TryGetValue(ElectorRbacNames.LabelClusterRole, out _))
         {
             yield return new Finding(Severity.Error, "clusterrole/" + ElectorRbacNames.LabelClusterRole, "not found, but label-mode workloads exist: their electors cannot label pods, so their Services have no endpoint",
                 "apply deploy/base/clusterrole-elector-label.yaml");
+        }
+    }
+
+    /// <summary>
+    /// The node bindings' accounts of namespaces that no longer exist: harmless until a namespace and an account of those
+    /// names exist again (then node read). The webhook removes them from its binding the next time it adds an account;
+    /// a binding <c>single-active-webhook inject</c> wrote for one account is the user's to delete.
+    /// </summary>
+    private static IEnumerable<Finding> DeletedNamespaceAccounts(ClusterSnapshot snapshot)
+    {
+        if (snapshot.AllNamespaces is not { } live)
+        {
+            yield break;
+        }
+
+        foreach (var binding in snapshot.NodeBindings)
+        {
+            var accounts = (binding.Subjects ?? []).Where(s => s.Kind == "ServiceAccount").ToList();
+            var gone = accounts.Where(s => s.NamespaceProperty is { Length: > 0 } ns && !live.Contains(ns)).Select(s => $"{s.NamespaceProperty}/{s.Name}").ToList();
+            if (gone.Count == 0)
+            {
+                continue;
+            }
+
+            var named = string.Join(", ", gone.Take(5)) + (gone.Count > 5 ? $" and {gone.Count - 5} more" : "");
+            var subject = "clusterrolebinding/" + binding.Metadata.Name;
+            if (binding.Metadata.Name == ElectorRbacNames.NodeClusterRoleBinding)
+            {
+                yield return new Finding(Severity.Info, subject, $"holds {gone.Count} account(s) of namespaces that no longer exist ({named}): each grants node read to an account of that name should its namespace be created again",
+                    $"nothing to do: the webhook removes them the next time it adds an account (or remove them now: kubectl edit clusterrolebinding {ElectorRbacNames.NodeClusterRoleBinding})");
+            }
+            else if (gone.Count == accounts.Count)
+            {
+                yield return new Finding(Severity.Info, subject, $"binds only accounts of namespaces that no longer exist ({named}): it grants node read to an account of that name should its namespace be created again",
+                    $"kubectl delete clusterrolebinding {binding.Metadata.Name}");
+            }
         }
     }
 

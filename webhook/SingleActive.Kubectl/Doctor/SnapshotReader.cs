@@ -49,7 +49,31 @@ public sealed class SnapshotReader(IKubernetes client)
                 withPods));
         }
 
-        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces, await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false));
+        var backends = await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false);
+        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces, backends, await NamespaceNamesAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Every namespace's name (for the node bindings' accounts of deleted namespaces); null when the user may not list them.</summary>
+    private async Task<IReadOnlySet<string>?> NamespaceNamesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            string? next = null;
+            do
+            {
+                var page = await client.CoreV1.ListNamespaceAsync(continueParameter: next, limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false);
+                names.UnionWith(page.Items.Select(n => n.Metadata.Name));
+                next = page.Metadata?.ContinueProperty;
+            }
+            while (!string.IsNullOrEmpty(next));
+
+            return names;
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
     }
 
     /// <summary>
