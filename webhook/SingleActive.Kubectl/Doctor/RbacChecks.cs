@@ -1,5 +1,6 @@
 using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Kube.Namespaces;
 using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Workloads;
 
@@ -88,7 +89,7 @@ internal static class RbacChecks
         foreach (var binding in snapshot.NodeBindings)
         {
             var accounts = (binding.Subjects ?? []).Where(s => s.Kind == "ServiceAccount").ToList();
-            var gone = accounts.Where(s => s.NamespaceProperty is { Length: > 0 } ns && !live.Contains(ns)).Select(s => $"{s.NamespaceProperty}/{s.Name}").ToList();
+            var gone = accounts.Where(s => LiveNamespaces.IsAccountOutside(s, live)).Select(s => $"{s.NamespaceProperty}/{s.Name}").ToList();
             if (gone.Count == 0)
             {
                 continue;

@@ -4,6 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Contract;
 using SingleActive.Kube.ApiConnection;
+using SingleActive.Kube.Namespaces;
 using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Workloads;
 
@@ -58,17 +59,7 @@ public sealed class SnapshotReader(IKubernetes client)
     {
         try
         {
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            string? next = null;
-            do
-            {
-                var page = await client.CoreV1.ListNamespaceAsync(continueParameter: next, limit: 500, cancellationToken: cancellationToken).ConfigureAwait(false);
-                names.UnionWith(page.Items.Select(n => n.Metadata.Name));
-                next = page.Metadata?.ContinueProperty;
-            }
-            while (!string.IsNullOrEmpty(next));
-
-            return names;
+            return await LiveNamespaces.ListAsync(client, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
         {

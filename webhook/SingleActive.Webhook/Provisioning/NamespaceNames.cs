@@ -1,25 +1,21 @@
 using System.Net;
 using k8s;
 using k8s.Autorest;
-using k8s.Models;
 using SingleActive.Core.Errors;
 using SingleActive.Kube.ApiConnection;
+using SingleActive.Kube.Namespaces;
 
 namespace SingleActive.Webhook.Provisioning;
 
 /// <summary>
-/// The names of every namespace, for telling which subjects of the node binding outlived their namespace. A list with a
-/// page size and no resourceVersion is a consistent read (from etcd; from 1.31, ConsistentListFromCache serves it from
-/// the watch cache once that has caught up with etcd), and its continue tokens page through that one snapshot.
-/// Bounded by <see cref="ListTimeout"/> of its own, so a slow list never costs the admission: only the removal waits.
+/// The names of every namespace (<see cref="LiveNamespaces.ListAsync"/>), for telling which subjects of the node binding
+/// outlived their namespace, with the failures worded as the removal's problems. Bounded by <see cref="ListTimeout"/> of
+/// its own, so a slow list never costs the admission: only the removal waits.
 /// </summary>
 public sealed class NamespaceNames(IKubernetes client, TimeProvider timeProvider, CancellationToken cancellationToken)
 {
     /// <summary>How long the pages of one list may take together before no subject is removed this time.</summary>
     public static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(2);
-
-    /// <summary>Namespaces per list call: a page of names, however many namespaces the cluster has.</summary>
-    private const int PageSize = 500;
 
     /// <summary>Every namespace's name, Terminating ones included; or, when they cannot be read, why (and no names).</summary>
     /// <param name="binding">The binding whose subjects the list is for (named in the problem).</param>
@@ -28,22 +24,10 @@ public sealed class NamespaceNames(IKubernetes client, TimeProvider timeProvider
     {
         using var timeout = new CancellationTokenSource(ListTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var names = new HashSet<string>(StringComparer.Ordinal);
         var notRemoved = $"so the subjects of ClusterRoleBinding {binding} whose namespace is gone are not removed";
-        string? next = null;
         try
         {
-            do
-            {
-                var page = await client.CoreV1.ListNamespaceAsync(continueParameter: next, limit: PageSize, cancellationToken: linked.Token).ConfigureAwait(false);
-                foreach (var item in page.Items)
-                {
-                    names.Add(item.Metadata.Name);
-                }
-
-                next = page.Metadata?.ContinueProperty;
-            }
-            while (!string.IsNullOrEmpty(next));
+            return (await LiveNamespaces.ListAsync(client, linked.Token).ConfigureAwait(false), null);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
         {
@@ -66,6 +50,5 @@ public sealed class NamespaceNames(IKubernetes client, TimeProvider timeProvider
                 $"cannot list namespaces: the Kubernetes API did not answer within {ListTimeout.TotalSeconds:0.#} s, {notRemoved} this time"));
         }
 
-        return (names, null);
     }
 }

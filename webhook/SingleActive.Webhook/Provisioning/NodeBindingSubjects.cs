@@ -4,6 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Core.Errors;
 using SingleActive.Kube.ApiConnection;
+using SingleActive.Kube.Namespaces;
 
 namespace SingleActive.Webhook.Provisioning;
 
@@ -86,7 +87,7 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
             if (outside is null)
             {
                 (var live, listProblem) = await namespaces.ListAsync(name).ConfigureAwait(false);
-                outside = live is null ? [] : [.. (binding.Subjects ?? []).Where(s => IsServiceAccountOutside(s, live))];
+                outside = live is null ? [] : [.. (binding.Subjects ?? []).Where(s => LiveNamespaces.IsAccountOutside(s, live))];
             }
 
             var removed = (binding.Subjects ?? []).Where(s => outside.Any(o => Same(o, s))).ToList();
@@ -146,7 +147,7 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
                 if (attempt == 1)
                 {
                     (var live, listProblem) = await namespaces.ListAsync(name).ConfigureAwait(false);
-                    back = [.. removed.Where(s => live is null || !IsServiceAccountOutside(s, live))];
+                    back = [.. removed.Where(s => live is null || !LiveNamespaces.IsAccountOutside(s, live))];
                     gone = [.. removed.Where(s => !back.Contains(s))];
                     if (back.Count == 0)
                     {
@@ -194,9 +195,6 @@ public sealed class NodeBindingSubjects(IKubernetes client, TimeProvider timePro
         binding.Metadata.ManagedFields = null;
         return client.RbacAuthorizationV1.ReplaceClusterRoleBindingAsync(binding, name, cancellationToken: cancellationToken);
     }
-
-    private static bool IsServiceAccountOutside(Rbacv1Subject subject, HashSet<string> namespaces) =>
-        subject is { Kind: "ServiceAccount", NamespaceProperty: { Length: > 0 } ns } && !namespaces.Contains(ns);
 
     private static bool Same(Rbacv1Subject a, Rbacv1Subject b) => a.Kind == b.Kind && a.Name == b.Name && a.NamespaceProperty == b.NamespaceProperty;
 
