@@ -27,7 +27,7 @@ bundle=$(base64 -w0 <"$ca")
   echo "patches:"
   echo "  - target: {group: admissionregistration.k8s.io, kind: MutatingWebhookConfiguration, name: single-active-webhook}"
   echo "    patch: |-"
-  for i in 0 1; do
+  for i in 0 1 2; do
     echo "      - {op: replace, path: /webhooks/$i/clientConfig/url, value: \"$url\"}"
     echo "      - {op: replace, path: /webhooks/$i/clientConfig/caBundle, value: \"$bundle\"}"
   done

@@ -65,6 +65,7 @@ public sealed class DeployManifestTests
                 "|namespaces|list|*",
                 "policy|poddisruptionbudgets|list|*",
                 "|services|list|*",
+                "apps|deployments,statefulsets|list|*",
                 "|nodes|list|*",
             ],
             Rules(role));
@@ -140,8 +141,8 @@ public sealed class DeployManifestTests
         var configuration = Kustomize.Single(await Kustomize.BuildAsync(Kustomize.DeployDir(overlay)), "MutatingWebhookConfiguration", "single-active-webhook");
         var webhooks = configuration["webhooks"]!.AsArray().OfType<JsonObject>().ToList();
 
-        Assert.Equal(["pods.single-active.io", "workloads.single-active.io"], webhooks.Select(w => (string?)w["name"]));
-        foreach (var webhook in webhooks)
+        Assert.Equal(["pods.single-active.io", "workloads.single-active.io", "advice.single-active.io"], webhooks.Select(w => (string?)w["name"]));
+        foreach (var webhook in webhooks.Take(2))
         {
             Assert.Equal(["v1"], webhook["admissionReviewVersions"]!.AsArray().Select(v => (string?)v));
             Assert.Equal("NoneOnDryRun", (string?)webhook["sideEffects"]);
@@ -175,6 +176,21 @@ public sealed class DeployManifestTests
         if (overlay != "overlays/local")
         {
             Assert.Contains("object.spec.template.metadata.annotations", (string?)webhooks[1]["matchConditions"]![0]!["expression"], StringComparison.Ordinal);
+        }
+
+        // Advice on Services and budgets written after their workload: never changes nor refuses them, so it fails open.
+        var advice = webhooks[2];
+        Assert.Equal("Ignore", (string?)advice["failurePolicy"]);
+        Assert.Equal("None", (string?)advice["sideEffects"]);
+        Assert.Equal("Never", (string?)advice["reinvocationPolicy"]);
+        Assert.InRange((int)advice["timeoutSeconds"]!, 1, 3);
+        Assert.Equal(webhooks[0]["namespaceSelector"]!.ToJsonString(), advice["namespaceSelector"]!.ToJsonString());
+        Assert.Equal(["services", "poddisruptionbudgets"], Resources(advice));
+        Assert.Equal(["CREATE", "UPDATE"], Operations(advice));
+        Assert.Equal(overlay == "overlays/local" ? null : "/mutate", (string?)advice["clientConfig"]!["service"]?["path"]);
+        if (overlay != "overlays/local")
+        {
+            Assert.Contains("object.spec.selector", (string?)Assert.Single(advice["matchConditions"]!.AsArray())!["expression"], StringComparison.Ordinal);
         }
     }
 
@@ -285,9 +301,12 @@ public sealed class DeployManifestTests
     private static string? Env(JsonObject container, string name) =>
         (string?)container["env"]!.AsArray().Single(e => (string?)e!["name"] == name)!["value"];
 
-    private static IEnumerable<string?> Resources(JsonObject webhook) => Assert.Single(webhook["rules"]!.AsArray())!["resources"]!.AsArray().Select(r => (string?)r);
+    /// <summary>The resources of every rule, in order.</summary>
+    private static IEnumerable<string?> Resources(JsonObject webhook) => webhook["rules"]!.AsArray().SelectMany(rule => rule!["resources"]!.AsArray().Select(r => (string?)r));
 
-    private static IEnumerable<string?> Operations(JsonObject webhook) => Assert.Single(webhook["rules"]!.AsArray())!["operations"]!.AsArray().Select(r => (string?)r);
+    /// <summary>The operations, the same in every rule.</summary>
+    private static IEnumerable<string?> Operations(JsonObject webhook) =>
+        Assert.Single(webhook["rules"]!.AsArray().Select(rule => string.Join(',', rule!["operations"]!.AsArray().Select(o => (string?)o))).Distinct()).Split(',');
 
     /// <summary>"group|resources|verbs|resourceNames" per rule, lists comma-joined in manifest order; "*" for no resourceNames.</summary>
     private static List<string> Rules(JsonObject role) =>

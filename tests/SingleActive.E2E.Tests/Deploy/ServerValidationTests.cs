@@ -58,13 +58,14 @@ public sealed class ServerValidationTests(ControlPlaneFixture cluster)
             var returned = (JsonObject)JsonNode.Parse(stdout)!;
             var configuration = Assert.Single(returned["items"]!.AsArray().OfType<JsonObject>(), o => (string?)o["kind"] == "MutatingWebhookConfiguration");
             var webhooks = configuration["webhooks"]!.AsArray().OfType<JsonObject>().ToList();
-            Assert.Equal(["pods.single-active.io", "workloads.single-active.io"], webhooks.Select(w => (string?)w["name"]));
+            Assert.Equal(["pods.single-active.io", "workloads.single-active.io", "advice.single-active.io"], webhooks.Select(w => (string?)w["name"]));
             foreach (var webhook in webhooks)
             {
                 Assert.Equal("https://127.0.0.1:31443/mutate", (string?)webhook["clientConfig"]!["url"]);
                 Assert.Equal(caPem, Encoding.ASCII.GetString(Convert.FromBase64String((string)webhook["clientConfig"]!["caBundle"]!)));
-                Assert.Equal("Fail", (string?)webhook["failurePolicy"]);
             }
+
+            Assert.Equal(["Fail", "Fail", "Ignore"], webhooks.Select(w => (string?)w["failurePolicy"]));
         }
         finally
         {

@@ -115,6 +115,52 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
     }
 
     /// <summary>
+    /// The advice webhook (deploy/'s third entry, failurePolicy Ignore, with deploy/'s RBAC) through the real API server:
+    /// a Service and a budget written after their workload get the warnings the workload's own admission gives, and
+    /// kubectl prints them; a Service that selects a label-mode workload's leader label gets none. No replicas: only
+    /// the templates count.
+    /// </summary>
+    [Fact]
+    public async Task ApplyServiceAndBudgetAfterTheirWorkloads_KubectlWarns()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-advice");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Deployment(ns, "orders", 0, Manifests.OptIn) + "---\n" + Manifests.Deployment(ns, "ledger", 0, Manifests.LabelMode));
+
+        async Task<string> ApplyAsync(string manifest)
+        {
+            var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(manifest, "apply", "-f", "-");
+            output.WriteLine($"exit {exit}: {stdout}{stderr}");
+            Assert.Equal(0, exit);
+            return stderr;
+        }
+
+        string Service(string name, string selector, bool publishNotReady = false) => $$$"""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: {{{name}}}, namespace: {{{ns}}}}
+            spec:
+              publishNotReadyAddresses: {{{(publishNotReady ? "true" : "false")}}}
+              selector: {{{selector}}}
+              ports: [{name: http, port: 80, targetPort: 8080}]
+
+            """;
+
+        Assert.Contains($"Warning: single-active: Service {ns}/orders selects the pods of Deployment {ns}/orders and has publishNotReadyAddresses: true", await ApplyAsync(Service("orders", "{app: orders}", publishNotReady: true)), StringComparison.Ordinal);
+        Assert.Contains($"Warning: single-active: PodDisruptionBudget {ns}/orders selects the pods of Deployment {ns}/orders and wants 2 healthy (minAvailable 2)", await ApplyAsync($$$"""
+            apiVersion: policy/v1beta1
+            kind: PodDisruptionBudget
+            metadata: {name: orders, namespace: {{{ns}}}}
+            spec:
+              minAvailable: 2
+              selector: {matchLabels: {app: orders}}
+
+            """), StringComparison.Ordinal);
+        Assert.Contains($"Warning: single-active: Deployment {ns}/ledger (label mode): service/ledger selects every replica, not only the leader", await ApplyAsync(Service("ledger", "{app: ledger}")), StringComparison.Ordinal);
+        Assert.DoesNotContain("Warning:", await ApplyAsync(Service("ledger-leader", "{app: ledger, single-active.io/role: leader}")), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The node binding does not keep the accounts of deleted namespaces: a pod's account is added, its namespace is
     /// deleted (by the namespace controller; the pod is never scheduled, so nothing waits for a kubelet), and the update
     /// that adds the next namespace's account also removes the first. With deploy/'s RBAC for the webhook.

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace SingleActive.E2E.Tests.Scenarios;
 
-/// <summary>Issue 4, scenario 6: with the webhook down, an opted-in pod is never created un-injected.</summary>
+/// <summary>Issue 4, scenario 6: with the webhook down, an opted-in pod is never created un-injected (and a Service, which the webhook only advises on, is created).</summary>
 [Collection(ControlPlaneCollection.Name)]
 public sealed class FailClosedScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
 {
@@ -33,6 +33,19 @@ public sealed class FailClosedScenarioTests(ControlPlaneFixture cluster, ITestOu
             var plain = await cluster.KubectlWithInputAsync(Manifests.Pod(optedOut, "plain", annotations: null), "create", "-f", "-");
             output.WriteLine($"un-annotated pod, webhook down: exit {plain.ExitCode}: {plain.StdOut}{plain.StdErr}");
             Assert.True(plain.ExitCode == 0, plain.StdErr);
+
+            // The advice webhook fails open: a Service that would be warned about is created all the same.
+            var service = await cluster.KubectlWithInputAsync($$$"""
+                apiVersion: v1
+                kind: Service
+                metadata: {name: opted-in, namespace: {{{ns}}}}
+                spec:
+                  publishNotReadyAddresses: true
+                  selector: {app: opted-in}
+                  ports: [{port: 80}]
+                """, "create", "-f", "-");
+            output.WriteLine($"Service, webhook down: exit {service.ExitCode}: {service.StdOut}{service.StdErr}");
+            Assert.True(service.ExitCode == 0, service.StdErr);
 
             // What a 1.20 cluster does with an un-annotated pod in a selected namespace (with
             // matchConditions on 1.28+ it is never sent): reported, not asserted.

@@ -120,6 +120,33 @@ public class WebhookBackendChecksTests
         Assert.Equal("it could not be read (HTTP 403: Forbidden): whether a webhook replica answers was not checked", finding.Problem);
     }
 
+    [Fact]
+    public void Run_NoAdviceWebhook_InfoSayingWhatIsNotWarnedAbout()
+    {
+        var finding = Assert.Single(DoctorChecks.Run(Snapshot(Backend(ready: 2, notReady: 0)), TestWorkloads.Now), f => f.Problem.Contains(DoctorChecks.AdviceWebhookName, StringComparison.Ordinal));
+
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.Equal("mutatingwebhookconfiguration/single-active-webhook", finding.Subject);
+    }
+
+    /// <summary>The advice webhook fails open by design: neither it nor its failurePolicy is a finding, and the injecting webhooks still decide what an outage means.</summary>
+    [Fact]
+    public void Run_AdviceWebhookFailingOpen_NoFindingAboutItAndOutagesStillRejectOptedInObjects()
+    {
+        var snapshot = Snapshot(Backend(ready: 0, notReady: 2));
+        snapshot.WebhookConfiguration!.Webhooks.Add(new V1MutatingWebhook
+        {
+            Name = DoctorChecks.AdviceWebhookName,
+            FailurePolicy = "Ignore",
+            ClientConfig = snapshot.WebhookConfiguration.Webhooks[0].ClientConfig,
+        });
+
+        var findings = DoctorChecks.Run(snapshot, TestWorkloads.Now);
+
+        Assert.DoesNotContain(findings, f => f.Problem.Contains(DoctorChecks.AdviceWebhookName, StringComparison.Ordinal));
+        Assert.EndsWith("the API server rejects every opted-in object until one answers", Assert.Single(findings, f => f.Subject == Subject).Problem, StringComparison.Ordinal);
+    }
+
     private static WebhookBackend Backend(int ready, int notReady) => new(
         "single-active-system",
         "single-active-webhook",

@@ -1,4 +1,5 @@
 using k8s.Models;
+using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Doctor;
 using SingleActive.Kubectl.Workloads;
 

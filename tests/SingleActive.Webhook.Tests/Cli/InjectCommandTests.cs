@@ -143,6 +143,18 @@ public class InjectCommandTests
         Assert.Null(output[4]["spec"]!["strategy"]);
     }
 
+    /// <summary>The advice on the manifest's Services follows the mode the pods get: <c>--mode</c> for a template that names none.</summary>
+    [Fact]
+    public void Run_ServiceOfTheWorkloadUnderModeLabel_WarnsItSelectsEveryReplica()
+    {
+        var (exit, stdout, stderr) = Inject(Service + "\n---\n" + Deployment, "--mode", "label");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Warning: document 1 (Service shop/web): single-active: Deployment shop/web (label mode): service/web selects every replica, not only the leader", stderr, StringComparison.Ordinal);
+        Assert.True(JsonNode.DeepEquals(ManifestReader.Read(Service)[0], ManifestReader.Read(stdout).Single(d => (string?)d["kind"] == "Service")));
+        Assert.DoesNotContain("document 1", Inject(Service + "\n---\n" + Deployment).Stderr, StringComparison.Ordinal); // readiness: this Service is right
+    }
+
     [Fact]
     public void Run_NotOptedIn_EverythingPassesThroughWithoutRbac()
     {

@@ -137,8 +137,27 @@ public class WorkloadAdmissionHandlerTests
         var label = await Handler(services: services).HandleAsync(WithObject(request, original), default);
 
         Assert.Contains(readiness.Warnings!, w => w.StartsWith("single-active: Service shop/billing selects the pods of Deployment shop/billing and has publishNotReadyAddresses: true", StringComparison.Ordinal));
-        Assert.Equal(["shop"], services.Asked);
+        Assert.Equal(["shop", "shop"], services.Asked); // label mode lists them too (HandleAsync_LabelModeServiceNotSelectingTheLeader_Warns)
         Assert.DoesNotContain(label.Warnings!, w => w.Contains("publishNotReadyAddresses", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_LabelModeServiceNotSelectingTheLeader_Warns()
+    {
+        var services = new FakeServiceLookup(
+            NotReadyAddressAdvisorTests.Service("billing", "\"selector\":{\"app\":\"billing\"}"),
+            NotReadyAddressAdvisorTests.Service("billing-leader", "\"selector\":{\"app\":\"billing\",\"single-active.io/role\":\"leader\"}"));
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+        original["metadata"]!["annotations"]!["single-active.io/mode"] = "label";
+        original["spec"]!["template"]!["metadata"]!["annotations"] = new JsonObject { ["single-active.io/mode"] = "label" };
+
+        var outcome = await Handler(services: services).HandleAsync(WithObject(request, original), default);
+
+        Assert.Equal(
+            "single-active: Deployment shop/billing (label mode): service/billing selects every replica, not only the leader: in label mode clients reach the standbys too. " +
+            "Fix: add single-active.io/role: leader to the Service's spec.selector.",
+            Assert.Single(outcome.Warnings!, w => w.Contains("service/", StringComparison.Ordinal)));
+        Assert.Empty(this.budgets.Asked); // budgets work as usual in label mode
     }
 
     [Fact]
@@ -200,6 +219,7 @@ public class WorkloadAdmissionHandlerTests
 
         Assert.Null(await ((IPodDisruptionBudgetLookup)lookup).ListAsync("shop", default));
         Assert.Null(await ((IServiceLookup)lookup).ListAsync("shop", default));
+        Assert.Null(await ((IWorkloadLookup)lookup).ListAsync("shop", default));
     }
 
     [Theory]

@@ -25,8 +25,8 @@ public static class PodDisruptionBudgets
         }
     }
 
-    /// <summary>In policy/v1beta1 an empty selector selects no pods (policy/v1 changed it to all pods).</summary>
-    private static V1PodDisruptionBudget FromV1Beta1(V1PodDisruptionBudget budget)
+    /// <summary>A policy/v1beta1 budget read as a policy/v1 object: in v1beta1 an empty selector selects no pods (policy/v1 changed it to all pods), so it becomes none. Changes <paramref name="budget"/> and returns it.</summary>
+    public static V1PodDisruptionBudget FromV1Beta1(V1PodDisruptionBudget budget)
     {
         if (budget.Spec?.Selector is { } selector && (selector.MatchLabels?.Count ?? 0) == 0 && (selector.MatchExpressions?.Count ?? 0) == 0)
         {

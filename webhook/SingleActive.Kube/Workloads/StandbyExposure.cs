@@ -1,6 +1,6 @@
 namespace SingleActive.Kube.Workloads;
 
-/// <summary>A Service through which clients reach a readiness-mode workload's standbys (<see cref="NotReadyAddressAdvisor"/>).</summary>
+/// <summary>A Service through which clients reach a workload's standbys: one publishing not-ready addresses in readiness mode (<see cref="NotReadyAddressAdvisor"/>), one not selecting the leader label in label mode (<see cref="LeaderSelectorAdvisor"/>).</summary>
 /// <param name="Service">The Service's name.</param>
 /// <param name="Headless">It has no cluster IP (<c>clusterIP: None</c>): DNS answers with the pods themselves, which peers
 /// may need (per-pod names, peer discovery); only clients that resolve its name are at risk.</param>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using k8s.Autorest;
+using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Controls;
 using SingleActive.Kubectl.Doctor;
 using SingleActive.Kubectl.Output;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Status;
 using SingleActive.Kubectl.Workloads;
 

@@ -6,7 +6,7 @@ using k8s.Models;
 namespace SingleActive.Kubectl.Doctor;
 
 /// <summary>
-/// The webhook configuration: both webhooks present, failing closed, scoped to opted-in objects, a caBundle that is
+/// The webhook configuration: both injecting webhooks present, failing closed, scoped to opted-in objects, the advice webhook present, a caBundle that is
 /// readable and not about to expire, and a ready replica behind the Service they call.
 /// </summary>
 internal static class WebhookChecks
@@ -53,6 +53,12 @@ internal static class WebhookChecks
                         ? $"{version} cannot store matchConditions: add the component deploy/components/legacy-scope to your overlay"
                         : "re-apply the overlay from deploy/ (it sets matchConditions on the single-active annotation)");
             }
+        }
+
+        if (configuration.Webhooks?.Any(w => w.Name == DoctorChecks.AdviceWebhookName) != true)
+        {
+            yield return new Finding(Severity.Info, Subject, $"has no webhook {DoctorChecks.AdviceWebhookName}: a Service or PodDisruptionBudget written after its workload gets no warning when it reaches the standbys or blocks drains (doctor still reports them)",
+                "re-apply the overlay from deploy/ for the warnings");
         }
 
         foreach (var finding in Certificate(configuration, Subject, now))

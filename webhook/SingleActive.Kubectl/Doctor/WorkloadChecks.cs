@@ -26,19 +26,10 @@ internal static class WorkloadChecks
 
         if (workload.Mode == ElectorMode.Label)
         {
-            foreach (var service in ns.Services.Where(s => s.Spec?.Selector is { Count: > 0 } selector && Selects(selector, workload)))
+            // A headless Service selecting every replica is how peers find each other: only its clients are at risk.
+            foreach (var exposure in LeaderSelectorAdvisor.Find(ns.Services, workload.Workload))
             {
-                if (service.Spec.Selector.TryGetValue(Labels.Role, out var role) && role == Labels.Leader)
-                {
-                    continue;
-                }
-
-                // A headless Service selecting every replica is how peers find each other: only its clients are at risk.
-                yield return service.Spec.ClusterIP == "None"
-                    ? new Finding(Severity.Warning, subject, $"headless service/{service.Metadata.Name} selects every replica, not only the leader: in label mode clients that resolve its name reach the standbys too; for peers that is what it is for",
-                        $"keep it for peers, and give clients a Service that selects {Labels.Role}: {Labels.Leader}")
-                    : new Finding(Severity.Error, subject, $"service/{service.Metadata.Name} selects every replica, not only the leader: in label mode clients reach the standbys too",
-                        $"add {Labels.Role}: {Labels.Leader} to the Service's spec.selector");
+                yield return new Finding(exposure.Headless ? Severity.Warning : Severity.Error, subject, exposure.Problem, exposure.Fix);
             }
 
             yield break;
@@ -116,7 +107,4 @@ internal static class WorkloadChecks
                 "fix the single-active.io/lease-duration, renew-deadline, retry-period or probe-period annotations (the webhook denies such pods)");
         }
     }
-
-    private static bool Selects(IDictionary<string, string> selector, SingleActiveWorkload workload) =>
-        LabelSelectorMatcher.MatchesAll(selector.Where(p => p.Key != Labels.Role), workload.Workload.Template.Metadata?.Labels);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Workloads;
 
 namespace SingleActive.Kubectl.Status;

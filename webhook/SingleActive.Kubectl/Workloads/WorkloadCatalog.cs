@@ -2,6 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using SingleActive.Kube.Workloads;
 
 namespace SingleActive.Kubectl.Workloads;
 
@@ -9,21 +10,8 @@ namespace SingleActive.Kubectl.Workloads;
 public sealed class WorkloadCatalog(IKubernetes client)
 {
     /// <summary>Every opted-in Deployment and StatefulSet, ordered by namespace, kind and name; <paramref name="namespace"/> null: all namespaces.</summary>
-    public async Task<IReadOnlyList<SingleActiveWorkload>> ListAsync(string? @namespace, CancellationToken cancellationToken)
-    {
-        var deployments = @namespace is null
-            ? await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await client.AppsV1.ListNamespacedDeploymentAsync(@namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var statefulSets = @namespace is null
-            ? await client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await client.AppsV1.ListNamespacedStatefulSetAsync(@namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return [.. deployments.Items.Select(SingleActiveWorkload.From)
-            .Concat(statefulSets.Items.Select(SingleActiveWorkload.From))
-            .OfType<SingleActiveWorkload>()
-            .OrderBy(w => w.Namespace, StringComparer.Ordinal)
-            .ThenBy(w => w.Workload.Kind, StringComparer.Ordinal)
-            .ThenBy(w => w.Name, StringComparer.Ordinal)];
-    }
+    public Task<IReadOnlyList<SingleActiveWorkload>> ListAsync(string? @namespace, CancellationToken cancellationToken) =>
+        SingleActiveWorkloads.ListAsync(client, @namespace, cancellationToken);
 
     /// <summary>
     /// <paramref name="reference"/> as kubectl takes it: <c>NAME</c> (a Deployment, else a StatefulSet),

@@ -7,6 +7,9 @@ public static class Decisions
     public const string Skipped = "skipped";
     public const string AlreadyInjected = "already-injected";
     public const string Mutated = "mutated";
+
+    /// <summary>Allowed unchanged with warnings about the single-active workloads the object affects (a Service, a PodDisruptionBudget).</summary>
+    public const string Advised = "advised";
     public const string Denied = "denied";
     public const string Error = "error";
 }

@@ -54,6 +54,12 @@ internal static class EventIds
     /// <summary>A Deployment or StatefulSet being deleted was allowed unchanged.</summary>
     public const int WorkloadBeingDeleted = 604;
 
+    /// <summary>A Service or PodDisruptionBudget was admitted with warnings about the single-active workloads it affects.</summary>
+    public const int WorkloadAdviceGiven = 605;
+
+    /// <summary>The advice on a Service or PodDisruptionBudget could not be worked out; it was admitted without it.</summary>
+    public const int WorkloadAdviceFailed = 606;
+
     /// <summary>An admission request was answered, with its decision and duration.</summary>
     public const int AdmissionAnswered = 1001;
 

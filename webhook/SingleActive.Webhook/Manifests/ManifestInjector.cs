@@ -43,6 +43,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
             output.Add(document);
         }
 
+        run.Advise();
         return new ManifestInjection(output, run.Accounts, run.Warnings, run.Errors);
     }
 
@@ -74,10 +75,21 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
                     InjectPod(obj, ns, label, run);
                     break;
                 case ("apps/v1", Workload.DeploymentKind):
-                    InjectWorkload<V1Deployment>(obj, label, run, d => workloads.Mutate(d, Request(ns)));
+                    InjectWorkload<V1Deployment>(obj, ns, label, run, d => workloads.Mutate(d, Request(ns)), SingleActiveWorkload.From);
                     break;
                 case ("apps/v1", Workload.StatefulSetKind):
-                    InjectWorkload<V1StatefulSet>(obj, label, run, s => workloads.Mutate(s, Request(ns)));
+                    InjectWorkload<V1StatefulSet>(obj, ns, label, run, s => workloads.Mutate(s, Request(ns)), SingleActiveWorkload.From);
+                    break;
+                case ("v1", WorkloadAdviceHandler.ServiceKind):
+                    var service = KubernetesJson.Deserialize<V1Service>(obj)!;
+                    InNamespace(service.Metadata ??= new V1ObjectMeta(), ns);
+                    run.Selecting.Add((label, ns, w => w.Advise(service)));
+                    break;
+                case ("policy/v1" or "policy/v1beta1", WorkloadAdviceHandler.BudgetKind):
+                    var budget = KubernetesJson.Deserialize<V1PodDisruptionBudget>(obj)!;
+                    budget = apiVersion == "policy/v1beta1" ? PodDisruptionBudgets.FromV1Beta1(budget) : budget;
+                    InNamespace(budget.Metadata ??= new V1ObjectMeta(), ns);
+                    run.Selecting.Add((label, ns, w => w.Advise(budget)));
                     break;
                 default:
                     if (MentionsOptIn(obj))
@@ -118,7 +130,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         run.Warnings.AddRange((result.Warnings ?? []).Select(w => $"{label}: {w}"));
     }
 
-    private void InjectWorkload<T>(JsonObject obj, string label, Run run, Func<T, WorkloadMutation> mutate)
+    private void InjectWorkload<T>(JsonObject obj, string? ns, string label, Run run, Func<T, WorkloadMutation> mutate, Func<T, SingleActiveWorkload?> optedIn)
         where T : class
     {
         var original = KubernetesObjectJson.ToNode(KubernetesJson.Deserialize<T>(obj)!);
@@ -137,6 +149,21 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         }
 
         JsonPatchApplier.Apply(obj, patches.CreatePatch(original, KubernetesObjectJson.ToNode(typed)));
+
+        // After the patch: the namespace given by --namespace only names the workload in the advice.
+        if (optedIn(typed) is { } workload && mutation.Mode is { } mode)
+        {
+            InNamespace(workload.Workload.Metadata, ns);
+            run.Workloads.Add(workload with { Mode = mode }); // --mode for a template that names none
+        }
+    }
+
+    private static void InNamespace(V1ObjectMeta metadata, string? ns)
+    {
+        if (string.IsNullOrEmpty(metadata.NamespaceProperty))
+        {
+            metadata.NamespaceProperty = ns;
+        }
     }
 
     private void Apply(JsonObject target, object original, object mutated) =>
@@ -158,6 +185,24 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         public List<string> Warnings { get; } = [];
 
         public List<string> Errors { get; } = [];
+
+        /// <summary>The opted-in Deployments and StatefulSets, as injected.</summary>
+        public List<SingleActiveWorkload> Workloads { get; } = [];
+
+        /// <summary>Services and PodDisruptionBudgets: the advice each gives about a workload (as the webhook's <see cref="WorkloadAdviceHandler"/>).</summary>
+        public List<(string Label, string? Namespace, Func<SingleActiveWorkload, IReadOnlyList<string>> Advise)> Selecting { get; } = [];
+
+        /// <summary>Warns about every Service and budget of the manifest that reaches a workload's standbys or blocks its drains.</summary>
+        public void Advise()
+        {
+            foreach (var (label, ns, advise) in Selecting)
+            {
+                foreach (var workload in Workloads.Where(w => string.Equals(w.Workload.Namespace ?? "", ns ?? "", StringComparison.Ordinal)))
+                {
+                    Warnings.AddRange(advise(workload).Select(w => $"{label}: {w}"));
+                }
+            }
+        }
 
         /// <summary>The RoleBinding must name the account's namespace, which only the manifest or the --namespace flag can tell.</summary>
         public void AddAccount(ServiceAccountRequest account, string label)

@@ -7,15 +7,15 @@ using SingleActive.Kube.Workloads;
 namespace SingleActive.Webhook.Workloads;
 
 /// <summary>
-/// Lists a namespace's PodDisruptionBudgets (<see cref="PodDisruptionBudgets"/>) and Services through the webhook's API
-/// connection, inside a workload's admission and only to add warnings: each list bounded by a short timeout (the
+/// Lists a namespace's PodDisruptionBudgets (<see cref="PodDisruptionBudgets"/>), Services and single-active workloads
+/// (<see cref="SingleActiveWorkloads"/>) through the webhook's API connection, inside an admission and only to add warnings: each list bounded by a short timeout (the
 /// admission request's own is a few seconds), and null instead of an error when there is no API connection or the
 /// call fails.
 /// </summary>
 public sealed class KubernetesAdviceLookup(
     ClusterConnection connection,
     ILogger<KubernetesAdviceLookup> logger,
-    TimeProvider? timeProvider = null) : IPodDisruptionBudgetLookup, IServiceLookup
+    TimeProvider? timeProvider = null) : IPodDisruptionBudgetLookup, IServiceLookup, IWorkloadLookup
 {
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
@@ -24,6 +24,9 @@ public sealed class KubernetesAdviceLookup(
 
     Task<IReadOnlyList<V1Service>?> IServiceLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
         ListAsync<V1Service>("Services", @namespace, async (client, ct) => [.. (await client.CoreV1.ListNamespacedServiceAsync(@namespace, cancellationToken: ct).ConfigureAwait(false)).Items ?? []], cancellationToken);
+
+    Task<IReadOnlyList<SingleActiveWorkload>?> IWorkloadLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
+        ListAsync("Deployments and StatefulSets", @namespace, (client, ct) => SingleActiveWorkloads.ListAsync(client, @namespace, ct), cancellationToken);
 
     /// <param name="what">What is listed, for the log.</param>
     private async Task<IReadOnlyList<T>?> ListAsync<T>(string what, string @namespace, Func<IKubernetes, CancellationToken, Task<IReadOnlyList<T>>> list, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace SingleActive.Webhook.Workloads;
 /// <summary>
 /// Admission for apps/v1 Deployments and StatefulSets on CREATE and UPDATE: reads the typed object, runs
 /// <see cref="WorkloadMutator"/>, adds the advice on PodDisruptionBudgets that block drains and Services that reach the
-/// standbys (readiness mode), and answers with the patch and warnings. A workload that does not opt in is allowed untouched.
+/// standbys (readiness mode: publishing not-ready addresses; label mode: not selecting the leader label), and answers with the patch and warnings. A workload that does not opt in is allowed untouched.
 /// </summary>
 public sealed class WorkloadAdmissionHandler(
     WorkloadMutator mutator,
@@ -103,6 +103,12 @@ public sealed class WorkloadAdmissionHandler(
             {
                 warnings.AddRange(NotReadyAddressAdvisor.Advise(listed, workload));
             }
+        }
+        else if (mutation.Mode == ElectorMode.Label && !string.IsNullOrEmpty(workload.Namespace) && services is not null
+            && await services.ListAsync(workload.Namespace, cancellationToken).ConfigureAwait(false) is { } listed)
+        {
+            // Budgets work as usual in label mode (every healthy replica is Ready); a Service must select the leader label.
+            warnings.AddRange(LeaderSelectorAdvisor.Advise(listed, workload));
         }
 
         var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToUtf8(current));

@@ -21,4 +21,10 @@ internal static partial class WorkloadLog
 
     [LoggerMessage(EventId = EventIds.WorkloadBeingDeleted, Level = LogLevel.Debug, Message = "{Kind} {Namespace}/{Name} is being deleted; allowed unchanged")]
     public static partial void BeingDeleted(ILogger logger, string? kind, string? @namespace, string? name);
+
+    [LoggerMessage(EventId = EventIds.WorkloadAdviceGiven, Level = LogLevel.Information, Message = "{Kind} {Namespace}/{Name} {Operation}: {WarningCount} warnings about single-active workloads")]
+    public static partial void AdviceGiven(ILogger logger, string kind, string? @namespace, string? name, string? operation, int warningCount);
+
+    [LoggerMessage(EventId = EventIds.WorkloadAdviceFailed, Level = LogLevel.Warning, Message = "{Kind} {Namespace}/{Name} admitted without advice: {Reason}")]
+    public static partial void AdviceFailed(ILogger logger, string? kind, string? @namespace, string? name, string reason, Exception? exception);
 }

@@ -10,7 +10,7 @@ namespace SingleActive.Webhook.Workloads;
 public static class WorkloadsServiceCollectionExtensions
 {
     /// <summary>
-    /// The Deployment/StatefulSet handler and its PodDisruptionBudget and Service lookups. Needs what
+    /// The Deployment/StatefulSet handler, the Service/PodDisruptionBudget advice handler, and their lookups. Needs what
     /// <c>AddSingleActiveInjection</c> registers (PodInjector, JsonPatchBuilder), which also calls this; idempotent.
     /// </summary>
     public static IServiceCollection AddSingleActiveWorkloads(this IServiceCollection services)
@@ -24,7 +24,9 @@ public static class WorkloadsServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPodDisruptionBudgetLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
         services.TryAddSingleton<IServiceLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
+        services.TryAddSingleton<IWorkloadLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IResourceHandler, WorkloadAdmissionHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IResourceHandler, WorkloadAdviceHandler>());
         return services;
     }
 }

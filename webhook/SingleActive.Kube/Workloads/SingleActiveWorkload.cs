@@ -1,8 +1,7 @@
 using k8s.Models;
 using SingleActive.Contract;
-using SingleActive.Kube.Workloads;
 
-namespace SingleActive.Kubectl.Workloads;
+namespace SingleActive.Kube.Workloads;
 
 /// <summary>
 /// A Deployment or StatefulSet whose pod template opts in (<c>single-active: "true"</c>, as the webhook writes it):
@@ -39,6 +38,30 @@ public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, s
         var lease = annotations.TryGetValue(Annotations.LeaseName, out var leaseName) && !string.IsNullOrWhiteSpace(leaseName) ? leaseName.Trim() : workload.Name ?? "";
         return new SingleActiveWorkload(workload, mode, lease, selector, source);
     }
+
+    /// <summary>
+    /// This workload with <paramref name="mode"/> when its template names no mode (<c>single-active.io/mode</c>): the mode
+    /// the webhook injects by default (its <c>Injector:Mode</c>), which only the webhook knows. <see cref="From(V1Deployment)"/>
+    /// assumes readiness, the default as shipped.
+    /// </summary>
+    public SingleActiveWorkload WithDefaultMode(ElectorMode mode) =>
+        TemplateAnnotations?.ContainsKey(Annotations.Mode) == true ? this : this with { Mode = mode };
+
+    /// <summary>
+    /// Admission warnings when <paramref name="service"/> reaches this workload's standbys: readiness mode, it publishes
+    /// not-ready addresses (<see cref="NotReadyAddressAdvisor"/>); label mode, it does not select the leader label
+    /// (<see cref="LeaderSelectorAdvisor"/>). Empty when it does not select the workload's pods.
+    /// </summary>
+    public IReadOnlyList<string> Advise(V1Service service) =>
+        Mode == ElectorMode.Label ? LeaderSelectorAdvisor.Advise([service], Workload) : NotReadyAddressAdvisor.Advise([service], Workload);
+
+    /// <summary>
+    /// Admission warnings when <paramref name="budget"/> (as policy/v1: <see cref="PodDisruptionBudgets.FromV1Beta1"/>)
+    /// blocks this readiness-mode workload's drains (<see cref="PodDisruptionBudgetAdvisor"/>); label mode: none, budgets
+    /// work as usual there.
+    /// </summary>
+    public IReadOnlyList<string> Advise(V1PodDisruptionBudget budget) =>
+        Mode == ElectorMode.Readiness ? PodDisruptionBudgetAdvisor.Advise([budget], Workload) : [];
 
     /// <summary>The selector as a <c>labelSelector</c> query string; null when it selects nothing.</summary>
     public string? LabelSelectorQuery()
