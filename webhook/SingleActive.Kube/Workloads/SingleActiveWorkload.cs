@@ -1,3 +1,4 @@
+using System.Text.Json;
 using k8s.Models;
 using SingleActive.Contract;
 
@@ -48,6 +49,30 @@ public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, s
         TemplateAnnotations?.ContainsKey(Annotations.Mode) == true ? this : this with { Mode = mode };
 
     /// <summary>
+    /// This workload with the mode its pods were injected with, when its template names none: the webhook's
+    /// <c>Injector:Mode</c> decided it then, and outside the webhook only the pods' <c>single-active.io/status</c>
+    /// annotation tells it (its <c>mode</c>; the newest pod that has a readable one). Unchanged without such a pod.
+    /// </summary>
+    public SingleActiveWorkload WithModeOfPods(IEnumerable<V1Pod> pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        if (TemplateAnnotations?.ContainsKey(Annotations.Mode) == true)
+        {
+            return this;
+        }
+
+        foreach (var pod in pods.OrderByDescending(p => p.Metadata?.CreationTimestamp ?? DateTime.MinValue))
+        {
+            if (ModeInStatus(pod) is { } mode)
+            {
+                return this with { Mode = mode };
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// Admission warnings when <paramref name="service"/> reaches this workload's standbys: readiness mode, it publishes
     /// not-ready addresses (<see cref="NotReadyAddressAdvisor"/>); label mode, it does not select the leader label
     /// (<see cref="LeaderSelectorAdvisor"/>). Empty when it does not select the workload's pods.
@@ -62,6 +87,28 @@ public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, s
     /// </summary>
     public IReadOnlyList<string> Advise(V1PodDisruptionBudget budget) =>
         Mode == ElectorMode.Readiness ? PodDisruptionBudgetAdvisor.Advise([budget], Workload) : [];
+
+    private static ElectorMode? ModeInStatus(V1Pod pod)
+    {
+        if (pod.Metadata?.Annotations?.TryGetValue(Annotations.Status, out var text) != true)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var status = JsonDocument.Parse(text!);
+            return status.RootElement.ValueKind == JsonValueKind.Object
+                && status.RootElement.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String
+                && ElectorModes.TryParse(mode.GetString(), out var parsed)
+                ? parsed
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null; // Not the webhook's: as if absent.
+        }
+    }
 
     /// <summary>The selector as a <c>labelSelector</c> query string; null when it selects nothing.</summary>
     public string? LabelSelectorQuery()

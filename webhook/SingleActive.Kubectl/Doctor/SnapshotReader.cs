@@ -39,7 +39,7 @@ public sealed class SnapshotReader(IKubernetes client)
             {
                 var selector = workload.LabelSelectorQuery();
                 var pods = selector is null ? [] : (await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false)).Items;
-                withPods.Add((workload, [.. pods]));
+                withPods.Add((workload.WithModeOfPods(pods), [.. pods]));
             }
 
             namespaces.Add(new NamespaceSnapshot(

@@ -18,7 +18,7 @@ public sealed class StatusReader(IKubernetes client)
         var pods = selector is null
             ? []
             : (await client.CoreV1.ListNamespacedPodAsync(workload.Namespace, labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false)).Items;
-        return WorkloadStatus.From(workload, lease, [.. pods]);
+        return WorkloadStatus.From(workload.WithModeOfPods(pods), lease, [.. pods]);
     }
 
     /// <summary>The workload's Lease, or null when it does not exist yet.</summary>
