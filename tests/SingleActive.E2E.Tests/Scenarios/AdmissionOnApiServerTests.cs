@@ -158,6 +158,12 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
             """), StringComparison.Ordinal);
         Assert.Contains($"Warning: single-active: Deployment {ns}/ledger (label mode): service/ledger selects every replica, not only the leader", await ApplyAsync(Service("ledger", "{app: ledger}")), StringComparison.Ordinal);
         Assert.DoesNotContain("Warning:", await ApplyAsync(Service("ledger-leader", "{app: ledger, single-active.io/role: leader}")), StringComparison.Ordinal);
+
+        // An update that changes nothing the advice reads (a controller's, here kubectl annotate) is not told again.
+        var (annotated, _, annotateErr) = await cluster.KubectlAsync("annotate", "service", "orders", "-n", ns, "example.com/touched=yes");
+        output.WriteLine($"annotate: exit {annotated}: {annotateErr}");
+        Assert.Equal(0, annotated);
+        Assert.DoesNotContain("Warning:", annotateErr, StringComparison.Ordinal);
     }
 
     /// <summary>

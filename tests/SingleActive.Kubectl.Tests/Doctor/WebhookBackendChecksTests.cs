@@ -147,6 +147,38 @@ public class WebhookBackendChecksTests
         Assert.EndsWith("the API server rejects every opted-in object until one answers", Assert.Single(findings, f => f.Subject == Subject).Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    // the advice webhook's failurePolicy, its caBundle differs; expect (severity, start of the problem) of its findings
+    [InlineData("Fail", false, "Warning|webhook advice.single-active.io has failurePolicy Fail: it only warns")]
+    [InlineData("Ignore", true, "Warning|webhook advice.single-active.io has another caBundle than pods.single-active.io: the API server cannot verify the webhook when it calls advice.single-active.io, so its warnings are never given")]
+    public void Run_AdviceWebhookMisconfigured_Warning(string failurePolicy, bool otherBundle, string expected)
+    {
+        var snapshot = Snapshot(Backend(ready: 2, notReady: 0));
+        var service = snapshot.WebhookConfiguration!.Webhooks[0].ClientConfig.Service;
+        snapshot.WebhookConfiguration.Webhooks.Add(new V1MutatingWebhook
+        {
+            Name = DoctorChecks.AdviceWebhookName,
+            FailurePolicy = failurePolicy,
+            ClientConfig = new Admissionregistrationv1WebhookClientConfig { Service = service, CaBundle = otherBundle ? [1, 2, 3] : null },
+        });
+
+        var finding = Assert.Single(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Problem.Contains(DoctorChecks.AdviceWebhookName, StringComparison.Ordinal));
+
+        Assert.StartsWith(expected, $"{finding.Severity}|{finding.Problem}", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_InjectingWebhookWithAnotherCaBundle_ErrorSayingItsObjectsAreRejected()
+    {
+        var snapshot = Snapshot(Backend(ready: 2, notReady: 0));
+        snapshot.WebhookConfiguration!.Webhooks[1].ClientConfig.CaBundle = [1, 2, 3];
+
+        var finding = Assert.Single(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Problem.Contains("another caBundle", StringComparison.Ordinal));
+
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.EndsWith("so every object it is sent is rejected", finding.Problem, StringComparison.Ordinal);
+    }
+
     private static WebhookBackend Backend(int ready, int notReady) => new(
         "single-active-system",
         "single-active-webhook",

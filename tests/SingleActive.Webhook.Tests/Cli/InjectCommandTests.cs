@@ -155,6 +155,20 @@ public class InjectCommandTests
         Assert.DoesNotContain("document 1", Inject(Service + "\n---\n" + Deployment).Stderr, StringComparison.Ordinal); // readiness: this Service is right
     }
 
+    /// <summary>Services are read only for the advice: one that cannot be read passes through as before, with a warning, never an error.</summary>
+    [Fact]
+    public void Run_UnreadableService_PassedThroughWithAWarning()
+    {
+        var unreadable = Service.Replace("port: 80,", "port: eighty,", StringComparison.Ordinal);
+
+        var (exit, stdout, stderr) = Inject(unreadable + "\n---\n" + Deployment);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Warning: document 1 (Service shop/web): cannot be read as a Service (", stderr, StringComparison.Ordinal);
+        Assert.Contains("passed through unchanged, without single-active advice", stderr, StringComparison.Ordinal);
+        Assert.True(JsonNode.DeepEquals(ManifestReader.Read(unreadable)[0], ManifestReader.Read(stdout).Single(d => (string?)d["kind"] == "Service")));
+    }
+
     [Fact]
     public void Run_NotOptedIn_EverythingPassesThroughWithoutRbac()
     {

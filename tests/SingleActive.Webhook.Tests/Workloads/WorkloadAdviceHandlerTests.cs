@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SingleActive.Contract;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
@@ -149,10 +150,30 @@ public class WorkloadAdviceHandlerTests
     [Fact]
     public async Task HandleAsync_LookupThrows_AdmittedNeverDenied()
     {
-        var outcome = await Handler(new ThrowingLookup()).HandleAsync(Request("Service", NotReadyService), default);
+        var outcome = await Handler(new ThrowingLookup(new InvalidOperationException("no API for you"))).HandleAsync(Request("Service", NotReadyService), default);
+        var outOfMemory = await Handler(new ThrowingLookup(new OutOfMemoryException("a huge list"))).HandleAsync(Request("Service", NotReadyService), default);
 
         Assert.Equal((true, Decisions.Skipped), (outcome.Allowed, outcome.Decision));
         Assert.Contains("no API for you", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal((true, Decisions.Skipped), (outOfMemory.Allowed, outOfMemory.Decision));
+    }
+
+    [Theory]
+    // the Service's spec before the update; expect the warning again
+    [InlineData("\"publishNotReadyAddresses\":true,\"selector\":{\"app\":\"web\"}", false)] // nothing new: a controller rewriting it is not told again
+    [InlineData("\"publishNotReadyAddresses\":false,\"selector\":{\"app\":\"web\"}", true)]
+    [InlineData("\"publishNotReadyAddresses\":true,\"selector\":{\"app\":\"other\"}", true)]
+    [InlineData(null, true)] // no old object: every warning is new
+    public async Task HandleAsync_Update_OnlyTheWarningsTheChangeBrings(string? before, bool warns)
+    {
+        var request = Request("Service", NotReadyService);
+        request.Operation = "UPDATE";
+        request.OldObject = before is null ? null : RawJsonValue.Parse("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"shop"},"spec":{""" + before + "}}");
+
+        var outcome = await Handler(new FakeWorkloadLookup(TestWorkloads.Deployment())).HandleAsync(request, default);
+
+        Assert.True(outcome.Allowed);
+        Assert.Equal(warns, outcome.Warnings is { Count: 1 });
     }
 
     [Fact]
@@ -162,13 +183,14 @@ public class WorkloadAdviceHandlerTests
         var service = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"shop"},"spec":{"selector":{"app":"web"}}}""";
 
         var readiness = await Handler(lookup).HandleAsync(Request("Service", service), default);
-        var label = await Handler(lookup, TestWorkloads.Injector(o => o.Mode = ElectorMode.Label)).HandleAsync(Request("Service", service), default);
+        var label = await Handler(lookup, ElectorMode.Label).HandleAsync(Request("Service", service), default);
 
         Assert.Null(readiness.Warnings);
         Assert.StartsWith("single-active: Deployment shop/web (label mode): service/web selects every replica", Assert.Single(label.Warnings!), StringComparison.Ordinal);
     }
 
-    private static WorkloadAdviceHandler Handler(IWorkloadLookup workloads, PodInjector? injector = null) => new(workloads, injector ?? TestWorkloads.Injector());
+    private static WorkloadAdviceHandler Handler(IWorkloadLookup workloads, ElectorMode defaultMode = ElectorMode.Readiness) =>
+        new(workloads, Options.Create(new InjectorOptions { Image = "registry.example/single-active:1.0", Mode = defaultMode }));
 
     private static AdmissionRequest Request(string kind, string json, string group = "", string version = "v1") => new()
     {
@@ -180,9 +202,8 @@ public class WorkloadAdviceHandlerTests
         Object = RawJsonValue.Parse(json),
     };
 
-    private sealed class ThrowingLookup : IWorkloadLookup
+    private sealed class ThrowingLookup(Exception exception) : IWorkloadLookup
     {
-        public Task<IReadOnlyList<SingleActiveWorkload>?> ListAsync(string @namespace, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("no API for you");
+        public Task<IReadOnlyList<SingleActiveWorkload>?> ListAsync(string @namespace, CancellationToken cancellationToken) => throw exception;
     }
 }

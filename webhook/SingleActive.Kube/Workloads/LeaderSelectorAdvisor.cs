@@ -24,17 +24,25 @@ public static class LeaderSelectorAdvisor
         return [.. services.Where(s => SelectsEveryReplica(s, workload.Template.Metadata?.Labels)).Select(Exposure)];
     }
 
-    /// <summary>Admission warnings for <see cref="Find"/>'s Services, each naming <paramref name="workload"/>.</summary>
+    /// <summary>
+    /// Admission warnings for <see cref="Find"/>'s Services, each naming <paramref name="workload"/>; not for a
+    /// StatefulSet's governing Service (headless: it gives the pods their DNS names, and selecting every replica is what
+    /// it is for), which would otherwise be warned about on every apply of the commonest label-mode StatefulSet.
+    /// </summary>
     public static IReadOnlyList<string> Advise(IEnumerable<V1Service> services, Workload workload) =>
-        [.. Find(services, workload).Select(e => $"single-active: {workload.Description} (label mode): {e.Problem}. Fix: {e.Fix}.")];
+        [.. Find(services, workload)
+            .Where(e => !(e.Headless && e.Service == workload.GoverningServiceName))
+            .Select(e => $"single-active: {workload.Description} (label mode): {e.Problem}. Fix: {e.Fix}.")];
 
     /// <summary>
     /// The selector matches the pod labels once its <see cref="Labels.Role"/> key is set aside, and does not narrow it to
-    /// the leader (a selector of <c>role: standby</c> reaches standbys just the same).
+    /// the leader (a selector of <c>role: standby</c> reaches standbys just the same). A selector of the role alone is
+    /// not this workload's: it selects every label-mode workload's standbys, by design.
     /// </summary>
     private static bool SelectsEveryReplica(V1Service service, IDictionary<string, string>? podLabels) =>
         service.Spec?.Selector is { Count: > 0 } selector
         && !(selector.TryGetValue(Labels.Role, out var role) && role == Labels.Leader)
+        && selector.Keys.Any(k => k != Labels.Role)
         && LabelSelectorMatcher.MatchesAll(selector.Where(p => p.Key != Labels.Role), podLabels);
 
     private static StandbyExposure Exposure(V1Service service)

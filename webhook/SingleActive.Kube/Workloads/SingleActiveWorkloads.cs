@@ -7,18 +7,27 @@ public static class SingleActiveWorkloads
 {
     /// <summary>
     /// Every opted-in Deployment and StatefulSet (<see cref="SingleActiveWorkload.From(k8s.Models.V1Deployment)"/>),
-    /// ordered by namespace, kind and name; <paramref name="namespace"/> null: all namespaces. Two list calls
-    /// (apps/v1 deployments, then statefulsets); throws what the API client throws.
+    /// ordered by namespace, kind and name; <paramref name="namespace"/> null: all namespaces. Two list calls at once
+    /// (apps/v1 deployments and statefulsets); throws what the API client throws.
     /// </summary>
-    public static async Task<IReadOnlyList<SingleActiveWorkload>> ListAsync(IKubernetes client, string? @namespace, CancellationToken cancellationToken)
+    /// <param name="fromCache">
+    /// List with <c>resourceVersion=0</c>: the API server answers from its watch cache, not from etcd, at the price of
+    /// a view that may lag by the cache's delay (the list semantics "Any" of
+    /// https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions). For advice, not for decisions.
+    /// </param>
+    public static async Task<IReadOnlyList<SingleActiveWorkload>> ListAsync(IKubernetes client, string? @namespace, CancellationToken cancellationToken, bool fromCache = false)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var deployments = @namespace is null
-            ? await client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await client.AppsV1.ListNamespacedDeploymentAsync(@namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var statefulSets = @namespace is null
-            ? await client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await client.AppsV1.ListNamespacedStatefulSetAsync(@namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var resourceVersion = fromCache ? "0" : null;
+        var listingDeployments = @namespace is null
+            ? client.AppsV1.ListDeploymentForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken)
+            : client.AppsV1.ListNamespacedDeploymentAsync(@namespace, resourceVersion: resourceVersion, cancellationToken: cancellationToken);
+        var listingStatefulSets = @namespace is null
+            ? client.AppsV1.ListStatefulSetForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken)
+            : client.AppsV1.ListNamespacedStatefulSetAsync(@namespace, resourceVersion: resourceVersion, cancellationToken: cancellationToken);
+        await Task.WhenAll(listingDeployments, listingStatefulSets).ConfigureAwait(false);
+        var deployments = await listingDeployments.ConfigureAwait(false);
+        var statefulSets = await listingStatefulSets.ConfigureAwait(false);
         return [.. (deployments.Items ?? []).Select(SingleActiveWorkload.From)
             .Concat((statefulSets.Items ?? []).Select(SingleActiveWorkload.From))
             .OfType<SingleActiveWorkload>()

@@ -55,10 +55,29 @@ internal static class WebhookChecks
             }
         }
 
-        if (configuration.Webhooks?.Any(w => w.Name == DoctorChecks.AdviceWebhookName) != true)
+        if (configuration.Webhooks?.FirstOrDefault(w => w.Name == DoctorChecks.AdviceWebhookName) is not { } advice)
         {
             yield return new Finding(Severity.Info, Subject, $"has no webhook {DoctorChecks.AdviceWebhookName}: a Service or PodDisruptionBudget written after its workload gets no warning when it reaches the standbys or blocks drains (doctor still reports them)",
                 "re-apply the overlay from deploy/ for the warnings");
+        }
+        else if (advice.FailurePolicy == "Fail")
+        {
+            yield return new Finding(Severity.Warning, Subject, $"webhook {DoctorChecks.AdviceWebhookName} has failurePolicy Fail: it only warns, yet while no replica answers every Service and PodDisruptionBudget write in its scope is rejected",
+                "set failurePolicy: Ignore (as deploy/ ships it)");
+        }
+
+        // The caBundle the checks below read is the first webhook's; one that differs fails every call to it.
+        var first = configuration.Webhooks?.FirstOrDefault();
+        foreach (var other in configuration.Webhooks?.Skip(1) ?? [])
+        {
+            if (!(other.ClientConfig?.CaBundle ?? []).AsSpan().SequenceEqual(first?.ClientConfig?.CaBundle ?? []))
+            {
+                var advisory = other.Name == DoctorChecks.AdviceWebhookName;
+                yield return new Finding(advisory ? Severity.Warning : Severity.Error, Subject,
+                    $"webhook {other.Name} has another caBundle than {first?.Name}: the API server cannot verify the webhook when it calls {other.Name}, so " +
+                    (advisory ? "its warnings are never given" : other.FailurePolicy == "Fail" ? "every object it is sent is rejected" : "its objects are admitted without it"),
+                    "give every webhook the same caBundle (the overlays from deploy/ do; a JSON patch per webhook index for certificates you manage)");
+            }
         }
 
         foreach (var finding in Certificate(configuration, Subject, now))

@@ -60,6 +60,9 @@ internal static class EventIds
     /// <summary>The advice on a Service or PodDisruptionBudget could not be worked out; it was admitted without it.</summary>
     public const int WorkloadAdviceFailed = 606;
 
+    /// <summary>The advice on a Service or PodDisruptionBudget was skipped: too many namespaces were being listed at once.</summary>
+    public const int WorkloadAdviceBusy = 607;
+
     /// <summary>An admission request was answered, with its decision and duration.</summary>
     public const int AdmissionAnswered = 1001;
 

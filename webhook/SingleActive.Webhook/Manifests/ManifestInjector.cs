@@ -80,15 +80,13 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
                 case ("apps/v1", Workload.StatefulSetKind):
                     InjectWorkload<V1StatefulSet>(obj, ns, label, run, s => workloads.Mutate(s, Request(ns)), SingleActiveWorkload.From);
                     break;
-                case ("v1", WorkloadAdviceHandler.ServiceKind):
-                    var service = KubernetesJson.Deserialize<V1Service>(obj)!;
-                    InNamespace(service.Metadata ??= new V1ObjectMeta(), ns);
+                case ("v1", WorkloadAdviceHandler.ServiceKind) when ReadForAdvice<V1Service>(obj, label, kind, run) is { } service:
+                    WorkloadAdviceHandler.InNamespace(service.Metadata ??= new V1ObjectMeta(), ns);
                     run.Selecting.Add((label, ns, w => w.Advise(service)));
                     break;
-                case ("policy/v1" or "policy/v1beta1", WorkloadAdviceHandler.BudgetKind):
-                    var budget = KubernetesJson.Deserialize<V1PodDisruptionBudget>(obj)!;
-                    budget = apiVersion == "policy/v1beta1" ? PodDisruptionBudgets.FromV1Beta1(budget) : budget;
-                    InNamespace(budget.Metadata ??= new V1ObjectMeta(), ns);
+                case ("policy/v1" or "policy/v1beta1", WorkloadAdviceHandler.BudgetKind) when ReadForAdvice<V1PodDisruptionBudget>(obj, label, kind, run) is { } read:
+                    var budget = apiVersion == "policy/v1beta1" ? PodDisruptionBudgets.FromV1Beta1(read) : read;
+                    WorkloadAdviceHandler.InNamespace(budget.Metadata ??= new V1ObjectMeta(), ns);
                     run.Selecting.Add((label, ns, w => w.Advise(budget)));
                     break;
                 default:
@@ -153,16 +151,26 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         // After the patch: the namespace given by --namespace only names the workload in the advice.
         if (optedIn(typed) is { } workload && mutation.Mode is { } mode)
         {
-            InNamespace(workload.Workload.Metadata, ns);
+            WorkloadAdviceHandler.InNamespace(workload.Workload.Metadata, ns);
             run.Workloads.Add(workload with { Mode = mode }); // --mode for a template that names none
         }
     }
 
-    private static void InNamespace(V1ObjectMeta metadata, string? ns)
+    /// <summary>
+    /// A Service or budget read only for the advice; one that cannot be read passes through as before, with a warning
+    /// (the API server will say what is wrong with it), never an error that would stop the whole manifest.
+    /// </summary>
+    private static T? ReadForAdvice<T>(JsonObject obj, string label, string kind, Run run)
+        where T : class
     {
-        if (string.IsNullOrEmpty(metadata.NamespaceProperty))
+        try
         {
-            metadata.NamespaceProperty = ns;
+            return KubernetesJson.Deserialize<T>(obj);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        {
+            run.Warnings.Add($"{label}: cannot be read as a {kind} ({e.Message}); passed through unchanged, without single-active advice");
+            return null;
         }
     }
 

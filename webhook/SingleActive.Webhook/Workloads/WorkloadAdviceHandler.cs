@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.AdmissionReviews;
@@ -23,9 +24,11 @@ namespace SingleActive.Webhook.Workloads;
 /// (<c>advice.single-active.io</c> in deploy/) has <c>failurePolicy: Ignore</c>, which covers a webhook that does not
 /// answer, but a denial would still refuse a Service that has nothing to do with single-active. Unreadable objects,
 /// lists that fail or time out (<see cref="IWorkloadLookup"/>, 2 s) and any error here admit the object without advice.
+/// An UPDATE is told only what its change brings: warnings the old object gave already are not repeated, so a controller
+/// that rewrites a Service does not log the same warning on every write (client-go logs warnings by default).
 /// </remarks>
-/// <param name="injector">Whose <c>Injector:Mode</c> is the mode of a template that names none.</param>
-public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, PodInjector injector, ILogger<WorkloadAdviceHandler>? logger = null) : IResourceHandler
+/// <param name="injectorOptions">Whose <c>Mode</c> is the mode of a template that names none.</param>
+public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<InjectorOptions> injectorOptions, ILogger<WorkloadAdviceHandler>? logger = null) : IResourceHandler
 {
     public const string ServiceKind = "Service";
     public const string BudgetKind = "PodDisruptionBudget";
@@ -33,7 +36,7 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, PodInjector
     private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
     public bool CanHandle(GroupVersionKind kind) =>
-        kind is { Group: "", Version: "v1", Kind: ServiceKind } or { Group: "policy", Version: "v1" or "v1beta1", Kind: BudgetKind };
+        kind is { Group: null or "", Version: "v1", Kind: ServiceKind } or { Group: "policy", Version: "v1" or "v1beta1", Kind: BudgetKind };
 
     public async Task<MutationResult> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
@@ -46,7 +49,7 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, PodInjector
         var kind = request.Kind?.Kind;
         try
         {
-            var advise = Read(request, kind);
+            var advise = Read(request.Object, request, kind);
             if (advise is null)
             {
                 return MutationResult.Skip("selects no pods, or is being deleted");
@@ -57,7 +60,10 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, PodInjector
                 return MutationResult.Skip("the namespace's workloads could not be listed"); // logged by the lookup
             }
 
-            var warnings = found.Select(w => w.WithDefaultMode(injector.Options.Mode)).SelectMany(advise).ToList();
+            var mode = injectorOptions.Value.Mode;
+            var before = request.Operation == "UPDATE" ? ReadOld(request, kind) : null;
+            var given = before is null ? [] : found.Select(w => w.WithDefaultMode(mode)).SelectMany(before).ToHashSet(StringComparer.Ordinal);
+            var warnings = found.Select(w => w.WithDefaultMode(mode)).SelectMany(advise).Where(w => !given.Contains(w)).ToList();
             if (warnings.Count == 0)
             {
                 return MutationResult.Skip("no single-active workload affected");
@@ -66,18 +72,32 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, PodInjector
             WorkloadLog.AdviceGiven(this.logger, kind!, request.Namespace, request.Name, request.Operation, warnings.Count);
             return MutationResult.Allow(Decisions.Advised, warnings: warnings);
         }
-        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Unreadable as its kind (the API server decoded it, so this is rare), or a bug of ours: never a denial.
+            // Unreadable as its kind (the API server decoded it, so this is rare), a bug of ours, even running out of
+            // memory on a huge list: never a denial (the endpoint would answer an escaping exception with one).
             WorkloadLog.AdviceFailed(this.logger, kind, request.Namespace, request.Name, e.Message, e);
             return MutationResult.Skip("advice failed: " + e.Message);
         }
     }
 
-    /// <summary>The advice the object gives for one workload; null when it can select no pods or is being deleted.</summary>
-    private static Func<SingleActiveWorkload, IEnumerable<string>>? Read(AdmissionRequest request, string? kind)
+    /// <summary>The advice <c>request.oldObject</c> gave; null when there is none or it cannot be read (then every warning is new).</summary>
+    private static Func<SingleActiveWorkload, IEnumerable<string>>? ReadOld(AdmissionRequest request, string? kind)
     {
-        if (request.Object is not { ValueKind: JsonValueKind.Object } raw)
+        try
+        {
+            return Read(request.OldObject, request, kind);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The advice the object gives for one workload; null when it can select no pods or is being deleted.</summary>
+    private static Func<SingleActiveWorkload, IEnumerable<string>>? Read(RawJsonValue? value, AdmissionRequest request, string? kind)
+    {
+        if (value is not { ValueKind: JsonValueKind.Object } raw)
         {
             return null;
         }
@@ -108,8 +128,8 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, PodInjector
 
     private static bool IsBeingDeleted(V1ObjectMeta? metadata) => metadata?.DeletionTimestamp is not null;
 
-    /// <summary>The warnings name the object with its namespace; the API server sets it, a hand-made review may not.</summary>
-    private static void InNamespace(V1ObjectMeta metadata, string? @namespace)
+    /// <summary>Warnings name the object with its namespace: the API server sets it, a hand-made review or a manifest may not.</summary>
+    internal static void InNamespace(V1ObjectMeta metadata, string? @namespace)
     {
         if (string.IsNullOrEmpty(metadata.NamespaceProperty))
         {

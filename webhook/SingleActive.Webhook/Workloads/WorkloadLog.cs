@@ -27,4 +27,7 @@ internal static partial class WorkloadLog
 
     [LoggerMessage(EventId = EventIds.WorkloadAdviceFailed, Level = LogLevel.Warning, Message = "{Kind} {Namespace}/{Name} admitted without advice: {Reason}")]
     public static partial void AdviceFailed(ILogger logger, string? kind, string? @namespace, string? name, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = EventIds.WorkloadAdviceBusy, Level = LogLevel.Debug, Message = "Advice skipped for a write in namespace {Namespace}: {MaxNamespaces} namespaces are being listed already")]
+    public static partial void AdviceBusy(ILogger logger, string @namespace, int maxNamespaces);
 }

@@ -24,7 +24,9 @@ public static class WorkloadsServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPodDisruptionBudgetLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
         services.TryAddSingleton<IServiceLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
-        services.TryAddSingleton<IWorkloadLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
+        services.TryAddSingleton<IWorkloadLookup>(sp => new SharedWorkloadLookup(
+            sp.GetRequiredService<KubernetesAdviceLookup>(),
+            sp.GetService<ILogger<SharedWorkloadLookup>>() ?? NullLogger<SharedWorkloadLookup>.Instance));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IResourceHandler, WorkloadAdmissionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IResourceHandler, WorkloadAdviceHandler>());
         return services;

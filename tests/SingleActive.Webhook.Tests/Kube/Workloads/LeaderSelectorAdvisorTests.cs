@@ -13,6 +13,7 @@ public class LeaderSelectorAdvisorTests
     [InlineData("\"selector\":{\"single-active.io/role\":\"leader\"}", false)] // the leader of any workload: not every replica
     [InlineData("\"selector\":{\"app\":\"web\",\"single-active.io/role\":\"standby\"}", true)]
     [InlineData("\"selector\":{\"app\":\"other\"}", false)]
+    [InlineData("\"selector\":{\"single-active.io/role\":\"standby\"}", false)] // every label-mode workload's standbys: not this one's replicas
     [InlineData("\"selector\":{\"app\":\"web\",\"tier\":\"db\"}", false)]
     [InlineData("\"clusterIP\":\"None\"", false)] // no selector: its Endpoints are written by someone else
     public void Find_ServiceOverALabelModeDeployment_FoundWhenItSelectsThePodsNotOnlyTheLeader(string spec, bool found)
@@ -38,5 +39,16 @@ public class LeaderSelectorAdvisorTests
             "Fix: add single-active.io/role: leader to the Service's spec.selector.",
             Assert.Single(warnings));
         Assert.StartsWith("headless service/web-peers selects every replica, not only the leader: in label mode clients that resolve its name reach the standbys too", exposures[1].Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Advise_GoverningHeadlessServiceOfAStatefulSet_NoWarningThoughFindReportsIt()
+    {
+        var workload = Workload.Of(TestWorkloads.StatefulSet(templateAnnotations: "\"single-active\":\"true\",\"single-active.io/mode\":\"label\"", spec: "\"replicas\":3,\"serviceName\":\"db\""));
+        var governing = Service("db", "\"clusterIP\":\"None\",\"selector\":{\"app\":\"db\"}");
+        var peers = Service("db-peers", "\"clusterIP\":\"None\",\"selector\":{\"app\":\"db\"}");
+
+        Assert.Equal(["db", "db-peers"], LeaderSelectorAdvisor.Find([governing, peers], workload).Select(e => e.Service));
+        Assert.Contains("headless service/db-peers", Assert.Single(LeaderSelectorAdvisor.Advise([governing, peers], workload)), StringComparison.Ordinal);
     }
 }
