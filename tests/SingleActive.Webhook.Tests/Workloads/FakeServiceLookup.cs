@@ -5,4 +5,4 @@ namespace SingleActive.Webhook.Tests.Workloads;
 
 /// <summary>Services from a list (<see cref="FakeNamespaceLookup{T}"/>).</summary>
 internal sealed class FakeServiceLookup(params V1Service[]? services)
-    : FakeNamespaceLookup<V1Service>(services), IServiceLookup;
+    : FakeNamespaceLookup<V1Service>(services, s => s.Metadata?.NamespaceProperty), IServiceLookup;

@@ -6,7 +6,7 @@ namespace SingleActive.Webhook.Tests.Workloads;
 
 /// <summary>The opted-in ones of some Deployments and StatefulSets (<see cref="FakeNamespaceLookup{T}"/>).</summary>
 internal sealed class FakeWorkloadLookup(params object[]? workloads)
-    : FakeNamespaceLookup<SingleActiveWorkload>(workloads is null ? null : [.. workloads.Select(OptedIn).OfType<SingleActiveWorkload>()]), IWorkloadLookup
+    : FakeNamespaceLookup<SingleActiveWorkload>(workloads is null ? null : [.. workloads.Select(OptedIn).OfType<SingleActiveWorkload>()], w => w.Workload.Namespace), IWorkloadLookup
 {
     private static SingleActiveWorkload? OptedIn(object workload) => workload switch
     {

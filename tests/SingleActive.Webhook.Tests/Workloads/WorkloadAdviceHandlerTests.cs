@@ -127,6 +127,19 @@ public class WorkloadAdviceHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_ServiceOfAnotherNamespace_NoAdviceAboutThisNamespacesWorkloads()
+    {
+        var lookup = new FakeWorkloadLookup(TestWorkloads.Deployment());
+        var request = Request("Service", NotReadyService.Replace("\"namespace\":\"shop\"", "\"namespace\":\"staging\"", StringComparison.Ordinal));
+        request.Namespace = "staging";
+
+        var outcome = await Handler(lookup).HandleAsync(request, default);
+
+        Assert.Equal((true, Decisions.Skipped, null), (outcome.Allowed, outcome.Decision, outcome.Warnings));
+        Assert.Equal(["staging"], lookup.Asked);
+    }
+
+    [Fact]
     public async Task HandleAsync_WorkloadsUnreadable_AdmittedWithoutAdvice()
     {
         var outcome = await Handler(new FakeWorkloadLookup(null)).HandleAsync(Request("Service", NotReadyService), default);
