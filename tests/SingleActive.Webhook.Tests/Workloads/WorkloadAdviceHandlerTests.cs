@@ -139,6 +139,27 @@ public class WorkloadAdviceHandlerTests
         Assert.Equal(["staging"], lookup.Asked);
     }
 
+    /// <summary>Past 4096 characters in all, the API server cuts each warning to 256: the fix would be lost.</summary>
+    [Fact]
+    public async Task HandleAsync_ServiceSelectingManyWorkloads_ThreeInFullAndOneLineNamingTheRest()
+    {
+        var deployments = Enumerable.Range(1, 6).Select(i =>
+        {
+            var d = TestWorkloads.Deployment();
+            d.Metadata.Name = $"web-{i}";
+            return (object)d;
+        }).ToArray();
+
+        var outcome = await Handler(new FakeWorkloadLookup(deployments)).HandleAsync(Request("Service", NotReadyService), default);
+
+        Assert.Equal(4, outcome.Warnings!.Count);
+        Assert.All(outcome.Warnings.Take(3), w => Assert.Contains(". Fix: ", w, StringComparison.Ordinal));
+        Assert.Equal(
+            "single-active: the same applies to 3 more workload(s) it selects: deployment/web-4, deployment/web-5, deployment/web-6 (kubectl single-active doctor -n shop lists each with its fix)",
+            outcome.Warnings[3]);
+        Assert.InRange(outcome.Warnings.Sum(w => w.Length), 1, 4096);
+    }
+
     [Fact]
     public async Task HandleAsync_WorkloadsUnreadable_AdmittedWithoutAdvice()
     {

@@ -33,6 +33,9 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
     public const string ServiceKind = "Service";
     public const string BudgetKind = "PodDisruptionBudget";
 
+    /// <summary>How many workloads' warnings are given in full; the rest are named in one more line.</summary>
+    public const int WorkloadsInFull = 3;
+
     private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
     public bool CanHandle(GroupVersionKind kind) =>
@@ -63,7 +66,11 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
             var mode = injectorOptions.Value.Mode;
             var before = request.Operation == "UPDATE" ? ReadOld(request, kind) : null;
             var given = before is null ? [] : found.Select(w => w.WithDefaultMode(mode)).SelectMany(before).ToHashSet(StringComparer.Ordinal);
-            var warnings = found.Select(w => w.WithDefaultMode(mode)).SelectMany(advise).Where(w => !given.Contains(w)).ToList();
+            var advised = found.Select(w => w.WithDefaultMode(mode))
+                .Select(w => (Workload: w, Warnings: advise(w).Where(warning => !given.Contains(warning)).ToList()))
+                .Where(a => a.Warnings.Count > 0)
+                .ToList();
+            var warnings = Summarized(advised, request.Namespace);
             if (warnings.Count == 0)
             {
                 return MutationResult.Skip("no single-active workload affected");
@@ -79,6 +86,25 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
             WorkloadLog.AdviceFailed(this.logger, kind, request.Namespace, request.Name, e.Message, e);
             return MutationResult.Skip("advice failed: " + e.Message);
         }
+    }
+
+    /// <summary>
+    /// The warnings about the first <see cref="WorkloadsInFull"/> workloads, then one line naming the rest. The API server
+    /// cuts every warning of a response to 256 characters once they add up to more than 4096
+    /// (k8s.io/apiserver/pkg/endpoints/filters/warning.go), which would take the fix off each of them when an object
+    /// selects many workloads.
+    /// </summary>
+    private static List<string> Summarized(List<(SingleActiveWorkload Workload, List<string> Warnings)> advised, string @namespace)
+    {
+        var warnings = advised.Take(WorkloadsInFull).SelectMany(a => a.Warnings).ToList();
+        if (advised.Count > WorkloadsInFull)
+        {
+            var rest = advised.Skip(WorkloadsInFull).Select(a => a.Workload.Reference).ToList();
+            warnings.Add($"single-active: the same applies to {rest.Count} more workload(s) it selects: {string.Join(", ", rest.Take(10))}{(rest.Count > 10 ? ", ..." : "")} " +
+                $"(kubectl single-active doctor -n {@namespace} lists each with its fix)");
+        }
+
+        return warnings;
     }
 
     /// <summary>The advice <c>request.oldObject</c> gave; null when there is none or it cannot be read (then every warning is new).</summary>
