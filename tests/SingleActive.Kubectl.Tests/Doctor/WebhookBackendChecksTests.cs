@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using k8s.Models;
 using SingleActive.Kubectl.Doctor;
 
@@ -150,7 +153,7 @@ public class WebhookBackendChecksTests
     [Theory]
     // the advice webhook's failurePolicy, its caBundle differs; expect (severity, start of the problem) of its findings
     [InlineData("Fail", false, "Warning|webhook advice.single-active.io has failurePolicy Fail: it only warns")]
-    [InlineData("Ignore", true, "Warning|webhook advice.single-active.io has another caBundle than pods.single-active.io: the API server cannot verify the webhook when it calls advice.single-active.io, so its warnings are never given")]
+    [InlineData("Ignore", true, "Warning|webhook advice.single-active.io has another caBundle than the other webhooks: the API server cannot verify the webhook when it calls advice.single-active.io, so its warnings are never given")]
     public void Run_AdviceWebhookMisconfigured_Warning(string failurePolicy, bool otherBundle, string expected)
     {
         var snapshot = Snapshot(Backend(ready: 2, notReady: 0));
@@ -177,6 +180,28 @@ public class WebhookBackendChecksTests
 
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.EndsWith("so every object it is sent is rejected", finding.Problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>Bundles are compared by their certificates: the same PEM with CRLF line endings is the same bundle, and the odd one out is named even when it is the first.</summary>
+    [Fact]
+    public void Run_CaBundles_ComparedByCertificatesAndTheOddOneNamed()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var ca = new CertificateRequest("CN=single-active-ca", key, HashAlgorithmName.SHA256).CreateSelfSigned(TestWorkloads.Now.AddDays(-1), TestWorkloads.Now.AddDays(365));
+        var pem = ca.ExportCertificatePem() + "\n";
+        var snapshot = Snapshot(Backend(ready: 2, notReady: 0));
+        var webhooks = snapshot.WebhookConfiguration!.Webhooks;
+        webhooks.Add(new V1MutatingWebhook { Name = DoctorChecks.AdviceWebhookName, FailurePolicy = "Ignore", ClientConfig = new Admissionregistrationv1WebhookClientConfig { Service = webhooks[0].ClientConfig.Service } });
+        webhooks[1].ClientConfig.CaBundle = Encoding.ASCII.GetBytes(pem);
+        webhooks[2].ClientConfig.CaBundle = Encoding.ASCII.GetBytes(pem.Replace("\n", "\r\n", StringComparison.Ordinal));
+        webhooks[0].ClientConfig.CaBundle = null; // a manual patch that missed /webhooks/0
+
+        var findings = DoctorChecks.Run(snapshot, TestWorkloads.Now);
+
+        var odd = Assert.Single(findings, f => f.Problem.Contains("another caBundle", StringComparison.Ordinal));
+        Assert.Equal(Severity.Error, odd.Severity);
+        Assert.StartsWith("webhook pods.single-active.io has another caBundle", odd.Problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(findings, f => f.Problem.Contains("no readable caBundle", StringComparison.Ordinal)); // the shared bundle is read
     }
 
     private static WebhookBackend Backend(int ready, int notReady) => new(

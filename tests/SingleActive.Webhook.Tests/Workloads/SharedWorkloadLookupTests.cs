@@ -70,6 +70,76 @@ public class SharedWorkloadLookupTests
         Assert.Same(Listed, await waiting);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ListAsync_ListFails_EveryCallerGetsTheFailureAndTheNextWriteListsAgain(bool synchronously)
+    {
+        var inner = new FailingLookup(synchronously);
+        var lookup = new SharedWorkloadLookup(inner, NullLogger<SharedWorkloadLookup>.Instance);
+
+        var first = lookup.ListAsync("shop", default);
+        var second = lookup.ListAsync("shop", default);
+
+        Assert.Equal("no API", (await Assert.ThrowsAsync<InvalidOperationException>(() => first)).Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => second);
+        var calls = inner.Calls;
+        Assert.InRange(calls, 1, 2); // the second write joined the first list, or came after it had ended
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => lookup.ListAsync("shop", default));
+        Assert.Equal(calls + 1, inner.Calls); // a failed list is forgotten: the next write lists again
+    }
+
+    [Fact]
+    public async Task ListAsync_EveryCallerCancelled_TheListEndsAndItsSlotIsFreed()
+    {
+        var inner = new HeldLookup();
+        var lookup = new SharedWorkloadLookup(inner, NullLogger<SharedWorkloadLookup>.Instance);
+        using var aborted = new CancellationTokenSource();
+
+        var gone = lookup.ListAsync("shop", aborted.Token);
+        await inner.StartedAsync("shop");
+        await aborted.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gone);
+        inner.Release("shop");
+
+        // Once the abandoned list has ended, the next write lists anew (a write just before that may still join it).
+        Task<IReadOnlyList<SingleActiveWorkload>?> next;
+        while (true)
+        {
+            next = lookup.ListAsync("shop", default);
+            if (await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(2))) != next)
+            {
+                break; // held: a list of its own
+            }
+
+            Assert.Same(Listed, await next); // joined the released one
+        }
+
+        await inner.StartedAsync("shop", count: 2);
+        inner.Release("shop");
+        Assert.Same(Listed, await next);
+    }
+
+    private sealed class FailingLookup(bool synchronously) : IWorkloadLookup
+    {
+        private int calls;
+
+        public int Calls => Volatile.Read(ref this.calls);
+
+        public Task<IReadOnlyList<SingleActiveWorkload>?> ListAsync(string @namespace, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref this.calls);
+            return synchronously ? throw new InvalidOperationException("no API") : FailLaterAsync();
+        }
+
+        private static async Task<IReadOnlyList<SingleActiveWorkload>?> FailLaterAsync()
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("no API");
+        }
+    }
+
     /// <summary>Each list waits until the test releases its namespace; records the namespaces asked for.</summary>
     private sealed class HeldLookup : IWorkloadLookup
     {

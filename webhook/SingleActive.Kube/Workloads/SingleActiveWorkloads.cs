@@ -8,23 +8,25 @@ public static class SingleActiveWorkloads
     /// <summary>
     /// Every opted-in Deployment and StatefulSet (<see cref="SingleActiveWorkload.From(k8s.Models.V1Deployment)"/>),
     /// ordered by namespace, kind and name; <paramref name="namespace"/> null: all namespaces. Two list calls at once
-    /// (apps/v1 deployments and statefulsets); throws what the API client throws.
+    /// (apps/v1 deployments and statefulsets, both up to date: no <c>resourceVersion</c>, so a workload applied just
+    /// before is seen); the first to fail cancels the other, and its exception is thrown (what the API client throws).
     /// </summary>
-    /// <param name="fromCache">
-    /// List with <c>resourceVersion=0</c>: the API server answers from its watch cache, not from etcd, at the price of
-    /// a view that may lag by the cache's delay (the list semantics "Any" of
-    /// https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions). For advice, not for decisions.
-    /// </param>
-    public static async Task<IReadOnlyList<SingleActiveWorkload>> ListAsync(IKubernetes client, string? @namespace, CancellationToken cancellationToken, bool fromCache = false)
+    public static async Task<IReadOnlyList<SingleActiveWorkload>> ListAsync(IKubernetes client, string? @namespace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var resourceVersion = fromCache ? "0" : null;
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var listingDeployments = @namespace is null
-            ? client.AppsV1.ListDeploymentForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken)
-            : client.AppsV1.ListNamespacedDeploymentAsync(@namespace, resourceVersion: resourceVersion, cancellationToken: cancellationToken);
+            ? client.AppsV1.ListDeploymentForAllNamespacesAsync(cancellationToken: both.Token)
+            : client.AppsV1.ListNamespacedDeploymentAsync(@namespace, cancellationToken: both.Token);
         var listingStatefulSets = @namespace is null
-            ? client.AppsV1.ListStatefulSetForAllNamespacesAsync(resourceVersion: resourceVersion, cancellationToken: cancellationToken)
-            : client.AppsV1.ListNamespacedStatefulSetAsync(@namespace, resourceVersion: resourceVersion, cancellationToken: cancellationToken);
+            ? client.AppsV1.ListStatefulSetForAllNamespacesAsync(cancellationToken: both.Token)
+            : client.AppsV1.ListNamespacedStatefulSetAsync(@namespace, cancellationToken: both.Token);
+        if (!(await Task.WhenAny(listingDeployments, listingStatefulSets).ConfigureAwait(false)).IsCompletedSuccessfully)
+        {
+            await both.CancelAsync().ConfigureAwait(false);
+        }
+
+        // A fault wins over the cancellation it caused: WhenAll throws the failed list's exception.
         await Task.WhenAll(listingDeployments, listingStatefulSets).ConfigureAwait(false);
         var deployments = await listingDeployments.ConfigureAwait(false);
         var statefulSets = await listingStatefulSets.ConfigureAwait(false);

@@ -66,18 +66,9 @@ internal static class WebhookChecks
                 "set failurePolicy: Ignore (as deploy/ ships it)");
         }
 
-        // The caBundle the checks below read is the first webhook's; one that differs fails every call to it.
-        var first = configuration.Webhooks?.FirstOrDefault();
-        foreach (var other in configuration.Webhooks?.Skip(1) ?? [])
+        foreach (var finding in CaBundles.Mismatches(configuration, Subject))
         {
-            if (!(other.ClientConfig?.CaBundle ?? []).AsSpan().SequenceEqual(first?.ClientConfig?.CaBundle ?? []))
-            {
-                var advisory = other.Name == DoctorChecks.AdviceWebhookName;
-                yield return new Finding(advisory ? Severity.Warning : Severity.Error, Subject,
-                    $"webhook {other.Name} has another caBundle than {first?.Name}: the API server cannot verify the webhook when it calls {other.Name}, so " +
-                    (advisory ? "its warnings are never given" : other.FailurePolicy == "Fail" ? "every object it is sent is rejected" : "its objects are admitted without it"),
-                    "give every webhook the same caBundle (the overlays from deploy/ do; a JSON patch per webhook index for certificates you manage)");
-            }
+            yield return finding;
         }
 
         foreach (var finding in Certificate(configuration, Subject, now))
@@ -161,7 +152,7 @@ internal static class WebhookChecks
 
     private static IEnumerable<Finding> Certificate(V1MutatingWebhookConfiguration configuration, string subject, DateTimeOffset now)
     {
-        var bundle = configuration.Webhooks?.FirstOrDefault()?.ClientConfig?.CaBundle;
+        var bundle = CaBundles.Reference(configuration);
         var certificates = new X509Certificate2Collection();
         try
         {

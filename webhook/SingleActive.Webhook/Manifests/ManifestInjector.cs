@@ -80,14 +80,22 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
                 case ("apps/v1", Workload.StatefulSetKind):
                     InjectWorkload<V1StatefulSet>(obj, ns, label, run, s => workloads.Mutate(s, Request(ns)), SingleActiveWorkload.From);
                     break;
-                case ("v1", WorkloadAdviceHandler.ServiceKind) when ReadForAdvice<V1Service>(obj, label, kind, run) is { } service:
-                    WorkloadAdviceHandler.InNamespace(service.Metadata ??= new V1ObjectMeta(), ns);
-                    run.Selecting.Add((label, ns, w => w.Advise(service)));
+                case ("v1", WorkloadAdviceHandler.ServiceKind):
+                    if (ReadForAdvice<V1Service>(obj, label, kind, run) is { } service)
+                    {
+                        WorkloadAdviceHandler.InNamespace(service.Metadata ??= new V1ObjectMeta(), ns);
+                        run.Selecting.Add((label, ns, w => w.Advise(service)));
+                    }
+
                     break;
-                case ("policy/v1" or "policy/v1beta1", WorkloadAdviceHandler.BudgetKind) when ReadForAdvice<V1PodDisruptionBudget>(obj, label, kind, run) is { } read:
-                    var budget = apiVersion == "policy/v1beta1" ? PodDisruptionBudgets.FromV1Beta1(read) : read;
-                    WorkloadAdviceHandler.InNamespace(budget.Metadata ??= new V1ObjectMeta(), ns);
-                    run.Selecting.Add((label, ns, w => w.Advise(budget)));
+                case ("policy/v1" or "policy/v1beta1", WorkloadAdviceHandler.BudgetKind):
+                    if (ReadForAdvice<V1PodDisruptionBudget>(obj, label, kind, run) is { } read)
+                    {
+                        var budget = apiVersion == "policy/v1beta1" ? PodDisruptionBudgets.FromV1Beta1(read) : read;
+                        WorkloadAdviceHandler.InNamespace(budget.Metadata ??= new V1ObjectMeta(), ns);
+                        run.Selecting.Add((label, ns, w => w.Advise(budget)));
+                    }
+
                     break;
                 default:
                     if (MentionsOptIn(obj))

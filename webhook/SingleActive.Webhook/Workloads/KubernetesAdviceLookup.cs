@@ -26,7 +26,7 @@ public sealed class KubernetesAdviceLookup(
         ListAsync<V1Service>("Services", @namespace, async (client, ct) => [.. (await client.CoreV1.ListNamespacedServiceAsync(@namespace, cancellationToken: ct).ConfigureAwait(false)).Items ?? []], cancellationToken);
 
     Task<IReadOnlyList<SingleActiveWorkload>?> IWorkloadLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
-        ListAsync("Deployments and StatefulSets", @namespace, (client, ct) => SingleActiveWorkloads.ListAsync(client, @namespace, ct, fromCache: true), cancellationToken);
+        ListAsync("Deployments and StatefulSets", @namespace, (client, ct) => SingleActiveWorkloads.ListAsync(client, @namespace, ct), cancellationToken);
 
     /// <param name="what">What is listed, for the log.</param>
     private async Task<IReadOnlyList<T>?> ListAsync<T>(string what, string @namespace, Func<IKubernetes, CancellationToken, Task<IReadOnlyList<T>>> list, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ public sealed class SharedWorkloadLookup(IWorkloadLookup inner, ILogger<SharedWo
     public Task<IReadOnlyList<SingleActiveWorkload>?> ListAsync(string @namespace, CancellationToken cancellationToken)
     {
         Task<IReadOnlyList<SingleActiveWorkload>?>? shared;
+        TaskCompletionSource<IReadOnlyList<SingleActiveWorkload>?>? started = null;
         lock (this.gate)
         {
             if (!this.listing.TryGetValue(@namespace, out shared))
@@ -33,28 +34,51 @@ public sealed class SharedWorkloadLookup(IWorkloadLookup inner, ILogger<SharedWo
                     return Task.FromResult<IReadOnlyList<SingleActiveWorkload>?>(null);
                 }
 
-                shared = ListThenForgetAsync(@namespace);
+                started = new TaskCompletionSource<IReadOnlyList<SingleActiveWorkload>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                shared = started.Task;
                 this.listing[@namespace] = shared;
+            }
+        }
+
+        if (started is not null)
+        {
+            // Recorded first, run after: the entry exists before the list can end. The list serves every caller, so it
+            // carries none's execution context (log scopes, trace) and is cancelled by none.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(() => ListThenForgetAsync(@namespace, started));
             }
         }
 
         return shared.WaitAsync(cancellationToken);
     }
 
-    private async Task<IReadOnlyList<SingleActiveWorkload>?> ListThenForgetAsync(string @namespace)
+    private async Task ListThenForgetAsync(string @namespace, TaskCompletionSource<IReadOnlyList<SingleActiveWorkload>?> result)
     {
+        IReadOnlyList<SingleActiveWorkload>? found = null;
+        Exception? failure = null;
         try
         {
-            // Never completes before ListAsync has recorded it (the removal below waits for the gate ListAsync holds).
-            await Task.Yield();
-            return await inner.ListAsync(@namespace, CancellationToken.None).ConfigureAwait(false);
+            found = await inner.ListAsync(@namespace, CancellationToken.None).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e)
         {
-            lock (this.gate)
-            {
-                this.listing.Remove(@namespace);
-            }
+            failure = e;
+        }
+
+        // Forgotten before it completes: a write after the answer lists again instead of joining an answered list.
+        lock (this.gate)
+        {
+            this.listing.Remove(@namespace);
+        }
+
+        if (failure is null)
+        {
+            result.SetResult(found);
+        }
+        else
+        {
+            result.SetException(failure);
         }
     }
 }

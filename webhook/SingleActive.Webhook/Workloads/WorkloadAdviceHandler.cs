@@ -38,6 +38,9 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
 
     private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
+    /// <summary>Never a denial, even for an exception that escapes the catch below (<see cref="AdmissionDispatcher"/>).</summary>
+    public bool FailsOpen => true;
+
     public bool CanHandle(GroupVersionKind kind) =>
         kind is { Group: null or "", Version: "v1", Kind: ServiceKind } or { Group: "policy", Version: "v1" or "v1beta1", Kind: BudgetKind };
 
