@@ -167,6 +167,38 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
     }
 
     /// <summary>
+    /// A Deployment and its Service in one <c>kubectl apply</c>, in either order: whichever comes second is admitted
+    /// knowing the first (the Service's advice lists the workloads up to date, the Deployment's lists the Services), so
+    /// the warning is given once.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ApplyDeploymentAndServiceTogether_EitherOrder_KubectlWarnsOnce(bool deploymentFirst)
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-together");
+        var ns = scenario.Namespace;
+        var deployment = Manifests.Deployment(ns, "orders", 0, Manifests.OptIn);
+        var service = $$$"""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: orders, namespace: {{{ns}}}}
+            spec:
+              publishNotReadyAddresses: true
+              selector: {app: orders}
+              ports: [{port: 80, targetPort: 8080}]
+
+            """;
+
+        var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(deploymentFirst ? deployment + "---\n" + service : service + "---\n" + deployment, "apply", "-f", "-");
+        output.WriteLine($"exit {exit}: {stdout}{stderr}");
+
+        Assert.Equal(0, exit);
+        var warning = $"Warning: single-active: Service {ns}/orders selects the pods of Deployment {ns}/orders and has publishNotReadyAddresses: true";
+        Assert.Single(stderr.Split('\n'), line => line.StartsWith(warning, StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// The node binding does not keep the accounts of deleted namespaces: a pod's account is added, its namespace is
     /// deleted (by the namespace controller; the pod is never scheduled, so nothing waits for a kubelet), and the update
     /// that adds the next namespace's account also removes the first. With deploy/'s RBAC for the webhook.
