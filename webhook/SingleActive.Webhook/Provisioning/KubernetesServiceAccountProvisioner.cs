@@ -38,9 +38,10 @@ public sealed partial class KubernetesServiceAccountProvisioner(
 
     /// <summary>
     /// Per kind of node-binding warning (a <see cref="NodeBindingProblem.MetricResult"/>, or <c>prune-</c> and a
-    /// <see cref="PruneProblem.Cause"/>): until when it is not logged again.
+    /// <see cref="PruneProblem.Cause"/>): once per cache period, since until deploy/ is upgraded every account of every
+    /// namespace meets the same one (a node-binding problem is still counted in the provisioning metric at each admission).
     /// </summary>
-    private readonly ConcurrentDictionary<string, DateTimeOffset> nodeBindingWarnedUntil = new(StringComparer.Ordinal);
+    private readonly OncePerPeriod nodeBindingWarnings = new(timeProvider);
 
     public async Task EnsureAsync(ServiceAccountRequest request, CancellationToken cancellationToken)
     {
@@ -117,32 +118,15 @@ public sealed partial class KubernetesServiceAccountProvisioner(
             LogNodeBindingPruned(logger, removed.Count, ElectorRbacNames.NodeClusterRoleBinding, named);
         }
 
-        if (nodeBinding.Problem is { } problem && FirstInPeriod(problem.MetricResult, settings.CacheTtl))
+        if (nodeBinding.Problem is { } problem && this.nodeBindingWarnings.IsDue(problem.MetricResult, settings.CacheTtl))
         {
             LogNodeBindingUnavailable(logger, problem.Message, settings.CacheTtl.TotalMinutes, problem.MetricResult);
         }
 
-        if (nodeBinding.PruneProblem is { } pruneProblem && FirstInPeriod("prune-" + pruneProblem.Cause, settings.CacheTtl))
+        if (nodeBinding.PruneProblem is { } pruneProblem && this.nodeBindingWarnings.IsDue("prune-" + pruneProblem.Cause, settings.CacheTtl))
         {
             LogNodeBindingPruneProblem(logger, pruneProblem.Message, settings.CacheTtl.TotalMinutes);
         }
-    }
-
-    /// <summary>
-    /// Whether a node-binding warning of <paramref name="kind"/> is due: once per cache period and kind, since until
-    /// deploy/ is upgraded every account of every namespace meets the same one (a node-binding problem is still counted
-    /// in the provisioning metric at each admission).
-    /// </summary>
-    private bool FirstInPeriod(string kind, TimeSpan period)
-    {
-        var now = timeProvider.GetUtcNow();
-        if (nodeBindingWarnedUntil.TryGetValue(kind, out var until) && now < until)
-        {
-            return false;
-        }
-
-        nodeBindingWarnedUntil[kind] = now + period;
-        return true;
     }
 
     private bool NeedsTokenSecret(ProvisioningOptions settings) =>
@@ -152,7 +136,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     public void ClearCache()
     {
         verifiedUntil.Clear();
-        nodeBindingWarnedUntil.Clear();
+        this.nodeBindingWarnings.Clear();
     }
 
     [LoggerMessage(EventId = EventIds.ProvisioningCreated, Level = LogLevel.Information, Message = "Created {Objects}")]

@@ -1,8 +1,10 @@
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Kube.Workloads;
+using SingleActive.Webhook.Logging;
 
 namespace SingleActive.Webhook.Workloads;
 
@@ -18,6 +20,14 @@ public sealed class KubernetesAdviceLookup(
     TimeProvider? timeProvider = null) : IPodDisruptionBudgetLookup, IServiceLookup, IWorkloadLookup
 {
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A failed list is logged at most this often per kind of list and cause: the advice webhook meets the same refusal
+    /// (a ClusterRole not upgraded with the webhook configuration) on every Service and budget write.
+    /// </summary>
+    internal static readonly TimeSpan FailureLogPeriod = TimeSpan.FromMinutes(5);
+
+    private readonly OncePerPeriod failureWarnings = new(timeProvider ?? TimeProvider.System);
 
     Task<IReadOnlyList<V1PodDisruptionBudget>?> IPodDisruptionBudgetLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
         ListAsync("PodDisruptionBudgets", @namespace, (client, ct) => PodDisruptionBudgets.ListAsync(client, @namespace, ct), cancellationToken);
@@ -47,7 +57,17 @@ public sealed class KubernetesAdviceLookup(
         {
             // Whatever went wrong (an error status, a dropped connection, the 2 s bound, an unreadable answer): the
             // advice is skipped, the admission goes on.
-            WorkloadLog.AdviceLookupFailed(logger, what, @namespace, e);
+            var cause = e switch
+            {
+                HttpOperationException { Response: { } response } => $"HTTP {(int)response.StatusCode}",
+                OperationCanceledException => $"no answer within {Timeout.TotalSeconds:0} s",
+                _ => e.GetType().Name,
+            };
+            if (this.failureWarnings.IsDue($"{what}: {cause}", FailureLogPeriod))
+            {
+                WorkloadLog.AdviceLookupFailed(logger, what, @namespace, cause, FailureLogPeriod.TotalMinutes, e);
+            }
+
             return null;
         }
     }

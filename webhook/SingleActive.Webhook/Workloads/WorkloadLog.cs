@@ -16,8 +16,8 @@ internal static partial class WorkloadLog
     [LoggerMessage(EventId = EventIds.AdviceSkipped, Level = LogLevel.Debug, Message = "{What} not read for namespace {Namespace}, their advice is skipped: {Reason}")]
     public static partial void AdviceSkipped(ILogger logger, string what, string @namespace, string reason);
 
-    [LoggerMessage(EventId = EventIds.AdviceLookupFailed, Level = LogLevel.Warning, Message = "Cannot list {What} in namespace {Namespace}; their advice is skipped")]
-    public static partial void AdviceLookupFailed(ILogger logger, string what, string @namespace, Exception exception);
+    [LoggerMessage(EventId = EventIds.AdviceLookupFailed, Level = LogLevel.Warning, Message = "Cannot list {What} in namespace {Namespace} ({Cause}); their advice is skipped. Said at most once every {Minutes} min for this cause")]
+    public static partial void AdviceLookupFailed(ILogger logger, string what, string @namespace, string cause, double minutes, Exception exception);
 
     [LoggerMessage(EventId = EventIds.WorkloadBeingDeleted, Level = LogLevel.Debug, Message = "{Kind} {Namespace}/{Name} is being deleted; allowed unchanged")]
     public static partial void BeingDeleted(ILogger logger, string? kind, string? @namespace, string? name);
