@@ -194,6 +194,18 @@ public sealed class DeployManifestTests
         }
     }
 
+    /// <summary>The component that keeps Service and budget writes off the webhook, after legacy-scope as its comment says: the two injecting webhooks stay, the advice entry and its RBAC rule go.</summary>
+    [Fact]
+    public async Task NoAdviceComponent_AfterLegacyScope_RemovesTheAdviceWebhookAndItsRule()
+    {
+        var objects = await Kustomize.BuildWithComponentsAsync("overlays/self-signed", "components/legacy-scope", "components/no-advice");
+
+        var webhooks = Kustomize.Single(objects, "MutatingWebhookConfiguration", "single-active-webhook")["webhooks"]!.AsArray().OfType<JsonObject>();
+        Assert.Equal(["pods.single-active.io", "workloads.single-active.io"], webhooks.Select(w => (string?)w["name"]));
+        Assert.All(webhooks, w => Assert.Equal("Fail", (string?)w["failurePolicy"]));
+        Assert.DoesNotContain(Rules(Kustomize.Single(objects, "ClusterRole", "single-active-webhook")), r => r.StartsWith("apps|", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("overlays/cert-manager")]
     [InlineData("overlays/self-signed")]

@@ -100,34 +100,19 @@ public sealed class ServerValidationTests(ControlPlaneFixture cluster)
     {
         await EnsureSystemNamespaceAsync();
         // A user's overlay: the self-signed install plus the component for clusters without matchConditions.
-        var work = Path.Combine(Path.GetTempPath(), $"single-active-legacy-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        try
+        var built = await Kustomize.BuildWithComponentsAsync("overlays/self-signed", "components/legacy-scope");
+        var configuration = Kustomize.Single(built, "MutatingWebhookConfiguration", "single-active-webhook");
+        Assert.All(configuration["webhooks"]!.AsArray(), w =>
         {
-            await File.WriteAllTextAsync(Path.Combine(work, "kustomization.yaml"), $"""
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources: ["{Path.GetRelativePath(work, Kustomize.DeployDir("overlays/self-signed"))}"]
-                components: ["{Path.GetRelativePath(work, Kustomize.DeployDir("components/legacy-scope"))}"]
-                """);
-            var built = await Kustomize.BuildAsync(work);
-            var configuration = Kustomize.Single(built, "MutatingWebhookConfiguration", "single-active-webhook");
-            Assert.All(configuration["webhooks"]!.AsArray(), w =>
-            {
-                Assert.Null(w!["matchConditions"]);
-                Assert.Equal("enabled", (string?)w["namespaceSelector"]!["matchLabels"]!["single-active.io/injection"]);
-            });
+            Assert.Null(w!["matchConditions"]);
+            Assert.Equal("enabled", (string?)w["namespaceSelector"]!["matchLabels"]!["single-active.io/injection"]);
+        });
 
-            var (stripped, removed) = ApiServer120Compatibility.Strip(built);
-            Assert.DoesNotContain(ApiServer120Compatibility.MatchConditions, removed);
-            var (exit, _, stderr) = await cluster.KubectlWithInputAsync(YamlJson.ToList(stripped), "apply", "--dry-run=server", "-f", "-");
+        var (stripped, removed) = ApiServer120Compatibility.Strip(built);
+        Assert.DoesNotContain(ApiServer120Compatibility.MatchConditions, removed);
+        var (exit, _, stderr) = await cluster.KubectlWithInputAsync(YamlJson.ToList(stripped), "apply", "--dry-run=server", "-f", "-");
 
-            Assert.True(exit == 0, $"dry-run of self-signed + legacy-scope failed:\n{stderr}");
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+        Assert.True(exit == 0, $"dry-run of self-signed + legacy-scope failed:\n{stderr}");
     }
 
     [Fact]

@@ -126,6 +126,24 @@ public class WorkloadAdviceHandlerTests
         Assert.Empty(lookup.Asked);
     }
 
+    /// <summary>A controller rewriting a Service (labels, annotations, ports): nothing the advice reads changed, so no list at all.</summary>
+    [Theory]
+    [InlineData("Service", "", "v1", """{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"shop","labels":{"touched":"OLD"}},"spec":{"publishNotReadyAddresses":true,"selector":{"app":"web"},"ports":[{"port":80}]}}""")]
+    [InlineData("PodDisruptionBudget", "policy", "v1beta1", """{"apiVersion":"policy/v1beta1","kind":"PodDisruptionBudget","metadata":{"name":"web-pdb","namespace":"shop","annotations":{"touched":"OLD"}},"spec":{"minAvailable":2,"selector":{"matchLabels":{"app":"web"}}}}""")]
+    public async Task HandleAsync_UpdateChangingNothingTheAdviceReads_SkippedWithoutListing(string kind, string group, string version, string before)
+    {
+        var lookup = new FakeWorkloadLookup(TestWorkloads.Deployment());
+        var request = Request(kind, before.Replace("OLD", "NEW", StringComparison.Ordinal).Replace("\"ports\":[{\"port\":80}]", "\"ports\":[{\"port\":8080}]", StringComparison.Ordinal), group, version);
+        request.Operation = "UPDATE";
+        request.OldObject = RawJsonValue.Parse(before);
+
+        var outcome = await Handler(lookup).HandleAsync(request, default);
+
+        Assert.Equal((true, Decisions.Skipped, null), (outcome.Allowed, outcome.Decision, outcome.Warnings));
+        Assert.Equal("nothing the advice reads changed", outcome.Message);
+        Assert.Empty(lookup.Asked);
+    }
+
     [Fact]
     public async Task HandleAsync_ServiceOfAnotherNamespace_NoAdviceAboutThisNamespacesWorkloads()
     {

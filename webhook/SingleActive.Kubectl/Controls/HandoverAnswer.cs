@@ -1,7 +1,6 @@
 using k8s.Models;
 using SingleActive.Contract;
 using SingleActive.Kube.Workloads;
-using SingleActive.Kubectl.Workloads;
 
 namespace SingleActive.Kubectl.Controls;
 

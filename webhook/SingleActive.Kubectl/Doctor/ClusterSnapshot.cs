@@ -1,5 +1,4 @@
 using k8s.Models;
-using SingleActive.Kubectl.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 

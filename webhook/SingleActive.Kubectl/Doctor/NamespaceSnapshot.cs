@@ -1,6 +1,5 @@
 using k8s.Models;
 using SingleActive.Kube.Workloads;
-using SingleActive.Kubectl.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 

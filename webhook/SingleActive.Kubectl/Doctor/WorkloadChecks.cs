@@ -2,7 +2,6 @@ using System.Text.Json;
 using k8s.Models;
 using SingleActive.Contract;
 using SingleActive.Kube.Workloads;
-using SingleActive.Kubectl.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 

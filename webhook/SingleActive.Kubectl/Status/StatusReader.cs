@@ -3,7 +3,6 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using SingleActive.Kube.Workloads;
-using SingleActive.Kubectl.Workloads;
 
 namespace SingleActive.Kubectl.Status;
 

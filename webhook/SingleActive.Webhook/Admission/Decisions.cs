@@ -10,6 +10,7 @@ public static class Decisions
 
     /// <summary>Allowed unchanged with warnings about the single-active workloads the object affects (a Service, a PodDisruptionBudget).</summary>
     public const string Advised = "advised";
+
     public const string Denied = "denied";
     public const string Error = "error";
 }

@@ -24,8 +24,9 @@ namespace SingleActive.Webhook.Workloads;
 /// (<c>advice.single-active.io</c> in deploy/) has <c>failurePolicy: Ignore</c>, which covers a webhook that does not
 /// answer, but a denial would still refuse a Service that has nothing to do with single-active. Unreadable objects,
 /// lists that fail or time out (<see cref="IWorkloadLookup"/>, 2 s) and any error here admit the object without advice.
-/// An UPDATE is told only what its change brings: warnings the old object gave already are not repeated, so a controller
-/// that rewrites a Service does not log the same warning on every write (client-go logs warnings by default).
+/// An UPDATE is told only what its change brings: one that changes nothing the advice reads lists nothing, and warnings
+/// the old object gave already are not repeated, so a controller that rewrites a Service neither costs two lists nor
+/// logs the same warning on every write (client-go logs warnings by default).
 /// </remarks>
 /// <param name="injectorOptions">Whose <c>Mode</c> is the mode of a template that names none.</param>
 public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<InjectorOptions> injectorOptions, ILogger<WorkloadAdviceHandler>? logger = null) : IResourceHandler
@@ -55,10 +56,15 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
         var kind = request.Kind?.Kind;
         try
         {
-            var advise = Read(request.Object, request, kind);
-            if (advise is null)
+            if (Read(request.Object, request, kind) is not var (advise, input))
             {
                 return MutationResult.Skip("selects no pods, or is being deleted");
+            }
+
+            var before = request.Operation == "UPDATE" ? ReadOld(request, kind) : null;
+            if (before?.Input == input)
+            {
+                return MutationResult.Skip("nothing the advice reads changed"); // the same warnings as before: no list
             }
 
             if (await workloads.ListAsync(request.Namespace, cancellationToken).ConfigureAwait(false) is not { } found)
@@ -67,8 +73,7 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
             }
 
             var mode = injectorOptions.Value.Mode;
-            var before = request.Operation == "UPDATE" ? ReadOld(request, kind) : null;
-            var given = before is null ? [] : found.Select(w => w.WithDefaultMode(mode)).SelectMany(before).ToHashSet(StringComparer.Ordinal);
+            var given = before is not { Advise: var gave } ? [] : found.Select(w => w.WithDefaultMode(mode)).SelectMany(gave).ToHashSet(StringComparer.Ordinal);
             var advised = found.Select(w => w.WithDefaultMode(mode))
                 .Select(w => (Workload: w, Warnings: advise(w).Where(warning => !given.Contains(warning)).ToList()))
                 .Where(a => a.Warnings.Count > 0)
@@ -111,7 +116,7 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
     }
 
     /// <summary>The advice <c>request.oldObject</c> gave; null when there is none or it cannot be read (then every warning is new).</summary>
-    private static Func<SingleActiveWorkload, IEnumerable<string>>? ReadOld(AdmissionRequest request, string? kind)
+    private static (Func<SingleActiveWorkload, IEnumerable<string>> Advise, string Input)? ReadOld(AdmissionRequest request, string? kind)
     {
         try
         {
@@ -123,8 +128,11 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
         }
     }
 
-    /// <summary>The advice the object gives for one workload; null when it can select no pods or is being deleted.</summary>
-    private static Func<SingleActiveWorkload, IEnumerable<string>>? Read(RawJsonValue? value, AdmissionRequest request, string? kind)
+    /// <summary>
+    /// The advice the object gives for one workload, and everything of the object that advice reads, as text (equal
+    /// inputs, equal warnings); null when it can select no pods or is being deleted.
+    /// </summary>
+    private static (Func<SingleActiveWorkload, IEnumerable<string>> Advise, string Input)? Read(RawJsonValue? value, AdmissionRequest request, string? kind)
     {
         if (value is not { ValueKind: JsonValueKind.Object } raw)
         {
@@ -136,7 +144,8 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
         {
             case ServiceKind when KubernetesJson.Deserialize<V1Service>(element) is { Spec.Selector.Count: > 0 } service && !IsBeingDeleted(service.Metadata):
                 InNamespace(service.Metadata ??= new V1ObjectMeta(), request.Namespace);
-                return w => w.Advise(service);
+                var tolerate = service.Metadata.Annotations is { } annotations && annotations.TryGetValue(NotReadyAddressAdvisor.TolerateUnreadyAnnotation, out var tolerating) ? tolerating : null;
+                return (w => w.Advise(service), string.Join('|', service.Metadata.Name, service.Spec.ClusterIP, service.Spec.PublishNotReadyAddresses, tolerate, string.Join(',', service.Spec.Selector.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))));
             case BudgetKind when KubernetesJson.Deserialize<V1PodDisruptionBudget>(element) is { Spec: not null } budget && !IsBeingDeleted(budget.Metadata):
                 if (request.Kind?.Version == "v1beta1")
                 {
@@ -149,7 +158,7 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
                 }
 
                 InNamespace(budget.Metadata ??= new V1ObjectMeta(), request.Namespace);
-                return w => w.Advise(budget);
+                return (w => w.Advise(budget), string.Join('|', budget.Metadata.Name, budget.Spec.MinAvailable?.Value, budget.Spec.MaxUnavailable?.Value, budget.Spec.UnhealthyPodEvictionPolicy, KubernetesJson.Serialize(budget.Spec.Selector)));
             default:
                 return null;
         }
