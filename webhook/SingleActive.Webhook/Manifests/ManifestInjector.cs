@@ -107,7 +107,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
                     break;
             }
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        catch (Exception e) when (KubernetesObjectJson.IsUnreadable(e))
         {
             run.Errors.Add($"{label}: cannot be read as a {kind}: {e.Message}");
         }
@@ -175,7 +175,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         {
             return KubernetesJson.Deserialize<T>(obj);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        catch (Exception e) when (KubernetesObjectJson.IsUnreadable(e))
         {
             run.Warnings.Add($"{label}: cannot be read as a {kind} ({e.Message}); passed through unchanged, without single-active advice");
             return null;

@@ -13,6 +13,14 @@ namespace SingleActive.Webhook.Patching;
 public static class KubernetesObjectJson
 {
     /// <summary>
+    /// Whether <paramref name="exception"/> is how KubernetesClient's serializer says a JSON value cannot be read as the
+    /// typed model (a value of the wrong type, a malformed quantity or date, a number out of range): a problem of the
+    /// input, to be named or passed over, not a bug of ours.
+    /// </summary>
+    public static bool IsUnreadable(Exception exception) =>
+        exception is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException;
+
+    /// <summary>
     /// UTF-8 JSON (KubernetesClient's serializer, so the text is what the API client would send) without
     /// <c>metadata.managedFields</c>: they belong to the API server, a patch must never touch them, and their
     /// <c>fieldsV1</c> is an untyped object that KubernetesClient.Aot's source-generated serializer cannot

@@ -140,7 +140,7 @@ public sealed class WorkloadAdmissionHandler(
             problem = value is null ? $"{field} could not be read as a {kind}" : null;
             return value;
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        catch (Exception e) when (KubernetesObjectJson.IsUnreadable(e))
         {
             problem = $"{field} could not be read as a {kind}: {e.Message}";
             return null;

@@ -8,6 +8,7 @@ using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.AdmissionReviews;
 using SingleActive.Webhook.Injection;
+using SingleActive.Webhook.Patching;
 
 namespace SingleActive.Webhook.Workloads;
 
@@ -72,9 +73,9 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
                 return MutationResult.Skip("the namespace's workloads could not be listed"); // logged by the lookup
             }
 
-            var mode = injectorOptions.Value.Mode;
-            var given = before is not { Advise: var gave } ? [] : found.Select(w => w.WithDefaultMode(mode)).SelectMany(gave).ToHashSet(StringComparer.Ordinal);
-            var advised = found.Select(w => w.WithDefaultMode(mode))
+            var moded = found.Select(w => w.WithDefaultMode(injectorOptions.Value.Mode)).ToList();
+            var given = before is not { Advise: var gave } ? [] : moded.SelectMany(gave).ToHashSet(StringComparer.Ordinal);
+            var advised = moded
                 .Select(w => (Workload: w, Warnings: advise(w).Where(warning => !given.Contains(warning)).ToList()))
                 .Where(a => a.Warnings.Count > 0)
                 .ToList();
@@ -122,7 +123,7 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
         {
             return Read(request.OldObject, request, kind);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        catch (Exception e) when (KubernetesObjectJson.IsUnreadable(e))
         {
             return null;
         }
