@@ -2,13 +2,15 @@ using System.Text.Json;
 using k8s.Models;
 using SingleActive.Contract;
 
-namespace SingleActive.Kubectl.Doctor;
+namespace SingleActive.Kube.Workloads;
 
-/// <summary>The webhook's single-active.io/status annotation on a pod, as the checks read it; null when absent or unreadable.</summary>
-internal static class PodInjectionStatus
+/// <summary>The webhook's single-active.io/status annotation on a pod (a JSON object), as the plugin reads it.</summary>
+public static class PodInjectionStatus
 {
+    /// <summary>The annotation's object; null when absent, not JSON, or not an object (then not the webhook's).</summary>
     public static JsonElement? StatusOf(V1Pod pod)
     {
+        ArgumentNullException.ThrowIfNull(pod);
         if (pod.Metadata?.Annotations is not { } annotations || !annotations.TryGetValue(Annotations.Status, out var text))
         {
             return null;
@@ -17,7 +19,7 @@ internal static class PodInjectionStatus
         try
         {
             using var document = JsonDocument.Parse(text);
-            return document.RootElement.Clone();
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
         }
         catch (JsonException)
         {
@@ -25,6 +27,7 @@ internal static class PodInjectionStatus
         }
     }
 
-    public static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>The string member <paramref name="name"/> of a status from <see cref="StatusOf"/>; null when absent or not a string.</summary>
+    public static string? Text(JsonElement status, string name) =>
+        status.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using k8s.Models;
 using SingleActive.Contract;
 
@@ -88,27 +87,8 @@ public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, s
     public IReadOnlyList<string> Advise(V1PodDisruptionBudget budget) =>
         Mode == ElectorMode.Readiness ? PodDisruptionBudgetAdvisor.Advise([budget], Workload) : [];
 
-    private static ElectorMode? ModeInStatus(V1Pod pod)
-    {
-        if (pod.Metadata?.Annotations?.TryGetValue(Annotations.Status, out var text) != true)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var status = JsonDocument.Parse(text!);
-            return status.RootElement.ValueKind == JsonValueKind.Object
-                && status.RootElement.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String
-                && ElectorModes.TryParse(mode.GetString(), out var parsed)
-                ? parsed
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null; // Not the webhook's: as if absent.
-        }
-    }
+    private static ElectorMode? ModeInStatus(V1Pod pod) =>
+        PodInjectionStatus.StatusOf(pod) is { } status && ElectorModes.TryParse(PodInjectionStatus.Text(status, "mode"), out var mode) ? mode : null;
 
     /// <summary>The selector as a <c>labelSelector</c> query string; null when it selects nothing.</summary>
     public string? LabelSelectorQuery()
