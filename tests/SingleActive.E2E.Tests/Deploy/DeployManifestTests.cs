@@ -146,7 +146,6 @@ public sealed class DeployManifestTests
         {
             Assert.Equal(["v1"], webhook["admissionReviewVersions"]!.AsArray().Select(v => (string?)v));
             Assert.Equal("NoneOnDryRun", (string?)webhook["sideEffects"]);
-            Assert.InRange((int)webhook["timeoutSeconds"]!, 1, 5);
             Assert.Equal("IfNeeded", (string?)webhook["reinvocationPolicy"]);
             Assert.Equal("Fail", (string?)webhook["failurePolicy"]);
             var excluded = webhook["namespaceSelector"]!["matchExpressions"]!.AsArray()
@@ -169,6 +168,10 @@ public sealed class DeployManifestTests
             }
         }
 
+        // A pod's worst case (its account read, 1.5 s, then provisioning, Provisioning:Timeout 5 s) must end in the
+        // webhook's own denial naming what failed, not in the API server's "context deadline exceeded".
+        Assert.Equal(10, (int)webhooks[0]["timeoutSeconds"]!);
+        Assert.InRange((int)webhooks[1]["timeoutSeconds"]!, 1, 5);
         Assert.Equal(["pods"], Resources(webhooks[0]));
         Assert.Equal(["CREATE"], Operations(webhooks[0]));
         Assert.Equal(["deployments", "statefulsets"], Resources(webhooks[1]));

@@ -86,7 +86,7 @@ internal static class WorkloadChecks
             if (SnapshotReader.ParseVersion(new VersionInfo { GitVersion = node.Status?.NodeInfo?.KubeletVersion }) is { } kubelet && kubelet < DoctorChecks.NativeSidecarKubelet)
             {
                 yield return new Finding(Severity.Error, subject, $"native sidecar, but node {node.Metadata.Name} runs kubelet {kubelet.Major}.{kubelet.Minor} (needs 1.29+): its pods never start there",
-                    "upgrade the node, or have the webhook inject regular containers (--Injector:Sidecar=auto or container)");
+                    "upgrade the node, or have the webhook inject regular containers (--Injector:SidecarMode=auto or container)");
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using SingleActive.Webhook.Tls;
 
@@ -16,6 +17,9 @@ public static class StartupFailure
         AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerExceptions[0]),
         InvalidOperationException { InnerException: { } inner } e when inner is CertificateLoadException or OptionsValidationException =>
             Describe(inner) is var described && described != inner.Message ? described : e.Message,
+        // The binder's own text names the options type and every unknown key (SettingsBinding.UnknownKeysFail).
+        InvalidOperationException e when e.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal) =>
+            $"a setting is not known (misspelt?); docs/server.md lists them all: {e.Message}",
         InvalidOperationException e => e.Message,
         // Unexpected: the whole exception with its stack trace, for the bug report.
         _ => exception.ToString(),

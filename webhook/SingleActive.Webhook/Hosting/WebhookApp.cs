@@ -87,12 +87,12 @@ public static class WebhookApp
     {
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.SectionName), SettingsBinding.UnknownKeysFail).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
-        services.AddOptions<TlsOptions>().Bind(configuration.GetSection(TlsOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<TlsOptions>().Bind(configuration.GetSection(TlsOptions.SectionName), SettingsBinding.UnknownKeysFail).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>();
-        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.SectionName));
-        services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterOptions.SectionName), SettingsBinding.UnknownKeysFail).ValidateOnStart();
+        services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.SectionName), SettingsBinding.UnknownKeysFail).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProvisioningOptions>, ProvisioningOptionsValidator>();
         services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
             host.ShutdownTimeout = server.Value.ShutdownTimeout + server.Value.ShutdownDelay);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SingleActive.Webhook.Admission;
+using SingleActive.Webhook.Hosting;
 using SingleActive.Webhook.Patching;
 using SingleActive.Webhook.Workloads;
 
@@ -29,7 +30,7 @@ public static class InjectionServiceCollectionExtensions
                     o.Image = image;
                 }
             })
-            .Bind(configuration.GetSection(InjectorOptions.SectionName))
+            .Bind(configuration.GetSection(InjectorOptions.SectionName), SettingsBinding.UnknownKeysFail)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InjectorOptions>, InjectorOptionsValidator>());
 

@@ -11,7 +11,10 @@ public sealed class ProvisioningOptions
     /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Bound on all API calls for one request; well inside the API server's webhook timeout (10 s by default).</summary>
+    /// <summary>
+    /// Bound on the provisioning API calls of one request. With the account read before it (at most 1.5 s) it must end inside
+    /// the pods webhook's <c>timeoutSeconds</c> (10 in deploy/), or the API server answers before the webhook's denial.
+    /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SingleActive.Webhook.Hosting;
 
 namespace SingleActive.Webhook.Tls.SelfSigned;
 
@@ -32,7 +33,7 @@ public static class SelfSignedServiceCollectionExtensions
 
         environment ??= Environment.GetEnvironmentVariable;
         services.AddOptions<SelfSignedOptions>()
-            .Bind(configuration.GetSection(SelfSignedOptions.SectionName))
+            .Bind(configuration.GetSection(SelfSignedOptions.SectionName), SettingsBinding.UnknownKeysFail)
             .PostConfigure(o =>
             {
                 o.Namespace = string.IsNullOrWhiteSpace(o.Namespace) ? environment("POD_NAMESPACE") : o.Namespace;
