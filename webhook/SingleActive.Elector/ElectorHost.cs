@@ -25,8 +25,25 @@ public static class ElectorHost
     public const int ExitCannotListen = 4;
     public const int ExitFailed = 1;
 
+    /// <summary>What <c>--help</c> prints: the elector takes no arguments; the webhook configures it through its environment.</summary>
+    public static readonly string Usage = $"""
+        single-active-elector: the leader-election sidecar the single-active webhook injects. Only the leader is Ready
+        (readiness mode) or labelled {Labels.Role}={Labels.Leader} (label mode).
+
+        It takes no arguments: the webhook renders its configuration into the container's environment.
+        Required: {ElectorEnv.PodName} (this replica's identity in the Lease), {ElectorEnv.LeaseName}, and {ElectorEnv.PodNamespace}
+        unless the in-cluster namespace file exists. Every variable with its default: docs/elector.md, "Configuration".
+
+        Exit codes: {ExitInvalidConfiguration} invalid configuration (each problem printed), {ExitNoCluster} no usable Kubernetes API
+        configuration, {ExitCannotListen} the port cannot be bound, {ExitFailed} any other failure; 0 after SIGTERM once the Lease is released.
+
+        """;
+
     // After the Lease is released, queued Events and label patches get this long to go out.
     private static readonly TimeSpan ReportDrainTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether the command line is <c>--help</c>, <c>-h</c> or <c>-?</c>; any other arguments are ignored, as they always were.</summary>
+    public static bool AsksForHelp(IReadOnlyList<string> args) => args is ["--help" or "-h" or "-?"];
 
     public static async Task<int> RunAsync(Func<string, string?> env, TextWriter stderr)
     {

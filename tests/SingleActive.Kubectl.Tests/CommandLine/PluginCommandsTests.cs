@@ -7,7 +7,9 @@ public sealed class PluginCommandsTests
     [Theory]
     [InlineData(new[] { "handover" }, ExitCodes.Usage, "error: Required argument missing for command: 'handover'.")]
     [InlineData(new[] { "status", "-o", "xml" }, ExitCodes.Usage, "error: unknown output format \"xml\": use wide, json or yaml")]
-    [InlineData(new[] { "handover", "web", "--timeout", "soon" }, ExitCodes.Usage, "error: --timeout: \"soon\" is not a duration such as 30s or 1m")]
+    [InlineData(new[] { "handover", "web", "--timeout", "soon" }, ExitCodes.Usage, "error: --timeout: \"soon\" is not a duration such as 30s, 1m or 00:00:30")]
+    [InlineData(new[] { "handover", "web", "--timeout", "00:00:30" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
+    [InlineData(new[] { "pause", "web", "--timeout", "5s" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
     [InlineData(new[] { "status", "--kubeconfig", "/nonexistent/kubeconfig" }, ExitCodes.Failed, "error: cannot use kubeconfig \"/nonexistent/kubeconfig\"")]
     [InlineData(new[] { "status" }, ExitCodes.Failed, "error: no Kubernetes configuration: set KUBECONFIG, pass --kubeconfig, or run in a pod")]
     public async Task RunAsync_BadUseOrNoCluster_ErrorOnStderrAndItsExitCode(string[] args, int exitCode, string error)
@@ -21,5 +23,22 @@ public sealed class PluginCommandsTests
         Assert.Equal(exitCode, exit);
         Assert.StartsWith(error, stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal("", stdout.ToString());
+    }
+
+    /// <summary>The default the help shows is what the command waits, and a value of the form shown is accepted (the row above).</summary>
+    [Theory]
+    [InlineData("handover", "00:00:30")]
+    [InlineData("pause", "00:00:10")]
+    [InlineData("resume", "00:00:10")]
+    public async Task Help_Timeout_ShowsTheCommandsOwnDefault(string command, string shown)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await new PluginCommands(stdout, stderr, _ => null, TimeProvider.System).RunAsync([command, "--help"]);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var line = Assert.Single(stdout.ToString().Split('\n'), l => l.Contains("--timeout", StringComparison.Ordinal));
+        Assert.Contains($"[default: {shown}]", line, StringComparison.Ordinal);
     }
 }

@@ -105,6 +105,24 @@ public class InjectCommandTests
     }
 
     [Fact]
+    public void Run_ItsOwnOutputWithAnotherImage_UnchangedAndSaysTheImageDoesNotApply()
+    {
+        var (_, first, _) = Inject(string.Join("\n---\n", Deployment, Pod));
+
+        var (exit, second, stderr) = Run(["inject", "-f", "-", "--image", "registry.example/single-active:2.0"], first);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(first, second);
+        var warnings = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, warnings.Length);
+        Assert.All(warnings, w => Assert.Contains(
+            $"already injected, with the elector image \"{Image}\": left as it is, so the image of this run (\"registry.example/single-active:2.0\") does not apply; " +
+            "to change the elector, inject the manifest as it was before injection", w, StringComparison.Ordinal));
+        Assert.Contains("(Deployment shop/web): already injected", warnings[0], StringComparison.Ordinal);
+        Assert.Contains("(Pod shop/job): already injected", warnings[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_JsonListWithWorkloadLevelOptIn_InjectsTheItemsTemplates()
     {
         const string Json = """

@@ -52,6 +52,28 @@ public class ElectorResourcesTests
         Assert.Equal("48Mi", elector.Resources.Limits["memory"].ToString());
     }
 
+    [Theory]
+    [InlineData("\"single-active.io/memory-request\":\"8Mi\",\"single-active.io/memory-limit\":\"16Mi\"", "16Mi")]
+    [InlineData("\"single-active.io/memory-request\":\"8Mi\",\"single-active.io/memory-limit\":\"33554431\"", "33554431")]
+    public void Inject_MemoryLimitBelowWhatTheElectorUses_InjectedWithAWarningNamingTheFix(string annotations, string limit)
+    {
+        var pod = TestPods.Pod(annotations: "\"single-active\":\"true\"," + annotations);
+
+        var result = new PodInjector(new InjectorOptions()).Inject(pod, new InjectionContext("shop"));
+
+        Assert.NotNull(result.Injected);
+        var warning = Assert.Single(result.Warnings!, w => w.Contains("memory limit", StringComparison.Ordinal));
+        Assert.Contains($"memory limit on pod \"web\" in namespace \"shop\" is {limit}, below 32Mi", warning, StringComparison.Ordinal);
+        Assert.Contains("\"single-active.io/memory-limit\" (or the webhook's Injector:MemoryLimit) to at least 32Mi", warning, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("32Mi")]
+    [InlineData("48Mi")]
+    [InlineData("1Gi")]
+    public void MemoryLimitWarning_AtOrAboveTheFloor_None(string limit) =>
+        Assert.Null(new ElectorResources("10m", "8Mi", null, limit).MemoryLimitWarning("pod \"web\""));
+
     [Fact]
     public void Inject_RunAsUserOption_Rendered()
     {

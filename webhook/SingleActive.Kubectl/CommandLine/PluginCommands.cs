@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using k8s.Autorest;
 using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Controls;
@@ -54,20 +55,22 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
 
         var handoverWorkload = new Argument<string>("WORKLOAD") { Description = "The workload (NAME, deployment/NAME or statefulset/NAME)" };
         var to = new Option<string?>("--to") { Description = "The pod to hand over to (default: any standby that can take over)" };
-        var timeout = new Option<TimeSpan>("--timeout") { Description = "How long to wait for the answer", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = ParseDuration };
+        var timeout = Timeout("How long to wait for the result", TimeSpan.FromSeconds(30));
         var handover = new Command("handover", "Move leadership to another replica (--to POD, or any healthy standby) and wait for the result") { handoverWorkload, to, timeout };
         handover.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
             Print(await new LeaseControl(c.Client, time).HandoverAsync(await FindAsync(c, parse.GetValue(handoverWorkload)!, ct).ConfigureAwait(false), parse.GetValue(to), parse.GetValue(timeout), ct).ConfigureAwait(false))));
 
         var pauseWorkload = new Argument<string>("WORKLOAD") { Description = "The workload" };
-        var pause = new Command("pause", "Freeze failover: no standby takes the Lease, not even when the leader stops, until resume") { pauseWorkload, timeout };
+        // The pause is in force once it is written (every elector reads the Lease before it acts on it); the wait is for the leader's acknowledgement only.
+        var acknowledgement = Timeout("How long to wait for the leader's acknowledgement (the pause or resume is in force either way)", TimeSpan.FromSeconds(10));
+        var pause = new Command("pause", "Freeze failover: no standby takes the Lease, not even when the leader stops, until resume") { pauseWorkload, acknowledgement };
         pause.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
-            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(pauseWorkload)!, ct).ConfigureAwait(false), true, parse.GetValue(timeout) / 3, ct).ConfigureAwait(false))));
+            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(pauseWorkload)!, ct).ConfigureAwait(false), true, parse.GetValue(acknowledgement), ct).ConfigureAwait(false))));
 
         var resumeWorkload = new Argument<string>("WORKLOAD") { Description = "The workload" };
-        var resume = new Command("resume", "Let failover happen again (a standby takes over at once if the leader is gone)") { resumeWorkload, timeout };
+        var resume = new Command("resume", "Let failover happen again (a standby takes over at once if the leader is gone)") { resumeWorkload, acknowledgement };
         resume.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
-            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(resumeWorkload)!, ct).ConfigureAwait(false), false, parse.GetValue(timeout) / 3, ct).ConfigureAwait(false))));
+            Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(resumeWorkload)!, ct).ConfigureAwait(false), false, parse.GetValue(acknowledgement), ct).ConfigureAwait(false))));
 
         var doctor = new Command("doctor", "Check the installation and every single-active workload; each finding with its fix (exit code 3 when an error is found)");
         doctor.SetAction((parse, ct) => RunAsync(parse, ct, c => DoctorAsync(c, ct)));
@@ -80,15 +83,20 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
         return root;
     }
 
+    private static Option<TimeSpan> Timeout(string description, TimeSpan defaultValue) =>
+        new("--timeout") { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = ParseDuration };
+
+    /// <summary>kubectl's form (<c>30s</c>, <c>1m</c>, <c>1500ms</c>) or <c>hh:mm:ss</c>, the form the help shows the default in.</summary>
     private static TimeSpan ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (SingleActive.Contract.Duration.TryParse(text, out var value) && value > TimeSpan.Zero)
+        if ((SingleActive.Contract.Duration.TryParse(text, out var value) || TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value))
+            && value > TimeSpan.Zero)
         {
             return value;
         }
 
-        result.AddError($"--timeout: \"{text}\" is not a duration such as 30s or 1m");
+        result.AddError($"--timeout: \"{text}\" is not a duration such as 30s, 1m or 00:00:30");
         return default;
     }
 

@@ -54,6 +54,11 @@ public static class PodRenderer
             }
         }
 
+        if (settings.Resources.MemoryLimitWarning(PodDescriptions.Describe(pod, null)) is { } memory)
+        {
+            warnings.Add(memory);
+        }
+
         var elector = ElectorContainer.Create(settings, options, appProbe);
         if (settings.NativeSidecar)
         {

@@ -23,7 +23,8 @@ public static class RunToCompletion
         return $"{description} has restartPolicy \"{spec!.RestartPolicy}\" (a Job's or CronJob's pod runs to completion), " +
             "and an elector in a regular container never exits, so the pod would never complete. single-active injects such pods only " +
             $"with the elector as a native sidecar, which the kubelet stops when the pod's containers are done, and here it would be a regular container ({sidecar.Reason}). " +
-            "Run it where the API server and every node are 1.29 or newer (with the webhook's Injector:SidecarMode \"auto\" or \"native\"), " +
+            "Run it where the API server and every node are 1.29 or newer, with the elector as a native sidecar (the webhook's Injector:SidecarMode " +
+            "\"auto\" or \"native\"; offline, inject --kubernetes-version 1.29 or --sidecar native), " +
             "or remove the \"single-active\" annotation from the Job's pod template";
     }
 }

@@ -132,8 +132,12 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
             run.AddAccount(injected.ServiceAccount, label);
         }
 
-        // An injected pod's advice, or why a pod that opted in is left as it is (a mirror pod).
+        // An injected pod's advice, or why a pod that opted in is left as it is (a mirror pod, one injected before).
         run.Warnings.AddRange((result.Warnings ?? []).Select(w => $"{label}: {w}"));
+        if (KeptElectorImage.Warning(obj["spec"], podInjector.Options.Image) is { } kept)
+        {
+            run.Warnings.Add($"{label}: {kept}");
+        }
     }
 
     private void InjectWorkload<T>(JsonObject obj, string? ns, string label, Run run, Func<T, WorkloadMutation> mutate, Func<T, SingleActiveWorkload?> optedIn)
@@ -155,6 +159,10 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         }
 
         JsonPatchApplier.Apply(obj, patches.CreatePatch(original, KubernetesObjectJson.ToNode(typed)));
+        if (KeptElectorImage.Warning(obj["spec"]?["template"]?["spec"], podInjector.Options.Image) is { } kept)
+        {
+            run.Warnings.Add($"{label}: {kept}");
+        }
 
         // After the patch: the namespace given by --namespace only names the workload in the advice.
         if (optedIn(typed) is { } workload && mutation.Mode is { } mode)
@@ -191,7 +199,8 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         || obj["spec"]?["template"]?["metadata"]?["annotations"]?[Annotations.Enabled] is not null
         || obj["spec"]?["jobTemplate"]?["spec"]?["template"]?["metadata"]?["annotations"]?[Annotations.Enabled] is not null;
 
-    private static string? Text(JsonNode? node, string property) =>
+    /// <summary>The string value of <paramref name="property"/>; null when absent or not a string.</summary>
+    internal static string? Text(JsonNode? node, string property) =>
         node is JsonObject obj && obj[property] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     private sealed class Run
