@@ -44,6 +44,37 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
         await AssertNodeBindingAsync(ns, account);
     }
 
+    /// <summary>
+    /// The README's uninstall, step one: while the webhook runs, <c>kubectl annotate deployment NAME single-active=false</c>
+    /// takes the opt-in out of the template (kubectl prints what was changed), and the rollout replaces the injected pods
+    /// with pods without the elector, before anything of the install is deleted.
+    /// </summary>
+    [Fact]
+    public async Task Uninstall_AnnotateFalseAsDocumented_RolloutReplacesInjectedPodsWithPlainOnes()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-uninstall");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Deployment(ns, "orders", 2, Manifests.OptIn));
+        await Eventually.SucceedsAsync(
+            async () => await scenario.PodsAsync("orders") is { Count: 2 } found && found.All(p => p.Metadata.Annotations?.ContainsKey(Annotations.Status) == true) ? found : throw new InvalidOperationException("injected pods not created yet"),
+            TimeSpan.FromSeconds(30),
+            "2 injected pods of orders");
+
+        var (exit, _, stderr) = await cluster.KubectlAsync("annotate", "deployment", "orders", "-n", ns, "single-active=false", "--overwrite");
+        output.WriteLine($"kubectl annotate: exit {exit}: {stderr}");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Warning: single-active: removed the annotation {Annotations.Enabled} from the pod template of Deployment {ns}/orders", stderr, StringComparison.Ordinal);
+        var plain = await Eventually.SucceedsAsync(
+            async () => (await scenario.PodsAsync("orders")).Where(p => p.Metadata.DeletionTimestamp is null).ToList() is { Count: 2 } found
+                && found.All(p => p.Metadata.Annotations?.ContainsKey(Annotations.Status) != true)
+                    ? found
+                    : throw new InvalidOperationException("the injected pods are not replaced yet"),
+            TimeSpan.FromSeconds(45),
+            "2 pods of orders without the elector");
+        Assert.All(plain, pod => Assert.DoesNotContain(pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? []), c => c.Name == ElectorHttp.ContainerName));
+    }
+
     [Fact]
     public async Task AnnotatedStatefulSet_CustomAccountNoAutomount_PodsStoredInjectedKeepingTheAccount()
     {
