@@ -29,7 +29,7 @@ public static class ServerCommandLine
           --tls-cert-file FILE          PEM certificate (e.g. a cert-manager Secret's tls.crt); reloaded when it changes
           --tls-private-key-file FILE   PEM private key (tls.key)
           --port N                      HTTPS port (default 8443)
-          --bind ADDRESS                IP address to listen on, or * for all (default: all with certificate flags, else 127.0.0.1)
+          --bind ADDRESS                IP address to listen on, or * for all (default: all with certificate flags or --self-signed-secret, else 127.0.0.1)
           --kubeconfig FILE             Kubernetes API credentials (default: KUBECONFIG, else in-cluster config)
           --max-request-bytes N         largest accepted request body (default 3145728)
           --shutdown-timeout T          time for in-flight requests after SIGTERM (default 00:00:25)
