@@ -9,6 +9,8 @@ public sealed class PluginCommandsTests
     [InlineData(new[] { "status", "-o", "xml" }, ExitCodes.Usage, "error: unknown output format \"xml\": use wide, json or yaml")]
     [InlineData(new[] { "handover", "web", "--timeout", "soon" }, ExitCodes.Usage, "error: --timeout: \"soon\" is not a duration such as 30s, 1m or 00:00:30")]
     [InlineData(new[] { "handover", "web", "--timeout", "00:00:30" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
+    [InlineData(new[] { "handover", "web", "--timeout", "10:00" }, ExitCodes.Usage, "error: --timeout: \"10:00\" is not a duration")]
+    [InlineData(new[] { "handover", "web", "--timeout", "30" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
     [InlineData(new[] { "pause", "web", "--timeout", "5s" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
     [InlineData(new[] { "status", "--kubeconfig", "/nonexistent/kubeconfig" }, ExitCodes.Failed, "error: cannot use kubeconfig \"/nonexistent/kubeconfig\"")]
     [InlineData(new[] { "status" }, ExitCodes.Failed, "error: no Kubernetes configuration: set KUBECONFIG, pass --kubeconfig, or run in a pod")]

@@ -63,16 +63,21 @@ public class ElectorResourcesTests
 
         Assert.NotNull(result.Injected);
         var warning = Assert.Single(result.Warnings!, w => w.Contains("memory limit", StringComparison.Ordinal));
-        Assert.Contains($"memory limit on pod \"web\" in namespace \"shop\" is {limit}, below 32Mi", warning, StringComparison.Ordinal);
-        Assert.Contains("\"single-active.io/memory-limit\" (or the webhook's Injector:MemoryLimit) to at least 32Mi", warning, StringComparison.Ordinal);
+        Assert.Contains($"memory limit on pod \"web\" in namespace \"shop\" is {limit} (annotation \"single-active.io/memory-limit\"), below 32Mi", warning, StringComparison.Ordinal);
+        Assert.EndsWith("Set the annotation to at least 32Mi, or remove it for the webhook's default", warning, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("32Mi")]
     [InlineData("48Mi")]
     [InlineData("1Gi")]
-    public void MemoryLimitWarning_AtOrAboveTheFloor_None(string limit) =>
-        Assert.Null(new ElectorResources("10m", "8Mi", null, limit).MemoryLimitWarning("pod \"web\""));
+    public void MemoryLimitWarning_AnnotationAtOrAboveTheFloor_None(string limit) =>
+        Assert.Null(new ElectorResources("10m", "8Mi", null, limit).MemoryLimitWarning(new Dictionary<string, string> { ["single-active.io/memory-limit"] = limit }, "pod \"web\""));
+
+    /// <summary>The webhook's own default is checked once, at start-up (InjectorOptionsValidatorTests), not on every pod.</summary>
+    [Fact]
+    public void MemoryLimitWarning_NoAnnotation_None() =>
+        Assert.Null(new ElectorResources("10m", "8Mi", null, "16Mi").MemoryLimitWarning(new Dictionary<string, string>(), "pod \"web\""));
 
     [Fact]
     public void Inject_RunAsUserOption_Rendered()

@@ -29,6 +29,7 @@ public class InjectorOptionsValidatorTests
         { "ProbePeriodSeconds", "5", "10s + 5s × 1 + 1s = 16s is not less than 15s" },
         { "CpuRequest", "ten", "Injector:CpuRequest is \"ten\"" },
         { "MemoryLimit", "48 Mi", "Injector:MemoryLimit is \"48 Mi\"" },
+        { "MemoryLimit", "24Mi", "Injector:MemoryLimit is 24Mi; it must be at least 32Mi" },
         { "TokenExpirationSeconds", "60", "Injector:TokenExpirationSeconds is 60" },
         { "Command:0", " ", "Injector:Command must not contain empty entries" },
         { "RunAsUser", "0", "Injector:RunAsUser is 0; it must be a non-root uid" },

@@ -90,7 +90,7 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
     private static TimeSpan ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if ((SingleActive.Contract.Duration.TryParse(text, out var value) || TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out value))
+        if ((SingleActive.Contract.Duration.TryParse(text, out var value) || TimeSpan.TryParseExact(text, @"hh\:mm\:ss", CultureInfo.InvariantCulture, out value))
             && value > TimeSpan.Zero)
         {
             return value;

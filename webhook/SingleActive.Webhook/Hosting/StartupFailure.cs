@@ -19,7 +19,7 @@ public static class StartupFailure
             Describe(inner) is var described && described != inner.Message ? described : e.Message,
         // The binder's own text names the options type and every unknown key (SettingsBinding.UnknownKeysFail).
         InvalidOperationException e when e.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal) =>
-            $"a setting is not known (misspelt?); docs/server.md lists them all: {e.Message}",
+            $"a setting is not known (misspelt?); docs/server.md, docs/injection.md (Injector) and docs/install.md (SelfSigned) list them: {e.Message}",
         InvalidOperationException e => e.Message,
         // Unexpected: the whole exception with its stack trace, for the bug report.
         _ => exception.ToString(),

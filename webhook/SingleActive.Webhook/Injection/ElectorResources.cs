@@ -66,22 +66,24 @@ public sealed record ElectorResources(string CpuRequest, string MemoryRequest, s
     }
 
     /// <summary>
-    /// The smallest memory limit the elector is not warned about: it runs at about 20 MiB resident when idle (docs/elector.md,
-    /// "Footprint") and needs more while it reconnects; under a lower limit the kernel OOM-kills it in a loop.
+    /// The smallest memory limit the elector gets without a word: it runs at about 20 MiB resident when idle (docs/elector.md,
+    /// "Footprint") and needs more while it reconnects; under a lower limit the kernel OOM-kills it in a loop. The webhook's
+    /// own <c>Injector:MemoryLimit</c> below it stops start-up; a pod's annotation below it is warned about.
     /// </summary>
     public const string LowestSafeMemoryLimit = "32Mi";
 
-    /// <summary>A warning when <see cref="MemoryLimit"/> is below <see cref="LowestSafeMemoryLimit"/>; null otherwise.</summary>
-    public string? MemoryLimitWarning(string description)
+    /// <summary>A warning when the pod's <c>memory-limit</c> annotation set <see cref="MemoryLimit"/> below <see cref="LowestSafeMemoryLimit"/>; null otherwise.</summary>
+    public string? MemoryLimitWarning(IDictionary<string, string>? annotations, string description)
     {
-        if (!ResourceQuantities.IsValid(MemoryLimit) || ResourceQuantities.ValueOf(MemoryLimit) >= ResourceQuantities.ValueOf(LowestSafeMemoryLimit))
+        if (annotations?.ContainsKey(Annotations.MemoryLimit) != true || !ResourceQuantities.IsValid(MemoryLimit)
+            || ResourceQuantities.ValueOf(MemoryLimit) >= ResourceQuantities.ValueOf(LowestSafeMemoryLimit))
         {
             return null;
         }
 
-        return $"single-active: the elector's memory limit on {description} is {MemoryLimit}, below {LowestSafeMemoryLimit}: it uses about 20 MiB at rest " +
-            $"and more while it reconnects, so it would be OOM-killed again and again (in readiness mode the pod then never leads for long). " +
-            $"Set the annotation \"{Annotations.MemoryLimit}\" (or the webhook's Injector:MemoryLimit) to at least {LowestSafeMemoryLimit}";
+        return $"single-active: the elector's memory limit on {description} is {MemoryLimit} (annotation \"{Annotations.MemoryLimit}\"), below {LowestSafeMemoryLimit}: " +
+            "it uses about 20 MiB at rest and more while it reconnects, so it would be OOM-killed again and again (in readiness mode the pod then never leads for long). " +
+            $"Set the annotation to at least {LowestSafeMemoryLimit}, or remove it for the webhook's default";
     }
 
     public V1ResourceRequirements ToRequirements(Func<string, ResourceQuantity> quantity)

@@ -54,7 +54,7 @@ public static class PodRenderer
             }
         }
 
-        if (settings.Resources.MemoryLimitWarning(PodDescriptions.Describe(pod, null)) is { } memory)
+        if (settings.Resources.MemoryLimitWarning(pod.Metadata?.Annotations, PodDescriptions.Describe(pod, null)) is { } memory)
         {
             warnings.Add(memory);
         }

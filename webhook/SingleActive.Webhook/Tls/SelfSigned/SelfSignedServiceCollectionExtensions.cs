@@ -28,6 +28,14 @@ public static class SelfSignedServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         if (!IsEnabled(configuration))
         {
+            // --webhook-config, --service, --namespace or any SelfSigned:* key without the mode would be dropped without a word.
+            if (configuration.GetSection(SelfSignedOptions.SectionName).GetChildren().Select(c => c.Path).ToList() is { Count: > 0 } given)
+            {
+                throw new InvalidOperationException(
+                    $"settings of the self-signed mode are given ({string.Join(", ", given)}), but the mode is off: " +
+                    "add --self-signed-secret NAME to turn it on, or remove them");
+            }
+
             return services;
         }
 
