@@ -45,26 +45,44 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
     }
 
     /// <summary>
-    /// The README's uninstall, step one: while the webhook runs, <c>kubectl annotate deployment NAME single-active=false</c>
-    /// takes the opt-in out of the template (kubectl prints what was changed), and the rollout replaces the injected pods
-    /// with pods without the elector, before anything of the install is deleted.
+    /// The README's uninstall, the workloads' part, with its own commands while the webhook runs: in label mode the role
+    /// comes out of the Service's selector; one patch sets <c>single-active: "false"</c> and sets back the
+    /// <c>maxUnavailable</c> the webhook had set (kubectl prints that the opt-in was removed from the template, and the
+    /// strategy stays as patched); the rollout replaces the injected pods with pods without the elector.
     /// </summary>
-    [Fact]
-    public async Task Uninstall_AnnotateFalseAsDocumented_RolloutReplacesInjectedPodsWithPlainOnes()
+    [Theory]
+    [InlineData("readiness")]
+    [InlineData("label")]
+    public async Task Uninstall_WorkloadStepsAsDocumented_RolloutReplacesInjectedPodsWithPlainOnes(string mode)
     {
-        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-uninstall");
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-uninstall-" + mode);
         var ns = scenario.Namespace;
-        await scenario.ApplyAsync(Manifests.Deployment(ns, "orders", 2, Manifests.OptIn));
+        var label = mode == "label";
+        await scenario.ApplyAsync(Manifests.Deployment(ns, "orders", 2, label ? Manifests.LabelMode : Manifests.OptIn)
+            + "---\n" + Manifests.Service(ns, "orders", label ? $"{Labels.Role}: {Labels.Leader}" : null));
         await Eventually.SucceedsAsync(
             async () => await scenario.PodsAsync("orders") is { Count: 2 } found && found.All(p => p.Metadata.Annotations?.ContainsKey(Annotations.Status) == true) ? found : throw new InvalidOperationException("injected pods not created yet"),
             TimeSpan.FromSeconds(30),
             "2 injected pods of orders");
 
-        var (exit, _, stderr) = await cluster.KubectlAsync("annotate", "deployment", "orders", "-n", ns, "single-active=false", "--overwrite");
-        output.WriteLine($"kubectl annotate: exit {exit}: {stderr}");
+        if (label)
+        {
+            var (removed, _, removeErr) = await cluster.KubectlAsync(
+                "patch", "service", "orders", "-n", ns, "--type=json", "-p", """[{"op":"remove","path":"/spec/selector/single-active.io~1role"}]""");
+            Assert.True(removed == 0, removeErr);
+            var service = await scenario.Client.CoreV1.ReadNamespacedServiceAsync("orders", ns);
+            Assert.Equal(new Dictionary<string, string> { ["app"] = "orders" }, service.Spec.Selector);
+        }
+
+        var (exit, _, stderr) = await cluster.KubectlAsync(
+            "patch", "deployment", "orders", "-n", ns, "-p",
+            """{"metadata":{"annotations":{"single-active":"false"}},"spec":{"strategy":{"rollingUpdate":{"maxUnavailable":"25%"}}}}""");
+        output.WriteLine($"kubectl patch: exit {exit}: {stderr}");
 
         Assert.Equal(0, exit);
         Assert.Contains($"Warning: single-active: removed the annotation {Annotations.Enabled} from the pod template of Deployment {ns}/orders", stderr, StringComparison.Ordinal);
+        var deployment = await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync("orders", ns);
+        Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
         var plain = await Eventually.SucceedsAsync(
             async () => (await scenario.PodsAsync("orders")).Where(p => p.Metadata.DeletionTimestamp is null).ToList() is { Count: 2 } found
                 && found.All(p => p.Metadata.Annotations?.ContainsKey(Annotations.Status) != true)
