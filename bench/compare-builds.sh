@@ -39,6 +39,7 @@ props() { # BUILD -> the MSBuild arguments of that build
 for build in $builds; do props "$build" >/dev/null; done
 if [[ " $builds " == *" aot-v3 "* ]] && [ "$avx2" = 0 ]; then echo "aot-v3 needs a CPU with AVX2" >&2; exit 2; fi
 
+webhook/ensure-aot-toolchain.sh
 for build in $builds; do
   echo "[builds] publishing $build" >&2
   # shellcheck disable=SC2046 # props are separate words on purpose
@@ -46,8 +47,10 @@ for build in $builds; do
     -p:DebugType=none -p:StripSymbols=true -p:ArtifactsPivots="release_${rid}_$build" $(props "$build") >"$out/publish-$build.log" 2>&1 \
     || { echo "publishing $build failed; see $out/publish-$build.log" >&2; exit 1; }
 done
-dotnet publish bench/SingleActive.Bench.Baseline -c Release -r "$rid" -o "$out/ceiling" --nologo -v quiet -p:DebugType=none -p:StripSymbols=true >/dev/null
-dotnet publish bench/SingleActive.Bench.Load -c Release -o "$out/load" --nologo -v quiet >/dev/null
+dotnet publish bench/SingleActive.Bench.Baseline -c Release -r "$rid" -o "$out/ceiling" --nologo -v quiet -p:DebugType=none -p:StripSymbols=true \
+  >"$out/publish-ceiling.log" 2>&1 || { echo "publishing the ceiling failed; see $out/publish-ceiling.log" >&2; exit 1; }
+dotnet publish bench/SingleActive.Bench.Load -c Release -o "$out/load" --nologo -v quiet \
+  >"$out/publish-load.log" 2>&1 || { echo "publishing the load generator failed; see $out/publish-load.log" >&2; exit 1; }
 load="$out/load/single-active-bench-load"
 first=${builds%% *}
 "$out/$first/single-active-webhook" certs --out "$out/certs" --ip 127.0.0.1 --dns localhost >/dev/null

@@ -15,6 +15,7 @@ seconds=${1:-25}
 out=artifacts/bench/profile; mkdir -p "$out/bin" "$out/home"
 command -v perf >/dev/null || { echo "perf is not installed (apt-get install linux-perf)" >&2; exit 2; }
 
+webhook/ensure-aot-toolchain.sh
 echo "[profile] publishing the webhook with symbols -> $out/bin" >&2
 dotnet publish webhook/SingleActive.Webhook/SingleActive.Webhook.csproj -c Release -r "${RID:-linux-x64}" -o "$out/bin" \
   --nologo -v quiet -p:StripSymbols=false >/dev/null

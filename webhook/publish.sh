@@ -7,11 +7,7 @@ out=${1:-"$here/../artifacts/publish"}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-# NativeAOT links with the platform toolchain and zlib.
-if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1 || ! dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q "ok installed"; then
-  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq clang zlib1g-dev >/dev/null
-fi
+"$here/ensure-aot-toolchain.sh"
 
 rid=${RID:-linux-x64}
 for project in SingleActive.Webhook SingleActive.Elector SingleActive.Kubectl; do
