@@ -1,3 +1,4 @@
+using k8s;
 using SingleActive.Contract;
 using SingleActive.E2E.Tests.ControlPlane;
 using SingleActive.E2E.Tests.Support;
@@ -6,8 +7,8 @@ using Xunit.Abstractions;
 namespace SingleActive.E2E.Tests.Scenarios;
 
 /// <summary>
-/// Issue 4, scenarios 3 and 4 (and issue 6's readiness-mode rollout): rollouts that never stall.
-/// They depend on the workload admission (rollout strategy rewritten to maxUnavailable 100%).
+/// Issue 4, scenarios 3 and 4 (and issue 6's readiness-mode rollout): rollouts that never stall, and a bad release that
+/// stalls with the old leader serving. They depend on the workload admission (rollout strategy rewritten to maxUnavailable 99%).
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
 public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
@@ -74,4 +75,56 @@ public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         Assert.Single(await scenario.EndpointAddressesAsync("web"));
         Assert.Contains("1 of 3 updated replicas are available", status.StdOut + status.StdErr);
     }
+
+    /// <summary>
+    /// A release whose app never passes its probe (readiness mode): the Deployment controller keeps the one available
+    /// pod that maxUnavailable 99% asks for, the old leader, and the leader hands over to none of the new pods, whose
+    /// electors advertise they cannot take over (AppUnhealthy). The rollout stalls with the old leader serving, as a plain
+    /// Deployment's would; with 100% every old pod stopped at once and nothing took over.
+    /// </summary>
+    [Fact]
+    public async Task Rollout_NewPodsNeverHealthy_StallsWithTheOldLeaderServing()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "s5-bad-release");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Service(ns, "web") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.OptIn, withAppProbe: true));
+        var leader = await Electors.SteadyLeaderAsync(scenario);
+        var transitions = await TransitionsAsync(scenario);
+        var oldHash = (await cluster.Client.CoreV1.ReadNamespacedPodAsync(leader, ns)).Metadata.Labels["pod-template-hash"];
+        Assert.Equal("99%", (await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var releasedAt = timeline.Mark($"kubectl apply of a release whose app answers its probe with 400 (leader {leader})");
+        await scenario.ApplyAsync(Manifests.Deployment(ns, "web", 3, Manifests.OptIn, withAppProbe: true, app: new AppShape(Args: ["--require-host=broken.example"])));
+
+        // Every new pod runs and its elector says it cannot take over: the leader has seen each candidacy it could have used.
+        var fresh = await Eventually.SucceedsAsync(
+            async () => (await scenario.PodsAsync("web")).Where(p => p.Metadata.DeletionTimestamp is null && p.Metadata.Labels["pod-template-hash"] != oldHash).ToList() is { Count: > 0 } found
+                && found.All(p => p.Status?.Conditions?.Any(c => c.Type == PodConditions.Candidate && c.Status == "False" && c.Reason == PodConditions.CandidateAppUnhealthy) == true)
+                    ? found
+                    : throw new InvalidOperationException("the new pods have not all said they cannot take over"),
+            TimeSpan.FromSeconds(60),
+            "pods of the new revision, each advertising AppUnhealthy");
+        timeline.Mark($"{fresh.Count} pod(s) of the new revision running, none able to take over");
+
+        // The leader checks for a newer standby every retry period while a rollout is under way: give it five.
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var stalledAt = timeline.Mark("ten seconds later");
+        await timeline.StopAsync();
+        var title = $"scenario 5: bad release; {(stalledAt - releasedAt).TotalMilliseconds:0} ms after it the old leader still serves";
+        var rendered = timeline.Render(title);
+        output.WriteLine(rendered);
+        timeline.Save("scenario5-bad-release", title);
+
+        Assert.Equal(leader, await scenario.LeaseHolderAsync("web"));
+        Assert.Equal(transitions, await TransitionsAsync(scenario));
+        Assert.Null(timeline.First(0, releasedAt));
+        Assert.True(timeline.MaxReady(releasedAt) <= 1, rendered);
+        Assert.Equal([leader], await scenario.EndpointAddressesAsync("web"));
+        Assert.Contains(await scenario.PodsAsync("web"), p => p.Metadata.Name == leader && p.Metadata.DeletionTimestamp is null);
+    }
+
+    private static async Task<int> TransitionsAsync(Scenario scenario) =>
+        (await scenario.Client.CoordinationV1.ReadNamespacedLeaseAsync("web", scenario.Namespace)).Spec.LeaseTransitions ?? 0;
 }
