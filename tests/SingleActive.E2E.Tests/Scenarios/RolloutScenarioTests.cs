@@ -7,8 +7,9 @@ using Xunit.Abstractions;
 namespace SingleActive.E2E.Tests.Scenarios;
 
 /// <summary>
-/// Issue 4, scenarios 3 and 4 (and issue 6's readiness-mode rollout): rollouts that never stall, and a bad release that
-/// stalls with the old leader serving. They depend on the workload admission (rollout strategy rewritten to maxUnavailable 99%).
+/// Issue 4, scenarios 3 and 4 (and issue 6's readiness-mode rollout): rollouts that never stall; scenario 5, a bad release
+/// that stalls with the old leader serving under the owner's maxUnavailable 99%. They depend on the workload admission
+/// (rollout strategy rewritten to maxUnavailable 100%, 99% kept).
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
 public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutputHelper output)
@@ -77,10 +78,10 @@ public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutpu
     }
 
     /// <summary>
-    /// A release whose app never passes its probe (readiness mode): the Deployment controller keeps the one available
-    /// pod that maxUnavailable 99% asks for, the old leader, and the leader hands over to none of the new pods, whose
-    /// electors advertise they cannot take over (AppUnhealthy). The rollout stalls with the old leader serving, as a plain
-    /// Deployment's would; with 100% every old pod stopped at once and nothing took over.
+    /// A release whose app never passes its probe, in readiness mode with the owner's maxUnavailable 99%: the Deployment
+    /// controller keeps the one available pod 99% asks for, the old leader, and the leader hands over to none of the new
+    /// pods, whose electors advertise they cannot take over (AppUnhealthy). The rollout stalls with the old leader
+    /// serving, as a plain Deployment's would; with the default 100% every old pod stops at once and nothing takes over.
     /// </summary>
     [Fact]
     public async Task Rollout_NewPodsNeverHealthy_StallsWithTheOldLeaderServing()
@@ -91,6 +92,8 @@ public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         var leader = await Electors.SteadyLeaderAsync(scenario);
         var transitions = await TransitionsAsync(scenario);
         var oldHash = (await cluster.Client.CoreV1.ReadNamespacedPodAsync(leader, ns)).Metadata.Labels["pod-template-hash"];
+        // The owner's choice (docs/workloads.md); the webhook keeps it where it would replace any other value by 100%.
+        await scenario.KubectlAsync("patch", "deployment", "web", "-p", """{"spec":{"strategy":{"rollingUpdate":{"maxUnavailable":"99%"}}}}""");
         Assert.Equal("99%", (await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
 
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");

@@ -86,7 +86,7 @@ public class InjectCommandTests
         Assert.Equal("single-active-elector", (string?)template["spec"]!["serviceAccountName"]);
         Assert.Equal("kept as written", (string?)template["spec"]!["containers"]![0]!["futureField"]);
         Assert.Equal("1", template["spec"]!["containers"]![0]!["resources"]!["limits"]!["cpu"]!.ToJsonString());
-        Assert.Equal("99%", (string?)output[6]["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
+        Assert.Equal("100%", (string?)output[6]["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
         Assert.True(JsonNode.DeepEquals(ManifestReader.Read(Service)[0], output[7]));
         Assert.Contains(ElectorHttp.ContainerName, output[8]["spec"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("Warning: document 1 (Deployment shop/web): single-active: set spec.strategy.rollingUpdate.maxUnavailable", stderr, StringComparison.Ordinal);

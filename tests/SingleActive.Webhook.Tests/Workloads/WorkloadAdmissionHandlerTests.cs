@@ -41,13 +41,13 @@ public class WorkloadAdmissionHandlerTests
         Assert.Equal((true, Decisions.Mutated), (outcome.Allowed, outcome.Decision));
         var patched = JsonPatchOracle.Apply(original, outcome.Patch!);
         Assert.Equal("true", (string?)patched["spec"]!["template"]!["metadata"]!["annotations"]!["single-active"]);
-        Assert.Equal("99%", (string?)patched["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
+        Assert.Equal("100%", (string?)patched["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
         Assert.Equal("25%", (string?)patched["spec"]!["strategy"]!["rollingUpdate"]!["maxSurge"]);
         Assert.NotNull(patched["metadata"]!["managedFields"]);
         Assert.Equal(3, outcome.Warnings!.Count);
         Assert.Contains("copied the annotation single-active=\"true\" from Deployment shop/billing", outcome.Warnings[0], StringComparison.Ordinal);
         Assert.Contains("was switched from ServiceAccount \"default\" to \"single-active-elector\"", outcome.Warnings[1], StringComparison.Ordinal);
-        Assert.Contains("maxUnavailable of Deployment shop/billing to 99% (was 25%; maxSurge 25%)", outcome.Warnings[2], StringComparison.Ordinal);
+        Assert.Contains("maxUnavailable of Deployment shop/billing to 100% (was 25%; maxSurge 25%)", outcome.Warnings[2], StringComparison.Ordinal);
         Assert.Equal(["shop"], this.budgets.Asked);
 
         var again = await Handler().HandleAsync(WithObject(request, patched), default);
@@ -81,7 +81,7 @@ public class WorkloadAdmissionHandlerTests
 
         var ops = JsonPatchOracle.Operations(outcome.Patch!);
         Assert.Equal("/spec/strategy/rollingUpdate/maxUnavailable", (string?)Assert.Single(ops)!["path"]);
-        Assert.Equal("99%", (string?)JsonPatchOracle.Apply(original, outcome.Patch!)["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
+        Assert.Equal("100%", (string?)JsonPatchOracle.Apply(original, outcome.Patch!)["spec"]!["strategy"]!["rollingUpdate"]!["maxUnavailable"]);
         Assert.Single(outcome.Warnings!, w => !w.Contains("was switched from ServiceAccount", StringComparison.Ordinal));
     }
 

@@ -30,7 +30,7 @@ public class WorkloadMutatorTests
         var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
 
         Assert.Equal((true, ElectorMode.Readiness), (result.OptedIn, result.Mode));
-        Assert.Equal("99%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        Assert.Equal("100%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
         Assert.Contains(result.Warnings, w => w.Contains("maxUnavailable", StringComparison.Ordinal));
     }
 

@@ -6,26 +6,20 @@ namespace SingleActive.Kube.Workloads;
 /// Gives a readiness-mode Deployment a rollout strategy that cannot stall.
 /// </summary>
 /// <remarks>
-/// With only the leader Ready, a RollingUpdate that must keep more than one pod available never finishes: no second pod
-/// is ever available. <c>maxUnavailable: 99%</c> keeps exactly one: the Deployment controller rounds it down
-/// (<c>GetScaledValueFromIntOrPercent(..., roundUp: false)</c> in kubernetes/pkg/controller/deployment/util), to N−1
-/// for up to 100 replicas, and keeps the most available old pod, the leader, until a new pod is available. The leader
-/// hands over to a standby of the newer revision as soon as one can take over (docs/elector.md, "One handover per
-/// rollout"), which makes that pod available, and the old pods stop. So a rollout hands over once and gracefully, and
-/// a release whose pods never become healthy stalls with the old leader serving, as a plain Deployment would. With
-/// <c>100%</c> (what earlier versions set, still accepted) every old pod stops at once, the leader too, before any new
-/// pod can take over; Recreate does the same and is kept when chosen.
+/// With only the leader Ready, a RollingUpdate whose <c>maxUnavailable</c> is below 100% never finishes:
+/// the old leader is the only available pod, it may not be removed before a new pod is available, and no
+/// new pod becomes available while the old one holds the Lease. With 100% the old pods stop at once (the
+/// leader hands the Lease over on SIGTERM) while <c>maxSurge</c> new pods start next to them, so a standby
+/// is already starting when the Lease is released. Recreate cannot stall either and is kept when chosen.
 /// </remarks>
 public static class DeploymentStrategyPlanner
 {
     public const string RollingUpdate = "RollingUpdate";
     public const string Recreate = "Recreate";
-
-    /// <summary>What the webhook sets: every pod but one may be unavailable, and that one is the leader.</summary>
-    public const string LeaderKeepingUnavailability = "99%";
-
-    /// <summary>Every pod may be unavailable: never stalls either, but stops the leader with the rest (set by earlier versions).</summary>
     public const string FullUnavailability = "100%";
+
+    /// <summary>The owner's alternative, kept as chosen: every pod but one, the old leader, may be unavailable (see <see cref="NeverStalls"/>).</summary>
+    public const string LeaderKeepingUnavailability = "99%";
 
     /// <summary>The API server's own default, written out so that users see what surge they get.</summary>
     public const string DefaultMaxSurge = "25%";
@@ -51,13 +45,12 @@ public static class DeploymentStrategyPlanner
             return null;
         }
 
-        rolling.MaxUnavailable = LeaderKeepingUnavailability;
+        rolling.MaxUnavailable = FullUnavailability;
         var was = previous is null ? "unset, which defaults to 25%" : $"was {previous}";
-        return $"single-active: set spec.strategy.rollingUpdate.maxUnavailable of {description} to 99% ({was}; maxSurge {rolling.MaxSurge.Value}): " +
-            "in readiness mode only the leader is Ready, so a rollout that must keep more pods available waits forever. With 99% the old leader " +
-            "keeps serving while new pods start and hands over to one of them as soon as it can take over; a release whose pods never become " +
-            "healthy stalls with the old leader serving. 100% and strategy Recreate are kept as chosen; label mode (template annotation " +
-            "single-active.io/mode: label) leaves the strategy alone.";
+        return $"single-active: set spec.strategy.rollingUpdate.maxUnavailable of {description} to 100% ({was}; maxSurge {rolling.MaxSurge.Value}): " +
+            "in readiness mode only the leader is Ready, so a rollout that must keep pods available waits forever for a new Ready pod " +
+            "while the old leader holds the Lease. Now old pods stop as new ones start, and a new pod takes over the released Lease. " +
+            "Strategy Recreate is kept as chosen; label mode (template annotation single-active.io/mode: label) leaves the strategy alone.";
     }
 
     /// <summary>Whether a readiness-mode rollout with this strategy can stall (what <see cref="Apply"/> changes).</summary>
@@ -65,17 +58,12 @@ public static class DeploymentStrategyPlanner
         !string.Equals(strategy?.Type, Recreate, StringComparison.Ordinal) && !NeverStalls(strategy?.RollingUpdate?.MaxUnavailable?.Value);
 
     /// <summary>
-    /// Whether a rolling update stops every old pod at once, the leader with them, before a new pod can take over
-    /// (<c>maxUnavailable: 100%</c>, what earlier versions set); a release whose pods never become healthy then leaves no leader.
+    /// 100% (what <see cref="Apply"/> sets) and 99% never stall; an absolute number stalls again once the Deployment is
+    /// scaled above it. 99% is an owner's choice for up to 100 replicas: the Deployment controller rounds it down
+    /// (<c>ResolveFenceposts</c>, kubernetes/pkg/controller/deployment/util) and keeps one available pod, the old leader,
+    /// until the leader's rollout-aware handover makes a new pod available, so a release whose pods never pass the app
+    /// probe the elector follows stalls with the old leader serving. It relies on that handover (the elector's RBAC and
+    /// version in the old pods; docs/workloads.md), which is why it is not the default.
     /// </summary>
-    public static bool StopsTheLeaderWithTheRest(V1DeploymentStrategy? strategy) =>
-        !string.Equals(strategy?.Type, Recreate, StringComparison.Ordinal)
-        && string.Equals(strategy?.RollingUpdate?.MaxUnavailable?.Value?.Trim(), FullUnavailability, StringComparison.Ordinal);
-
-    /// <summary>
-    /// Only 99% and 100% never stall: a lower percentage keeps two pods available from some size on, and an absolute
-    /// number stalls again once the Deployment is scaled above it.
-    /// </summary>
-    private static bool NeverStalls(string? maxUnavailable) =>
-        maxUnavailable?.Trim() is LeaderKeepingUnavailability or FullUnavailability;
+    private static bool NeverStalls(string? maxUnavailable) => maxUnavailable?.Trim() is FullUnavailability or LeaderKeepingUnavailability;
 }

@@ -8,8 +8,6 @@ namespace SingleActive.Kubectl.Doctor;
 /// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses).</summary>
 internal static class WorkloadChecks
 {
-    private const string LeaderKeepingPatch = """{"spec":{"strategy":{"rollingUpdate":{"maxUnavailable":"99%"}}}}""";
-
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
         var subject = $"{ns.Name}/{workload.Reference}";
@@ -46,12 +44,7 @@ internal static class WorkloadChecks
         {
             case V1Deployment deployment when DeploymentStrategyPlanner.Stalls(deployment.Spec?.Strategy):
                 yield return new Finding(Severity.Error, subject, $"rollouts stall: strategy RollingUpdate with maxUnavailable {deployment.Spec?.Strategy?.RollingUpdate?.MaxUnavailable?.Value ?? "25% (default)"}, but only the leader is ever Ready (readiness mode)",
-                    $"set spec.strategy.rollingUpdate.maxUnavailable: 99% (the webhook does so when it admits the Deployment: is it served?), or use label mode");
-                break;
-            case V1Deployment deployment when DeploymentStrategyPlanner.StopsTheLeaderWithTheRest(deployment.Spec?.Strategy):
-                yield return new Finding(Severity.Info, subject, "maxUnavailable 100%: a rollout stops every old pod at once, the leader too, before a new pod can take over; a release whose pods never become healthy leaves no leader",
-                    $"set it to 99% (what the webhook sets now): the old leader serves until a new pod takes over, and a bad release stalls instead: " +
-                    $"kubectl patch {workload.Reference} -n {ns.Name} -p '{LeaderKeepingPatch}'");
+                    $"set spec.strategy.rollingUpdate.maxUnavailable: 100% (the webhook does so when it admits the Deployment: is it served?), or use label mode");
                 break;
             case V1StatefulSet statefulSet when statefulSet.Spec?.PodManagementPolicy != "Parallel":
                 yield return new Finding(Severity.Error, subject, "podManagementPolicy OrderedReady: only the first pod is ever created, since the next waits for a Ready standby (readiness mode)",

@@ -9,16 +9,16 @@ public class DeploymentStrategyPlannerTests
 {
     [Theory]
     // strategy JSON (empty = none), expected type, maxUnavailable, maxSurge, warned
-    [InlineData("", "RollingUpdate", "99%", "25%", true)]
-    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\",\"maxSurge\":\"25%\"}}", "RollingUpdate", "99%", "25%", true)]
-    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":0,\"maxSurge\":1}}", "RollingUpdate", "99%", "1", true)]
-    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":5}}", "RollingUpdate", "99%", "25%", true)]
+    [InlineData("", "RollingUpdate", "100%", "25%", true)]
+    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\",\"maxSurge\":\"25%\"}}", "RollingUpdate", "100%", "25%", true)]
+    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":0,\"maxSurge\":1}}", "RollingUpdate", "100%", "1", true)]
+    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":5}}", "RollingUpdate", "100%", "25%", true)]
     [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"100%\",\"maxSurge\":2}}", "RollingUpdate", "100%", "2", false)]
     [InlineData("\"strategy\":{\"rollingUpdate\":{\"maxUnavailable\":\"100%\"}}", "RollingUpdate", "100%", "25%", false)]
     [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"99%\",\"maxSurge\":1}}", "RollingUpdate", "99%", "1", false)]
-    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"90%\"}}", "RollingUpdate", "99%", "25%", true)]
-    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"50%\",\"maxSurge\":0}}", "RollingUpdate", "99%", "0", true)]
-    public void Apply_RollingStrategies_EndKeepingOnlyTheLeaderAvailableKeepingTheSurge(string strategy, string type, string maxUnavailable, string maxSurge, bool warned)
+    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"90%\"}}", "RollingUpdate", "100%", "25%", true)]
+    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"50%\",\"maxSurge\":0}}", "RollingUpdate", "100%", "0", true)]
+    public void Apply_RollingStrategies_EndWithFullUnavailabilityKeepingTheSurge(string strategy, string type, string maxUnavailable, string maxSurge, bool warned)
     {
         var deployment = TestWorkloads.Deployment(spec: "\"replicas\":3" + (strategy.Length > 0 ? "," + strategy : ""));
 
@@ -47,22 +47,9 @@ public class DeploymentStrategyPlannerTests
 
         var warning = DeploymentStrategyPlanner.Apply(deployment, "Deployment shop/web");
 
-        Assert.StartsWith("single-active: set spec.strategy.rollingUpdate.maxUnavailable of Deployment shop/web to 99% (was 25%; maxSurge 1)", warning, StringComparison.Ordinal);
-        Assert.Contains("hands over to one of them as soon as it can take over", warning, StringComparison.Ordinal);
+        Assert.StartsWith("single-active: set spec.strategy.rollingUpdate.maxUnavailable of Deployment shop/web to 100% (was 25%; maxSurge 1)", warning, StringComparison.Ordinal);
         Assert.Contains("only the leader is Ready", warning, StringComparison.Ordinal);
         Assert.Contains("Recreate", warning, StringComparison.Ordinal);
         Assert.Contains("single-active.io/mode: label", warning, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"100%\"}}", true)]
-    [InlineData("\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"99%\"}}", false)]
-    [InlineData("\"strategy\":{\"type\":\"Recreate\"}", false)]
-    [InlineData("", false)]
-    public void StopsTheLeaderWithTheRest_OnlyFullUnavailability(string strategy, bool expected)
-    {
-        var deployment = TestWorkloads.Deployment(spec: "\"replicas\":3" + (strategy.Length > 0 ? "," + strategy : ""));
-
-        Assert.Equal(expected, DeploymentStrategyPlanner.StopsTheLeaderWithTheRest(deployment.Spec.Strategy));
     }
 }
