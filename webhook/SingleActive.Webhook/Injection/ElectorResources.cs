@@ -72,11 +72,14 @@ public sealed record ElectorResources(string CpuRequest, string MemoryRequest, s
     /// </summary>
     public const string LowestSafeMemoryLimit = "32Mi";
 
+    /// <summary>Whether <paramref name="memoryLimit"/> is a valid quantity below <see cref="LowestSafeMemoryLimit"/>.</summary>
+    public static bool IsBelowLowestSafe(string? memoryLimit) =>
+        ResourceQuantities.IsValid(memoryLimit) && ResourceQuantities.ValueOf(memoryLimit!) < ResourceQuantities.ValueOf(LowestSafeMemoryLimit);
+
     /// <summary>A warning when the pod's <c>memory-limit</c> annotation set <see cref="MemoryLimit"/> below <see cref="LowestSafeMemoryLimit"/>; null otherwise.</summary>
     public string? MemoryLimitWarning(IDictionary<string, string>? annotations, string description)
     {
-        if (annotations?.ContainsKey(Annotations.MemoryLimit) != true || !ResourceQuantities.IsValid(MemoryLimit)
-            || ResourceQuantities.ValueOf(MemoryLimit) >= ResourceQuantities.ValueOf(LowestSafeMemoryLimit))
+        if (annotations?.ContainsKey(Annotations.MemoryLimit) != true || !IsBelowLowestSafe(MemoryLimit))
         {
             return null;
         }

@@ -76,8 +76,7 @@ public sealed class InjectorOptionsValidator : IValidateOptions<InjectorOptions>
         CheckQuantity("CpuRequest", options.CpuRequest, errors);
         CheckQuantity("MemoryRequest", options.MemoryRequest, errors);
         CheckQuantity("MemoryLimit", options.MemoryLimit, errors);
-        if (ResourceQuantities.IsValid(options.MemoryLimit)
-            && ResourceQuantities.ValueOf(options.MemoryLimit) < ResourceQuantities.ValueOf(ElectorResources.LowestSafeMemoryLimit))
+        if (ElectorResources.IsBelowLowestSafe(options.MemoryLimit))
         {
             errors.Add($"{P}MemoryLimit is {options.MemoryLimit}; it must be at least {ElectorResources.LowestSafeMemoryLimit}: the elector uses about 20 MiB " +
                 "at rest and more while it reconnects, and under a lower limit every elector would be OOM-killed again and again");
