@@ -61,26 +61,12 @@ internal static partial class EventIdRegistryAssertions
 
     private static Dictionary<int, string> DocumentedLevels(string docs, string section)
     {
-        var text = File.ReadAllText(RepositoryFile(docs));
+        var text = File.ReadAllText(RepositoryFiles.Find(docs));
         var start = text.IndexOf(section, StringComparison.Ordinal);
         Assert.True(start >= 0, $"{docs} has no section \"{section}\"");
         var end = text.IndexOf("\n## ", start + section.Length, StringComparison.Ordinal);
         var body = end < 0 ? text[start..] : text[start..end];
         return Row().Matches(body).ToDictionary(m => int.Parse(m.Groups["id"].Value, CultureInfo.InvariantCulture), m => m.Groups["level"].Value);
-    }
-
-    private static string RepositoryFile(string relative)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
     }
 
     [GeneratedRegex(@"^\| (?<id>\d+) \| (?<level>\w+) \|", RegexOptions.Multiline)]

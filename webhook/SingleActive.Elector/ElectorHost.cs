@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
 using SingleActive.Core.Logging;
+using SingleActive.Core.Metrics;
 using SingleActive.Elector.Configuration;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Health;
@@ -81,6 +82,7 @@ public static class ElectorHost
     {
         var leaseDescription = $"{options.Namespace}/{options.LeaseName}";
         var metrics = new ElectorMetrics();
+        metrics.Describe(options.LeaseName, options.Mode, BuildVersion.Current);
         var store = new KubernetesLeaseStore(api, options.Namespace, options.LeaseName);
         using var appHealth = AppHealthFrom(options, time, logger);
         var reporter = new LeadershipReporter(new KubernetesPodApi(api, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);

@@ -1,5 +1,12 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Time.Testing;
+using SingleActive.Contract;
+using SingleActive.Core.Metrics;
 using SingleActive.Elector.Election;
+using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
+using SingleActive.Tests.Shared;
 
 namespace SingleActive.Elector.Tests.Metrics;
 
@@ -64,10 +71,46 @@ public sealed class ElectorMetricsTests
     [Fact]
     public void Render_EveryLine_IsHelpTypeOrASample()
     {
-        var text = new ElectorMetrics().Render(Standby, ready: false, appHealthy: false);
+        var metrics = new ElectorMetrics();
+        metrics.Describe("checkout", ElectorMode.Readiness, new BuildVersion("1.0.0", ""));
+        var text = metrics.Render(Standby, ready: false, appHealthy: false);
 
         Assert.All(
             text.TrimEnd('\n').Split('\n'),
-            line => Assert.Matches(@"^(# (HELP|TYPE) single_active_elector_\w+ .+|single_active_elector_\w+(\{[a-z]+=""[^""]*""\})? [0-9.e+-]+)$", line));
+            line => Assert.Matches(@"^(# (HELP|TYPE) single_active_elector_\w+ .+|single_active_elector_\w+(\{[a-z]+=""[^""]*""(,[a-z]+=""[^""]*"")*\})? [0-9.e+-]+)$", line));
+    }
+
+    [Fact]
+    public void Render_Described_InfoSeriesFirstWithLeaseModeAndBuild()
+    {
+        var metrics = new ElectorMetrics();
+        metrics.Describe("checkout", ElectorMode.Label, new BuildVersion("1.2.3", "abc123"));
+
+        var text = metrics.Render(Standby, ready: false, appHealthy: null);
+
+        Assert.StartsWith(
+            "# HELP single_active_elector_info The Lease this elector campaigns for, its mode and its build; always 1.\n" +
+            "# TYPE single_active_elector_info gauge\n" +
+            "single_active_elector_info{lease=\"checkout\",mode=\"label\",version=\"1.2.3\",revision=\"abc123\"} 1\n",
+            text,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_NotDescribed_NoInfoSeries() =>
+        Assert.DoesNotContain(ElectorMetrics.InfoName, new ElectorMetrics().Render(Standby, ready: false, appHealthy: null), StringComparison.Ordinal);
+
+    /// <summary>Every family the elector can write (each optional one switched on) is a row of docs/elector.md's table, and the table lists nothing else.</summary>
+    [Fact]
+    public void Render_EveryFamily_InTheDocsTable()
+    {
+        var metrics = new ElectorMetrics { FencePermitted = true, DeletionHandover = true, DrainAwareness = true, ConnectionPoolReplacements = () => 0 };
+        metrics.Describe("checkout", ElectorMode.Readiness, BuildVersion.Current);
+        using var key = ECDsa.Create();
+        using var ca = new CertificateRequest("CN=ca", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+
+        var text = metrics.Render(Standby, ready: false, appHealthy: true, new ApiServerTrust([ca], file: null, new FakeTimeProvider()));
+
+        MetricsDocsAssertions.EachFamilyInTheDocsTable(text, "docs/elector.md", "## HTTP");
     }
 }

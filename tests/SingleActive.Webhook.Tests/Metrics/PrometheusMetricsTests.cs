@@ -1,5 +1,6 @@
 using System.Text;
 using SingleActive.Core.Metrics;
+using SingleActive.Tests.Shared;
 using SingleActive.Webhook.Metrics;
 
 namespace SingleActive.Webhook.Tests.Metrics;
@@ -109,15 +110,23 @@ public sealed class PrometheusMetricsTests
         Assert.Equal(1, metrics.AdmissionRequests.Value(WebhookMetrics.UnknownKind, WebhookMetrics.InvalidRequest));
     }
 
+    /// <summary>Every family the webhook writes (the certificate's expiry known) is a row of docs/server.md's table, and the table lists nothing else.</summary>
     [Fact]
-    public void WebhookMetrics_Names_AreTheDocumentedOnes()
+    public void WebhookMetrics_EveryFamily_InTheDocsTable()
+    {
+        var metrics = new WebhookMetrics(new MetricsRegistry());
+        metrics.SetCertificateNotAfter(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+
+        MetricsDocsAssertions.EachFamilyInTheDocsTable(metrics.Registry.Render(), "docs/server.md", "## Metrics");
+    }
+
+    [Fact]
+    public void WebhookMetrics_BuildInfo_VersionOfTheWebhookAssembly()
     {
         var text = new WebhookMetrics(new MetricsRegistry()).Registry.Render();
+        var build = BuildVersion.Current;
 
-        foreach (var name in new[] { "single_active_admission_requests_total", "single_active_admission_duration_seconds", "single_active_provisioning_total", "single_active_certificate_reloads_total" })
-        {
-            Assert.Contains($"# TYPE {name} ", text);
-        }
+        Assert.Contains($"single_active_build_info{{version=\"{build.Version}\",revision=\"{build.Revision}\"}} 1\n", text, StringComparison.Ordinal);
     }
 
     private static string Render(IMetric metric)

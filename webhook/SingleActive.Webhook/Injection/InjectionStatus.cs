@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using SingleActive.Contract;
+using SingleActive.Core.Metrics;
 
 namespace SingleActive.Webhook.Injection;
 
@@ -17,8 +18,7 @@ public sealed record InjectionStatus(
     string? App = null, string? PreviousServiceAccount = null, string? SidecarReason = null)
 {
     /// <summary>The injector's version: the webhook assembly's, without build metadata so goldens stay stable.</summary>
-    public static readonly string InjectorVersion =
-        typeof(InjectionStatus).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+    public static readonly string InjectorVersion = BuildVersion.Current.Version;
 
     public string Sidecar => NativeSidecar ? "native" : "container";
 

@@ -12,6 +12,7 @@ public sealed class WebhookMetrics
     public const string CertificateReloadsName = "single_active_certificate_reloads_total";
     public const string CertificateReloadFailuresName = "single_active_certificate_reload_failures_total";
     public const string CertificateNotAfterName = "single_active_certificate_not_after_seconds";
+    public const string BuildInfoName = "single_active_build_info";
 
     /// <summary>Kind label for requests that never got as far as a readable kind (400/413/415).</summary>
     public const string UnknownKind = "unknown";
@@ -34,6 +35,7 @@ public sealed class WebhookMetrics
     public WebhookMetrics(MetricsRegistry registry)
     {
         Registry = registry;
+        registry.Register(new InfoMetric(BuildInfoName, "The webhook's version and source revision; always 1.", BuildVersion.Current.Labels()));
         AdmissionRequests = registry.Register(new Counter(AdmissionRequestsName, "Admission requests answered, by object kind and decision.", "kind", "decision"));
         AdmissionDuration = registry.Register(new Histogram(AdmissionDurationName, "Time to answer an admission request, from the request body read to the response written.", DurationBuckets));
         Provisioning = registry.Register(new Counter(ProvisioningName, "ServiceAccount/RoleBinding provisioning attempts, by result (created, exists, cached, error; node-binding-missing, node-binding-forbidden, node-binding-wrong-role: the pod was admitted but its account could not be added to the node-reading ClusterRoleBinding).", "result"));
