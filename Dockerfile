@@ -4,13 +4,15 @@
 # The webhook injects its own image as the sidecar (deploy/ passes it in SINGLE_ACTIVE_IMAGE), so
 # webhook and elector can never skew. The publish steps live in webhook/publish.sh, which CI runs
 # too (tests/run.sh): the image is built the way the tests prove works.
-#   docker build -t REGISTRY/single-active:TAG .
+#   docker build --build-arg SOURCE_REVISION=$(git rev-parse HEAD) -t REGISTRY/single-active:TAG .
+# (SOURCE_REVISION: the commit the build info metrics report; the context has no .git to read it from.)
 
 # --- build: the .NET SDK, clang and zlib for the NativeAOT link --------------------------------
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 # NativeAOT cannot cross-compile between CPU architectures here: the build stage runs on the
 # target platform (emulated for a foreign one) and the RID follows TARGETARCH.
 ARG TARGETARCH=amd64
+ARG SOURCE_REVISION=
 RUN apt-get update \
     && apt-get install -y --no-install-recommends clang zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
@@ -18,7 +20,7 @@ WORKDIR /src
 COPY global.json nuget.config Directory.Build.props Directory.Packages.props ./
 COPY webhook/ webhook/
 RUN if [ "$TARGETARCH" = "arm64" ]; then rid=linux-arm64; else rid=linux-x64; fi \
-    && RID="$rid" webhook/publish.sh /out
+    && RID="$rid" SOURCE_REVISION="$SOURCE_REVISION" webhook/publish.sh /out
 
 # --- final: glibc, OpenSSL and CA certificates only; no shell, no package manager ---------------
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled AS final
