@@ -47,7 +47,8 @@ public sealed class SnapshotReader(IKubernetes client)
                 [.. (await client.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items],
                 await PodDisruptionBudgets.ListAsync(client, ns, cancellationToken).ConfigureAwait(false),
                 [.. (await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items],
-                withPods));
+                withPods,
+                [.. (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items]));
         }
 
         var backends = await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false);

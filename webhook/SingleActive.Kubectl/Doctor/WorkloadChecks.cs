@@ -18,7 +18,8 @@ internal static class WorkloadChecks
                 $"recreate them: kubectl rollout restart {workload.Reference} -n {ns.Name}");
         }
 
-        foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods)))
+        foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods))
+            .Concat(Lease(ns, subject, workload)).Concat(ElectorImages(subject, ns, workload, pods)))
         {
             yield return finding;
         }
@@ -88,6 +89,39 @@ internal static class WorkloadChecks
                 yield return new Finding(Severity.Error, subject, $"native sidecar, but node {node.Metadata.Name} runs kubelet {kubelet.Major}.{kubelet.Minor} (needs 1.29+): its pods never start there",
                     "upgrade the node, or have the webhook inject regular containers (--Injector:SidecarMode=auto or container)");
             }
+        }
+    }
+
+    /// <summary>Failover paused (<c>kubectl single-active pause</c>), which nothing ends but a resume.</summary>
+    private static IEnumerable<Finding> Lease(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload)
+    {
+        var lease = ns.Leases?.FirstOrDefault(l => l.Metadata?.Name == workload.LeaseName);
+        if (lease?.Metadata?.Annotations is { } annotations && annotations.TryGetValue(Annotations.Paused, out var paused) && FailoverPause.IsPaused(paused))
+        {
+            yield return new Finding(Severity.Warning, subject, $"failover is paused (Lease {workload.LeaseName}, annotation {Annotations.Paused}): a leader that fails or is deleted is not replaced until resumed",
+                $"kubectl single-active resume {workload.Reference} -n {ns.Name}, once the maintenance is over");
+        }
+    }
+
+    /// <summary>
+    /// Pods of one workload running different elector images: the webhook injects its own image at each pod's creation,
+    /// so after an upgrade the older pods keep the elector they were created with (and whatever it lacked) until replaced.
+    /// </summary>
+    private static IEnumerable<Finding> ElectorImages(string subject, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
+    {
+        var images = pods
+            .Where(p => p.Metadata?.DeletionTimestamp is null)
+            .Select(p => (p.Spec?.Containers ?? []).Concat(p.Spec?.InitContainers ?? []).FirstOrDefault(c => c.Name == ElectorHttp.ContainerName)?.Image)
+            .OfType<string>()
+            .GroupBy(i => i, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        if (images.Count > 1)
+        {
+            yield return new Finding(Severity.Warning, subject, $"its pods run {images.Count} elector images: {string.Join(", ", images.Select(g => $"{g.Key} ({g.Count()} {(g.Count() == 1 ? "pod" : "pods")})"))}; each keeps the elector it was created with",
+                workload.Source is V1StatefulSet { Spec.UpdateStrategy.Type: "OnDelete" }
+                    ? "replace the older pods: delete them one at a time, standbys first (updateStrategy OnDelete)"
+                    : $"replace the older pods: kubectl rollout restart {workload.Reference} -n {ns.Name}");
         }
     }
 
