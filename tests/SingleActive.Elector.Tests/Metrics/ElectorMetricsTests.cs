@@ -113,4 +113,22 @@ public sealed class ElectorMetricsTests
 
         MetricsDocsAssertions.EachFamilyInTheDocsTable(text, "docs/elector.md", "## HTTP");
     }
+
+    /// <summary>Prometheus counts nothing for a series' first sample: each operation is written at 0 before its first failure.</summary>
+    [Fact]
+    public void Render_NoFailureYet_EveryApiOperationAtZero()
+    {
+        var text = new ElectorMetrics().Render(Standby, ready: false, appHealthy: null);
+
+        Assert.All(ElectorMetrics.ApiOperations, o => Assert.Contains($"single_active_elector_api_errors_total{{operation=\"{o}\"}} 0\n", text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ApiOperations_AreTheOperationsDocsElectorMdLists()
+    {
+        var row = File.ReadAllLines(RepositoryFiles.Find("docs/elector.md")).Single(l => l.StartsWith("| `single_active_elector_api_errors_total", StringComparison.Ordinal));
+        var documented = System.Text.RegularExpressions.Regex.Matches(row.Split('|')[3], "`([a-z_]+)`").Select(m => m.Groups[1].Value);
+
+        Assert.Equal(ElectorMetrics.ApiOperations.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+    }
 }

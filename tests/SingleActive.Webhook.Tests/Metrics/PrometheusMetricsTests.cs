@@ -105,7 +105,8 @@ public sealed class PrometheusMetricsTests
         metrics.RecordAdmission(null, WebhookMetrics.InvalidRequest, TimeSpan.Zero);
 
         var text = metrics.Registry.Render();
-        Assert.Equal(32 + 1 + 1, text.Split('\n').Count(l => l.StartsWith(WebhookMetrics.AdmissionRequestsName + "{", StringComparison.Ordinal)));
+        // The served kinds' error series exist from the start (at 0); the rest is what the requests made.
+        Assert.Equal(32 + 1 + 1, text.Split('\n').Count(l => l.StartsWith(WebhookMetrics.AdmissionRequestsName + "{", StringComparison.Ordinal) && !l.Contains("decision=\"error\"", StringComparison.Ordinal)));
         Assert.Equal(100 - 32 + 1, metrics.AdmissionRequests.Value(WebhookMetrics.OtherKind, "skipped"));
         Assert.Equal(1, metrics.AdmissionRequests.Value(WebhookMetrics.UnknownKind, WebhookMetrics.InvalidRequest));
     }
@@ -118,6 +119,31 @@ public sealed class PrometheusMetricsTests
         metrics.SetCertificateNotAfter(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
 
         MetricsDocsAssertions.EachFamilyInTheDocsTable(metrics.Registry.Render(), "docs/server.md", "## Metrics");
+    }
+
+    /// <summary>Prometheus counts nothing for a series' first sample: the series alerts watch start at 0.</summary>
+    [Fact]
+    public void WebhookMetrics_New_AlertedSeriesAtZero()
+    {
+        var text = new WebhookMetrics(new MetricsRegistry()).Registry.Render();
+
+        Assert.Contains("single_active_admission_requests_total{kind=\"Pod\",decision=\"error\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("single_active_admission_requests_total{kind=\"PodDisruptionBudget\",decision=\"error\"} 0\n", text, StringComparison.Ordinal);
+        foreach (var result in new[] { "created", "exists", "cached", "error", "node-binding-missing", "node-binding-forbidden", "node-binding-wrong-role" })
+        {
+            Assert.Contains($"single_active_provisioning_total{{result=\"{result}\"}} 0\n", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Counter_Initialized_WritesZeroThenCounts()
+    {
+        var counter = new Counter("c_total", "h", "result");
+        counter.Initialize("error");
+
+        Assert.EndsWith("c_total{result=\"error\"} 0\n", Render(counter));
+        counter.Inc("error");
+        Assert.EndsWith("c_total{result=\"error\"} 1\n", Render(counter));
     }
 
     [Fact]

@@ -27,6 +27,13 @@ public sealed class Counter : IMetric
 
     public string Name { get; }
 
+    /// <summary>
+    /// Writes the series for these label values at 0 until it is first incremented. Prometheus' <c>increase</c> and
+    /// <c>rate</c> count nothing for a series' first sample, so a series that appears at 1 would never alert:
+    /// label values an alert watches are initialized at start-up.
+    /// </summary>
+    public void Initialize(string label1 = "", string label2 = "") => cells.GetOrAdd((label1, label2), static _ => new Cell());
+
     public void Inc() => Add(("", ""), 1);
 
     public void Inc(string label) => Add((label, ""), 1);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SingleActive.Core.Metrics;
+using SingleActive.Webhook.Provisioning;
 
 namespace SingleActive.Webhook.Metrics;
 
@@ -25,6 +26,12 @@ public sealed class WebhookMetrics
 
     private const int MaxDistinctKinds = 32;
 
+    /// <summary>The kinds deploy/'s webhook configuration sends: their <c>error</c> series start at 0, so the first error alerts (docs/monitoring.md).</summary>
+    private static readonly string[] ServedKinds = ["Pod", "Deployment", "StatefulSet", "Service", "PodDisruptionBudget"];
+
+    /// <summary>Every <c>result</c> of <see cref="ProvisioningName"/>, written at 0 from the start.</summary>
+    private static readonly string[] ProvisioningResults = ["created", "exists", "cached", "error", NodeBindingProblem.Missing, NodeBindingProblem.Forbidden, NodeBindingProblem.WrongRole];
+
     /// <summary>From well below a millisecond (a skip) to a second (an API call that times out badly).</summary>
     private static readonly double[] DurationBuckets =
         [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -40,7 +47,17 @@ public sealed class WebhookMetrics
         AdmissionDuration = registry.Register(new Histogram(AdmissionDurationName, "Time to answer an admission request, from the request body read to the response written.", DurationBuckets));
         Provisioning = registry.Register(new Counter(ProvisioningName, "ServiceAccount/RoleBinding provisioning attempts, by result (created, exists, cached, error; node-binding-missing, node-binding-forbidden, node-binding-wrong-role: the pod was admitted but its account could not be added to the node-reading ClusterRoleBinding).", "result"));
         CertificateReloads = registry.Register(new Counter(CertificateReloadsName, "Serving certificates loaded after start-up because the files changed."));
-        CertificateReloadFailures = registry.Register(new Counter(CertificateReloadFailuresName, "Changed certificate files that could not be loaded (the previous certificate stays in use)."));
+        CertificateReloadFailures = registry.Register(new Counter(CertificateReloadFailuresName, "Certificate files that could not be loaded, or (self-signed mode) failed reads of the certificate Secret; the previous certificate stays in use."));
+        foreach (var kind in ServedKinds)
+        {
+            AdmissionRequests.Initialize(kind, Admission.Decisions.Error);
+        }
+
+        foreach (var result in ProvisioningResults)
+        {
+            Provisioning.Initialize(result);
+        }
+
         registry.Register(new Gauge(CertificateNotAfterName, "Expiry of the serving certificate in use, in Unix seconds.", ReadNotAfter));
     }
 

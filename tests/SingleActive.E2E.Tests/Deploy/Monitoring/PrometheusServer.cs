@@ -132,6 +132,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
                             ["__meta_kubernetes_pod_name"] = pod.Metadata.Name,
                             ["__meta_kubernetes_pod_ip"] = pod.Status.PodIP,
                             ["__meta_kubernetes_pod_node_name"] = pod.Spec.NodeName,
+                            ["__meta_kubernetes_pod_phase"] = pod.Status.Phase,
                             ["__meta_kubernetes_pod_container_name"] = container.Name,
                             ["__meta_kubernetes_pod_container_init"] = isInit ? "true" : "false",
                             ["__meta_kubernetes_pod_container_port_name"] = port.Name ?? "",
