@@ -63,7 +63,7 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
         await UntilAsync(prometheus, $"ALERTS{{namespace=\"{ns}\"}}", "");
 
         // An operator pauses failover: reported from every replica's view of the Lease, once per Lease.
-        var (exit, stdout, stderr) = await PluginAsync(ns, "pause", "web");
+        var (exit, stdout, stderr) = await scenario.PluginAsync("pause", "web");
         Assert.True(exit == 0, $"kubectl single-active pause web: {stdout}{stderr}");
         await UntilAsync(prometheus, $"ALERTS{{namespace=\"{ns}\"}}", "SingleActiveFailoverPaused,web,pending=1", "alertname", "lease", "alertstate");
     }
@@ -122,15 +122,4 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
 
         output.WriteLine($"{promql} -> {expected}");
     }
-
-    private Task<(int ExitCode, string StdOut, string StdErr)> PluginAsync(string ns, params string[] args) =>
-        ExternalCommand.RunAsync(
-            "kubectl",
-            ["single-active", .. args, "-n", ns, "--timeout", "20s"],
-            new Dictionary<string, string>
-            {
-                ["KUBECONFIG"] = cluster.KubeconfigPath,
-                ["PATH"] = RepositoryPaths.PublishDir + ":" + Environment.GetEnvironmentVariable("PATH"),
-            },
-            timeout: TimeSpan.FromMinutes(1));
 }

@@ -51,7 +51,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
             await Eventually.UntilAsync(async () => await IsCandidateAsync(scenario, target), TimeSpan.FromSeconds(20), $"{target} advertising its candidacy");
             await Task.Delay(TimeSpan.FromSeconds(1));
             var at = timeline.Mark($"kubectl single-active handover web --to {target}");
-            var (exit, stdout, stderr) = await PluginAsync(ns, "handover", "web", "--to", target);
+            var (exit, stdout, stderr) = await scenario.PluginAsync("handover", "web", "--to", target);
             output.WriteLine($"$ kubectl single-active handover web --to {target} -n {ns}\n{stdout}{stderr}");
             Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
             next = await timeline.NextSingleAddressAsync(leader, at, TimeSpan.FromSeconds(20));
@@ -90,7 +90,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
         scenario.Nodes.SetAppReady(ns, target, ready: false);
         await Eventually.UntilAsync(async () => !await IsCandidateAsync(scenario, target), TimeSpan.FromSeconds(20), $"{target} no longer a candidate");
 
-        var (exit, stdout, stderr) = await PluginAsync(ns, "handover", "web", "--to", target);
+        var (exit, stdout, stderr) = await scenario.PluginAsync("handover", "web", "--to", target);
         output.WriteLine($"$ kubectl single-active handover web --to {target} -n {ns}\n{stdout}{stderr}");
 
         Assert.Equal(1, exit);
@@ -109,7 +109,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
         var node = scenario.Nodes.NodeOf(ns, leader)!;
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
 
-        var (exit, stdout, stderr) = await PluginAsync(ns, "pause", "web");
+        var (exit, stdout, stderr) = await scenario.PluginAsync("pause", "web");
         output.WriteLine($"$ kubectl single-active pause web -n {ns}\n{stdout}{stderr}");
         Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
         timeline.Mark($"paused; node {node.NodeName} of leader {leader} lost");
@@ -122,7 +122,7 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
             Assert.DoesNotContain(timeline.Samples.Concat(timeline.Changes), s => s.Addresses.Any(a => a != leader));
 
             var resumedAt = timeline.Mark("kubectl single-active resume web");
-            (exit, stdout, stderr) = await PluginAsync(ns, "resume", "web");
+            (exit, stdout, stderr) = await scenario.PluginAsync("resume", "web");
             output.WriteLine($"$ kubectl single-active resume web -n {ns}\n{stdout}{stderr}");
             Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
             var next = await timeline.NextSingleAddressAsync(leader, resumedAt, TimeSpan.FromSeconds(20));
@@ -154,16 +154,4 @@ public sealed class OperatorControlScenarioTests(ControlPlaneFixture cluster, IT
     private static async Task<bool> IsCandidateAsync(Scenario scenario, string pod) =>
         (await scenario.Client.CoreV1.ReadNamespacedPodAsync(pod, scenario.Namespace)).Status?.Conditions?
             .Any(c => c.Type == PodConditions.Candidate && c.Status == "True") == true;
-
-    /// <summary><c>kubectl single-active …</c>: kubectl finds the published plugin on PATH, as for a user who installed it.</summary>
-    private Task<(int ExitCode, string StdOut, string StdErr)> PluginAsync(string ns, params string[] args) =>
-        ExternalCommand.RunAsync(
-            "kubectl",
-            ["single-active", .. args, "-n", ns, "--timeout", "20s"],
-            new Dictionary<string, string>
-            {
-                ["KUBECONFIG"] = cluster.KubeconfigPath,
-                ["PATH"] = RepositoryPaths.PublishDir + ":" + Environment.GetEnvironmentVariable("PATH"),
-            },
-            timeout: TimeSpan.FromMinutes(1));
 }

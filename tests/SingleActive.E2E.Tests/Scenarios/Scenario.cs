@@ -65,6 +65,18 @@ internal sealed class Scenario : IAsyncDisposable
         return stdout;
     }
 
+    /// <summary><c>kubectl single-active …</c> in this namespace: kubectl finds the published plugin on PATH, as for a user who installed it.</summary>
+    public Task<(int ExitCode, string StdOut, string StdErr)> PluginAsync(params string[] args) =>
+        ExternalCommand.RunAsync(
+            "kubectl",
+            ["single-active", .. args, "-n", Namespace, "--timeout", "20s"],
+            new Dictionary<string, string>
+            {
+                ["KUBECONFIG"] = Cluster.KubeconfigPath,
+                ["PATH"] = RepositoryPaths.PublishDir + ":" + Environment.GetEnvironmentVariable("PATH"),
+            },
+            timeout: TimeSpan.FromMinutes(1));
+
     public async Task<IList<V1Pod>> PodsAsync(string app) =>
         (await Client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app=" + app)).Items;
 
