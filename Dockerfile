@@ -12,13 +12,14 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 # NativeAOT cannot cross-compile between CPU architectures here: the build stage runs on the
 # target platform (emulated for a foreign one) and the RID follows TARGETARCH.
 ARG TARGETARCH=amd64
-ARG SOURCE_REVISION=
 RUN apt-get update \
     && apt-get install -y --no-install-recommends clang zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY global.json nuget.config Directory.Build.props Directory.Packages.props ./
 COPY webhook/ webhook/
+# Declared here, not above: a new commit then rebuilds only the publish step, not the apt layer.
+ARG SOURCE_REVISION=
 RUN if [ "$TARGETARCH" = "arm64" ]; then rid=linux-arm64; else rid=linux-x64; fi \
     && RID="$rid" SOURCE_REVISION="$SOURCE_REVISION" webhook/publish.sh /out
 

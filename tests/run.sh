@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need (apt packages, the control-plane build,
-# NuGet restore), publishes the binaries the end-to-end tests drive, runs every test project,
-# and ends with one line "N passed, N failed" summed over all TRX results.
+# The one test command: installs what the tests need (apt packages, the control-plane build, promtool and
+# prometheus unpacked from their Debian package, NuGet restore), publishes the binaries the end-to-end tests
+# drive, runs every test project, and ends with one line "N passed, N failed" summed over all TRX results.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -10,6 +10,8 @@ rm -rf "$results"; mkdir -p "$results"
 
 export SINGLE_ACTIVE_CONTROL_PLANE_BIN
 SINGLE_ACTIVE_CONTROL_PLANE_BIN=$(tests/envtest/build-control-plane.sh | tail -n1) || { echo "control-plane build failed"; echo "0 passed, 1 failed"; exit 1; }
+export SINGLE_ACTIVE_PROMETHEUS_BIN
+SINGLE_ACTIVE_PROMETHEUS_BIN=$(tests/envtest/prometheus.sh | tail -n1) || { echo "promtool/prometheus unpack failed"; echo "0 passed, 1 failed"; exit 1; }
 export SINGLE_ACTIVE_PUBLISH_DIR="$root/artifacts/publish"
 webhook/publish.sh "$SINGLE_ACTIVE_PUBLISH_DIR" || { echo "publish failed"; echo "0 passed, 1 failed"; exit 1; }
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using SingleActive.Core.Metrics;
 
@@ -15,29 +14,5 @@ public sealed class InfoMetricTests
         info.WriteTo(output);
 
         Assert.Equal("# HELP x_info Facts.\n# TYPE x_info gauge\nx_info{lease=\"a\\\"b\",mode=\"label\"} 1\n", output.ToString());
-    }
-
-    /// <summary>The constant SingleActive.Core.csproj writes is the informational version the SDK put into the assembly.</summary>
-    [Fact]
-    public void BuildVersion_Current_TheInformationalVersionOfTheBuild()
-    {
-        var informational = typeof(BuildVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
-
-        var build = BuildVersion.Current;
-
-        Assert.Equal(informational, build.Revision.Length == 0 ? build.Version : $"{build.Version}+{build.Revision}");
-        Assert.Matches(@"^\d+\.\d+\.\d+$", build.Version);
-    }
-
-    [Theory]
-    [InlineData("1.2.3+0123abcd", "1.2.3", "0123abcd")]
-    [InlineData("1.2.3", "1.2.3", "")]
-    [InlineData("1.2.3-rc.1+a+b", "1.2.3-rc.1", "a+b")]
-    public void BuildVersion_Parse_SplitsAtTheFirstPlus(string informational, string version, string revision)
-    {
-        var build = BuildVersion.Parse(informational);
-
-        Assert.Equal(new BuildVersion(version, revision), build);
-        Assert.Equal([new("version", version), new("revision", revision)], build.Labels());
     }
 }

@@ -38,14 +38,15 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
             cluster, scenario.Nodes.Network, DocumentedScrapeJob(), [.. webPods, .. workerPods], MonitoringComponent.RuleFile(await MonitoringComponent.RuleAsync(), withAnnotations: true));
 
         // Every elector found (discovery keeps only the port sa-elector), with its Lease, mode and build.
-        await UntilAsync(prometheus, "count by (lease, mode, version) (single_active_elector_info)", $"web,readiness,{ProductVersion()}=3 worker,label,{ProductVersion()}=2", "lease", "mode", "version");
+        await UntilAsync(prometheus, "count by (lease, mode, version) (single_active_elector_info)", $"web,readiness,{Build().Version}=3 worker,label,{Build().Version}=2", "lease", "mode", "version");
 
         // Per Lease: readiness mode serves one (the Service's address), label mode keeps every replica ready with one leader.
         const string PerLease = "* on (namespace, pod) group_left (lease) single_active_elector_info";
         await UntilAsync(prometheus, $"sum by (lease) (single_active_elector_ready {PerLease})", "web=1 worker=2");
         await UntilAsync(prometheus, $"sum by (lease) (single_active_elector_is_leader {PerLease})", "web=1 worker=1");
         Assert.Equal(leader, Assert.Single(await prometheus.QueryAsync($"single_active_elector_ready {PerLease} == 1 and on (namespace, pod) single_active_elector_info{{lease=\"web\"}}")).Labels["pod"]);
-        Assert.All(await prometheus.QueryAsync("single_active_elector_info"), s => Assert.Matches("^[0-9a-f]{40}$", s.Labels["revision"]));
+        Assert.All(await prometheus.QueryAsync("single_active_elector_info"), s => Assert.Equal(Build().Revision, s.Labels["revision"]));
+        await prometheus.WaitForEvaluationAfterAsync(DateTimeOffset.UtcNow);
         await UntilAsync(prometheus, $"ALERTS{{namespace=\"{ns}\"}}", "");
 
         // Every replica's app fails its probe: the leader steps down and nobody may take over.
@@ -79,9 +80,12 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
         return (JsonObject)job.DeepClone();
     }
 
-    /// <summary>The product version this test was built with (Directory.Build.props), which the published binaries share.</summary>
-    private static string ProductVersion() =>
-        typeof(MonitoringScenarioTests).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
+    /// <summary>The version and commit this test was built from (Directory.Build.props, git), which the published binaries under test share.</summary>
+    private static (string Version, string Revision) Build()
+    {
+        var informational = typeof(MonitoringScenarioTests).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+', 2);
+        return (informational[0], informational.Length > 1 ? informational[1] : "");
+    }
 
     /// <summary>
     /// Waits until <paramref name="promql"/> answers <paramref name="expected"/>: each series as the values of

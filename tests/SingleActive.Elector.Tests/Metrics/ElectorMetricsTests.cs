@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
-using SingleActive.Core.Metrics;
+using SingleActive.Core.Build;
 using SingleActive.Elector.Election;
 using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
@@ -120,7 +120,7 @@ public sealed class ElectorMetricsTests
     {
         var text = new ElectorMetrics().Render(Standby, ready: false, appHealthy: null);
 
-        Assert.All(ElectorMetrics.ApiOperations, o => Assert.Contains($"single_active_elector_api_errors_total{{operation=\"{o}\"}} 0\n", text, StringComparison.Ordinal));
+        Assert.All(ApiOperations.All, o => Assert.Contains($"single_active_elector_api_errors_total{{operation=\"{o}\"}} 0\n", text, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -129,6 +129,6 @@ public sealed class ElectorMetricsTests
         var row = File.ReadAllLines(RepositoryFiles.Find("docs/elector.md")).Single(l => l.StartsWith("| `single_active_elector_api_errors_total", StringComparison.Ordinal));
         var documented = System.Text.RegularExpressions.Regex.Matches(row.Split('|')[3], "`([a-z_]+)`").Select(m => m.Groups[1].Value);
 
-        Assert.Equal(ElectorMetrics.ApiOperations.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
+        Assert.Equal(ApiOperations.All.Order(StringComparer.Ordinal), documented.Order(StringComparer.Ordinal));
     }
 }

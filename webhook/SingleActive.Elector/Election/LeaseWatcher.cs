@@ -34,7 +34,7 @@ public sealed class LeaseWatcher(IWatchableLeaseStore store, LeaderElector elect
             }
             catch (Exception e)
             {
-                metrics.RecordApiError("watch");
+                metrics.RecordApiError(ApiOperations.Watch);
                 Log.WatchEnded(logger, ErrorText.Of(e));
                 try
                 {

@@ -42,7 +42,7 @@ internal sealed class PlannedHandovers(
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            metrics.RecordApiError("pods");
+            metrics.RecordApiError(ApiOperations.Pods);
             Log.SuccessionPlanFailed(logger, drain.Draining ? PlannedHandover.NodeDrain : PlannedHandover.Rollout, ErrorText.Of(e));
             return false;
         }
@@ -103,7 +103,7 @@ internal sealed class PlannedHandovers(
         }
         catch (Exception e)
         {
-            metrics.RecordApiError("pods");
+            metrics.RecordApiError(ApiOperations.Pods);
             Log.SuccessionPlanFailed(logger, drain.Draining ? PlannedHandover.NodeDrain : PlannedHandover.Rollout, ErrorText.Of(e));
             return null;
         }

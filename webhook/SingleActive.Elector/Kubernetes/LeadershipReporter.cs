@@ -171,7 +171,7 @@ public sealed class LeadershipReporter(
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            metrics.RecordApiError("label");
+            metrics.RecordApiError(ApiOperations.Label);
             Log.LabelFailed(logger, label.Pod, Labels.Role, label.Role, ErrorText.Of(e));
             backlog.WriteFailed(label);
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using SingleActive.Contract;
+using SingleActive.Core.Build;
 using SingleActive.Core.Metrics;
 using SingleActive.Elector.Election;
 
@@ -13,14 +14,8 @@ public sealed class ElectorMetrics
     // before the renew deadline is reached.
     private static readonly double[] RenewBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    /// <summary>
-    /// Every <c>operation</c> of <c>single_active_elector_api_errors_total</c> (docs/elector.md lists them): written at 0
-    /// from the start, so the first failure counts in <c>increase()</c> and alerts (docs/monitoring.md).
-    /// </summary>
-    public static readonly IReadOnlyList<string> ApiOperations = ["get", "create", "update", "watch", "release", "event", "label", "fence", "pod_watch", "node_watch", "pods", "candidacy"];
-
     private readonly Histogram renewDuration = new("single_active_elector_renew_duration_seconds", "Latency of successful Lease renewals.", RenewBuckets);
-    private readonly ConcurrentDictionary<string, long> apiErrors = new(ApiOperations.Select(o => KeyValuePair.Create(o, 0L)), StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> apiErrors = new(ApiOperations.All.Select(o => KeyValuePair.Create(o, 0L)), StringComparer.Ordinal); // At 0 from the start: increase() counts no first sample.
     private readonly ConcurrentDictionary<string, long> losses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> handovers = new(StringComparer.Ordinal);
     private long becameLeader;

@@ -72,7 +72,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
             },
             store.WatchAsync,
             this,
-            "pod_watch",
+            ApiOperations.PodWatch,
             time,
             retryPeriod,
             metrics);

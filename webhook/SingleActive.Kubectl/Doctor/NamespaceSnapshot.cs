@@ -4,11 +4,11 @@ using SingleActive.Kube.Workloads;
 namespace SingleActive.Kubectl.Doctor;
 
 /// <summary>One namespace's part of a <see cref="ClusterSnapshot"/>.</summary>
-/// <param name="Leases">The namespace's Leases (the workloads' and any other); empty when not read.</param>
+/// <param name="Leases">The namespace's Leases (the workloads' and any other); empty when the user may not list them.</param>
 public sealed record NamespaceSnapshot(
     string Name,
     IReadOnlyList<V1RoleBinding> RoleBindings,
     IReadOnlyList<V1PodDisruptionBudget> Budgets,
     IReadOnlyList<V1Service> Services,
     IReadOnlyList<(SingleActiveWorkload Workload, IReadOnlyList<V1Pod> Pods)> Workloads,
-    IReadOnlyList<V1Lease>? Leases = null);
+    IReadOnlyList<V1Lease> Leases);

@@ -48,7 +48,7 @@ public sealed class SnapshotReader(IKubernetes client)
                 await PodDisruptionBudgets.ListAsync(client, ns, cancellationToken).ConfigureAwait(false),
                 [.. (await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items],
                 withPods,
-                [.. (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items]));
+                await LeasesAsync(ns, cancellationToken).ConfigureAwait(false)));
         }
 
         var backends = await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false);
@@ -65,6 +65,19 @@ public sealed class SnapshotReader(IKubernetes client)
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
         {
             return null;
+        }
+    }
+
+    /// <summary>A namespace's Leases (is failover paused?); none when the user may not list them, so the rest of the checks still run.</summary>
+    private async Task<IReadOnlyList<V1Lease>> LeasesAsync(string ns, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return [.. (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items];
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+        {
+            return [];
         }
     }
 

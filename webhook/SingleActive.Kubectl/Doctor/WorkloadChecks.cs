@@ -19,7 +19,7 @@ internal static class WorkloadChecks
         }
 
         foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods))
-            .Concat(Lease(ns, subject, workload)).Concat(ElectorImages(subject, ns, workload, pods)))
+            .Concat(FailoverPaused(ns, subject, workload)).Concat(ElectorImages(ns, subject, workload, pods)))
         {
             yield return finding;
         }
@@ -93,9 +93,9 @@ internal static class WorkloadChecks
     }
 
     /// <summary>Failover paused (<c>kubectl single-active pause</c>), which nothing ends but a resume.</summary>
-    private static IEnumerable<Finding> Lease(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload)
+    private static IEnumerable<Finding> FailoverPaused(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload)
     {
-        var lease = ns.Leases?.FirstOrDefault(l => l.Metadata?.Name == workload.LeaseName);
+        var lease = ns.Leases.FirstOrDefault(l => l.Metadata?.Name == workload.LeaseName);
         if (lease?.Metadata?.Annotations is { } annotations && annotations.TryGetValue(Annotations.Paused, out var paused) && FailoverPause.IsPaused(paused))
         {
             yield return new Finding(Severity.Warning, subject, $"failover is paused (Lease {workload.LeaseName}, annotation {Annotations.Paused}): a leader that fails or is deleted is not replaced until resumed",
@@ -107,7 +107,7 @@ internal static class WorkloadChecks
     /// Pods of one workload running different elector images: the webhook injects its own image at each pod's creation,
     /// so after an upgrade the older pods keep the elector they were created with (and whatever it lacked) until replaced.
     /// </summary>
-    private static IEnumerable<Finding> ElectorImages(string subject, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
+    private static IEnumerable<Finding> ElectorImages(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
         var images = pods
             .Where(p => p.Metadata?.DeletionTimestamp is null)

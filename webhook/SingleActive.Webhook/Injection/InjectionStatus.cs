@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using SingleActive.Contract;
-using SingleActive.Core.Metrics;
+using SingleActive.Core.Build;
 
 namespace SingleActive.Webhook.Injection;
 
@@ -17,7 +17,7 @@ public sealed record InjectionStatus(
     string Version, string Lease, bool NativeSidecar, ElectorMode Mode, string ServiceAccount, int Port,
     string? App = null, string? PreviousServiceAccount = null, string? SidecarReason = null)
 {
-    /// <summary>The injector's version: the webhook assembly's, without build metadata so goldens stay stable.</summary>
+    /// <summary>The injector's version: the product's (<see cref="BuildVersion"/>), without the commit, so goldens change only when the version is raised.</summary>
     public static readonly string InjectorVersion = BuildVersion.Current.Version;
 
     public string Sidecar => NativeSidecar ? "native" : "container";

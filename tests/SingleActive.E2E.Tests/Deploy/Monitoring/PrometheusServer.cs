@@ -13,7 +13,7 @@ namespace SingleActive.E2E.Tests.Deploy.Monitoring;
 /// <summary>
 /// A real Prometheus (Debian's 2.42, from <see cref="PrometheusTools"/>) where a cluster's Prometheus runs: on the
 /// nodes' side of the pod network (the host namespace, where kubelet probes start), so it scrapes pods at their pod
-/// IPs. Scrapes and rule evaluations every second. Debian builds Prometheus without Kubernetes discovery, so
+/// IPs. Scrapes every 2 s (a scrape that times out on a busy machine makes its series stale), evaluates every second. Debian builds Prometheus without Kubernetes discovery, so
 /// <see cref="PodTargets"/> stands in for it: it lists what pod discovery (<c>role: pod</c>) lists for these pods,
 /// one target per declared container port with the same <c>__meta_kubernetes_*</c> labels, in a file the job reads
 /// instead; the job's relabeling is the one under test.
@@ -48,7 +48,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         job["file_sd_configs"] = new JsonArray(new JsonObject { ["files"] = new JsonArray(Path.Combine(directory, "targets.json")) });
         var config = new JsonObject
         {
-            ["global"] = new JsonObject { ["scrape_interval"] = "1s", ["scrape_timeout"] = "1s", ["evaluation_interval"] = "1s" },
+            ["global"] = new JsonObject { ["scrape_interval"] = "2s", ["scrape_timeout"] = "2s", ["evaluation_interval"] = "1s" },
             ["rule_files"] = new JsonArray(Path.Combine(directory, "rules.json")),
             ["scrape_configs"] = new JsonArray(job),
         };
@@ -102,10 +102,28 @@ internal sealed class PrometheusServer : IAsyncDisposable
             double.Parse((string)r["value"]![1]!, CultureInfo.InvariantCulture)))];
     }
 
+    /// <summary>Waits until every rule group has been evaluated after <paramref name="after"/> (Prometheus' /api/v1/rules), so an empty ALERTS means "evaluated, nothing", not "not evaluated yet".</summary>
+    public Task WaitForEvaluationAfterAsync(DateTimeOffset after) =>
+        Eventually.UntilAsync(
+            async () =>
+            {
+                var body = JsonNode.Parse(await this.network.Http.GetStringAsync(new Uri(Url, "api/v1/rules")))!;
+                var groups = body["data"]!["groups"]!.AsArray();
+                return groups.Count > 0 && groups.All(g => DateTimeOffset.Parse((string)g!["lastEvaluation"]!, CultureInfo.InvariantCulture) > after);
+            },
+            TimeSpan.FromSeconds(10),
+            $"every rule group evaluated after {after:HH:mm:ss.fff}");
+
     public async ValueTask DisposeAsync()
     {
-        await this.process.DisposeAsync();
-        Directory.Delete(this.directory, recursive: true);
+        try
+        {
+            await this.process.DisposeAsync();
+        }
+        finally
+        {
+            Directory.Delete(this.directory, recursive: true);
+        }
     }
 
     /// <summary>

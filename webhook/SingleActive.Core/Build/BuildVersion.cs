@@ -1,4 +1,4 @@
-namespace SingleActive.Core.Metrics;
+namespace SingleActive.Core.Build;
 
 /// <summary>
 /// What the binaries were built from: the product version (<c>Version</c> in Directory.Build.props) and the source
