@@ -15,7 +15,7 @@ public sealed class ElectorMetrics
     private static readonly double[] RenewBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Histogram renewDuration = new("single_active_elector_renew_duration_seconds", "Latency of successful Lease renewals.", RenewBuckets);
-    private readonly ConcurrentDictionary<string, long> apiErrors = new(ApiOperations.All.Select(o => KeyValuePair.Create(o, 0L)), StringComparer.Ordinal); // At 0 from the start: increase() counts no first sample.
+    private readonly ConcurrentDictionary<string, long> apiErrors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> losses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> handovers = new(StringComparer.Ordinal);
     private long becameLeader;
@@ -34,6 +34,15 @@ public sealed class ElectorMetrics
             InfoName,
             "The Lease this elector campaigns for, its mode and its build; always 1.",
             [new("lease", leaseName), new("mode", ElectorModes.Format(mode)), .. build.Labels()]);
+
+    public ElectorMetrics()
+    {
+        // Every operation at 0 from the start: Prometheus' increase() counts nothing for a series' first sample.
+        foreach (var operation in ApiOperations.All)
+        {
+            apiErrors[operation] = 0;
+        }
+    }
 
     public void RecordRenew(TimeSpan duration) => renewDuration.Observe(duration.TotalSeconds);
 
