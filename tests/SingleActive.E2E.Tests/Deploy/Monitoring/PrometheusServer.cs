@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using k8s;
 using k8s.Models;
 using SingleActive.E2E.Tests.ControlPlane;
 using SingleActive.E2E.Tests.Kubelet.Network;
@@ -13,8 +12,8 @@ namespace SingleActive.E2E.Tests.Deploy.Monitoring;
 /// <summary>
 /// A real Prometheus (Debian's 2.42, from <see cref="PrometheusTools"/>) where a cluster's Prometheus runs: on the
 /// nodes' side of the pod network (the host namespace, where kubelet probes start), so it scrapes pods at their pod
-/// IPs. Scrapes every 2 s (a scrape that times out on a busy machine makes its series stale), evaluates every second. Debian builds Prometheus without Kubernetes discovery, so
-/// <see cref="PodTargets"/> stands in for it: it lists what pod discovery (<c>role: pod</c>) lists for these pods,
+/// IPs. Scrapes every 2 s (a scrape that times out on a busy machine makes its series stale), evaluates every second.
+/// Debian builds Prometheus without Kubernetes discovery, so <see cref="PodTargets"/> stands in for it: it lists what pod discovery (<c>role: pod</c>) lists for these pods,
 /// one target per declared container port with the same <c>__meta_kubernetes_*</c> labels, in a file the job reads
 /// instead; the job's relabeling is the one under test.
 /// </summary>
