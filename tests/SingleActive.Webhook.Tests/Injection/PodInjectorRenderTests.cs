@@ -1,4 +1,5 @@
 using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Injection;
 using static SingleActive.Webhook.Tests.Injection.Rendered;
 
@@ -141,7 +142,7 @@ public class PodInjectorRenderTests
         Assert.Equal(("namespace", "metadata.namespace"), (sources[2].DownwardAPI.Items[0].Path, sources[2].DownwardAPI.Items[0].FieldRef.FieldPath));
         var mount = Assert.Single(Elector(pod).VolumeMounts);
         Assert.Equal(("single-active-token", "/var/run/secrets/kubernetes.io/serviceaccount", true), (mount.Name, mount.MountPath, mount.ReadOnlyProperty));
-        Assert.All(PodPorts.AllContainers(pod.Spec).Where(c => c.Name != ElectorHttp.ContainerName), c => Assert.Null(c.VolumeMounts));
+        Assert.All(PodContainers.All(pod.Spec).Where(c => c.Name != ElectorHttp.ContainerName), c => Assert.Null(c.VolumeMounts));
     }
 
     [Theory]

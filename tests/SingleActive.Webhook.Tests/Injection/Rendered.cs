@@ -1,7 +1,8 @@
-using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Injection;
 using SingleActive.Webhook.Provisioning;
+using k8s.Models;
 
 namespace SingleActive.Webhook.Tests.Injection;
 
@@ -20,7 +21,7 @@ internal static class Rendered
     }
 
     public static V1Container Elector(V1Pod pod) =>
-        PodPorts.AllContainers(pod.Spec).Single(c => c.Name == ElectorHttp.ContainerName);
+        PodContainers.All(pod.Spec).Single(c => c.Name == ElectorHttp.ContainerName);
 
     public static Dictionary<string, string> Env(V1Container container) =>
         container.Env.ToDictionary(e => e.Name, e => e.Value ?? "fieldRef:" + e.ValueFrom?.FieldRef?.FieldPath);

@@ -21,16 +21,14 @@ public sealed class ElectorMetrics
     private long becameLeader;
     private long becameStandby;
     private long fenceFailures;
+    private InfoMetric? info;
 
     /// <summary>The name of the info metric: the Lease, mode and build of this elector (labels <c>lease</c>, <c>mode</c>, <c>version</c>, <c>revision</c>).</summary>
     public const string InfoName = "single_active_elector_info";
 
-    /// <summary><see cref="InfoName"/>'s series, written first on every scrape; null until <see cref="Describe"/>.</summary>
-    public InfoMetric? Info { get; private set; }
-
-    /// <summary>Sets <see cref="InfoName"/>: alert rules join the other series to it by <c>namespace</c> and <c>pod</c> to group them by Lease.</summary>
+    /// <summary>Sets <see cref="InfoName"/>, written first on every scrape (none before): alert rules join the other series to it by <c>namespace</c> and <c>pod</c> to group them by Lease.</summary>
     public void Describe(string leaseName, ElectorMode mode, BuildVersion build) =>
-        Info = new InfoMetric(
+        info = new InfoMetric(
             InfoName,
             "The Lease this elector campaigns for, its mode and its build; always 1.",
             [new("lease", leaseName), new("mode", ElectorModes.Format(mode)), .. build.Labels()]);
@@ -108,7 +106,7 @@ public sealed class ElectorMetrics
     public string Render(ElectionStatus status, bool ready, bool? appHealthy, Kubernetes.ApiServerTrust? trust = null)
     {
         var sb = new StringBuilder(2048);
-        Info?.WriteTo(sb);
+        info?.WriteTo(sb);
         Gauge(sb, "single_active_elector_is_leader", "1 while this replica leads with a fresh renew.", status.IsLeader ? 1 : 0);
         Gauge(sb, "single_active_elector_ready", "1 while /readyz answers 200.", ready ? 1 : 0);
         Gauge(sb, "single_active_elector_lease_transitions", "The Lease's leaseTransitions (fencing epoch) as last seen.", status.LeaseTransitions);

@@ -56,30 +56,12 @@ public sealed class SnapshotReader(IKubernetes client)
     }
 
     /// <summary>Every namespace's name (for the node bindings' accounts of deleted namespaces); null when the user may not list them.</summary>
-    private async Task<IReadOnlySet<string>?> NamespaceNamesAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await LiveNamespaces.ListAsync(client, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
-        {
-            return null;
-        }
-    }
+    private Task<IReadOnlySet<string>?> NamespaceNamesAsync(CancellationToken cancellationToken) =>
+        WhenForbiddenAsync<IReadOnlySet<string>?>(async () => await LiveNamespaces.ListAsync(client, cancellationToken).ConfigureAwait(false), null);
 
     /// <summary>A namespace's Leases (is failover paused?); none when the user may not list them, so the rest of the checks still run.</summary>
-    private async Task<IReadOnlyList<V1Lease>> LeasesAsync(string ns, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return [.. (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items];
-        }
-        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
-        {
-            return [];
-        }
-    }
+    private Task<IReadOnlyList<V1Lease>> LeasesAsync(string ns, CancellationToken cancellationToken) =>
+        WhenForbiddenAsync<IReadOnlyList<V1Lease>>(async () => [.. (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items], []);
 
     /// <summary>
     /// Each Service the webhooks call and the Endpoints behind it: what the API server can reach right now. v1
@@ -112,6 +94,19 @@ public sealed class SnapshotReader(IKubernetes client)
         info?.GitVersion?.TrimStart('v').Split('.', '-', '+') is [var major, var minor, ..] && int.TryParse(major, out var ma) && int.TryParse(minor, out var mi)
             ? new Version(ma, mi)
             : null;
+
+    /// <summary>What <paramref name="read"/> returns, or <paramref name="forbidden"/> when the user may not read it (HTTP 403): a check that needs it is skipped, the others run.</summary>
+    private static async Task<T> WhenForbiddenAsync<T>(Func<Task<T>> read, T forbidden)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+        {
+            return forbidden;
+        }
+    }
 
     private static async Task<T?> OrNullAsync<T>(Func<Task<T>> read)
         where T : class

@@ -111,7 +111,7 @@ internal static class WorkloadChecks
     {
         var images = pods
             .Where(p => p.Metadata?.DeletionTimestamp is null)
-            .Select(p => (p.Spec?.Containers ?? []).Concat(p.Spec?.InitContainers ?? []).FirstOrDefault(c => c.Name == ElectorHttp.ContainerName)?.Image)
+            .Select(p => PodContainers.Elector(p.Spec)?.Image)
             .OfType<string>()
             .GroupBy(i => i, StringComparer.Ordinal)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)

@@ -1,6 +1,7 @@
-using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
+using k8s.Models;
 
 namespace SingleActive.Webhook.Injection;
 
@@ -36,7 +37,7 @@ public static class InjectionDecider
             return MutationResult.Deny(OptIn.InvalidMessage(annotations![Annotations.Enabled], description));
         }
 
-        var hasElector = PodPorts.AllContainers(pod.Spec).Any(c => c.Name == ElectorHttp.ContainerName);
+        var hasElector = PodContainers.Elector(pod.Spec) is not null;
         if (annotations!.ContainsKey(Annotations.Status))
         {
             // The status annotation alone is not proof: copied from an injected pod (kubectl get -o yaml

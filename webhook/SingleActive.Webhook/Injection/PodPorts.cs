@@ -1,3 +1,4 @@
+using SingleActive.Kube.Workloads;
 using k8s.Models;
 
 namespace SingleActive.Webhook.Injection;
@@ -13,7 +14,7 @@ public static class PodPorts
     public static HashSet<int> InUse(V1PodSpec? spec)
     {
         var used = new HashSet<int>();
-        foreach (var container in AllContainers(spec))
+        foreach (var container in PodContainers.All(spec))
         {
             foreach (var port in container.Ports ?? [])
             {
@@ -54,9 +55,6 @@ public static class PodPorts
 
         throw new InvalidOperationException("no free port");
     }
-
-    public static IEnumerable<V1Container> AllContainers(V1PodSpec? spec) =>
-        (spec?.InitContainers ?? []).Concat(spec?.Containers ?? []);
 
     private static void AddProbePorts(V1Probe? probe, HashSet<int> used)
     {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SingleActive.Contract;
 using SingleActive.E2E.Tests.Support;
+using SingleActive.Tests.Shared;
 
 namespace SingleActive.E2E.Tests.Deploy.Monitoring;
 
@@ -78,7 +79,7 @@ public sealed partial class MonitoringRulesTests
     [Fact]
     public async Task Expressions_EachMetric_IsWrittenByAnElectorOrTheWebhook()
     {
-        var documented = DocumentedMetrics("docs/elector.md").Concat(DocumentedMetrics("docs/server.md")).ToHashSet(StringComparer.Ordinal);
+        var documented = MetricsDocsAssertions.Documented("docs/elector.md", "## HTTP").Concat(MetricsDocsAssertions.Documented("docs/server.md", "## Metrics")).ToHashSet(StringComparer.Ordinal);
         var used = MonitoringComponent.Alerts(await MonitoringComponent.RuleAsync()).SelectMany(a => MetricName().Matches((string)a["expr"]!)).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
 
         Assert.NotEmpty(used);
@@ -170,17 +171,11 @@ public sealed partial class MonitoringRulesTests
             })];
     }
 
-    private static IEnumerable<string> DocumentedMetrics(string docs) =>
-        DocumentedRow().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, docs))).Select(m => m.Groups["name"].Value);
-
     [GeneratedRegex(@"\$labels\.(?<label>\w+)")]
     private static partial Regex LabelReference();
 
     [GeneratedRegex(@"single_active_\w+")]
     private static partial Regex MetricName();
-
-    [GeneratedRegex(@"^\| `(?<name>single_active_\w+)", RegexOptions.Multiline)]
-    private static partial Regex DocumentedRow();
 
     [GeneratedRegex(@"up\{job=~""(?<job>[^""]+)""\}")]
     private static partial Regex JobMatcher();
