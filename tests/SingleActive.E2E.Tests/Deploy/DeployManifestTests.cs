@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using SingleActive.E2E.Tests.Support;
+using SingleActive.Tests.Shared;
 
 namespace SingleActive.E2E.Tests.Deploy;
 
@@ -23,6 +25,20 @@ public sealed class DeployManifestTests
 
         var container = WebhookContainer(deployment);
         Assert.Equal((string?)container["image"], Env(container, "SINGLE_ACTIVE_IMAGE"));
+    }
+
+    [Theory]
+    [InlineData("base")]
+    [InlineData("overlays/cert-manager")]
+    [InlineData("overlays/self-signed")]
+    public async Task Image_Overlay_TaggedWithTheProductVersion(string overlay)
+    {
+        // The version the binaries report (status annotation, build info metrics) is the image deploy/ installs.
+        var version = XDocument.Load(RepositoryFiles.Find("Directory.Build.props")).Descendants("Version").Single().Value;
+        var deployment = Kustomize.Single(await Kustomize.BuildAsync(Kustomize.DeployDir(overlay)), "Deployment", "single-active-webhook");
+
+        var image = (string?)WebhookContainer(deployment)["image"];
+        Assert.EndsWith($":{version}", image, StringComparison.Ordinal);
     }
 
     [Theory]

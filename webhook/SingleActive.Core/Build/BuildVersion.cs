@@ -2,7 +2,7 @@ namespace SingleActive.Core.Build;
 
 /// <summary>
 /// What the binaries were built from: the product version (<c>Version</c> in Directory.Build.props) and the source
-/// revision the SDK appends to the informational version (<c>1.0.0+&lt;git commit&gt;</c>; empty when built outside
+/// revision the SDK appends to the informational version (<c>0.1.0+&lt;git commit&gt;</c>; empty when built outside
 /// a git checkout). Every binary of one build shares them; SingleActive.Core.csproj writes them in as a constant.
 /// </summary>
 public sealed record BuildVersion(string Version, string Revision)
