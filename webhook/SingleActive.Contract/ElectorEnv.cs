@@ -12,6 +12,12 @@ public static class ElectorEnv
     public const string LeaseDuration = "SINGLE_ACTIVE_LEASE_DURATION";
     public const string RenewDeadline = "SINGLE_ACTIVE_RENEW_DEADLINE";
     public const string RetryPeriod = "SINGLE_ACTIVE_RETRY_PERIOD";
+
+    /// <summary>
+    /// The period of the readinessProbe the webhook rendered on the elector (a duration in whole seconds, e.g. <c>3s</c>),
+    /// only when it is not <see cref="ReadinessProbeTimings.Default"/>'s: a release waits for the kubelet's next probe.
+    /// </summary>
+    public const string ProbePeriod = "SINGLE_ACTIVE_PROBE_PERIOD";
     public const string Port = "SINGLE_ACTIVE_PORT";
 
     /// <summary>

@@ -6,6 +6,13 @@ public sealed record ReadinessProbeTimings(int PeriodSeconds, int FailureThresho
     /// <summary>Period 1 s, one failure, 1 s timeout: a stale leader turns unready within 2 s at worst.</summary>
     public static readonly ReadinessProbeTimings Default = new(PeriodSeconds: 1, FailureThreshold: 1, TimeoutSeconds: 1);
 
+    /// <summary>The longest period a pod may set (<c>single-active.io/probe-period</c>): one hour.</summary>
+    public const int MaxPeriodSeconds = 3600;
+
+    /// <summary>Whether <paramref name="period"/> can be a probe's <c>periodSeconds</c>: whole seconds, 1 s to <see cref="MaxPeriodSeconds"/>.</summary>
+    public static bool IsPeriod(TimeSpan period) =>
+        period >= TimeSpan.FromSeconds(1) && period <= TimeSpan.FromSeconds(MaxPeriodSeconds) && period.Ticks % TimeSpan.TicksPerSecond == 0;
+
     /// <summary>
     /// Longest time from the elector starting to answer 503 until the kubelet marks the pod unready:
     /// up to <c>failureThreshold</c> probes, a period apart, the last of which may take the full timeout.

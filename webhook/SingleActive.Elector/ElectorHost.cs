@@ -92,7 +92,7 @@ public static class ElectorHost
         var planner = new SuccessionPlanner(candidatePods, new KubernetesWorkloadRevisions(api, options.Namespace), nodes, options.DrainTaints, options.Identity);
         var operatorSupport = new OperatorSupport(candidatePods, new OperatorReporter(reporter, candidacy, options.Identity, leaseDescription), planner);
         // Readiness mode: a voluntary release waits for this pod's kubelet to have seen it not ready (label mode needs not).
-        var ownPod = options.Mode == ElectorMode.Readiness ? new OwnPodReadiness(time) : null;
+        var ownPod = options.Mode == ElectorMode.Readiness ? new OwnPodReadiness(time, options.Probe) : null;
         var elector = new LeaderElector(
             new ElectionSettings(options.Identity, options.Timings), store, time, (IAppHealth?)appHealth ?? AlwaysHealthy.Instance, reporter, metrics, logger,
             readinessGate: reporter.ReadinessGate, operatorSupport: operatorSupport, ownPod: ownPod);

@@ -99,6 +99,34 @@ public sealed class ElectorOptionsTests
     }
 
     [Fact]
+    public void Parse_ProbePeriod_IsTheProbeTheTimingsAreCheckedAgainst()
+    {
+        var options = Parse(With((ElectorEnv.ProbePeriod, "3s")), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(ReadinessProbeTimings.Default with { PeriodSeconds = 3 }, options!.Probe);
+        Assert.Equal(ReadinessProbeTimings.Default, Parse(Valid, out _)!.Probe);
+
+        // 10 s + 5 s × 1 + 1 s = 16 s: a leader cut off from the API server could be Ready past the 15 s lease.
+        Assert.Null(Parse(With((ElectorEnv.ProbePeriod, "5s")), out errors));
+        Assert.StartsWith(
+            "SINGLE_ACTIVE_LEASE_DURATION/SINGLE_ACTIVE_RENEW_DEADLINE/SINGLE_ACTIVE_RETRY_PERIOD/SINGLE_ACTIVE_PROBE_PERIOD: unsafe timings: renew deadline + probe period × failure threshold + probe timeout must be less than lease duration, but 10s + 5s × 1 + 1s = 16s",
+            Assert.Single(errors),
+            StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1500ms")]
+    [InlineData("2h")]
+    [InlineData("soon")]
+    public void Parse_ProbePeriodNotWholeSecondsUpToAnHour_RefusesNamingIt(string value)
+    {
+        Assert.Null(Parse(With((ElectorEnv.ProbePeriod, value)), out var errors));
+
+        Assert.Equal($"SINGLE_ACTIVE_PROBE_PERIOD '{value}' must be whole seconds from 1s to 3600s (the periodSeconds of the elector's readinessProbe)", Assert.Single(errors));
+    }
+
+    [Fact]
     public void Parse_E2eTimings_SatisfyTheSafetyBound()
     {
         // The real-apiserver tests run with these: 2 s + 1 s × 1 + 1 s = 4 s is not < 4 s, so they use 5 s.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using SingleActive.Contract;
 using SingleActive.Elector.PodDeletion;
 using SingleActive.Elector.Tests.Election;
 using SingleActive.Elector.Tests.Kubernetes;
@@ -12,6 +13,9 @@ namespace SingleActive.Elector.Tests.PodDeletion;
 public sealed class KubeletCatchUpTests
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The limit for the default probe, which <see cref="ElectionCluster"/>'s electors run with.</summary>
+    private static readonly TimeSpan DefaultLimit = new OwnPodReadiness(TimeProvider.System).CatchUpLimit;
 
     [Fact]
     public async Task StepDown_PodStillReadyInTheApi_ReleasedOnlyOnceItsKubeletReportsItNotReady()
@@ -54,7 +58,7 @@ public sealed class KubeletCatchUpTests
         await cluster.AdvanceUntilAsync(() => !a.IsReady, TimeSpan.FromSeconds(5), Step);
         var waited = await cluster.AdvanceUntilAsync(() => cluster.Server.Current?.HolderIdentity != "a", TimeSpan.FromSeconds(10), Step);
 
-        Assert.InRange(waited, OwnPodReadiness.CatchUpLimit - Step, OwnPodReadiness.CatchUpLimit + (2 * Step));
+        Assert.InRange(waited, DefaultLimit - Step, DefaultLimit + (2 * Step));
         await cluster.AdvanceAsync(Step);
         Assert.True(b.IsReady);
     }
@@ -113,11 +117,32 @@ public sealed class KubeletCatchUpTests
         var readiness = new OwnPodReadiness(time);
 
         var waiting = readiness.WaitForKubeletAsync(CancellationToken.None);
-        time.Advance(OwnPodReadiness.CatchUpLimit - TimeSpan.FromMilliseconds(1));
+        time.Advance(readiness.CatchUpLimit - TimeSpan.FromMilliseconds(1));
         await Task.Yield();
         Assert.False(waiting.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
 
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(3, 5)]
+    [InlineData(60, 62)]
+    public async Task WaitForKubelet_PodUnseen_WaitsTheProbesDetectionPlusOneSecond(int periodSeconds, int limitSeconds)
+    {
+        // A pod's single-active.io/probe-period: the kubelet may next probe /readyz a whole period later, so a release
+        // that went out sooner could be followed by the kubelet's reconcile writing Ready=True over the fence.
+        var time = new FakeTimeProvider();
+        var readiness = new OwnPodReadiness(time, ReadinessProbeTimings.Default with { PeriodSeconds = periodSeconds });
+
+        var waiting = readiness.WaitForKubeletAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(limitSeconds) - TimeSpan.FromMilliseconds(1));
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(TimeSpan.FromSeconds(limitSeconds), readiness.CatchUpLimit);
         Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 

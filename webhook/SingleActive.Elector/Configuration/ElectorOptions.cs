@@ -33,6 +33,12 @@ public sealed record ElectorOptions(
     /// <summary><see cref="ElectorEnv.DrainTaints"/>, <see cref="DrainRules.Default"/> when unset.</summary>
     public DrainRules DrainTaints { get; init; } = DrainRules.Default;
 
+    /// <summary>
+    /// The readinessProbe the kubelet runs on this elector: <see cref="ReadinessProbeTimings.Default"/> with the period of
+    /// <see cref="ElectorEnv.ProbePeriod"/>. The timings are validated against it, and a release waits for its detection.
+    /// </summary>
+    public ReadinessProbeTimings Probe { get; init; } = ReadinessProbeTimings.Default;
+
     /// <summary>Where Kubernetes mounts the pod's namespace, used when POD_NAMESPACE is not set.</summary>
     public const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
@@ -76,11 +82,25 @@ public sealed record ElectorOptions(
         var renew = ReadDuration(env, ElectorEnv.RenewDeadline, ElectionTimings.Default.RenewDeadline, problems);
         var retry = ReadDuration(env, ElectorEnv.RetryPeriod, ElectionTimings.Default.RetryPeriod, problems);
         var timings = new ElectionTimings(lease, renew, retry);
+        var probe = ReadinessProbeTimings.Default;
+        if (Trimmed(env(ElectorEnv.ProbePeriod)) is { } periodText)
+        {
+            if (Duration.TryParse(periodText, out var period) && ReadinessProbeTimings.IsPeriod(period))
+            {
+                probe = probe with { PeriodSeconds = (int)period.TotalSeconds };
+            }
+            else
+            {
+                problems.Add($"{ElectorEnv.ProbePeriod} '{periodText}' must be whole seconds from 1s to {ReadinessProbeTimings.MaxPeriodSeconds}s (the periodSeconds of the elector's readinessProbe)");
+            }
+        }
+
         if (lease > TimeSpan.Zero && renew > TimeSpan.Zero && retry > TimeSpan.Zero)
         {
-            foreach (var problem in timings.Validate(ReadinessProbeTimings.Default))
+            foreach (var problem in timings.Validate(probe))
             {
-                problems.Add($"{ElectorEnv.LeaseDuration}/{ElectorEnv.RenewDeadline}/{ElectorEnv.RetryPeriod}: {problem}");
+                var probeVariable = probe == ReadinessProbeTimings.Default ? "" : $"/{ElectorEnv.ProbePeriod}";
+                problems.Add($"{ElectorEnv.LeaseDuration}/{ElectorEnv.RenewDeadline}/{ElectorEnv.RetryPeriod}{probeVariable}: {problem}");
             }
         }
 
@@ -154,6 +174,7 @@ public sealed record ElectorOptions(
             {
                 NodeName = Trimmed(env(ElectorEnv.NodeName)),
                 DrainTaints = drainTaints ?? DrainRules.Default,
+                Probe = probe,
             };
     }
 

@@ -19,13 +19,21 @@ namespace SingleActive.Elector.PodDeletion;
 /// the API unreachable) the release waits the whole <see cref="CatchUpLimit"/>; when no such pod exists (an
 /// elector outside Kubernetes) it does not wait.
 /// </remarks>
-public sealed class OwnPodReadiness(TimeProvider time)
+public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings probe)
 {
+    /// <summary>For the rendered default probe (<see cref="ReadinessProbeTimings.Default"/>: a 3 s limit).</summary>
+    public OwnPodReadiness(TimeProvider time)
+        : this(time, ReadinessProbeTimings.Default)
+    {
+    }
+
     /// <summary>
-    /// The longest a release waits: the rendered probe's worst-case detection (<see cref="ReadinessProbeTimings.WorstCaseDetection"/>,
-    /// 2 s) plus 1 s for the kubelet's status write and the watch event that shows it.
+    /// The longest a release waits: the worst-case detection of the probe the kubelet runs on this elector
+    /// (<see cref="ReadinessProbeTimings.WorstCaseDetection"/>: 2 s for the default, period × failure threshold + timeout
+    /// for a pod's <c>single-active.io/probe-period</c>) plus 1 s for the kubelet's status write and the watch event that
+    /// shows it. Shorter than the probe's detection, a release could go out while the kubelet still caches the pod ready.
     /// </summary>
-    public static readonly TimeSpan CatchUpLimit = ReadinessProbeTimings.Default.WorstCaseDetection + TimeSpan.FromSeconds(1);
+    public TimeSpan CatchUpLimit { get; } = probe.WorstCaseDetection + TimeSpan.FromSeconds(1);
 
     private readonly Lock gate = new();
     private View view = View.Unknown;

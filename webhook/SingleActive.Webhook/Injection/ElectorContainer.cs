@@ -91,6 +91,12 @@ public static class ElectorContainer
             Value(ElectorEnv.RetryPeriod, Duration.Format(settings.Timings.RetryPeriod)),
             Value(ElectorEnv.Port, settings.Port.ToString(CultureInfo.InvariantCulture)),
         };
+        if (settings.Probe.PeriodSeconds != ReadinessProbeTimings.Default.PeriodSeconds)
+        {
+            // The elector waits for the kubelet's next probe before it releases (OwnPodReadiness): it must know the period.
+            env.Add(Value(ElectorEnv.ProbePeriod, Duration.Format(TimeSpan.FromSeconds(settings.Probe.PeriodSeconds))));
+        }
+
         if (settings.DrainTaints is { } drainTaints)
         {
             // Only when the pod sets its own: unset, the elector applies DrainTaints.Default of its own version.

@@ -40,7 +40,7 @@ public static class InjectionSettingsResolver
         };
         if (annotations.TryGetValue(Annotations.ProbePeriod, out var periodText))
         {
-            if (Duration.TryParse(periodText, out var period) && period.Ticks % TimeSpan.TicksPerSecond == 0 && period.TotalSeconds <= 3600)
+            if (Duration.TryParse(periodText, out var period) && ReadinessProbeTimings.IsPeriod(period))
             {
                 probe = probe with { PeriodSeconds = (int)period.TotalSeconds };
             }
