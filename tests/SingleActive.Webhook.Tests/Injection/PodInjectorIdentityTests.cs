@@ -73,6 +73,7 @@ public class PodInjectorIdentityTests
 
     [Theory]
     [InlineData("\"generateName\":\"checkout-7bf89b9c66-\",\"labels\":{\"pod-template-hash\":\"7bf89b9c66\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"checkout-7bf89b9c66\",\"uid\":\"u\",\"controller\":true}]", null, "checkout")]
+    [InlineData("\"generateName\":\"web-6c54f7d4b9-\",\"labels\":{\"rollouts-pod-template-hash\":\"6c54f7d4b9\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"web-6c54f7d4b9\",\"uid\":\"u\",\"controller\":true}]", null, "web")]
     [InlineData("\"generateName\":\"rs-manual-\",\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"rs-manual\",\"uid\":\"u\",\"controller\":true}]", null, "rs-manual")]
     [InlineData("\"name\":\"ledger-1\",\"generateName\":\"ledger-\",\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"name\":\"ledger\",\"uid\":\"u\",\"controller\":true}]", null, "ledger")]
     [InlineData("\"generateName\":\"job-worker-\",\"ownerReferences\":[{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"name\":\"job-worker\",\"uid\":\"u\",\"controller\":true}]", null, "job-worker")]

@@ -9,7 +9,12 @@ namespace SingleActive.Webhook.Injection;
 /// </summary>
 public static class LeaseNames
 {
-    private const string PodTemplateHashLabel = "pod-template-hash";
+    /// <summary>
+    /// The labels a ReplicaSet's controller puts on its pods, holding the suffix it gave the ReplicaSet's name: the
+    /// Deployment controller's, and Argo Rollouts' (<c>v1alpha1.DefaultRolloutUniqueLabelKey</c>; its ReplicaSets are
+    /// named <c>&lt;rollout&gt;-&lt;hash&gt;</c> too). Without the second, each revision of a Rollout would elect its own leader.
+    /// </summary>
+    private static readonly string[] TemplateHashLabels = ["pod-template-hash", "rollouts-pod-template-hash"];
 
     /// <summary>Name, owner, generateName, pod name, then the caller's hint (a workload name for templates).</summary>
     public static string? Derive(V1Pod pod, string? hint)
@@ -45,12 +50,15 @@ public static class LeaseNames
 
     private static string StripTemplateHash(string replicaSetName, IDictionary<string, string>? labels)
     {
-        // A ReplicaSet created by a Deployment is named <deployment>-<pod-template-hash>; a hand-made
+        // A ReplicaSet created by a Deployment (or an Argo Rollout) is named <deployment>-<hash>; a hand-made
         // one has no such label and its own name is already stable.
-        if (labels is not null && labels.TryGetValue(PodTemplateHashLabel, out var hash) && hash.Length > 0
-            && replicaSetName.Length > hash.Length + 1 && replicaSetName.EndsWith("-" + hash, StringComparison.Ordinal))
+        foreach (var label in TemplateHashLabels)
         {
-            return replicaSetName[..^(hash.Length + 1)];
+            if (labels is not null && labels.TryGetValue(label, out var hash) && hash.Length > 0
+                && replicaSetName.Length > hash.Length + 1 && replicaSetName.EndsWith("-" + hash, StringComparison.Ordinal))
+            {
+                return replicaSetName[..^(hash.Length + 1)];
+            }
         }
 
         return replicaSetName;
