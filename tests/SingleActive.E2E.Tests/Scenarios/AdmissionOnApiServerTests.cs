@@ -48,14 +48,17 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
     /// The README's uninstall, the workloads' part, with its own commands while the webhook runs: in label mode the role
     /// comes out of the Service's selector; one patch sets <c>single-active: "false"</c> and sets back the
     /// <c>maxUnavailable</c> the webhook had set (kubectl prints that the opt-in was removed from the template, and the
-    /// strategy stays as patched); the rollout replaces the injected pods with pods without the elector.
+    /// strategy stays as patched); the rollout replaces the injected pods with pods without the elector. For an app
+    /// that must never run twice the README's patch makes the strategy <c>Recreate</c> instead (no new pod while an old
+    /// one runs), which the webhook must let through as well.
     /// </summary>
     [Theory]
-    [InlineData("readiness")]
-    [InlineData("label")]
-    public async Task Uninstall_WorkloadStepsAsDocumented_RolloutReplacesInjectedPodsWithPlainOnes(string mode)
+    [InlineData("readiness", false)]
+    [InlineData("label", false)]
+    [InlineData("readiness", true)]
+    public async Task Uninstall_WorkloadStepsAsDocumented_RolloutReplacesInjectedPodsWithPlainOnes(string mode, bool neverTwice)
     {
-        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-uninstall-" + mode);
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-uninstall-" + mode + (neverTwice ? "-recreate" : ""));
         var ns = scenario.Namespace;
         var label = mode == "label";
         await scenario.ApplyAsync(Manifests.Deployment(ns, "orders", 2, label ? Manifests.LabelMode : Manifests.OptIn)
@@ -76,13 +79,24 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
 
         var (exit, _, stderr) = await cluster.KubectlAsync(
             "patch", "deployment", "orders", "-n", ns, "-p",
-            """{"metadata":{"annotations":{"single-active":"false"}},"spec":{"strategy":{"rollingUpdate":{"maxUnavailable":"25%"}}}}""");
+            neverTwice
+                ? """{"metadata":{"annotations":{"single-active":"false"}},"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}"""
+                : """{"metadata":{"annotations":{"single-active":"false"}},"spec":{"strategy":{"rollingUpdate":{"maxUnavailable":"25%"}}}}""");
         output.WriteLine($"kubectl patch: exit {exit}: {stderr}");
 
         Assert.Equal(0, exit);
         Assert.Contains($"Warning: single-active: removed the annotation {Annotations.Enabled} from the pod template of Deployment {ns}/orders", stderr, StringComparison.Ordinal);
         var deployment = await scenario.Client.AppsV1.ReadNamespacedDeploymentAsync("orders", ns);
-        Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        if (neverTwice)
+        {
+            Assert.Equal("Recreate", deployment.Spec.Strategy.Type);
+            Assert.Null(deployment.Spec.Strategy.RollingUpdate);
+        }
+        else
+        {
+            Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        }
+
         var plain = await Eventually.SucceedsAsync(
             async () => (await scenario.PodsAsync("orders")).Where(p => p.Metadata.DeletionTimestamp is null).ToList() is { Count: 2 } found
                 && found.All(p => p.Metadata.Annotations?.ContainsKey(Annotations.Status) != true)

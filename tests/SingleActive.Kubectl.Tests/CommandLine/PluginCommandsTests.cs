@@ -14,6 +14,11 @@ public sealed class PluginCommandsTests
     [InlineData(new[] { "pause", "web", "--timeout", "5s" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
     [InlineData(new[] { "status", "--kubeconfig", "/nonexistent/kubeconfig" }, ExitCodes.Failed, "error: cannot use kubeconfig \"/nonexistent/kubeconfig\"")]
     [InlineData(new[] { "status" }, ExitCodes.Failed, "error: no Kubernetes configuration: set KUBECONFIG, pass --kubeconfig, or run in a pod")]
+    [InlineData(new[] { "handover", "job/nightly" }, ExitCodes.Usage, "error: \"job/nightly\": only Deployments and StatefulSets are single-active workloads (deployment/NAME, statefulset/NAME)")]
+    [InlineData(new[] { "status", "deployment/" }, ExitCodes.Usage, "error: \"deployment/\": the workload has no name")]
+    [InlineData(new[] { "pause", "web", "-A" }, ExitCodes.Usage, "error: a WORKLOAD needs a namespace: drop -A")]
+    [InlineData(new[] { "status", "web", "--all-namespaces" }, ExitCodes.Usage, "error: a WORKLOAD needs a namespace: drop -A")]
+    [InlineData(new[] { "status", "-A" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
     public async Task RunAsync_BadUseOrNoCluster_ErrorOnStderrAndItsExitCode(string[] args, int exitCode, string error)
     {
         using var stdout = new StringWriter();

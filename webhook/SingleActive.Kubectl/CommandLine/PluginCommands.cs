@@ -49,25 +49,25 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
             kubeconfig, context, @namespace, allNamespaces, output,
         };
 
-        var statusWorkload = new Argument<string?>("WORKLOAD") { Description = "Only this workload (NAME, deployment/NAME or statefulset/NAME)", Arity = ArgumentArity.ZeroOrOne };
+        var statusWorkload = Workload("Only this workload (NAME, deployment/NAME or statefulset/NAME)", ArgumentArity.ZeroOrOne);
         var status = new Command("status", "Every single-active workload: mode, leader and its node, epoch, leading since, standbys ready to take over, paused") { statusWorkload };
         status.SetAction((parse, ct) => RunAsync(parse, ct, c => StatusAsync(c, parse.GetValue(statusWorkload), parse.GetValue(allNamespaces), ct)));
 
-        var handoverWorkload = new Argument<string>("WORKLOAD") { Description = "The workload (NAME, deployment/NAME or statefulset/NAME)" };
+        var handoverWorkload = Workload("The workload (NAME, deployment/NAME or statefulset/NAME)", ArgumentArity.ExactlyOne);
         var to = new Option<string?>("--to") { Description = "The pod to hand over to (default: any standby that can take over)" };
         var timeout = Timeout("How long to wait for the result", TimeSpan.FromSeconds(30));
         var handover = new Command("handover", "Move leadership to another replica (--to POD, or any healthy standby) and wait for the result") { handoverWorkload, to, timeout };
         handover.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
             Print(await new LeaseControl(c.Client, time).HandoverAsync(await FindAsync(c, parse.GetValue(handoverWorkload)!, ct).ConfigureAwait(false), parse.GetValue(to), parse.GetValue(timeout), ct).ConfigureAwait(false))));
 
-        var pauseWorkload = new Argument<string>("WORKLOAD") { Description = "The workload" };
+        var pauseWorkload = Workload("The workload", ArgumentArity.ExactlyOne);
         // The pause is in force once it is written (every elector reads the Lease before it acts on it); the wait is for the leader's acknowledgement only.
         var acknowledgement = Timeout("How long to wait for the leader's acknowledgement (the pause or resume is in force either way)", TimeSpan.FromSeconds(10));
         var pause = new Command("pause", "Freeze failover: no standby takes the Lease, not even when the leader stops, until resume") { pauseWorkload, acknowledgement };
         pause.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
             Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(pauseWorkload)!, ct).ConfigureAwait(false), true, parse.GetValue(acknowledgement), ct).ConfigureAwait(false))));
 
-        var resumeWorkload = new Argument<string>("WORKLOAD") { Description = "The workload" };
+        var resumeWorkload = Workload("The workload", ArgumentArity.ExactlyOne);
         var resume = new Command("resume", "Let failover happen again (a standby takes over at once if the leader is gone)") { resumeWorkload, acknowledgement };
         resume.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
             Print(await new LeaseControl(c.Client, time).PauseAsync(await FindAsync(c, parse.GetValue(resumeWorkload)!, ct).ConfigureAwait(false), false, parse.GetValue(acknowledgement), ct).ConfigureAwait(false))));
@@ -75,12 +75,37 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
         var doctor = new Command("doctor", "Check the installation and every single-active workload; each finding with its fix (exit code 3 when an error is found)");
         doctor.SetAction((parse, ct) => RunAsync(parse, ct, c => DoctorAsync(c, ct)));
 
+        foreach (var (command, workload) in new[] { (status, statusWorkload), (handover, handoverWorkload), (pause, pauseWorkload), (resume, resumeWorkload) })
+        {
+            command.Validators.Add(result =>
+            {
+                if (result.GetValue(allNamespaces) && result.GetValue(workload) is not null)
+                {
+                    result.AddError("a WORKLOAD needs a namespace: drop -A");
+                }
+            });
+        }
+
         root.Subcommands.Add(status);
         root.Subcommands.Add(handover);
         root.Subcommands.Add(pause);
         root.Subcommands.Add(resume);
         root.Subcommands.Add(doctor);
         return root;
+    }
+
+    /// <summary>A WORKLOAD argument: a reference of another kind is a usage error (exit 2) before any cluster is asked.</summary>
+    private static Argument<string?> Workload(string description, ArgumentArity arity)
+    {
+        var argument = new Argument<string?>("WORKLOAD") { Description = description, Arity = arity };
+        argument.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } reference && WorkloadCatalog.ReferenceProblem(reference) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
+        return argument;
     }
 
     private static Option<TimeSpan> Timeout(string description, TimeSpan defaultValue) =>
@@ -133,12 +158,6 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
 
     private async Task<int> StatusAsync(PluginContext c, string? workload, bool all, CancellationToken cancellationToken)
     {
-        if (workload is not null && c.Namespace is null)
-        {
-            await stderr.WriteLineAsync("error: a WORKLOAD needs a namespace: drop -A").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
         var workloads = workload is null
             ? await new WorkloadCatalog(c.Client).ListAsync(c.Namespace, cancellationToken).ConfigureAwait(false)
             : [await FindAsync(c, workload, cancellationToken).ConfigureAwait(false)];

@@ -20,10 +20,10 @@ public sealed class WorkloadCatalog(IKubernetes client)
     /// <exception cref="WorkloadNotFoundException">No such workload, or it does not opt in.</exception>
     public async Task<SingleActiveWorkload> FindAsync(string @namespace, string reference, CancellationToken cancellationToken)
     {
-        var (kind, name) = reference.Split('/', 2) is [var k, var n] ? (k.ToLowerInvariant(), n) : ("", reference);
-        if (kind is not ("" or "deployment" or "deployments" or "deploy" or "statefulset" or "statefulsets" or "sts"))
+        var (kind, name) = Split(reference);
+        if (ReferenceProblem(reference) is { } problem)
         {
-            throw new WorkloadNotFoundException($"\"{reference}\": only Deployments and StatefulSets are single-active workloads (deployment/NAME, statefulset/NAME)");
+            throw new WorkloadNotFoundException(problem);
         }
 
         if (kind is "" or "deployment" or "deployments" or "deploy" && await ReadAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync(name, @namespace, cancellationToken: cancellationToken)).ConfigureAwait(false) is { } deployment)
@@ -38,6 +38,21 @@ public sealed class WorkloadCatalog(IKubernetes client)
 
         throw new WorkloadNotFoundException($"no Deployment or StatefulSet \"{name}\" in namespace {@namespace}");
     }
+
+    /// <summary>Why <paramref name="reference"/> cannot name a single-active workload (a kind other than a Deployment or a StatefulSet, no name); null when it can.</summary>
+    public static string? ReferenceProblem(string reference)
+    {
+        var (kind, name) = Split(reference);
+        if (kind is not ("" or "deployment" or "deployments" or "deploy" or "statefulset" or "statefulsets" or "sts"))
+        {
+            return $"\"{reference}\": only Deployments and StatefulSets are single-active workloads (deployment/NAME, statefulset/NAME)";
+        }
+
+        return name.Length == 0 ? $"\"{reference}\": the workload has no name (NAME, deployment/NAME or statefulset/NAME)" : null;
+    }
+
+    private static (string Kind, string Name) Split(string reference) =>
+        reference.Split('/', 2) is [var kind, var name] ? (kind.ToLowerInvariant(), name) : ("", reference);
 
     private static WorkloadNotFoundException NotOptedIn(string kind, string name, string @namespace) =>
         new($"{kind}/{name} in namespace {@namespace} is not a single-active workload: its pod template has no annotation single-active: \"true\"");
