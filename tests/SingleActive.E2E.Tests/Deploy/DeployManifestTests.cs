@@ -78,7 +78,7 @@ public sealed class DeployManifestTests
                 "rbac.authorization.k8s.io|rolebindings|get,create,update|*",
                 "rbac.authorization.k8s.io|clusterroles|bind|single-active-elector,single-active-elector-label,single-active-elector-node",
                 "rbac.authorization.k8s.io|clusterrolebindings|get,update|single-active-elector-node",
-                "|namespaces|list|*",
+                "|namespaces|get,list|*",
                 "policy|poddisruptionbudgets|list|*",
                 "|services|list|*",
                 "apps|deployments,statefulsets|list|*",

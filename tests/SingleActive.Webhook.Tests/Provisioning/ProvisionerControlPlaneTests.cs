@@ -96,7 +96,7 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
     }
 
     [Fact]
-    public async Task EnsureAsync_WithinCacheTtl_MakesNoApiCallsThenChecksAgain()
+    public async Task EnsureAsync_WithinCacheTtl_WritesNothingThenChecksAgain()
     {
         var ns = await NamespaceAsync();
         var request = new ServiceAccountRequest(ns, "cached", true, ElectorMode.Readiness);
@@ -112,6 +112,50 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         await provisioner.EnsureAsync(request, CancellationToken.None);
         Assert.NotNull(await cluster.Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync("single-active-elector-cached", ns));
         Assert.Equal(1, metrics.Provisioning.Value("cached"));
+    }
+
+    /// <summary>
+    /// CI and preview environments delete a namespace and create it again under the same name within minutes: the objects
+    /// went with the old one, so a cached success must not stand for the new namespace (the API server would refuse its
+    /// pods: their account does not exist).
+    /// </summary>
+    [Fact]
+    public async Task EnsureAsync_NamespaceDeletedAndCreatedAgainWithinCacheTtl_ProvisionsAgain()
+    {
+        var ns = await NamespaceAsync();
+        var request = new ServiceAccountRequest(ns, "single-active-elector", true, ElectorMode.Readiness);
+        var provisioner = Create();
+        await provisioner.EnsureAsync(request, CancellationToken.None);
+        await provisioner.EnsureAsync(request, CancellationToken.None);
+        Assert.Equal((1, 1), (metrics.Provisioning.Value("created"), metrics.Provisioning.Value("cached")));
+
+        await cluster.Admin.CoreV1.DeleteNamespaceAsync(ns);
+        await GoneAsync(ns);
+        await cluster.Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new() { Name = ns } });
+        await provisioner.EnsureAsync(request, CancellationToken.None);
+
+        Assert.Equal((2, 1), (metrics.Provisioning.Value("created"), metrics.Provisioning.Value("cached")));
+        Assert.NotNull(await cluster.Admin.CoreV1.ReadNamespacedServiceAccountAsync("single-active-elector", ns));
+        Assert.NotNull(await cluster.Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync("single-active-elector-single-active-elector", ns));
+        var recreated = Assert.Single(log.Entries, e => e.EventId == 3008);
+        Assert.Equal($"Namespace {ns} was deleted and created again since its elector account was provisioned: provisioning {ns}/single-active-elector again", recreated.Message);
+    }
+
+    /// <summary>A webhook whose ClusterRole predates <c>get</c> on namespaces trusts its cache as before.</summary>
+    [Fact]
+    public async Task EnsureAsync_NamespaceUnreadable_TrustsTheCache()
+    {
+        var ns = await NamespaceAsync();
+        var request = new ServiceAccountRequest(ns, "single-active-elector", true, ElectorMode.Readiness);
+        var provisioner = Create(Intercepted("no-namespace-get", (message, _) =>
+            message.Method == HttpMethod.Get && message.RequestUri!.AbsolutePath == $"/api/v1/namespaces/{ns}"
+                ? throw new HttpRequestException("refused by the test")
+                : Task.CompletedTask));
+        await provisioner.EnsureAsync(request, CancellationToken.None);
+
+        await provisioner.EnsureAsync(request, CancellationToken.None);
+
+        Assert.Equal((1, 1), (metrics.Provisioning.Value("created"), metrics.Provisioning.Value("cached")));
     }
 
     [Fact]

@@ -129,7 +129,7 @@ internal static class RbacChecks
             if (binding is null || binding.RoleRef?.Name != role || binding.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == account) != true)
             {
                 yield return new Finding(Severity.Error, subject, $"ServiceAccount {account} is not bound to ClusterRole {role} (RoleBinding {name}): its electors {(role == ElectorRbacNames.LabelClusterRole ? "cannot label pods" : "cannot reach their Lease")}",
-                    $"the webhook creates the binding when it admits a pod: kubectl rollout restart {workload.Reference} -n {ns.Name} (or apply the output of single-active-webhook inject)");
+                    $"the webhook creates the binding when it admits a pod, once its provisioning cache (Provisioning:CacheTtl, 10 min by default) has expired: kubectl rollout restart {workload.Reference} -n {ns.Name}; at once: apply the output of single-active-webhook inject");
             }
         }
 

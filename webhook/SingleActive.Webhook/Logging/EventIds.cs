@@ -108,6 +108,9 @@ internal static class EventIds
     /// <summary>Subjects whose namespace no longer exists were removed from the node binding.</summary>
     public const int NodeBindingPruned = 3007;
 
+    /// <summary>A namespace was deleted and created again within the provisioning cache period: its account is provisioned again.</summary>
+    public const int NamespaceRecreated = 3008;
+
     /// <summary>The API server's version.</summary>
     public const int ApiServerVersion = 4001;
 

@@ -14,8 +14,10 @@ namespace SingleActive.Webhook.Provisioning;
 /// <see cref="ElectorRbacNames.NodeClusterRoleBinding"/> (node read, for drain-aware handover; the same write drops the
 /// accounts of deleted namespaces, see <see cref="NodeBindingSubjects"/>). Create-first:
 /// AlreadyExists is success, so concurrent admissions and webhook replicas race safely. Successes are cached per
-/// (namespace, account, mode) for <see cref="ProvisioningOptions.CacheTtl"/>, so only the first pod of a workload
-/// pays for API calls. A node binding that is missing, refers to another role or may not be touched does not keep
+/// (namespace, account, mode) for <see cref="ProvisioningOptions.CacheTtl"/>, together with the namespace's uid, so
+/// only the first pod of a workload pays for the writes: later ones read the namespace (one GET) and provision again
+/// when it is another namespace of the same name (deleted and created again, as CI and preview environments do;
+/// its objects went with the old one, and the API server would refuse pods of an account that does not exist). A node binding that is missing, refers to another role or may not be touched does not keep
 /// the pod out (it works without it): a warning at most once per cache period, and its own metric result.
 /// On servers before 1.21 a freshly created account is only returned once its token Secret exists (see
 /// <see cref="ProvisioningOptions.TokenSecretWait"/>).
@@ -31,7 +33,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     /// <summary>From 1.21 (BoundServiceAccountTokenVolume on by default) pods get projected tokens and no longer need the Secret.</summary>
     public static readonly Version ProjectedTokenMinimum = new(1, 21);
 
-    private readonly ConcurrentDictionary<ServiceAccountRequest, DateTimeOffset> verifiedUntil = new();
+    private readonly ConcurrentDictionary<ServiceAccountRequest, Verified> verified = new();
 
     /// <summary>Subjects named in one log line of removals; the rest are counted.</summary>
     private const int RemovedNamed = 20;
@@ -47,12 +49,6 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.Value;
-        if (verifiedUntil.TryGetValue(request, out var until) && timeProvider.GetUtcNow() < until)
-        {
-            metrics.Provisioning.Inc("cached");
-            return;
-        }
-
         var subject = $"{request.Namespace}/{request.ServiceAccountName}";
         if (connection.Client is not { } client)
         {
@@ -63,6 +59,19 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var calls = new RbacApiCalls(client, linked.Token);
+        var namespaceUid = await NamespaceUidAsync(calls, request.Namespace, timeout, cancellationToken).ConfigureAwait(false);
+        if (verified.TryGetValue(request, out var known) && timeProvider.GetUtcNow() < known.Until)
+        {
+            // A namespace unreadable now or then (no permission yet, the API slow) trusts the cache, as before it was checked.
+            if (namespaceUid is null || known.NamespaceUid is null || namespaceUid == known.NamespaceUid)
+            {
+                metrics.Provisioning.Inc("cached");
+                return;
+            }
+
+            LogNamespaceRecreated(logger, request.Namespace, subject);
+        }
+
         var created = new List<string>();
         NodeBindingWrite nodeBinding;
         try
@@ -105,7 +114,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
             throw new ProvisioningException(e.Message, e.InnerException);
         }
 
-        verifiedUntil[request] = timeProvider.GetUtcNow() + settings.CacheTtl;
+        verified[request] = new Verified(timeProvider.GetUtcNow() + settings.CacheTtl, namespaceUid);
         metrics.Provisioning.Inc(nodeBinding.Problem?.MetricResult ?? (created.Count > 0 ? "created" : "exists"));
         if (created.Count > 0)
         {
@@ -132,12 +141,28 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     private bool NeedsTokenSecret(ProvisioningOptions settings) =>
         settings.TokenSecretWait > TimeSpan.Zero && clusterVersion.ServerVersion is { } version && version < ProjectedTokenMinimum;
 
+    /// <summary>The namespace's uid; null when it could not be read in time (see <see cref="RbacApiCalls.NamespaceUidAsync"/>).</summary>
+    private static async Task<string?> NamespaceUidAsync(RbacApiCalls calls, string @namespace, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await calls.NamespaceUidAsync(@namespace).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Forgets cached successes and warnings already said, e.g. after a test deleted the objects.</summary>
     public void ClearCache()
     {
-        verifiedUntil.Clear();
+        verified.Clear();
         this.nodeBindingWarnings.Clear();
     }
+
+    [LoggerMessage(EventId = EventIds.NamespaceRecreated, Level = LogLevel.Information, Message = "Namespace {Namespace} was deleted and created again since its elector account was provisioned: provisioning {Account} again")]
+    private static partial void LogNamespaceRecreated(ILogger logger, string @namespace, string account);
 
     [LoggerMessage(EventId = EventIds.ProvisioningCreated, Level = LogLevel.Information, Message = "Created {Objects}")]
     private static partial void LogCreated(ILogger logger, string objects);
@@ -156,4 +181,7 @@ public sealed partial class KubernetesServiceAccountProvisioner(
 
     [LoggerMessage(EventId = EventIds.TokenSecretMissing, Level = LogLevel.Warning, Message = "ServiceAccount {Account} has no token Secret after {Seconds} s; the API server asks the first pod to retry until the token controller writes it")]
     private static partial void LogNoTokenSecret(ILogger logger, string account, double seconds);
+
+    /// <summary>A success: trusted until <paramref name="Until"/> while the namespace keeps <paramref name="NamespaceUid"/> (null: it could not be read).</summary>
+    private sealed record Verified(DateTimeOffset Until, string? NamespaceUid);
 }
