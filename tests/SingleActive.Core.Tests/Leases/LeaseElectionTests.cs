@@ -51,6 +51,39 @@ public sealed class LeaseElectionTests
     }
 
     [Fact]
+    public void UnacknowledgedOwnTerm_TheTermThisProcessTriedToStart_RecognisedAsStoredToTheMicrosecond()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        time.Advance(TimeSpan.FromTicks(1234567)); // a wall clock with sub-microsecond ticks, which a MicroTime cuts off
+        var tried = election.Desired(new LeaseRecord(null, 1, null, null, 3, "7", PreviousHolder: "web-0"), leadingNow: false, "web-0");
+        election.Attempting(tried);
+        var stored = tried with { AcquireTime = Truncated(tried.AcquireTime!.Value), RenewTime = Truncated(tried.RenewTime!.Value), ResourceVersion = "8" };
+
+        Assert.Same(tried, election.UnacknowledgedOwnTerm(stored));
+        Assert.Null(election.UnacknowledgedOwnTerm(stored with { LeaseTransitions = 5 })); // a later term under this name
+        Assert.Null(election.UnacknowledgedOwnTerm(stored with { AcquireTime = stored.AcquireTime!.Value.AddMilliseconds(1) })); // not this write
+        Assert.Null(election.UnacknowledgedOwnTerm(stored with { HolderIdentity = "web-2" }));
+        Assert.False(election.Allows(stored, leadingNow: false)); // the plain rule still waits it out
+
+        election.Observe(new LeaseRecord("web-2", 15, time.GetUtcNow(), time.GetUtcNow(), 5, "9"));
+        Assert.Null(election.UnacknowledgedOwnTerm(stored)); // someone else's term came after it
+    }
+
+    [Fact]
+    public void UnacknowledgedOwnTerm_AfterTheTermWasWon_Null()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        var tried = election.Desired(null, leadingNow: false, null);
+        election.Attempting(tried);
+
+        election.Won(tried with { ResourceVersion = "1" }, time.GetTimestamp());
+
+        Assert.Null(election.UnacknowledgedOwnTerm(tried));
+    }
+
+    private static DateTimeOffset Truncated(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
+
+    [Fact]
     public void Allows_ReleasedLease_AtOnce()
     {
         var election = new LeaseElection("web-1", Duration, time);

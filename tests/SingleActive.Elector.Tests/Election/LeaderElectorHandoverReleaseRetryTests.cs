@@ -72,6 +72,35 @@ public sealed class LeaderElectorHandoverReleaseRetryTests
         Assert.Equal(["c"], LeaderElectorOperatorControlsTests.Endpoints(pods, a, b, c));
     }
 
+    /// <summary>
+    /// The chosen replica's takeover is written but its answer is lost (the attempt times out, as on a slow etcd): the
+    /// Lease names c in a term c never heard about. Was: c waited that term out like a stranger's, and so did everyone
+    /// else — a lease duration (15 s) with no leader. Now c recognises its own write and starts a newer term over it.
+    /// </summary>
+    [Fact]
+    public async Task Handover_TakeoverLandsButItsAnswerIsLost_TheChosenReplicaTakesItsTermUpWithoutWaitingItOut()
+    {
+        var (cluster, pods) = LeaderElectorOperatorControlsTests.NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await LeaderElectorOperatorControlsTests.ThreeReplicasAsync(cluster, pods);
+
+        c.Client.LoseNextAnswers = 1;
+        LeaderElectorOperatorControlsTests.Request(cluster, "c");
+        var waited = await cluster.AdvanceUntilAsync(() => LeaderElectorOperatorControlsTests.Endpoints(pods, a, b, c) is ["c"], TimeSpan.FromSeconds(30), Step);
+
+        // c's attempt is abandoned at the attempt timeout; its next round (a retry period later, jittered up to ×1.2) reads
+        // its own term and writes the next one.
+        var attemptTimeout = new ElectionSettings("c", ElectionTimings.Default).AttemptTimeout;
+        Assert.InRange(waited, attemptTimeout, attemptTimeout + (ElectionTimings.Default.RetryPeriod * 1.2) + (4 * Step));
+        Assert.True(waited < ElectionTimings.Default.LeaseDuration, $"c served {waited} after the request");
+        Assert.Equal(1, cluster.MaxReadySeen);
+        Assert.DoesNotContain(cluster.Server.History, r => r?.HolderIdentity == "b");
+        var lease = cluster.Server.Current!;
+        Assert.Equal(("c", "a"), (lease.HolderIdentity, lease.PreviousHolder));
+        var landed = Assert.Single(cluster.Server.History, r => r?.HolderIdentity == "c" && r.LeaseTransitions == lease.LeaseTransitions - 1);
+        Assert.Equal("a", landed!.PreviousHolder);
+    }
+
     [Fact]
     public async Task Handover_ReleaseRefused_TheLeaderRetakesItsTermAndAnswersTheRequestAgain()
     {

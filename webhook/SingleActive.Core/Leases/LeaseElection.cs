@@ -57,6 +57,34 @@ public sealed class LeaseElection
     public bool MayRetake { get; set; }
 
     /// <summary>
+    /// The new term this replica last tried to write while not leading, until it won a term or saw someone else's: a
+    /// write whose answer was lost (the attempt timed out, the connection dropped) may still have been applied.
+    /// </summary>
+    private LeaseRecord? unacknowledged;
+
+    /// <summary>This replica is about to write <paramref name="newTerm"/> to start a term (see <see cref="UnacknowledgedOwnTerm"/>).</summary>
+    public void Attempting(LeaseRecord newTerm)
+    {
+        ArgumentNullException.ThrowIfNull(newTerm);
+        unacknowledged = newTerm;
+    }
+
+    /// <summary>
+    /// The term <paramref name="current"/> holds when it is the one this replica tried to start and never heard back
+    /// about (same holder, epoch and acquire time, to the microsecond a <c>MicroTime</c> keeps): its own write landed.
+    /// Such a term is this replica's to take up at once, not a stranger's to wait out (a lease duration with no leader
+    /// at all, since every other replica waits it out too); client-go gets the same from comparing the holder it reads
+    /// with its own identity. Null for anything else.
+    /// </summary>
+    public LeaseRecord? UnacknowledgedOwnTerm(LeaseRecord? current) =>
+        !IsLeading && unacknowledged is { } tried && current?.IsHeld == true && current.HolderIdentity == Identity
+        && current.LeaseTransitions == tried.LeaseTransitions
+        && current.AcquireTime is { } acquired && tried.AcquireTime is { } attempted
+        && (acquired - attempted).Duration() < TimeSpan.FromMicroseconds(1)
+            ? tried
+            : null;
+
+    /// <summary>
     /// Takes in a state of the Lease known to be current when it arrives (a write's answer, a watch event); a state a
     /// read returned goes through <see cref="Observe(LeaseRecord?, long)"/> with its mark.
     /// </summary>
@@ -76,8 +104,9 @@ public sealed class LeaseElection
 
         if (record?.IsHeld == true && record.HolderIdentity != before?.HolderIdentity && record.HolderIdentity != Identity)
         {
-            // Someone else's term: whatever this replica may have retaken is theirs now.
+            // Someone else's term: whatever this replica may have retaken, or tried to start, is theirs now.
             MayRetake = false;
+            unacknowledged = null;
             return LeaseChange.OtherHolder;
         }
 
@@ -182,6 +211,7 @@ public sealed class LeaseElection
         Own = record;
         OwnEpoch = record.LeaseTransitions;
         MayRetake = false;
+        unacknowledged = null;
         LastRenewStart = attemptStart;
         Observe(record);
     }

@@ -45,14 +45,32 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
     {
         lock (gate)
         {
+            if (!leadingNow && election.UnacknowledgedOwnTerm(current) is { } landed)
+            {
+                // This replica's own new term, written by an attempt whose answer was lost: a newer term over it starts
+                // the leadership now (the operator's and maintenance's checks passed for that attempt; the Lease names
+                // this replica as holder). It succeeds the holder that attempt succeeded, whom it fences.
+                return NewTerm(current, landed.PreviousHolder);
+            }
+
             if (!election.Allows(current, leadingNow) || (!leadingNow && !(controls.AllowsTakeover(current, time.GetElapsedTime(election.Seen.ChangedAt)) && !DefersTakeover(current))))
             {
                 return null;
             }
 
             var previousHolder = election.Seen.PreviousHolderOf(current);
-            return new LeaseWrite(election.Desired(current, leadingNow, previousHolder, controls.ControlsOfNewTerm), previousHolder);
+            return leadingNow
+                ? new LeaseWrite(election.Desired(current, leadingNow, previousHolder, controls.ControlsOfNewTerm), previousHolder)
+                : NewTerm(current, previousHolder);
         }
+    }
+
+    /// <summary>A new term over <paramref name="current"/>, remembered until answered (<see cref="LeaseElection.UnacknowledgedOwnTerm"/>). Under the lock.</summary>
+    private LeaseWrite NewTerm(LeaseRecord? current, string? previousHolder)
+    {
+        var write = new LeaseWrite(election.Desired(current, leadingNow: false, previousHolder, controls.ControlsOfNewTerm), previousHolder);
+        election.Attempting(write.Record);
+        return write;
     }
 
     /// <summary>Takes in a state under the elector's lock and logs what it means.</summary>
