@@ -85,7 +85,7 @@ public static class ElectorHost
         metrics.Describe(options.LeaseName, options.Mode, BuildVersion.Current);
         var store = new KubernetesLeaseStore(api, options.Namespace, options.LeaseName);
         using var appHealth = AppHealthFrom(options, time, logger);
-        var reporter = new LeadershipReporter(new KubernetesPodApi(api, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
+        var reporter = new LeadershipReporter(new KubernetesPodApi(api, options.Namespace), options.Namespace, options.Identity, options.PodUid, leaseDescription, options.LeaseName, options.Mode, time, options.Timings.RetryPeriod, metrics, logger);
         var candidatePods = new KubernetesCandidatePods(api, options.Namespace, options.LeaseName);
         var candidacy = new CandidacyAdvertiser(candidatePods, options.Identity, leaseDescription, time, options.Timings.RetryPeriod, metrics, logger);
         var nodes = options.NodeName is null ? null : new KubernetesNodeApi(api);

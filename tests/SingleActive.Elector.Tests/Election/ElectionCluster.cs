@@ -73,7 +73,7 @@ public sealed class ElectionCluster : IAsyncDisposable
         var client = Server.Connect();
         var health = new FakeAppHealth();
         var metrics = new ElectorMetrics();
-        var reporter = Pods is null ? null : new LeadershipReporter(Pods, "ns", identity, "uid-" + identity, "ns/lease", ElectorMode.Readiness, clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance);
+        var reporter = Pods is null ? null : new LeadershipReporter(Pods, "ns", identity, "uid-" + identity, "ns/lease", "lease", ElectorMode.Readiness, clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance);
         var observer = new RecordingObserver(reporter);
         CandidatePods?.Add(identity);
         var operatorObserver = CandidatePods is null ? null : new RecordingOperatorObserver(identity, CandidatePods);

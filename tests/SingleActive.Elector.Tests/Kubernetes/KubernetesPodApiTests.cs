@@ -37,6 +37,31 @@ public sealed class KubernetesPodApiTests
     }
 
     [Fact]
+    public async Task ListLeasePodsAsync_RunningPods_OnlyThisLeasesNotBeingDeletedWithReadyRoleAndMode()
+    {
+        const string Pods = """
+            {"kind":"PodList","items":[
+              {"metadata":{"name":"web-0","annotations":{"single-active.io/status":"{\"version\":\"0.1.0\",\"lease\":\"web\",\"mode\":\"readiness\"}"}},
+               "status":{"phase":"Running","conditions":[{"type":"PodScheduled","status":"True"},{"type":"Ready","status":"True"}]}},
+              {"metadata":{"name":"web-1","labels":{"single-active.io/role":"leader"},"annotations":{"single-active.io/status":"{\"lease\":\"web\",\"mode\":\"label\"}"}},
+               "status":{"phase":"Running","conditions":[{"type":"Ready","status":"False"}]}},
+              {"metadata":{"name":"web-2","deletionTimestamp":"2026-03-04T05:06:07Z","annotations":{"single-active.io/status":"{\"lease\":\"web\"}"}},
+               "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}},
+              {"metadata":{"name":"cart-0","annotations":{"single-active.io/status":"{\"lease\":\"cart\"}"}},
+               "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}},
+              {"metadata":{"name":"plain"},"status":{"phase":"Running"}}]}
+            """;
+        using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(200, Pods));
+        using var api = server.Client(CallTimeout);
+
+        var pods = await new KubernetesPodApi(api, "shop").ListLeasePodsAsync("web", CancellationToken.None).WaitAsync(TestLimit);
+
+        Assert.Equal([new LeasePod("web-0", true, null, "readiness"), new LeasePod("web-1", false, "leader", "label")], pods);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(("GET", "/api/v1/namespaces/shop/pods?fieldSelector=status.phase%3DRunning"), (request.Method, request.Path));
+    }
+
+    [Fact]
     public async Task MarkNotReadyAsync_PodGone_False()
     {
         using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(404, """{"kind":"Status","message":"pods \"web-0\" not found"}"""));

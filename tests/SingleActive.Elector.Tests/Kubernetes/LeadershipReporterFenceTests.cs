@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -182,6 +183,87 @@ public sealed class LeadershipReporterFenceTests
         Assert.False(reporter.ReadinessGate.IsOpen(7));
     }
 
+    /// <summary>
+    /// The gap the sweep closes: pod-x led until its node lost the control plane and is still Ready in the API; its
+    /// successor could not fence it and lost its own term (pod-a, dropped above); pod-b now succeeds pod-a, who is all it
+    /// knows of. Without the sweep pod-b served next to pod-x until the node lifecycle controller acted.
+    /// </summary>
+    [Fact]
+    public async Task OnElected_APodOfAnEarlierTermStillReady_FencedTooAndTheGateOpensOnlyOnceBothAre()
+    {
+        var api = new RecordingPodApi();
+        api.Ready["pod-a"] = false; // the previous holder: answered 503 when it lost its term
+        api.Ready["pod-x"] = true; // partitioned two terms ago; its kubelet cannot report
+        api.Ready["pod-c"] = false; // a standby
+        var reporter = Reporter(api, ElectorMode.Readiness);
+        var openAtEachFence = new List<bool>();
+        api.BeforeFence = _ => openAtEachFence.Add(reporter.ReadinessGate.IsOpen(7));
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await DrainAsync(reporter);
+
+        Assert.Equal([false, false], openAtEachFence);
+        Assert.True(reporter.ReadinessGate.IsOpen(7));
+        Assert.Equal(["pod-a", "pod-x"], api.Fences.Select(f => f.Pod));
+        Assert.Equal("pod-b leads Lease shop/web (leaseTransitions 7); pod-x is still Ready from an earlier term and must not receive traffic", api.Fences.Last().Message);
+        Assert.Empty(api.Endpoints);
+    }
+
+    [Fact]
+    public async Task OnElected_TheLeasesPodsCannotBeListed_StaysClosedAndListsAgain()
+    {
+        var api = new RecordingPodApi();
+        api.Ready["pod-x"] = true;
+        api.NextListFailures.Enqueue(new HttpRequestException("connection refused (test)"));
+        var time = new FakeTimeProvider();
+        var metrics = new ElectorMetrics();
+        var reporter = Reporter(api, ElectorMode.Readiness, time, metrics);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => reporter.RunAsync(stop.Token));
+        var openAtFence = new List<bool>();
+        api.BeforeFence = _ => openAtFence.Add(reporter.ReadinessGate.IsOpen(7));
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await AdvanceUntilAsync(time, () => reporter.ReadinessGate.IsOpen(7));
+
+        reporter.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, metrics.ApiErrors("pods"));
+        Assert.Equal(1, api.Lists);
+        Assert.Equal([false, false], openAtFence);
+        Assert.Equal(["pod-a", "pod-x"], api.Fences.Select(f => f.Pod));
+    }
+
+    [Fact]
+    public async Task OnElected_MayNotListPods_FencesThePreviousHolderOnlyAsBefore()
+    {
+        var api = new RecordingPodApi();
+        api.Ready["pod-x"] = true;
+        api.NextListFailures.Enqueue(new KubeApiException(HttpStatusCode.Forbidden, "403 Forbidden: pods is forbidden (test)"));
+        var reporter = Reporter(api, ElectorMode.Readiness);
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await DrainAsync(reporter);
+
+        Assert.True(reporter.ReadinessGate.IsOpen(7));
+        Assert.Equal(["pod-a"], api.Fences.Select(f => f.Pod));
+    }
+
+    [Fact]
+    public async Task OnElected_LabelModeAPodOfAnEarlierTermStillLabelledLeader_DemotedBeforeThisOneIsLabelled()
+    {
+        var api = new RecordingPodApi();
+        api.Roles["pod-x"] = "leader";
+        api.Roles["pod-c"] = "standby";
+        var reporter = Reporter(api, ElectorMode.Label);
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await DrainAsync(reporter);
+
+        Assert.Equal(["label:pod-a=standby", "label:pod-x=standby", "label:pod-b=leader"], api.Calls.Where(c => c.StartsWith("label", StringComparison.Ordinal)));
+        Assert.Equal(["pod-b"], api.Roles.Where(r => r.Value == "leader").Select(r => r.Key));
+    }
+
     private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, int limit = 400)
     {
         var waited = TimeSpan.Zero;
@@ -197,7 +279,7 @@ public sealed class LeadershipReporterFenceTests
     }
 
     private static LeadershipReporter Reporter(RecordingPodApi api, ElectorMode mode, TimeProvider? time = null, ElectorMetrics? metrics = null, ILogger? logger = null) =>
-        new(api, "shop", "pod-b", "uid-b", "shop/web", mode, time ?? TimeProvider.System, TimeSpan.FromMilliseconds(500), metrics ?? new ElectorMetrics(), logger ?? NullLogger.Instance);
+        new(api, "shop", "pod-b", "uid-b", "shop/web", "web", mode, time ?? TimeProvider.System, TimeSpan.FromMilliseconds(500), metrics ?? new ElectorMetrics(), logger ?? NullLogger.Instance);
 
     private static async Task DrainAsync(LeadershipReporter reporter)
     {

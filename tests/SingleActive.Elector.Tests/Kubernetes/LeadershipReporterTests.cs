@@ -194,7 +194,7 @@ public sealed class LeadershipReporterTests
     }
 
     private static LeadershipReporter Reporter(RecordingPodApi api, ElectorMode mode, string? podUid, TimeProvider? time = null) =>
-        new(api, "shop", "pod-b", podUid, "shop/web", mode, time ?? TimeProvider.System, TimeSpan.FromMilliseconds(500), new ElectorMetrics(), NullLogger.Instance);
+        new(api, "shop", "pod-b", podUid, "shop/web", "web", mode, time ?? TimeProvider.System, TimeSpan.FromMilliseconds(500), new ElectorMetrics(), NullLogger.Instance);
 
     private static async Task DrainAsync(LeadershipReporter reporter)
     {

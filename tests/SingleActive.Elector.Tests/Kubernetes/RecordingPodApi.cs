@@ -37,6 +37,15 @@ public sealed class RecordingPodApi : IPodApi
     /// <summary>Each pod's Ready condition as the API server has it.</summary>
     public ConcurrentDictionary<string, bool> Ready { get; } = new();
 
+    /// <summary>Each pod's <c>single-active.io/role</c> label as the API server has it (label patches that went through).</summary>
+    public ConcurrentDictionary<string, string> Roles { get; } = new();
+
+    /// <summary>Lists of the Lease's pods fail with these, one each (as a refused connection or an error status would); later lists go through.</summary>
+    public ConcurrentQueue<Exception> NextListFailures { get; } = new();
+
+    /// <summary>How many lists of the Lease's pods were answered.</summary>
+    public int Lists { get; private set; }
+
     /// <summary>The pods a Service would route to: Ready in the API.</summary>
     public IReadOnlyList<string> Endpoints => [.. Ready.Where(p => p.Value).Select(p => p.Key).Order(StringComparer.Ordinal)];
 
@@ -97,8 +106,23 @@ public sealed class RecordingPodApi : IPodApi
             return Task.FromException<bool>(new HttpRequestException("connection refused (test)"));
         }
 
+        Roles[podName] = role;
         Calls.Enqueue($"label:{podName}={role}");
         return Task.FromResult(true);
+    }
+
+    /// <summary>Every pod this API knows (from its Ready view or its labels) and that exists, all of the one Lease, as a list would return them.</summary>
+    public Task<IReadOnlyList<LeasePod>> ListLeasePodsAsync(string leaseName, CancellationToken cancellationToken)
+    {
+        if (NextListFailures.TryDequeue(out var failure))
+        {
+            return Task.FromException<IReadOnlyList<LeasePod>>(failure);
+        }
+
+        Lists++;
+        IReadOnlyList<LeasePod> pods = [.. Ready.Keys.Union(Roles.Keys).Where(p => !MissingPods.Contains(p)).Order(StringComparer.Ordinal)
+            .Select(p => new LeasePod(p, Ready.GetValueOrDefault(p), Roles.GetValueOrDefault(p), null))];
+        return Task.FromResult(pods);
     }
 
     public Task<string?> GetPodUidAsync(string podName, CancellationToken cancellationToken)

@@ -18,6 +18,12 @@ public interface IPodApi
     /// </summary>
     Task<bool> MarkNotReadyAsync(string podName, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The running pods of Lease <paramref name="leaseName"/> (the <c>lease</c> of the webhook's status annotation) that
+    /// are not being deleted. Throws when they cannot be listed (<see cref="KubeApiException"/> 403: no <c>list</c> on pods).
+    /// </summary>
+    Task<IReadOnlyList<LeasePod>> ListLeasePodsAsync(string leaseName, CancellationToken cancellationToken);
+
     /// <summary>The pod's uid, or <c>null</c> when it cannot be read (e.g. no permission).</summary>
     Task<string?> GetPodUidAsync(string podName, CancellationToken cancellationToken);
 }

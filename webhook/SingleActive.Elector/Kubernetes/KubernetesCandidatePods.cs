@@ -79,7 +79,10 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
     }
 
     /// <summary>The <c>lease</c> of the webhook's status annotation (JSON); null when absent or unreadable.</summary>
-    private static string? LeaseOf(string? status)
+    internal static string? LeaseOf(string? status) => StatusField(status, "lease");
+
+    /// <summary>A string member of the webhook's status annotation (JSON); null when absent or unreadable.</summary>
+    internal static string? StatusField(string? status, string member)
     {
         if (string.IsNullOrEmpty(status))
         {
@@ -88,7 +91,7 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
 
         try
         {
-            return JsonNode.Parse(status)?["lease"] is JsonValue lease && lease.TryGetValue<string>(out var name) ? name : null;
+            return JsonNode.Parse(status)?[member] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
         }
         catch (JsonException)
         {
@@ -96,5 +99,5 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
         }
     }
 
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    internal static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -27,6 +27,13 @@ namespace SingleActive.Elector.Kubernetes;
 /// that is written (or the pod is gone): a holder whose node lost the API server stays Ready in the
 /// API, and an endpoint of the Service, until its kubelet reports again, which it cannot. While the
 /// fence fails, this replica stays not ready and retries: safety before availability.</para>
+/// <para>A term that takes over from a previous holder also sweeps: it lists the running pods of its Lease and
+/// fences (readiness mode) or demotes (label mode) every other one still Ready or labelled <c>leader</c>, before it
+/// serves. A fence or demotion the previous holder still owed when its own term ended dies with that term (it must:
+/// written late it could hit a pod leading again), and only the previous holder knew of it; a holder partitioned
+/// two terms ago would otherwise stay an endpoint next to this one until the node lifecycle controller marks its
+/// pods not ready (tens of seconds). The sweep needs <c>list</c> on pods; refused that (403), the term fences the
+/// previous holder only, as before, and says so.</para>
 /// </remarks>
 public sealed class LeadershipReporter(
     IPodApi api,
@@ -34,6 +41,7 @@ public sealed class LeadershipReporter(
     string podName,
     string? podUid,
     string leaseDescription,
+    string leaseName,
     ElectorMode mode,
     TimeProvider time,
     TimeSpan retryPeriod,
@@ -75,6 +83,7 @@ public sealed class LeadershipReporter(
             if (previous is not null)
             {
                 backlog.AddLabel(previous, Labels.Standby);
+                backlog.AddSweep(record.LeaseTransitions);
             }
 
             backlog.AddLabel(podName, Labels.Leader);
@@ -85,6 +94,7 @@ public sealed class LeadershipReporter(
         else if (previous is not null)
         {
             backlog.AddFence(previous, record.LeaseTransitions);
+            backlog.AddSweep(record.LeaseTransitions);
         }
         else
         {
@@ -141,6 +151,9 @@ public sealed class LeadershipReporter(
                     case ReportBacklog.FenceIntent intent:
                         await fence.WriteAsync(backlog, intent, stop).ConfigureAwait(false);
                         break;
+                    case ReportBacklog.SweepIntent sweep:
+                        await SweepAsync(sweep, stop).ConfigureAwait(false);
+                        break;
                     case ReportBacklog.PendingEvent pending:
                         await events.WriteAsync(backlog, pending, stop).ConfigureAwait(false);
                         break;
@@ -155,6 +168,46 @@ public sealed class LeadershipReporter(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>Finds the pods of this Lease an earlier term left serving and queues their fences or demotions in the sweep's place.</summary>
+    private async Task SweepAsync(ReportBacklog.SweepIntent sweep, CancellationToken stop)
+    {
+        IReadOnlyList<LeasePod> pods;
+        try
+        {
+            pods = await api.ListLeasePodsAsync(leaseName, stop).ConfigureAwait(false);
+        }
+        catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden)
+        {
+            // An older RoleBinding without "list" on pods: the previous holder's fence is all this term can do.
+            Log.SweepForbidden(logger, ErrorText.Of(e));
+            pods = [];
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            metrics.RecordApiError(ApiOperations.Pods);
+            Log.SweepFailed(logger, sweep.Epoch, ErrorText.Of(e));
+            backlog.WriteFailed(sweep);
+            return;
+        }
+
+        // The previous holder is fenced or demoted just before (its write is ahead of the sweep in the backlog).
+        var stale = mode == ElectorMode.Label
+            ? pods.Where(p => p.Name != podName && p.Role == Labels.Leader).ToList()
+            : pods.Where(p => p.Name != podName && p.Ready && p.Mode is null or "readiness").ToList();
+        if (stale.Count > 0)
+        {
+            Log.StaleLeadersFound(logger, string.Join(", ", stale.Select(p => p.Name)), sweep.Epoch);
+        }
+
+        var found = stale.Select(p => mode == ElectorMode.Label
+            ? (ReportBacklog.PodWrite)new ReportBacklog.LabelIntent(p.Name, Labels.Standby)
+            : new ReportBacklog.FenceIntent(p.Name, sweep.Epoch, stale: true)).ToList();
+        if (backlog.SweepDone(sweep, found) && mode == ElectorMode.Readiness && !backlog.OwesFences(sweep.Epoch))
+        {
+            fence.Gate.Open(sweep.Epoch);
         }
     }
 

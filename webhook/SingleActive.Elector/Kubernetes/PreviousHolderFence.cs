@@ -44,7 +44,9 @@ internal sealed class PreviousHolderFence(
         {
             // No read first: one call, and no "get" permission. A pod already not ready gets our
             // reason and a new lastTransitionTime, which its kubelet replaces with its own.
-            var message = $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}); {fence.Pod} held it before and must not receive traffic";
+            var message = fence.Stale
+                ? $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}); {fence.Pod} is still Ready from an earlier term and must not receive traffic"
+                : $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}); {fence.Pod} held it before and must not receive traffic";
             var existed = await api.MarkNotReadyAsync(fence.Pod, ConditionReason, message, time.GetUtcNow(), stop).ConfigureAwait(false);
             if (existed)
             {
@@ -56,7 +58,7 @@ internal sealed class PreviousHolderFence(
             }
 
             eventAt = null;
-            if (backlog.WriteDone(fence))
+            if (backlog.WriteDone(fence) && !backlog.OwesFences(fence.Epoch))
             {
                 Gate.Open(fence.Epoch);
             }
@@ -73,7 +75,7 @@ internal sealed class PreviousHolderFence(
                 backlog.AddEvent(
                     FailedReason,
                     "Warning",
-                    $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}) but could not mark {fence.Pod}, the previous holder, not ready: {error}. It stays not ready until that succeeds and keeps retrying (the elector needs \"patch\" on pods/status).",
+                    $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}) but could not mark {fence.Pod}, {(fence.Stale ? "still Ready from an earlier term" : "the previous holder")}, not ready: {error}. It stays not ready until that succeeds and keeps retrying (the elector needs \"patch\" on pods/status).",
                     time.GetUtcNow());
             }
         }

@@ -44,6 +44,41 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
     /// <summary>Wants <paramref name="pod"/> marked not ready before the term <paramref name="epoch"/> may serve.</summary>
     public void AddFence(string pod, int epoch) => AddWrite(new FenceIntent(pod, epoch));
 
+    /// <summary>Wants the pods of this Lease still serving from an earlier term found before the term <paramref name="epoch"/> may serve (see <see cref="SweepIntent"/>).</summary>
+    public void AddSweep(int epoch) => AddWrite(new SweepIntent(epoch));
+
+    /// <summary>Puts <paramref name="found"/> in the place of <paramref name="sweep"/>, which is done, so they are written before what was queued behind it.</summary>
+    /// <returns><c>false</c> when the sweep had been dropped meanwhile (its term is over): nothing is added.</returns>
+    public bool SweepDone(SweepIntent sweep, IReadOnlyList<PodWrite> found)
+    {
+        TaskCompletionSource signal;
+        lock (gate)
+        {
+            var index = writes.IndexOf(sweep);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            writes.RemoveAt(index);
+            writes.InsertRange(index, found);
+            writeRetry = default;
+            signal = changed;
+        }
+
+        signal.TrySetResult();
+        return true;
+    }
+
+    /// <summary>Whether a fence or a sweep of term <paramref name="epoch"/> is still queued: its readiness gate stays closed.</summary>
+    public bool OwesFences(int epoch)
+    {
+        lock (gate)
+        {
+            return writes.Exists(write => write is FenceIntent fence && fence.Epoch == epoch || write is SweepIntent sweep && sweep.Epoch == epoch);
+        }
+    }
+
     /// <summary>Drops the pod writes <paramref name="keep"/> rejects; one being written completes but is not retried.</summary>
     public void DropWrites(Func<PodWrite, bool> keep) => Change(() => writes.RemoveAll(write => !keep(write)));
 
@@ -194,7 +229,22 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
     }
 
     /// <summary>Readiness mode: the previous holder's pod marked not ready before the term <see cref="Epoch"/> serves.</summary>
-    internal sealed class FenceIntent(string pod, int epoch) : PodWrite(pod)
+    /// <param name="pod">The pod.</param>
+    /// <param name="epoch">The term that waits for it.</param>
+    /// <param name="stale">Found by the term's sweep (still Ready from an earlier term), not the previous holder.</param>
+    internal sealed class FenceIntent(string pod, int epoch, bool stale = false) : PodWrite(pod)
+    {
+        public int Epoch => epoch;
+
+        public bool Stale => stale;
+    }
+
+    /// <summary>
+    /// A new term's look for pods of its Lease that an earlier term left serving (Ready in readiness mode, labelled
+    /// <c>leader</c> in label mode): a fence or a demotion the previous holder still owed when its own term ended, which
+    /// only the previous holder knew of. Not a write to one pod (<see cref="PodWrite.Pod"/> is empty); it queues those.
+    /// </summary>
+    internal sealed class SweepIntent(int epoch) : PodWrite("")
     {
         public int Epoch => epoch;
     }

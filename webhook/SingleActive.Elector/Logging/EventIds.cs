@@ -177,4 +177,13 @@ internal static class EventIds
 
     /// <summary>A release tried again found the Lease no longer naming this replica: an earlier attempt landed unseen, or another replica wrote it.</summary>
     public const int ReleaseOutcomeUnseen = 69;
+
+    /// <summary>A new term found pods of its Lease still serving from an earlier term (Ready, or labelled leader): it fences or demotes them before it serves.</summary>
+    public const int StaleLeadersFound = 70;
+
+    /// <summary>A new term could not list its Lease's pods to look for ones still serving; it stays not ready and retries.</summary>
+    public const int SweepFailed = 71;
+
+    /// <summary>The elector may not list pods: a new term fences or demotes the previous holder only.</summary>
+    public const int SweepForbidden = 72;
 }
