@@ -17,7 +17,7 @@ public sealed class KubernetesCandidatePodsTests
                {"type":"single-active.io/candidate","status":"False","reason":"AppUnhealthy","message":"no"}]}}
             """)!.AsObject();
 
-        Assert.Equal(new CandidatePod("web-1", "web", true, "Running", false, "AppUnhealthy", "no"), KubernetesCandidatePods.FromPod(pod));
+        Assert.Equal(new CandidatePod("web-1", "web", true, "Running", false, "AppUnhealthy", "no", Mode: "readiness"), KubernetesCandidatePods.FromPod(pod));
     }
 
     [Fact]

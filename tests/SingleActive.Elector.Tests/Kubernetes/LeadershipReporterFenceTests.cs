@@ -45,15 +45,38 @@ public sealed class LeadershipReporterFenceTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("pod-b")] // this very pod, restarted: its kubelet already follows its own /readyz
-    public void OnElected_NobodyElseToFence_GateOpensAtOnce(string? previousHolder)
+    public async Task OnElected_NobodyElseToFence_GateOpensOnceTheSweepFoundNobodyServing(string? previousHolder)
     {
         var api = new RecordingPodApi();
+        api.Ready["pod-b"] = false;
+        api.Ready["pod-c"] = false;
         var reporter = Reporter(api, ElectorMode.Readiness);
 
         reporter.OnElected(Term, previousHolder);
+        Assert.False(reporter.ReadinessGate.IsOpen(7));
+        await DrainAsync(reporter);
 
         Assert.True(reporter.ReadinessGate.IsOpen(7));
+        Assert.Equal(1, api.Lists);
         Assert.DoesNotContain(api.Calls, c => c.StartsWith("fence", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// This pod led before, could not fence pod-x, lost its term at its renew deadline (dropping that fence) and won the
+    /// Lease again: its previous holder is itself, and only the sweep finds pod-x.
+    /// </summary>
+    [Fact]
+    public async Task OnElected_SucceedsItselfWhileAPodOfAnEarlierTermIsStillReady_FencesIt()
+    {
+        var api = new RecordingPodApi();
+        api.Ready["pod-x"] = true;
+        var reporter = Reporter(api, ElectorMode.Readiness);
+
+        reporter.OnElected(Term, previousHolder: "pod-b");
+        await DrainAsync(reporter);
+
+        Assert.True(reporter.ReadinessGate.IsOpen(7));
+        Assert.Equal(["pod-x"], api.Fences.Select(f => f.Pod));
     }
 
     [Fact]
@@ -247,6 +270,41 @@ public sealed class LeadershipReporterFenceTests
 
         Assert.True(reporter.ReadinessGate.IsOpen(7));
         Assert.Equal(["pod-a"], api.Fences.Select(f => f.Pod));
+    }
+
+    [Fact]
+    public async Task OnLost_WhileTheSweepIsListing_NothingItFoundIsWrittenAndTheGateStaysClosed()
+    {
+        var api = new RecordingPodApi();
+        api.Ready["pod-x"] = true;
+        var reporter = Reporter(api, ElectorMode.Readiness);
+        api.BeforeList = () => reporter.OnLost(LeadershipLossReason.RenewDeadlineExceeded, null);
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await DrainAsync(reporter);
+
+        Assert.False(reporter.ReadinessGate.IsOpen(7));
+        Assert.Equal(["pod-a"], api.Fences.Select(f => f.Pod)); // written before the term ended
+        Assert.True(api.Ready["pod-x"]);
+    }
+
+    [Fact]
+    public async Task OnElected_LabelModeTheLeasesPodsCannotBeListed_ThisPodIsNotLabelledLeaderUntilTheyAre()
+    {
+        var api = new RecordingPodApi();
+        api.Roles["pod-x"] = "leader";
+        api.NextListFailures.Enqueue(new HttpRequestException("connection refused (test)"));
+        var time = new FakeTimeProvider();
+        var reporter = Reporter(api, ElectorMode.Label, time);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => reporter.RunAsync(stop.Token));
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await AdvanceUntilAsync(time, () => api.Roles.GetValueOrDefault("pod-b") == "leader");
+
+        reporter.Complete();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["label:pod-a=standby", "label:pod-x=standby", "label:pod-b=leader"], api.Calls.Where(c => c.StartsWith("label", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -43,6 +43,9 @@ public sealed class RecordingPodApi : IPodApi
     /// <summary>Lists of the Lease's pods fail with these, one each (as a refused connection or an error status would); later lists go through.</summary>
     public ConcurrentQueue<Exception> NextListFailures { get; } = new();
 
+    /// <summary>Runs at the start of every list of the Lease's pods (to change the world while it is in flight).</summary>
+    public Action? BeforeList { get; set; }
+
     /// <summary>How many lists of the Lease's pods were answered.</summary>
     public int Lists { get; private set; }
 
@@ -114,6 +117,7 @@ public sealed class RecordingPodApi : IPodApi
     /// <summary>Every pod this API knows (from its Ready view or its labels) and that exists, all of the one Lease, as a list would return them.</summary>
     public Task<IReadOnlyList<LeasePod>> ListLeasePodsAsync(string leaseName, CancellationToken cancellationToken)
     {
+        BeforeList?.Invoke();
         if (NextListFailures.TryDequeue(out var failure))
         {
             return Task.FromException<IReadOnlyList<LeasePod>>(failure);

@@ -26,6 +26,7 @@ public class InjectorOptionsValidatorTests
         { "RetryPeriod", "0s", "Injector:RetryPeriod is \"0s\"" },
         { "LeaseDuration", "11s", "10s + 1s × 1 + 1s = 12s is not less than 11s" },
         { "ProbePeriodSeconds", "0", "Injector:ProbePeriodSeconds is 0" },
+        { "ProbePeriodSeconds", "3601", "Injector:ProbePeriodSeconds is 3601; it must be from 1 to 3600" },
         { "ProbePeriodSeconds", "5", "10s + 5s × 1 + 1s = 16s is not less than 15s" },
         { "CpuRequest", "ten", "Injector:CpuRequest is \"ten\"" },
         { "MemoryLimit", "48 Mi", "Injector:MemoryLimit is \"48 Mi\"" },

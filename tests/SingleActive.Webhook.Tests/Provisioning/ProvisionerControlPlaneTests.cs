@@ -141,21 +141,48 @@ public sealed class ProvisionerControlPlaneTests(ControlPlane cluster) : IClassF
         Assert.Equal($"Namespace {ns} was deleted and created again since its elector account was provisioned: provisioning {ns}/single-active-elector again", recreated.Message);
     }
 
-    /// <summary>A webhook whose ClusterRole predates <c>get</c> on namespaces trusts its cache as before.</summary>
+    /// <summary>A webhook whose ClusterRole predates <c>get</c> on namespaces trusts its cache as before, and says once what it cannot see.</summary>
     [Fact]
-    public async Task EnsureAsync_NamespaceUnreadable_TrustsTheCache()
+    public async Task EnsureAsync_MayNotGetNamespaces_TrustsTheCacheAndWarnsOncePerCachePeriod()
     {
         var ns = await NamespaceAsync();
+        using var webhook = await WebhookAccountAsync(ns,
+        [
+            new() { ApiGroups = [""], Resources = ["serviceaccounts"], Verbs = ["get", "create"] },
+            new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["rolebindings"], Verbs = ["get", "create", "update"] },
+            new() { ApiGroups = [""], Resources = ["namespaces"], Verbs = ["list"] },
+            new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["clusterroles"], Verbs = ["bind"], ResourceNames = ["single-active-elector", "single-active-elector-node"] },
+            new() { ApiGroups = ["rbac.authorization.k8s.io"], Resources = ["clusterrolebindings"], Verbs = ["get", "update"], ResourceNames = ["single-active-elector-node"] },
+        ]);
         var request = new ServiceAccountRequest(ns, "single-active-elector", true, ElectorMode.Readiness);
-        var provisioner = Create(Intercepted("no-namespace-get", (message, _) =>
-            message.Method == HttpMethod.Get && message.RequestUri!.AbsolutePath == $"/api/v1/namespaces/{ns}"
-                ? throw new HttpRequestException("refused by the test")
-                : Task.CompletedTask));
-        await provisioner.EnsureAsync(request, CancellationToken.None);
+        var provisioner = Create(webhook);
 
+        await provisioner.EnsureAsync(request, CancellationToken.None);
         await provisioner.EnsureAsync(request, CancellationToken.None);
 
         Assert.Equal((1, 1), (metrics.Provisioning.Value("created"), metrics.Provisioning.Value("cached")));
+        var warning = Assert.Single(log.Entries, e => e.EventId == 3009);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.StartsWith($"cannot read namespace {ns}: the Kubernetes API answered 403 Forbidden: the webhook's ClusterRole lacks \"get\" on namespaces", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("apply deploy/ of this version", warning.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A namespace read that does not answer costs at most its own 2 s: the writes keep the provisioning's whole time.</summary>
+    [Fact]
+    public async Task EnsureAsync_NamespaceReadHangs_ProvisionsAfterItsOwnLimit()
+    {
+        var ns = await NamespaceAsync();
+        var provisioner = Create(Intercepted("namespace-read-hangs", (message, token) =>
+            message.Method == HttpMethod.Get && message.RequestUri!.AbsolutePath == $"/api/v1/namespaces/{ns}"
+                ? Task.Delay(Timeout.Infinite, token)
+                : Task.CompletedTask), time: TimeProvider.System);
+        var started = DateTime.UtcNow;
+
+        await provisioner.EnsureAsync(new ServiceAccountRequest(ns, "single-active-elector", true, ElectorMode.Readiness), CancellationToken.None);
+
+        Assert.InRange(DateTime.UtcNow - started, NamespaceUid.ReadTimeout - TimeSpan.FromMilliseconds(100), NamespaceUid.ReadTimeout + TimeSpan.FromSeconds(2));
+        Assert.Equal(1, metrics.Provisioning.Value("created"));
+        Assert.NotNull(await cluster.Admin.CoreV1.ReadNamespacedServiceAccountAsync("single-active-elector", ns));
     }
 
     [Fact]

@@ -11,6 +11,9 @@ namespace SingleActive.Elector.Election;
 /// <param name="NodeName">spec.nodeName: a leader leaving a draining node hands over to a standby on another one.</param>
 /// <param name="Owner">The controller in metadata.ownerReferences (a ReplicaSet, a StatefulSet…); null for a bare pod.</param>
 /// <param name="RevisionHash">The template revision it was created from: label <c>pod-template-hash</c> (Deployments) or <c>controller-revision-hash</c> (StatefulSets).</param>
+/// <param name="Ready">Its <c>Ready</c> condition is <c>True</c> in the API: Services route to it in readiness mode.</param>
+/// <param name="Role">Its <c>single-active.io/role</c> label (label mode); null without one.</param>
+/// <param name="Mode">The <c>mode</c> of its status annotation (<c>readiness</c>, <c>label</c>); null when not written.</param>
 public sealed record CandidatePod(
     string Name,
     string? Lease,
@@ -21,4 +24,7 @@ public sealed record CandidatePod(
     string? CandidateMessage = null,
     string? NodeName = null,
     PodOwner? Owner = null,
-    string? RevisionHash = null);
+    string? RevisionHash = null,
+    bool Ready = false,
+    string? Role = null,
+    string? Mode = null);

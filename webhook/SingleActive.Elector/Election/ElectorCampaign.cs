@@ -50,6 +50,7 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
                 // This replica's own new term, written by an attempt whose answer was lost: a newer term over it starts
                 // the leadership now (the operator's and maintenance's checks passed for that attempt; the Lease names
                 // this replica as holder). It succeeds the holder that attempt succeeded, whom it fences.
+                Log.LostTakeoverLanded(logger, landed.LeaseTransitions);
                 return NewTerm(current, landed.PreviousHolder);
             }
 

@@ -54,7 +54,7 @@ public sealed class ElectorEndpoints(
         return HttpResult.Text(503, elector.IsRetired
             ? "not leading: this pod is being deleted\n"
             : status.AwaitingFence
-            ? "leading, not ready until the previous holder's pod is marked not ready\n"
+            ? "leading, not ready until the previous holder's pod, and any other pod of the Lease still Ready, is marked not ready\n"
             : status.Leader is { } leader && leader != status.Identity
             ? $"standby: {leader} leads\n"
             : "not leading\n");

@@ -63,11 +63,12 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
         ArgumentNullException.ThrowIfNull(pod);
         var metadata = pod["metadata"] as JsonObject;
         var status = pod["status"] as JsonObject;
-        var condition = (status?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
-            .FirstOrDefault(c => Text(c["type"]) == PodConditions.Candidate);
+        var conditions = (status?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var condition = conditions.FirstOrDefault(c => Text(c["type"]) == PodConditions.Candidate);
+        var (lease, mode) = StatusOf(Text(metadata?["annotations"]?[Annotations.Status]));
         return new CandidatePod(
             Text(metadata?["name"]) ?? "",
-            LeaseOf(Text(metadata?["annotations"]?[Annotations.Status])),
+            lease,
             metadata?["deletionTimestamp"] is not null,
             Text(status?["phase"]),
             condition is null ? null : Text(condition["status"]) == "True",
@@ -75,29 +76,30 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
             Text(condition?["message"]),
             Text(pod["spec"]?["nodeName"]),
             PodOwner.ControllerOf(metadata),
-            Text(metadata?["labels"]?["pod-template-hash"]) ?? Text(metadata?["labels"]?["controller-revision-hash"]));
+            Text(metadata?["labels"]?["pod-template-hash"]) ?? Text(metadata?["labels"]?["controller-revision-hash"]),
+            conditions.Any(c => Text(c["type"]) == "Ready" && Text(c["status"]) == "True"),
+            Text(metadata?["labels"]?[Labels.Role]),
+            mode);
     }
 
-    /// <summary>The <c>lease</c> of the webhook's status annotation (JSON); null when absent or unreadable.</summary>
-    internal static string? LeaseOf(string? status) => StatusField(status, "lease");
-
-    /// <summary>A string member of the webhook's status annotation (JSON); null when absent or unreadable.</summary>
-    internal static string? StatusField(string? status, string member)
+    /// <summary>The <c>lease</c> and <c>mode</c> of the webhook's status annotation (JSON); null when absent or unreadable.</summary>
+    private static (string? Lease, string? Mode) StatusOf(string? status)
     {
         if (string.IsNullOrEmpty(status))
         {
-            return null;
+            return (null, null);
         }
 
         try
         {
-            return JsonNode.Parse(status)?[member] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+            var document = JsonNode.Parse(status);
+            return (Text(document?["lease"]), Text(document?["mode"]));
         }
         catch (JsonException)
         {
-            return null;
+            return (null, null);
         }
     }
 
-    internal static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -66,31 +66,10 @@ public sealed class KubernetesPodApi(KubeApiClient api, string @namespace) : IPo
         }
     }
 
-    public async Task<IReadOnlyList<LeasePod>> ListLeasePodsAsync(string leaseName, CancellationToken cancellationToken)
-    {
-        // Only a running pod can be Ready or serve; the field selector keeps a busy namespace's answer small.
-        var list = await api.GetAsync(pods.TrimEnd('/') + "?fieldSelector=" + Uri.EscapeDataString("status.phase=Running"), cancellationToken).ConfigureAwait(false);
-        var found = new List<LeasePod>();
-        foreach (var pod in (list?["items"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            var metadata = pod["metadata"] as JsonObject;
-            var status = KubernetesCandidatePods.Text(metadata?["annotations"]?[Annotations.Status]);
-            if (metadata?["deletionTimestamp"] is not null || KubernetesCandidatePods.LeaseOf(status) != leaseName)
-            {
-                continue;
-            }
-
-            var ready = (pod["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
-                .Any(c => KubernetesCandidatePods.Text(c["type"]) == "Ready" && KubernetesCandidatePods.Text(c["status"]) == "True");
-            found.Add(new LeasePod(
-                KubernetesCandidatePods.Text(metadata?["name"]) ?? "",
-                ready,
-                KubernetesCandidatePods.Text(metadata?["labels"]?[Labels.Role]),
-                KubernetesCandidatePods.StatusField(status, "mode")));
-        }
-
-        return found;
-    }
+    public async Task<IReadOnlyList<LeasePod>> ListLeasePodsAsync(string leaseName, CancellationToken cancellationToken) =>
+        [.. (await new KubernetesCandidatePods(api, @namespace, leaseName).ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(pod => pod.Lease == leaseName && !pod.Deleting)
+            .Select(pod => new LeasePod(pod.Name, pod.Ready, pod.Role, pod.Mode))];
 
     public async Task<string?> GetPodUidAsync(string podName, CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ namespace SingleActive.Elector.Kubernetes;
 /// that is written (or the pod is gone): a holder whose node lost the API server stays Ready in the
 /// API, and an endpoint of the Service, until its kubelet reports again, which it cannot. While the
 /// fence fails, this replica stays not ready and retries: safety before availability.</para>
-/// <para>A term that takes over from a previous holder also sweeps: it lists the running pods of its Lease and
+/// <para>Every term also sweeps: it lists the running pods of its Lease and
 /// fences (readiness mode) or demotes (label mode) every other one still Ready or labelled <c>leader</c>, before it
 /// serves. A fence or demotion the previous holder still owed when its own term ended dies with that term (it must:
 /// written late it could hit a pod leading again), and only the previous holder knew of it; a holder partitioned
@@ -77,28 +77,30 @@ public sealed class LeadershipReporter(
     {
         // A term that succeeds this very pod (its container restarted) has nobody to fence: the
         // kubelet already takes this pod's readiness from its own /readyz.
+        // Every term sweeps, also one that succeeds nobody or this very pod: a term this pod held before (it lost it at
+        // its renew deadline, or its container restarted, then won again) dropped the fences it still owed.
         var previous = previousHolder is { Length: > 0 } p && p != podName ? p : null;
         if (mode == ElectorMode.Label)
         {
             if (previous is not null)
             {
                 backlog.AddLabel(previous, Labels.Standby);
-                backlog.AddSweep(record.LeaseTransitions);
             }
 
+            backlog.AddSweep(record.LeaseTransitions);
             backlog.AddLabel(podName, Labels.Leader);
 
-            // Services select on the label, which waits for the demotion above; /readyz is health only.
+            // Services select on the label, which waits for the demotions above; /readyz is health only.
             fence.Gate.Open(record.LeaseTransitions);
-        }
-        else if (previous is not null)
-        {
-            backlog.AddFence(previous, record.LeaseTransitions);
-            backlog.AddSweep(record.LeaseTransitions);
         }
         else
         {
-            fence.Gate.Open(record.LeaseTransitions);
+            if (previous is not null)
+            {
+                backlog.AddFence(previous, record.LeaseTransitions);
+            }
+
+            backlog.AddSweep(record.LeaseTransitions);
         }
 
         var message = $"{podName} became leader of Lease {leaseDescription} (leaseTransitions {record.LeaseTransitions}, previous holder {(string.IsNullOrEmpty(previousHolder) ? "none" : previousHolder)})";

@@ -186,4 +186,7 @@ internal static class EventIds
 
     /// <summary>The elector may not list pods: a new term fences or demotes the previous holder only.</summary>
     public const int SweepForbidden = 72;
+
+    /// <summary>The Lease names this replica in a term it tried to start and never heard back about: it takes that term up with a newer one.</summary>
+    public const int LostTakeoverLanded = 73;
 }

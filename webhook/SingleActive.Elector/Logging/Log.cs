@@ -35,11 +35,14 @@ internal static partial class Log
     [LoggerMessage(EventIds.StaleLeadersFound, LogLevel.Warning, "Pods {Pods} of this Lease still serve from an earlier term (a fence or demotion their successor could not write before its own term ended): this replica marks them not ready or demotes them before it serves (leaseTransitions {LeaseTransitions})")]
     public static partial void StaleLeadersFound(ILogger logger, string pods, int leaseTransitions);
 
-    [LoggerMessage(EventIds.SweepFailed, LogLevel.Warning, "Could not list the pods of this Lease to find any still serving from an earlier term (leaseTransitions {LeaseTransitions}); staying not ready and retrying: {Error}")]
+    [LoggerMessage(EventIds.SweepFailed, LogLevel.Warning, "Could not list the pods of this Lease to find any still serving from an earlier term (leaseTransitions {LeaseTransitions}); retrying, and until then not ready (readiness mode) or not labelled leader (label mode): {Error}")]
     public static partial void SweepFailed(ILogger logger, int leaseTransitions, string error);
 
     [LoggerMessage(EventIds.SweepForbidden, LogLevel.Warning, "This elector may not list pods ({Error}): a new term fences or demotes only the previous holder, not a pod an earlier term left serving. Apply the ClusterRole single-active-elector from deploy/ that ships with this image (it grants list on pods)")]
     public static partial void SweepForbidden(ILogger logger, string error);
+
+    [LoggerMessage(EventIds.LostTakeoverLanded, LogLevel.Information, "The Lease names this replica in term {LeaseTransitions}, which it tried to start and never heard back about (the answer was lost): taking it up with the next term at once instead of waiting it out")]
+    public static partial void LostTakeoverLanded(ILogger logger, int leaseTransitions);
 
     [LoggerMessage(EventIds.WatchEnded, LogLevel.Debug, "Watch of the Lease ended: {Error}")]
     public static partial void WatchEnded(ILogger logger, string error);

@@ -8,8 +8,9 @@ namespace SingleActive.Webhook.Injection;
 /// the pod to another account silently moves the app to another identity (usually none): the webhook refuses to
 /// switch such a pod (see <see cref="PodInjector"/>). Only the cloud providers' token audiences count: service
 /// meshes project tokens for their own CA (Istio's <c>istio-ca</c>, Linkerd's <c>identity.l5d.io</c>) into every
-/// pod they inject, usually before this webhook runs, and those identify the pod's account inside the mesh, which
-/// the dedicated account joins just as well.
+/// pod they inject, usually before this webhook runs, and those identify the pod's account inside the mesh: the
+/// dedicated account joins the mesh just as well, but under its own identity, which the switch warning says (policies
+/// naming <c>default</c> no longer match; docs/injection.md).
 /// </summary>
 public static class CloudIdentity
 {

@@ -46,7 +46,7 @@ public static class InjectionSettingsResolver
             }
             else
             {
-                errors.Add(Bad(Annotations.ProbePeriod, periodText, "expected a whole number of seconds such as 1s or 2 (periodSeconds is an integer)"));
+                errors.Add(Bad(Annotations.ProbePeriod, periodText, $"expected a whole number of seconds from 1s to {ReadinessProbeTimings.MaxPeriodSeconds}s, such as 1s or 2 (periodSeconds is an integer)"));
                 timingsParsed = false;
             }
         }

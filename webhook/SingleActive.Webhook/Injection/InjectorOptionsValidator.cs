@@ -98,9 +98,9 @@ public sealed class InjectorOptionsValidator : IValidateOptions<InjectorOptions>
             }
         }
 
-        if (options.ProbePeriodSeconds < 1)
+        if (!ReadinessProbeTimings.IsPeriod(TimeSpan.FromSeconds(Math.Max(options.ProbePeriodSeconds, 0))))
         {
-            errors.Add($"{P}ProbePeriodSeconds is {options.ProbePeriodSeconds}; it must be at least 1");
+            errors.Add($"{P}ProbePeriodSeconds is {options.ProbePeriodSeconds}; it must be from 1 to {ReadinessProbeTimings.MaxPeriodSeconds}");
             parsed = false;
         }
 

@@ -141,7 +141,8 @@ public static class PodRenderer
     private static string SwitchWarning(string description, string previous, string account) =>
         $"single-active: {description} was switched from ServiceAccount \"{previous}\" to \"{account}\" " +
         $"(created if missing, with a RoleBinding to the elector's ClusterRole), so that the elector's rights (Leases, reading the namespace's pods) are not given to every pod that uses \"{previous}\"; " +
-        $"all of its containers now run as \"{account}\". To keep an account of your own, set spec.serviceAccountName to it: the webhook keeps it and binds it";
+        $"all of its containers now run as \"{account}\", and a service mesh (Istio, Linkerd) or Vault identifies the pod as \"{account}\": policies and roles that name \"{previous}\" no longer match it. " +
+        "To keep an account of your own, set spec.serviceAccountName to it: the webhook keeps it and binds it";
 
     private static bool IsDefaultAccount(string? account) => string.IsNullOrEmpty(account) || account == DefaultServiceAccount;
 

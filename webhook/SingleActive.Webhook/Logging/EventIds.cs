@@ -111,6 +111,9 @@ internal static class EventIds
     /// <summary>A namespace was deleted and created again within the provisioning cache period: its account is provisioned again.</summary>
     public const int NamespaceRecreated = 3008;
 
+    /// <summary>The webhook may not read namespaces (an older ClusterRole): a recreated namespace is provisioned only after the cache period.</summary>
+    public const int NamespaceUnreadable = 3009;
+
     /// <summary>The API server's version.</summary>
     public const int ApiServerVersion = 4001;
 

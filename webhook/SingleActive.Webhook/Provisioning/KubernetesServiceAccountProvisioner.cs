@@ -40,10 +40,10 @@ public sealed partial class KubernetesServiceAccountProvisioner(
 
     /// <summary>
     /// Per kind of node-binding warning (a <see cref="NodeBindingProblem.MetricResult"/>, or <c>prune-</c> and a
-    /// <see cref="PruneProblem.Cause"/>): once per cache period, since until deploy/ is upgraded every account of every
+    /// <see cref="PruneProblem.Cause"/>), and the namespace read's 403: once per cache period, since until deploy/ is upgraded every account of every
     /// namespace meets the same one (a node-binding problem is still counted in the provisioning metric at each admission).
     /// </summary>
-    private readonly OncePerPeriod nodeBindingWarnings = new(timeProvider);
+    private readonly OncePerPeriod warnings = new(timeProvider);
 
     public async Task EnsureAsync(ServiceAccountRequest request, CancellationToken cancellationToken)
     {
@@ -59,7 +59,12 @@ public sealed partial class KubernetesServiceAccountProvisioner(
         using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var calls = new RbacApiCalls(client, linked.Token);
-        var namespaceUid = await NamespaceUidAsync(calls, request.Namespace, timeout, cancellationToken).ConfigureAwait(false);
+        var (namespaceUid, forbidden) = await NamespaceUid.ReadAsync(client, request.Namespace, timeProvider, cancellationToken).ConfigureAwait(false);
+        if (forbidden is not null && this.warnings.IsDue("namespace-get-forbidden", settings.CacheTtl))
+        {
+            LogNamespaceUnreadable(logger, forbidden, settings.CacheTtl.TotalMinutes);
+        }
+
         if (verified.TryGetValue(request, out var known) && timeProvider.GetUtcNow() < known.Until)
         {
             // A namespace unreadable now or then (no permission yet, the API slow) trusts the cache, as before it was checked.
@@ -127,12 +132,12 @@ public sealed partial class KubernetesServiceAccountProvisioner(
             LogNodeBindingPruned(logger, removed.Count, ElectorRbacNames.NodeClusterRoleBinding, named);
         }
 
-        if (nodeBinding.Problem is { } problem && this.nodeBindingWarnings.IsDue(problem.MetricResult, settings.CacheTtl))
+        if (nodeBinding.Problem is { } problem && this.warnings.IsDue(problem.MetricResult, settings.CacheTtl))
         {
             LogNodeBindingUnavailable(logger, problem.Message, settings.CacheTtl.TotalMinutes, problem.MetricResult);
         }
 
-        if (nodeBinding.PruneProblem is { } pruneProblem && this.nodeBindingWarnings.IsDue("prune-" + pruneProblem.Cause, settings.CacheTtl))
+        if (nodeBinding.PruneProblem is { } pruneProblem && this.warnings.IsDue("prune-" + pruneProblem.Cause, settings.CacheTtl))
         {
             LogNodeBindingPruneProblem(logger, pruneProblem.Message, settings.CacheTtl.TotalMinutes);
         }
@@ -141,25 +146,15 @@ public sealed partial class KubernetesServiceAccountProvisioner(
     private bool NeedsTokenSecret(ProvisioningOptions settings) =>
         settings.TokenSecretWait > TimeSpan.Zero && clusterVersion.ServerVersion is { } version && version < ProjectedTokenMinimum;
 
-    /// <summary>The namespace's uid; null when it could not be read in time (see <see cref="RbacApiCalls.NamespaceUidAsync"/>).</summary>
-    private static async Task<string?> NamespaceUidAsync(RbacApiCalls calls, string @namespace, CancellationTokenSource timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await calls.NamespaceUidAsync(@namespace).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
-
     /// <summary>Forgets cached successes and warnings already said, e.g. after a test deleted the objects.</summary>
     public void ClearCache()
     {
         verified.Clear();
-        this.nodeBindingWarnings.Clear();
+        this.warnings.Clear();
     }
+
+    [LoggerMessage(EventId = EventIds.NamespaceUnreadable, Level = LogLevel.Warning, Message = "{Problem}. Said at most once every {Minutes} min")]
+    private static partial void LogNamespaceUnreadable(ILogger logger, string problem, double minutes);
 
     [LoggerMessage(EventId = EventIds.NamespaceRecreated, Level = LogLevel.Information, Message = "Namespace {Namespace} was deleted and created again since its elector account was provisioned: provisioning {Account} again")]
     private static partial void LogNamespaceRecreated(ILogger logger, string @namespace, string account);

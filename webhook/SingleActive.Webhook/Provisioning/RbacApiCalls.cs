@@ -20,27 +20,6 @@ public sealed class RbacApiCalls(IKubernetes client, CancellationToken cancellat
 
     private static readonly TimeSpan TokenSecretPollInterval = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>
-    /// The uid of namespace <paramref name="namespace"/>: "" when there is none, null when it cannot be read (a webhook
-    /// whose ClusterRole predates <c>get</c> on namespaces, an API error). Cancelled with the calls' token.
-    /// </summary>
-    public async Task<string?> NamespaceUidAsync(string @namespace)
-    {
-        try
-        {
-            var found = await client.CoreV1.ReadNamespaceAsync(@namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return found.Metadata?.Uid ?? "";
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return "";
-        }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>True when created, false when it already existed.</summary>
     public async Task<bool> CreateServiceAccountAsync(string @namespace, string name)
     {
