@@ -183,11 +183,21 @@ public sealed class ElectionCluster : IAsyncDisposable
         return waited;
     }
 
-    /// <summary>Graceful stop (SIGTERM): fail readiness, release, exit.</summary>
+    /// <summary>
+    /// Graceful stop (SIGTERM): fail readiness, release, exit. The clock moves only while the elector waits for something
+    /// that takes time (its kubelet's view of its pod, which this cluster's pod server reports only when a test says so:
+    /// the release waits up to <see cref="OwnPodReadiness.CatchUpLimit"/>); an elector that exits at once finds it unmoved.
+    /// </summary>
     public async Task StopAsync(Candidate candidate)
     {
         await candidate.Stop.CancelAsync();
         await SettleAsync();
+        for (var waited = TimeSpan.Zero; !candidate.Running.IsCompleted && waited < TimeSpan.FromSeconds(30); waited += TimeSpan.FromMilliseconds(100))
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(100));
+            await SettleAsync();
+        }
+
         await candidate.Running.WaitAsync(TimeSpan.FromSeconds(10));
     }
 

@@ -110,6 +110,29 @@ public sealed class KubeletCatchUpTests
         }
     }
 
+    /// <summary>
+    /// A handover in the first moment of a term: the view still holds the standby's not ready, while the kubelet may have
+    /// probed 200 already with Ready=True on its way, to land after the successor's fence. It must not count.
+    /// </summary>
+    [Fact]
+    public async Task WaitForKubelet_NotReadySeenBeforeTheTermStarted_WaitsForAViewWrittenSince()
+    {
+        var time = new FakeTimeProvider();
+        var readiness = new OwnPodReadiness(time);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false)); // a standby
+        readiness.TermStarted();
+
+        var waiting = readiness.WaitForKubeletAsync(CancellationToken.None);
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: true)); // the kubelet probed 200 and wrote Ready=True
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false)); // then 503
+
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public async Task WaitForKubelet_PodUnseen_WaitsTheWholeLimit()
     {

@@ -24,6 +24,7 @@ internal sealed class TermRounds(
         var outcome = Reported(await round.AttemptAsync(null, leadingNow: false, linked.Token, stop).ConfigureAwait(false));
         if (outcome.Written is { } won)
         {
+            ownPod?.TermStarted();
             term.BecomeLeader(won, outcome.PreviousHolder, attemptStart);
             controls.ReportHandoverEnded(won);
         }

@@ -63,8 +63,21 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
         ArgumentNullException.ThrowIfNull(pod);
         var metadata = pod["metadata"] as JsonObject;
         var status = pod["status"] as JsonObject;
-        var conditions = (status?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        var condition = conditions.FirstOrDefault(c => Text(c["type"]) == PodConditions.Candidate);
+        JsonObject? condition = null;
+        var ready = false;
+        foreach (var item in status?["conditions"] as JsonArray ?? [])
+        {
+            switch (item is JsonObject c ? Text(c["type"]) : null)
+            {
+                case PodConditions.Candidate:
+                    condition ??= (JsonObject)item!;
+                    break;
+                case "Ready":
+                    ready = Text(item!["status"]) == "True";
+                    break;
+            }
+        }
+
         var (lease, mode) = StatusOf(Text(metadata?["annotations"]?[Annotations.Status]));
         return new CandidatePod(
             Text(metadata?["name"]) ?? "",
@@ -77,7 +90,7 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
             Text(pod["spec"]?["nodeName"]),
             PodOwner.ControllerOf(metadata),
             Text(metadata?["labels"]?["pod-template-hash"]) ?? Text(metadata?["labels"]?["controller-revision-hash"]),
-            conditions.Any(c => Text(c["type"]) == "Ready" && Text(c["status"]) == "True"),
+            ready,
             Text(metadata?["labels"]?[Labels.Role]),
             mode);
     }

@@ -66,10 +66,19 @@ public sealed class KubernetesPodApi(KubeApiClient api, string @namespace) : IPo
         }
     }
 
-    public async Task<IReadOnlyList<LeasePod>> ListLeasePodsAsync(string leaseName, CancellationToken cancellationToken) =>
-        [.. (await new KubernetesCandidatePods(api, @namespace, leaseName).ListAsync(cancellationToken).ConfigureAwait(false))
-            .Where(pod => pod.Lease == leaseName && !pod.Deleting)
-            .Select(pod => new LeasePod(pod.Name, pod.Ready, pod.Role, pod.Mode))];
+    public async Task<IReadOnlyList<LeasePod>> ListLeasePodsAsync(string leaseName, CancellationToken cancellationToken)
+    {
+        var found = new List<LeasePod>();
+        foreach (var pod in await new KubernetesCandidatePods(api, @namespace, leaseName).ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (pod.Lease == leaseName && !pod.Deleting)
+            {
+                found.Add(new LeasePod(pod.Name, pod.Ready, pod.Role, pod.Mode));
+            }
+        }
+
+        return found;
+    }
 
     public async Task<string?> GetPodUidAsync(string podName, CancellationToken cancellationToken)
     {

@@ -183,7 +183,7 @@ public sealed class LeadershipReporter(
         }
         catch (KubeApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden)
         {
-            // An older RoleBinding without "list" on pods: the previous holder's fence is all this term can do.
+            // A ClusterRole single-active-elector older than this image, without "list" on pods: the previous holder's fence or demotion is all this term can do.
             Log.SweepForbidden(logger, ErrorText.Of(e));
             pods = [];
         }
@@ -196,17 +196,27 @@ public sealed class LeadershipReporter(
         }
 
         // The previous holder is fenced or demoted just before (its write is ahead of the sweep in the backlog).
-        var stale = mode == ElectorMode.Label
-            ? pods.Where(p => p.Name != podName && p.Role == Labels.Leader).ToList()
-            : pods.Where(p => p.Name != podName && p.Ready && p.Mode is null or "readiness").ToList();
-        if (stale.Count > 0)
+        var found = new List<ReportBacklog.PodWrite>();
+        var names = new List<string>();
+        foreach (var pod in pods)
         {
-            Log.StaleLeadersFound(logger, string.Join(", ", stale.Select(p => p.Name)), sweep.Epoch);
+            if (pod.Name == podName)
+            {
+                continue;
+            }
+
+            if (mode == ElectorMode.Label ? pod.Role == Labels.Leader : pod.Ready && pod.Mode is null or "readiness")
+            {
+                names.Add(pod.Name);
+                found.Add(mode == ElectorMode.Label ? new ReportBacklog.LabelIntent(pod.Name, Labels.Standby) : new ReportBacklog.FenceIntent(pod.Name, sweep.Epoch, stale: true));
+            }
         }
 
-        var found = stale.Select(p => mode == ElectorMode.Label
-            ? (ReportBacklog.PodWrite)new ReportBacklog.LabelIntent(p.Name, Labels.Standby)
-            : new ReportBacklog.FenceIntent(p.Name, sweep.Epoch, stale: true)).ToList();
+        if (names.Count > 0)
+        {
+            Log.StaleLeadersFound(logger, string.Join(", ", names), sweep.Epoch);
+        }
+
         if (backlog.SweepDone(sweep, found) && mode == ElectorMode.Readiness && !backlog.OwesFences(sweep.Epoch))
         {
             fence.Gate.Open(sweep.Epoch);

@@ -75,7 +75,15 @@ internal sealed class ReportBacklog(TimeProvider time, TimeSpan retryPeriod)
     {
         lock (gate)
         {
-            return writes.Exists(write => write is FenceIntent fence && fence.Epoch == epoch || write is SweepIntent sweep && sweep.Epoch == epoch);
+            foreach (var write in writes)
+            {
+                if (write is FenceIntent fence && fence.Epoch == epoch || write is SweepIntent sweep && sweep.Epoch == epoch)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 

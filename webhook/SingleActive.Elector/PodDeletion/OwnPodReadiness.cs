@@ -66,6 +66,22 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     /// <summary>The pod as listed or watched.</summary>
     public void Saw(PodSnapshot pod) => Set(pod.IsBeingDeleted ? View.Deleting : pod.ElectorReady == true ? View.Ready : View.NotReady);
 
+    /// <summary>
+    /// This replica starts a term: a not-ready view from its standby days says nothing about what its kubelet holds from
+    /// now on (it may already have probed <c>/readyz</c> 200 and have <c>Ready=True</c> on its way), so a release early
+    /// in the term waits for a view written after this (or the whole <see cref="CatchUpLimit"/>).
+    /// </summary>
+    public void TermStarted()
+    {
+        lock (gate)
+        {
+            if (view == View.NotReady)
+            {
+                view = View.Unknown;
+            }
+        }
+    }
+
     /// <summary>No pod of this name exists.</summary>
     public void NoPod() => Set(View.NoPod);
 
