@@ -63,6 +63,48 @@ public class WorkloadLeaseAndImageChecksTests
         Assert.DoesNotContain(DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now), f => f.Problem.Contains("elector images", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("8099", null, false)]
+    [InlineData("15090, 8099", null, false)]
+    [InlineData("9000", null, true)]
+    [InlineData(null, "*", true)]
+    [InlineData(null, "8080,8443", false)]
+    [InlineData(null, "8080,8099", true)]
+    public void Run_IstioSidecarCapturesTheElectorPort_WarnsWithTheAnnotationToAdd(string? excluded, string? included, bool warns)
+    {
+        var pods = new[] { WithIstio(TestWorkloads.Pod("web-0", "node-a", true), excluded, included), WithIstio(TestWorkloads.Pod("web-1", "node-b", true), excluded, included), TestWorkloads.Pod("web-2", "node-c", true) };
+
+        var findings = DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now).Where(f => f.Problem.Contains("Istio", StringComparison.Ordinal)).ToList();
+
+        if (!warns)
+        {
+            Assert.Empty(findings);
+            return;
+        }
+
+        var finding = Assert.Single(findings);
+        Assert.Equal((Severity.Warning, "shop/deployment/web"), (finding.Severity, finding.Subject));
+        Assert.Equal("2 of its pods run Istio's sidecar, which captures the elector's port 8099: if the mesh enforces STRICT mutual TLS, the kubelet's probes of the elector fail (in readiness mode no pod is ever Ready) and Prometheus cannot scrape it", finding.Problem);
+        Assert.Equal("add the annotation traffic.sidecar.istio.io/excludeInboundPorts: \"8099\" to the pod template of deployment/web in namespace shop (Istio reads it when it injects; PERMISSIVE mode needs nothing)", finding.Fix);
+    }
+
+    private static V1Pod WithIstio(V1Pod pod, string? excluded, string? included)
+    {
+        pod.Spec.Containers = [new V1Container { Name = "app", Image = "app:1" }, new V1Container { Name = "istio-proxy", Image = "istio/proxyv2:1.24.0" }, new V1Container { Name = ElectorHttp.ContainerName, Image = "single-active:0.1.0" }];
+        if (excluded is not null)
+        {
+            pod.Metadata.Annotations["traffic.sidecar.istio.io/excludeInboundPorts"] = excluded;
+        }
+
+        if (included is not null)
+        {
+            pod.Metadata.Annotations["traffic.sidecar.istio.io/includeInboundPorts"] = included;
+        }
+
+        return pod;
+    }
+
     private static V1Pod WithElector(V1Pod pod, string image, bool native, bool deleting = false)
     {
         var elector = new V1Container { Name = ElectorHttp.ContainerName, Image = image };

@@ -5,7 +5,7 @@ using SingleActive.Kube.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses).</summary>
+/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, failover paused, elector images, Istio capturing the elector's port, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses).</summary>
 internal static class WorkloadChecks
 {
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
@@ -19,7 +19,7 @@ internal static class WorkloadChecks
         }
 
         foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods))
-            .Concat(FailoverPaused(ns, subject, workload)).Concat(ElectorImages(ns, subject, workload, pods)))
+            .Concat(FailoverPaused(ns, subject, workload)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods)))
         {
             yield return finding;
         }
@@ -123,6 +123,62 @@ internal static class WorkloadChecks
                     ? "replace the older pods: delete them one at a time, standbys first (updateStrategy OnDelete)"
                     : $"replace the older pods: kubectl rollout restart {workload.Reference} -n {ns.Name}");
         }
+    }
+
+    /// <summary>
+    /// Pods with Istio's sidecar whose inbound capture takes the elector's port: under <c>STRICT</c> mutual TLS the sidecar
+    /// refuses the kubelet's plain-HTTP probes of the elector (Istio rewrites only the probes a pod has when Istio injects
+    /// it, which is before this webhook), and Prometheus' scrape. The mesh's mode is not visible from here: a warning.
+    /// </summary>
+    private static IEnumerable<Finding> MeshCapturesElectorPort(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
+    {
+        var captured = new List<(string Pod, int Port)>();
+        foreach (var pod in pods)
+        {
+            if (pod.Metadata?.DeletionTimestamp is null && PodContainers.All(pod.Spec).Any(c => c.Name == IstioProxy)
+                && PodInjectionStatus.StatusOf(pod) is { } status && ElectorPort(status) is var port && Captures(pod.Metadata?.Annotations, port))
+            {
+                captured.Add((pod.Metadata!.Name, port));
+            }
+        }
+
+        if (captured.Count > 0)
+        {
+            var port = captured[0].Port;
+            yield return new Finding(Severity.Warning, subject,
+                $"{captured.Count} of its pods run Istio's sidecar, which captures the elector's port {port}: if the mesh enforces STRICT mutual TLS, the kubelet's probes of the elector fail (in readiness mode no pod is ever Ready) and Prometheus cannot scrape it",
+                $"add the annotation {IstioExcludeInboundPorts}: \"{port}\" to the pod template of {workload.Reference} in namespace {ns.Name} (Istio reads it when it injects; PERMISSIVE mode needs nothing)");
+        }
+    }
+
+    private const string IstioProxy = "istio-proxy";
+    private const string IstioExcludeInboundPorts = "traffic.sidecar.istio.io/excludeInboundPorts";
+    private const string IstioIncludeInboundPorts = "traffic.sidecar.istio.io/includeInboundPorts";
+
+    private static int ElectorPort(JsonElement status) =>
+        status.TryGetProperty("port", out var port) && port.TryGetInt32(out var number) ? number : ElectorHttp.DefaultPort;
+
+    /// <summary>Whether Istio's inbound capture (its annotations, as its injector reads them) takes <paramref name="port"/>.</summary>
+    private static bool Captures(IDictionary<string, string>? annotations, int port)
+    {
+        static bool Lists(string? ports, int port) =>
+            ports is not null && ports.Split(',', StringSplitOptions.TrimEntries).Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        string? excluded = null;
+        string? included = null;
+        if (annotations is not null)
+        {
+            annotations.TryGetValue(IstioExcludeInboundPorts, out excluded);
+            annotations.TryGetValue(IstioIncludeInboundPorts, out included);
+        }
+
+        if (Lists(excluded, port))
+        {
+            return false;
+        }
+
+        // An explicit list of captured ports (not "*", the default) leaves the others alone.
+        return included is null || included.Trim() == "*" || Lists(included, port);
     }
 
     private static IEnumerable<Finding> Timings(string subject, SingleActiveWorkload workload)
