@@ -19,6 +19,7 @@ public sealed class PluginCommandsTests
     [InlineData(new[] { "pause", "web", "-A" }, ExitCodes.Usage, "error: a WORKLOAD needs a namespace: drop -A")]
     [InlineData(new[] { "status", "web", "--all-namespaces" }, ExitCodes.Usage, "error: a WORKLOAD needs a namespace: drop -A")]
     [InlineData(new[] { "status", "-A" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
+    [InlineData(new[] { "handover", "web", "--cancel", "--to", "web-1" }, ExitCodes.Usage, "error: --cancel withdraws a request: drop --to")]
     public async Task RunAsync_BadUseOrNoCluster_ErrorOnStderrAndItsExitCode(string[] args, int exitCode, string error)
     {
         using var stdout = new StringWriter();

@@ -89,9 +89,17 @@ public sealed partial class PluginGoldenTests(ControlPlaneFixture cluster) : ICl
         Assert.Equal(ExitCodes.Failed, exit);
         Assert.Equal("", stdout);
         Assert.StartsWith("error: deployment/web: no answer to the handover request within 1.00s; the request stays on Lease shop/web", stderr, StringComparison.Ordinal);
+        Assert.Contains("withdraw it: kubectl single-active handover deployment/web -n shop --cancel)", stderr, StringComparison.Ordinal);
         var lease = await k8s.CoordinationV1OperationsExtensions.ReadNamespacedLeaseAsync(cluster.Client.CoordinationV1, "web", "shop");
         Assert.Equal("web-1", lease.Metadata.Annotations["single-active.io/preferred-holder"]);
-        await cluster.KubectlAsync(null, "annotate", "lease", "web", "-n", "shop", "single-active.io/preferred-holder-");
+
+        // Withdrawn as the error says: nothing is left to move the leadership later.
+        var (cancelled, said, _) = await RunAsync("handover", "deployment/web", "-n", "shop", "--cancel");
+        Assert.Equal((ExitCodes.Ok, "deployment/web: withdrew the handover request (to web-1) from Lease shop/web\n"), (cancelled, said));
+        lease = await k8s.CoordinationV1OperationsExtensions.ReadNamespacedLeaseAsync(cluster.Client.CoordinationV1, "web", "shop");
+        Assert.False(lease.Metadata.Annotations?.ContainsKey("single-active.io/preferred-holder") == true);
+        var (again, nothing, _) = await RunAsync("handover", "web", "-n", "shop", "--cancel");
+        Assert.Equal((ExitCodes.Ok, "deployment/web: no handover request is pending on Lease shop/web\n"), (again, nothing));
     }
 
     /// <summary>

@@ -56,9 +56,23 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
         var handoverWorkload = Workload("The workload (NAME, deployment/NAME or statefulset/NAME)", ArgumentArity.ExactlyOne);
         var to = new Option<string?>("--to") { Description = "The pod to hand over to (default: any standby that can take over)" };
         var timeout = Timeout("How long to wait for the result", TimeSpan.FromSeconds(30));
-        var handover = new Command("handover", "Move leadership to another replica (--to POD, or any healthy standby) and wait for the result") { handoverWorkload, to, timeout };
+        var cancel = new Option<bool>("--cancel") { Description = "Withdraw a handover request no leader has answered yet, instead of making one" };
+        var handover = new Command("handover", "Move leadership to another replica (--to POD, or any healthy standby) and wait for the result") { handoverWorkload, to, timeout, cancel };
+        handover.Validators.Add(result =>
+        {
+            if (result.GetValue(cancel) && result.GetValue(to) is not null)
+            {
+                result.AddError("--cancel withdraws a request: drop --to");
+            }
+        });
         handover.SetAction((parse, ct) => RunAsync(parse, ct, async c =>
-            Print(await new LeaseControl(c.Client, time).HandoverAsync(await FindAsync(c, parse.GetValue(handoverWorkload)!, ct).ConfigureAwait(false), parse.GetValue(to), parse.GetValue(timeout), ct).ConfigureAwait(false))));
+        {
+            var control = new LeaseControl(c.Client, time);
+            var workload = await FindAsync(c, parse.GetValue(handoverWorkload)!, ct).ConfigureAwait(false);
+            return Print(parse.GetValue(cancel)
+                ? await control.CancelHandoverAsync(workload, ct).ConfigureAwait(false)
+                : await control.HandoverAsync(workload, parse.GetValue(to), parse.GetValue(timeout), ct).ConfigureAwait(false));
+        }));
 
         var pauseWorkload = Workload("The workload", ArgumentArity.ExactlyOne);
         // The pause is in force once it is written (every elector reads the Lease before it acts on it); the wait is for the leader's acknowledgement only.

@@ -46,8 +46,27 @@ public sealed class LeaseControl(IKubernetes client, TimeProvider time)
         {
             return ControlResult.Failed(
                 $"{workload.Reference}: no answer to the handover request within {Format(timeout)}; the request stays on Lease {workload.Namespace}/{workload.LeaseName} " +
-                $"for the leader to answer. Is a leader running? (kubectl single-active status {workload.Reference} -n {workload.Namespace})");
+                $"for the leader to answer. Is a leader running? (kubectl single-active status {workload.Reference} -n {workload.Namespace}; " +
+                $"withdraw it: kubectl single-active handover {workload.Reference} -n {workload.Namespace} --cancel)");
         }
+    }
+
+    /// <summary>
+    /// Withdraws a handover request no leader has answered yet (the <c>single-active.io/preferred-holder</c> annotation),
+    /// so it cannot move the leadership later, when nobody expects it. A request already being carried out (the Lease
+    /// released to its target) is past withdrawing: the last handover record says how it ended.
+    /// </summary>
+    public async Task<ControlResult> CancelHandoverAsync(SingleActiveWorkload workload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        var lease = await RequireLeaseAsync(workload, cancellationToken).ConfigureAwait(false);
+        if (Annotation(lease, Annotations.PreferredHolder) is not { Length: > 0 } pending)
+        {
+            return ControlResult.Done($"{workload.Reference}: no handover request is pending on Lease {workload.Namespace}/{workload.LeaseName}");
+        }
+
+        await AnnotateAsync(workload, Annotations.PreferredHolder, null, cancellationToken).ConfigureAwait(false);
+        return ControlResult.Done($"{workload.Reference}: withdrew the handover request ({(pending == Annotations.AnyHolder ? "any standby" : "to " + pending)}) from Lease {workload.Namespace}/{workload.LeaseName}");
     }
 
     public async Task<ControlResult> PauseAsync(SingleActiveWorkload workload, bool pause, TimeSpan timeout, CancellationToken cancellationToken)
