@@ -19,7 +19,8 @@ public sealed class PluginCommandsTests
     [InlineData(new[] { "pause", "web", "-A" }, ExitCodes.Usage, "error: a WORKLOAD needs a namespace: drop -A")]
     [InlineData(new[] { "status", "web", "--all-namespaces" }, ExitCodes.Usage, "error: a WORKLOAD needs a namespace: drop -A")]
     [InlineData(new[] { "status", "-A" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
-    [InlineData(new[] { "handover", "web", "--cancel", "--to", "web-1" }, ExitCodes.Usage, "error: --cancel withdraws a request: drop --to")]
+    [InlineData(new[] { "handover", "web", "--cancel", "--to", "web-1" }, ExitCodes.Usage, "error: --cancel withdraws a request and waits for nothing: drop --to and --timeout")]
+    [InlineData(new[] { "handover", "web", "--cancel", "--timeout", "5s" }, ExitCodes.Usage, "error: --cancel withdraws a request and waits for nothing: drop --to and --timeout")]
     public async Task RunAsync_BadUseOrNoCluster_ErrorOnStderrAndItsExitCode(string[] args, int exitCode, string error)
     {
         using var stdout = new StringWriter();

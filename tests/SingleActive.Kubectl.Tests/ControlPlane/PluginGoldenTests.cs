@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using k8s;
+using SingleActive.Contract;
 using SingleActive.E2E.Tests.Support;
 using SingleActive.Kubectl.CommandLine;
 
@@ -100,6 +102,38 @@ public sealed partial class PluginGoldenTests(ControlPlaneFixture cluster) : ICl
         Assert.False(lease.Metadata.Annotations?.ContainsKey("single-active.io/preferred-holder") == true);
         var (again, nothing, _) = await RunAsync("handover", "web", "-n", "shop", "--cancel");
         Assert.Equal((ExitCodes.Ok, "deployment/web: no handover request is pending on Lease shop/web\n"), (again, nothing));
+    }
+
+    /// <summary>The leader has released the Lease to the target (in-progress): withdrawing then would let any standby take it.</summary>
+    [Fact]
+    public async Task HandoverCancel_HandoverBeingCarriedOut_RefusedAndTheLeaseUntouched()
+    {
+        var seeded = await k8s.CoordinationV1OperationsExtensions.ReadNamespacedLeaseAsync(cluster.Client.CoordinationV1, "web", "shop");
+        var inProgress = new HandoverRecord("web-1", "web-1", seeded.Spec.HolderIdentity, HandoverOutcome.InProgress, "released to web-1", DateTimeOffset.UnixEpoch).ToJson();
+        var released = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["single-active.io/preferred-holder"] = "web-1", ["single-active.io/last-handover"] = inProgress } },
+            ["spec"] = new JsonObject { ["holderIdentity"] = null },
+        };
+        await cluster.KubectlAsync(null, "patch", "lease", "web", "-n", "shop", "--type=merge", "-p", released.ToJsonString());
+        try
+        {
+            var (exit, stdout, stderr) = await RunAsync("handover", "web", "-n", "shop", "--cancel");
+
+            Assert.Equal((ExitCodes.Failed, ""), (exit, stdout));
+            Assert.StartsWith("error: deployment/web: the handover to web-1 is being carried out (Lease shop/web was released to it) and cannot be withdrawn", stderr, StringComparison.Ordinal);
+            var lease = await k8s.CoordinationV1OperationsExtensions.ReadNamespacedLeaseAsync(cluster.Client.CoordinationV1, "web", "shop");
+            Assert.Equal("web-1", lease.Metadata.Annotations["single-active.io/preferred-holder"]);
+        }
+        finally
+        {
+            var restored = new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["single-active.io/preferred-holder"] = null, ["single-active.io/last-handover"] = seeded.Metadata.Annotations is { } kept && kept.TryGetValue("single-active.io/last-handover", out var last) ? last : null } },
+                ["spec"] = new JsonObject { ["holderIdentity"] = seeded.Spec.HolderIdentity },
+            };
+            await cluster.KubectlAsync(null, "patch", "lease", "web", "-n", "shop", "--type=merge", "-p", restored.ToJsonString());
+        }
     }
 
     /// <summary>

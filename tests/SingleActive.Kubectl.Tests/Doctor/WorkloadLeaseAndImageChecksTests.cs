@@ -64,15 +64,19 @@ public class WorkloadLeaseAndImageChecksTests
     }
 
     [Theory]
-    [InlineData(null, null, true)]
-    [InlineData("8099", null, false)]
-    [InlineData("15090, 8099", null, false)]
-    [InlineData("9000", null, true)]
-    [InlineData(null, "*", true)]
-    [InlineData(null, "8080,8443", false)]
-    [InlineData(null, "8080,8099", true)]
-    public void Run_IstioSidecarCapturesTheElectorPort_WarnsWithTheAnnotationToAdd(string? excluded, string? included, bool warns)
+    [InlineData(null, null, "add the annotation traffic.sidecar.istio.io/excludeInboundPorts: \"8099\"")]
+    [InlineData("8099", null, null)]
+    [InlineData("15090, 8099", null, null)]
+    [InlineData("9000", null, "add 8099 to the annotation traffic.sidecar.istio.io/excludeInboundPorts (now \"9000\")")]
+    [InlineData(null, "*", "add the annotation traffic.sidecar.istio.io/excludeInboundPorts: \"8099\"")]
+    [InlineData("8099", "*", null)]
+    [InlineData(null, "8080,8443", null)]
+    [InlineData("", "", null)]
+    [InlineData(null, "8080,8099", "remove 8099 from the annotation traffic.sidecar.istio.io/includeInboundPorts (now \"8080,8099\")")]
+    [InlineData("8099", "8080,8099", "remove 8099 from the annotation traffic.sidecar.istio.io/includeInboundPorts (now \"8080,8099\")")] // exclusions apply only to "*"
+    public void Run_IstioSidecarCapturesTheElectorPort_WarnsWithTheAnnotationToChange(string? excluded, string? included, string? change)
     {
+        var warns = change is not null;
         var pods = new[] { WithIstio(TestWorkloads.Pod("web-0", "node-a", true), excluded, included), WithIstio(TestWorkloads.Pod("web-1", "node-b", true), excluded, included), TestWorkloads.Pod("web-2", "node-c", true) };
 
         var findings = DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now).Where(f => f.Problem.Contains("Istio", StringComparison.Ordinal)).ToList();
@@ -86,7 +90,7 @@ public class WorkloadLeaseAndImageChecksTests
         var finding = Assert.Single(findings);
         Assert.Equal((Severity.Warning, "shop/deployment/web"), (finding.Severity, finding.Subject));
         Assert.Equal("2 of its pods run Istio's sidecar, which captures the elector's port 8099: if the mesh enforces STRICT mutual TLS, the kubelet's probes of the elector fail (in readiness mode no pod is ever Ready) and Prometheus cannot scrape it", finding.Problem);
-        Assert.Equal("add the annotation traffic.sidecar.istio.io/excludeInboundPorts: \"8099\" to the pod template of deployment/web in namespace shop (Istio reads it when it injects; PERMISSIVE mode needs nothing)", finding.Fix);
+        Assert.Equal($"{change} on the pod template of deployment/web in namespace shop (Istio reads it when it injects; PERMISSIVE mode, or a mesh-wide exclusion of the port, needs nothing)", finding.Fix);
     }
 
     private static V1Pod WithIstio(V1Pod pod, string? excluded, string? included)

@@ -60,9 +60,9 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
         var handover = new Command("handover", "Move leadership to another replica (--to POD, or any healthy standby) and wait for the result") { handoverWorkload, to, timeout, cancel };
         handover.Validators.Add(result =>
         {
-            if (result.GetValue(cancel) && result.GetValue(to) is not null)
+            if (result.GetValue(cancel) && (result.GetValue(to) is not null || result.GetResult(timeout) is { Implicit: false }))
             {
-                result.AddError("--cancel withdraws a request: drop --to");
+                result.AddError("--cancel withdraws a request and waits for nothing: drop --to and --timeout");
             }
         });
         handover.SetAction((parse, ct) => RunAsync(parse, ct, async c =>

@@ -65,7 +65,32 @@ public sealed class LeaseControl(IKubernetes client, TimeProvider time)
             return ControlResult.Done($"{workload.Reference}: no handover request is pending on Lease {workload.Namespace}/{workload.LeaseName}");
         }
 
-        await AnnotateAsync(workload, Annotations.PreferredHolder, null, cancellationToken).ConfigureAwait(false);
+        if (HandoverRecord.Parse(Annotation(lease, Annotations.LastHandover)) is { Outcome: HandoverOutcome.InProgress } last && string.IsNullOrEmpty(lease.Spec?.HolderIdentity))
+        {
+            // The leader released the Lease to the target: removing the annotation now would let any standby take it.
+            return ControlResult.Failed(
+                $"{workload.Reference}: the handover to {last.Target} is being carried out (Lease {workload.Namespace}/{workload.LeaseName} was released to it) and cannot be withdrawn; " +
+                $"its outcome follows within the handover window (kubectl single-active status {workload.Reference} -n {workload.Namespace})");
+        }
+
+        // At the resourceVersion read: a leader answering the request meanwhile makes this a conflict, not a clobber.
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["resourceVersion"] = lease.Metadata?.ResourceVersion,
+                ["annotations"] = new JsonObject { [Annotations.PreferredHolder] = null },
+            },
+        };
+        try
+        {
+            await client.CoordinationV1.PatchNamespacedLeaseAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), workload.LeaseName, workload.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            return ControlResult.Failed($"{workload.Reference}: Lease {workload.Namespace}/{workload.LeaseName} changed meanwhile (a leader may be answering the request); run the command again");
+        }
+
         return ControlResult.Done($"{workload.Reference}: withdrew the handover request ({(pending == Annotations.AnyHolder ? "any standby" : "to " + pending)}) from Lease {workload.Namespace}/{workload.LeaseName}");
     }
 

@@ -132,22 +132,28 @@ internal static class WorkloadChecks
     /// </summary>
     private static IEnumerable<Finding> MeshCapturesElectorPort(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
-        var captured = new List<(string Pod, int Port)>();
+        var captured = new List<(V1Pod Pod, int Port)>();
         foreach (var pod in pods)
         {
             if (pod.Metadata?.DeletionTimestamp is null && PodContainers.All(pod.Spec).Any(c => c.Name == IstioProxy)
                 && PodInjectionStatus.StatusOf(pod) is { } status && ElectorPort(status) is var port && Captures(pod.Metadata?.Annotations, port))
             {
-                captured.Add((pod.Metadata!.Name, port));
+                captured.Add((pod, port));
             }
         }
 
         if (captured.Count > 0)
         {
-            var port = captured[0].Port;
+            var (first, port) = captured[0];
+            var annotations = first.Metadata?.Annotations;
+            var included = annotations is not null && annotations.TryGetValue(IstioIncludeInboundPorts, out var i) ? i : null;
+            var excluded = annotations is not null && annotations.TryGetValue(IstioExcludeInboundPorts, out var e) ? e : null;
+            var change = included is not null && included.Trim() != "*"
+                ? $"remove {port} from the annotation {IstioIncludeInboundPorts} (now \"{included}\")"
+                : excluded is null ? $"add the annotation {IstioExcludeInboundPorts}: \"{port}\"" : $"add {port} to the annotation {IstioExcludeInboundPorts} (now \"{excluded}\")";
             yield return new Finding(Severity.Warning, subject,
                 $"{captured.Count} of its pods run Istio's sidecar, which captures the elector's port {port}: if the mesh enforces STRICT mutual TLS, the kubelet's probes of the elector fail (in readiness mode no pod is ever Ready) and Prometheus cannot scrape it",
-                $"add the annotation {IstioExcludeInboundPorts}: \"{port}\" to the pod template of {workload.Reference} in namespace {ns.Name} (Istio reads it when it injects; PERMISSIVE mode needs nothing)");
+                $"{change} on the pod template of {workload.Reference} in namespace {ns.Name} (Istio reads it when it injects; PERMISSIVE mode, or a mesh-wide exclusion of the port, needs nothing)");
         }
     }
 
@@ -172,13 +178,9 @@ internal static class WorkloadChecks
             annotations.TryGetValue(IstioIncludeInboundPorts, out included);
         }
 
-        if (Lists(excluded, port))
-        {
-            return false;
-        }
-
-        // An explicit list of captured ports (not "*", the default) leaves the others alone.
-        return included is null || included.Trim() == "*" || Lists(included, port);
+        // An explicit list of captured ports (not "*", the default) is all Istio captures; the exclusions apply only when
+        // it captures every port (Istio's annotation reference).
+        return included is not null && included.Trim() != "*" ? Lists(included, port) : !Lists(excluded, port);
     }
 
     private static IEnumerable<Finding> Timings(string subject, SingleActiveWorkload workload)
