@@ -136,7 +136,7 @@ internal static class WorkloadChecks
         foreach (var pod in pods)
         {
             if (pod.Metadata?.DeletionTimestamp is null && PodContainers.All(pod.Spec).Any(c => c.Name == IstioProxy)
-                && PodInjectionStatus.StatusOf(pod) is { } status && ElectorPort(status) is var port && Captures(pod.Metadata?.Annotations, port))
+                && PodInjectionStatus.StatusOf(pod) is { } status && ElectorPort(status) is var port && Captures(InboundPorts(pod), port))
             {
                 captured.Add((pod, port));
             }
@@ -145,10 +145,8 @@ internal static class WorkloadChecks
         if (captured.Count > 0)
         {
             var (first, port) = captured[0];
-            var annotations = first.Metadata?.Annotations;
-            var included = annotations is not null && annotations.TryGetValue(IstioIncludeInboundPorts, out var i) ? i : null;
-            var excluded = annotations is not null && annotations.TryGetValue(IstioExcludeInboundPorts, out var e) ? e : null;
-            var change = included is not null && included.Trim() != "*"
+            var (included, excluded) = InboundPorts(first);
+            var change = CapturesOnlyListed(included)
                 ? $"remove {port} from the annotation {IstioIncludeInboundPorts} (now \"{included}\")"
                 : excluded is null ? $"add the annotation {IstioExcludeInboundPorts}: \"{port}\"" : $"add {port} to the annotation {IstioExcludeInboundPorts} (now \"{excluded}\")";
             yield return new Finding(Severity.Warning, subject,
@@ -164,23 +162,24 @@ internal static class WorkloadChecks
     private static int ElectorPort(JsonElement status) =>
         status.TryGetProperty("port", out var port) && port.TryGetInt32(out var number) ? number : ElectorHttp.DefaultPort;
 
-    /// <summary>Whether Istio's inbound capture (its annotations, as its injector reads them) takes <paramref name="port"/>.</summary>
-    private static bool Captures(IDictionary<string, string>? annotations, int port)
+    /// <summary>The pod's <c>includeInboundPorts</c> and <c>excludeInboundPorts</c> annotations (null when absent).</summary>
+    private static (string? Included, string? Excluded) InboundPorts(V1Pod pod)
     {
-        static bool Lists(string? ports, int port) =>
-            ports is not null && ports.Split(',', StringSplitOptions.TrimEntries).Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var annotations = pod.Metadata?.Annotations;
+        return (annotations is not null && annotations.TryGetValue(IstioIncludeInboundPorts, out var included) ? included : null,
+            annotations is not null && annotations.TryGetValue(IstioExcludeInboundPorts, out var excluded) ? excluded : null);
+    }
 
-        string? excluded = null;
-        string? included = null;
-        if (annotations is not null)
-        {
-            annotations.TryGetValue(IstioExcludeInboundPorts, out excluded);
-            annotations.TryGetValue(IstioIncludeInboundPorts, out included);
-        }
+    /// <summary>An explicit list of captured ports (not "*", the default): all Istio captures, and its exclusions do not apply (Istio's annotation reference).</summary>
+    private static bool CapturesOnlyListed(string? included) => included is not null && included.Trim() != "*";
 
-        // An explicit list of captured ports (not "*", the default) is all Istio captures; the exclusions apply only when
-        // it captures every port (Istio's annotation reference).
-        return included is not null && included.Trim() != "*" ? Lists(included, port) : !Lists(excluded, port);
+    /// <summary>Whether Istio's inbound capture, as its injector reads these annotations, takes <paramref name="port"/>.</summary>
+    private static bool Captures((string? Included, string? Excluded) ports, int port)
+    {
+        static bool Lists(string? list, int port) =>
+            list is not null && list.Split(',', StringSplitOptions.TrimEntries).Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        return CapturesOnlyListed(ports.Included) ? Lists(ports.Included, port) : !Lists(ports.Excluded, port);
     }
 
     private static IEnumerable<Finding> Timings(string subject, SingleActiveWorkload workload)

@@ -17,8 +17,8 @@ namespace SingleActive.Webhook.Provisioning;
 /// (namespace, account, mode) for <see cref="ProvisioningOptions.CacheTtl"/>, together with the namespace's uid, so
 /// only the first pod of a workload pays for the writes: later ones read the namespace (one GET) and provision again
 /// when it is another namespace of the same name (deleted and created again, as CI and preview environments do;
-/// its objects went with the old one, and the API server would refuse pods of an account that does not exist). A node binding that is missing, refers to another role or may not be touched does not keep
-/// the pod out (it works without it): a warning at most once per cache period, and its own metric result.
+/// its objects went with the old one, and the API server would refuse pods of an account that does not exist).
+/// A node binding that is missing, refers to another role or may not be touched does not keep the pod out (it works without it): a warning at most once per cache period, and its own metric result.
 /// On servers before 1.21 a freshly created account is only returned once its token Secret exists (see
 /// <see cref="ProvisioningOptions.TokenSecretWait"/>).
 /// </summary>
@@ -56,9 +56,6 @@ public sealed partial class KubernetesServiceAccountProvisioner(
             throw new ProvisioningException($"cannot make sure ServiceAccount {subject} exists: no Kubernetes API configured (set KUBECONFIG or run in a cluster)");
         }
 
-        using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var calls = new RbacApiCalls(client, linked.Token);
         var (namespaceUid, forbidden) = await NamespaceUid.ReadAsync(client, request.Namespace, timeProvider, cancellationToken).ConfigureAwait(false);
         if (forbidden is not null && this.warnings.IsDue("namespace-get-forbidden", settings.CacheTtl))
         {
@@ -76,6 +73,11 @@ public sealed partial class KubernetesServiceAccountProvisioner(
 
             LogNamespaceRecreated(logger, request.Namespace, subject);
         }
+
+        // The writes' own time starts after the namespace read, which has its own limit (NamespaceUid.ReadTimeout).
+        using var timeout = new CancellationTokenSource(settings.Timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var calls = new RbacApiCalls(client, linked.Token);
 
         var created = new List<string>();
         NodeBindingWrite nodeBinding;
