@@ -112,7 +112,7 @@ public sealed class LeadershipReporter(
         // Not leading any more: a leader label not yet written must not be, and demotions and fences
         // this term still owed are the next leader's to make (it demotes or fences this pod first;
         // another pod may by then lead again, and fencing it late would empty the Service).
-        backlog.DropWrites(write => write is ReportBacklog.LabelIntent { Role: Labels.Standby } own && own.Pod == podName);
+        backlog.DropWrites(write => write is LabelIntent { Role: Labels.Standby } own && own.Pod == podName);
         if (mode == ElectorMode.Label)
         {
             backlog.AddLabel(podName, Labels.Standby);
@@ -147,13 +147,13 @@ public sealed class LeadershipReporter(
                 var changed = backlog.Changed;
                 switch (backlog.Next(out var wait, out var done))
                 {
-                    case ReportBacklog.LabelIntent label:
+                    case LabelIntent label:
                         await LabelAsync(label, stop).ConfigureAwait(false);
                         break;
-                    case ReportBacklog.FenceIntent intent:
+                    case FenceIntent intent:
                         await fence.WriteAsync(backlog, intent, stop).ConfigureAwait(false);
                         break;
-                    case ReportBacklog.SweepIntent sweep:
+                    case SweepIntent sweep:
                         await SweepAsync(sweep, stop).ConfigureAwait(false);
                         break;
                     case ReportBacklog.PendingEvent pending:
@@ -174,7 +174,7 @@ public sealed class LeadershipReporter(
     }
 
     /// <summary>Finds the pods of this Lease an earlier term left serving and queues their fences or demotions in the sweep's place.</summary>
-    private async Task SweepAsync(ReportBacklog.SweepIntent sweep, CancellationToken stop)
+    private async Task SweepAsync(SweepIntent sweep, CancellationToken stop)
     {
         IReadOnlyList<LeasePod> pods;
         try
@@ -196,7 +196,7 @@ public sealed class LeadershipReporter(
         }
 
         // The previous holder is fenced or demoted just before (its write is ahead of the sweep in the backlog).
-        var found = new List<ReportBacklog.PodWrite>();
+        var found = new List<PodWrite>();
         var names = new List<string>();
         foreach (var pod in pods)
         {
@@ -208,7 +208,7 @@ public sealed class LeadershipReporter(
             if (mode == ElectorMode.Label ? pod.Role == Labels.Leader : pod.Ready && pod.Mode is null or "readiness")
             {
                 names.Add(pod.Name);
-                found.Add(mode == ElectorMode.Label ? new ReportBacklog.LabelIntent(pod.Name, Labels.Standby) : new ReportBacklog.FenceIntent(pod.Name, sweep.Epoch, stale: true));
+                found.Add(mode == ElectorMode.Label ? new LabelIntent(pod.Name, Labels.Standby) : new FenceIntent(pod.Name, sweep.Epoch, stale: true));
             }
         }
 
@@ -223,7 +223,7 @@ public sealed class LeadershipReporter(
         }
     }
 
-    private async Task LabelAsync(ReportBacklog.LabelIntent label, CancellationToken stop)
+    private async Task LabelAsync(LabelIntent label, CancellationToken stop)
     {
         try
         {

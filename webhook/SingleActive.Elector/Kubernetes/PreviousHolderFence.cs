@@ -38,7 +38,7 @@ internal sealed class PreviousHolderFence(
     public FenceGate Gate { get; } = new();
 
     /// <summary>Writes <paramref name="fence"/>, the head of <paramref name="backlog"/>, and settles it there.</summary>
-    public async Task WriteAsync(ReportBacklog backlog, ReportBacklog.FenceIntent fence, CancellationToken stop)
+    public async Task WriteAsync(ReportBacklog backlog, FenceIntent fence, CancellationToken stop)
     {
         try
         {
