@@ -128,6 +128,8 @@ internal static class Manifests
         var probe = app.ReadinessProbe is { } custom ? "\n          readinessProbe: " + custom
             : withAppProbe ? "\n          readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, failureThreshold: 1}" : "";
         var args = app.Args is { Count: > 0 } list ? "\n          args: " + JsonSerializer.Serialize(list) : "";
+        args += app.Command is { Count: > 0 } command ? "\n          command: " + JsonSerializer.Serialize(command) : "";
+        args += app.Env is { } env ? "\n          env: " + env : "";
         var spread = app.OnePerNode
             ? $"\n      affinity: {{podAntiAffinity: {{requiredDuringSchedulingIgnoredDuringExecution: [{{topologyKey: kubernetes.io/hostname, labelSelector: {{matchLabels: {{app: {name}}}}}}}]}}}}"
             : "";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
 using SingleActive.Elector.Election;
+using SingleActive.Elector.Health;
 using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
 using SingleActive.Elector.NodeDrain;
@@ -23,7 +24,8 @@ namespace SingleActive.Elector.Tests.Election;
 /// a pod there, advertises its candidacy on it, and heeds the operator's handover requests and pause. Given
 /// <see cref="OwnPods"/>, every replica has a pod there (uid <c>uid-&lt;identity&gt;</c>) and watches it with an
 /// <see cref="OwnPodWatcher"/>; with <see cref="Pods"/> too (readiness mode) a voluntary release waits for the pod's
-/// kubelet, as <see cref="OwnPods"/> shows it (<see cref="OwnPodReadiness"/>).
+/// kubelet, as <see cref="OwnPods"/> shows it (<see cref="OwnPodReadiness"/>); with <c>followAppContainers</c>,
+/// leadership also follows the app containers that pod shows (<see cref="AppContainersHealth"/>).
 /// </summary>
 public sealed class ElectionCluster : IAsyncDisposable
 {
@@ -31,8 +33,9 @@ public sealed class ElectionCluster : IAsyncDisposable
 
     private readonly List<Candidate> candidates = [];
     private readonly int seed;
+    private readonly bool followAppContainers;
 
-    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null, FakeCandidatePods? candidatePods = null, InMemoryPodServer? ownPods = null, FakeWorkloadRevisions? revisions = null)
+    public ElectionCluster(ElectionTimings? timings = null, int seed = 1, RecordingPodApi? pods = null, FakeCandidatePods? candidatePods = null, InMemoryPodServer? ownPods = null, FakeWorkloadRevisions? revisions = null, bool followAppContainers = false)
     {
         Timings = timings ?? ElectionTimings.Default;
         this.seed = seed;
@@ -40,6 +43,7 @@ public sealed class ElectionCluster : IAsyncDisposable
         CandidatePods = candidatePods;
         Revisions = revisions ?? new FakeWorkloadRevisions();
         OwnPods = ownPods;
+        this.followAppContainers = followAppContainers && ownPods is not null;
     }
 
     /// <summary>The replicas' pods for directed handovers, when the operator controls are on.</summary>
@@ -78,11 +82,12 @@ public sealed class ElectionCluster : IAsyncDisposable
         CandidatePods?.Add(identity);
         var operatorObserver = CandidatePods is null ? null : new RecordingOperatorObserver(identity, CandidatePods);
         var ownPod = OwnPods is null || Pods is null ? null : new OwnPodReadiness(clock);
+        var appContainers = followAppContainers ? new AppContainersHealth(NullLogger.Instance) : null;
         var elector = new LeaderElector(
             new ElectionSettings(identity, timings ?? Timings),
             client,
             clock,
-            health,
+            appContainers is null ? health : new AllAppHealth(health, appContainers),
             observer,
             metrics,
             NullLogger.Instance,
@@ -95,9 +100,10 @@ public sealed class ElectionCluster : IAsyncDisposable
         {
             ownPods.Create(identity, "uid-" + identity);
             candidate.PodClient = ownPods.Connect(identity);
-            candidate.PodWatcher = new OwnPodWatcher(candidate.PodClient, elector, identity, "uid-" + identity, "ns", clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance, ownPod);
+            candidate.PodWatcher = new OwnPodWatcher(candidate.PodClient, elector, identity, "uid-" + identity, "ns", clock, (timings ?? Timings).RetryPeriod, metrics, NullLogger.Instance, ownPod, appContainers);
         }
 
+        appContainers?.Attach(elector.Wake);
         candidates.Add(candidate);
         if (start)
         {

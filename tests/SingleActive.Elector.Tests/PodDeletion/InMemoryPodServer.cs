@@ -36,6 +36,15 @@ public sealed class InMemoryPodServer
         }
     }
 
+    /// <summary>The pod's kubelet reported an app container not ready (<paramref name="reason"/>), or all ready again (null).</summary>
+    public void SetAppContainerNotReady(string name, string? reason)
+    {
+        lock (gate)
+        {
+            ChangeLocked(name, pods[name].Pod! with { AppContainerNotReady = reason });
+        }
+    }
+
     /// <summary>A graceful delete: the API server sets <c>deletionTimestamp</c> and keeps the pod while its kubelet stops it.</summary>
     public void MarkDeleting(string name, DateTimeOffset gracePeriodEnds)
     {

@@ -1,6 +1,9 @@
 namespace SingleActive.Elector.Election;
 
-/// <summary>Gates the election on the app's own health (see <c>Health.AppHealthMonitor</c>).</summary>
+/// <summary>
+/// Gates the election on the app's own health: its readinessProbe (<c>Health.AppHealthMonitor</c>) and its containers as the
+/// kubelet reports them (<c>Health.AppContainersHealth</c>), together in <see cref="AllAppHealth"/>.
+/// </summary>
 public interface IAppHealth
 {
     /// <summary>A replica whose app is not healthy does not campaign.</summary>

@@ -189,4 +189,10 @@ internal static class EventIds
 
     /// <summary>The Lease names this replica in a term it tried to start and never heard back about: it takes that term up with a newer one.</summary>
     public const int LostTakeoverLanded = 73;
+
+    /// <summary>An app container of this pod is not ready (crashed, waiting, probe failing): this replica does not campaign, and a leader releases the Lease.</summary>
+    public const int AppContainerNotReady = 74;
+
+    /// <summary>The app containers of this pod are all ready again: this replica campaigns again.</summary>
+    public const int AppContainersReady = 75;
 }

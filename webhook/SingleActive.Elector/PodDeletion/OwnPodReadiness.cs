@@ -19,7 +19,7 @@ namespace SingleActive.Elector.PodDeletion;
 /// the API unreachable) the release waits the whole <see cref="CatchUpLimit"/>; when no such pod exists (an
 /// elector outside Kubernetes) it does not wait.
 /// </remarks>
-public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings probe)
+public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings probe) : IOwnPodObserver
 {
     /// <summary>For the rendered default probe (<see cref="ReadinessProbeTimings.Default"/>: a 3 s limit).</summary>
     public OwnPodReadiness(TimeProvider time)
@@ -63,7 +63,7 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
         }
     }
 
-    /// <summary>The pod as listed or watched.</summary>
+    /// <inheritdoc/>
     public void Saw(PodSnapshot pod) => Set(pod.IsBeingDeleted ? View.Deleting : pod.ElectorReady == true ? View.Ready : View.NotReady);
 
     /// <summary>
@@ -82,10 +82,10 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
         }
     }
 
-    /// <summary>No pod of this name exists.</summary>
+    /// <inheritdoc/>
     public void NoPod() => Set(View.NoPod);
 
-    /// <summary>The pod can no longer be watched (refused, failing).</summary>
+    /// <inheritdoc/>
     public void Unseen() => Set(View.Unknown);
 
     /// <summary>

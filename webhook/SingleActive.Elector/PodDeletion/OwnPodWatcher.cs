@@ -24,8 +24,9 @@ namespace SingleActive.Elector.PodDeletion;
 /// the image; the API server unreachable; no such pod) the elector works as before, handing over on SIGTERM. That
 /// is said once per change, in the log and as <c>single_active_elector_deletion_handover 0</c>. The list and watch
 /// are retried as <see cref="NamedObjectWatch{T}"/> does (a refused one every <see cref="ForbiddenRetryInterval"/>).</para>
-/// <para>It also tells <c>readiness</c> (readiness mode) how the pod looks, so a voluntary release waits for
-/// its kubelet to have seen it not ready (see <see cref="OwnPodReadiness"/>).</para>
+/// <para>It also tells its <c>observers</c> how the pod looks: in readiness mode <see cref="OwnPodReadiness"/>, so a
+/// voluntary release waits for its kubelet to have seen it not ready, and <see cref="Health.AppContainersHealth"/>, so
+/// leadership follows whether the app containers are ready.</para>
 /// <para>No SelfSubjectAccessReview first (unlike the fence): the list at start-up is itself the check, made at
 /// once, and its answer is the one that counts.</para>
 /// </remarks>
@@ -37,7 +38,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
     private readonly LeaderElector elector;
     private readonly string podName;
     private readonly ILogger logger;
-    private readonly OwnPodReadiness? readiness;
+    private readonly IOwnPodObserver[] observers;
     private readonly ElectorMetrics metrics;
     private readonly HandoverAvailability availability;
     private readonly NamedObjectWatch<PodSnapshot> watch;
@@ -54,13 +55,13 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
         TimeSpan retryPeriod,
         ElectorMetrics metrics,
         ILogger logger,
-        OwnPodReadiness? readiness = null)
+        params IOwnPodObserver?[] observers)
     {
         ArgumentNullException.ThrowIfNull(store);
         this.elector = elector;
         this.podName = podName;
         this.logger = logger;
-        this.readiness = readiness;
+        this.observers = [.. observers.OfType<IOwnPodObserver>()];
         this.metrics = metrics;
         uid = podUid is { Length: > 0 } ? podUid : null;
         availability = new HandoverAvailability(podName, @namespace, metrics, logger);
@@ -98,7 +99,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
             if (listed)
             {
                 availability.NoPod(current is null ? "no pod of that name" : $"the pod of that name has uid {current.Uid}, not POD_UID {uid}");
-                readiness?.NoPod();
+                Each(o => o.NoPod());
             }
 
             return false;
@@ -106,7 +107,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
 
         uid ??= current.Uid;
         seen = true;
-        readiness?.Saw(current);
+        Each(o => o.Saw(current));
         if (!watchRefused)
         {
             // A list alone does not prove the watch is permitted once it was refused: only an open watch does.
@@ -118,7 +119,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
 
     public void Forbidden(string error)
     {
-        readiness?.Unseen();
+        Each(o => o.Unseen());
         availability.Forbidden(error);
     }
 
@@ -129,16 +130,25 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
         {
             // A watch that breaks is routine (410 Gone, a restarted API server): only a list that fails says the handover is off.
             availability.Failing(error);
-            readiness?.Unseen();
+            Each(o => o.Unseen());
         }
     }
 
     private bool Retire(string how)
     {
-        readiness?.Saw(new PodSnapshot(uid ?? string.Empty, null, Removed: true));
+        var gone = new PodSnapshot(uid ?? string.Empty, null, Removed: true);
+        Each(o => o.Saw(gone));
         metrics.PodDeleting = true;
         Log.PodDeletionStarted(logger, podName, how, elector.Status.IsLeader ? "it leads: not ready now, releasing the Lease" : "it does not lead");
         elector.Retire();
         return true;
+    }
+
+    private void Each(Action<IOwnPodObserver> tell)
+    {
+        foreach (var observer in observers)
+        {
+            tell(observer);
+        }
     }
 }
