@@ -93,9 +93,9 @@ public static class ElectorHost
         var operatorSupport = new OperatorSupport(candidatePods, new OperatorReporter(reporter, candidacy, options.Identity, leaseDescription), planner);
         // Readiness mode: a voluntary release waits for this pod's kubelet to have seen it not ready (label mode needs not).
         var ownPod = options.Mode == ElectorMode.Readiness ? new OwnPodReadiness(time, options.Probe) : null;
-        // Leadership follows the app containers as the kubelet reports them, and the app's readinessProbe where it has one.
-        var appContainers = new AppContainersHealth(logger);
-        metrics.AppContainersReady = () => appContainers.Ready;
+        // Leadership follows whether the app containers run, as the kubelet reports them, and the app's readinessProbe where it has one.
+        var appContainers = new AppContainersHealth(time, logger);
+        metrics.AppContainersRunning = () => appContainers.Running;
         var elector = new LeaderElector(
             new ElectionSettings(options.Identity, options.Timings), store, time, appHealth is null ? appContainers : new AllAppHealth(appContainers, appHealth), reporter, metrics, logger,
             readinessGate: reporter.ReadinessGate, operatorSupport: operatorSupport, ownPod: ownPod);
@@ -105,7 +105,7 @@ public static class ElectorHost
         var podWatcher = new OwnPodWatcher(new KubernetesOwnPodStore(api, options.Namespace, options.Identity), elector, options.Identity, options.PodUid, options.Namespace, time, options.Timings.RetryPeriod, metrics, logger, ownPod, appContainers);
         var nodeWatcher = nodes is null ? null : new OwnNodeWatcher(nodes, options.NodeName!, options.DrainTaints, elector, time, options.Timings.RetryPeriod, metrics, logger);
         metrics.ConnectionPoolReplacements = () => api.PoolReplacements;
-        var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth, api.Trust);
+        var endpoints = new ElectorEndpoints(elector, options.Mode, leaseDescription, metrics, appHealth, api.Trust, ownPod);
 
         ElectorHttpServer server;
         try

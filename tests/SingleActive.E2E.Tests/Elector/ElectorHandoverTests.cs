@@ -104,14 +104,8 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
     [Fact]
     public async Task Leader_RecordsEventsOnItsPod_VisibleInKubectlDescribe()
     {
-        // A pod object for the identity (never scheduled: nodeName points nowhere), so describe has something to show.
-        var pod = await cluster.Client.CoreV1.CreateNamespacedPodAsync(
-            new V1Pod
-            {
-                Metadata = new V1ObjectMeta { Name = "events-0" },
-                Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
-            },
-            namespaceName);
+        // A pod object for the identity, so describe has something to show.
+        var pod = await RunningPodAsync("events-0");
         var elector = await ElectorProcess.StartAsync(cluster, namespaceName, "events", "events-0", Fast, pod.Metadata.Uid);
         this.electors.Add(elector);
         var sampler = new ReadinessSampler(this.electors);
@@ -139,13 +133,7 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         var label = new Dictionary<string, string> { [ElectorEnv.Mode] = "label" };
         for (var i = 0; i < 2; i++)
         {
-            var pod = await cluster.Client.CoreV1.CreateNamespacedPodAsync(
-                new V1Pod
-                {
-                    Metadata = new V1ObjectMeta { Name = $"label-{i}" },
-                    Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
-                },
-                namespaceName);
+            var pod = await RunningPodAsync($"label-{i}");
             this.electors.Add(await ElectorProcess.StartAsync(cluster, namespaceName, "label", $"label-{i}", Fast, pod.Metadata.Uid, label));
         }
 
@@ -159,6 +147,40 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
 
         var after = await RolesEventuallyAsync(r => r[leader.Identity] == Labels.Standby && r.Values.Count(v => v == Labels.Leader) == 1);
         Assert.Equal(Labels.Standby, after[leader.Identity]);
+    }
+
+    /// <summary>
+    /// The pod object of an elector run here as a process: bound to a node no kubelet runs (nothing starts it), with the
+    /// status its kubelet would report for it running — its app container running — since the elector follows that
+    /// status (it does not campaign while an app container has not started).
+    /// </summary>
+    private async Task<V1Pod> RunningPodAsync(string name)
+    {
+        var pod = await cluster.Client.CoreV1.CreateNamespacedPodAsync(
+            new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
+            },
+            namespaceName);
+        pod.Status = new V1PodStatus
+        {
+            Phase = "Running",
+            ContainerStatuses =
+            [
+                new V1ContainerStatus
+                {
+                    Name = "app",
+                    Image = "example.invalid/app",
+                    ImageID = "",
+                    Ready = true,
+                    Started = true,
+                    RestartCount = 0,
+                    State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = DateTime.UtcNow } },
+                },
+            ],
+        };
+        return await cluster.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, name, namespaceName);
     }
 
     private async Task<Dictionary<string, string>> RolesEventuallyAsync(Func<Dictionary<string, string>, bool> condition)

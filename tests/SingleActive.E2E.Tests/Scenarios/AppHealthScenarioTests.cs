@@ -41,10 +41,11 @@ public sealed class AppHealthScenarioTests(ControlPlaneFixture cluster, ITestOut
 
     /// <summary>
     /// The leader's app container has no readinessProbe (nothing for the elector to run) and starts crash-looping: the
-    /// kubelet reports it not ready the moment it exits, so the pod cannot serve. The leader's elector sees that in its
+    /// kubelet reports it not running the moment it exits, so the pod cannot serve. The leader's elector sees that in its
     /// own pod's status and releases; a standby whose app runs takes over. Bound: a new single address within 10 s of the
     /// crash (status write and watch event, release, takeover and fence in milliseconds, then the new leader's 1 s
-    /// readiness probe), never two addresses; the crashed pod stays a standby after its app recovers.
+    /// readiness probe), never two addresses; the crashed pod stays a standby after its app recovers (and has run for the
+    /// restart hold).
     /// </summary>
     [Fact]
     public async Task LeaderAppContainerCrashLoops_NoReadinessProbe_LeadershipMovesToAReplicaWhoseAppRuns()
@@ -80,7 +81,7 @@ public sealed class AppHealthScenarioTests(ControlPlaneFixture cluster, ITestOut
             // The app recovers: the old leader campaigns again, but the successor holds the Lease and keeps it.
             File.Delete(Path.Combine(markers.FullName, leader));
             await Eventually.SucceedsAsync(
-                async () => (await ElectorMetricsAsync(scenario, leader)).Contains("single_active_elector_app_containers_ready 1\n", StringComparison.Ordinal)
+                async () => (await ElectorMetricsAsync(scenario, leader)).Contains("single_active_elector_app_containers_running 1\n", StringComparison.Ordinal)
                     ? true : throw new InvalidOperationException("app containers not ready yet"),
                 TimeSpan.FromSeconds(20),
                 $"{leader}'s app running again");

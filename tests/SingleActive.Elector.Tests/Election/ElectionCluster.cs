@@ -25,7 +25,7 @@ namespace SingleActive.Elector.Tests.Election;
 /// <see cref="OwnPods"/>, every replica has a pod there (uid <c>uid-&lt;identity&gt;</c>) and watches it with an
 /// <see cref="OwnPodWatcher"/>; with <see cref="Pods"/> too (readiness mode) a voluntary release waits for the pod's
 /// kubelet, as <see cref="OwnPods"/> shows it (<see cref="OwnPodReadiness"/>); with <c>followAppContainers</c>,
-/// leadership also follows the app containers that pod shows (<see cref="AppContainersHealth"/>).
+/// leadership also follows whether the app containers that pod shows run (<see cref="AppContainersHealth"/>).
 /// </summary>
 public sealed class ElectionCluster : IAsyncDisposable
 {
@@ -82,7 +82,7 @@ public sealed class ElectionCluster : IAsyncDisposable
         CandidatePods?.Add(identity);
         var operatorObserver = CandidatePods is null ? null : new RecordingOperatorObserver(identity, CandidatePods);
         var ownPod = OwnPods is null || Pods is null ? null : new OwnPodReadiness(clock);
-        var appContainers = followAppContainers ? new AppContainersHealth(NullLogger.Instance) : null;
+        var appContainers = followAppContainers ? new AppContainersHealth(clock, NullLogger.Instance) : null;
         var elector = new LeaderElector(
             new ElectionSettings(identity, timings ?? Timings),
             client,

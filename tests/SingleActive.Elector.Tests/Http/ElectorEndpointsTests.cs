@@ -25,6 +25,27 @@ public sealed class ElectorEndpointsTests
         Assert.Equal("standby: a leads\n", Encoding.UTF8.GetString(standby.Body));
     }
 
+    /// <summary>Readiness mode: each /readyz answer is the one the release's kubelet check reasons about.</summary>
+    [Fact]
+    public async Task Readyz_WithOwnPodReadiness_A200NotedSoAnEarlierNotReadyViewNoLongerCounts()
+    {
+        await using var cluster = new ElectionCluster();
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var readiness = new SingleActive.Elector.PodDeletion.OwnPodReadiness(cluster.Time);
+        readiness.Saw(new SingleActive.Elector.PodDeletion.PodSnapshot("u", null, ElectorReady: false));
+        var endpoints = new ElectorEndpoints(a.Elector, ElectorMode.Readiness, "ns/lease", a.Metrics, null, ownPod: readiness);
+
+        Assert.Equal(200, endpoints.Handle(ElectorHttp.ReadyPath).StatusCode);
+
+        var waiting = readiness.WaitForKubeletAsync(CancellationToken.None);
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        readiness.Saw(new SingleActive.Elector.PodDeletion.PodSnapshot("u", null, ElectorReady: true));
+        readiness.Saw(new SingleActive.Elector.PodDeletion.PodSnapshot("u", null, ElectorReady: false));
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public async Task Readyz_LabelMode_FollowsHealthOnly()
     {

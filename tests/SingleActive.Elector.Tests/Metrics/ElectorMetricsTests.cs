@@ -69,18 +69,18 @@ public sealed class ElectorMetricsTests
     }
 
     [Theory]
-    [InlineData(true, "single_active_elector_app_containers_ready 1\n")]
-    [InlineData(false, "single_active_elector_app_containers_ready 0\n")]
+    [InlineData(true, "single_active_elector_app_containers_running 1\n")]
+    [InlineData(false, "single_active_elector_app_containers_running 0\n")]
     [InlineData(null, null)]
-    public void Render_AppContainers_GaugeWhileThePodIsSeen(bool? ready, string? expected)
+    public void Render_AppContainers_GaugeWhileThePodIsSeen(bool? running, string? expected)
     {
-        var metrics = new ElectorMetrics { AppContainersReady = () => ready };
+        var metrics = new ElectorMetrics { AppContainersRunning = () => running };
 
         var text = metrics.Render(Standby, ready: false, appHealthy: null);
 
         if (expected is null)
         {
-            Assert.DoesNotContain("single_active_elector_app_containers_ready", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("single_active_elector_app_containers_running", text, StringComparison.Ordinal);
         }
         else
         {
@@ -124,7 +124,7 @@ public sealed class ElectorMetricsTests
     [Fact]
     public void Render_EveryFamily_InTheDocsTable()
     {
-        var metrics = new ElectorMetrics { FencePermitted = true, DeletionHandover = true, DrainAwareness = true, ConnectionPoolReplacements = () => 0, AppContainersReady = () => true };
+        var metrics = new ElectorMetrics { FencePermitted = true, DeletionHandover = true, DrainAwareness = true, ConnectionPoolReplacements = () => 0, AppContainersRunning = () => true };
         metrics.Describe("checkout", ElectorMode.Readiness, BuildVersion.Current);
         using var key = ECDsa.Create();
         using var ca = new CertificateRequest("CN=ca", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));

@@ -4,67 +4,107 @@ using SingleActive.Elector.PodDeletion;
 
 namespace SingleActive.Elector.Tests.PodDeletion;
 
-/// <summary>The app containers' readiness as the kubelet writes it into the pod's status.</summary>
+/// <summary>Whether the app containers run, as the kubelet writes it into the pod's status.</summary>
 public sealed class AppContainerStatusesTests
 {
     private const string Spec = "\"spec\":{\"containers\":[{\"name\":\"app\"},{\"name\":\"single-active-elector\"}]}";
 
     [Theory]
-    [InlineData("""{"name":"app","ready":true,"state":{"running":{}}}""", null)]
-    [InlineData("""{"name":"app","ready":false,"restartCount":4,"state":{"waiting":{"reason":"CrashLoopBackOff","message":"back-off 40s"}}}""", "container app is not ready: waiting (CrashLoopBackOff)")]
-    [InlineData("""{"name":"app","ready":false,"state":{"waiting":{"reason":"ImagePullBackOff"}}}""", "container app is not ready: waiting (ImagePullBackOff)")]
-    [InlineData("""{"name":"app","ready":false,"state":{"terminated":{"exitCode":137,"reason":"OOMKilled"}}}""", "container app is not ready: terminated (OOMKilled, exit code 137)")]
-    [InlineData("""{"name":"app","ready":false,"state":{"terminated":{"exitCode":1}}}""", "container app is not ready: terminated (exit code 1)")]
-    [InlineData("""{"name":"app","ready":false,"started":true,"state":{"running":{}}}""", "container app is not ready: running, its readiness or startup probe has not passed")]
-    [InlineData("""{"name":"app","state":{"waiting":{}}}""", "container app is not ready: waiting")]
-    public void FirstNotReady_AppContainerStatus_SaysWhy(string appStatus, string? expected)
+    [InlineData("""{"name":"app","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2026-12-01T03:00:00Z"}}}""", null)]
+    [InlineData("""{"name":"app","ready":false,"restartCount":4,"state":{"waiting":{"reason":"CrashLoopBackOff","message":"back-off 40s"}}}""", "container app is not running: waiting (CrashLoopBackOff)")]
+    [InlineData("""{"name":"app","ready":false,"state":{"waiting":{"reason":"ImagePullBackOff"}}}""", "container app is not running: waiting (ImagePullBackOff)")]
+    [InlineData("""{"name":"app","ready":false,"state":{"terminated":{"exitCode":137,"reason":"OOMKilled"}}}""", "container app is not running: terminated (OOMKilled, exit code 137)")]
+    [InlineData("""{"name":"app","ready":false,"state":{"terminated":{"exitCode":1}}}""", "container app is not running: terminated (exit code 1)")]
+    [InlineData("""{"name":"app","state":{"waiting":{}}}""", "container app is not running: waiting")]
+    [InlineData("""{"name":"app","ready":false}""", "container app is not running: no state reported")]
+    public void Read_AppContainerState_SaysWhyItDoesNotRun(string appStatus, string? expected)
     {
         var pod = Pod($$$"""{{{Spec}}},"status":{"containerStatuses":[{{{appStatus}}},{"name":"single-active-elector","ready":false}]}""");
 
-        Assert.Equal(expected, AppContainerStatuses.FirstNotReady(pod));
-        Assert.Equal(expected, KubernetesOwnPodStore.ToSnapshot(pod, removed: false).AppContainerNotReady);
+        Assert.Equal(expected, AppContainerStatuses.Read(pod)!.NotRunning);
+        Assert.Equal(expected, KubernetesOwnPodStore.ToSnapshot(pod, removed: false).AppContainers!.NotRunning);
     }
 
-    /// <summary>The elector's own readiness is leadership (a standby's is false by design): never an app container's verdict.</summary>
+    /// <summary>
+    /// Running is what counts, not ready: a probe the elector cannot run may pass only on the leader, and a restarted
+    /// kubelet reports every probed container not ready until it probes again.
+    /// </summary>
+    [Fact]
+    public void Read_RunningButNotReady_Runs()
+    {
+        var pod = Pod(Spec + ""","status":{"containerStatuses":[{"name":"app","ready":false,"started":true,"state":{"running":{}}}]}""");
+
+        Assert.Same(AppContainersView.AllRunning, AppContainerStatuses.Read(pod));
+    }
+
+    /// <summary>The elector's own state is never an app container's verdict, in either form.</summary>
     [Theory]
     [InlineData(
         """{"containers":[{"name":"app"},{"name":"single-active-elector"}]}""",
-        """{"containerStatuses":[{"name":"app","ready":true},{"name":"single-active-elector","ready":false}]}""")]
+        """{"containerStatuses":[{"name":"app","state":{"running":{}}},{"name":"single-active-elector","state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}""")]
     [InlineData(
-        """{"initContainers":[{"name":"single-active-elector"}],"containers":[{"name":"app"}]}""",
-        """{"containerStatuses":[{"name":"app","ready":true}],"initContainerStatuses":[{"name":"single-active-elector","ready":false}]}""")]
-    public void FirstNotReady_ElectorNotReady_NotCounted(string spec, string status)
-    {
-        var pod = Pod($$$"""
-            "spec":{{{spec}}},"status":{{{status}}}
-            """);
-
-        Assert.Null(AppContainerStatuses.FirstNotReady(pod));
-    }
+        """{"initContainers":[{"name":"single-active-elector","restartPolicy":"Always"}],"containers":[{"name":"app"}]}""",
+        """{"containerStatuses":[{"name":"app","state":{"running":{}}}],"initContainerStatuses":[{"name":"single-active-elector","state":{"waiting":{}}}]}""")]
+    public void Read_ElectorNotRunning_NotCounted(string spec, string status) =>
+        Assert.Null(AppContainerStatuses.Read(Pod("\"spec\":" + spec + ",\"status\":" + status))!.NotRunning);
 
     [Fact]
-    public void FirstNotReady_NoStatusForAnAppContainerYet_NotStarted()
+    public void Read_NoStatusForAnAppContainerYet_NotStarted()
     {
         var pod = Pod($$$"""{{{Spec}}},"status":{"initContainerStatuses":[{"name":"single-active-elector","ready":false}]}""");
 
-        Assert.Equal("container app has not started yet", AppContainerStatuses.FirstNotReady(pod));
+        Assert.Equal("container app has not started yet", AppContainerStatuses.Read(pod)!.NotRunning);
     }
 
-    /// <summary>Every app container counts (a second app container, a mesh proxy as a regular container): the pod needs all ready.</summary>
+    /// <summary>A native sidecar (a mesh proxy in initContainers with restartPolicy Always) counts; a plain init container, done before, does not.</summary>
     [Fact]
-    public void FirstNotReady_SecondContainerNotReady_NamesIt()
+    public void Read_NativeSidecarCrashLooping_NamesIt()
     {
         var pod = Pod("""
-            "spec":{"containers":[{"name":"app"},{"name":"istio-proxy"}]},
-            "status":{"containerStatuses":[{"name":"istio-proxy","ready":false,"state":{"running":{}}},{"name":"app","ready":true}]}
+            "spec":{"initContainers":[{"name":"setup"},{"name":"istio-proxy","restartPolicy":"Always"},{"name":"single-active-elector","restartPolicy":"Always"}],
+                    "containers":[{"name":"app"}]},
+            "status":{"initContainerStatuses":[{"name":"setup","state":{"terminated":{"exitCode":0,"reason":"Completed"}}},
+                                               {"name":"istio-proxy","state":{"waiting":{"reason":"CrashLoopBackOff"}}},
+                                               {"name":"single-active-elector","state":{"running":{}}}],
+                      "containerStatuses":[{"name":"app","state":{"running":{}}}]}
             """);
 
-        Assert.Equal("container istio-proxy is not ready: running, its readiness or startup probe has not passed", AppContainerStatuses.FirstNotReady(pod));
+        Assert.Equal("container istio-proxy is not running: waiting (CrashLoopBackOff)", AppContainerStatuses.Read(pod)!.NotRunning);
+    }
+
+    /// <summary>A Job's container that finished its work (exit 0, restartPolicy OnFailure or Never) has not failed; under Always it will be restarted.</summary>
+    [Theory]
+    [InlineData("Never", null)]
+    [InlineData("OnFailure", null)]
+    [InlineData("Always", "container app is not running: terminated (Completed, exit code 0)")]
+    public void Read_ExitedZero_NotRunningOnlyWhereItRestarts(string restartPolicy, string? expected)
+    {
+        var pod = Pod("\"spec\":{\"restartPolicy\":\"" + restartPolicy + """
+            ","containers":[{"name":"app"}]},
+            "status":{"containerStatuses":[{"name":"app","state":{"terminated":{"exitCode":0,"reason":"Completed"}}}]}
+            """);
+
+        Assert.Equal(expected, AppContainerStatuses.Read(pod)!.NotRunning);
+    }
+
+    /// <summary>A container that restarted: when its present run started (the latest of several), for the restart hold.</summary>
+    [Fact]
+    public void Read_RestartedContainers_LatestRunStart()
+    {
+        var pod = Pod("""
+            "spec":{"containers":[{"name":"app"},{"name":"worker"},{"name":"fresh"}]},
+            "status":{"containerStatuses":[
+              {"name":"app","restartCount":3,"state":{"running":{"startedAt":"2026-12-01T03:00:05Z"}}},
+              {"name":"worker","restartCount":1,"state":{"running":{"startedAt":"2026-12-01T03:00:09Z"}}},
+              {"name":"fresh","restartCount":0,"state":{"running":{"startedAt":"2026-12-01T03:00:30Z"}}}]}
+            """);
+
+        Assert.Equal(new AppContainersView(null, new DateTimeOffset(2026, 12, 1, 3, 0, 9, TimeSpan.Zero)), AppContainerStatuses.Read(pod));
     }
 
     [Fact]
-    public void FirstNotReady_NoSpec_Ready() =>
-        Assert.Null(AppContainerStatuses.FirstNotReady(Pod("\"metadata\":{\"uid\":\"0b1e\"}")));
+    public void Read_NoSpec_Null() =>
+        Assert.Null(AppContainerStatuses.Read(Pod("\"metadata\":{\"uid\":\"0b1e\"}")));
 
     private static JsonObject Pod(string members) => (JsonObject)JsonNode.Parse("{" + members + "}")!;
 }

@@ -36,12 +36,12 @@ public sealed class InMemoryPodServer
         }
     }
 
-    /// <summary>The pod's kubelet reported an app container not ready (<paramref name="reason"/>), or all ready again (null).</summary>
-    public void SetAppContainerNotReady(string name, string? reason)
+    /// <summary>The pod's kubelet reported its app containers: one not running, or all running (<see cref="AppContainersView.AllRunning"/>).</summary>
+    public void SetAppContainers(string name, AppContainersView containers)
     {
         lock (gate)
         {
-            ChangeLocked(name, pods[name].Pod! with { AppContainerNotReady = reason });
+            ChangeLocked(name, pods[name].Pod! with { AppContainers = containers });
         }
     }
 

@@ -133,6 +133,75 @@ public sealed class KubeletCatchUpTests
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    /// <summary>
+    /// The kubelet probed <c>/readyz</c> 200 (its cached result turned ready), and a not-ready status it wrote before that
+    /// probe reaches the watch only now: it is not the kubelet's view. A not-ready view counts again once a ready one has
+    /// shown the kubelet recorded the 200 (it writes that change before any later one).
+    /// </summary>
+    [Fact]
+    public async Task WaitForKubelet_NotReadyWrittenBeforeTheKubeletsAnswerToA200_DoesNotCount()
+    {
+        var time = new FakeTimeProvider();
+        var readiness = new OwnPodReadiness(time);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false)); // a standby
+        Assert.True(readiness.ServeReadyz(() => true)); // it leads: the kubelet's probe gets 200
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false)); // a status written before that probe, late
+
+        Assert.False(readiness.ServeReadyz(() => false)); // the release: 503
+        var waiting = readiness.WaitForKubeletAsync(CancellationToken.None);
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false)); // still the same late kind of write
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: true)); // the kubelet's answer to the 200
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false)); // and to the 503
+
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>A leader the kubelet has long seen ready: further 200s change nothing, and the kubelet's not ready after the release counts at once.</summary>
+    [Fact]
+    public async Task WaitForKubelet_SteadyLeaderReleases_TheKubeletsNotReadyCountsAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        var readiness = new OwnPodReadiness(time);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false));
+        Assert.True(readiness.ServeReadyz(() => true));
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: true));
+        for (var probe = 0; probe < 3; probe++)
+        {
+            Assert.True(readiness.ServeReadyz(() => true));
+        }
+
+        Assert.False(readiness.ServeReadyz(() => false));
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false));
+
+        Assert.True(await readiness.WaitForKubeletAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>A readiness blip within a term (503, then 200 again): the kubelet's not ready from the blip is stale after the 200.</summary>
+    [Fact]
+    public async Task WaitForKubelet_NotReadyFromABlipBeforeA200_DoesNotCount()
+    {
+        var time = new FakeTimeProvider();
+        var readiness = new OwnPodReadiness(time);
+        Assert.True(readiness.ServeReadyz(() => true));
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: true));
+        Assert.False(readiness.ServeReadyz(() => false)); // a blip
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false));
+        Assert.True(readiness.ServeReadyz(() => true)); // ready again: the kubelet turns ready
+
+        var waiting = readiness.WaitForKubeletAsync(CancellationToken.None);
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        time.Advance(readiness.CatchUpLimit);
+
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public async Task WaitForKubelet_PodUnseen_WaitsTheWholeLimit()
     {

@@ -6,26 +6,33 @@ using SingleActive.Elector.PodDeletion;
 namespace SingleActive.Elector.Health;
 
 /// <summary>
-/// Leadership follows the app containers as the kubelet reports them in this elector's own pod
-/// (<see cref="AppContainerStatuses"/>, seen through <see cref="OwnPodWatcher"/>): a replica whose app containers are not
-/// all ready does not campaign, and a leader whose app container stops being ready releases the Lease. This covers
+/// Leadership follows whether the app containers run, as the kubelet reports them in this elector's own pod
+/// (<see cref="AppContainerStatuses"/>, seen through <see cref="OwnPodWatcher"/>): a replica with an app container that
+/// does not run does not campaign, and a leader whose app container stops running releases the Lease. This covers
 /// what the app's readinessProbe (<see cref="AppHealthMonitor"/>) does not: an app container without a readinessProbe
-/// that crashes or crash-loops, one still waiting for its image, and, for a native-sidecar elector (which starts
-/// before them), app containers that have not started. Any of these keeps the pod from being <c>Ready</c>, so the
-/// Service would have no endpoint while this replica held the Lease.
+/// (or with one the elector cannot run) that crashes or crash-loops, one OOM-killed or waiting for its image, a native
+/// sidecar that does, and — for a native-sidecar elector, which starts before them — app containers that have not
+/// started yet. Any of these keeps the pod from being <c>Ready</c>, so the Service would have no endpoint while this
+/// replica held the Lease.
 /// </summary>
 /// <remarks>
-/// Until the pod has been listed once it does not campaign (a native sidecar would otherwise win in the moment before
-/// its app containers exist); when the pod cannot be seen (no such pod, <c>list</c> refused, the list failing) the
-/// gate is open and nothing steps down, as without this check. A leader steps down at once: the kubelet already
-/// applied the probe's failure threshold, and a container without a probe is not ready only while it does not run.
-/// Failover paused keeps the Lease as for any unhealthy app (<see cref="LeaderElector"/>).
+/// <para><b>A container that restarted</b> counts as running only once it has run for <see cref="RestartHold"/>: a
+/// crash-looping app whose runs last seconds never becomes a candidate in one of them (which would take the Lease,
+/// crash and hand it back at every CrashLoopBackOff window). A leader steps down only while a container does not run.</para>
+/// <para><b>When the pod is not seen</b>: until it has been listed once the replica does not campaign (a native sidecar
+/// would otherwise win in the moment before its app containers exist). When its list or watch is refused (RBAC) or no
+/// such pod exists, the check is off: the gate is open and nothing steps down, as without it. When the list fails (the
+/// API unreachable, 5xx) the last verdict stands until the next list. Failover paused keeps the Lease as for any
+/// unhealthy app (<see cref="LeaderElector"/>).</para>
 /// </remarks>
-public sealed class AppContainersHealth(ILogger logger) : IAppHealth, IOwnPodObserver
+public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAppHealth, IOwnPodObserver
 {
+    /// <summary>How long a container that restarted must run before it counts as running again (the kubelet's first CrashLoopBackOff delay).</summary>
+    public static readonly TimeSpan RestartHold = TimeSpan.FromSeconds(10);
+
     private readonly Lock gate = new();
     private View view = View.NotListedYet;
-    private string? notReady;
+    private AppContainersView containers = AppContainersView.AllRunning;
     private Action? changed;
 
     private enum View
@@ -33,8 +40,8 @@ public sealed class AppContainersHealth(ILogger logger) : IAppHealth, IOwnPodObs
         /// <summary>Before the first list: do not campaign yet.</summary>
         NotListedYet,
 
-        /// <summary>The pod cannot be seen: no gate.</summary>
-        Unseen,
+        /// <summary>The check is off (refused, no pod, never listed): no gate.</summary>
+        Off,
         Seen,
     }
 
@@ -44,7 +51,7 @@ public sealed class AppContainersHealth(ILogger logger) : IAppHealth, IOwnPodObs
         {
             lock (gate)
             {
-                return view == View.Unseen || (view == View.Seen && notReady is null);
+                return view == View.Off || (view == View.Seen && containers.NotRunning is null && !InRestartHold(containers));
             }
         }
     }
@@ -55,19 +62,19 @@ public sealed class AppContainersHealth(ILogger logger) : IAppHealth, IOwnPodObs
         {
             lock (gate)
             {
-                return view == View.Seen && notReady is not null;
+                return view == View.Seen && containers.NotRunning is not null;
             }
         }
     }
 
-    /// <summary>Whether the app containers were all ready when last seen; null while the pod is not seen.</summary>
-    public bool? Ready
+    /// <summary>Whether the app containers all ran when last seen; null while the check is off or before the first list.</summary>
+    public bool? Running
     {
         get
         {
             lock (gate)
             {
-                return view == View.Seen ? notReady is null : null;
+                return view == View.Seen ? containers.NotRunning is null : null;
             }
         }
     }
@@ -76,7 +83,7 @@ public sealed class AppContainersHealth(ILogger logger) : IAppHealth, IOwnPodObs
     public void Attach(Action onChange) => changed = onChange;
 
     /// <inheritdoc/>
-    public void Saw(PodSnapshot pod)
+    public void Saw(PodSnapshot pod, bool watched)
     {
         ArgumentNullException.ThrowIfNull(pod);
         if (pod.IsBeingDeleted)
@@ -84,37 +91,52 @@ public sealed class AppContainersHealth(ILogger logger) : IAppHealth, IOwnPodObs
             return; // The deletion retires the elector; what its containers do on the way out is not a health verdict.
         }
 
-        Set(View.Seen, pod.AppContainerNotReady);
+        // Listed once a minute while the watch is refused: a verdict that old would decide a step-down by chance.
+        Set(watched ? View.Seen : View.Off, watched ? pod.AppContainers ?? AppContainersView.AllRunning : AppContainersView.AllRunning);
     }
 
     /// <inheritdoc/>
-    public void NoPod() => Set(View.Unseen, null);
+    public void NoPod() => Set(View.Off, AppContainersView.AllRunning);
 
     /// <inheritdoc/>
-    public void Unseen() => Set(View.Unseen, null);
-
-    private void Set(View next, string? reason)
+    public void Unseen(bool refused)
     {
-        bool wasReady;
         lock (gate)
         {
-            if (view == next && notReady == reason)
+            if (!refused && view == View.Seen)
+            {
+                return; // The list failed (may pass): the last verdict stands until the next one.
+            }
+        }
+
+        Set(View.Off, AppContainersView.AllRunning);
+    }
+
+    private bool InRestartHold(AppContainersView seen) =>
+        seen.RestartedRunningSince is { } since && time.GetUtcNow() - since < RestartHold;
+
+    private void Set(View next, AppContainersView seen)
+    {
+        string? wasNotRunning;
+        lock (gate)
+        {
+            if (view == next && containers == seen)
             {
                 return;
             }
 
-            wasReady = view != View.Seen || notReady is null;
+            wasNotRunning = view == View.Seen ? containers.NotRunning : null;
             view = next;
-            notReady = reason;
+            containers = seen;
         }
 
-        if (reason is not null)
+        if (next == View.Seen && seen.NotRunning is { } reason && reason != wasNotRunning)
         {
-            Log.AppContainerNotReady(logger, reason);
+            Log.AppContainerNotRunning(logger, reason);
         }
-        else if (!wasReady)
+        else if (next == View.Seen && seen.NotRunning is null && wasNotRunning is not null)
         {
-            Log.AppContainersReady(logger);
+            Log.AppContainersRunning(logger);
         }
 
         changed?.Invoke();

@@ -4,13 +4,21 @@ using SingleActive.Elector.Election;
 using SingleActive.Elector.Health;
 using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Metrics;
+using SingleActive.Elector.PodDeletion;
 
 namespace SingleActive.Elector.Http;
 
 /// <summary>Maps the four paths to answers; no I/O, so it is tested without sockets.</summary>
 /// <param name="trust">The API server's certificate checks: failing for longer than <see cref="UntrustedApiLimit"/> fails <c>/healthz</c>.</param>
+/// <param name="ownPod">Readiness mode: told of every <c>/readyz</c> answer, so a release knows which not-ready view is the kubelet's latest.</param>
 public sealed class ElectorEndpoints(
-    LeaderElector elector, ElectorMode mode, string leaseDescription, ElectorMetrics metrics, AppHealthMonitor? appHealth, ApiServerTrust? trust = null)
+    LeaderElector elector,
+    ElectorMode mode,
+    string leaseDescription,
+    ElectorMetrics metrics,
+    AppHealthMonitor? appHealth,
+    ApiServerTrust? trust = null,
+    OwnPodReadiness? ownPod = null)
 {
     /// <summary>
     /// How long the API server's certificate may go untrusted before <c>/healthz</c> fails and the kubelet restarts the
@@ -45,7 +53,7 @@ public sealed class ElectorEndpoints(
 
     private HttpResult Ready()
     {
-        if (IsReady)
+        if (ownPod?.ServeReadyz(() => IsReady) ?? IsReady)
         {
             return HttpResult.Text(200, "ok\n");
         }

@@ -123,7 +123,7 @@ public sealed class LeadershipReporter(
             LeadershipLossReason.RenewDeadlineExceeded => "no renew succeeded within the renew deadline (API server unreachable?)",
             LeadershipLossReason.LeaseTaken => $"the Lease is held by {newHolder ?? "another replica"}",
             LeadershipLossReason.LeaseRemoved => "the Lease was deleted or its holder cleared by someone else",
-            LeadershipLossReason.AppUnhealthy => "the app failed its health check; the Lease was released for a healthy replica",
+            LeadershipLossReason.AppUnhealthy => "the app failed its health check (its readinessProbe, or an app container stopped running: see the log); the Lease was released for a healthy replica",
             LeadershipLossReason.HandedOver => $"handed the Lease over to {newHolder} on request (single-active.io/preferred-holder)",
             LeadershipLossReason.PodDeleting => "its pod is being deleted; the Lease was released for a quick handover",
             _ => "shutting down; the Lease was released for a quick handover",

@@ -190,9 +190,9 @@ internal static class EventIds
     /// <summary>The Lease names this replica in a term it tried to start and never heard back about: it takes that term up with a newer one.</summary>
     public const int LostTakeoverLanded = 73;
 
-    /// <summary>An app container of this pod is not ready (crashed, waiting, probe failing): this replica does not campaign, and a leader releases the Lease.</summary>
-    public const int AppContainerNotReady = 74;
+    /// <summary>An app container of this pod does not run (crashed, crash-looping, waiting, not started): this replica does not campaign, and a leader releases the Lease.</summary>
+    public const int AppContainerNotRunning = 74;
 
-    /// <summary>The app containers of this pod are all ready again: this replica campaigns again.</summary>
-    public const int AppContainersReady = 75;
+    /// <summary>The app containers of this pod all run again: this replica campaigns again (a restarted one after it has run for 10 s).</summary>
+    public const int AppContainersRunning = 75;
 }

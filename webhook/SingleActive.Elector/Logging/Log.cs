@@ -44,11 +44,11 @@ internal static partial class Log
     [LoggerMessage(EventIds.LostTakeoverLanded, LogLevel.Information, "The Lease names this replica in term {LeaseTransitions}, which it tried to start and never heard back about (the answer was lost): taking it up with the next term at once instead of waiting it out")]
     public static partial void LostTakeoverLanded(ILogger logger, int leaseTransitions);
 
-    [LoggerMessage(EventIds.AppContainerNotReady, LogLevel.Warning, "The pod cannot be Ready while its {Reason}: this replica does not campaign, and releases the Lease if it leads (unless failover is paused)")]
-    public static partial void AppContainerNotReady(ILogger logger, string reason);
+    [LoggerMessage(EventIds.AppContainerNotRunning, LogLevel.Warning, "The pod cannot be Ready while its {Reason}: this replica does not campaign, and releases the Lease if it leads (unless failover is paused)")]
+    public static partial void AppContainerNotRunning(ILogger logger, string reason);
 
-    [LoggerMessage(EventIds.AppContainersReady, LogLevel.Information, "The app containers of this pod are all ready again: this replica campaigns again")]
-    public static partial void AppContainersReady(ILogger logger);
+    [LoggerMessage(EventIds.AppContainersRunning, LogLevel.Information, "The app containers of this pod all run again: this replica campaigns again (a container that restarted once it has run for 10 s)")]
+    public static partial void AppContainersRunning(ILogger logger);
 
     [LoggerMessage(EventIds.WatchEnded, LogLevel.Debug, "Watch of the Lease ended: {Error}")]
     public static partial void WatchEnded(ILogger logger, string error);

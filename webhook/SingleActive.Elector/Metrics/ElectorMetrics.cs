@@ -62,8 +62,8 @@ public sealed class ElectorMetrics
     /// <summary>This replica saw its pod's deletion start: it will never lead again.</summary>
     public bool PodDeleting { get; set; }
 
-    /// <summary>Reads whether the pod's app containers were all ready when last seen (<c>Health.AppContainersHealth</c>); null while unseen or not wired.</summary>
-    public Func<bool?>? AppContainersReady { get; set; }
+    /// <summary>Reads whether the pod's app containers all ran when last seen (<c>Health.AppContainersHealth</c>); null while unseen or not wired.</summary>
+    public Func<bool?>? AppContainersRunning { get; set; }
 
     /// <summary>Whether this elector watches its own node, so a leader hands over before a drain; null until known (or without NODE_NAME).</summary>
     public bool? DrainAwareness { get; set; }
@@ -137,9 +137,9 @@ public sealed class ElectorMetrics
             PrometheusText.WriteSample(sb, "single_active_elector_handovers_total", "outcome", outcome, Handovers(outcome));
         }
 
-        if (AppContainersReady?.Invoke() is { } containersReady)
+        if (AppContainersRunning?.Invoke() is { } running)
         {
-            Gauge(sb, "single_active_elector_app_containers_ready", "1 while every app container of this pod is ready as its kubelet reports it; 0 while one is not (crashed, waiting, probe failing): then this replica does not campaign, and a leader releases the Lease. Absent while the pod is not seen.", containersReady ? 1 : 0);
+            Gauge(sb, "single_active_elector_app_containers_running", "1 while every app container of this pod runs as its kubelet reports it; 0 while one does not (crashed, crash-looping, waiting, not started): then this replica does not campaign, and a leader releases the Lease. Absent while the pod is not seen.", running ? 1 : 0);
         }
 
         if (FencePermitted is { } permitted)

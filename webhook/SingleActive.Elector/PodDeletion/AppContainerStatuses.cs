@@ -5,47 +5,82 @@ using SingleActive.Contract;
 namespace SingleActive.Elector.PodDeletion;
 
 /// <summary>
-/// Reads whether a pod's app containers are ready as its kubelet reports them: every entry of <c>spec.containers</c>
-/// but the elector, by its <c>status.containerStatuses[].ready</c>. The kubelet sets <c>ready</c> from the container's
-/// readinessProbe, and for a container without one, while it runs (and has passed its startupProbe, if any): a crashed
-/// or crash-looping container, one still waiting for its image, and one that exited are not ready
-/// (<c>pkg/kubelet/prober/prober_manager.go</c>, <c>UpdatePodStatus</c>). The pod's <c>Ready</c> condition needs every
-/// container ready, so while one of these is not, the pod is no endpoint whoever holds the Lease.
+/// Reads whether a pod's app containers run, as its kubelet reports them: every entry of <c>spec.containers</c> and
+/// every native sidecar (an init container with <c>restartPolicy: Always</c>) but the elector, by
+/// <c>status.containerStatuses</c> and <c>initContainerStatuses</c>. A container that crashed or crash-loops
+/// (<c>waiting: CrashLoopBackOff</c>), was OOM-killed, waits for its image or has not started is not running; the pod
+/// cannot be <c>Ready</c> then, whoever holds the Lease. Running is all it reads, not <c>ready</c>: a readinessProbe
+/// the elector cannot run (<c>exec</c>, <c>grpc</c>) may pass only on the leader (a probe of the workload's own
+/// Service), and a kubelet restart reports every probed container not ready until its next probe
+/// (kubernetes/kubernetes#100277); following <c>ready</c> would then stop every replica from campaigning, or move the
+/// leadership off a healthy node. The app's readinessProbe is followed where the elector can run it
+/// (<c>Health.ProbeAppHealthCheck</c>).
 /// </summary>
 public static class AppContainerStatuses
 {
-    /// <summary>Why the first app container that is not ready is not, or null when all are (or the pod lists none).</summary>
-    /// <param name="pod">A pod object as the API server serves it.</param>
-    public static string? FirstNotReady(JsonObject pod)
+    /// <summary>The app containers of <paramref name="pod"/> (a pod object as the API server serves it); null when its spec lists none.</summary>
+    /// <remarks>
+    /// A regular container that exited 0 in a pod that runs to completion (<c>restartPolicy</c> <c>OnFailure</c> or
+    /// <c>Never</c>: a Job's) has finished its work, not failed: it does not count as not running.
+    /// </remarks>
+    public static AppContainersView? Read(JsonObject pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        var statuses = (pod["status"]?["containerStatuses"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
-        foreach (var container in (pod["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        var spec = pod["spec"] as JsonObject;
+        var status = pod["status"] as JsonObject;
+        var runsToCompletion = Text(spec?["restartPolicy"]) is "OnFailure" or "Never";
+        var regular = Containers(spec?["containers"], status?["containerStatuses"], nativeSidecarsOnly: false);
+        var sidecars = Containers(spec?["initContainers"], status?["initContainerStatuses"], nativeSidecarsOnly: true);
+        string? notRunning = null;
+        DateTimeOffset? restarted = null;
+        var any = false;
+        foreach (var (name, containerStatus, isRegular) in regular.Select(c => (c.Name, c.Status, true)).Concat(sidecars.Select(c => (c.Name, c.Status, false))))
         {
-            var name = Text(container["name"]);
-            if (name is null || name == ElectorHttp.ContainerName)
+            any = true;
+            if (containerStatus is null)
+            {
+                notRunning ??= $"container {name} has not started yet";
+                continue;
+            }
+
+            var state = containerStatus["state"] as JsonObject;
+            if (state?["running"] is JsonObject running)
+            {
+                if (Number(containerStatus["restartCount"]) > 0 && Time(running["startedAt"]) is { } startedAt && (restarted is null || startedAt > restarted))
+                {
+                    restarted = startedAt;
+                }
+
+                continue;
+            }
+
+            if (isRegular && runsToCompletion && state?["terminated"] is JsonObject done && Number(done["exitCode"]) == 0)
             {
                 continue;
             }
 
-            var status = statuses.FirstOrDefault(s => Text(s["name"]) == name);
-            if (status is null)
-            {
-                return $"container {name} has not started yet";
-            }
-
-            if (status["ready"] is JsonValue ready && ready.TryGetValue<bool>(out var isReady) && isReady)
-            {
-                continue;
-            }
-
-            return $"container {name} is not ready: {State(status["state"] as JsonObject)}";
+            notRunning ??= $"container {name} is not running: {StateText(state)}";
         }
 
-        return null;
+        return !any ? null : notRunning is null && restarted is null ? AppContainersView.AllRunning : new AppContainersView(notRunning, restarted);
     }
 
-    private static string State(JsonObject? state)
+    private static IEnumerable<(string Name, JsonObject? Status)> Containers(JsonNode? specs, JsonNode? statuses, bool nativeSidecarsOnly)
+    {
+        var reported = (statuses as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+        foreach (var container in (specs as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            var name = Text(container["name"]);
+            if (name is null || name == ElectorHttp.ContainerName || (nativeSidecarsOnly && Text(container["restartPolicy"]) != "Always"))
+            {
+                continue;
+            }
+
+            yield return (name, reported.FirstOrDefault(s => Text(s["name"]) == name));
+        }
+    }
+
+    private static string StateText(JsonObject? state)
     {
         if (state?["waiting"] is JsonObject waiting)
         {
@@ -54,12 +89,17 @@ public static class AppContainerStatuses
 
         if (state?["terminated"] is JsonObject terminated)
         {
-            var exit = terminated["exitCode"] is JsonValue code && code.TryGetValue<int>(out var number) ? number.ToString(CultureInfo.InvariantCulture) : "?";
+            var exit = Number(terminated["exitCode"]) is { } code ? code.ToString(CultureInfo.InvariantCulture) : "?";
             return Text(terminated["reason"]) is { } reason ? $"terminated ({reason}, exit code {exit})" : $"terminated (exit code {exit})";
         }
 
-        return state?["running"] is not null ? "running, its readiness or startup probe has not passed" : "no state reported";
+        return "no state reported";
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static int? Number(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
+
+    private static DateTimeOffset? Time(JsonNode? node) =>
+        Text(node) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }

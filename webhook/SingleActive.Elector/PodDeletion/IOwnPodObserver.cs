@@ -4,11 +4,17 @@ namespace SingleActive.Elector.PodDeletion;
 public interface IOwnPodObserver
 {
     /// <summary>The pod as listed or watched (a <see cref="PodSnapshot.Removed"/> one once it is gone).</summary>
-    void Saw(PodSnapshot pod);
+    /// <param name="pod">The pod.</param>
+    /// <param name="watched">
+    /// False when it was listed while its watch is refused (403): it is then seen once a minute at most, and any later
+    /// change goes unseen until the next list.
+    /// </param>
+    void Saw(PodSnapshot pod, bool watched);
 
     /// <summary>No pod of this name exists (an elector run outside Kubernetes, or a wrong <c>POD_NAME</c>).</summary>
     void NoPod();
 
-    /// <summary>The pod can no longer be watched (refused, failing): what was seen last may be out of date.</summary>
-    void Unseen();
+    /// <summary>The pod can no longer be watched: what was seen last may be out of date.</summary>
+    /// <param name="refused">The API server refused (403: RBAC), rather than failed (unreachable, 5xx), which may pass.</param>
+    void Unseen(bool refused);
 }

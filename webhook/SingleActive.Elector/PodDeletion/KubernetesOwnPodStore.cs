@@ -36,7 +36,7 @@ public sealed class KubernetesOwnPodStore(KubeApiClient api, string @namespace, 
         }
     }
 
-    /// <summary>Reads the uid, the deletion timestamp, the elector container's readiness and the app containers' of a pod object.</summary>
+    /// <summary>Reads the uid, the deletion timestamp, the elector container's readiness and whether the app containers run, of a pod object.</summary>
     public static PodSnapshot ToSnapshot(JsonObject pod, bool removed)
     {
         ArgumentNullException.ThrowIfNull(pod);
@@ -49,6 +49,6 @@ public sealed class KubernetesOwnPodStore(KubeApiClient api, string @namespace, 
         var elector = ((status?["containerStatuses"] as JsonArray) ?? []).Concat((status?["initContainerStatuses"] as JsonArray) ?? [])
             .FirstOrDefault(c => c?["name"]?.GetValue<string>() == ElectorHttp.ContainerName);
         var ready = elector?["ready"]?.GetValue<bool>();
-        return new PodSnapshot(metadata?["uid"]?.GetValue<string>() ?? string.Empty, deletion, removed, ready, AppContainerStatuses.FirstNotReady(pod));
+        return new PodSnapshot(metadata?["uid"]?.GetValue<string>() ?? string.Empty, deletion, removed, ready, AppContainerStatuses.Read(pod));
     }
 }

@@ -18,6 +18,10 @@ namespace SingleActive.Elector.PodDeletion;
 /// controller drops a terminating pod whatever its conditions. When the pod cannot be watched (RBAC not upgraded,
 /// the API unreachable) the release waits the whole <see cref="CatchUpLimit"/>; when no such pod exists (an
 /// elector outside Kubernetes) it does not wait.
+/// <para>A not-ready view counts only if it is the kubelet's answer to the latest <c>/readyz</c> 200 that turned its
+/// result ready (<see cref="ServeReadyz"/>): a status written before that 200 may still be on its way through the
+/// watch when the release checks, while the kubelet already holds the pod ready. After such a 200 a not-ready view
+/// counts again only once a ready view has shown the kubelet recorded it (it writes the change before any later one).</para>
 /// </remarks>
 public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings probe) : IOwnPodObserver
 {
@@ -38,6 +42,8 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     private readonly Lock gate = new();
     private View view = View.Unknown;
     private TaskCompletionSource? waiter;
+    private bool servedReady;   // The last /readyz answer was 200.
+    private bool readyUnseen;   // A 200 turned the kubelet's result ready, and no ready view has shown it since.
 
     private enum View
     {
@@ -63,8 +69,58 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
         }
     }
 
+    /// <summary>The pod as listed or watched (see <see cref="Saw(PodSnapshot, bool)"/>).</summary>
+    public void Saw(PodSnapshot pod) => Saw(pod, watched: true);
+
     /// <inheritdoc/>
-    public void Saw(PodSnapshot pod) => Set(pod.IsBeingDeleted ? View.Deleting : pod.ElectorReady == true ? View.Ready : View.NotReady);
+    /// <remarks>Any fresh view counts, watched or only listed.</remarks>
+    public void Saw(PodSnapshot pod, bool watched)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        lock (gate)
+        {
+            if (pod.ElectorReady == true)
+            {
+                readyUnseen = false;
+            }
+
+            // A not-ready status written before the kubelet's answer to the latest 200 is not its view now.
+            var next = pod.IsBeingDeleted ? View.Deleting : pod.ElectorReady == true ? View.Ready : readyUnseen ? View.Unknown : View.NotReady;
+            if (!Change(next))
+            {
+                return;
+            }
+        }
+
+        Unpark();
+    }
+
+    /// <summary>
+    /// Decides the answer to a probe of <c>/readyz</c> (<paramref name="isReady"/>: the elector's readiness) and notes a
+    /// 200 that follows a 503: the kubelet's cached result turns ready with it, so a not-ready view no longer counts
+    /// (see the remarks). Decided under the same lock as a release's check of the view: a 200 decided before the release
+    /// turned readiness off is noted before that check.
+    /// </summary>
+    /// <returns>Whether to answer 200.</returns>
+    public bool ServeReadyz(Func<bool> isReady)
+    {
+        ArgumentNullException.ThrowIfNull(isReady);
+        lock (gate)
+        {
+            var ready = isReady();
+            if (ready && !servedReady)
+            {
+                readyUnseen = true;
+                if (view == View.NotReady)
+                {
+                    view = View.Unknown;
+                }
+            }
+
+            servedReady = ready;
+            return ready;
+        }
+    }
 
     /// <summary>
     /// This replica starts a term: a not-ready view from its standby days says nothing about what its kubelet holds from
@@ -86,7 +142,7 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     public void NoPod() => Set(View.NoPod);
 
     /// <inheritdoc/>
-    public void Unseen() => Set(View.Unknown);
+    public void Unseen(bool refused) => Set(View.Unknown);
 
     /// <summary>
     /// Returns once the pod's kubelet reports it not ready, or it is being deleted, or there is no pod; otherwise
@@ -143,14 +199,24 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     {
         lock (gate)
         {
-            if (view == next)
+            if (!Change(next))
             {
                 return;
             }
-
-            view = next;
         }
 
         Unpark();
+    }
+
+    /// <returns>Whether the view changed. Under <see cref="gate"/>.</returns>
+    private bool Change(View next)
+    {
+        if (view == next)
+        {
+            return false;
+        }
+
+        view = next;
+        return true;
     }
 }

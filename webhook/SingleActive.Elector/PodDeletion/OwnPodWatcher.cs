@@ -26,7 +26,7 @@ namespace SingleActive.Elector.PodDeletion;
 /// are retried as <see cref="NamedObjectWatch{T}"/> does (a refused one every <see cref="ForbiddenRetryInterval"/>).</para>
 /// <para>It also tells its <c>observers</c> how the pod looks: in readiness mode <see cref="OwnPodReadiness"/>, so a
 /// voluntary release waits for its kubelet to have seen it not ready, and <see cref="Health.AppContainersHealth"/>, so
-/// leadership follows whether the app containers are ready.</para>
+/// leadership follows whether the app containers run.</para>
 /// <para>No SelfSubjectAccessReview first (unlike the fence): the list at start-up is itself the check, made at
 /// once, and its answer is the one that counts.</para>
 /// </remarks>
@@ -107,7 +107,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
 
         uid ??= current.Uid;
         seen = true;
-        Each(o => o.Saw(current));
+        Each(o => o.Saw(current, watched: !watchRefused));
         if (!watchRefused)
         {
             // A list alone does not prove the watch is permitted once it was refused: only an open watch does.
@@ -119,7 +119,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
 
     public void Forbidden(string error)
     {
-        Each(o => o.Unseen());
+        Each(o => o.Unseen(refused: true));
         availability.Forbidden(error);
     }
 
@@ -130,14 +130,14 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
         {
             // A watch that breaks is routine (410 Gone, a restarted API server): only a list that fails says the handover is off.
             availability.Failing(error);
-            Each(o => o.Unseen());
+            Each(o => o.Unseen(refused: false));
         }
     }
 
     private bool Retire(string how)
     {
         var gone = new PodSnapshot(uid ?? string.Empty, null, Removed: true);
-        Each(o => o.Saw(gone));
+        Each(o => o.Saw(gone, watched: true));
         metrics.PodDeleting = true;
         Log.PodDeletionStarted(logger, podName, how, elector.Status.IsLeader ? "it leads: not ready now, releasing the Lease" : "it does not lead");
         elector.Retire();

@@ -14,12 +14,11 @@ namespace SingleActive.Elector.PodDeletion;
 /// <c>Ready</c> condition: that can be false because of another container while the kubelet still holds the elector
 /// ready, and it turns true again as soon as that container recovers.
 /// </param>
-/// <param name="AppContainerNotReady">
-/// Why an app container (an entry of <c>spec.containers</c> other than the elector) is not ready as its kubelet last
-/// reported it (<see cref="AppContainerStatuses.FirstNotReady"/>), or null when every one is. Such a pod cannot be
-/// <c>Ready</c>, so it cannot serve whoever holds the Lease (see <see cref="Health.AppContainersHealth"/>).
+/// <param name="AppContainers">
+/// Whether the app containers run, as the kubelet last reported them (<see cref="AppContainerStatuses"/>); null when
+/// not read (a test's snapshot): taken as all running.
 /// </param>
-public sealed record PodSnapshot(string Uid, DateTimeOffset? DeletionTimestamp, bool Removed = false, bool? ElectorReady = null, string? AppContainerNotReady = null)
+public sealed record PodSnapshot(string Uid, DateTimeOffset? DeletionTimestamp, bool Removed = false, bool? ElectorReady = null, AppContainersView? AppContainers = null)
 {
     /// <summary>The pod is on its way out: its deletion has started, or it is already gone.</summary>
     public bool IsBeingDeleted => Removed || DeletionTimestamp is not null;

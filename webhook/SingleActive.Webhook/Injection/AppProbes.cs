@@ -9,16 +9,10 @@ namespace SingleActive.Webhook.Injection;
 /// follows the app's health exactly as the kubelet judges it: the same target (the pod IP unless the probe sets
 /// <c>host</c>), scheme without certificate verification, headers, timeout, period and failure threshold.
 /// httpGet and tcpSocket probes can be mirrored; exec and grpc probes cannot (they run inside the app's container,
-/// or need a gRPC client the elector does not carry), and a warning naming the container says so: leadership then
-/// follows that probe only through the container's readiness as its kubelet reports it in the pod's status, which the
-/// elector watches (docs/elector.md, "Leadership follows the app containers").
+/// or need a gRPC client the elector does not carry), and a warning naming the container says so.
 /// </summary>
 public static class AppProbes
 {
-    private const string FollowedThroughKubelet =
-        "leadership follows it only through the container's readiness as its kubelet reports it (a status write later than the probe, " +
-        "and not where the elector may not watch its own pod)";
-
     /// <summary>Null when the container has no readinessProbe, or one that cannot be mirrored (<paramref name="warning"/> says why).</summary>
     public static AppProbeSpec? From(V1Container? app, out string? warning)
     {
@@ -38,20 +32,20 @@ public static class AppProbes
         {
             var kind = probe.Exec is not null ? "exec" : probe.Grpc is not null ? "grpc" : "unknown";
             warning = $"single-active: the readinessProbe of container \"{app.Name}\" is an {kind} probe, which the elector cannot run as the kubelet does; " +
-                FollowedThroughKubelet + ". Use an httpGet or tcpSocket probe for the elector to run it itself";
+                "leadership will not follow the app's health (the elector's own readiness still decides). Use an httpGet or tcpSocket probe for that";
             return null;
         }
 
         if (ResolvePort(portValue, app) is not { } port)
         {
             warning = $"single-active: container \"{app.Name}\" has a readinessProbe on port \"{portValue}\", which is not one of its named ports; " +
-                FollowedThroughKubelet;
+                "leadership will not follow the app's health";
             return null;
         }
 
         if (!tcp && scheme is not ("http" or "https"))
         {
-            warning = $"single-active: the readinessProbe of container \"{app.Name}\" has scheme \"{scheme}\"; " + FollowedThroughKubelet;
+            warning = $"single-active: the readinessProbe of container \"{app.Name}\" has scheme \"{scheme}\"; leadership will not follow the app's health";
             return null;
         }
 
