@@ -6,6 +6,7 @@ using SingleActive.Elector.Health;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.PodDeletion;
 using SingleActive.Elector.Tests.Election;
+using SingleActive.Elector.Tests.Kubernetes;
 using SingleActive.Elector.Tests.PodDeletion;
 
 namespace SingleActive.Elector.Tests.Health;
@@ -116,6 +117,56 @@ public sealed class AppContainersHealthTests
         Assert.True(rig.Health.CanCampaign);
     }
 
+    /// <summary>A container that restarted long ago runs like any other; the hold also ends by this elector's own clock (a node clock stepped back).</summary>
+    [Fact]
+    public void RestartedContainer_HoldEndsByTheEarlierOfTheTwoClocks()
+    {
+        var rig = new Rig();
+        rig.Health.Saw(Pod(new AppContainersView(null, rig.Time.GetUtcNow() - TimeSpan.FromHours(2))), watched: true);
+        Assert.True(rig.Health.CanCampaign);
+
+        var stepped = new Rig();
+        stepped.Health.Saw(Pod(new AppContainersView(null, stepped.Time.GetUtcNow() + TimeSpan.FromMinutes(5))), watched: true);
+        Assert.False(stepped.Health.CanCampaign);
+        stepped.Time.Advance(AppContainersHealth.RestartHold);
+        Assert.True(stepped.Health.CanCampaign);
+    }
+
+    /// <summary>A Job's pod whose app has finished: no reason to take the Lease, none to give it up either.</summary>
+    [Fact]
+    public void PodFinished_NoCampaignNoStepDown()
+    {
+        var rig = new Rig();
+        rig.Health.Saw(Pod(new AppContainersView(null, null, "container app has finished (exit code 0)")), watched: true);
+
+        Assert.False(rig.Health.CanCampaign);
+        Assert.False(rig.Health.ShouldStepDown);
+        Assert.True(rig.Health.Running);
+        Assert.Empty(rig.EventIds());
+    }
+
+    /// <summary>Before the first list nothing campaigns, and nothing steps down either (a restarted elector still named in the Lease).</summary>
+    [Fact]
+    public void BeforeThePodIsListed_NoStepDown() => Assert.False(new Rig().Health.ShouldStepDown);
+
+    /// <summary>The list keeps failing: the last verdict stands for a minute, then the check is off.</summary>
+    [Fact]
+    public void ListKeepsFailing_VerdictStandsForTheLimitThenCheckOff()
+    {
+        var rig = new Rig();
+        rig.Health.Saw(Pod(Crashed), watched: true);
+        rig.Health.Unseen(refused: false);
+        rig.Time.Advance(AppContainersHealth.StaleVerdictLimit - TimeSpan.FromMilliseconds(1));
+        rig.Health.Unseen(refused: false); // Failing again does not restart the limit.
+        Assert.True(rig.Health.ShouldStepDown);
+
+        rig.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(rig.Health.CanCampaign);
+        Assert.False(rig.Health.ShouldStepDown);
+        Assert.Null(rig.Health.Running);
+    }
+
     [Fact]
     public void PodBeingDeleted_ItsContainersStoppingAreNoVerdict()
     {
@@ -169,6 +220,43 @@ public sealed class AppContainersHealthTests
         Assert.Equal(1, cluster.MaxReadySeen);
     }
 
+    /// <summary>
+    /// Readiness mode, with the fence and the kubelet check: the leader's app crashes, its release waits for its kubelet to
+    /// report the elector not ready, the successor fences it; one endpoint throughout.
+    /// </summary>
+    [Fact]
+    public async Task ReadinessMode_LeaderAppCrashes_ReleaseWaitsForItsKubeletSuccessorFencesIt()
+    {
+        var pods = new RecordingPodApi();
+        var own = new InMemoryPodServer();
+        await using var cluster = new ElectionCluster(ElectionCluster.FastTimings, pods: pods, ownPods: own, followAppContainers: true);
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(500));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(2));
+        own.SetReady("a", true);
+        own.SetReady("b", false);
+        pods.KubeletReports("a", a.IsReady);
+        pods.KubeletReports("b", b.IsReady);
+        Assert.Equal(["a"], pods.Endpoints);
+
+        own.SetAppContainers("a", Crashed);
+        await cluster.SettleAsync();
+
+        // a fails /readyz at once but holds the release until its kubelet shows it not ready.
+        Assert.False(a.IsReady);
+        Assert.Equal("a", cluster.Server.Current!.HolderIdentity);
+        own.SetReady("a", false);
+        pods.KubeletReports("a", a.IsReady);
+        await cluster.SettleAsync();
+        pods.KubeletReports("b", b.IsReady);
+
+        Assert.True(b.IsReady);
+        Assert.Equal("a", Assert.Single(pods.Fences).Pod);
+        Assert.Equal(["b"], pods.Endpoints);
+        Assert.Equal(1, cluster.MaxReadySeen);
+    }
+
     /// <summary>A native-sidecar elector starts before the app containers: it does not campaign until they run.</summary>
     [Fact]
     public async Task AppContainersNotStartedYet_DoesNotCampaignUntilTheyRun()
@@ -183,7 +271,7 @@ public sealed class AppContainersHealthTests
         Assert.Equal(0, a.Client.Writes);
 
         own.SetAppContainers("a", AppContainersView.AllRunning);
-        await cluster.SettleAsync();
+        await cluster.AdvanceAsync(ElectionCluster.FastTimings.RetryPeriod); // Woken at once; within a round at the latest.
 
         Assert.True(a.IsReady);
     }

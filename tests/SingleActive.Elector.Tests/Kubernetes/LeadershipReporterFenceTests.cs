@@ -250,6 +250,7 @@ public sealed class LeadershipReporterFenceTests
         await AdvanceUntilAsync(time, () => reporter.ReadinessGate.IsOpen(7));
 
         reporter.Complete();
+        await AdvanceUntilAsync(time, () => run.IsCompleted); // What is left (its Events) may wait out a backoff on the fake clock.
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(1, metrics.ApiErrors("pods"));
         Assert.Equal(1, api.Lists);

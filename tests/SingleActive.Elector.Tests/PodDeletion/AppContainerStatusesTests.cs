@@ -74,17 +74,33 @@ public sealed class AppContainerStatusesTests
 
     /// <summary>A Job's container that finished its work (exit 0, restartPolicy OnFailure or Never) has not failed; under Always it will be restarted.</summary>
     [Theory]
-    [InlineData("Never", null)]
-    [InlineData("OnFailure", null)]
-    [InlineData("Always", "container app is not running: terminated (Completed, exit code 0)")]
-    public void Read_ExitedZero_NotRunningOnlyWhereItRestarts(string restartPolicy, string? expected)
+    [InlineData("Never", null, "container app has finished (exit code 0)")]
+    [InlineData("OnFailure", null, "container app has finished (exit code 0)")]
+    [InlineData("Always", "container app is not running: terminated (Completed, exit code 0)", null)]
+    public void Read_ExitedZero_FinishedOnlyWhereThePodRunsToCompletion(string restartPolicy, string? notRunning, string? finished)
     {
         var pod = Pod("\"spec\":{\"restartPolicy\":\"" + restartPolicy + """
             ","containers":[{"name":"app"}]},
             "status":{"containerStatuses":[{"name":"app","state":{"terminated":{"exitCode":0,"reason":"Completed"}}}]}
             """);
 
-        Assert.Equal(expected, AppContainerStatuses.Read(pod)!.NotRunning);
+        var view = AppContainerStatuses.Read(pod)!;
+        Assert.Equal(notRunning, view.NotRunning);
+        Assert.Equal(finished, view.Finished);
+    }
+
+    /// <summary>A Job's pod finishing: the kubelet stops the native sidecars (a mesh proxy) once the app is done; that is part of finishing.</summary>
+    [Fact]
+    public void Read_NativeSidecarStoppedAfterTheJobFinished_Finished()
+    {
+        var pod = Pod("""
+            "spec":{"restartPolicy":"Never","initContainers":[{"name":"single-active-elector","restartPolicy":"Always"},{"name":"istio-proxy","restartPolicy":"Always"}],
+                    "containers":[{"name":"app"}]},
+            "status":{"initContainerStatuses":[{"name":"single-active-elector","state":{"running":{}}},{"name":"istio-proxy","state":{"terminated":{"exitCode":0}}}],
+                      "containerStatuses":[{"name":"app","state":{"terminated":{"exitCode":0,"reason":"Completed"}}}]}
+            """);
+
+        Assert.Equal(new AppContainersView(null, null, "container app has finished (exit code 0)"), AppContainerStatuses.Read(pod));
     }
 
     /// <summary>A container that restarted: when its present run started (the latest of several), for the restart hold.</summary>

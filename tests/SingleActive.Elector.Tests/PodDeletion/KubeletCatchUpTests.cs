@@ -202,6 +202,30 @@ public sealed class KubeletCatchUpTests
         Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    /// <summary>
+    /// The kubelet recorded a failure this elector never answered (a probe that timed out, a restarted kubelet): its next
+    /// 200 turns the kubelet ready again, and a release right after must not count the not-ready view from before it.
+    /// </summary>
+    [Fact]
+    public async Task WaitForKubelet_FailureNotAnsweredWith503ThenA200_NotedAsAFlip()
+    {
+        var time = new FakeTimeProvider();
+        var readiness = new OwnPodReadiness(time);
+        Assert.True(readiness.ServeReadyz(() => true));
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: true));
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false)); // the kubelet's failure, no 503 served
+        Assert.True(readiness.ServeReadyz(() => true)); // its next probe: ready again, Ready=True on its way
+
+        Assert.False(readiness.ServeReadyz(() => false)); // the release
+        var waiting = readiness.WaitForKubeletAsync(CancellationToken.None);
+        await Task.Yield();
+        Assert.False(waiting.IsCompleted);
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: true));
+        readiness.Saw(new PodSnapshot("u", null, ElectorReady: false));
+
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public async Task WaitForKubelet_PodUnseen_WaitsTheWholeLimit()
     {

@@ -67,7 +67,7 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
             return (false, PodConditions.CandidateNodeDraining, drain.Reason);
         }
 
-        return appHealthy ? (true, PodConditions.CandidateReady, "its app is healthy") : (false, PodConditions.CandidateAppUnhealthy, "its app has not passed its health check (its readinessProbe, or an app container that does not run)");
+        return appHealthy ? (true, PodConditions.CandidateReady, "its app is healthy") : (false, PodConditions.CandidateAppUnhealthy, "its app has not passed its health check (its readinessProbe, or an app container that does not run or restarted less than 10 s ago)");
     }
 
     /// <summary>A planned-handover check is due now (and is counted as made): the node drains, a rollout left this pod behind, or the interval passed.</summary>

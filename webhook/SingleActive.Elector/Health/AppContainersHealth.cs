@@ -18,21 +18,29 @@ namespace SingleActive.Elector.Health;
 /// <remarks>
 /// <para><b>A container that restarted</b> counts as running only once it has run for <see cref="RestartHold"/>: a
 /// crash-looping app whose runs last seconds never becomes a candidate in one of them (which would take the Lease,
-/// crash and hand it back at every CrashLoopBackOff window). A leader steps down only while a container does not run.</para>
+/// crash and hand it back at every CrashLoopBackOff window). The hold ends by the kubelet's <c>startedAt</c> (the same
+/// node's clock) or by this elector's monotonic clock from when it first saw that run, whichever comes first (a clock
+/// stepped back must not stretch it). A leader steps down only while a container does not run. A pod that has finished
+/// its work (a Job's) does not campaign and does not step down.</para>
 /// <para><b>When the pod is not seen</b>: until it has been listed once the replica does not campaign (a native sidecar
 /// would otherwise win in the moment before its app containers exist). When its list or watch is refused (RBAC) or no
 /// such pod exists, the check is off: the gate is open and nothing steps down, as without it. When the list fails (the
-/// API unreachable, 5xx) the last verdict stands until the next list. Failover paused keeps the Lease as for any
-/// unhealthy app (<see cref="LeaderElector"/>).</para>
+/// API unreachable, 5xx) the last verdict stands until the next list, for at most <see cref="StaleVerdictLimit"/>; then
+/// the check is off too. Failover paused keeps the Lease as for any unhealthy app (<see cref="LeaderElector"/>).</para>
 /// </remarks>
 public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAppHealth, IOwnPodObserver
 {
     /// <summary>How long a container that restarted must run before it counts as running again (the kubelet's first CrashLoopBackOff delay).</summary>
     public static readonly TimeSpan RestartHold = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the last verdict stands while the pod's list keeps failing; then the check is off, as if refused.</summary>
+    public static readonly TimeSpan StaleVerdictLimit = TimeSpan.FromMinutes(1);
+
     private readonly Lock gate = new();
     private View view = View.NotListedYet;
     private AppContainersView containers = AppContainersView.AllRunning;
+    private long restartSeenAt;  // Monotonic: when the present run of a restarted container was first seen.
+    private long? failingSince;  // Monotonic: since when the list fails while a verdict stands.
     private Action? changed;
 
     private enum View
@@ -51,7 +59,7 @@ public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAp
         {
             lock (gate)
             {
-                return view == View.Off || (view == View.Seen && containers.NotRunning is null && !InRestartHold(containers));
+                return view != View.NotListedYet && (Current() is not { } seen || (seen.NotRunning is null && seen.Finished is null && !InRestartHold(seen)));
             }
         }
     }
@@ -62,7 +70,7 @@ public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAp
         {
             lock (gate)
             {
-                return view == View.Seen && containers.NotRunning is not null;
+                return Current()?.NotRunning is not null;
             }
         }
     }
@@ -74,7 +82,7 @@ public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAp
         {
             lock (gate)
             {
-                return view == View.Seen ? containers.NotRunning is null : null;
+                return Current() is { } seen ? seen.NotRunning is null : null;
             }
         }
     }
@@ -105,27 +113,38 @@ public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAp
         {
             if (!refused && view == View.Seen)
             {
-                return; // The list failed (may pass): the last verdict stands until the next one.
+                failingSince ??= time.GetTimestamp(); // The list failed (may pass): the last verdict stands, for a while.
+                return;
             }
         }
 
         Set(View.Off, AppContainersView.AllRunning);
     }
 
+    /// <summary>What was seen, while it counts; null while the check is off or before the first list. Under <see cref="gate"/>.</summary>
+    private AppContainersView? Current() =>
+        view != View.Seen || (failingSince is { } since && time.GetElapsedTime(since) >= StaleVerdictLimit) ? null : containers;
+
     private bool InRestartHold(AppContainersView seen) =>
-        seen.RestartedRunningSince is { } since && time.GetUtcNow() - since < RestartHold;
+        seen.RestartedRunningSince is { } since && time.GetUtcNow() - since < RestartHold && time.GetElapsedTime(restartSeenAt) < RestartHold;
 
     private void Set(View next, AppContainersView seen)
     {
         string? wasNotRunning;
         lock (gate)
         {
+            failingSince = null;
             if (view == next && containers == seen)
             {
                 return;
             }
 
             wasNotRunning = view == View.Seen ? containers.NotRunning : null;
+            if (seen.RestartedRunningSince != containers.RestartedRunningSince)
+            {
+                restartSeenAt = time.GetTimestamp();
+            }
+
             view = next;
             containers = seen;
         }

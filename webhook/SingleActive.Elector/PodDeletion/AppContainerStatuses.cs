@@ -21,7 +21,8 @@ public static class AppContainerStatuses
     /// <summary>The app containers of <paramref name="pod"/> (a pod object as the API server serves it); null when its spec lists none.</summary>
     /// <remarks>
     /// A regular container that exited 0 in a pod that runs to completion (<c>restartPolicy</c> <c>OnFailure</c> or
-    /// <c>Never</c>: a Job's) has finished its work, not failed: it does not count as not running.
+    /// <c>Never</c>: a Job's) has finished its work, not failed (<see cref="AppContainersView.Finished"/>); native
+    /// sidecars that stop then (the kubelet stops them once the regular containers are done) are part of finishing.
     /// </remarks>
     public static AppContainersView? Read(JsonObject pod)
     {
@@ -32,6 +33,7 @@ public static class AppContainerStatuses
         var regular = Containers(spec?["containers"], status?["containerStatuses"], nativeSidecarsOnly: false);
         var sidecars = Containers(spec?["initContainers"], status?["initContainerStatuses"], nativeSidecarsOnly: true);
         string? notRunning = null;
+        string? finished = null;
         DateTimeOffset? restarted = null;
         var any = false;
         foreach (var (name, containerStatus, isRegular) in regular.Select(c => (c.Name, c.Status, true)).Concat(sidecars.Select(c => (c.Name, c.Status, false))))
@@ -54,15 +56,18 @@ public static class AppContainerStatuses
                 continue;
             }
 
-            if (isRegular && runsToCompletion && state?["terminated"] is JsonObject done && Number(done["exitCode"]) == 0)
+            if (runsToCompletion && state?["terminated"] is JsonObject done && (isRegular ? Number(done["exitCode"]) == 0 : finished is not null))
             {
+                finished ??= $"container {name} has finished (exit code 0)";
                 continue;
             }
 
             notRunning ??= $"container {name} is not running: {StateText(state)}";
         }
 
-        return !any ? null : notRunning is null && restarted is null ? AppContainersView.AllRunning : new AppContainersView(notRunning, restarted);
+        return !any ? null
+            : notRunning is null && finished is null && restarted is null ? AppContainersView.AllRunning
+            : new AppContainersView(notRunning, restarted, finished);
     }
 
     private static IEnumerable<(string Name, JsonObject? Status)> Containers(JsonNode? specs, JsonNode? statuses, bool nativeSidecarsOnly)

@@ -6,7 +6,11 @@ namespace SingleActive.Elector.PodDeletion;
 /// When the latest of the app containers that have restarted (<c>restartCount</c> above 0) started its present run
 /// (<c>state.running.startedAt</c>, the node's clock, to the second); null when none has restarted.
 /// </param>
-public sealed record AppContainersView(string? NotRunning, DateTimeOffset? RestartedRunningSince)
+/// <param name="Finished">
+/// Why the pod has finished its work (<c>container app has finished (exit code 0)</c>: a regular container of a pod that
+/// runs to completion, a Job's); null while it has not. Not a failure, but no reason to take the Lease either.
+/// </param>
+public sealed record AppContainersView(string? NotRunning, DateTimeOffset? RestartedRunningSince, string? Finished = null)
 {
     /// <summary>Every app container runs, none has restarted.</summary>
     public static readonly AppContainersView AllRunning = new(null, null);

@@ -86,6 +86,13 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
 
             // A not-ready status written before the kubelet's answer to the latest 200 is not its view now.
             var next = pod.IsBeingDeleted ? View.Deleting : pod.ElectorReady == true ? View.Ready : readyUnseen ? View.Unknown : View.NotReady;
+            if (next == View.NotReady)
+            {
+                // The kubelet holds a failure, whether or not this elector answered 503 (a probe that timed out, a restarted
+                // kubelet): its next 200 turns it ready, and must be noted as such.
+                servedReady = false;
+            }
+
             if (!Change(next))
             {
                 return;
@@ -101,6 +108,11 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     /// (see the remarks). Decided under the same lock as a release's check of the view: a 200 decided before the release
     /// turned readiness off is noted before that check.
     /// </summary>
+    /// <remarks>
+    /// Relies on the rendered probe's <c>successThreshold</c> and <c>failureThreshold</c> of 1: each answer is the
+    /// kubelet's result. With a higher failure threshold one 503 would not turn it not ready, and a release would wait
+    /// the whole <see cref="CatchUpLimit"/> for a ready view that never comes (safe, slower).
+    /// </remarks>
     /// <returns>Whether to answer 200.</returns>
     public bool ServeReadyz(Func<bool> isReady)
     {
@@ -125,7 +137,8 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     /// <summary>
     /// This replica starts a term: a not-ready view from its standby days says nothing about what its kubelet holds from
     /// now on (it may already have probed <c>/readyz</c> 200 and have <c>Ready=True</c> on its way), so a release early
-    /// in the term waits for a view written after this (or the whole <see cref="CatchUpLimit"/>).
+    /// in the term waits for a view written after this (or the whole <see cref="CatchUpLimit"/>). <see cref="ServeReadyz"/>
+    /// notes that 200 itself; this also covers a release before it is noted (at the price of the wait, where none was served).
     /// </summary>
     public void TermStarted()
     {
