@@ -12,6 +12,8 @@ namespace SingleActive.Bench.Runner.Elector;
 /// </summary>
 public sealed class ElectorReplica : IAsyncDisposable
 {
+    private static readonly HashSet<int> HandedOut = [];
+
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
     {
         Timeout = TimeSpan.FromMilliseconds(500),
@@ -113,10 +115,25 @@ public sealed class ElectorReplica : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A loopback port no other replica of this run was given. The kernel hands a port out again once it is free, and a
+    /// replica's port is free whenever its elector is stopped (a handover round) or not yet bound: two replicas given the
+    /// same port answered each other's /readyz, across groups (the 2026-12-01 05:27 run).
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
