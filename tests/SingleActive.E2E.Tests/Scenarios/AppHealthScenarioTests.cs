@@ -76,12 +76,12 @@ public sealed class AppHealthScenarioTests(ControlPlaneFixture cluster, ITestOut
             var successorPod = await scenario.LeaseHolderAsync(leaseName);
             Assert.NotNull(successorPod);
             Assert.NotEqual(leader, successorPod);
-            var crashedMetrics = await ElectorMetricsAsync(scenario, leader);
+            var crashedMetrics = await Electors.MetricsAsync(scenario, leader);
 
             // The app recovers: the old leader campaigns again, but the successor holds the Lease and keeps it.
             File.Delete(Path.Combine(markers.FullName, leader));
             await Eventually.SucceedsAsync(
-                async () => (await ElectorMetricsAsync(scenario, leader)).Contains("single_active_elector_app_containers_running 1\n", StringComparison.Ordinal)
+                async () => (await Electors.MetricsAsync(scenario, leader)).Contains("single_active_elector_app_containers_running 1\n", StringComparison.Ordinal)
                     ? true : throw new InvalidOperationException("app containers not ready yet"),
                 TimeSpan.FromSeconds(20),
                 $"{leader}'s app running again");
@@ -101,12 +101,5 @@ public sealed class AppHealthScenarioTests(ControlPlaneFixture cluster, ITestOut
         {
             markers.Delete(recursive: true);
         }
-    }
-
-    private static async Task<string> ElectorMetricsAsync(Scenario scenario, string pod)
-    {
-        var url = scenario.Nodes.ElectorUrl(scenario.Namespace, pod) ?? throw new InvalidOperationException($"{pod} has no running elector on any node");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        return await scenario.Nodes.Http.GetStringAsync(new Uri(url, "/metrics"), timeout.Token);
     }
 }

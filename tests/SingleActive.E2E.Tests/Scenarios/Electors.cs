@@ -6,12 +6,10 @@ namespace SingleActive.E2E.Tests.Scenarios;
 /// <summary>Reads the electors' own view (their /status on the pod IP, from the nodes' side of the pod network).</summary>
 internal static class Electors
 {
-    public static async Task<JsonNode?> StatusAsync(Scenario scenario, string pod)
-    {
-        var url = scenario.Nodes.ElectorUrl(scenario.Namespace, pod) ?? throw new InvalidOperationException($"{pod} has no running elector on any node");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        return JsonNode.Parse(await scenario.Nodes.Http.GetStringAsync(new Uri(url, "/status"), timeout.Token));
-    }
+    public static async Task<JsonNode?> StatusAsync(Scenario scenario, string pod) => JsonNode.Parse(await GetAsync(scenario, pod, "/status"));
+
+    /// <summary>The elector's Prometheus exposition (its /metrics).</summary>
+    public static Task<string> MetricsAsync(Scenario scenario, string pod) => GetAsync(scenario, pod, "/metrics");
 
     /// <summary>Three running replicas of <paramref name="app"/>, one single address (the leader, returned), and every elector answering.</summary>
     public static async Task<string> SteadyLeaderAsync(Scenario scenario, string app = "web")
@@ -32,5 +30,12 @@ internal static class Electors
                 await Eventually.SucceedsAsync(() => StatusAsync(scenario, pod.Metadata.Name), TimeSpan.FromSeconds(20), $"{pod.Metadata.Name}'s elector /status");
             }
         }
+    }
+
+    private static async Task<string> GetAsync(Scenario scenario, string pod, string path)
+    {
+        var url = scenario.Nodes.ElectorUrl(scenario.Namespace, pod) ?? throw new InvalidOperationException($"{pod} has no running elector on any node");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        return await scenario.Nodes.Http.GetStringAsync(new Uri(url, path), timeout.Token);
     }
 }

@@ -67,31 +67,31 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
         var ready = false;
         foreach (var item in status?["conditions"] as JsonArray ?? [])
         {
-            switch (item is JsonObject c ? Text(c["type"]) : null)
+            switch (item is JsonObject c ? JsonFields.Text(c["type"]) : null)
             {
                 case PodConditions.Candidate:
                     condition ??= (JsonObject)item!;
                     break;
                 case "Ready":
-                    ready = Text(item!["status"]) == "True";
+                    ready = JsonFields.Text(item!["status"]) == "True";
                     break;
             }
         }
 
-        var (lease, mode) = StatusOf(Text(metadata?["annotations"]?[Annotations.Status]));
+        var (lease, mode) = StatusOf(JsonFields.Text(metadata?["annotations"]?[Annotations.Status]));
         return new CandidatePod(
-            Text(metadata?["name"]) ?? "",
+            JsonFields.Text(metadata?["name"]) ?? "",
             lease,
             metadata?["deletionTimestamp"] is not null,
-            Text(status?["phase"]),
-            condition is null ? null : Text(condition["status"]) == "True",
-            Text(condition?["reason"]),
-            Text(condition?["message"]),
-            Text(pod["spec"]?["nodeName"]),
+            JsonFields.Text(status?["phase"]),
+            condition is null ? null : JsonFields.Text(condition["status"]) == "True",
+            JsonFields.Text(condition?["reason"]),
+            JsonFields.Text(condition?["message"]),
+            JsonFields.Text(pod["spec"]?["nodeName"]),
             PodOwner.ControllerOf(metadata),
-            Text(metadata?["labels"]?["pod-template-hash"]) ?? Text(metadata?["labels"]?["controller-revision-hash"]),
+            JsonFields.Text(metadata?["labels"]?["pod-template-hash"]) ?? JsonFields.Text(metadata?["labels"]?["controller-revision-hash"]),
             ready,
-            Text(metadata?["labels"]?[Labels.Role]),
+            JsonFields.Text(metadata?["labels"]?[Labels.Role]),
             mode);
     }
 
@@ -106,13 +106,11 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
         try
         {
             var document = JsonNode.Parse(status);
-            return (Text(document?["lease"]), Text(document?["mode"]));
+            return (JsonFields.Text(document?["lease"]), JsonFields.Text(document?["mode"]));
         }
         catch (JsonException)
         {
             return (null, null);
         }
     }
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

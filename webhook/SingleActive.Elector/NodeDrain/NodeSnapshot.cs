@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SingleActive.Elector.Kubernetes;
 
 namespace SingleActive.Elector.NodeDrain;
 
@@ -15,12 +16,10 @@ public sealed record NodeSnapshot(string Name, bool Unschedulable, IReadOnlyList
         ArgumentNullException.ThrowIfNull(node);
         var spec = node["spec"] as JsonObject;
         var taints = (spec?["taints"] as JsonArray ?? []).OfType<JsonObject>()
-            .Select(t => new NodeTaint(Text(t["key"]) ?? string.Empty, Text(t["value"]), Text(t["effect"])))
+            .Select(t => new NodeTaint(JsonFields.Text(t["key"]) ?? string.Empty, JsonFields.Text(t["value"]), JsonFields.Text(t["effect"])))
             .Where(t => t.Key.Length > 0)
             .ToList();
         var unschedulable = spec?["unschedulable"] is JsonValue value && value.TryGetValue<bool>(out var flag) && flag;
-        return new NodeSnapshot(Text(node["metadata"]?["name"]) ?? string.Empty, unschedulable, taints, removed);
+        return new NodeSnapshot(JsonFields.Text(node["metadata"]?["name"]) ?? string.Empty, unschedulable, taints, removed);
     }
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

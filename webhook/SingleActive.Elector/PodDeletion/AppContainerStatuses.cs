@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SingleActive.Contract;
+using SingleActive.Elector.Kubernetes;
 
 namespace SingleActive.Elector.PodDeletion;
 
@@ -29,7 +30,7 @@ public static class AppContainerStatuses
         ArgumentNullException.ThrowIfNull(pod);
         var spec = pod["spec"] as JsonObject;
         var status = pod["status"] as JsonObject;
-        var runsToCompletion = Text(spec?["restartPolicy"]) is "OnFailure" or "Never";
+        var runsToCompletion = JsonFields.Text(spec?["restartPolicy"]) is "OnFailure" or "Never";
         var regular = Containers(spec?["containers"], status?["containerStatuses"], nativeSidecarsOnly: false);
         var sidecars = Containers(spec?["initContainers"], status?["initContainerStatuses"], nativeSidecarsOnly: true);
         string? notRunning = null;
@@ -48,7 +49,7 @@ public static class AppContainerStatuses
             var state = containerStatus["state"] as JsonObject;
             if (state?["running"] is JsonObject running)
             {
-                if (Number(containerStatus["restartCount"]) > 0 && Time(running["startedAt"]) is { } startedAt && (restarted is null || startedAt > restarted))
+                if (JsonFields.Number(containerStatus["restartCount"]) > 0 && JsonFields.Time(running["startedAt"]) is { } startedAt && (restarted is null || startedAt > restarted))
                 {
                     restarted = startedAt;
                 }
@@ -56,7 +57,7 @@ public static class AppContainerStatuses
                 continue;
             }
 
-            if (runsToCompletion && state?["terminated"] is JsonObject done && (isRegular ? Number(done["exitCode"]) == 0 : finished is not null))
+            if (runsToCompletion && state?["terminated"] is JsonObject done && (isRegular ? JsonFields.Number(done["exitCode"]) == 0 : finished is not null))
             {
                 finished ??= $"container {name} has finished (exit code 0)";
                 continue;
@@ -75,13 +76,13 @@ public static class AppContainerStatuses
         var reported = (statuses as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
         foreach (var container in (specs as JsonArray)?.OfType<JsonObject>() ?? [])
         {
-            var name = Text(container["name"]);
-            if (name is null || name == ElectorHttp.ContainerName || (nativeSidecarsOnly && Text(container["restartPolicy"]) != "Always"))
+            var name = JsonFields.Text(container["name"]);
+            if (name is null || name == ElectorHttp.ContainerName || (nativeSidecarsOnly && JsonFields.Text(container["restartPolicy"]) != "Always"))
             {
                 continue;
             }
 
-            yield return (name, reported.FirstOrDefault(s => Text(s["name"]) == name));
+            yield return (name, reported.FirstOrDefault(s => JsonFields.Text(s["name"]) == name));
         }
     }
 
@@ -89,22 +90,15 @@ public static class AppContainerStatuses
     {
         if (state?["waiting"] is JsonObject waiting)
         {
-            return Text(waiting["reason"]) is { } reason ? $"waiting ({reason})" : "waiting";
+            return JsonFields.Text(waiting["reason"]) is { } reason ? $"waiting ({reason})" : "waiting";
         }
 
         if (state?["terminated"] is JsonObject terminated)
         {
-            var exit = Number(terminated["exitCode"]) is { } code ? code.ToString(CultureInfo.InvariantCulture) : "?";
-            return Text(terminated["reason"]) is { } reason ? $"terminated ({reason}, exit code {exit})" : $"terminated (exit code {exit})";
+            var exit = JsonFields.Number(terminated["exitCode"]) is { } code ? code.ToString(CultureInfo.InvariantCulture) : "?";
+            return JsonFields.Text(terminated["reason"]) is { } reason ? $"terminated ({reason}, exit code {exit})" : $"terminated (exit code {exit})";
         }
 
         return "no state reported";
     }
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    private static int? Number(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
-
-    private static DateTimeOffset? Time(JsonNode? node) =>
-        Text(node) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }
