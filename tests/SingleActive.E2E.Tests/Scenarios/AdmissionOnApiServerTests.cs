@@ -145,6 +145,34 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
     }
 
     /// <summary>
+    /// A changed Lease name through the real API server: refused while the Deployment runs pods (they would lead on the
+    /// old Lease while the first new pod leads on the new one), naming both Leases and the fix; the stored template and
+    /// its pods stay as they were. With <c>replicas: 0</c> in the same apply, as the denial says, it is accepted.
+    /// </summary>
+    [Fact]
+    public async Task ApplyDeployment_LeaseNameChangedWhilePodsRun_DeniedNamingBothLeasesUntilScaledToZero()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-lease-change");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync(Manifests.Deployment(ns, "orders", 2, Manifests.OptIn));
+        var renamed = new Dictionary<string, string>(Manifests.OptIn) { [Annotations.LeaseName] = "orders-v2" };
+
+        var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(Manifests.Deployment(ns, "orders", 2, renamed), "apply", "-f", "-");
+        output.WriteLine($"exit {exit}: {stdout}{stderr}");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("denied the request", stderr, StringComparison.Ordinal);
+        Assert.Contains($"Deployment {ns}/orders runs pods that campaign for Lease \"orders\", and its changed pod template names Lease \"orders-v2\"", stderr, StringComparison.Ordinal);
+        Assert.Contains($"kubectl scale deployment/orders -n {ns} --replicas=0", stderr, StringComparison.Ordinal);
+        var stored = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("orders", ns);
+        Assert.False(stored.Spec.Template.Metadata.Annotations.ContainsKey(Annotations.LeaseName));
+
+        await scenario.ApplyAsync(Manifests.Deployment(ns, "orders", 0, renamed));
+        stored = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("orders", ns);
+        Assert.Equal("orders-v2", stored.Spec.Template.Metadata.Annotations[Annotations.LeaseName]);
+    }
+
+    /// <summary>
     /// The Service advice through the real API server, with the webhook's deploy/ RBAC: kubectl prints the warning when
     /// a StatefulSet is applied after its headless governing Service that publishes not-ready addresses, and after a
     /// second Service (with a cluster IP) that does the same for clients.

@@ -4,7 +4,7 @@ using SingleActive.Kubectl.Doctor;
 
 namespace SingleActive.Kubectl.Tests.Doctor;
 
-/// <summary>Day-2 findings on one workload: failover left paused, and pods still running an older elector after an upgrade.</summary>
+/// <summary>Day-2 findings on one workload: failover left paused, pods split over Leases, and pods still running an older elector after an upgrade.</summary>
 public class WorkloadLeaseAndImageChecksTests
 {
     [Theory]
@@ -29,6 +29,33 @@ public class WorkloadLeaseAndImageChecksTests
         Assert.Equal((Severity.Warning, "shop/deployment/web"), (finding.Severity, finding.Subject));
         Assert.Equal("failover is paused (Lease web, annotation single-active.io/paused): a leader that fails or is deleted is not replaced until resumed", finding.Problem);
         Assert.Equal("kubectl single-active resume deployment/web -n shop, once the maintenance is over", finding.Fix);
+    }
+
+    [Fact]
+    public void Run_PodsOnTwoLeases_ErrorNamingEachLeaseAndThePodsToDelete()
+    {
+        var pods = new[]
+        {
+            TestWorkloads.Pod("web-0", "node-a", true, lease: "web-old"),
+            TestWorkloads.Pod("web-1", "node-b", true),
+            TestWorkloads.Pod("web-2", "node-c", true),
+            TestWorkloads.Pod("web-3", "node-c", true, lease: "web-older"),
+            Deleting(TestWorkloads.Pod("web-4", "node-c", true, lease: "web-gone")),
+        };
+
+        var finding = Assert.Single(DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now), f => f.Problem.Contains("Leases", StringComparison.Ordinal));
+
+        Assert.Equal((Severity.Error, "shop/deployment/web"), (finding.Severity, finding.Subject));
+        Assert.Equal("its pods campaign for 3 Leases: web (2 pods), web-old (1 pod), web-older (1 pod); each Lease has a leader, so replicas serve at once", finding.Problem);
+        Assert.Equal("delete the pods of the Leases its template does not name (web), to be replaced on it: kubectl delete pod -n shop web-0 web-3", finding.Fix);
+    }
+
+    [Fact]
+    public void Run_PodsOnTheTemplatesLease_NoLeaseFinding()
+    {
+        var pods = new[] { TestWorkloads.Pod("web-0", "node-a", true), TestWorkloads.Pod("web-1", "node-b", false), Deleting(TestWorkloads.Pod("web-2", "node-c", true, lease: "web-old")) };
+
+        Assert.DoesNotContain(DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now), f => f.Problem.Contains("Leases", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -121,11 +148,12 @@ public class WorkloadLeaseAndImageChecksTests
             pod.Spec.Containers = [new V1Container { Name = "app", Image = "app:1" }, elector];
         }
 
-        if (deleting)
-        {
-            pod.Metadata.DeletionTimestamp = TestWorkloads.Now.UtcDateTime;
-        }
+        return deleting ? Deleting(pod) : pod;
+    }
 
+    private static V1Pod Deleting(V1Pod pod)
+    {
+        pod.Metadata.DeletionTimestamp = TestWorkloads.Now.UtcDateTime;
         return pod;
     }
 

@@ -246,6 +246,28 @@ public class WorkloadAdmissionHandlerTests
         Assert.True(outcome.Allowed, outcome.Message);
     }
 
+    [Theory]
+    [InlineData(3, null, 3, false)]
+    [InlineData(0, 2, 3, false)] // scaled down, its pods still ending
+    [InlineData(0, 0, 3, true)]
+    [InlineData(3, 3, 0, true)] // scaled to 0 in the same change
+    public async Task HandleAsync_LeaseNameChanged_DeniedWhileTheStoredObjectRunsPods(int storedReplicas, int? storedPods, int changedReplicas, bool allowed)
+    {
+        var (request, _) = Fixture("deployment-update-kubectl-annotate");
+        var stored = JsonNode.Parse(TestWorkloads.Json("Deployment", "web", "", "\"single-active\":\"true\"", $"\"replicas\":{storedReplicas}"))!;
+        stored["status"] = storedPods is { } pods ? new JsonObject { ["replicas"] = pods } : null;
+        request.OldObject = RawJsonValue.Parse(stored.ToJsonString());
+        request.Object = RawJsonValue.Parse(TestWorkloads.Json("Deployment", "web", "", "\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", $"\"replicas\":{changedReplicas}"));
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        Assert.Equal(allowed, outcome.Allowed);
+        if (!allowed)
+        {
+            Assert.StartsWith("Deployment shop/web runs pods that campaign for Lease \"web\", and its changed pod template names Lease \"web-v2\"", outcome.Message, StringComparison.Ordinal);
+        }
+    }
+
     internal static (AdmissionRequest Request, JsonNode Object) Fixture(string name)
     {
         var review = JsonSerializer.Deserialize<AdmissionReview>(TestData.Fixture(name))!;

@@ -212,4 +212,36 @@ public class WorkloadMutatorTests
         Assert.Contains(Switched, result.Warnings[1], StringComparison.Ordinal);
         Assert.Contains("stops after the first replaced standby", result.Warnings[2], StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Deployment", "deployment/web", "Lease \"web\"", "Lease \"web-v2\"")]
+    [InlineData("StatefulSet", "statefulset/db", "Lease \"db\"", "Lease \"web-v2\"")]
+    public void Mutate_LeaseChangedWhilePodsRun_DeniedNamingBothLeasesAndTheFix(string kind, string reference, string before, string after)
+    {
+        const string Renamed = "\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"";
+        var request = new WorkloadRequest(IsCreate: false, Namespace: "shop", PreviousLease: kind == "Deployment" ? "web" : "db", PreviousPods: 3);
+
+        var result = kind == "Deployment"
+            ? this.mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: Renamed), request)
+            : this.mutator.Mutate(TestWorkloads.StatefulSet(templateAnnotations: Renamed), request);
+
+        Assert.False(result.Allowed);
+        Assert.Contains($"runs pods that campaign for {before}, and its changed pod template names {after}", result.Denial, StringComparison.Ordinal);
+        Assert.Contains("two replicas serving at once", result.Denial, StringComparison.Ordinal);
+        Assert.Contains($"kubectl scale {reference} -n shop --replicas=0", result.Denial, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web\"", "\"replicas\":3", 3)] // named as it was derived
+    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", "\"replicas\":0", 3)] // scaled to 0 in the same change
+    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", "\"replicas\":3", 0)] // no pod runs yet
+    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", "\"replicas\":3", 3, "Web_v1")] // every pod was denied
+    public void Mutate_LeaseKeptOrNoPodsOnOneSide_Allowed(string templateAnnotations, string spec, int previousPods, string previousLease = "web")
+    {
+        var request = new WorkloadRequest(IsCreate: false, Namespace: "shop", PreviousLease: previousLease, PreviousPods: previousPods);
+
+        var result = this.mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: templateAnnotations, spec: spec), request);
+
+        Assert.True(result.Allowed, result.Denial);
+    }
 }

@@ -5,7 +5,7 @@ using SingleActive.Kube.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, failover paused, elector images, Istio capturing the elector's port, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses).</summary>
+/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, failover paused, pods split over Leases, elector images, Istio capturing the elector's port, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses).</summary>
 internal static class WorkloadChecks
 {
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
@@ -19,7 +19,7 @@ internal static class WorkloadChecks
         }
 
         foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods))
-            .Concat(FailoverPaused(ns, subject, workload)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods)))
+            .Concat(FailoverPaused(ns, subject, workload)).Concat(SplitLeases(ns, subject, workload, pods)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods)))
         {
             yield return finding;
         }
@@ -100,6 +100,28 @@ internal static class WorkloadChecks
         {
             yield return new Finding(Severity.Warning, subject, $"failover is paused (Lease {workload.LeaseName}, annotation {Annotations.Paused}): a leader that fails or is deleted is not replaced until resumed",
                 $"kubectl single-active resume {workload.Reference} -n {ns.Name}, once the maintenance is over");
+        }
+    }
+
+    /// <summary>
+    /// Pods of one workload campaigning for different Leases (each pod keeps the one its template named when it was
+    /// created): each Lease has a leader, so two replicas serve at once. The webhook refuses such a template change while
+    /// pods run; this finds what got past it (a webhook that was not served, pods injected before it refused).
+    /// </summary>
+    private static IEnumerable<Finding> SplitLeases(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
+    {
+        var leases = pods
+            .Where(p => p.Metadata?.DeletionTimestamp is null)
+            .Select(p => (Pod: p.Metadata?.Name ?? "", Lease: PodInjectionStatus.StatusOf(p) is { } status ? PodInjectionStatus.Text(status, "lease") : null))
+            .Where(p => p.Lease is not null)
+            .GroupBy(p => p.Lease!, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Key == workload.LeaseName).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        if (leases.Count > 1)
+        {
+            var others = leases.Where(g => g.Key != workload.LeaseName).SelectMany(g => g).Select(p => p.Pod).Order(StringComparer.Ordinal).ToList();
+            yield return new Finding(Severity.Error, subject, $"its pods campaign for {leases.Count} Leases: {string.Join(", ", leases.Select(g => $"{g.Key} ({g.Count()} {(g.Count() == 1 ? "pod" : "pods")})"))}; each Lease has a leader, so replicas serve at once",
+                $"delete the pods of the Leases its template does not name ({workload.LeaseName}), to be replaced on it: kubectl delete pod -n {ns.Name} {string.Join(" ", others)}");
         }
     }
 

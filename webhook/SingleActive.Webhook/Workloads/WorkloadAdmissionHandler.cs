@@ -49,18 +49,17 @@ public sealed class WorkloadAdmissionHandler(
 
         var kind = request.Kind?.Kind;
         object? current;
-        V1PodTemplateSpec? previousTemplate = null;
+        Stored previous;
         string? problem;
         switch (kind)
         {
             case Workload.DeploymentKind:
                 current = Read<V1Deployment>(obj, kind, "request.object", out problem);
+                previous = isCreate ? default : Stored.Of(Read<V1Deployment>(request.OldObject?.ToElement(), kind, "request.oldObject", out _));
                 break;
             case Workload.StatefulSetKind:
                 current = Read<V1StatefulSet>(obj, kind, "request.object", out problem);
-
-                // Only a StatefulSet's advice depends on whether this request starts a rollout.
-                previousTemplate = isCreate ? null : Read<V1StatefulSet>(request.OldObject?.ToElement(), kind, "request.oldObject", out _)?.Spec?.Template;
+                previous = isCreate ? default : Stored.Of(Read<V1StatefulSet>(request.OldObject?.ToElement(), kind, "request.oldObject", out _));
                 break;
             default:
                 return MutationResult.Skip("not a Deployment or StatefulSet");
@@ -73,7 +72,7 @@ public sealed class WorkloadAdmissionHandler(
         }
 
         var original = KubernetesObjectJson.ToUtf8(current);
-        var workloadRequest = new WorkloadRequest(isCreate, previousTemplate, request.Namespace);
+        var workloadRequest = new WorkloadRequest(isCreate, previous.Template, request.Namespace, PreviousLease: previous.Lease, PreviousPods: previous.Pods);
         var (mutation, workload) = current switch
         {
             V1Deployment d => (mutator.Mutate(d, workloadRequest), Workload.Of(d, request.Namespace)),
@@ -116,6 +115,22 @@ public sealed class WorkloadAdmissionHandler(
         var decision = changed ? Decisions.Mutated : mutation.OptedIn ? Decisions.AlreadyInjected : Decisions.Skipped;
         WorkloadLog.Admitted(this.logger, kind, workload.Namespace, workload.Name, request.Operation, decision, warnings.Count);
         return MutationResult.Allow(decision, changed ? patch : null, warnings);
+    }
+
+    /// <summary>
+    /// What the stored object (<c>request.oldObject</c>) tells about the pods that run now: its template (a StatefulSet's
+    /// advice depends on whether this request starts a rollout), the Lease they campaign for when it opts in, and how many
+    /// there may be (see <see cref="WorkloadRequest.PreviousPods"/>). Empty when it is missing or unreadable.
+    /// </summary>
+    private readonly record struct Stored(V1PodTemplateSpec? Template, string? Lease, int Pods)
+    {
+        public static Stored Of(V1Deployment? deployment) =>
+            deployment is null ? default : new(deployment.Spec?.Template, SingleActiveWorkload.From(deployment)?.LeaseName, PodsOf(deployment.Spec?.Replicas, deployment.Status?.Replicas));
+
+        public static Stored Of(V1StatefulSet? statefulSet) =>
+            statefulSet is null ? default : new(statefulSet.Spec?.Template, SingleActiveWorkload.From(statefulSet)?.LeaseName, PodsOf(statefulSet.Spec?.Replicas, statefulSet.Status?.Replicas));
+
+        private static int PodsOf(int? specReplicas, int? statusReplicas) => Math.Max(specReplicas ?? 1, statusReplicas ?? 0);
     }
 
     /// <summary>Read from the raw object, before anything else, so that not even an unreadable template can block it.</summary>

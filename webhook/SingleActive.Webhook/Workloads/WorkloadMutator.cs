@@ -12,7 +12,8 @@ namespace SingleActive.Webhook.Workloads;
 /// decide + render for Deployments and StatefulSets, without HTTP or I/O: reconciles the opt-in between the
 /// workload and its pod template, checks the template the way each of its pods will be checked (so a bad
 /// override fails the <c>kubectl apply</c> instead of every pod creation, which users only see as events),
-/// and gives readiness-mode workloads a rollout that cannot stall. Changes the typed object in place.
+/// refuses a change of Lease that would split running replicas over two leaders (<see cref="LeaseChange"/>), and gives
+/// readiness-mode workloads a rollout that cannot stall. Changes the typed object in place.
 /// </summary>
 public sealed class WorkloadMutator(PodInjector injector)
 {
@@ -63,6 +64,11 @@ public sealed class WorkloadMutator(PodInjector injector)
                 return WorkloadMutation.Denied($"{workload.Description} cannot be admitted because its pods would be denied: {result.Message}");
 
             case { Injected: { } injected }:
+                if (LeaseChange.Refusal(workload, request, injected.Status.Lease) is { } split)
+                {
+                    return WorkloadMutation.Denied(split);
+                }
+
                 mode = injected.Status.Mode;
                 warnings.AddRange(result.Warnings ?? []);
                 if (request.InjectTemplate)
