@@ -46,6 +46,29 @@ public sealed record ElectionTimings(TimeSpan LeaseDuration, TimeSpan RenewDeadl
         return errors;
     }
 
+    /// <summary>The share of the renew deadline a release's kubelet wait may take before handovers slow down: two thirds.</summary>
+    public const double QuickReleaseFactor = 1.5;
+
+    /// <summary>
+    /// Why a readiness-mode handover may be slow with these timings (not unsafe: a warning, never a denial); null when it
+    /// is quick. A leader that releases voluntarily first waits up to <see cref="ReadinessProbeTimings.KubeletCatchUp"/>
+    /// for its kubelet, and that wait and the release's Lease write share the renew deadline: below
+    /// <see cref="QuickReleaseFactor"/> × that wait, a slow kubelet leaves no time for the write, and the standbys take
+    /// over only when the Lease expires instead of at once.
+    /// </summary>
+    public string? SlowReleaseProblem(ReadinessProbeTimings probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var wait = probe.KubeletCatchUp;
+        var needed = TimeSpan.FromSeconds(wait.TotalSeconds * QuickReleaseFactor);
+        return RenewDeadline >= needed
+            ? null
+            : $"a leader that steps down or hands over first waits up to {Duration.Format(wait)} for its kubelet to probe it not ready " +
+              $"(probe period {probe.PeriodSeconds}s × {probe.FailureThreshold} + timeout {probe.TimeoutSeconds}s + 1s), and that wait and the release share " +
+              $"the renew deadline of {Duration.Format(RenewDeadline)}, less than {QuickReleaseFactor} × {Duration.Format(wait)} = {Duration.Format(needed)}: " +
+              $"a slow kubelet leaves no time for the release, and the standbys then take over only when the Lease expires ({Duration.Format(LeaseDuration)}) instead of at once";
+    }
+
     /// <summary>
     /// <see cref="Validate()"/> plus the safety bound for the given probe (see remarks); the message
     /// spells out the inequality with the numbers filled in.

@@ -18,4 +18,11 @@ public sealed record ReadinessProbeTimings(int PeriodSeconds, int FailureThresho
     /// up to <c>failureThreshold</c> probes, a period apart, the last of which may take the full timeout.
     /// </summary>
     public TimeSpan WorstCaseDetection => TimeSpan.FromSeconds((PeriodSeconds * FailureThreshold) + TimeoutSeconds);
+
+    /// <summary>
+    /// The longest a leader's voluntary release waits for its kubelet to have recorded it not ready (readiness mode):
+    /// <see cref="WorstCaseDetection"/> plus 1 s for the kubelet's status write and the watch event that shows it
+    /// (3 s for the default probe). docs/elector.md, "A voluntary release waits for its own kubelet".
+    /// </summary>
+    public TimeSpan KubeletCatchUp => WorstCaseDetection + TimeSpan.FromSeconds(1);
 }

@@ -32,12 +32,13 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     }
 
     /// <summary>
-    /// The longest a release waits: the worst-case detection of the probe the kubelet runs on this elector
-    /// (<see cref="ReadinessProbeTimings.WorstCaseDetection"/>: 2 s for the default, period × failure threshold + timeout
-    /// for a pod's <c>single-active.io/probe-period</c>) plus 1 s for the kubelet's status write and the watch event that
-    /// shows it. Shorter than the probe's detection, a release could go out while the kubelet still caches the pod ready.
+    /// The longest a release waits (<see cref="ReadinessProbeTimings.KubeletCatchUp"/>): the worst-case detection of the
+    /// probe the kubelet runs on this elector (<see cref="ReadinessProbeTimings.WorstCaseDetection"/>: 2 s for the default,
+    /// period × failure threshold + timeout for a pod's <c>single-active.io/probe-period</c>) plus 1 s for the kubelet's
+    /// status write and the watch event that shows it. Shorter than the probe's detection, a release could go out while
+    /// the kubelet still caches the pod ready.
     /// </summary>
-    public TimeSpan CatchUpLimit { get; } = probe.WorstCaseDetection + TimeSpan.FromSeconds(1);
+    public TimeSpan CatchUpLimit { get; } = probe.KubeletCatchUp;
 
     private readonly Lock gate = new();
     private View view = View.Unknown;

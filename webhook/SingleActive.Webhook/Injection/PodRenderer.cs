@@ -59,6 +59,12 @@ public static class PodRenderer
             warnings.Add(memory);
         }
 
+        if (settings.Mode == ElectorMode.Readiness && settings.Timings.SlowReleaseProblem(settings.Probe) is { } slow)
+        {
+            warnings.Add($"single-active: the timings of {PodDescriptions.Describe(pod, null)} make handovers slow: {slow}. " +
+                $"Raise annotation \"{Annotations.RenewDeadline}\" (and \"{Annotations.LeaseDuration}\" with it, for the safety bound) or lower \"{Annotations.ProbePeriod}\"");
+        }
+
         var elector = ElectorContainer.Create(settings, options, appProbe);
         if (settings.NativeSidecar)
         {
