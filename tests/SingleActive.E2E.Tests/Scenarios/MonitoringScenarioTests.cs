@@ -30,7 +30,7 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
             Manifests.Service(ns, "web") + "---\n" + Manifests.Deployment(ns, "web", 3, Manifests.OptIn, withAppProbe: true) + "---\n" +
             Manifests.Service(ns, "worker", extraSelector: $"{Labels.Role}: {Labels.Leader}") + "---\n" + Manifests.Deployment(ns, "worker", 2, Manifests.LabelMode));
         var leader = await scenario.WaitForSingleLeaderAsync("web", TimeSpan.FromSeconds(30));
-        await scenario.WaitForSingleLeaderAsync("worker", TimeSpan.FromSeconds(30));
+        var workerLeader = await scenario.WaitForSingleLeaderAsync("worker", TimeSpan.FromSeconds(30));
         var webPods = await scenario.WaitForRunningPodsAsync("web", 3, TimeSpan.FromSeconds(30));
         var workerPods = await scenario.WaitForRunningPodsAsync("worker", 2, TimeSpan.FromSeconds(30));
 
@@ -46,6 +46,21 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
         await UntilAsync(prometheus, $"sum by (lease) (single_active_elector_is_leader {PerLease})", "web=1 worker=1");
         Assert.Equal(leader, Assert.Single(await prometheus.QueryAsync($"single_active_elector_ready {PerLease} == 1 and on (namespace, pod) single_active_elector_info{{lease=\"web\"}}")).Labels["pod"]);
         Assert.All(await prometheus.QueryAsync("single_active_elector_info"), s => Assert.Equal(Build().Revision, s.Labels["revision"]));
+        // The dashboard (deploy/components/monitoring) over the same electors: Prometheus takes every query, and the
+        // Lease panels show what the Service shows.
+        var dashboard = await MonitoringDashboard.LoadAsync();
+        foreach (var query in dashboard.Queries)
+        {
+            await prometheus.QueryAsync(MonitoringDashboard.Expand(query.Expr, ns));
+        }
+
+        await UntilAsync(prometheus, dashboard.Query("Who leads", "A", ns), $"web,{leader}=1 worker,{workerLeader}=1", "lease", "pod");
+        await UntilAsync(prometheus, dashboard.Query("Serving replicas per Lease", "A", ns), "web=1", "lease");
+        await UntilAsync(prometheus, dashboard.Query("Serving replicas per Lease", "B", ns), "worker=1", "lease");
+        await UntilAsync(prometheus, dashboard.Query("Replicas per Lease", "A", ns), "web=3 worker=2", "lease");
+        await UntilAsync(prometheus, dashboard.Query("Electors with a safeguard off", "D", ns), "web=0 worker=0", "lease");
+        await UntilAsync(prometheus, dashboard.Query("Paused Leases and elector versions", "A", ns), "web=0 worker=0", "lease");
+
         await prometheus.WaitForEvaluationAfterAsync(DateTimeOffset.UtcNow);
         await UntilAsync(prometheus, $"ALERTS{{namespace=\"{ns}\"}}", "");
 
@@ -67,6 +82,7 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
         var (exit, stdout, stderr) = await scenario.PluginAsync("pause", "web");
         Assert.True(exit == 0, $"kubectl single-active pause web: {stdout}{stderr}");
         await UntilAsync(prometheus, $"ALERTS{{namespace=\"{ns}\"}}", "SingleActiveFailoverPaused,web,pending=1", "alertname", "lease", "alertstate");
+        await UntilAsync(prometheus, dashboard.Query("Paused Leases and elector versions", "A", ns), "web=1 worker=0", "lease");
     }
 
     /// <summary>The job of docs/monitoring.md's "Without the operator" block, as a user would paste it.</summary>
