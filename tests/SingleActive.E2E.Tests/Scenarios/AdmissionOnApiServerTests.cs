@@ -162,7 +162,7 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
 
         Assert.NotEqual(0, exit);
         Assert.Contains("denied the request", stderr, StringComparison.Ordinal);
-        Assert.Contains($"Deployment {ns}/orders runs pods that campaign for Lease \"orders\", and its changed pod template names Lease \"orders-v2\"", stderr, StringComparison.Ordinal);
+        Assert.Contains($"Deployment {ns}/orders may run pods that campaign for Lease \"orders\", and its changed pod template names Lease \"orders-v2\"", stderr, StringComparison.Ordinal);
         Assert.Contains($"kubectl scale deployment/orders -n {ns} --replicas=0", stderr, StringComparison.Ordinal);
         var stored = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("orders", ns);
         Assert.False(stored.Spec.Template.Metadata.Annotations.ContainsKey(Annotations.LeaseName));

@@ -1,5 +1,6 @@
 using k8s.Models;
 using SingleActive.Contract;
+using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Doctor;
 
 namespace SingleActive.Kubectl.Tests.Doctor;
@@ -41,13 +42,37 @@ public class WorkloadLeaseAndImageChecksTests
             TestWorkloads.Pod("web-2", "node-c", true),
             TestWorkloads.Pod("web-3", "node-c", true, lease: "web-older"),
             Deleting(TestWorkloads.Pod("web-4", "node-c", true, lease: "web-gone")),
+            Finished(TestWorkloads.Pod("web-5", "node-c", null, lease: "web-evicted")),
         };
 
         var finding = Assert.Single(DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now), f => f.Problem.Contains("Leases", StringComparison.Ordinal));
 
         Assert.Equal((Severity.Error, "shop/deployment/web"), (finding.Severity, finding.Subject));
         Assert.Equal("its pods campaign for 3 Leases: web (2 pods), web-old (1 pod), web-older (1 pod); each Lease has a leader, so replicas serve at once", finding.Problem);
-        Assert.Equal("delete the pods of the Leases its template does not name (web), to be replaced on it: kubectl delete pod -n shop web-0 web-3", finding.Fix);
+        Assert.Equal("its template names Lease web; scale it to 0 and back (kubectl scale deployment/web -n shop --replicas=0, then to 3): a deleted pod may be recreated on its old Lease by an older ReplicaSet, a partition or an unfinished rollout", finding.Fix);
+    }
+
+    [Fact]
+    public void Run_OnDeleteStatefulSetPodsOnTwoLeases_FixDeletesThePodsOnTheOldLease()
+    {
+        var set = new V1StatefulSet
+        {
+            Metadata = new V1ObjectMeta { Name = "db", NamespaceProperty = "shop" },
+            Spec = new V1StatefulSetSpec
+            {
+                Replicas = 2,
+                UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "OnDelete" },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Annotations = new Dictionary<string, string> { [Annotations.Enabled] = "true", [Annotations.LeaseName] = "db-v2" } } },
+            },
+        };
+        var pods = new[] { TestWorkloads.Pod("db-0", "node-a", true, lease: "db"), TestWorkloads.Pod("db-1", "node-b", true, lease: "db-v2") };
+        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [],
+            [new NamespaceSnapshot("shop", [], [], [], [(SingleActiveWorkload.From(set)!, pods)], [])]);
+
+        var finding = Assert.Single(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Problem.Contains("Leases", StringComparison.Ordinal));
+
+        Assert.Equal("its pods campaign for 2 Leases: db-v2 (1 pod), db (1 pod); each Lease has a leader, so replicas serve at once", finding.Problem);
+        Assert.Equal("its template names Lease db-v2; delete the pods on the others, which the StatefulSet recreates on it: kubectl delete pod -n shop db-0", finding.Fix);
     }
 
     [Fact]
@@ -149,6 +174,12 @@ public class WorkloadLeaseAndImageChecksTests
         }
 
         return deleting ? Deleting(pod) : pod;
+    }
+
+    private static V1Pod Finished(V1Pod pod)
+    {
+        pod.Status.Phase = "Failed";
+        return pod;
     }
 
     private static V1Pod Deleting(V1Pod pod)

@@ -247,25 +247,43 @@ public class WorkloadAdmissionHandlerTests
     }
 
     [Theory]
-    [InlineData(3, null, 3, false)]
-    [InlineData(0, 2, 3, false)] // scaled down, its pods still ending
-    [InlineData(0, 0, 3, true)]
-    [InlineData(3, 3, 0, true)] // scaled to 0 in the same change
-    public async Task HandleAsync_LeaseNameChanged_DeniedWhileTheStoredObjectRunsPods(int storedReplicas, int? storedPods, int changedReplicas, bool allowed)
+    [InlineData("Deployment", 3, null, 3, false)]
+    [InlineData("Deployment", 0, 2, 3, false)] // scaled down, its pods not yet removed
+    [InlineData("Deployment", 0, 0, 3, true)]
+    [InlineData("Deployment", 3, 3, 0, true)] // scaled to 0 in the same change
+    [InlineData("StatefulSet", 3, null, 3, false)]
+    [InlineData("StatefulSet", 3, 3, 0, true)]
+    public async Task HandleAsync_LeaseNameChanged_DeniedWhileTheStoredObjectMayRunPods(string kind, int storedReplicas, int? storedPods, int changedReplicas, bool allowed)
     {
+        var name = kind == "Deployment" ? "web" : "db";
         var (request, _) = Fixture("deployment-update-kubectl-annotate");
-        var stored = JsonNode.Parse(TestWorkloads.Json("Deployment", "web", "", "\"single-active\":\"true\"", $"\"replicas\":{storedReplicas}"))!;
+        request.Kind = new GroupVersionKind { Group = "apps", Version = "v1", Kind = kind };
+        var stored = JsonNode.Parse(TestWorkloads.Json(kind, name, "", "\"single-active\":\"true\"", $"\"replicas\":{storedReplicas}"))!;
         stored["status"] = storedPods is { } pods ? new JsonObject { ["replicas"] = pods } : null;
         request.OldObject = RawJsonValue.Parse(stored.ToJsonString());
-        request.Object = RawJsonValue.Parse(TestWorkloads.Json("Deployment", "web", "", "\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", $"\"replicas\":{changedReplicas}"));
+        request.Object = RawJsonValue.Parse(TestWorkloads.Json(kind, name, "", "\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", $"\"replicas\":{changedReplicas}"));
 
         var outcome = await Handler().HandleAsync(request, default);
 
         Assert.Equal(allowed, outcome.Allowed);
         if (!allowed)
         {
-            Assert.StartsWith("Deployment shop/web runs pods that campaign for Lease \"web\", and its changed pod template names Lease \"web-v2\"", outcome.Message, StringComparison.Ordinal);
+            Assert.StartsWith($"{kind} shop/{name} may run pods that campaign for Lease \"{name}\", and its changed pod template names Lease \"web-v2\"", outcome.Message, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>An update that leaves the template alone (labels a GitOps tool or Helm writes) is admitted whatever the replicas.</summary>
+    [Fact]
+    public async Task HandleAsync_MetadataOnlyUpdateWithAnExplicitLease_Allowed()
+    {
+        const string Template = "\"single-active\":\"true\",\"single-active.io/lease-name\":\"orders\"";
+        var (request, _) = Fixture("deployment-update-kubectl-annotate");
+        request.OldObject = RawJsonValue.Parse(TestWorkloads.Json("Deployment", "web", "", Template, "\"replicas\":3"));
+        request.Object = RawJsonValue.Parse(TestWorkloads.Json("Deployment", "web", "\"argocd.argoproj.io/tracking-id\":\"shop:apps/Deployment:shop/web\"", Template, "\"replicas\":3"));
+
+        var outcome = await Handler().HandleAsync(request, default);
+
+        Assert.True(outcome.Allowed, outcome.Message);
     }
 
     internal static (AdmissionRequest Request, JsonNode Object) Fixture(string name)

@@ -213,35 +213,53 @@ public class WorkloadMutatorTests
         Assert.Contains("stops after the first replaced standby", result.Warnings[2], StringComparison.Ordinal);
     }
 
+    private const string Renamed = "\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"";
+
     [Theory]
-    [InlineData("Deployment", "deployment/web", "Lease \"web\"", "Lease \"web-v2\"")]
-    [InlineData("StatefulSet", "statefulset/db", "Lease \"db\"", "Lease \"web-v2\"")]
-    public void Mutate_LeaseChangedWhilePodsRun_DeniedNamingBothLeasesAndTheFix(string kind, string reference, string before, string after)
+    [InlineData("Deployment", "deployment/web", "web", true)]
+    [InlineData("StatefulSet", "statefulset/db", "db", false)]
+    public void Mutate_LeaseChangedWhilePodsMayRun_DeniedNamingBothLeasesAndTheFix(string kind, string reference, string before, bool offersRecreate)
     {
-        const string Renamed = "\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"";
-        var request = new WorkloadRequest(IsCreate: false, Namespace: "shop", PreviousLease: kind == "Deployment" ? "web" : "db", PreviousPods: 3);
+        var stored = kind == "Deployment" ? TestWorkloads.Deployment().Spec.Template : TestWorkloads.StatefulSet().Spec.Template;
+        var request = new WorkloadRequest(IsCreate: false, PreviousTemplate: stored, Namespace: "shop", PreviousMayRunPods: true);
 
         var result = kind == "Deployment"
             ? this.mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: Renamed), request)
             : this.mutator.Mutate(TestWorkloads.StatefulSet(templateAnnotations: Renamed), request);
 
         Assert.False(result.Allowed);
-        Assert.Contains($"runs pods that campaign for {before}, and its changed pod template names {after}", result.Denial, StringComparison.Ordinal);
+        Assert.Contains($"may run pods that campaign for Lease \"{before}\", and its changed pod template names Lease \"web-v2\"", result.Denial, StringComparison.Ordinal);
         Assert.Contains("two replicas serving at once", result.Denial, StringComparison.Ordinal);
+        Assert.Contains($"set single-active.io/lease-name: \"{before}\" on the pod template", result.Denial, StringComparison.Ordinal);
         Assert.Contains($"kubectl scale {reference} -n shop --replicas=0", result.Denial, StringComparison.Ordinal);
+        Assert.Equal(offersRecreate, result.Denial!.Contains("spec.strategy.type: Recreate", StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web\"", "\"replicas\":3", 3)] // named as it was derived
-    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", "\"replicas\":0", 3)] // scaled to 0 in the same change
-    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", "\"replicas\":3", 0)] // no pod runs yet
-    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web-v2\"", "\"replicas\":3", 3, "Web_v1")] // every pod was denied
-    public void Mutate_LeaseKeptOrNoPodsOnOneSide_Allowed(string templateAnnotations, string spec, int previousPods, string previousLease = "web")
+    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"web\"", "\"replicas\":3", true)] // named as it was derived
+    [InlineData(Renamed, "\"replicas\":0", true)] // scaled to 0 in the same change
+    [InlineData(Renamed, "\"replicas\":3", false)] // no pod runs yet
+    [InlineData(Renamed, "\"replicas\":3,\"strategy\":{\"type\":\"Recreate\"}", true)] // no new pod while an old one runs
+    public void Mutate_LeaseKeptOrNoOverlap_Allowed(string templateAnnotations, string spec, bool previousMayRunPods)
     {
-        var request = new WorkloadRequest(IsCreate: false, Namespace: "shop", PreviousLease: previousLease, PreviousPods: previousPods);
+        var request = new WorkloadRequest(IsCreate: false, PreviousTemplate: TestWorkloads.Deployment().Spec.Template, Namespace: "shop", PreviousMayRunPods: previousMayRunPods);
 
         var result = this.mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: templateAnnotations, spec: spec), request);
 
         Assert.True(result.Allowed, result.Denial);
+    }
+
+    [Theory]
+    [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"Web_v1\"", true)] // every pod was denied: no valid Lease
+    [InlineData("\"single-active\":\"false\"", true)] // did not opt in
+    [InlineData("\"single-active\":\"true\",\"single-active.io/status\":\"{\\\"lease\\\":\\\"web-v2\\\"}\"", true)] // offline-injected on web-v2
+    [InlineData("\"single-active\":\"true\",\"single-active.io/status\":\"{\\\"lease\\\":\\\"web\\\"}\"", false)] // offline-injected on web
+    public void Mutate_StoredTemplateOnAnotherOrNoLease_DecidedByTheLeaseItsPodsHave(string storedAnnotations, bool allowed)
+    {
+        var request = new WorkloadRequest(IsCreate: false, PreviousTemplate: TestWorkloads.Deployment(templateAnnotations: storedAnnotations).Spec.Template, Namespace: "shop", PreviousMayRunPods: true);
+
+        var result = this.mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: Renamed), request);
+
+        Assert.Equal(allowed, result.Allowed);
     }
 }

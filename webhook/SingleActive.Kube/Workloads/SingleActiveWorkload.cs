@@ -16,7 +16,7 @@ public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, s
     public string Name => Workload.Name ?? "";
 
     /// <summary>kubectl's TYPE/NAME: <c>deployment/web</c>.</summary>
-    public string Reference => $"{Workload.Kind.ToLowerInvariant()}/{Name}";
+    public string Reference => Workload.Reference;
 
     public IDictionary<string, string>? TemplateAnnotations => Workload.Template.Metadata?.Annotations;
 

@@ -49,6 +49,9 @@ public sealed class Workload
 
     public string TemplateDescription => "the pod template of " + Description;
 
+    /// <summary>kubectl's TYPE/NAME: <c>deployment/web</c>.</summary>
+    public string Reference => $"{Kind.ToLowerInvariant()}/{Name}";
+
     /// <summary>Wraps a Deployment, creating the empty parts (metadata, template) the decisions may write to.</summary>
     public static Workload Of(V1Deployment deployment, string? namespaceHint = null)
     {

@@ -72,7 +72,7 @@ public sealed class WorkloadAdmissionHandler(
         }
 
         var original = KubernetesObjectJson.ToUtf8(current);
-        var workloadRequest = new WorkloadRequest(isCreate, previous.Template, request.Namespace, PreviousLease: previous.Lease, PreviousPods: previous.Pods);
+        var workloadRequest = new WorkloadRequest(isCreate, previous.Template, request.Namespace, PreviousMayRunPods: previous.MayRunPods);
         var (mutation, workload) = current switch
         {
             V1Deployment d => (mutator.Mutate(d, workloadRequest), Workload.Of(d, request.Namespace)),
@@ -119,18 +119,19 @@ public sealed class WorkloadAdmissionHandler(
 
     /// <summary>
     /// What the stored object (<c>request.oldObject</c>) tells about the pods that run now: its template (a StatefulSet's
-    /// advice depends on whether this request starts a rollout), the Lease they campaign for when it opts in, and how many
-    /// there may be (see <see cref="WorkloadRequest.PreviousPods"/>). Empty when it is missing or unreadable.
+    /// advice depends on whether this request starts a rollout, and <see cref="LeaseChange"/> on the Lease its pods
+    /// campaign for) and whether there may be any (see <see cref="WorkloadRequest.PreviousMayRunPods"/>). Empty when it is
+    /// missing or unreadable.
     /// </summary>
-    private readonly record struct Stored(V1PodTemplateSpec? Template, string? Lease, int Pods)
+    private readonly record struct Stored(V1PodTemplateSpec? Template, bool MayRunPods)
     {
         public static Stored Of(V1Deployment? deployment) =>
-            deployment is null ? default : new(deployment.Spec?.Template, SingleActiveWorkload.From(deployment)?.LeaseName, PodsOf(deployment.Spec?.Replicas, deployment.Status?.Replicas));
+            deployment is null ? default : new(deployment.Spec?.Template, MayRun(deployment.Spec?.Replicas, deployment.Status?.Replicas));
 
         public static Stored Of(V1StatefulSet? statefulSet) =>
-            statefulSet is null ? default : new(statefulSet.Spec?.Template, SingleActiveWorkload.From(statefulSet)?.LeaseName, PodsOf(statefulSet.Spec?.Replicas, statefulSet.Status?.Replicas));
+            statefulSet is null ? default : new(statefulSet.Spec?.Template, MayRun(statefulSet.Spec?.Replicas, statefulSet.Status?.Replicas));
 
-        private static int PodsOf(int? specReplicas, int? statusReplicas) => Math.Max(specReplicas ?? 1, statusReplicas ?? 0);
+        private static bool MayRun(int? specReplicas, int? statusReplicas) => (specReplicas ?? 1) > 0 || statusReplicas > 0;
     }
 
     /// <summary>Read from the raw object, before anything else, so that not even an unreadable template can block it.</summary>

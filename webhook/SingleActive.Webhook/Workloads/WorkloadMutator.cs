@@ -21,7 +21,8 @@ public sealed class WorkloadMutator(PodInjector injector)
     {
         ArgumentNullException.ThrowIfNull(request);
         var workload = Workload.Of(deployment, request.Namespace);
-        return Mutate(workload, request, mode =>
+        var recreate = string.Equals(deployment.Spec?.Strategy?.Type, DeploymentStrategyPlanner.Recreate, StringComparison.Ordinal);
+        return Mutate(workload, request, recreate, mode =>
             mode == ElectorMode.Readiness && DeploymentStrategyPlanner.Apply(deployment, workload.Description) is { } warning ? [warning] : []);
     }
 
@@ -29,13 +30,14 @@ public sealed class WorkloadMutator(PodInjector injector)
     {
         ArgumentNullException.ThrowIfNull(request);
         var workload = Workload.Of(statefulSet, request.Namespace);
-        return Mutate(workload, request, mode =>
+        return Mutate(workload, request, recreate: false, mode =>
             mode == ElectorMode.Readiness
                 ? StatefulSetPolicyPlanner.Apply(statefulSet, workload.Description, request.IsCreate, TemplateChanged(request, workload.Template))
                 : []);
     }
 
-    private WorkloadMutation Mutate(Workload workload, WorkloadRequest request, Func<ElectorMode, IReadOnlyList<string>> rollout)
+    /// <param name="recreate">A Deployment with strategy Recreate, whose rollouts never run old and new pods at once.</param>
+    private WorkloadMutation Mutate(Workload workload, WorkloadRequest request, bool recreate, Func<ElectorMode, IReadOnlyList<string>> rollout)
     {
         var optIn = TemplateOptIn.Apply(workload);
         if (optIn.Denial is not null)
@@ -54,21 +56,21 @@ public sealed class WorkloadMutator(PodInjector injector)
             return new WorkloadMutation(null, false, null, warnings);
         }
 
+        if (LeaseChange.Refusal(workload, request, recreate) is { } split)
+        {
+            return WorkloadMutation.Denied(split);
+        }
+
         var template = workload.Template;
         ServiceAccountRequest? account = null;
         ElectorMode mode;
-        var result = injector.Inject(TemplatePod(workload), new InjectionContext(workload.Namespace, ServerVersion: request.ServerVersion, LeaseNameHint: workload.Name, OldestKubelet: request.OldestKubelet));
+        var result = injector.Inject(TemplatePod(template, workload.Name), new InjectionContext(workload.Namespace, ServerVersion: request.ServerVersion, LeaseNameHint: workload.Name, OldestKubelet: request.OldestKubelet));
         switch (result)
         {
             case { Allowed: false }:
                 return WorkloadMutation.Denied($"{workload.Description} cannot be admitted because its pods would be denied: {result.Message}");
 
             case { Injected: { } injected }:
-                if (LeaseChange.Refusal(workload, request, injected.Status.Lease) is { } split)
-                {
-                    return WorkloadMutation.Denied(split);
-                }
-
                 mode = injected.Status.Mode;
                 warnings.AddRange(result.Warnings ?? []);
                 if (request.InjectTemplate)
@@ -95,15 +97,15 @@ public sealed class WorkloadMutator(PodInjector injector)
     /// The template as the pod the workload's controller will create: named by its generateName, so that
     /// messages and the derived Lease name match what the pods get.
     /// </summary>
-    private static V1Pod TemplatePod(Workload workload)
+    internal static V1Pod TemplatePod(V1PodTemplateSpec template, string? workloadName)
     {
-        var meta = workload.Template.Metadata ?? new V1ObjectMeta();
-        if (workload.Name is { } name)
+        var meta = template.Metadata ?? new V1ObjectMeta();
+        if (workloadName is { } name)
         {
             meta = meta with { GenerateName = name + "-" };
         }
 
-        return new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = meta, Spec = workload.Template.Spec };
+        return new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = meta, Spec = template.Spec };
     }
 
     private static ElectorMode ModeOf(IDictionary<string, string>? annotations, ElectorMode fallback) =>

@@ -12,13 +12,9 @@ namespace SingleActive.Webhook.Workloads;
 /// </param>
 /// <param name="ServerVersion">For the sidecar kind when <see cref="InjectTemplate"/> is set; null when unknown.</param>
 /// <param name="OldestKubelet">The oldest node kubelet, for the sidecar kind with <see cref="InjectTemplate"/>; null when unknown.</param>
-/// <param name="PreviousLease">
-/// On UPDATE, the Lease the stored object's pods campaign for when its template opts in
-/// (<see cref="SingleActive.Kube.Workloads.SingleActiveWorkload.LeaseName"/>); null otherwise. See <see cref="LeaseChange"/>.
-/// </param>
-/// <param name="PreviousPods">
-/// On UPDATE, how many pods the stored object may run: the larger of its <c>spec.replicas</c> (the API server's default 1
-/// when unset) and its <c>status.replicas</c> (pods still there after a scale-down); 0 on create.
+/// <param name="PreviousMayRunPods">
+/// On UPDATE, whether the stored object may run pods: its <c>spec.replicas</c> (the API server's default 1 when unset) or
+/// its <c>status.replicas</c> is above 0 (pods that were created and not yet removed). See <see cref="LeaseChange"/>.
 /// </param>
 public sealed record WorkloadRequest(
     bool IsCreate,
@@ -27,5 +23,4 @@ public sealed record WorkloadRequest(
     bool InjectTemplate = false,
     Version? ServerVersion = null,
     Version? OldestKubelet = null,
-    string? PreviousLease = null,
-    int PreviousPods = 0);
+    bool PreviousMayRunPods = false);
