@@ -47,7 +47,7 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
         Assert.Equal(leader, Assert.Single(await prometheus.QueryAsync($"single_active_elector_ready {PerLease} == 1 and on (namespace, pod) single_active_elector_info{{lease=\"web\"}}")).Labels["pod"]);
         Assert.All(await prometheus.QueryAsync("single_active_elector_info"), s => Assert.Equal(Build().Revision, s.Labels["revision"]));
         // The dashboard (deploy/components/monitoring) over the same electors: Prometheus takes every query, and the
-        // Lease panels show what the Service shows.
+        // leader, serving, replica, safeguard and pause panels show what the electors and the Service show.
         var dashboard = await MonitoringDashboard.LoadAsync();
         foreach (var query in dashboard.Queries)
         {
@@ -58,7 +58,9 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
         await UntilAsync(prometheus, dashboard.Query("Serving replicas per Lease", "A", ns), "web=1", "lease");
         await UntilAsync(prometheus, dashboard.Query("Serving replicas per Lease", "B", ns), "worker=1", "lease");
         await UntilAsync(prometheus, dashboard.Query("Replicas per Lease", "A", ns), "web=3 worker=2", "lease");
-        await UntilAsync(prometheus, dashboard.Query("Electors with a safeguard off", "D", ns), "web=0 worker=0", "lease");
+        await UntilAsync(prometheus, dashboard.Query("Who leads", "B", ns), $"web,{leader}=0 worker,{workerLeader}=0", "lease", "pod");
+        await UntilAsync(prometheus, dashboard.Query("Electors with a safeguard off", "A", ns), "");
+        await UntilAsync(prometheus, dashboard.Query("Electors not scraped", "A", ns), "");
         await UntilAsync(prometheus, dashboard.Query("Paused Leases and elector versions", "A", ns), "web=0 worker=0", "lease");
 
         await prometheus.WaitForEvaluationAfterAsync(DateTimeOffset.UtcNow);
