@@ -78,6 +78,19 @@ public sealed class WorkloadServiceChecksTests
         Assert.Equal("keep it for peers, and give clients a Service that selects single-active.io/role: leader", findings[0].Fix);
     }
 
+    [Fact]
+    public void Run_ReadinessModeServiceSelectingTheLeaderLabel_ErrorNoEndpoint()
+    {
+        var service = Service("web", publishNotReady: null);
+        service.Spec.Selector[SingleActive.Contract.Labels.Role] = SingleActive.Contract.Labels.Leader;
+
+        var finding = Assert.Single(Findings(TestWorkloads.Workload(), service));
+
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.StartsWith("Service shop/web selects the pods of Deployment shop/web by single-active.io/role: leader, which no pod carries in readiness mode: it has no endpoint from them", finding.Problem, StringComparison.Ordinal);
+        Assert.Empty(Findings(TestWorkloads.Workload(mode: "label"), service));
+    }
+
     private static IEnumerable<Finding> Findings(SingleActiveWorkload workload, params V1Service[] services)
     {
         var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [], [new NamespaceSnapshot("shop", [], [], services, [(workload, [])], [])]);

@@ -141,6 +141,22 @@ public class WorkloadAdmissionHandlerTests
         Assert.DoesNotContain(label.Warnings!, w => w.Contains("publishNotReadyAddresses", StringComparison.Ordinal));
     }
 
+    /// <summary>A Service kept from label mode (its selector asks for the leader label) over a readiness-mode Deployment: it would have no endpoint.</summary>
+    [Fact]
+    public async Task HandleAsync_ServiceSelectingTheLeaderLabel_WarnsInReadinessModeOnly()
+    {
+        var services = new FakeServiceLookup(NotReadyAddressAdvisorTests.Service("billing", "\"selector\":{\"app\":\"billing\",\"single-active.io/role\":\"leader\"}"));
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+
+        var readiness = await Handler(services: services).HandleAsync(request, default);
+        original["metadata"]!["annotations"]!["single-active.io/mode"] = "label";
+        original["spec"]!["template"]!["metadata"]!["annotations"] = new JsonObject { ["single-active.io/mode"] = "label" };
+        var label = await Handler(services: services).HandleAsync(WithObject(request, original), default);
+
+        Assert.Contains(readiness.Warnings!, w => w.StartsWith("single-active: Service shop/billing selects the pods of Deployment shop/billing by single-active.io/role: leader, which no pod carries in readiness mode", StringComparison.Ordinal));
+        Assert.DoesNotContain(label.Warnings!, w => w.Contains("no pod carries", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task HandleAsync_LabelModeServiceNotSelectingTheLeader_Warns()
     {

@@ -74,10 +74,13 @@ public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, s
     /// <summary>
     /// Admission warnings when <paramref name="service"/> reaches this workload's standbys: readiness mode, it publishes
     /// not-ready addresses (<see cref="NotReadyAddressAdvisor"/>); label mode, it does not select the leader label
-    /// (<see cref="LeaderSelectorAdvisor"/>). Empty when it does not select the workload's pods.
+    /// (<see cref="LeaderSelectorAdvisor"/>); or, in readiness mode, when it asks for a leader label no pod carries
+    /// (<see cref="RoleSelectorAdvisor"/>). Empty when it does not select the workload's pods.
     /// </summary>
     public IReadOnlyList<string> Advise(V1Service service) =>
-        Mode == ElectorMode.Label ? LeaderSelectorAdvisor.Advise([service], Workload) : NotReadyAddressAdvisor.Advise([service], Workload);
+        Mode == ElectorMode.Label
+            ? LeaderSelectorAdvisor.Advise([service], Workload)
+            : [.. NotReadyAddressAdvisor.Advise([service], Workload), .. RoleSelectorAdvisor.Advise([service], Workload)];
 
     /// <summary>
     /// Admission warnings when <paramref name="budget"/> (as policy/v1: <see cref="PodDisruptionBudgets.FromV1Beta1"/>)

@@ -5,7 +5,7 @@ using SingleActive.Kube.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, failover paused, pods split over Leases, replicas on one node or zone, elector images, Istio capturing the elector's port, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses).</summary>
+/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, failover paused, pods split over Leases, replicas on one node or zone, elector images, Istio capturing the elector's port, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses), and readiness-mode Services that select the leader label no pod carries.</summary>
 internal static class WorkloadChecks
 {
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
@@ -39,6 +39,11 @@ internal static class WorkloadChecks
         foreach (var exposure in NotReadyAddressAdvisor.Find(ns.Services, workload.Workload))
         {
             yield return new Finding(exposure.Headless ? Severity.Warning : Severity.Error, subject, exposure.Problem, exposure.Fix);
+        }
+
+        foreach (var leaderless in RoleSelectorAdvisor.Find(ns.Services, workload.Workload))
+        {
+            yield return new Finding(Severity.Error, subject, leaderless.Problem, leaderless.Fix);
         }
 
         switch (workload.Source)

@@ -101,6 +101,7 @@ public sealed class WorkloadAdmissionHandler(
             if (await listingServices.ConfigureAwait(false) is { } listed)
             {
                 warnings.AddRange(NotReadyAddressAdvisor.Advise(listed, workload));
+                warnings.AddRange(RoleSelectorAdvisor.Advise(listed, workload));
             }
         }
         else if (mutation.Mode == ElectorMode.Label && !string.IsNullOrEmpty(workload.Namespace) && services is not null
