@@ -46,7 +46,7 @@ public sealed record ElectionTimings(TimeSpan LeaseDuration, TimeSpan RenewDeadl
         return errors;
     }
 
-    /// <summary>The share of the renew deadline a release's kubelet wait may take before handovers slow down: two thirds.</summary>
+    /// <summary>How many times a release's longest kubelet wait the renew deadline should be, so that the release's write still fits after it.</summary>
     public const double QuickReleaseFactor = 1.5;
 
     /// <summary>

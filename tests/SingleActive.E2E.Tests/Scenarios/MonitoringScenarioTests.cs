@@ -51,7 +51,7 @@ public sealed class MonitoringScenarioTests(ControlPlaneFixture cluster, ITestOu
         var dashboard = await MonitoringDashboard.LoadAsync();
         foreach (var query in dashboard.Queries)
         {
-            await prometheus.QueryAsync(MonitoringDashboard.Expand(query.Expr, ns));
+            await prometheus.QueryAsync(MonitoringDashboard.Expand(query, ns));
         }
 
         await UntilAsync(prometheus, dashboard.Query("Who leads", "A", ns), $"web,{leader}=1 worker,{workerLeader}=1", "lease", "pod");

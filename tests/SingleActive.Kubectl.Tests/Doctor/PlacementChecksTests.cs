@@ -16,7 +16,7 @@ public class PlacementChecksTests
         Assert.Equal((Severity.Warning, "shop/deployment/web"), (finding.Severity, finding.Subject));
         Assert.Equal("all 3 replicas run on node node-a: a failure of that node stops the leader and every standby at once, and its drain has no standby elsewhere to hand over to", finding.Problem);
         Assert.Equal(
-            "spread them: give the pod template a topologySpreadConstraint on kubernetes.io/hostname (maxSkew: 1, whenUnsatisfiable: ScheduleAnyway, its labelSelector the workload's) or a preferred podAntiAffinity, then replace the pods (kubectl rollout restart deployment/web -n shop)",
+            "spread them: give the pod template a topologySpreadConstraint on kubernetes.io/hostname (maxSkew: 1, whenUnsatisfiable: ScheduleAnyway, its labelSelector the workload's) or a preferred podAntiAffinity; the template change replaces the pods",
             finding.Fix);
     }
 
@@ -46,6 +46,28 @@ public class PlacementChecksTests
     }
 
     [Fact]
+    public void Run_OneNodeCluster_NoFindingWhereThereIsNowhereElse()
+    {
+        var pods = new[] { TestWorkloads.Pod("web-0", "node-a", true), TestWorkloads.Pod("web-1", "node-a", true) };
+
+        Assert.Empty(Findings(pods, [new V1Node { Metadata = new V1ObjectMeta { Name = "node-a" } }]));
+    }
+
+    /// <summary>Pods of another workload whose selector overlaps (a canary Deployment's ReplicaSet) are not this workload's replicas.</summary>
+    [Fact]
+    public void Run_OtherWorkloadsPodOnAnotherNode_NotCountedAsASpread()
+    {
+        var own = TestWorkloads.Pod("web-5d9c7-a", "node-a", true);
+        Controlled(own, "web-5d9c7", "5d9c7");
+        var own2 = TestWorkloads.Pod("web-5d9c7-b", "node-a", false);
+        Controlled(own2, "web-5d9c7", "5d9c7");
+        var canary = TestWorkloads.Pod("web-canary-77f-c", "node-b", true);
+        Controlled(canary, "web-canary-77f", "77f");
+
+        Assert.Contains("all 2 replicas run on node node-a", Assert.Single(Findings([own, own2, canary], [])).Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_OneRunningReplicaBesideFinishedAndDeletedOnes_NoFinding()
     {
         var finished = TestWorkloads.Pod("web-1", "node-a", null);
@@ -61,6 +83,12 @@ public class PlacementChecksTests
         var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], nodes, []);
         var ns = new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), pods)], []);
         return [.. PlacementChecks.Run(snapshot, ns, "shop/deployment/web", TestWorkloads.Workload(), pods)];
+    }
+
+    private static void Controlled(V1Pod pod, string replicaSet, string hash)
+    {
+        pod.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = replicaSet, Uid = replicaSet, Controller = true }];
+        pod.Metadata.Labels = new Dictionary<string, string> { ["pod-template-hash"] = hash };
     }
 
     private static V1Node Node(string name, string zone) => new()

@@ -33,7 +33,7 @@ public class WorkloadLeaseAndImageChecksTests
     }
 
     [Fact]
-    public void Run_PodsOnTwoLeases_ErrorNamingEachLeaseAndThePodsToDelete()
+    public void Run_PodsOnTwoLeases_ErrorNamingEachLeaseAndScalingToZeroAndBack()
     {
         var pods = new[]
         {

@@ -24,7 +24,8 @@ public static class RoleSelectorAdvisor
         return
         [
             .. services
-                .Where(s => s.Spec?.Selector is { } selector
+                .Where(s => labels?.ContainsKey(Labels.Role) != true // a template that sets the label itself: its pods carry it
+                    && s.Spec?.Selector is { } selector
                     && selector.TryGetValue(Labels.Role, out var role) && role == Labels.Leader
                     && selector.Keys.Any(k => k != Labels.Role)
                     && LabelSelectorMatcher.MatchesAll(selector.Where(p => p.Key != Labels.Role), labels))
@@ -43,6 +44,7 @@ public static class RoleSelectorAdvisor
         return new LeaderlessService(
             name,
             $"Service {named} selects the pods of {workload.Description} by {Labels.Role}: {Labels.Leader}, which no pod carries in readiness mode: it has no endpoint from them (label-mode pods still running keep it until they are replaced)",
-            $"remove {Labels.Role} from the Service's selector (in readiness mode only the leader is Ready, so the Service reaches only it), or use label mode (template annotation {Annotations.Mode}: label)");
+            $"remove {Labels.Role} from the Service's selector once the workload's label-mode pods are gone (all of them are Ready: until then it would reach every one; " +
+            $"in readiness mode only the leader is Ready, so the Service then reaches only it), or use label mode (template annotation {Annotations.Mode}: label)");
     }
 }

@@ -18,13 +18,11 @@ internal static class PlacementChecks
 
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
-        var nodes = pods
-            .Where(p => p.Metadata?.DeletionTimestamp is null && p.Status?.Phase is not ("Succeeded" or "Failed"))
-            .Select(p => p.Spec?.NodeName)
-            .ToList();
-        if (nodes.Count < 2 || nodes.Any(n => string.IsNullOrEmpty(n)))
+        var nodes = ActivePods.Of(workload, pods).Select(p => p.Spec?.NodeName).ToList();
+        if (nodes.Count < 2 || nodes.Any(n => string.IsNullOrEmpty(n)) || snapshot.Nodes.Count == 1)
         {
-            // One replica has nothing to spread; a pod not scheduled yet may still land elsewhere.
+            // One replica has nothing to spread; a pod not scheduled yet may still land elsewhere; a one-node
+            // cluster (kind, minikube, the edge) has nowhere else.
             yield break;
         }
 
@@ -51,5 +49,6 @@ internal static class PlacementChecks
 
     private static string Spread(NamespaceSnapshot ns, SingleActiveWorkload workload, string topologyKey) =>
         $"spread them: give the pod template a topologySpreadConstraint on {topologyKey} (maxSkew: 1, whenUnsatisfiable: ScheduleAnyway, " +
-        $"its labelSelector the workload's) or a preferred podAntiAffinity, then replace the pods (kubectl rollout restart {workload.Reference} -n {ns.Name})";
+        "its labelSelector the workload's) or a preferred podAntiAffinity; the template change replaces the pods" +
+        (workload.Source is V1StatefulSet { Spec.UpdateStrategy.Type: "OnDelete" } ? $" once you delete them (updateStrategy OnDelete: one at a time, standbys first, in namespace {ns.Name})" : "");
 }

@@ -13,8 +13,8 @@ namespace SingleActive.Webhook.Workloads;
 /// A pod campaigns for the Lease its template named when it was created (<see cref="Annotations.LeaseName"/>, else the
 /// workload's name; baked into an offline-injected template's status), and the elector knows no other. Once the
 /// template names another, the first new pod finds that Lease free and leads at once while the old leader still holds
-/// the old one, and both are Ready (readiness mode) or labelled leader (label mode) until the rollout removes the old
-/// leader: soon for a Deployment with the 100% <c>maxUnavailable</c> the webhook sets, only after a new pod is available
+/// the old one (another old pod takes it over when its leader goes), and both are Ready (readiness mode) or labelled
+/// leader (label mode) until the last pod on the old Lease is gone: soon for a Deployment with the 100% <c>maxUnavailable</c> the webhook sets, only after a new pod is available
 /// with 99%, after every other replica for a StatefulSet (highest ordinal first) or a label-mode Deployment, and never for
 /// an <c>OnDelete</c> StatefulSet until someone deletes it. A Deployment with strategy <c>Recreate</c> cannot split: its
 /// controller creates no new pod while an old one still runs, terminating ones included (<c>rolloutRecreate</c>,
@@ -41,13 +41,13 @@ public static class LeaseChange
 
         var scope = string.IsNullOrEmpty(workload.Namespace) ? "" : " -n " + workload.Namespace;
         var recreateFix = workload.Kind == Workload.DeploymentKind
-            ? "set spec.strategy.type: Recreate in the same change (no new pod starts while an old one runs; the pods are replaced all at once), or "
+            ? "set spec.strategy.type: Recreate and remove spec.strategy.rollingUpdate in the same change (no new pod starts while an old one runs; the pods are replaced all at once), or "
             : "";
         return $"{workload.Description} may run pods that campaign for Lease \"{previous}\", and its changed pod template names Lease \"{lease}\" " +
             $"(annotation {Annotations.LeaseName}, else the workload's name): the first new pod would lead on \"{lease}\" while the current leader " +
-            $"still leads on \"{previous}\", two replicas serving at once until the rollout removes the old leader. " +
+            $"still leads on \"{previous}\", two replicas serving at once until the last pod on the old Lease is gone. " +
             $"Fix: keep the Lease (set {Annotations.LeaseName}: \"{previous}\" on the pod template), or {recreateFix}change it with the workload scaled to 0 " +
-            $"(spec.replicas: 0 in the same change, or kubectl scale {workload.Reference}{scope} --replicas=0 first) and scale it back up afterwards. " +
+            $"(spec.replicas: 0 in the same change, or kubectl scale {workload.Reference}{scope} --replicas=0 first) and scale it back up once its pods are gone. " +
             $"The new Lease starts its leaseTransitions (the fencing epoch) at 0; the old Lease object stays until deleted.";
     }
 

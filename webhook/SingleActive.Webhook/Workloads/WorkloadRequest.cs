@@ -14,7 +14,8 @@ namespace SingleActive.Webhook.Workloads;
 /// <param name="OldestKubelet">The oldest node kubelet, for the sidecar kind with <see cref="InjectTemplate"/>; null when unknown.</param>
 /// <param name="PreviousMayRunPods">
 /// On UPDATE, whether the stored object may run pods: its <c>spec.replicas</c> (the API server's default 1 when unset) or
-/// its <c>status.replicas</c> is above 0 (pods that were created and not yet removed). See <see cref="LeaseChange"/>.
+/// its <c>status.replicas</c> is above 0 (a StatefulSet counts every pod it created; a Deployment's ReplicaSets leave out
+/// pods being deleted, whose electors have released their Lease at once). See <see cref="LeaseChange"/>.
 /// </param>
 public sealed record WorkloadRequest(
     bool IsCreate,

@@ -29,7 +29,7 @@ public sealed partial class MonitoringDashboardTests
     public async Task Queries_Promtool_ParsesEach()
     {
         var dashboard = await MonitoringDashboard.LoadAsync();
-        var rules = new JsonArray([.. dashboard.Queries.Select((q, i) => new JsonObject { ["record"] = $"dashboard_query_{i}", ["expr"] = MonitoringDashboard.Expand(q.Expr) })]);
+        var rules = new JsonArray([.. dashboard.Queries.Select((q, i) => new JsonObject { ["record"] = $"dashboard_query_{i}", ["expr"] = MonitoringDashboard.Expand(q) })]);
         var promtool = await PrometheusTools.PromtoolAsync();
         var work = Directory.CreateTempSubdirectory("single-active-dashboard-").FullName;
         try

@@ -29,9 +29,18 @@ public class RoleSelectorAdvisorTests
 
         Assert.Equal(
             "single-active: Service shop/web selects the pods of Deployment shop/web by single-active.io/role: leader, which no pod carries in readiness mode: it has no endpoint from them " +
-            "(label-mode pods still running keep it until they are replaced). Fix: remove single-active.io/role from the Service's selector (in readiness mode only the leader is Ready, " +
-            "so the Service reaches only it), or use label mode (template annotation single-active.io/mode: label).",
+            "(label-mode pods still running keep it until they are replaced). Fix: remove single-active.io/role from the Service's selector once the workload's label-mode pods are gone " +
+            "(all of them are Ready: until then it would reach every one; in readiness mode only the leader is Ready, so the Service then reaches only it), or use label mode (template annotation single-active.io/mode: label).",
             warning);
+    }
+
+    [Fact]
+    public void Find_TemplateSettingTheLeaderLabelItself_NotFound()
+    {
+        var deployment = TestWorkloads.Deployment();
+        deployment.Spec.Template.Metadata.Labels["single-active.io/role"] = "leader";
+
+        Assert.Empty(RoleSelectorAdvisor.Find([Service("web", "\"selector\":{\"app\":\"web\",\"single-active.io/role\":\"leader\"}")], Workload.Of(deployment)));
     }
 
     [Fact]
