@@ -83,6 +83,28 @@ public class WorkloadLeaseAndImageChecksTests
         Assert.DoesNotContain(DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now), f => f.Problem.Contains("Leases", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(null, "7s", "4s", null, true)] // renew deadline 4s < 1.5 × 3s
+    [InlineData("label", "7s", "4s", null, false)] // no kubelet wait in label mode
+    [InlineData(null, "30s", "20s", "3", false)]
+    [InlineData(null, "7s", "6s", null, false)] // unsafe: an error instead (the webhook denies it)
+    public void Run_TemplateTimingsSlowForHandovers_Warns(string? mode, string leaseDuration, string renewDeadline, string? probePeriod, bool warns)
+    {
+        var annotations = new Dictionary<string, string> { [Annotations.LeaseDuration] = leaseDuration, [Annotations.RenewDeadline] = renewDeadline, [Annotations.RetryPeriod] = "1s" };
+        if (probePeriod is not null)
+        {
+            annotations[Annotations.ProbePeriod] = probePeriod;
+        }
+
+        var workload = SingleActiveWorkload.From(TestWorkloads.Deployment("shop", "web", mode, annotations))!;
+        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [], [new NamespaceSnapshot("shop", [], [], [], [(workload, [])], [])]);
+
+        var findings = DoctorChecks.Run(snapshot, TestWorkloads.Now).Where(f => f.Problem.StartsWith("template timings make handovers slow", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(warns, findings.Count == 1);
+        Assert.All(findings, f => Assert.Equal(Severity.Warning, f.Severity));
+    }
+
     [Fact]
     public void Run_PodsWithTwoElectorImages_WarnsCountingEachAndIgnoresPodsBeingDeleted()
     {

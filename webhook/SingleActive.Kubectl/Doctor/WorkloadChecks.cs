@@ -5,7 +5,7 @@ using SingleActive.Kube.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound, its bindings, failover paused, pods split over Leases, replicas on one node or zone, elector images, Istio capturing the elector's port, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses), and readiness-mode Services that select the leader label no pod carries.</summary>
+/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound and for quick handovers, its bindings, failover paused, pods split over Leases, replicas on one node or zone, elector images, Istio capturing the elector's port, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses), and readiness-mode Services that select the leader label no pod carries.</summary>
 internal static class WorkloadChecks
 {
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
@@ -196,10 +196,19 @@ internal static class WorkloadChecks
             Read(Annotations.RenewDeadline, ElectionTimings.Default.RenewDeadline),
             Read(Annotations.RetryPeriod, ElectionTimings.Default.RetryPeriod));
         var period = (int)Read(Annotations.ProbePeriod, TimeSpan.FromSeconds(ReadinessProbeTimings.Default.PeriodSeconds)).TotalSeconds;
-        foreach (var problem in timings.Validate(ReadinessProbeTimings.Default with { PeriodSeconds = Math.Max(period, 1) }))
+        var probe = ReadinessProbeTimings.Default with { PeriodSeconds = Math.Max(period, 1) };
+        var problems = timings.Validate(probe);
+        foreach (var problem in problems)
         {
             yield return new Finding(Severity.Error, subject, "template timings: " + problem,
                 "fix the single-active.io/lease-duration, renew-deadline, retry-period or probe-period annotations (the webhook denies such pods)");
+        }
+
+        // The webhook's admission warning, for workloads admitted before it or without it.
+        if (problems.Count == 0 && workload.Mode == ElectorMode.Readiness && timings.SlowReleaseProblem(probe) is { } slow)
+        {
+            yield return new Finding(Severity.Warning, subject, "template timings make handovers slow: " + slow,
+                "raise single-active.io/renew-deadline (and lease-duration with it, for the safety bound) or lower single-active.io/probe-period");
         }
     }
 }
