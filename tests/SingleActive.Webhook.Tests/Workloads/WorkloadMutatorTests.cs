@@ -249,6 +249,28 @@ public class WorkloadMutatorTests
         Assert.True(result.Allowed, result.Denial);
     }
 
+    [Fact]
+    public void Mutate_ExplicitLeaseRemoved_DeniedAsAChangeBackToTheDerivedName()
+    {
+        var request = new WorkloadRequest(IsCreate: false, PreviousTemplate: TestWorkloads.Deployment(templateAnnotations: Renamed).Spec.Template, Namespace: "shop", PreviousMayRunPods: true);
+
+        var result = this.mutator.Mutate(TestWorkloads.Deployment(), request);
+
+        Assert.Contains("campaign for Lease \"web-v2\", and its changed pod template names Lease \"web\"", result.Denial, StringComparison.Ordinal);
+    }
+
+    /// <summary>A new name that is no Lease name is the injection's to deny, with its own message.</summary>
+    [Fact]
+    public void Mutate_ChangedToAnInvalidLeaseName_DeniedByTheInjectionNotAsAChange()
+    {
+        var request = new WorkloadRequest(IsCreate: false, PreviousTemplate: TestWorkloads.Deployment().Spec.Template, Namespace: "shop", PreviousMayRunPods: true);
+
+        var result = this.mutator.Mutate(TestWorkloads.Deployment(templateAnnotations: "\"single-active\":\"true\",\"single-active.io/lease-name\":\"Web_v2\""), request);
+
+        Assert.Contains("which is not a valid Lease name", result.Denial, StringComparison.Ordinal);
+        Assert.DoesNotContain("campaign for Lease", result.Denial, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("\"single-active\":\"true\",\"single-active.io/lease-name\":\"Web_v1\"", true)] // every pod was denied: no valid Lease
     [InlineData("\"single-active\":\"false\"", true)] // did not opt in

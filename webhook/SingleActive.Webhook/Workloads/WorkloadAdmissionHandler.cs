@@ -12,9 +12,12 @@ using SingleActive.Webhook.Patching;
 namespace SingleActive.Webhook.Workloads;
 
 /// <summary>
-/// Admission for apps/v1 Deployments and StatefulSets on CREATE and UPDATE: reads the typed object, runs
-/// <see cref="WorkloadMutator"/>, adds the advice on PodDisruptionBudgets that block drains and Services that reach the
-/// standbys (readiness mode: publishing not-ready addresses; label mode: not selecting the leader label), and answers with the patch and warnings. A workload that does not opt in is allowed untouched.
+/// Admission for apps/v1 Deployments and StatefulSets on CREATE and UPDATE: reads the typed object (and on UPDATE the
+/// stored one, for <see cref="LeaseChange"/> and a StatefulSet's rollout advice), runs <see cref="WorkloadMutator"/>, adds
+/// the advice on PodDisruptionBudgets that block drains and on Services that reach the standbys (readiness mode:
+/// publishing not-ready addresses; label mode: not selecting the leader label) or none of its pods (readiness mode:
+/// selecting the leader label, <see cref="RoleSelectorAdvisor"/>), and answers with the patch and warnings. A workload
+/// that does not opt in is allowed untouched.
 /// </summary>
 public sealed class WorkloadAdmissionHandler(
     WorkloadMutator mutator,
