@@ -14,9 +14,10 @@ namespace SingleActive.Webhook.Workloads;
 /// workload's name; baked into an offline-injected template's status), and the elector knows no other. Once the
 /// template names another, the first new pod finds that Lease free and leads at once while the old leader still holds
 /// the old one (another old pod takes it over when its leader goes), and both are Ready (readiness mode) or labelled
-/// leader (label mode) until the last pod on the old Lease is gone: soon for a Deployment with the 100% <c>maxUnavailable</c> the webhook sets, only after a new pod is available
-/// with 99%, after every other replica for a StatefulSet (highest ordinal first) or a label-mode Deployment, and never for
-/// an <c>OnDelete</c> StatefulSet until someone deletes it. A Deployment with strategy <c>Recreate</c> cannot split: its
+/// leader (label mode) until the last pod on the old Lease is gone: soon for a Deployment with the 100%
+/// <c>maxUnavailable</c> the webhook sets, only after a new pod is available with 99%, after every other replica for a
+/// StatefulSet (highest ordinal first) or a label-mode Deployment, and never for an <c>OnDelete</c> StatefulSet until
+/// someone deletes it. A Deployment with strategy <c>Recreate</c> cannot split: its
 /// controller creates no new pod while an old one still runs, terminating ones included (<c>rolloutRecreate</c>,
 /// kubernetes/pkg/controller/deployment/recreate.go). Nor can a workload that runs no pod before or after the change.
 /// </remarks>
