@@ -41,9 +41,19 @@ public static class LeaderSelectorAdvisor
     /// </summary>
     private static bool SelectsEveryReplica(V1Service service, IDictionary<string, string>? podLabels) =>
         service.Spec?.Selector is { Count: > 0 } selector
-        && !(selector.TryGetValue(Labels.Role, out var role) && role == Labels.Leader)
-        && selector.Keys.Any(k => k != Labels.Role)
-        && LabelSelectorMatcher.MatchesAll(selector.Where(p => p.Key != Labels.Role), podLabels);
+        && !SelectsLeader(selector)
+        && SelectsPodsApartFromRole(selector, podLabels);
+
+    /// <summary>The selector asks for <see cref="Labels.Role"/>: <see cref="Labels.Leader"/>.</summary>
+    internal static bool SelectsLeader(IDictionary<string, string> selector) =>
+        selector.TryGetValue(Labels.Role, out var role) && role == Labels.Leader;
+
+    /// <summary>
+    /// The selector names keys besides <see cref="Labels.Role"/>, and those match <paramref name="podLabels"/>: it is
+    /// this workload's, whatever it asks of the role (a selector of the role alone selects every label-mode workload's pods).
+    /// </summary>
+    internal static bool SelectsPodsApartFromRole(IDictionary<string, string> selector, IDictionary<string, string>? podLabels) =>
+        selector.Keys.Any(k => k != Labels.Role) && LabelSelectorMatcher.MatchesAll(selector.Where(p => p.Key != Labels.Role), podLabels);
 
     private static StandbyExposure Exposure(V1Service service)
     {

@@ -26,9 +26,8 @@ public static class RoleSelectorAdvisor
             .. services
                 .Where(s => labels?.ContainsKey(Labels.Role) != true // a template that sets the label itself: its pods carry it
                     && s.Spec?.Selector is { } selector
-                    && selector.TryGetValue(Labels.Role, out var role) && role == Labels.Leader
-                    && selector.Keys.Any(k => k != Labels.Role)
-                    && LabelSelectorMatcher.MatchesAll(selector.Where(p => p.Key != Labels.Role), labels))
+                    && LeaderSelectorAdvisor.SelectsLeader(selector)
+                    && LeaderSelectorAdvisor.SelectsPodsApartFromRole(selector, labels))
                 .Select(s => Leaderless(s, workload)),
         ];
     }

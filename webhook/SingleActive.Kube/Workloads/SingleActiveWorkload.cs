@@ -71,16 +71,20 @@ public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, s
         return this;
     }
 
+    /// <summary>Admission warnings about <paramref name="service"/> for this workload (see <see cref="AdviseOnServices"/>).</summary>
+    public IReadOnlyList<string> Advise(V1Service service) => AdviseOnServices(Mode, Workload, [service]);
+
     /// <summary>
-    /// Admission warnings when <paramref name="service"/> reaches this workload's standbys: readiness mode, it publishes
-    /// not-ready addresses (<see cref="NotReadyAddressAdvisor"/>); label mode, it does not select the leader label
-    /// (<see cref="LeaderSelectorAdvisor"/>); or, in readiness mode, when it asks for a leader label no pod carries
-    /// (<see cref="RoleSelectorAdvisor"/>). Empty when it does not select the workload's pods.
+    /// Admission warnings for each of <paramref name="services"/> that reaches <paramref name="workload"/>'s standbys:
+    /// readiness mode, it publishes not-ready addresses (<see cref="NotReadyAddressAdvisor"/>); label mode, it does not
+    /// select the leader label (<see cref="LeaderSelectorAdvisor"/>); or, in readiness mode, that asks for a leader label
+    /// no pod carries (<see cref="RoleSelectorAdvisor"/>). Empty for those that do not select the workload's pods. The
+    /// webhook gives the same advice when it admits the workload and when it admits the Service.
     /// </summary>
-    public IReadOnlyList<string> Advise(V1Service service) =>
-        Mode == ElectorMode.Label
-            ? LeaderSelectorAdvisor.Advise([service], Workload)
-            : [.. NotReadyAddressAdvisor.Advise([service], Workload), .. RoleSelectorAdvisor.Advise([service], Workload)];
+    public static IReadOnlyList<string> AdviseOnServices(ElectorMode mode, Workload workload, IReadOnlyList<V1Service> services) =>
+        mode == ElectorMode.Label
+            ? LeaderSelectorAdvisor.Advise(services, workload)
+            : [.. NotReadyAddressAdvisor.Advise(services, workload), .. RoleSelectorAdvisor.Advise(services, workload)];
 
     /// <summary>
     /// Admission warnings when <paramref name="budget"/> (as policy/v1: <see cref="PodDisruptionBudgets.FromV1Beta1"/>)

@@ -21,7 +21,7 @@ public static class InjectionSettingsResolver
         var errors = new List<string>();
         string Bad(string key, string value, string expected) => $"annotation \"{key}\" on {description} is \"{value}\"; {expected}";
 
-        var leaseName = LeaseName(pod, annotations, context, description, errors);
+        var leaseName = LeaseName(pod, context, description, errors);
 
         var mode = options.Mode;
         if (annotations.TryGetValue(Annotations.Mode, out var modeText) && !ElectorModes.TryParse(modeText, out mode))
@@ -93,29 +93,19 @@ public static class InjectionSettingsResolver
         }
     }
 
-    private static string? LeaseName(V1Pod pod, IDictionary<string, string> annotations, InjectionContext context, string description, List<string> errors)
+    private static string? LeaseName(V1Pod pod, InjectionContext context, string description, List<string> errors)
     {
-        if (annotations.TryGetValue(Annotations.LeaseName, out var explicitName))
+        var lease = LeaseNames.Of(pod, context.LeaseNameHint, out var named);
+        if (KubernetesNames.IsDnsSubdomain(lease))
         {
-            if (KubernetesNames.IsDnsSubdomain(explicitName))
-            {
-                return explicitName;
-            }
-
-            errors.Add($"annotation \"{Annotations.LeaseName}\" on {description} is \"{explicitName}\", which is not a valid Lease name: " +
-                "use at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
-            return null;
+            return lease;
         }
 
-        var derived = LeaseNames.Derive(pod, context.LeaseNameHint);
-        if (KubernetesNames.IsDnsSubdomain(derived))
-        {
-            return derived;
-        }
-
-        errors.Add(derived is null
-            ? $"cannot derive a Lease name for {description} (no owner, generateName or name); set the annotation \"{Annotations.LeaseName}\""
-            : $"the Lease name derived for {description}, \"{derived}\", is not a valid DNS subdomain; set the annotation \"{Annotations.LeaseName}\"");
+        errors.Add(
+            named ? $"annotation \"{Annotations.LeaseName}\" on {description} is \"{lease}\", which is not a valid Lease name: " +
+                "use at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit"
+            : lease is null ? $"cannot derive a Lease name for {description} (no owner, generateName or name); set the annotation \"{Annotations.LeaseName}\""
+            : $"the Lease name derived for {description}, \"{lease}\", is not a valid DNS subdomain; set the annotation \"{Annotations.LeaseName}\"");
         return null;
     }
 

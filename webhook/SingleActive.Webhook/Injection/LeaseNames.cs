@@ -1,4 +1,5 @@
 using k8s.Models;
+using SingleActive.Contract;
 
 namespace SingleActive.Webhook.Injection;
 
@@ -16,7 +17,19 @@ public static class LeaseNames
     /// </summary>
     private static readonly string[] TemplateHashLabels = ["pod-template-hash", "rollouts-pod-template-hash"];
 
-    /// <summary>Name, owner, generateName, pod name, then the caller's hint (a workload name for templates).</summary>
+    /// <summary>
+    /// The Lease <paramref name="pod"/> campaigns for: its <see cref="Annotations.LeaseName"/> as written
+    /// (<paramref name="named"/>), else <see cref="Derive"/>. Not validated: the caller says what is wrong with it.
+    /// </summary>
+    public static string? Of(V1Pod pod, string? hint, out bool named)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        string? name = null;
+        named = pod.Metadata?.Annotations?.TryGetValue(Annotations.LeaseName, out name) == true;
+        return named ? name : Derive(pod, hint);
+    }
+
+    /// <summary>Owner, generateName, pod name, then the caller's hint (a workload name for templates).</summary>
     public static string? Derive(V1Pod pod, string? hint)
     {
         ArgumentNullException.ThrowIfNull(pod);

@@ -53,21 +53,20 @@ public static class LeaseChange
     }
 
     /// <summary>
-    /// The Lease the pods of <paramref name="template"/> campaign for, derived as the injection derives it for the template
-    /// (<see cref="WorkloadMutator.TemplatePod"/>); an offline-injected template's status says it. Null when the template
+    /// The Lease the pods of <paramref name="template"/> campaign for, as the injection names it for the template
+    /// (<see cref="LeaseNames.Of"/> on <see cref="WorkloadMutator.TemplatePod"/>); an offline-injected template's status says it. Null when the template
     /// does not opt in or the name is not a valid Lease name.
     /// </summary>
     private static string? LeaseOf(V1PodTemplateSpec template, string? workloadName)
     {
-        var annotations = template.Metadata?.Annotations;
-        if (OptIn.Read(annotations) != OptInValue.True)
+        if (OptIn.Read(template.Metadata?.Annotations) != OptInValue.True)
         {
             return null;
         }
 
         var pod = WorkloadMutator.TemplatePod(template, workloadName);
         var lease = (PodInjectionStatus.StatusOf(pod) is { } status ? PodInjectionStatus.Text(status, "lease") : null)
-            ?? (annotations!.TryGetValue(Annotations.LeaseName, out var named) ? named : LeaseNames.Derive(pod, workloadName));
+            ?? LeaseNames.Of(pod, workloadName, out _);
         return KubernetesNames.IsDnsSubdomain(lease) ? lease : null;
     }
 }

@@ -103,15 +103,14 @@ public sealed class WorkloadAdmissionHandler(
 
             if (await listingServices.ConfigureAwait(false) is { } listed)
             {
-                warnings.AddRange(NotReadyAddressAdvisor.Advise(listed, workload));
-                warnings.AddRange(RoleSelectorAdvisor.Advise(listed, workload));
+                warnings.AddRange(SingleActiveWorkload.AdviseOnServices(ElectorMode.Readiness, workload, listed));
             }
         }
         else if (mutation.Mode == ElectorMode.Label && !string.IsNullOrEmpty(workload.Namespace) && services is not null
             && await services.ListAsync(workload.Namespace, cancellationToken).ConfigureAwait(false) is { } listed)
         {
             // Budgets work as usual in label mode (every healthy replica is Ready); a Service must select the leader label.
-            warnings.AddRange(LeaderSelectorAdvisor.Advise(listed, workload));
+            warnings.AddRange(SingleActiveWorkload.AdviseOnServices(ElectorMode.Label, workload, listed));
         }
 
         var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToUtf8(current));
