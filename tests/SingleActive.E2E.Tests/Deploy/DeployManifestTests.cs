@@ -118,6 +118,44 @@ public sealed class DeployManifestTests
         Assert.False(binding.ContainsKey("subjects"));
     }
 
+    /// <summary>
+    /// The plugin's roles (PluginAccessTests runs the plugin under them): status reads, the controls patch only Leases,
+    /// doctor reads only, the single-active webhook configuration and ClusterRoles by name; none aggregated unless the
+    /// component says so, and then the viewer to view, edit and admin, the operator to edit and admin only.
+    /// </summary>
+    [Fact]
+    public async Task PluginRoles_BaseAndAggregationComponent_ReadsLeasePatchAndAggregatedOnlyByTheComponent()
+    {
+        var objects = await Kustomize.BuildAsync(Kustomize.DeployDir("base"));
+
+        string[] workloadReads = ["apps|deployments,statefulsets|get,list|*", "|pods,events|get,list|*"];
+        Assert.Equal(["coordination.k8s.io|leases|get,list,watch|*", .. workloadReads], Rules(Kustomize.Single(objects, "ClusterRole", "single-active-viewer")));
+        Assert.Equal(["coordination.k8s.io|leases|get,list,watch,patch|*", .. workloadReads], Rules(Kustomize.Single(objects, "ClusterRole", "single-active-operator")));
+        Assert.Equal(
+            [
+                "admissionregistration.k8s.io|mutatingwebhookconfigurations|get|single-active-webhook",
+                "rbac.authorization.k8s.io|clusterroles|get|single-active-elector,single-active-elector-label,single-active-elector-node",
+                "rbac.authorization.k8s.io|clusterrolebindings,rolebindings|list|*",
+                "|nodes,namespaces,pods,services|list|*",
+                "|services,endpoints|get|*",
+                "apps|deployments,statefulsets|list|*",
+                "policy|poddisruptionbudgets|list|*",
+                "coordination.k8s.io|leases|list|*",
+            ],
+            Rules(Kustomize.Single(objects, "ClusterRole", "single-active-doctor")));
+        Assert.DoesNotContain(objects, o => o["metadata"]?["labels"] is JsonObject labels && labels.Any(l => l.Key.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal)));
+
+        var aggregated = await Kustomize.BuildWithComponentsAsync("overlays/self-signed", "components/plugin-aggregation");
+        Assert.Equal(["admin", "edit", "view"], AggregatedTo(Kustomize.Single(aggregated, "ClusterRole", "single-active-viewer")));
+        Assert.Equal(["admin", "edit"], AggregatedTo(Kustomize.Single(aggregated, "ClusterRole", "single-active-operator")));
+        Assert.Empty(AggregatedTo(Kustomize.Single(aggregated, "ClusterRole", "single-active-doctor")));
+        Assert.Equal("single-active", (string?)Kustomize.Single(aggregated, "ClusterRole", "single-active-viewer")["metadata"]!["labels"]!["app.kubernetes.io/part-of"]);
+    }
+
+    private static List<string> AggregatedTo(JsonObject role) =>
+        [.. (role["metadata"]!["labels"] as JsonObject ?? new JsonObject()).Where(l => (string?)l.Value == "true" && l.Key.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal))
+            .Select(l => l.Key["rbac.authorization.k8s.io/aggregate-to-".Length..]).Order(StringComparer.Ordinal)];
+
     [Fact]
     public async Task SelfSignedOverlay_Rbac_OwnSecretLeaseAndWebhookConfigurationOnly()
     {
@@ -300,8 +338,9 @@ public sealed class DeployManifestTests
 
         Assert.Equal(
             [
-                "Namespace/single-active-system", "ServiceAccount/single-active-webhook", "ClusterRole/single-active-elector",
-                "ClusterRole/single-active-elector-label", "ClusterRole/single-active-elector-node", "ClusterRole/single-active-webhook",
+                "Namespace/single-active-system", "ServiceAccount/single-active-webhook", "ClusterRole/single-active-doctor", "ClusterRole/single-active-elector",
+                "ClusterRole/single-active-elector-label", "ClusterRole/single-active-elector-node", "ClusterRole/single-active-operator",
+                "ClusterRole/single-active-viewer", "ClusterRole/single-active-webhook",
                 "ClusterRoleBinding/single-active-elector-node", "ClusterRoleBinding/single-active-webhook",
                 "MutatingWebhookConfiguration/single-active-webhook",
             ],

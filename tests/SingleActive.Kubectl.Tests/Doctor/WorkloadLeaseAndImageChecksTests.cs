@@ -125,6 +125,24 @@ public class WorkloadLeaseAndImageChecksTests
         Assert.Equal("replace the older pods: kubectl rollout restart deployment/web -n shop", finding.Fix);
     }
 
+    /// <summary>A canary Deployment's pod matching the selector, and a finished pod, run no elector of this workload.</summary>
+    [Fact]
+    public void Run_CanaryAndFinishedPodsWithOtherImagesOrIstio_NotCounted()
+    {
+        var canary = WithIstio(TestWorkloads.Pod("web-canary-7d4f-x", "node-a", true), null, null);
+        canary.Spec.Containers[2].Image = "registry.example/single-active:1.2.0";
+        canary.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = "web-canary-7d4f", Uid = "rs", Controller = true }];
+        canary.Metadata.Labels = new Dictionary<string, string> { ["pod-template-hash"] = "7d4f" };
+        var finished = WithIstio(TestWorkloads.Pod("web-old", "node-b", null), null, null);
+        finished.Spec.Containers[2].Image = "registry.example/single-active:1.0.0";
+        finished.Status.Phase = "Succeeded";
+        var pods = new[] { WithElector(TestWorkloads.Pod("web-0", "node-a", true), "single-active:0.1.0", native: false), canary, finished };
+
+        var findings = DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now);
+
+        Assert.DoesNotContain(findings, f => f.Problem.Contains("elector images", StringComparison.Ordinal) || f.Problem.Contains("Istio", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Run_PodsWithOneElectorImage_NoImageFinding()
     {

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Net;
 using k8s.Autorest;
+using SingleActive.Kube.ApiConnection;
 using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Controls;
 using SingleActive.Kubectl.Doctor;
@@ -230,7 +232,10 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
 
     private static string Describe(Exception e) => e switch
     {
-        HttpOperationException api => $"the API server answered {(int?)api.Response?.StatusCode} {api.Response?.ReasonPhrase}: {api.Response?.Content}",
+        // RBAC's refusal reads "User … cannot <verb> resource …"; a policy webhook's 403 says something else and gets no RBAC hint.
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Forbidden } api when ApiStatusMessage.Of(api).Contains(" cannot ", StringComparison.Ordinal) && ApiStatusMessage.Of(api).Contains(" resource ", StringComparison.Ordinal) =>
+            $"the API server refused: {ApiStatusMessage.Of(api)} (ClusterRoles single-active-viewer, single-active-operator and single-active-doctor in deploy/base grant what status, handover/pause/resume and doctor read: have one bound to you in the namespace, or cluster-wide for -A)",
+        HttpOperationException api => $"the API server answered {(int?)api.Response?.StatusCode} {api.Response?.ReasonPhrase}: {ApiStatusMessage.Of(api)}",
         _ => e.Message,
     };
 }

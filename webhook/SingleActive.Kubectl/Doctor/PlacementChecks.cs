@@ -19,6 +19,11 @@ internal static class PlacementChecks
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
         var nodes = ActivePods.Of(workload, pods).Select(p => p.Spec?.NodeName).ToList();
+        if (snapshot.WasRefused(RefusedReads.Nodes))
+        {
+            yield break; // Without the nodes a one-node cluster looks like a crowded one; RefusedReads says so.
+        }
+
         if (nodes.Count < 2 || nodes.Any(n => string.IsNullOrEmpty(n)) || snapshot.Nodes.Count == 1)
         {
             // One replica has nothing to spread; a pod not scheduled yet may still land elsewhere; a one-node

@@ -24,6 +24,14 @@ internal static class RbacChecks
 
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot)
     {
+        IEnumerable<Finding> roles = snapshot.WasRefused(RefusedReads.ClusterRoles) ? [] : Roles(snapshot);
+        IEnumerable<Finding> bindings = snapshot.WasRefused(RefusedReads.ClusterRoleBindings) ? [] : NodeBindings(snapshot);
+        return roles.Concat(bindings);
+    }
+
+    /// <summary>The elector ClusterRoles: present, and granting what the electors use.</summary>
+    private static IEnumerable<Finding> Roles(ClusterSnapshot snapshot)
+    {
         var labelMode = snapshot.Namespaces.SelectMany(ns => ns.Workloads).Any(w => w.Workload.Mode == ElectorMode.Label);
         if (!snapshot.ClusterRoles.TryGetValue(ElectorRbacNames.ElectorClusterRole, out var elector))
         {
@@ -54,6 +62,16 @@ internal static class RbacChecks
                 "apply the ClusterRole that ships with this version (deploy/base/clusterrole-elector-node.yaml)");
         }
 
+        if (labelMode && !snapshot.ClusterRoles.TryGetValue(ElectorRbacNames.LabelClusterRole, out _))
+        {
+            yield return new Finding(Severity.Error, "clusterrole/" + ElectorRbacNames.LabelClusterRole, "not found, but label-mode workloads exist: their electors cannot label pods, so their Services have no endpoint",
+                "apply deploy/base/clusterrole-elector-label.yaml");
+        }
+    }
+
+    /// <summary>The ClusterRoleBinding that gives the elector accounts node read, and accounts of deleted namespaces left in it.</summary>
+    private static IEnumerable<Finding> NodeBindings(ClusterSnapshot snapshot)
+    {
         if (!snapshot.NodeBindings.Any(b => b.Metadata.Name == ElectorRbacNames.NodeClusterRoleBinding))
         {
             yield return new Finding(Severity.Warning, "clusterrolebinding/" + ElectorRbacNames.NodeClusterRoleBinding,
@@ -64,12 +82,6 @@ internal static class RbacChecks
         foreach (var finding in DeletedNamespaceAccounts(snapshot))
         {
             yield return finding;
-        }
-
-        if (labelMode && !snapshot.ClusterRoles.TryGetValue(ElectorRbacNames.LabelClusterRole, out _))
-        {
-            yield return new Finding(Severity.Error, "clusterrole/" + ElectorRbacNames.LabelClusterRole, "not found, but label-mode workloads exist: their electors cannot label pods, so their Services have no endpoint",
-                "apply deploy/base/clusterrole-elector-label.yaml");
         }
     }
 
@@ -122,7 +134,7 @@ internal static class RbacChecks
             yield break; // No injected pod yet: the webhook binds the account when it admits the first.
         }
 
-        foreach (var role in ElectorRbacNames.ClusterRolesFor(workload.Mode))
+        foreach (var role in snapshot.WasRefused(RefusedReads.RoleBindings, ns.Name) ? [] : ElectorRbacNames.ClusterRolesFor(workload.Mode))
         {
             var name = ElectorRbacNames.RoleBindingName(role, account);
             var binding = ns.RoleBindings.FirstOrDefault(b => b.Metadata.Name == name);
@@ -134,7 +146,7 @@ internal static class RbacChecks
         }
 
         // The webhook's shared binding, or the one `inject` writes for this account: either lets it read nodes.
-        if (!snapshot.NodeBindings.Any(b => b.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == account && s.NamespaceProperty == ns.Name) == true))
+        if (!snapshot.WasRefused(RefusedReads.ClusterRoleBindings) && !snapshot.NodeBindings.Any(b => b.Subjects?.Any(s => s.Kind == "ServiceAccount" && s.Name == account && s.NamespaceProperty == ns.Name) == true))
         {
             yield return new Finding(Severity.Warning, subject,
                 $"ServiceAccount {account} is not a subject of ClusterRoleBinding {ElectorRbacNames.NodeClusterRoleBinding} (nor of {ElectorRbacNames.NodeClusterRoleBindingName(ns.Name, account)}): its electors cannot read their node, so {NoDrainHandover}",

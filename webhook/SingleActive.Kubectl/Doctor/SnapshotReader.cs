@@ -10,26 +10,35 @@ using SingleActive.Kubectl.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>Reads a <see cref="ClusterSnapshot"/>: cluster-wide objects, then the namespaces that have single-active workloads.</summary>
+/// <summary>
+/// Reads a <see cref="ClusterSnapshot"/>: cluster-wide objects, then the namespaces that have single-active workloads.
+/// A refused read of what only some checks need (HTTP 403: a user bound to a namespace's <c>view</c>, <c>edit</c> or
+/// <c>admin</c> role may not read cluster-scoped objects) is recorded in <see cref="ClusterSnapshot.Refused"/> and the
+/// others still run; a refused read of the workloads or their pods fails the command, as nothing could be checked.
+/// </summary>
 public sealed class SnapshotReader(IKubernetes client)
 {
     public async Task<ClusterSnapshot> ReadAsync(string? @namespace, CancellationToken cancellationToken)
     {
+        var refused = new List<RefusedRead>();
         var workloads = await new WorkloadCatalog(client).ListAsync(@namespace, cancellationToken).ConfigureAwait(false);
         var version = await client.Version.GetCodeAsync(cancellationToken).ConfigureAwait(false);
-        var configuration = await OrNullAsync(() => client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(DoctorChecks.WebhookConfigurationName, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var configuration = await UnlessRefusedAsync(refused, RefusedReads.WebhookConfigurations, null,
+            () => OrNullAsync(() => client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(DoctorChecks.WebhookConfigurationName, cancellationToken: cancellationToken)), null).ConfigureAwait(false);
         var roles = new Dictionary<string, V1ClusterRole>(StringComparer.Ordinal);
         foreach (var name in (string[])[ElectorRbacNames.ElectorClusterRole, ElectorRbacNames.LabelClusterRole, ElectorRbacNames.NodeClusterRole])
         {
-            if (await OrNullAsync(() => client.RbacAuthorizationV1.ReadClusterRoleAsync(name, cancellationToken: cancellationToken)).ConfigureAwait(false) is { } role)
+            if (await UnlessRefusedAsync(refused, RefusedReads.ClusterRoles, null, () => OrNullAsync(() => client.RbacAuthorizationV1.ReadClusterRoleAsync(name, cancellationToken: cancellationToken)), null).ConfigureAwait(false) is { } role)
             {
                 roles[name] = role;
             }
         }
 
-        var nodeBindings = (await client.RbacAuthorizationV1.ListClusterRoleBindingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items
+        var nodeBindings = (await UnlessRefusedAsync<IList<V1ClusterRoleBinding>>(refused, RefusedReads.ClusterRoleBindings, null,
+                async () => (await client.RbacAuthorizationV1.ListClusterRoleBindingAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false))
             .Where(b => b.RoleRef is { Kind: "ClusterRole", Name: ElectorRbacNames.NodeClusterRole });
-        var nodes = (await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items;
+        var nodes = await UnlessRefusedAsync<IList<V1Node>>(refused, RefusedReads.Nodes, null,
+            async () => (await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false);
         var namespaces = new List<NamespaceSnapshot>();
         foreach (var group in workloads.GroupBy(w => w.Namespace))
         {
@@ -44,24 +53,23 @@ public sealed class SnapshotReader(IKubernetes client)
 
             namespaces.Add(new NamespaceSnapshot(
                 ns,
-                [.. (await client.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items],
+                [.. await UnlessRefusedAsync<IList<V1RoleBinding>>(refused, RefusedReads.RoleBindings, ns,
+                    async () => (await client.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)],
                 await PodDisruptionBudgets.ListAsync(client, ns, cancellationToken).ConfigureAwait(false),
                 [.. (await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items],
                 withPods,
-                await LeasesAsync(ns, cancellationToken).ConfigureAwait(false)));
+                [.. await UnlessRefusedAsync<IList<V1Lease>>(refused, RefusedReads.Leases, ns,
+                    async () => (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)]));
         }
 
         var backends = await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false);
-        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces, backends, await NamespaceNamesAsync(cancellationToken).ConfigureAwait(false));
+        // Only the node bindings' accounts need the namespaces: not read (nor reported) when the bindings were refused.
+        var allNamespaces = refused.Any(r => r.Resource == RefusedReads.ClusterRoleBindings)
+            ? null
+            : await UnlessRefusedAsync<IReadOnlySet<string>?>(refused, RefusedReads.Namespaces, null,
+                async () => await LiveNamespaces.ListAsync(client, cancellationToken).ConfigureAwait(false), null).ConfigureAwait(false);
+        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces, backends, allNamespaces, refused);
     }
-
-    /// <summary>Every namespace's name (for the node bindings' accounts of deleted namespaces); null when the user may not list them.</summary>
-    private Task<IReadOnlySet<string>?> NamespaceNamesAsync(CancellationToken cancellationToken) =>
-        WhenForbiddenAsync<IReadOnlySet<string>?>(async () => await LiveNamespaces.ListAsync(client, cancellationToken).ConfigureAwait(false), null);
-
-    /// <summary>A namespace's Leases (is failover paused?); none when the user may not list them, so the rest of the checks still run.</summary>
-    private Task<IReadOnlyList<V1Lease>> LeasesAsync(string ns, CancellationToken cancellationToken) =>
-        WhenForbiddenAsync<IReadOnlyList<V1Lease>>(async () => [.. (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items], []);
 
     /// <summary>
     /// Each Service the webhooks call and the Endpoints behind it: what the API server can reach right now. v1
@@ -95,16 +103,25 @@ public sealed class SnapshotReader(IKubernetes client)
             ? new Version(ma, mi)
             : null;
 
-    /// <summary>What <paramref name="read"/> returns, or <paramref name="forbidden"/> when the user may not read it (HTTP 403): a check that needs it is skipped, the others run.</summary>
-    private static async Task<T> WhenForbiddenAsync<T>(Func<Task<T>> read, T forbidden)
+    /// <summary>
+    /// What <paramref name="read"/> returns; when the API server refuses it (HTTP 403), <paramref name="refusedValue"/>
+    /// and the refusal noted in <paramref name="refused"/> (once per resource and namespace: a refused read is not tried again).
+    /// </summary>
+    private static async Task<T> UnlessRefusedAsync<T>(List<RefusedRead> refused, string resource, string? @namespace, Func<Task<T>> read, T refusedValue)
     {
+        if (refused.Any(r => r.Resource == resource && r.Namespace == @namespace))
+        {
+            return refusedValue;
+        }
+
         try
         {
             return await read().ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
         {
-            return forbidden;
+            refused.Add(new RefusedRead(resource, @namespace, ApiStatusMessage.Of(e)));
+            return refusedValue;
         }
     }
 

@@ -14,6 +14,11 @@ internal static class WebhookChecks
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, DateTimeOffset now)
     {
         const string Subject = "mutatingwebhookconfiguration/" + DoctorChecks.WebhookConfigurationName;
+        if (snapshot.WasRefused(RefusedReads.WebhookConfigurations))
+        {
+            yield break; // RefusedReads says so.
+        }
+
         if (snapshot.WebhookConfiguration is not { } configuration)
         {
             yield return new Finding(Severity.Error, Subject, "not found: nothing injects the elector, so opted-in pods created from now on run without it",

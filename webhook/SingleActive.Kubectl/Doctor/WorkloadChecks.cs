@@ -114,8 +114,7 @@ internal static class WorkloadChecks
     /// </summary>
     private static IEnumerable<Finding> ElectorImages(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
-        var images = pods
-            .Where(p => p.Metadata?.DeletionTimestamp is null)
+        var images = ActivePods.Of(workload, pods)
             .Select(p => PodContainers.Elector(p.Spec)?.Image)
             .OfType<string>()
             .GroupBy(i => i, StringComparer.Ordinal)
@@ -138,9 +137,9 @@ internal static class WorkloadChecks
     private static IEnumerable<Finding> MeshCapturesElectorPort(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
         var captured = new List<(V1Pod Pod, int Port)>();
-        foreach (var pod in pods)
+        foreach (var pod in ActivePods.Of(workload, pods))
         {
-            if (pod.Metadata?.DeletionTimestamp is null && PodContainers.All(pod.Spec).Any(c => c.Name == IstioProxy)
+            if (PodContainers.All(pod.Spec).Any(c => c.Name == IstioProxy)
                 && PodInjectionStatus.StatusOf(pod) is { } status && ElectorPort(status) is var port && Captures(InboundPorts(pod), port))
             {
                 captured.Add((pod, port));
