@@ -17,6 +17,9 @@ public sealed record WebhookVariant(string Name, IReadOnlyDictionary<string, str
     /// <summary><c>Injector:SidecarMode=native</c>: the elector is a native sidecar whatever the server version.</summary>
     public static readonly WebhookVariant NativeSidecar = new("native-sidecar", new Dictionary<string, string> { ["Injector__SidecarMode"] = "native" });
 
+    /// <summary><c>Injector:ImagePullSecrets:0=regcred</c>: the elector image comes from a private registry.</summary>
+    public static readonly WebhookVariant PrivateRegistry = new("private-registry", new Dictionary<string, string> { ["Injector__ImagePullSecrets__0"] = "regcred" });
+
     public bool IsDefault => Name == Default.Name;
 
     public string ConfigurationName => IsDefault ? WebhookRegistration.ConfigurationName : $"{WebhookRegistration.ConfigurationName}-{Name}";

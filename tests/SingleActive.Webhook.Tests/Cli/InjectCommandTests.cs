@@ -161,6 +161,17 @@ public class InjectCommandTests
         Assert.Null(output[4]["spec"]!["strategy"]);
     }
 
+    /// <summary>A private elector image: the template gains the Secret, as the webhook's Injector:ImagePullSecrets gives a pod.</summary>
+    [Fact]
+    public void Run_ImagePullSecret_AddedToTheTemplateOnce()
+    {
+        var (exit, stdout, stderr) = Inject(Deployment, "--image-pull-secret", "regcred", "--image-pull-secret", "regcred");
+
+        Assert.True(exit == 0, stderr);
+        var template = ManifestReader.Read(stdout)[^1]["spec"]!["template"]!["spec"]!;
+        Assert.Equal(["regcred"], template["imagePullSecrets"]!.AsArray().Select(s => (string?)s!["name"]));
+    }
+
     /// <summary>The advice on the manifest's Services follows the mode the pods get: <c>--mode</c> for a template that names none.</summary>
     [Fact]
     public void Run_ServiceOfTheWorkloadUnderModeLabel_WarnsItSelectsEveryReplica()
@@ -283,6 +294,7 @@ public class InjectCommandTests
     [InlineData(new[] { "-f", "/nonexistent/x.yaml" }, 1, "cannot read \"/nonexistent/x.yaml\"")]
     [InlineData(new[] { "-f", "-", "--image", "" }, 2, "Injector:Image must not be empty")]
     [InlineData(new[] { "-f", "-", "--image=" }, 2, "Required argument missing for option: '--image'.")]
+    [InlineData(new[] { "-f", "-", "--image-pull-secret", "Reg_Cred" }, 2, "Injector:ImagePullSecrets has \"Reg_Cred\", which is not a valid Secret name")]
     public void Run_BadArguments_FailWithTheProblem(string[] args, int code, string expected)
     {
         var (exit, stdout, stderr) = Run(args, Deployment);

@@ -33,6 +33,7 @@ public class InjectorOptionsValidatorTests
         { "MemoryLimit", "24Mi", "Injector:MemoryLimit is 24Mi; it must be at least 32Mi" },
         { "TokenExpirationSeconds", "60", "Injector:TokenExpirationSeconds is 60" },
         { "Command:0", " ", "Injector:Command must not contain empty entries" },
+        { "ImagePullSecrets:0", "Reg_Cred", "Injector:ImagePullSecrets has \"Reg_Cred\", which is not a valid Secret name (lowercase DNS subdomain)" },
         { "RunAsUser", "0", "Injector:RunAsUser is 0; it must be a non-root uid" },
         { "RunAsGroup", "-1", "Injector:RunAsGroup is -1" },
     };
@@ -61,12 +62,15 @@ public class InjectorOptionsValidatorTests
             ["Injector:RenewDeadline"] = "20s",
             ["Injector:Port"] = "9100",
             ["Injector:CpuLimit"] = "50m",
+            ["Injector:ImagePullSecrets:0"] = "regcred",
+            ["Injector:ImagePullSecrets:1"] = "mirror",
         });
 
         var options = provider.GetRequiredService<IOptions<InjectorOptions>>().Value;
 
         Assert.Equal(("registry.example/sa:2", SidecarMode.Native, ElectorMode.Label, 9100, "50m"), (options.Image, options.SidecarMode, options.Mode, options.Port, options.CpuLimit));
         Assert.Equal(["/elector"], options.EffectiveCommand);
+        Assert.Equal(["regcred", "mirror"], options.ImagePullSecrets);
         Assert.Equal(new ElectionTimings(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(2)), options.Timings);
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SingleActive.Webhook.AdmissionReviews;
@@ -92,6 +93,28 @@ public sealed class PodPatchWriterTests
         }
     }
 
+    /// <summary>Configured pull secrets for the elector image: added once each, after the pod's own, none it lists already.</summary>
+    [Theory]
+    [InlineData("""{"kind":"Pod","metadata":{"name":"a","annotations":{"single-active":"true"}},"spec":{"containers":[{"name":"x","image":"i"}]}}""", "regcred,mirror")]
+    [InlineData("""{"kind":"Pod","metadata":{"name":"a","annotations":{"single-active":"true"}},"spec":{"containers":[{"name":"x","image":"i"}],"imagePullSecrets":[]}}""", "regcred,mirror")]
+    [InlineData("""{"kind":"Pod","metadata":{"name":"a","annotations":{"single-active":"true"}},"spec":{"containers":[{"name":"x","image":"i"}],"imagePullSecrets":null}}""", "regcred,mirror")]
+    [InlineData("""{"kind":"Pod","metadata":{"name":"a","annotations":{"single-active":"true"}},"spec":{"containers":[{"name":"x","image":"i"}],"imagePullSecrets":[{"name":"app"},{"name":"mirror"}]}}""", "app,mirror,regcred")]
+    [InlineData("""{"kind":"Pod","metadata":{"name":"a","annotations":{"single-active":"true"}},"spec":{"containers":[{"name":"x","image":"i"}],"imagePullSecrets":[{"name":"regcred"},{"name":"mirror"}]}}""", "regcred,mirror")]
+    public void Write_ConfiguredImagePullSecrets_AddedOnceAfterThePodsOwnSameResultAsTheTypedDiff(string pod, string expected)
+    {
+        var injector = new PodInjector(new InjectorOptions { ImagePullSecrets = ["regcred", "mirror", "regcred"] });
+        var raw = JsonNode.Parse(pod)!;
+        foreach (var server in Servers)
+        {
+            var (patch, diff) = Render(injector, raw, "shop", server)!.Value;
+
+            var written = JsonPatchOracle.Apply(raw.DeepClone(), patch);
+            Assert.True(JsonNode.DeepEquals(JsonPatchOracle.Apply(raw.DeepClone(), diff), written), $"server {server}: {Encoding.UTF8.GetString(patch)}");
+            Assert.Equal(expected, string.Join(',', written["spec"]!["imagePullSecrets"]!.AsArray().Select(s => (string?)s!["name"])));
+            Assert.All(JsonPatchOracle.Operations(patch), o => Assert.Equal("add", (string?)o!["op"]));
+        }
+    }
+
     [Fact]
     public void RenderedJsonCache_SameInputs_OneSerializationAndBounded()
     {
@@ -110,7 +133,7 @@ public sealed class PodPatchWriterTests
         Assert.InRange(cache.Count, 1, RenderedJsonCache.Capacity);
 
         static PodEdits Edits(k8s.Models.V1Container elector) =>
-            new([0], new k8s.Models.V1EnvVar { Name = "SINGLE_ACTIVE_STATUS_URL", Value = "http://127.0.0.1:8099/status" }, elector, false, ElectorTokenVolume.Create(3607), null, "{}");
+            new([0], new k8s.Models.V1EnvVar { Name = "SINGLE_ACTIVE_STATUS_URL", Value = "http://127.0.0.1:8099/status" }, elector, false, ElectorTokenVolume.Create(3607), [], null, "{}");
     }
 
     /// <summary>False when the pod is not injected (nothing to compare).</summary>
@@ -128,18 +151,20 @@ public sealed class PodPatchWriterTests
     }
 
     /// <summary>The webhook's patch and the typed diff for the same pod, or null when it is not injected.</summary>
-    private static (byte[] Patch, byte[] Diff)? Render(JsonNode raw, string? ns, Version server)
+    private static (byte[] Patch, byte[] Diff)? Render(JsonNode raw, string? ns, Version server) => Render(Injector, raw, ns, server);
+
+    private static (byte[] Patch, byte[] Diff)? Render(PodInjector injector, JsonNode raw, string? ns, Version server)
     {
         var value = RawJsonValue.Parse(raw.ToJsonString());
         var pod = PodReader.Read(value, PodOutline.Of(value), out var problem) ?? throw new InvalidOperationException(problem);
         var context = new InjectionContext(ns, ServerVersion: server, OldestKubelet: server);
-        if (Injector.Decide(pod, context, out var settings) is not null)
+        if (injector.Decide(pod, context, out var settings) is not null)
         {
             return null;
         }
 
         var before = KubernetesObjectJson.ToUtf8(pod);
-        var injected = Injector.Render(pod, context, settings!);
+        var injected = injector.Render(pod, context, settings!);
         return (injected.Patch!, new JsonPatchBuilder().CreatePatch(before, KubernetesObjectJson.ToUtf8(injected.Injected!.Pod)));
     }
 }

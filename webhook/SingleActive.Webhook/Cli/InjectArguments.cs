@@ -35,10 +35,16 @@ internal sealed class InjectArguments
     public Option<string?> ServiceAccount { get; } = LastValueOption.Text(
         "--service-account", "NAME", "the dedicated account for pods on \"default\" (default single-active-elector)");
 
+    public Option<List<string>> ImagePullSecrets { get; } = new("--image-pull-secret")
+    {
+        Description = "a Secret that pulls the elector image, added to each injected pod's imagePullSecrets (repeatable; it must exist in the namespace)",
+        HelpName = "NAME",
+    };
+
     /// <summary>Adds the options, and the checks that span them, to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Files, Namespace, Image, Mode, Sidecar, KubernetesVersion, ServiceAccount })
+        foreach (var option in new Option[] { Files, Namespace, Image, Mode, Sidecar, KubernetesVersion, ServiceAccount, ImagePullSecrets })
         {
             command.Options.Add(option);
         }
@@ -53,7 +59,8 @@ internal sealed class InjectArguments
         parse.GetValue(Mode),
         parse.GetValue(Sidecar),
         parse.GetValue(KubernetesVersion),
-        parse.GetValue(ServiceAccount));
+        parse.GetValue(ServiceAccount),
+        parse.GetValue(ImagePullSecrets) ?? []);
 
     private void Validate(CommandResult result)
     {

@@ -125,6 +125,7 @@ public static class InjectCommand
         options.Mode = request.Mode ?? options.Mode;
         options.SidecarMode = request.Sidecar ?? options.SidecarMode;
         options.ServiceAccountName = request.ServiceAccount ?? options.ServiceAccountName;
+        options.ImagePullSecrets = [.. request.ImagePullSecrets];
         return options;
     }
 }

@@ -11,4 +11,5 @@ public sealed record InjectRequest(
     ElectorMode? Mode,
     SidecarMode? Sidecar,
     Version? KubernetesVersion,
-    string? ServiceAccount);
+    string? ServiceAccount,
+    IReadOnlyList<string> ImagePullSecrets);

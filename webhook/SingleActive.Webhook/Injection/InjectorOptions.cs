@@ -26,6 +26,16 @@ public sealed class InjectorOptions
     /// <summary>Null leaves the API server's default (IfNotPresent, or Always for <c>:latest</c>).</summary>
     public string? ImagePullPolicy { get; set; }
 
+    /// <summary>
+    /// Secrets that pull the elector image from a private registry (<c>Injector:ImagePullSecrets:0=regcred</c>), added to
+    /// each injected pod's <c>spec.imagePullSecrets</c> unless it lists them already: the kubelet pulls every image of a
+    /// pod with the pod's secrets. The API server copies the ServiceAccount's secrets into a pod that lists none, before
+    /// the webhook is called (ServiceAccount admission), so a pod switched to the dedicated account never gets that
+    /// account's. Each must exist in the pod's namespace; the kubelet skips one that does not and tries the others
+    /// (kubelet <c>getPullSecretsForPod</c>). Empty by default: the pod's secrets pull the elector too.
+    /// </summary>
+    public List<string> ImagePullSecrets { get; set; } = [];
+
     /// <summary>The elector's command; empty means <see cref="DefaultCommand"/>. (A list, not an array: the binder appends to arrays.)</summary>
     public List<string> Command { get; set; } = [];
 

@@ -32,6 +32,11 @@ public sealed class InjectorOptionsValidator : IValidateOptions<InjectorOptions>
             errors.Add($"{P}ImagePullPolicy is \"{policy}\"; accepted values are Always, IfNotPresent, Never (or leave it unset)");
         }
 
+        foreach (var secret in options.ImagePullSecrets.Where(s => !KubernetesNames.IsDnsSubdomain(s)))
+        {
+            errors.Add($"{P}ImagePullSecrets has \"{secret}\", which is not a valid Secret name (lowercase DNS subdomain)");
+        }
+
         if (options.Command.Any(string.IsNullOrWhiteSpace))
         {
             errors.Add($"{P}Command must not contain empty entries");

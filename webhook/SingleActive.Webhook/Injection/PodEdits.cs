@@ -10,6 +10,7 @@ namespace SingleActive.Webhook.Injection;
 /// </summary>
 /// <param name="StatusUrlContainers">Indices in <c>spec.containers</c> of the app containers that gain <paramref name="StatusUrl"/>.</param>
 /// <param name="ElectorFirst">A native sidecar: first in <c>spec.initContainers</c>; otherwise last in <c>spec.containers</c>.</param>
+/// <param name="ImagePullSecrets">The names added to <c>spec.imagePullSecrets</c> (the configured ones the pod does not list yet).</param>
 /// <param name="ServiceAccountName">The account the pod switches to (with the deprecated alias, when the pod has it); null keeps the pod's.</param>
 public sealed record PodEdits(
     IReadOnlyList<int> StatusUrlContainers,
@@ -17,5 +18,6 @@ public sealed record PodEdits(
     V1Container Elector,
     bool ElectorFirst,
     V1Volume TokenVolume,
+    IReadOnlyList<string> ImagePullSecrets,
     string? ServiceAccountName,
     string StatusAnnotation);

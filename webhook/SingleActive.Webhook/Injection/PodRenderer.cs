@@ -5,8 +5,8 @@ using SingleActive.Contract;
 namespace SingleActive.Webhook.Injection;
 
 /// <summary>
-/// render, part 2: the elector, its token volume, the app containers' status URL, the ServiceAccount and the
-/// status annotation for a pod. <see cref="Plan"/> only reads the pod and returns them as <see cref="PodEdits"/>;
+/// render, part 2: the elector, its token volume, the app containers' status URL, the image pull secrets, the
+/// ServiceAccount and the status annotation for a pod. <see cref="Plan"/> only reads the pod and returns them as <see cref="PodEdits"/>;
 /// <see cref="Apply"/> puts them into a pod (a copy or the request's own: see <see cref="PodInjector"/>).
 /// App containers keep everything they had; they only gain one env var.
 /// </summary>
@@ -88,6 +88,7 @@ public static class PodRenderer
             elector,
             settings.NativeSidecar,
             ElectorTokenVolume.Create(options.TokenExpirationSeconds),
+            MissingPullSecrets(pod.Spec, options.ImagePullSecrets),
             create ? account : null,
             status.ToJson());
         return new RenderedPod(edits, status, account, create, warnings, appProbe);
@@ -115,6 +116,10 @@ public static class PodRenderer
         }
 
         spec.Volumes = [.. spec.Volumes ?? [], edits.TokenVolume];
+        if (edits.ImagePullSecrets.Count > 0)
+        {
+            spec.ImagePullSecrets = [.. spec.ImagePullSecrets ?? [], .. edits.ImagePullSecrets.Select(name => new V1LocalObjectReference { Name = name })];
+        }
 
         if (edits.ServiceAccountName is { } account)
         {
@@ -130,6 +135,10 @@ public static class PodRenderer
         meta.Annotations ??= new Dictionary<string, string>();
         meta.Annotations[Annotations.Status] = edits.StatusAnnotation;
     }
+
+    /// <summary>The configured pull secrets the pod does not list yet, each once, in the configured order.</summary>
+    private static IReadOnlyList<string> MissingPullSecrets(V1PodSpec? spec, IReadOnlyList<string> configured) =>
+        configured.Count == 0 ? [] : [.. configured.Distinct(StringComparer.Ordinal).Where(name => spec?.ImagePullSecrets?.Any(s => s.Name == name) != true)];
 
     /// <summary>
     /// Whether rendering would switch the pod to the dedicated account (when it may): a dry run asks before

@@ -64,6 +64,7 @@ public static class PodPatchWriter
         }
 
         AddToList(w, "/spec/volumes", spec?.Volumes is not null, atFront: false, json.TokenVolume);
+        AddPullSecrets(w, spec?.ImagePullSecrets is not null, edits.ImagePullSecrets);
 
         if (edits.ServiceAccountName is { } account)
         {
@@ -109,6 +110,43 @@ public static class PodPatchWriter
         }
 
         w.WriteEndObject();
+    }
+
+    /// <summary><c>{"name":…}</c> references: each at the end of the pod's list, or the whole list when it has none.</summary>
+    private static void AddPullSecrets(Utf8JsonWriter w, bool exists, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        if (!exists)
+        {
+            StartAdd(w, "/spec/imagePullSecrets");
+            w.WriteStartArray();
+        }
+
+        foreach (var name in names)
+        {
+            if (exists)
+            {
+                StartAdd(w, "/spec/imagePullSecrets/-");
+            }
+
+            w.WriteStartObject();
+            w.WriteString("name", name);
+            w.WriteEndObject();
+            if (exists)
+            {
+                w.WriteEndObject();
+            }
+        }
+
+        if (!exists)
+        {
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
     }
 
     private static void AddEmptyObject(Utf8JsonWriter w, string path)
