@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Core.Logging;
 using SingleActive.Elector.Health;
+using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.PodDeletion;
 using SingleActive.Elector.Tests.Election;
@@ -274,6 +275,101 @@ public sealed class AppContainersHealthTests
         await cluster.AdvanceAsync(ElectionCluster.FastTimings.RetryPeriod); // Woken at once; within a round at the latest.
 
         Assert.True(a.IsReady);
+    }
+
+    /// <summary>
+    /// The same start behind a watch that stalls (held open, passing nothing on): the app containers' start is seen by a
+    /// new list once the watch has shown nothing for the relist interval, not at the watch's end minutes later. Once
+    /// nothing is awaited, the quiet watch is left open: no more lists.
+    /// </summary>
+    [Fact]
+    public async Task AppContainersNotStartedYet_WatchStalls_ListedAgainWithinTheRelistInterval()
+    {
+        var own = new InMemoryPodServer();
+        await using var cluster = new ElectionCluster(ElectionCluster.FastTimings, ownPods: own, followAppContainers: true);
+        var a = cluster.Add("a", start: false);
+        own.SetAppContainers("a", new AppContainersView("container app has not started yet", null));
+        a.PodClient!.Fault = PodFault.StallWatch;
+        cluster.Start(a);
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
+        var lists = a.PodClient.Lists;
+        Assert.Equal(1, lists);
+
+        own.SetAppContainers("a", AppContainersView.AllRunning);
+        await cluster.AdvanceAsync(NamedObjectWatch<PodSnapshot>.AwaitedChangeRelistInterval - TimeSpan.FromSeconds(2));
+        Assert.False(a.IsReady);
+        Assert.Equal(lists, a.PodClient.Lists);
+
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1) + ElectionCluster.FastTimings.RetryPeriod);
+        Assert.True(a.IsReady);
+        Assert.Equal(lists + 1, a.PodClient.Lists);
+
+        await cluster.AdvanceAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(lists + 1, a.PodClient.Lists);
+        Assert.True(a.IsReady);
+    }
+
+    /// <summary>
+    /// A crashed app's restart behind a stalled watch: listed again while it waits, the wait doubling from the relist
+    /// interval while nothing shows; the restart is seen by the next list, and nothing more is listed once it runs.
+    /// </summary>
+    [Fact]
+    public async Task LeaderAppContainerCrashed_WatchStalls_ListedAgainBackingOffRestartSeenByTheNextList()
+    {
+        var own = new InMemoryPodServer();
+        await using var cluster = new ElectionCluster(ElectionCluster.FastTimings, ownPods: own, followAppContainers: true);
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(2));
+        Assert.True(a.IsReady);
+        own.SetAppContainers("a", Crashed);
+        await cluster.SettleAsync();
+        Assert.False(a.IsReady);
+
+        // The watch stalls from its next start on (the connection broke; a proxy holds the new one).
+        a.PodClient!.Fault = PodFault.StallWatch;
+        own.BreakWatches();
+        await cluster.AdvanceAsync(ElectionCluster.FastTimings.RetryPeriod);
+        var lists = a.PodClient.Lists;
+        var interval = NamedObjectWatch<PodSnapshot>.AwaitedChangeRelistInterval;
+        await cluster.AdvanceAsync((interval * 7) + TimeSpan.FromSeconds(1)); // Cut after 10, 20 and 40 s.
+        Assert.Equal(lists + 3, a.PodClient.Lists);
+        Assert.False(a.IsReady);
+
+        // The app restarts and runs on: seen by the next list, 80 s after the last at most; its hold is over by then.
+        own.SetAppContainers("a", new AppContainersView(null, cluster.Time.GetUtcNow()));
+        await cluster.AdvanceUntilAsync(() => a.IsReady, (interval * 8) + (ElectionCluster.FastTimings.RetryPeriod * 2), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(lists + 4, a.PodClient.Lists);
+
+        await cluster.AdvanceAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(lists + 4, a.PodClient.Lists);
+        Assert.True(a.IsReady);
+        Assert.Equal(1, cluster.MaxReadySeen);
+    }
+
+    /// <summary>
+    /// A quiet watch that works is cut too while an app container does not run (a stalled one looks the same), the wait
+    /// doubling; an event shows the watch works and starts the wait over.
+    /// </summary>
+    [Fact]
+    public async Task AppContainerNotRunning_QuietWatch_RelistsBackOffAndAnEventStartsThemOver()
+    {
+        var own = new InMemoryPodServer();
+        await using var cluster = new ElectionCluster(ElectionCluster.FastTimings, ownPods: own, followAppContainers: true);
+        var a = cluster.Add("a", start: false);
+        own.SetAppContainers("a", Crashed);
+        cluster.Start(a);
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
+        var lists = a.PodClient!.Lists;
+        var interval = NamedObjectWatch<PodSnapshot>.AwaitedChangeRelistInterval;
+
+        await cluster.AdvanceAsync(interval * 3); // Cut after 10 and 20 s; the next would come 40 s later.
+        Assert.Equal(lists + 2, a.PodClient.Lists);
+
+        own.SetAppContainers("a", new AppContainersView("container app is not running: terminated (Error, exit code 1)", null));
+        await cluster.AdvanceAsync(interval + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(lists + 3, a.PodClient.Lists);
+        Assert.False(a.IsReady);
     }
 
     private static PodSnapshot Pod(AppContainersView containers) => new("uid-1", null, AppContainers: containers);

@@ -31,6 +31,9 @@ public sealed class InMemoryPodClient(InMemoryPodServer server, string podName) 
                 throw new HttpRequestException("connection refused (test)");
             case PodFault.Forbidden or PodFault.WatchForbidden:
                 throw Forbidden("watch");
+            case PodFault.StallWatch:
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                yield break;
             default:
                 break;
         }

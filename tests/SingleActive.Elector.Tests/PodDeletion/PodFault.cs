@@ -13,4 +13,10 @@ public enum PodFault
 
     /// <summary>403 on the watch only: a role edited to allow list but not watch.</summary>
     WatchForbidden,
+
+    /// <summary>
+    /// The watch opens and then passes nothing on, and never ends (a proxy or load balancer holding the stream; a real
+    /// watch would at least end at its client-side deadline): lists still answer.
+    /// </summary>
+    StallWatch,
 }

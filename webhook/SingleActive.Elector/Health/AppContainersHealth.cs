@@ -27,6 +27,10 @@ namespace SingleActive.Elector.Health;
 /// such pod exists, the check is off: the gate is open and nothing steps down, as without it. When the list fails (the
 /// API unreachable, 5xx) the last verdict stands until the next list, for at most <see cref="StaleVerdictLimit"/>; then
 /// the check is off too. Failover paused keeps the Lease as for any unhealthy app (<see cref="LeaderElector"/>).</para>
+/// <para><b>A stalled watch</b> (held open by a proxy, showing nothing) must not keep a replica out for minutes: while an
+/// app container does not run, the pod is listed again whenever its watch has shown nothing for
+/// <see cref="Kubernetes.NamedObjectWatch{T}.AwaitedChangeRelistInterval"/>, doubling while it stays quiet
+/// (<see cref="AwaitsChange"/>).</para>
 /// </remarks>
 public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAppHealth, IOwnPodObserver
 {
@@ -83,6 +87,22 @@ public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAp
             lock (gate)
             {
                 return Current() is { } seen ? seen.NotRunning is null : null;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// While an app container does not run (a native sidecar's app not started yet, a crashed one): the change that lets this
+    /// replica campaign again must not wait for a stalled watch's end, minutes later.
+    /// </remarks>
+    public bool AwaitsChange
+    {
+        get
+        {
+            lock (gate)
+            {
+                return Current()?.NotRunning is not null;
             }
         }
     }

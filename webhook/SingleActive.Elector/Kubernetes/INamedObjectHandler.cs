@@ -13,6 +13,14 @@ public interface INamedObjectHandler<in T>
     /// <returns><c>true</c> when there is nothing more to watch: the loop ends.</returns>
     bool Saw(T? current, bool listed, bool watchRefused);
 
+    /// <summary>
+    /// Whether the owner waits for the object to change (checked after each list and event): a watch that then shows no
+    /// event for <see cref="NamedObjectWatch{T}.AwaitedChangeRelistInterval"/> (doubling while it stays quiet) is ended and
+    /// the object listed again, in case the watch stalled. Never while its lists are not watched (<c>watchRefused</c>):
+    /// those come once a minute.
+    /// </summary>
+    bool AwaitsChange { get; }
+
     /// <summary>The list or the watch was refused (403): the role lacks <c>list</c> or <c>watch</c>. Asked again after <see cref="NamedObjectWatch{T}.ForbiddenRetryInterval"/>.</summary>
     void Forbidden(string error);
 

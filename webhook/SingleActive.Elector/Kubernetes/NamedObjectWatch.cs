@@ -14,6 +14,14 @@ namespace SingleActive.Elector.Kubernetes;
 /// applied later takes effect without a restart. Other failures are retried every retry period, like the Lease
 /// watch. A watch that ended at once (a proxy that cuts streams) waits out the rest of a retry period first, so this
 /// never becomes a tight loop.
+/// <para><b>While the handler awaits a change</b> (<see cref="INamedObjectHandler{T}.AwaitsChange"/>) a watch that shows
+/// no event for <see cref="AwaitedChangeRelistInterval"/> is ended and the object listed again. A watch can stall
+/// without ending (a proxy or load balancer that holds the stream open, a connection that died silently before TCP
+/// keepalive notices): the server's end (<see cref="KubeWatch.TimeoutSeconds"/>) or the client-side deadline would
+/// come minutes later. Each such end costs a list and a new watch, on a new connection (an HTTP/1.1 stream cut short
+/// cannot be reused), so the wait doubles after each up to <see cref="AwaitedChangeRelistLimit"/> while the object
+/// stays quiet (a container that never starts), and is back to the first at the next event. Otherwise a quiet watch is
+/// left open: an object that does not change costs nothing.</para>
 /// </remarks>
 /// <param name="list">The object now (<c>null</c>: none of that name) and the resourceVersion to watch from.</param>
 /// <param name="watch">Every change after that resourceVersion until the watch ends.</param>
@@ -31,8 +39,18 @@ public sealed class NamedObjectWatch<T>(
     /// <summary>How often a list or watch the API server refused (403) is asked again.</summary>
     public static readonly TimeSpan ForbiddenRetryInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a watch may go without an event while the handler awaits a change before the object is listed again:
+    /// the longest a stalled watch delays what the handler waits for (one list every this often for as long as it waits).
+    /// </summary>
+    public static readonly TimeSpan AwaitedChangeRelistInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait the doubling reaches: the server's own end of a watch (<see cref="KubeWatch.TimeoutSeconds"/>).</summary>
+    public static readonly TimeSpan AwaitedChangeRelistLimit = TimeSpan.FromSeconds(KubeWatch.TimeoutSeconds);
+
     private readonly Parking parking = new(time);
     private bool watchForbidden;
+    private TimeSpan quietLimit = AwaitedChangeRelistInterval;
     /// <summary>
     /// Parked waiting for the API server or for its next try with nothing in hand (tests use this to let work settle).
     /// A watch that has returned is not idle but done: its task (<see cref="RunAsync"/>) says so.
@@ -56,17 +74,40 @@ public sealed class NamedObjectWatch<T>(
                 }
 
                 var opened = time.GetTimestamp();
-                var changes = watch(resourceVersion, stop).GetAsyncEnumerator(stop);
+                using var quiet = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+                using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop, quiet.Token);
+                // What ends the wait unparks first, so the loop counts as busy from the moment the quiet limit passes.
+                using var unpark = quiet.Token.UnsafeRegister(static state => ((Parking)state!).Unpark(), parking);
+                BoundQuiet(quiet);
+                var changes = watch(resourceVersion, watching.Token).GetAsyncEnumerator(watching.Token);
                 await using (changes.ConfigureAwait(false))
                 {
-                    while (await parking.WhileAsync(changes.MoveNextAsync).ConfigureAwait(false))
+                    try
                     {
-                        watchForbidden = false; // An event came: the watch is permitted.
-                        if (handler.Saw(changes.Current, listed: false, watchRefused: false))
+                        while (await parking.WhileAsync(changes.MoveNextAsync).ConfigureAwait(false))
                         {
-                            return;
+                            watchForbidden = false; // An event came: the watch is permitted.
+                            quietLimit = AwaitedChangeRelistInterval; // And it works.
+                            if (handler.Saw(changes.Current, listed: false, watchRefused: false))
+                            {
+                                return;
+                            }
+
+                            BoundQuiet(quiet);
                         }
                     }
+                    catch (OperationCanceledException) when (quiet.IsCancellationRequested && !stop.IsCancellationRequested)
+                    {
+                        // No event while the handler awaited one: the watch may have stalled. List again at once. The watch
+                        // is not taken as permitted: it may have been cut before it opened (a refused one never awaits:
+                        // its lists are not watched, see INamedObjectHandler.Saw).
+                    }
+                }
+
+                if (quiet.IsCancellationRequested)
+                {
+                    quietLimit = quietLimit * 2 < AwaitedChangeRelistLimit ? quietLimit * 2 : AwaitedChangeRelistLimit;
+                    continue;
                 }
 
                 // Ended by the server's timeout or the client-side deadline: it was open, so it is permitted. List again
@@ -99,5 +140,16 @@ public sealed class NamedObjectWatch<T>(
 
             await parking.PauseAsync(pause, null, stop).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Ends the watch after the quiet limit without an event while the handler awaits a change; never otherwise (and the limit starts over).</summary>
+    private void BoundQuiet(CancellationTokenSource quiet)
+    {
+        if (!handler.AwaitsChange)
+        {
+            quietLimit = AwaitedChangeRelistInterval;
+        }
+
+        quiet.CancelAfter(handler.AwaitsChange ? quietLimit : Timeout.InfiniteTimeSpan);
     }
 }

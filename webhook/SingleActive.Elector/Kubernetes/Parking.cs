@@ -27,6 +27,9 @@ internal sealed class Parking(TimeProvider time)
         }
     }
 
+    /// <summary>Not parked any more: for what ends a wait from outside (a timer that cancels it), so the loop counts as busy from that moment.</summary>
+    public void Unpark() => Volatile.Write(ref parked, false);
+
     /// <summary>
     /// Parked for <paramref name="wait"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit), until
     /// <paramref name="until"/> completes, or until <paramref name="stop"/> fires. Never throws.

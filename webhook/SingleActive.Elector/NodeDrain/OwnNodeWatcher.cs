@@ -56,6 +56,9 @@ public sealed class OwnNodeWatcher : INamedObjectHandler<NodeSnapshot>
     /// <summary>Runs until <paramref name="stop"/> fires.</summary>
     public Task RunAsync(CancellationToken stop) => watch.RunAsync(stop);
 
+    /// <summary>Never: nothing waits for a node to change (a drain that a stalled watch hides is handed over on eviction, as without this).</summary>
+    public bool AwaitsChange => false;
+
     public bool Saw(NodeSnapshot? current, bool listed, bool watchRefused)
     {
         if (current is null || current.Removed)

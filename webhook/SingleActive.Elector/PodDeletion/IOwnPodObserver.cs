@@ -11,6 +11,13 @@ public interface IOwnPodObserver
     /// </param>
     void Saw(PodSnapshot pod, bool watched);
 
+    /// <summary>
+    /// Whether this observer waits for the pod to change (an app container to run again): while any does, a watch that
+    /// shows nothing for <see cref="Kubernetes.NamedObjectWatch{T}.AwaitedChangeRelistInterval"/> (doubling while it stays
+    /// quiet) is replaced by a new list, in case it stalled.
+    /// </summary>
+    bool AwaitsChange { get; }
+
     /// <summary>No pod of this name exists (an elector run outside Kubernetes, or a wrong <c>POD_NAME</c>).</summary>
     void NoPod();
 

@@ -153,6 +153,10 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     }
 
     /// <inheritdoc/>
+    /// <remarks>Never: a release waits for the kubelet's view at most <see cref="CatchUpLimit"/>, and then goes ahead; a relist would not end that wait sooner than the limit for the rendered probe (3 s).</remarks>
+    public bool AwaitsChange => false;
+
+    /// <inheritdoc/>
     public void NoPod() => Set(View.NoPod);
 
     /// <inheritdoc/>

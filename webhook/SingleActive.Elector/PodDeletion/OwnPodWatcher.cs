@@ -85,6 +85,23 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
     /// <summary>Runs until <paramref name="stop"/> fires, or until the pod's deletion was seen and the elector retired.</summary>
     public Task RunAsync(CancellationToken stop) => watch.RunAsync(stop);
 
+    /// <summary>While an observer waits for the pod to change (<see cref="IOwnPodObserver.AwaitsChange"/>).</summary>
+    public bool AwaitsChange
+    {
+        get
+        {
+            foreach (var observer in observers)
+            {
+                if (observer.AwaitsChange)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <returns>True when the pod is being deleted (the elector is retired and there is nothing more to watch).</returns>
     public bool Saw(PodSnapshot? current, bool listed, bool watchRefused)
     {
