@@ -60,6 +60,50 @@ public sealed class MaintenanceStateTests
         Assert.True(state.TakeSuccessionCheck());
     }
 
+    /// <summary>
+    /// A drain whose handover stays blocked (a node cordoned for days with no standby elsewhere): checked every round
+    /// until found blocked, then after a retry period, doubling up to the interval; a change of the drain checks at once.
+    /// </summary>
+    [Fact]
+    public void TakeSuccessionCheck_DrainBlocked_BacksOffToTheIntervalUntilTheDrainChanges()
+    {
+        var retry = Settings.Timings.RetryPeriod;
+        var blocked = new SuccessionPlan(SuccessionAction.Blocked, PlannedHandover.NodeDrain, null, "no standby", false);
+        state.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is cordoned"));
+        Assert.True(state.TakeSuccessionCheck());
+        Assert.True(state.TakeSuccessionCheck());
+
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 5; i++)
+        {
+            state.TakePlan(blocked);
+            waits.Add(WaitForCheck());
+        }
+
+        Assert.Equal([retry, retry * 2, retry * 4, state.SuccessionCheckInterval, state.SuccessionCheckInterval], waits);
+
+        state.TakePlan(blocked);
+        state.OnNodeDrainChanged(new NodeDrainState(true, "node n1 has taint ToBeDeletedByClusterAutoscaler"));
+        Assert.True(state.TakeSuccessionCheck());
+        Assert.True(state.TakeSuccessionCheck());
+    }
+
+    [Fact]
+    public void TakeSuccessionCheck_DrainBlockedThenARolloutOrAHandover_EveryRoundAgain()
+    {
+        var blocked = new SuccessionPlan(SuccessionAction.Blocked, PlannedHandover.NodeDrain, null, "no standby", false);
+        state.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is cordoned"));
+        Assert.True(state.TakeSuccessionCheck());
+        state.TakePlan(blocked);
+        state.SetOutdated(true);
+        Assert.True(state.TakeSuccessionCheck());
+
+        state.SetOutdated(false);
+        Assert.False(state.TakeSuccessionCheck());
+        state.TakePlan(new SuccessionPlan(SuccessionAction.HandOver, PlannedHandover.NodeDrain, "web-1", "node n1 is cordoned", false));
+        Assert.True(state.TakeSuccessionCheck());
+    }
+
     [Fact]
     public void TakePlan_SameBlockedReasonTwice_TakenOnceUntilTheDrainChanges()
     {
@@ -95,5 +139,18 @@ public sealed class MaintenanceStateTests
 
         Assert.True(state.DefersTakeover(Settings.HandoverWindow - TimeSpan.FromMilliseconds(1)));
         Assert.False(state.DefersTakeover(Settings.HandoverWindow));
+    }
+
+    /// <summary>Advances the clock in 100 ms steps until a check is due; how long that took.</summary>
+    private TimeSpan WaitForCheck()
+    {
+        var waited = TimeSpan.Zero;
+        while (!state.TakeSuccessionCheck())
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            waited += TimeSpan.FromMilliseconds(100);
+        }
+
+        return waited;
     }
 }

@@ -21,6 +21,7 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
     private long lastSuccessionCheck;
     private bool successionChecked;
     private string? blockedReported;
+    private TimeSpan blockedBackoff; // While a drain's handover stays blocked: the wait before the next check (zero: every round).
     private bool takeoverDeferredNoted;
 
     public NodeDrainState Drain
@@ -34,10 +35,15 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
         }
     }
 
+    /// <summary>How long after the last check the next is due (see <see cref="SuccessionCheckInterval"/>). Under <see cref="gate"/>.</summary>
+    private TimeSpan NextCheckWait => outdated ? TimeSpan.Zero : nodeDrain.Draining ? blockedBackoff : SuccessionCheckInterval;
+
     /// <summary>
     /// How often a leader checks, while nothing is known to be going on, whether a rollout has started (its pod's
-    /// ReplicaSet and Deployment read): five retry periods, 10 s by default. While its node drains or a rollout is
-    /// under way it checks every round.
+    /// ReplicaSet and Deployment read): five retry periods, 10 s by default. While a rollout is under way it checks every
+    /// round; while its node drains, every round until a check finds the handover blocked (no standby on another node),
+    /// then after a retry period, doubling up to this interval while it stays blocked: a node cordoned for days must not
+    /// have its leader list the pods every 2 s, and a standby that shows up elsewhere is still found within this interval.
     /// </summary>
     public TimeSpan SuccessionCheckInterval => settings.Timings.RetryPeriod * 5;
 
@@ -49,6 +55,7 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
         {
             nodeDrain = state;
             blockedReported = null;
+            blockedBackoff = TimeSpan.Zero;
             takeoverDeferredNoted = false;
         }
 
@@ -70,12 +77,12 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
         return appHealthy ? (true, PodConditions.CandidateReady, "its app is healthy") : (false, PodConditions.CandidateAppUnhealthy, "its app has not passed its health check (its readinessProbe, or an app container that does not run or restarted less than 10 s ago)");
     }
 
-    /// <summary>A planned-handover check is due now (and is counted as made): the node drains, a rollout left this pod behind, or the interval passed.</summary>
+    /// <summary>A planned-handover check is due now (and is counted as made): see <see cref="SuccessionCheckInterval"/> for when.</summary>
     public bool TakeSuccessionCheck()
     {
         lock (gate)
         {
-            if (!nodeDrain.Draining && !outdated && successionChecked && time.GetElapsedTime(lastSuccessionCheck) < SuccessionCheckInterval)
+            if (successionChecked && time.GetElapsedTime(lastSuccessionCheck) < NextCheckWait)
             {
                 return false;
             }
@@ -87,14 +94,15 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
     }
 
     /// <summary>
-    /// A blocked handover's report (<see cref="TakePlan"/>) was not written (a conflict on the Lease): the next plan with
-    /// the same reason is taken again, so the report is made once it can be.
+    /// A blocked handover's report (<see cref="TakePlan"/>) was not written (a conflict on the Lease): the next round checks
+    /// again, and its plan with the same reason is taken again, so the report is made once it can be.
     /// </summary>
     public void BlockedReportLost(SuccessionPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         lock (gate)
         {
+            blockedBackoff = TimeSpan.Zero;
             if (blockedReported == plan.Reason)
             {
                 blockedReported = null;
@@ -108,6 +116,10 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
         ArgumentNullException.ThrowIfNull(plan);
         lock (gate)
         {
+            var retry = settings.Timings.RetryPeriod;
+            blockedBackoff = plan.Action != SuccessionAction.Blocked || !nodeDrain.Draining ? TimeSpan.Zero
+                : blockedBackoff < retry ? retry
+                : blockedBackoff * 2 < SuccessionCheckInterval ? blockedBackoff * 2 : SuccessionCheckInterval;
             if (plan.Action == SuccessionAction.Blocked && plan.Reason == blockedReported)
             {
                 return false;
