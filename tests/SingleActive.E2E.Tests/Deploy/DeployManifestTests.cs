@@ -300,6 +300,31 @@ public sealed class DeployManifestTests
         Assert.All(service["spec"]!["selector"]!.AsObject(), l => Assert.Equal((string?)l.Value, (string?)labels[l.Key]));
     }
 
+    /// <summary>
+    /// The webhook's pods outrank the workloads whose creation waits on them (failurePolicy: Fail), and the quota that
+    /// lets clusters limiting that class (ResourceQuota admission's limitedResources, as on GKE) admit them covers every
+    /// pod a rollout runs at once.
+    /// </summary>
+    [Theory]
+    [InlineData("overlays/cert-manager")]
+    [InlineData("overlays/self-signed")]
+    public async Task Deployment_Overlay_ClusterCriticalPriorityCoveredByItsQuota(string overlay)
+    {
+        var objects = await Kustomize.BuildAsync(Kustomize.DeployDir(overlay));
+        var spec = Kustomize.Single(objects, "Deployment", "single-active-webhook")["spec"]!;
+
+        Assert.Equal("system-cluster-critical", (string?)spec["template"]!["spec"]!["priorityClassName"]);
+        var quota = Kustomize.Single(objects, "ResourceQuota", "single-active-critical-pods");
+        Assert.Equal(SystemNamespace, (string?)quota["metadata"]!["namespace"]);
+        var scope = Assert.Single(quota["spec"]!["scopeSelector"]!["matchExpressions"]!.AsArray())!;
+        Assert.Equal(("PriorityClass", "In"), ((string?)scope["scopeName"], (string?)scope["operator"]));
+        Assert.Equal(["system-cluster-critical"], scope["values"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(["pods"], quota["spec"]!["hard"]!.AsObject().Select(h => h.Key));
+        Assert.True(
+            int.Parse((string)quota["spec"]!["hard"]!["pods"]!, System.Globalization.CultureInfo.InvariantCulture) >= (int)spec["replicas"]! + (int)spec["strategy"]!["rollingUpdate"]!["maxSurge"]!,
+            "the quota must admit every replica and the rollout's surge pod");
+    }
+
     [Fact]
     public async Task CertManagerOverlay_Objects_FitTogether()
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using k8s;
 using SingleActive.E2E.Tests.ControlPlane;
 using SingleActive.E2E.Tests.Support;
 
@@ -129,6 +130,45 @@ public sealed class ServerValidationTests(ControlPlaneFixture cluster)
         Assert.Contains("no matches for kind \"PodDisruptionBudget\" in version \"policy/v1\"", stderr, StringComparison.Ordinal);
         var unknown = System.Text.RegularExpressions.Regex.Matches(stderr, "unknown field \"([^\"]+)\"").Select(m => m.Groups[1].Value).Distinct();
         Assert.All(unknown, field => Assert.Contains(field, new[] { "matchConditions", "unhealthyPodEvictionPolicy" }));
+    }
+
+    /// <summary>
+    /// A webhook pod as its ReplicaSet would create it, through the real API server's admission (dry run): the Priority
+    /// plugin admits <c>system-cluster-critical</c> outside kube-system (since 1.17, kubernetes#76310) and gives the pod
+    /// that class's priority.
+    /// </summary>
+    [Fact]
+    public async Task WebhookPod_ServerDryRun_AdmittedAtClusterCriticalPriority()
+    {
+        await EnsureSystemNamespaceAsync();
+        var built = await Kustomize.BuildAsync(Kustomize.DeployDir("overlays/self-signed"));
+        var template = Kustomize.Single(built, "Deployment", "single-active-webhook")["spec"]!["template"]!;
+
+        // ServiceAccount admission looks the pod's account and its token up even in a dry run: that one object for real
+        // (every install has it), and its token Secret, which the controller-manager adds, awaited.
+        var account = YamlJson.ToList([Kustomize.Single(built, "ServiceAccount", "single-active-webhook")]);
+        var (applied, _, applyErr) = await cluster.KubectlWithInputAsync(account, "apply", "-f", "-");
+        Assert.True(applied == 0, $"cannot apply the webhook's ServiceAccount: {applyErr}");
+        var tokenBy = DateTime.UtcNow.AddSeconds(30);
+        while ((await cluster.Client.CoreV1.ReadNamespacedServiceAccountAsync("single-active-webhook", SystemNamespace)).Secrets is not { Count: > 0 })
+        {
+            Assert.True(DateTime.UtcNow < tokenBy, "the controller-manager gave ServiceAccount single-active-webhook no token Secret within 30 s");
+            await Task.Delay(100);
+        }
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = "single-active-webhook-priority", ["namespace"] = SystemNamespace, ["labels"] = template["metadata"]!["labels"]!.DeepClone() },
+            ["spec"] = template["spec"]!.DeepClone(),
+        };
+
+        var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(pod.ToJsonString(), "create", "--dry-run=server", "-o", "json", "-f", "-");
+
+        Assert.True(exit == 0, $"the webhook's pod was not admitted:\n{stderr}");
+        var admitted = JsonNode.Parse(stdout)!;
+        Assert.Equal("system-cluster-critical", (string?)admitted["spec"]!["priorityClassName"]);
+        Assert.Equal(2_000_000_000, (int)admitted["spec"]!["priority"]!);
     }
 
     private static bool IsCertManager(JsonObject o) => ((string?)o["apiVersion"])?.StartsWith("cert-manager.io/", StringComparison.Ordinal) == true;
