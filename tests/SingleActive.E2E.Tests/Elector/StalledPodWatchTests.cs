@@ -19,7 +19,7 @@ public sealed class StalledPodWatchTests(ControlPlaneFixture cluster, ITestOutpu
     private static readonly ElectionTimings Fast = new(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(500));
 
     /// <summary>
-    /// The bound: the quiet watch is cut after the relist interval (10 s); the list that follows may first land on a
+    /// The bound: the quiet watch is cut after the relist interval (10 s after the last event it showed); the list that follows may first land on a
     /// frozen pooled connection and wait out the call deadline (10 s) before it is made again, a retry period later, on a
     /// new one; then the election's rounds (about a second here) and 8 s for a slow machine. Without the relist the
     /// container's start would show only at the watch's client-side deadline, 270 s after it opened.
@@ -58,7 +58,12 @@ public sealed class StalledPodWatchTests(ControlPlaneFixture cluster, ITestOutpu
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(await elector.IsReadyAsync());
 
-        // Every connection it has open stops passing anything on (its pod's watch among them); new ones work.
+        // A change of the pod that its watch shows, so the quiet wait starts over at its first 10 s (it doubles after each
+        // cut while nothing shows); then every connection it has open stops passing anything on, its pod's watch among
+        // them, while new ones work.
+        await cluster.Client.CoreV1.PatchNamespacedPodAsync(
+            new V1Patch("""{"metadata":{"annotations":{"test.single-active.io/touched":"1"}}}""", V1Patch.PatchType.MergePatch), pod.Metadata.Name, namespaceName);
+        await Task.Delay(TimeSpan.FromSeconds(1));
         elector.Proxy.FreezeOpenConnections();
         await WriteAppStatusAsync(pod, running: true);
         var started = Stopwatch.StartNew();

@@ -89,6 +89,22 @@ public sealed class MaintenanceStateTests
     }
 
     [Fact]
+    public void TakeSuccessionCheck_DrainBlockedWhilePaused_ResumeChecksAtOnce()
+    {
+        var blocked = new SuccessionPlan(SuccessionAction.Blocked, PlannedHandover.NodeDrain, null, "node n1 is cordoned, but failover is paused", false);
+        state.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is cordoned"));
+        state.NotePaused(true);
+        Assert.True(state.TakeSuccessionCheck());
+        state.TakePlan(blocked);
+        state.NotePaused(true);
+        Assert.False(state.TakeSuccessionCheck());
+
+        state.NotePaused(false);
+
+        Assert.True(state.TakeSuccessionCheck());
+    }
+
+    [Fact]
     public void TakeSuccessionCheck_DrainBlockedThenARolloutOrAHandover_EveryRoundAgain()
     {
         var blocked = new SuccessionPlan(SuccessionAction.Blocked, PlannedHandover.NodeDrain, null, "no standby", false);

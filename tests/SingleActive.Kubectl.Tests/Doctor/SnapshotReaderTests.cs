@@ -9,23 +9,22 @@ namespace SingleActive.Kubectl.Tests.Doctor;
 /// <summary>
 /// What <see cref="SnapshotReader"/> reads, through KubernetesClient, from an API server that refuses some reads: a
 /// refused read is recorded once and not tried again, the reads that only serve a refused one are not made, and a 404
-/// stays an absent object, never a refusal. The double answers as the API server does (lists, <c>metav1.Status</c>
-/// bodies for 403 and 404) and fails the test on any request it was not told to expect.
+/// stays an absent object, never a refusal. The double answers as a 1.20 API server does (lists of their group's
+/// version, <c>metav1.Status</c> bodies for 403 and 404 worded as RBAC words them, no <c>policy/v1</c>) and fails the test
+/// on any request, path and query, it was not told to expect.
 /// </summary>
 public sealed class SnapshotReaderTests
 {
-    private const string Said = "clusterroles.rbac.authorization.k8s.io \"single-active-elector\" is forbidden: User \"dev\" cannot get resource \"clusterroles\" in API group \"rbac.authorization.k8s.io\" at the cluster scope";
-
     [Fact]
     public async Task ReadAsync_ClusterScopedReadsRefused_EachRecordedOnceAndNotTriedAgain()
     {
         var api = new ApiServerDouble();
-        api.Forbid("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/single-active-webhook");
-        api.Forbid("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector");
-        api.Forbid("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings");
-        api.Forbid("/api/v1/nodes");
-        api.Forbid("/apis/coordination.k8s.io/v1/namespaces/shop/leases");
-        api.Forbid("/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings");
+        api.Forbid("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/single-active-webhook", "get", "mutatingwebhookconfigurations", "admissionregistration.k8s.io");
+        api.Forbid("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector", "get", "clusterroles", "rbac.authorization.k8s.io");
+        api.Forbid("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?watch=false", "list", "clusterrolebindings", "rbac.authorization.k8s.io");
+        api.Forbid("/api/v1/nodes?watch=false", "list", "nodes", "");
+        api.Forbid("/apis/coordination.k8s.io/v1/namespaces/shop/leases?watch=false", "list", "leases", "coordination.k8s.io", "shop");
+        api.Forbid("/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings?watch=false", "list", "rolebindings", "rbac.authorization.k8s.io", "shop");
 
         var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
 
@@ -35,12 +34,12 @@ public sealed class SnapshotReaderTests
                 (RefusedReads.RoleBindings, "shop"), (RefusedReads.Leases, "shop"),
             ],
             snapshot.Refused!.Select(r => (r.Resource, (string?)r.Namespace)));
-        Assert.All(snapshot.Refused!, r => Assert.StartsWith("forbidden (test): ", r.Said, StringComparison.Ordinal));
+        Assert.All(snapshot.Refused!, r => Assert.Contains($"User \"dev\" cannot ", r.Said, StringComparison.Ordinal));
+        Assert.All(snapshot.Refused!, r => Assert.Contains($" resource \"{r.Resource}\" ", r.Said, StringComparison.Ordinal));
 
         // The first ClusterRole refused: the other two are not asked. The bindings refused: the namespaces are not read.
-        Assert.DoesNotContain("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector-label", api.Requests);
-        Assert.DoesNotContain("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector-node", api.Requests);
-        Assert.DoesNotContain("/api/v1/namespaces", api.Requests);
+        Assert.DoesNotContain(api.Requests, r => r.StartsWith("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector-", StringComparison.Ordinal));
+        Assert.DoesNotContain(api.Requests, r => r.StartsWith("/api/v1/namespaces?", StringComparison.Ordinal));
         Assert.Null(snapshot.AllNamespaces);
         Assert.Null(snapshot.WebhookConfiguration);
         Assert.Empty(snapshot.ClusterRoles);
@@ -54,15 +53,17 @@ public sealed class SnapshotReaderTests
     public async Task ReadAsync_ObjectsMissing_NotFoundIsNoRefusal()
     {
         var api = new ApiServerDouble();
-        api.Missing("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/single-active-webhook");
-        api.Missing("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector");
-        api.Missing("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector-label");
-        api.Missing("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector-node");
-        api.List("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", "ClusterRoleBindingList");
-        api.List("/api/v1/nodes", "NodeList");
-        api.List("/apis/coordination.k8s.io/v1/namespaces/shop/leases", "LeaseList");
-        api.List("/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings", "RoleBindingList");
-        api.List("/api/v1/namespaces", "NamespaceList", """{"metadata":{"name":"shop","uid":"u-1"}}""");
+        api.Missing("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/single-active-webhook", "mutatingwebhookconfigurations", "admissionregistration.k8s.io");
+        foreach (var role in (string[])["single-active-elector", "single-active-elector-label", "single-active-elector-node"])
+        {
+            api.Missing("/apis/rbac.authorization.k8s.io/v1/clusterroles/" + role, "clusterroles", "rbac.authorization.k8s.io");
+        }
+
+        api.List("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?watch=false", "rbac.authorization.k8s.io/v1", "ClusterRoleBindingList");
+        api.List("/api/v1/nodes?watch=false", "v1", "NodeList");
+        api.List("/apis/coordination.k8s.io/v1/namespaces/shop/leases?watch=false", "coordination.k8s.io/v1", "LeaseList");
+        api.List("/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings?watch=false", "rbac.authorization.k8s.io/v1", "RoleBindingList");
+        api.List("/api/v1/namespaces?limit=500&watch=false", "v1", "NamespaceList", """{"metadata":{"name":"shop","uid":"u-1"}}""");
 
         var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
 
@@ -74,8 +75,9 @@ public sealed class SnapshotReaderTests
     }
 
     /// <summary>
-    /// An API server that answers the paths it was told (anything else fails the test), with the bodies a 1.20 API server
-    /// sends: the workloads doctor always reads (one single-active Deployment, web in shop) are there from the start.
+    /// An API server (1.20) that answers the requests it was told (anything else fails the test), with the bodies it sends:
+    /// the workloads doctor always reads (one single-active Deployment, web in shop, and what is read for it) are there from
+    /// the start.
     /// </summary>
     private sealed class ApiServerDouble : DelegatingHandler
     {
@@ -86,36 +88,49 @@ public sealed class SnapshotReaderTests
             var deployment = TestWorkloads.Deployment("shop", "web");
             deployment.ApiVersion = "apps/v1";
             deployment.Kind = "Deployment";
-            List("/apis/apps/v1/deployments", "DeploymentList", KubernetesJson.Serialize(deployment));
-            List("/apis/apps/v1/statefulsets", "StatefulSetList");
-            answers["/version"] = (HttpStatusCode.OK, """{"major":"1","minor":"20","gitVersion":"v1.20.2"}""");
-            List("/api/v1/namespaces/shop/pods", "PodList");
-            List("/apis/policy/v1/namespaces/shop/poddisruptionbudgets", "PodDisruptionBudgetList");
-            List("/api/v1/namespaces/shop/services", "ServiceList");
+            List("/apis/apps/v1/deployments?watch=false", "apps/v1", "DeploymentList", KubernetesJson.Serialize(deployment));
+            List("/apis/apps/v1/statefulsets?watch=false", "apps/v1", "StatefulSetList");
+            answers["/version/"] = (HttpStatusCode.OK, """{"major":"1","minor":"20","gitVersion":"v1.20.2"}""");
+            List("/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb&watch=false", "v1", "PodList");
+            answers["/apis/policy/v1/namespaces/shop/poddisruptionbudgets?watch=false"] = (HttpStatusCode.NotFound, Status(404, "NotFound", "the server could not find the requested resource", null));
+            List("/apis/policy/v1beta1/namespaces/shop/poddisruptionbudgets?watch=false", "policy/v1beta1", "PodDisruptionBudgetList");
+            List("/api/v1/namespaces/shop/services?watch=false", "v1", "ServiceList");
             Client = new Kubernetes(new KubernetesClientConfiguration { Host = "https://api.test.invalid" }, this);
         }
 
         public IKubernetes Client { get; }
 
+        /// <summary>Every request's path and query, in order.</summary>
         public List<string> Requests { get; } = [];
 
-        public void List(string path, string kind, params string[] items) =>
-            answers[path] = (HttpStatusCode.OK, $$"""{"kind":"{{kind}}","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[{{string.Join(',', items)}}]}""");
+        public void List(string pathAndQuery, string apiVersion, string kind, params string[] items) =>
+            answers[pathAndQuery] = (HttpStatusCode.OK, $$"""{"kind":"{{kind}}","apiVersion":"{{apiVersion}}","metadata":{"resourceVersion":"7"},"items":[{{string.Join(',', items)}}]}""");
 
-        public void Forbid(string path) => answers[path] = (HttpStatusCode.Forbidden, Status(403, "Forbidden", "forbidden (test): " + Said));
+        /// <summary>RBAC's refusal, worded as the API server words it for a user bound to a namespace's view role.</summary>
+        public void Forbid(string pathAndQuery, string verb, string resource, string group, string? @namespace = null)
+        {
+            var name = verb == "get" ? $" \"{pathAndQuery[(pathAndQuery.LastIndexOf('/') + 1)..]}\"" : "";
+            var scope = @namespace is null ? "at the cluster scope" : $"in the namespace \"{@namespace}\"";
+            var qualified = group.Length == 0 ? resource : $"{resource}.{group}";
+            answers[pathAndQuery] = (HttpStatusCode.Forbidden, Status(403, "Forbidden", $"{qualified}{name} is forbidden: User \"dev\" cannot {verb} resource \"{resource}\" in API group \"{group}\" {scope}", resource));
+        }
 
-        public void Missing(string path) => answers[path] = (HttpStatusCode.NotFound, Status(404, "NotFound", $"\"{path[(path.LastIndexOf('/') + 1)..]}\" not found"));
+        public void Missing(string path, string resource, string group)
+        {
+            var name = path[(path.LastIndexOf('/') + 1)..];
+            answers[path] = (HttpStatusCode.NotFound, Status(404, "NotFound", $"{resource}.{group} \"{name}\" not found", resource));
+        }
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var path = request.RequestUri!.AbsolutePath.TrimEnd('/');
+            var pathAndQuery = request.RequestUri!.PathAndQuery;
             lock (Requests)
             {
-                Requests.Add(path);
+                Requests.Add(pathAndQuery);
             }
 
-            Assert.True(request.Method == HttpMethod.Get, $"doctor only reads, and sent {request.Method} {path}");
-            Assert.True(answers.TryGetValue(path, out var answer), $"unexpected request: GET {request.RequestUri}");
+            Assert.True(request.Method == HttpMethod.Get, $"doctor only reads, and sent {request.Method} {pathAndQuery}");
+            Assert.True(answers.TryGetValue(pathAndQuery, out var answer), $"unexpected request: GET {pathAndQuery}");
             return Task.FromResult(new HttpResponseMessage(answer.Status)
             {
                 RequestMessage = request,
@@ -123,7 +138,11 @@ public sealed class SnapshotReaderTests
             });
         }
 
-        private static string Status(int code, string reason, string message) =>
-            $$"""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":{{System.Text.Json.JsonSerializer.Serialize(message)}},"reason":"{{reason}}","code":{{code}}}""";
+        private static string Status(int code, string reason, string message, string? kind)
+        {
+            var details = kind is null ? "" : ",\"details\":{\"kind\":" + System.Text.Json.JsonSerializer.Serialize(kind) + "}";
+            return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":" + System.Text.Json.JsonSerializer.Serialize(message)
+                + ",\"reason\":\"" + reason + "\"" + details + ",\"code\":" + code + "}";
+        }
     }
 }

@@ -22,6 +22,7 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
     private bool successionChecked;
     private string? blockedReported;
     private TimeSpan blockedBackoff; // While a drain's handover stays blocked: the wait before the next check (zero: every round).
+    private bool paused;
     private bool takeoverDeferredNoted;
 
     public NodeDrainState Drain
@@ -75,6 +76,22 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
         }
 
         return appHealthy ? (true, PodConditions.CandidateReady, "its app is healthy") : (false, PodConditions.CandidateAppUnhealthy, "its app has not passed its health check (its readinessProbe, or an app container that does not run or restarted less than 10 s ago)");
+    }
+
+    /// <summary>
+    /// Failover as the leader last read it: paused or resumed since then, a drain's blocked handover may have become
+    /// possible (a resume) or blocked for another reason, so the next check is due at once.
+    /// </summary>
+    public void NotePaused(bool isPaused)
+    {
+        lock (gate)
+        {
+            if (paused != isPaused)
+            {
+                paused = isPaused;
+                blockedBackoff = TimeSpan.Zero;
+            }
+        }
     }
 
     /// <summary>A planned-handover check is due now (and is counted as made): see <see cref="SuccessionCheckInterval"/> for when.</summary>

@@ -28,6 +28,7 @@ internal sealed class PlannedHandovers(
         var current = term.OwnTermAsSeen();
         var drain = maintenance.Drain;
         var paused = controls.IsPaused;
+        maintenance.NotePaused(paused);
         if (current is null || current.Controls?.PreferredHolder is not null || !maintenance.TakeSuccessionCheck())
         {
             return false; // An operator's request, if any, is answered first (Handovers.HandleRequestAsync).

@@ -45,8 +45,12 @@ public sealed class NamedObjectWatch<T>(
     /// </summary>
     public static readonly TimeSpan AwaitedChangeRelistInterval = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest wait the doubling reaches: the server's own end of a watch (<see cref="KubeWatch.TimeoutSeconds"/>).</summary>
-    public static readonly TimeSpan AwaitedChangeRelistLimit = TimeSpan.FromSeconds(KubeWatch.TimeoutSeconds);
+    /// <summary>
+    /// The longest wait the doubling reaches (10, 20, 40, 80, 160 s): below the server's own end of a watch
+    /// (<see cref="KubeWatch.TimeoutSeconds"/>), which would otherwise come a moment after each cut and on a connection
+    /// that could have been reused.
+    /// </summary>
+    public static readonly TimeSpan AwaitedChangeRelistLimit = TimeSpan.FromSeconds(160);
 
     private readonly Parking parking = new(time);
     private bool watchForbidden;
@@ -76,7 +80,9 @@ public sealed class NamedObjectWatch<T>(
                 var opened = time.GetTimestamp();
                 using var quiet = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
                 using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop, quiet.Token);
-                // What ends the wait unparks first, so the loop counts as busy from the moment the quiet limit passes.
+                // What ends the wait unparks first, so the loop counts as busy from the moment the quiet limit passes (a token's
+                // callbacks run newest first, so this one before the linked source's cancellation; an implementation detail of
+                // CancellationTokenSource that only the tests' settling relies on).
                 using var unpark = quiet.Token.UnsafeRegister(static state => ((Parking)state!).Unpark(), parking);
                 BoundQuiet(quiet);
                 var changes = watch(resourceVersion, watching.Token).GetAsyncEnumerator(watching.Token);
