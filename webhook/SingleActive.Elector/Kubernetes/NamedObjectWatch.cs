@@ -151,11 +151,12 @@ public sealed class NamedObjectWatch<T>(
     /// <summary>Ends the watch after the quiet limit without an event while the handler awaits a change; never otherwise (and the limit starts over).</summary>
     private void BoundQuiet(CancellationTokenSource quiet)
     {
-        if (!handler.AwaitsChange)
+        var awaits = handler.AwaitsChange;
+        if (!awaits)
         {
             quietLimit = AwaitedChangeRelistInterval;
         }
 
-        quiet.CancelAfter(handler.AwaitsChange ? quietLimit : Timeout.InfiniteTimeSpan);
+        quiet.CancelAfter(awaits ? quietLimit : Timeout.InfiniteTimeSpan);
     }
 }

@@ -124,27 +124,27 @@ public static class PodPatchWriter
         {
             StartAdd(w, "/spec/imagePullSecrets");
             w.WriteStartArray();
+            foreach (var name in names)
+            {
+                WriteReference(w, name);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            return;
         }
 
         foreach (var name in names)
         {
-            if (exists)
-            {
-                StartAdd(w, "/spec/imagePullSecrets/-");
-            }
-
-            w.WriteStartObject();
-            w.WriteString("name", name);
+            StartAdd(w, "/spec/imagePullSecrets/-");
+            WriteReference(w, name);
             w.WriteEndObject();
-            if (exists)
-            {
-                w.WriteEndObject();
-            }
         }
 
-        if (!exists)
+        static void WriteReference(Utf8JsonWriter w, string name)
         {
-            w.WriteEndArray();
+            w.WriteStartObject();
+            w.WriteString("name", name);
             w.WriteEndObject();
         }
     }
