@@ -149,38 +149,11 @@ public sealed class ElectorHandoverTests(ControlPlaneFixture cluster, ITestOutpu
         Assert.Equal(Labels.Standby, after[leader.Identity]);
     }
 
-    /// <summary>
-    /// The pod object of an elector run here as a process: bound to a node no kubelet runs (nothing starts it), with the
-    /// status its kubelet would report for it running — its app container running — since the elector follows that
-    /// status (it does not campaign while an app container has not started).
-    /// </summary>
+    /// <summary>The pod object of an elector run here as a process, its app container running (<see cref="ElectorPodObjects"/>).</summary>
     private async Task<V1Pod> RunningPodAsync(string name)
     {
-        var pod = await cluster.Client.CoreV1.CreateNamespacedPodAsync(
-            new V1Pod
-            {
-                Metadata = new V1ObjectMeta { Name = name },
-                Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
-            },
-            namespaceName);
-        pod.Status = new V1PodStatus
-        {
-            Phase = "Running",
-            ContainerStatuses =
-            [
-                new V1ContainerStatus
-                {
-                    Name = "app",
-                    Image = "example.invalid/app",
-                    ImageID = "",
-                    Ready = true,
-                    Started = true,
-                    RestartCount = 0,
-                    State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = DateTime.UtcNow } },
-                },
-            ],
-        };
-        return await cluster.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, name, namespaceName);
+        await ElectorPodObjects.CreateAsync(cluster.Client, namespaceName, name);
+        return await ElectorPodObjects.WriteAppStatusAsync(cluster.Client, namespaceName, name, running: true);
     }
 
     private async Task<Dictionary<string, string>> RolesEventuallyAsync(Func<Dictionary<string, string>, bool> condition)

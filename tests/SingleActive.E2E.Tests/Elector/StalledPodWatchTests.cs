@@ -43,14 +43,8 @@ public sealed class StalledPodWatchTests(ControlPlaneFixture cluster, ITestOutpu
     [Fact]
     public async Task NativeSidecarBeforeItsApp_OwnPodWatchStalls_ContainerStartSeenAndLeadsWithinTheBound()
     {
-        var pod = await cluster.Client.CoreV1.CreateNamespacedPodAsync(
-            new V1Pod
-            {
-                Metadata = new V1ObjectMeta { Name = "sidecar-0" },
-                Spec = new V1PodSpec { NodeName = "no-such-node", Containers = [new V1Container { Name = "app", Image = "example.invalid/app" }] },
-            },
-            namespaceName);
-        pod = await WriteAppStatusAsync(pod, running: false);
+        var pod = await ElectorPodObjects.CreateAsync(cluster.Client, namespaceName, "sidecar-0");
+        await ElectorPodObjects.WriteAppStatusAsync(cluster.Client, namespaceName, pod.Metadata.Name, running: false);
         elector = await ElectorProcess.StartAsync(cluster, namespaceName, "sidecar", "sidecar-0", Fast, pod.Metadata.Uid);
 
         // It lists and watches its pod, sees the app not started, and does not campaign.
@@ -65,7 +59,7 @@ public sealed class StalledPodWatchTests(ControlPlaneFixture cluster, ITestOutpu
             new V1Patch("""{"metadata":{"annotations":{"test.single-active.io/touched":"1"}}}""", V1Patch.PatchType.MergePatch), pod.Metadata.Name, namespaceName);
         await Task.Delay(TimeSpan.FromSeconds(1));
         elector.Proxy.FreezeOpenConnections();
-        await WriteAppStatusAsync(pod, running: true);
+        await ElectorPodObjects.WriteAppStatusAsync(cluster.Client, namespaceName, pod.Metadata.Name, running: true);
         var started = Stopwatch.StartNew();
         while (!await elector.IsReadyAsync())
         {
@@ -76,43 +70,6 @@ public sealed class StalledPodWatchTests(ControlPlaneFixture cluster, ITestOutpu
         output.WriteLine($"ready {started.Elapsed.TotalMilliseconds:F0} ms after the app container started (bound {Bound.TotalSeconds:F0} s)");
         Assert.True(started.Elapsed < Bound, $"ready only {started.Elapsed.TotalSeconds:F1} s after its app container started (bound {Bound.TotalSeconds:F0} s)");
         Assert.Contains("single_active_elector_app_containers_running 1\n", await elector.GetAsync(ElectorHttp.MetricsPath), StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// The status a kubelet writes for the pod: its app container waiting to be created, or running. Read afresh and
-    /// written over the conditions the elector keeps there (its candidacy), with the pod's resourceVersion.
-    /// </summary>
-    private async Task<V1Pod> WriteAppStatusAsync(V1Pod pod, bool running)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = await cluster.Client.CoreV1.ReadNamespacedPodAsync(pod.Metadata.Name, namespaceName);
-            current.Status ??= new V1PodStatus();
-            current.Status.Phase = running ? "Running" : "Pending";
-            current.Status.ContainerStatuses =
-            [
-                new V1ContainerStatus
-                {
-                    Name = "app",
-                    Image = "example.invalid/app",
-                    ImageID = "",
-                    Ready = running,
-                    Started = running,
-                    RestartCount = 0,
-                    State = running
-                        ? new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = DateTime.UtcNow } }
-                        : new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "ContainerCreating" } },
-                },
-            ];
-            try
-            {
-                return await cluster.Client.CoreV1.ReplaceNamespacedPodStatusAsync(current, current.Metadata.Name, namespaceName);
-            }
-            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 5)
-            {
-                // The elector wrote its candidacy condition meanwhile: read again.
-            }
-        }
     }
 
     private async Task MetricsEventuallyAsync(params string[] lines)
