@@ -171,6 +171,26 @@ public sealed class ServerValidationTests(ControlPlaneFixture cluster)
         Assert.Equal(2_000_000_000, (int)admitted["spec"]!["priority"]!);
     }
 
+    /// <summary>
+    /// The webhook's NetworkPolicy (deploy/components/network-policy) and the electors' example (deploy/examples) through
+    /// the API server's validation, their named ports kept as written (a NetworkPolicy port may name a container port).
+    /// </summary>
+    [Fact]
+    public async Task NetworkPolicies_ServerDryRun_PassUnchanged()
+    {
+        await EnsureSystemNamespaceAsync();
+        var webhookPolicy = Kustomize.Single(await Kustomize.BuildWithComponentsAsync("overlays/self-signed", "components/network-policy"), "NetworkPolicy", "single-active-webhook");
+
+        foreach (var (policy, where) in new[] { (webhookPolicy, SystemNamespace), (NetworkPolicyManifestTests.ElectorsExample(), "default") })
+        {
+            var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(policy.ToJsonString(), "apply", "--dry-run=server", "-n", where, "-o", "json", "-f", "-");
+
+            Assert.True(exit == 0, $"dry-run of NetworkPolicy {policy["metadata"]!["name"]} failed:\n{stderr}");
+            var stored = JsonNode.Parse(stdout)!;
+            Assert.True(JsonNode.DeepEquals(policy["spec"], stored["spec"]), $"the API server changed the spec of {policy["metadata"]!["name"]}: {stored["spec"]}");
+        }
+    }
+
     private static bool IsCertManager(JsonObject o) => ((string?)o["apiVersion"])?.StartsWith("cert-manager.io/", StringComparison.Ordinal) == true;
 
     /// <summary>A dry run creates nothing, so namespaced objects need their namespace for real.</summary>
