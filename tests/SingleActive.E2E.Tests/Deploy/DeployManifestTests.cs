@@ -141,6 +141,7 @@ public sealed class DeployManifestTests
                 "apps|deployments,statefulsets|list|*",
                 "policy|poddisruptionbudgets|list|*",
                 "coordination.k8s.io|leases|list|*",
+                "networking.k8s.io|networkpolicies|list|*",
             ],
             Rules(Kustomize.Single(objects, "ClusterRole", "single-active-doctor")));
         Assert.DoesNotContain(objects, o => o["metadata"]?["labels"] is JsonObject labels && labels.Any(l => l.Key.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal)));

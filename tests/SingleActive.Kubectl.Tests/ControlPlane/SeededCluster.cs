@@ -110,6 +110,22 @@ public static class SeededCluster
             throw new InvalidOperationException("kubectl apply of the PodDisruptionBudget failed: " + error);
         }
 
+        // billing: a default deny whose only exception is DNS, as namespaces locked down often start: the electors are cut off
+        // from the API (doctor names the kubernetes Service; its Endpoints stay empty here, as the API server does not publish
+        // its loopback address) and Prometheus from them.
+        await client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(
+            new V1NetworkPolicy
+            {
+                Metadata = new V1ObjectMeta { Name = "default-deny" },
+                Spec = new V1NetworkPolicySpec
+                {
+                    PodSelector = new V1LabelSelector(),
+                    PolicyTypes = ["Ingress", "Egress"],
+                    Egress = [new V1NetworkPolicyEgressRule { Ports = [new V1NetworkPolicyPort { Protocol = "UDP", Port = 53 }, new V1NetworkPolicyPort { Protocol = "TCP", Port = 53 }] }],
+                },
+            },
+            "billing");
+
         // billing/db: a StatefulSet with OrderedReady that never ran.
         await client.AppsV1.CreateNamespacedStatefulSetAsync(
             new V1StatefulSet

@@ -25,13 +25,14 @@ public sealed class SnapshotReaderTests
         api.Forbid("/api/v1/nodes?watch=false", "list", "nodes", "");
         api.Forbid("/apis/coordination.k8s.io/v1/namespaces/shop/leases?watch=false", "list", "leases", "coordination.k8s.io", "shop");
         api.Forbid("/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings?watch=false", "list", "rolebindings", "rbac.authorization.k8s.io", "shop");
+        api.Forbid("/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies?watch=false", "list", "networkpolicies", "networking.k8s.io", "shop");
 
         var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
 
         Assert.Equal(
             [
                 (RefusedReads.WebhookConfigurations, null), (RefusedReads.ClusterRoles, null), (RefusedReads.ClusterRoleBindings, null), (RefusedReads.Nodes, null),
-                (RefusedReads.RoleBindings, "shop"), (RefusedReads.Leases, "shop"),
+                (RefusedReads.RoleBindings, "shop"), (RefusedReads.Leases, "shop"), (RefusedReads.NetworkPolicies, "shop"),
             ],
             snapshot.Refused!.Select(r => (r.Resource, (string?)r.Namespace)));
         Assert.All(snapshot.Refused!, r => Assert.Contains($"User \"dev\" cannot ", r.Said, StringComparison.Ordinal));
@@ -47,12 +48,66 @@ public sealed class SnapshotReaderTests
         Assert.Equal("web", Assert.Single(shop.Workloads).Workload.Name);
         Assert.Empty(shop.Leases);
         Assert.Empty(shop.RoleBindings);
+        Assert.Empty(shop.NetworkPolicies!);
+        Assert.DoesNotContain(api.Requests, r => r.StartsWith("/api/v1/namespaces/default/", StringComparison.Ordinal));
+        Assert.Null(snapshot.ApiServer);
     }
 
     [Fact]
     public async Task ReadAsync_ObjectsMissing_NotFoundIsNoRefusal()
     {
         var api = new ApiServerDouble();
+        AnswerAsEmpty(api);
+
+        var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
+
+        Assert.Empty(snapshot.Refused!);
+        Assert.Null(snapshot.WebhookConfiguration);
+        Assert.Empty(snapshot.ClusterRoles);
+        Assert.Contains("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector-node", api.Requests);
+        Assert.Equal(["shop"], snapshot.AllNamespaces!);
+        // No NetworkPolicy: where the API server is is not asked.
+        Assert.DoesNotContain(api.Requests, r => r.StartsWith("/api/v1/namespaces/default/", StringComparison.Ordinal));
+        Assert.Null(snapshot.ApiServer);
+    }
+
+    [Fact]
+    public async Task ReadAsync_NetworkPolicies_ReadWithWhereTheApiServerIs()
+    {
+        var api = new ApiServerDouble();
+        AnswerAsEmpty(api);
+        api.List("/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies?watch=false", "networking.k8s.io/v1", "NetworkPolicyList",
+            """{"metadata":{"name":"deny-all","namespace":"shop"},"spec":{"podSelector":{},"policyTypes":["Ingress","Egress"]}}""");
+        api.Answer("/api/v1/namespaces/default/services/kubernetes",
+            """{"kind":"Service","apiVersion":"v1","metadata":{"name":"kubernetes","namespace":"default"},"spec":{"clusterIP":"10.0.0.1","clusterIPs":["10.0.0.1","fd00:10::1"],"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":6443}]}}""");
+        api.Answer("/api/v1/namespaces/default/endpoints/kubernetes",
+            """{"kind":"Endpoints","apiVersion":"v1","metadata":{"name":"kubernetes","namespace":"default"},"subsets":[{"addresses":[{"ip":"192.0.2.10"},{"ip":"192.0.2.11"}],"ports":[{"name":"https","port":6443,"protocol":"TCP"}]}]}""");
+
+        var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
+
+        Assert.Equal("deny-all", Assert.Single(Assert.Single(snapshot.Namespaces).NetworkPolicies!).Metadata.Name);
+        Assert.Equal("10.0.0.1:443, [fd00:10::1]:443 (Service kubernetes) or 192.0.2.10:6443, 192.0.2.11:6443 (the API servers)", snapshot.ApiServer!.ToString());
+    }
+
+    [Fact]
+    public async Task ReadAsync_ApiServerServiceRefused_NetworkPoliciesCheckedWithoutItAndNoRefusalReported()
+    {
+        var api = new ApiServerDouble();
+        AnswerAsEmpty(api);
+        api.List("/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies?watch=false", "networking.k8s.io/v1", "NetworkPolicyList",
+            """{"metadata":{"name":"deny-all","namespace":"shop"},"spec":{"podSelector":{},"policyTypes":["Egress"]}}""");
+        api.Forbid("/api/v1/namespaces/default/services/kubernetes", "get", "services", "", "default");
+
+        var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
+
+        Assert.Null(snapshot.ApiServer);
+        Assert.Empty(snapshot.Refused!);
+        Assert.DoesNotContain("/api/v1/namespaces/default/endpoints/kubernetes", api.Requests);
+    }
+
+    /// <summary>Every read doctor makes beyond the workloads answered: objects missing, lists empty, one namespace.</summary>
+    private static void AnswerAsEmpty(ApiServerDouble api)
+    {
         api.Missing("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/single-active-webhook", "mutatingwebhookconfigurations", "admissionregistration.k8s.io");
         foreach (var role in (string[])["single-active-elector", "single-active-elector-label", "single-active-elector-node"])
         {
@@ -63,15 +118,8 @@ public sealed class SnapshotReaderTests
         api.List("/api/v1/nodes?watch=false", "v1", "NodeList");
         api.List("/apis/coordination.k8s.io/v1/namespaces/shop/leases?watch=false", "coordination.k8s.io/v1", "LeaseList");
         api.List("/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings?watch=false", "rbac.authorization.k8s.io/v1", "RoleBindingList");
+        api.List("/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies?watch=false", "networking.k8s.io/v1", "NetworkPolicyList");
         api.List("/api/v1/namespaces?limit=500&watch=false", "v1", "NamespaceList", """{"metadata":{"name":"shop","uid":"u-1"}}""");
-
-        var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
-
-        Assert.Empty(snapshot.Refused!);
-        Assert.Null(snapshot.WebhookConfiguration);
-        Assert.Empty(snapshot.ClusterRoles);
-        Assert.Contains("/apis/rbac.authorization.k8s.io/v1/clusterroles/single-active-elector-node", api.Requests);
-        Assert.Equal(["shop"], snapshot.AllNamespaces!);
     }
 
     /// <summary>
@@ -102,6 +150,8 @@ public sealed class SnapshotReaderTests
 
         /// <summary>Every request's path and query, in order.</summary>
         public List<string> Requests { get; } = [];
+
+        public void Answer(string pathAndQuery, string body) => answers[pathAndQuery] = (HttpStatusCode.OK, body);
 
         public void List(string pathAndQuery, string apiVersion, string kind, params string[] items) =>
             answers[pathAndQuery] = (HttpStatusCode.OK, $$"""{"kind":"{{kind}}","apiVersion":"{{apiVersion}}","metadata":{"resourceVersion":"7"},"items":[{{string.Join(',', items)}}]}""");

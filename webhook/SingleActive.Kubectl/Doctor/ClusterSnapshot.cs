@@ -14,6 +14,10 @@ namespace SingleActive.Kubectl.Doctor;
 /// <param name="WebhookBackends">Each Service the webhooks call, with its Endpoints (none for webhooks called by URL).</param>
 /// <param name="AllNamespaces">The name of every namespace of the cluster; null when they could not be listed.</param>
 /// <param name="Refused">The reads the API server refused (HTTP 403); what they would have filled is empty.</param>
+/// <param name="ApiServer">
+/// Where pods reach the Kubernetes API, for the NetworkPolicy checks; read only when a namespace has NetworkPolicies, and
+/// null when it could not be read (the checks then ask only whether anything outside the pod network is reachable).
+/// </param>
 public sealed record ClusterSnapshot(
     Version? ServerVersion,
     V1MutatingWebhookConfiguration? WebhookConfiguration,
@@ -23,7 +27,8 @@ public sealed record ClusterSnapshot(
     IReadOnlyList<NamespaceSnapshot> Namespaces,
     IReadOnlyList<WebhookBackend>? WebhookBackends = null,
     IReadOnlySet<string>? AllNamespaces = null,
-    IReadOnlyList<RefusedRead>? Refused = null)
+    IReadOnlyList<RefusedRead>? Refused = null,
+    ApiServerDestinations? ApiServer = null)
 {
     /// <summary>Whether reading <paramref name="resource"/> (in <paramref name="namespace"/>; null: cluster-scoped) was refused, so that checks needing it are skipped.</summary>
     public bool WasRefused(string resource, string? @namespace = null) =>

@@ -16,6 +16,7 @@ internal static class RefusedReads
     public const string Namespaces = "namespaces";
     public const string Leases = "leases";
     public const string RoleBindings = "rolebindings";
+    public const string NetworkPolicies = "networkpolicies";
 
     /// <summary>The ClusterRole in deploy/base that grants every read doctor makes.</summary>
     public const string DoctorRole = "single-active-doctor";
@@ -55,6 +56,7 @@ internal static class RefusedReads
         Namespaces => "accounts of deleted namespaces left in the node bindings",
         Leases => "whether failover is paused",
         RoleBindings => "the elector accounts' RoleBindings",
+        NetworkPolicies => "NetworkPolicies that keep the electors from the Kubernetes API or Prometheus from the electors",
         _ => resource,
     };
 }

@@ -59,8 +59,12 @@ public sealed class SnapshotReader(IKubernetes client)
                 [.. (await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items],
                 withPods,
                 [.. await UnlessRefusedAsync<IList<V1Lease>>(refused, RefusedReads.Leases, ns,
-                    async () => (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)]));
+                    async () => (await client.CoordinationV1.ListNamespacedLeaseAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)],
+                [.. await UnlessRefusedAsync<IList<V1NetworkPolicy>>(refused, RefusedReads.NetworkPolicies, ns,
+                    async () => (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)]));
         }
+
+        var apiServer = namespaces.Any(n => n.NetworkPolicies is { Count: > 0 }) ? await ApiServerAsync(cancellationToken).ConfigureAwait(false) : null;
 
         var backends = await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false);
         // Only the node bindings' accounts need the namespaces: not read (nor reported) when the bindings were refused.
@@ -68,7 +72,7 @@ public sealed class SnapshotReader(IKubernetes client)
             ? null
             : await UnlessRefusedAsync<IReadOnlySet<string>?>(refused, RefusedReads.Namespaces, null,
                 async () => await LiveNamespaces.ListAsync(client, cancellationToken).ConfigureAwait(false), null).ConfigureAwait(false);
-        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces, backends, allNamespaces, refused);
+        return new ClusterSnapshot(ParseVersion(version), configuration, roles, [.. nodeBindings], [.. nodes], namespaces, backends, allNamespaces, refused, apiServer);
     }
 
     /// <summary>
@@ -96,6 +100,24 @@ public sealed class SnapshotReader(IKubernetes client)
         }
 
         return backends;
+    }
+
+    /// <summary>
+    /// The <c>kubernetes</c> Service in <c>default</c> and its Endpoints; null when they are absent or not readable (a
+    /// doctor bound in some namespaces only: the NetworkPolicy checks then do without the addresses, nothing to report).
+    /// </summary>
+    private async Task<ApiServerDestinations?> ApiServerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var service = await OrNullAsync(() => client.CoreV1.ReadNamespacedServiceAsync(ApiServerDestinations.ServiceName, ApiServerDestinations.ServiceNamespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var endpoints = await OrNullAsync(() => client.CoreV1.ReadNamespacedEndpointsAsync(ApiServerDestinations.ServiceName, ApiServerDestinations.ServiceNamespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return ApiServerDestinations.From(service, endpoints);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
     }
 
     internal static Version? ParseVersion(VersionInfo? info) =>

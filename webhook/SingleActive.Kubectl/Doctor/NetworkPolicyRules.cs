@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Net;
+using k8s.Models;
+using SingleActive.Kube.Workloads;
+
+namespace SingleActive.Kubectl.Doctor;
+
+/// <summary>
+/// What the NetworkPolicies of a namespace let through to and from one pod, by the API's rules
+/// (kubernetes.io/docs/concepts/services-networking/network-policies): a pod is isolated for a direction once any policy
+/// selecting it applies to that direction, and then exactly what the union of those policies' rules allows passes.
+/// Whether anything is enforced at all is the CNI's business, which the API does not show: these rules say what a
+/// conforming CNI lets through.
+/// </summary>
+/// <remarks>
+/// Only TCP is asked about (the API and the elector's port). A rule's port given by name matches a container port of
+/// that name on the receiving pod: for ingress the pod's own, for egress the destination's, so never the API server,
+/// which is not a pod of the cluster network. Pod and namespace selectors select pods, so they never select the API
+/// server's address either; only <c>ipBlock</c> peers, or none, do.
+/// </remarks>
+internal static class NetworkPolicyRules
+{
+    /// <summary>The policies of <paramref name="policies"/> that select a pod with <paramref name="labels"/> and apply to ingress.</summary>
+    public static List<V1NetworkPolicy> IsolatingIngress(IEnumerable<V1NetworkPolicy> policies, IDictionary<string, string>? labels) =>
+        [.. policies.Where(p => Selects(p, labels) && AppliesToIngress(p))];
+
+    /// <summary>The policies of <paramref name="policies"/> that select a pod with <paramref name="labels"/> and apply to egress.</summary>
+    public static List<V1NetworkPolicy> IsolatingEgress(IEnumerable<V1NetworkPolicy> policies, IDictionary<string, string>? labels) =>
+        [.. policies.Where(p => Selects(p, labels) && AppliesToEgress(p))];
+
+    /// <summary>Whether a rule of <paramref name="isolating"/> admits TCP to the pod's port <paramref name="port"/> (named <paramref name="portName"/>) from some source.</summary>
+    public static bool AdmitsTcp(IEnumerable<V1NetworkPolicy> isolating, int port, string? portName) =>
+        isolating.Any(p => (p.Spec?.Ingress ?? []).Any(rule => PortsMatch(rule.Ports, port, portName)));
+
+    /// <summary>Whether a rule of <paramref name="isolating"/> lets the pod open TCP to <paramref name="destination"/>, an address outside the pod network.</summary>
+    public static bool AllowsTcpTo(IEnumerable<V1NetworkPolicy> isolating, IPEndPoint destination) =>
+        isolating.Any(p => (p.Spec?.Egress ?? []).Any(rule =>
+            PortsMatch(rule.Ports, destination.Port, portName: null) && (rule.To is not { Count: > 0 } || rule.To.Any(peer => Contains(peer.IpBlock, destination.Address)))));
+
+    /// <summary>Whether a rule of <paramref name="isolating"/> lets the pod open TCP to some address outside the pod network (any port, any <c>ipBlock</c>).</summary>
+    public static bool AllowsTcpOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating) =>
+        isolating.Any(p => (p.Spec?.Egress ?? []).Any(rule =>
+            (rule.Ports is not { Count: > 0 } || rule.Ports.Any(IsTcp)) && (rule.To is not { Count: > 0 } || rule.To.Any(peer => peer.IpBlock is not null))));
+
+    /// <summary>The empty selector selects every pod of the namespace.</summary>
+    private static bool Selects(V1NetworkPolicy policy, IDictionary<string, string>? labels) =>
+        LabelSelectorMatcher.Matches(policy.Spec?.PodSelector ?? new V1LabelSelector(), labels);
+
+    /// <summary>No <c>policyTypes</c>: ingress always.</summary>
+    private static bool AppliesToIngress(V1NetworkPolicy policy) =>
+        policy.Spec?.PolicyTypes is not { Count: > 0 } types || types.Contains("Ingress");
+
+    /// <summary>No <c>policyTypes</c>: egress when the policy has egress rules.</summary>
+    private static bool AppliesToEgress(V1NetworkPolicy policy) =>
+        policy.Spec?.PolicyTypes is { Count: > 0 } types ? types.Contains("Egress") : policy.Spec?.Egress is { Count: > 0 };
+
+    /// <summary>No ports: every port. A port without a number or name: every port of its protocol (TCP when unset).</summary>
+    private static bool PortsMatch(IList<V1NetworkPolicyPort>? ports, int port, string? portName) =>
+        ports is not { Count: > 0 } || ports.Any(p => IsTcp(p) && (p.Port?.Value is not { Length: > 0 } value
+            || (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? port == number || (p.EndPort is { } end && port > number && port <= end)
+                : value == portName)));
+
+    private static bool IsTcp(V1NetworkPolicyPort port) => port.Protocol is null or "TCP";
+
+    private static bool Contains(V1IPBlock? block, IPAddress address) =>
+        block is not null && InCidr(block.Cidr, address) && !(block.Except ?? []).Any(e => InCidr(e, address));
+
+    /// <summary>
+    /// Whether <paramref name="cidr"/> holds <paramref name="address"/>. Host bits after the prefix are ignored, as the API
+    /// server's validation (Go's <c>net.ParseCIDR</c>) accepts them; <see cref="IPNetwork"/> would refuse such a CIDR.
+    /// </summary>
+    private static bool InCidr(string? cidr, IPAddress address)
+    {
+        var slash = cidr?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (slash < 0 || !IPAddress.TryParse(cidr.AsSpan(0, slash), out var network)
+            || !int.TryParse(cidr.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
+            || network.AddressFamily != address.AddressFamily)
+        {
+            return false;
+        }
+
+        var want = network.GetAddressBytes();
+        var have = address.GetAddressBytes();
+        if (prefix > want.Length * 8)
+        {
+            return false;
+        }
+
+        for (var bit = 0; bit < prefix; bit++)
+        {
+            var mask = 0x80 >> (bit % 8);
+            if ((want[bit / 8] & mask) != (have[bit / 8] & mask))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
