@@ -105,6 +105,30 @@ public sealed class SnapshotReaderTests
         Assert.DoesNotContain("/api/v1/namespaces/default/endpoints/kubernetes", api.Requests);
     }
 
+    [Fact]
+    public async Task ReadAsync_WebhookNamespaceWithNetworkPolicies_ReadsThePodsTheServiceSelects()
+    {
+        var api = new ApiServerDouble();
+        AnswerAsEmpty(api);
+        api.Answer("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/single-active-webhook",
+            """{"kind":"MutatingWebhookConfiguration","apiVersion":"admissionregistration.k8s.io/v1","metadata":{"name":"single-active-webhook"},"webhooks":[{"name":"pods.single-active.io","clientConfig":{"service":{"namespace":"single-active-system","name":"single-active-webhook","path":"/mutate","port":443}},"failurePolicy":"Fail","sideEffects":"NoneOnDryRun","admissionReviewVersions":["v1"]}]}""");
+        api.Answer("/api/v1/namespaces/single-active-system/services/single-active-webhook",
+            """{"kind":"Service","apiVersion":"v1","metadata":{"name":"single-active-webhook","namespace":"single-active-system"},"spec":{"selector":{"app.kubernetes.io/name":"single-active-webhook"},"ports":[{"name":"https","port":443,"targetPort":"https"}]}}""");
+        api.Answer("/api/v1/namespaces/single-active-system/endpoints/single-active-webhook",
+            """{"kind":"Endpoints","apiVersion":"v1","metadata":{"name":"single-active-webhook","namespace":"single-active-system"},"subsets":[{"addresses":[{"ip":"10.1.0.5"}],"ports":[{"name":"https","port":8443}]}]}""");
+        api.List("/apis/networking.k8s.io/v1/namespaces/single-active-system/networkpolicies?watch=false", "networking.k8s.io/v1", "NetworkPolicyList",
+            """{"metadata":{"name":"deny-all","namespace":"single-active-system"},"spec":{"podSelector":{},"policyTypes":["Ingress"]}}""");
+        api.List("/api/v1/namespaces/single-active-system/pods?labelSelector=app.kubernetes.io%2Fname%3Dsingle-active-webhook&watch=false", "v1", "PodList",
+            """{"metadata":{"name":"single-active-webhook-0","namespace":"single-active-system","labels":{"app.kubernetes.io/name":"single-active-webhook"}},"spec":{"containers":[{"name":"webhook","ports":[{"name":"https","containerPort":8443}]}]}}""");
+
+        var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
+
+        var backend = Assert.Single(snapshot.WebhookBackends!);
+        Assert.Equal("deny-all", Assert.Single(backend.NetworkPolicies!).Metadata.Name);
+        Assert.Equal("single-active-webhook-0", Assert.Single(backend.Pods!).Metadata.Name);
+        Assert.Empty(snapshot.Refused!);
+    }
+
     /// <summary>Every read doctor makes beyond the workloads answered: objects missing, lists empty, one namespace.</summary>
     private static void AnswerAsEmpty(ApiServerDouble api)
     {

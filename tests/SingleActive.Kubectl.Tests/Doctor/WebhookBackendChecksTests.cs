@@ -204,6 +204,55 @@ public class WebhookBackendChecksTests
         Assert.DoesNotContain(findings, f => f.Problem.Contains("no readable caBundle", StringComparison.Ordinal)); // the shared bundle is read
     }
 
+    [Fact]
+    public void Run_NetworkPolicyIsolatingTheReplicasWithoutTheirPort_ErrorNamingItAndTheComponent()
+    {
+        var backend = Backend(ready: 2, notReady: 0) with { NetworkPolicies = [Policy("""{"podSelector":{},"policyTypes":["Ingress"]}""")], Pods = WebhookPods() };
+
+        var finding = Assert.Single(DoctorChecks.Run(Snapshot(backend), TestWorkloads.Now), f => f.Subject == Subject);
+
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.Equal(
+            "all 2 pods: ingress isolated by NetworkPolicy deny, with no rule admitting TCP to port https (8443), which the API server calls: no call gets through to any webhook replica, so the API server rejects every opted-in object until one answers",
+            finding.Problem);
+        Assert.Equal(
+            "admit it from any address: add deploy/components/network-policy to your overlay, or a rule for that port from your control plane's range (ipBlock) (docs/install.md, \"Where NetworkPolicy denies by default\")",
+            finding.Fix);
+    }
+
+    [Fact]
+    public void Run_NetworkPolicyAdmittingThePortFromPodsOnly_WarningThatTheApiServerIsNoPod()
+    {
+        var policy = Policy("""{"podSelector":{"matchLabels":{"app.kubernetes.io/name":"single-active-webhook"}},"ingress":[{"from":[{"namespaceSelector":{}}],"ports":[{"port":8443}]}]}""");
+
+        var finding = Assert.Single(DoctorChecks.Run(Snapshot(Backend(ready: 2, notReady: 0) with { NetworkPolicies = [policy], Pods = WebhookPods() }), TestWorkloads.Now), f => f.Subject == Subject);
+
+        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.StartsWith("all 2 pods: ingress isolated by NetworkPolicy deny, whose rules admit TCP to port https (8443) only from pods, but the API server calls from its own address", finding.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"podSelector":{"matchLabels":{"app.kubernetes.io/name":"single-active-webhook"}},"policyTypes":["Ingress","Egress"],"ingress":[{"ports":[{"protocol":"TCP","port":"https"}]}],"egress":[{"ports":[{"port":443},{"port":6443}]}]}""")] // deploy/components/network-policy
+    [InlineData("""{"podSelector":{},"ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.0/8"}}],"ports":[{"port":8443}]}]}""")] // the control plane's range
+    [InlineData("""{"podSelector":{},"ingress":[{}]}""")]
+    [InlineData("""{"podSelector":{"matchLabels":{"app":"other"}},"policyTypes":["Ingress"]}""")]
+    [InlineData("""{"podSelector":{},"policyTypes":["Egress"]}""")]
+    public void Run_NetworkPolicyLettingTheApiServerThrough_NoFinding(string spec)
+    {
+        var backend = Backend(ready: 2, notReady: 0) with { NetworkPolicies = [Policy(spec)], Pods = WebhookPods() };
+
+        Assert.DoesNotContain(DoctorChecks.Run(Snapshot(backend), TestWorkloads.Now), f => f.Subject == Subject);
+    }
+
+    private static V1NetworkPolicy Policy(string spec) =>
+        k8s.KubernetesJson.Deserialize<V1NetworkPolicy>($$"""{"metadata":{"name":"deny","namespace":"single-active-system"},"spec":{{spec}}}""");
+
+    private static V1Pod[] WebhookPods() => [.. Enumerable.Range(0, 2).Select(i => new V1Pod
+    {
+        Metadata = new V1ObjectMeta { Name = $"single-active-webhook-{i}", Labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "single-active-webhook" } },
+        Spec = new V1PodSpec { Containers = [new V1Container { Name = "webhook", Ports = [new V1ContainerPort { Name = "https", ContainerPort = 8443 }] }] },
+    })];
+
     private static WebhookBackend Backend(int ready, int notReady) => new(
         "single-active-system",
         "single-active-webhook",

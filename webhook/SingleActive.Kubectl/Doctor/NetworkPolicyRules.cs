@@ -32,6 +32,14 @@ internal static class NetworkPolicyRules
     public static bool AdmitsTcp(IEnumerable<V1NetworkPolicy> isolating, int port, string? portName) =>
         isolating.Any(p => (p.Spec?.Ingress ?? []).Any(rule => PortsMatch(rule.Ports, port, portName)));
 
+    /// <summary>
+    /// Whether a rule of <paramref name="isolating"/> admits TCP to the pod's port <paramref name="port"/> (named
+    /// <paramref name="portName"/>) from some address outside the pod network: from anywhere, or from an <c>ipBlock</c>.
+    /// </summary>
+    public static bool AdmitsTcpFromOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating, int port, string? portName) =>
+        isolating.Any(p => (p.Spec?.Ingress ?? []).Any(rule =>
+            PortsMatch(rule.Ports, port, portName) && (rule.FromProperty is not { Count: > 0 } || rule.FromProperty.Any(peer => peer.IpBlock is not null))));
+
     /// <summary>Whether a rule of <paramref name="isolating"/> lets the pod open TCP to <paramref name="destination"/>, an address outside the pod network.</summary>
     public static bool AllowsTcpTo(IEnumerable<V1NetworkPolicy> isolating, IPEndPoint destination) =>
         isolating.Any(p => (p.Spec?.Egress ?? []).Any(rule =>

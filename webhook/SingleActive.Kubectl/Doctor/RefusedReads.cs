@@ -17,6 +17,7 @@ internal static class RefusedReads
     public const string Leases = "leases";
     public const string RoleBindings = "rolebindings";
     public const string NetworkPolicies = "networkpolicies";
+    public const string Pods = "pods";
 
     /// <summary>The ClusterRole in deploy/base that grants every read doctor makes.</summary>
     public const string DoctorRole = "single-active-doctor";
@@ -56,7 +57,8 @@ internal static class RefusedReads
         Namespaces => "accounts of deleted namespaces left in the node bindings",
         Leases => "whether failover is paused",
         RoleBindings => "the elector accounts' RoleBindings",
-        NetworkPolicies => "NetworkPolicies that keep the electors from the Kubernetes API or Prometheus from the electors",
+        NetworkPolicies => "NetworkPolicies that keep the electors from the Kubernetes API, Prometheus from the electors, or the API server from the webhook",
+        Pods => "which of the webhook's pods its namespace's NetworkPolicies select",
         _ => resource,
     };
 }

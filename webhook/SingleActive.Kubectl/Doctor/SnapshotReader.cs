@@ -66,7 +66,7 @@ public sealed class SnapshotReader(IKubernetes client)
 
         var apiServer = namespaces.Any(n => n.NetworkPolicies is { Count: > 0 }) ? await ApiServerAsync(cancellationToken).ConfigureAwait(false) : null;
 
-        var backends = await BackendsAsync(configuration, cancellationToken).ConfigureAwait(false);
+        var backends = await BackendsAsync(configuration, refused, cancellationToken).ConfigureAwait(false);
         // Only the node bindings' accounts need the namespaces: not read (nor reported) when the bindings were refused.
         var allNamespaces = refused.Any(r => r.Resource == RefusedReads.ClusterRoleBindings)
             ? null
@@ -77,9 +77,10 @@ public sealed class SnapshotReader(IKubernetes client)
 
     /// <summary>
     /// Each Service the webhooks call and the Endpoints behind it: what the API server can reach right now. v1
-    /// Endpoints, not EndpointSlices: the oldest API servers served (1.20) have no discovery.k8s.io/v1.
+    /// Endpoints, not EndpointSlices: the oldest API servers served (1.20) have no discovery.k8s.io/v1. Where its
+    /// namespace has NetworkPolicies, also the pods it selects, to match them against.
     /// </summary>
-    private async Task<IReadOnlyList<WebhookBackend>> BackendsAsync(V1MutatingWebhookConfiguration? configuration, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<WebhookBackend>> BackendsAsync(V1MutatingWebhookConfiguration? configuration, List<RefusedRead> refused, CancellationToken cancellationToken)
     {
         var backends = new List<WebhookBackend>();
         var services = (configuration?.Webhooks ?? []).Select(w => w.ClientConfig?.Service).OfType<Admissionregistrationv1ServiceReference>()
@@ -90,7 +91,13 @@ public sealed class SnapshotReader(IKubernetes client)
             {
                 var service = await OrNullAsync(() => client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 var endpoints = await OrNullAsync(() => client.CoreV1.ReadNamespacedEndpointsAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                backends.Add(new WebhookBackend(ns, name, port, service, endpoints));
+                var policies = await UnlessRefusedAsync<IList<V1NetworkPolicy>>(refused, RefusedReads.NetworkPolicies, ns,
+                    async () => (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false);
+                var pods = policies.Count > 0 && service?.Spec?.Selector is { Count: > 0 } selector
+                    ? await UnlessRefusedAsync<IList<V1Pod>>(refused, RefusedReads.Pods, ns, async () => (await client.CoreV1.ListNamespacedPodAsync(ns,
+                        labelSelector: string.Join(',', selector.Select(l => $"{l.Key}={l.Value}")), cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)
+                    : [];
+                backends.Add(new WebhookBackend(ns, name, port, service, endpoints, NetworkPolicies: [.. policies], Pods: [.. pods]));
             }
             catch (HttpOperationException e)
             {

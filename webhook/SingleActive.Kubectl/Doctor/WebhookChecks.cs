@@ -83,9 +83,15 @@ internal static class WebhookChecks
 
         foreach (var backend in snapshot.WebhookBackends ?? [])
         {
-            if (Backend(backend, configuration) is { } finding)
+            var meanwhile = Meanwhile(backend, configuration);
+            if (Backend(backend, meanwhile) is { } finding)
             {
                 yield return finding;
+            }
+
+            if (NetworkPolicyChecks.ForWebhook(backend, meanwhile) is { } cutOff)
+            {
+                yield return cutOff;
             }
         }
     }
@@ -97,14 +103,9 @@ internal static class WebhookChecks
     /// on the failurePolicy of the webhooks that call this Service. A single ready address is a warning: that replica's
     /// next restart, eviction or node drain is such an outage.
     /// </summary>
-    private static Finding? Backend(WebhookBackend backend, V1MutatingWebhookConfiguration configuration)
+    private static Finding? Backend(WebhookBackend backend, string meanwhile)
     {
-        var subject = $"{backend.Namespace}/service/{backend.Name}";
-        var failClosed = configuration.Webhooks?.Any(w => w.FailurePolicy == "Fail"
-            && w.ClientConfig?.Service is { } service && service.NamespaceProperty == backend.Namespace && service.Name == backend.Name) == true;
-        var meanwhile = failClosed
-            ? "the API server rejects every opted-in object until one answers"
-            : "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)";
+        var subject = backend.Subject;
         if (backend.Unreadable is { } error)
         {
             return new Finding(Severity.Warning, subject, $"it could not be read ({error}): whether a webhook replica answers was not checked",
@@ -154,6 +155,13 @@ internal static class WebhookChecks
             _ => null,
         };
     }
+
+    /// <summary>What happens to an opted-in object while no call reaches a replica: the failurePolicy of the webhooks calling the Service.</summary>
+    private static string Meanwhile(WebhookBackend backend, V1MutatingWebhookConfiguration configuration) =>
+        configuration.Webhooks?.Any(w => w.FailurePolicy == "Fail"
+            && w.ClientConfig?.Service is { } service && service.NamespaceProperty == backend.Namespace && service.Name == backend.Name) == true
+            ? "the API server rejects every opted-in object until one answers"
+            : "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)";
 
     private static IEnumerable<Finding> Certificate(V1MutatingWebhookConfiguration configuration, string subject, DateTimeOffset now)
     {
