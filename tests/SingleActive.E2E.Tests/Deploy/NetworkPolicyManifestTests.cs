@@ -5,8 +5,8 @@ namespace SingleActive.E2E.Tests.Deploy;
 
 /// <summary>
 /// The NetworkPolicies deploy/ ships for clusters that deny by default: the component for the webhook's pods and the
-/// example for a namespace's electors admit exactly the ports the objects they guard serve, and open connections to
-/// the Kubernetes API only. No CNI enforces policy on the test control plane, so what they let through is checked
+/// examples for a namespace's electors admit exactly the ports the pods they guard serve, and open connections on the
+/// Kubernetes API's ports only. No CNI enforces policy on the test control plane, so what they let through is checked
 /// here against the manifests; <c>ServerValidationTests</c> puts both through the API server's validation.
 /// </summary>
 public sealed class NetworkPolicyManifestTests
@@ -51,28 +51,42 @@ public sealed class NetworkPolicyManifestTests
         Assert.Equal(ApiServerPorts, Ports(egress));
     }
 
+    /// <summary>
+    /// One policy per direction, so that a namespace isolating only one direction is not isolated in the other by applying
+    /// it; the ingress one names the port both ways (Calico before 3.30 resolves names only among a pod's containers,
+    /// and a native-sidecar elector is an init container).
+    /// </summary>
     [Fact]
-    public async Task ElectorsExample_AdmitsTheElectorPortOpensOnlyTheApi()
+    public async Task ElectorsExamples_OneDirectionEach_ElectorPortInTheApiPortsOut()
     {
-        var policy = ElectorsExample();
+        var egress = ElectorsExample("egress");
+        var ingress = ElectorsExample("ingress");
 
-        Assert.Equal(("networking.k8s.io/v1", "NetworkPolicy"), ((string?)policy["apiVersion"], (string?)policy["kind"]));
-        Assert.Null(policy["metadata"]!["namespace"]); // Applied with -n into the workload's namespace.
-        Assert.Equal(["Ingress", "Egress"], policy["spec"]!["policyTypes"]!.AsArray().Select(t => (string?)t));
-        var ingress = Assert.Single(policy["spec"]!["ingress"]!.AsArray())!;
-        Assert.Equal([$"TCP/{ElectorHttp.PortName}"], Ports(ingress));
-        var egress = Assert.Single(policy["spec"]!["egress"]!.AsArray())!;
-        Assert.Null(egress["to"]);
-        Assert.Equal(ApiServerPorts, Ports(egress));
+        foreach (var policy in new[] { egress, ingress })
+        {
+            Assert.Equal(("networking.k8s.io/v1", "NetworkPolicy"), ((string?)policy["apiVersion"], (string?)policy["kind"]));
+            Assert.Null(policy["metadata"]!["namespace"]); // Applied with -n into the workload's namespace.
+        }
 
+        Assert.Equal(["Egress"], egress["spec"]!["policyTypes"]!.AsArray().Select(t => (string?)t));
+        Assert.Null(egress["spec"]!["ingress"]);
+        var egressRule = Assert.Single(egress["spec"]!["egress"]!.AsArray())!;
+        Assert.Null(egressRule["to"]);
+        Assert.Equal(ApiServerPorts, Ports(egressRule));
         // The same API ports as the webhook's policy: both dial the same kubernetes Service.
         var component = Kustomize.Single(await Kustomize.BuildWithComponentsAsync("overlays/self-signed", "components/network-policy"), "NetworkPolicy", "single-active-webhook");
-        Assert.Equal(Ports(component["spec"]!["egress"]![0]!), Ports(egress));
+        Assert.Equal(Ports(component["spec"]!["egress"]![0]!), Ports(egressRule));
+
+        Assert.Equal(["Ingress"], ingress["spec"]!["policyTypes"]!.AsArray().Select(t => (string?)t));
+        Assert.Null(ingress["spec"]!["egress"]);
+        var ingressRule = Assert.Single(ingress["spec"]!["ingress"]!.AsArray())!;
+        Assert.Null(ingressRule["from"]);
+        Assert.Equal([$"TCP/{ElectorHttp.PortName}", $"TCP/{ElectorHttp.DefaultPort}"], Ports(ingressRule));
     }
 
-    /// <summary>deploy/examples/networkpolicy-electors.yaml as JSON.</summary>
-    internal static JsonObject ElectorsExample() =>
-        Assert.Single(YamlJson.ParseDocuments(File.ReadAllText(Kustomize.DeployDir("examples/networkpolicy-electors.yaml"))));
+    /// <summary>deploy/examples/networkpolicy-electors-<paramref name="direction"/>.yaml as JSON.</summary>
+    internal static JsonObject ElectorsExample(string direction) =>
+        Assert.Single(YamlJson.ParseDocuments(File.ReadAllText(Kustomize.DeployDir($"examples/networkpolicy-electors-{direction}.yaml"))));
 
     private static List<string> Ports(JsonNode rule) =>
         rule["ports"]!.AsArray().Select(p => $"{(string?)p!["protocol"] ?? "TCP"}/{p["port"]}").ToList();

@@ -172,7 +172,7 @@ public sealed class ServerValidationTests(ControlPlaneFixture cluster)
     }
 
     /// <summary>
-    /// The webhook's NetworkPolicy (deploy/components/network-policy) and the electors' example (deploy/examples) through
+    /// The webhook's NetworkPolicy (deploy/components/network-policy) and the electors' examples (deploy/examples) through
     /// the API server's validation, their named ports kept as written (a NetworkPolicy port may name a container port).
     /// </summary>
     [Fact]
@@ -181,7 +181,7 @@ public sealed class ServerValidationTests(ControlPlaneFixture cluster)
         await EnsureSystemNamespaceAsync();
         var webhookPolicy = Kustomize.Single(await Kustomize.BuildWithComponentsAsync("overlays/self-signed", "components/network-policy"), "NetworkPolicy", "single-active-webhook");
 
-        foreach (var (policy, where) in new[] { (webhookPolicy, SystemNamespace), (NetworkPolicyManifestTests.ElectorsExample(), "default") })
+        foreach (var (policy, where) in new[] { (webhookPolicy, SystemNamespace), (NetworkPolicyManifestTests.ElectorsExample("egress"), "default"), (NetworkPolicyManifestTests.ElectorsExample("ingress"), "default") })
         {
             var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(policy.ToJsonString(), "apply", "--dry-run=server", "-n", where, "-o", "json", "-f", "-");
 

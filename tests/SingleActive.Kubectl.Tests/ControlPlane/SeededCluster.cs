@@ -111,8 +111,8 @@ public static class SeededCluster
         }
 
         // billing: a default deny whose only exception is DNS, as namespaces locked down often start: the electors are cut off
-        // from the API (doctor names the kubernetes Service; its Endpoints stay empty here, as the API server does not publish
-        // its loopback address) and Prometheus from them.
+        // from the API (doctor names the kubernetes Service; it has no Endpoints here, as the API server does not publish its
+        // loopback address) and Prometheus from them.
         await client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(
             new V1NetworkPolicy
             {

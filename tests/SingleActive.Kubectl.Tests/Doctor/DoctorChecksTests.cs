@@ -117,7 +117,7 @@ public class DoctorChecksTests
             new Dictionary<string, V1ClusterRole> { [ElectorRbacNames.ElectorClusterRole] = ElectorRole(), [ElectorRbacNames.NodeClusterRole] = NodeRole() },
             nodeBindings,
             [],
-            [new NamespaceSnapshot("shop", [binding], [], [], [(workload, pods)], [])]);
+            [new NamespaceSnapshot("shop", [binding], [], [], [(workload, pods)], [], [])]);
     }
 
     private static V1ClusterRoleBinding Binding(string name, params (string Namespace, string Name)[] accounts) => new()

@@ -12,42 +12,57 @@ namespace SingleActive.Kubectl.Tests.Doctor;
 /// </summary>
 public sealed class NetworkPolicyChecksTests
 {
+    private const string DefaultDeny = """{"podSelector":{},"policyTypes":["Ingress","Egress"]}""";
+
     private static readonly ApiServerDestinations Api = new([IPEndPoint.Parse("10.0.0.1:443")], [IPEndPoint.Parse("192.0.2.10:6443"), IPEndPoint.Parse("192.0.2.11:6443")]);
 
-    private const string ExampleFix = "kubectl apply -n shop -f deploy/examples/networkpolicy-electors.yaml with its podSelector set to the pods' labels (docs/install.md, \"Where NetworkPolicy denies by default\")";
-
     [Fact]
-    public void Run_DefaultDeny_ErrorForTheApiAndWarningForTheElectorPort()
+    public void Run_DefaultDeny_ErrorForTheApiAndInformationForTheElectorPort()
     {
-        var findings = Findings(Api, """{"podSelector":{},"policyTypes":["Ingress","Egress"]}""");
+        var findings = Findings(Api, DefaultDeny);
 
         Assert.Equal(2, findings.Count);
         Assert.Equal((Severity.Error, "shop/deployment/web"), (findings[0].Severity, findings[0].Subject));
         Assert.Equal(
-            "all 3 pods: egress isolated by NetworkPolicy p0, with no rule allowing TCP to 10.0.0.1:443 (Service kubernetes) or 192.0.2.10:6443, 192.0.2.11:6443 (the API servers): no elector can read or renew the Lease, so none leads and the Service has no endpoint",
+            "all 3 pods: egress isolated by NetworkPolicy p0, with no rule allowing TCP to 10.0.0.1:443 (Service kubernetes) or 192.0.2.10:6443, 192.0.2.11:6443 (the API servers): no elector can read or renew the Lease: none leads, so no pod is Ready and the Service has no endpoint",
             findings[0].Problem);
-        Assert.Equal("let them reach the API (TCP 443 and 6443 out): " + ExampleFix, findings[0].Fix);
-        Assert.Equal(Severity.Warning, findings[1].Severity);
         Assert.Equal(
-            "all 3 pods: ingress isolated by NetworkPolicy p0, with no rule admitting TCP to the elector's port sa-elector (8099): Prometheus cannot scrape their electors (alert SingleActiveElectorDown; the kubelet's readiness probe comes from the node, which most CNIs let through)",
+            "let them reach the API (TCP 443 and 6443 out): kubectl apply -n shop -f deploy/examples/networkpolicy-electors-egress.yaml with its podSelector set to the pods' labels (docs/install.md, \"Where NetworkPolicy denies by default\")",
+            findings[0].Fix);
+        Assert.Equal(Severity.Info, findings[1].Severity);
+        Assert.Equal(
+            "all 3 pods: ingress isolated by NetworkPolicy p0, with no rule admitting TCP to the elector's port sa-elector (8099): Prometheus, if it scrapes the electors, cannot (alert SingleActiveElectorDown; the kubelet's readiness probe comes from the node, which most CNIs let through)",
             findings[1].Problem);
-        Assert.Equal("admit it: " + ExampleFix, findings[1].Fix);
+        Assert.Equal(
+            "where Prometheus scrapes them: kubectl apply -n shop -f deploy/examples/networkpolicy-electors-ingress.yaml with its podSelector set to the pods' labels (docs/install.md, \"Where NetworkPolicy denies by default\")",
+            findings[1].Fix);
     }
 
-    /// <summary>deploy/examples/networkpolicy-electors.yaml next to a default deny: nothing left to report.</summary>
     [Fact]
-    public void Run_DefaultDenyAndTheElectorsExample_NoFinding()
+    public void Run_DefaultDenyInLabelMode_TheLabelStaysWhereItWas()
+    {
+        var finding = Findings(Api, [Pod("web-0")], mode: "label", lease: null, DefaultDeny)[0];
+
+        Assert.EndsWith("none leads, and none can move the single-active.io/role label, so the Service keeps the pod that last had it", finding.Problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>deploy/examples next to a default deny: nothing left to report.</summary>
+    [Fact]
+    public void Run_DefaultDenyAndTheElectorsExamples_NoFinding()
     {
         Assert.Empty(Findings(
             Api,
-            """{"podSelector":{},"policyTypes":["Ingress","Egress"]}""",
-            """{"podSelector":{"matchLabels":{"app":"web"}},"policyTypes":["Ingress","Egress"],"ingress":[{"ports":[{"protocol":"TCP","port":"sa-elector"}]}],"egress":[{"ports":[{"protocol":"TCP","port":443},{"protocol":"TCP","port":6443}]}]}"""));
+            DefaultDeny,
+            """{"podSelector":{"matchLabels":{"app":"web"}},"policyTypes":["Egress"],"egress":[{"ports":[{"protocol":"TCP","port":443},{"protocol":"TCP","port":6443}]}]}""",
+            """{"podSelector":{"matchLabels":{"app":"web"}},"policyTypes":["Ingress"],"ingress":[{"ports":[{"protocol":"TCP","port":"sa-elector"},{"protocol":"TCP","port":8099}]}]}"""));
     }
 
     [Theory]
     [InlineData("""{"to":[{"ipBlock":{"cidr":"10.0.0.1/32"}}],"ports":[{"port":443}]}""")] // the Service address, before DNAT
     [InlineData("""{"to":[{"ipBlock":{"cidr":"192.0.2.0/24"}}],"ports":[{"protocol":"TCP","port":6443}]}""")] // the API servers, after DNAT
+    [InlineData("""{"to":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["10.0.0.0/24"]}}],"ports":[{"port":6443}]}""")] // the Service excepted, the API servers not
     [InlineData("""{"to":[{"ipBlock":{"cidr":"192.0.2.99/24"}}]}""")] // host bits after the prefix, as the API server accepts them
+    [InlineData("""{"to":[{"ipBlock":{"cidr":"010.000.000.001/32"}}]}""")] // leading zeros: decimal, as the API server read them
     [InlineData("""{"ports":[{"protocol":"TCP","port":6000,"endPort":7000}]}""")]
     [InlineData("""{"ports":[{"protocol":"TCP"}]}""")] // every TCP port
     [InlineData("""{}""")] // everything
@@ -71,6 +86,36 @@ public sealed class NetworkPolicyChecksTests
     }
 
     [Fact]
+    public void Run_NoPolicyTypesButEgressRules_EgressIsolated()
+    {
+        var finding = Assert.Single(Findings(Api, """{"podSelector":{},"egress":[{"ports":[{"protocol":"UDP","port":53}]}],"ingress":[{}]}"""));
+
+        Assert.Equal(Severity.Error, finding.Severity);
+    }
+
+    [Fact]
+    public void Run_IPv6ApiServer_MatchedByAnIPv6Block()
+    {
+        var api = new ApiServerDestinations([IPEndPoint.Parse("[fd00:10::1]:443")], [IPEndPoint.Parse("[2001:db8::10]:6443")]);
+
+        Assert.Empty(Findings(api, """{"podSelector":{},"policyTypes":["Egress"],"egress":[{"to":[{"ipBlock":{"cidr":"2001:db8::/64"}}],"ports":[{"port":6443}]}]}"""));
+        var finding = Assert.Single(Findings(api, """{"podSelector":{},"policyTypes":["Egress"],"egress":[{"to":[{"ipBlock":{"cidr":"10.0.0.0/8"}}]}]}"""));
+        Assert.Contains("TCP to [fd00:10::1]:443 (Service kubernetes) or [2001:db8::10]:6443 (the API server):", finding.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("let them reach the API (TCP 443 and 6443 out)", finding.Fix, StringComparison.Ordinal);
+    }
+
+    /// <summary>minikube's API server listens on 8443: the fix asks for the ports the cluster shows, not the usual ones.</summary>
+    [Fact]
+    public void Run_ApiServerOnAnotherPort_TheFixNamesIt()
+    {
+        var api = new ApiServerDestinations([IPEndPoint.Parse("10.96.0.1:443")], [IPEndPoint.Parse("192.168.49.2:8443")]);
+
+        var finding = Assert.Single(Findings(api, """{"podSelector":{},"policyTypes":["Egress"],"egress":[{"ports":[{"port":6443}]}]}"""));
+
+        Assert.StartsWith("let them reach the API (TCP 443 and 8443 out)", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_EgressIsolatedByTwoPolicies_TheUnionOfTheirRulesCounts()
     {
         Assert.Empty(Findings(
@@ -85,8 +130,32 @@ public sealed class NetworkPolicyChecksTests
         var finding = Assert.Single(Findings(Api, """{"podSelector":{"matchLabels":{"statefulset.kubernetes.io/pod-name":"web-1"}},"policyTypes":["Egress"]}"""));
 
         Assert.Equal(
-            "pod web-1: egress isolated by NetworkPolicy p0, with no rule allowing TCP to 10.0.0.1:443 (Service kubernetes) or 192.0.2.10:6443, 192.0.2.11:6443 (the API servers): their electors cannot reach the Lease, so they never lead or take over",
+            "pod web-1: egress isolated by NetworkPolicy p0, with no rule allowing TCP to 10.0.0.1:443 (Service kubernetes) or 192.0.2.10:6443, 192.0.2.11:6443 (the API servers): its elector cannot reach the Lease, so it never leads or takes over",
             finding.Problem);
+    }
+
+    /// <summary>The Lease renewed by a pod the policies cut off: something lets the traffic through (no enforcing CNI, or another kind of policy).</summary>
+    [Fact]
+    public void Run_CutOffPodRenewedTheLease_InformationNotAnError()
+    {
+        var lease = TestWorkloads.Lease("web", "web-0", 1, TestWorkloads.Now.AddHours(-1));
+        lease.Spec.RenewTime = TestWorkloads.Now.AddSeconds(-3).UtcDateTime;
+
+        var findings = Findings(Api, [Pod("web-0"), Pod("web-1")], mode: null, lease, """{"podSelector":{},"policyTypes":["Egress"]}""");
+
+        var finding = Assert.Single(findings);
+        Assert.Equal(Severity.Info, finding.Severity);
+        Assert.EndsWith("; yet web-0 renewed Lease web 3s ago: the CNI does not enforce these NetworkPolicies, or another kind of policy (Cilium's, Calico's, AdminNetworkPolicy) lets it through", finding.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("nothing to do while it does; should that change, let them reach the API", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_LeaseRenewedLongAgo_StillAnError()
+    {
+        var lease = TestWorkloads.Lease("web", "web-0", 1, TestWorkloads.Now.AddHours(-1));
+        lease.Spec.RenewTime = TestWorkloads.Now.AddMinutes(-5).UtcDateTime;
+
+        Assert.Equal(Severity.Error, Assert.Single(Findings(Api, [Pod("web-0")], mode: null, lease, """{"podSelector":{},"policyTypes":["Egress"]}""")).Severity);
     }
 
     [Theory]
@@ -100,17 +169,29 @@ public sealed class NetworkPolicyChecksTests
     }
 
     [Fact]
-    public void Run_ElectorPortOnUdpOnly_Warning()
+    public void Run_ElectorPortOnUdpOnly_Information()
     {
         var finding = Assert.Single(Findings(Api, """{"podSelector":{},"policyTypes":["Ingress"],"ingress":[{"ports":[{"protocol":"UDP","port":8099},{"port":8080}]}]}"""));
 
-        Assert.Equal(Severity.Warning, finding.Severity);
+        Assert.Equal(Severity.Info, finding.Severity);
+    }
+
+    /// <summary>single-active.io/port moves the elector: the pods' status annotation records where.</summary>
+    [Fact]
+    public void Run_ElectorOnAnotherPort_RulesMatchedAgainstIt()
+    {
+        var pods = new[] { Pod("web-0", port: 9099), Pod("web-1", port: 9099) };
+        const string Admits8099 = """{"podSelector":{},"policyTypes":["Ingress"],"ingress":[{"ports":[{"port":8099}]}]}""";
+
+        Assert.Contains("port sa-elector (9099)", Assert.Single(Findings(Api, pods, mode: null, lease: null, Admits8099)).Problem, StringComparison.Ordinal);
+        Assert.Empty(Findings(Api, pods, mode: null, lease: null, """{"podSelector":{},"policyTypes":["Ingress"],"ingress":[{"ports":[{"port":9099}]}]}"""));
     }
 
     /// <summary>Where the API server is could not be read: only a rule that reaches outside the pod network at all saves the electors.</summary>
     [Theory]
     [InlineData("""{"to":[{"podSelector":{}}]}""", true)]
     [InlineData("""{"ports":[{"protocol":"UDP","port":53}]}""", true)]
+    [InlineData("""{"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}],"ports":[{"protocol":"UDP","port":443}]}""", true)]
     [InlineData("""{"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}],"ports":[{"port":8443}]}""", false)]
     public void Run_ApiServerUnknown_ErrorOnlyWhenNothingOutsideThePodNetworkIsReachable(string rule, bool error)
     {
@@ -118,7 +199,9 @@ public sealed class NetworkPolicyChecksTests
 
         if (error)
         {
-            Assert.Contains("with no rule allowing TCP to the API server (an address outside the pod network)", Assert.Single(findings).Problem, StringComparison.Ordinal);
+            var finding = Assert.Single(findings);
+            Assert.Contains("with no rule allowing TCP to the API server (an address outside the pod network)", finding.Problem, StringComparison.Ordinal);
+            Assert.StartsWith("let them reach the API (TCP 443 and 6443, or your API server's port, out)", finding.Fix, StringComparison.Ordinal);
         }
         else
         {
@@ -126,32 +209,42 @@ public sealed class NetworkPolicyChecksTests
         }
     }
 
+    /// <summary>NetworkPolicy does not apply to pods on the node's network, nor do pods without the elector, or on their way out, count.</summary>
     [Fact]
-    public void Run_PodsNotInjectedOrBeingDeleted_NotCounted()
+    public void Run_HostNetworkNotInjectedOrBeingDeleted_NotCounted()
     {
-        var plain = Pod("web-0");
+        var host = Pod("web-0");
+        host.Spec.HostNetwork = true;
+        var plain = Pod("web-1");
         plain.Metadata.Annotations = null;
-        var leaving = Pod("web-1");
+        var leaving = Pod("web-2");
         leaving.Metadata.DeletionTimestamp = TestWorkloads.Now.UtcDateTime;
 
-        Assert.Empty(Findings(Api, [plain, leaving], """{"podSelector":{},"policyTypes":["Ingress","Egress"]}"""));
+        Assert.Empty(Findings(Api, [host, plain, leaving], mode: null, lease: null, DefaultDeny));
+    }
+
+    [Fact]
+    public void ApiServerDestinations_OneServer_Singular()
+    {
+        Assert.Equal("10.0.0.1:443 (Service kubernetes) or 192.0.2.10:6443 (the API server)", new ApiServerDestinations([IPEndPoint.Parse("10.0.0.1:443")], [IPEndPoint.Parse("192.0.2.10:6443")]).ToString());
     }
 
     private static List<Finding> Findings(ApiServerDestinations? api, params string[] policySpecs) =>
-        Findings(api, [Pod("web-0"), Pod("web-1"), Pod("web-2")], policySpecs);
+        Findings(api, [Pod("web-0"), Pod("web-1"), Pod("web-2")], mode: null, lease: null, policySpecs);
 
-    private static List<Finding> Findings(ApiServerDestinations? api, V1Pod[] pods, params string[] policySpecs)
+    private static List<Finding> Findings(ApiServerDestinations? api, V1Pod[] pods, string? mode, V1Lease? lease, params string[] policySpecs)
     {
         var policies = policySpecs.Select((spec, i) => KubernetesJson.Deserialize<V1NetworkPolicy>($$"""{"metadata":{"name":"p{{i}}","namespace":"shop"},"spec":{{spec}}}""")).ToList();
-        var ns = new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), pods)], [], policies);
-        var snapshot = new ClusterSnapshot(null, null, new Dictionary<string, V1ClusterRole>(), [], [], [ns], ApiServer: api);
-        return [.. NetworkPolicyChecks.Run(snapshot, ns, "shop/deployment/web", TestWorkloads.Workload(), pods)];
+        var workload = TestWorkloads.Workload(mode: mode);
+        var ns = new NamespaceSnapshot("shop", [], [], [], [(workload, pods)], lease is null ? [] : [lease], policies);
+        return [.. NetworkPolicyChecks.Run(ns, workload, pods, api, TestWorkloads.Now)];
     }
 
-    private static V1Pod Pod(string name)
+    private static V1Pod Pod(string name, int port = 8099)
     {
         var pod = TestWorkloads.Pod(name, "node-a", true);
         pod.Metadata.Labels = new Dictionary<string, string> { ["app"] = "web", ["statefulset.kubernetes.io/pod-name"] = name };
+        pod.Metadata.Annotations[SingleActive.Contract.Annotations.Status] = $$"""{"version":"1.0.0","lease":"web","sidecar":"container","mode":"readiness","port":{{port}}}""";
         return pod;
     }
 }

@@ -81,7 +81,7 @@ public class PlacementChecksTests
     private static List<Finding> Findings(IReadOnlyList<V1Pod> pods, IReadOnlyList<V1Node> nodes)
     {
         var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], nodes, []);
-        var ns = new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), pods)], []);
+        var ns = new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), pods)], [], []);
         return [.. PlacementChecks.Run(snapshot, ns, "shop/deployment/web", TestWorkloads.Workload(), pods)];
     }
 

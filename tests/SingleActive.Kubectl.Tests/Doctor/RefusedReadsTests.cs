@@ -66,7 +66,7 @@ public class RefusedReadsTests
         var pods = new List<V1Pod> { TestWorkloads.Pod("web-0", "node-a", true), TestWorkloads.Pod("web-1", "node-a", true) };
         var snapshot = Snapshot(new RefusedRead(RefusedReads.Nodes, null, Said)) with
         {
-            Namespaces = [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), pods)], [])],
+            Namespaces = [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), pods)], [], [])],
         };
 
         Assert.DoesNotContain(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Problem.Contains("replicas run on node", StringComparison.Ordinal));
@@ -93,6 +93,6 @@ public class RefusedReadsTests
         new Dictionary<string, V1ClusterRole>(),
         [],
         [],
-        [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), [TestWorkloads.Pod("web-0", "node-a", true)])], [])],
+        [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), [TestWorkloads.Pod("web-0", "node-a", true)])], [], [])],
         Refused: refused);
 }

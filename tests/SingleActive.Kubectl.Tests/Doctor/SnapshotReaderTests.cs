@@ -48,7 +48,7 @@ public sealed class SnapshotReaderTests
         Assert.Equal("web", Assert.Single(shop.Workloads).Workload.Name);
         Assert.Empty(shop.Leases);
         Assert.Empty(shop.RoleBindings);
-        Assert.Empty(shop.NetworkPolicies!);
+        Assert.Empty(shop.NetworkPolicies);
         Assert.DoesNotContain(api.Requests, r => r.StartsWith("/api/v1/namespaces/default/", StringComparison.Ordinal));
         Assert.Null(snapshot.ApiServer);
     }
@@ -85,24 +85,41 @@ public sealed class SnapshotReaderTests
 
         var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
 
-        Assert.Equal("deny-all", Assert.Single(Assert.Single(snapshot.Namespaces).NetworkPolicies!).Metadata.Name);
+        Assert.Equal("deny-all", Assert.Single(Assert.Single(snapshot.Namespaces).NetworkPolicies).Metadata.Name);
         Assert.Equal("10.0.0.1:443, [fd00:10::1]:443 (Service kubernetes) or 192.0.2.10:6443, 192.0.2.11:6443 (the API servers)", snapshot.ApiServer!.ToString());
     }
 
     [Fact]
-    public async Task ReadAsync_ApiServerServiceRefused_NetworkPoliciesCheckedWithoutItAndNoRefusalReported()
+    public async Task ReadAsync_ApiServerServiceAndEndpointsRefused_NetworkPoliciesCheckedWithoutThemAndNoRefusalReported()
     {
         var api = new ApiServerDouble();
         AnswerAsEmpty(api);
         api.List("/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies?watch=false", "networking.k8s.io/v1", "NetworkPolicyList",
             """{"metadata":{"name":"deny-all","namespace":"shop"},"spec":{"podSelector":{},"policyTypes":["Egress"]}}""");
         api.Forbid("/api/v1/namespaces/default/services/kubernetes", "get", "services", "", "default");
+        api.Forbid("/api/v1/namespaces/default/endpoints/kubernetes", "get", "endpoints", "", "default");
 
         var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
 
         Assert.Null(snapshot.ApiServer);
         Assert.Empty(snapshot.Refused!);
-        Assert.DoesNotContain("/api/v1/namespaces/default/endpoints/kubernetes", api.Requests);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ApiServerEndpointsRefused_TheServiceAddressAlone()
+    {
+        var api = new ApiServerDouble();
+        AnswerAsEmpty(api);
+        api.List("/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies?watch=false", "networking.k8s.io/v1", "NetworkPolicyList",
+            """{"metadata":{"name":"deny-all","namespace":"shop"},"spec":{"podSelector":{},"policyTypes":["Egress"]}}""");
+        api.Answer("/api/v1/namespaces/default/services/kubernetes",
+            """{"kind":"Service","apiVersion":"v1","metadata":{"name":"kubernetes","namespace":"default"},"spec":{"clusterIP":"10.0.0.1","ports":[{"name":"https","port":443}]}}""");
+        api.Forbid("/api/v1/namespaces/default/endpoints/kubernetes", "get", "endpoints", "", "default");
+
+        var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
+
+        Assert.Equal("10.0.0.1:443 (Service kubernetes)", snapshot.ApiServer!.ToString());
+        Assert.Empty(snapshot.Refused!);
     }
 
     [Fact]

@@ -220,6 +220,33 @@ public class WebhookBackendChecksTests
             finding.Fix);
     }
 
+    /// <summary>With the webhooks failing closed, an opted-in pod created after the policy shows its call got through.</summary>
+    [Theory]
+    [InlineData(-5, Severity.Info)]
+    [InlineData(-120, Severity.Error)]
+    public void Run_OptedInPodAdmittedAfterThePolicy_InformationThatCallsGetThrough(int podAgeMinutes, Severity expected)
+    {
+        var policy = Policy("""{"podSelector":{},"policyTypes":["Ingress"]}""");
+        policy.Metadata.CreationTimestamp = TestWorkloads.Now.AddHours(-1).UtcDateTime;
+        var pod = TestWorkloads.Pod("web-0", "node-a", true);
+        (pod.Metadata.NamespaceProperty, pod.Metadata.CreationTimestamp) = ("shop", TestWorkloads.Now.AddMinutes(podAgeMinutes).UtcDateTime);
+        var snapshot = Snapshot(Backend(ready: 2, notReady: 0) with { NetworkPolicies = [policy], Pods = WebhookPods() }) with
+        {
+            Namespaces = [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), [pod])], [], [])],
+        };
+
+        var finding = Assert.Single(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Subject == Subject);
+
+        Assert.Equal(expected, finding.Severity);
+        if (expected == Severity.Info)
+        {
+            Assert.EndsWith(
+                "; yet pod shop/web-0 was admitted after it while the webhooks fail closed: the CNI does not enforce it, or another kind of policy (Cilium's, Calico's, AdminNetworkPolicy) lets the calls through",
+                finding.Problem,
+                StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Run_NetworkPolicyAdmittingThePortFromPodsOnly_WarningThatTheApiServerIsNoPod()
     {

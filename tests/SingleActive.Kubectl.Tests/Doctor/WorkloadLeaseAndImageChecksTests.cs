@@ -67,7 +67,7 @@ public class WorkloadLeaseAndImageChecksTests
         };
         var pods = new[] { TestWorkloads.Pod("db-0", "node-a", true, lease: "db"), TestWorkloads.Pod("db-1", "node-b", true, lease: "db-v2") };
         var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [],
-            [new NamespaceSnapshot("shop", [], [], [], [(SingleActiveWorkload.From(set)!, pods)], [])]);
+            [new NamespaceSnapshot("shop", [], [], [], [(SingleActiveWorkload.From(set)!, pods)], [], [])]);
 
         var finding = Assert.Single(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Problem.Contains("Leases", StringComparison.Ordinal));
 
@@ -97,7 +97,7 @@ public class WorkloadLeaseAndImageChecksTests
         }
 
         var workload = SingleActiveWorkload.From(TestWorkloads.Deployment("shop", "web", mode, annotations))!;
-        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [], [new NamespaceSnapshot("shop", [], [], [], [(workload, [])], [])]);
+        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [], [new NamespaceSnapshot("shop", [], [], [], [(workload, [])], [], [])]);
 
         var findings = DoctorChecks.Run(snapshot, TestWorkloads.Now).Where(f => f.Problem.StartsWith("template timings make handovers slow", StringComparison.Ordinal)).ToList();
 
@@ -234,5 +234,5 @@ public class WorkloadLeaseAndImageChecksTests
         new Dictionary<string, V1ClusterRole>(),
         [],
         [],
-        [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), pods)], leases)]);
+        [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), pods)], leases, [])]);
 }

@@ -93,7 +93,7 @@ public sealed class WorkloadServiceChecksTests
 
     private static IEnumerable<Finding> Findings(SingleActiveWorkload workload, params V1Service[] services)
     {
-        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [], [new NamespaceSnapshot("shop", [], [], services, [(workload, [])], [])]);
+        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [], [new NamespaceSnapshot("shop", [], [], services, [(workload, [])], [], [])]);
         return DoctorChecks.Run(snapshot, TestWorkloads.Now).Where(f => AboutAService.Any(start => f.Problem.StartsWith(start, StringComparison.Ordinal)));
     }
 

@@ -4,7 +4,8 @@ namespace SingleActive.Kubectl.Doctor;
 /// What a careful operator checks, as pure functions of a <see cref="ClusterSnapshot"/>: the webhook configuration and
 /// its scope, its certificate, the elector RBAC, each workload's sidecar form against its nodes, timings against the
 /// safety bound, rollout strategies and disruption budgets that stall or trap, and label-mode Services. Every finding
-/// names the fix. The checks live by family: <see cref="WebhookChecks"/>, <see cref="RbacChecks"/>, <see cref="WorkloadChecks"/>; a check whose input the
+/// names the fix. The checks live by family: <see cref="WebhookChecks"/>, <see cref="RbacChecks"/>, <see cref="WorkloadChecks"/>,
+/// <see cref="NetworkPolicyChecks"/>; a check whose input the
 /// API server refused to show is skipped, and <see cref="RefusedReads"/> says so.
 /// </summary>
 public static class DoctorChecks
@@ -24,6 +25,7 @@ public static class DoctorChecks
     public static IReadOnlyList<Finding> Run(ClusterSnapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return [.. RefusedReads.Run(snapshot), .. WebhookChecks.Run(snapshot, now), .. RbacChecks.Run(snapshot), .. snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w => WorkloadChecks.Run(snapshot, ns, w.Workload, w.Pods)))];
+        return [.. RefusedReads.Run(snapshot), .. WebhookChecks.Run(snapshot, now), .. RbacChecks.Run(snapshot), .. snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w => WorkloadChecks.Run(snapshot, ns, w.Workload, w.Pods))),
+            .. snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w => NetworkPolicyChecks.Run(ns, w.Workload, w.Pods, snapshot.ApiServer, now)))];
     }
 }

@@ -16,7 +16,10 @@ namespace SingleActive.Kubectl.Doctor;
 /// Only TCP is asked about (the API and the elector's port). A rule's port given by name matches a container port of
 /// that name on the receiving pod: for ingress the pod's own, for egress the destination's, so never the API server,
 /// which is not a pod of the cluster network. Pod and namespace selectors select pods, so they never select the API
-/// server's address either; only <c>ipBlock</c> peers, or none, do.
+/// server's address either; only <c>ipBlock</c> peers, or none, do (on Cilium an <c>ipBlock</c> matches a node's
+/// address, where kubeadm runs the API server, only with <c>policy-cidr-match-mode: nodes</c>: these rules then say
+/// allowed where Cilium drops). Where a source is asked about, it is whether some source is admitted at all: who
+/// scrapes, or where the API server calls from, is not known here.
 /// </remarks>
 internal static class NetworkPolicyRules
 {
@@ -81,7 +84,7 @@ internal static class NetworkPolicyRules
     private static bool InCidr(string? cidr, IPAddress address)
     {
         var slash = cidr?.IndexOf('/', StringComparison.Ordinal) ?? -1;
-        if (slash < 0 || !IPAddress.TryParse(cidr.AsSpan(0, slash), out var network)
+        if (cidr is null || slash < 0 || ParseAddress(cidr[..slash]) is not { } network
             || !int.TryParse(cidr.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix)
             || network.AddressFamily != address.AddressFamily)
         {
@@ -105,5 +108,22 @@ internal static class NetworkPolicyRules
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// An address as the API server's validation read it: the dotted IPv4 parts in decimal even with leading zeros (Go's
+    /// <c>net.ParseCIDR</c> before 1.17, which 1.20–1.22 are built with), where <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>
+    /// would take <c>010</c> as octal.
+    /// </summary>
+    private static IPAddress? ParseAddress(string text)
+    {
+        var parts = text.Split('.');
+        if (parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit)))
+        {
+            var bytes = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+            return bytes.All(b => b <= 255) ? new IPAddress([.. bytes.Select(b => (byte)b)]) : null;
+        }
+
+        return IPAddress.TryParse(text, out var address) ? address : null;
     }
 }

@@ -64,7 +64,7 @@ public sealed class SnapshotReader(IKubernetes client)
                     async () => (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)]));
         }
 
-        var apiServer = namespaces.Any(n => n.NetworkPolicies is { Count: > 0 }) ? await ApiServerAsync(cancellationToken).ConfigureAwait(false) : null;
+        var apiServer = namespaces.Any(n => n.NetworkPolicies.Count > 0) ? await ApiServerAsync(cancellationToken).ConfigureAwait(false) : null;
 
         var backends = await BackendsAsync(configuration, refused, cancellationToken).ConfigureAwait(false);
         // Only the node bindings' accounts need the namespaces: not read (nor reported) when the bindings were refused.
@@ -110,16 +110,24 @@ public sealed class SnapshotReader(IKubernetes client)
     }
 
     /// <summary>
-    /// The <c>kubernetes</c> Service in <c>default</c> and its Endpoints; null when they are absent or not readable (a
-    /// doctor bound in some namespaces only: the NetworkPolicy checks then do without the addresses, nothing to report).
+    /// The <c>kubernetes</c> Service in <c>default</c> and its Endpoints, each as far as it is there and readable (a doctor
+    /// bound in some namespaces only may read neither: the NetworkPolicy checks then do without the addresses, nothing
+    /// to report); null when neither names an address.
     /// </summary>
     private async Task<ApiServerDestinations?> ApiServerAsync(CancellationToken cancellationToken)
     {
+        var service = await UnlessForbiddenAsync(() => client.CoreV1.ReadNamespacedServiceAsync(ApiServerDestinations.ServiceName, ApiServerDestinations.ServiceNamespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var endpoints = await UnlessForbiddenAsync(() => client.CoreV1.ReadNamespacedEndpointsAsync(ApiServerDestinations.ServiceName, ApiServerDestinations.ServiceNamespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return ApiServerDestinations.From(service, endpoints);
+    }
+
+    /// <summary>What <paramref name="read"/> returns; null when absent (404) or refused (403).</summary>
+    private static async Task<T?> UnlessForbiddenAsync<T>(Func<Task<T>> read)
+        where T : class
+    {
         try
         {
-            var service = await OrNullAsync(() => client.CoreV1.ReadNamespacedServiceAsync(ApiServerDestinations.ServiceName, ApiServerDestinations.ServiceNamespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            var endpoints = await OrNullAsync(() => client.CoreV1.ReadNamespacedEndpointsAsync(ApiServerDestinations.ServiceName, ApiServerDestinations.ServiceNamespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return ApiServerDestinations.From(service, endpoints);
+            return await OrNullAsync(read).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
         {

@@ -83,13 +83,17 @@ internal static class WebhookChecks
 
         foreach (var backend in snapshot.WebhookBackends ?? [])
         {
-            var meanwhile = Meanwhile(backend, configuration);
+            var failClosed = FailsClosed(backend, configuration);
+            var meanwhile = failClosed
+                ? "the API server rejects every opted-in object until one answers"
+                : "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)";
             if (Backend(backend, meanwhile) is { } finding)
             {
                 yield return finding;
             }
 
-            if (NetworkPolicyChecks.ForWebhook(backend, meanwhile) is { } cutOff)
+            var optedIn = snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w => w.Pods));
+            if (NetworkPolicyChecks.ForWebhook(backend, meanwhile, failClosed, optedIn) is { } cutOff)
             {
                 yield return cutOff;
             }
@@ -156,12 +160,10 @@ internal static class WebhookChecks
         };
     }
 
-    /// <summary>What happens to an opted-in object while no call reaches a replica: the failurePolicy of the webhooks calling the Service.</summary>
-    private static string Meanwhile(WebhookBackend backend, V1MutatingWebhookConfiguration configuration) =>
+    /// <summary>Whether a webhook calling the Service fails closed: then no opted-in object is admitted while no call reaches a replica.</summary>
+    private static bool FailsClosed(WebhookBackend backend, V1MutatingWebhookConfiguration configuration) =>
         configuration.Webhooks?.Any(w => w.FailurePolicy == "Fail"
-            && w.ClientConfig?.Service is { } service && service.NamespaceProperty == backend.Namespace && service.Name == backend.Name) == true
-            ? "the API server rejects every opted-in object until one answers"
-            : "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)";
+            && w.ClientConfig?.Service is { } service && service.NamespaceProperty == backend.Namespace && service.Name == backend.Name) == true;
 
     private static IEnumerable<Finding> Certificate(V1MutatingWebhookConfiguration configuration, string subject, DateTimeOffset now)
     {

@@ -5,7 +5,7 @@ using SingleActive.Kube.Workloads;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound and for quick handovers, its bindings, failover paused, pods split over Leases, replicas on one node or zone, elector images, Istio capturing the elector's port, NetworkPolicies cutting the electors off, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses), and readiness-mode Services that select the leader label no pod carries.</summary>
+/// <summary>One workload: its pods injected, the sidecar form against its nodes, timings against the safety bound and for quick handovers, its bindings, failover paused, pods split over Leases, replicas on one node or zone, elector images, Istio capturing the elector's port, rollout strategies and disruption budgets that stall or trap, and Services that reach the standbys (label mode: not selecting the leader label; readiness mode: publishing not-ready addresses), and readiness-mode Services that select the leader label no pod carries.</summary>
 internal static class WorkloadChecks
 {
     public static IEnumerable<Finding> Run(ClusterSnapshot snapshot, NamespaceSnapshot ns, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
@@ -19,8 +19,7 @@ internal static class WorkloadChecks
         }
 
         foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods))
-            .Concat(FailoverPaused(ns, subject, workload)).Concat(LeaseChecks.SplitLeases(ns, subject, workload, pods)).Concat(PlacementChecks.Run(snapshot, ns, subject, workload, pods)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods))
-            .Concat(NetworkPolicyChecks.Run(snapshot, ns, subject, workload, pods)))
+            .Concat(FailoverPaused(ns, subject, workload)).Concat(LeaseChecks.SplitLeases(ns, subject, workload, pods)).Concat(PlacementChecks.Run(snapshot, ns, subject, workload, pods)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods)))
         {
             yield return finding;
         }
