@@ -83,6 +83,7 @@ public sealed class DeployManifestTests
                 "|services|list|*",
                 "apps|deployments,statefulsets|list|*",
                 "|nodes|list|*",
+                "networking.k8s.io|networkpolicies|list|*",
             ],
             Rules(role));
     }

@@ -206,6 +206,44 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
     }
 
     /// <summary>
+    /// The NetworkPolicy advice through the real API server, with the webhook's deploy/ RBAC: a Deployment applied into a
+    /// namespace whose default deny lets only DNS out gets kubectl's warning (no CNI enforces the policy here: the
+    /// warning is what the policy's rules say); applied again once deploy/examples' egress policy selects its pods, none.
+    /// </summary>
+    [Fact]
+    public async Task ApplyDeployment_DefaultDenyNetworkPolicy_KubectlWarnsUntilTheElectorsMayReachTheApi()
+    {
+        await using var scenario = await Scenario.StartAsync(cluster, output, "adm-netpol");
+        var ns = scenario.Namespace;
+        await scenario.ApplyAsync($$$"""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny, namespace: {{{ns}}}}
+            spec:
+              podSelector: {}
+              policyTypes: [Ingress, Egress]
+              egress: [{ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}]
+
+            """);
+
+        var (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(Manifests.Deployment(ns, "orders", 0, Manifests.OptIn), "apply", "-f", "-");
+        output.WriteLine($"exit {exit}: {stdout}{stderr}");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Warning: single-active: the egress of the pods of Deployment {ns}/orders is isolated by NetworkPolicy default-deny, with no rule letting TCP out on port 443 or 6443", stderr, StringComparison.Ordinal);
+
+        var example = NetworkPolicyManifestTests.ElectorsExample("egress");
+        example["spec"]!["podSelector"] = new System.Text.Json.Nodes.JsonObject { ["matchLabels"] = new System.Text.Json.Nodes.JsonObject { ["app"] = "orders" } };
+        var (applied, _, applyErr) = await cluster.KubectlWithInputAsync(example.ToJsonString(), "apply", "-n", ns, "-f", "-");
+        Assert.True(applied == 0, applyErr);
+        (exit, stdout, stderr) = await cluster.KubectlWithInputAsync(Manifests.Deployment(ns, "orders", 1, Manifests.OptIn), "apply", "-f", "-");
+        output.WriteLine($"exit {exit}: {stdout}{stderr}");
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("NetworkPolicy", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The advice webhook (deploy/'s third entry, failurePolicy Ignore, with deploy/'s RBAC) through the real API server:
     /// a Service and a budget written after their workload get the warnings the workload's own admission gives, and
     /// kubectl prints them; a Service that selects a label-mode workload's leader label gets none. No replicas: only

@@ -41,7 +41,7 @@ public class RefusedReadsTests
 
         Assert.DoesNotContain(findings, f => f.Problem.Contains("is not bound to ClusterRole", StringComparison.Ordinal));
         var leases = Assert.Single(findings, f => f.Subject == "shop/leases");
-        Assert.Equal($"not checked: whether failover is paused; the API server refused the read: {Said}", leases.Problem);
+        Assert.Equal($"not checked: whether failover is paused, and whether an elector the NetworkPolicies cut off renews its Lease all the same; the API server refused the read: {Said}", leases.Problem);
         Assert.Equal("have a cluster admin let you read them there: kubectl create rolebinding single-active-doctor-YOU --clusterrole=single-active-doctor --user=YOU -n shop " +
             "(or everywhere: kubectl create clusterrolebinding single-active-doctor-YOU --clusterrole=single-active-doctor --user=YOU)", leases.Fix);
         Assert.Single(findings, f => f.Subject == "shop/rolebindings");

@@ -138,6 +138,9 @@ public sealed class SnapshotReaderTests
         api.List("/api/v1/namespaces/single-active-system/pods?labelSelector=app.kubernetes.io%2Fname%3Dsingle-active-webhook&watch=false", "v1", "PodList",
             """{"metadata":{"name":"single-active-webhook-0","namespace":"single-active-system","labels":{"app.kubernetes.io/name":"single-active-webhook"}},"spec":{"containers":[{"name":"webhook","ports":[{"name":"https","containerPort":8443}]}]}}""");
 
+        api.Missing("/api/v1/namespaces/default/services/kubernetes", "services", "");
+        api.Missing("/api/v1/namespaces/default/endpoints/kubernetes", "endpoints", "");
+
         var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
 
         var backend = Assert.Single(snapshot.WebhookBackends!);
@@ -209,7 +212,8 @@ public sealed class SnapshotReaderTests
         public void Missing(string path, string resource, string group)
         {
             var name = path[(path.LastIndexOf('/') + 1)..];
-            answers[path] = (HttpStatusCode.NotFound, Status(404, "NotFound", $"{resource}.{group} \"{name}\" not found", resource));
+            var qualified = group.Length == 0 ? resource : $"{resource}.{group}";
+            answers[path] = (HttpStatusCode.NotFound, Status(404, "NotFound", $"{qualified} \"{name}\" not found", resource));
         }
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -213,24 +213,30 @@ public class WebhookBackendChecksTests
 
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.Equal(
-            "all 2 pods: ingress isolated by NetworkPolicy deny, with no rule admitting TCP to port https (8443), which the API server calls: no call gets through to any webhook replica, so the API server rejects every opted-in object until one answers",
+            "both pods: ingress isolated by NetworkPolicy deny, with no rule admitting TCP to port https (8443), which the API server calls: no call gets through, so the API server rejects every opted-in object until a call gets through",
             finding.Problem);
         Assert.Equal(
-            "admit it from any address: add deploy/components/network-policy to your overlay, or a rule for that port from your control plane's range (ipBlock) (docs/install.md, \"Where NetworkPolicy denies by default\")",
+            "admit that port from any address: add deploy/components/network-policy to your overlay, or a rule for it from your control plane's range with an ipBlock; docs/install.md, \"Where NetworkPolicy denies by default\"",
             finding.Fix);
     }
 
-    /// <summary>With the webhooks failing closed, an opted-in pod created after the policy shows its call got through.</summary>
+    /// <summary>
+    /// A pod injected after the policy and after the replicas (so on a connection opened after both) shows calls getting
+    /// through; one injected before either proves nothing (a connection-tracking dataplane keeps older connections open).
+    /// </summary>
     [Theory]
-    [InlineData(-5, Severity.Info)]
-    [InlineData(-120, Severity.Error)]
-    public void Run_OptedInPodAdmittedAfterThePolicy_InformationThatCallsGetThrough(int podAgeMinutes, Severity expected)
+    [InlineData(-5, -30, Severity.Info)]
+    [InlineData(-120, -30, Severity.Error)] // injected before the policy
+    [InlineData(-5, -1, Severity.Error)] // injected before the replicas were replaced
+    public void Run_PodInjectedAfterThePolicyAndTheReplicas_InformationThatCallsGetThrough(int podAgeMinutes, int replicasAgeMinutes, Severity expected)
     {
         var policy = Policy("""{"podSelector":{},"policyTypes":["Ingress"]}""");
         policy.Metadata.CreationTimestamp = TestWorkloads.Now.AddHours(-1).UtcDateTime;
+        var replicas = WebhookPods();
+        Array.ForEach(replicas, r => r.Metadata.CreationTimestamp = TestWorkloads.Now.AddMinutes(replicasAgeMinutes).UtcDateTime);
         var pod = TestWorkloads.Pod("web-0", "node-a", true);
         (pod.Metadata.NamespaceProperty, pod.Metadata.CreationTimestamp) = ("shop", TestWorkloads.Now.AddMinutes(podAgeMinutes).UtcDateTime);
-        var snapshot = Snapshot(Backend(ready: 2, notReady: 0) with { NetworkPolicies = [policy], Pods = WebhookPods() }) with
+        var snapshot = Snapshot(Backend(ready: 2, notReady: 0) with { NetworkPolicies = [policy], Pods = replicas }) with
         {
             Namespaces = [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), [pod])], [], [])],
         };
@@ -241,10 +247,29 @@ public class WebhookBackendChecksTests
         if (expected == Severity.Info)
         {
             Assert.EndsWith(
-                "; yet pod shop/web-0 was admitted after it while the webhooks fail closed: the CNI does not enforce it, or another kind of policy (Cilium's, Calico's, AdminNetworkPolicy) lets the calls through",
+                "; yet pod shop/web-0 was injected after the policies and these replicas were created: the CNI does not enforce NetworkPolicy, or another kind of policy (Cilium's, Calico's, AdminNetworkPolicy) lets that traffic through",
                 finding.Problem,
                 StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>One replica isolated, the other not: calls that land on it fail; the API server on a replica's own node always reaches it.</summary>
+    [Fact]
+    public void Run_OneReplicaIsolatedOneOnTheApiServersNode_NamesTheIsolatedOne()
+    {
+        var replicas = WebhookPods();
+        replicas[0].Status = new V1PodStatus { HostIP = "192.0.2.10" };
+        var snapshot = Snapshot(Backend(ready: 2, notReady: 0) with { NetworkPolicies = [Policy("""{"podSelector":{},"policyTypes":["Ingress"]}""")], Pods = replicas }) with
+        {
+            ApiServer = new ApiServerDestinations([System.Net.IPEndPoint.Parse("10.0.0.1:443")], [System.Net.IPEndPoint.Parse("192.0.2.10:6443")]),
+        };
+
+        var finding = Assert.Single(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Subject == Subject);
+
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.Equal(
+            "pod single-active-webhook-1: ingress isolated by NetworkPolicy deny, with no rule admitting TCP to port https (8443), which the API server calls: calls that land on them time out",
+            finding.Problem);
     }
 
     [Fact]
@@ -255,7 +280,7 @@ public class WebhookBackendChecksTests
         var finding = Assert.Single(DoctorChecks.Run(Snapshot(Backend(ready: 2, notReady: 0) with { NetworkPolicies = [policy], Pods = WebhookPods() }), TestWorkloads.Now), f => f.Subject == Subject);
 
         Assert.Equal(Severity.Warning, finding.Severity);
-        Assert.StartsWith("all 2 pods: ingress isolated by NetworkPolicy deny, whose rules admit TCP to port https (8443) only from pods, but the API server calls from its own address", finding.Problem, StringComparison.Ordinal);
+        Assert.StartsWith("both pods: ingress isolated by NetworkPolicy deny, whose rules admit TCP to port https (8443) only from pods, but the API server calls from its own address", finding.Problem, StringComparison.Ordinal);
     }
 
     [Theory]

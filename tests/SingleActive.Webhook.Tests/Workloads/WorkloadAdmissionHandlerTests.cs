@@ -17,8 +17,8 @@ public class WorkloadAdmissionHandlerTests
 {
     private readonly FakePodDisruptionBudgetLookup budgets = new([]);
 
-    private WorkloadAdmissionHandler Handler(IPodDisruptionBudgetLookup? budgets = null, IServiceLookup? services = null) =>
-        new(new WorkloadMutator(TestWorkloads.Injector()), new JsonPatchBuilder(), budgets ?? this.budgets, services: services);
+    private WorkloadAdmissionHandler Handler(IPodDisruptionBudgetLookup? budgets = null, IServiceLookup? services = null, INetworkPolicyLookup? networkPolicies = null) =>
+        new(new WorkloadMutator(TestWorkloads.Injector()), new JsonPatchBuilder(), budgets ?? this.budgets, services: services, networkPolicies: networkPolicies);
 
     [Theory]
     [InlineData("apps", "v1", "Deployment", true)]
@@ -176,6 +176,75 @@ public class WorkloadAdmissionHandlerTests
         Assert.Empty(this.budgets.Asked); // budgets work as usual in label mode
     }
 
+    /// <summary>A default deny that lets only DNS out, as locked-down namespaces often start: in either mode no elector would reach its Lease.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("label")]
+    public async Task HandleAsync_NetworkPolicyCuttingTheElectorsOff_Warns(string? mode)
+    {
+        var policies = new FakeNetworkPolicyLookup(
+            Policy("shop", "default-deny", """{"podSelector":{},"policyTypes":["Ingress","Egress"],"egress":[{"ports":[{"protocol":"UDP","port":53},{"protocol":"TCP","port":53}]}]}"""),
+            Policy("other", "deny-everything", """{"podSelector":{},"policyTypes":["Egress"]}"""));
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+        if (mode is not null)
+        {
+            original["metadata"]!["annotations"]!["single-active.io/mode"] = mode;
+            original["spec"]!["template"]!["metadata"]!["annotations"] = new JsonObject { ["single-active.io/mode"] = mode };
+        }
+
+        var outcome = await Handler(networkPolicies: policies).HandleAsync(WithObject(request, original), default);
+
+        Assert.True(outcome.Allowed);
+        Assert.Equal(
+            "single-active: the egress of the pods of Deployment shop/billing is isolated by NetworkPolicy default-deny, with no rule letting TCP out on port 443 or 6443: " +
+            "where the CNI enforces that, no elector reaches the Kubernetes API to read its Lease, so none leads. Fix: allow TCP 443 and 6443 out (or your API server's port): " +
+            "kubectl apply -n shop -f deploy/examples/networkpolicy-electors-egress.yaml with its podSelector set to the pods' labels (docs/install.md).",
+            Assert.Single(outcome.Warnings!, w => w.Contains("NetworkPolicy", StringComparison.Ordinal)));
+        Assert.Equal(["shop"], policies.Asked);
+    }
+
+    [Theory]
+    [InlineData("""{"podSelector":{"matchLabels":{"app":"billing"}},"policyTypes":["Egress"],"egress":[{"ports":[{"protocol":"TCP","port":443},{"protocol":"TCP","port":6443}]}]}""")] // deploy/examples next to the deny
+    [InlineData("""{"podSelector":{"matchLabels":{"app":"other"}},"policyTypes":["Egress"]}""")]
+    public async Task HandleAsync_NetworkPolicyLettingTheElectorsOut_NoWarning(string allow)
+    {
+        var policies = new FakeNetworkPolicyLookup(Policy("shop", "deny-egress", """{"podSelector":{"matchLabels":{"app":"other"}},"policyTypes":["Egress"]}"""), Policy("shop", "allow", allow));
+        var (request, _) = Fixture("deployment-update-kubectl-annotate");
+
+        var outcome = await Handler(networkPolicies: policies).HandleAsync(request, default);
+
+        Assert.DoesNotContain(outcome.Warnings!, w => w.Contains("NetworkPolicy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_HostNetworkTemplate_NoNetworkPolicyWarning()
+    {
+        var policies = new FakeNetworkPolicyLookup(Policy("shop", "default-deny", """{"podSelector":{},"policyTypes":["Egress"]}"""));
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+        original["spec"]!["template"]!["spec"]!["hostNetwork"] = true;
+        original["spec"]!["template"]!["metadata"]!["annotations"] = new JsonObject { ["single-active.io/port"] = "9099" }; // a node port of its own
+
+        var outcome = await Handler(networkPolicies: policies).HandleAsync(WithObject(request, original), default);
+
+        Assert.True(outcome.Allowed, outcome.Message);
+        Assert.DoesNotContain(outcome.Warnings!, w => w.Contains("NetworkPolicy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_NetworkPoliciesUnreadableOrNotOptedIn_AdmittedWithoutTheAdviceOrTheLookup()
+    {
+        var (request, original) = Fixture("deployment-update-kubectl-annotate");
+        var unreadable = await Handler(networkPolicies: new FakeNetworkPolicyLookup(null)).HandleAsync(request, default);
+        var policies = new FakeNetworkPolicyLookup([]);
+        original["metadata"]!["annotations"]!.AsObject().Remove("single-active");
+
+        await Handler(networkPolicies: policies).HandleAsync(WithObject(request, original), default);
+
+        Assert.True(unreadable.Allowed);
+        Assert.Equal(3, unreadable.Warnings!.Count);
+        Assert.Empty(policies.Asked);
+    }
+
     [Fact]
     public async Task HandleAsync_ServicesUnreadable_AdmittedWithoutTheAdvice()
     {
@@ -301,6 +370,9 @@ public class WorkloadAdmissionHandlerTests
 
         Assert.True(outcome.Allowed, outcome.Message);
     }
+
+    private static V1NetworkPolicy Policy(string @namespace, string name, string spec) =>
+        k8s.KubernetesJson.Deserialize<V1NetworkPolicy>($$"""{"metadata":{"name":"{{name}}","namespace":"{{@namespace}}"},"spec":{{spec}}}""");
 
     internal static (AdmissionRequest Request, JsonNode Object) Fixture(string name)
     {

@@ -25,7 +25,7 @@ public static class DoctorChecks
     public static IReadOnlyList<Finding> Run(ClusterSnapshot snapshot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return [.. RefusedReads.Run(snapshot), .. WebhookChecks.Run(snapshot, now), .. RbacChecks.Run(snapshot), .. snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w => WorkloadChecks.Run(snapshot, ns, w.Workload, w.Pods))),
-            .. snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w => NetworkPolicyChecks.Run(ns, w.Workload, w.Pods, snapshot.ApiServer, now)))];
+        return [.. RefusedReads.Run(snapshot), .. WebhookChecks.Run(snapshot, now), .. RbacChecks.Run(snapshot), .. snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w =>
+            WorkloadChecks.Run(snapshot, ns, w.Workload, w.Pods).Concat(NetworkPolicyChecks.Run(ns, w.Workload, w.Pods, snapshot.ApiServer, now))))];
     }
 }

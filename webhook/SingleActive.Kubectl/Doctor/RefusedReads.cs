@@ -55,7 +55,7 @@ internal static class RefusedReads
         ClusterRoleBindings => "the elector accounts' node read (drain-aware handover)",
         Nodes => "the nodes' kubelet versions (native sidecars) and where the replicas run (one node, one zone)",
         Namespaces => "accounts of deleted namespaces left in the node bindings",
-        Leases => "whether failover is paused",
+        Leases => "whether failover is paused, and whether an elector the NetworkPolicies cut off renews its Lease all the same",
         RoleBindings => "the elector accounts' RoleBindings",
         NetworkPolicies => "NetworkPolicies that keep the electors from the Kubernetes API, Prometheus from the electors, or the API server from the webhook",
         Pods => "which of the webhook's pods its namespace's NetworkPolicies select",

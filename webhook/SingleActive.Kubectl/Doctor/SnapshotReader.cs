@@ -64,9 +64,11 @@ public sealed class SnapshotReader(IKubernetes client)
                     async () => (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)]));
         }
 
-        var apiServer = namespaces.Any(n => n.NetworkPolicies.Count > 0) ? await ApiServerAsync(cancellationToken).ConfigureAwait(false) : null;
 
         var backends = await BackendsAsync(configuration, refused, cancellationToken).ConfigureAwait(false);
+        var apiServer = namespaces.Any(n => n.NetworkPolicies.Count > 0) || backends.Any(b => b.NetworkPolicies is { Count: > 0 })
+            ? await ApiServerAsync(cancellationToken).ConfigureAwait(false)
+            : null;
         // Only the node bindings' accounts need the namespaces: not read (nor reported) when the bindings were refused.
         var allNamespaces = refused.Any(r => r.Resource == RefusedReads.ClusterRoleBindings)
             ? null

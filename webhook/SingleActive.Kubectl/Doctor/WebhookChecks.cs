@@ -81,19 +81,16 @@ internal static class WebhookChecks
             yield return finding;
         }
 
+        var optedIn = snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w => w.Pods)).ToList();
         foreach (var backend in snapshot.WebhookBackends ?? [])
         {
             var failClosed = FailsClosed(backend, configuration);
-            var meanwhile = failClosed
-                ? "the API server rejects every opted-in object until one answers"
-                : "opted-in objects are admitted without the elector until one answers (failurePolicy Ignore)";
-            if (Backend(backend, meanwhile) is { } finding)
+            if (Backend(backend, Meanwhile(failClosed, "one answers")) is { } finding)
             {
                 yield return finding;
             }
 
-            var optedIn = snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w => w.Pods));
-            if (NetworkPolicyChecks.ForWebhook(backend, meanwhile, failClosed, optedIn) is { } cutOff)
+            if (NetworkPolicyChecks.ForWebhook(backend, Meanwhile(failClosed, "a call gets through"), snapshot.ApiServer, optedIn) is { } cutOff)
             {
                 yield return cutOff;
             }
@@ -159,6 +156,11 @@ internal static class WebhookChecks
             _ => null,
         };
     }
+
+    /// <summary>What happens to opted-in objects while no call gets through, <paramref name="until"/> it does.</summary>
+    private static string Meanwhile(bool failClosed, string until) => failClosed
+        ? $"the API server rejects every opted-in object until {until}"
+        : $"opted-in objects are admitted without the elector until {until} (failurePolicy Ignore)";
 
     /// <summary>Whether a webhook calling the Service fails closed: then no opted-in object is admitted while no call reaches a replica.</summary>
     private static bool FailsClosed(WebhookBackend backend, V1MutatingWebhookConfiguration configuration) =>

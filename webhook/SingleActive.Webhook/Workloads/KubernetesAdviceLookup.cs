@@ -9,15 +9,15 @@ using SingleActive.Webhook.Logging;
 namespace SingleActive.Webhook.Workloads;
 
 /// <summary>
-/// Lists a namespace's PodDisruptionBudgets (<see cref="PodDisruptionBudgets"/>), Services and single-active workloads
-/// (<see cref="SingleActiveWorkloads"/>) through the webhook's API connection, inside an admission and only to add warnings: each list bounded by a short timeout (the
+/// Lists a namespace's PodDisruptionBudgets (<see cref="PodDisruptionBudgets"/>), Services, NetworkPolicies and single-active
+/// workloads (<see cref="SingleActiveWorkloads"/>) through the webhook's API connection, inside an admission and only to add warnings: each list bounded by a short timeout (the
 /// admission request's own is a few seconds), and null instead of an error when there is no API connection or the
 /// call fails.
 /// </summary>
 public sealed class KubernetesAdviceLookup(
     ClusterConnection connection,
     ILogger<KubernetesAdviceLookup> logger,
-    TimeProvider? timeProvider = null) : IPodDisruptionBudgetLookup, IServiceLookup, IWorkloadLookup
+    TimeProvider? timeProvider = null) : IPodDisruptionBudgetLookup, IServiceLookup, INetworkPolicyLookup, IWorkloadLookup
 {
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
@@ -34,6 +34,9 @@ public sealed class KubernetesAdviceLookup(
 
     Task<IReadOnlyList<V1Service>?> IServiceLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
         ListAsync<V1Service>("Services", @namespace, async (client, ct) => [.. (await client.CoreV1.ListNamespacedServiceAsync(@namespace, cancellationToken: ct).ConfigureAwait(false)).Items ?? []], cancellationToken);
+
+    Task<IReadOnlyList<V1NetworkPolicy>?> INetworkPolicyLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
+        ListAsync<V1NetworkPolicy>("NetworkPolicies", @namespace, async (client, ct) => [.. (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(@namespace, cancellationToken: ct).ConfigureAwait(false)).Items ?? []], cancellationToken);
 
     Task<IReadOnlyList<SingleActiveWorkload>?> IWorkloadLookup.ListAsync(string @namespace, CancellationToken cancellationToken) =>
         ListAsync("Deployments and StatefulSets", @namespace, (client, ct) => SingleActiveWorkloads.ListAsync(client, @namespace, ct), cancellationToken);

@@ -4,6 +4,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SingleActive.Contract;
+using SingleActive.Kube.NetworkPolicies;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.Admission;
 using SingleActive.Webhook.AdmissionReviews;
@@ -16,15 +17,17 @@ namespace SingleActive.Webhook.Workloads;
 /// stored one, for <see cref="LeaseChange"/> and a StatefulSet's rollout advice), runs <see cref="WorkloadMutator"/>, adds
 /// the advice on PodDisruptionBudgets that block drains and on Services that reach the standbys (readiness mode:
 /// publishing not-ready addresses; label mode: not selecting the leader label) or none of its pods (readiness mode:
-/// selecting the leader label, <see cref="RoleSelectorAdvisor"/>), and answers with the patch and warnings. A workload
-/// that does not opt in is allowed untouched.
+/// selecting the leader label, <see cref="RoleSelectorAdvisor"/>) and on NetworkPolicies that cut its electors off from the
+/// Kubernetes API (<see cref="ElectorEgressAdvisor"/>), and answers with the patch and warnings. A workload that does not
+/// opt in is allowed untouched.
 /// </summary>
 public sealed class WorkloadAdmissionHandler(
     WorkloadMutator mutator,
     JsonPatchBuilder patchBuilder,
     IPodDisruptionBudgetLookup budgets,
     ILogger<WorkloadAdmissionHandler>? logger = null,
-    IServiceLookup? services = null) : IResourceHandler
+    IServiceLookup? services = null,
+    INetworkPolicyLookup? networkPolicies = null) : IResourceHandler
 {
     private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -90,12 +93,16 @@ public sealed class WorkloadAdmissionHandler(
         }
 
         var warnings = new List<string>(mutation.Warnings);
+        // Listed with the others, for either mode: every elector needs the API.
+        var listingPolicies = mutation.OptedIn && !string.IsNullOrEmpty(workload.Namespace) && networkPolicies is not null
+            ? networkPolicies.ListAsync(workload.Namespace, cancellationToken)
+            : Task.FromResult<IReadOnlyList<V1NetworkPolicy>?>(null);
         if (mutation.Mode == ElectorMode.Readiness && !string.IsNullOrEmpty(workload.Namespace))
         {
-            // Both lists at once: each is bounded, and neither fails the admission.
+            // The lists at once: each is bounded, and none fails the admission.
             var listingBudgets = budgets.ListAsync(workload.Namespace, cancellationToken);
             var listingServices = services?.ListAsync(workload.Namespace, cancellationToken) ?? Task.FromResult<IReadOnlyList<V1Service>?>(null);
-            await Task.WhenAll(listingBudgets, listingServices).ConfigureAwait(false);
+            await Task.WhenAll(listingBudgets, listingServices, listingPolicies).ConfigureAwait(false);
             if (await listingBudgets.ConfigureAwait(false) is { } found)
             {
                 warnings.AddRange(PodDisruptionBudgetAdvisor.Advise(found, workload));
@@ -111,6 +118,11 @@ public sealed class WorkloadAdmissionHandler(
         {
             // Budgets work as usual in label mode (every healthy replica is Ready); a Service must select the leader label.
             warnings.AddRange(SingleActiveWorkload.AdviseOnServices(ElectorMode.Label, workload, listed));
+        }
+
+        if (await listingPolicies.ConfigureAwait(false) is { } policies && ElectorEgressAdvisor.Advise(policies, workload) is { } cutOff)
+        {
+            warnings.Add(cutOff);
         }
 
         var patch = patchBuilder.CreatePatch(original, KubernetesObjectJson.ToUtf8(current));

@@ -17,13 +17,14 @@ public static class WorkloadsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<WorkloadMutator>();
-        // Hosts without a ClusterConnection (tests, offline tools) get none: the budget and Service advice is then skipped.
+        // Hosts without a ClusterConnection (tests, offline tools) get none: the budget, Service and NetworkPolicy advice is then skipped.
         services.TryAddSingleton(sp => new KubernetesAdviceLookup(
             sp.GetService<ClusterConnection>() ?? ClusterConnection.None,
             sp.GetService<ILogger<KubernetesAdviceLookup>>() ?? NullLogger<KubernetesAdviceLookup>.Instance,
             sp.GetService<TimeProvider>()));
         services.TryAddSingleton<IPodDisruptionBudgetLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
         services.TryAddSingleton<IServiceLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
+        services.TryAddSingleton<INetworkPolicyLookup>(sp => sp.GetRequiredService<KubernetesAdviceLookup>());
         services.TryAddSingleton<IWorkloadLookup>(sp => new SharedWorkloadLookup(
             sp.GetRequiredService<KubernetesAdviceLookup>(),
             sp.GetService<ILogger<SharedWorkloadLookup>>() ?? NullLogger<SharedWorkloadLookup>.Instance));

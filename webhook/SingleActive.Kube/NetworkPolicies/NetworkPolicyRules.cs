@@ -3,7 +3,7 @@ using System.Net;
 using k8s.Models;
 using SingleActive.Kube.Workloads;
 
-namespace SingleActive.Kubectl.Doctor;
+namespace SingleActive.Kube.NetworkPolicies;
 
 /// <summary>
 /// What the NetworkPolicies of a namespace let through to and from one pod, by the API's rules
@@ -13,15 +13,17 @@ namespace SingleActive.Kubectl.Doctor;
 /// conforming CNI lets through.
 /// </summary>
 /// <remarks>
-/// Only TCP is asked about (the API and the elector's port). A rule's port given by name matches a container port of
+/// Only TCP is asked about (the API and the elector's port). Traffic between a pod and its own node is always allowed
+/// (the API's rule, whatever the policies): the callers check that against the pod's <c>status.hostIP</c>. A rule's port given by name matches a container port of
 /// that name on the receiving pod: for ingress the pod's own, for egress the destination's, so never the API server,
 /// which is not a pod of the cluster network. Pod and namespace selectors select pods, so they never select the API
-/// server's address either; only <c>ipBlock</c> peers, or none, do (on Cilium an <c>ipBlock</c> matches a node's
+/// server's address either (but on OpenShift's OVN-Kubernetes, a namespaceSelector on
+/// <c>policy-group.network.openshift.io/host-network</c> admits host-network traffic); only <c>ipBlock</c> peers, or none, do (on Cilium an <c>ipBlock</c> matches a node's
 /// address, where kubeadm runs the API server, only with <c>policy-cidr-match-mode: nodes</c>: these rules then say
 /// allowed where Cilium drops). Where a source is asked about, it is whether some source is admitted at all: who
 /// scrapes, or where the API server calls from, is not known here.
 /// </remarks>
-internal static class NetworkPolicyRules
+public static class NetworkPolicyRules
 {
     /// <summary>The policies of <paramref name="policies"/> that select a pod with <paramref name="labels"/> and apply to ingress.</summary>
     public static List<V1NetworkPolicy> IsolatingIngress(IEnumerable<V1NetworkPolicy> policies, IDictionary<string, string>? labels) =>
@@ -48,10 +50,21 @@ internal static class NetworkPolicyRules
         isolating.Any(p => (p.Spec?.Egress ?? []).Any(rule =>
             PortsMatch(rule.Ports, destination.Port, portName: null) && (rule.To is not { Count: > 0 } || rule.To.Any(peer => Contains(peer.IpBlock, destination.Address)))));
 
-    /// <summary>Whether a rule of <paramref name="isolating"/> lets the pod open TCP to some address outside the pod network (any port, any <c>ipBlock</c>).</summary>
-    public static bool AllowsTcpOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating) =>
+    /// <summary>
+    /// Whether a rule of <paramref name="isolating"/> lets the pod open TCP on one of <paramref name="ports"/> to some
+    /// address outside the pod network (no peers, or an <c>ipBlock</c>): where the API server is, is not known, only the
+    /// ports it may listen on.
+    /// </summary>
+    public static bool AllowsTcpOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating, IEnumerable<int> ports) =>
         isolating.Any(p => (p.Spec?.Egress ?? []).Any(rule =>
-            (rule.Ports is not { Count: > 0 } || rule.Ports.Any(IsTcp)) && (rule.To is not { Count: > 0 } || rule.To.Any(peer => peer.IpBlock is not null))));
+            ports.Any(port => PortsMatch(rule.Ports, port, portName: null)) && (rule.To is not { Count: > 0 } || rule.To.Any(peer => peer.IpBlock is not null))));
+
+    /// <summary>"NetworkPolicy a" or "NetworkPolicies a, b", for messages.</summary>
+    public static string Describe(IEnumerable<V1NetworkPolicy> policies)
+    {
+        var names = policies.Select(p => p.Metadata?.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return (names.Count == 1 ? "NetworkPolicy " : "NetworkPolicies ") + string.Join(", ", names);
+    }
 
     /// <summary>The empty selector selects every pod of the namespace.</summary>
     private static bool Selects(V1NetworkPolicy policy, IDictionary<string, string>? labels) =>
@@ -111,9 +124,9 @@ internal static class NetworkPolicyRules
     }
 
     /// <summary>
-    /// An address as the API server's validation read it: the dotted IPv4 parts in decimal even with leading zeros (Go's
-    /// <c>net.ParseCIDR</c> before 1.17, which 1.20–1.22 are built with), where <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>
-    /// would take <c>010</c> as octal.
+    /// An address as the API server reads it: the dotted IPv4 parts in decimal even with leading zeros (Go's
+    /// <c>net.ParseCIDR</c> before Go 1.17, then k8s.io/utils' <c>ParseCIDRSloppy</c>, which keeps that reading), where
+    /// <see cref="IPAddress.TryParse(string?, out IPAddress?)"/> would take <c>010</c> as octal.
     /// </summary>
     private static IPAddress? ParseAddress(string text)
     {
