@@ -266,6 +266,19 @@ public sealed class NetworkPolicyChecksTests
         Assert.Equal("10.0.0.1:443 (Service kubernetes) or 192.0.2.10:6443 (the API server)", new ApiServerDestinations([IPEndPoint.Parse("10.0.0.1:443")], [IPEndPoint.Parse("192.0.2.10:6443")]).ToString());
     }
 
+    [Theory]
+    [InlineData("""{"clusterIP":"10.0.0.1","ports":[{"port":443}]}""", null, "10.0.0.1:443 (Service kubernetes)")] // clusterIP alone (no clusterIPs)
+    [InlineData("""{"clusterIP":"10.0.0.1","clusterIPs":["10.0.0.1","fd00::1"],"ports":[{"port":443}]}""", """[{"addresses":[{"ip":"192.0.2.10"},{"ip":"not-an-ip"}],"ports":[{"port":6443},{"port":6444}]}]""",
+        "10.0.0.1:443, [fd00::1]:443 (Service kubernetes) or 192.0.2.10:6443, 192.0.2.10:6444 (the API servers)")]
+    [InlineData("""{"clusterIP":"None","ports":[{"port":443}]}""", "[]", null)]
+    public void ApiServerDestinations_From_TheAddressesThatParse(string serviceSpec, string? subsets, string? expected)
+    {
+        var service = KubernetesJson.Deserialize<V1Service>($$"""{"metadata":{"name":"kubernetes"},"spec":{{serviceSpec}}}""");
+        var endpoints = subsets is null ? null : KubernetesJson.Deserialize<V1Endpoints>($$"""{"metadata":{"name":"kubernetes"},"subsets":{{subsets}}}""");
+
+        Assert.Equal(expected, ApiServerDestinations.From(service, endpoints)?.ToString());
+    }
+
     private static List<Finding> Findings(ApiServerDestinations? api, params string[] policySpecs) =>
         Findings(api, [Pod("web-0"), Pod("web-1"), Pod("web-2")], mode: null, lease: null, policySpecs);
 

@@ -21,14 +21,31 @@ public sealed record ApiServerDestinations(IReadOnlyList<IPEndPoint> Service, IR
     /// <summary>From the Service and its Endpoints as read; null when neither names an address (nothing to match policies against).</summary>
     public static ApiServerDestinations? From(V1Service? service, V1Endpoints? endpoints)
     {
-        var port = service?.Spec?.Ports?.FirstOrDefault()?.Port;
-        IReadOnlyList<IPEndPoint> front = port is not { } p ? [] :
-            [.. (service!.Spec.ClusterIPs is { Count: > 0 } ips ? ips : [service.Spec.ClusterIP]).Select(ip => IPAddress.TryParse(ip, out var a) ? new IPEndPoint(a, p) : null).OfType<IPEndPoint>()];
-        IReadOnlyList<IPEndPoint> back =
-        [
-            .. (endpoints?.Subsets ?? []).SelectMany(s => (s.Addresses ?? []).SelectMany(a => (s.Ports ?? []).Select(sp =>
-                IPAddress.TryParse(a.Ip, out var address) ? new IPEndPoint(address, sp.Port) : null))).OfType<IPEndPoint>(),
-        ];
+        var front = new List<IPEndPoint>();
+        if (service?.Spec is { Ports: [{ Port: var port }, ..] } spec)
+        {
+            // clusterIPs (1.20+) holds both families of a dual-stack Service; clusterIP alone on older objects.
+            foreach (var ip in spec.ClusterIPs is { Count: > 0 } ips ? ips : [spec.ClusterIP])
+            {
+                if (IPAddress.TryParse(ip, out var address))
+                {
+                    front.Add(new IPEndPoint(address, port));
+                }
+            }
+        }
+
+        var back = new List<IPEndPoint>();
+        foreach (var subset in endpoints?.Subsets ?? [])
+        {
+            foreach (var address in subset.Addresses ?? [])
+            {
+                if (IPAddress.TryParse(address.Ip, out var ip))
+                {
+                    back.AddRange((subset.Ports ?? []).Select(p => new IPEndPoint(ip, p.Port)));
+                }
+            }
+        }
+
         return front.Count == 0 && back.Count == 0 ? null : new ApiServerDestinations(front, back);
     }
 
