@@ -244,7 +244,7 @@ public sealed class DeployManifestTests
         Assert.Equal("Never", (string?)advice["reinvocationPolicy"]);
         Assert.InRange((int)advice["timeoutSeconds"]!, 1, 3);
         Assert.Equal(webhooks[0]["namespaceSelector"]!.ToJsonString(), advice["namespaceSelector"]!.ToJsonString());
-        Assert.Equal(["services", "poddisruptionbudgets"], Resources(advice));
+        Assert.Equal(["services", "poddisruptionbudgets", "networkpolicies"], Resources(advice));
         Assert.Equal(["CREATE", "UPDATE"], Operations(advice));
         Assert.Equal(overlay == "overlays/local" ? null : "/mutate", (string?)advice["clientConfig"]!["service"]?["path"]);
         if (overlay != "overlays/local")
@@ -262,7 +262,20 @@ public sealed class DeployManifestTests
         var webhooks = Kustomize.Single(objects, "MutatingWebhookConfiguration", "single-active-webhook")["webhooks"]!.AsArray().OfType<JsonObject>();
         Assert.Equal(["pods.single-active.io", "workloads.single-active.io"], webhooks.Select(w => (string?)w["name"]));
         Assert.All(webhooks, w => Assert.Equal("Fail", (string?)w["failurePolicy"]));
-        Assert.DoesNotContain(Rules(Kustomize.Single(objects, "ClusterRole", "single-active-webhook")), r => r.StartsWith("apps|", StringComparison.Ordinal));
+        // Exactly the apps rule goes: the NetworkPolicy list stays, the workloads' own admission warns with it.
+        Assert.Equal(
+            [
+                "|serviceaccounts|get,create|*",
+                "rbac.authorization.k8s.io|rolebindings|get,create,update|*",
+                "rbac.authorization.k8s.io|clusterroles|bind|single-active-elector,single-active-elector-label,single-active-elector-node",
+                "rbac.authorization.k8s.io|clusterrolebindings|get,update|single-active-elector-node",
+                "|namespaces|get,list|*",
+                "policy|poddisruptionbudgets|list|*",
+                "|services|list|*",
+                "|nodes|list|*",
+                "networking.k8s.io|networkpolicies|list|*",
+            ],
+            Rules(Kustomize.Single(objects, "ClusterRole", "single-active-webhook")));
     }
 
     [Theory]

@@ -213,7 +213,7 @@ public class WebhookBackendChecksTests
 
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.Equal(
-            "both pods: ingress isolated by NetworkPolicy deny, with no rule admitting TCP to port https (8443), which the API server calls: no call gets through, so the API server rejects every opted-in object until a call gets through",
+            "both pods: ingress isolated by NetworkPolicy deny, with no rule admitting TCP to port https (8443), which the API server calls: no call gets through, so the API server rejects every opted-in object until a replica is reachable",
             finding.Problem);
         Assert.Equal(
             "admit that port from any address: add deploy/components/network-policy to your overlay, or a rule for it from your control plane's range with an ipBlock; docs/install.md, \"Where NetworkPolicy denies by default\"",
@@ -247,7 +247,7 @@ public class WebhookBackendChecksTests
         if (expected == Severity.Info)
         {
             Assert.EndsWith(
-                "; yet pod shop/web-0 was injected after the policies and these replicas were created: the CNI does not enforce NetworkPolicy, or another kind of policy (Cilium's, Calico's, AdminNetworkPolicy) lets that traffic through",
+                "; yet pod shop/web-0 was injected after the policies and these replicas were created (unless by single-active-webhook inject, offline): the CNI does not enforce NetworkPolicy, or another kind of policy (Cilium's, Calico's, AdminNetworkPolicy) lets that traffic through",
                 finding.Problem,
                 StringComparison.Ordinal);
         }
@@ -268,7 +268,7 @@ public class WebhookBackendChecksTests
 
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.Equal(
-            "pod single-active-webhook-1: ingress isolated by NetworkPolicy deny, with no rule admitting TCP to port https (8443), which the API server calls: calls that land on them time out",
+            "pod single-active-webhook-1: ingress isolated by NetworkPolicy deny, with no rule admitting TCP to port https (8443), which the API server calls: calls that land on it time out",
             finding.Problem);
     }
 

@@ -147,7 +147,7 @@ public sealed class PrometheusMetricsTests
 
         Assert.Equal(
             resources.Order(StringComparer.Ordinal),
-            WebhookMetrics.ServedKinds.Select(k => k.ToLowerInvariant() + "s").Order(StringComparer.Ordinal));
+            WebhookMetrics.ServedKinds.Select(k => k.ToLowerInvariant()).Select(k => k.EndsWith('y') ? k[..^1] + "ies" : k + "s").Order(StringComparer.Ordinal));
     }
 
     [Fact]

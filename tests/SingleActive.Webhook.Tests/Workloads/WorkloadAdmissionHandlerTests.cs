@@ -196,9 +196,10 @@ public class WorkloadAdmissionHandlerTests
 
         Assert.True(outcome.Allowed);
         Assert.Equal(
-            "single-active: the egress of the pods of Deployment shop/billing is isolated by NetworkPolicy default-deny, with no rule letting TCP out on port 443 or 6443: " +
-            "where the CNI enforces that, no elector reaches the Kubernetes API to read its Lease, so none leads. Fix: allow TCP 443 and 6443 out (or your API server's port): " +
-            "kubectl apply -n shop -f deploy/examples/networkpolicy-electors-egress.yaml with its podSelector set to the pods' labels (docs/install.md).",
+            "single-active: the egress of the pods of Deployment shop/billing is isolated by NetworkPolicy default-deny, with no rule letting TCP out on port 443 or 6443 " +
+            "to an address outside the pod network: unless your API server listens on another port, where the CNI enforces NetworkPolicy no elector reaches the Kubernetes API " +
+            "to read its Lease, so none leads. Fix: kubectl apply -n shop -f deploy/examples/networkpolicy-electors-egress.yaml with its podSelector set to the pods' labels " +
+            "(docs/install.md, \"Where NetworkPolicy denies by default\").",
             Assert.Single(outcome.Warnings!, w => w.Contains("NetworkPolicy", StringComparison.Ordinal)));
         Assert.Equal(["shop"], policies.Asked);
     }

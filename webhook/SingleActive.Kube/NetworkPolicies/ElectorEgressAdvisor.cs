@@ -31,8 +31,9 @@ public static class ElectorEgressAdvisor
             return null;
         }
 
-        return $"single-active: the egress of the pods of {workload.Description} is isolated by {NetworkPolicyRules.Describe(isolating)}, with no rule letting TCP out on port 443 or 6443: " +
-            "where the CNI enforces that, no elector reaches the Kubernetes API to read its Lease, so none leads. Fix: allow TCP 443 and 6443 out (or your API server's port): " +
-            $"kubectl apply -n {workload.Namespace} -f deploy/examples/networkpolicy-electors-egress.yaml with its podSelector set to the pods' labels (docs/install.md).";
+        return $"single-active: the egress of the pods of {workload.Description} is isolated by {NetworkPolicyRules.Describe(isolating)}, with no rule letting TCP out on port 443 or 6443 " +
+            "to an address outside the pod network: unless your API server listens on another port, where the CNI enforces NetworkPolicy no elector reaches the Kubernetes API " +
+            $"to read its Lease, so none leads. Fix: kubectl apply -n {workload.Namespace} -f deploy/examples/networkpolicy-electors-egress.yaml with its podSelector set to the pods' labels " +
+            "(docs/install.md, \"Where NetworkPolicy denies by default\").";
     }
 }

@@ -13,8 +13,10 @@ namespace SingleActive.Kube.NetworkPolicies;
 /// conforming CNI lets through.
 /// </summary>
 /// <remarks>
-/// Only TCP is asked about (the API and the elector's port). Traffic between a pod and its own node is always allowed
-/// (the API's rule, whatever the policies): the callers check that against the pod's <c>status.hostIP</c>. A rule's port given by name matches a container port of
+/// Only TCP is asked about (the API and the elector's port). Traffic from a pod's own node to the pod passes whatever
+/// the policies (the kubelet's probes; the callers check an API server there against the pod's <c>status.hostIP</c>);
+/// the other way, from the pod to its node, CNIs differ (Calico applies the pod's egress policy to it), so it is not
+/// taken as allowed. A rule's port given by name matches a container port of
 /// that name on the receiving pod: for ingress the pod's own, for egress the destination's, so never the API server,
 /// which is not a pod of the cluster network. Pod and namespace selectors select pods, so they never select the API
 /// server's address either (but on OpenShift's OVN-Kubernetes, a namespaceSelector on
@@ -51,13 +53,14 @@ public static class NetworkPolicyRules
             PortsMatch(rule.Ports, destination.Port, portName: null) && (rule.To is not { Count: > 0 } || rule.To.Any(peer => Contains(peer.IpBlock, destination.Address)))));
 
     /// <summary>
-    /// Whether a rule of <paramref name="isolating"/> lets the pod open TCP on one of <paramref name="ports"/> to some
-    /// address outside the pod network (no peers, or an <c>ipBlock</c>): where the API server is, is not known, only the
-    /// ports it may listen on.
+    /// Whether a rule of <paramref name="isolating"/> lets the pod open TCP on one of <paramref name="ports"/> (null: on
+    /// any port) to some address outside the pod network (no peers, or an <c>ipBlock</c>): for when where the API server
+    /// is, is not known, only the ports it may listen on.
     /// </summary>
-    public static bool AllowsTcpOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating, IEnumerable<int> ports) =>
+    public static bool AllowsTcpOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating, IEnumerable<int>? ports) =>
         isolating.Any(p => (p.Spec?.Egress ?? []).Any(rule =>
-            ports.Any(port => PortsMatch(rule.Ports, port, portName: null)) && (rule.To is not { Count: > 0 } || rule.To.Any(peer => peer.IpBlock is not null))));
+            (ports is null ? rule.Ports is not { Count: > 0 } || rule.Ports.Any(IsTcp) : ports.Any(port => PortsMatch(rule.Ports, port, portName: null)))
+            && (rule.To is not { Count: > 0 } || rule.To.Any(peer => peer.IpBlock is not null))));
 
     /// <summary>"NetworkPolicy a" or "NetworkPolicies a, b", for messages.</summary>
     public static string Describe(IEnumerable<V1NetworkPolicy> policies)

@@ -11,14 +11,15 @@ namespace SingleActive.Kubectl.Doctor;
 /// <summary>
 /// The NetworkPolicies around the webhook's replicas (<see cref="ForWebhook"/>) and around one workload's electors
 /// (<see cref="Run"/>), by the API's rules (<see cref="NetworkPolicyRules"/>). Pods on the node's network are left out
-/// (NetworkPolicy does not apply to them), and so is traffic between a pod and its own node (always allowed).
+/// (NetworkPolicy does not apply to them), and so is a call into a pod from its own node (it always passes).
 /// </summary>
 /// <remarks>
 /// A policy is only as strong as the CNI that enforces it, and other kinds of policy (Cilium's, Calico's,
 /// AdminNetworkPolicy) can allow what these deny. So where the cluster shows the traffic passing on connections opened
 /// after the policies (a cut-off elector's pod, created after them, renewing its Lease; an opted-in pod injected after
 /// them and after the webhook's pods), a finding is information, not an error. Connections older than a policy prove
-/// nothing: a connection-tracking dataplane keeps them open through a new deny.
+/// nothing: a connection-tracking dataplane keeps them open through a new deny. (An injected pod proves a call only
+/// where the webhook serves its namespace: one injected offline elsewhere would mislead, which the message says.)
 /// </remarks>
 internal static class NetworkPolicyChecks
 {
@@ -35,7 +36,7 @@ internal static class NetworkPolicyChecks
         var subject = $"{ns.Name}/{workload.Reference}";
         var electors = ActivePods.Of(workload, pods).Where(p => p.Spec?.HostNetwork != true && PodInjectionStatus.StatusOf(p) is not null).ToList();
         var cutOff = electors.Select(p => (Pod: p, By: NetworkPolicyRules.IsolatingEgress(ns.NetworkPolicies, p.Metadata?.Labels)))
-            .Where(e => e.By.Count > 0 && !ReachesApi(e.By, api, e.Pod.Status?.HostIP)).ToList();
+            .Where(e => e.By.Count > 0 && !ReachesApi(e.By, api)).ToList();
         if (cutOff.Count > 0)
         {
             yield return CutOffFromApi(ns, workload, subject, [.. cutOff.Select(c => c.Pod)], electors.Count, [.. cutOff.SelectMany(c => c.By)], api, now);
@@ -47,7 +48,7 @@ internal static class NetworkPolicyChecks
         {
             var ports = string.Join(", ", closed.Select(c => c.Port).Distinct().Order());
             yield return new Finding(Severity.Info, subject,
-                $"{Pods(closed.Select(c => c.Pod), electors.Count)}: ingress isolated by {NetworkPolicyRules.Describe(closed.SelectMany(c => c.By))}, with no rule admitting TCP to the elector's port {ElectorHttp.PortName} ({ports}): Prometheus cannot scrape them, if it does (alert SingleActiveElectorDown; the kubelet's readiness probe comes from the node, which is always let through)",
+                $"{Pods(closed.Select(c => c.Pod), electors.Count)}: ingress isolated by {NetworkPolicyRules.Describe(closed.SelectMany(c => c.By))}, with no rule admitting TCP to the elector's port {ElectorHttp.PortName} ({ports}): if Prometheus scrapes the electors, it cannot (alert SingleActiveElectorDown; the kubelet's readiness probe comes from the node, which always passes)",
                 $"where Prometheus scrapes them: {Example(ns.Name, "ingress")}");
         }
     }
@@ -80,19 +81,21 @@ internal static class NetworkPolicyChecks
             return null;
         }
 
-        var all = found.Count == pods.Count(p => p.Metadata?.DeletionTimestamp is null);
+        var live = pods.Count(p => p.Metadata?.DeletionTimestamp is null);
+        var all = found.Count == live;
+        var them = found.Count == 1 ? "it" : "them";
         var isolating = found.SelectMany(c => c.By).DistinctBy(p => p.Metadata?.Name).ToList();
         var port = found[0].Target.Name is { } name ? $"port {name} ({found[0].Target.Number})" : $"port {found[0].Target.Number}";
-        var problem = $"{Pods(found.Select(c => c.Pod), targets.Count)}: ingress isolated by {NetworkPolicyRules.Describe(isolating)}, " + (closed.Count > 0
-            ? $"with no rule admitting TCP to {port}, which the API server calls: {(all ? $"no call gets through, so {meanwhile}" : "calls that land on them time out")}"
-            : $"whose rules admit TCP to {port} only from pods, but the API server calls from its own address, which no pod or namespace selector selects unless it reaches the cluster through a proxy pod such as Konnectivity's agent: {(all ? $"if no call gets through, {meanwhile}" : "calls that land on them may time out")}");
+        var problem = $"{Pods(found.Select(c => c.Pod), live)}: ingress isolated by {NetworkPolicyRules.Describe(isolating)}, " + (closed.Count > 0
+            ? $"with no rule admitting TCP to {port}, which the API server calls: {(all ? $"no call gets through, so {meanwhile}" : $"calls that land on {them} time out")}"
+            : $"whose rules admit TCP to {port} only from pods, but the API server calls from its own address, which no pod or namespace selector selects unless it reaches the cluster through a proxy pod such as Konnectivity's agent: {(all ? $"if no call gets through, {meanwhile}" : $"calls that land on {them} may time out")}");
         var fix = "admit that port from any address: add deploy/components/network-policy to your overlay, or a rule for it from your control plane's range with an ipBlock; docs/install.md, \"Where NetworkPolicy denies by default\"";
         var since = isolating.Select(p => p.Metadata?.CreationTimestamp).Concat(found.Select(c => c.Pod.Metadata?.CreationTimestamp)).Max();
         if (all && since is { } after && optedIn.Where(p => p.Metadata?.CreationTimestamp > after && PodInjectionStatus.StatusOf(p) is not null)
                 .MaxBy(p => p.Metadata.CreationTimestamp) is { } proof)
         {
             return new Finding(Severity.Info, backend.Subject,
-                $"{problem}; yet pod {proof.Metadata.NamespaceProperty}/{proof.Metadata.Name} was injected after the policies and these replicas were created: {OtherPolicies}",
+                $"{problem}; yet pod {proof.Metadata.NamespaceProperty}/{proof.Metadata.Name} was injected after the policies and these replicas were created (unless by single-active-webhook inject, offline): {OtherPolicies}",
                 $"nothing to do while that lasts; should it change: {fix}");
         }
 
@@ -101,7 +104,7 @@ internal static class NetworkPolicyChecks
 
     private static Finding CutOffFromApi(NamespaceSnapshot ns, SingleActiveWorkload workload, string subject, List<V1Pod> cutOff, int electors, List<V1NetworkPolicy> isolating, ApiServerDestinations? api, DateTimeOffset now)
     {
-        var where = api is not null ? api.ToString() : "the API server (an address outside the pod network, on port 443 or 6443)";
+        var where = api is not null ? api.ToString() : "any address outside the pod network (where the API server is could not be read)";
         var problem = $"{Pods(cutOff, electors)}: egress isolated by {NetworkPolicyRules.Describe(isolating)}, with no rule allowing TCP to {where}";
         var fix = $"let them reach the API ({ApiPorts(api)}): {Example(ns.Name, "egress")}";
         var newestPolicy = isolating.Max(p => p.Metadata?.CreationTimestamp);
@@ -126,19 +129,18 @@ internal static class NetworkPolicyChecks
     }
 
     /// <summary>
-    /// The Service's address or an API server's, whichever the CNI matches, or an API server on the pod's own node.
-    /// With the API servers unknown, TCP 6443 to anywhere outside the pod network counts too; with nothing known, the
-    /// usual API ports to anywhere outside it.
+    /// The Service's address or an API server's, whichever the CNI matches. With the API servers unknown, TCP 6443 to
+    /// anywhere outside the pod network counts too; with nothing known, TCP on any port to anywhere outside it (so what
+    /// is left is certain, whatever port the API server listens on).
     /// </summary>
-    private static bool ReachesApi(List<V1NetworkPolicy> isolating, ApiServerDestinations? api, string? hostIp) =>
+    private static bool ReachesApi(List<V1NetworkPolicy> isolating, ApiServerDestinations? api) =>
         api is null
-            ? NetworkPolicyRules.AllowsTcpOutsideThePodNetwork(isolating, ElectorEgressAdvisor.ApiPorts)
-            : OnTheApiServersNode(hostIp, api) || api.All.Any(d => NetworkPolicyRules.AllowsTcpTo(isolating, d))
-                || (api.Servers.Count == 0 && NetworkPolicyRules.AllowsTcpOutsideThePodNetwork(isolating, [6443]));
+            ? NetworkPolicyRules.AllowsTcpOutsideThePodNetwork(isolating, ports: null)
+            : api.All.Any(d => NetworkPolicyRules.AllowsTcpTo(isolating, d)) || (api.Servers.Count == 0 && NetworkPolicyRules.AllowsTcpOutsideThePodNetwork(isolating, [6443]));
 
-    /// <summary>Traffic between a pod and its own node is always allowed: an API server there is always reachable, and always reaches it.</summary>
+    /// <summary>Every API server runs on the node with address <paramref name="hostIp"/>: its calls into a pod there come from that node, which always passes.</summary>
     private static bool OnTheApiServersNode(string? hostIp, ApiServerDestinations? api) =>
-        api is not null && IPAddress.TryParse(hostIp, out var host) && api.Servers.Any(s => s.Address.Equals(host));
+        api is { Servers.Count: > 0 } && IPAddress.TryParse(hostIp, out var host) && api.Servers.All(s => s.Address.Equals(host));
 
     /// <summary>The ports to open: those the cluster shows, else the usual ones (the Service's 443, the API server's 6443 on kubeadm).</summary>
     private static string ApiPorts(ApiServerDestinations? api) => api switch

@@ -90,7 +90,7 @@ internal static class WebhookChecks
                 yield return finding;
             }
 
-            if (NetworkPolicyChecks.ForWebhook(backend, Meanwhile(failClosed, "a call gets through"), snapshot.ApiServer, optedIn) is { } cutOff)
+            if (NetworkPolicyChecks.ForWebhook(backend, Meanwhile(failClosed, "a replica is reachable"), snapshot.ApiServer, optedIn) is { } cutOff)
             {
                 yield return cutOff;
             }

@@ -8,7 +8,7 @@ public static class Decisions
     public const string AlreadyInjected = "already-injected";
     public const string Mutated = "mutated";
 
-    /// <summary>Allowed unchanged with warnings about the single-active workloads the object affects (a Service, a PodDisruptionBudget).</summary>
+    /// <summary>Allowed unchanged with warnings about the single-active workloads the object affects (a Service, a PodDisruptionBudget, a NetworkPolicy).</summary>
     public const string Advised = "advised";
 
     public const string Denied = "denied";

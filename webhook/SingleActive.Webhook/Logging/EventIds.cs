@@ -45,22 +45,22 @@ internal static class EventIds
     /// <summary>A Deployment or StatefulSet was denied.</summary>
     public const int WorkloadDenied = 601;
 
-    /// <summary>The advice from a namespace's PodDisruptionBudgets or Services was skipped (no Kubernetes API).</summary>
+    /// <summary>The advice from a namespace's PodDisruptionBudgets, Services or NetworkPolicies was skipped (no Kubernetes API).</summary>
     public const int AdviceSkipped = 602;
 
-    /// <summary>A namespace's PodDisruptionBudgets or Services could not be listed; their advice is skipped.</summary>
+    /// <summary>A namespace's PodDisruptionBudgets, Services or NetworkPolicies could not be listed; their advice is skipped.</summary>
     public const int AdviceLookupFailed = 603;
 
     /// <summary>A Deployment or StatefulSet being deleted was allowed unchanged.</summary>
     public const int WorkloadBeingDeleted = 604;
 
-    /// <summary>A Service or PodDisruptionBudget was admitted with warnings about the single-active workloads it affects.</summary>
+    /// <summary>A Service, PodDisruptionBudget or NetworkPolicy was admitted with warnings about the single-active workloads it affects.</summary>
     public const int WorkloadAdviceGiven = 605;
 
-    /// <summary>The advice on a Service or PodDisruptionBudget could not be worked out; it was admitted without it.</summary>
+    /// <summary>The advice on a Service, PodDisruptionBudget or NetworkPolicy could not be worked out; it was admitted without it.</summary>
     public const int WorkloadAdviceFailed = 606;
 
-    /// <summary>The advice on a Service or PodDisruptionBudget was skipped: too many namespaces were being listed at once.</summary>
+    /// <summary>The advice on a Service, PodDisruptionBudget or NetworkPolicy was skipped: too many namespaces were being listed at once.</summary>
     public const int WorkloadAdviceBusy = 607;
 
     /// <summary>An admission request was answered, with its decision and duration.</summary>

@@ -28,7 +28,7 @@ public sealed class WebhookMetrics
     private const int MaxDistinctKinds = 32;
 
     /// <summary>The kinds deploy/'s webhook configuration sends: their <c>error</c> series start at 0, so the first error alerts (docs/monitoring.md).</summary>
-    public static readonly IReadOnlyList<string> ServedKinds = ["Pod", "Deployment", "StatefulSet", "Service", "PodDisruptionBudget"];
+    public static readonly IReadOnlyList<string> ServedKinds = ["Pod", "Deployment", "StatefulSet", "Service", "PodDisruptionBudget", "NetworkPolicy"];
 
     /// <summary>Every <c>result</c> of <see cref="ProvisioningName"/>, written at 0 from the start.</summary>
     private static readonly string[] ProvisioningResults = ["created", "exists", "cached", "error", NodeBindingProblem.Missing, NodeBindingProblem.Forbidden, NodeBindingProblem.WrongRole];

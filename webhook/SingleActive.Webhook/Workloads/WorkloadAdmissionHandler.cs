@@ -113,11 +113,15 @@ public sealed class WorkloadAdmissionHandler(
                 warnings.AddRange(SingleActiveWorkload.AdviseOnServices(ElectorMode.Readiness, workload, listed));
             }
         }
-        else if (mutation.Mode == ElectorMode.Label && !string.IsNullOrEmpty(workload.Namespace) && services is not null
-            && await services.ListAsync(workload.Namespace, cancellationToken).ConfigureAwait(false) is { } listed)
+        else if (mutation.Mode == ElectorMode.Label && !string.IsNullOrEmpty(workload.Namespace))
         {
             // Budgets work as usual in label mode (every healthy replica is Ready); a Service must select the leader label.
-            warnings.AddRange(SingleActiveWorkload.AdviseOnServices(ElectorMode.Label, workload, listed));
+            var listingServices = services?.ListAsync(workload.Namespace, cancellationToken) ?? Task.FromResult<IReadOnlyList<V1Service>?>(null);
+            await Task.WhenAll(listingServices, listingPolicies).ConfigureAwait(false);
+            if (await listingServices.ConfigureAwait(false) is { } listed)
+            {
+                warnings.AddRange(SingleActiveWorkload.AdviseOnServices(ElectorMode.Label, workload, listed));
+            }
         }
 
         if (await listingPolicies.ConfigureAwait(false) is { } policies && ElectorEgressAdvisor.Advise(policies, workload) is { } cutOff)

@@ -19,6 +19,7 @@ namespace SingleActive.Webhook.Workloads;
 /// standbys of (a readiness-mode workload's Service publishing not-ready addresses, <see cref="NotReadyAddressAdvisor"/>;
 /// a label-mode workload's Service not selecting the leader label, <see cref="LeaderSelectorAdvisor"/>) or whose drains
 /// it blocks (a budget wanting two or more healthy pods of a readiness-mode workload, <see cref="PodDisruptionBudgetAdvisor"/>).
+/// NetworkPolicies likewise, for the workloads whose electors they cut off from the Kubernetes API (<see cref="NetworkPolicyAdvice"/>).
 /// </summary>
 /// <remarks>
 /// The object is never changed nor refused, whatever goes wrong: the webhook that sends these
@@ -30,7 +31,9 @@ namespace SingleActive.Webhook.Workloads;
 /// logs the same warning on every write (client-go logs warnings by default).
 /// </remarks>
 /// <param name="injectorOptions">Whose <c>Mode</c> is the mode of a template that names none.</param>
-public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<InjectorOptions> injectorOptions, ILogger<WorkloadAdviceHandler>? logger = null) : IResourceHandler
+/// <param name="networkPolicies">The namespace's NetworkPolicies, for the advice on one; none: NetworkPolicies get no advice.</param>
+public sealed class WorkloadAdviceHandler(
+    IWorkloadLookup workloads, IOptions<InjectorOptions> injectorOptions, ILogger<WorkloadAdviceHandler>? logger = null, INetworkPolicyLookup? networkPolicies = null) : IResourceHandler
 {
     public const string ServiceKind = "Service";
     public const string BudgetKind = "PodDisruptionBudget";
@@ -39,12 +42,14 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
     public const int WorkloadsInFull = 3;
 
     private readonly ILogger logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly NetworkPolicyAdvice? networkPolicyAdvice = networkPolicies is null ? null : new NetworkPolicyAdvice(workloads, networkPolicies);
 
     /// <summary>Never a denial, even for an exception that escapes the catch below (<see cref="AdmissionDispatcher"/>).</summary>
     public bool FailsOpen => true;
 
     public bool CanHandle(GroupVersionKind kind) =>
-        kind is { Group: null or "", Version: "v1", Kind: ServiceKind } or { Group: "policy", Version: "v1" or "v1beta1", Kind: BudgetKind };
+        kind is { Group: null or "", Version: "v1", Kind: ServiceKind } or { Group: "policy", Version: "v1" or "v1beta1", Kind: BudgetKind }
+            or { Group: "networking.k8s.io", Version: "v1", Kind: NetworkPolicyAdvice.Kind };
 
     public async Task<MutationResult> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
@@ -57,6 +62,14 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
         var kind = request.Kind?.Kind;
         try
         {
+            if (kind == NetworkPolicyAdvice.Kind)
+            {
+                return this.networkPolicyAdvice is null ? MutationResult.Skip("no NetworkPolicy lookup")
+                    : await this.networkPolicyAdvice.AdviseAsync(request, cancellationToken).ConfigureAwait(false) is not { } cutOff
+                        ? MutationResult.Skip("the namespace's workloads or NetworkPolicies could not be listed")
+                        : Answer([.. cutOff.Select(c => (c.Workload, new List<string> { c.Warning }))], request, kind);
+            }
+
             if (Read(request.Object, request, kind) is not var (advise, input))
             {
                 return MutationResult.Skip("selects no pods, or is being deleted");
@@ -79,14 +92,7 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
                 .Select(w => (Workload: w, Warnings: advise(w).Where(warning => !given.Contains(warning)).ToList()))
                 .Where(a => a.Warnings.Count > 0)
                 .ToList();
-            var warnings = Summarized(advised, request.Namespace);
-            if (warnings.Count == 0)
-            {
-                return MutationResult.Skip("no single-active workload affected");
-            }
-
-            WorkloadLog.AdviceGiven(this.logger, kind!, request.Namespace, request.Name, request.Operation, warnings.Count);
-            return MutationResult.Allow(Decisions.Advised, warnings: warnings);
+            return Answer(advised, request, kind);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -95,6 +101,18 @@ public sealed class WorkloadAdviceHandler(IWorkloadLookup workloads, IOptions<In
             WorkloadLog.AdviceFailed(this.logger, kind, request.Namespace, request.Name, e.Message, e);
             return MutationResult.Skip("advice failed: " + e.Message);
         }
+    }
+
+    private MutationResult Answer(List<(SingleActiveWorkload Workload, List<string> Warnings)> advised, AdmissionRequest request, string? kind)
+    {
+        var warnings = Summarized(advised, request.Namespace!);
+        if (warnings.Count == 0)
+        {
+            return MutationResult.Skip("no single-active workload affected");
+        }
+
+        WorkloadLog.AdviceGiven(this.logger, kind!, request.Namespace!, request.Name, request.Operation, warnings.Count);
+        return MutationResult.Allow(Decisions.Advised, warnings: warnings);
     }
 
     /// <summary>

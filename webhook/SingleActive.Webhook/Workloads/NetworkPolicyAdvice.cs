@@ -1,0 +1,75 @@
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using SingleActive.Kube.NetworkPolicies;
+using SingleActive.Kube.Workloads;
+using SingleActive.Webhook.AdmissionReviews;
+
+namespace SingleActive.Webhook.Workloads;
+
+/// <summary>
+/// The advice on a NetworkPolicy written after the workloads of its namespace (<see cref="WorkloadAdviceHandler"/>): the
+/// single-active workloads whose electors this write cuts off from the Kubernetes API (<see cref="ElectorEgressAdvisor"/>).
+/// Policies add up, so the write is judged with the namespace's others: the namespace as listed, this policy put in as
+/// written, against the same namespace with it as stored before (or without it); only a workload cut off by the write,
+/// not already before it, is named. Such a write often lands while the workloads run: their electors keep the
+/// connections they have (a connection-tracking dataplane lets established ones through) and lose the API at the next
+/// one they open.
+/// </summary>
+public sealed class NetworkPolicyAdvice(IWorkloadLookup workloads, INetworkPolicyLookup policies)
+{
+    public const string Kind = "NetworkPolicy";
+
+    /// <summary>
+    /// The warnings for the write in <paramref name="request"/>, one per workload it cuts off; empty when there is none
+    /// (or the write changes nothing the advice reads), null when the namespace could not be listed.
+    /// </summary>
+    public async Task<IReadOnlyList<(SingleActiveWorkload Workload, string Warning)>?> AdviseAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Read(request.Object, request.Namespace) is not { } written)
+        {
+            return [];
+        }
+
+        var stored = request.Operation == "UPDATE" ? Read(request.OldObject, request.Namespace) : null;
+        if (stored is not null && Input(stored) == Input(written))
+        {
+            return []; // Labels, annotations, ingress: the electors' egress is as it was.
+        }
+
+        var listingWorkloads = workloads.ListAsync(request.Namespace!, cancellationToken);
+        var listingPolicies = policies.ListAsync(request.Namespace!, cancellationToken);
+        await Task.WhenAll(listingWorkloads, listingPolicies).ConfigureAwait(false);
+        if (await listingWorkloads.ConfigureAwait(false) is not { } found || await listingPolicies.ConfigureAwait(false) is not { } listed)
+        {
+            return null; // logged by the lookup
+        }
+
+        var others = listed.Where(p => p.Metadata?.Name != written.Metadata.Name).ToList();
+        List<V1NetworkPolicy> before = stored is null ? others : [.. others, stored];
+        List<V1NetworkPolicy> after = [.. others, written];
+        return [.. found
+            .Where(w => ElectorEgressAdvisor.Advise(before, w.Workload) is null)
+            .Select(w => (Workload: w, Warning: ElectorEgressAdvisor.Advise(after, w.Workload)))
+            .Where(a => a.Warning is not null)
+            .Select(a => (a.Workload, a.Warning!))];
+    }
+
+    /// <summary>The policy in <paramref name="value"/>, in <paramref name="namespace"/>; null when absent or being deleted.</summary>
+    private static V1NetworkPolicy? Read(RawJsonValue? value, string? @namespace)
+    {
+        if (value is not { ValueKind: JsonValueKind.Object } raw || KubernetesJson.Deserialize<V1NetworkPolicy>(raw.ToElement()) is not { } policy
+            || policy.Metadata?.DeletionTimestamp is not null)
+        {
+            return null;
+        }
+
+        WorkloadAdviceHandler.InNamespace(policy.Metadata ??= new V1ObjectMeta(), @namespace);
+        return policy;
+    }
+
+    /// <summary>What the advice reads of a policy: which pods it selects and their egress (the spec without its ingress rules).</summary>
+    private static string Input(V1NetworkPolicy policy) =>
+        KubernetesJson.Serialize(new V1NetworkPolicySpec { PodSelector = policy.Spec?.PodSelector, PolicyTypes = policy.Spec?.PolicyTypes, Egress = policy.Spec?.Egress });
+}
