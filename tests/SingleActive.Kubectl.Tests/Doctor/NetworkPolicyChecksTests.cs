@@ -225,26 +225,29 @@ public sealed class NetworkPolicyChecksTests
         Assert.Empty(Findings(Api, pods, mode: null, lease: null, """{"podSelector":{},"policyTypes":["Ingress"],"ingress":[{"ports":[{"port":9099}]}]}"""));
     }
 
-    /// <summary>Where the API server is could not be read: a rule for TCP on any port to anywhere outside the pod network may be the one (minikube's 8443), so only none at all is certain.</summary>
+    /// <summary>
+    /// Where the API server is could not be read: a rule for TCP 443 or 6443 outside the pod network counts; one for
+    /// another port may be the API server's (minikube's 8443), a warning; none for TCP outside it at all is certain.
+    /// </summary>
     [Theory]
-    [InlineData("""{"to":[{"podSelector":{}}]}""", true)]
-    [InlineData("""{"ports":[{"protocol":"UDP","port":53}]}""", true)]
-    [InlineData("""{"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}],"ports":[{"protocol":"UDP","port":443}]}""", true)]
-    [InlineData("""{"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}],"ports":[{"port":8443}]}""", false)]
-    [InlineData("""{"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}],"ports":[{"port":6443}]}""", false)]
-    public void Run_ApiServerUnknown_ErrorOnlyWhenNothingOutsideThePodNetworkIsReachable(string rule, bool error)
+    [InlineData("""{"to":[{"podSelector":{}}]}""", Severity.Error)]
+    [InlineData("""{"ports":[{"protocol":"UDP","port":53}]}""", Severity.Error)]
+    [InlineData("""{"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}],"ports":[{"protocol":"UDP","port":443}]}""", Severity.Error)]
+    [InlineData("""{"ports":[{"port":"https"}]}""", Severity.Error)] // a destination pod's port name, never the API server's
+    [InlineData("""{"ports":[{"protocol":"UDP","port":53},{"protocol":"TCP","port":53}]}""", Severity.Warning)]
+    [InlineData("""{"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}],"ports":[{"port":8443}]}""", Severity.Warning)]
+    [InlineData("""{"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}],"ports":[{"port":6443}]}""", null)]
+    public void Run_ApiServerUnknown_ErrorOnlyWhereNoTcpLeavesThePodNetwork(string rule, Severity? expected)
     {
         var findings = Findings(null, $$"""{"podSelector":{},"policyTypes":["Egress"],"egress":[{{rule}}]}""");
 
-        if (error)
+        Assert.Equal(expected, findings.SingleOrDefault()?.Severity);
+        if (expected is { } severity)
         {
             var finding = Assert.Single(findings);
-            Assert.Contains("with no rule allowing TCP to any address outside the pod network (where the API server is could not be read)", finding.Problem, StringComparison.Ordinal);
+            Assert.Contains("with no rule allowing TCP to an address outside the pod network on port 443 or 6443 (where the API server is could not be read): " +
+                (severity == Severity.Warning ? "unless the API server listens on a port they allow, no elector" : "no elector"), finding.Problem, StringComparison.Ordinal);
             Assert.StartsWith("let them reach the API (TCP 443 and 6443 out, or your API server's port)", finding.Fix, StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.Empty(findings);
         }
     }
 

@@ -86,6 +86,33 @@ public sealed class NetworkPolicyAdviceTests
         Assert.Empty(policies.Asked);
     }
 
+    /// <summary>Most policies only govern ingress: they cannot cut an elector off, and nothing is listed for them.</summary>
+    [Fact]
+    public async Task HandleAsync_IngressOnlyPolicy_NoList()
+    {
+        var workloads = new FakeWorkloadLookup(TestWorkloads.Deployment());
+        var policies = new FakeNetworkPolicyLookup();
+
+        var outcome = await Handler(workloads, policies).HandleAsync(Request("deny-ingress", DenyIngress), default);
+
+        Assert.Equal((true, Decisions.Skipped), (outcome.Allowed, outcome.Decision));
+        Assert.Empty(workloads.Asked);
+        Assert.Empty(policies.Asked);
+    }
+
+    /// <summary>A stored object that cannot be read is judged as absent: the write still gets its advice.</summary>
+    [Fact]
+    public async Task HandleAsync_UnreadableStoredPolicy_JudgedWithoutIt()
+    {
+        var request = Request("default-deny", DenyWithDns, DenyIngress);
+        request.OldObject = RawJsonValue.Parse("""{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"default-deny"},"spec":{"podSelector":"not a selector"}}""");
+
+        var outcome = await Handler(new FakeWorkloadLookup(TestWorkloads.Deployment()), new FakeNetworkPolicyLookup()).HandleAsync(request, default);
+
+        Assert.Equal(Decisions.Advised, outcome.Decision);
+        Assert.Single(outcome.Warnings!);
+    }
+
     [Fact]
     public async Task HandleAsync_PoliciesUnreadableOrNoLookup_AdmittedWithoutAdvice()
     {

@@ -9,7 +9,7 @@ namespace SingleActive.Kube.NetworkPolicies;
 /// its template makes and let no TCP out on the API's ports. Where the CNI enforces them no elector reads its Lease,
 /// so none leads. Where the API server is, admission does not ask: a rule reaching any address outside the pod network
 /// on one of <see cref="ApiPorts"/> is taken to reach it, so what is left holds by the API's rules (a default deny
-/// with DNS only, say), short of an API server on another port or on the pods' own node (always reachable).
+/// with DNS only, say), short of an API server on another port.
 /// </summary>
 public static class ElectorEgressAdvisor
 {

@@ -59,7 +59,7 @@ public static class NetworkPolicyRules
     /// </summary>
     public static bool AllowsTcpOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating, IEnumerable<int>? ports) =>
         isolating.Any(p => (p.Spec?.Egress ?? []).Any(rule =>
-            (ports is null ? rule.Ports is not { Count: > 0 } || rule.Ports.Any(IsTcp) : ports.Any(port => PortsMatch(rule.Ports, port, portName: null)))
+            (ports is null ? rule.Ports is not { Count: > 0 } || rule.Ports.Any(p => IsTcp(p) && !IsNamed(p)) : ports.Any(port => PortsMatch(rule.Ports, port, portName: null)))
             && (rule.To is not { Count: > 0 } || rule.To.Any(peer => peer.IpBlock is not null))));
 
     /// <summary>"NetworkPolicy a" or "NetworkPolicies a, b", for messages.</summary>
@@ -77,8 +77,8 @@ public static class NetworkPolicyRules
     private static bool AppliesToIngress(V1NetworkPolicy policy) =>
         policy.Spec?.PolicyTypes is not { Count: > 0 } types || types.Contains("Ingress");
 
-    /// <summary>No <c>policyTypes</c>: egress when the policy has egress rules.</summary>
-    private static bool AppliesToEgress(V1NetworkPolicy policy) =>
+    /// <summary>Whether <paramref name="policy"/> isolates the pods it selects for egress. No <c>policyTypes</c>: when it has egress rules.</summary>
+    public static bool AppliesToEgress(V1NetworkPolicy policy) =>
         policy.Spec?.PolicyTypes is { Count: > 0 } types ? types.Contains("Egress") : policy.Spec?.Egress is { Count: > 0 };
 
     /// <summary>No ports: every port. A port without a number or name: every port of its protocol (TCP when unset).</summary>
@@ -89,6 +89,10 @@ public static class NetworkPolicyRules
                 : value == portName)));
 
     private static bool IsTcp(V1NetworkPolicyPort port) => port.Protocol is null or "TCP";
+
+    /// <summary>A port given by name: on egress, a destination pod's, never the API server's.</summary>
+    private static bool IsNamed(V1NetworkPolicyPort port) =>
+        port.Port?.Value is { Length: > 0 } value && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     private static bool Contains(V1IPBlock? block, IPAddress address) =>
         block is not null && InCidr(block.Cidr, address) && !(block.Except ?? []).Any(e => InCidr(e, address));

@@ -13,7 +13,7 @@ public static class DoctorChecks
     public const string WebhookConfigurationName = "single-active-webhook";
     public static readonly IReadOnlyList<string> WebhookNames = ["pods.single-active.io", "workloads.single-active.io"];
 
-    /// <summary>The webhook that only warns about Services and PodDisruptionBudgets written after their workload (failurePolicy Ignore).</summary>
+    /// <summary>The webhook that only warns about Services, PodDisruptionBudgets and NetworkPolicies written after their workload (failurePolicy Ignore).</summary>
     public const string AdviceWebhookName = "advice.single-active.io";
 
     /// <summary>Native sidecars (an init container with restartPolicy Always) need the kubelet at 1.29+.</summary>

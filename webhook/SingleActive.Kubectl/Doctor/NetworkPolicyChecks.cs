@@ -104,7 +104,7 @@ internal static class NetworkPolicyChecks
 
     private static Finding CutOffFromApi(NamespaceSnapshot ns, SingleActiveWorkload workload, string subject, List<V1Pod> cutOff, int electors, List<V1NetworkPolicy> isolating, ApiServerDestinations? api, DateTimeOffset now)
     {
-        var where = api is not null ? api.ToString() : "any address outside the pod network (where the API server is could not be read)";
+        var where = api is not null ? api.ToString() : "an address outside the pod network on port 443 or 6443 (where the API server is could not be read)";
         var problem = $"{Pods(cutOff, electors)}: egress isolated by {NetworkPolicyRules.Describe(isolating)}, with no rule allowing TCP to {where}";
         var fix = $"let them reach the API ({ApiPorts(api)}): {Example(ns.Name, "egress")}";
         var newestPolicy = isolating.Max(p => p.Metadata?.CreationTimestamp);
@@ -125,17 +125,20 @@ internal static class NetworkPolicyChecks
             : workload.Mode == ElectorMode.Label
                 ? "no elector can read or renew the Lease: none leads, and none can move the single-active.io/role label, so the Service keeps the pod that last had it"
                 : "no elector can read or renew the Lease: none leads, so no pod is Ready and the Service has no endpoint";
-        return new Finding(Severity.Error, subject, $"{problem}: {consequence}", fix);
+        // Where the API server is could not be read, a rule for TCP to another port outside the pod network may be its (minikube's 8443).
+        return api is null && NetworkPolicyRules.AllowsTcpOutsideThePodNetwork(isolating, ports: null)
+            ? new Finding(Severity.Warning, subject, $"{problem}: unless the API server listens on a port they allow, {consequence}", fix)
+            : new Finding(Severity.Error, subject, $"{problem}: {consequence}", fix);
     }
 
     /// <summary>
     /// The Service's address or an API server's, whichever the CNI matches. With the API servers unknown, TCP 6443 to
-    /// anywhere outside the pod network counts too; with nothing known, TCP on any port to anywhere outside it (so what
-    /// is left is certain, whatever port the API server listens on).
+    /// anywhere outside the pod network counts too; with nothing known, TCP 443 or 6443 to anywhere outside it (and
+    /// <see cref="CutOffFromApi"/> says whether other ports are open).
     /// </summary>
     private static bool ReachesApi(List<V1NetworkPolicy> isolating, ApiServerDestinations? api) =>
         api is null
-            ? NetworkPolicyRules.AllowsTcpOutsideThePodNetwork(isolating, ports: null)
+            ? NetworkPolicyRules.AllowsTcpOutsideThePodNetwork(isolating, ElectorEgressAdvisor.ApiPorts)
             : api.All.Any(d => NetworkPolicyRules.AllowsTcpTo(isolating, d)) || (api.Servers.Count == 0 && NetworkPolicyRules.AllowsTcpOutsideThePodNetwork(isolating, [6443]));
 
     /// <summary>Every API server runs on the node with address <paramref name="hostIp"/>: its calls into a pod there come from that node, which always passes.</summary>

@@ -62,12 +62,12 @@ internal static class WebhookChecks
 
         if (configuration.Webhooks?.FirstOrDefault(w => w.Name == DoctorChecks.AdviceWebhookName) is not { } advice)
         {
-            yield return new Finding(Severity.Info, Subject, $"has no webhook {DoctorChecks.AdviceWebhookName}: a Service or PodDisruptionBudget written after its workload gets no warning when it reaches the standbys or blocks drains (doctor still reports them)",
+            yield return new Finding(Severity.Info, Subject, $"has no webhook {DoctorChecks.AdviceWebhookName}: a Service, PodDisruptionBudget or NetworkPolicy written after its workload gets no warning when it reaches the standbys, blocks drains or cuts the electors off (doctor still reports them)",
                 "re-apply the overlay from deploy/ for the warnings");
         }
         else if (advice.FailurePolicy == "Fail")
         {
-            yield return new Finding(Severity.Warning, Subject, $"webhook {DoctorChecks.AdviceWebhookName} has failurePolicy Fail: it only warns, yet while no replica answers every Service and PodDisruptionBudget write in its scope is rejected",
+            yield return new Finding(Severity.Warning, Subject, $"webhook {DoctorChecks.AdviceWebhookName} has failurePolicy Fail: it only warns, yet while no replica answers every Service, PodDisruptionBudget and NetworkPolicy write in its scope is rejected",
                 "set failurePolicy: Ignore (as deploy/ ships it)");
         }
 

@@ -2,7 +2,7 @@ using SingleActive.Webhook.AdmissionReviews;
 
 namespace SingleActive.Webhook.Admission;
 
-/// <summary>Handles admission for one kind of object (pods, Deployments, StatefulSets, the advice on Services and budgets).</summary>
+/// <summary>Handles admission for one kind of object (pods, Deployments, StatefulSets, the advice on Services, budgets and NetworkPolicies).</summary>
 public interface IResourceHandler : IAdmissionHandler
 {
     bool CanHandle(GroupVersionKind kind);

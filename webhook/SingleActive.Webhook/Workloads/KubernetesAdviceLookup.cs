@@ -23,7 +23,7 @@ public sealed class KubernetesAdviceLookup(
 
     /// <summary>
     /// A failed list is logged at most this often per kind of list and cause: the advice webhook meets the same refusal
-    /// (a ClusterRole not upgraded with the webhook configuration) on every Service and budget write.
+    /// (a ClusterRole not upgraded with the webhook configuration) on every Service, budget and NetworkPolicy write.
     /// </summary>
     internal static readonly TimeSpan FailureLogPeriod = TimeSpan.FromMinutes(5);
 

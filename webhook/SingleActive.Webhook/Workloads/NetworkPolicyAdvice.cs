@@ -4,6 +4,7 @@ using k8s.Models;
 using SingleActive.Kube.NetworkPolicies;
 using SingleActive.Kube.Workloads;
 using SingleActive.Webhook.AdmissionReviews;
+using SingleActive.Webhook.Patching;
 
 namespace SingleActive.Webhook.Workloads;
 
@@ -14,7 +15,8 @@ namespace SingleActive.Webhook.Workloads;
 /// written, against the same namespace with it as stored before (or without it); only a workload cut off by the write,
 /// not already before it, is named. Such a write often lands while the workloads run: their electors keep the
 /// connections they have (a connection-tracking dataplane lets established ones through) and lose the API at the next
-/// one they open.
+/// one they open. Ingress-only writes (most policies) list nothing. Not advised: a DELETE (removing the policy that let
+/// the electors out; doctor reports the result), and a deny followed by its allow in one apply warns for the deny.
 /// </summary>
 public sealed class NetworkPolicyAdvice(IWorkloadLookup workloads, INetworkPolicyLookup policies)
 {
@@ -32,10 +34,15 @@ public sealed class NetworkPolicyAdvice(IWorkloadLookup workloads, INetworkPolic
             return [];
         }
 
-        var stored = request.Operation == "UPDATE" ? Read(request.OldObject, request.Namespace) : null;
+        var stored = request.Operation == "UPDATE" ? ReadOld(request) : null;
         if (stored is not null && Input(stored) == Input(written))
         {
             return []; // Labels, annotations, ingress: the electors' egress is as it was.
+        }
+
+        if (!NetworkPolicyRules.AppliesToEgress(written) && (stored is null || !NetworkPolicyRules.AppliesToEgress(stored)))
+        {
+            return []; // Ingress only, as most policies are: it cannot cut an elector off, so nothing is listed.
         }
 
         var listingWorkloads = workloads.ListAsync(request.Namespace!, cancellationToken);
@@ -54,6 +61,19 @@ public sealed class NetworkPolicyAdvice(IWorkloadLookup workloads, INetworkPolic
             .Select(w => (Workload: w, Warning: ElectorEgressAdvisor.Advise(after, w.Workload)))
             .Where(a => a.Warning is not null)
             .Select(a => (a.Workload, a.Warning!))];
+    }
+
+    /// <summary>The stored policy (<c>request.oldObject</c>); null when there is none or it cannot be read (then the write is judged against the namespace without it).</summary>
+    private static V1NetworkPolicy? ReadOld(AdmissionRequest request)
+    {
+        try
+        {
+            return Read(request.OldObject, request.Namespace);
+        }
+        catch (Exception e) when (KubernetesObjectJson.IsUnreadable(e))
+        {
+            return null;
+        }
     }
 
     /// <summary>The policy in <paramref name="value"/>, in <paramref name="namespace"/>; null when absent or being deleted.</summary>

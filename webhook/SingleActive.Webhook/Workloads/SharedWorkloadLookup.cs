@@ -4,7 +4,7 @@ using SingleActive.Kube.Workloads;
 namespace SingleActive.Webhook.Workloads;
 
 /// <summary>
-/// Shares one list of a namespace's workloads among the Service and budget writes that ask for it at the same time, and
+/// Shares one list of a namespace's workloads among the Service, budget and NetworkPolicy writes that ask for it at the same time, and
 /// lists at most <see cref="MaxNamespaces"/> namespaces at once. A burst of writes (a chart installed, a GitOps sync)
 /// then costs the API server one list per namespace rather than one per write, and the replicas that also serve the
 /// fail-closed pod webhook never hold more than a few of these lists in memory. A write that finds every slot taken by

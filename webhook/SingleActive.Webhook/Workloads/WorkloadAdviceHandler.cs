@@ -13,7 +13,7 @@ using SingleActive.Webhook.Patching;
 namespace SingleActive.Webhook.Workloads;
 
 /// <summary>
-/// Admission for Services and PodDisruptionBudgets on CREATE and UPDATE, advice only: the same warnings a workload's
+/// Admission for Services, PodDisruptionBudgets and NetworkPolicies on CREATE and UPDATE, advice only: the same warnings a workload's
 /// admission gives, for a Service or budget written after its workload. Lists the namespace's single-active
 /// Deployments and StatefulSets (<see cref="IWorkloadLookup"/>) and warns about each one the object reaches the
 /// standbys of (a readiness-mode workload's Service publishing not-ready addresses, <see cref="NotReadyAddressAdvisor"/>;
