@@ -149,6 +149,29 @@ public sealed class SnapshotReaderTests
         Assert.Empty(snapshot.Refused!);
     }
 
+    /// <summary>The webhook's Service in a namespace that also holds workloads: its NetworkPolicies are listed once, for both.</summary>
+    [Fact]
+    public async Task ReadAsync_WebhookInAWorkloadsNamespace_NetworkPoliciesListedOnce()
+    {
+        var api = new ApiServerDouble();
+        AnswerAsEmpty(api);
+        api.Answer("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/single-active-webhook",
+            """{"kind":"MutatingWebhookConfiguration","apiVersion":"admissionregistration.k8s.io/v1","metadata":{"name":"single-active-webhook"},"webhooks":[{"name":"pods.single-active.io","clientConfig":{"service":{"namespace":"shop","name":"single-active-webhook","path":"/mutate","port":443}},"failurePolicy":"Fail","sideEffects":"NoneOnDryRun","admissionReviewVersions":["v1"]}]}""");
+        api.Answer("/api/v1/namespaces/shop/services/single-active-webhook",
+            """{"kind":"Service","apiVersion":"v1","metadata":{"name":"single-active-webhook","namespace":"shop"},"spec":{"selector":{"app.kubernetes.io/name":"single-active-webhook"},"ports":[{"name":"https","port":443,"targetPort":"https"}]}}""");
+        api.Missing("/api/v1/namespaces/shop/endpoints/single-active-webhook", "endpoints", "");
+        const string Policies = "/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies?watch=false";
+        api.List(Policies, "networking.k8s.io/v1", "NetworkPolicyList", """{"metadata":{"name":"deny-all","namespace":"shop"},"spec":{"podSelector":{},"policyTypes":["Ingress"]}}""");
+        api.List("/api/v1/namespaces/shop/pods?labelSelector=app.kubernetes.io%2Fname%3Dsingle-active-webhook&watch=false", "v1", "PodList");
+        api.Missing("/api/v1/namespaces/default/services/kubernetes", "services", "");
+        api.Missing("/api/v1/namespaces/default/endpoints/kubernetes", "endpoints", "");
+
+        var snapshot = await new SnapshotReader(api.Client).ReadAsync(null, CancellationToken.None);
+
+        Assert.Single(api.Requests, r => r == Policies);
+        Assert.Equal("deny-all", Assert.Single(Assert.Single(snapshot.WebhookBackends!).NetworkPolicies!).Metadata.Name);
+    }
+
     /// <summary>Every read doctor makes beyond the workloads answered: objects missing, lists empty, one namespace.</summary>
     private static void AnswerAsEmpty(ApiServerDouble api)
     {

@@ -64,8 +64,7 @@ public sealed class SnapshotReader(IKubernetes client)
                     async () => (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)]));
         }
 
-
-        var backends = await BackendsAsync(configuration, refused, cancellationToken).ConfigureAwait(false);
+        var backends = await BackendsAsync(configuration, namespaces, refused, cancellationToken).ConfigureAwait(false);
         var apiServer = namespaces.Any(n => n.NetworkPolicies.Count > 0) || backends.Any(b => b.NetworkPolicies is { Count: > 0 })
             ? await ApiServerAsync(cancellationToken).ConfigureAwait(false)
             : null;
@@ -80,9 +79,11 @@ public sealed class SnapshotReader(IKubernetes client)
     /// <summary>
     /// Each Service the webhooks call and the Endpoints behind it: what the API server can reach right now. v1
     /// Endpoints, not EndpointSlices: the oldest API servers served (1.20) have no discovery.k8s.io/v1. Where its
-    /// namespace has NetworkPolicies, also the pods it selects, to match them against.
+    /// namespace has NetworkPolicies (listed already when it also holds workloads, <paramref name="read"/>), also the
+    /// pods it selects, to match them against.
     /// </summary>
-    private async Task<IReadOnlyList<WebhookBackend>> BackendsAsync(V1MutatingWebhookConfiguration? configuration, List<RefusedRead> refused, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<WebhookBackend>> BackendsAsync(
+        V1MutatingWebhookConfiguration? configuration, IReadOnlyList<NamespaceSnapshot> read, List<RefusedRead> refused, CancellationToken cancellationToken)
     {
         var backends = new List<WebhookBackend>();
         var services = (configuration?.Webhooks ?? []).Select(w => w.ClientConfig?.Service).OfType<Admissionregistrationv1ServiceReference>()
@@ -93,8 +94,8 @@ public sealed class SnapshotReader(IKubernetes client)
             {
                 var service = await OrNullAsync(() => client.CoreV1.ReadNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 var endpoints = await OrNullAsync(() => client.CoreV1.ReadNamespacedEndpointsAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                var policies = await UnlessRefusedAsync<IList<V1NetworkPolicy>>(refused, RefusedReads.NetworkPolicies, ns,
-                    async () => (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false);
+                IReadOnlyList<V1NetworkPolicy> policies = read.FirstOrDefault(n => n.Name == ns)?.NetworkPolicies ?? [.. await UnlessRefusedAsync<IList<V1NetworkPolicy>>(refused, RefusedReads.NetworkPolicies, ns,
+                    async () => (await client.NetworkingV1.ListNamespacedNetworkPolicyAsync(ns, cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)];
                 var pods = policies.Count > 0 && service?.Spec?.Selector is { Count: > 0 } selector
                     ? await UnlessRefusedAsync<IList<V1Pod>>(refused, RefusedReads.Pods, ns, async () => (await client.CoreV1.ListNamespacedPodAsync(ns,
                         labelSelector: string.Join(',', selector.Select(l => $"{l.Key}={l.Value}")), cancellationToken: cancellationToken).ConfigureAwait(false)).Items, []).ConfigureAwait(false)
