@@ -45,7 +45,7 @@ public static class NetworkPolicyRules
     /// </summary>
     public static bool AdmitsTcpFromOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating, int port, string? portName) =>
         isolating.Any(p => (p.Spec?.Ingress ?? []).Any(rule =>
-            PortsMatch(rule.Ports, port, portName) && (rule.FromProperty is not { Count: > 0 } || rule.FromProperty.Any(peer => peer.IpBlock is not null))));
+            PortsMatch(rule.Ports, port, portName) && OutsideThePodNetwork(rule.FromProperty)));
 
     /// <summary>Whether a rule of <paramref name="isolating"/> lets the pod open TCP to <paramref name="destination"/>, an address outside the pod network.</summary>
     public static bool AllowsTcpTo(IEnumerable<V1NetworkPolicy> isolating, IPEndPoint destination) =>
@@ -60,7 +60,7 @@ public static class NetworkPolicyRules
     public static bool AllowsTcpOutsideThePodNetwork(IEnumerable<V1NetworkPolicy> isolating, IEnumerable<int>? ports) =>
         isolating.Any(p => (p.Spec?.Egress ?? []).Any(rule =>
             (ports is null ? rule.Ports is not { Count: > 0 } || rule.Ports.Any(p => IsTcp(p) && !IsNamed(p)) : ports.Any(port => PortsMatch(rule.Ports, port, portName: null)))
-            && (rule.To is not { Count: > 0 } || rule.To.Any(peer => peer.IpBlock is not null))));
+            && OutsideThePodNetwork(rule.To)));
 
     /// <summary>"NetworkPolicy a" or "NetworkPolicies a, b", for messages.</summary>
     public static string Describe(IEnumerable<V1NetworkPolicy> policies)
@@ -81,18 +81,25 @@ public static class NetworkPolicyRules
     public static bool AppliesToEgress(V1NetworkPolicy policy) =>
         policy.Spec?.PolicyTypes is { Count: > 0 } types ? types.Contains("Egress") : policy.Spec?.Egress is { Count: > 0 };
 
+    /// <summary>No peers (every address), or an <c>ipBlock</c> among them: the only peers that can name an address outside the pod network.</summary>
+    private static bool OutsideThePodNetwork(IList<V1NetworkPolicyPeer>? peers) =>
+        peers is not { Count: > 0 } || peers.Any(peer => peer.IpBlock is not null);
+
     /// <summary>No ports: every port. A port without a number or name: every port of its protocol (TCP when unset).</summary>
     private static bool PortsMatch(IList<V1NetworkPolicyPort>? ports, int port, string? portName) =>
         ports is not { Count: > 0 } || ports.Any(p => IsTcp(p) && (p.Port?.Value is not { Length: > 0 } value
-            || (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            || (Number(p) is { } number
                 ? port == number || (p.EndPort is { } end && port > number && port <= end)
                 : value == portName)));
 
     private static bool IsTcp(V1NetworkPolicyPort port) => port.Protocol is null or "TCP";
 
     /// <summary>A port given by name: on egress, a destination pod's, never the API server's.</summary>
-    private static bool IsNamed(V1NetworkPolicyPort port) =>
-        port.Port?.Value is { Length: > 0 } value && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    private static bool IsNamed(V1NetworkPolicyPort port) => port.Port?.Value is { Length: > 0 } && Number(port) is null;
+
+    /// <summary>The port's number; null when it has none or is given by name.</summary>
+    private static int? Number(V1NetworkPolicyPort port) =>
+        int.TryParse(port.Port?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private static bool Contains(V1IPBlock? block, IPAddress address) =>
         block is not null && InCidr(block.Cidr, address) && !(block.Except ?? []).Any(e => InCidr(e, address));
