@@ -126,6 +126,27 @@ public sealed class ProcessKubelet : IAsyncDisposable
     public IReadOnlyList<ContainerEvent> ContainerEvents(string ns, string pod) =>
         Find(ns, pod)?.Events ?? (gonePods.TryGetValue((ns, pod), out var events) ? events : []);
 
+    /// <summary>
+    /// The path of a pod's container log as this kubelet kept it (also once the pod is gone: pod directories are kept
+    /// until the run ends), or null when it never ran that container. The newest when pods of that name ran more than once.
+    /// </summary>
+    public string? ContainerLogPath(string ns, string pod, string container)
+    {
+        var directory = Path.Combine(this.node.Options.WorkDirectory, ns);
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        // PodWorker names a pod's directory "<name>-<first 8 characters of its uid>".
+        return Directory.EnumerateDirectories(directory, pod + "-*")
+            .Where(d => Path.GetFileName(d).Length == pod.Length + 9)
+            .Select(d => Path.Combine(d, container + ".log"))
+            .Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await this.stop.CancelAsync();

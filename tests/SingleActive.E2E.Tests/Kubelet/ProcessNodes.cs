@@ -89,6 +89,10 @@ public sealed class ProcessNodes : IAsyncDisposable
     public IReadOnlyList<ContainerEvent> ContainerEvents(string ns, string pod) =>
         this.nodes.Select(n => n.ContainerEvents(ns, pod)).FirstOrDefault(events => events.Count > 0) ?? [];
 
+    /// <summary>The path of a pod's container log on whichever node ran it (see <see cref="ProcessKubelet.ContainerLogPath"/>), or null.</summary>
+    public string? ContainerLogPath(string ns, string pod, string container) =>
+        this.nodes.Select(n => n.ContainerLogPath(ns, pod, container)).FirstOrDefault(path => path is not null);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in this.nodes)

@@ -161,6 +161,7 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     private async Task RolloutRestartOnceAsync(Scenario scenario, string what, string situation, string save)
     {
         var ns = scenario.Namespace;
+        var leader = await scenario.LeaseHolderAsync("web");
         var transitions = await TransitionsAsync(scenario);
         await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -180,9 +181,23 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
         timeline.Save(save, title);
 
         Assert.True(timeline.MaxReady() <= 1, rendered);
-        Assert.True(handovers == 1, $"{handovers} handovers\n{rendered}");
+        Assert.True(handovers == 1, $"{handovers} handovers\n{rendered}\n{await HandoverEvidenceAsync(scenario, leader)}");
         Assert.Equal(newLeader, await scenario.LeaseHolderAsync("web"));
         Assert.Equal(await NewestReplicaSetAsync(scenario, "web"), OwnerOf(await cluster.Client.CoreV1.ReadNamespacedPodAsync(newLeader, ns)));
+    }
+
+    /// <summary>
+    /// For a failure message: the Lease's last handover as its electors recorded it, and the log of the elector that led
+    /// before (why its release named a successor or did not).
+    /// </summary>
+    private static async Task<string> HandoverEvidenceAsync(Scenario scenario, string? leader)
+    {
+        var lease = await scenario.Client.CoordinationV1.ReadNamespacedLeaseAsync("web", scenario.Namespace);
+        var evidence = $"Lease annotation {Annotations.LastHandover}: {Annotation(lease.Metadata, Annotations.LastHandover) ?? "(none)"}";
+        var log = leader is null ? null : scenario.Nodes.ContainerLogPath(scenario.Namespace, leader, ElectorHttp.ContainerName);
+        return log is null
+            ? $"{evidence}\n(no elector log of {leader ?? "the first leader"})"
+            : $"{evidence}\nelector log of {leader} ({log}), last 60 lines:\n{string.Join('\n', File.ReadLines(log).TakeLast(60))}";
     }
 
     private async Task<Scenario> StartAsync(string prefix, string mode, bool pdb, bool onePerNode)

@@ -100,6 +100,85 @@ public sealed class LeaderElectorPlannedHandoverTests
         Assert.Equal((PlannedHandover.Rollout, "c", HandoverOutcome.Done), (done.Requested, done.Target, done.Outcome));
     }
 
+    /// <summary>
+    /// The race a rollout runs in label mode: the kubelet reports the updated pod Ready (its app passed the kubelet's
+    /// probe) and the old leader is deleted before that pod's elector has passed its own check of the same probe. The
+    /// release still names it; it checks its app at once and takes the Lease; the old standby never does.
+    /// </summary>
+    [Fact]
+    public async Task Rollout_LeaderDeletedFirst_UpdatedPodReadyBeforeItsElectorPassedItsCheck_NamedAndTakesIt()
+    {
+        var (cluster, pods) = NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await ThreeReplicasAsync(cluster, pods);
+        c.Health.CanCampaign = false;
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(100));
+        cluster.CandidatePods!.Pods["c"] = cluster.CandidatePods.Pods["c"] with { Ready = true, Mode = "label" };
+        Assert.Equal((false, PodConditions.CandidateAppUnhealthy), (cluster.CandidatePods.Pods["c"].Candidate, cluster.CandidatePods.Pods["c"].CandidateReason));
+        cluster.Revisions.Rollout(old: ["a", "b"], updated: ["c"]);
+
+        a.Elector.Retire();
+        await cluster.AdvanceUntilAsync(() => cluster.Server.Current?.IsRelease == true, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal("c", cluster.Server.Current!.Controls!.PreferredHolder);
+        Assert.True(c.Health.ChecksAskedFor > 0, "the named standby did not ask for a check of its app");
+        Assert.Equal(0, b.Health.ChecksAskedFor);
+
+        c.Health.CanCampaign = true; // Its check passed: the monitor wakes the elector.
+        c.Elector.Wake();
+        await cluster.AdvanceUntilAsync(() => cluster.Server.Current?.HolderIdentity == "c", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
+
+        Assert.DoesNotContain(cluster.Server.History, r => r?.HolderIdentity == "b");
+        Assert.Equal(1, cluster.Server.Current!.LeaseTransitions);
+        var done = cluster.Server.Current.Controls!.LastHandover!;
+        Assert.Equal((PlannedHandover.Rollout, "c", HandoverOutcome.Done), (done.Requested, done.Target, done.Outcome));
+    }
+
+    /// <summary>Two standbys of the new revision: the one whose elector has said it can take over is named, not the first by name.</summary>
+    [Fact]
+    public async Task Rollout_LeaderDeletedFirst_TwoUpdatedPods_TheOneThatSaidItCanTakeOverIsNamed()
+    {
+        var (cluster, pods) = NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await ThreeReplicasAsync(cluster, pods);
+        b.Health.CanCampaign = false;
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(100));
+        cluster.CandidatePods!.Pods["b"] = cluster.CandidatePods.Pods["b"] with { Ready = true, Mode = "label" };
+        cluster.CandidatePods.Pods["c"] = cluster.CandidatePods.Pods["c"] with { Ready = true, Mode = "label" };
+        cluster.Revisions.Rollout(old: ["a"], updated: ["b", "c"]);
+
+        a.Elector.Retire();
+        await cluster.AdvanceUntilAsync(() => cluster.Server.Current?.HolderIdentity == "c", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal("c", cluster.Server.History.Single(r => r?.IsRelease == true)!.Controls!.PreferredHolder);
+        Assert.DoesNotContain(cluster.Server.History, r => r?.HolderIdentity == "b");
+    }
+
+    /// <summary>
+    /// Not Ready, or Ready in readiness mode (where Ready means leading, not a healthy app): a standby whose elector has
+    /// not said it can take over is not chosen; the release is open and the old standby takes it.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "label")]
+    [InlineData(true, "readiness")]
+    public async Task Rollout_LeaderDeletedFirst_UpdatedPodNotKnownHealthy_AnOpenRelease(bool ready, string mode)
+    {
+        var (cluster, pods) = NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await ThreeReplicasAsync(cluster, pods);
+        c.Health.CanCampaign = false;
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(100));
+        cluster.CandidatePods!.Pods["c"] = cluster.CandidatePods.Pods["c"] with { Ready = ready, Mode = mode };
+        cluster.Revisions.Rollout(old: ["a", "b"], updated: ["c"]);
+
+        a.Elector.Retire();
+        await cluster.AdvanceUntilAsync(() => cluster.Server.Current?.HolderIdentity == "b", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(10));
+
+        Assert.Null(cluster.Server.History.Single(r => r?.IsRelease == true)!.Controls?.PreferredHolder);
+        Assert.Equal(0, c.Health.ChecksAskedFor);
+    }
+
     [Fact]
     public async Task NodeDrain_StandbyThere_LetsAStandbyElsewhereTakeAnExpiredLeaseFirst()
     {

@@ -76,6 +76,30 @@ public sealed class AppHealthMonitorTests
         }
     }
 
+    /// <summary>A standby named to take a released Lease asks for a check now: it does not wait out the probe period.</summary>
+    [Fact]
+    public async Task CheckNow_ChecksAtOnceNotAtTheNextInterval()
+    {
+        var check = new ScriptedCheck { Healthy = false };
+        var (monitor, _, _, stop, run) = Start(check);
+        try
+        {
+            await WaitForChecks(monitor, 1);
+            Assert.False(monitor.CanCampaign);
+
+            check.Healthy = true;
+            monitor.CheckNow(); // The fake clock stands still: only this can start the next check.
+            await WaitForChecks(monitor, 2);
+
+            Assert.True(monitor.CanCampaign);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+    }
+
     private static (AppHealthMonitor Monitor, FakeTimeProvider Time, ScriptedCheck Check, CancellationTokenSource Stop, Task Run) Start(ScriptedCheck check, int threshold = 3)
     {
         var time = new FakeTimeProvider();

@@ -6,4 +6,12 @@ public sealed class AllAppHealth(params IAppHealth[] gates) : IAppHealth
     public bool CanCampaign => gates.All(g => g.CanCampaign);
 
     public bool ShouldStepDown => gates.Any(g => g.ShouldStepDown);
+
+    public void CheckNow()
+    {
+        foreach (var gate in gates)
+        {
+            gate.CheckNow();
+        }
+    }
 }

@@ -11,4 +11,12 @@ public interface IAppHealth
 
     /// <summary>A leader whose app failed the configured number of checks in a row releases the Lease.</summary>
     bool ShouldStepDown { get; }
+
+    /// <summary>
+    /// Checks the app now instead of at its next interval, when a check is how this gate learns: a standby named to
+    /// take a released Lease whose app has not passed a check yet (the handover window is shorter than a 10 s probe
+    /// period). A gate that follows a watch has nothing to do. Returns at once; the elector is woken when the verdict
+    /// changes, as after any check.
+    /// </summary>
+    void CheckNow();
 }

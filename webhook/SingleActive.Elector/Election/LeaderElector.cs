@@ -198,8 +198,8 @@ public sealed class LeaderElector : ILeaderTerm
 
     private async Task StepAsync(CancellationToken stop)
     {
-        var (isLeading, isRetired) = Locked(() => (election.IsLeading, readiness.Retired));
-        controls.AdvertiseCandidacy(maintenance.Candidacy(health.CanCampaign), IsLeading());
+        var (isLeading, isRetired, seen, seenAt) = Locked(() => (election.IsLeading, readiness.Retired, election.Seen.Current, election.Seen.ChangedAt));
+        controls.AdvertiseCandidacy(maintenance.Candidacy(health.CanCampaign), isLeading);
         if (isLeading && !isRetired && handovers is not null
             && (await handovers.HandleRequestAsync(stop).ConfigureAwait(false) || (planned is not null && await planned.HandleAsync(stop).ConfigureAwait(false))))
         {
@@ -209,9 +209,8 @@ public sealed class LeaderElector : ILeaderTerm
         // A pod being deleted releases even while failover is paused: nobody takes the Lease until the pause ends.
         if (isLeading && (isRetired || (health.ShouldStepDown && !controls.KeepsLeadingWhilePaused())))
         {
-            // Bounded like every other call, so a hanging API server cannot stall the loop (and /healthz). Not cut by
-            // SIGTERM: a release is what SIGTERM asks for, and one cancelled in flight would leave the term to expire
-            // (Lose has already let go of it, so the release on the way out has nothing to release).
+            // Bounded, so a hanging API server cannot stall the loop (and /healthz). Not cut by SIGTERM, which asks for it:
+            // cancelled in flight it would leave the term to expire (Lose let go of it: nothing is released on the way out).
             var successor = isRetired ? await SuccessorForReleaseAsync().ConfigureAwait(false) : null;
             using var timeout = new CancellationTokenSource(settings.Timings.RenewDeadline, time);
             await rounds.ReleaseAsync(isRetired ? LeadershipLossReason.PodDeleting : LeadershipLossReason.AppUnhealthy, timeout.Token, successor).ConfigureAwait(false);
@@ -224,12 +223,14 @@ public sealed class LeaderElector : ILeaderTerm
         {
             await rounds.TryAcquireAsync(stop).ConfigureAwait(false);
         }
+        else if (!isRetired && controls.NamesAsSuccessor(seen, time.GetElapsedTime(seenAt)))
+        {
+            health.CheckNow(); // Its next check may come after the handover window: a passed one wakes this loop.
+        }
     }
 
     private Task<HandoverRecord?> SuccessorForReleaseAsync() =>
-        planned is not null && IsLeading() ? planned.SuccessorForReleaseAsync() : Task.FromResult<HandoverRecord?>(null);
-
-    private bool IsLeading() => Locked(() => election.IsLeading);
+        planned is not null && Locked(() => election.IsLeading) ? planned.SuccessorForReleaseAsync() : Task.FromResult<HandoverRecord?>(null);
 
     private T Locked<T>(Func<T> read)
     {

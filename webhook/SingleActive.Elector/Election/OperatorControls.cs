@@ -111,6 +111,14 @@ internal sealed class OperatorControls(ElectionSettings settings, TimeProvider t
             && sinceChange < settings.HandoverWindow);
     }
 
+    /// <summary>
+    /// <paramref name="current"/> is a release that names this replica as the one that may take it (a directed or
+    /// planned handover, <see cref="Annotations.PreferredHolder"/>), seen <paramref name="sinceChange"/> ago, within the
+    /// handover window (after it, anyone may take it).
+    /// </summary>
+    public bool NamesAsSuccessor(LeaseRecord? current, TimeSpan sinceChange) =>
+        current is { IsRelease: true } && current.Controls?.PreferredHolder == settings.Identity && sinceChange < settings.HandoverWindow;
+
     /// <summary>A leader whose app turned unhealthy keeps the Lease while paused: releasing it would leave nobody leading.</summary>
     public bool KeepsLeadingWhilePaused()
     {

@@ -97,7 +97,7 @@ internal sealed class PlannedHandovers(
         try
         {
             using var limit = new CancellationTokenSource(PlanBeforeReleaseLimit, time);
-            var plan = await planner.PlanAsync(drain, limit.Token).ConfigureAwait(false);
+            var plan = await planner.PlanReleaseAsync(drain, limit.Token).ConfigureAwait(false);
             return plan.Action == SuccessionAction.HandOver
                 ? new HandoverRecord(plan.Trigger!, plan.Target, settings.Identity, HandoverOutcome.InProgress, plan.Reason, time.GetUtcNow())
                 : null;

@@ -79,6 +79,11 @@ public sealed class AppContainersHealth(TimeProvider time, ILogger logger) : IAp
         }
     }
 
+    /// <summary>Nothing to do: the pod's watch brings every change of its containers as it happens.</summary>
+    public void CheckNow()
+    {
+    }
+
     /// <summary>Whether the app containers all ran when last seen; null while the check is off or before the first list.</summary>
     public bool? Running
     {

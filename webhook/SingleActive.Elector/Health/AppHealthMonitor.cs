@@ -21,6 +21,7 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
     private long lastReasonLoggedAt;
     private LeaderElector? elector;
     private long checks;
+    private TaskCompletionSource checkNow = NewSignal();
 
     public bool CanCampaign => Volatile.Read(ref consecutiveFailures) == 0;
 
@@ -39,6 +40,9 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
 
     public void Dispose() => owned?.Dispose();
 
+    /// <summary>Ends the wait for the next check: the check runs now (after the one under way, if any).</summary>
+    public void CheckNow() => Volatile.Read(ref checkNow).TrySetResult();
+
     /// <summary>The elector to wake when the verdict changes, so it acts without waiting a retry period.</summary>
     public void Attach(LeaderElector target) => elector = target;
 
@@ -47,6 +51,7 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
         while (!stop.IsCancellationRequested)
         {
             var started = time.GetTimestamp();
+            Volatile.Write(ref checkNow, NewSignal()); // A CheckNow from here on asks for the check after this one.
             bool passed;
             string? reason = null;
             try
@@ -68,19 +73,22 @@ public sealed class AppHealthMonitor(IAppHealthCheck check, int failureThreshold
             Record(passed);
             Interlocked.Increment(ref checks);
             var wait = interval - time.GetElapsedTime(started);
-            try
+            if (wait > TimeSpan.Zero)
             {
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, time, stop).ConfigureAwait(false);
-                }
+                // The delay's own token, so a check asked for now does not leave its timer running.
+                using var delay = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                await Task.WhenAny(Task.Delay(wait, time, delay.Token), Volatile.Read(ref checkNow).Task).ConfigureAwait(false);
+                await delay.CancelAsync().ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+
+            if (stop.IsCancellationRequested)
             {
                 return;
             }
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void LogFailure(string? reason)
     {

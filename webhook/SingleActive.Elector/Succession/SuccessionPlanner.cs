@@ -8,20 +8,42 @@ namespace SingleActive.Elector.Succession;
 /// Decides, for a leader, whether maintenance calls for a handover and to whom: its node is about to be drained
 /// (hand over to a standby on another node that is not draining, before any eviction), or a rollout is under way and
 /// it runs an older template revision (hand over to a standby of the newest, once one can take over). The chosen
-/// standby is the one of the newest revision, then the first by name; it must be able to take over now
-/// (<see cref="HandoverDecision.WhyNot"/>: running, its app healthy, not being deleted).
+/// standby is the one of the newest revision, then one that has said it can take over, then the first by name; it must
+/// be able to take over now (<see cref="HandoverDecision.WhyNot"/>: running, its app healthy, not being deleted), with
+/// one exception at a release (remarks).
 /// </summary>
 /// <remarks>
-/// Costs, per check, while nothing is going on: the pod's own ReplicaSet and Deployment (or StatefulSet) read
+/// <para><b>At a release the leader cannot put off</b> (its pod is being deleted, or SIGTERM;
+/// <see cref="PlanReleaseAsync"/>) during a rollout, a label-mode standby of a newer revision that its kubelet reports
+/// <c>Ready</c> counts even while its elector has not yet said it can take over (no candidate condition yet, or one
+/// that says its app has not passed its check): in label mode <c>Ready</c> follows the app's readinessProbe, the probe
+/// that elector checks too, but the two probe on their own clocks, and a rollout deletes the old leader the moment its
+/// successor is <c>Ready</c>. Named in the release, it checks its app at once (<see cref="IAppHealth.CheckNow"/>) and
+/// takes the Lease; should it not within the handover window, anyone may. Not for a node drain, which does not wait
+/// for a replacement to be <c>Ready</c>.</para>
+/// <para>Costs, per check, while nothing is going on: the pod's own ReplicaSet and Deployment (or StatefulSet) read
 /// (<see cref="IWorkloadRevisions.IsOutdatedAsync"/>; this pod's owner is read once). The pods of the namespace are
-/// listed, and their workloads and nodes read, only while the node drains or a rollout is under way.
+/// listed, and their workloads and nodes read, only while the node drains or a rollout is under way (in a rollout, the
+/// nodes of standbys of a newer revision only).</para>
 /// </remarks>
 public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions revisions, INodeApi? nodes, DrainRules taints, string self)
 {
     private CandidatePod? selfPod;
 
     /// <summary>The plan now. Throws when the pods cannot be read (the caller tries again next round).</summary>
-    public async Task<SuccessionPlan> PlanAsync(NodeDrainState ownNode, CancellationToken cancellationToken)
+    public Task<SuccessionPlan> PlanAsync(NodeDrainState ownNode, CancellationToken cancellationToken) =>
+        PlanAsync(ownNode, releasing: false, cancellationToken);
+
+    /// <summary>
+    /// The plan for a release that happens now whatever it says (the pod is being deleted, or SIGTERM): as
+    /// <see cref="PlanAsync(NodeDrainState, CancellationToken)"/>, but a label-mode standby its kubelet reports
+    /// <c>Ready</c> may be chosen before its elector has said it can take over (see the remarks). Throws when the pods
+    /// cannot be read.
+    /// </summary>
+    public Task<SuccessionPlan> PlanReleaseAsync(NodeDrainState ownNode, CancellationToken cancellationToken) =>
+        PlanAsync(ownNode, releasing: true, cancellationToken);
+
+    private async Task<SuccessionPlan> PlanAsync(NodeDrainState ownNode, bool releasing, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ownNode);
 
@@ -40,9 +62,11 @@ public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions re
         var view = selfPod is null ? RevisionView.None : await revisions.ReadAsync(selfPod, others, cancellationToken).ConfigureAwait(false);
         var refusals = new List<string>();
         var eligible = new List<CandidatePod>();
-        foreach (var pod in others)
+
+        // In a rollout only a standby of a newer revision will do: the others' nodes need not be read.
+        foreach (var pod in ownNode.Draining ? others : others.Where(p => view.RankOf(p.Name) > view.SelfRank))
         {
-            if (await WhyNotAsync(pod, ownNode.Draining, cancellationToken).ConfigureAwait(false) is { } why)
+            if (await WhyNotAsync(pod, ownNode.Draining, releasing, cancellationToken).ConfigureAwait(false) is { } why)
             {
                 refusals.Add(why);
             }
@@ -52,7 +76,8 @@ public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions re
             }
         }
 
-        var newest = eligible.OrderByDescending(p => view.RankOf(p.Name)).FirstOrDefault();
+        // Of the newest revision; of those one whose elector has said it can take over, then the first by name.
+        var newest = eligible.OrderByDescending(p => view.RankOf(p.Name)).ThenBy(p => p.Candidate == true ? 0 : 1).FirstOrDefault();
         if (ownNode.Draining)
         {
             if (newest is null)
@@ -64,7 +89,7 @@ public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions re
             return new SuccessionPlan(SuccessionAction.HandOver, PlannedHandover.NodeDrain, newest.Name, $"{ownNode.Reason}: handing the Lease to {newest.Name} on node {newest.NodeName ?? "?"} before the node is drained", view.SelfOutdated);
         }
 
-        if (newest is null || view.RankOf(newest.Name) <= view.SelfRank)
+        if (newest is null)
         {
             // The rollout's updated pods cannot take over yet: keep leading, check again next round.
             return SuccessionPlan.Stay with { Outdated = true, Reason = "a rollout is under way, but no standby of a newer revision can take over yet" };
@@ -74,14 +99,15 @@ public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions re
             SuccessionAction.HandOver,
             PlannedHandover.Rollout,
             newest.Name,
-            $"a rollout is under way: {self} runs template {selfPod?.RevisionHash ?? "?"}, an older revision; handing the Lease to {newest.Name}, of the newest ({newest.RevisionHash ?? "?"})",
+            $"a rollout is under way: {self} runs template {selfPod?.RevisionHash ?? "?"}, an older revision; handing the Lease to {newest.Name}, of the newest ({newest.RevisionHash ?? "?"})"
+                + (newest.Candidate == true ? "" : ", which its kubelet reports Ready before its elector has said it can take over"),
             true);
     }
 
     /// <summary>Why <paramref name="pod"/> cannot be the successor; <c>null</c> when it can.</summary>
-    private async Task<string?> WhyNotAsync(CandidatePod pod, bool leavingNode, CancellationToken cancellationToken)
+    private async Task<string?> WhyNotAsync(CandidatePod pod, bool leavingNode, bool releasing, CancellationToken cancellationToken)
     {
-        if (HandoverDecision.WhyNot(pod, pod.Name, pods.LeaseName) is { } why)
+        if (HandoverDecision.WhyNot(pod, pod.Name, pods.LeaseName) is { } why && !(releasing && !leavingNode && ReadyBeforeItsElectorSaidSo(pod)))
         {
             return why;
         }
@@ -100,6 +126,16 @@ public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions re
 
         return null;
     }
+
+    /// <summary>
+    /// A running label-mode standby of this Lease, not being deleted, that its kubelet reports <c>Ready</c> while its
+    /// elector has not yet said it can take over, or has said only that its app has not passed its check yet.
+    /// </summary>
+    private bool ReadyBeforeItsElectorSaidSo(CandidatePod pod) =>
+        pod is { Ready: true, Deleting: false, Phase: "Running" }
+        && pod.Lease == pods.LeaseName
+        && ElectorModes.TryParse(pod.Mode, out var mode) && mode == ElectorMode.Label
+        && (pod.Candidate is null || pod is { Candidate: false, CandidateReason: PodConditions.CandidateAppUnhealthy });
 
     private async Task<NodeSnapshot?> ReadNodeAsync(string name, CancellationToken cancellationToken)
     {
