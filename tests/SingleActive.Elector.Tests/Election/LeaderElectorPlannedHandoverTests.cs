@@ -83,6 +83,29 @@ public sealed class LeaderElectorPlannedHandoverTests
         Assert.Equal((PlannedHandover.Rollout, "c", HandoverOutcome.Done), (done.Requested, done.Target, done.Outcome));
     }
 
+    /// <summary>
+    /// Only a release that happens anyway takes the kubelet's Ready for the elector's word: a leader that is not being
+    /// deleted waits until the updated pod's elector says it can take over.
+    /// </summary>
+    [Fact]
+    public async Task Rollout_OutdatedLeader_UpdatedPodReadyBeforeItsElectorSaidSo_KeepsLeadingUntilItDoes()
+    {
+        var (cluster, pods) = NewCluster();
+        await using var disposing = cluster;
+        var (a, b, c) = await ThreeReplicasAsync(cluster, pods);
+        c.Health.CanCampaign = false;
+        cluster.CandidatePods!.Pods["c"] = cluster.CandidatePods.Pods["c"] with { Ready = true, Mode = "label" };
+        cluster.Revisions.Rollout(old: ["a", "b"], updated: ["c"]);
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(["a"], Endpoints(pods, a, b, c));
+        Assert.Equal(0, cluster.Server.Current!.LeaseTransitions);
+
+        c.Health.CanCampaign = true;
+        await cluster.AdvanceUntilAsync(() => Endpoints(pods, a, b, c) is ["c"], TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(10));
+        Assert.Equal(1, cluster.Server.Current!.LeaseTransitions);
+    }
+
     [Fact]
     public async Task Rollout_LeaderDeletedFirst_ReleasesToTheNewestRevisionNotToAnOldStandby()
     {
