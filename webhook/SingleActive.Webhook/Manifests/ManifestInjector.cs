@@ -22,7 +22,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
     public ManifestInjection Inject(IReadOnlyList<JsonNode> documents)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var run = new Run();
+        var run = new ManifestRun();
         var output = new List<JsonNode>();
         for (var i = 0; i < documents.Count; i++)
         {
@@ -50,7 +50,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
     private static bool IsList(JsonObject obj) =>
         Text(obj, "kind") is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && obj["items"] is JsonArray;
 
-    private void InjectOne(JsonNode? node, string where, Run run)
+    private void InjectOne(JsonNode? node, string where, ManifestRun run)
     {
         if (node is not JsonObject obj || Text(obj, "kind") is not { Length: > 0 } kind || Text(obj, "apiVersion") is not { Length: > 0 } apiVersion)
         {
@@ -88,6 +88,13 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
                     }
 
                     break;
+                case ("networking.k8s.io/v1", NetworkPolicyAdvice.Kind):
+                    if (ReadForAdvice<V1NetworkPolicy>(obj, label, kind, run) is { } policy)
+                    {
+                        run.Policies.Add((ns, policy));
+                    }
+
+                    break;
                 case ("policy/v1" or "policy/v1beta1", WorkloadAdviceHandler.BudgetKind):
                     if (ReadForAdvice<V1PodDisruptionBudget>(obj, label, kind, run) is { } read)
                     {
@@ -116,7 +123,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
     // Offline, the cluster's version the user gives stands for the API server and for every node.
     private WorkloadRequest Request(string? ns) => new(IsCreate: true, Namespace: ns, InjectTemplate: true, ServerVersion: serverVersion, OldestKubelet: serverVersion);
 
-    private void InjectPod(JsonObject obj, string? ns, string label, Run run)
+    private void InjectPod(JsonObject obj, string? ns, string label, ManifestRun run)
     {
         var pod = KubernetesJson.Deserialize<V1Pod>(obj)!;
         var result = podInjector.Inject(pod, new InjectionContext(ns, ServerVersion: serverVersion, OldestKubelet: serverVersion));
@@ -140,7 +147,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         }
     }
 
-    private void InjectWorkload<T>(JsonObject obj, string? ns, string label, Run run, Func<T, WorkloadMutation> mutate, Func<T, SingleActiveWorkload?> optedIn)
+    private void InjectWorkload<T>(JsonObject obj, string? ns, string label, ManifestRun run, Func<T, WorkloadMutation> mutate, Func<T, SingleActiveWorkload?> optedIn)
         where T : class
     {
         var original = KubernetesObjectJson.ToNode(KubernetesJson.Deserialize<T>(obj)!);
@@ -168,7 +175,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         if (optedIn(typed) is { } workload && mutation.Mode is { } mode)
         {
             WorkloadAdviceHandler.InNamespace(workload.Workload.Metadata, ns);
-            run.Workloads.Add(workload with { Mode = mode }); // --mode for a template that names none
+            run.Workloads.Add((label, workload with { Mode = mode })); // --mode for a template that names none
         }
     }
 
@@ -176,7 +183,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
     /// A Service or budget read only for the advice; one that cannot be read passes through as before, with a warning
     /// (the API server will say what is wrong with it), never an error that would stop the whole manifest.
     /// </summary>
-    private static T? ReadForAdvice<T>(JsonObject obj, string label, string kind, Run run)
+    private static T? ReadForAdvice<T>(JsonObject obj, string label, string kind, ManifestRun run)
         where T : class
     {
         try
@@ -202,44 +209,4 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
     /// <summary>The string value of <paramref name="property"/>; null when absent or not a string.</summary>
     internal static string? Text(JsonNode? node, string property) =>
         node is JsonObject obj && obj[property] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
-
-    private sealed class Run
-    {
-        public List<ServiceAccountRequest> Accounts { get; } = [];
-
-        public List<string> Warnings { get; } = [];
-
-        public List<string> Errors { get; } = [];
-
-        /// <summary>The opted-in Deployments and StatefulSets, as injected.</summary>
-        public List<SingleActiveWorkload> Workloads { get; } = [];
-
-        /// <summary>Services and PodDisruptionBudgets: the advice each gives about a workload (as the webhook's <see cref="WorkloadAdviceHandler"/>).</summary>
-        public List<(string Label, string? Namespace, Func<SingleActiveWorkload, IReadOnlyList<string>> Advise)> Selecting { get; } = [];
-
-        /// <summary>Warns about every Service and budget of the manifest that reaches a workload's standbys or blocks its drains.</summary>
-        public void Advise()
-        {
-            foreach (var (label, ns, advise) in Selecting)
-            {
-                foreach (var workload in Workloads.Where(w => string.Equals(w.Workload.Namespace ?? "", ns ?? "", StringComparison.Ordinal)))
-                {
-                    Warnings.AddRange(advise(workload).Select(w => $"{label}: {w}"));
-                }
-            }
-        }
-
-        /// <summary>The RoleBinding must name the account's namespace, which only the manifest or the --namespace flag can tell.</summary>
-        public void AddAccount(ServiceAccountRequest account, string label)
-        {
-            if (string.IsNullOrEmpty(account.Namespace))
-            {
-                Errors.Add($"{label}: has no namespace, and the RoleBinding for its elector must name the ServiceAccount's namespace; " +
-                    "set metadata.namespace or pass --namespace NS (the namespace you apply it to)");
-                return;
-            }
-
-            Accounts.Add(account);
-        }
-    }
 }
