@@ -184,6 +184,31 @@ public class InjectCommandTests
         Assert.DoesNotContain("document 1", Inject(Service + "\n---\n" + Deployment).Stderr, StringComparison.Ordinal); // readiness: this Service is right
     }
 
+    /// <summary>
+    /// Documents that name no namespace, applied with <c>-n shop</c>: the advice judges them in shop, as the webhook
+    /// judges them in the request's namespace (a Service's, and the NetworkPolicy warning with its fix).
+    /// </summary>
+    [Fact]
+    public void Run_NoNamespaceInTheDocumentsWithNamespaceFlag_AdviceJudgedInThatNamespace()
+    {
+        const string Deny = """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny}
+            spec:
+              podSelector: {}
+              policyTypes: [Egress]
+            """;
+        var unnamespaced = string.Join("\n---\n", Service, Deployment, Deny).Replace("namespace: shop", "", StringComparison.Ordinal).Replace("{name: web, }", "{name: web}", StringComparison.Ordinal);
+
+        var (exit, _, stderr) = Inject(unnamespaced, "--mode", "label", "-n", "shop");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Warning: document 1 (Service shop/web): single-active: Deployment shop/web (label mode): service/web selects every replica", stderr, StringComparison.Ordinal);
+        Assert.Contains("Warning: document 2 (Deployment shop/web): single-active: the egress of the pods of Deployment shop/web is isolated by NetworkPolicy default-deny", stderr, StringComparison.Ordinal);
+        Assert.Contains("kubectl apply -n shop -f deploy/examples/networkpolicy-electors-egress.yaml", stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Services are read only for the advice: one that cannot be read passes through as before, with a warning, never an error.</summary>
     [Fact]
     public void Run_UnreadableService_PassedThroughWithAWarning()

@@ -20,11 +20,17 @@ public sealed record SingleActiveWorkload(Workload Workload, ElectorMode Mode, s
 
     public IDictionary<string, string>? TemplateAnnotations => Workload.Template.Metadata?.Annotations;
 
-    public static SingleActiveWorkload? From(V1Deployment deployment) =>
-        From(Workload.Of(deployment), deployment.Spec?.Selector, deployment);
+    public static SingleActiveWorkload? From(V1Deployment deployment) => From(deployment, null);
 
-    public static SingleActiveWorkload? From(V1StatefulSet statefulSet) =>
-        From(Workload.Of(statefulSet), statefulSet.Spec?.Selector, statefulSet);
+    public static SingleActiveWorkload? From(V1StatefulSet statefulSet) => From(statefulSet, null);
+
+    /// <param name="namespaceHint">The namespace when the object names none (<c>inject -n</c>).</param>
+    public static SingleActiveWorkload? From(V1Deployment deployment, string? namespaceHint) =>
+        From(Workload.Of(deployment, namespaceHint), deployment.Spec?.Selector, deployment);
+
+    /// <param name="namespaceHint">The namespace when the object names none (<c>inject -n</c>).</param>
+    public static SingleActiveWorkload? From(V1StatefulSet statefulSet, string? namespaceHint) =>
+        From(Workload.Of(statefulSet, namespaceHint), statefulSet.Spec?.Selector, statefulSet);
 
     private static SingleActiveWorkload? From(Workload workload, V1LabelSelector? selector, object source)
     {

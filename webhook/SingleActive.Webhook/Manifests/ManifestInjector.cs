@@ -75,10 +75,10 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
                     InjectPod(obj, ns, label, run);
                     break;
                 case ("apps/v1", Workload.DeploymentKind):
-                    InjectWorkload<V1Deployment>(obj, ns, label, run, d => workloads.Mutate(d, Request(ns)), SingleActiveWorkload.From);
+                    InjectWorkload<V1Deployment>(obj, ns, label, run, d => workloads.Mutate(d, Request(ns)), d => SingleActiveWorkload.From(d, ns));
                     break;
                 case ("apps/v1", Workload.StatefulSetKind):
-                    InjectWorkload<V1StatefulSet>(obj, ns, label, run, s => workloads.Mutate(s, Request(ns)), SingleActiveWorkload.From);
+                    InjectWorkload<V1StatefulSet>(obj, ns, label, run, s => workloads.Mutate(s, Request(ns)), s => SingleActiveWorkload.From(s, ns));
                     break;
                 case ("v1", WorkloadAdviceHandler.ServiceKind):
                     if (ReadForAdvice<V1Service>(obj, label, kind, run) is { } service)
@@ -91,7 +91,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
                 case ("networking.k8s.io/v1", NetworkPolicyAdvice.Kind):
                     if (ReadForAdvice<V1NetworkPolicy>(obj, label, kind, run) is { } policy)
                     {
-                        run.Policies.Add((ns, policy));
+                        run.AddPolicy(ns, policy);
                     }
 
                     break;

@@ -25,7 +25,7 @@ internal sealed class ManifestRun
     /// <summary>Services and PodDisruptionBudgets: the advice each gives about a workload (as the webhook's <see cref="WorkloadAdviceHandler"/>).</summary>
     public List<(string Label, string? Namespace, Func<SingleActiveWorkload, IReadOnlyList<string>> Advise)> Selecting { get; } = [];
 
-    /// <summary>The manifest's NetworkPolicies, with the namespace each is applied to.</summary>
+    /// <summary>The manifest's NetworkPolicies, with the namespace each is applied to (of two of one name there, the later).</summary>
     public List<(string? Namespace, V1NetworkPolicy Policy)> Policies { get; } = [];
 
     /// <summary>
@@ -43,7 +43,8 @@ internal sealed class ManifestRun
             }
         }
 
-        foreach (var (label, workload) in Workloads)
+        // Without a namespace (none in the document, no --namespace) nothing says which policies select it.
+        foreach (var (label, workload) in Workloads.Where(w => !string.IsNullOrEmpty(w.Workload.Workload.Namespace)))
         {
             var policies = Policies.Where(p => SameNamespace(p.Namespace, workload.Workload.Namespace)).Select(p => p.Policy).ToList();
             if (policies.Count > 0 && ElectorEgressAdvisor.Advise(policies, workload.Workload) is { } warning)
@@ -51,6 +52,13 @@ internal sealed class ManifestRun
                 Warnings.Add($"{label}: {warning}");
             }
         }
+    }
+
+    /// <summary>A NetworkPolicy of the manifest; applied after another of the same name and namespace, it replaces it.</summary>
+    public void AddPolicy(string? ns, V1NetworkPolicy policy)
+    {
+        Policies.RemoveAll(p => SameNamespace(p.Namespace, ns) && p.Policy.Metadata?.Name is { } name && name == policy.Metadata?.Name);
+        Policies.Add((ns, policy));
     }
 
     /// <summary>The RoleBinding must name the account's namespace, which only the manifest or the --namespace flag can tell.</summary>
