@@ -44,14 +44,14 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
         // which the sampler itself stalled (the machine froze, and the kubelet's probe of the leader's /readyz can time
         // out with it) is sampled again, SteadyWindows in all; a window without a stall that misses the address fails.
         var windows = new List<string>();
-        (TimeSpan From, TimeSpan To) steady;
+        TimeSpan from, to;
         for (var window = 1; ; window++)
         {
-            steady = (timeline.Elapsed, TimeSpan.Zero);
+            from = timeline.Elapsed;
             await Task.Delay(TimeSpan.FromSeconds(30));
-            steady.To = timeline.Elapsed;
-            var missed = timeline.Samples.Count(s => s.At >= steady.From && s.At <= steady.To && s.Ready != 1);
-            var gap = timeline.LongestSamplingGap(steady.From, steady.To);
+            to = timeline.Elapsed;
+            var missed = timeline.Samples.Count(s => s.At >= from && s.At <= to && s.Ready != 1);
+            var gap = timeline.LongestSamplingGap(from, to);
             windows.Add($"window {window}: {missed} sample(s) without exactly one ready address; longest gap between samples {gap.TotalMilliseconds:0} ms");
             output.WriteLine(windows[^1]);
             if (missed == 0 || gap <= EndpointTimeline.StallEvidence || window == SteadyWindows)
@@ -66,7 +66,7 @@ public sealed class SingleLeaderScenarioTests(ControlPlaneFixture cluster, ITest
         var path = timeline.Save("scenario1-steady-state", $"scenario 1: 3-replica Deployment, steady state; {string.Join("; ", windows)}");
         output.WriteLine($"timeline: {path}");
         Assert.True(timeline.MaxReady() <= 1, timeline.Render("scenario 1"));
-        Assert.All(timeline.Samples.Where(s => s.At >= steady.From && s.At <= steady.To), s => Assert.Equal(1, s.Ready));
+        Assert.All(timeline.Samples.Where(s => s.At >= from && s.At <= to), s => Assert.Equal(1, s.Ready));
         Assert.Single(await scenario.EndpointAddressesAsync("web"));
 
         // Taken last, so the elector's events are in it too.

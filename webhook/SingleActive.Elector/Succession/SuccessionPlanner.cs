@@ -128,14 +128,15 @@ public sealed class SuccessionPlanner(ICandidatePods pods, IWorkloadRevisions re
     }
 
     /// <summary>
-    /// A running label-mode standby of this Lease, not being deleted, that its kubelet reports <c>Ready</c> while its
-    /// elector has not yet said it can take over, or has said only that its app has not passed its check yet.
+    /// A label-mode standby that its kubelet reports <c>Ready</c> while its elector has not yet said it can take over,
+    /// or has said only that its app has not passed its check yet, and that every other rule of
+    /// <see cref="HandoverDecision.WhyNot"/> lets take over (running, not being deleted, campaigning for this Lease).
     /// </summary>
     private bool ReadyBeforeItsElectorSaidSo(CandidatePod pod) =>
-        pod is { Ready: true, Deleting: false, Phase: "Running" }
-        && pod.Lease == pods.LeaseName
+        pod is { Ready: true }
+        && (pod.Candidate is null || pod is { Candidate: false, CandidateReason: PodConditions.CandidateAppUnhealthy })
         && ElectorModes.TryParse(pod.Mode, out var mode) && mode == ElectorMode.Label
-        && (pod.Candidate is null || pod is { Candidate: false, CandidateReason: PodConditions.CandidateAppUnhealthy });
+        && HandoverDecision.WhyNot(pod with { Candidate = true }, pod.Name, pods.LeaseName) is null;
 
     private async Task<NodeSnapshot?> ReadNodeAsync(string name, CancellationToken cancellationToken)
     {

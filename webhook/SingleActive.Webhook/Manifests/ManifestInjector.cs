@@ -171,10 +171,9 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
             run.Warnings.Add($"{label}: {kept}");
         }
 
-        // After the patch: the namespace given by --namespace only names the workload in the advice.
+        // The namespace given by --namespace only names the workload in the advice (optedIn takes it as a hint).
         if (optedIn(typed) is { } workload && mutation.Mode is { } mode)
         {
-            WorkloadAdviceHandler.InNamespace(workload.Workload.Metadata, ns);
             run.Workloads.Add((label, workload with { Mode = mode })); // --mode for a template that names none
         }
     }
