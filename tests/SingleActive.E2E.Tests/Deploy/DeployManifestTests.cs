@@ -249,7 +249,8 @@ public sealed class DeployManifestTests
         Assert.InRange((int)advice["timeoutSeconds"]!, 1, 3);
         Assert.Equal(webhooks[0]["namespaceSelector"]!.ToJsonString(), advice["namespaceSelector"]!.ToJsonString());
         Assert.Equal(["services", "poddisruptionbudgets", "networkpolicies"], Resources(advice));
-        Assert.Equal(["CREATE", "UPDATE"], Operations(advice));
+        // A NetworkPolicy's deletion too: removing the policy that let the electors out is warned about like writing a deny.
+        Assert.Equal(["services:CREATE,UPDATE", "poddisruptionbudgets:CREATE,UPDATE", "networkpolicies:CREATE,UPDATE,DELETE"], OperationsByResource(advice));
         Assert.Equal(overlay == "overlays/local" ? null : "/mutate", (string?)advice["clientConfig"]!["service"]?["path"]);
         if (overlay != "overlays/local")
         {
@@ -405,6 +406,10 @@ public sealed class DeployManifestTests
 
     /// <summary>The resources of every rule, in order.</summary>
     private static IEnumerable<string?> Resources(JsonObject webhook) => webhook["rules"]!.AsArray().SelectMany(rule => rule!["resources"]!.AsArray().Select(r => (string?)r));
+
+    /// <summary>"resources:operations" per rule, lists comma-joined in manifest order.</summary>
+    private static IEnumerable<string> OperationsByResource(JsonObject webhook) =>
+        webhook["rules"]!.AsArray().Select(rule => $"{string.Join(',', rule!["resources"]!.AsArray().Select(r => (string?)r))}:{string.Join(',', rule["operations"]!.AsArray().Select(o => (string?)o))}");
 
     /// <summary>The operations, the same in every rule.</summary>
     private static IEnumerable<string?> Operations(JsonObject webhook) =>

@@ -209,7 +209,8 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
     /// The NetworkPolicy advice through the real API server, with the webhook's deploy/ RBAC and configuration: a default
     /// deny that lets only DNS out, written after a Deployment, gets kubectl's warning from the advice webhook, and so does
     /// the Deployment written again (no CNI enforces the policy here: the warning is what the policy's rules say); once
-    /// deploy/examples' egress policy selects its pods, neither the policy nor the Deployment gets one.
+    /// deploy/examples' egress policy selects its pods, neither the policy nor the Deployment gets one; deleting that
+    /// policy again gets the warning (a mutating webhook's DELETE: the API server sends the policy as oldObject).
     /// </summary>
     [Fact]
     public async Task NetworkPolicyAndDeployment_DefaultDenyWithoutTheApi_KubectlWarnsUntilTheElectorsMayReachIt()
@@ -236,6 +237,11 @@ public sealed class AdmissionOnApiServerTests(ControlPlaneFixture cluster, ITest
         example["spec"]!["podSelector"] = new System.Text.Json.Nodes.JsonObject { ["matchLabels"] = new System.Text.Json.Nodes.JsonObject { ["app"] = "orders" } };
         Assert.DoesNotContain("NetworkPolicy", await ApplyAsync(example.ToJsonString()), StringComparison.Ordinal);
         Assert.DoesNotContain("NetworkPolicy", await ApplyAsync(Manifests.Deployment(ns, "orders", 0, Manifests.OptIn)), StringComparison.Ordinal);
+
+        var (deleted, deleteOut, deleteErr) = await cluster.KubectlAsync("delete", "networkpolicy", "-n", ns, (string)example["metadata"]!["name"]!);
+        output.WriteLine($"exit {deleted}: {deleteOut}{deleteErr}");
+        Assert.Equal(0, deleted);
+        Assert.Contains(warning, deleteErr, StringComparison.Ordinal);
 
         async Task<string> ApplyAsync(string manifest)
         {

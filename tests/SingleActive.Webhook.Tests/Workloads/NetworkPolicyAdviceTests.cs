@@ -71,6 +71,57 @@ public sealed class NetworkPolicyAdviceTests
         Assert.Equal((warns ? Decisions.Advised : Decisions.Skipped, warns ? 1 : 0), (outcome.Decision, outcome.Warnings?.Count ?? 0));
     }
 
+    /// <summary>
+    /// Deleting the policy that let the electors out, next to a default deny, cuts them off as writing the deny would:
+    /// judged as the namespace without it (the API server sends the policy as <c>oldObject</c>, <c>object</c> null).
+    /// </summary>
+    [Fact]
+    public async Task HandleAsync_DeleteOfTheAllowNextToADeny_WarnsForEachWorkloadItLeavesCutOff()
+    {
+        var policies = new FakeNetworkPolicyLookup(Policy("default-deny", DenyWithDns), Policy("allow-api", AllowApi));
+
+        var outcome = await Handler(new FakeWorkloadLookup(TestWorkloads.Deployment()), policies).HandleAsync(Delete("allow-api", AllowApi), default);
+
+        Assert.Equal((true, Decisions.Advised, null), (outcome.Allowed, outcome.Decision, outcome.Patch));
+        Assert.Equal([ElectorEgressAdvisor.Advise([Policy("default-deny", DenyWithDns)], Workload.Of(TestWorkloads.Deployment()))!], outcome.Warnings);
+    }
+
+    /// <summary>
+    /// Deleting a deny, or an allow with no egress deny beside it, cuts nothing off (listed, no warning); deleting an
+    /// ingress-only policy, or a deletion that carries no policy, is not even listed.
+    /// </summary>
+    [Theory]
+    [InlineData("default-deny", DenyWithDns, true)]
+    [InlineData("allow-api", AllowApi, true)]
+    [InlineData("deny-ingress", DenyIngress, false)]
+    [InlineData("allow-api", null, false)]
+    public async Task HandleAsync_DeleteThatCutsNothingOff_NoWarning(string name, string? storedSpec, bool lists)
+    {
+        var workloads = new FakeWorkloadLookup(TestWorkloads.Deployment());
+        var policies = new FakeNetworkPolicyLookup(Policy("allow-api", AllowApi), Policy("deny-ingress", DenyIngress));
+
+        var outcome = await Handler(workloads, policies).HandleAsync(Delete(name, storedSpec), default);
+
+        Assert.Equal((true, Decisions.Skipped, null), (outcome.Allowed, outcome.Decision, outcome.Warnings));
+        Assert.Equal(lists ? ["shop"] : [], workloads.Asked);
+    }
+
+    /// <summary>Only a NetworkPolicy's deletion is advised on: deleting a Service or a budget cannot cut anything off.</summary>
+    [Theory]
+    [InlineData("", "v1", "Service")]
+    [InlineData("policy", "v1", "PodDisruptionBudget")]
+    public async Task HandleAsync_DeleteOfAServiceOrBudget_SkippedWithoutAList(string group, string version, string kind)
+    {
+        var workloads = new FakeWorkloadLookup(TestWorkloads.Deployment());
+        var request = Delete("web", DenyWithDns);
+        request.Kind = new GroupVersionKind { Group = group, Version = version, Kind = kind };
+
+        var outcome = await Handler(workloads, new FakeNetworkPolicyLookup()).HandleAsync(request, default);
+
+        Assert.Equal((true, Decisions.Skipped), (outcome.Allowed, outcome.Decision));
+        Assert.Empty(workloads.Asked);
+    }
+
     /// <summary>An update that leaves the selection and the egress as they were (labels, annotations, ingress) lists nothing.</summary>
     [Fact]
     public async Task HandleAsync_UpdateLeavingTheEgressAlone_NoList()
@@ -129,6 +180,18 @@ public sealed class NetworkPolicyAdviceTests
 
     private static string Json(string name, string spec) =>
         $$"""{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"{{name}}","namespace":"shop"},"spec":{{spec}}}""";
+
+    /// <summary>A DELETE as the API server sends it to a mutating webhook: the stored policy as <c>oldObject</c>, no <c>object</c>.</summary>
+    private static AdmissionRequest Delete(string name, string? storedSpec) => new()
+    {
+        Uid = "1",
+        Kind = new GroupVersionKind { Group = "networking.k8s.io", Version = "v1", Kind = NetworkPolicyAdvice.Kind },
+        Operation = "DELETE",
+        Namespace = "shop",
+        Name = name,
+        Object = RawJsonValue.Parse("null"),
+        OldObject = storedSpec is null ? null : RawJsonValue.Parse(Json(name, storedSpec)),
+    };
 
     private static AdmissionRequest Request(string name, string spec, string? storedSpec = null) => new()
     {

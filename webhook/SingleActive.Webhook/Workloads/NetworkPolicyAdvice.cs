@@ -15,32 +15,37 @@ namespace SingleActive.Webhook.Workloads;
 /// written, against the same namespace with it as stored before (or without it); only a workload cut off by the write,
 /// not already before it, is named. Such a write often lands while the workloads run: their electors keep the
 /// connections they have (a connection-tracking dataplane lets established ones through) and lose the API at the next
-/// one they open. Ingress-only writes (most policies) list nothing. Not advised: a DELETE (removing the policy that let
-/// the electors out; doctor reports the result), and a deny followed by its allow in one apply warns for the deny.
+/// one they open. A DELETE is judged the same way, the namespace with the policy against it without: removing the
+/// policy that let the electors out next to a default deny names the workloads it leaves cut off (the deletion is not
+/// stopped: a warning is all an admission answer can add to it). Ingress-only writes (most policies) list nothing. Not
+/// advised: a deny followed by its allow in one apply warns for the deny.
 /// </summary>
 public sealed class NetworkPolicyAdvice(IWorkloadLookup workloads, INetworkPolicyLookup policies)
 {
     public const string Kind = "NetworkPolicy";
 
     /// <summary>
-    /// The warnings for the write in <paramref name="request"/>, one per workload it cuts off; empty when there is none
-    /// (or the write changes nothing the advice reads), null when the namespace could not be listed.
+    /// The warnings for the write in <paramref name="request"/> (a CREATE, UPDATE or DELETE), one per workload it cuts
+    /// off; empty when there is none (or the write changes nothing the advice reads), null when the namespace could not
+    /// be listed. A DELETE's policy is its <c>request.oldObject</c> (the API server sends it since 1.15; <c>object</c> is null).
     /// </summary>
     public async Task<IReadOnlyList<(SingleActiveWorkload Workload, string Warning)>?> AdviseAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Read(request.Object, request.Namespace) is not { } written)
+        var deleting = request.Operation == "DELETE";
+        var written = deleting ? null : Read(request.Object, request.Namespace);
+        var stored = request.Operation is "UPDATE" or "DELETE" ? ReadOld(request) : null;
+        if ((deleting ? stored : written) is not { } policy)
         {
-            return [];
+            return []; // Nothing written, or nothing left to delete (unreadable, or being deleted already).
         }
 
-        var stored = request.Operation == "UPDATE" ? ReadOld(request) : null;
-        if (stored is not null && Input(stored) == Input(written))
+        if (stored is not null && written is not null && Input(stored) == Input(written))
         {
             return []; // Labels, annotations, ingress: the electors' egress is as it was.
         }
 
-        if (!NetworkPolicyRules.AppliesToEgress(written) && (stored is null || !NetworkPolicyRules.AppliesToEgress(stored)))
+        if (!AppliesToEgress(written) && !AppliesToEgress(stored))
         {
             return []; // Ingress only, as most policies are: it cannot cut an elector off, so nothing is listed.
         }
@@ -53,15 +58,17 @@ public sealed class NetworkPolicyAdvice(IWorkloadLookup workloads, INetworkPolic
             return null; // logged by the lookup
         }
 
-        var others = listed.Where(p => p.Metadata?.Name != written.Metadata.Name).ToList();
+        var others = listed.Where(p => p.Metadata?.Name != policy.Metadata.Name).ToList();
         List<V1NetworkPolicy> before = stored is null ? others : [.. others, stored];
-        List<V1NetworkPolicy> after = [.. others, written];
+        List<V1NetworkPolicy> after = written is null ? others : [.. others, written];
         return [.. found
             .Where(w => ElectorEgressAdvisor.Advise(before, w.Workload) is null)
             .Select(w => (Workload: w, Warning: ElectorEgressAdvisor.Advise(after, w.Workload)))
             .Where(a => a.Warning is not null)
             .Select(a => (a.Workload, a.Warning!))];
     }
+
+    private static bool AppliesToEgress(V1NetworkPolicy? policy) => policy is not null && NetworkPolicyRules.AppliesToEgress(policy);
 
     /// <summary>The stored policy (<c>request.oldObject</c>); null when there is none or it cannot be read (then the write is judged against the namespace without it).</summary>
     private static V1NetworkPolicy? ReadOld(AdmissionRequest request)

@@ -13,7 +13,7 @@ using SingleActive.Webhook.Patching;
 namespace SingleActive.Webhook.Workloads;
 
 /// <summary>
-/// Admission for Services, PodDisruptionBudgets and NetworkPolicies on CREATE and UPDATE, advice only: the same warnings a workload's
+/// Admission for Services, PodDisruptionBudgets and NetworkPolicies on CREATE and UPDATE (NetworkPolicies on DELETE too), advice only: the same warnings a workload's
 /// admission gives, for a Service or budget written after its workload. Lists the namespace's single-active
 /// Deployments and StatefulSets (<see cref="IWorkloadLookup"/>) and warns about each one the object reaches the
 /// standbys of (a readiness-mode workload's Service publishing not-ready addresses, <see cref="NotReadyAddressAdvisor"/>;
@@ -54,12 +54,13 @@ public sealed class WorkloadAdviceHandler(
     public async Task<MutationResult> HandleAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Operation is not ("CREATE" or "UPDATE") || !string.IsNullOrEmpty(request.SubResource) || string.IsNullOrEmpty(request.Namespace))
+        var kind = request.Kind?.Kind;
+        if (!(request.Operation is "CREATE" or "UPDATE" || (request.Operation is "DELETE" && kind == NetworkPolicyAdvice.Kind))
+            || !string.IsNullOrEmpty(request.SubResource) || string.IsNullOrEmpty(request.Namespace))
         {
-            return MutationResult.Skip("neither a creation nor an update of a namespaced object");
+            return MutationResult.Skip("neither a creation nor an update of a namespaced object (nor the deletion of a NetworkPolicy)");
         }
 
-        var kind = request.Kind?.Kind;
         try
         {
             if (kind == NetworkPolicyAdvice.Kind)
