@@ -15,6 +15,10 @@
 #                                    IPv6-only cluster, "v4range,v6range" for dual-stack (turns on the
 #                                    IPv6DualStack feature gate, alpha in 1.20, in the API server and the
 #                                    controller-manager)
+#   SINGLE_ACTIVE_NODE_LIFECYCLE     "on": run the node lifecycle controller too (its defaults: a node without a
+#                                    heartbeat for 40 s is Unknown, tainted, its pods marked not ready). Only for
+#                                    nodes that heartbeat as a kubelet does (the end-to-end suite's kubelet
+#                                    stand-in); off by default, for suites that write Node objects as plain data.
 #
 # Every process is recorded in DIR/pids ("name pid" per line) the moment it starts; a failed
 # `start` stops what it started before exiting. Nothing listens on anything but 127.0.0.1.
@@ -163,12 +167,19 @@ start() {
   KUBECONFIG="$kubeconfig" kubectl config use-context local >/dev/null
   chmod 600 "$kubeconfig"
 
-  # Controllers that need a real kubelet/cloud (or would fight the process kubelet) are off.
+  # Controllers that need a real kubelet/cloud (or would fight the process kubelet) are off. The node lifecycle
+  # controller only on request (SINGLE_ACTIVE_NODE_LIFECYCLE=on), with its defaults: it needs heartbeating nodes.
+  local controllers='*,-nodeipam,-attachdetach,-persistentvolume-binder,-ttl,-bootstrapsigner,-tokencleaner'
+  case "${SINGLE_ACTIVE_NODE_LIFECYCLE:-off}" in
+    on) ;;
+    off) controllers+=',-nodelifecycle' ;;
+    *) die "SINGLE_ACTIVE_NODE_LIFECYCLE must be on or off, not '$SINGLE_ACTIVE_NODE_LIFECYCLE'" ;;
+  esac
   launch kube-controller-manager "$bin/kube-controller-manager" \
     --kubeconfig "$kubeconfig" --service-account-private-key-file "$dir/sa.key" --root-ca-file "$ca" \
     --use-service-account-credentials=false \
     --leader-elect=false --secure-port=0 --port=0 "${gates[@]}" \
-    --controllers='*,-nodeipam,-nodelifecycle,-attachdetach,-persistentvolume-binder,-ttl,-bootstrapsigner,-tokencleaner'
+    --controllers="$controllers"
   launch kube-scheduler "$bin/kube-scheduler" \
     --kubeconfig "$kubeconfig" --leader-elect=false --secure-port=0 --port=0
 

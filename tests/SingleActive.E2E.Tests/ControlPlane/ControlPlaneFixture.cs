@@ -45,6 +45,8 @@ public sealed class ControlPlaneFixture(IMessageSink diagnostics) : IAsyncLifeti
             {
                 [ControlPlaneFiles.ControlPlaneBinVariable] = await ControlPlaneFiles.ResolveBinariesAsync(),
                 ["SINGLE_ACTIVE_OWNER_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // Its kubelet stand-ins heartbeat as kubelets do: nodes that stop are handled as on a real cluster.
+                ["SINGLE_ACTIVE_NODE_LIFECYCLE"] = "on",
                 ["SINGLE_ACTIVE_SERVICE_CIDR"] = IpFamilies == PodIpFamilies.DualStack ? "10.0.0.0/24,fd5a:5a:96::/112" : "fd5a:5a:96::/112",
             };
             var (exit, stdout, stderr) = await ExternalCommand.RunAsync(

@@ -100,6 +100,26 @@ public sealed class ProcessKubelet : IAsyncDisposable
         this.node.Log($"node {NodeName}: connected to the control plane again");
     }
 
+    /// <summary>
+    /// The kubelet stops reporting while its pods run on, as when a real kubelet hangs, is stopped, or loses its own
+    /// connection (an expired client certificate): its connection to the API server (status, heartbeats, its pod watch),
+    /// open or new, stops relaying without being closed; the pods' own API connections, the pod network and the probes
+    /// keep working. Once the node lifecycle controller's grace period has passed without a heartbeat, the node is
+    /// Unknown, tainted <c>node.kubernetes.io/unreachable</c>, and its pods are marked not ready.
+    /// </summary>
+    public void StopReporting()
+    {
+        this.link.Freeze();
+        this.node.Log($"node {NodeName}: the kubelet stopped reporting (its own API connection frozen; the pods' work)");
+    }
+
+    /// <summary>Ends <see cref="StopReporting"/>: the kubelet's held connection relays again.</summary>
+    public void ResumeReporting()
+    {
+        this.link.Thaw();
+        this.node.Log($"node {NodeName}: the kubelet reports again");
+    }
+
     /// <summary>A running pod's API connections (to freeze them), or null.</summary>
     public TcpRelay? PodApiConnections(string ns, string pod) => Find(ns, pod)?.Api;
 

@@ -12,7 +12,7 @@ namespace SingleActive.E2E.Tests.Scenarios;
 /// purpose. <c>kubectl cordon</c> then <c>kubectl drain</c> of the leader's node under a PodDisruptionBudget
 /// <c>minAvailable: 1</c> hands over to a pod on another node before the eviction and the drain completes;
 /// <c>kubectl scale --replicas=1</c> keeps the leader; <c>kubectl rollout restart</c> hands over once, to a pod of the
-/// new revision. Never two addresses (every watched Endpoints version); handovers are counted from the Lease's
+/// new revision; a leader's kubelet that stops reporting (its pods marked not ready) hands over once, to another node. Never two addresses (every watched Endpoints version); handovers are counted from the Lease's
 /// <c>leaseTransitions</c>, the time without an address from the Endpoints watch.
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
@@ -23,6 +23,17 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     /// leader's kubelet must first report it not ready (one probe period) and the new one's probe it ready.
     /// </summary>
     private static readonly TimeSpan CordonHandoverBound = TimeSpan.FromSeconds(5);
+
+    /// <summary>The node lifecycle controller's default <c>--node-monitor-grace-period</c> (tests/envtest/control-plane.sh keeps it).</summary>
+    private static readonly TimeSpan NodeMonitorGracePeriod = TimeSpan.FromSeconds(40);
+
+    /// <summary>
+    /// From the leader's address leaving the Endpoints (the controller marks its pod not ready) to the new leader's: the
+    /// release waits out the longest a kubelet takes to see the elector not ready (3 s for the rendered probe: a kubelet
+    /// that stopped reporting never confirms it, and the controller's mark is not the kubelet's view), plus 3 s for the
+    /// controller's taint (the same pass), the node watch's event, the handover and the new leader's probe.
+    /// </summary>
+    private static readonly TimeSpan NodeNotReadyHandoverBound = ReadinessProbeTimings.Default.KubeletCatchUp + TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task CordonThenDrain_ReadinessModeWithPdbMinAvailable1_OneHandoverToAnotherNodeBeforeTheEviction_DrainCompletes()
@@ -75,6 +86,58 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
         finally
         {
             await cluster.KubectlAsync("uncordon", node);
+        }
+    }
+
+    /// <summary>
+    /// The leader's kubelet stops reporting (hung, stopped, its own connection cut) while the pods and their API
+    /// connections work on. After its 40 s grace period the real node lifecycle controller marks the node Unknown,
+    /// taints it <c>node.kubernetes.io/unreachable</c> and marks its pods not ready: the Service loses the leader while
+    /// its elector, which still reaches the API server, could renew for as long as the taint-based eviction waits (300 s).
+    /// The elector takes the taint as a drain: one handover, to a pod on another node, within
+    /// <see cref="NodeNotReadyHandoverBound"/> of the leader's address leaving the Endpoints. Never two addresses.
+    /// </summary>
+    [Fact]
+    public async Task KubeletOfTheLeadersNodeStopsReporting_OneHandoverToAnotherNodeSoonAfterItsPodsAreMarkedNotReady()
+    {
+        await using var scenario = await StartAsync("kubelet-down", "readiness", pdb: false, onePerNode: true);
+        var ns = scenario.Namespace;
+        var leader = await Electors.SteadyLeaderAsync(scenario);
+        var kubelet = scenario.Nodes.NodeOf(ns, leader)!;
+        var node = kubelet.NodeName;
+        var transitions = await TransitionsAsync(scenario);
+        await using var timeline = EndpointTimeline.Start(cluster.Client, ns, "web");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        try
+        {
+            var stoppedAt = timeline.Mark($"the kubelet of {node} stops reporting (leader {leader})");
+            kubelet.StopReporting();
+            var next = await timeline.NextSingleAddressOrNullAsync(leader, stoppedAt, NodeMonitorGracePeriod + TimeSpan.FromSeconds(45));
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await timeline.StopAsync();
+
+            var handovers = await TransitionsAsync(scenario) - transitions;
+            var lostAt = timeline.First(0, stoppedAt)?.At;
+            var moment = next is null ? "the leader never moved" : $"{(next.At - stoppedAt).TotalSeconds:0.0} s after the kubelet stopped, {(next.At - lostAt)?.TotalMilliseconds:0} ms after the leader's address left";
+            var title = $"readiness mode: the kubelet of {node} stops reporting; {handovers} handover(s), {moment}; longest time without an address {timeline.LongestZeroGap().TotalMilliseconds:0} ms";
+            var rendered = timeline.Render(title);
+            output.WriteLine(rendered);
+            timeline.Save("kubelet-stops-reporting", title);
+
+            Assert.True(next is not null, $"no other pod became the only address within {(NodeMonitorGracePeriod + TimeSpan.FromSeconds(45)).TotalSeconds:0} s\n{rendered}\n{await HandoverEvidenceAsync(scenario, leader)}");
+            Assert.True(timeline.MaxReady() <= 1, rendered);
+            Assert.True(handovers == 1, $"{handovers} handovers\n{rendered}\n{await HandoverEvidenceAsync(scenario, leader)}");
+            var holder = await scenario.LeaseHolderAsync("web");
+            Assert.Equal(next.Addresses[0], holder);
+            Assert.NotEqual(node, (await cluster.Client.CoreV1.ReadNamespacedPodAsync(holder, ns)).Spec.NodeName);
+            Assert.True(lostAt is not null && next.At - lostAt <= NodeNotReadyHandoverBound, $"the new leader's address {(next.At - lostAt)?.TotalMilliseconds:0} ms after the old one left (bound {NodeNotReadyHandoverBound.TotalMilliseconds:0} ms)\n{rendered}");
+        }
+        finally
+        {
+            kubelet.ResumeReporting();
+            await Eventually.UntilAsync(
+                async () => (await cluster.Client.CoreV1.ReadNodeAsync(node)).Spec.Taints?.Any(t => t.Key == "node.kubernetes.io/unreachable") != true,
+                TimeSpan.FromSeconds(60), $"node {node} untainted after its kubelet reports again");
         }
     }
 

@@ -29,6 +29,14 @@ public sealed class MaintenanceStateTests
         Assert.Equal((false, PodConditions.CandidateNodeDraining, "node n1 is cordoned"), state.Candidacy(appHealthy: true));
     }
 
+    [Fact]
+    public void Candidacy_NodeNotReady_NotACandidateWithItsOwnReason()
+    {
+        state.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is not ready", NotReady: true));
+
+        Assert.Equal((false, PodConditions.CandidateNodeNotReady, "node n1 is not ready"), state.Candidacy(appHealthy: true));
+    }
+
     [Theory]
     [InlineData(true, true, PodConditions.CandidateReady)]
     [InlineData(false, false, PodConditions.CandidateAppUnhealthy)]

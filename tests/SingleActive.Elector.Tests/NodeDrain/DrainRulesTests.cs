@@ -20,6 +20,22 @@ public sealed class DrainRulesTests
         Assert.Equal(new NodeDrainState(draining, reason), state);
     }
 
+    /// <summary>
+    /// The node lifecycle controller's taints for a node that is not ready count whatever the configured list says (it
+    /// marks the pods there not ready: a leader there serves nothing), before a cordon, and any effect.
+    /// </summary>
+    [Theory]
+    [InlineData("node.kubernetes.io/unreachable", "NoExecute", "node n1 is not ready (its kubelet stopped reporting: taint node.kubernetes.io/unreachable:NoExecute), so the pods on it are marked not ready")]
+    [InlineData("node.kubernetes.io/unreachable", "NoSchedule", "node n1 is not ready (its kubelet stopped reporting: taint node.kubernetes.io/unreachable:NoSchedule), so the pods on it are marked not ready")]
+    [InlineData("node.kubernetes.io/not-ready", "NoSchedule", "node n1 is not ready (its kubelet reports it not ready: taint node.kubernetes.io/not-ready:NoSchedule), so the pods on it are marked not ready")]
+    public void Evaluate_NodeNotReady_CountsWhateverTheListSays(string key, string effect, string reason)
+    {
+        var node = new NodeSnapshot("n1", Unschedulable: true, [new NodeTaint("example.com/other", null, "NoSchedule"), new NodeTaint(key, null, effect)]);
+        var custom = DrainRules.Parse("example.com/maintenance", out _)!;
+
+        Assert.All([DrainRules.Default, custom], rules => Assert.Equal(new NodeDrainState(true, reason, NotReady: true), rules.Evaluate(node)));
+    }
+
     [Fact]
     public void Parse_KeysAndKeyValues_MatchOnlyThose()
     {
