@@ -58,7 +58,30 @@ public sealed class KubernetesPodApiTests
 
         Assert.Equal([new LeasePod("web-0", true, null, "readiness"), new LeasePod("web-1", false, "leader", "label")], pods);
         var request = Assert.Single(server.Requests);
-        Assert.Equal(("GET", "/api/v1/namespaces/shop/pods?fieldSelector=status.phase%3DRunning"), (request.Method, request.Path));
+        Assert.Equal(("GET", "/api/v1/namespaces/shop/pods?fieldSelector=status.phase%3DRunning&limit=100"), (request.Method, request.Path));
+    }
+
+    /// <summary>
+    /// A namespace larger than a page is read page by page, as the API server serves a list with <c>limit</c>: each
+    /// answer names the next page in <c>metadata.continue</c> until the last, which names none.
+    /// </summary>
+    [Fact]
+    public async Task ListLeasePodsAsync_ManyPods_ReadPageByPage()
+    {
+        using var server = new ScriptedApiServer((_, request) => new ScriptedApiServer.Answer(200, request.Path switch
+        {
+            var p when p.EndsWith("&limit=100", StringComparison.Ordinal) => PodPage(0, "c/1=="),
+            var p when p.EndsWith("&limit=100&continue=c%2F1%3D%3D", StringComparison.Ordinal) => PodPage(2, "c2"),
+            var p when p.EndsWith("&limit=100&continue=c2", StringComparison.Ordinal) => PodPage(4, null),
+            var p => throw new InvalidOperationException("unexpected " + p),
+        }));
+        using var api = server.Client(CallTimeout);
+
+        var pods = await new KubernetesPodApi(api, "shop").ListLeasePodsAsync("web", CancellationToken.None).WaitAsync(TestLimit);
+
+        Assert.Equal(["web-0", "web-1", "web-2", "web-3", "web-4", "web-5"], pods.Select(p => p.Name));
+        Assert.Equal([true, false, false, false, false, false], pods.Select(p => p.Ready));
+        Assert.Equal(3, server.Requests.Count);
     }
 
     [Fact]
@@ -80,5 +103,15 @@ public sealed class KubernetesPodApiTests
 
         Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
         Assert.Contains("pods/status", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A page of two running pods of Lease web (web-FROM is Ready), naming the next page when there is one.</summary>
+    private static string PodPage(int from, string? next)
+    {
+        var items = Enumerable.Range(from, 2).Select(i =>
+            "{\"metadata\":{\"name\":\"web-" + i + "\",\"annotations\":{\"single-active.io/status\":\"{\\\"lease\\\":\\\"web\\\"}\"}},"
+            + "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"" + (i == 0 ? "True" : "False") + "\"}]}}");
+        var metadata = next is null ? "{\"resourceVersion\":\"7\"}" : "{\"resourceVersion\":\"7\",\"continue\":\"" + next + "\"}";
+        return "{\"kind\":\"PodList\",\"metadata\":" + metadata + ",\"items\":[" + string.Join(',', items) + "]}";
     }
 }

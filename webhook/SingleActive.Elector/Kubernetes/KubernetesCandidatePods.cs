@@ -13,6 +13,13 @@ namespace SingleActive.Elector.Kubernetes;
 /// </summary>
 public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace, string leaseName) : ICandidatePods
 {
+    /// <summary>
+    /// Pods per page of <see cref="ListAsync"/>. A page is read whole into memory before it is reduced to the few fields
+    /// a decision reads, so the elector, limited to tens of MiB next to every replica, holds one page of a busy
+    /// namespace at a time (100 pods with service-mesh sidecars: 1–2 MB of JSON), never the whole namespace.
+    /// </summary>
+    public const int PageSize = 100;
+
     private readonly string pods = $"api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/pods";
 
     public string LeaseName => leaseName;
@@ -20,11 +27,26 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
     public async Task<CandidatePod?> GetAsync(string podName, CancellationToken cancellationToken) =>
         await api.GetAsync(pods + "/" + Uri.EscapeDataString(podName), cancellationToken).ConfigureAwait(false) is { } pod ? FromPod(pod) : null;
 
+    /// <summary>
+    /// The running pods of the namespace, read in pages of <see cref="PageSize"/> (<c>limit</c> and <c>continue</c>: the
+    /// API server serves every page from the first page's snapshot). Throws when a page cannot be read, also a 410 Gone
+    /// for a continue token compacted away (5 min by default; a page takes milliseconds): the caller tries again.
+    /// </summary>
     public async Task<IReadOnlyList<CandidatePod>> ListAsync(CancellationToken cancellationToken)
     {
         // Only running pods can take over; the field selector keeps a busy namespace's answer small.
-        var list = await api.GetAsync(pods + "?fieldSelector=" + Uri.EscapeDataString("status.phase=Running"), cancellationToken).ConfigureAwait(false);
-        return [.. (list?["items"] as JsonArray ?? []).OfType<JsonObject>().Select(FromPod)];
+        var query = pods + "?fieldSelector=" + Uri.EscapeDataString("status.phase=Running") + "&limit=" + PageSize.ToString(CultureInfo.InvariantCulture);
+        var found = new List<CandidatePod>();
+        string? next = null;
+        do
+        {
+            var page = await api.GetAsync(next is null ? query : query + "&continue=" + Uri.EscapeDataString(next), cancellationToken).ConfigureAwait(false);
+            found.AddRange((page?["items"] as JsonArray ?? []).OfType<JsonObject>().Select(FromPod));
+            next = JsonFields.Text(page?["metadata"]?["continue"]);
+        }
+        while (!string.IsNullOrEmpty(next));
+
+        return found;
     }
 
     public async Task<bool> AdvertiseAsync(string podName, bool candidate, string reason, string message, bool leading, DateTimeOffset at, CancellationToken cancellationToken)
