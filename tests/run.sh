@@ -34,10 +34,11 @@ status=$?
 
 # The end-to-end suite above runs on IPv6-only pods; the kubelet stand-in and the scenarios run once
 # more on dual-stack pods (IPv4 primary: the kubelet probes the elector over IPv4). Not when the
-# caller chose tests with arguments (e.g. --filter).
+# caller chose tests with arguments (e.g. --filter). Not the scenario that waits out the node lifecycle
+# controller's 40 s grace period: what it shows (a taint, a handover) has no address family.
 if [ $# -eq 0 ]; then
   SINGLE_ACTIVE_E2E_IP_FAMILIES=dual dotnet test tests/SingleActive.E2E.Tests -c Release --nologo --no-build \
-    --filter "FullyQualifiedName~SingleActive.E2E.Tests.Scenarios|FullyQualifiedName~SingleActive.E2E.Tests.Kubelet" \
+    --filter "(FullyQualifiedName~SingleActive.E2E.Tests.Scenarios|FullyQualifiedName~SingleActive.E2E.Tests.Kubelet)&FullyQualifiedName!~KubeletOfTheLeadersNodeStopsReporting" \
     --logger "trx;LogFileName=e2e-dual-stack.trx" --results-directory "$results" || status=1
 fi
 

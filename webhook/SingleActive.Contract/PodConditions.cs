@@ -20,6 +20,6 @@ public static class PodConditions
     /// <summary>The condition's reason while the replica's node is cordoned or tainted for a drain: it stays out of the way.</summary>
     public const string CandidateNodeDraining = "NodeDraining";
 
-    /// <summary>The condition's reason while the replica's node is not ready (the node lifecycle controller's taint): its pod serves nothing there.</summary>
-    public const string CandidateNodeNotReady = "NodeNotReady";
+    /// <summary>The condition's reason while the replica's node is unreachable (the node lifecycle controller's taint: its kubelet stopped reporting): its pod serves nothing there.</summary>
+    public const string CandidateNodeUnreachable = "NodeUnreachable";
 }

@@ -30,11 +30,11 @@ public sealed class MaintenanceStateTests
     }
 
     [Fact]
-    public void Candidacy_NodeNotReady_NotACandidateWithItsOwnReason()
+    public void Candidacy_NodeUnreachable_NotACandidateWithItsOwnReason()
     {
-        state.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is not ready", NotReady: true));
+        state.OnNodeDrainChanged(new NodeDrainState(true, "node n1 is unreachable", Unreachable: true));
 
-        Assert.Equal((false, PodConditions.CandidateNodeNotReady, "node n1 is not ready"), state.Candidacy(appHealthy: true));
+        Assert.Equal((false, PodConditions.CandidateNodeUnreachable, "node n1 is unreachable"), state.Candidacy(appHealthy: true));
     }
 
     [Theory]

@@ -21,19 +21,26 @@ public sealed class DrainRulesTests
     }
 
     /// <summary>
-    /// The node lifecycle controller's taints for a node that is not ready count whatever the configured list says (it
-    /// marks the pods there not ready: a leader there serves nothing), before a cordon, and any effect.
+    /// The node lifecycle controller's taint for a node whose kubelet stopped reporting counts whatever the configured
+    /// list says (it marks the pods there not ready: a leader there serves nothing), before a cordon, any effect, and
+    /// with one reason for both effects. Its not-ready taint (the kubelet itself reports the node not ready, often for
+    /// moments, and keeps its pods ready) does not.
     /// </summary>
     [Theory]
-    [InlineData("node.kubernetes.io/unreachable", "NoExecute", "node n1 is not ready (its kubelet stopped reporting: taint node.kubernetes.io/unreachable:NoExecute), so the pods on it are marked not ready")]
-    [InlineData("node.kubernetes.io/unreachable", "NoSchedule", "node n1 is not ready (its kubelet stopped reporting: taint node.kubernetes.io/unreachable:NoSchedule), so the pods on it are marked not ready")]
-    [InlineData("node.kubernetes.io/not-ready", "NoSchedule", "node n1 is not ready (its kubelet reports it not ready: taint node.kubernetes.io/not-ready:NoSchedule), so the pods on it are marked not ready")]
-    public void Evaluate_NodeNotReady_CountsWhateverTheListSays(string key, string effect, string reason)
+    [InlineData("node.kubernetes.io/unreachable", "NoExecute", true)]
+    [InlineData("node.kubernetes.io/unreachable", "NoSchedule", true)]
+    [InlineData("node.kubernetes.io/not-ready", "NoSchedule", false)]
+    [InlineData("node.kubernetes.io/not-ready", "NoExecute", false)]
+    public void Evaluate_UnreachableNode_CountsWhateverTheListSays(string key, string effect, bool unreachable)
     {
-        var node = new NodeSnapshot("n1", Unschedulable: true, [new NodeTaint("example.com/other", null, "NoSchedule"), new NodeTaint(key, null, effect)]);
+        var node = new NodeSnapshot("n1", Unschedulable: false, [new NodeTaint("example.com/other", null, "NoSchedule"), new NodeTaint(key, null, effect)]);
         var custom = DrainRules.Parse("example.com/maintenance", out _)!;
 
-        Assert.All([DrainRules.Default, custom], rules => Assert.Equal(new NodeDrainState(true, reason, NotReady: true), rules.Evaluate(node)));
+        var expected = unreachable
+            ? new NodeDrainState(true, "node n1 is unreachable (its kubelet stopped reporting: taint node.kubernetes.io/unreachable), so the pods on it are marked not ready", Unreachable: true)
+            : NodeDrainState.Schedulable("n1");
+        Assert.All([DrainRules.Default, custom], rules => Assert.Equal(expected, rules.Evaluate(node)));
+        Assert.Equal(unreachable, DrainRules.Default.Evaluate(node with { Unschedulable = true }).Unreachable);
     }
 
     [Fact]

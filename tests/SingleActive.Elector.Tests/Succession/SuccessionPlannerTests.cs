@@ -4,40 +4,40 @@ using SingleActive.Elector.Tests.Election;
 
 namespace SingleActive.Elector.Tests.Succession;
 
-/// <summary>The successor's node as <see cref="SuccessionPlanner"/> reads it: never a node that drains or is not ready.</summary>
+/// <summary>The successor's node as <see cref="SuccessionPlanner"/> reads it: never a node that drains or is unreachable.</summary>
 public sealed class SuccessionPlannerTests
 {
-    private static readonly NodeDrainState OwnNodeNotReady = DrainRules.Default.Evaluate(new NodeSnapshot("n1", false, [Unreachable]));
+    private static readonly NodeDrainState OwnNodeUnreachable = DrainRules.Default.Evaluate(new NodeSnapshot("n1", false, [Unreachable]));
 
     private static NodeTaint Unreachable => new("node.kubernetes.io/unreachable", null, "NoExecute");
 
     /// <summary>
     /// The leader's kubelet stopped reporting (its pods are marked not ready, it may still renew): it hands over, and
-    /// not to the standby whose node is not ready either, though that one's elector still says it can take over.
+    /// not to the standby whose node is unreachable too, though that one's elector still says it can take over.
     /// </summary>
     [Fact]
-    public async Task PlanAsync_OwnNodeNotReady_HandsOverToTheStandbyOnAReadyNode()
+    public async Task PlanAsync_OwnNodeUnreachable_HandsOverToTheStandbyOnAReadyNode()
     {
         var pods = Standbys(("web-1", "n2"), ("web-2", "n3"));
         var nodes = new NodeReads(new NodeSnapshot("n2", false, [Unreachable]), new NodeSnapshot("n3", false, []));
 
-        var plan = await new SuccessionPlanner(pods, new FakeWorkloadRevisions(), nodes, DrainRules.Default, "web-0").PlanAsync(OwnNodeNotReady, default);
+        var plan = await new SuccessionPlanner(pods, new FakeWorkloadRevisions(), nodes, DrainRules.Default, "web-0").PlanAsync(OwnNodeUnreachable, default);
 
-        Assert.True(OwnNodeNotReady is { Draining: true, NotReady: true });
+        Assert.True(OwnNodeUnreachable is { Draining: true, Unreachable: true });
         Assert.Equal((SuccessionAction.HandOver, "web-2"), (plan.Action, plan.Target));
-        Assert.StartsWith("node n1 is not ready (its kubelet stopped reporting: taint node.kubernetes.io/unreachable:NoExecute)", plan.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("node n1 is unreachable (its kubelet stopped reporting: taint node.kubernetes.io/unreachable)", plan.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task PlanAsync_OnlyStandbyOnANodeThatIsNotReady_BlockedNamingIt()
+    public async Task PlanAsync_OnlyStandbyOnAnUnreachableNode_BlockedNamingIt()
     {
         var pods = Standbys(("web-1", "n2"));
-        var nodes = new NodeReads(new NodeSnapshot("n2", false, [new NodeTaint("node.kubernetes.io/not-ready", null, "NoSchedule")]));
+        var nodes = new NodeReads(new NodeSnapshot("n2", false, [Unreachable]));
 
-        var plan = await new SuccessionPlanner(pods, new FakeWorkloadRevisions(), nodes, DrainRules.Default, "web-0").PlanAsync(OwnNodeNotReady, default);
+        var plan = await new SuccessionPlanner(pods, new FakeWorkloadRevisions(), nodes, DrainRules.Default, "web-0").PlanAsync(OwnNodeUnreachable, default);
 
         Assert.Equal(SuccessionAction.Blocked, plan.Action);
-        Assert.EndsWith("no standby on another node can take over: pod web-1: node n2 is not ready (its kubelet reports it not ready: taint node.kubernetes.io/not-ready:NoSchedule), so the pods on it are marked not ready", plan.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("no standby on another node can take over: pod web-1: node n2 is unreachable (its kubelet stopped reporting: taint node.kubernetes.io/unreachable), so the pods on it are marked not ready", plan.Reason, StringComparison.Ordinal);
     }
 
     /// <summary>The leader web-0 on n1 and standbys that say they can take over.</summary>

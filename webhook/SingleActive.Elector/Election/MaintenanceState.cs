@@ -72,7 +72,7 @@ internal sealed class MaintenanceState(ElectionSettings settings, TimeProvider t
         var drain = Drain;
         if (drain.Draining)
         {
-            return (false, drain.NotReady ? PodConditions.CandidateNodeNotReady : PodConditions.CandidateNodeDraining, drain.Reason);
+            return (false, drain.Unreachable ? PodConditions.CandidateNodeUnreachable : PodConditions.CandidateNodeDraining, drain.Reason);
         }
 
         return appHealthy ? (true, PodConditions.CandidateReady, "its app is healthy") : (false, PodConditions.CandidateAppUnhealthy, "its app has not passed its health check (its readinessProbe, or an app container that does not run or restarted less than 10 s ago)");

@@ -68,7 +68,7 @@ public sealed class ElectorMetrics
     /// <summary>Whether this elector watches its own node, so a leader hands over before a drain; null until known (or without NODE_NAME).</summary>
     public bool? DrainAwareness { get; set; }
 
-    /// <summary>This replica's node is cordoned, has a drain taint or is not ready.</summary>
+    /// <summary>This replica's node is cordoned, has a drain taint or is unreachable.</summary>
     public bool NodeDraining { get; set; }
 
     /// <summary>This replica leads on a draining node and no standby elsewhere can take over.</summary>
@@ -157,7 +157,7 @@ public sealed class ElectorMetrics
             Gauge(sb, "single_active_elector_drain_awareness", "1 when this elector watches its own node, so a leader hands over before the node is drained; 0 when it cannot (forbidden, node not found, API unreachable): then leadership moves only at the eviction.", aware ? 1 : 0);
         }
 
-        Gauge(sb, "single_active_elector_node_draining", "1 while this replica's node is cordoned, has a drain taint or is not ready.", NodeDraining ? 1 : 0);
+        Gauge(sb, "single_active_elector_node_draining", "1 while this replica's node is cordoned, has a drain taint or is unreachable.", NodeDraining ? 1 : 0);
         Gauge(sb, "single_active_elector_drain_handover_blocked", "1 while this replica leads on a draining node and no standby on another node can take over (the reason is in the log, an Event and kubectl single-active status).", DrainHandoverBlocked ? 1 : 0);
         Gauge(sb, "single_active_elector_pod_deleting", "1 once this replica saw its pod's deletion start: it will never lead again.", PodDeleting ? 1 : 0);
 

@@ -5,23 +5,24 @@ namespace SingleActive.Elector.NodeDrain;
 /// <summary>
 /// When a node counts as about to be drained: cordoned, or carrying one of the drain taints
 /// (<see cref="ElectorEnv.DrainTaints"/>, parsed by the webhook's own rule <see cref="DrainRules"/>;
-/// <see cref="DrainTaints.Default"/> when unset). Any taint effect counts. A node that is not ready
-/// (<see cref="NotReadyTaints"/>) counts as well, whatever the list says.
+/// <see cref="DrainTaints.Default"/> when unset). Any taint effect counts. A node whose kubelet stopped reporting
+/// (<see cref="UnreachableTaint"/>) counts as well, whatever the list says.
 /// </summary>
 public sealed class DrainRules
 {
     /// <summary>
-    /// The node lifecycle controller's taints for a node whose Ready condition is not <c>True</c>:
-    /// <c>node.kubernetes.io/unreachable</c> (Unknown: its kubelet stopped reporting — crashed, hung, stopped, or cut off
-    /// from the API server while the pods' own connections still work) and <c>node.kubernetes.io/not-ready</c> (False:
-    /// its kubelet reports the node not ready, e.g. its container runtime down). The same controller marks every pod on
-    /// such a node not ready (<c>MarkPodsNotReady</c>, k8s.io/kubernetes pkg/controller/nodelifecycle
-    /// node_lifecycle_controller.go, 1.20), so a leader there serves no Service while its elector, whose own API
-    /// connection may well still work, keeps renewing: until the taint-based eviction (300 s by default, never with a
-    /// toleration without <c>tolerationSeconds</c>) nothing else would move the Lease. Taken as a drain: the leader hands
-    /// over to a standby on a ready node, and a standby here is no successor.
+    /// The node lifecycle controller's taint for a node whose kubelet stopped reporting (Ready <c>Unknown</c> after
+    /// <c>--node-monitor-grace-period</c>, 40 s by default: the kubelet crashed, hung, was stopped, or lost its own
+    /// connection while the pods' connections still work). In the same pass the controller marks every pod on the node
+    /// not ready (<c>MarkPodsNotReady</c>, k8s.io/kubernetes pkg/controller/nodelifecycle node_lifecycle_controller.go,
+    /// 1.20), so a leader there serves no Service while its elector may still renew the Lease: until the taint-based
+    /// eviction (300 s by default, never with a toleration without <c>tolerationSeconds</c>) nothing else would move the
+    /// Lease. Taken as a drain: the leader hands over to a standby on another node, and a standby here is no successor.
+    /// Not <c>node.kubernetes.io/not-ready</c>: the kubelet reports that itself (a container runtime or network plugin
+    /// restarting, a kubelet starting up), the controller adds it at once and does not mark the pods, and a live kubelet
+    /// keeps them ready; a leader that serves must not hop at every such blip.
     /// </summary>
-    public static readonly IReadOnlyList<string> NotReadyTaints = ["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"];
+    public const string UnreachableTaint = "node.kubernetes.io/unreachable";
 
     private readonly IReadOnlyList<DrainTaint> taints;
 
@@ -42,16 +43,16 @@ public sealed class DrainRules
     public override string ToString() => DrainTaintList.Format(taints);
 
     /// <summary>
-    /// Draining when not ready (<see cref="NotReadyTaints"/>, reported first: it is why the pods there serve nothing), when
-    /// cordoned, or when a taint matches an entry (key, and value where the entry has one).
+    /// Draining when unreachable (<see cref="UnreachableTaint"/>, reported first: it is why the pods there serve nothing),
+    /// when cordoned, or when a taint matches an entry (key, and value where the entry has one).
     /// </summary>
     public NodeDrainState Evaluate(NodeSnapshot node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        if (node.Taints.FirstOrDefault(t => NotReadyTaints.Contains(t.Key, StringComparer.Ordinal)) is { } notReady)
+        if (node.Taints.Any(t => t.Key == UnreachableTaint))
         {
-            var why = notReady.Key == NotReadyTaints[0] ? "its kubelet stopped reporting" : "its kubelet reports it not ready";
-            return new NodeDrainState(true, $"node {node.Name} is not ready ({why}: taint {notReady}), so the pods on it are marked not ready", NotReady: true);
+            // By key alone: the controller adds the NoSchedule and NoExecute forms moments apart, which is no news.
+            return new NodeDrainState(true, $"node {node.Name} is unreachable (its kubelet stopped reporting: taint {UnreachableTaint}), so the pods on it are marked not ready", Unreachable: true);
         }
 
         if (node.Unschedulable)
