@@ -254,7 +254,9 @@ public sealed class DeployManifestTests
         Assert.Equal(overlay == "overlays/local" ? null : "/mutate", (string?)advice["clientConfig"]!["service"]?["path"]);
         if (overlay != "overlays/local")
         {
-            Assert.Contains("object.spec.selector", (string?)Assert.Single(advice["matchConditions"]!.AsArray())!["expression"], StringComparison.Ordinal);
+            Assert.Equal(["selects-pods", "not-namespace-teardown"], advice["matchConditions"]!.AsArray().Select(c => (string?)c!["name"]));
+            Assert.Contains("object.spec.selector", (string?)advice["matchConditions"]![0]!["expression"], StringComparison.Ordinal);
+            Assert.Contains("system:serviceaccount:kube-system:namespace-controller", (string?)advice["matchConditions"]![1]!["expression"], StringComparison.Ordinal);
         }
     }
 

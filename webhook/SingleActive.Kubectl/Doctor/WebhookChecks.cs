@@ -67,7 +67,7 @@ internal static class WebhookChecks
         }
         else if (advice.FailurePolicy == "Fail")
         {
-            yield return new Finding(Severity.Warning, Subject, $"webhook {DoctorChecks.AdviceWebhookName} has failurePolicy Fail: it only warns, yet while no replica answers every Service, PodDisruptionBudget and NetworkPolicy write in its scope is rejected",
+            yield return new Finding(Severity.Warning, Subject, $"webhook {DoctorChecks.AdviceWebhookName} has failurePolicy Fail: it only warns, yet while no replica answers every Service, PodDisruptionBudget and NetworkPolicy write (and NetworkPolicy deletion) in its scope is rejected",
                 "set failurePolicy: Ignore (as deploy/ ships it)");
         }
 
