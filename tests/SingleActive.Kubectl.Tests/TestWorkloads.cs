@@ -42,10 +42,10 @@ public static class TestWorkloads
     public static SingleActiveWorkload Workload(string ns = "shop", string name = "web", string? mode = null) =>
         SingleActiveWorkload.From(Deployment(ns, name, mode))!;
 
-    public static V1Lease Lease(string name, string? holder, int transitions, DateTimeOffset? acquired, IDictionary<string, string>? annotations = null, int duration = 15) => new()
+    public static V1Lease Lease(string name, string? holder, int transitions, DateTimeOffset? acquired, IDictionary<string, string>? annotations = null, int duration = 15, DateTimeOffset? renewed = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, Annotations = annotations },
-        Spec = new V1LeaseSpec { HolderIdentity = holder, LeaseTransitions = transitions, AcquireTime = acquired?.UtcDateTime, LeaseDurationSeconds = duration },
+        Spec = new V1LeaseSpec { HolderIdentity = holder, LeaseTransitions = transitions, AcquireTime = acquired?.UtcDateTime, LeaseDurationSeconds = duration, RenewTime = renewed?.UtcDateTime },
     };
 
     public static V1Pod Pod(string name, string node, bool? candidate, string lease = "web", string sidecar = "container", string serviceAccount = "single-active-elector") => new()

@@ -75,6 +75,68 @@ public class WorkloadLeaseAndImageChecksTests
         Assert.Equal("its template names Lease db-v2; delete the pods on the others, which the StatefulSet recreates on it: kubectl delete pod -n shop db-0", finding.Fix);
     }
 
+    /// <summary>
+    /// A Deployment and a StatefulSet of one name default to one Lease: each is told the other shares its leader; two
+    /// templates that both name the Lease share it on purpose and are told nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_TwoWorkloadsOnOneLease_WarnsOnEachUnlessBothNameIt(bool bothNameIt)
+    {
+        var named = new Dictionary<string, string> { [Annotations.Enabled] = "true", [Annotations.LeaseName] = "web" };
+        var set = new V1StatefulSet
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "shop" },
+            Spec = new V1StatefulSetSpec { Replicas = 2, Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Annotations = bothNameIt ? named : new Dictionary<string, string> { [Annotations.Enabled] = "true" } } } },
+        };
+        var deployment = bothNameIt ? SingleActiveWorkload.From(TestWorkloads.Deployment("shop", "web", annotations: new Dictionary<string, string> { [Annotations.LeaseName] = "web" }))! : TestWorkloads.Workload();
+        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [],
+            [new NamespaceSnapshot("shop", [], [], [], [(deployment, [TestWorkloads.Pod("web-7d9-a", "node-a", true)]), (SingleActiveWorkload.From(set)!, [TestWorkloads.Pod("web-0", "node-b", true)])], [], [])]);
+
+        var findings = DoctorChecks.Run(snapshot, TestWorkloads.Now).Where(f => f.Problem.Contains("for its Lease web too", StringComparison.Ordinal)).ToList();
+
+        if (bothNameIt)
+        {
+            Assert.Equal("web", deployment.LeaseName);
+            Assert.Empty(findings);
+            return;
+        }
+
+        Assert.Equal(["shop/deployment/web", "shop/statefulset/web"], findings.Select(f => f.Subject));
+        Assert.All(findings, f => Assert.Equal(Severity.Warning, f.Severity));
+        Assert.Equal("statefulset/web campaigns for its Lease web too, which one of the two gets by default (the workload's name): a Lease has one holder, so one replica of all of them serves at a time", findings[0].Problem);
+        Assert.Equal("if they are not meant to share one leader, give each its own Lease: scale one to 0 (kubectl scale deployment/web -n shop --replicas=0), set its pod template's annotation single-active.io/lease-name to a name no other workload uses, and scale it back (the webhook refuses a Lease change while pods run); if they are, set single-active.io/lease-name: web on each template to say so", findings[0].Fix);
+        Assert.StartsWith("deployment/web campaigns for its Lease web too", findings[1].Problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Another program's leader election on a Lease of the workload's name (client-go names holders hostname_uuid): an
+    /// error while it renews; a holder that is one of the pods, or a Lease not renewed within its duration, is none.
+    /// </summary>
+    [Theory]
+    [InlineData("controller-7f9c_4b1e2a6c-90d1-4d5e-a0a4-5e0b4ab0c1f2", 3, true)]
+    [InlineData("controller-7f9c_4b1e2a6c-90d1-4d5e-a0a4-5e0b4ab0c1f2", 20, false)]
+    [InlineData("web-0", 3, false)]
+    public void Run_LeaseRenewedByAHolderThatIsNoPod_ErrorNamingIt(string holder, int secondsAgo, bool error)
+    {
+        var lease = TestWorkloads.Lease("web", holder, 0, null, renewed: TestWorkloads.Now.AddSeconds(-secondsAgo));
+        var snapshot = Snapshot([TestWorkloads.Pod("web-0", "node-a", true)], [lease]);
+
+        var findings = DoctorChecks.Run(snapshot, TestWorkloads.Now).Where(f => f.Problem.StartsWith("Lease web is held by", StringComparison.Ordinal)).ToList();
+
+        if (!error)
+        {
+            Assert.Empty(findings);
+            return;
+        }
+
+        var finding = Assert.Single(findings);
+        Assert.Equal((Severity.Error, "shop/deployment/web"), (finding.Severity, finding.Subject));
+        Assert.Equal($"Lease web is held by {holder}, which is no pod of a single-active workload here, and was renewed 3s ago: another program elects its leader with a Lease of this name, so no replica of this workload can lead", finding.Problem);
+        Assert.Equal("give the workload a Lease of its own: scale it to 0 (kubectl scale deployment/web -n shop --replicas=0), set its pod template's annotation single-active.io/lease-name to a name nothing else uses, and scale it back", finding.Fix);
+    }
+
     [Fact]
     public void Run_PodsOnTheTemplatesLease_NoLeaseFinding()
     {

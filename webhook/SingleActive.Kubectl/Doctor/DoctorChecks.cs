@@ -26,6 +26,7 @@ public static class DoctorChecks
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         return [.. RefusedReads.Run(snapshot), .. WebhookChecks.Run(snapshot, now), .. RbacChecks.Run(snapshot), .. snapshot.Namespaces.SelectMany(ns => ns.Workloads.SelectMany(w =>
-            WorkloadChecks.Run(snapshot, ns, w.Workload, w.Pods).Concat(NetworkPolicyChecks.Run(ns, w.Workload, w.Pods, snapshot.ApiServer, now))))];
+            WorkloadChecks.Run(snapshot, ns, w.Workload, w.Pods).Concat(NetworkPolicyChecks.Run(ns, w.Workload, w.Pods, snapshot.ApiServer, now))
+                .Concat(LeaseChecks.LeaseHeldByAnotherProgram(ns, $"{ns.Name}/{w.Workload.Reference}", w.Workload, now))))];
     }
 }

@@ -1,11 +1,63 @@
 using k8s.Models;
+using SingleActive.Contract;
 using SingleActive.Kube.Workloads;
+using SingleActive.Kubectl.Output;
 
 namespace SingleActive.Kubectl.Doctor;
 
-/// <summary>One workload's pods against the Lease its template names.</summary>
+/// <summary>One workload's pods against the Lease its template names, and that Lease against who else uses it.</summary>
 internal static class LeaseChecks
 {
+    /// <summary>
+    /// Other single-active workloads of the namespace campaigning for the same Lease, where one of them gets it by
+    /// default (its own name): a Deployment and a StatefulSet of one name share it unawares. A Lease has one holder, so
+    /// one replica of all of them serves. Templates that all name the Lease (<see cref="Annotations.LeaseName"/>) share
+    /// it on purpose (one active replica across two workloads, e.g. one per zone or configuration): no finding.
+    /// </summary>
+    public static IEnumerable<Finding> SharedLease(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload)
+    {
+        var others = ns.Workloads.Select(w => w.Workload).Where(w => !ReferenceEquals(w, workload) && w.LeaseName == workload.LeaseName).ToList();
+        if (others.Count == 0 || (NamesItsLease(workload) && others.All(NamesItsLease)))
+        {
+            yield break;
+        }
+
+        yield return new Finding(Severity.Warning, subject,
+            $"{string.Join(", ", others.Select(w => w.Reference))} {(others.Count == 1 ? "campaigns" : "campaign")} for its Lease {workload.LeaseName} too, which {(others.Count == 1 ? "one of the two" : "some of them")} {(others.Count == 1 ? "gets" : "get")} by default (the workload's name): a Lease has one holder, so one replica of all of them serves at a time",
+            $"if they are not meant to share one leader, give each its own Lease: scale one to 0 (kubectl scale {workload.Reference} -n {ns.Name} --replicas=0), set its pod template's annotation {Annotations.LeaseName} to a name no other workload uses, " +
+            $"and scale it back (the webhook refuses a Lease change while pods run); if they are, set {Annotations.LeaseName}: {workload.LeaseName} on each template to say so");
+    }
+
+    private static bool NamesItsLease(SingleActiveWorkload workload) =>
+        workload.Workload.Template.Metadata?.Annotations?.ContainsKey(Annotations.LeaseName) == true;
+
+    /// <summary>
+    /// The workload's Lease renewed within its lease duration by a holder that is none of the namespace's single-active
+    /// pods: another program elects its leader with a Lease of this name (client-go's leader election names holders
+    /// <c>hostname_uuid</c>; a controller often names its Lease after its Deployment, as this workload's default is). The
+    /// electors wait for it forever and no replica leads, or, when an elector holds it, that program never leads.
+    /// </summary>
+    public static IEnumerable<Finding> LeaseHeldByAnotherProgram(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, DateTimeOffset now)
+    {
+        var lease = ns.Leases.FirstOrDefault(l => l.Metadata?.Name == workload.LeaseName);
+        if (lease?.Spec is not { HolderIdentity: { Length: > 0 } holder, RenewTime: { } renewed } spec
+            || ns.Workloads.Any(w => w.Pods.Any(p => p.Metadata?.Name == holder)))
+        {
+            yield break;
+        }
+
+        // API times are UTC, whatever Kind the client gave them.
+        var age = now - new DateTimeOffset(DateTime.SpecifyKind(renewed, DateTimeKind.Utc));
+        if (age < TimeSpan.Zero || age >= TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 15))
+        {
+            yield break; // Not renewed lately: a replica that left (deleted, crashed) and whose term is running out.
+        }
+
+        yield return new Finding(Severity.Error, subject,
+            $"Lease {workload.LeaseName} is held by {holder}, which is no pod of a single-active workload here, and was renewed {Ages.Format(age)} ago: another program elects its leader with a Lease of this name, so no replica of this workload can lead",
+            $"give the workload a Lease of its own: scale it to 0 (kubectl scale {workload.Reference} -n {ns.Name} --replicas=0), set its pod template's annotation {Annotations.LeaseName} to a name nothing else uses, and scale it back");
+    }
+
     /// <summary>
     /// Pods of one workload campaigning for different Leases (each pod keeps the one its template named when it was
     /// created): each Lease has a leader, so two replicas serve at once. The webhook refuses such a template change while

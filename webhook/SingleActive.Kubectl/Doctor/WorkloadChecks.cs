@@ -19,7 +19,7 @@ internal static class WorkloadChecks
         }
 
         foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods))
-            .Concat(FailoverPaused(ns, subject, workload)).Concat(LeaseChecks.SplitLeases(ns, subject, workload, pods)).Concat(PlacementChecks.Run(snapshot, ns, subject, workload, pods)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods)))
+            .Concat(FailoverPaused(ns, subject, workload)).Concat(LeaseChecks.SplitLeases(ns, subject, workload, pods)).Concat(LeaseChecks.SharedLease(ns, subject, workload)).Concat(PlacementChecks.Run(snapshot, ns, subject, workload, pods)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods)))
         {
             yield return finding;
         }
