@@ -37,6 +37,35 @@ public sealed class LeaseElectionTests
         Assert.False(election.Allows(renewed, leadingNow: false));
     }
 
+    /// <summary>
+    /// etcd restored from a snapshot while the leader keeps renewing: every read is older than the last state seen
+    /// before the restore. Ignored as late, they froze the time of the last change and a standby took the live term for
+    /// expired; now the first is a rewind seen now and the renewals after it are changes, so the term never looks
+    /// expired while it is renewed, and expires a lease duration after the renewals stop.
+    /// </summary>
+    [Fact]
+    public void Allows_StoreRestoredFromASnapshotWhileTheLeaderRenews_NeverExpiredWhileRenewed()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        election.Observe(new LeaseRecord("web-0", 15, null, time.GetUtcNow(), 4, "1000"));
+
+        LeaseRecord? read = null;
+        for (var revision = 50; revision < 60; revision++)
+        {
+            time.Advance(TimeSpan.FromSeconds(2));
+            read = new LeaseRecord("web-0", 15, null, time.GetUtcNow(), 4, revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var change = election.Observe(read, election.Seen.Count);
+            Assert.Equal(revision == 50 ? LeaseChange.Rewound : LeaseChange.Recorded, change);
+            Assert.False(election.Allows(read, leadingNow: false));
+        }
+
+        time.Advance(Duration - TimeSpan.FromMilliseconds(1));
+        Assert.False(election.Allows(read, leadingNow: false));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(election.Allows(read, leadingNow: false));
+        Assert.Equal(5, election.Desired(read, leadingNow: false, "web-0").LeaseTransitions);
+    }
+
     [Fact]
     public void Allows_OwnIdentityThisProcessDidNotWrite_WaitsLikeAnyoneElse()
     {

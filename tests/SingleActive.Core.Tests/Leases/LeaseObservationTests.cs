@@ -29,7 +29,38 @@ public sealed class LeaseObservationTests
         seen.Record(new LeaseRecord("web-1", 15, null, null, 2, "10"));
 
         Assert.False(seen.Record(new LeaseRecord("web-0", 15, null, null, 1, "9")));
-        Assert.Equal("web-1", seen.Current!.HolderIdentity);
+        Assert.Equal(("web-1", 0), (seen.Current!.HolderIdentity, seen.Rewinds));
+    }
+
+    /// <summary>
+    /// A quorum read older than a state taken in before it was sent: etcd was restored from a snapshot. Taken in as a
+    /// change seen now (the term starts over), the highest epoch kept; counted.
+    /// </summary>
+    [Fact]
+    public void Record_ReadOlderThanAStateSeenBeforeItWasSent_TakenInAsARewindSeenNow()
+    {
+        var seen = new LeaseObservation(time);
+        seen.Record(new LeaseRecord("web-1", 15, null, null, 7, "100"));
+        time.Advance(TimeSpan.FromSeconds(30));
+        var mark = seen.Count;
+
+        Assert.True(seen.Record(new LeaseRecord("web-1", 15, null, null, 3, "40"), mark));
+
+        Assert.Equal((1, "40", time.GetTimestamp(), time.GetTimestamp()), (seen.Rewinds, seen.Current!.ResourceVersion, seen.ChangedAt, seen.TermSince));
+        Assert.Equal(8, seen.NextEpoch(seen.Current));
+    }
+
+    /// <summary>Older than a state taken in while the read was on its way: the read crossed it, nothing went back in time.</summary>
+    [Fact]
+    public void Record_ReadOlderThanAStateTakenInWhileItWasOnItsWay_IgnoredAsLate()
+    {
+        var seen = new LeaseObservation(time);
+        seen.Record(new LeaseRecord("web-1", 15, null, null, 7, "100"));
+        var mark = seen.Count;
+        seen.Record(new LeaseRecord("web-1", 15, null, null, 7, "101"));
+
+        Assert.False(seen.Record(new LeaseRecord("web-1", 15, null, null, 7, "99"), mark));
+        Assert.Equal((0, "101"), (seen.Rewinds, seen.Current!.ResourceVersion));
     }
 
     [Fact]

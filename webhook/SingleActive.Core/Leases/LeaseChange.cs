@@ -9,6 +9,12 @@ public enum LeaseChange
     /// <summary>Older than a state already seen (a late watch event): ignored.</summary>
     Stale,
 
+    /// <summary>
+    /// A read older than a state seen before it was sent: the API server's store went back in time (etcd restored from a
+    /// snapshot). Taken in as a change seen now (<see cref="LeaseObservation.Record(LeaseRecord?, long)"/>).
+    /// </summary>
+    Rewound,
+
     /// <summary>Someone else's term appeared.</summary>
     OtherHolder,
 

@@ -89,17 +89,35 @@ public sealed class LeaseElection
     /// read returned goes through <see cref="Observe(LeaseRecord?, long)"/> with its mark.
     /// </summary>
     /// <returns>What it meant; <see cref="LeaseChange.Stale"/> when it is older than one already seen and was ignored.</returns>
-    public LeaseChange Observe(LeaseRecord? record) => Observe(record, Seen.Count);
+    public LeaseChange Observe(LeaseRecord? record) => Take(record, countBeforeRead: null);
 
     /// <summary>Takes in a state a read returned, sent when <see cref="LeaseObservation.Count"/> was <paramref name="countBeforeRead"/> (<see cref="LeaseObservation.Record(LeaseRecord?, long)"/>).</summary>
-    /// <returns>What it meant; <see cref="LeaseChange.Stale"/> when it may be older than one already seen and was ignored.</returns>
-    public LeaseChange Observe(LeaseRecord? record, long countBeforeRead)
+    /// <returns>
+    /// What it meant; <see cref="LeaseChange.Stale"/> when it may be older than one already seen and was ignored,
+    /// <see cref="LeaseChange.Rewound"/> when it shows the store went back in time.
+    /// </returns>
+    public LeaseChange Observe(LeaseRecord? record, long countBeforeRead) => Take(record, countBeforeRead);
+
+    private LeaseChange Take(LeaseRecord? record, long? countBeforeRead)
     {
         var before = Seen.Current;
         var term = Seen.Term;
-        if (!Seen.Record(record, countBeforeRead))
+        var rewinds = Seen.Rewinds;
+        if (!(countBeforeRead is { } mark ? Seen.Record(record, mark) : Seen.Record(record)))
         {
             return LeaseChange.Stale;
+        }
+
+        if (Seen.Rewinds != rewinds)
+        {
+            // What was seen is void: a term of someone else's in the restored state is theirs, as after any change of holder.
+            if (record?.IsHeld == true && record.HolderIdentity != Identity)
+            {
+                MayRetake = false;
+                unacknowledged = null;
+            }
+
+            return LeaseChange.Rewound;
         }
 
         if (record?.IsHeld == true && record.HolderIdentity != before?.HolderIdentity && record.HolderIdentity != Identity)

@@ -41,8 +41,11 @@ public sealed class LeaseObservation(TimeProvider time)
     /// <summary>How many states were taken in; a read notes it before its request is sent (<see cref="Record(LeaseRecord?, long)"/>).</summary>
     public long Count { get; private set; }
 
+    /// <summary>How often a read showed the Lease gone back in time (see <see cref="Record(LeaseRecord?, long)"/>).</summary>
+    public long Rewinds { get; private set; }
+
     /// <summary>Takes in a state known to be current when it arrives (a write's answer, a watch event); <c>false</c> when it is older than the one already seen (a late watch event) and was ignored.</summary>
-    public bool Record(LeaseRecord? record) => Record(record, Count);
+    public bool Record(LeaseRecord? record) => Take(record, countBeforeRead: null);
 
     /// <summary>Takes in a state a read returned; <c>false</c> when it is older than the one already seen and was ignored.</summary>
     /// <param name="record">The state read (<c>null</c>: absent).</param>
@@ -52,16 +55,34 @@ public sealed class LeaseObservation(TimeProvider time)
     /// replica's own create, a watch event) may predate that state and is ignored: a real deletion still arrives as
     /// a watch event, a failed renew or the next read.
     /// </param>
-    public bool Record(LeaseRecord? record, long countBeforeRead)
+    /// <remarks>
+    /// A present state older than one taken in <b>before the read was sent</b> is not a late answer: a read without a
+    /// resourceVersion is served from etcd by quorum (the API conventions' "most recent"), so it returns at least every
+    /// state committed before it was sent. Then the store went back in time — etcd restored from a snapshot without
+    /// <c>--bump-revision</c> (etcd's recovery guide) — and every later read would be older too: ignoring them would
+    /// freeze <see cref="ChangedAt"/>, and a term renewed all along would look expired to whoever decides on such a
+    /// read. So it is taken in as a change seen now (<see cref="Rewinds"/> counts it): a held term starts over from
+    /// now, and <see cref="HighestTransitions"/> keeps the highest epoch seen, so a new term still goes above it.
+    /// </remarks>
+    public bool Record(LeaseRecord? record, long countBeforeRead) => Take(record, countBeforeRead);
+
+    private bool Take(LeaseRecord? record, long? countBeforeRead)
     {
-        if (Current is not null && (record is null ? Count != countBeforeRead : record.IsOlderThan(Current)))
+        var rewound = false;
+        if (Current is not null && (record is null ? countBeforeRead is { } mark && Count != mark : record.IsOlderThan(Current)))
         {
-            return false;
+            if (record is null || countBeforeRead != Count)
+            {
+                return false; // A late watch event, or an answer that crossed a newer state on its way.
+            }
+
+            rewound = true;
+            Rewinds++;
         }
 
         Count++;
 
-        if (!HasObserved || !LeaseRecord.SameElection(Current, record))
+        if (!HasObserved || rewound || !LeaseRecord.SameElection(Current, record))
         {
             var now = time.GetTimestamp();
             ChangedAt = now;

@@ -81,10 +81,13 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
     public bool ObserveLocked(LeaseRecord? record, long? readMark)
     {
         var term = election.Seen.Term;
-        switch (election.Observe(record, readMark ?? election.Seen.Count))
+        switch (readMark is { } mark ? election.Observe(record, mark) : election.Observe(record))
         {
             case LeaseChange.Stale:
                 return false;
+            case LeaseChange.Rewound:
+                Log.LeaseRewound(logger, record?.ResourceVersion ?? "(absent)", record?.HolderIdentity ?? "nobody");
+                break;
             case LeaseChange.OtherHolder:
                 Log.LeaderObserved(logger, record!.HolderIdentity!);
                 break;

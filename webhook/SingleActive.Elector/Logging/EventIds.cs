@@ -195,4 +195,7 @@ internal static class EventIds
 
     /// <summary>The app containers of this pod all run again: this replica campaigns again (a restarted one after it has run for 10 s).</summary>
     public const int AppContainersRunning = 75;
+
+    /// <summary>A read of the Lease was older than a state seen before it was sent: the API server's store went back in time (etcd restored from a snapshot); what was seen starts over from now.</summary>
+    public const int LeaseRewound = 76;
 }

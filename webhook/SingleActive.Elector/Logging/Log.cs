@@ -83,6 +83,9 @@ internal static partial class Log
     [LoggerMessage(EventIds.PodUidUnknown, LogLevel.Debug, "Pod uid unknown ({Error}); Events name the pod only, so kubectl describe may not list them")]
     public static partial void PodUidUnknown(ILogger logger, string error);
 
+    [LoggerMessage(EventIds.LeaseRewound, LogLevel.Warning, "The Lease read back older than a state seen before (resourceVersion {ResourceVersion}, holder {Holder}): the API server's store went back in time (etcd restored from a snapshot?); the term it shows counts from now, and the next epoch stays above every one seen")]
+    public static partial void LeaseRewound(ILogger logger, string resourceVersion, string holder);
+
     [LoggerMessage(EventIds.TermOutlivesLease, LogLevel.Warning, "Lease {State} without a release while {Holder} held it: its term counts as running until it would have expired")]
     public static partial void TermOutlivesLease(ILogger logger, string holder, string state);
 
