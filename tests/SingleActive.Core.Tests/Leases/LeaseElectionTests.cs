@@ -66,6 +66,24 @@ public sealed class LeaseElectionTests
         Assert.Equal(5, election.Desired(read, leadingNow: false, "web-0").LeaseTransitions);
     }
 
+    /// <summary>Restored to a released Lease while a leader held it: nobody takes it before that term would have expired, counted from the restore.</summary>
+    [Fact]
+    public void Allows_StoreRestoredToAReleaseWhileALeaderHeldIt_WaitsALeaseDurationFromTheRestore()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        election.Observe(new LeaseRecord("web-0", 15, null, time.GetUtcNow(), 4, "1000"));
+        time.Advance(TimeSpan.FromSeconds(30));
+        var released = new LeaseRecord(null, 1, null, null, 3, "50", PreviousHolder: "web-2");
+
+        Assert.Equal(LeaseChange.Rewound, election.Observe(released, election.Seen.Count));
+
+        Assert.False(election.Allows(released, leadingNow: false));
+        time.Advance(Duration - TimeSpan.FromMilliseconds(1));
+        Assert.False(election.Allows(released, leadingNow: false));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(election.Allows(released, leadingNow: false));
+    }
+
     [Fact]
     public void Allows_OwnIdentityThisProcessDidNotWrite_WaitsLikeAnyoneElse()
     {

@@ -50,6 +50,23 @@ public sealed class LeaseObservationTests
         Assert.Equal(8, seen.NextEpoch(seen.Current));
     }
 
+    /// <summary>
+    /// Restored to a state where the Lease was released: the term seen last (its holder may serve until its next renew
+    /// fails) keeps running, from now, instead of ending at the release.
+    /// </summary>
+    [Fact]
+    public void Record_RewindToARelease_TheTermSeenLastRunsFromNow()
+    {
+        var seen = new LeaseObservation(time);
+        var held = new LeaseRecord("web-1", 15, null, null, 7, "100");
+        seen.Record(held);
+        time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.True(seen.Record(new LeaseRecord(null, 1, null, null, 6, "40", PreviousHolder: "web-0"), seen.Count));
+
+        Assert.Equal((1, held, time.GetTimestamp()), (seen.Rewinds, seen.Term, seen.TermSince));
+    }
+
     /// <summary>Older than a state taken in while the read was on its way: the read crossed it, nothing went back in time.</summary>
     [Fact]
     public void Record_ReadOlderThanAStateTakenInWhileItWasOnItsWay_IgnoredAsLate()

@@ -62,7 +62,9 @@ public sealed class LeaseObservation(TimeProvider time)
     /// <c>--bump-revision</c> (etcd's recovery guide) — and every later read would be older too: ignoring them would
     /// freeze <see cref="ChangedAt"/>, and a term renewed all along would look expired to whoever decides on such a
     /// read. So it is taken in as a change seen now (<see cref="Rewinds"/> counts it): a held term starts over from
-    /// now, and <see cref="HighestTransitions"/> keeps the highest epoch seen, so a new term still goes above it.
+    /// now, a restored release or cleared holder leaves the term seen last running from now (its holder may serve until
+    /// its next renew fails), and <see cref="HighestTransitions"/> keeps the highest epoch seen, so a new term still goes
+    /// above it.
     /// </remarks>
     public bool Record(LeaseRecord? record, long countBeforeRead) => Take(record, countBeforeRead);
 
@@ -92,6 +94,13 @@ public sealed class LeaseObservation(TimeProvider time)
                 Term = record;
                 TermSince = now;
                 LastHolder = record.HolderIdentity;
+            }
+            else if (rewound)
+            {
+                // A release (or a cleared holder) in the restored state is not news of the term seen last: its holder may
+                // have served until the restore and serve until its next renew fails. That term runs a lease duration
+                // from now (none runs if none was seen).
+                TermSince = now;
             }
             else if (record?.IsRelease == true)
             {
