@@ -33,7 +33,7 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     /// that stopped reporting never confirms it, and the controller's mark is not the kubelet's view), plus 3 s for the
     /// controller's taint (the same pass), the node watch's event, the handover and the new leader's probe.
     /// </summary>
-    private static readonly TimeSpan NodeNotReadyHandoverBound = ReadinessProbeTimings.Default.KubeletCatchUp + TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan NodeUnreachableHandoverBound = ReadinessProbeTimings.Default.KubeletCatchUp + TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task CordonThenDrain_ReadinessModeWithPdbMinAvailable1_OneHandoverToAnotherNodeBeforeTheEviction_DrainCompletes()
@@ -95,7 +95,7 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     /// taints it <c>node.kubernetes.io/unreachable</c> and marks its pods not ready: the Service loses the leader while
     /// its elector, which still reaches the API server, could renew for as long as the taint-based eviction waits (300 s).
     /// The elector takes the taint as a drain: one handover, to a pod on another node, within
-    /// <see cref="NodeNotReadyHandoverBound"/> of the leader's address leaving the Endpoints. Never two addresses.
+    /// <see cref="NodeUnreachableHandoverBound"/> of the leader's address leaving the Endpoints. Never two addresses.
     /// </summary>
     [Fact]
     public async Task KubeletOfTheLeadersNodeStopsReporting_OneHandoverToAnotherNodeSoonAfterItsPodsAreMarkedNotReady()
@@ -130,7 +130,7 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
             var holder = await scenario.LeaseHolderAsync("web");
             Assert.Equal(next.Addresses[0], holder);
             Assert.NotEqual(node, (await cluster.Client.CoreV1.ReadNamespacedPodAsync(holder, ns)).Spec.NodeName);
-            Assert.True(lostAt is not null && next.At - lostAt <= NodeNotReadyHandoverBound, $"the new leader's address {(next.At - lostAt)?.TotalMilliseconds:0} ms after the old one left (bound {NodeNotReadyHandoverBound.TotalMilliseconds:0} ms)\n{rendered}");
+            Assert.True(lostAt is not null && next.At - lostAt <= NodeUnreachableHandoverBound, $"the new leader's address {(next.At - lostAt)?.TotalMilliseconds:0} ms after the old one left (bound {NodeUnreachableHandoverBound.TotalMilliseconds:0} ms)\n{rendered}");
         }
         finally
         {
