@@ -110,14 +110,31 @@ public class WorkloadLeaseAndImageChecksTests
         Assert.StartsWith("deployment/web campaigns for its Lease web too", findings[1].Problem, StringComparison.Ordinal);
     }
 
+    /// <summary>A Deployment moved to a StatefulSet of the same name, the Deployment scaled to 0: sharing the Lease keeps one leader, no finding.</summary>
+    [Fact]
+    public void Run_TwoWorkloadsOnOneLeaseOneWithoutPods_NoFinding()
+    {
+        var set = new V1StatefulSet
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "shop" },
+            Spec = new V1StatefulSetSpec { Replicas = 2, Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Annotations = new Dictionary<string, string> { [Annotations.Enabled] = "true" } } } },
+        };
+        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [],
+            [new NamespaceSnapshot("shop", [], [], [], [(TestWorkloads.Workload(), []), (SingleActiveWorkload.From(set)!, [TestWorkloads.Pod("web-0", "node-b", true)])], [], [])]);
+
+        Assert.DoesNotContain(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Problem.Contains("for its Lease web too", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// Another program's leader election on a Lease of the workload's name (client-go names holders hostname_uuid): an
-    /// error while it renews; a holder that is one of the pods, or a Lease not renewed within its duration, is none.
+    /// error while it renews; a holder that could be a pod, or a Lease not renewed within its duration, is none.
     /// </summary>
     [Theory]
     [InlineData("controller-7f9c_4b1e2a6c-90d1-4d5e-a0a4-5e0b4ab0c1f2", 3, true)]
     [InlineData("controller-7f9c_4b1e2a6c-90d1-4d5e-a0a4-5e0b4ab0c1f2", 20, false)]
     [InlineData("web-0", 3, false)]
+    [InlineData("web-7d9f8-new", 3, false)] // could be a pod created since the pods were read
+    [InlineData("Controller-Manager", 3, true)]
     public void Run_LeaseRenewedByAHolderThatIsNoPod_ErrorNamingIt(string holder, int secondsAgo, bool error)
     {
         var lease = TestWorkloads.Lease("web", holder, 0, null, renewed: TestWorkloads.Now.AddSeconds(-secondsAgo));
@@ -133,8 +150,33 @@ public class WorkloadLeaseAndImageChecksTests
 
         var finding = Assert.Single(findings);
         Assert.Equal((Severity.Error, "shop/deployment/web"), (finding.Severity, finding.Subject));
-        Assert.Equal($"Lease web is held by {holder}, which is no pod of a single-active workload here, and was renewed 3s ago: another program elects its leader with a Lease of this name, so no replica of this workload can lead", finding.Problem);
+        Assert.Equal($"Lease web is held by {holder}, which cannot be a pod's name (every elector's identity is its pod's), and was renewed 3s ago: another program elects its leader with a Lease of this name, so no replica of this workload can lead", finding.Problem);
         Assert.Equal("give the workload a Lease of its own: scale it to 0 (kubectl scale deployment/web -n shop --replicas=0), set its pod template's annotation single-active.io/lease-name to a name nothing else uses, and scale it back", finding.Fix);
+    }
+
+    /// <summary>Running pods whose elector's readinessProbe was changed after injection: one error naming them, the first problem and the way back.</summary>
+    [Fact]
+    public void Run_ElectorProbeChangedAfterInjection_ErrorNamingThePods()
+    {
+        static V1Pod WithElector(V1Pod pod, V1Probe? probe)
+        {
+            pod.Spec.Containers = [new V1Container { Name = ElectorHttp.ContainerName, Ports = [new V1ContainerPort { ContainerPort = 8099, Name = ElectorHttp.PortName }], ReadinessProbe = probe }];
+            return pod;
+        }
+
+        var rendered = new V1Probe { HttpGet = new V1HTTPGetAction { Path = ElectorHttp.ReadyPath, Port = ElectorHttp.PortName }, PeriodSeconds = 1, FailureThreshold = 1, TimeoutSeconds = 1 };
+        var pods = new[]
+        {
+            WithElector(TestWorkloads.Pod("web-0", "node-a", true), rendered),
+            WithElector(TestWorkloads.Pod("web-2", "node-b", true), null),
+            WithElector(TestWorkloads.Pod("web-1", "node-c", true), new V1Probe { HttpGet = new V1HTTPGetAction { Path = ElectorHttp.ReadyPath, Port = ElectorHttp.PortName } }),
+        };
+
+        var finding = Assert.Single(DoctorChecks.Run(Snapshot(pods, []), TestWorkloads.Now), f => f.Problem.StartsWith("the elector of", StringComparison.Ordinal));
+
+        Assert.Equal((Severity.Error, "shop/deployment/web"), (finding.Severity, finding.Subject));
+        Assert.StartsWith("the elector of pods web-1, web-2 has a readinessProbe slower than the elector relies on (periodSeconds 10, failureThreshold 3, timeoutSeconds 1", finding.Problem, StringComparison.Ordinal);
+        Assert.Equal("find what changed the elector's probe after injection (a mutating webhook or policy, a rewritten manifest) and stop it, then replace the pods: kubectl rollout restart deployment/web -n shop", finding.Fix);
     }
 
     [Fact]

@@ -8,7 +8,11 @@ public class PodInjectorDecisionTests
 {
     private const string On = "\"single-active\":\"true\"";
     private const string Status = "\"single-active.io/status\":\"{}\"";
-    private const string Elector = """{"name":"single-active-elector","image":"x"}""";
+    private const string Elector = """{"name":"single-active-elector","image":"x","ports":[{"name":"sa-elector","containerPort":8099}],"readinessProbe":{"httpGet":{"path":"/readyz","port":"sa-elector"},"periodSeconds":1,"failureThreshold":1,"timeoutSeconds":1}}""";
+
+    /// <summary>An injected elector whose readinessProbe something changed afterwards (<c>probe</c>: the probe's JSON, or none).</summary>
+    private static string ElectorProbing(string? probe, string env = "") =>
+        $$"""{"name":"single-active-elector","image":"x","ports":[{"name":"sa-elector","containerPort":8099}]{{(env.Length == 0 ? "" : $",\"env\":[{env}]")}}{{(probe is null ? "" : $",\"readinessProbe\":{probe}")}}}""";
 
     public static TheoryData<string, string, string, string, string?> Rows => new()
     {
@@ -24,6 +28,15 @@ public class PodInjectorDecisionTests
         { "status annotation without elector (copied)", $"{On},{Status}", "", "Denied", "has the \"single-active.io/status\" annotation but no \"single-active-elector\" container" },
         { "status and elector container", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{Elector}]", "AlreadyInjected", null },
         { "status and native elector", $"{On},{Status}", $"\"initContainers\":[{Elector}]", "AlreadyInjected", null },
+        { "injected, elector probe removed", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing(null)}]", "Denied", "pod \"web\" in namespace \"shop\" is injected, but its \"single-active-elector\" container has no readinessProbe (the webhook renders httpGet /readyz on port sa-elector, periodSeconds 1, failureThreshold 1, timeoutSeconds 1): its container is Ready whether or not it leads, so every replica whose app is ready serves. Something changed the probe after injection" },
+        { "injected, elector probe on /healthz", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing("""{"httpGet":{"path":"/healthz","port":"sa-elector"},"periodSeconds":1,"failureThreshold":1,"timeoutSeconds":1}""")}]", "Denied", "has a readinessProbe that does not ask /readyz on its own port" },
+        { "injected, elector probe on another port", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing("""{"httpGet":{"path":"/readyz","port":8080},"periodSeconds":1,"failureThreshold":1,"timeoutSeconds":1}""")}]", "Denied", "does not ask /readyz on its own port" },
+        { "injected, elector probe timings left to the defaults", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing("""{"httpGet":{"path":"/readyz","port":"sa-elector"}}""")}]", "Denied", "has a readinessProbe slower than the elector relies on (periodSeconds 10, failureThreshold 3, timeoutSeconds 1: a leader that lost the Lease may stay Ready for 31 s, where the elector waits 2 s;" },
+        { "injected, elector probe on its port number", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing("""{"httpGet":{"path":"/readyz","port":8099},"periodSeconds":1,"failureThreshold":1,"timeoutSeconds":1}""")}]", "AlreadyInjected", null },
+        { "injected, elector probe forwarded by Istio", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing("""{"httpGet":{"path":"/app-health/single-active-elector/readyz","port":15020},"periodSeconds":1,"failureThreshold":1,"timeoutSeconds":1}""")}]", "AlreadyInjected", null },
+        { "injected, elector probe period as its env says", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing("""{"httpGet":{"path":"/readyz","port":"sa-elector"},"periodSeconds":3,"failureThreshold":1,"timeoutSeconds":1}""", """{"name":"SINGLE_ACTIVE_PROBE_PERIOD","value":"3s"}""")}]", "AlreadyInjected", null },
+        { "injected, elector probe slower than its env says", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing("""{"httpGet":{"path":"/readyz","port":"sa-elector"},"periodSeconds":5,"failureThreshold":1,"timeoutSeconds":1}""", """{"name":"SINGLE_ACTIVE_PROBE_PERIOD","value":"3s"}""")}]", "Denied", "(periodSeconds 5, failureThreshold 1, timeoutSeconds 1: a leader that lost the Lease may stay Ready for 6 s, where the elector waits 4 s;" },
+        { "injected, label-mode elector without a readinessProbe", $"{On},{Status}", $"\"containers\":[{TestPods.AppContainer},{ElectorProbing(null, """{"name":"SINGLE_ACTIVE_MODE","value":"label"}""")}]", "AlreadyInjected", null },
         { "elector container without status", On, $"\"containers\":[{TestPods.AppContainer},{Elector}]", "Denied", "already has a container named \"single-active-elector\" but no \"single-active.io/status\" annotation" },
         { "elector init container without status", On, $"\"initContainers\":[{Elector}]", "Denied", "already has a container named \"single-active-elector\"" },
         { "token volume name taken", On, "\"volumes\":[{\"name\":\"single-active-token\",\"emptyDir\":{}}]", "Denied", "volume named \"single-active-token\"" },

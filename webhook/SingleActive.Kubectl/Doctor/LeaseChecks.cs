@@ -14,9 +14,18 @@ internal static class LeaseChecks
     /// one replica of all of them serves. Templates that all name the Lease (<see cref="Annotations.LeaseName"/>) share
     /// it on purpose (one active replica across two workloads, e.g. one per zone or configuration): no finding.
     /// </summary>
-    public static IEnumerable<Finding> SharedLease(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload)
+    public static IEnumerable<Finding> SharedLease(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
-        var others = ns.Workloads.Select(w => w.Workload).Where(w => !ReferenceEquals(w, workload) && w.LeaseName == workload.LeaseName).ToList();
+        // Only workloads whose pods run: one scaled to 0 next to its replacement of the same name (a Deployment moved to a
+        // StatefulSet) shares the Lease harmlessly, and keeps the replacement from a second leader while both run.
+        if (!ActivePods.Of(workload, pods).Any())
+        {
+            yield break;
+        }
+
+        var others = ns.Workloads.Where(w => !ReferenceEquals(w.Workload, workload) && w.Workload.LeaseName == workload.LeaseName && ActivePods.Of(w.Workload, w.Pods).Any())
+            .Select(w => w.Workload)
+            .ToList();
         if (others.Count == 0 || (NamesItsLease(workload) && others.All(NamesItsLease)))
         {
             yield break;
@@ -32,16 +41,17 @@ internal static class LeaseChecks
         workload.Workload.Template.Metadata?.Annotations?.ContainsKey(Annotations.LeaseName) == true;
 
     /// <summary>
-    /// The workload's Lease renewed within its lease duration by a holder that is none of the namespace's single-active
-    /// pods: another program elects its leader with a Lease of this name (client-go's leader election names holders
-    /// <c>hostname_uuid</c>; a controller often names its Lease after its Deployment, as this workload's default is). The
-    /// electors wait for it forever and no replica leads, or, when an elector holds it, that program never leads.
+    /// The workload's Lease renewed within its lease duration by a holder whose identity cannot be a pod's name, while
+    /// every elector's identity is its pod's name: another program elects its leader with a Lease of this name
+    /// (client-go's leader election names holders <c>hostname_uuid</c>; a controller often names its Lease after its
+    /// Deployment, as this workload's default is). The electors wait for it forever and no replica leads, or, when an
+    /// elector holds it, that program never leads. A holder that could be a pod (one created since the pods were read,
+    /// a bare pod or a Job's naming the Lease, a leader deleted moments ago) is never reported.
     /// </summary>
     public static IEnumerable<Finding> LeaseHeldByAnotherProgram(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, DateTimeOffset now)
     {
         var lease = ns.Leases.FirstOrDefault(l => l.Metadata?.Name == workload.LeaseName);
-        if (lease?.Spec is not { HolderIdentity: { Length: > 0 } holder, RenewTime: { } renewed } spec
-            || ns.Workloads.Any(w => w.Pods.Any(p => p.Metadata?.Name == holder)))
+        if (lease?.Spec is not { HolderIdentity: { Length: > 0 } holder, RenewTime: { } renewed } spec || CouldBePodName(holder))
         {
             yield break;
         }
@@ -50,13 +60,18 @@ internal static class LeaseChecks
         var age = now - new DateTimeOffset(DateTime.SpecifyKind(renewed, DateTimeKind.Utc));
         if (age < TimeSpan.Zero || age >= TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 15))
         {
-            yield break; // Not renewed lately: a replica that left (deleted, crashed) and whose term is running out.
+            yield break; // Not renewed lately: whoever held it has stopped.
         }
 
         yield return new Finding(Severity.Error, subject,
-            $"Lease {workload.LeaseName} is held by {holder}, which is no pod of a single-active workload here, and was renewed {Ages.Format(age)} ago: another program elects its leader with a Lease of this name, so no replica of this workload can lead",
+            $"Lease {workload.LeaseName} is held by {holder}, which cannot be a pod's name (every elector's identity is its pod's), and was renewed {Ages.Format(age)} ago: another program elects its leader with a Lease of this name, so no replica of this workload can lead",
             $"give the workload a Lease of its own: scale it to 0 (kubectl scale {workload.Reference} -n {ns.Name} --replicas=0), set its pod template's annotation {Annotations.LeaseName} to a name nothing else uses, and scale it back");
     }
+
+    /// <summary>A DNS-1123 subdomain, as every pod name is: lowercase letters, digits, '-' and '.', at most 253 characters.</summary>
+    private static bool CouldBePodName(string name) =>
+        name.Length <= 253 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.')
+        && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1]);
 
     /// <summary>
     /// Pods of one workload campaigning for different Leases (each pod keeps the one its template named when it was

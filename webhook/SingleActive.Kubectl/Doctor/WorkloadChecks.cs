@@ -19,7 +19,7 @@ internal static class WorkloadChecks
         }
 
         foreach (var finding in Sidecar(snapshot, subject, pods, injected).Concat(Timings(subject, workload)).Concat(RbacChecks.Bindings(snapshot, ns, subject, workload, pods))
-            .Concat(FailoverPaused(ns, subject, workload)).Concat(LeaseChecks.SplitLeases(ns, subject, workload, pods)).Concat(LeaseChecks.SharedLease(ns, subject, workload)).Concat(PlacementChecks.Run(snapshot, ns, subject, workload, pods)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods)))
+            .Concat(FailoverPaused(ns, subject, workload)).Concat(LeaseChecks.SplitLeases(ns, subject, workload, pods)).Concat(LeaseChecks.SharedLease(ns, subject, workload, pods)).Concat(PlacementChecks.Run(snapshot, ns, subject, workload, pods)).Concat(ElectorImages(ns, subject, workload, pods)).Concat(ElectorProbes(ns, subject, workload, pods)).Concat(MeshCapturesElectorPort(ns, subject, workload, pods)))
         {
             yield return finding;
         }
@@ -126,6 +126,25 @@ internal static class WorkloadChecks
                 workload.Source is V1StatefulSet { Spec.UpdateStrategy.Type: "OnDelete" }
                     ? "replace the older pods: delete them one at a time, standbys first (updateStrategy OnDelete)"
                     : $"replace the older pods: kubectl rollout restart {workload.Reference} -n {ns.Name}");
+        }
+    }
+
+    /// <summary>
+    /// Pods whose elector's readinessProbe is not the one the elector relies on (<see cref="ElectorReadinessProbe"/>):
+    /// changed after injection, by something the webhook did not see or that ran before it refused such pods.
+    /// </summary>
+    private static IEnumerable<Finding> ElectorProbes(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
+    {
+        var changed = ActivePods.Of(workload, pods)
+            .Select(p => (Pod: p.Metadata?.Name ?? "", Problem: PodContainers.Elector(p.Spec) is { } elector ? ElectorReadinessProbe.Problem(elector) : null))
+            .Where(p => p.Problem is not null)
+            .OrderBy(p => p.Pod, StringComparer.Ordinal)
+            .ToList();
+        if (changed.Count > 0)
+        {
+            yield return new Finding(Severity.Error, subject,
+                $"the elector of {(changed.Count == 1 ? "pod" : "pods")} {string.Join(", ", changed.Select(p => p.Pod))} {changed[0].Problem}",
+                $"find what changed the elector's probe after injection (a mutating webhook or policy, a rewritten manifest) and stop it, then replace the pods: kubectl rollout restart {workload.Reference} -n {ns.Name}");
         }
     }
 

@@ -37,17 +37,28 @@ public static class InjectionDecider
             return MutationResult.Deny(OptIn.InvalidMessage(annotations![Annotations.Enabled], description));
         }
 
-        var hasElector = PodContainers.Elector(pod.Spec) is not null;
+        var elector = PodContainers.Elector(pod.Spec);
+        var hasElector = elector is not null;
         if (annotations!.ContainsKey(Annotations.Status))
         {
             // The status annotation alone is not proof: copied from an injected pod (kubectl get -o yaml
             // into a template), it would let this pod run without an elector and be Ready next to the leader.
-            return hasElector
-                ? MutationResult.AlreadyInjected
-                : MutationResult.Deny(
+            if (elector is null)
+            {
+                return MutationResult.Deny(
                     $"{description} has the \"{Annotations.Status}\" annotation but no \"{ElectorHttp.ContainerName}\" container, " +
                     "so it would run without an elector and could be Ready next to the leader; the annotation was probably copied from an injected pod. " +
                     "Remove it and let the webhook inject the pod");
+            }
+
+            // Nor is the elector: its readinessProbe changed after injection (a later webhook, which re-invokes this
+            // one; a rewritten inject -f output) would let it be Ready next to the leader too.
+            return ElectorReadinessProbe.Problem(elector) is { } probe
+                ? MutationResult.Deny(
+                    $"{description} is injected, but its \"{ElectorHttp.ContainerName}\" container {probe}. Something changed the probe after injection " +
+                    "(a later mutating webhook or policy, a tool that rewrote the output of inject): leave that container's readinessProbe as rendered " +
+                    $"(to probe less often, set the annotation \"{Annotations.ProbePeriod}\" and inject again)")
+                : MutationResult.AlreadyInjected;
         }
 
         // Our name without our status annotation: someone else's container, or an injection whose
