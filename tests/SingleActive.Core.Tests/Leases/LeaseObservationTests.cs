@@ -65,6 +65,7 @@ public sealed class LeaseObservationTests
         Assert.True(seen.Record(new LeaseRecord(null, 1, null, null, 6, "40", PreviousHolder: "web-0"), seen.Count));
 
         Assert.Equal((1, held, time.GetTimestamp()), (seen.Rewinds, seen.Term, seen.TermSince));
+        Assert.Equal("web-1", seen.PreviousHolderOf(seen.Current)); // not the restored release's web-0: web-1 may still serve
     }
 
     /// <summary>Older than a state taken in while the read was on its way: the read crossed it, nothing went back in time.</summary>

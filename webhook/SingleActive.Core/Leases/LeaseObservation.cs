@@ -44,6 +44,8 @@ public sealed class LeaseObservation(TimeProvider time)
     /// <summary>How often a read showed the Lease gone back in time (see <see cref="Record(LeaseRecord?, long)"/>).</summary>
     public long Rewinds { get; private set; }
 
+    private bool termOutlivesRewind; // Term is the one seen before a rewind to a state that holds none: its holder may still serve.
+
     /// <summary>Takes in a state known to be current when it arrives (a write's answer, a watch event); <c>false</c> when it is older than the one already seen (a late watch event) and was ignored.</summary>
     public bool Record(LeaseRecord? record) => Take(record, countBeforeRead: null);
 
@@ -89,6 +91,7 @@ public sealed class LeaseObservation(TimeProvider time)
             var now = time.GetTimestamp();
             ChangedAt = now;
             HasObserved = true;
+            termOutlivesRewind = rewound && record?.IsHeld != true && Term is not null;
             if (record?.IsHeld == true)
             {
                 Term = record;
@@ -123,11 +126,12 @@ public sealed class LeaseObservation(TimeProvider time)
 
     /// <summary>
     /// Whom a new term succeeds: the holder of a Lease taken after expiry; the releaser named on a
-    /// released Lease (the annotation survives restarts and replicas that missed the holder);
-    /// otherwise the last holder this replica saw.
+    /// released Lease (the annotation survives restarts and replicas that missed the holder), unless a
+    /// term seen later still runs (a store restored to an older release: that term's holder is the one
+    /// that may still serve); otherwise the last holder this replica saw.
     /// </summary>
     public string? PreviousHolderOf(LeaseRecord? current) =>
         current?.IsHeld == true ? current.HolderIdentity
-        : current?.IsRelease == true ? current.PreviousHolder ?? LastHolder
+        : current?.IsRelease == true ? (termOutlivesRewind ? Term?.HolderIdentity : null) ?? current.PreviousHolder ?? LastHolder
         : LastHolder ?? current?.PreviousHolder;
 }
