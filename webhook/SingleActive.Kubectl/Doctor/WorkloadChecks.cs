@@ -130,21 +130,24 @@ internal static class WorkloadChecks
     }
 
     /// <summary>
-    /// Pods whose elector's readinessProbe is not the one the elector relies on (<see cref="ElectorReadinessProbe"/>):
-    /// changed after injection, by something the webhook did not see or that ran before it refused such pods.
+    /// Pods whose elector's readinessProbe was changed after injection (<see cref="ElectorReadinessProbe"/>): an error when
+    /// it makes them Ready whether or not they lead, a warning when it is slower than the elector relies on.
     /// </summary>
     private static IEnumerable<Finding> ElectorProbes(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, IReadOnlyList<V1Pod> pods)
     {
-        var changed = ActivePods.Of(workload, pods)
-            .Select(p => (Pod: p.Metadata?.Name ?? "", Problem: PodContainers.Elector(p.Spec) is { } elector ? ElectorReadinessProbe.Problem(elector) : null))
-            .Where(p => p.Problem is not null)
-            .OrderBy(p => p.Pod, StringComparer.Ordinal)
-            .ToList();
-        if (changed.Count > 0)
+        var fix = $"find what changed the elector's probe after injection (a mutating webhook or policy, a rewritten manifest) and stop it, then replace the pods: kubectl rollout restart {workload.Reference} -n {ns.Name}";
+        foreach (var (severity, check) in new (Severity, Func<V1Pod, V1Container, string?>)[] { (Severity.Error, ElectorReadinessProbe.ReadyRegardless), (Severity.Warning, ElectorReadinessProbe.Slower) })
         {
-            yield return new Finding(Severity.Error, subject,
-                $"the elector of {(changed.Count == 1 ? "pod" : "pods")} {string.Join(", ", changed.Select(p => p.Pod))} {changed[0].Problem}",
-                $"find what changed the elector's probe after injection (a mutating webhook or policy, a rewritten manifest) and stop it, then replace the pods: kubectl rollout restart {workload.Reference} -n {ns.Name}");
+            var changed = ActivePods.Of(workload, pods)
+                .Select(p => (Pod: p.Metadata?.Name ?? "", Problem: PodContainers.Elector(p.Spec) is { } elector ? check(p, elector) : null))
+                .Where(p => p.Problem is not null)
+                .OrderBy(p => p.Pod, StringComparer.Ordinal)
+                .ToList();
+            if (changed.Count > 0)
+            {
+                yield return new Finding(severity, subject, $"the elector of {(changed.Count == 1 ? "pod" : "pods")} {string.Join(", ", changed.Select(p => p.Pod))} {changed[0].Problem}", fix);
+                yield break;
+            }
         }
     }
 

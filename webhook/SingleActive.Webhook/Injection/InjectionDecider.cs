@@ -52,12 +52,13 @@ public static class InjectionDecider
             }
 
             // Nor is the elector: its readinessProbe changed after injection (a later webhook, which re-invokes this
-            // one; a rewritten inject -f output) would let it be Ready next to the leader too.
-            return ElectorReadinessProbe.Problem(elector) is { } probe
+            // one; a rewritten inject -f output) could make it Ready whether or not it leads. Only what does that for
+            // certain is refused: a slower probe, or one a mesh moved to its own port, is doctor's to report.
+            return ElectorReadinessProbe.ReadyRegardless(pod, elector) is { } probe
                 ? MutationResult.Deny(
                     $"{description} is injected, but its \"{ElectorHttp.ContainerName}\" container {probe}. Something changed the probe after injection " +
                     "(a later mutating webhook or policy, a tool that rewrote the output of inject): leave that container's readinessProbe as rendered " +
-                    $"(to probe less often, set the annotation \"{Annotations.ProbePeriod}\" and inject again)")
+                    $"(exclude the \"{ElectorHttp.ContainerName}\" container from what changed it), or remove that container and the \"{Annotations.Status}\" annotation and let the webhook inject the pod again")
                 : MutationResult.AlreadyInjected;
         }
 
