@@ -83,8 +83,24 @@ public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutpu
     /// pods, whose electors advertise they cannot take over (AppUnhealthy). The rollout stalls with the old leader
     /// serving, as a plain Deployment's would; with the default 100% every old pod stops at once and nothing takes over.
     /// </summary>
+    /// <remarks>
+    /// A machine that freezes for a second fails the old leader's own app probe (timeout 1 s, one failure): it steps down
+    /// and takes its free Lease again, a transition and a moment without an address the release did not cause. Such a run
+    /// is done once more, only when its own sampler shows the freeze (samples more than
+    /// <see cref="EndpointTimeline.StallEvidence"/> apart); a run that fails on a healthy timeline fails the test.
+    /// </remarks>
     [Fact]
     public async Task Rollout_NewPodsNeverHealthy_StallsWithTheOldLeaderServing()
+    {
+        if (await BadReleaseAsync(lastTry: false) is { } stall)
+        {
+            output.WriteLine($"the run did not hold and its sampler stalled for {stall.TotalMilliseconds:0} ms: once more");
+            await BadReleaseAsync(lastTry: true);
+        }
+    }
+
+    /// <summary>One run of the bad release; the sampler's longest gap when it did not hold and may be tried again, else null (asserted).</summary>
+    private async Task<TimeSpan?> BadReleaseAsync(bool lastTry)
     {
         await using var scenario = await Scenario.StartAsync(cluster, output, "s5-bad-release");
         var ns = scenario.Namespace;
@@ -120,12 +136,19 @@ public sealed class RolloutScenarioTests(ControlPlaneFixture cluster, ITestOutpu
         output.WriteLine(rendered);
         timeline.Save("scenario5-bad-release", title);
 
+        var held = leader == await scenario.LeaseHolderAsync("web") && transitions == await TransitionsAsync(scenario) && timeline.First(0, releasedAt) is null;
+        if (!held && !lastTry && timeline.LongestSamplingGap(releasedAt, stalledAt) is var gap && gap > EndpointTimeline.StallEvidence)
+        {
+            return gap;
+        }
+
         Assert.Equal(leader, await scenario.LeaseHolderAsync("web"));
         Assert.Equal(transitions, await TransitionsAsync(scenario));
         Assert.Null(timeline.First(0, releasedAt));
         Assert.True(timeline.MaxReady(releasedAt) <= 1, rendered);
         Assert.Equal([leader], await scenario.EndpointAddressesAsync("web"));
         Assert.Contains(await scenario.PodsAsync("web"), p => p.Metadata.Name == leader && p.Metadata.DeletionTimestamp is null);
+        return null;
     }
 
     private static async Task<int> TransitionsAsync(Scenario scenario) =>
