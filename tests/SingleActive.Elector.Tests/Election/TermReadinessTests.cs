@@ -56,6 +56,17 @@ public sealed class TermReadinessTests
         Assert.Equal(2, status.LeaseTransitions);
     }
 
+    [Fact]
+    public void Status_AReadOlderThanAStateSeenBeforeIt_CountedAsARewind()
+    {
+        var readiness = new TermReadiness(election, null, RenewDeadline);
+        election.Observe(new LeaseRecord("web-1", 15, null, null, 4, "20"));
+        var mark = election.Seen.Count;
+
+        Assert.Equal(LeaseChange.Rewound, election.Observe(new LeaseRecord("web-1", 15, null, null, 3, "12"), mark));
+        Assert.Equal(1, readiness.Status().LeaseRewinds);
+    }
+
     private sealed class Gate(int openFrom) : IReadinessGate
     {
         public bool IsOpen(int epoch) => epoch >= openFrom;

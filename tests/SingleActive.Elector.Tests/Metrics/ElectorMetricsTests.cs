@@ -50,6 +50,18 @@ public sealed class ElectorMetricsTests
     }
 
     [Fact]
+    public void Render_LeaseRewinds_CounterFromTheStatusAtZeroFromTheStart()
+    {
+        var metrics = new ElectorMetrics();
+
+        var none = metrics.Render(Standby, ready: false, appHealthy: null);
+        var two = metrics.Render(Standby with { LeaseRewinds = 2 }, ready: false, appHealthy: null);
+
+        Assert.Contains("# TYPE single_active_elector_lease_rewinds_total counter\nsingle_active_elector_lease_rewinds_total 0\n", none, StringComparison.Ordinal);
+        Assert.Contains("single_active_elector_lease_rewinds_total 2\n", two, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_RenewHistogram_IsCumulative()
     {
         var metrics = new ElectorMetrics();

@@ -85,9 +85,9 @@ public sealed record ElectorOptions(
         var probe = ReadinessProbeTimings.Default;
         if (Trimmed(env(ElectorEnv.ProbePeriod)) is { } periodText)
         {
-            if (Duration.TryParse(periodText, out var period) && ReadinessProbeTimings.IsPeriod(period))
+            if (probe.TryWithPeriod(periodText, out var withPeriod))
             {
-                probe = probe with { PeriodSeconds = (int)period.TotalSeconds };
+                probe = withPeriod;
             }
             else
             {

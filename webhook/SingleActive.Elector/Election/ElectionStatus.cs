@@ -8,6 +8,7 @@ namespace SingleActive.Elector.Election;
 /// <param name="AcquiredAt">The current term's acquireTime (the holder's wall clock).</param>
 /// <param name="LastRenewedAt">The Lease's renewTime as last seen (the holder's wall clock).</param>
 /// <param name="AwaitingFence">Leads with a fresh renew, but is not ready yet: the previous holder's pod is not yet marked not ready.</param>
+/// <param name="LeaseRewinds">How often a read showed the Lease older than a state seen before it was sent: the API server's store went back in time (<c>LeaseObservation.Rewinds</c>).</param>
 public sealed record ElectionStatus(
     string Identity,
     string? Leader,
@@ -15,4 +16,5 @@ public sealed record ElectionStatus(
     int LeaseTransitions,
     DateTimeOffset? AcquiredAt,
     DateTimeOffset? LastRenewedAt,
-    bool AwaitingFence = false);
+    bool AwaitingFence = false,
+    long LeaseRewinds = 0);

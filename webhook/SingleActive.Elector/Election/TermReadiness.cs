@@ -39,6 +39,7 @@ internal sealed class TermReadiness(LeaseElection election, IReadinessGate? read
             election.Seen.HighestTransitions ?? 0,
             record?.IsHeld == true ? record.AcquireTime : null,
             record?.RenewTime,
-            IsFresh && !GateOpen);
+            IsFresh && !GateOpen,
+            election.Seen.Rewinds);
     }
 }

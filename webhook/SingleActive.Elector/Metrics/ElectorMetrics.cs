@@ -162,6 +162,7 @@ public sealed class ElectorMetrics
         Gauge(sb, "single_active_elector_pod_deleting", "1 once this replica saw its pod's deletion start: it will never lead again.", PodDeleting ? 1 : 0);
 
         Counter(sb, "single_active_elector_fence_failures_total", "Failed writes marking the previous holder's pod not ready.", Interlocked.Read(ref fenceFailures));
+        Counter(sb, "single_active_elector_lease_rewinds_total", "Reads that showed the Lease older than a state seen before they were sent: the API server's store went back in time (etcd restored from a snapshot without --bump-revision); log event 76.", status.LeaseRewinds);
 
         if (trust is not null)
         {

@@ -58,9 +58,9 @@ public static class ElectorReadinessProbe
         }
 
         var expected = ReadinessProbeTimings.Default;
-        if (Env(elector, ElectorEnv.ProbePeriod) is { } periodText && Duration.TryParse(periodText, out var period) && ReadinessProbeTimings.IsPeriod(period))
+        if (Env(elector, ElectorEnv.ProbePeriod) is { } periodText && expected.TryWithPeriod(periodText, out var withPeriod))
         {
-            expected = expected with { PeriodSeconds = (int)period.TotalSeconds };
+            expected = withPeriod;
         }
 
         // The API server's defaults for fields left out (k8s.io/api core/v1 Probe): period 10 s, failure threshold 3, timeout 1 s.

@@ -40,9 +40,9 @@ public static class InjectionSettingsResolver
         };
         if (annotations.TryGetValue(Annotations.ProbePeriod, out var periodText))
         {
-            if (Duration.TryParse(periodText, out var period) && ReadinessProbeTimings.IsPeriod(period))
+            if (probe.TryWithPeriod(periodText, out var withPeriod))
             {
-                probe = probe with { PeriodSeconds = (int)period.TotalSeconds };
+                probe = withPeriod;
             }
             else
             {
