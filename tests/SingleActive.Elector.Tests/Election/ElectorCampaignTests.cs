@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
@@ -69,6 +70,20 @@ public sealed class ElectorCampaignTests
         Assert.False(campaign.ObserveLocked(new LeaseRecord("web-2", 15, null, null, 3, "9"), null));
     }
 
+    [Theory]
+    [InlineData("controller-host_0f6e2a9c", 77)]
+    [InlineData("web-0", 9)]
+    public void ObserveLocked_AnotherHolder_LoggedAsAnotherProgramWhenItCannotBeAPodsName(string holder, int eventId)
+    {
+        var logger = new EventIdLogger();
+        var observing = new ElectorCampaign(election, new Lock(), new OperatorControls(Settings, time, null, new ElectorMetrics(), NullLogger.Instance), maintenance, time, logger, (_, _) => { });
+
+        observing.ObserveLocked(new LeaseRecord(holder, 15, null, null, 4, "10"), null);
+        observing.ObserveLocked(new LeaseRecord(holder, 15, null, null, 4, "11"), null);
+
+        Assert.Equal([eventId], logger.EventIds);
+    }
+
     [Fact]
     public void Observe_ARoundsRead_GoesToTheElector()
     {
@@ -81,5 +96,17 @@ public sealed class ElectorCampaignTests
     public void ErrorTextOf_AttemptTimeout_TimedOut()
     {
         Assert.Equal("timed out", ElectorCampaign.ErrorTextOf(new OperationCanceledException()));
+    }
+
+    private sealed class EventIdLogger : ILogger
+    {
+        public List<int> EventIds { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) => EventIds.Add(eventId.Id);
     }
 }

@@ -25,6 +25,24 @@ public sealed class ElectorEndpointsTests
         Assert.Equal("standby: a leads\n", Encoding.UTF8.GetString(standby.Body));
     }
 
+    /// <summary>A client-go election names its holders hostname_uuid, which no pod can be named: the answer says another program holds the Lease.</summary>
+    [Fact]
+    public async Task Readyz_StandbyOfAHolderThatCannotBeAPod_NamesTheOtherProgramAndTheFix()
+    {
+        await using var cluster = new ElectionCluster();
+        cluster.Add("controller-host_0f6e2a9c");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        var standby = Endpoints(b).Handle(ElectorHttp.ReadyPath);
+
+        Assert.Equal(503, standby.StatusCode);
+        Assert.Equal(
+            $"standby: ns/lease is held by controller-host_0f6e2a9c, which cannot be a pod's name: another program uses this Lease (annotation {Annotations.LeaseName} gives the workload its own)\n",
+            Encoding.UTF8.GetString(standby.Body));
+    }
+
     /// <summary>Readiness mode: each /readyz answer is the one the release's kubelet check reasons about.</summary>
     [Fact]
     public async Task Readyz_WithOwnPodReadiness_A200NotedSoAnEarlierNotReadyViewNoLongerCounts()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SingleActive.Contract;
 using SingleActive.Core.Leases;
 using SingleActive.Elector.Logging;
 
@@ -87,6 +88,9 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
                 return false;
             case LeaseChange.Rewound:
                 Log.LeaseRewound(logger, record?.ResourceVersion ?? "(absent)", record?.HolderIdentity ?? "nobody");
+                break;
+            case LeaseChange.OtherHolder when !KubernetesNames.IsDnsSubdomain(record!.HolderIdentity):
+                Log.LeaseHeldByAnotherProgram(logger, record.HolderIdentity!);
                 break;
             case LeaseChange.OtherHolder:
                 Log.LeaderObserved(logger, record!.HolderIdentity!);

@@ -63,6 +63,8 @@ public sealed class ElectorEndpoints(
             ? "not leading: this pod is being deleted\n"
             : status.AwaitingFence
             ? "leading, not ready until the previous holder's pod, and any other pod of the Lease still Ready, is marked not ready\n"
+            : status.Leader is { } other && other != status.Identity && !KubernetesNames.IsDnsSubdomain(other)
+            ? $"standby: {leaseDescription} is held by {other}, which cannot be a pod's name: another program uses this Lease (annotation {Annotations.LeaseName} gives the workload its own)\n"
             : status.Leader is { } leader && leader != status.Identity
             ? $"standby: {leader} leads\n"
             : "not leading\n");

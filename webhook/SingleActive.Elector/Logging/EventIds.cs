@@ -198,4 +198,7 @@ internal static class EventIds
 
     /// <summary>A read of the Lease was older than a state seen before it was sent: the API server's store went back in time (etcd restored from a snapshot); what was seen starts over from now.</summary>
     public const int LeaseRewound = 76;
+
+    /// <summary>The Lease is held by an identity that cannot be a pod's name: another program elects its leader with a Lease of this name.</summary>
+    public const int LeaseHeldByAnotherProgram = 77;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SingleActive.Contract;
 
 namespace SingleActive.Elector.Logging;
 
@@ -85,6 +86,9 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.LeaseRewound, LogLevel.Warning, "The Lease read back older than a state seen before (resourceVersion {ResourceVersion}, holder {Holder}): the API server's store went back in time (etcd restored from a snapshot?); the term it shows counts from now, and the next epoch stays above every one seen")]
     public static partial void LeaseRewound(ILogger logger, string resourceVersion, string holder);
+
+    [LoggerMessage(EventIds.LeaseHeldByAnotherProgram, LogLevel.Warning, "The Lease is held by {Holder}, which cannot be a pod's name (every elector's identity is its pod's): another program elects its leader with a Lease of this name, and no replica here leads while it renews. Give this workload a Lease of its own: scale it to 0, set its pod template's annotation " + Annotations.LeaseName + " to a name nothing else uses, and scale it back")]
+    public static partial void LeaseHeldByAnotherProgram(ILogger logger, string holder);
 
     [LoggerMessage(EventIds.TermOutlivesLease, LogLevel.Warning, "Lease {State} without a release while {Holder} held it: its term counts as running until it would have expired")]
     public static partial void TermOutlivesLease(ILogger logger, string holder, string state);

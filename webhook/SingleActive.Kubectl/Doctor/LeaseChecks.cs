@@ -51,7 +51,7 @@ internal static class LeaseChecks
     public static IEnumerable<Finding> LeaseHeldByAnotherProgram(NamespaceSnapshot ns, string subject, SingleActiveWorkload workload, DateTimeOffset now)
     {
         var lease = ns.Leases.FirstOrDefault(l => l.Metadata?.Name == workload.LeaseName);
-        if (lease?.Spec is not { HolderIdentity: { Length: > 0 } holder, RenewTime: { } renewed } spec || CouldBePodName(holder))
+        if (lease?.Spec is not { HolderIdentity: { Length: > 0 } holder, RenewTime: { } renewed } spec || KubernetesNames.IsDnsSubdomain(holder))
         {
             yield break;
         }
@@ -67,11 +67,6 @@ internal static class LeaseChecks
             $"Lease {workload.LeaseName} is held by {holder}, which cannot be a pod's name (every elector's identity is its pod's), and was renewed {Ages.Format(age)} ago: another program elects its leader with a Lease of this name, so no replica of this workload can lead",
             $"give the workload a Lease of its own: scale it to 0 (kubectl scale {workload.Reference} -n {ns.Name} --replicas=0), set its pod template's annotation {Annotations.LeaseName} to a name nothing else uses, and scale it back");
     }
-
-    /// <summary>A DNS-1123 subdomain, as every pod name is: lowercase letters, digits, '-' and '.', at most 253 characters.</summary>
-    private static bool CouldBePodName(string name) =>
-        name.Length <= 253 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.')
-        && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1]);
 
     /// <summary>
     /// Pods of one workload campaigning for different Leases (each pod keeps the one its template named when it was
