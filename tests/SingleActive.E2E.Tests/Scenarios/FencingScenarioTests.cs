@@ -52,6 +52,15 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
             Assert.True(scenario.Nodes.IsRunning(ns, leader));
             var status = await Electors.StatusAsync(scenario, leader);
             Assert.False((bool?)status?["isLeader"], $"the partitioned elector still says it leads: {status}");
+            if (mode == "readiness")
+            {
+                // The fence set ContainersReady too: load balancers that register pods themselves (the AWS Load Balancer
+                // Controller) route to a pod not Ready whose containers are, while its node is still Ready, as it is here.
+                var fenced = await cluster.Client.CoreV1.ReadNamespacedPodStatusAsync(leader, ns);
+                var conditions = (fenced.Status?.Conditions ?? []).Where(c => c.Type is "Ready" or "ContainersReady").ToList();
+                Assert.Equal(["ContainersReady:False", "Ready:False"], conditions.Select(c => $"{c.Type}:{c.Status}").Order(StringComparer.Ordinal));
+            }
+
             await Task.Delay(TimeSpan.FromSeconds(3));
 
             // The link comes back: the old node's kubelet re-reports its own probe results ("not ready"

@@ -11,7 +11,7 @@ public sealed class KubernetesPodApiTests
     private static readonly DateTimeOffset At = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
 
     [Fact]
-    public async Task MarkNotReadyAsync_PodExists_StrategicMergePatchOfTheReadyConditionAndAStandbysDeletionCostOnPodStatus()
+    public async Task MarkNotReadyAsync_PodExists_StrategicMergePatchOfTheReadyAndContainersReadyConditionsAndAStandbysDeletionCostOnPodStatus()
     {
         using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(200, """{"kind":"Pod"}"""));
         using var api = server.Client(CallTimeout);
@@ -28,12 +28,15 @@ public sealed class KubernetesPodApiTests
         var patch = JsonNode.Parse(request.Body)!.AsObject();
         Assert.Equal(["metadata", "status"], patch.Select(p => p.Key));
         Assert.Equal("""{"annotations":{"controller.kubernetes.io/pod-deletion-cost":"-1000"}}""", patch["metadata"]!.ToJsonString());
-        var condition = Assert.Single(patch["status"]!["conditions"]!.AsArray())!;
-        Assert.Equal("Ready", (string?)condition["type"]);
-        Assert.Equal("False", (string?)condition["status"]);
-        Assert.Equal("SingleActiveFenced", (string?)condition["reason"]);
-        Assert.Equal("web-1 leads", (string?)condition["message"]);
-        Assert.Equal("2026-03-04T05:06:07Z", (string?)condition["lastTransitionTime"]);
+        var conditions = patch["status"]!["conditions"]!.AsArray();
+        Assert.Equal(["Ready", "ContainersReady"], conditions.Select(c => (string?)c!["type"]));
+        Assert.All(conditions, condition =>
+        {
+            Assert.Equal("False", (string?)condition!["status"]);
+            Assert.Equal("SingleActiveFenced", (string?)condition["reason"]);
+            Assert.Equal("web-1 leads", (string?)condition["message"]);
+            Assert.Equal("2026-03-04T05:06:07Z", (string?)condition["lastTransitionTime"]);
+        });
     }
 
     [Fact]
@@ -49,14 +52,16 @@ public sealed class KubernetesPodApiTests
                "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}},
               {"metadata":{"name":"cart-0","annotations":{"single-active.io/status":"{\"lease\":\"cart\"}"}},
                "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}},
-              {"metadata":{"name":"plain"},"status":{"phase":"Running"}}]}
+              {"metadata":{"name":"plain"},"status":{"phase":"Running"}},
+              {"metadata":{"name":"web-3","annotations":{"single-active.io/status":"{\"lease\":\"web\",\"mode\":\"readiness\"}"}},
+               "status":{"phase":"Running","conditions":[{"type":"Ready","status":"False"},{"type":"ContainersReady","status":"True"}]}}]}
             """;
         using var server = new ScriptedApiServer((_, _) => new ScriptedApiServer.Answer(200, Pods));
         using var api = server.Client(CallTimeout);
 
         var pods = await new KubernetesPodApi(api, "shop").ListLeasePodsAsync("web", CancellationToken.None).WaitAsync(TestLimit);
 
-        Assert.Equal([new LeasePod("web-0", true, null, "readiness"), new LeasePod("web-1", false, "leader", "label")], pods);
+        Assert.Equal([new LeasePod("web-0", true, null, "readiness"), new LeasePod("web-1", false, "leader", "label"), new LeasePod("web-3", false, null, "readiness", ContainersReady: true)], pods);
         var request = Assert.Single(server.Requests);
         Assert.Equal(("GET", "/api/v1/namespaces/shop/pods?fieldSelector=status.phase%3DRunning&limit=100"), (request.Method, request.Path));
     }

@@ -232,6 +232,27 @@ public sealed class LeadershipReporterFenceTests
         Assert.Empty(api.Endpoints);
     }
 
+    /// <summary>
+    /// A pod fenced on Ready alone (by an elector before ContainersReady was fenced too) whose node cannot report keeps
+    /// ContainersReady: a load balancer that registers pods itself still routes to it while its node is Ready.
+    /// </summary>
+    [Fact]
+    public async Task OnElected_APodNotReadyWhoseContainersAreStillReady_FencedOnBoth()
+    {
+        var api = new RecordingPodApi();
+        api.KubeletReports("pod-a", probeSucceeded: false);
+        api.Ready["pod-x"] = false;
+        api.ContainersReady["pod-x"] = true;
+        var reporter = Reporter(api, ElectorMode.Readiness);
+
+        reporter.OnElected(Term, previousHolder: "pod-a");
+        await DrainAsync(reporter);
+
+        Assert.Equal(["pod-a", "pod-x"], api.Fences.Select(f => f.Pod));
+        Assert.True(reporter.ReadinessGate.IsOpen(7));
+        Assert.Empty(api.LoadBalancerTargets);
+    }
+
     [Fact]
     public async Task OnElected_TheLeasesPodsCannotBeListed_StaysClosedAndListsAgain()
     {

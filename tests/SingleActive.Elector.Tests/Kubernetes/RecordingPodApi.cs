@@ -6,9 +6,9 @@ namespace SingleActive.Elector.Tests.Kubernetes;
 
 /// <summary>
 /// Records the pod-level calls in order; can be told to fail the next label patches or fences.
-/// Also keeps each pod's <c>Ready</c> condition as the API server would: fences set it false,
-/// <see cref="KubeletReports"/> sets it from the pod's own probe, and <see cref="Endpoints"/> are
-/// the pods it is true for.
+/// Also keeps each pod's <c>Ready</c> and <c>ContainersReady</c> conditions as the API server would: fences set
+/// them false, <see cref="KubeletReports"/> sets them from the pod's own probe, <see cref="Endpoints"/> are the pods
+/// Ready is true for and <see cref="LoadBalancerTargets"/> those either is true for.
 /// </summary>
 public sealed class RecordingPodApi : IPodApi
 {
@@ -37,6 +37,16 @@ public sealed class RecordingPodApi : IPodApi
     /// <summary>Each pod's Ready condition as the API server has it.</summary>
     public ConcurrentDictionary<string, bool> Ready { get; } = new();
 
+    /// <summary>Each pod's ContainersReady condition as the API server has it.</summary>
+    public ConcurrentDictionary<string, bool> ContainersReady { get; } = new();
+
+    /// <summary>
+    /// The pods a load balancer that registers pods itself would route to while their nodes are Ready: Ready, or not
+    /// Ready with their containers ready (the AWS Load Balancer Controller's endpoint resolver).
+    /// </summary>
+    public IReadOnlyList<string> LoadBalancerTargets =>
+        [.. Ready.Keys.Union(ContainersReady.Keys).Where(p => Ready.GetValueOrDefault(p) || ContainersReady.GetValueOrDefault(p)).Order(StringComparer.Ordinal)];
+
     /// <summary>Each pod's <c>single-active.io/role</c> label as the API server has it (label patches that went through).</summary>
     public ConcurrentDictionary<string, string> Roles { get; } = new();
 
@@ -53,10 +63,11 @@ public sealed class RecordingPodApi : IPodApi
     public IReadOnlyList<string> Endpoints => [.. Ready.Where(p => p.Value).Select(p => p.Key).Order(StringComparer.Ordinal)];
 
     /// <summary>
-    /// The pod's kubelet writes the Ready condition from its own probe of the elector's /readyz,
-    /// overwriting whatever someone else set (pkg/kubelet/status: GeneratePodReadyCondition, mergePodStatus).
+    /// The pod's kubelet writes the Ready and ContainersReady conditions from its own probe of the elector's /readyz,
+    /// overwriting whatever someone else set (pkg/kubelet/status: GenerateContainersReadyCondition,
+    /// GeneratePodReadyCondition, mergePodStatus).
     /// </summary>
-    public void KubeletReports(string pod, bool probeSucceeded) => Ready[pod] = probeSucceeded;
+    public void KubeletReports(string pod, bool probeSucceeded) => Ready[pod] = ContainersReady[pod] = probeSucceeded;
 
     public Task<bool> MarkNotReadyAsync(string podName, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -75,6 +86,7 @@ public sealed class RecordingPodApi : IPodApi
         }
 
         Ready[podName] = false;
+        ContainersReady[podName] = false;
         Fences.Enqueue((podName, reason, message));
         Calls.Enqueue($"fence:{podName}");
         return Task.FromResult(true);
@@ -114,7 +126,7 @@ public sealed class RecordingPodApi : IPodApi
         return Task.FromResult(true);
     }
 
-    /// <summary>Every pod this API knows (from its Ready view or its labels) and that exists, all of the one Lease, as a list would return them.</summary>
+    /// <summary>Every pod this API knows (from its readiness view or its labels) and that exists, all of the one Lease, as a list would return them.</summary>
     public Task<IReadOnlyList<LeasePod>> ListLeasePodsAsync(string leaseName, CancellationToken cancellationToken)
     {
         BeforeList?.Invoke();
@@ -124,8 +136,8 @@ public sealed class RecordingPodApi : IPodApi
         }
 
         Lists++;
-        IReadOnlyList<LeasePod> pods = [.. Ready.Keys.Union(Roles.Keys).Where(p => !MissingPods.Contains(p)).Order(StringComparer.Ordinal)
-            .Select(p => new LeasePod(p, Ready.GetValueOrDefault(p), Roles.GetValueOrDefault(p), null))];
+        IReadOnlyList<LeasePod> pods = [.. Ready.Keys.Union(ContainersReady.Keys).Union(Roles.Keys).Where(p => !MissingPods.Contains(p)).Order(StringComparer.Ordinal)
+            .Select(p => new LeasePod(p, Ready.GetValueOrDefault(p), Roles.GetValueOrDefault(p), null, ContainersReady.GetValueOrDefault(p)))];
         return Task.FromResult(pods);
     }
 

@@ -14,6 +14,7 @@ namespace SingleActive.Elector.Election;
 /// <param name="Ready">Its <c>Ready</c> condition is <c>True</c> in the API: Services route to it in readiness mode.</param>
 /// <param name="Role">Its <c>single-active.io/role</c> label (label mode); null without one.</param>
 /// <param name="Mode">The <c>mode</c> of its status annotation (<c>readiness</c>, <c>label</c>); null when not written.</param>
+/// <param name="ContainersReady">Its <c>ContainersReady</c> condition is <c>True</c> in the API.</param>
 public sealed record CandidatePod(
     string Name,
     string? Lease,
@@ -27,4 +28,5 @@ public sealed record CandidatePod(
     string? RevisionHash = null,
     bool Ready = false,
     string? Role = null,
-    string? Mode = null);
+    string? Mode = null,
+    bool ContainersReady = false);

@@ -12,8 +12,9 @@ public interface IPodApi
     Task<bool> SetRoleLabelAsync(string podName, string role, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Sets the pod's <c>Ready</c> condition to <c>False</c> through <c>pods/status</c> (what the node
-    /// lifecycle controller does to the pods of an unreachable node), and its deletion cost to a standby's; <c>false</c>
+    /// Sets the pod's <c>Ready</c> and <c>ContainersReady</c> conditions to <c>False</c> through <c>pods/status</c> (the
+    /// node lifecycle controller sets <c>Ready</c> of the pods of an unreachable node; see
+    /// <see cref="KubernetesPodApi.FencedConditions"/> for the other), and its deletion cost to a standby's; <c>false</c>
     /// when the pod does not exist.
     /// </summary>
     Task<bool> MarkNotReadyAsync(string podName, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken);

@@ -87,6 +87,7 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
         var status = pod["status"] as JsonObject;
         JsonObject? condition = null;
         var ready = false;
+        var containersReady = false;
         foreach (var item in status?["conditions"] as JsonArray ?? [])
         {
             switch (item is JsonObject c ? JsonFields.Text(c["type"]) : null)
@@ -96,6 +97,9 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
                     break;
                 case "Ready":
                     ready = JsonFields.Text(item!["status"]) == "True";
+                    break;
+                case "ContainersReady":
+                    containersReady = JsonFields.Text(item!["status"]) == "True";
                     break;
             }
         }
@@ -114,7 +118,8 @@ public sealed class KubernetesCandidatePods(KubeApiClient api, string @namespace
             JsonFields.Text(metadata?["labels"]?["pod-template-hash"]) ?? JsonFields.Text(metadata?["labels"]?["controller-revision-hash"]),
             ready,
             JsonFields.Text(metadata?["labels"]?[Labels.Role]),
-            mode);
+            mode,
+            containersReady);
     }
 
     /// <summary>The <c>lease</c> and <c>mode</c> of the webhook's status annotation (JSON); null when absent or unreadable.</summary>

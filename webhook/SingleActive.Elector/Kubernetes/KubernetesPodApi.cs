@@ -34,26 +34,37 @@ public sealed class KubernetesPodApi(KubeApiClient api, string @namespace) : IPo
         }
     }
 
+    /// <summary>The pod conditions a fence sets <c>False</c>: what Services read, and what load balancers that register pods themselves read.</summary>
+    public static readonly IReadOnlyList<string> FencedConditions = ["Ready", "ContainersReady"];
+
     public async Task<bool> MarkNotReadyAsync(string podName, string reason, string message, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        // A strategic merge patch merges status.conditions by "type": only Ready changes, every other
-        // condition stays, and no resourceVersion is needed (nothing to read first, no conflict to
-        // lose). A JSON merge patch would replace the whole list. Only Ready, as the node lifecycle
-        // controller does: it is what Services read, and ContainersReady describes containers we
-        // cannot see.
-        var condition = new JsonObject
+        // A strategic merge patch merges status.conditions by "type": only Ready and ContainersReady change,
+        // every other condition stays, and no resourceVersion is needed (nothing to read first, no conflict to
+        // lose). A JSON merge patch would replace the whole list. Ready is what Services read. ContainersReady
+        // too, unlike the node lifecycle controller (which marks pods of a node it has already marked Unknown):
+        // load balancers that register pods themselves count a not-ready pod whose containers are ready on a
+        // node still Ready as a target (the AWS Load Balancer Controller's endpoint resolver), and a fenced
+        // pod's node is still Ready for the node monitor grace period. Its kubelet, once back, computes both
+        // from the elector's 503 and agrees.
+        var conditions = new JsonArray();
+        foreach (var type in FencedConditions)
         {
-            ["type"] = "Ready",
-            ["status"] = "False",
-            ["reason"] = reason,
-            ["message"] = message,
-            ["lastTransitionTime"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-        };
+            conditions.Add((JsonNode)new JsonObject
+            {
+                ["type"] = type,
+                ["status"] = "False",
+                ["reason"] = reason,
+                ["message"] = message,
+                ["lastTransitionTime"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+
         var patch = new JsonObject
         {
             // The fenced pod is a standby now: a scale-in removes it before the leader.
             ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [PodDeletionCost.Annotation] = PodDeletionCost.Standby } },
-            ["status"] = new JsonObject { ["conditions"] = new JsonArray(condition) },
+            ["status"] = new JsonObject { ["conditions"] = conditions },
         };
         try
         {
@@ -73,7 +84,7 @@ public sealed class KubernetesPodApi(KubeApiClient api, string @namespace) : IPo
         {
             if (pod.Lease == leaseName && !pod.Deleting)
             {
-                found.Add(new LeasePod(pod.Name, pod.Ready, pod.Role, pod.Mode));
+                found.Add(new LeasePod(pod.Name, pod.Ready, pod.Role, pod.Mode, pod.ContainersReady));
             }
         }
 

@@ -205,7 +205,7 @@ public sealed class LeadershipReporter(
                 continue;
             }
 
-            if (mode == ElectorMode.Label ? pod.Role == Labels.Leader : pod.Ready && pod.Mode is null or "readiness")
+            if (mode == ElectorMode.Label ? pod.Role == Labels.Leader : pod.MayServe && pod.Mode is null or "readiness")
             {
                 names.Add(pod.Name);
                 found.Add(mode == ElectorMode.Label ? new LabelIntent(pod.Name, Labels.Standby) : new FenceIntent(pod.Name, sweep.Epoch, stale: true));

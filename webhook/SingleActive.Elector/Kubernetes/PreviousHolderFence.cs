@@ -5,14 +5,14 @@ using SingleActive.Elector.Metrics;
 namespace SingleActive.Elector.Kubernetes;
 
 /// <summary>
-/// Readiness mode: marks the previous holder's pod not ready through <c>pods/status</c> and opens
+/// Readiness mode: marks the previous holder's pod not ready (<c>Ready</c> and <c>ContainersReady</c>) through <c>pods/status</c> and opens
 /// the new term's <see cref="Gate"/> once that is written or the pod is gone. A failure keeps
 /// the gate closed and the write queued for a retry with backoff; it is counted, logged every
 /// time, and recorded as a <see cref="FailedReason"/> Event at most every <see cref="EventInterval"/>.
 /// Called only from <see cref="LeadershipReporter"/>'s loop.
 /// </summary>
 /// <remarks>
-/// Why the previous holder's kubelet does not undo this: it computes <c>Ready</c> from its own
+/// Why the previous holder's kubelet does not undo this: it computes both conditions from its own
 /// probe results and overwrites the condition with them at its next status sync. By the time
 /// anyone else holds the Lease, the old elector answers 503 (it released the Lease, or its renew
 /// deadline passed before the Lease could expire), so what its kubelet reports is "not ready" too.
@@ -27,7 +27,7 @@ internal sealed class PreviousHolderFence(
 {
     public const string FailedReason = "FenceFailed";
 
-    /// <summary>The reason on the <c>Ready</c> condition of a fenced pod.</summary>
+    /// <summary>The reason on the <c>Ready</c> and <c>ContainersReady</c> conditions of a fenced pod.</summary>
     public const string ConditionReason = "SingleActiveFenced";
 
     /// <summary>While a fence keeps failing, at most one Event this often (the log has every try).</summary>
