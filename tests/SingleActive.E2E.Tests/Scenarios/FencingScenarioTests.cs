@@ -1,3 +1,4 @@
+using k8s;
 using SingleActive.Contract;
 using SingleActive.E2E.Tests.ControlPlane;
 using SingleActive.E2E.Tests.Kubelet;
@@ -56,7 +57,7 @@ public sealed class FencingScenarioTests(ControlPlaneFixture cluster, ITestOutpu
             {
                 // The fence set ContainersReady too: load balancers that register pods themselves (the AWS Load Balancer
                 // Controller) route to a pod not Ready whose containers are, while its node is still Ready, as it is here.
-                var fenced = await cluster.Client.CoreV1.ReadNamespacedPodStatusAsync(leader, ns);
+                var fenced = await cluster.Client.CoreV1.ReadNamespacedPodAsync(leader, ns);
                 var conditions = (fenced.Status?.Conditions ?? []).Where(c => c.Type is "Ready" or "ContainersReady").ToList();
                 Assert.Equal(["ContainersReady:False", "Ready:False"], conditions.Select(c => $"{c.Type}:{c.Status}").Order(StringComparer.Ordinal));
             }
