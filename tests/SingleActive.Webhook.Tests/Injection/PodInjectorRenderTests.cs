@@ -108,6 +108,31 @@ public class PodInjectorRenderTests
         Assert.Equal("RuntimeDefault", sc.SeccompProfile.Type);
     }
 
+    /// <summary>
+    /// A pod-level runAsUser applies to every container without its own, and the kubelet refuses a runAsNonRoot container
+    /// that would run as uid 0: under a pod that runs as root the elector names the image's user; under any other it
+    /// inherits the pod's, as before.
+    /// </summary>
+    [Theory]
+    [InlineData("\"securityContext\":{\"runAsUser\":0}", ElectorContainer.ImageUser)]
+    [InlineData("\"securityContext\":{\"runAsUser\":1000}", null)]
+    [InlineData("\"securityContext\":{\"runAsNonRoot\":false}", null)]
+    public void Inject_PodRunsAsRoot_TheElectorRunsAsTheImagesUser(string spec, long? runAsUser)
+    {
+        var elector = Elector(Inject(TestPods.Pod(spec: spec)).Pod);
+
+        Assert.Equal(runAsUser, elector.SecurityContext.RunAsUser);
+        Assert.True(elector.SecurityContext.RunAsNonRoot);
+    }
+
+    [Fact]
+    public void ImageUser_IsTheDockerfilesUser()
+    {
+        var dockerfile = File.ReadAllLines(SingleActive.Tests.Shared.RepositoryFiles.Find("Dockerfile"));
+
+        Assert.Contains($"USER {ElectorContainer.ImageUser}:{ElectorContainer.ImageUser}", dockerfile);
+    }
+
     [Fact]
     public void Inject_Options_ChangeImageCommandAndResources()
     {

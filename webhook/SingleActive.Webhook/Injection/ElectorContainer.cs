@@ -8,6 +8,9 @@ namespace SingleActive.Webhook.Injection;
 /// <summary>render, part 1: the <c>single-active-elector</c> container itself.</summary>
 public static class ElectorContainer
 {
+    /// <summary>The numeric non-root user the elector image runs as (the Dockerfile's <c>USER</c>).</summary>
+    public const long ImageUser = 65532;
+
     private static readonly ConcurrentDictionary<string, ResourceQuantity> ParsedQuantities = new(StringComparer.Ordinal);
 
     /// <param name="appProbe">The app's readinessProbe as JSON (<see cref="AppProbeSpec.ToJson"/>); null when leadership does not follow it.</param>
@@ -42,10 +45,13 @@ public static class ElectorContainer
             Resources = settings.Resources.ToRequirements(Quantity),
             SecurityContext = new V1SecurityContext
             {
-                // The image runs as a numeric non-root user (65532), which the kubelet checks against runAsNonRoot;
+                // The image runs as a numeric non-root user (ImageUser), which the kubelet checks against runAsNonRoot;
                 // no fixed uid by default, so platforms that assign one per namespace (OpenShift's restricted SCC) can.
+                // A pod-level runAsUser applies to every container that sets none, and the kubelet refuses to start a
+                // runAsNonRoot container whose uid is 0 (kuberuntime's verifyRunAsNonRoot): under a pod that runs as
+                // root the elector names the image's user itself.
                 RunAsNonRoot = true,
-                RunAsUser = options.RunAsUser,
+                RunAsUser = options.RunAsUser ?? (settings.PodRunsAsRoot ? ImageUser : null),
                 RunAsGroup = options.RunAsGroup,
                 AllowPrivilegeEscalation = false,
                 ReadOnlyRootFilesystem = true,

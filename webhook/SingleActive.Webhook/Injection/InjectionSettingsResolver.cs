@@ -73,7 +73,8 @@ public static class InjectionSettingsResolver
 
         error = null;
         return new InjectionSettings(
-            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.Choose(options.SidecarMode, context.ServerVersion, context.OldestKubelet), resources, context.DedicatedAccount, drainTaints);
+            leaseName!, mode, timings, probe, port, hostNetwork, SidecarModes.Choose(options.SidecarMode, context.ServerVersion, context.OldestKubelet), resources, context.DedicatedAccount, drainTaints,
+            PodRunsAsRoot: pod.Spec?.SecurityContext?.RunAsUser == 0);
 
         TimeSpan DurationOverride(string key, TimeSpan fallback)
         {
