@@ -22,6 +22,19 @@ public class WorkloadMutatorTests
         Assert.Equal("25%", deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
     }
 
+    /// <summary>Only the opt-in is read on the workload itself: a setting put there is said to be ignored, and where it belongs.</summary>
+    [Fact]
+    public void Mutate_SettingOnTheDeploymentItself_WarnsItIsIgnoredAndNamesTheTemplate()
+    {
+        var deployment = TestWorkloads.Deployment(annotations: "\"single-active.io/mode\":\"label\"");
+
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.Equal(ElectorMode.Readiness, result.Mode);
+        Assert.Contains(result.Warnings, w => w.StartsWith("single-active: annotation \"single-active.io/mode\" on Deployment", StringComparison.Ordinal)
+            && w.Contains("is not read there and is ignored: single-active settings are pod template annotations (spec.template.metadata.annotations)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Mutate_ReadinessDeployment_StrategyChangedWithWarning()
     {

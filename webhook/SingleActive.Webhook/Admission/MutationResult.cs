@@ -50,6 +50,10 @@ public sealed record MutationResult
     /// <summary>Our status annotation is present: re-invocation is a no-op.</summary>
     public static MutationResult AlreadyInjected { get; } = new(true, Decisions.AlreadyInjected, null, null, null, null);
 
+    /// <summary><see cref="AlreadyInjected"/>, telling the client about annotations that have no effect on it.</summary>
+    public static MutationResult AlreadyInjectedWith(IReadOnlyList<string> warnings) =>
+        warnings.Count == 0 ? AlreadyInjected : new(true, Decisions.AlreadyInjected, null, null, warnings, null);
+
     /// <summary><paramref name="patch"/> turns the pod as it was read into <paramref name="injected"/>'s pod.</summary>
     public static MutationResult Inject(InjectedPod injected, byte[] patch, IReadOnlyList<string> warnings) =>
         new(true, Decisions.Injected, null, patch, warnings, injected);

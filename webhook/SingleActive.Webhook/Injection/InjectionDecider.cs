@@ -59,7 +59,7 @@ public static class InjectionDecider
                     $"{description} is injected, but its \"{ElectorHttp.ContainerName}\" container {probe}. Something changed the probe after injection " +
                     "(a later mutating webhook or policy, a tool that rewrote the output of inject): leave that container's readinessProbe as rendered " +
                     $"(exclude the \"{ElectorHttp.ContainerName}\" container from what changed it), or remove that container and the \"{Annotations.Status}\" annotation and let the webhook inject the pod again")
-                : MutationResult.AlreadyInjected;
+                : MutationResult.AlreadyInjectedWith([.. SettingAnnotations.Unknown(annotations, description), .. SettingAnnotations.Drift(pod, description)]);
         }
 
         // Our name without our status annotation: someone else's container, or an injection whose

@@ -54,6 +54,7 @@ public static class PodRenderer
             }
         }
 
+        warnings.AddRange(SettingAnnotations.Unknown(pod.Metadata?.Annotations, PodDescriptions.Describe(pod, null)));
         if (settings.Resources.MemoryLimitWarning(pod.Metadata?.Annotations, PodDescriptions.Describe(pod, null)) is { } memory)
         {
             warnings.Add(memory);

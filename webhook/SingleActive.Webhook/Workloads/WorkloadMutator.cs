@@ -51,6 +51,8 @@ public sealed class WorkloadMutator(PodInjector injector)
             warnings.Add(optIn.Notice);
         }
 
+        warnings.AddRange(WorkloadLevelSettings(workload));
+
         if (!optIn.TemplateOptedIn)
         {
             return new WorkloadMutation(null, false, null, warnings);
@@ -86,6 +88,7 @@ public sealed class WorkloadMutator(PodInjector injector)
             default:
                 // Already injected (a template from offline injection): the mode it was rendered with stands.
                 mode = ModeOf(template.Metadata?.Annotations, injector.Options.Mode);
+                warnings.AddRange(result.Warnings ?? []);
                 break;
         }
 
@@ -107,6 +110,15 @@ public sealed class WorkloadMutator(PodInjector injector)
 
         return new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = meta, Spec = template.Spec };
     }
+
+    /// <summary>
+    /// <c>single-active.io/*</c> settings on the workload's own metadata: only the opt-in is read there (and copied to the
+    /// template); every setting is a pod template annotation, so these would be ignored without a word.
+    /// </summary>
+    private static IEnumerable<string> WorkloadLevelSettings(Workload workload) =>
+        (workload.Metadata.Annotations?.Keys ?? []).Where(k => k.StartsWith(Annotations.Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            .Select(key => $"single-active: annotation \"{key}\" on {workload.Description} is not read there and is ignored: single-active settings are pod template annotations " +
+                $"(spec.template.metadata.annotations), where each pod gets them; only \"{Annotations.Enabled}\" is read on the {workload.Kind} itself");
 
     private static ElectorMode ModeOf(IDictionary<string, string>? annotations, ElectorMode fallback) =>
         annotations is not null && annotations.TryGetValue(Annotations.Mode, out var text) && ElectorModes.TryParse(text, out var mode) ? mode : fallback;
