@@ -8,7 +8,12 @@ namespace SingleActive.Contract;
 /// </summary>
 public static class Duration
 {
-    public static bool TryParse(string? text, out TimeSpan value)
+    /// <summary>A duration above zero and below one day (what an annotation or the elector's environment may hold).</summary>
+    public static bool TryParse(string? text, out TimeSpan value) =>
+        TryParseAnyLength(text, out value) && value > TimeSpan.Zero && value < TimeSpan.FromDays(1);
+
+    /// <summary>The same forms, of any length including zero (the server's own time settings); false only when the text is none of them.</summary>
+    public static bool TryParseAnyLength(string? text, out TimeSpan value)
     {
         value = default;
         if (string.IsNullOrWhiteSpace(text))
@@ -19,7 +24,7 @@ public static class Duration
         var s = text.Trim();
         if (double.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var bare))
         {
-            return Finish(TimeSpan.FromSeconds(bare), out value);
+            return TryScale(bare, TimeSpan.FromSeconds, out value);
         }
 
         var total = TimeSpan.Zero;
@@ -43,23 +48,24 @@ public static class Duration
                 i++;
             }
 
-            TimeSpan? part = s[unitStart..i] switch
+            Func<double, TimeSpan>? unit = s[unitStart..i] switch
             {
-                "ms" => TimeSpan.FromMilliseconds(number),
-                "s" => TimeSpan.FromSeconds(number),
-                "m" => TimeSpan.FromMinutes(number),
-                "h" => TimeSpan.FromHours(number),
+                "ms" => TimeSpan.FromMilliseconds,
+                "s" => TimeSpan.FromSeconds,
+                "m" => TimeSpan.FromMinutes,
+                "h" => TimeSpan.FromHours,
                 _ => null,
             };
-            if (part is null)
+            if (unit is null || !TryScale(number, unit, out var part) || TimeSpan.MaxValue - total < part)
             {
                 return false;
             }
 
-            total += part.Value;
+            total += part;
         }
 
-        return Finish(total, out value);
+        value = total;
+        return true;
     }
 
     /// <summary>The shortest Go-style form: whole seconds as <c>15s</c>, otherwise milliseconds.</summary>
@@ -68,9 +74,18 @@ public static class Duration
             ? ((long)value.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s"
             : ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 
-    private static bool Finish(TimeSpan parsed, out TimeSpan value)
+    /// <summary><paramref name="unit"/> of <paramref name="number"/>; false when no TimeSpan is that long.</summary>
+    private static bool TryScale(double number, Func<double, TimeSpan> unit, out TimeSpan value)
     {
-        value = parsed;
-        return parsed > TimeSpan.Zero && parsed < TimeSpan.FromDays(1);
+        try
+        {
+            value = unit(number);
+            return true;
+        }
+        catch (OverflowException)
+        {
+            value = default;
+            return false;
+        }
     }
 }

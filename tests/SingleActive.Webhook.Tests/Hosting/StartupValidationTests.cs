@@ -66,6 +66,14 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains($"'{key}'", message);
     }
 
+    [Fact]
+    public async Task Start_ShutdownTimeoutNoDuration_FailsNamingTheFlag()
+    {
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", Path.Combine(directory, "tls.key"), "--shutdown-timeout", "25x");
+
+        Assert.StartsWith("--shutdown-timeout (Server:ShutdownTimeout) is \"25x\"", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--SelfSigned:SecretNam=x", "settings of the self-signed mode are given (SelfSigned:SecretNam), but the mode is off: add --self-signed-secret NAME")]
     [InlineData("--webhook-config=single-active-webhook", "(SelfSigned:WebhookConfiguration)")]

@@ -37,6 +37,7 @@ public static class WebhookApp
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = HostDefaults.Configuration });
         builder.Configuration.AddCommandLine(args, ServerCommandLine.SwitchMappings.ToDictionary());
+        DurationSettings.Normalize(builder.Configuration);
 
         // The elector's log format (docs/logging.md), on stdout as the console logger wrote.
         builder.Logging.ClearProviders().AddProvider(new JsonLineLoggerProvider(Console.Out, TimeProvider.System));
