@@ -17,6 +17,8 @@ public sealed class PluginCommandsTests
     [InlineData(new[] { "handover", "job/nightly" }, ExitCodes.Usage, "error: \"job/nightly\": only Deployments and StatefulSets are single-active workloads (deployment/NAME, statefulset/NAME)")]
     [InlineData(new[] { "status", "deployment/" }, ExitCodes.Usage, "error: \"deployment/\": the workload has no name")]
     [InlineData(new[] { "pause", "web", "-A" }, ExitCodes.Usage, "error: a WORKLOAD needs a namespace: drop -A")]
+    [InlineData(new[] { "status", "--all-namespace" }, ExitCodes.Usage, "error: unknown option \"--all-namespace\" (see --help)")]
+    [InlineData(new[] { "handover", "--bogus" }, ExitCodes.Usage, "error: unknown option \"--bogus\" (see --help)")]
     [InlineData(new[] { "status", "web", "--all-namespaces" }, ExitCodes.Usage, "error: a WORKLOAD needs a namespace: drop -A")]
     [InlineData(new[] { "status", "-A" }, ExitCodes.Failed, "error: no Kubernetes configuration")]
     [InlineData(new[] { "handover", "web", "--cancel", "--to", "web-1" }, ExitCodes.Usage, "error: --cancel withdraws a request and waits for nothing: drop --to and --timeout")]

@@ -264,7 +264,11 @@ public class InjectCommandTests
     [InlineData("  namespace: shop\n", "",
         "single-active-webhook inject: document 2 (Deployment web): has no namespace, and the RoleBinding for its elector must name the ServiceAccount's namespace")]
     [InlineData("single-active: \"true\"", "single-active: true",
-        "single-active-webhook inject: document 2 (Deployment shop/web): cannot be read as a Deployment:")]
+        "single-active-webhook inject: document 2 (Deployment shop/web): cannot be read as a Deployment: spec.template.metadata.annotations.single-active is not a string: quote its value (YAML reads true, yes or 9000 unquoted as a boolean or a number")]
+    [InlineData("single-active: \"true\"", "single-active: \"true\"\n        single-active.io/port: 9000",
+        "single-active-webhook inject: document 2 (Deployment shop/web): cannot be read as a Deployment: spec.template.metadata.annotations['single-active.io/port'] is not a string: quote its value")]
+    [InlineData("replicas: 3", "replicas: three",
+        "single-active-webhook inject: document 2 (Deployment shop/web): cannot be read as a Deployment: spec.replicas has a value of the wrong type for that field")]
     public void Run_BadDocument_NamesItPrintsNothingAndFails(string find, string replace, string expected)
     {
         var bad = Deployment.Replace(find, replace, StringComparison.Ordinal);

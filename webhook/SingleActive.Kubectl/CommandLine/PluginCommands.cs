@@ -116,7 +116,12 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
         var argument = new Argument<string?>("WORKLOAD") { Description = description, Arity = arity };
         argument.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is { } reference && WorkloadCatalog.ReferenceProblem(reference) is { } problem)
+            if (result.GetValueOrDefault<string?>() is { } reference && reference.StartsWith('-'))
+            {
+                // An optional argument takes any token the parser does not know, a mistyped flag included.
+                result.AddError($"unknown option \"{reference}\" (see --help)");
+            }
+            else if (result.GetValueOrDefault<string?>() is { } named && WorkloadCatalog.ReferenceProblem(named) is { } problem)
             {
                 result.AddError(problem);
             }

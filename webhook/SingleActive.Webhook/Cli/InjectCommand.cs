@@ -119,7 +119,8 @@ public static class InjectCommand
         }
         else
         {
-            imageWarning = $"no --image given and {InjectorOptions.ImageEnvironmentVariable} is not set; the elector image is \"{options.Image}\"";
+            imageWarning = $"no --image given and {InjectorOptions.ImageEnvironmentVariable} is not set; the elector image is \"{options.Image}\", the local default, which a cluster pulls only where it was loaded: " +
+                "pass --image with the image the webhook runs (kubectl get deployment single-active-webhook -n single-active-system -o jsonpath='{.spec.template.spec.containers[0].image}')";
         }
 
         options.Mode = request.Mode ?? options.Mode;

@@ -116,7 +116,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
         }
         catch (Exception e) when (KubernetesObjectJson.IsUnreadable(e))
         {
-            run.Errors.Add($"{label}: cannot be read as a {kind}: {e.Message}");
+            run.Errors.Add($"{label}: cannot be read as a {kind}: {KubernetesObjectJson.UnreadableReason(e)}");
         }
     }
 

@@ -21,6 +21,26 @@ public static class KubernetesObjectJson
         exception is JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException;
 
     /// <summary>
+    /// Why an object could not be read (<see cref="IsUnreadable"/>), in a manifest's terms: the field with the wrong type,
+    /// and for an annotation or label (strings) the usual cause, an unquoted YAML value. Without a field to name, the
+    /// reader's own message.
+    /// </summary>
+    public static string UnreadableReason(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is not JsonException { Path: { Length: > 2 } path } || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return exception.Message;
+        }
+
+        // A name with a dot or a slash stands in brackets: $.metadata.annotations['single-active.io/port'].
+        var field = path[2..];
+        return new[] { "metadata.annotations", "metadata.labels" }.Any(map => field.Contains(map + ".", StringComparison.Ordinal) || field.Contains(map + "[", StringComparison.Ordinal))
+            ? $"{field} is not a string: quote its value (YAML reads true, yes or 9000 unquoted as a boolean or a number, and annotations and labels are strings)"
+            : $"{field} has a value of the wrong type for that field (the Kubernetes API reference gives each field's type)";
+    }
+
+    /// <summary>
     /// UTF-8 JSON (KubernetesClient's serializer, so the text is what the API client would send) without
     /// <c>metadata.managedFields</c>: they belong to the API server, a patch must never touch them, and their
     /// <c>fieldsV1</c> is an untyped object that KubernetesClient.Aot's source-generated serializer cannot
