@@ -321,9 +321,12 @@ public class InjectCommandTests
     [InlineData(new[] { "-f", "-", "--kubernetes-version", "new" }, 2, "--kubernetes-version is \"new\"")]
     [InlineData(new[] { "-f", "-", "-f", "-" }, 2, "stdin (-f -) can be read only once")]
     [InlineData(new[] { "-f", "/nonexistent/x.yaml" }, 1, "cannot read \"/nonexistent/x.yaml\"")]
-    [InlineData(new[] { "-f", "-", "--image", "" }, 2, "Injector:Image must not be empty")]
+    [InlineData(new[] { "-f", "-", "--image", "" }, 2, "--image must not be empty")]
+    [InlineData(new[] { "-f", "-", "--service-account", "Bad_SA" }, 2, "--service-account \"Bad_SA\" is not a valid ServiceAccount name")]
+    [InlineData(new[] { "-f", "/tmp" }, 2, "-f /tmp is a directory; give the manifest files themselves")]
+    [InlineData(new[] { "-f", "-", "-n", "Bad_NS" }, 2, "--namespace \"Bad_NS\" is not a namespace name")]
     [InlineData(new[] { "-f", "-", "--image=" }, 2, "Required argument missing for option: '--image'.")]
-    [InlineData(new[] { "-f", "-", "--image-pull-secret", "Reg_Cred" }, 2, "Injector:ImagePullSecrets has \"Reg_Cred\", which is not a valid Secret name")]
+    [InlineData(new[] { "-f", "-", "--image-pull-secret", "Reg_Cred" }, 2, "--image-pull-secret has \"Reg_Cred\", which is not a valid Secret name")]
     public void Run_BadArguments_FailWithTheProblem(string[] args, int code, string expected)
     {
         var (exit, stdout, stderr) = Run(args, Deployment);

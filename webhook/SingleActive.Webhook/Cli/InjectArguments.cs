@@ -29,7 +29,7 @@ internal sealed class InjectArguments
         value => $"--sidecar is \"{value}\"; accepted values are auto, native, container");
 
     public Option<Version?> KubernetesVersion { get; } = LastValueOption.Create<Version?>(
-        "--kubernetes-version", "X.Y", "the target cluster's version, for --sidecar auto (default: unknown, a regular container)", [], TryParseVersion,
+        "--kubernetes-version", "X.Y", "the target cluster's version, taken for its API server and every node's kubelet, for --sidecar auto (default: unknown, a regular container); give the oldest node's where nodes lag the control plane", [], TryParseVersion,
         value => $"--kubernetes-version is \"{value}\"; expected a version such as 1.29 or v1.30.2");
 
     public Option<string?> ServiceAccount { get; } = LastValueOption.Text(
@@ -72,6 +72,16 @@ internal sealed class InjectArguments
         else if (files.Tokens.Count(t => t.Value == "-") > 1)
         {
             result.AddError("stdin (-f -) can be read only once");
+        }
+        else if (files.Tokens.FirstOrDefault(t => Directory.Exists(t.Value)) is { } directory)
+        {
+            result.AddError($"-f {directory.Value} is a directory; give the manifest files themselves (-f a.yaml -f b.yaml)");
+        }
+
+        // The last -n wins (LastValueOption); one without a value is the parser's to report.
+        if (result.GetResult(Namespace) is { Tokens: [.., var ns] } && !KubernetesNames.IsDnsLabel(ns.Value))
+        {
+            result.AddError($"--namespace \"{ns.Value}\" is not a namespace name (lowercase letters, digits and '-', at most 63, starting and ending with a letter or digit)");
         }
     }
 

@@ -50,7 +50,7 @@ public static class InjectCommand
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         var options = Options(request, out var imageWarning);
-        if (InjectorOptionsValidator.Check(options) is { Count: > 0 } invalid)
+        if (InjectorOptionsValidator.Check(options, FlagOf) is { Count: > 0 } invalid)
         {
             stderr.WriteLine($"{Prefix}{string.Join("; ", invalid)}");
             return ExitCodes.Usage;
@@ -104,6 +104,17 @@ public static class InjectCommand
         stdout.Flush();
         return ExitCodes.Ok;
     }
+
+    /// <summary>The flag that sets an <see cref="InjectorOptions"/> property, for the validator's messages; the setting's key for the rest.</summary>
+    private static string FlagOf(string property) => property switch
+    {
+        nameof(InjectorOptions.Image) => "--image",
+        nameof(InjectorOptions.ImagePullSecrets) => "--image-pull-secret",
+        nameof(InjectorOptions.ServiceAccountName) => "--service-account",
+        nameof(InjectorOptions.Mode) => "--mode",
+        nameof(InjectorOptions.SidecarMode) => "--sidecar",
+        _ => $"{InjectorOptions.SectionName}:{property}",
+    };
 
     private static InjectorOptions Options(InjectRequest request, out string? imageWarning)
     {

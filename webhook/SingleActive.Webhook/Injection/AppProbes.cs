@@ -31,7 +31,7 @@ public static class AppProbes
         if (scheme is null)
         {
             var kind = probe.Exec is not null ? "exec" : probe.Grpc is not null ? "grpc" : "unknown";
-            warning = $"single-active: the readinessProbe of container \"{app.Name}\" is an {kind} probe, which the elector cannot run as the kubelet does; " +
+            warning = $"single-active: the readinessProbe of container \"{app.Name}\" is {(kind == "exec" ? "an" : "a")} {kind} probe, which the elector cannot run as the kubelet does; " +
                 "leadership will not follow this probe, only whether the container runs (the elector's own readiness still decides). Use an httpGet or tcpSocket probe for that";
             return null;
         }

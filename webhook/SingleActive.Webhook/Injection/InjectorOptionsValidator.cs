@@ -18,13 +18,16 @@ public sealed class InjectorOptionsValidator : IValidateOptions<InjectorOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    public static IReadOnlyList<string> Check(InjectorOptions options)
+    /// <param name="options">The options to check.</param>
+    /// <param name="nameOf">How a message names a setting, from its property name (default <c>Injector:Name</c>; inject names its flags).</param>
+    public static IReadOnlyList<string> Check(InjectorOptions options, Func<string, string>? nameOf = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var name = nameOf ?? (key => P + key);
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Image))
         {
-            errors.Add($"{P}Image must not be empty (it is the elector's image; env {InjectorOptions.ImageEnvironmentVariable} sets the default)");
+            errors.Add($"{name(nameof(InjectorOptions.Image))} must not be empty (it is the elector's image; env {InjectorOptions.ImageEnvironmentVariable} sets the default)");
         }
 
         if (options.ImagePullPolicy is { } policy && policy is not ("Always" or "IfNotPresent" or "Never"))
@@ -34,7 +37,7 @@ public sealed class InjectorOptionsValidator : IValidateOptions<InjectorOptions>
 
         foreach (var secret in options.ImagePullSecrets.Where(s => !KubernetesNames.IsDnsSubdomain(s)))
         {
-            errors.Add($"{P}ImagePullSecrets has \"{secret}\", which is not a valid Secret name (lowercase DNS subdomain)");
+            errors.Add($"{name(nameof(InjectorOptions.ImagePullSecrets))} has \"{secret}\", which is not a valid Secret name (lowercase DNS subdomain)");
         }
 
         if (options.Command.Any(string.IsNullOrWhiteSpace))
@@ -44,17 +47,17 @@ public sealed class InjectorOptionsValidator : IValidateOptions<InjectorOptions>
 
         if (!Enum.IsDefined(options.SidecarMode))
         {
-            errors.Add($"{P}SidecarMode is {options.SidecarMode}; accepted values are auto, native, container");
+            errors.Add($"{name(nameof(InjectorOptions.SidecarMode))} is {options.SidecarMode}; accepted values are auto, native, container");
         }
 
         if (!Enum.IsDefined(options.Mode))
         {
-            errors.Add($"{P}Mode is {options.Mode}; accepted values are readiness, label");
+            errors.Add($"{name(nameof(InjectorOptions.Mode))} is {options.Mode}; accepted values are readiness, label");
         }
 
         if (!KubernetesNames.IsDnsSubdomain(options.ServiceAccountName))
         {
-            errors.Add($"{P}ServiceAccountName \"{options.ServiceAccountName}\" is not a valid ServiceAccount name (lowercase DNS subdomain)");
+            errors.Add($"{name(nameof(InjectorOptions.ServiceAccountName))} \"{options.ServiceAccountName}\" is not a valid ServiceAccount name (lowercase DNS subdomain)");
         }
 
         if (options.Port is < 1 or > 65535)
