@@ -74,9 +74,19 @@ public static class Duration
             ? ((long)value.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s"
             : ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
 
-    /// <summary><paramref name="unit"/> of <paramref name="number"/>; false when no TimeSpan is that long.</summary>
+    /// <summary>
+    /// <paramref name="unit"/> of <paramref name="number"/>; false when no TimeSpan is that long, and for <c>NaN</c> and
+    /// <c>Infinity</c>, which <see cref="double.TryParse(string, NumberStyles, IFormatProvider, out double)"/> reads whatever
+    /// the styles and <see cref="TimeSpan.FromSeconds(double)"/> refuses with an <see cref="ArgumentException"/>.
+    /// </summary>
     private static bool TryScale(double number, Func<double, TimeSpan> unit, out TimeSpan value)
     {
+        if (!double.IsFinite(number))
+        {
+            value = default;
+            return false;
+        }
+
         try
         {
             value = unit(number);

@@ -131,7 +131,7 @@ public sealed class LeaderElectorFencingTests
         var endpoints = new ElectorEndpoints(b.Elector, ElectorMode.Readiness, "ns/lease", b.Metrics, null);
         var readyz = endpoints.Handle(ElectorHttp.ReadyPath);
         Assert.Equal(503, readyz.StatusCode);
-        Assert.Equal("leading, not ready until the previous holder's pod, and any other pod of the Lease still Ready, is marked not ready\n", Encoding.UTF8.GetString(readyz.Body));
+        Assert.Equal("leading, not ready until the previous holder's pod, and any other pod of the Lease still Ready or ContainersReady, is marked not ready\n", Encoding.UTF8.GetString(readyz.Body));
         Assert.Contains("single_active_elector_awaiting_fence 1\n", Encoding.UTF8.GetString(endpoints.Handle(ElectorHttp.MetricsPath).Body), StringComparison.Ordinal);
 
         // Retry period 2 s, doubling: the fourth try, 2 + 4 + 8 s later, gets through.

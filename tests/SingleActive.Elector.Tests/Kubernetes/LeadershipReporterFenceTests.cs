@@ -228,7 +228,7 @@ public sealed class LeadershipReporterFenceTests
         Assert.Equal([false, false], openAtEachFence);
         Assert.True(reporter.ReadinessGate.IsOpen(7));
         Assert.Equal(["pod-a", "pod-x"], api.Fences.Select(f => f.Pod));
-        Assert.Equal("pod-b leads Lease shop/web (leaseTransitions 7); pod-x is still Ready from an earlier term and must not receive traffic", api.Fences.Last().Message);
+        Assert.Equal("pod-b leads Lease shop/web (leaseTransitions 7); pod-x is still Ready or ContainersReady from an earlier term and must not receive traffic", api.Fences.Last().Message);
         Assert.Empty(api.Endpoints);
     }
 

@@ -335,6 +335,17 @@ public class InjectCommandTests
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>As for kubectl, -n "" is no -n: a script's unset $NS gives the output it gives without the flag.</summary>
+    [Fact]
+    public void Run_EmptyNamespace_AsWithoutTheFlag()
+    {
+        var without = Run(["-f", "-", "--image", Image], Deployment);
+        var empty = Run(["-f", "-", "--image", Image, "-n", ""], Deployment);
+
+        Assert.Equal(0, empty.Exit);
+        Assert.Equal(without, empty);
+    }
+
     [Fact]
     public void Run_NativeSidecarForANewCluster_EquivalentFlagForms()
     {

@@ -26,6 +26,11 @@ public class DurationTests
     [InlineData("99999999999999999999")]
     [InlineData("99999999999999999999h")]
     [InlineData("2562047h2562047h")]
+    [InlineData("NaN")]
+    [InlineData("nan")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("∞")]
     public void TryParse_NoAnnotationDuration_False(string text) => Assert.False(Duration.TryParse(text, out _));
 
     [Theory]
@@ -36,4 +41,12 @@ public class DurationTests
         Assert.True(Duration.TryParseAnyLength(text, out var value));
         Assert.Equal(TimeSpan.FromSeconds(seconds), value);
     }
+
+    /// <summary>Each part fits a TimeSpan, their sum does not; and what no double-to-TimeSpan conversion takes (it threw ArgumentException).</summary>
+    [Theory]
+    [InlineData("200000000h200000000h")]
+    [InlineData("99999999999999999999h")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public void TryParseAnyLength_NoTimeSpanHoldsIt_False(string text) => Assert.False(Duration.TryParseAnyLength(text, out _));
 }

@@ -14,10 +14,10 @@ public sealed class DurationSettingsTests
 {
     [Theory]
     [InlineData("25s", "00:00:25")]
-    [InlineData("25", "00:00:25")]
     [InlineData("1m30s", "00:01:30")]
     [InlineData("1500ms", "00:00:01.5000000")]
     [InlineData("0", "00:00:00")]
+    [InlineData(" 0.0 ", "00:00:00")]
     [InlineData("43800h", "1825.00:00:00")]
     [InlineData("00:00:25", "00:00:25")]
     [InlineData("1.00:00:00", "1.00:00:00")]
@@ -35,6 +35,9 @@ public sealed class DurationSettingsTests
     [Theory]
     [InlineData("Server:ShutdownDelay", "5x", "--shutdown-delay (Server:ShutdownDelay) is \"5x\": expected a duration such as 25s, 1m30s or 2h")]
     [InlineData("Provisioning:CacheTtl", "soon", "--Provisioning:CacheTtl is \"soon\"")]
+    [InlineData("Server:ShutdownTimeout", "nan", "--shutdown-timeout (Server:ShutdownTimeout) is \"nan\": expected a duration")]
+    [InlineData("SelfSigned:CaValidity", "1825", "--SelfSigned:CaValidity is \"1825\", a number without a unit: write 1825s for seconds or 1825.00:00:00 for days")]
+    [InlineData("Server:ShutdownTimeout", "25", "--shutdown-timeout (Server:ShutdownTimeout) is \"25\", a number without a unit: write 25s")]
     [InlineData("Tls:ReloadInterval", "-00:00:01", "--cert-reload-interval (Tls:ReloadInterval) is \"-00:00:01\"")]
     public void Normalize_NoDuration_FailsNamingTheFlag(string key, string text, string expected)
     {

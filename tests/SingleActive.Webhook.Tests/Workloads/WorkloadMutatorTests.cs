@@ -35,6 +35,32 @@ public class WorkloadMutatorTests
             && w.Contains("is not read there and is ignored: single-active settings are pod template annotations (spec.template.metadata.annotations)", StringComparison.Ordinal));
     }
 
+    /// <summary>kustomize's commonAnnotations writes the same key and value on the Deployment and its template: in effect, no warning.</summary>
+    [Fact]
+    public void Mutate_SettingOnDeploymentAndTemplateAlike_NoWarningAboutIt()
+    {
+        var deployment = TestWorkloads.Deployment(
+            annotations: "\"single-active.io/mode\":\"label\"",
+            templateAnnotations: "\"single-active\":\"true\",\"single-active.io/mode\":\"label\"");
+
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.Equal(ElectorMode.Label, result.Mode);
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("is not read there", StringComparison.Ordinal));
+    }
+
+    /// <summary>A workload that does not opt in is none of single-active's business, whatever its own annotations hold.</summary>
+    [Fact]
+    public void Mutate_SettingOnADeploymentThatDoesNotOptIn_NoWarning()
+    {
+        var deployment = TestWorkloads.Deployment(annotations: "\"single-active.io/mode\":\"label\"", templateAnnotations: "");
+
+        var result = this.mutator.Mutate(deployment, new WorkloadRequest(IsCreate: true));
+
+        Assert.False(result.OptedIn);
+        Assert.Empty(result.Warnings);
+    }
+
     [Fact]
     public void Mutate_ReadinessDeployment_StrategyChangedWithWarning()
     {

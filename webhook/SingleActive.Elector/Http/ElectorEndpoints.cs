@@ -62,7 +62,7 @@ public sealed class ElectorEndpoints(
         return HttpResult.Text(503, elector.IsRetired
             ? "not leading: this pod is being deleted\n"
             : status.AwaitingFence
-            ? "leading, not ready until the previous holder's pod, and any other pod of the Lease still Ready, is marked not ready\n"
+            ? "leading, not ready until the previous holder's pod, and any other pod of the Lease still Ready or ContainersReady, is marked not ready\n"
             : status.Leader is { } other && other != status.Identity && !KubernetesNames.IsDnsSubdomain(other)
             ? $"standby: {leaseDescription} is held by {other}, which cannot be a pod's name: another program uses this Lease (annotation {Annotations.LeaseName} gives the workload its own)\n"
             : status.Leader is { } leader && leader != status.Identity

@@ -15,7 +15,7 @@ internal sealed class LabelIntent(string pod, string role) : PodWrite(pod)
 /// <summary>Readiness mode: the previous holder's pod marked not ready before the term <see cref="Epoch"/> serves.</summary>
 /// <param name="pod">The pod.</param>
 /// <param name="epoch">The term that waits for it.</param>
-/// <param name="stale">Found by the term's sweep (still Ready from an earlier term), not the previous holder.</param>
+/// <param name="stale">Found by the term's sweep (still Ready or ContainersReady from an earlier term), not the previous holder.</param>
 internal sealed class FenceIntent(string pod, int epoch, bool stale = false) : PodWrite(pod)
 {
     public int Epoch => epoch;

@@ -45,7 +45,7 @@ internal sealed class PreviousHolderFence(
             // No read first: one call, and no "get" permission. A pod already not ready gets our
             // reason and a new lastTransitionTime, which its kubelet replaces with its own.
             var message = fence.Stale
-                ? $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}); {fence.Pod} is still Ready from an earlier term and must not receive traffic"
+                ? $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}); {fence.Pod} is still Ready or ContainersReady from an earlier term and must not receive traffic"
                 : $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}); {fence.Pod} held it before and must not receive traffic";
             var existed = await api.MarkNotReadyAsync(fence.Pod, ConditionReason, message, time.GetUtcNow(), stop).ConfigureAwait(false);
             if (existed)
@@ -75,7 +75,7 @@ internal sealed class PreviousHolderFence(
                 backlog.AddEvent(
                     FailedReason,
                     "Warning",
-                    $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}) but could not mark {fence.Pod}, {(fence.Stale ? "still Ready from an earlier term" : "the previous holder")}, not ready: {error}. It stays not ready until that succeeds and keeps retrying (the elector needs \"patch\" on pods/status).",
+                    $"{podName} leads Lease {leaseDescription} (leaseTransitions {fence.Epoch}) but could not mark {fence.Pod}, {(fence.Stale ? "still Ready or ContainersReady from an earlier term" : "the previous holder")}, not ready: {error}. It stays not ready until that succeeds and keeps retrying (the elector needs \"patch\" on pods/status).",
                     time.GetUtcNow());
             }
         }

@@ -113,7 +113,7 @@ public sealed class ElectorMetrics
         Gauge(sb, "single_active_elector_is_leader", "1 while this replica leads with a fresh renew.", status.IsLeader ? 1 : 0);
         Gauge(sb, "single_active_elector_ready", "1 while /readyz answers 200.", ready ? 1 : 0);
         Gauge(sb, "single_active_elector_lease_transitions", "The Lease's leaseTransitions (fencing epoch) as last seen.", status.LeaseTransitions);
-        Gauge(sb, "single_active_elector_awaiting_fence", "1 while this replica leads but is held not ready until the previous holder's pod, and any other pod of the Lease still Ready, is marked not ready.", status.AwaitingFence ? 1 : 0);
+        Gauge(sb, "single_active_elector_awaiting_fence", "1 while this replica leads but is held not ready until the previous holder's pod, and any other pod of the Lease still Ready or ContainersReady, is marked not ready.", status.AwaitingFence ? 1 : 0);
         if (appHealthy is { } healthy)
         {
             Gauge(sb, "single_active_elector_app_healthy", "1 while the app's health check passes.", healthy ? 1 : 0);

@@ -54,7 +54,7 @@ internal sealed class InjectArguments
 
     public InjectRequest Read(ParseResult parse) => new(
         parse.GetValue(Files) ?? [],
-        parse.GetValue(Namespace),
+        parse.GetValue(Namespace) is { Length: > 0 } ns ? ns : null,
         parse.GetValue(Image),
         parse.GetValue(Mode),
         parse.GetValue(Sidecar),
@@ -78,8 +78,9 @@ internal sealed class InjectArguments
             result.AddError($"-f {directory.Value} is a directory; give the manifest files themselves (-f a.yaml -f b.yaml)");
         }
 
-        // The last -n wins (LastValueOption); one without a value is the parser's to report.
-        if (result.GetResult(Namespace) is { Tokens: [.., var ns] } && !KubernetesNames.IsDnsLabel(ns.Value))
+        // The last -n wins (LastValueOption); one without a value is the parser's to report. An empty one is no -n, as for
+        // kubectl (-n "" falls back to the context's namespace), so that a script's unset variable works the same here.
+        if (result.GetResult(Namespace) is { Tokens: [.., var ns] } && ns.Value.Length > 0 && !KubernetesNames.IsDnsLabel(ns.Value))
         {
             result.AddError($"--namespace \"{ns.Value}\" is not a namespace name (lowercase letters, digits and '-', at most 63, starting and ending with a letter or digit)");
         }

@@ -11,10 +11,12 @@ using SingleActive.Webhook.Tls.SelfSigned;
 namespace SingleActive.Webhook.Hosting;
 
 /// <summary>
-/// The server's time settings read the way the rest of the product writes durations (<c>25s</c>, <c>1m30s</c>, <c>2h</c>;
-/// a bare number is seconds, as in the <c>single-active.io/*</c> annotations), and .NET's <c>hh:mm:ss</c> form the help
-/// shows defaults in. The configuration binder alone reads <c>TimeSpan</c> with <see cref="TimeSpan.Parse(string)"/>,
-/// where <c>25</c> means 25 days and <c>25s</c> fails with a type-conversion message that names no flag.
+/// The server's time settings read the way the rest of the product writes durations (<c>25s</c>, <c>1m30s</c>, <c>2h</c>),
+/// and .NET's <c>hh:mm:ss</c> form the help shows defaults in. The configuration binder alone reads <c>TimeSpan</c> with
+/// <see cref="TimeSpan.Parse(string)"/>, where <c>25</c> means 25 days and <c>25s</c> fails with a type-conversion message
+/// that names no flag. A bare number other than 0 is refused: earlier releases read it (through the binder) as days, the
+/// annotations read it as seconds, and a setting such as <c>--SelfSigned:CaValidity=1825</c> must not silently turn from
+/// five years into half an hour.
 /// </summary>
 public static class DurationSettings
 {
@@ -52,13 +54,17 @@ public static class DurationSettings
                 continue;
             }
 
-            if (TryParse(text, out var value))
+            if (IsBareNumber(text, out var number))
+            {
+                problems.Add($"{Name(key)} is \"{text}\", a number without a unit: write {number}s for seconds{(number.Contains('.', StringComparison.Ordinal) ? "" : $" or {number}.00:00:00 for days")} (earlier releases read a bare number as days)");
+            }
+            else if (TryParse(text, out var value))
             {
                 normalized[key] = value.ToString("c", CultureInfo.InvariantCulture);
             }
             else
             {
-                problems.Add($"{Name(key)} is \"{text}\": expected a duration such as 25s, 1m30s or 2h (a bare number is seconds), or hh:mm:ss such as 00:00:25");
+                problems.Add($"{Name(key)} is \"{text}\": expected a duration such as 25s, 1m30s or 2h, or hh:mm:ss such as 00:00:25");
             }
         }
 
@@ -70,13 +76,25 @@ public static class DurationSettings
         configuration.AddInMemoryCollection(normalized);
     }
 
-    /// <summary><c>25s</c>, <c>1m30s</c>, <c>25</c> (seconds), or with a colon .NET's <c>[d.]hh:mm:ss</c>.</summary>
+    /// <summary>
+    /// <c>25s</c>, <c>1m30s</c>, <c>25</c> (seconds, as in an annotation), or with a colon .NET's <c>[d.]hh:mm:ss</c>.
+    /// <see cref="Normalize"/> refuses the bare number before it gets here.
+    /// </summary>
     public static bool TryParse(string text, out TimeSpan value)
     {
         ArgumentNullException.ThrowIfNull(text);
         return text.Contains(':', StringComparison.Ordinal)
             ? TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero
             : Duration.TryParseAnyLength(text, out value);
+    }
+
+    /// <summary>Digits (and a decimal point) alone, not zero: a value whose unit earlier releases and the annotations disagree on.</summary>
+    private static bool IsBareNumber(string text, out string number)
+    {
+        number = text.Trim();
+        return number.Length > 0
+            && number.All(c => char.IsAsciiDigit(c) || c == '.')
+            && number.Any(c => c is >= '1' and <= '9');
     }
 
     /// <summary>The flag that sets <paramref name="key"/> with the key, or the key as a flag.</summary>

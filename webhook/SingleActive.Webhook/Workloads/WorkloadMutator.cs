@@ -51,12 +51,12 @@ public sealed class WorkloadMutator(PodInjector injector)
             warnings.Add(optIn.Notice);
         }
 
-        warnings.AddRange(WorkloadLevelSettings(workload));
-
         if (!optIn.TemplateOptedIn)
         {
             return new WorkloadMutation(null, false, null, warnings);
         }
+
+        warnings.AddRange(WorkloadLevelSettings(workload));
 
         if (LeaseChange.Refusal(workload, request, recreate) is { } split)
         {
@@ -112,13 +112,21 @@ public sealed class WorkloadMutator(PodInjector injector)
     }
 
     /// <summary>
-    /// <c>single-active.io/*</c> settings on the workload's own metadata: only the opt-in is read there (and copied to the
-    /// template); every setting is a pod template annotation, so these would be ignored without a word.
+    /// <c>single-active.io/*</c> settings on an opted-in workload's own metadata: only the opt-in is read there (and copied
+    /// to the template); every setting is a pod template annotation, so these would be ignored without a word. A key the
+    /// template carries with the same value is in effect (kustomize's <c>commonAnnotations</c> writes both places) and
+    /// is not warned about.
     /// </summary>
-    private static IEnumerable<string> WorkloadLevelSettings(Workload workload) =>
-        (workload.Metadata.Annotations?.Keys ?? []).Where(k => k.StartsWith(Annotations.Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+    private static IEnumerable<string> WorkloadLevelSettings(Workload workload)
+    {
+        var onTemplate = workload.Template.Metadata?.Annotations;
+        return (workload.Metadata.Annotations ?? new Dictionary<string, string>())
+            .Where(a => a.Key.StartsWith(Annotations.Prefix, StringComparison.Ordinal)
+                && !(onTemplate is not null && onTemplate.TryGetValue(a.Key, out var value) && string.Equals(value, a.Value, StringComparison.Ordinal)))
+            .Select(a => a.Key).Order(StringComparer.Ordinal)
             .Select(key => $"single-active: annotation \"{key}\" on {workload.Description} is not read there and is ignored: single-active settings are pod template annotations " +
                 $"(spec.template.metadata.annotations), where each pod gets them; only \"{Annotations.Enabled}\" is read on the {workload.Kind} itself");
+    }
 
     private static ElectorMode ModeOf(IDictionary<string, string>? annotations, ElectorMode fallback) =>
         annotations is not null && annotations.TryGetValue(Annotations.Mode, out var text) && ElectorModes.TryParse(text, out var mode) ? mode : fallback;
