@@ -116,6 +116,29 @@ public sealed class LeaseElectionTests
         Assert.Null(election.UnacknowledgedOwnTerm(stored)); // someone else's term came after it
     }
 
+    /// <summary>Two takeover attempts abandoned in a row: the first one's write may be the one that lands (the second conflicts).</summary>
+    [Fact]
+    public void LandedOwnTerm_TheEarlierOfTwoAbandonedAttemptsLands_RecognisedWithWhenItWasDecided()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        var free = new LeaseRecord(null, 1, null, null, 3, "7", PreviousHolder: "web-0");
+        election.Observe(free);
+        var decidedAt = time.GetTimestamp();
+        var first = election.Desired(free, leadingNow: false, "web-0");
+        election.Attempting(first);
+        time.Advance(TimeSpan.FromSeconds(3.3));
+        election.Attempting(election.Desired(free, leadingNow: false, "web-0"));
+        time.Advance(TimeSpan.FromSeconds(1.2));
+        var landed = first with { ResourceVersion = "8" };
+
+        Assert.Equal(LeaseChange.OwnTermLanded, election.Observe(landed));
+
+        Assert.Equal((landed, first, decidedAt), election.LandedOwnTerm());
+        Assert.Same(first, election.UnacknowledgedOwnTerm(landed));
+        election.Won(landed, decidedAt);
+        Assert.Null(election.LandedOwnTerm());
+    }
+
     [Fact]
     public void UnacknowledgedOwnTerm_AfterTheTermWasWon_Null()
     {
@@ -126,6 +149,52 @@ public sealed class LeaseElectionTests
         election.Won(tried with { ResourceVersion = "1" }, time.GetTimestamp());
 
         Assert.Null(election.UnacknowledgedOwnTerm(tried));
+    }
+
+    /// <summary>
+    /// A renew whose attempt was abandoned is seen written later (watch, read after a conflict): the term counts as renewed
+    /// from when that renew was decided, and the next write starts from the state seen (its resourceVersion).
+    /// </summary>
+    [Fact]
+    public void Observe_AnAbandonedRenewSeenWritten_RenewsTheTermFromWhenItWasDecided()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        var own = new LeaseRecord("web-0", 15, time.GetUtcNow(), time.GetUtcNow(), 3, "7");
+        election.Won(own, time.GetTimestamp());
+        time.Advance(TimeSpan.FromTicks(20_001_234)); // 2 s and sub-microsecond ticks, which a MicroTime cuts off
+        var decidedAt = time.GetTimestamp();
+        var renew = election.Desired(own, leadingNow: true, previousHolder: null);
+        election.RenewAttempting(renew);
+        time.Advance(TimeSpan.FromSeconds(4)); // the attempt was abandoned at its timeout; the write lands now
+        var landed = renew with { RenewTime = Truncated(renew.RenewTime!.Value), ResourceVersion = "8" };
+
+        Assert.Equal(LeaseChange.OwnRenewLanded, election.Observe(landed));
+
+        Assert.Same(landed, election.Own);
+        Assert.Equal(decidedAt, election.LastRenewStart);
+        Assert.True(election.RenewedWithin(TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>Only this replica's own unanswered renews of this term count: not another renew time, epoch or holder, nor one already answered.</summary>
+    [Fact]
+    public void Observe_NoUnansweredRenewOfThisTerm_Recorded()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        var own = new LeaseRecord("web-0", 15, time.GetUtcNow(), time.GetUtcNow(), 3, "7");
+        election.Won(own, time.GetTimestamp());
+        var wonAt = election.LastRenewStart;
+        time.Advance(TimeSpan.FromSeconds(2));
+        var renew = election.Desired(own, leadingNow: true, previousHolder: null);
+        election.RenewAttempting(renew);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(LeaseChange.Recorded, election.Observe(renew with { RenewTime = renew.RenewTime!.Value.AddMilliseconds(1), ResourceVersion = "8" }));
+        Assert.NotEqual(LeaseChange.OwnRenewLanded, election.Observe(renew with { LeaseTransitions = 4, ResourceVersion = "9" }));
+        Assert.Equal(wonAt, election.LastRenewStart);
+
+        var answered = renew with { ResourceVersion = "10" };
+        election.Renewed(answered, time.GetTimestamp());
+        Assert.Equal(LeaseChange.Recorded, election.Observe(answered)); // the watch event of an answered renew
     }
 
     private static DateTimeOffset Truncated(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);

@@ -544,6 +544,76 @@ public sealed class LeaderElectorTests
         Assert.Equal(1, a.Metrics.ApiErrors("update"));
     }
 
+    /// <summary>
+    /// Every Lease write takes longer than the attempt timeout (a third of the renew deadline) but well under half the
+    /// renew deadline: each renew attempt is abandoned and lands after all. The leader adopts each landed renew from the
+    /// watch and leads on, Ready throughout; before, every renew ran out the deadline while the Lease showed it renewed,
+    /// and nobody led (the standby waits the renewed term out).
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_WritesSlowerThanTheAttemptTimeout_TheLeaderLeadsOn()
+    {
+        await using var cluster = new ElectionCluster(ElectionTimings.Default);
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var latency = new ElectionSettings("a", ElectionTimings.Default).AttemptTimeout + TimeSpan.FromSeconds(1.2); // 4.5 s
+        a.Client.SlowWrites(latency, cluster.Time);
+        b.Client.SlowWrites(latency, cluster.Time);
+        var writesBefore = a.Client.Writes;
+
+        var readyThroughout = true;
+        for (var i = 0; i < 600; i++)
+        {
+            await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+            readyThroughout &= a.IsReady;
+        }
+
+        Assert.True(readyThroughout);
+        Assert.Equal(["elected:0:-"], a.Observer.Changes);
+        Assert.Empty(b.Observer.Changes);
+        Assert.True(a.Client.Writes - writesBefore >= 60 / 5, $"{a.Client.Writes - writesBefore} renews landed in 60 s");
+    }
+
+    /// <summary>
+    /// Every Lease write takes longer than the attempt timeout and the leader dies: the standby's takeover lands after its
+    /// attempt was abandoned, its watch shows it, and it leads in that term and on. Was: each next round found its own
+    /// term and wrote a newer one over it (or, having tried two, waited its own out): nobody led while the latency lasted.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_WritesSlowerThanTheAttemptTimeout_AStandbyTakesOverAndLeadsOn()
+    {
+        await using var cluster = new ElectionCluster(ElectionTimings.Default);
+        var a = cluster.Add("a");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var b = cluster.Add("b");
+        await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+        var latency = new ElectionSettings("b", ElectionTimings.Default).AttemptTimeout + TimeSpan.FromSeconds(1.2); // 4.5 s
+        a.Client.SlowWrites(latency, cluster.Time);
+        b.Client.SlowWrites(latency, cluster.Time);
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(10));
+        Assert.True(a.IsReady);
+
+        await cluster.KillAsync(a);
+        var waited = await cluster.AdvanceUntilAsync(() => b.IsReady, TimeSpan.FromSeconds(40), TimeSpan.FromMilliseconds(100));
+
+        // Bound: a's last renew lands up to the latency after a died, b waits the lease duration from seeing it, takes
+        // the Lease at its next round (a jittered retry period at most) and sees its write land the latency later.
+        var bound = latency + ElectionTimings.Default.LeaseDuration + (ElectionTimings.Default.RetryPeriod * ElectionTimings.RetryJitterFactor) + latency;
+        Assert.True(waited <= bound, $"b led {waited} after a died (bound {bound})");
+        var readyThroughout = true;
+        for (var i = 0; i < 300; i++)
+        {
+            await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(100));
+            readyThroughout &= b.IsReady;
+        }
+
+        Assert.True(readyThroughout);
+        Assert.Single(b.Observer.Changes);
+        Assert.Equal(("b", "a"), (cluster.Server.Current!.HolderIdentity, cluster.Server.Current.PreviousHolder));
+    }
+
     /// <summary>A standby's read hangs on a frozen connection when the leader releases: its attempt is abandoned after the attempt timeout, not a whole call deadline.</summary>
     [Fact]
     public async Task RunAsync_StandbysAcquireAttemptHangs_AbandonedAfterTheAttemptTimeoutAndTheReleasedLeaseTaken()

@@ -8,6 +8,9 @@ namespace SingleActive.Elector.Tests.Leases;
 public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchableLeaseStore
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<object, CancellationToken> hanging = new();
+    private readonly List<ITimer> slowWrites = [];
+    private TimeSpan writeLatency;
+    private TimeProvider? writeClock;
 
     public LeaseFault Fault { get; set; }
 
@@ -54,11 +57,24 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     /// </summary>
     public int LoseNextAnswers { get; set; }
 
+    /// <summary>
+    /// Replace calls take <paramref name="latency"/> of <paramref name="clock"/>'s time on the server: each is applied (or
+    /// refused on its resourceVersion) when that has passed, whether or not its caller still waits, as an API server
+    /// applies a request it has received; its answer comes back then. Applied within the clock's advance, so a test that
+    /// settles after each step sees the write and its watch event. Zero: writes are immediate.
+    /// </summary>
+    public void SlowWrites(TimeSpan latency, TimeProvider clock) => (writeLatency, writeClock) = (latency, clock);
+
     public Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
         if (Fault != LeaseFault.None || TakeHang())
         {
             return FaultAsync<LeaseRecord>(cancellationToken);
+        }
+
+        if (writeLatency > TimeSpan.Zero && writeClock is { } clock)
+        {
+            return SlowAsync(record, clock, cancellationToken);
         }
 
         if (NextReplaceFailures.TryDequeue(out var failure))
@@ -90,6 +106,42 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
 
         Writes++;
         return Task.FromResult(server.Replace(record));
+    }
+
+    private async Task<LeaseRecord> SlowAsync(LeaseRecord record, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<LeaseRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (slowWrites)
+        {
+            slowWrites.Add(clock.CreateTimer(
+                _ =>
+                {
+                    try
+                    {
+                        var written = server.Replace(record);
+                        Writes++;
+                        answer.SetResult(written);
+                    }
+                    catch (Exception e)
+                    {
+                        answer.SetException(e);
+                    }
+                },
+                null,
+                writeLatency,
+                Timeout.InfiniteTimeSpan));
+        }
+
+        var call = new object();
+        hanging[call] = cancellationToken;
+        try
+        {
+            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            hanging.TryRemove(call, out _);
+        }
     }
 
     private async Task<LeaseRecord> HeldAsync(TaskCompletionSource hold, LeaseRecord record, CancellationToken cancellationToken)

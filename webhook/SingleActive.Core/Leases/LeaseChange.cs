@@ -20,4 +20,16 @@ public enum LeaseChange
 
     /// <summary>The Lease was deleted, or its holder cleared without a release: the term seen last keeps running until it would have expired.</summary>
     TermOutlivesLease,
+
+    /// <summary>
+    /// A renew of this replica's term whose answer never came (its attempt was abandoned) turned out to have been written:
+    /// the term goes on from when that renew was decided (<see cref="LeaseElection.RenewAttempting"/>).
+    /// </summary>
+    OwnRenewLanded,
+
+    /// <summary>
+    /// A term this replica tried to start, and never heard back about, was written (<see cref="LeaseElection.LandedOwnTerm"/>):
+    /// it is this replica's to take up, not a stranger's to wait out.
+    /// </summary>
+    OwnTermLanded,
 }

@@ -28,6 +28,7 @@ public sealed class LeaseElection
         LeaseDurationSeconds = (int)leaseDuration.TotalSeconds;
         this.time = time;
         Seen = new LeaseObservation(time);
+        unanswered = new UnansweredWrites(identity);
     }
 
     public string Identity { get; }
@@ -56,17 +57,14 @@ public sealed class LeaseElection
     /// </summary>
     public bool MayRetake { get; set; }
 
-    /// <summary>
-    /// The new term this replica last tried to write while not leading, until it won a term or saw someone else's: a
-    /// write whose answer was lost (the attempt timed out, the connection dropped) may still have been applied.
-    /// </summary>
-    private LeaseRecord? unacknowledged;
+    /// <summary>The new term and the renews this replica sent without an answer, which may still have been applied.</summary>
+    private readonly UnansweredWrites unanswered;
 
     /// <summary>This replica is about to write <paramref name="newTerm"/> to start a term (see <see cref="UnacknowledgedOwnTerm"/>).</summary>
     public void Attempting(LeaseRecord newTerm)
     {
         ArgumentNullException.ThrowIfNull(newTerm);
-        unacknowledged = newTerm;
+        unanswered.AddNewTerm(newTerm, time.GetTimestamp());
     }
 
     /// <summary>
@@ -76,13 +74,28 @@ public sealed class LeaseElection
     /// at all, since every other replica waits it out too); client-go gets the same from comparing the holder it reads
     /// with its own identity. Null for anything else.
     /// </summary>
-    public LeaseRecord? UnacknowledgedOwnTerm(LeaseRecord? current) =>
-        !IsLeading && unacknowledged is { } tried && current?.IsHeld == true && current.HolderIdentity == Identity
-        && current.LeaseTransitions == tried.LeaseTransitions
-        && current.AcquireTime is { } acquired && tried.AcquireTime is { } attempted
-        && (acquired - attempted).Duration() < TimeSpan.FromMicroseconds(1)
-            ? tried
-            : null;
+    public LeaseRecord? UnacknowledgedOwnTerm(LeaseRecord? current) => IsLeading ? null : unanswered.LandedTerm(current)?.Term;
+
+    /// <summary>
+    /// The Lease as last seen when it holds a term this replica tried to start and never heard back about
+    /// (<see cref="UnacknowledgedOwnTerm"/>), with that attempt's write and the monotonic time it was decided at, before
+    /// it was sent: every other replica saw the term start no earlier. Null for anything else, and while this replica leads.
+    /// </summary>
+    public (LeaseRecord State, LeaseRecord Tried, long DecidedAt)? LandedOwnTerm() =>
+        !IsLeading && Seen.Current is { } state && unanswered.LandedTerm(state) is { } landed ? (state, landed.Term, landed.DecidedAt) : null;
+
+    /// <summary>
+    /// This replica, leading, is about to send <paramref name="renew"/>, decided now. Should the attempt be abandoned (its
+    /// timeout) while the API server still applies the write, as under sustained write latency above the attempt
+    /// timeout, the next state seen that carries it (the watch, the read after a conflict) renews the term as of now
+    /// (<see cref="LeaseChange.OwnRenewLanded"/>), instead of the term running out while the Lease shows it renewed and
+    /// nobody may lead. client-go gets through the same latency by giving one renew the whole renew deadline.
+    /// </summary>
+    public void RenewAttempting(LeaseRecord renew)
+    {
+        ArgumentNullException.ThrowIfNull(renew);
+        unanswered.AddRenew(renew, time.GetTimestamp());
+    }
 
     /// <summary>
     /// Takes in a state of the Lease known to be current when it arrives (a write's answer, a watch event); a state a
@@ -114,17 +127,29 @@ public sealed class LeaseElection
             if (record?.IsHeld == true && record.HolderIdentity != Identity)
             {
                 MayRetake = false;
-                unacknowledged = null;
+                unanswered.ForgetNewTerms();
             }
 
             return LeaseChange.Rewound;
+        }
+
+        if (Own is not null && unanswered.TakeLandedRenew(record, Own.LeaseTransitions) is { } landed)
+        {
+            Own = record;
+            LastRenewStart = Math.Max(LastRenewStart, landed);
+            return LeaseChange.OwnRenewLanded;
+        }
+
+        if (!IsLeading && unanswered.LandedTerm(record) is not null)
+        {
+            return LeaseChange.OwnTermLanded;
         }
 
         if (record?.IsHeld == true && record.HolderIdentity != before?.HolderIdentity && record.HolderIdentity != Identity)
         {
             // Someone else's term: whatever this replica may have retaken, or tried to start, is theirs now.
             MayRetake = false;
-            unacknowledged = null;
+            unanswered.ForgetNewTerms();
             return LeaseChange.OtherHolder;
         }
 
@@ -229,7 +254,8 @@ public sealed class LeaseElection
         Own = record;
         OwnEpoch = record.LeaseTransitions;
         MayRetake = false;
-        unacknowledged = null;
+        unanswered.ForgetNewTerms();
+        unanswered.ForgetRenews();
         LastRenewStart = attemptStart;
         Observe(record);
     }
@@ -240,6 +266,7 @@ public sealed class LeaseElection
         ArgumentNullException.ThrowIfNull(record);
         Own = record;
         LastRenewStart = attemptStart;
+        unanswered.ForgetRenews();
         Observe(record);
     }
 
@@ -261,5 +288,6 @@ public sealed class LeaseElection
     {
         MayRetake = mayRetake;
         Own = null;
+        unanswered.ForgetRenews();
     }
 }

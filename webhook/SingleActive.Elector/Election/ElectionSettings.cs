@@ -21,6 +21,13 @@ public sealed record ElectionSettings(string Identity, ElectionTimings Timings)
     public TimeSpan AttemptTimeout => Timings.RenewDeadline / 3;
 
     /// <summary>
+    /// How long after it was decided a new term of this replica's, seen written only after its attempt was abandoned, is
+    /// still taken up as it is: half the renew deadline (5 s by default), so its first renew, sent at once, may take as
+    /// long again and land in time. An older one is followed by a newer term instead.
+    /// </summary>
+    public TimeSpan TakeUpWindow => Timings.RenewDeadline / 2;
+
+    /// <summary>
     /// How long a Lease released for a directed handover is only the chosen replica's, timed by each replica from
     /// when it saw the release: two retry periods (4 s by default), so a chosen replica whose watch is down still
     /// finds it by polling, while one that died meanwhile leaves the workload without a leader for no longer.

@@ -9,9 +9,13 @@ namespace SingleActive.Elector.Election;
 /// The elector's side of a <see cref="LeaseRound"/>: what this replica may write — the election's rules
 /// (<see cref="LeaseElection.Allows"/>), then, when it does not lead, the operator's (<see cref="OperatorControls"/>)
 /// and maintenance's (<see cref="MaintenanceState"/>) — and what a state of the Lease it reads means (logged). Calls
-/// take the elector's lock, which guards <paramref name="election"/>.
+/// take the elector's lock, which guards <paramref name="election"/>. A term of this replica's seen written after its
+/// attempt was abandoned is not written over within <paramref name="takeUpWindow"/> of its decision
+/// (<see cref="ElectionSettings.TakeUpWindow"/>): the round leads in it as it is. <paramref name="ownWriteLanded"/> is called, under
+/// the lock, when a watched state shows a new term or a renew of this replica's, whose attempt was abandoned, written
+/// after all (a read's state is the round's own to act on).
 /// </summary>
-internal sealed class ElectorCampaign(LeaseElection election, Lock gate, OperatorControls controls, MaintenanceState maintenance, TimeProvider time, ILogger logger, Action<LeaseRecord?, long> observe)
+internal sealed class ElectorCampaign(LeaseElection election, Lock gate, OperatorControls controls, MaintenanceState maintenance, TimeProvider time, TimeSpan takeUpWindow, ILogger logger, Action<LeaseRecord?, long> observe, Action ownWriteLanded)
     : ILeaseCampaign
 {
     public bool IsLeading
@@ -46,6 +50,11 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
     {
         lock (gate)
         {
+            if (!leadingNow && election.LandedOwnTerm() is { } recent && time.GetElapsedTime(recent.DecidedAt) < takeUpWindow)
+            {
+                return null; // Led in as it is, by the round that read it (TermRounds.TakeUpLandedTerm).
+            }
+
             if (!leadingNow && election.UnacknowledgedOwnTerm(current) is { } landed)
             {
                 // This replica's own new term, written by an attempt whose answer was lost: a newer term over it starts
@@ -61,10 +70,20 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
             }
 
             var previousHolder = election.Seen.PreviousHolderOf(current);
-            return leadingNow
-                ? new LeaseWrite(election.Desired(current, leadingNow, previousHolder, controls.ControlsOfNewTerm), previousHolder)
-                : NewTerm(current, previousHolder);
+            return leadingNow ? Renew(current, previousHolder) : NewTerm(current, previousHolder);
         }
+    }
+
+    /// <summary>The leader's write, remembered until answered when it renews the term (<see cref="LeaseElection.RenewAttempting"/>). Under the lock.</summary>
+    private LeaseWrite Renew(LeaseRecord? current, string? previousHolder)
+    {
+        var write = new LeaseWrite(election.Desired(current, leadingNow: true, previousHolder, controls.ControlsOfNewTerm), previousHolder);
+        if (election.Continues(current, leadingNow: true))
+        {
+            election.RenewAttempting(write.Record);
+        }
+
+        return write;
     }
 
     /// <summary>A new term over <paramref name="current"/>, remembered until answered (<see cref="LeaseElection.UnacknowledgedOwnTerm"/>). Under the lock.</summary>
@@ -94,6 +113,9 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
                 break;
             case LeaseChange.OtherHolder:
                 Log.LeaderObserved(logger, record!.HolderIdentity!);
+                break;
+            case LeaseChange.OwnRenewLanded or LeaseChange.OwnTermLanded when readMark is null:
+                ownWriteLanded();
                 break;
             case LeaseChange.TermOutlivesLease:
                 Log.TermOutlivesLease(logger, term!.HolderIdentity!, record is null ? "deleted" : "holder cleared");

@@ -59,7 +59,7 @@ public sealed class LeaderElector : ILeaderTerm
         wake = new WakeSignal(time);
         controls = new OperatorControls(settings, time, operatorSupport?.Observer, metrics, logger);
         maintenance = new MaintenanceState(settings, time, metrics, logger);
-        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, logger, (record, mark) => Observe(record, mark));
+        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, settings.TakeUpWindow, logger, (record, mark) => Observe(record, mark), () => { rounds?.EndAttempt(); Wake(); });
         var releases = new ReleaseWrites(settings, time, wake, metrics, logger);
         rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this, releases);
         handovers = operatorSupport is null ? null : new Handovers(settings, store, time, operatorSupport, controls, metrics, logger, this, releases);
@@ -99,10 +99,10 @@ public sealed class LeaderElector : ILeaderTerm
             while (!stop.IsCancellationRequested)
             {
                 Volatile.Write(ref heartbeat, time.GetTimestamp());
-                var started = time.GetTimestamp();
+                var (started, renewedBefore) = (time.GetTimestamp(), Locked(() => election.LastRenewStart));
                 await StepAsync(stop).ConfigureAwait(false);
-                var (leading, untilExpiry) = Locked(() => (election.IsLeading, election.UntilTermExpires()));
-                await wake.WaitAsync(pacing.NextWait(leading, untilExpiry, time.GetElapsedTime(started)), stop).ConfigureAwait(false);
+                var (leading, untilExpiry, renewed) = Locked(() => (election.IsLeading, election.UntilTermExpires(), election.LastRenewStart));
+                await wake.WaitAsync(pacing.NextWait(leading, untilExpiry, time.GetElapsedTime(RoundPacing.LeadersRoundStart(started, renewedBefore, renewed))), stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -15,18 +15,94 @@ namespace SingleActive.Elector.Election;
 internal sealed class TermRounds(
     ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term, ReleaseWrites releases)
 {
-    /// <summary>One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later, tries again).</summary>
+    /// <summary>The acquire or renew attempt in flight, to end when what it is after is seen written (<see cref="EndAttempt"/>). Under the gate.</summary>
+    private CancellationTokenSource? attempt;
+
+    /// <summary>
+    /// Under the elector's lock: the watch showed a new term or a renew of this replica's, whose attempt was abandoned,
+    /// written after all (<see cref="LeaseChange.OwnTermLanded"/>, <see cref="LeaseChange.OwnRenewLanded"/>). The
+    /// attempt in flight is not waited for: written on a resourceVersion that is gone it can only conflict, and under
+    /// sustained write latency waiting for it would cost the term the time its next renew needs.
+    /// </summary>
+    public void EndAttempt()
+    {
+        _ = attempt?.CancelAsync();
+    }
+
+    /// <summary>
+    /// One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later,
+    /// tries again). Before and after it, a term this replica tried to start earlier and saw written after its attempt
+    /// was abandoned is taken up (<see cref="TakeUpLandedTerm"/>).
+    /// </summary>
     public async Task TryAcquireAsync(CancellationToken stop)
     {
+        if (TakeUpLandedTerm())
+        {
+            return;
+        }
+
         var attemptStart = time.GetTimestamp();
         using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-        var outcome = Reported(await round.AttemptAsync(null, leadingNow: false, linked.Token, stop).ConfigureAwait(false));
+        using var landed = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token, landed.Token);
+        var outcome = await AttemptAsync(null, leadingNow: false, landed, linked.Token, stop).ConfigureAwait(false);
         if (outcome.Written is { } won)
         {
             ownPod?.TermStarted();
             term.BecomeLeader(won, outcome.PreviousHolder, attemptStart);
             controls.ReportHandoverEnded(won);
+        }
+        else if (!TakeUpLandedTerm())
+        {
+            Reported(outcome);
+        }
+    }
+
+    /// <summary>
+    /// Leads in the term the Lease holds when this replica tried to start it and saw it written only after the attempt
+    /// was abandoned, from when that attempt was decided: every other replica saw the term start later, so it is as safe
+    /// as an answered write. Only within <see cref="ElectionSettings.TakeUpWindow"/> of that, leaving the first renew
+    /// time to land; an older one is left to the next round, which starts a newer term over it (log event 73).
+    /// </summary>
+    private bool TakeUpLandedTerm()
+    {
+        LeaseRecord state, tried;
+        long decidedAt;
+        lock (gate)
+        {
+            if (election.LandedOwnTerm() is not { } landed || time.GetElapsedTime(landed.DecidedAt) >= settings.TakeUpWindow)
+            {
+                return false;
+            }
+
+            (state, tried, decidedAt) = landed;
+        }
+
+        Log.TermLandedLate(logger, state.LeaseTransitions, Duration.Format(time.GetElapsedTime(decidedAt)));
+        ownPod?.TermStarted();
+        term.BecomeLeader(state, tried.PreviousHolder, decidedAt);
+        controls.ReportHandoverEnded(state);
+        return true;
+    }
+
+    /// <summary>One attempt of a round, which <see cref="EndAttempt"/> ends early through <paramref name="landed"/>.</summary>
+    private async Task<LeaseRoundOutcome> AttemptAsync(LeaseRecord? own, bool leadingNow, CancellationTokenSource landed, CancellationToken token, CancellationToken stop)
+    {
+        lock (gate)
+        {
+            attempt = landed;
+        }
+
+        try
+        {
+            return await round.AttemptAsync(own, leadingNow, token, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                attempt = null;
+            }
         }
     }
 
@@ -43,8 +119,10 @@ internal sealed class TermRounds(
             var attemptStart = time.GetTimestamp();
             var own = Locked(() => election.Own);
             using var timeout = new CancellationTokenSource(remaining < settings.AttemptTimeout ? remaining : settings.AttemptTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token);
-            var outcome = Reported(await round.AttemptAsync(own, leadingNow: true, linked.Token, stop).ConfigureAwait(false));
+            using var landed = new CancellationTokenSource();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token, landed.Token);
+            var outcome = await AttemptAsync(own, leadingNow: true, landed, linked.Token, stop).ConfigureAwait(false);
+            long landedFrom;
             lock (gate)
             {
                 if (!election.IsLeading)
@@ -56,6 +134,8 @@ internal sealed class TermRounds(
                 {
                     election.Renewed(renewed, attemptStart);
                 }
+
+                landedFrom = election.LastRenewStart;
             }
 
             if (outcome.Written is not null)
@@ -64,6 +144,16 @@ internal sealed class TermRounds(
                 return;
             }
 
+            if (landedFrom != renewStart && outcome.HeldBy is null)
+            {
+                // An abandoned attempt of this renew was written after all, seen on the watch or in the conflict's read
+                // (sustained write latency above the attempt timeout): the term goes on from when it was sent, and the
+                // attempt in flight, a write on a resourceVersion that is gone, was ended (EndAttempt), not failed.
+                Log.RenewLandedLate(logger, Duration.Format(time.GetElapsedTime(landedFrom)));
+                return;
+            }
+
+            Reported(outcome);
             if (outcome.HeldBy is { } other)
             {
                 term.Lose(LeadershipLossReason.LeaseTaken, other);

@@ -201,4 +201,10 @@ internal static class EventIds
 
     /// <summary>The Lease is held by an identity that cannot be a pod's name: another program elects its leader with a Lease of this name.</summary>
     public const int LeaseHeldByAnotherProgram = 77;
+
+    /// <summary>A renew whose attempt was abandoned at its timeout was written after all: the term goes on from when it was sent.</summary>
+    public const int RenewLandedLate = 78;
+
+    /// <summary>A new term whose attempt was abandoned at its timeout was written after all, seen on the watch: this replica leads in it.</summary>
+    public const int TermLandedLate = 79;
 }
