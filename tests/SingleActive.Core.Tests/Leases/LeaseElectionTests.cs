@@ -103,17 +103,17 @@ public sealed class LeaseElectionTests
         var election = new LeaseElection("web-1", Duration, time);
         time.Advance(TimeSpan.FromTicks(1234567)); // a wall clock with sub-microsecond ticks, which a MicroTime cuts off
         var tried = election.Desired(new LeaseRecord(null, 1, null, null, 3, "7", PreviousHolder: "web-0"), leadingNow: false, "web-0");
-        election.Attempting(tried);
+        election.Unanswered.AddNewTerm(tried);
         var stored = tried with { AcquireTime = Truncated(tried.AcquireTime!.Value), RenewTime = Truncated(tried.RenewTime!.Value), ResourceVersion = "8" };
 
-        Assert.Same(tried, election.UnacknowledgedOwnTerm(stored));
-        Assert.Null(election.UnacknowledgedOwnTerm(stored with { LeaseTransitions = 5 })); // a later term under this name
-        Assert.Null(election.UnacknowledgedOwnTerm(stored with { AcquireTime = stored.AcquireTime!.Value.AddMilliseconds(1) })); // not this write
-        Assert.Null(election.UnacknowledgedOwnTerm(stored with { HolderIdentity = "web-2" }));
+        Assert.Same(tried, election.Unanswered.LandedTerm(stored)?.Term);
+        Assert.Null(election.Unanswered.LandedTerm(stored with { LeaseTransitions = 5 })?.Term); // a later term under this name
+        Assert.Null(election.Unanswered.LandedTerm(stored with { AcquireTime = stored.AcquireTime!.Value.AddMilliseconds(1) })?.Term); // not this write
+        Assert.Null(election.Unanswered.LandedTerm(stored with { HolderIdentity = "web-2" })?.Term);
         Assert.False(election.Allows(stored, leadingNow: false)); // the plain rule still waits it out
 
         election.Observe(new LeaseRecord("web-2", 15, time.GetUtcNow(), time.GetUtcNow(), 5, "9"));
-        Assert.Null(election.UnacknowledgedOwnTerm(stored)); // someone else's term came after it
+        Assert.Null(election.Unanswered.LandedTerm(stored)?.Term); // someone else's term came after it
     }
 
     /// <summary>Two takeover attempts abandoned in a row: the first one's write may be the one that lands (the second conflicts).</summary>
@@ -125,16 +125,16 @@ public sealed class LeaseElectionTests
         election.Observe(free);
         var decidedAt = time.GetTimestamp();
         var first = election.Desired(free, leadingNow: false, "web-0");
-        election.Attempting(first);
+        election.Unanswered.AddNewTerm(first);
         time.Advance(TimeSpan.FromSeconds(3.3));
-        election.Attempting(election.Desired(free, leadingNow: false, "web-0"));
+        election.Unanswered.AddNewTerm(election.Desired(free, leadingNow: false, "web-0"));
         time.Advance(TimeSpan.FromSeconds(1.2));
         var landed = first with { ResourceVersion = "8" };
 
         Assert.Equal(LeaseChange.OwnTermLanded, election.Observe(landed));
 
         Assert.Equal((landed, first, decidedAt), election.LandedOwnTerm());
-        Assert.Same(first, election.UnacknowledgedOwnTerm(landed));
+        Assert.Same(first, election.Unanswered.LandedTerm(landed)?.Term);
         election.Won(landed, decidedAt);
         Assert.Null(election.LandedOwnTerm());
     }
@@ -144,11 +144,11 @@ public sealed class LeaseElectionTests
     {
         var election = new LeaseElection("web-1", Duration, time);
         var tried = election.Desired(null, leadingNow: false, null);
-        election.Attempting(tried);
+        election.Unanswered.AddNewTerm(tried);
 
         election.Won(tried with { ResourceVersion = "1" }, time.GetTimestamp());
 
-        Assert.Null(election.UnacknowledgedOwnTerm(tried));
+        Assert.Null(election.Unanswered.LandedTerm(tried)?.Term);
     }
 
     /// <summary>
@@ -164,7 +164,7 @@ public sealed class LeaseElectionTests
         time.Advance(TimeSpan.FromTicks(20_001_234)); // 2 s and sub-microsecond ticks, which a MicroTime cuts off
         var decidedAt = time.GetTimestamp();
         var renew = election.Desired(own, leadingNow: true, previousHolder: null);
-        election.RenewAttempting(renew);
+        election.Unanswered.AddRenew(renew);
         time.Advance(TimeSpan.FromSeconds(4)); // the attempt was abandoned at its timeout; the write lands now
         var landed = renew with { RenewTime = Truncated(renew.RenewTime!.Value), ResourceVersion = "8" };
 
@@ -185,16 +185,36 @@ public sealed class LeaseElectionTests
         var wonAt = election.LastRenewStart;
         time.Advance(TimeSpan.FromSeconds(2));
         var renew = election.Desired(own, leadingNow: true, previousHolder: null);
-        election.RenewAttempting(renew);
+        election.Unanswered.AddRenew(renew);
         time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(LeaseChange.Recorded, election.Observe(renew with { RenewTime = renew.RenewTime!.Value.AddMilliseconds(1), ResourceVersion = "8" }));
-        Assert.NotEqual(LeaseChange.OwnRenewLanded, election.Observe(renew with { LeaseTransitions = 4, ResourceVersion = "9" }));
+        Assert.Equal(LeaseChange.Recorded, election.Observe(renew with { LeaseTransitions = 4, ResourceVersion = "9" }));
         Assert.Equal(wonAt, election.LastRenewStart);
 
         var answered = renew with { ResourceVersion = "10" };
         election.Renewed(answered, time.GetTimestamp());
         Assert.Equal(LeaseChange.Recorded, election.Observe(answered)); // the watch event of an answered renew
+    }
+
+    /// <summary>A renew that lands after this replica stepped down does not make it lead again: it waits that term out like anyone's.</summary>
+    [Fact]
+    public void Observe_AnAbandonedRenewLandsAfterTheStepDown_NotTakenUp()
+    {
+        var election = new LeaseElection("web-0", Duration, time);
+        var own = new LeaseRecord("web-0", 15, time.GetUtcNow(), time.GetUtcNow(), 3, "7");
+        election.Won(own, time.GetTimestamp());
+        time.Advance(TimeSpan.FromSeconds(2));
+        var renew = election.Desired(own, leadingNow: true, previousHolder: null);
+        election.Unanswered.AddRenew(renew);
+        time.Advance(TimeSpan.FromSeconds(10));
+        election.StepDown(mayRetake: false);
+
+        Assert.Equal(LeaseChange.Recorded, election.Observe(renew with { ResourceVersion = "8" }));
+
+        Assert.False(election.IsLeading);
+        Assert.Null(election.LandedOwnTerm());
+        Assert.False(election.Allows(election.Seen.Current, leadingNow: false));
     }
 
     private static DateTimeOffset Truncated(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);

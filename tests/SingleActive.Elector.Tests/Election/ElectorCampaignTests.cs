@@ -25,7 +25,7 @@ public sealed class ElectorCampaignTests
         var metrics = new ElectorMetrics();
         maintenance = new MaintenanceState(Settings, time, metrics, NullLogger.Instance);
         var controls = new OperatorControls(Settings, time, null, metrics, NullLogger.Instance);
-        campaign = new ElectorCampaign(election, new Lock(), controls, maintenance, time, Settings.TakeUpWindow, NullLogger.Instance, (record, _) => observed.Add(record), () => { });
+        campaign = new ElectorCampaign(election, new Lock(), controls, maintenance, time, Settings.TakeUpWindow, NullLogger.Instance, (record, _) => observed.Add(record), (_, _) => { });
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class ElectorCampaignTests
     public void ObserveLocked_AnotherHolder_LoggedAsAnotherProgramWhenItCannotBeAPodsName(string holder, int eventId)
     {
         var logger = new EventIdLogger();
-        var observing = new ElectorCampaign(election, new Lock(), new OperatorControls(Settings, time, null, new ElectorMetrics(), NullLogger.Instance), maintenance, time, Settings.TakeUpWindow, logger, (_, _) => { }, () => { });
+        var observing = new ElectorCampaign(election, new Lock(), new OperatorControls(Settings, time, null, new ElectorMetrics(), NullLogger.Instance), maintenance, time, Settings.TakeUpWindow, logger, (_, _) => { }, (_, _) => { });
 
         observing.ObserveLocked(new LeaseRecord(holder, 15, null, null, 4, "10"), null);
         observing.ObserveLocked(new LeaseRecord(holder, 15, null, null, 4, "11"), null);

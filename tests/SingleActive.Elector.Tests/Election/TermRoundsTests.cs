@@ -25,7 +25,7 @@ public sealed class TermRoundsTests
         term = new RecordingLeaderTerm(election);
         var gate = new Lock();
         var controls = new OperatorControls(Settings, time, null, metrics, NullLogger.Instance);
-        var campaign = new ElectorCampaign(election, gate, controls, new MaintenanceState(Settings, time, metrics, NullLogger.Instance), time, Settings.TakeUpWindow, NullLogger.Instance, term.Observe, () => rounds!.EndAttempt());
+        var campaign = new ElectorCampaign(election, gate, controls, new MaintenanceState(Settings, time, metrics, NullLogger.Instance), time, Settings.TakeUpWindow, NullLogger.Instance, term.Observe, (change, decidedAt) => rounds!.OwnWriteLanded(change, decidedAt));
         var releases = new ReleaseWrites(Settings, time, new WakeSignal(time), metrics, NullLogger.Instance);
         rounds = new TermRounds(Settings, election, gate, new LeaseRound(server.Connect(), campaign), time, controls, null, metrics, NullLogger.Instance, term, releases);
     }

@@ -10,7 +10,9 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<object, CancellationToken> hanging = new();
     private readonly List<ITimer> slowWrites = [];
     private TimeSpan writeLatency;
+    private TimeSpan writeAnswerDelay;
     private TimeProvider? writeClock;
+    private int abandonedWrites;
 
     public LeaseFault Fault { get; set; }
 
@@ -59,11 +61,16 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
 
     /// <summary>
     /// Replace calls take <paramref name="latency"/> of <paramref name="clock"/>'s time on the server: each is applied (or
-    /// refused on its resourceVersion) when that has passed, whether or not its caller still waits, as an API server
-    /// applies a request it has received; its answer comes back then. Applied within the clock's advance, so a test that
-    /// settles after each step sees the write and its watch event. Zero: writes are immediate.
+    /// refused on its resourceVersion) when that has passed, whether or not its caller still waits, as etcd applies a
+    /// request it has received (a slow disk slows its writes; its quorum reads, which wait for no disk, stay fast here);
+    /// its answer comes back <paramref name="answerDelay"/> after that, while the watch shows the write at once. Applied
+    /// within the clock's advance, so a test that settles after each step sees the write and its watch event.
     /// </summary>
-    public void SlowWrites(TimeSpan latency, TimeProvider clock) => (writeLatency, writeClock) = (latency, clock);
+    public void SlowWrites(TimeSpan latency, TimeProvider clock, TimeSpan answerDelay = default) =>
+        (writeLatency, writeAnswerDelay, writeClock) = (latency, answerDelay, clock);
+
+    /// <summary>Slow writes (<see cref="SlowWrites"/>) whose caller gave up before the answer came.</summary>
+    public int AbandonedWrites => Volatile.Read(ref abandonedWrites);
 
     public Task<LeaseRecord> ReplaceAsync(LeaseRecord record, CancellationToken cancellationToken)
     {
@@ -72,7 +79,7 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
             return FaultAsync<LeaseRecord>(cancellationToken);
         }
 
-        if (writeLatency > TimeSpan.Zero && writeClock is { } clock)
+        if (writeClock is { } clock)
         {
             return SlowAsync(record, clock, cancellationToken);
         }
@@ -111,26 +118,19 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     private async Task<LeaseRecord> SlowAsync(LeaseRecord record, TimeProvider clock, CancellationToken cancellationToken)
     {
         var answer = new TaskCompletionSource<LeaseRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (slowWrites)
+        Later(clock, writeLatency, () =>
         {
-            slowWrites.Add(clock.CreateTimer(
-                _ =>
-                {
-                    try
-                    {
-                        var written = server.Replace(record);
-                        Writes++;
-                        answer.SetResult(written);
-                    }
-                    catch (Exception e)
-                    {
-                        answer.SetException(e);
-                    }
-                },
-                null,
-                writeLatency,
-                Timeout.InfiniteTimeSpan));
-        }
+            try
+            {
+                var written = server.Replace(record);
+                Writes++;
+                Later(clock, writeAnswerDelay, () => answer.SetResult(written));
+            }
+            catch (Exception e)
+            {
+                Later(clock, writeAnswerDelay, () => answer.SetException(e));
+            }
+        });
 
         var call = new object();
         hanging[call] = cancellationToken;
@@ -138,9 +138,29 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
         {
             return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref abandonedWrites);
+            throw;
+        }
         finally
         {
             hanging.TryRemove(call, out _);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> within the advance of <paramref name="clock"/> that passes <paramref name="delay"/> (at once when zero).</summary>
+    private void Later(TimeProvider clock, TimeSpan delay, Action action)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            action();
+            return;
+        }
+
+        lock (slowWrites)
+        {
+            slowWrites.Add(clock.CreateTimer(_ => action(), null, delay, Timeout.InfiniteTimeSpan));
         }
     }
 

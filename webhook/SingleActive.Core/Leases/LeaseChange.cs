@@ -23,7 +23,7 @@ public enum LeaseChange
 
     /// <summary>
     /// A renew of this replica's term whose answer never came (its attempt was abandoned) turned out to have been written:
-    /// the term goes on from when that renew was decided (<see cref="LeaseElection.RenewAttempting"/>).
+    /// the term goes on from when that renew was decided (<see cref="UnansweredWrites.AddRenew"/>).
     /// </summary>
     OwnRenewLanded,
 

@@ -28,7 +28,7 @@ public sealed class LeaseElection
         LeaseDurationSeconds = (int)leaseDuration.TotalSeconds;
         this.time = time;
         Seen = new LeaseObservation(time);
-        unanswered = new UnansweredWrites(identity);
+        Unanswered = new UnansweredWrites(identity, time);
     }
 
     public string Identity { get; }
@@ -57,45 +57,16 @@ public sealed class LeaseElection
     /// </summary>
     public bool MayRetake { get; set; }
 
-    /// <summary>The new term and the renews this replica sent without an answer, which may still have been applied.</summary>
-    private readonly UnansweredWrites unanswered;
-
-    /// <summary>This replica is about to write <paramref name="newTerm"/> to start a term (see <see cref="UnacknowledgedOwnTerm"/>).</summary>
-    public void Attempting(LeaseRecord newTerm)
-    {
-        ArgumentNullException.ThrowIfNull(newTerm);
-        unanswered.AddNewTerm(newTerm, time.GetTimestamp());
-    }
-
-    /// <summary>
-    /// The term <paramref name="current"/> holds when it is the one this replica tried to start and never heard back
-    /// about (same holder, epoch and acquire time, to the microsecond a <c>MicroTime</c> keeps): its own write landed.
-    /// Such a term is this replica's to take up at once, not a stranger's to wait out (a lease duration with no leader
-    /// at all, since every other replica waits it out too); client-go gets the same from comparing the holder it reads
-    /// with its own identity. Null for anything else.
-    /// </summary>
-    public LeaseRecord? UnacknowledgedOwnTerm(LeaseRecord? current) => IsLeading ? null : unanswered.LandedTerm(current)?.Term;
+    /// <summary>The new terms and the renews this replica sent without an answer, which may still have been applied.</summary>
+    public UnansweredWrites Unanswered { get; }
 
     /// <summary>
     /// The Lease as last seen when it holds a term this replica tried to start and never heard back about
-    /// (<see cref="UnacknowledgedOwnTerm"/>), with that attempt's write and the monotonic time it was decided at, before
-    /// it was sent: every other replica saw the term start no earlier. Null for anything else, and while this replica leads.
+    /// (<see cref="UnansweredWrites.LandedTerm"/>), with that attempt's write and when it was decided. Null for anything
+    /// else, and while this replica leads.
     /// </summary>
     public (LeaseRecord State, LeaseRecord Tried, long DecidedAt)? LandedOwnTerm() =>
-        !IsLeading && Seen.Current is { } state && unanswered.LandedTerm(state) is { } landed ? (state, landed.Term, landed.DecidedAt) : null;
-
-    /// <summary>
-    /// This replica, leading, is about to send <paramref name="renew"/>, decided now. Should the attempt be abandoned (its
-    /// timeout) while the API server still applies the write, as under sustained write latency above the attempt
-    /// timeout, the next state seen that carries it (the watch, the read after a conflict) renews the term as of now
-    /// (<see cref="LeaseChange.OwnRenewLanded"/>), instead of the term running out while the Lease shows it renewed and
-    /// nobody may lead. client-go gets through the same latency by giving one renew the whole renew deadline.
-    /// </summary>
-    public void RenewAttempting(LeaseRecord renew)
-    {
-        ArgumentNullException.ThrowIfNull(renew);
-        unanswered.AddRenew(renew, time.GetTimestamp());
-    }
+        !IsLeading && Seen.Current is { } state && Unanswered.LandedTerm(state) is { } landed ? (state, landed.Term, landed.DecidedAt) : null;
 
     /// <summary>
     /// Takes in a state of the Lease known to be current when it arrives (a write's answer, a watch event); a state a
@@ -127,20 +98,20 @@ public sealed class LeaseElection
             if (record?.IsHeld == true && record.HolderIdentity != Identity)
             {
                 MayRetake = false;
-                unanswered.ForgetNewTerms();
+                Unanswered.ForgetNewTerms();
             }
 
             return LeaseChange.Rewound;
         }
 
-        if (Own is not null && unanswered.TakeLandedRenew(record, Own.LeaseTransitions) is { } landed)
+        if (Own is not null && Unanswered.TakeLandedRenew(record, Own.LeaseTransitions) is { } landed)
         {
             Own = record;
             LastRenewStart = Math.Max(LastRenewStart, landed);
             return LeaseChange.OwnRenewLanded;
         }
 
-        if (!IsLeading && unanswered.LandedTerm(record) is not null)
+        if (!IsLeading && Unanswered.LandedTerm(record) is not null)
         {
             return LeaseChange.OwnTermLanded;
         }
@@ -149,7 +120,7 @@ public sealed class LeaseElection
         {
             // Someone else's term: whatever this replica may have retaken, or tried to start, is theirs now.
             MayRetake = false;
-            unanswered.ForgetNewTerms();
+            Unanswered.ForgetNewTerms();
             return LeaseChange.OtherHolder;
         }
 
@@ -254,8 +225,8 @@ public sealed class LeaseElection
         Own = record;
         OwnEpoch = record.LeaseTransitions;
         MayRetake = false;
-        unanswered.ForgetNewTerms();
-        unanswered.ForgetRenews();
+        Unanswered.ForgetNewTerms();
+        Unanswered.ForgetRenews();
         LastRenewStart = attemptStart;
         Observe(record);
     }
@@ -266,7 +237,7 @@ public sealed class LeaseElection
         ArgumentNullException.ThrowIfNull(record);
         Own = record;
         LastRenewStart = attemptStart;
-        unanswered.ForgetRenews();
+        Unanswered.ForgetRenews();
         Observe(record);
     }
 
@@ -288,6 +259,6 @@ public sealed class LeaseElection
     {
         MayRetake = mayRetake;
         Own = null;
-        unanswered.ForgetRenews();
+        Unanswered.ForgetRenews();
     }
 }

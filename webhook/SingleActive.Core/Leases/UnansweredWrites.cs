@@ -3,23 +3,36 @@ namespace SingleActive.Core.Leases;
 /// <summary>
 /// The writes one replica sent and never heard back about (the attempt timed out, the connection dropped), until a state
 /// of the Lease shows whether the API server applied them: the new terms it tried to start while not leading, and the
-/// renews of its current term, each with the monotonic time it was decided at (before it was sent). Under sustained
-/// write latency above the attempt timeout, every write lands after its attempt was abandoned. Not thread-safe:
-/// <see cref="LeaseElection"/> owns it.
+/// renews of its current term, each with the monotonic time it was decided at, before it was sent (every other replica
+/// saw it land no earlier). Under sustained write latency above the attempt timeout, every write lands after its attempt
+/// was abandoned. Part of <see cref="LeaseElection"/>, which forgets what a won term or someone else's makes moot; not
+/// thread-safe either.
 /// </summary>
-internal sealed class UnansweredWrites(string identity)
+public sealed class UnansweredWrites
 {
     /// <summary>How many writes of each kind are kept, the latest: the attempts of one renew deadline, with room to spare.</summary>
     public const int Kept = 8;
 
+    private readonly string identity;
+    private readonly TimeProvider time;
     private readonly List<(LeaseRecord Write, long DecidedAt)> newTerms = [];
     private readonly List<(LeaseRecord Write, long DecidedAt)> renews = [];
 
-    public void AddNewTerm(LeaseRecord term, long decidedAt) => Add(newTerms, term, decidedAt);
+    internal UnansweredWrites(string identity, TimeProvider time) => (this.identity, this.time) = (identity, time);
+
+    /// <summary>This replica, not leading, is about to write <paramref name="term"/> to start a term, decided now (see <see cref="LandedTerm"/>).</summary>
+    public void AddNewTerm(LeaseRecord term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        Add(newTerms, term);
+    }
 
     /// <summary>
-    /// The latest of the new terms that <paramref name="state"/> holds (same holder, epoch and acquire time, to the
-    /// microsecond a <c>MicroTime</c> keeps), with the time it was decided at; null when it holds none.
+    /// The term <paramref name="state"/> holds when it is one this replica tried to start and never heard back about
+    /// (same holder, epoch and acquire time, to the microsecond a <c>MicroTime</c> keeps): its own write landed, with
+    /// when that write was decided. Such a term is this replica's to take up, not a stranger's to wait out (a lease
+    /// duration with no leader at all, since every other replica waits it out too); client-go gets the same from
+    /// comparing the holder it reads with its own identity. Null for anything else. Meaningless while leading.
     /// </summary>
     public (LeaseRecord Term, long DecidedAt)? LandedTerm(LeaseRecord? state)
     {
@@ -32,17 +45,28 @@ internal sealed class UnansweredWrites(string identity)
         return index < 0 ? null : newTerms[index];
     }
 
-    /// <summary>A term was won, or someone else's was seen: no new term tried before can be this replica's any more.</summary>
-    public void ForgetNewTerms() => newTerms.Clear();
+    /// <summary>
+    /// This replica, leading, is about to send <paramref name="renew"/>, decided now. Should the attempt be abandoned (its
+    /// timeout) while the API server still applies the write, the next state seen that carries it (the watch, the read
+    /// after a conflict) renews the term as of now (<see cref="LeaseChange.OwnRenewLanded"/>), instead of the term
+    /// running out while the Lease shows it renewed and nobody may lead. client-go gets through the same latency by
+    /// giving one renew the whole renew deadline.
+    /// </summary>
+    public void AddRenew(LeaseRecord renew)
+    {
+        ArgumentNullException.ThrowIfNull(renew);
+        Add(renews, renew);
+    }
 
-    public void AddRenew(LeaseRecord renew, long decidedAt) => Add(renews, renew, decidedAt);
+    /// <summary>A term was won, or someone else's was seen: no new term tried before can be this replica's any more.</summary>
+    internal void ForgetNewTerms() => newTerms.Clear();
 
     /// <summary>
     /// When <paramref name="state"/> holds one of the renews of the term with epoch <paramref name="epoch"/> (same holder
     /// and epoch, and that renew's renew time), the time that renew was decided at; it and every earlier renew are
     /// forgotten. Null when it holds none.
     /// </summary>
-    public long? TakeLandedRenew(LeaseRecord? state, int epoch)
+    internal long? TakeLandedRenew(LeaseRecord? state, int epoch)
     {
         if (state?.IsHeld != true || state.HolderIdentity != identity || state.LeaseTransitions != epoch)
         {
@@ -61,18 +85,18 @@ internal sealed class UnansweredWrites(string identity)
     }
 
     /// <summary>The term's renews were answered, or the term ended.</summary>
-    public void ForgetRenews() => renews.Clear();
+    internal void ForgetRenews() => renews.Clear();
 
-    private static void Add(List<(LeaseRecord Write, long DecidedAt)> writes, LeaseRecord write, long decidedAt)
+    private static bool SameMicrosecond(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is { } x && b is { } y && (x - y).Duration() < TimeSpan.FromMicroseconds(1);
+
+    private void Add(List<(LeaseRecord Write, long DecidedAt)> writes, LeaseRecord write)
     {
         if (writes.Count == Kept)
         {
             writes.RemoveAt(0);
         }
 
-        writes.Add((write, decidedAt));
+        writes.Add((write, time.GetTimestamp()));
     }
-
-    private static bool SameMicrosecond(DateTimeOffset? a, DateTimeOffset? b) =>
-        a is { } x && b is { } y && (x - y).Duration() < TimeSpan.FromMicroseconds(1);
 }

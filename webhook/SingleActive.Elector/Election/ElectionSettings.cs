@@ -22,8 +22,9 @@ public sealed record ElectionSettings(string Identity, ElectionTimings Timings)
 
     /// <summary>
     /// How long after it was decided a new term of this replica's, seen written only after its attempt was abandoned, is
-    /// still taken up as it is: half the renew deadline (5 s by default), so its first renew, sent at once, may take as
-    /// long again and land in time. An older one is followed by a newer term instead.
+    /// still taken up as it is: half the renew deadline (5 s by default), leaving its first renew, due a retry period
+    /// after the term was sent (at once when that has passed), as long again to land. An older one is followed by a
+    /// newer term instead.
     /// </summary>
     public TimeSpan TakeUpWindow => Timings.RenewDeadline / 2;
 

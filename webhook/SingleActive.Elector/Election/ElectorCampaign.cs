@@ -15,7 +15,7 @@ namespace SingleActive.Elector.Election;
 /// the lock, when a watched state shows a new term or a renew of this replica's, whose attempt was abandoned, written
 /// after all (a read's state is the round's own to act on).
 /// </summary>
-internal sealed class ElectorCampaign(LeaseElection election, Lock gate, OperatorControls controls, MaintenanceState maintenance, TimeProvider time, TimeSpan takeUpWindow, ILogger logger, Action<LeaseRecord?, long> observe, Action ownWriteLanded)
+internal sealed class ElectorCampaign(LeaseElection election, Lock gate, OperatorControls controls, MaintenanceState maintenance, TimeProvider time, TimeSpan takeUpWindow, ILogger logger, Action<LeaseRecord?, long> observe, Action<LeaseChange, long> ownWriteLanded)
     : ILeaseCampaign
 {
     public bool IsLeading
@@ -55,7 +55,7 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
                 return null; // Led in as it is, by the round that read it (TermRounds.TakeUpLandedTerm).
             }
 
-            if (!leadingNow && election.UnacknowledgedOwnTerm(current) is { } landed)
+            if (!leadingNow && election.Unanswered.LandedTerm(current)?.Term is { } landed)
             {
                 // This replica's own new term, written by an attempt whose answer was lost: a newer term over it starts
                 // the leadership now (the operator's and maintenance's checks passed for that attempt; the Lease names
@@ -74,23 +74,23 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
         }
     }
 
-    /// <summary>The leader's write, remembered until answered when it renews the term (<see cref="LeaseElection.RenewAttempting"/>). Under the lock.</summary>
+    /// <summary>The leader's write, remembered until answered when it renews the term (<see cref="UnansweredWrites.AddRenew"/>). Under the lock.</summary>
     private LeaseWrite Renew(LeaseRecord? current, string? previousHolder)
     {
         var write = new LeaseWrite(election.Desired(current, leadingNow: true, previousHolder, controls.ControlsOfNewTerm), previousHolder);
         if (election.Continues(current, leadingNow: true))
         {
-            election.RenewAttempting(write.Record);
+            election.Unanswered.AddRenew(write.Record);
         }
 
         return write;
     }
 
-    /// <summary>A new term over <paramref name="current"/>, remembered until answered (<see cref="LeaseElection.UnacknowledgedOwnTerm"/>). Under the lock.</summary>
+    /// <summary>A new term over <paramref name="current"/>, remembered until answered (<see cref="UnansweredWrites.LandedTerm"/>). Under the lock.</summary>
     private LeaseWrite NewTerm(LeaseRecord? current, string? previousHolder)
     {
         var write = new LeaseWrite(election.Desired(current, leadingNow: false, previousHolder, controls.ControlsOfNewTerm), previousHolder);
-        election.Attempting(write.Record);
+        election.Unanswered.AddNewTerm(write.Record);
         return write;
     }
 
@@ -114,8 +114,11 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
             case LeaseChange.OtherHolder:
                 Log.LeaderObserved(logger, record!.HolderIdentity!);
                 break;
-            case LeaseChange.OwnRenewLanded or LeaseChange.OwnTermLanded when readMark is null:
-                ownWriteLanded();
+            case LeaseChange.OwnRenewLanded when readMark is null:
+                ownWriteLanded(LeaseChange.OwnRenewLanded, election.LastRenewStart);
+                break;
+            case LeaseChange.OwnTermLanded when readMark is null && election.LandedOwnTerm() is { } landed:
+                ownWriteLanded(LeaseChange.OwnTermLanded, landed.DecidedAt);
                 break;
             case LeaseChange.TermOutlivesLease:
                 Log.TermOutlivesLease(logger, term!.HolderIdentity!, record is null ? "deleted" : "holder cleared");

@@ -59,7 +59,7 @@ public sealed class LeaderElector : ILeaderTerm
         wake = new WakeSignal(time);
         controls = new OperatorControls(settings, time, operatorSupport?.Observer, metrics, logger);
         maintenance = new MaintenanceState(settings, time, metrics, logger);
-        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, settings.TakeUpWindow, logger, (record, mark) => Observe(record, mark), () => { rounds?.EndAttempt(); Wake(); });
+        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, settings.TakeUpWindow, logger, (record, mark) => Observe(record, mark), (change, decidedAt) => { if (rounds?.OwnWriteLanded(change, decidedAt) == true) { Wake(); } });
         var releases = new ReleaseWrites(settings, time, wake, metrics, logger);
         rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this, releases);
         handovers = operatorSupport is null ? null : new Handovers(settings, store, time, operatorSupport, controls, metrics, logger, this, releases);

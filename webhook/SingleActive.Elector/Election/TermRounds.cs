@@ -15,19 +15,17 @@ namespace SingleActive.Elector.Election;
 internal sealed class TermRounds(
     ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term, ReleaseWrites releases)
 {
-    /// <summary>The acquire or renew attempt in flight, to end when what it is after is seen written (<see cref="EndAttempt"/>). Under the gate.</summary>
-    private CancellationTokenSource? attempt;
+    private readonly LeaseAttempt attempt = new(round, gate, time);
 
     /// <summary>
-    /// Under the elector's lock: the watch showed a new term or a renew of this replica's, whose attempt was abandoned,
-    /// written after all (<see cref="LeaseChange.OwnTermLanded"/>, <see cref="LeaseChange.OwnRenewLanded"/>). The
-    /// attempt in flight is not waited for: written on a resourceVersion that is gone it can only conflict, and under
-    /// sustained write latency waiting for it would cost the term the time its next renew needs.
+    /// Under the elector's lock: the watch showed a write of this replica's, decided at <paramref name="decidedAt"/>,
+    /// written after all; the attempt in flight ends when it is not that write's own (<see cref="LeaseAttempt"/>). A new
+    /// term is acted on only within <see cref="ElectionSettings.TakeUpWindow"/> (an older one is written over).
     /// </summary>
-    public void EndAttempt()
-    {
-        _ = attempt?.CancelAsync();
-    }
+    /// <returns>Whether the election loop, idle, should wake to take up a landed term (<see cref="TakeUpLandedTerm"/>).</returns>
+    public bool OwnWriteLanded(LeaseChange change, long decidedAt) =>
+        !(change == LeaseChange.OwnTermLanded && time.GetElapsedTime(decidedAt) >= settings.TakeUpWindow)
+        && !attempt.EndIfEarlierWriteLanded(decidedAt) && change == LeaseChange.OwnTermLanded;
 
     /// <summary>
     /// One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later,
@@ -42,10 +40,7 @@ internal sealed class TermRounds(
         }
 
         var attemptStart = time.GetTimestamp();
-        using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
-        using var landed = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token, landed.Token);
-        var outcome = await AttemptAsync(null, leadingNow: false, landed, linked.Token, stop).ConfigureAwait(false);
+        var outcome = await attempt.RunAsync(null, leadingNow: false, settings.AttemptTimeout, stop).ConfigureAwait(false);
         if (outcome.Written is { } won)
         {
             ownPod?.TermStarted();
@@ -85,27 +80,6 @@ internal sealed class TermRounds(
         return true;
     }
 
-    /// <summary>One attempt of a round, which <see cref="EndAttempt"/> ends early through <paramref name="landed"/>.</summary>
-    private async Task<LeaseRoundOutcome> AttemptAsync(LeaseRecord? own, bool leadingNow, CancellationTokenSource landed, CancellationToken token, CancellationToken stop)
-    {
-        lock (gate)
-        {
-            attempt = landed;
-        }
-
-        try
-        {
-            return await round.AttemptAsync(own, leadingNow, token, stop).ConfigureAwait(false);
-        }
-        finally
-        {
-            lock (gate)
-            {
-                attempt = null;
-            }
-        }
-    }
-
     /// <summary>
     /// Renews within what is left of the renew deadline. An attempt that times out is retried at once, each bounded by
     /// <see cref="ElectionSettings.AttemptTimeout"/>: a renew stuck on one dead connection (cancelling it closes that
@@ -118,10 +92,7 @@ internal sealed class TermRounds(
         {
             var attemptStart = time.GetTimestamp();
             var own = Locked(() => election.Own);
-            using var timeout = new CancellationTokenSource(remaining < settings.AttemptTimeout ? remaining : settings.AttemptTimeout, time);
-            using var landed = new CancellationTokenSource();
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token, landed.Token);
-            var outcome = await AttemptAsync(own, leadingNow: true, landed, linked.Token, stop).ConfigureAwait(false);
+            var outcome = await attempt.RunAsync(own, leadingNow: true, remaining < settings.AttemptTimeout ? remaining : settings.AttemptTimeout, stop).ConfigureAwait(false);
             long landedFrom;
             lock (gate)
             {
@@ -144,12 +115,8 @@ internal sealed class TermRounds(
                 return;
             }
 
-            if (landedFrom != renewStart && outcome.HeldBy is null)
+            if (outcome.HeldBy is null && LandedLate(landedFrom, renewStart))
             {
-                // An abandoned attempt of this renew was written after all, seen on the watch or in the conflict's read
-                // (sustained write latency above the attempt timeout): the term goes on from when it was sent, and the
-                // attempt in flight, a write on a resourceVersion that is gone, was ended (EndAttempt), not failed.
-                Log.RenewLandedLate(logger, Duration.Format(time.GetElapsedTime(landedFrom)));
                 return;
             }
 
@@ -167,10 +134,28 @@ internal sealed class TermRounds(
             }
         }
 
-        if (time.GetElapsedTime(renewStart) >= settings.Timings.RenewDeadline)
+        if (!LandedLate(Locked(() => election.LastRenewStart), renewStart) && time.GetElapsedTime(renewStart) >= settings.Timings.RenewDeadline)
         {
             term.Lose(LeadershipLossReason.RenewDeadlineExceeded, null);
         }
+    }
+
+    /// <summary>
+    /// An abandoned attempt of this renew was written after all, seen on the watch or in a conflict's read (sustained
+    /// write latency above the attempt timeout): the term goes on from when it was sent (<paramref name="renewed"/>, the
+    /// election's last renew start, no longer <paramref name="renewStart"/>), and an attempt then in flight, a write on a
+    /// resourceVersion that is gone, was ended (<see cref="OwnWriteLanded"/>), not failed. Counted and logged.
+    /// </summary>
+    private bool LandedLate(long renewed, long renewStart)
+    {
+        if (renewed == renewStart)
+        {
+            return false;
+        }
+
+        metrics.RecordRenew(time.GetElapsedTime(renewed));
+        Log.RenewLandedLate(logger, Duration.Format(time.GetElapsedTime(renewed)));
+        return true;
     }
 
     /// <summary>
