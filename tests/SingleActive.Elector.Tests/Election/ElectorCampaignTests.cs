@@ -18,6 +18,7 @@ public sealed class ElectorCampaignTests
     private readonly MaintenanceState maintenance;
     private readonly ElectorCampaign campaign;
     private readonly List<LeaseRecord?> observed = [];
+    private readonly List<LeaseChange> landed = [];
 
     public ElectorCampaignTests()
     {
@@ -25,7 +26,29 @@ public sealed class ElectorCampaignTests
         var metrics = new ElectorMetrics();
         maintenance = new MaintenanceState(Settings, time, metrics, NullLogger.Instance);
         var controls = new OperatorControls(Settings, time, null, metrics, NullLogger.Instance);
-        campaign = new ElectorCampaign(election, new Lock(), controls, maintenance, time, Settings.TakeUpWindow, NullLogger.Instance, (record, _) => observed.Add(record), (_, _) => { });
+        campaign = new ElectorCampaign(election, new Lock(), controls, maintenance, time, Settings.TakeUpWindow, NullLogger.Instance, (record, _) => observed.Add(record), (change, _) => landed.Add(change));
+    }
+
+    /// <summary>
+    /// A term this replica tried to start and never heard back about, seen written: the watch and the watcher's read (after
+    /// a reconnect) tell the loop; a round's own read does not (that round acts on it). Within the take-up window the
+    /// round that read it does not write over it.
+    /// </summary>
+    [Fact]
+    public void ObserveLocked_OwnUnansweredTermSeen_ToldUnlessARoundReadIt()
+    {
+        var free = new LeaseRecord(null, 1, null, null, 4, "9", PreviousHolder: "web-0");
+        campaign.ObserveLocked(free, null);
+        var tried = campaign.Decide(free, leadingNow: false)!.Record;
+        var written = tried with { ResourceVersion = "10" };
+
+        campaign.ObserveLocked(written, election.Seen.Count, roundRead: true);
+        Assert.Empty(landed);
+        Assert.Null(campaign.Decide(written, leadingNow: false)); // led in as it is, not written over
+
+        campaign.ObserveLocked(written with { ResourceVersion = "11" }, election.Seen.Count); // the watcher's read
+        campaign.ObserveLocked(written with { ResourceVersion = "12" }, null); // a watch event
+        Assert.Equal([LeaseChange.OwnTermLanded, LeaseChange.OwnTermLanded], landed);
     }
 
     [Fact]

@@ -30,6 +30,18 @@ public sealed class TermRoundsTests
         rounds = new TermRounds(Settings, election, gate, new LeaseRound(server.Connect(), campaign), time, controls, null, metrics, NullLogger.Instance, term, releases);
     }
 
+    /// <summary>A term of this replica's seen written with no attempt in flight wakes the loop to lead in it, unless it was sent longer than the take-up window ago.</summary>
+    [Fact]
+    public void OwnWriteLanded_NoAttemptInFlight_WakesForAFreshTermOnly()
+    {
+        var decidedAt = time.GetTimestamp();
+
+        Assert.True(rounds.OwnWriteLanded(LeaseChange.OwnTermLanded, decidedAt));
+        Assert.False(rounds.OwnWriteLanded(LeaseChange.OwnRenewLanded, decidedAt));
+        time.Advance(Settings.TakeUpWindow);
+        Assert.False(rounds.OwnWriteLanded(LeaseChange.OwnTermLanded, decidedAt));
+    }
+
     [Fact]
     public async Task TryAcquireAsync_NoLease_BecomesLeaderOfTheFirstTerm()
     {

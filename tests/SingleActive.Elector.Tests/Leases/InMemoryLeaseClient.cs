@@ -60,7 +60,7 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     public int LoseNextAnswers { get; set; }
 
     /// <summary>
-    /// Replace calls take <paramref name="latency"/> of <paramref name="clock"/>'s time on the server: each is applied (or
+    /// From now on, replace calls that <see cref="NextReplaceFailures"/>, <see cref="LoseNextAnswers"/> and <see cref="HoldNextWrite"/> leave alone take <paramref name="latency"/> of <paramref name="clock"/>'s time on the server: each is applied (or
     /// refused on its resourceVersion) when that has passed, whether or not its caller still waits, as etcd applies a
     /// request it has received (a slow disk slows its writes; its quorum reads, which wait for no disk, stay fast here);
     /// its answer comes back <paramref name="answerDelay"/> after that, while the watch shows the write at once. Applied
@@ -79,10 +79,6 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
             return FaultAsync<LeaseRecord>(cancellationToken);
         }
 
-        if (writeClock is { } clock)
-        {
-            return SlowAsync(record, clock, cancellationToken);
-        }
 
         if (NextReplaceFailures.TryDequeue(out var failure))
         {
@@ -111,29 +107,42 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
             return HeldAsync(hold, record, cancellationToken);
         }
 
+        if (writeClock is { } clock)
+        {
+            return SlowAsync(record, clock, cancellationToken);
+        }
+
         Writes++;
         return Task.FromResult(server.Replace(record));
     }
 
     private async Task<LeaseRecord> SlowAsync(LeaseRecord record, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // The call stops counting as parked the moment its answer is set, before the caller's continuation runs, so a
+        // test that settles waits for the caller to handle it.
+        var call = new object();
         var answer = new TaskCompletionSource<LeaseRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Answer(Action set)
+        {
+            hanging.TryRemove(call, out _);
+            set();
+        }
+
+        hanging[call] = cancellationToken;
         Later(clock, writeLatency, () =>
         {
             try
             {
                 var written = server.Replace(record);
                 Writes++;
-                Later(clock, writeAnswerDelay, () => answer.SetResult(written));
+                Later(clock, writeAnswerDelay, () => Answer(() => answer.TrySetResult(written)));
             }
             catch (Exception e)
             {
-                Later(clock, writeAnswerDelay, () => answer.SetException(e));
+                Later(clock, writeAnswerDelay, () => Answer(() => answer.TrySetException(e)));
             }
         });
 
-        var call = new object();
-        hanging[call] = cancellationToken;
         try
         {
             return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -97,8 +97,9 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
     /// <summary>Takes in a state under the elector's lock and logs what it means.</summary>
     /// <param name="record">The state (<c>null</c>: absent).</param>
     /// <param name="readMark">For a state read, <see cref="ReadMark"/> before the read was sent; <c>null</c> for one known to be current (a watch event).</param>
+    /// <param name="roundRead">A read of a <see cref="LeaseRound"/>, which acts on what it read itself.</param>
     /// <returns><c>false</c> when the state may be older than one already seen and was ignored.</returns>
-    public bool ObserveLocked(LeaseRecord? record, long? readMark)
+    public bool ObserveLocked(LeaseRecord? record, long? readMark, bool roundRead = false)
     {
         var term = election.Seen.Term;
         switch (readMark is { } mark ? election.Observe(record, mark) : election.Observe(record))
@@ -114,10 +115,10 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
             case LeaseChange.OtherHolder:
                 Log.LeaderObserved(logger, record!.HolderIdentity!);
                 break;
-            case LeaseChange.OwnRenewLanded when readMark is null:
+            case LeaseChange.OwnRenewLanded when !roundRead:
                 ownWriteLanded(LeaseChange.OwnRenewLanded, election.LastRenewStart);
                 break;
-            case LeaseChange.OwnTermLanded when readMark is null && election.LandedOwnTerm() is { } landed:
+            case LeaseChange.OwnTermLanded when !roundRead && election.LandedOwnTerm() is { } landed:
                 ownWriteLanded(LeaseChange.OwnTermLanded, landed.DecidedAt);
                 break;
             case LeaseChange.TermOutlivesLease:

@@ -59,7 +59,7 @@ public sealed class LeaderElector : ILeaderTerm
         wake = new WakeSignal(time);
         controls = new OperatorControls(settings, time, operatorSupport?.Observer, metrics, logger);
         maintenance = new MaintenanceState(settings, time, metrics, logger);
-        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, settings.TakeUpWindow, logger, (record, mark) => Observe(record, mark), (change, decidedAt) => { if (rounds?.OwnWriteLanded(change, decidedAt) == true) { Wake(); } });
+        campaign = new ElectorCampaign(election, gate, controls, maintenance, time, settings.TakeUpWindow, logger, (record, mark) => Observe(record, mark, roundRead: true), (change, decidedAt) => { if (rounds?.OwnWriteLanded(change, decidedAt) == true) { Wake(); } });
         var releases = new ReleaseWrites(settings, time, wake, metrics, logger);
         rounds = new TermRounds(settings, election, gate, new LeaseRound(store, campaign), time, controls, ownPod, metrics, logger, this, releases);
         handovers = operatorSupport is null ? null : new Handovers(settings, store, time, operatorSupport, controls, metrics, logger, this, releases);
@@ -121,15 +121,15 @@ public sealed class LeaderElector : ILeaderTerm
     /// <summary>Noted before a read of the Lease is sent, and given back with its answer to <see cref="Observe"/>.</summary>
     public long ReadMark => Locked(() => election.Seen.Count);
 
-    /// <summary>Feeds a state of the Lease read after <paramref name="readMark"/> (an absence may then be stale: <see cref="LeaseObservation.Record(LeaseRecord?, long)"/>) or watched (<c>null</c>: current); wakes the loop when it may act on it.</summary>
-    public void Observe(LeaseRecord? record, long? readMark = null)
+    /// <summary>Feeds a state of the Lease read after <paramref name="readMark"/> (an absence may then be stale: <see cref="LeaseObservation.Record(LeaseRecord?, long)"/>) or watched (<c>null</c>: current), by a round of the loop (<paramref name="roundRead"/>) or not; wakes the loop when it may act on it.</summary>
+    public void Observe(LeaseRecord? record, long? readMark = null, bool roundRead = false)
     {
         bool wakeUp, removed;
         lock (gate)
         {
             var before = election.Seen.Current;
             var news = !election.Seen.HasObserved || !LeaseRecord.SameElection(before, record);
-            if (!campaign.ObserveLocked(record, readMark))
+            if (!campaign.ObserveLocked(record, readMark, roundRead))
             {
                 return;
             }

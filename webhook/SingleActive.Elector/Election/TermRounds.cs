@@ -15,7 +15,7 @@ namespace SingleActive.Elector.Election;
 internal sealed class TermRounds(
     ElectionSettings settings, LeaseElection election, Lock gate, LeaseRound round, TimeProvider time, OperatorControls controls, OwnPodReadiness? ownPod, ElectorMetrics metrics, ILogger logger, ILeaderTerm term, ReleaseWrites releases)
 {
-    private readonly LeaseAttempt attempt = new(round, gate, time);
+    private readonly LeaseAttempt attempt = new(round, gate, time, settings.AttemptTimeout / 3);
 
     /// <summary>
     /// Under the elector's lock: the watch showed a write of this replica's, decided at <paramref name="decidedAt"/>,
@@ -25,7 +25,7 @@ internal sealed class TermRounds(
     /// <returns>Whether the election loop, idle, should wake to take up a landed term (<see cref="TakeUpLandedTerm"/>).</returns>
     public bool OwnWriteLanded(LeaseChange change, long decidedAt) =>
         !(change == LeaseChange.OwnTermLanded && time.GetElapsedTime(decidedAt) >= settings.TakeUpWindow)
-        && !attempt.EndIfEarlierWriteLanded(decidedAt) && change == LeaseChange.OwnTermLanded;
+        && !attempt.EndIfEarlierWriteLanded(decidedAt, change == LeaseChange.OwnTermLanded) && change == LeaseChange.OwnTermLanded;
 
     /// <summary>
     /// One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later,

@@ -205,6 +205,6 @@ internal static class EventIds
     /// <summary>A renew whose attempt was abandoned at its timeout was written after all: the term goes on from when it was sent.</summary>
     public const int RenewLandedLate = 78;
 
-    /// <summary>A new term whose attempt was abandoned at its timeout was written after all, seen on the watch: this replica leads in it.</summary>
+    /// <summary>A new term this replica never heard back about (answer lost, or attempt abandoned at its timeout) was seen written: this replica leads in it.</summary>
     public const int TermLandedLate = 79;
 }

@@ -21,7 +21,7 @@ internal static partial class Log
     [LoggerMessage(EventIds.RenewLandedLate, LogLevel.Warning, "A renew abandoned at the attempt timeout was written after all; the term goes on from when it was sent, {Elapsed} ago. The API server's Lease writes take longer than a third of the renew deadline: see its etcd and request latency")]
     public static partial void RenewLandedLate(ILogger logger, string elapsed);
 
-    [LoggerMessage(EventIds.TermLandedLate, LogLevel.Warning, "Term {LeaseTransitions}, which this replica tried to start and whose attempt was abandoned at the attempt timeout, was written after all: leading in it from when it was sent, {Elapsed} ago. The API server's Lease writes take longer than a third of the renew deadline: see its etcd and request latency")]
+    [LoggerMessage(EventIds.TermLandedLate, LogLevel.Warning, "Term {LeaseTransitions}, which this replica tried to start and never heard back about, was seen written: leading in it from when it was sent, {Elapsed} ago. Its answer was lost with its connection, or the API server's Lease writes take longer than a third of the renew deadline (see its etcd and request latency)")]
     public static partial void TermLandedLate(ILogger logger, int leaseTransitions, string elapsed);
 
     [LoggerMessage(EventIds.ApiCallFailed, LogLevel.Warning, "Lease API call {Operation} failed: {Error}")]

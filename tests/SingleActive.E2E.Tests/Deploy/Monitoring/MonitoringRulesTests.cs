@@ -177,8 +177,8 @@ public sealed partial class MonitoringRulesTests
     [GeneratedRegex(@"single_active_\w+")]
     private static partial Regex MetricName();
 
-    /// <summary>The suffix of a histogram's series (docs name the histogram).</summary>
-    [GeneratedRegex(@"_(bucket|sum|count)$")]
+    /// <summary>The suffix of a histogram's bucket series (docs name the histogram).</summary>
+    [GeneratedRegex(@"_bucket$")]
     private static partial Regex HistogramSeries();
 
     [GeneratedRegex(@"up\{job=~""(?<job>[^""]+)""\}")]
