@@ -23,9 +23,17 @@ internal sealed class TermRounds(
     /// term is acted on only within <see cref="ElectionSettings.TakeUpWindow"/> (an older one is written over).
     /// </summary>
     /// <returns>Whether the election loop, idle, should wake to take up a landed term (<see cref="TakeUpLandedTerm"/>).</returns>
-    public bool OwnWriteLanded(LeaseChange change, long decidedAt) =>
-        !(change == LeaseChange.OwnTermLanded && time.GetElapsedTime(decidedAt) >= settings.TakeUpWindow)
-        && !attempt.EndIfEarlierWriteLanded(decidedAt, change == LeaseChange.OwnTermLanded) && change == LeaseChange.OwnTermLanded;
+    public bool OwnWriteLanded(LeaseChange change, long decidedAt)
+    {
+        var newTerm = change == LeaseChange.OwnTermLanded;
+        if (newTerm && time.GetElapsedTime(decidedAt) >= settings.TakeUpWindow)
+        {
+            return false; // The next round writes a newer term over it.
+        }
+
+        var attemptInFlight = attempt.EndIfEarlierWriteLanded(decidedAt, newTerm);
+        return newTerm && !attemptInFlight;
+    }
 
     /// <summary>
     /// One acquire attempt, bounded by <see cref="ElectionSettings.AttemptTimeout"/> (the next round, a retry period later,
