@@ -118,17 +118,25 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
 
     private async Task<LeaseRecord> SlowAsync(LeaseRecord record, TimeProvider clock, CancellationToken cancellationToken)
     {
-        // The call stops counting as parked the moment its answer is set, before the caller's continuation runs, so a
-        // test that settles waits for the caller to handle it.
+        // Parked only once everything the call puts on the clock is scheduled and nothing is left but the wait: a test
+        // that settles moves the clock as soon as the call counts as parked, and on a loaded machine the caller's thread
+        // may be descheduled anywhere (counted parked before its timers existed, a call had its answer scheduled a second
+        // of fake time late, and its attempt timed out). It stops counting as parked the moment its answer is set,
+        // before the caller's continuation runs, so a test that settles waits for the caller to handle it.
         var call = new object();
         var answer = new TaskCompletionSource<LeaseRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answered = false;
         void Answer(Action set)
         {
-            hanging.TryRemove(call, out _);
+            lock (call)
+            {
+                answered = true;
+                hanging.TryRemove(call, out _);
+            }
+
             set();
         }
 
-        hanging[call] = cancellationToken;
         Later(clock, writeLatency, () =>
         {
             try
@@ -143,9 +151,18 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
             }
         });
 
+        var waiting = answer.Task.WaitAsync(cancellationToken);
+        lock (call)
+        {
+            if (!answered)
+            {
+                hanging[call] = cancellationToken;
+            }
+        }
+
         try
         {
-            return await answer.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await waiting.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

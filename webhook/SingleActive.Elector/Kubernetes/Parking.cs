@@ -2,12 +2,14 @@ namespace SingleActive.Elector.Kubernetes;
 
 /// <summary>
 /// Whether a background loop is parked, waiting for the API server or for its next try with nothing in hand (its
-/// owner's <c>IsIdle</c>, which tests use to let work settle), and the timed pause that parks it. The pause is parked
-/// before its timer exists and unparked by the timer itself, so the loop counts as busy from the very moment the
-/// pause is over, wherever the timer fires.
+/// owner's <c>IsIdle</c>, which tests use to let work settle), and the timed pause that parks it. The pause's timer exists
+/// before it counts as parked (a test that settles moves the clock the moment it does, and the loop's thread may be
+/// descheduled anywhere in between), and the timer unparks it itself, so the loop counts as busy from the very moment
+/// the pause is over, wherever the timer fires.
 /// </summary>
 internal sealed class Parking(TimeProvider time)
 {
+    private readonly Lock gate = new();
     private bool parked;
 
     public bool IsParked => Volatile.Read(ref parked);
@@ -36,18 +38,26 @@ internal sealed class Parking(TimeProvider time)
     /// </summary>
     public async Task PauseAsync(TimeSpan wait, Task? until, CancellationToken stop)
     {
-        Volatile.Write(ref parked, true);
         var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStop = stop.Register(() => over.TrySetResult());
         using var timer = wait == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(
             _ =>
             {
-                Volatile.Write(ref parked, false);
-                over.TrySetResult();
+                // Under the lock, so the pause is never parked once its timer has fired.
+                lock (gate)
+                {
+                    Volatile.Write(ref parked, false);
+                    over.TrySetResult();
+                }
             },
             null,
             wait,
             Timeout.InfiniteTimeSpan);
+        lock (gate)
+        {
+            Volatile.Write(ref parked, !over.Task.IsCompleted && until?.IsCompleted != true);
+        }
+
         await (until is null ? over.Task : Task.WhenAny(until, over.Task)).ConfigureAwait(false);
         Volatile.Write(ref parked, false);
     }

@@ -188,16 +188,40 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
                     return false;
                 }
 
-                waiter = over;
             }
 
-            // Whatever ends the wait (the timer, a change, cancellation) unparks first, so IsParked turns false the
-            // very moment it is over.
-            using (time.CreateTimer(static state => ((OwnPodReadiness)state!).Unpark(), this, left, Timeout.InfiniteTimeSpan))
-            using (cancellationToken.Register(static state => ((OwnPodReadiness)state!).Unpark(), this))
+            // The timer and the cancellation exist before the wait counts as parked (a test that settles moves the clock
+            // the moment it does, and the thread may be descheduled anywhere in between); whatever ends the wait unparks
+            // first, so IsParked turns false the very moment it is over.
+            using (time.CreateTimer(_ => End(over), null, left, Timeout.InfiniteTimeSpan))
+            using (cancellationToken.Register(() => End(over)))
             {
+                lock (gate)
+                {
+                    if (over.Task.IsCompleted || view is View.NoPod or View.NotReady or View.Deleting)
+                    {
+                        continue; // Over before it began, or the view changed meanwhile: look again.
+                    }
+
+                    waiter = over;
+                }
+
                 await over.Task.ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Ends the wait <paramref name="over"/> (its timer or its cancellation): unparks it if it is the one parked, and completes it under the lock, so it is never parked once over.</summary>
+    private void End(TaskCompletionSource over)
+    {
+        lock (gate)
+        {
+            if (waiter == over)
+            {
+                waiter = null;
+            }
+
+            over.TrySetResult();
         }
     }
 
