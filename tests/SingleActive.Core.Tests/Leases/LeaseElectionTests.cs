@@ -139,6 +139,24 @@ public sealed class LeaseElectionTests
         Assert.Null(election.LandedOwnTerm());
     }
 
+    /// <summary>A landed term is taken up only while it is fresh: the window counts from when its attempt was decided, not from when it was seen.</summary>
+    [Fact]
+    public void LandedOwnTerm_Within_CountsFromTheDecision()
+    {
+        var election = new LeaseElection("web-1", Duration, time);
+        var free = new LeaseRecord(null, 1, null, null, 3, "7", PreviousHolder: "web-0");
+        election.Observe(free);
+        var tried = election.Desired(free, leadingNow: false, "web-0");
+        election.Unanswered.AddNewTerm(tried);
+        time.Advance(TimeSpan.FromSeconds(4));
+        election.Observe(tried with { ResourceVersion = "8" });
+
+        Assert.NotNull(election.LandedOwnTerm(TimeSpan.FromSeconds(5)));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(election.LandedOwnTerm(TimeSpan.FromSeconds(5)));
+        Assert.NotNull(election.LandedOwnTerm());
+    }
+
     [Fact]
     public void UnacknowledgedOwnTerm_AfterTheTermWasWon_Null()
     {

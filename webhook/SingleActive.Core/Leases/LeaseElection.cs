@@ -65,8 +65,11 @@ public sealed class LeaseElection
     /// (<see cref="UnansweredWrites.LandedTerm"/>), with that attempt's write and when it was decided. Null for anything
     /// else, and while this replica leads.
     /// </summary>
-    public (LeaseRecord State, LeaseRecord Tried, long DecidedAt)? LandedOwnTerm() =>
-        !IsLeading && Seen.Current is { } state && Unanswered.LandedTerm(state) is { } landed ? (state, landed.Term, landed.DecidedAt) : null;
+    /// <param name="within">Only a term whose attempt was decided less than this long ago (monotonic); <c>null</c>: any.</param>
+    public (LeaseRecord State, LeaseRecord Tried, long DecidedAt)? LandedOwnTerm(TimeSpan? within = null) =>
+        !IsLeading && Seen.Current is { } state && Unanswered.LandedTerm(state) is { } landed && (within is null || time.GetElapsedTime(landed.DecidedAt) < within)
+            ? (state, landed.Term, landed.DecidedAt)
+            : null;
 
     /// <summary>
     /// Takes in a state of the Lease known to be current when it arrives (a write's answer, a watch event); a state a

@@ -50,7 +50,7 @@ internal sealed class ElectorCampaign(LeaseElection election, Lock gate, Operato
     {
         lock (gate)
         {
-            if (!leadingNow && election.LandedOwnTerm() is { } recent && time.GetElapsedTime(recent.DecidedAt) < takeUpWindow)
+            if (!leadingNow && election.LandedOwnTerm(takeUpWindow) is not null)
             {
                 return null; // Led in as it is, by the round that read it (TermRounds.TakeUpLandedTerm).
             }

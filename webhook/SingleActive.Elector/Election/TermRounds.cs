@@ -73,7 +73,7 @@ internal sealed class TermRounds(
         long decidedAt;
         lock (gate)
         {
-            if (election.LandedOwnTerm() is not { } landed || time.GetElapsedTime(landed.DecidedAt) >= settings.TakeUpWindow)
+            if (election.LandedOwnTerm(settings.TakeUpWindow) is not { } landed)
             {
                 return false;
             }
