@@ -11,6 +11,7 @@ internal sealed class Parking(TimeProvider time)
 {
     private readonly Lock gate = new();
     private bool parked;
+    private TaskCompletionSource? pause; // The pause parked now, if any.
 
     public bool IsParked => Volatile.Read(ref parked);
 
@@ -43,10 +44,15 @@ internal sealed class Parking(TimeProvider time)
         using var timer = wait == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(
             _ =>
             {
-                // Under the lock, so the pause is never parked once its timer has fired.
+                // Under the lock, so the pause is never parked once its timer has fired; and only this pause: a timer
+                // already firing when an earlier end (until) let the loop move on must not unpark its next wait.
                 lock (gate)
                 {
-                    Volatile.Write(ref parked, false);
+                    if (pause == over)
+                    {
+                        Volatile.Write(ref parked, false);
+                    }
+
                     over.TrySetResult();
                 }
             },
@@ -55,10 +61,16 @@ internal sealed class Parking(TimeProvider time)
             Timeout.InfiniteTimeSpan);
         lock (gate)
         {
-            Volatile.Write(ref parked, !over.Task.IsCompleted && until?.IsCompleted != true);
+            if (!over.Task.IsCompleted && until?.IsCompleted != true)
+            {
+                (pause, parked) = (over, true);
+            }
         }
 
         await (until is null ? over.Task : Task.WhenAny(until, over.Task)).ConfigureAwait(false);
-        Volatile.Write(ref parked, false);
+        lock (gate)
+        {
+            (pause, parked) = (null, false);
+        }
     }
 }

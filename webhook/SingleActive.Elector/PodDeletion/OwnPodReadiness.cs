@@ -100,7 +100,7 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
             }
         }
 
-        Unpark();
+        End();
     }
 
     /// <summary>
@@ -187,7 +187,6 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
                 {
                     return false;
                 }
-
             }
 
             // The timer and the cancellation exist before the wait counts as parked (a test that settles moves the clock
@@ -211,30 +210,22 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
         }
     }
 
-    /// <summary>Ends the wait <paramref name="over"/> (its timer or its cancellation): unparks it if it is the one parked, and completes it under the lock, so it is never parked once over.</summary>
-    private void End(TaskCompletionSource over)
+    /// <summary>
+    /// Ends a wait: <paramref name="over"/> (its timer, its cancellation), or whichever is parked (<c>null</c>: the view
+    /// changed). Unparks it if it is the one parked and completes it under the lock, so a wait is never parked once over.
+    /// </summary>
+    private void End(TaskCompletionSource? over = null)
     {
         lock (gate)
         {
+            over ??= waiter;
             if (waiter == over)
             {
                 waiter = null;
             }
 
-            over.TrySetResult();
+            over?.TrySetResult();
         }
-    }
-
-    private void Unpark()
-    {
-        TaskCompletionSource? parked;
-        lock (gate)
-        {
-            parked = waiter;
-            waiter = null;
-        }
-
-        parked?.TrySetResult();
     }
 
     private void Set(View next)
@@ -247,7 +238,7 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
             }
         }
 
-        Unpark();
+        End();
     }
 
     /// <returns>Whether the view changed. Under <see cref="gate"/>.</returns>
