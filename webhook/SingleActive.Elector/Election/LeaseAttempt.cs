@@ -11,6 +11,7 @@ internal sealed class LeaseAttempt(LeaseRound round, Lock gate, TimeProvider tim
 {
     private CancellationTokenSource? inFlight;
     private long inFlightSince;
+    private TimeSpan inFlightTimeout;
 
     /// <summary>
     /// Under the elector's lock: a write of this replica's, decided at <paramref name="decidedAt"/> (monotonic), was seen
@@ -32,9 +33,9 @@ internal sealed class LeaseAttempt(LeaseRound round, Lock gate, TimeProvider tim
 
         if (decidedAt < inFlightSince)
         {
-            _ = inFlight.CancelAsync();
+            _ = inFlight.CancelAsync(); // Its callbacks run on the thread pool, not here under the lock; its token is cancelled now.
         }
-        else if (newTerm)
+        else if (newTerm && time.GetElapsedTime(inFlightSince) + answerGrace < inFlightTimeout)
         {
             inFlight.CancelAfter(answerGrace);
         }
@@ -42,20 +43,24 @@ internal sealed class LeaseAttempt(LeaseRound round, Lock gate, TimeProvider tim
         return true;
     }
 
-    /// <summary>One <see cref="LeaseRound.AttemptAsync"/>, which times out after <paramref name="timeout"/> or ends at <see cref="EndIfEarlierWriteLanded"/>.</summary>
+    /// <summary>
+    /// One <see cref="LeaseRound.AttemptAsync"/>, which times out after <paramref name="timeout"/> or ends at
+    /// <see cref="EndIfEarlierWriteLanded"/>. Its calls hold the attempt's own token, not one linked to it: a linked token
+    /// is cancelled only when the callbacks of the one it follows run, and the lock leaves those to the thread pool, so
+    /// a call would look unended in between.
+    /// </summary>
     public async Task<LeaseRoundOutcome> RunAsync(LeaseRecord? own, bool leadingNow, TimeSpan timeout, CancellationToken stop)
     {
-        using var timer = new CancellationTokenSource(timeout, time);
-        using var ended = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, timer.Token, ended.Token);
+        using var attemptEnd = new CancellationTokenSource(timeout, time);
+        using var onStop = stop.UnsafeRegister(static attempt => ((CancellationTokenSource)attempt!).Cancel(), attemptEnd);
         lock (gate)
         {
-            (inFlight, inFlightSince) = (ended, time.GetTimestamp());
+            (inFlight, inFlightSince, inFlightTimeout) = (attemptEnd, time.GetTimestamp(), timeout);
         }
 
         try
         {
-            return await round.AttemptAsync(own, leadingNow, linked.Token, stop).ConfigureAwait(false);
+            return await round.AttemptAsync(own, leadingNow, attemptEnd.Token, stop).ConfigureAwait(false);
         }
         finally
         {
