@@ -45,6 +45,18 @@ public sealed class Candidate
     /// <summary>The connection <see cref="PodWatcher"/> lists and watches through.</summary>
     public InMemoryPodClient? PodClient { get; internal set; }
 
+    /// <summary>
+    /// The Lease watcher is parked (in its watch, or before its next try), has returned, or is held in a hanging call:
+    /// from its start until its watch is open it is busy, so a test never moves the clock past a write it has yet to see.
+    /// </summary>
+    internal bool LeaseWatcherIdle => LeaseWatcher is null || LeaseWatcherRun.IsCompleted || LeaseWatcher.IsIdle || Client.IsParkedInHang;
+
+    /// <summary>Feeds the Lease's states to <see cref="Elector"/>, once started.</summary>
+    internal LeaseWatcher? LeaseWatcher { get; set; }
+
+    /// <summary>The Lease watcher's loop, once started: complete once it has returned.</summary>
+    internal Task LeaseWatcherRun { get; set; } = Task.CompletedTask;
+
     /// <summary>No pod watcher, or it is parked or has returned.</summary>
     internal bool PodWatcherIdle => PodWatcher is null || PodWatcherRun.IsCompleted || PodWatcher.IsIdle;
 

@@ -115,11 +115,12 @@ public sealed class ElectionCluster : IAsyncDisposable
 
     public void Start(Candidate candidate)
     {
-        var watcher = new LeaseWatcher(candidate.Client, candidate.Elector, candidate.Clock, Timings, candidate.Metrics, NullLogger.Instance);
+        var watcher = candidate.LeaseWatcher = new LeaseWatcher(candidate.Client, candidate.Elector, candidate.Clock, Timings, candidate.Metrics, NullLogger.Instance);
         candidate.ElectorRun = Task.Run(() => candidate.Elector.RunAsync(candidate.Stop.Token));
         candidate.ReporterRun = candidate.Reporter is { } reporter ? Task.Run(() => reporter.RunAsync(candidate.Stop.Token)) : Task.CompletedTask;
         candidate.PodWatcherRun = candidate.PodWatcher is { } podWatcher ? Task.Run(() => podWatcher.RunAsync(candidate.Stop.Token)) : Task.CompletedTask;
-        candidate.Running = Task.WhenAll(candidate.ElectorRun, Task.Run(() => watcher.RunAsync(candidate.Stop.Token)), candidate.ReporterRun, candidate.PodWatcherRun);
+        candidate.LeaseWatcherRun = Task.Run(() => watcher.RunAsync(candidate.Stop.Token));
+        candidate.Running = Task.WhenAll(candidate.ElectorRun, candidate.LeaseWatcherRun, candidate.ReporterRun, candidate.PodWatcherRun);
     }
 
     /// <summary>Lets every loop and watch event run to its next wait; fails the test if they never do.</summary>
@@ -132,7 +133,7 @@ public sealed class ElectionCluster : IAsyncDisposable
         for (var i = 0; i < 20000; i++)
         {
             var idle = Server.PendingDeliveries == 0 && (OwnPods?.PendingDeliveries ?? 0) == 0
-                && candidates.All(c => c.Killed || c.Running.IsCompleted || (c.ElectorIdle && c.ReporterIdle && c.PodWatcherIdle));
+                && candidates.All(c => c.Killed || c.Running.IsCompleted || (c.ElectorIdle && c.LeaseWatcherIdle && c.ReporterIdle && c.PodWatcherIdle));
             stable = idle ? stable + 1 : 0;
             if (stable >= 2)
             {
@@ -150,7 +151,7 @@ public sealed class ElectionCluster : IAsyncDisposable
             }
         }
 
-        throw new TimeoutException("the electors did not settle: " + string.Join(", ", candidates.Select(c => $"{c} elector={c.ElectorIdle} reporter={c.ReporterIdle} pod-watcher={c.PodWatcherIdle}")));
+        throw new TimeoutException("the electors did not settle: " + string.Join(", ", candidates.Select(c => $"{c} elector={c.ElectorIdle} lease-watcher={c.LeaseWatcherIdle} reporter={c.ReporterIdle} pod-watcher={c.PodWatcherIdle}")));
     }
 
     /// <summary>Moves the clock forward in small steps, settling and checking the invariant after each.</summary>

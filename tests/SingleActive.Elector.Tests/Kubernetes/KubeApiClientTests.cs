@@ -56,8 +56,18 @@ public sealed class KubeApiClientTests
     public async Task GetAsync_EveryPooledConnectionFreezes_AfterOneTimeoutTheNextCallOpensANewConnection()
     {
         var frozen = 0;
+        using var bothSent = new CountdownEvent(2); // Neither is answered before the other is sent: two connections even on a loaded machine.
         using var server = new ScriptedApiServer((connection, _) =>
-            connection < 2 && Volatile.Read(ref frozen) == 1 ? null : new ScriptedApiServer.Answer(200, """{"kind":"Lease"}"""));
+        {
+            if (Volatile.Read(ref frozen) == 1)
+            {
+                return connection < 2 ? null : new ScriptedApiServer.Answer(200, """{"kind":"Lease"}""");
+            }
+
+            bothSent.Signal();
+            bothSent.Wait(TestLimit);
+            return new ScriptedApiServer.Answer(200, """{"kind":"Lease"}""");
+        });
         using var api = server.Client(CallTimeout);
         const string Path = "apis/coordination.k8s.io/v1/namespaces/shop/leases/web";
 

@@ -23,7 +23,11 @@ public sealed class InMemoryPodClient(InMemoryPodServer server, string podName) 
         };
     }
 
-    public async IAsyncEnumerable<PodSnapshot> WatchAsync(string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The server's watch itself, so that its consumer's disposal reaches it (<see cref="InMemoryPodServer.BreakWatches"/>); a fault's stream when cut.</summary>
+    public IAsyncEnumerable<PodSnapshot> WatchAsync(string? resourceVersion, CancellationToken cancellationToken) =>
+        Fault == PodFault.None ? server.Watch(podName, resourceVersion, cancellationToken) : FaultedWatchAsync(resourceVersion, cancellationToken);
+
+    private async IAsyncEnumerable<PodSnapshot> FaultedWatchAsync(string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         switch (Fault)
         {
@@ -35,7 +39,7 @@ public sealed class InMemoryPodClient(InMemoryPodServer server, string podName) 
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 yield break;
             default:
-                break;
+                break; // Mended since the watch was asked for.
         }
 
         await foreach (var pod in server.Watch(podName, resourceVersion, cancellationToken).ConfigureAwait(false))

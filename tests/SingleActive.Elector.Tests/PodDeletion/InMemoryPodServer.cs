@@ -63,7 +63,12 @@ public sealed class InMemoryPodServer
         }
     }
 
-    /// <summary>Every open watch breaks (a connection reset); their consumers see an error.</summary>
+    /// <summary>
+    /// Every open watch breaks (a connection reset); their consumers see an error. Each break counts as pending
+    /// (<see cref="PendingDeliveries"/>) until its consumer has disposed of the watch, which it does once the error has
+    /// reached it: the stream's own cleanup runs before the error leaves <c>MoveNextAsync</c>, while the consumer may still
+    /// count as parked in its wait for the next event.
+    /// </summary>
     public void BreakWatches()
     {
         lock (gate)
@@ -87,7 +92,11 @@ public sealed class InMemoryPodServer
         }
     }
 
-    internal async IAsyncEnumerable<PodSnapshot> Watch(string name, string? resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>A watch of <paramref name="name"/> from <paramref name="resourceVersion"/>, opened when it is enumerated.</summary>
+    internal IAsyncEnumerable<PodSnapshot> Watch(string name, string? resourceVersion, CancellationToken cancellationToken) =>
+        new PodWatch(this, name, resourceVersion, cancellationToken);
+
+    private Channel<PodSnapshot> Open(string name, string? resourceVersion)
     {
         var channel = Channel.CreateUnbounded<PodSnapshot>(new() { SingleReader = true });
         lock (gate)
@@ -100,6 +109,29 @@ public sealed class InMemoryPodServer
             }
         }
 
+        return channel;
+    }
+
+    /// <summary>The watch is over: no more events to it, none left pending; with <paramref name="disposed"/>, its break (if it broke) is handled too.</summary>
+    private void Close(Channel<PodSnapshot> channel, bool disposed)
+    {
+        lock (gate)
+        {
+            watchers.RemoveAll(w => w.Channel == channel);
+            if (disposed && broken.Remove(channel))
+            {
+                Interlocked.Decrement(ref pendingDeliveries);
+            }
+        }
+
+        while (channel.Reader.TryRead(out _))
+        {
+            Interlocked.Decrement(ref pendingDeliveries);
+        }
+    }
+
+    private async IAsyncEnumerable<PodSnapshot> Events(Channel<PodSnapshot> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var outstanding = false;
         try
         {
@@ -120,24 +152,12 @@ public sealed class InMemoryPodServer
         }
         finally
         {
-            lock (gate)
-            {
-                watchers.RemoveAll(w => w.Channel == channel);
-                if (broken.Remove(channel))
-                {
-                    Interlocked.Decrement(ref pendingDeliveries);
-                }
-            }
-
             if (outstanding)
             {
                 Interlocked.Decrement(ref pendingDeliveries);
             }
 
-            while (channel.Reader.TryRead(out _))
-            {
-                Interlocked.Decrement(ref pendingDeliveries);
-            }
+            Close(channel, disposed: false);
         }
     }
 
@@ -164,6 +184,29 @@ public sealed class InMemoryPodServer
             if (!channel.Writer.TryWrite(pod))
             {
                 Interlocked.Decrement(ref pendingDeliveries); // A broken watch: nobody will read it.
+            }
+        }
+    }
+
+    /// <summary>One watch as its consumer holds it: opened when enumerated, closed (its break handled) when disposed of.</summary>
+    private sealed class PodWatch(InMemoryPodServer server, string name, string? resourceVersion, CancellationToken cancellationToken) : IAsyncEnumerable<PodSnapshot>
+    {
+        public IAsyncEnumerator<PodSnapshot> GetAsyncEnumerator(CancellationToken enumeratorCancellation = default)
+        {
+            var channel = server.Open(name, resourceVersion);
+            return new Consumer(server, channel, server.Events(channel, cancellationToken).GetAsyncEnumerator(enumeratorCancellation));
+        }
+
+        private sealed class Consumer(InMemoryPodServer server, Channel<PodSnapshot> channel, IAsyncEnumerator<PodSnapshot> events) : IAsyncEnumerator<PodSnapshot>
+        {
+            public PodSnapshot Current => events.Current;
+
+            public ValueTask<bool> MoveNextAsync() => events.MoveNextAsync();
+
+            public async ValueTask DisposeAsync()
+            {
+                await events.DisposeAsync().ConfigureAwait(false);
+                server.Close(channel, disposed: true);
             }
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SingleActive.Contract;
+using SingleActive.Elector.Kubernetes;
 using SingleActive.Elector.Leases;
 using SingleActive.Elector.Logging;
 using SingleActive.Elector.Metrics;
@@ -13,6 +14,14 @@ namespace SingleActive.Elector.Election;
 /// </summary>
 public sealed class LeaseWatcher(IWatchableLeaseStore store, LeaderElector elector, TimeProvider time, ElectionTimings timings, ElectorMetrics metrics, ILogger logger)
 {
+    private readonly Parking parking = new(time);
+
+    /// <summary>
+    /// Parked: waiting for the watch's next event, or for the next try after a failure (tests use this to let work
+    /// settle). Not from its start until its watch is open: the read and the opening count as work.
+    /// </summary>
+    public bool IsIdle => parking.IsParked;
+
     public async Task RunAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -23,9 +32,13 @@ public sealed class LeaseWatcher(IWatchableLeaseStore store, LeaderElector elect
                 var mark = elector.ReadMark;
                 var current = await store.GetAsync(stop).ConfigureAwait(false);
                 elector.Observe(current, mark);
-                await foreach (var record in store.WatchAsync(current?.ResourceVersion, stop).ConfigureAwait(false))
+                var changes = store.WatchAsync(current?.ResourceVersion, stop).GetAsyncEnumerator(stop);
+                await using (changes.ConfigureAwait(false))
                 {
-                    elector.Observe(record);
+                    while (await parking.WhileAsync(changes.MoveNextAsync).ConfigureAwait(false))
+                    {
+                        elector.Observe(changes.Current);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -36,14 +49,7 @@ public sealed class LeaseWatcher(IWatchableLeaseStore store, LeaderElector elect
             {
                 metrics.RecordApiError(ApiOperations.Watch);
                 Log.WatchEnded(logger, ErrorText.Of(e));
-                try
-                {
-                    await Task.Delay(timings.RetryPeriod, time, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await parking.PauseAsync(timings.RetryPeriod, null, stop).ConfigureAwait(false);
             }
         }
     }
