@@ -46,10 +46,11 @@ public sealed class Candidate
     public InMemoryPodClient? PodClient { get; internal set; }
 
     /// <summary>
-    /// The Lease watcher is parked (in its watch, or before its next try), has returned, or is held in a hanging call:
-    /// from its start until its watch is open it is busy, so a test never moves the clock past a write it has yet to see.
+    /// The Lease watcher is parked (in its watch, or before its next try), has returned, or is held in a hanging call of
+    /// its own (its calls carry the replica's stop token): from its start until its watch is open it is busy, so a test
+    /// never moves the clock past a write it has yet to see.
     /// </summary>
-    internal bool LeaseWatcherIdle => LeaseWatcher is null || LeaseWatcherRun.IsCompleted || LeaseWatcher.IsIdle || Client.IsParkedInHang;
+    internal bool LeaseWatcherIdle => LeaseWatcher is null || LeaseWatcherRun.IsCompleted || LeaseWatcher.IsIdle || Client.IsParkedInHangOf(Stop.Token, with: true);
 
     /// <summary>Feeds the Lease's states to <see cref="Elector"/>, once started.</summary>
     internal LeaseWatcher? LeaseWatcher { get; set; }
@@ -86,10 +87,11 @@ public sealed class Candidate
     internal Task PodWatcherRun { get; set; } = Task.CompletedTask;
 
     /// <summary>
-    /// The election loop has returned, is parked in a wait, or is held in a hanging call: nothing it does moves until
+    /// The election loop has returned, is parked in a wait, or is held in a hanging call of its own (not one of the Lease
+    /// watcher's, which carry the replica's stop token): nothing it does moves until
     /// fake time does. (A loop that is returning is neither parked nor done yet: only its task says when it is.)
     /// </summary>
-    internal bool ElectorIdle => ElectorRun.IsCompleted || Elector.IsIdle || Client.IsParkedInHang;
+    internal bool ElectorIdle => ElectorRun.IsCompleted || Elector.IsIdle || Client.IsParkedInHangOf(Stop.Token, with: false);
 
     public override string ToString() => Identity;
 }

@@ -65,7 +65,7 @@ public sealed class KubeApiClientTests
             }
 
             bothSent.Signal();
-            bothSent.Wait(TestLimit);
+            bothSent.Wait(CallTimeout / 2); // Bounded below the call timeout: a blocked pool thread never makes the first call fail.
             return new ScriptedApiServer.Answer(200, """{"kind":"Lease"}""");
         });
         using var api = server.Client(CallTimeout);

@@ -22,6 +22,17 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     /// </summary>
     public bool IsParkedInHang => !hanging.IsEmpty && hanging.Values.All(token => !token.IsCancellationRequested);
 
+    /// <summary>
+    /// <see cref="IsParkedInHang"/> for the calls made with <paramref name="token"/> alone (<paramref name="with"/>) or
+    /// for all the others: the elector and its Lease watcher share this connection, and one parked must not make the
+    /// other, busy, look parked too.
+    /// </summary>
+    public bool IsParkedInHangOf(CancellationToken token, bool with)
+    {
+        var calls = hanging.Values.Where(t => (t == token) == with).ToList();
+        return calls.Count > 0 && calls.All(t => !t.IsCancellationRequested);
+    }
+
     public int Writes { get; private set; }
 
     /// <summary>

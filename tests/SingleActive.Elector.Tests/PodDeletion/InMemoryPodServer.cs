@@ -76,8 +76,11 @@ public sealed class InMemoryPodServer
             foreach (var (_, channel) in watchers)
             {
                 // Pending until the consumer has seen the error, like an event until it is handled.
-                Interlocked.Increment(ref pendingDeliveries);
-                broken.Add(channel);
+                if (broken.Add(channel))
+                {
+                    Interlocked.Increment(ref pendingDeliveries);
+                }
+
                 channel.Writer.TryComplete(new HttpRequestException("connection reset (test)"));
             }
         }
