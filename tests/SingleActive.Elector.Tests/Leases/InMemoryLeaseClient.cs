@@ -20,18 +20,14 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
     /// Some call is stuck in a <see cref="LeaseFault.Hang"/> and none of the stuck calls has been
     /// told to give up yet: the caller is parked on it.
     /// </summary>
-    public bool IsParkedInHang => !hanging.IsEmpty && hanging.Values.All(token => !token.IsCancellationRequested);
+    public bool IsParkedInHang => AllParked(hanging.Values);
 
     /// <summary>
     /// <see cref="IsParkedInHang"/> for the calls made with <paramref name="token"/> alone (<paramref name="with"/>) or
     /// for all the others: the elector and its Lease watcher share this connection, and one parked must not make the
     /// other, busy, look parked too.
     /// </summary>
-    public bool IsParkedInHangOf(CancellationToken token, bool with)
-    {
-        var calls = hanging.Values.Where(t => (t == token) == with).ToList();
-        return calls.Count > 0 && calls.All(t => !t.IsCancellationRequested);
-    }
+    public bool IsParkedInHangOf(CancellationToken token, bool with) => AllParked(hanging.Values.Where(t => (t == token) == with));
 
     public int Writes { get; private set; }
 
@@ -239,6 +235,13 @@ public sealed class InMemoryLeaseClient(InMemoryLeaseServer server) : IWatchable
 
             // Hang: the event is lost on the dead connection.
         }
+    }
+
+    /// <summary>Some of these calls hang and none has been told to give up.</summary>
+    private static bool AllParked(IEnumerable<CancellationToken> calls)
+    {
+        var tokens = calls.ToList();
+        return tokens.Count > 0 && tokens.All(token => !token.IsCancellationRequested);
     }
 
     private bool TakeHang()
