@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SingleActive.Contract;
@@ -37,24 +36,14 @@ public sealed class LeaseWatcherTests
 
         client.Fault = LeaseFault.Fail;
         server.Put(new LeaseRecord("web-1", 15, null, null, 0, null)); // the event breaks the watch
-        await Until(() => metrics.ApiErrors(ApiOperations.Watch) == 1 && watcher.IsIdle);
+        await Eventually.UntilAsync(() => metrics.ApiErrors(ApiOperations.Watch) == 1 && watcher.IsIdle, TestLimit, "the broken watch was not followed by a pause");
         Assert.Equal(0, server.WatcherCount);
 
         client.Fault = LeaseFault.None;
         time.Advance(ElectionTimings.Default.RetryPeriod);
-        await Until(() => server.WatcherCount == 1 && watcher.IsIdle);
+        await Eventually.UntilAsync(() => server.WatcherCount == 1 && watcher.IsIdle, TestLimit, "the watch was not opened again");
 
         await stop.CancelAsync();
         await running.WaitAsync(TestLimit);
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(waited.Elapsed < TestLimit, "not reached within the test limit");
-            await Task.Delay(1);
-        }
     }
 }

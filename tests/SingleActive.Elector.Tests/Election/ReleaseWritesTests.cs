@@ -100,15 +100,7 @@ public sealed class ReleaseWritesTests
         Assert.Equal([9.0, 9.2, 9.6, 9.8], attemptsAt.Select(at => Math.Round(at, 2))); // pauses of 200 and 400 ms, then one shortened to leave 200 ms
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < limit, "the writer neither paused nor finished");
-            await Task.Delay(1);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => Eventually.UntilAsync(condition, TimeSpan.FromSeconds(10), "the writer neither paused nor finished");
 
     /// <summary>The first attempt fails with <paramref name="failure"/>, the next one writes <see cref="Released"/>.</summary>
     private Func<CancellationToken, Task<LeaseRecord?>> Failing(Exception failure) => _ =>

@@ -23,12 +23,12 @@ public sealed class OwnNodeWatcherTests
         var watcher = new OwnNodeWatcher(nodes, "node-a", DrainRules.Default, a.Elector, cluster.Time, cluster.Timings.RetryPeriod, a.Metrics, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => watcher.RunAsync(stop.Token));
-        await Eventually(() => a.Metrics.DrainAwareness == true);
+        await UntilAsync(() => a.Metrics.DrainAwareness == true);
         await cluster.AdvanceAsync(TimeSpan.FromSeconds(3));
         Assert.Equal(["a"], Endpoints(pods, a, b, c));
 
         await nodes.Changes.Writer.WriteAsync(new NodeSnapshot("node-a", true, []));
-        await Eventually(() => a.Metrics.NodeDraining);
+        await UntilAsync(() => a.Metrics.NodeDraining);
         await cluster.AdvanceUntilAsync(() => Endpoints(pods, a, b, c) is ["b"] or ["c"], TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(10));
 
         Assert.Equal(PlannedHandover.NodeDrain, cluster.Server.Current!.Controls!.LastHandover!.Requested);
@@ -48,22 +48,14 @@ public sealed class OwnNodeWatcherTests
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => watcher.RunAsync(stop.Token));
 
-        await Eventually(() => a.Metrics.DrainAwareness == false);
+        await UntilAsync(() => a.Metrics.DrainAwareness == false);
 
         Assert.Contains("single_active_elector_drain_awareness 0", a.Metrics.Render(a.Elector.Status, a.IsReady, null), StringComparison.Ordinal);
         await stop.CancelAsync();
         await running;
     }
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
-    }
+    private static Task UntilAsync(Func<bool> condition) => Eventually.UntilAsync(condition, TimeSpan.FromSeconds(5), "the node watch's effect never showed");
 
     private sealed class FakeNodeApi(NodeSnapshot? initial) : INodeApi
     {
