@@ -12,7 +12,7 @@ public interface ILeaseCampaign
     /// <summary>Noted before each read and given back with its answer to <see cref="Observe"/> (<see cref="LeaseObservation.Count"/>).</summary>
     long ReadMark { get; }
 
-    /// <summary>Takes in a state the round read, sent at <paramref name="readMark"/> (<see cref="LeaseElection.Observe(LeaseRecord?, long)"/>).</summary>
+    /// <summary>Takes in a state the round read, sent at <paramref name="readMark"/> (<see cref="LeaseElection.Observe"/>).</summary>
     void Observe(LeaseRecord? record, long readMark);
 
     /// <summary>

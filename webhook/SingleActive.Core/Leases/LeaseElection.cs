@@ -4,7 +4,8 @@ namespace SingleActive.Core.Leases;
 /// One replica's part in the election of one Lease: what it has seen and when (<see cref="Seen"/>), the term it
 /// holds (<see cref="Own"/>), and the rules of client-go's leader election as this project tightens them — may it
 /// write now (<see cref="Allows"/>), and what (<see cref="Desired"/>, <see cref="Released"/>). The elector's
-/// campaign and the webhook's certificate-writer lock both decide with it; <see cref="LeaseRound"/> does the I/O.
+/// campaign and the webhook's certificate-writer lock both decide with it; <see cref="TermRecords"/> builds the records,
+/// <see cref="LeaseRound"/> does the I/O.
 /// </summary>
 /// <remarks>
 /// <para><b>Time.</b> Only the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>) decides anything. A holder
@@ -16,6 +17,7 @@ namespace SingleActive.Core.Leases;
 public sealed class LeaseElection
 {
     private readonly TimeProvider time;
+    private readonly TermRecords records;
 
     /// <param name="identity">This replica's holder identity (the pod name).</param>
     /// <param name="leaseDuration">The lease duration this replica writes, whole seconds (a fraction is cut off).</param>
@@ -29,6 +31,7 @@ public sealed class LeaseElection
         this.time = time;
         Seen = new LeaseObservation(time);
         Unanswered = new UnansweredWrites(identity, time);
+        records = new TermRecords(identity, LeaseDurationSeconds, Seen, time);
     }
 
     public string Identity { get; }
@@ -72,20 +75,15 @@ public sealed class LeaseElection
             : null;
 
     /// <summary>
-    /// Takes in a state of the Lease known to be current when it arrives (a write's answer, a watch event); a state a
-    /// read returned goes through <see cref="Observe(LeaseRecord?, long)"/> with its mark.
+    /// Takes in a state of the Lease: one known to be current when it arrives (a write's answer, a watch event), or one a
+    /// read returned, sent when <see cref="LeaseObservation.Count"/> was <paramref name="countBeforeRead"/>
+    /// (<see cref="LeaseObservation.Record(LeaseRecord?, long)"/>).
     /// </summary>
-    /// <returns>What it meant; <see cref="LeaseChange.Stale"/> when it is older than one already seen and was ignored.</returns>
-    public LeaseChange Observe(LeaseRecord? record) => Take(record, countBeforeRead: null);
-
-    /// <summary>Takes in a state a read returned, sent when <see cref="LeaseObservation.Count"/> was <paramref name="countBeforeRead"/> (<see cref="LeaseObservation.Record(LeaseRecord?, long)"/>).</summary>
     /// <returns>
-    /// What it meant; <see cref="LeaseChange.Stale"/> when it may be older than one already seen and was ignored,
-    /// <see cref="LeaseChange.Rewound"/> when it shows the store went back in time.
+    /// What it meant; <see cref="LeaseChange.Stale"/> when it is (for a read: may be) older than one already seen and was
+    /// ignored, <see cref="LeaseChange.Rewound"/> when a read shows the store went back in time.
     /// </returns>
-    public LeaseChange Observe(LeaseRecord? record, long countBeforeRead) => Take(record, countBeforeRead);
-
-    private LeaseChange Take(LeaseRecord? record, long? countBeforeRead)
+    public LeaseChange Observe(LeaseRecord? record, long? countBeforeRead = null)
     {
         var before = Seen.Current;
         var term = Seen.Term;
@@ -183,43 +181,15 @@ public sealed class LeaseElection
     public LeaseRecord? OwnTermAsSeen() =>
         IsLeading && Seen.Current is { } current && current.HolderIdentity == Identity && current.LeaseTransitions == OwnEpoch ? current : null;
 
-    /// <summary>Whether a write now continues this replica's term rather than starting a new one.</summary>
-    public bool Continues(LeaseRecord? current, bool leadingNow) => leadingNow && current?.HolderIdentity == Identity;
+    /// <inheritdoc cref="TermRecords.Continues"/>
+    public bool Continues(LeaseRecord? current, bool leadingNow) => records.Continues(current, leadingNow);
 
-    /// <summary>
-    /// The record to write: a renew of this replica's term, or a new term. A new term (even after a restart of this
-    /// same pod) gets a new epoch, above every epoch seen (also when the Lease was deleted and is created anew), so an
-    /// app fencing on leaseTransitions never confuses two tenures.
-    /// </summary>
-    /// <param name="current">The Lease as read (its resourceVersion is the write's precondition), or <c>null</c>: create it.</param>
-    /// <param name="leadingNow">This replica leads (a renew).</param>
-    /// <param name="previousHolder">Whom a new term succeeds (<see cref="LeaseObservation.PreviousHolderOf"/>).</param>
-    /// <param name="controlsOfNewTerm">The annotations a new term writes; by default those of <paramref name="current"/>.</param>
-    public LeaseRecord Desired(LeaseRecord? current, bool leadingNow, string? previousHolder, Func<LeaseRecord?, LeaseControls?>? controlsOfNewTerm = null)
-    {
-        var now = time.GetUtcNow();
-        var continuing = Continues(current, leadingNow);
-        return new LeaseRecord(
-            Identity,
-            LeaseDurationSeconds,
-            continuing ? current!.AcquireTime : now,
-            now,
-            continuing ? current!.LeaseTransitions : Seen.NextEpoch(current),
-            current?.ResourceVersion,
-            continuing ? current!.PreviousHolder : previousHolder,
-            continuing || controlsOfNewTerm is null ? current?.Controls : controlsOfNewTerm(current));
-    }
+    /// <inheritdoc cref="TermRecords.Desired"/>
+    public LeaseRecord Desired(LeaseRecord? current, bool leadingNow, string? previousHolder, Func<LeaseRecord?, LeaseControls?>? controlsOfNewTerm = null) =>
+        records.Desired(current, leadingNow, previousHolder, controlsOfNewTerm);
 
-    /// <summary>
-    /// <paramref name="current"/> given up for a quick handover: holder cleared, lease duration 1 s
-    /// (<see cref="LeaseRecord.IsRelease"/>), at its resourceVersion. The releaser names itself: a successor that did
-    /// not see this term (started later, or missed it) still knows whom it succeeds.
-    /// </summary>
-    public LeaseRecord Released(LeaseRecord current)
-    {
-        ArgumentNullException.ThrowIfNull(current);
-        return current with { HolderIdentity = null, LeaseDurationSeconds = LeaseRecord.ReleasedLeaseDurationSeconds, RenewTime = time.GetUtcNow(), PreviousHolder = Identity };
-    }
+    /// <inheritdoc cref="TermRecords.Released"/>
+    public LeaseRecord Released(LeaseRecord current) => records.Released(current);
 
     /// <summary>A write won a new term; <paramref name="attemptStart"/> is the monotonic timestamp the attempt started at.</summary>
     public void Won(LeaseRecord record, long attemptStart)

@@ -69,16 +69,9 @@ internal sealed class TermRounds(
     /// </summary>
     private bool TakeUpLandedTerm()
     {
-        LeaseRecord state, tried;
-        long decidedAt;
-        lock (gate)
+        if (Locked(() => election.LandedOwnTerm(settings.TakeUpWindow)) is not var (state, tried, decidedAt))
         {
-            if (election.LandedOwnTerm(settings.TakeUpWindow) is not { } landed)
-            {
-                return false;
-            }
-
-            (state, tried, decidedAt) = landed;
+            return false;
         }
 
         Log.TermLandedLate(logger, state.LeaseTransitions, Duration.Format(time.GetElapsedTime(decidedAt)));

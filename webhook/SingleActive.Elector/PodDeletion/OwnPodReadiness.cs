@@ -59,16 +59,7 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     }
 
     /// <summary>A release is parked waiting for the kubelet, with no wake-up pending (tests use this to let work settle).</summary>
-    public bool IsParked
-    {
-        get
-        {
-            lock (gate)
-            {
-                return waiter is not null;
-            }
-        }
-    }
+    public bool IsParked => Volatile.Read(ref waiter) is not null;
 
     /// <summary>The pod as listed or watched (see <see cref="Saw(PodSnapshot, bool)"/>).</summary>
     public void Saw(PodSnapshot pod) => Saw(pod, watched: true);
@@ -94,13 +85,8 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
                 servedReady = false;
             }
 
-            if (!Change(next))
-            {
-                return;
-            }
+            Change(next);
         }
-
-        End();
     }
 
     /// <summary>
@@ -232,24 +218,17 @@ public sealed class OwnPodReadiness(TimeProvider time, ReadinessProbeTimings pro
     {
         lock (gate)
         {
-            if (!Change(next))
-            {
-                return;
-            }
+            Change(next);
         }
-
-        End();
     }
 
-    /// <returns>Whether the view changed. Under <see cref="gate"/>.</returns>
-    private bool Change(View next)
+    /// <summary>Under <see cref="gate"/>: the view is now <paramref name="next"/>; if that changed it, a parked wait looks again.</summary>
+    private void Change(View next)
     {
-        if (view == next)
+        if (view != next)
         {
-            return false;
+            view = next;
+            End();
         }
-
-        view = next;
-        return true;
     }
 }
