@@ -20,6 +20,18 @@ public static class ApiServer120Compatibility
 
     public static readonly IReadOnlySet<string> Documented = new HashSet<string> { MatchConditions, PdbPolicyV1, UnhealthyPodEvictionPolicy };
 
+    /// <summary>flowcontrol.apiserver.k8s.io/v1: 1.29 GA (1.20 serves v1beta1, the same FlowSchema fields).</summary>
+    public const string FlowControlV1 = "FlowSchema, PriorityLevelConfiguration apiVersion flowcontrol.apiserver.k8s.io/v1 -> v1beta1";
+
+    /// <summary>
+    /// PriorityLevelConfiguration.spec.limited: <c>assuredConcurrencyShares</c> renamed <c>nominalConcurrencyShares</c> in
+    /// v1beta3 (1.26), <c>lendablePercent</c> new in 1.26 (before it no level lent seats: 0).
+    /// </summary>
+    public const string ConcurrencyShares = "PriorityLevelConfiguration spec.limited.nominalConcurrencyShares -> assuredConcurrencyShares, lendablePercent 0 dropped";
+
+    /// <summary>What 1.20 lacks in deploy/components/priority-and-fairness.</summary>
+    public static readonly IReadOnlySet<string> PriorityAndFairness = new HashSet<string> { FlowControlV1, ConcurrencyShares };
+
     /// <summary>Copies of <paramref name="objects"/> without the fields 1.20 lacks, and which of the documented removals applied.</summary>
     public static (List<JsonObject> Objects, IReadOnlySet<string> Removed) Strip(IEnumerable<JsonObject> objects)
     {
@@ -50,6 +62,25 @@ public static class ApiServer120Compatibility
                     if (o["spec"] is JsonObject spec && spec.Remove("unhealthyPodEvictionPolicy"))
                     {
                         removed.Add(UnhealthyPodEvictionPolicy);
+                    }
+
+                    break;
+                case "FlowSchema" or "PriorityLevelConfiguration":
+                    if ((string?)o["apiVersion"] == "flowcontrol.apiserver.k8s.io/v1")
+                    {
+                        o["apiVersion"] = "flowcontrol.apiserver.k8s.io/v1beta1";
+                        removed.Add(FlowControlV1);
+                    }
+
+                    if (o["spec"]?["limited"] is JsonObject limited && limited["nominalConcurrencyShares"] is { } shares)
+                    {
+                        limited.Remove("nominalConcurrencyShares");
+                        limited["assuredConcurrencyShares"] = shares.DeepClone();
+                        removed.Add(ConcurrencyShares);
+                        if ((int?)limited["lendablePercent"] == 0)
+                        {
+                            limited.Remove("lendablePercent"); // Any other share lent is left for the server to refuse.
+                        }
                     }
 
                     break;
