@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using SingleActive.Bench.Runner.Processes;
 using SingleActive.Contract;
+using SingleActive.Tests.Shared;
 
 namespace SingleActive.Bench.Runner.Elector;
 
@@ -12,8 +12,6 @@ namespace SingleActive.Bench.Runner.Elector;
 /// </summary>
 public sealed class ElectorReplica : IAsyncDisposable
 {
-    private static readonly HashSet<int> HandedOut = [];
-
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
     {
         Timeout = TimeSpan.FromMilliseconds(500),
@@ -33,7 +31,7 @@ public sealed class ElectorReplica : IAsyncDisposable
         this.leaseName = leaseName;
         Name = $"{implementation.Name}-{index}";
         Proxy = new ApiServerProxy(apiServer);
-        Port = FreePort();
+        Port = LoopbackPorts.Reserve();
         logFile = Path.Combine(workDirectory, Name + ".log");
         kubeconfig = Path.Combine(workDirectory, Name + ".kubeconfig");
         File.WriteAllText(kubeconfig, kubeconfigTemplate.Replace(
@@ -112,28 +110,6 @@ public sealed class ElectorReplica : IAsyncDisposable
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             return false;
-        }
-    }
-
-    /// <summary>
-    /// A loopback port no other replica of this run was given. The kernel hands a port out again once it is free, and a
-    /// replica's port is free whenever its elector is stopped (a handover round) or not yet bound: two replicas given the
-    /// same port answered each other's /readyz, across groups (the 2026-12-01 05:27 run).
-    /// </summary>
-    private static int FreePort()
-    {
-        lock (HandedOut)
-        {
-            while (true)
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                if (HandedOut.Add(port))
-                {
-                    return port;
-                }
-            }
         }
     }
 }

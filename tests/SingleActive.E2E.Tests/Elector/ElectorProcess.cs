@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using SingleActive.Contract;
 using SingleActive.E2E.Tests.ControlPlane;
 using SingleActive.E2E.Tests.Support;
+using SingleActive.Tests.Shared;
 
 namespace SingleActive.E2E.Tests.Elector;
 
@@ -49,7 +50,7 @@ public sealed partial class ElectorProcess : IAsyncDisposable
         var text = await File.ReadAllTextAsync(cluster.KubeconfigPath);
         await File.WriteAllTextAsync(kubeconfig, ServerLine().Replace(text, $"server: https://127.0.0.1:{proxy.Port}"));
 
-        var port = FreePort();
+        var port = LoopbackPorts.Reserve();
         var environment = new Dictionary<string, string>
         {
             ["KUBECONFIG"] = kubeconfig,
@@ -106,13 +107,6 @@ public sealed partial class ElectorProcess : IAsyncDisposable
     {
         await Process.DisposeAsync();
         await Proxy.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"server: https://127\.0\.0\.1:\d+")]

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using SingleActive.E2E.Tests.Kubelet;
 using SingleActive.E2E.Tests.Support;
+using SingleActive.Tests.Shared;
 
 namespace SingleActive.E2E.Tests.Robustness;
 

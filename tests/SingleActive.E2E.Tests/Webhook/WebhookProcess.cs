@@ -6,6 +6,7 @@ using k8s.Models;
 using SingleActive.E2E.Tests.ControlPlane;
 using SingleActive.E2E.Tests.Kubelet;
 using SingleActive.E2E.Tests.Support;
+using SingleActive.Tests.Shared;
 
 namespace SingleActive.E2E.Tests.Webhook;
 
