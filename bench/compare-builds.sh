@@ -21,7 +21,7 @@ rounds=${1:-3}
 seconds=${2:-10}
 out=artifacts/bench/builds
 rid=${RID:-linux-x64}
-rm -rf "$out/certs" "$out/runs.jsonl"
+rm -rf "$out/certs" "$out/runs.jsonl" "$out/.ports"
 mkdir -p "$out/home"
 avx2=0; grep -qw avx2 /proc/cpuinfo && avx2=1
 builds=${BUILDS:-"aot $([ "$avx2" = 1 ] && echo aot-v3) aot-speed jit r2r"}
@@ -56,7 +56,8 @@ first=${builds%% *}
 "$out/$first/single-active-webhook" certs --out "$out/certs" --ip 127.0.0.1 --dns localhost >/dev/null
 ca="$out/certs/ca.crt"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=bench/free-port.sh
+source bench/free-port.sh
 declare -A port pid
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
@@ -65,14 +66,14 @@ wait_ready() { # URL
   echo "timed out waiting for $1" >&2; return 1
 }
 for build in $builds; do
-  port[$build]=$(free_port)
+  port[$build]=$(free_port "$out")
   env -u KUBECONFIG HOME="$out/home" SINGLE_ACTIVE_IMAGE=registry.example/single-active:bench "$out/$build/single-active-webhook" \
     --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" --port "${port[$build]}" --bind 127.0.0.1 \
     --Logging:LogLevel:Default=Warning >"$out/webhook-$build.log" 2>&1 &
   pid[$build]=$!; pids+=($!)
   wait_ready "https://127.0.0.1:${port[$build]}/readyz"
 done
-port[ceiling]=$(free_port)
+port[ceiling]=$(free_port "$out")
 "$out/ceiling/single-active-bench-baseline" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" \
   --port "${port[ceiling]}" >"$out/ceiling.log" 2>&1 &
 pid[ceiling]=$!; pids+=($!)

@@ -43,7 +43,7 @@ log() { echo "[bench] $*" >&2; }
 want() { [[ " $sections " == *" $1 "* ]]; }
 
 # Results of sections not run this time are kept, so a section can be re-run alone.
-rm -rf "$out/certs" "$out/run/control-plane" "$out/run/elector"
+rm -rf "$out/certs" "$out/run/control-plane" "$out/run/elector" "$out/run/.ports"
 mkdir -p "$out/run" "$out/home"
 admission_json="$out/run/admission.jsonl"
 machine="$out/run/machine.txt"
@@ -70,7 +70,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=bench/free-port.sh
+source "$root/bench/free-port.sh"
 
 wait_https() { # URL CA
   for _ in $(seq 1 150); do
@@ -152,7 +153,7 @@ if want admission; then
   echo; echo "=== (1) admission: webhook vs baseline ceiling ==="
   fixtures=tests/SingleActive.Webhook.Tests/testdata
   bodies=(--body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json" --body "$fixtures/pod-create-bare.json")
-  webhook_port=$(free_port); baseline_port=$(free_port); quiet_port=$(free_port)
+  webhook_port=$(free_port "$out/run"); baseline_port=$(free_port "$out/run"); quiet_port=$(free_port "$out/run")
   # No KUBECONFIG: dry-run requests run decide/render/patch in full and skip only the ServiceAccount
   # side effect, which a cluster pays once per namespace and the webhook caches afterwards.
   # Each server's pid, so the saturation runs also report its CPU time per response (--server-pid).
@@ -161,7 +162,7 @@ if want admission; then
   # The same binary with per-request Information logs off, to show what they cost.
   start_webhook "$quiet_port" "" "--Logging:LogLevel:Default=Warning"; server_pid[webhook-log-warning]=${pids[-1]}
   # The previous commit's webhook, same flags (see BENCH_PREVIOUS).
-  previous_port=$(free_port)
+  previous_port=$(free_port "$out/run")
   webhook_bin="$prev_pub/single-active-webhook" start_webhook "$previous_port"; server_pid[webhook-previous]=${pids[-1]}
   "$pub/single-active-bench-baseline" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" --port "$baseline_port" >>"$out/run/baseline.log" 2>&1 &
   pids+=($!); server_pid[baseline]=$!
@@ -204,7 +205,7 @@ fi
 # ---------------------------------------------------------------- (2) end to end
 if want e2e; then
   echo; echo "=== (2) end to end: pod creation through kube-apiserver, webhook registered vs not ==="
-  port=$(free_port)
+  port=$(free_port "$out/run")
   start_webhook "$port" "$kubeconfig"
   "$runner" e2e "$kubeconfig" "https://127.0.0.1:$port/mutate" "$ca" "$out/run/figures-e2e.jsonl" "$e2e_pods" 20
   kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'

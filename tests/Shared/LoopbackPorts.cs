@@ -5,15 +5,18 @@ using System.Net.Sockets;
 namespace SingleActive.Tests.Shared;
 
 /// <summary>
-/// Free loopback ports for processes that bind them later (the webhook, electors), each handed out once per run. Taken
-/// from below the kernel's range for outgoing connections (<c>net.ipv4.ip_local_port_range</c>): a port from that range
-/// (what binding port 0 gives) can be taken by any connection the run opens between the probe and the process's own
-/// bind, which then fails with "address already in use". Below it only a listener takes a port. Shared by the end-to-end
-/// tests and the bench; once per run, because two processes given one port answer each other's requests (two electors
-/// answered each other's /readyz in a bench run of 2026-12-01).
+/// Free loopback ports for processes that bind them later (the webhook, electors), each handed out once per run, from
+/// 10000-19999: below the kernel's range for outgoing connections (<c>net.ipv4.ip_local_port_range</c>, 32768-60999 by
+/// default), where any connection the run opens can take a port between the probe and the process's own bind (binding
+/// port 0 gives one from there: "address already in use"), and below the range tests/envtest/control-plane.sh takes its
+/// servers' ports from (20000-31999), which it probes and binds seconds later too. bench/free-port.sh takes the same
+/// range. Shared by the end-to-end tests and the bench; once per run, because two processes given one port answer each
+/// other's requests (two electors answered each other's /readyz in a bench run of 2026-12-01).
 /// </summary>
 internal static class LoopbackPorts
 {
+    private const int First = 10_000;
+    private const int End = 20_000;
     private static readonly HashSet<int> HandedOut = [];
     private static readonly Lock Gate = new();
     private static readonly int EphemeralLow = ReadEphemeralLow();
@@ -22,10 +25,10 @@ internal static class LoopbackPorts
     {
         lock (Gate)
         {
-            var low = Math.Max(1024, EphemeralLow - 10_000);
-            while (true)
+            var end = Math.Min(End, EphemeralLow);
+            for (var attempt = 0; end - First >= 1_000 && attempt < 2 * (end - First); attempt++)
             {
-                var port = low < EphemeralLow ? Random.Shared.Next(low, EphemeralLow) : Probe();
+                var port = Random.Shared.Next(First, end);
                 if (!HandedOut.Add(port))
                 {
                     continue;
@@ -42,10 +45,20 @@ internal static class LoopbackPorts
                     // Someone listens there: another one.
                 }
             }
+
+            // The kernel's range leaves too little below it, or this one is used up: what binding port 0 gives.
+            while (true)
+            {
+                var port = Probe();
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
         }
     }
 
-    /// <summary>A port the kernel finds free (for a range that leaves nothing below it).</summary>
+    /// <summary>A port the kernel finds free, from its range for outgoing connections (the last resort).</summary>
     private static int Probe()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -55,7 +55,9 @@ stop_all() {
 }
 
 # A port nobody listens on now. Random in a range away from the ephemeral ports the kernel
-# hands out (32768-60999), so a client connection cannot grab it between here and bind().
+# hands out (32768-60999), so a client connection cannot grab it between here and bind(), and
+# from the 10000-19999 the test and bench processes take theirs from (tests/Shared/LoopbackPorts.cs,
+# bench/free-port.sh), which may be starting next to this control plane.
 free_port() {
   local port
   for _ in $(seq 1 200); do

@@ -17,7 +17,7 @@ namespace SingleActive.E2E.Tests.Deploy;
 /// <c>X-Kubernetes-PF-PriorityLevel-UID</c>; k8s.io/apiserver pkg/server/filters/priority-and-fairness.go), also for a
 /// request it then refuses (classification comes before authorization), so the test reads the server's own decision.
 /// A watch is not classified on 1.20 (long-running requests bypass the filter there); <c>system:masters</c> (this test's
-/// administrator) is exempt and gets no header.
+/// administrator) always matches the built-in <c>exempt</c> schema first, whatever the component says.
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
 public sealed class PriorityAndFairnessTests(ControlPlaneFixture cluster)
@@ -70,7 +70,7 @@ public sealed class PriorityAndFairnessTests(ControlPlaneFixture cluster)
                 Assert.Equal(("system-leader-election", "leader-election"), await ClassificationAsync(() => kubeSystem.CoordinationV1.ReadNamespacedLeaseWithHttpMessagesAsync("web", @namespace)));
             }
 
-            // A user, not a ServiceAccount (impersonated: the administrator itself is exempt): not the electors' either.
+            // A user, not a ServiceAccount (impersonated: the administrator itself matches exempt first): not the electors' either.
             var asUser = new Dictionary<string, IReadOnlyList<string>> { ["Impersonate-User"] = ["jane"] };
             Assert.Equal(("global-default", "global-default"), await ClassificationAsync(() => cluster.Client.CoordinationV1.ReadNamespacedLeaseWithHttpMessagesAsync("web", @namespace, customHeaders: asUser)));
         }
@@ -116,8 +116,8 @@ public sealed class PriorityAndFairnessTests(ControlPlaneFixture cluster)
             headers = e.Response.Headers;
         }
 
-        var named = headers.ToDictionary(h => h.Key, h => h.Value.Single(), StringComparer.OrdinalIgnoreCase);
-        return (await NameOfAsync("flowschemas", named.GetValueOrDefault(FlowSchemaHeader)), await NameOfAsync("prioritylevelconfigurations", named.GetValueOrDefault(PriorityLevelHeader)));
+        string? Value(string name) => headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+        return (await NameOfAsync("flowschemas", Value(FlowSchemaHeader)), await NameOfAsync("prioritylevelconfigurations", Value(PriorityLevelHeader)));
     }
 
     private async Task<string> NameOfAsync(string resource, string? uid)

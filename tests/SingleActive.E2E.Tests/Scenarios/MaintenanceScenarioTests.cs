@@ -192,7 +192,7 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
         await using var scenario = await StartAsync($"restart-{mode}", mode, pdb: false, onePerNode: false);
         var leader = await Electors.SteadyLeaderAsync(scenario);
 
-        await RolloutRestartOnceAsync(scenario, $"{mode} mode: rollout restart of 3 replicas", $"leader {leader}", $"rollout-restart-{mode}");
+        await RolloutRestartAsync(scenario, $"{mode} mode: rollout restart of 3 replicas", $"leader {leader}", $"rollout-restart-{mode}");
     }
 
     /// <summary>
@@ -215,7 +215,8 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
                 await cluster.KubectlAsync("taint", "node", node, "e2e.single-active.io/hold=1:NoSchedule");
             }
 
-            await RolloutRestartOnceAsync(scenario, "label mode: rollout restart of 3 replicas, surge pods beside the leader (deleted first)", $"leader {leader} on {leaderNode}; other nodes tainted", "rollout-restart-label-leader-first");
+            // The new pods land beside the leader too, so a second restart, if one is needed, starts from the same situation.
+            await RolloutRestartAsync(scenario, "label mode: rollout restart of 3 replicas, surge pods beside the leader (deleted first)", $"leader {leader} on {leaderNode}; other nodes tainted", "rollout-restart-label-leader-first");
         }
         finally
         {
@@ -227,10 +228,27 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
     }
 
     /// <summary>
+    /// <see cref="RolloutRestartOnceAsync"/>, done once more only when a first run missed its one handover while its own
+    /// sampler shows the machine froze (samples more than <see cref="EndpointTimeline.StallEvidence"/> apart): the leader
+    /// plans its successor within a second of its pod's deletion, and a freeze of that second leaves it releasing to any
+    /// standby, an old one, which hands over again (seen in a dual-stack pass: a 1 s gap between samples, the plan's pod
+    /// list cancelled). Never for two addresses at once, which fails at once.
+    /// </summary>
+    private async Task RolloutRestartAsync(Scenario scenario, string what, string situation, string save)
+    {
+        if (await RolloutRestartOnceAsync(scenario, what, situation, save, lastTry: false) is { } stall)
+        {
+            output.WriteLine($"the run missed its one handover and its sampler stalled for {stall.TotalMilliseconds:0} ms: once more");
+            await RolloutRestartOnceAsync(scenario, what, situation, save, lastTry: true);
+        }
+    }
+
+    /// <summary>
     /// <c>kubectl rollout restart</c> of web, measured on its Endpoints and Lease: exactly one handover, to a pod of the
     /// Deployment's newest ReplicaSet, never two addresses. <paramref name="what"/> begins the saved timeline's title.
     /// </summary>
-    private async Task RolloutRestartOnceAsync(Scenario scenario, string what, string situation, string save)
+    /// <returns>The sampler's longest stall when the run is to be done again (see <see cref="RolloutRestartAsync"/>); <c>null</c> when it passed.</returns>
+    private async Task<TimeSpan?> RolloutRestartOnceAsync(Scenario scenario, string what, string situation, string save, bool lastTry)
     {
         var ns = scenario.Namespace;
         var leader = await scenario.LeaseHolderAsync("web");
@@ -253,9 +271,16 @@ public sealed class MaintenanceScenarioTests(ControlPlaneFixture cluster, ITestO
         timeline.Save(save, title);
 
         Assert.True(timeline.MaxReady() <= 1, rendered);
+        if (handovers != 1 && !lastTry && timeline.LongestSamplingGap(restartedAt, completedAt) is var gap && gap > EndpointTimeline.StallEvidence)
+        {
+            output.WriteLine(await HandoverEvidenceAsync(scenario, leader));
+            return gap;
+        }
+
         Assert.True(handovers == 1, $"{handovers} handovers\n{rendered}\n{await HandoverEvidenceAsync(scenario, leader)}");
         Assert.Equal(newLeader, await scenario.LeaseHolderAsync("web"));
         Assert.Equal(await NewestReplicaSetAsync(scenario, "web"), OwnerOf(await cluster.Client.CoreV1.ReadNamespacedPodAsync(newLeader, ns)));
+        return null;
     }
 
     /// <summary>
