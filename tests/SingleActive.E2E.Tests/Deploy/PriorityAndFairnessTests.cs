@@ -27,6 +27,9 @@ public sealed class PriorityAndFairnessTests(ControlPlaneFixture cluster)
     private const string FlowSchemaHeader = "X-Kubernetes-PF-FlowSchema-UID";
     private const string PriorityLevelHeader = "X-Kubernetes-PF-PriorityLevel-UID";
 
+    /// <summary>Every FlowSchema's and priority level's name by uid, read once the component is applied.</summary>
+    private Dictionary<string, string> classifiers = [];
+
     [Fact]
     public async Task Component_Applied_ElectorsLeaseRequestsGoToTheirLevelAndNothingElseDoes()
     {
@@ -43,6 +46,7 @@ public sealed class PriorityAndFairnessTests(ControlPlaneFixture cluster)
         {
             var (applied, _, applyError) = await cluster.KubectlWithInputAsync(YamlJson.ToList(stripped), "apply", "-f", "-");
             Assert.True(applied == 0, $"applying the component (stripped of: {string.Join("; ", removed)}) failed:\n{applyError}");
+            classifiers = await ClassifiersAsync();
             using var elector = await ServiceAccountClientAsync(@namespace, ServiceAccount, "--verb=get,create,update", "--resource=leases.coordination.k8s.io");
             await CreateLeaseAsync(elector, @namespace, "web");
 
@@ -116,15 +120,17 @@ public sealed class PriorityAndFairnessTests(ControlPlaneFixture cluster)
             headers = e.Response.Headers;
         }
 
-        string? Value(string name) => headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
-        return (await NameOfAsync("flowschemas", Value(FlowSchemaHeader)), await NameOfAsync("prioritylevelconfigurations", Value(PriorityLevelHeader)));
+        string NameOf(string header) =>
+            headers.FirstOrDefault(h => h.Key.Equals(header, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault() is not { } uid ? "(no header)"
+            : classifiers.GetValueOrDefault(uid) ?? $"(unknown uid {uid})";
+        return (NameOf(FlowSchemaHeader), NameOf(PriorityLevelHeader));
     }
 
-    private async Task<string> NameOfAsync(string resource, string? uid)
+    private async Task<Dictionary<string, string>> ClassifiersAsync()
     {
-        var (exit, listed, stderr) = await cluster.KubectlAsync("get", resource, "-o", "jsonpath={range .items[*]}{.metadata.uid}={.metadata.name}{\"\\n\"}{end}");
-        Assert.True(exit == 0, $"cannot list {resource}: {stderr}");
-        return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('=', 2)).SingleOrDefault(pair => pair[0] == uid)?[1] ?? $"(none: {uid ?? "no header"})";
+        var (exit, listed, stderr) = await cluster.KubectlAsync("get", "flowschemas,prioritylevelconfigurations", "-o", "jsonpath={range .items[*]}{.metadata.uid}={.metadata.name}{\"\\n\"}{end}");
+        Assert.True(exit == 0, $"cannot list the FlowSchemas and priority levels: {stderr}");
+        return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
     }
 
     /// <summary>
