@@ -13,15 +13,16 @@
 #   aot-speed  NativeAOT with OptimizationPreference=Speed
 #   jit        self-contained, not AOT: the JIT with tiered compilation and dynamic PGO
 #   r2r        the same with ReadyToRun code for start-up, re-jitted when hot
-# Every server runs with Warning logs. In each round the ceiling runs first, then the builds in an order that rotates
-# from round to round. Output: artifacts/bench/builds/{results.md,runs.jsonl}.
+# Every server runs with Warning logs. In each round the ceiling runs first, then the builds and "answer-sized" (the
+# ceiling answering with the webhook's injected AdmissionReview, about 3.9 KB, instead of 130 bytes: what the answer's
+# size costs by itself) in an order that rotates from round to round. Output: artifacts/bench/builds/{results.md,runs.jsonl}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 seconds=${2:-10}
 out=artifacts/bench/builds
 rid=${RID:-linux-x64}
-rm -rf "$out/certs" "$out/runs.jsonl" "$out/.ports"
+rm -rf "$out/certs" "$out/runs.jsonl" "$out/.ports" "$out/injected-answer.json"
 mkdir -p "$out/home"
 avx2=0; grep -qw avx2 /proc/cpuinfo && avx2=1
 builds=${BUILDS:-"aot $([ "$avx2" = 1 ] && echo aot-v3) aot-speed jit r2r"}
@@ -80,13 +81,25 @@ pid[ceiling]=$!; pids+=($!)
 wait_ready "https://127.0.0.1:${port[ceiling]}/healthz"
 
 fixtures=tests/SingleActive.Webhook.Tests/testdata
-read -ra order <<<"$builds"
+bodies=(--body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json"
+  --body "$fixtures/pod-create-bare.json")
+# The ceiling again, answering with the first build's smallest injected answer (about 3.9 KB) instead of its
+# 130-byte one: what the answer's size costs by itself. It rotates with the builds.
+"$load" --url "https://127.0.0.1:${port[$first]}/mutate" --ca "$ca" --dry-run "${bodies[@]}" --warmup 0 --label answer \
+  --saturate --duration 1 --connections 1 --save-response "$out/injected-answer.json" >/dev/null 2>>"$out/load.log" \
+  || { echo "saving $first's injected answer failed; see $out/load.log" >&2; exit 1; }
+port[answer-sized]=$(free_port "$out")
+"$out/ceiling/single-active-bench-baseline" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" \
+  --port "${port[answer-sized]}" --response "$out/injected-answer.json" >"$out/ceiling-answer-sized.log" 2>&1 &
+pid[answer-sized]=$!; pids+=($!)
+wait_ready "https://127.0.0.1:${port[answer-sized]}/healthz"
+
+read -ra order <<<"answer-sized $builds"
 declare -A rss
 for round in $(seq 1 "$rounds"); do
   for server in ceiling "${order[@]}"; do
-    "$load" --url "https://127.0.0.1:${port[$server]}/mutate" --ca "$ca" --dry-run \
-      --body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json" \
-      --body "$fixtures/pod-create-bare.json" --warmup 5 --label "$server#$round" --saturate --duration "$seconds" --connections 16 \
+    "$load" --url "https://127.0.0.1:${port[$server]}/mutate" --ca "$ca" --dry-run "${bodies[@]}" \
+      --warmup 5 --label "$server#$round" --saturate --duration "$seconds" --connections 16 \
       --server-pid "${pid[$server]}" --json-out "$out/runs.jsonl" 2>>"$out/load.log" | tail -n1
     now=$(awk '/VmRSS/ {print $2}' "/proc/${pid[$server]}/status")
     [ "${rss[$server]:-0}" -ge "$now" ] || rss[$server]=$now
@@ -99,7 +112,9 @@ done
     "$rounds rounds of $seconds s saturation (16 connections) per server"
   echo
   sizes=()
-  for server in ceiling $builds; do sizes+=("$server:${rss[$server]}:$(du -sb "$out/$server" | cut -f1)"); done
+  for server in ceiling answer-sized $builds; do
+    sizes+=("$server:${rss[$server]}:$(du -sb "$out/${server/answer-sized/ceiling}" | cut -f1)")
+  done
   python3 - "$out/runs.jsonl" "${sizes[@]}" <<'PY'
 import json, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]

@@ -6,7 +6,9 @@
 #
 #   (1) admission  the published (NativeAOT) webhook vs a Kestrel HTTPS baseline that only reads the
 #                  body and returns a fixed AdmissionReview (the ceiling): 200 and 1,000 req/s open
-#                  loop, then saturation; p50/p99/p99.9, throughput, saturation/ceiling ratio.
+#                  loop, then saturation; p50/p99/p99.9, throughput, saturation/ceiling ratio. The same
+#                  ceiling answering with the webhook's own injected answer (about 4 KB) shows what the
+#                  answer's size costs by itself (saturation only).
 #   (2) e2e        real pod creates through a real kube-apiserver, webhook registered vs not (ratio).
 #   (3) elector    our elector vs KubernetesClient's LeaderElector with a ready flag, 3 replicas each:
 #                  idle RSS/CPU, graceful handover, crash failover, API-server cut (two-ready window).
@@ -172,18 +174,31 @@ if want admission; then
     "$load" --url "https://127.0.0.1:$port/mutate" --ca "$ca" --dry-run "${bodies[@]}" --warmup "$warmup" \
       --label "$label" --json-out "$admission_json" "$@" 2>>"$out/run/load.log"
   }
+  answer="$out/run/injected-answer.json"; rm -f "$answer"
   for rate in 200 1000; do
     for server in baseline webhook; do
       port=$baseline_port; [ "$server" = webhook ] && port=$webhook_port
+      # The webhook's first run keeps its smallest injected answer for the answer-sized ceiling below.
+      save=(); if [ "$server" = webhook ] && [ ! -f "$answer" ]; then save=(--save-response "$answer"); fi
       run_load "$server" "$port" --rate "$rate" --duration "$duration" --connections 8 \
-        --histogram-out "$out/run/histogram-$server-$rate.tsv"
+        --histogram-out "$out/run/histogram-$server-$rate.tsv" "${save[@]}"
     done
   done
+  # The same ceiling answering with the webhook's injected AdmissionReview (about 4 KB, its patch base64-encoded)
+  # instead of a 130-byte one: what sending such an answer costs any injector over this transport, on both sides.
+  sized_port=$(free_port "$out/run")
+  "$pub/single-active-bench-baseline" --tls-cert-file "$out/certs/tls.crt" --tls-private-key-file "$out/certs/tls.key" --port "$sized_port" \
+    --response "$answer" >>"$out/run/baseline-answer-sized.log" 2>&1 &
+  pids+=($!); server_pid[baseline-answer-sized]=$!
+  wait_https "https://127.0.0.1:$sized_port/healthz" "$ca"
   run_load "webhook-log-warning" "$quiet_port" --rate 1000 --duration "$duration" --connections 8
   run_load "webhook-previous" "$previous_port" --rate 1000 --duration "$duration" --connections 8 \
     --histogram-out "$out/run/histogram-webhook-previous-1000.tsv"
-  for server in baseline webhook webhook-log-warning webhook-previous; do
-    case $server in baseline) port=$baseline_port ;; webhook) port=$webhook_port ;; webhook-previous) port=$previous_port ;; *) port=$quiet_port ;; esac
+  for server in baseline baseline-answer-sized webhook webhook-log-warning webhook-previous; do
+    case $server in
+      baseline) port=$baseline_port ;; baseline-answer-sized) port=$sized_port ;; webhook) port=$webhook_port ;;
+      webhook-previous) port=$previous_port ;; *) port=$quiet_port ;;
+    esac
     run_load "$server" "$port" --saturate --duration "$saturation" --connections 16 --server-pid "${server_pid[$server]}"
   done
   # The same bodies with the pod's annotation "false": read, decided and answered, nothing injected;

@@ -7,12 +7,15 @@ namespace SingleActive.Bench.Baseline;
 /// Reads the whole request body (as the webhook must before it can decide) and answers with one
 /// precomputed AdmissionReview: the cost of transport, TLS and body handling and nothing more.
 /// </summary>
-public static class FixedResponder
+/// <param name="response">The answer's bytes; by default a small AdmissionReview that allows without a patch.</param>
+public sealed class FixedResponder(byte[]? response = null)
 {
-    private static readonly byte[] Response = Encoding.UTF8.GetBytes(
+    private static readonly byte[] SmallResponse = Encoding.UTF8.GetBytes(
         """{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"00000000-0000-0000-0000-000000000000","allowed":true}}""");
 
-    public static async Task RespondAsync(HttpContext context)
+    private readonly byte[] response = response ?? SmallResponse;
+
+    public async Task RespondAsync(HttpContext context)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
@@ -29,7 +32,7 @@ public static class FixedResponder
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        context.Response.ContentLength = Response.Length;
-        await context.Response.Body.WriteAsync(Response, context.RequestAborted);
+        context.Response.ContentLength = response.Length;
+        await context.Response.Body.WriteAsync(response, context.RequestAborted);
     }
 }

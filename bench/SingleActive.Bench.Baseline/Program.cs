@@ -7,7 +7,13 @@ using SingleActive.Bench.Baseline;
 var options = BaselineOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: single-active-bench-baseline --tls-cert-file FILE --tls-private-key-file FILE [--port 8443]");
+    Console.Error.WriteLine("usage: single-active-bench-baseline --tls-cert-file FILE --tls-private-key-file FILE [--port 8443] [--response FILE]");
+    return 2;
+}
+
+if (options.ResponseFile is { } responseFile && (!File.Exists(responseFile) || new FileInfo(responseFile).Length == 0))
+{
+    Console.Error.WriteLine($"--response {responseFile}: no such file, or it is empty (it holds the answer to send, e.g. the load generator's --save-response)");
     return 2;
 }
 
@@ -25,7 +31,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 var app = builder.Build();
-app.MapPost("/mutate", FixedResponder.RespondAsync);
+var responder = new FixedResponder(options.ResponseFile is { } file ? File.ReadAllBytes(file) : null);
+app.MapPost("/mutate", responder.RespondAsync);
 app.MapGet("/healthz", () => "ok");
 Console.WriteLine($"baseline listening on https://127.0.0.1:{options.Port}/mutate");
 await app.RunAsync();

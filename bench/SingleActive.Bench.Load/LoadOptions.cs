@@ -10,7 +10,7 @@ public sealed class LoadOptions
         usage: single-active-bench-load --url URL --body FILE [--body FILE ...]
                  (--rate N | --saturate) [--duration S] [--warmup S] [--connections N]
                  [--ca FILE | --insecure] [--dry-run] [--opt-out] [--label NAME] [--json-out FILE] [--histogram-out FILE]
-                 [--server-pid PID]
+                 [--server-pid PID] [--save-response FILE]
           --rate N         open loop: request i is due at start + i/N; latency counts from that due time
           --saturate       closed loop: --connections workers send back to back; reports throughput
           --dry-run        set request.dryRun=true in every body (the webhook then skips side effects)
@@ -19,6 +19,8 @@ public sealed class LoadOptions
           --server-pid PID saturation: also report the server process's CPU time per response in the
                            measured window (user + system, /proc/PID/stat), and this generator's own
                            (own running time only, not the VM's steal time)
+          --save-response FILE  write the smallest of the answers to the bodies' first check to FILE (for
+                           the ceiling's --response: a ceiling that answers as much as the server does)
         """;
 
     public Uri Url { get; private set; } = new("https://127.0.0.1:8443/mutate");
@@ -36,6 +38,7 @@ public sealed class LoadOptions
     public string? JsonOut { get; private set; }
     public string? HistogramOut { get; private set; }
     public int? ServerPid { get; private set; }
+    public string? SaveResponse { get; private set; }
 
     public static LoadOptions Parse(string[] args)
     {
@@ -60,6 +63,7 @@ public sealed class LoadOptions
                 case "--json-out": o.JsonOut = Next(); break;
                 case "--histogram-out": o.HistogramOut = Next(); break;
                 case "--server-pid": o.ServerPid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--save-response": o.SaveResponse = Next(); break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }

@@ -18,6 +18,7 @@ var bodies = RequestBodies.Load(options.Bodies, options.DryRun, options.OptOut);
 using var target = new HttpTarget(options);
 
 // Check each body once, so a run never measures a stream of 400s or denials by mistake.
+byte[]? smallestAnswer = null;
 for (var i = 0; i < bodies.Count; i++)
 {
     var (status, body) = await target.PostAsync(bodies.For(i));
@@ -28,6 +29,27 @@ for (var i = 0; i < bodies.Count; i++)
         Console.Error.WriteLine($"[{options.Label}] {bodies.Names[i]} is not answered with 200: {Encoding.UTF8.GetString(body)}");
         return 1;
     }
+
+    if (options.SaveResponse is not null)
+    {
+        // Only an injected answer will do: a denial or an answer without a patch would make the answer-sized ceiling
+        // measure the wrong thing.
+        if (!IsAllowedWithPatch(body))
+        {
+            Console.Error.WriteLine($"[{options.Label}] --save-response: {bodies.Names[i]} is not answered with an allowed patch: {Encoding.UTF8.GetString(body)}");
+            return 1;
+        }
+
+        if (smallestAnswer is null || body.Length < smallestAnswer.Length)
+        {
+            smallestAnswer = body;
+        }
+    }
+}
+
+if (options.SaveResponse is not null && smallestAnswer is not null)
+{
+    await File.WriteAllBytesAsync(options.SaveResponse, smallestAnswer);
 }
 
 var result = options.Saturate
@@ -45,6 +67,21 @@ if (options.HistogramOut is not null)
 }
 
 return result.Errors == 0 ? 0 : 3;
+
+static bool IsAllowedWithPatch(byte[] body)
+{
+    try
+    {
+        using var doc = JsonDocument.Parse(body);
+        var response = doc.RootElement.GetProperty("response");
+        return response.TryGetProperty("allowed", out var a) && a.ValueKind == JsonValueKind.True
+            && response.TryGetProperty("patch", out var p) && p.ValueKind == JsonValueKind.String && p.GetString()!.Length > 0;
+    }
+    catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+    {
+        return false;
+    }
+}
 
 static string DescribeResponse(byte[] body)
 {

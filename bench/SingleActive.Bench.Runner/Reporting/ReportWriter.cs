@@ -58,6 +58,11 @@ public static class ReportWriter
             {
                 AppendCostSplit(md, ceiling, optedOut, webhookMax);
             }
+
+            if (runs.LastOrDefault(r => r.Label == "baseline-answer-sized" && r.Mode == "saturation") is { } answerSized)
+            {
+                AppendAnswerSize(md, ceiling, answerSized, webhookMax);
+            }
         }
 
         var previousMax = runs.LastOrDefault(r => r.Label == "webhook-previous" && r.Mode == "saturation");
@@ -85,6 +90,24 @@ public static class ReportWriter
         {
             // The server process's own CPU time: the load generator and the VM's steal time are not in it.
             md.AppendLine(Inv($"- server CPU per response at saturation (the server process's user + system time in the measured window): ceiling {ceilingCpu:F1} µs; webhook {webhookCpu:F1} µs = ceiling + {optedOutCpu - ceilingCpu:F1} µs serving (opted out: {optedOutCpu:F1} µs) + {webhookCpu - optedOutCpu:F1} µs injection; webhook / ceiling ×{webhookCpu / ceilingCpu:F2}; the load generator's own CPU per response: {ceiling.ClientCpuUs:F1} µs with the ceiling, {webhook.ClientCpuUs:F1} µs with the webhook"));
+        }
+    }
+
+    /// <summary>
+    /// What the answer's size costs by itself: the ceiling answering with the webhook's injected AdmissionReview
+    /// (about 4 KB) instead of its 130-byte one, same bodies; what is left of the webhook's time per response above
+    /// that is its own work (read, decide, render, serialize, log), and the goal's room for it.
+    /// </summary>
+    private static void AppendAnswerSize(StringBuilder md, AdmissionRun ceiling, AdmissionRun answerSized, AdmissionRun webhook)
+    {
+        static double PerRequestUs(AdmissionRun run) => 1e6 / run.AchievedRate;
+        var work = PerRequestUs(webhook) - PerRequestUs(answerSized);
+        var room = PerRequestUs(ceiling) / 0.6 - PerRequestUs(answerSized);
+        var roomText = room > 0 ? Inv($"60 % of the ceiling leaves {room:F1} µs") : "60 % of the ceiling leaves none: the answer-sized ceiling is itself below it";
+        md.AppendLine(Inv($"- the ceiling answering with the webhook's injected answer: {answerSized.AchievedRate:F0} req/s = {answerSized.AchievedRate / ceiling.AchievedRate:P0} of the ceiling (the answer's size alone); webhook / answer-sized ceiling = {webhook.AchievedRate / answerSized.AchievedRate:P0}; machine time per request above the answer-sized ceiling (the webhook's own work, and what the load generator spends more on its requests) {work:F1} µs, where {roomText}"));
+        if (answerSized.ServerCpuUs is { } sizedCpu && webhook.ServerCpuUs is { } webhookCpu)
+        {
+            md.AppendLine(Inv($"- server CPU per response: answer-sized ceiling {sizedCpu:F1} µs, webhook {webhookCpu:F1} µs (its own work: {webhookCpu - sizedCpu:F1} µs); the load generator's own: {answerSized.ClientCpuUs:F1} µs with the answer-sized ceiling"));
         }
     }
 
