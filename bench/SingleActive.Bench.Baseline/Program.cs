@@ -11,10 +11,15 @@ if (options is null)
     return 2;
 }
 
-if (options.ResponseFile is { } responseFile && (!File.Exists(responseFile) || new FileInfo(responseFile).Length == 0))
+byte[]? response = null;
+if (options.ResponseFile is { } responseFile)
 {
-    Console.Error.WriteLine($"--response {responseFile}: no such file, or it is empty (it holds the answer to send, e.g. the load generator's --save-response)");
-    return 2;
+    response = File.Exists(responseFile) ? File.ReadAllBytes(responseFile) : [];
+    if (response.Length == 0)
+    {
+        Console.Error.WriteLine($"--response {responseFile}: no such file, or it is empty (it holds the answer to send, e.g. the load generator's --save-response)");
+        return 2;
+    }
 }
 
 using var certificate = X509Certificate2.CreateFromPemFile(options.CertFile, options.KeyFile);
@@ -31,7 +36,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 var app = builder.Build();
-var responder = new FixedResponder(options.ResponseFile is { } file ? File.ReadAllBytes(file) : null);
+var responder = new FixedResponder(response);
 app.MapPost("/mutate", responder.RespondAsync);
 app.MapGet("/healthz", () => "ok");
 Console.WriteLine($"baseline listening on https://127.0.0.1:{options.Port}/mutate");

@@ -22,8 +22,8 @@ byte[]? smallestAnswer = null;
 for (var i = 0; i < bodies.Count; i++)
 {
     var (status, body) = await target.PostAsync(bodies.For(i));
-    var summary = DescribeResponse(body);
-    Console.Error.WriteLine($"[{options.Label}] {bodies.Names[i]}: HTTP {status} {summary}");
+    var answer = ReadAnswer(body);
+    Console.Error.WriteLine($"[{options.Label}] {bodies.Names[i]}: HTTP {status} {Describe(answer)}");
     if (status != 200)
     {
         Console.Error.WriteLine($"[{options.Label}] {bodies.Names[i]} is not answered with 200: {Encoding.UTF8.GetString(body)}");
@@ -34,7 +34,7 @@ for (var i = 0; i < bodies.Count; i++)
     {
         // Only an injected answer will do: a denial or an answer without a patch would make the answer-sized ceiling
         // measure the wrong thing.
-        if (!IsAllowedWithPatch(body))
+        if (answer is not { Allowed: true, PatchBytes: > 0 })
         {
             Console.Error.WriteLine($"[{options.Label}] --save-response: {bodies.Names[i]} is not answered with an allowed patch: {Encoding.UTF8.GetString(body)}");
             return 1;
@@ -68,22 +68,8 @@ if (options.HistogramOut is not null)
 
 return result.Errors == 0 ? 0 : 3;
 
-static bool IsAllowedWithPatch(byte[] body)
-{
-    try
-    {
-        using var doc = JsonDocument.Parse(body);
-        var response = doc.RootElement.GetProperty("response");
-        return response.TryGetProperty("allowed", out var a) && a.ValueKind == JsonValueKind.True
-            && response.TryGetProperty("patch", out var p) && p.ValueKind == JsonValueKind.String && p.GetString()!.Length > 0;
-    }
-    catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-    {
-        return false;
-    }
-}
-
-static string DescribeResponse(byte[] body)
+// The answer's allowed, decoded patch size and status message; null when the body is not an AdmissionReview response.
+static (bool Allowed, int PatchBytes, string? Message)? ReadAnswer(byte[] body)
 {
     try
     {
@@ -92,10 +78,15 @@ static string DescribeResponse(byte[] body)
         var allowed = response.TryGetProperty("allowed", out var a) && a.GetBoolean();
         var patch = response.TryGetProperty("patch", out var p) && p.ValueKind == JsonValueKind.String ? Convert.FromBase64String(p.GetString()!).Length : 0;
         var message = response.TryGetProperty("status", out var s) && s.TryGetProperty("message", out var m) ? m.GetString() : null;
-        return $"allowed={allowed} patch={patch}B{(message is null ? "" : " message=" + message)}";
+        return (allowed, patch, message);
     }
     catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
     {
-        return "(not an AdmissionReview response)";
+        return null;
     }
 }
+
+static string Describe((bool Allowed, int PatchBytes, string? Message)? answer) =>
+    answer is { } a
+        ? $"allowed={a.Allowed} patch={a.PatchBytes}B{(a.Message is null ? "" : " message=" + a.Message)}"
+        : "(not an AdmissionReview response)";

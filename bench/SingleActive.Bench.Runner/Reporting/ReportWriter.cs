@@ -81,7 +81,6 @@ public static class ReportWriter
     /// </summary>
     private static void AppendCostSplit(StringBuilder md, AdmissionRun ceiling, AdmissionRun optedOut, AdmissionRun webhook)
     {
-        static double PerRequestUs(AdmissionRun run) => 1e6 / run.AchievedRate;
         var floor = PerRequestUs(ceiling);
         var serving = PerRequestUs(optedOut) - floor;
         var injection = PerRequestUs(webhook) - PerRequestUs(optedOut);
@@ -100,7 +99,6 @@ public static class ReportWriter
     /// </summary>
     private static void AppendAnswerSize(StringBuilder md, AdmissionRun ceiling, AdmissionRun answerSized, AdmissionRun webhook)
     {
-        static double PerRequestUs(AdmissionRun run) => 1e6 / run.AchievedRate;
         var work = PerRequestUs(webhook) - PerRequestUs(answerSized);
         var room = PerRequestUs(ceiling) / 0.6 - PerRequestUs(answerSized);
         var roomText = room > 0 ? Inv($"60 % of the ceiling leaves {room:F1} µs") : "60 % of the ceiling leaves none: the answer-sized ceiling is itself below it";
@@ -177,6 +175,9 @@ public static class ReportWriter
     }
 
     private static string Verdict(bool met) => met ? "met" : "NOT met";
+
+    /// <summary>Machine time per request at saturation, µs: 1 s / throughput (both cores, the load generator included).</summary>
+    private static double PerRequestUs(AdmissionRun run) => 1e6 / run.AchievedRate;
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
