@@ -36,7 +36,7 @@ public sealed class LeaseWatcherTests
 
         client.Fault = LeaseFault.Fail;
         server.Put(new LeaseRecord("web-1", 15, null, null, 0, null)); // the event breaks the watch
-        await Eventually.UntilAsync(() => metrics.ApiErrors(ApiOperations.Watch) == 1 && watcher.IsIdle, TestLimit, "the broken watch was not followed by a pause");
+        await Eventually.UntilAsync(() => metrics.ApiErrors(ApiOperation.Watch.Label()) == 1 && watcher.IsIdle, TestLimit, "the broken watch was not followed by a pause");
         Assert.Equal(0, server.WatcherCount);
 
         client.Fault = LeaseFault.None;

@@ -18,9 +18,9 @@ public sealed class ElectorMetricsTests
     public void Render_Counters_AppearWithLabels()
     {
         var metrics = new ElectorMetrics();
-        metrics.RecordApiError("update");
-        metrics.RecordApiError("update");
-        metrics.RecordApiError("watch");
+        metrics.RecordApiError(ApiOperation.Update);
+        metrics.RecordApiError(ApiOperation.Update);
+        metrics.RecordApiError(ApiOperation.Watch);
         metrics.RecordElected();
         metrics.RecordLost(LeadershipLossReason.RenewDeadlineExceeded);
 

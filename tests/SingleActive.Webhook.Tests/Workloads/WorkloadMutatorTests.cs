@@ -201,7 +201,7 @@ public class WorkloadMutatorTests
     {
         var set = TestWorkloads.StatefulSet();
 
-        var result = this.mutator.Mutate(set, new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: true));
+        var result = this.mutator.Mutate(set, new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: TemplateInjection.VersionsUnknown));
 
         Assert.Equal(new Provisioning.ServiceAccountRequest("shop", "single-active-elector", true, ElectorMode.Readiness), result.ServiceAccount);
         Assert.Contains(set.Spec.Template.Spec.Containers, c => c.Name == ElectorHttp.ContainerName);
@@ -214,7 +214,7 @@ public class WorkloadMutatorTests
     public void Mutate_OfflineTwice_SecondRunChangesNothing()
     {
         var deployment = TestWorkloads.Deployment();
-        var request = new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: true);
+        var request = new WorkloadRequest(IsCreate: true, Namespace: "shop", InjectTemplate: TemplateInjection.VersionsUnknown);
         this.mutator.Mutate(deployment, request);
         var once = k8s.KubernetesJson.Serialize(deployment);
 

@@ -183,7 +183,7 @@ internal sealed class Handovers(ElectionSettings settings, ILeaseStore store, Ti
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            metrics.RecordApiError(ApiOperations.Pods);
+            metrics.RecordApiError(ApiOperation.Pods);
             return HandoverDecision.Refuse(requested == Annotations.AnyHolder ? null : requested, $"could not read the pods to check the request: {ErrorText.Of(e)}");
         }
     }

@@ -47,7 +47,7 @@ public sealed class LeaseWatcher(IWatchableLeaseStore store, LeaderElector elect
             }
             catch (Exception e)
             {
-                metrics.RecordApiError(ApiOperations.Watch);
+                metrics.RecordApiError(ApiOperation.Watch);
                 Log.WatchEnded(logger, ErrorText.Of(e));
                 await parking.PauseAsync(timings.RetryPeriod, null, stop).ConfigureAwait(false);
             }

@@ -43,7 +43,7 @@ internal sealed class PlannedHandovers(
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            metrics.RecordApiError(ApiOperations.Pods);
+            metrics.RecordApiError(ApiOperation.Pods);
             Log.SuccessionPlanFailed(logger, drain.Draining ? PlannedHandover.NodeDrain : PlannedHandover.Rollout, ErrorText.Of(e));
             return false;
         }
@@ -104,7 +104,7 @@ internal sealed class PlannedHandovers(
         }
         catch (Exception e)
         {
-            metrics.RecordApiError(ApiOperations.Pods);
+            metrics.RecordApiError(ApiOperation.Pods);
             Log.SuccessionPlanFailed(logger, drain.Draining ? PlannedHandover.NodeDrain : PlannedHandover.Rollout, ErrorText.Of(e));
             return null;
         }

@@ -64,7 +64,7 @@ internal sealed class ReleaseWrites(ElectionSettings settings, TimeProvider time
                     failure = e;
                 }
 
-                metrics.RecordApiError(ApiOperations.Release);
+                metrics.RecordApiError(ApiOperation.Release);
                 var noAnswer = failure is OperationCanceledException && (timeout.IsCancellationRequested || ct.IsCancellationRequested);
                 var error = noAnswer ? $"no answer within {Duration.Format(bound)}" : ErrorText.Of(failure);
                 if (ct.IsCancellationRequested || pacing.NextWait(time.GetElapsedTime(start), noAnswer) is not { } wait)

@@ -228,7 +228,7 @@ internal sealed class TermRounds(
     {
         if (outcome.Error is { } error)
         {
-            metrics.RecordApiError(outcome.FailedOperation!);
+            metrics.RecordApiError(ApiOperations.OfLeaseRound(outcome.FailedOperation!));
             Log.ApiCallFailed(logger, outcome.FailedOperation!, ElectorCampaign.ErrorTextOf(error));
         }
 

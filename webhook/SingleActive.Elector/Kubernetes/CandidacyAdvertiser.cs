@@ -106,7 +106,7 @@ public sealed class CandidacyAdvertiser(ICandidatePods pods, string podName, str
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            metrics.RecordApiError(ApiOperations.Candidacy);
+            metrics.RecordApiError(ApiOperation.Candidacy);
             Log.CandidacyFailed(logger, podName, ErrorText.Of(e));
             return false;
         }

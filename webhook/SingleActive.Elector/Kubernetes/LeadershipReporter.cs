@@ -189,7 +189,7 @@ public sealed class LeadershipReporter(
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            metrics.RecordApiError(ApiOperations.Pods);
+            metrics.RecordApiError(ApiOperation.Pods);
             Log.SweepFailed(logger, sweep.Epoch, ErrorText.Of(e));
             backlog.WriteFailed(sweep);
             return;
@@ -236,7 +236,7 @@ public sealed class LeadershipReporter(
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            metrics.RecordApiError(ApiOperations.Label);
+            metrics.RecordApiError(ApiOperation.Label);
             Log.LabelFailed(logger, label.Pod, Labels.Role, label.Role, ErrorText.Of(e));
             backlog.WriteFailed(label);
         }

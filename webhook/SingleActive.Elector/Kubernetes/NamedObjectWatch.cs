@@ -30,7 +30,7 @@ public sealed class NamedObjectWatch<T>(
     Func<CancellationToken, Task<(T? Object, string? ResourceVersion)>> list,
     Func<string?, CancellationToken, IAsyncEnumerable<T>> watch,
     INamedObjectHandler<T> handler,
-    string apiErrorOperation,
+    ApiOperation apiErrorOperation,
     TimeProvider time,
     TimeSpan retryPeriod,
     ElectorMetrics metrics)

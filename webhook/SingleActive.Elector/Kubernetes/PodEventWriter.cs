@@ -41,7 +41,7 @@ internal sealed class PodEventWriter(IPodApi api, string @namespace, string podN
         }
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            metrics.RecordApiError(ApiOperations.Event);
+            metrics.RecordApiError(ApiOperation.Event);
             Log.EventFailed(logger, pending.Reason, podName, ErrorText.Of(e));
             if (backlog.EventFailed(pending))
             {

@@ -66,7 +66,7 @@ internal sealed class PreviousHolderFence(
         catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
         {
             var error = ErrorText.Of(e);
-            metrics.RecordApiError(ApiOperations.Fence);
+            metrics.RecordApiError(ApiOperation.Fence);
             metrics.RecordFenceFailure();
             Log.FenceFailed(logger, fence.Pod, fence.Epoch, error);
             if (!backlog.WriteFailed(fence) && (eventAt is not { } last || time.GetElapsedTime(last) >= EventInterval))

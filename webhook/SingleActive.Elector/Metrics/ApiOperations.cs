@@ -1,44 +1,31 @@
 namespace SingleActive.Elector.Metrics;
 
 /// <summary>
-/// The <c>operation</c> label of <c>single_active_elector_api_errors_total</c>: which API call failed. docs/elector.md
-/// lists them; every one is written at 0 from the start (see <see cref="ElectorMetrics"/>).
+/// The <c>operation</c> label values of <c>single_active_elector_api_errors_total</c>, one per
+/// <see cref="ApiOperation"/>. docs/elector.md lists them; every one is written at 0 from the start (see
+/// <see cref="ElectorMetrics"/>).
 /// </summary>
 public static class ApiOperations
 {
-    /// <summary>Reading, creating or updating the Lease: the names <c>LeaseRound</c> (SingleActive.Core) reports as <c>FailedOperation</c>.</summary>
-    public const string Get = "get";
+    private static readonly string[] Labels = ["candidacy", "create", "event", "fence", "get", "label", "node_watch", "pod_watch", "pods", "release", "update", "watch"];
 
-    public const string Create = "create";
+    /// <summary>Every label value, in the order of <see cref="ApiOperation"/> (ordinal order): <c>All[(int)operation]</c> is <c>operation</c>'s.</summary>
+    public static IReadOnlyList<string> All => Labels;
 
-    public const string Update = "update";
+    /// <summary>The label value of <paramref name="operation"/>.</summary>
+    public static string Label(this ApiOperation operation) => Labels[(int)operation];
 
-    /// <summary>Watching the Lease.</summary>
-    public const string Watch = "watch";
+    /// <summary>The operation whose label value is <paramref name="label"/>; null when none is.</summary>
+    public static ApiOperation? OfLabel(string label) => Array.IndexOf(Labels, label) is var i and >= 0 ? (ApiOperation)i : null;
 
-    /// <summary>Releasing the Lease.</summary>
-    public const string Release = "release";
-
-    /// <summary>Recording a Kubernetes Event.</summary>
-    public const string Event = "event";
-
-    /// <summary>Label mode: labelling a pod leader or standby.</summary>
-    public const string Label = "label";
-
-    /// <summary>Readiness mode: marking the previous holder's pod not ready.</summary>
-    public const string Fence = "fence";
-
-    /// <summary>Listing or watching its own pod.</summary>
-    public const string PodWatch = "pod_watch";
-
-    /// <summary>Listing or watching its node.</summary>
-    public const string NodeWatch = "node_watch";
-
-    /// <summary>Reading a handover's target or the standbys.</summary>
-    public const string Pods = "pods";
-
-    /// <summary>Writing the single-active.io/candidate condition.</summary>
-    public const string Candidacy = "candidacy";
-
-    public static readonly IReadOnlyList<string> All = [Get, Create, Update, Watch, Release, Event, Label, Fence, PodWatch, NodeWatch, Pods, Candidacy];
+    /// <summary>The operation a failed <c>LeaseRound</c> (SingleActive.Core) names in its <c>FailedOperation</c>.</summary>
+    /// <param name="failedOperation"><c>get</c>, <c>create</c> or <c>update</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Any other text: the round names a call this elector does not count.</exception>
+    public static ApiOperation OfLeaseRound(string failedOperation) => failedOperation switch
+    {
+        "get" => ApiOperation.Get,
+        "create" => ApiOperation.Create,
+        "update" => ApiOperation.Update,
+        _ => throw new ArgumentOutOfRangeException(nameof(failedOperation), failedOperation, "A Lease round fails in get, create or update."),
+    };
 }

@@ -15,7 +15,7 @@ public sealed class ElectorMetrics
     private static readonly double[] RenewBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Histogram renewDuration = new("single_active_elector_renew_duration_seconds", "Latency of successful Lease renewals.", RenewBuckets);
-    private readonly ConcurrentDictionary<string, long> apiErrors = new(StringComparer.Ordinal);
+    private readonly long[] apiErrors = new long[ApiOperations.All.Count];
     private readonly ConcurrentDictionary<string, long> losses = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> handovers = new(StringComparer.Ordinal);
     private long becameLeader;
@@ -33,18 +33,9 @@ public sealed class ElectorMetrics
             "The Lease this elector campaigns for, its mode and its build; always 1.",
             [new("lease", leaseName), new("mode", ElectorModes.Format(mode)), .. build.Labels()]);
 
-    public ElectorMetrics()
-    {
-        // Every operation at 0 from the start: Prometheus' increase() counts nothing for a series' first sample.
-        foreach (var operation in ApiOperations.All)
-        {
-            apiErrors[operation] = 0;
-        }
-    }
-
     public void RecordRenew(TimeSpan duration) => renewDuration.Observe(duration.TotalSeconds);
 
-    public void RecordApiError(string operation) => apiErrors.AddOrUpdate(operation, 1, static (_, n) => n + 1);
+    public void RecordApiError(ApiOperation operation) => Interlocked.Increment(ref apiErrors[(int)operation]);
 
     public void RecordElected() => Interlocked.Increment(ref becameLeader);
 
@@ -92,7 +83,8 @@ public sealed class ElectorMetrics
         losses.AddOrUpdate(ReasonLabel(reason), 1, static (_, n) => n + 1);
     }
 
-    public long ApiErrors(string operation) => apiErrors.TryGetValue(operation, out var n) ? n : 0;
+    /// <summary>The failed calls counted under the <c>operation</c> label value <paramref name="operation"/> (0 for a value that is not one).</summary>
+    public long ApiErrors(string operation) => ApiOperations.OfLabel(operation) is { } known ? Interlocked.Read(ref apiErrors[(int)known]) : 0;
 
     public static string ReasonLabel(LeadershipLossReason reason) => reason switch
     {
@@ -176,9 +168,10 @@ public sealed class ElectorMetrics
         }
 
         PrometheusText.WriteHeader(sb, "single_active_elector_api_errors_total", "Failed Kubernetes API calls, by operation.", "counter");
-        foreach (var (operation, count) in apiErrors.OrderBy(p => p.Key, StringComparer.Ordinal))
+        // Every operation from the start, at 0 until one fails: Prometheus' increase() counts nothing for a series' first sample.
+        for (var i = 0; i < apiErrors.Length; i++)
         {
-            PrometheusText.WriteSample(sb, "single_active_elector_api_errors_total", "operation", operation, count);
+            PrometheusText.WriteSample(sb, "single_active_elector_api_errors_total", "operation", ApiOperations.All[i], Interlocked.Read(ref apiErrors[i]));
         }
 
         renewDuration.WriteTo(sb);

@@ -38,7 +38,7 @@ public sealed class OwnNodeWatcher : INamedObjectHandler<NodeSnapshot>
         this.elector = elector;
         this.metrics = metrics;
         this.logger = logger;
-        watch = new NamedObjectWatch<NodeSnapshot>(ct => api.ListAsync(nodeName, ct), (rv, ct) => api.WatchAsync(nodeName, rv, ct), this, ApiOperations.NodeWatch, time, retryPeriod, metrics);
+        watch = new NamedObjectWatch<NodeSnapshot>(ct => api.ListAsync(nodeName, ct), (rv, ct) => api.WatchAsync(nodeName, rv, ct), this, ApiOperation.NodeWatch, time, retryPeriod, metrics);
     }
 
     private enum Availability

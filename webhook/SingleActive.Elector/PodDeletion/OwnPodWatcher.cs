@@ -73,7 +73,7 @@ public sealed class OwnPodWatcher : INamedObjectHandler<PodSnapshot>
             },
             store.WatchAsync,
             this,
-            ApiOperations.PodWatch,
+            ApiOperation.PodWatch,
             time,
             retryPeriod,
             metrics);

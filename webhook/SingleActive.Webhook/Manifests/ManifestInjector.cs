@@ -121,7 +121,7 @@ public sealed class ManifestInjector(PodInjector podInjector, WorkloadMutator wo
     }
 
     // Offline, the cluster's version the user gives stands for the API server and for every node.
-    private WorkloadRequest Request(string? ns) => new(IsCreate: true, Namespace: ns, InjectTemplate: true, ServerVersion: serverVersion, OldestKubelet: serverVersion);
+    private WorkloadRequest Request(string? ns) => new(IsCreate: true, Namespace: ns, InjectTemplate: new TemplateInjection(serverVersion, serverVersion));
 
     private void InjectPod(JsonObject obj, string? ns, string label, ManifestRun run)
     {

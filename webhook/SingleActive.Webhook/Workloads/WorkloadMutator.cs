@@ -66,7 +66,7 @@ public sealed class WorkloadMutator(PodInjector injector)
         var template = workload.Template;
         ServiceAccountRequest? account = null;
         ElectorMode mode;
-        var result = injector.Inject(TemplatePod(template, workload.Name), new InjectionContext(workload.Namespace, ServerVersion: request.ServerVersion, LeaseNameHint: workload.Name, OldestKubelet: request.OldestKubelet));
+        var result = injector.Inject(TemplatePod(template, workload.Name), new InjectionContext(workload.Namespace, ServerVersion: request.InjectTemplate?.ServerVersion, LeaseNameHint: workload.Name, OldestKubelet: request.InjectTemplate?.OldestKubelet));
         switch (result)
         {
             case { Allowed: false }:
@@ -75,7 +75,7 @@ public sealed class WorkloadMutator(PodInjector injector)
             case { Injected: { } injected }:
                 mode = injected.Status.Mode;
                 warnings.AddRange(result.Warnings ?? []);
-                if (request.InjectTemplate)
+                if (request.InjectTemplate is not null)
                 {
                     var original = template.Metadata;
                     template.Metadata = injected.Pod.Metadata with { GenerateName = original?.GenerateName, NamespaceProperty = original?.NamespaceProperty };

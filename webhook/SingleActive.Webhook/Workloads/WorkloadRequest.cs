@@ -7,11 +7,10 @@ namespace SingleActive.Webhook.Workloads;
 /// <param name="PreviousTemplate">The stored object's pod template on UPDATE, to tell whether this request starts a rollout; null on create.</param>
 /// <param name="Namespace">The request's namespace, for objects that leave it empty.</param>
 /// <param name="InjectTemplate">
-/// True for offline injection, where no webhook sees the pods: the template itself gets the elector.
-/// False in the webhook, which only checks the template here and injects each pod when it is created.
+/// Set for offline injection, where no webhook sees the pods: the template itself gets the elector, its sidecar kind
+/// chosen for the versions given. Null in the webhook, which only checks the template here and injects each pod when
+/// it is created.
 /// </param>
-/// <param name="ServerVersion">For the sidecar kind when <see cref="InjectTemplate"/> is set; null when unknown.</param>
-/// <param name="OldestKubelet">The oldest node kubelet, for the sidecar kind with <see cref="InjectTemplate"/>; null when unknown.</param>
 /// <param name="PreviousMayRunPods">
 /// On UPDATE, whether the stored object may run pods: its <c>spec.replicas</c> (the API server's default 1 when unset) or
 /// its <c>status.replicas</c> is above 0 (a StatefulSet counts every pod it created; a Deployment's ReplicaSets leave out
@@ -21,7 +20,5 @@ public sealed record WorkloadRequest(
     bool IsCreate,
     V1PodTemplateSpec? PreviousTemplate = null,
     string? Namespace = null,
-    bool InjectTemplate = false,
-    Version? ServerVersion = null,
-    Version? OldestKubelet = null,
+    TemplateInjection? InjectTemplate = null,
     bool PreviousMayRunPods = false);
