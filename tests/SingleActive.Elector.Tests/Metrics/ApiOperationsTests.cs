@@ -2,35 +2,35 @@ using SingleActive.Elector.Metrics;
 
 namespace SingleActive.Elector.Tests.Metrics;
 
-public class ApiOperationsTests
+public sealed class ApiOperationsTests
 {
-    [Fact]
-    public void Label_EveryOperation_HasItsOwnLabelThatReadsBack()
-    {
-        var operations = Enum.GetValues<ApiOperation>();
-
-        Assert.Equal(operations.Length, ApiOperations.All.Count);
-        Assert.Equal(operations.Length, operations.Select(o => o.Label()).Distinct(StringComparer.Ordinal).Count());
-        Assert.All(operations, o => Assert.Equal(o, ApiOperations.OfLabel(o.Label())));
-        Assert.Null(ApiOperations.OfLabel("list"));
-    }
-
-    [Fact]
-    public void All_IsInOrdinalOrder_SoMetricsWritesTheSeriesSorted() =>
-        Assert.Equal(ApiOperations.All.Order(StringComparer.Ordinal), ApiOperations.All);
-
     [Theory]
-    [InlineData("get", ApiOperation.Get)]
-    [InlineData("create", ApiOperation.Create)]
-    [InlineData("update", ApiOperation.Update)]
-    public void OfLeaseRound_TheRoundsCalls_AreTheirOperations(string failedOperation, ApiOperation expected) =>
-        Assert.Equal(expected, ApiOperations.OfLeaseRound(failedOperation));
+    [InlineData(ApiOperation.Candidacy, "candidacy")]
+    [InlineData(ApiOperation.Create, "create")]
+    [InlineData(ApiOperation.Event, "event")]
+    [InlineData(ApiOperation.Fence, "fence")]
+    [InlineData(ApiOperation.Get, "get")]
+    [InlineData(ApiOperation.Label, "label")]
+    [InlineData(ApiOperation.NodeWatch, "node_watch")]
+    [InlineData(ApiOperation.PodWatch, "pod_watch")]
+    [InlineData(ApiOperation.Pods, "pods")]
+    [InlineData(ApiOperation.Release, "release")]
+    [InlineData(ApiOperation.Update, "update")]
+    [InlineData(ApiOperation.Watch, "watch")]
+    public void Label_EachOperation_IsItsLabelValueAndReadsBack(ApiOperation operation, string label)
+    {
+        Assert.Equal(label, operation.Label());
+        Assert.Equal(operation, ApiOperations.OfLabel(label));
+    }
 
     [Fact]
-    public void OfLeaseRound_AnotherCall_IsRefusedByName()
+    public void All_OneLabelPerOperation_InOrdinalOrderSoMetricsWritesTheSeriesSorted()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ApiOperations.OfLeaseRound("watch"));
-
-        Assert.Equal("failedOperation", error.ParamName);
+        Assert.Equal(Enum.GetValues<ApiOperation>().Length, ApiOperations.All.Count);
+        Assert.Equal(ApiOperations.All.Order(StringComparer.Ordinal), ApiOperations.All);
+        Assert.Equal(ApiOperations.All.Count, ApiOperations.All.Distinct(StringComparer.Ordinal).Count());
     }
+
+    [Fact]
+    public void OfLabel_NoOperationsLabel_IsNull() => Assert.Null(ApiOperations.OfLabel("list"));
 }

@@ -228,8 +228,11 @@ internal sealed class TermRounds(
     {
         if (outcome.Error is { } error)
         {
-            metrics.RecordApiError(ApiOperations.OfLeaseRound(outcome.FailedOperation!));
             Log.ApiCallFailed(logger, outcome.FailedOperation!, ElectorCampaign.ErrorTextOf(error));
+            if (ApiOperations.OfLabel(outcome.FailedOperation!) is { } operation)
+            {
+                metrics.RecordApiError(operation);
+            }
         }
 
         return outcome;

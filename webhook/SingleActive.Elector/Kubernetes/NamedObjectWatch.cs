@@ -25,7 +25,7 @@ namespace SingleActive.Elector.Kubernetes;
 /// </remarks>
 /// <param name="list">The object now (<c>null</c>: none of that name) and the resourceVersion to watch from.</param>
 /// <param name="watch">Every change after that resourceVersion until the watch ends.</param>
-/// <param name="apiErrorOperation">The <c>operation</c> label of <c>single_active_elector_api_errors_total</c>.</param>
+/// <param name="apiErrorOperation">The operation a failed list or watch counts as in <c>single_active_elector_api_errors_total</c>.</param>
 public sealed class NamedObjectWatch<T>(
     Func<CancellationToken, Task<(T? Object, string? ResourceVersion)>> list,
     Func<string?, CancellationToken, IAsyncEnumerable<T>> watch,

@@ -10,22 +10,16 @@ public static class ApiOperations
     private static readonly string[] Labels = ["candidacy", "create", "event", "fence", "get", "label", "node_watch", "pod_watch", "pods", "release", "update", "watch"];
 
     /// <summary>Every label value, in the order of <see cref="ApiOperation"/> (ordinal order): <c>All[(int)operation]</c> is <c>operation</c>'s.</summary>
-    public static IReadOnlyList<string> All => Labels;
+    public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(Labels);
 
     /// <summary>The label value of <paramref name="operation"/>.</summary>
     public static string Label(this ApiOperation operation) => Labels[(int)operation];
 
-    /// <summary>The operation whose label value is <paramref name="label"/>; null when none is.</summary>
+    /// <summary>
+    /// The operation whose label value is <paramref name="label"/>; null when none is. The calls a failed
+    /// <c>LeaseRound</c> (SingleActive.Core) names in its <c>FailedOperation</c>, <c>get</c>, <c>create</c> and
+    /// <c>update</c>, are the label values of <see cref="ApiOperation.Get"/>, <see cref="ApiOperation.Create"/> and
+    /// <see cref="ApiOperation.Update"/>.
+    /// </summary>
     public static ApiOperation? OfLabel(string label) => Array.IndexOf(Labels, label) is var i and >= 0 ? (ApiOperation)i : null;
-
-    /// <summary>The operation a failed <c>LeaseRound</c> (SingleActive.Core) names in its <c>FailedOperation</c>.</summary>
-    /// <param name="failedOperation"><c>get</c>, <c>create</c> or <c>update</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException">Any other text: the round names a call this elector does not count.</exception>
-    public static ApiOperation OfLeaseRound(string failedOperation) => failedOperation switch
-    {
-        "get" => ApiOperation.Get,
-        "create" => ApiOperation.Create,
-        "update" => ApiOperation.Update,
-        _ => throw new ArgumentOutOfRangeException(nameof(failedOperation), failedOperation, "A Lease round fails in get, create or update."),
-    };
 }

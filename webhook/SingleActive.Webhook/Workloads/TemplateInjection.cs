@@ -8,6 +8,6 @@ namespace SingleActive.Webhook.Workloads;
 /// <param name="OldestKubelet">The oldest node kubelet's version; null when unknown.</param>
 public sealed record TemplateInjection(Version? ServerVersion, Version? OldestKubelet)
 {
-    /// <summary>Both versions unknown: the elector becomes a regular container, which runs on every node.</summary>
+    /// <summary>Both versions unknown: under the <c>auto</c> sidecar mode the elector becomes a regular container, which runs on every node.</summary>
     public static TemplateInjection VersionsUnknown { get; } = new(null, null);
 }
