@@ -48,9 +48,10 @@ public sealed class Candidate
     /// <summary>
     /// The Lease watcher is parked (in its watch, or before its next try), has returned, or is held in a hanging call of
     /// its own (its calls carry the replica's stop token): from its start until its watch is open it is busy, so a test
-    /// never moves the clock past a write it has yet to see.
+    /// never moves the clock past a write it has yet to see. Once the replica is stopped only its return counts (see
+    /// <see cref="StoppedWatcherIdle"/>).
     /// </summary>
-    internal bool LeaseWatcherIdle => LeaseWatcher is null || LeaseWatcherRun.IsCompleted || LeaseWatcher.IsIdle || Client.IsParkedInHangOf(Stop.Token, with: true);
+    internal bool LeaseWatcherIdle => LeaseWatcher is null || StoppedWatcherIdle(LeaseWatcherRun, LeaseWatcher.IsIdle || Client.IsParkedInHangOf(Stop.Token, with: true));
 
     /// <summary>Feeds the Lease's states to <see cref="Elector"/>, once started.</summary>
     internal LeaseWatcher? LeaseWatcher { get; set; }
@@ -58,8 +59,8 @@ public sealed class Candidate
     /// <summary>The Lease watcher's loop, once started: complete once it has returned.</summary>
     internal Task LeaseWatcherRun { get; set; } = Task.CompletedTask;
 
-    /// <summary>No pod watcher, or it is parked or has returned.</summary>
-    internal bool PodWatcherIdle => PodWatcher is null || PodWatcherRun.IsCompleted || PodWatcher.IsIdle;
+    /// <summary>No pod watcher, or it is parked or has returned (once the replica is stopped: has returned, see <see cref="StoppedWatcherIdle"/>).</summary>
+    internal bool PodWatcherIdle => PodWatcher is null || StoppedWatcherIdle(PodWatcherRun, PodWatcher.IsIdle);
 
     /// <summary>No reporter, or it is parked with nothing due or has returned.</summary>
     internal bool ReporterIdle => Reporter is null || ReporterRun.IsCompleted || Reporter.IsIdle;
@@ -93,5 +94,23 @@ public sealed class Candidate
     /// </summary>
     internal bool ElectorIdle => ElectorRun.IsCompleted || Elector.IsIdle || Client.IsParkedInHangOf(Stop.Token, with: false);
 
+    /// <summary>
+    /// Nothing of this replica moves until fake time does: <see cref="Running"/> is complete, or each of its loops is
+    /// idle and not all have returned (when they all have, <see cref="Running"/> completes on the thread of the last one
+    /// just after it: a test that moved the clock in between would see the replica run on a step too long).
+    /// </summary>
+    internal bool IsSettled => Running.IsCompleted
+        || (!(ElectorRun.IsCompleted && LeaseWatcherRun.IsCompleted && ReporterRun.IsCompleted && PodWatcherRun.IsCompleted)
+            && ElectorIdle && LeaseWatcherIdle && ReporterIdle && PodWatcherIdle);
+
     public override string ToString() => Identity;
+
+    /// <summary>
+    /// A watcher of this replica is idle when it has returned or, until the replica is stopped, when it is
+    /// <paramref name="parked"/>. A stopped watcher needs no fake time to return (its watch, its pause and a hanging call
+    /// of its all end on the stop token), but it still shows parked until the continuation that ends its wait runs on the
+    /// thread pool, which under load can come many clock steps later: a test that moved the clock meanwhile saw the
+    /// replica run on long after its elector had returned.
+    /// </summary>
+    private bool StoppedWatcherIdle(Task run, bool parked) => run.IsCompleted || (!Stop.IsCancellationRequested && parked);
 }

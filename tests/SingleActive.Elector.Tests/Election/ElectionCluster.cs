@@ -133,7 +133,7 @@ public sealed class ElectionCluster : IAsyncDisposable
         for (var i = 0; i < 20000; i++)
         {
             var idle = Server.PendingDeliveries == 0 && (OwnPods?.PendingDeliveries ?? 0) == 0
-                && candidates.All(c => c.Killed || c.Running.IsCompleted || (c.ElectorIdle && c.LeaseWatcherIdle && c.ReporterIdle && c.PodWatcherIdle));
+                && candidates.All(c => c.Killed || c.IsSettled);
             stable = idle ? stable + 1 : 0;
             if (stable >= 2)
             {
