@@ -76,7 +76,7 @@ public sealed class LeaseRoundTests
 
         var outcome = await round.AttemptAsync(null, leadingNow: false, CancellationToken.None, CancellationToken.None);
 
-        Assert.Equal("get", outcome.FailedOperation);
+        Assert.Equal(LeaseCall.Get, outcome.FailedCall);
         Assert.IsType<HttpRequestException>(outcome.Error);
         Assert.False(outcome.TimedOut);
     }
@@ -91,7 +91,7 @@ public sealed class LeaseRoundTests
         var outcome = await round.AttemptAsync(null, leadingNow: false, timedOut.Token, CancellationToken.None);
 
         Assert.True(outcome.TimedOut);
-        Assert.Equal("get", outcome.FailedOperation);
+        Assert.Equal(LeaseCall.Get, outcome.FailedCall);
     }
 
     [Fact]

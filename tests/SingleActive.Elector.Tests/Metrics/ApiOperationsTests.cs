@@ -1,3 +1,4 @@
+using SingleActive.Core.Leases;
 using SingleActive.Elector.Metrics;
 
 namespace SingleActive.Elector.Tests.Metrics;
@@ -33,4 +34,13 @@ public sealed class ApiOperationsTests
 
     [Fact]
     public void OfLabel_NoOperationsLabel_IsNull() => Assert.Null(ApiOperations.OfLabel("list"));
+
+    [Theory]
+    [InlineData(LeaseCall.Get, ApiOperation.Get)]
+    [InlineData(LeaseCall.Create, ApiOperation.Create)]
+    [InlineData(LeaseCall.Update, ApiOperation.Update)]
+    public void Of_EachLeaseCall_IsCountedAsItsOperation(LeaseCall call, ApiOperation operation) => Assert.Equal(operation, ApiOperations.Of(call));
+
+    [Fact]
+    public void Of_EveryLeaseCall_HasAnOperation() => Assert.All(Enum.GetValues<LeaseCall>(), call => ApiOperations.Of(call));
 }

@@ -18,7 +18,7 @@ public sealed class LeaseRound(ILeaseStore store, ILeaseCampaign campaign)
     /// <returns>The outcome; API failures are reported in it (<see cref="LeaseRoundOutcome.Error"/>), never thrown.</returns>
     public async Task<LeaseRoundOutcome> AttemptAsync(LeaseRecord? own, bool leadingNow, CancellationToken cancellationToken, CancellationToken stop)
     {
-        var operation = "get";
+        var call = LeaseCall.Get;
         try
         {
             var current = own;
@@ -43,7 +43,7 @@ public sealed class LeaseRound(ILeaseStore store, ILeaseCampaign campaign)
 
                 if (current is null)
                 {
-                    operation = "create";
+                    call = LeaseCall.Create;
                     try
                     {
                         return new LeaseRoundOutcome(await store.CreateAsync(write.Record, cancellationToken).ConfigureAwait(false), write.PreviousHolder, null, null, null);
@@ -54,7 +54,7 @@ public sealed class LeaseRound(ILeaseStore store, ILeaseCampaign campaign)
                     }
                 }
 
-                operation = "update";
+                call = LeaseCall.Update;
                 try
                 {
                     var written = await store.ReplaceAsync(write.Record, cancellationToken).ConfigureAwait(false);
@@ -62,7 +62,7 @@ public sealed class LeaseRound(ILeaseStore store, ILeaseCampaign campaign)
                 }
                 catch (LeaseConflictException) when (leadingNow && round == 0)
                 {
-                    operation = "get";
+                    call = LeaseCall.Get;
                     var mark = campaign.ReadMark;
                     current = await store.GetAsync(cancellationToken).ConfigureAwait(false);
                     campaign.Observe(current, mark);
@@ -77,11 +77,11 @@ public sealed class LeaseRound(ILeaseStore store, ILeaseCampaign campaign)
         }
         catch (OperationCanceledException e) when (!stop.IsCancellationRequested)
         {
-            return new LeaseRoundOutcome(null, null, null, operation, e);
+            return new LeaseRoundOutcome(null, null, null, call, e);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new LeaseRoundOutcome(null, null, null, operation, e);
+            return new LeaseRoundOutcome(null, null, null, call, e);
         }
     }
 

@@ -228,11 +228,9 @@ internal sealed class TermRounds(
     {
         if (outcome.Error is { } error)
         {
-            Log.ApiCallFailed(logger, outcome.FailedOperation!, ElectorCampaign.ErrorTextOf(error));
-            if (ApiOperations.OfLabel(outcome.FailedOperation!) is { } operation)
-            {
-                metrics.RecordApiError(operation);
-            }
+            var operation = ApiOperations.Of(outcome.FailedCall!.Value);
+            Log.ApiCallFailed(logger, operation.Label(), ElectorCampaign.ErrorTextOf(error));
+            metrics.RecordApiError(operation);
         }
 
         return outcome;

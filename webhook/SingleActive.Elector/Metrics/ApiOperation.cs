@@ -20,7 +20,7 @@ public enum ApiOperation
     /// <summary>Readiness mode: marking the previous holder's pod not ready.</summary>
     Fence,
 
-    /// <summary>Reading the Lease (<c>LeaseRound</c>, SingleActive.Core, reports it as <c>get</c>).</summary>
+    /// <summary>Reading the Lease.</summary>
     Get,
 
     /// <summary>Label mode: labelling a pod leader or standby.</summary>

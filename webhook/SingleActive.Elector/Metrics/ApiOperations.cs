@@ -1,3 +1,5 @@
+using SingleActive.Core.Leases;
+
 namespace SingleActive.Elector.Metrics;
 
 /// <summary>
@@ -15,11 +17,16 @@ public static class ApiOperations
     /// <summary>The label value of <paramref name="operation"/>.</summary>
     public static string Label(this ApiOperation operation) => Labels[(int)operation];
 
-    /// <summary>
-    /// The operation whose label value is <paramref name="label"/>; null when none is. The calls a failed
-    /// <c>LeaseRound</c> (SingleActive.Core) names in its <c>FailedOperation</c>, <c>get</c>, <c>create</c> and
-    /// <c>update</c>, are the label values of <see cref="ApiOperation.Get"/>, <see cref="ApiOperation.Create"/> and
-    /// <see cref="ApiOperation.Update"/>.
-    /// </summary>
+    /// <summary>The operation whose label value is <paramref name="label"/>; null when none is.</summary>
     public static ApiOperation? OfLabel(string label) => Array.IndexOf(Labels, label) is var i and >= 0 ? (ApiOperation)i : null;
+
+    /// <summary>The operation a failed <see cref="LeaseRound"/> call is counted as.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="call"/> is not a defined <see cref="LeaseCall"/>.</exception>
+    public static ApiOperation Of(LeaseCall call) => call switch
+    {
+        LeaseCall.Get => ApiOperation.Get,
+        LeaseCall.Create => ApiOperation.Create,
+        LeaseCall.Update => ApiOperation.Update,
+        _ => throw new ArgumentOutOfRangeException(nameof(call), call, "not a Lease call"),
+    };
 }
