@@ -59,6 +59,8 @@ ca="$out/certs/ca.crt"
 
 # shellcheck source=bench/free-port.sh
 source bench/free-port.sh
+# shellcheck source=bench/admission-bodies.sh
+source bench/admission-bodies.sh
 declare -A port pid
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
@@ -80,12 +82,9 @@ port[ceiling]=$(free_port "$out")
 pid[ceiling]=$!; pids+=($!)
 wait_ready "https://127.0.0.1:${port[ceiling]}/healthz"
 
-fixtures=tests/SingleActive.Webhook.Tests/testdata
-bodies=(--body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json"
-  --body "$fixtures/pod-create-bare.json")
 # The ceiling again, answering with the first build's smallest injected answer (about 3.9 KB) instead of its
 # 130-byte one: what the answer's size costs by itself. It rotates with the builds.
-"$load" --url "https://127.0.0.1:${port[$first]}/mutate" --ca "$ca" --dry-run "${bodies[@]}" --warmup 0 --label answer \
+"$load" --url "https://127.0.0.1:${port[$first]}/mutate" --ca "$ca" --dry-run "${admission_bodies[@]}" --warmup 0 --label answer \
   --saturate --duration 1 --connections 1 --save-response "$out/injected-answer.json" >/dev/null 2>>"$out/load.log" \
   || { echo "saving $first's injected answer failed; see $out/load.log" >&2; exit 1; }
 port[answer-sized]=$(free_port "$out")
@@ -98,7 +97,7 @@ read -ra order <<<"answer-sized $builds"
 declare -A rss
 for round in $(seq 1 "$rounds"); do
   for server in ceiling "${order[@]}"; do
-    "$load" --url "https://127.0.0.1:${port[$server]}/mutate" --ca "$ca" --dry-run "${bodies[@]}" \
+    "$load" --url "https://127.0.0.1:${port[$server]}/mutate" --ca "$ca" --dry-run "${admission_bodies[@]}" \
       --warmup 5 --label "$server#$round" --saturate --duration "$seconds" --connections 16 \
       --server-pid "${pid[$server]}" --json-out "$out/runs.jsonl" 2>>"$out/load.log" | tail -n1
     now=$(awk '/VmRSS/ {print $2}' "/proc/${pid[$server]}/status")

@@ -9,6 +9,8 @@
 # Output: artifacts/bench/profile/{perf.data,report.txt}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/admission-bodies.sh
+source bench/admission-bodies.sh
 opt_out=""; if [ "${1:-}" = --opt-out ]; then opt_out=--opt-out; shift; fi
 seconds=${1:-25}
 [ "$seconds" -gt 10 ] || { echo "SECONDS must be above 10 (5 s warm-up, then recording)" >&2; exit 2; }
@@ -36,13 +38,11 @@ for _ in $(seq 1 100); do
 done
 [ "$ready" = 1 ] || { echo "the webhook did not become ready; see $out/webhook.log" >&2; exit 1; }
 
-fixtures=tests/SingleActive.Webhook.Tests/testdata
 # The first 5 s warm up (not recorded); perf records the webhook alone for the rest.
 (sleep 5; perf record -F 2000 -g -p "$webhook" -o "$out/perf.data" -- sleep $((seconds - 7)) >"$out/perf-record.log" 2>&1) &
 recorder=$!
-"$load" --url "https://127.0.0.1:$port/mutate" --ca "$out/certs/ca.crt" --dry-run $opt_out \
-  --body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json" \
-  --body "$fixtures/pod-create-bare.json" --warmup 5 --label profile --saturate --duration "$seconds" --connections 16 2>/dev/null | tail -n1
+"$load" --url "https://127.0.0.1:$port/mutate" --ca "$out/certs/ca.crt" --dry-run $opt_out "${admission_bodies[@]}" \
+  --warmup 5 --label profile --saturate --duration "$seconds" --connections 16 2>/dev/null | tail -n1
 wait "$recorder" || { echo "perf record failed (perf_event_paranoid?); see $out/perf-record.log" >&2; exit 1; }
 
 # Inclusive share (children) of each piece of the request path, as perf attributes samples to symbols.

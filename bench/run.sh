@@ -74,6 +74,8 @@ trap cleanup EXIT
 
 # shellcheck source=bench/free-port.sh
 source "$root/bench/free-port.sh"
+# shellcheck source=bench/admission-bodies.sh
+source "$root/bench/admission-bodies.sh"
 
 wait_https() { # URL CA
   for _ in $(seq 1 150); do
@@ -153,8 +155,6 @@ start_webhook() { # PORT [KUBECONFIG] [EXTRA FLAGS...]
 # ---------------------------------------------------------------- (1) admission
 if want admission; then
   echo; echo "=== (1) admission: webhook vs baseline ceiling ==="
-  fixtures=tests/SingleActive.Webhook.Tests/testdata
-  bodies=(--body "$fixtures/pod-create-deployment-replica.json" --body "$fixtures/pod-create-statefulset-custom-sa-no-automount.json" --body "$fixtures/pod-create-bare.json")
   webhook_port=$(free_port "$out/run"); baseline_port=$(free_port "$out/run"); quiet_port=$(free_port "$out/run")
   # No KUBECONFIG: dry-run requests run decide/render/patch in full and skip only the ServiceAccount
   # side effect, which a cluster pays once per namespace and the webhook caches afterwards.
@@ -171,7 +171,7 @@ if want admission; then
   wait_https "https://127.0.0.1:$baseline_port/healthz" "$ca"
   run_load() { # LABEL PORT ARGS...
     local label=$1 port=$2; shift 2
-    "$load" --url "https://127.0.0.1:$port/mutate" --ca "$ca" --dry-run "${bodies[@]}" --warmup "$warmup" \
+    "$load" --url "https://127.0.0.1:$port/mutate" --ca "$ca" --dry-run "${admission_bodies[@]}" --warmup "$warmup" \
       --label "$label" --json-out "$admission_json" "$@" 2>>"$out/run/load.log"
   }
   answer="$out/run/injected-answer.json"; rm -f "$answer"
