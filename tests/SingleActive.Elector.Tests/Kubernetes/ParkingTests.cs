@@ -50,6 +50,20 @@ public sealed class ParkingTests
     }
 
     [Fact]
+    public async Task PauseAsync_Stopped_UnparkedByTheStopItself()
+    {
+        var parking = new Parking(time);
+        using var stop = new CancellationTokenSource();
+        var pause = parking.PauseAsync(TimeSpan.FromMinutes(1), null, stop.Token);
+        Assert.True(parking.IsParked);
+
+        stop.Cancel(); // Runs the stop's callbacks on this thread; the pause's continuation runs on the thread pool.
+
+        Assert.False(parking.IsParked);
+        await pause;
+    }
+
+    [Fact]
     public async Task WhileAsync_ParkedFromTheCallUntilTheNextValueIsThere()
     {
         var parking = new Parking(time);
@@ -60,12 +74,46 @@ public sealed class ParkingTests
         {
             parkedWhenCalled = parking.IsParked;
             return new ValueTask<bool>(next.Task);
-        });
+        }, CancellationToken.None);
         Assert.True(parkedWhenCalled);
         Assert.True(parking.IsParked);
         next.SetResult(true);
 
         Assert.True(await waiting);
         Assert.False(parking.IsParked);
+    }
+
+    [Fact]
+    public async Task WhileAsync_Ended_UnparkedByTheTokenItself()
+    {
+        var parking = new Parking(time);
+        using var stop = new CancellationTokenSource();
+        var next = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var ends = stop.Token.Register(() => next.TrySetCanceled(stop.Token));
+        var waiting = parking.WhileAsync(() => new ValueTask<bool>(next.Task), stop.Token);
+        Assert.True(parking.IsParked);
+
+        stop.Cancel(); // Runs the token's callbacks on this thread; the wait's continuation runs on the thread pool.
+
+        Assert.False(parking.IsParked);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await waiting);
+    }
+
+    [Fact]
+    public async Task WhileAsync_AlreadyEnded_DoesNotPark()
+    {
+        var parking = new Parking(time);
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync();
+
+        bool? parkedWhenCalled = null;
+        var value = await parking.WhileAsync(() =>
+        {
+            parkedWhenCalled = parking.IsParked;
+            return new ValueTask<bool>(true);
+        }, stop.Token);
+
+        Assert.True(value);
+        Assert.False(parkedWhenCalled);
     }
 }

@@ -35,7 +35,7 @@ public sealed class LeaseWatcher(IWatchableLeaseStore store, LeaderElector elect
                 var changes = store.WatchAsync(current?.ResourceVersion, stop).GetAsyncEnumerator(stop);
                 await using (changes.ConfigureAwait(false))
                 {
-                    while (await parking.WhileAsync(changes.MoveNextAsync).ConfigureAwait(false))
+                    while (await parking.WhileAsync(changes.MoveNextAsync, stop).ConfigureAwait(false))
                     {
                         elector.Observe(changes.Current);
                     }

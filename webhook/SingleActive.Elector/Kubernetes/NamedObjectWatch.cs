@@ -80,17 +80,13 @@ public sealed class NamedObjectWatch<T>(
                 var opened = time.GetTimestamp();
                 using var quiet = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
                 using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop, quiet.Token);
-                // What ends the wait unparks first, so the loop counts as busy from the moment the quiet limit passes (a token's
-                // callbacks run newest first, so this one before the linked source's cancellation; an implementation detail of
-                // CancellationTokenSource that only the tests' settling relies on).
-                using var unpark = quiet.Token.UnsafeRegister(static state => ((Parking)state!).Unpark(), parking);
                 BoundQuiet(quiet);
                 var changes = watch(resourceVersion, watching.Token).GetAsyncEnumerator(watching.Token);
                 await using (changes.ConfigureAwait(false))
                 {
                     try
                     {
-                        while (await parking.WhileAsync(changes.MoveNextAsync).ConfigureAwait(false))
+                        while (await parking.WhileAsync(changes.MoveNextAsync, watching.Token).ConfigureAwait(false))
                         {
                             watchForbidden = false; // An event came: the watch is permitted.
                             quietLimit = AwaitedChangeRelistInterval; // And it works.

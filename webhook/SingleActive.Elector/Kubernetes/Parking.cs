@@ -4,8 +4,8 @@ namespace SingleActive.Elector.Kubernetes;
 /// Whether a background loop is parked, waiting for the API server or for its next try with nothing in hand (its
 /// owner's <c>IsIdle</c>, which tests use to let work settle), and the timed pause that parks it. The pause's timer exists
 /// before it counts as parked (a test that settles moves the clock the moment it does, and the loop's thread may be
-/// descheduled anywhere in between), and the timer unparks it itself, so the loop counts as busy from the very moment
-/// the pause is over, wherever the timer fires.
+/// descheduled anywhere in between), and what ends a wait from outside (the pause's timer, a stop, a watch's timeout)
+/// unparks it itself, so the loop counts as busy from the very moment the wait is over, wherever that fires.
 /// </summary>
 internal sealed class Parking(TimeProvider time)
 {
@@ -15,23 +15,35 @@ internal sealed class Parking(TimeProvider time)
 
     public bool IsParked => Volatile.Read(ref parked);
 
-    /// <summary>Parked from before <paramref name="next"/> is called until what it returns is there (the next event of a watch).</summary>
-    public async ValueTask<T> WhileAsync<T>(Func<ValueTask<T>> next)
+    /// <summary>
+    /// Parked from before <paramref name="next"/> is called until what it returns is there (the next event of a watch),
+    /// or until <paramref name="ended"/> fires: what ends the wait from outside (a stop, a timer that cancels the watch)
+    /// unparks it itself, so the loop counts as busy from that moment, not from when the wait's continuation runs; once
+    /// <paramref name="ended"/> has fired, it does not park.
+    /// </summary>
+    /// <param name="next">Starts the wait; it ends when <paramref name="ended"/> fires.</param>
+    /// <param name="ended">The token that ends the wait (the one <paramref name="next"/> observes).</param>
+    public async ValueTask<T> WhileAsync<T>(Func<ValueTask<T>> next, CancellationToken ended)
     {
         ArgumentNullException.ThrowIfNull(next);
-        Volatile.Write(ref parked, true);
+
+        // Registered before parking, and both under the lock: a token that fires at any point either finds the loop
+        // parked and unparks it, or is seen before parking.
+        using var unpark = ended.UnsafeRegister(static state => ((Parking)state!).Unpark(), this);
+        lock (gate)
+        {
+            parked = !ended.IsCancellationRequested;
+        }
+
         try
         {
             return await next().ConfigureAwait(false);
         }
         finally
         {
-            Volatile.Write(ref parked, false);
+            Unpark();
         }
     }
-
-    /// <summary>Not parked any more: for what ends a wait from outside (a timer that cancels it), so the loop counts as busy from that moment.</summary>
-    public void Unpark() => Volatile.Write(ref parked, false);
 
     /// <summary>
     /// Parked for <paramref name="wait"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit), until
@@ -40,25 +52,25 @@ internal sealed class Parking(TimeProvider time)
     public async Task PauseAsync(TimeSpan wait, Task? until, CancellationToken stop)
     {
         var over = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStop = stop.Register(() => over.TrySetResult());
-        using var timer = wait == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(
-            _ =>
-            {
-                // Under the lock, so the pause is never parked once its timer has fired; and only this pause: a timer
-                // already firing when an earlier end (until) let the loop move on must not unpark its next wait.
-                lock (gate)
-                {
-                    if (pause == over)
-                    {
-                        Volatile.Write(ref parked, false);
-                    }
 
-                    over.TrySetResult();
+        // The timer and the stop end the pause themselves, under the lock, so it is never parked once either has
+        // fired; and only this pause: one already firing when an earlier end (until) let the loop move on must not
+        // unpark its next wait.
+        void End()
+        {
+            lock (gate)
+            {
+                if (pause == over)
+                {
+                    Volatile.Write(ref parked, false);
                 }
-            },
-            null,
-            wait,
-            Timeout.InfiniteTimeSpan);
+
+                over.TrySetResult();
+            }
+        }
+
+        using var onStop = stop.Register(End);
+        using var timer = wait == Timeout.InfiniteTimeSpan ? null : time.CreateTimer(_ => End(), null, wait, Timeout.InfiniteTimeSpan);
         lock (gate)
         {
             if (!over.Task.IsCompleted && until?.IsCompleted != true)
@@ -71,6 +83,14 @@ internal sealed class Parking(TimeProvider time)
         lock (gate)
         {
             (pause, parked) = (null, false);
+        }
+    }
+
+    private void Unpark()
+    {
+        lock (gate)
+        {
+            parked = false;
         }
     }
 }
