@@ -61,5 +61,15 @@ public sealed class KubeconfigDocumentTests
         Assert.Contains("exec", file.Users[0].Sections);
     }
 
+    [Theory]
+    [InlineData("clusters: [{name: a\ncontexts: []\n", "/tmp/kubeconfig is not valid YAML: the parser cannot go on; a '{' or '[' left unclosed")]
+    [InlineData("clusters:\n- name: a\n - name: b\n", "/tmp/kubeconfig is not valid YAML (line 3)")]
+    public void Parse_Malformed_NamesTheFile(string yaml, string expected)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Parse(yaml));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
     private static KubeconfigFile Parse(string yaml) => KubeconfigParser.Parse("/tmp/kubeconfig", new StringReader(yaml));
 }

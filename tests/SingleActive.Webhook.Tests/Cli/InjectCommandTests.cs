@@ -286,6 +286,7 @@ public class InjectCommandTests
     [InlineData("- just\n- a list\n", "document 1: not a Kubernetes object")]
     [InlineData("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1}]\n", "document 1, item 1: not a Kubernetes object")]
     [InlineData("a: [1\n", "stdin: document 1: invalid YAML at line")]
+    [InlineData("metadata:\n  annotations: {single-active: \"true\"\nspec: {}\n", "stdin: document 1: invalid YAML after line 2, column 30")]
     public void Run_NotManifests_Fails(string input, string expected)
     {
         var (exit, stdout, stderr) = Inject(input);

@@ -96,6 +96,9 @@ public class ManifestReaderTests
     [InlineData("{\"a\": 1,}", "document 1: invalid JSON at line 1")]
     [InlineData("{\"a\": 1}\n{\"b\": ", "document 2: invalid JSON")]
     [InlineData("v: !!int abc", "document 1: line 1: \"abc\" is not a valid int")]
+    [InlineData("kind: Pod\nmetadata:\n  annotations: {single-active: \"true\"\nspec:\n  containers: []\n", "document 1: invalid YAML after line 3, column 30: the parser cannot go on from there; a '{' or '[' left unclosed")]
+    [InlineData("a: 1\n---\nb: [1, 2\nc: 3\n", "document 2: invalid YAML after line 3, column 6: the parser cannot go on")]
+    [InlineData("kind: Pod\nmetadata:\n\tname: bad\n", "document 1: invalid YAML after line 2, column 9: While scanning a mapping, found invalid tab as indentation")]
     public void Read_Malformed_ErrorNamesTheDocumentAndPlace(string text, string expected)
     {
         var error = Assert.Throws<ManifestFormatException>(() => ManifestReader.Read(text));

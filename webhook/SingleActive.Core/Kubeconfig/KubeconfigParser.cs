@@ -9,6 +9,9 @@ namespace SingleActive.Core.Kubeconfig;
 /// </summary>
 public static class KubeconfigParser
 {
+    /// <summary>Reads the kubeconfig file at <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidOperationException">It is not valid YAML, or not a mapping; the message names the file.</exception>
+    /// <exception cref="IOException">It cannot be read.</exception>
     public static KubeconfigFile ParseFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -27,6 +30,11 @@ public static class KubeconfigParser
         catch (YamlException e)
         {
             throw new InvalidOperationException($"{path} is not valid YAML (line {e.Start.Line}): {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner gives up this way, with no position, on a flow collection left open across lines.
+            throw new InvalidOperationException($"{path} is not valid YAML: the parser cannot go on; a '{{' or '[' left unclosed is the usual cause", e);
         }
 
         if (stream.Documents.Count == 0)

@@ -61,8 +61,21 @@ public static class ManifestReader
         }
         catch (YamlException e)
         {
+            // YamlDotNet places some scanner errors at the start of the block they are in (a tab used as indentation: line 1,
+            // column 1), before what the parser has read; the fault is after that then. (Errors of the loader, such as a
+            // duplicate key, come after the parser has read on, and are placed right.)
+            var place = e is SyntaxErrorException && parser.LastEnd is { } last && last.Index > e.Start.Index
+                ? $"after line {last.Line}, column {last.Column}"
+                : $"at line {e.Start.Line}, column {e.Start.Column}";
+            throw new ManifestFormatException($"document {Math.Max(parser.Documents, 1)}: invalid YAML {place}: {ErrorText.Innermost(e).Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner gives up this way, with no position, on a flow collection left open across lines
+            // ("a: [1, 2" followed by more lines).
+            var place = parser.LastEnd is { } last ? $"after line {last.Line}, column {last.Column}" : "at line 1";
             throw new ManifestFormatException(
-                $"document {Math.Max(parser.Documents, 1)}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {ErrorText.Innermost(e).Message}", e);
+                $"document {Math.Max(parser.Documents, 1)}: invalid YAML {place}: the parser cannot go on from there; a '{{' or '[' left unclosed before it is the usual cause", e);
         }
 
         var documents = new List<JsonNode>();
@@ -185,19 +198,26 @@ public static class ManifestReader
         }
     }
 
-    /// <summary>Counts documents as they are parsed, so a syntax error can say which document it is in.</summary>
+    /// <summary>Counts documents as they are parsed and keeps where the last event ended, so a syntax error can say which document it is in and what was read before it.</summary>
     private sealed class DocumentCountingParser(IParser inner) : IParser
     {
         public int Documents { get; private set; }
+
+        /// <summary>Where the last event read ends; null before the first.</summary>
+        public Mark? LastEnd { get; private set; }
 
         public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
 
         public bool MoveNext()
         {
             var moved = inner.MoveNext();
-            if (moved && inner.Current is YamlDotNet.Core.Events.DocumentStart)
+            if (moved)
             {
-                Documents++;
+                LastEnd = inner.Current?.End;
+                if (inner.Current is YamlDotNet.Core.Events.DocumentStart)
+                {
+                    Documents++;
+                }
             }
 
             return moved;
