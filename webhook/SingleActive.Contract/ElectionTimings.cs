@@ -24,10 +24,28 @@ public sealed record ElectionTimings(TimeSpan LeaseDuration, TimeSpan RenewDeadl
     /// <summary>client-go's jitter factor: the renew deadline must leave room for a jittered retry.</summary>
     public const double RetryJitterFactor = 1.2;
 
-    /// <summary>The election's own consistency rules: lease &gt; renew deadline &gt; 1.2 × retry period.</summary>
+    /// <summary>
+    /// The shortest retry period accepted. Every replica calls the API server about once per retry period (the leader
+    /// renews, each standby reads the Lease), so the election's own load on the API server and etcd grows as it
+    /// shrinks, while neither a failover (a lease duration) nor a handover (watched) gets faster. The fastest timings
+    /// the safety bound allows still fit above it: lease 3s, renew deadline 900ms, retry period 500ms with a 1s probe.
+    /// </summary>
+    public static readonly TimeSpan MinRetryPeriod = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The election's own consistency rules: lease &gt; renew deadline &gt; 1.2 × retry period, a lease duration of whole
+    /// seconds, and a retry period of at least <see cref="MinRetryPeriod"/>.
+    /// </summary>
+    /// <returns>One message per broken rule, naming it with the values; empty when the timings are consistent.</returns>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
+        if (RetryPeriod < MinRetryPeriod)
+        {
+            errors.Add($"retry period ({Duration.Format(RetryPeriod)}) must be at least {Duration.Format(MinRetryPeriod)}: every replica calls the API server once per retry period, " +
+                "and a shorter one loads the API server and etcd without making a failover or a handover any faster");
+        }
+
         if (LeaseDuration.Ticks % TimeSpan.TicksPerSecond != 0 || LeaseDuration < TimeSpan.FromSeconds(1))
         {
             errors.Add($"lease duration ({Duration.Format(LeaseDuration)}) must be a whole number of seconds, at least 1s: a Lease stores leaseDurationSeconds");

@@ -90,6 +90,7 @@ public sealed class ElectorOptionsTests
     [InlineData("15s", "2s", "2s", "renew deadline (2s) must be greater than 1.2 × retry period (2s)")]
     [InlineData("12s", "10s", "2s", "unsafe timings: renew deadline + probe period × failure threshold + probe timeout must be less than lease duration, but 10s + 1s × 1 + 1s = 12s is not less than 12s")]
     [InlineData("4500ms", "2s", "500ms", "lease duration (4500ms) must be a whole number of seconds")]
+    [InlineData("15s", "10s", "100ms", "retry period (100ms) must be at least 500ms")]
     public void Parse_InconsistentTimings_RefusesWithTheRuleAndTheVariables(string lease, string renew, string retry, string expected)
     {
         var options = Parse(With((ElectorEnv.LeaseDuration, lease), (ElectorEnv.RenewDeadline, renew), (ElectorEnv.RetryPeriod, retry)), out var errors);

@@ -63,6 +63,8 @@ public class PodInjectorDecisionTests
         { "probe period within the bound", $"{On},\"single-active.io/probe-period\":\"3s\"", "", "Injected", null },
         { "lease not above renew deadline", $"{On},\"single-active.io/lease-duration\":\"10s\"", "", "Denied", "lease duration (10s) must be greater than the renew deadline (10s)" },
         { "retry period too long", $"{On},\"single-active.io/retry-period\":\"9s\"", "", "Denied", "renew deadline (10s) must be greater than 1.2 × retry period (9s)" },
+        { "retry period too short", $"{On},\"single-active.io/retry-period\":\"1ms\"", "", "Denied", "retry period (1ms) must be at least 500ms: every replica calls the API server once per retry period" },
+        { "retry period at the floor", $"{On},\"single-active.io/lease-duration\":\"3s\",\"single-active.io/renew-deadline\":\"900ms\",\"single-active.io/retry-period\":\"500ms\"", "", "Injected", null },
         { "all timings overridden", $"{On},\"single-active.io/lease-duration\":\"30s\",\"single-active.io/renew-deadline\":\"20s\",\"single-active.io/retry-period\":\"4s\",\"single-active.io/probe-period\":\"2\"", "", "Injected", null },
         { "restartPolicy Never, regular container", On, "\"restartPolicy\":\"Never\"", "Denied", "pod \"web\" in namespace \"shop\" has restartPolicy \"Never\" (a Job's or CronJob's pod runs to completion), and an elector in a regular container never exits" },
         { "restartPolicy OnFailure, regular container", On, "\"restartPolicy\":\"OnFailure\"", "Denied", "only with the elector as a native sidecar" },
