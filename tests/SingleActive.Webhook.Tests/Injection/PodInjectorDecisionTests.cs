@@ -69,6 +69,7 @@ public class PodInjectorDecisionTests
         { "restartPolicy Never, regular container", On, "\"restartPolicy\":\"Never\"", "Denied", "pod \"web\" in namespace \"shop\" has restartPolicy \"Never\" (a Job's or CronJob's pod runs to completion), and an elector in a regular container never exits" },
         { "restartPolicy OnFailure, regular container", On, "\"restartPolicy\":\"OnFailure\"", "Denied", "only with the elector as a native sidecar" },
         { "restartPolicy Always", On, "\"restartPolicy\":\"Always\"", "Injected", null },
+        { "no containers", On, "\"containers\":[]", "Denied", "pod \"web\" in namespace \"shop\" has no containers (spec.containers is empty), so there is no app for the elector to make active or standby; add the app's container" },
         { "Windows pod", On, "\"os\":{\"name\":\"windows\"}", "Denied", "pod \"web\" in namespace \"shop\" can run only on Windows nodes (spec.os.name is \"windows\"), and the elector is a Linux container" },
         { "Windows node selector", On, "\"nodeSelector\":{\"kubernetes.io/os\":\"windows\"}", "Denied", "Remove the \"single-active\" annotation, or run the workload on Linux nodes" },
         { "mirror pod", $"{On},\"kubernetes.io/config.mirror\":\"abc\"", "", "Skipped", null },

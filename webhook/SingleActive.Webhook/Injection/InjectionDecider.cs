@@ -73,6 +73,15 @@ public static class InjectionDecider
                 $"or set the annotation \"{Annotations.Enabled}\" to \"false\" to manage the elector yourself");
         }
 
+        // The API server requires a container, but it validates after the mutating webhooks: the elector added here would
+        // make the pod valid, and it would run the elector alone, leading over nothing.
+        if (pod.Spec?.Containers is not { Count: > 0 })
+        {
+            return MutationResult.Deny(
+                $"{description} has no containers (spec.containers is empty), so there is no app for the elector to make active or standby; " +
+                "add the app's container");
+        }
+
         if (PodPlatform.WindowsOnly(pod.Spec) is { } windows)
         {
             return MutationResult.Deny(
