@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using SingleActive.Webhook.Cli;
 using SingleActive.Webhook.Hosting;
@@ -53,6 +55,39 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains("--port", message);
     }
 
+    [Fact]
+    public async Task Start_PortInUse_SaysWhichAddressAndWhatToDo()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", Path.Combine(directory, "tls.key"), "--port", port);
+
+        Assert.StartsWith($"the address is already in use (Failed to bind to address https://127.0.0.1:{port}: address already in use): another server listens on that --port", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_BindAddressOfNoInterface_NamesTheFlag()
+    {
+        // 192.0.2.1 (TEST-NET-1) is on no interface of any host: binding it fails here, and nothing is ever sent to it.
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", Path.Combine(directory, "tls.key"), "--port", "0", "--bind", "192.0.2.1");
+
+        Assert.Equal("--bind (Server:Bind) is not an address of this host: bind one of its addresses, or \"*\" for all", message);
+    }
+
+    [Theory]
+    [InlineData("1.2.3")]
+    [InlineData("10")]
+    [InlineData("010.0.0.1")]
+    [InlineData("localhost")]
+    public async Task Start_BindNotAnAddress_Refused(string bind)
+    {
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", Path.Combine(directory, "tls.key"), "--bind", bind);
+
+        Assert.Equal($"--bind (Server:Bind) must be an IP address (IPv4 as four dotted numbers, or IPv6) or \"*\", got \"{bind}\"", message);
+    }
+
     [Theory]
     [InlineData("--Injector:Sidecar=native", "Sidecar")]
     [InlineData("--Provisioning:Timout=3s", "Timout")]
@@ -106,11 +141,11 @@ public sealed class StartupValidationTests : IDisposable
         // rest of the options when it starts: either step must fail with the message.
         var e = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            await using var app = WebhookApp.Build([.. args, "--local-tls-dir", Path.Combine(directory, "local"), "--bind", "127.0.0.1", "--Logging:LogLevel:Default=None"]);
+            await using var app = WebhookApp.Build(["--local-tls-dir", Path.Combine(directory, "local"), "--bind", "127.0.0.1", "--Logging:LogLevel:Default=None", .. args]);
             await app.StartAsync();
             await app.StopAsync();
         });
-        Assert.True(e is OptionsValidationException or CertificateLoadException or InvalidOperationException, e.ToString());
+        Assert.True(e is OptionsValidationException or CertificateLoadException or InvalidOperationException or IOException or SocketException, e.ToString());
         return StartupFailure.Describe(e);
     }
 }

@@ -12,8 +12,9 @@ public static class StartupFailure
     {
         OptionsValidationException e => string.Join("; ", e.Failures),
         CertificateLoadException e => e.Message,
-        IOException { InnerException: SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } } e =>
-            $"the address is already in use (another server on the same --port?): {e.Message}",
+        // Kestrel reports a taken port as an IOException naming the address, over its AddressInUseException over the
+        // SocketException; an address it cannot bind as the bare SocketException.
+        _ when ListenFailure(exception) is { } listen => listen,
         AggregateException { InnerExceptions.Count: 1 } e => Describe(e.InnerExceptions[0]),
         InvalidOperationException { InnerException: { } inner } e when inner is CertificateLoadException or OptionsValidationException =>
             Describe(inner) is var described && described != inner.Message ? described : e.Message,
@@ -24,4 +25,39 @@ public static class StartupFailure
         // Unexpected: the whole exception with its stack trace, for the bug report.
         _ => exception.ToString(),
     };
+
+    /// <summary>Why the listener could not be opened, with the flag to change; null when <paramref name="exception"/> is not that.</summary>
+    private static string? ListenFailure(Exception exception)
+    {
+        var socket = Innermost<SocketException>(exception);
+        if (socket is null)
+        {
+            return null;
+        }
+
+        // The outermost message names the address when Kestrel wrapped the error ("Failed to bind to address https://…").
+        var where = exception is IOException ? $" ({exception.Message.TrimEnd('.')})" : "";
+        return socket.SocketErrorCode switch
+        {
+            SocketError.AddressAlreadyInUse =>
+                $"the address is already in use{where}: another server listens on that --port (Server:Port) and address; stop it or choose another port",
+            SocketError.AddressNotAvailable =>
+                $"--bind (Server:Bind) is not an address of this host{where}: bind one of its addresses, or \"*\" for all",
+            SocketError.AccessDenied =>
+                $"not allowed to listen on that --port (Server:Port){where}: ports below 1024 need root or CAP_NET_BIND_SERVICE; choose 1024 or above (the default is 8443)",
+            _ => $"cannot listen{where}: {socket.Message} (socket error {socket.SocketErrorCode}); check --bind and --port",
+        };
+    }
+
+    private static T? Innermost<T>(Exception? exception)
+        where T : Exception
+    {
+        T? found = null;
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            found = exception as T ?? found;
+        }
+
+        return found;
+    }
 }

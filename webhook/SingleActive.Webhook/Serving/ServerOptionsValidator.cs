@@ -14,9 +14,9 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"--port (Server:Port) must be between 0 and 65535, got {options.Port}");
         }
 
-        if (options.Bind is { Length: > 0 } bind && bind != "*" && !IPAddress.TryParse(bind, out _))
+        if (options.Bind is { Length: > 0 } bind && bind != "*" && !IsAddress(bind))
         {
-            failures.Add($"--bind (Server:Bind) must be an IP address or \"*\", got \"{bind}\"");
+            failures.Add($"--bind (Server:Bind) must be an IP address (IPv4 as four dotted numbers, or IPv6) or \"*\", got \"{bind}\"");
         }
 
         if (options.MaxRequestBodyBytes < 1024)
@@ -36,4 +36,12 @@ public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>
+    /// An IPv6 address, or an IPv4 address in its four-number form: <see cref="IPAddress.TryParse(string, out IPAddress)"/>
+    /// also takes the inet_aton short forms, "1.2.3" for 1.2.0.3 or "10" for 0.0.0.10, which are typos far more often.
+    /// </summary>
+    private static bool IsAddress(string text) =>
+        IPAddress.TryParse(text, out var address)
+        && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || address.ToString() == text);
 }
