@@ -11,8 +11,8 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// result only flips after <c>successThreshold</c> / <c>failureThreshold</c> identical results in a row.
 /// Readiness starts as failed, liveness as succeeded. Probes go from the node to the pod IP (the probe's
 /// <c>host</c> if set): httpGet with its scheme, path and headers (a <c>Host</c> header sets the request's
-/// host), HTTPS without verifying the certificate, redirects not followed, 200–399 a success; tcpSocket a
-/// completed connect. exec and gRPC probes have no process to run in here and count as passing.
+/// host), HTTPS without verifying the certificate, redirects followed while they stay on the probed host (10 requests
+/// at most), 200–399 a success; tcpSocket a completed connect. exec and gRPC probes have no process to run in here and count as passing.
 /// </summary>
 internal sealed class ContainerProber
 {
@@ -87,16 +87,40 @@ internal sealed class ContainerProber
                 var scheme = string.Equals(get.Scheme, "HTTPS", StringComparison.OrdinalIgnoreCase) ? "https" : "http";
                 var path = string.IsNullOrEmpty(get.Path) ? "/" : get.Path.StartsWith('/') ? get.Path : "/" + get.Path;
                 var authority = host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]" : host.ToString();
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"{scheme}://{authority}:{port}{path}");
-                request.Headers.ConnectionClose = true;
-                request.Headers.UserAgent.ParseAdd("kube-probe/1.20");
-                foreach (var header in get.HttpHeaders ?? [])
-                {
-                    request.Headers.TryAddWithoutValidation(header.Name, header.Value);
-                }
+                var first = new Uri($"{scheme}://{authority}:{port}{path}");
+                var target = first;
+                var hostHeader = true;
 
-                using var response = await this.target.Network.Http.SendAsync(request, timeout.Token);
-                return (int)response.StatusCode is >= 200 and < 400;
+                // As the kubelet's Go client (pkg/probe/http, RedirectChecker(false)): 301, 302, 303, 307 and 308 are
+                // followed while they stay on the probed host, 10 requests at most (more fail the probe); a redirect to
+                // another host is not followed and its 3xx counts as a success.
+                for (var requests = 1; ; requests++)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, target);
+                    request.Headers.ConnectionClose = true;
+                    AddHeaders(request, get.HttpHeaders ?? [], hostHeader);
+                    using var response = await this.target.Network.Http.SendAsync(request, timeout.Token);
+                    var status = (int)response.StatusCode;
+                    if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+                    {
+                        var next = location.IsAbsoluteUri ? location : new Uri(target, location);
+                        if (!string.Equals(next.Host, first.Host, StringComparison.OrdinalIgnoreCase))
+                        {
+                            return true;
+                        }
+
+                        if (requests == 10)
+                        {
+                            return false;
+                        }
+
+                        hostHeader &= !location.IsAbsoluteUri; // Go keeps a custom Host only through a relative redirect.
+                        target = next;
+                        continue;
+                    }
+
+                    return status is >= 200 and < 400;
+                }
             }
 
             if (this.probe.TcpSocket is { } tcp)
@@ -116,6 +140,36 @@ internal sealed class ContainerProber
         catch (Exception exception) when (exception is HttpRequestException or SocketException or OperationCanceledException or IOException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The kubelet's request headers (pkg/probe/http/request.go): every probe header with every value (a <c>Host</c>
+    /// header sets the request's host), and its own <c>User-Agent</c> and <c>Accept: */*</c> only where the probe sets
+    /// none of that name; a probe's empty <c>Accept</c> sends none.
+    /// </summary>
+    private static void AddHeaders(HttpRequestMessage request, IList<V1HTTPHeader> headers, bool hostHeader)
+    {
+        foreach (var header in headers)
+        {
+            if (string.Equals(header.Name, "Host", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.Host = hostHeader ? header.Value : null;
+            }
+            else if (!(string.Equals(header.Name, "Accept", StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(header.Value)))
+            {
+                request.Headers.TryAddWithoutValidation(header.Name, header.Value);
+            }
+        }
+
+        if (!headers.Any(h => string.Equals(h.Name, "User-Agent", StringComparison.OrdinalIgnoreCase)))
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", "kube-probe/1.20");
+        }
+
+        if (!headers.Any(h => string.Equals(h.Name, "Accept", StringComparison.OrdinalIgnoreCase)))
+        {
+            request.Headers.TryAddWithoutValidation("Accept", "*/*");
         }
     }
 }

@@ -68,6 +68,60 @@ public sealed class ProbeAppHealthCheckTests
     }
 
     [Fact]
+    public async Task CheckAsync_RedirectOnTheProbedHost_FollowedAndItsAnswerCounts()
+    {
+        await using var app = await StubApp.StartAsync(PodIp, tls: false, path => path.StartsWith("/api.php", StringComparison.Ordinal) ? (302, "/down") : (503, null));
+        using var check = new ProbeAppHealthCheck(Http("http", app.Port, ("Host", "wiki.shop.internal")), PodIp.ToString());
+
+        var failure = await Assert.ThrowsAsync<AppProbeFailedException>(() => check.CheckAsync(TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Equal($"GET http://127.0.0.2:{app.Port}/api.php?check=1 was redirected to http://127.0.0.2:{app.Port}/down, which answered HTTP 503", failure.Message);
+        Assert.StartsWith("GET /api.php?check=1 ", await app.Requests.Reader.ReadAsync(), StringComparison.Ordinal);
+        var followed = await app.Requests.Reader.ReadAsync();
+        Assert.StartsWith("GET /down ", followed, StringComparison.Ordinal);
+        Assert.Contains("Host: wiki.shop.internal\r\n", followed, StringComparison.OrdinalIgnoreCase); // A relative Location keeps it.
+    }
+
+    [Fact]
+    public async Task CheckAsync_RedirectToAnotherHost_NotFollowedAndHealthy()
+    {
+        await using var app = await StubApp.StartAsync(PodIp, tls: false, _ => (301, "http://login.invalid/ready"));
+        using var check = new ProbeAppHealthCheck(Http("http", app.Port), PodIp.ToString());
+
+        Assert.True(await check.CheckAsync(TimeSpan.Zero, CancellationToken.None));
+        await app.Requests.Reader.ReadAsync();
+        Assert.False(app.Requests.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task CheckAsync_EndlessRedirects_FailsAfterTenRequests()
+    {
+        var count = 0;
+        await using var app = await StubApp.StartAsync(PodIp, tls: false, _ => (307, $"/loop{Interlocked.Increment(ref count)}"));
+        using var check = new ProbeAppHealthCheck(Http("http", app.Port), PodIp.ToString());
+
+        var failure = await Assert.ThrowsAsync<AppProbeFailedException>(() => check.CheckAsync(TimeSpan.Zero, CancellationToken.None));
+
+        Assert.StartsWith($"GET http://127.0.0.2:{app.Port}/api.php?check=1: stopped after 10 redirects", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(10, Volatile.Read(ref count));
+    }
+
+    [Fact]
+    public async Task CheckAsync_RepeatedAndDefaultHeaders_SentAsTheKubeletSendsThem()
+    {
+        await using var app = await StubApp.StartAsync(PodIp, tls: false, status: 200);
+        using var check = new ProbeAppHealthCheck(Http("http", app.Port, ("X-Role", "a"), ("X-Role", "b"), ("Accept", ""), ("User-Agent", "mine")), PodIp.ToString());
+
+        Assert.True(await check.CheckAsync(TimeSpan.Zero, CancellationToken.None));
+
+        var lines = (await app.Requests.Reader.ReadAsync()).Split("\r\n");
+        var roles = lines.Where(l => l.StartsWith("X-Role:", StringComparison.OrdinalIgnoreCase)).SelectMany(l => l["X-Role:".Length..].Split(',', StringSplitOptions.TrimEntries));
+        Assert.Equal(["a", "b"], roles);
+        Assert.DoesNotContain(lines, l => l.StartsWith("Accept:", StringComparison.OrdinalIgnoreCase)); // An empty Accept sends none.
+        Assert.Contains("User-Agent: mine", lines, StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task CheckAsync_AppNeverAnswers_FailsAfterTheProbesTimeout()
     {
         using var silent = new TcpListener(PodIp, 0);
@@ -125,14 +179,14 @@ public sealed class ProbeAppHealthCheckTests
     {
         private readonly TcpListener listener;
         private readonly X509Certificate2? certificate;
-        private readonly int status;
+        private readonly Func<string, (int Status, string? Location)> answer;
         private readonly CancellationTokenSource stop = new();
         private Task? loop;
 
-        private StubApp(IPAddress address, bool tls, int status)
+        private StubApp(IPAddress address, bool tls, Func<string, (int Status, string? Location)> answer)
         {
             this.listener = new TcpListener(address, 0);
-            this.status = status;
+            this.answer = answer;
             if (tls)
             {
                 using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -145,9 +199,12 @@ public sealed class ProbeAppHealthCheckTests
 
         public int Port => ((IPEndPoint)this.listener.LocalEndpoint).Port;
 
-        public static Task<StubApp> StartAsync(IPAddress address, bool tls, int status)
+        public static Task<StubApp> StartAsync(IPAddress address, bool tls, int status) => StartAsync(address, tls, _ => (status, null));
+
+        /// <summary>An app that answers each request by its path (and query): a status, and a Location for a redirect.</summary>
+        public static Task<StubApp> StartAsync(IPAddress address, bool tls, Func<string, (int Status, string? Location)> answer)
         {
-            var app = new StubApp(address, tls, status);
+            var app = new StubApp(address, tls, answer);
             app.listener.Start();
             app.loop = app.ServeAsync();
             return Task.FromResult(app);
@@ -196,7 +253,9 @@ public sealed class ProbeAppHealthCheckTests
                 }
 
                 await Requests.Writer.WriteAsync(head.ToString());
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {this.status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), stop.Token);
+                var (status, location) = this.answer(head.ToString().Split(' ', 3) is [_, var path, _] ? path : "");
+                var redirect = location is null ? "" : $"Location: {location}\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\n{redirect}Content-Length: 0\r\nConnection: close\r\n\r\n"), stop.Token);
                 await stream.DisposeAsync();
             }
         }

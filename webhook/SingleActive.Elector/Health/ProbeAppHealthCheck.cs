@@ -7,13 +7,16 @@ namespace SingleActive.Elector.Health;
 /// <summary>
 /// Runs the app's readinessProbe the way the kubelet does (pkg/probe/http, pkg/probe/tcp): against the pod IP unless
 /// the probe names a host, HTTPS without verifying the certificate, the probe's headers (a <c>Host</c> header sets
-/// the request's host), a fresh connection per probe, <c>timeoutSeconds</c>, and any status from 200 to 399 counting
-/// as healthy. A failure throws with its reason (refused, timed out, HTTP 503…), which <see cref="AppHealthMonitor"/> logs.
+/// the request's host), a fresh connection per probe, <c>timeoutSeconds</c> for the whole probe, redirects followed
+/// while they stay on the probed host, and any final status from 200 to 399 counting as healthy. A failure throws with its reason (refused, timed out, HTTP 503…), which <see cref="AppHealthMonitor"/> logs.
 /// </summary>
 public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
 {
     /// <summary>What the kubelet sends (kube-probe/&lt;version&gt;); apps that filter probes by it keep working.</summary>
     public const string UserAgent = "kube-probe/single-active-elector";
+
+    /// <summary>The most requests one probe makes, the first and the redirects it follows (Go's client: 10).</summary>
+    private const int MaxRequests = 10;
 
     private readonly AppProbeSpec spec;
     private readonly string host;
@@ -62,28 +65,41 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
                 return true;
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.ConnectionClose = true;
-            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            request.Headers.TryAddWithoutValidation("Accept", "*/*");
-            foreach (var (name, value) in this.spec.Headers)
+            // The kubelet's client (Go's) follows 301, 302, 303, 307 and 308 to the probed host (any port or scheme), at most
+            // 10 requests in all, and stops at one to another host, whose 3xx then counts as healthy (pkg/probe/http:
+            // RedirectChecker(false), and DoHTTPProbe's "Probe terminated redirects" warning).
+            var target = url!;
+            var hostHeader = true;
+            for (var requests = 1; ; requests++)
             {
-                if (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase))
+                using var request = Request(target, hostHeader);
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
                 {
-                    request.Headers.Host = value;
+                    var next = location.IsAbsoluteUri ? location : new Uri(target, location);
+                    if (!string.Equals(next.Host, url!.Host, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return true;
+                    }
+
+                    if (requests == MaxRequests)
+                    {
+                        throw new AppProbeFailedException(string.Create(CultureInfo.InvariantCulture, $"GET {url}: stopped after {MaxRequests} redirects (the last to {next})"));
+                    }
+
+                    // As Go's client: the probe's Host header goes on only with a relative Location.
+                    hostHeader &= !location.IsAbsoluteUri;
+                    target = next;
                     continue;
                 }
 
-                // A probe's header replaces the default of the same name, as in the kubelet.
-                request.Headers.Remove(name);
-                request.Headers.TryAddWithoutValidation(name, value);
+                return status is >= 200 and < 400
+                    ? true
+                    : throw new AppProbeFailedException(target == url
+                        ? string.Create(CultureInfo.InvariantCulture, $"GET {url} answered HTTP {status}")
+                        : string.Create(CultureInfo.InvariantCulture, $"GET {url} was redirected to {target}, which answered HTTP {status}"));
             }
-
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            return status is >= 200 and < 400
-                ? true
-                : throw new AppProbeFailedException(string.Create(CultureInfo.InvariantCulture, $"GET {url} answered HTTP {status}"));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -96,4 +112,34 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
     }
 
     public void Dispose() => client?.Dispose();
+
+    /// <summary>
+    /// One GET as the kubelet builds it: its User-Agent and <c>Accept: */*</c> unless the probe sets them (an empty
+    /// <c>Accept</c> sends none), then every probe header with every value (pkg/probe/http/request.go).
+    /// </summary>
+    private HttpRequestMessage Request(Uri target, bool hostHeader)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, target);
+        request.Headers.ConnectionClose = true;
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.TryAddWithoutValidation("Accept", "*/*");
+        foreach (var (name, _) in this.spec.Headers)
+        {
+            request.Headers.Remove(name);
+        }
+
+        foreach (var (name, value) in this.spec.Headers)
+        {
+            if (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.Host = hostHeader ? value : null;
+            }
+            else if (!(value.Length == 0 && string.Equals(name, "Accept", StringComparison.OrdinalIgnoreCase)))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        return request;
+    }
 }

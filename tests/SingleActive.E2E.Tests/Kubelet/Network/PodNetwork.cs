@@ -31,6 +31,7 @@ public sealed class PodNetwork : IAsyncDisposable
         {
             PooledConnectionLifetime = TimeSpan.Zero,
             UseProxy = false,
+            AllowAutoRedirect = false, // Never to an address the run did not create; the prober follows the kubelet's rules itself.
             ConnectCallback = async (context, cancellationToken) => new NetworkStream(await ConnectAsync(context.DnsEndPoint, cancellationToken), ownsSocket: true),
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
         })
@@ -50,7 +51,8 @@ public sealed class PodNetwork : IAsyncDisposable
 
     /// <summary>
     /// An HttpClient whose connections start in the host namespace, as a kubelet's probes do: it reaches
-    /// every pod by its pod IP, certificates unverified (as the kubelet's HTTPS probes), one connection per request.
+    /// every pod by its pod IP, certificates unverified (as the kubelet's HTTPS probes), one connection per request,
+    /// redirects not followed.
     /// </summary>
     public HttpClient Http { get; }
 
