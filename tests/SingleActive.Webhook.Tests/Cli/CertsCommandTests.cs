@@ -31,12 +31,25 @@ public sealed class CertsCommandTests : IDisposable
         Assert.Contains("caBundle", output.ToString());
     }
 
+    [Fact]
+    public void Run_WildcardAndUppercaseDnsNames_Accepted()
+    {
+        var exit = CertsCommand.Run(["--out", directory, "--dns", "*.hooks.Example.com", "--dns", "Webhook.local"], TextWriter.Null, TextWriter.Null);
+
+        Assert.Equal(0, exit);
+        using var served = X509Certificate2.CreateFromPemFile(Path.Combine(directory, "tls.crt"), Path.Combine(directory, "tls.key"));
+        Assert.Equal(["*.hooks.Example.com", "Webhook.local"], served.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
+    }
+
     [Theory]
     [InlineData(new[] { "--service", "x" }, "--out DIR is required")]
     [InlineData(new[] { "--out", "d" }, "name at least one of --service, --dns or --ip")]
     [InlineData(new[] { "--out", "d", "--ip", "nope" }, "--ip \"nope\" is not an IP address")]
     [InlineData(new[] { "--out", "d", "--dns", "x", "--days", "0" }, "--days must be a whole number")]
     [InlineData(new[] { "--out", "d", "--namespace", "n" }, "--namespace only applies together with --service")]
+    [InlineData(new[] { "--out", "d", "--service", "Web_hook" }, "--service \"Web_hook\" is not a Service name")]
+    [InlineData(new[] { "--out", "d", "--service", "webhook", "--namespace", "BAD_NS" }, "--namespace \"BAD_NS\" is not a namespace name")]
+    [InlineData(new[] { "--out", "d", "--dns", "ok.example", "--dns", "bad name!" }, "--dns \"bad name!\" is not a DNS name")]
     [InlineData(new[] { "--out", "d", "--frob", "x" }, "Unrecognized command or argument '--frob'.")]
     [InlineData(new[] { "--out" }, "Required argument missing for option: '--out'.")]
     public void Run_BadArguments_Exit2WithMessage(string[] args, string expected)

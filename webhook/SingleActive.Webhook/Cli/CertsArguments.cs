@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
+using SingleActive.Contract;
 
 namespace SingleActive.Webhook.Cli;
 
@@ -73,11 +74,27 @@ internal sealed class CertsArguments
         {
             result.AddError("--namespace only applies together with --service");
         }
+        else if (Last(result, Service) is { } service && !(KubernetesNames.IsDnsLabel(service) && char.IsAsciiLetterLower(service[0])))
+        {
+            result.AddError($"--service \"{service}\" is not a Service name (lowercase letters, digits and '-', at most 63, starting with a letter and ending with a letter or digit)");
+        }
+        else if (Last(result, Namespace) is { } ns && !KubernetesNames.IsDnsLabel(ns))
+        {
+            result.AddError($"--namespace \"{ns}\" is not a namespace name (lowercase letters, digits and '-', at most 63, starting and ending with a letter or digit)");
+        }
+        else if (result.GetResult(DnsNames)?.Tokens.FirstOrDefault(t => !IsDnsName(t.Value)) is { } dns)
+        {
+            result.AddError($"--dns \"{dns.Value}\" is not a DNS name (dot-separated labels of letters, digits and '-', each starting and ending with a letter or digit, at most 253 in all; \"*.\" may lead for a wildcard)");
+        }
         else if (result.GetResult(Service) is null && result.GetResult(DnsNames) is null && result.GetResult(IpAddresses) is null)
         {
             result.AddError("name at least one of --service, --dns or --ip");
         }
     }
+
+    /// <summary>A name a certificate's DNS SAN can carry: an RFC 1123 subdomain in any case, or a wildcard "*." before one.</summary>
+    private static bool IsDnsName(string name) =>
+        KubernetesNames.IsDnsSubdomain((name.StartsWith("*.", StringComparison.Ordinal) ? name[2..] : name).ToLowerInvariant());
 
     private static string? Last(CommandResult result, Option option) =>
         result.GetResult(option)?.Tokens is { Count: > 0 } tokens ? tokens[^1].Value : null;

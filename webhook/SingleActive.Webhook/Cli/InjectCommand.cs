@@ -20,8 +20,9 @@ public static class InjectCommand
     private const string Description = """
         Inject manifests offline, like istioctl kube-inject. Pods, and the pod templates of apps/v1 Deployments and
         StatefulSets, that opt in (annotation single-active: "true", on the template or on the workload) are injected;
-        other documents pass through. Prints the ServiceAccounts and RoleBindings the electors need, then every
-        document, as YAML; on any error, nothing.
+        other documents pass through (the items of a List too). Prints what the electors need first: their
+        ServiceAccounts and RoleBindings, and per account a ClusterRoleBinding that lets it read its node (applying
+        that takes cluster-wide rights); then every document, as YAML. On any error, nothing.
         Example: single-active-webhook inject -f deploy.yaml -n shop | kubectl apply -n shop -f -
         """;
 
