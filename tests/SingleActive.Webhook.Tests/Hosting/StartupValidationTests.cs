@@ -101,6 +101,16 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains($"'{key}'", message);
     }
 
+    [Theory]
+    [InlineData("--port", "abc", "--port (Server:Port) is \"abc\": expected a whole number")]
+    [InlineData("--max-request-bytes", "3MB", "--max-request-bytes (Server:MaxRequestBodyBytes) is \"3MB\": expected a whole number")]
+    public async Task Start_NumberFlagNotANumber_FailsNamingTheFlag(string flag, string value, string expected)
+    {
+        var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", Path.Combine(directory, "tls.key"), flag, value);
+
+        Assert.Equal(expected, message);
+    }
+
     [Fact]
     public async Task Start_ShutdownTimeoutNoDuration_FailsNamingTheFlag()
     {

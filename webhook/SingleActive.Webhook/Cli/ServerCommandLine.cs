@@ -46,6 +46,12 @@ public static class ServerCommandLine
         (or reused) and the server listens on https://127.0.0.1:8443.
         """;
 
+    /// <summary>How a message names configuration key <paramref name="key"/>: "--port (Server:Port)" for a flag's, else "--Section:Key".</summary>
+    public static string NameOf(string key) =>
+        SwitchMappings.FirstOrDefault(m => string.Equals(m.Value, key, StringComparison.OrdinalIgnoreCase)).Key is { } flag
+            ? $"{flag} ({key})"
+            : $"--{key}";
+
     /// <summary>Null when every argument is a known flag (with a value) or a <c>--Section:Key</c> setting; else the problem.</summary>
     public static string? FindProblem(IReadOnlyList<string> args)
     {

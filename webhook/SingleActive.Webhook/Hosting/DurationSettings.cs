@@ -98,8 +98,5 @@ public static class DurationSettings
     }
 
     /// <summary>The flag that sets <paramref name="key"/> with the key, or the key as a flag.</summary>
-    private static string Name(string key) =>
-        ServerCommandLine.SwitchMappings.FirstOrDefault(m => string.Equals(m.Value, key, StringComparison.OrdinalIgnoreCase)).Key is { } flag
-            ? $"{flag} ({key})"
-            : $"--{key}";
+    private static string Name(string key) => ServerCommandLine.NameOf(key);
 }

@@ -1,12 +1,14 @@
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using SingleActive.Webhook.Cli;
 using SingleActive.Webhook.Tls;
 
 namespace SingleActive.Webhook.Hosting;
 
 /// <summary>Turns a start-up exception into the one line an operator needs (which flag, which file, which port).</summary>
-public static class StartupFailure
+public static partial class StartupFailure
 {
     public static string Describe(Exception exception) => exception switch
     {
@@ -21,6 +23,9 @@ public static class StartupFailure
         // The binder's own text names the options type and every unknown key (SettingsBinding.UnknownKeysFail).
         InvalidOperationException e when e.Message.Contains(nameof(BinderOptions.ErrorOnUnknownConfiguration), StringComparison.Ordinal) =>
             $"a setting is not known (misspelt?); docs/server.md, docs/injection.md (Injector) and docs/install.md (SelfSigned) list them: {e.Message}",
+        // The binder's "Failed to convert configuration value 'abc' at 'Server:Port' to type 'System.Int32'.", named as a flag.
+        InvalidOperationException e when ConversionFailure().Match(e.Message) is { Success: true } failed =>
+            $"{ServerCommandLine.NameOf(failed.Groups["key"].Value)} is \"{failed.Groups["value"].Value}\": expected {Expected(failed.Groups["type"].Value)}",
         InvalidOperationException e => e.Message,
         // Unexpected: the whole exception with its stack trace, for the bug report.
         _ => exception.ToString(),
@@ -48,6 +53,16 @@ public static class StartupFailure
             _ => $"cannot listen{where}: {socket.Message} (socket error {socket.SocketErrorCode}); check --bind and --port",
         };
     }
+
+    private static string Expected(string type) => type switch
+    {
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.Boolean" => "true or false",
+        _ => $"a value of type {type}",
+    };
+
+    [GeneratedRegex("^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type '(?<type>[^']*)'", RegexOptions.Singleline)]
+    private static partial Regex ConversionFailure();
 
     private static T? Innermost<T>(Exception? exception)
         where T : Exception
