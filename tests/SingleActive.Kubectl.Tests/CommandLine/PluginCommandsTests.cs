@@ -36,6 +36,36 @@ public sealed class PluginCommandsTests
         Assert.Equal("", stdout.ToString());
     }
 
+    [Fact]
+    public async Task RunAsync_ApiServerRefusesConnections_NamesTheServerAndWhatToCheck()
+    {
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
+        File.WriteAllText(kubeconfig, """
+            apiVersion: v1
+            kind: Config
+            current-context: dev
+            contexts: [{name: dev, context: {cluster: dev, user: dev}}]
+            clusters: [{name: dev, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
+            users: [{name: dev, user: {token: t}}]
+            """);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        try
+        {
+            var exit = await new PluginCommands(stdout, stderr, _ => null, TimeProvider.System).RunAsync(["status", "--kubeconfig", kubeconfig]);
+
+            Assert.Equal(ExitCodes.Failed, exit);
+            Assert.StartsWith($"error: cannot reach the API server, kubeconfig {kubeconfig} (server https://127.0.0.1:1", stderr.ToString(), StringComparison.Ordinal);
+            Assert.Contains("Connection refused", stderr.ToString(), StringComparison.Ordinal);
+            Assert.Contains("Check that the cluster is up and that it is the one you meant (--context, --kubeconfig;", stderr.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
+
     /// <summary>The default the help shows is what the command waits, and a value of the form shown is accepted (the row above).</summary>
     [Theory]
     [InlineData("handover", "00:00:30")]

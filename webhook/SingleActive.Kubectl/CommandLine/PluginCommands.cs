@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Net;
-using k8s.Autorest;
 using SingleActive.Kube.ApiConnection;
 using SingleActive.Kube.Workloads;
 using SingleActive.Kubectl.Controls;
@@ -154,9 +152,11 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
             return ExitCodes.Usage;
         }
 
+        var source = "";
         try
         {
             using var connection = PluginContext.Connect(parse.GetValue(kubeconfig), parse.GetValue(context), environment);
+            source = connection.Description;
             if (connection.Client is not { } client)
             {
                 await stderr.WriteLineAsync("error: no Kubernetes configuration: set KUBECONFIG, pass --kubeconfig, or run in a pod").ConfigureAwait(false);
@@ -170,9 +170,9 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
         {
             return ExitCodes.Failed;
         }
-        catch (Exception e) when (e is WorkloadNotFoundException or InvalidOperationException or HttpOperationException or HttpRequestException)
+        catch (Exception e) when (PluginErrors.IsReported(e))
         {
-            await stderr.WriteLineAsync("error: " + Describe(e)).ConfigureAwait(false);
+            await stderr.WriteLineAsync("error: " + PluginErrors.Describe(e, source)).ConfigureAwait(false);
             return ExitCodes.Failed;
         }
     }
@@ -234,13 +234,4 @@ public sealed class PluginCommands(TextWriter stdout, TextWriter stderr, Func<st
         };
         return Enum.IsDefined(format);
     }
-
-    private static string Describe(Exception e) => e switch
-    {
-        // RBAC's refusal reads "User … cannot <verb> resource …"; a policy webhook's 403 says something else and gets no RBAC hint.
-        HttpOperationException { Response.StatusCode: HttpStatusCode.Forbidden } api when ApiStatusMessage.Of(api).Contains(" cannot ", StringComparison.Ordinal) && ApiStatusMessage.Of(api).Contains(" resource ", StringComparison.Ordinal) =>
-            $"the API server refused: {ApiStatusMessage.Of(api)} (ClusterRoles single-active-viewer, single-active-operator and single-active-doctor in deploy/base grant what status, handover/pause/resume and doctor read: have one bound to you in the namespace, or cluster-wide for -A)",
-        HttpOperationException api => $"the API server answered {(int?)api.Response?.StatusCode} {api.Response?.ReasonPhrase}: {ApiStatusMessage.Of(api)}",
-        _ => e.Message,
-    };
 }
