@@ -76,6 +76,16 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Equal("--bind (Server:Bind) is not an address of this host: bind one of its addresses, or \"*\" for all", message);
     }
 
+    [Fact]
+    public void Describe_ApiCallRefused_IsNoListenerFailure()
+    {
+        // Self-signed mode reads its Secret at start: an API server that refuses is not a --bind or --port problem.
+        var refused = new HttpRequestException("Connection refused (10.96.0.1:443)", new SocketException((int)SocketError.ConnectionRefused));
+
+        Assert.DoesNotContain("--bind", StartupFailure.Describe(refused), StringComparison.Ordinal);
+        Assert.DoesNotContain("--port", StartupFailure.Describe(new InvalidOperationException("x", new HttpRequestException("y", new SocketException((int)SocketError.AddressNotAvailable)))), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("1.2.3")]
     [InlineData("10")]

@@ -8,7 +8,8 @@ namespace SingleActive.Elector.Health;
 /// Runs the app's readinessProbe the way the kubelet does (pkg/probe/http, pkg/probe/tcp): against the pod IP unless
 /// the probe names a host, HTTPS without verifying the certificate, the probe's headers (a <c>Host</c> header sets
 /// the request's host), a fresh connection per probe, <c>timeoutSeconds</c> for the whole probe, redirects followed
-/// while they stay on the probed host, and any final status from 200 to 399 counting as healthy. A failure throws with its reason (refused, timed out, HTTP 503…), which <see cref="AppHealthMonitor"/> logs.
+/// while they stay on the probed host, and any final status from 200 to 399 counting as healthy. A failure throws with
+/// its reason (refused, timed out, HTTP 503…), which <see cref="AppHealthMonitor"/> logs.
 /// </summary>
 public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
 {

@@ -31,11 +31,15 @@ public static partial class StartupFailure
         _ => exception.ToString(),
     };
 
-    /// <summary>Why the listener could not be opened, with the flag to change; null when <paramref name="exception"/> is not that.</summary>
+    /// <summary>
+    /// Why the listener could not be opened, with the flag to change; null when <paramref name="exception"/> is not one
+    /// of the bind errors (in use, not an address of this host, a privileged port).
+    /// </summary>
     private static string? ListenFailure(Exception exception)
     {
+        // A call that failed (the API server unreachable in self-signed mode) is no listener's failure.
         var socket = Innermost<SocketException>(exception);
-        if (socket is null)
+        if (socket is null || Innermost<HttpRequestException>(exception) is not null)
         {
             return null;
         }
@@ -50,7 +54,7 @@ public static partial class StartupFailure
                 $"--bind (Server:Bind) is not an address of this host{where}: bind one of its addresses, or \"*\" for all",
             SocketError.AccessDenied =>
                 $"not allowed to listen on that --port (Server:Port){where}: ports below 1024 need root or CAP_NET_BIND_SERVICE; choose 1024 or above (the default is 8443)",
-            _ => $"cannot listen{where}: {socket.Message} (socket error {socket.SocketErrorCode}); check --bind and --port",
+            _ => null,
         };
     }
 
