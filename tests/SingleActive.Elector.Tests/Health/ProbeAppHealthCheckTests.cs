@@ -83,6 +83,44 @@ public sealed class ProbeAppHealthCheckTests
     }
 
     [Fact]
+    public async Task CheckAsync_AbsoluteRedirectOnTheProbedHost_FollowedWithoutTheProbesHostHeader()
+    {
+        StubApp? self = null;
+        await using var app = await StubApp.StartAsync(PodIp, tls: false, path => path == "/ok" ? (200, null) : (308, $"http://127.0.0.2:{self!.Port}/ok"));
+        self = app;
+        using var check = new ProbeAppHealthCheck(Http("http", app.Port, ("Host", "wiki.shop.internal")), PodIp.ToString());
+
+        Assert.True(await check.CheckAsync(TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Contains("Host: wiki.shop.internal\r\n", await app.Requests.Reader.ReadAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"Host: 127.0.0.2:{app.Port}\r\n", await app.Requests.Reader.ReadAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("ftp://127.0.0.2/ready")]
+    [InlineData("http://[bad")]
+    public async Task CheckAsync_RedirectToNoHttpUrl_Fails(string location)
+    {
+        await using var app = await StubApp.StartAsync(PodIp, tls: false, _ => (302, location));
+        using var check = new ProbeAppHealthCheck(Http("http", app.Port), PodIp.ToString());
+
+        var failure = await Assert.ThrowsAsync<AppProbeFailedException>(() => check.CheckAsync(TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Equal($"GET http://127.0.0.2:{app.Port}/api.php?check=1 answered HTTP 302 with Location \"{location}\", which is not an http or https URL", failure.Message);
+    }
+
+    [Fact]
+    public async Task CheckAsync_ContentHeader_SentOnTheGetAsTheKubeletDoes()
+    {
+        await using var app = await StubApp.StartAsync(PodIp, tls: false, status: 200);
+        using var check = new ProbeAppHealthCheck(Http("http", app.Port, ("Content-Type", "application/json")), PodIp.ToString());
+
+        Assert.True(await check.CheckAsync(TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Contains("Content-Type: application/json\r\n", await app.Requests.Reader.ReadAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task CheckAsync_RedirectToAnotherHost_NotFollowedAndHealthy()
     {
         await using var app = await StubApp.StartAsync(PodIp, tls: false, _ => (301, "http://login.invalid/ready"));

@@ -211,6 +211,18 @@ public class WorkloadLeaseAndImageChecksTests
     }
 
     [Fact]
+    public void Run_TemplateRetryPeriodBelowTheFloor_ErrorAsTheWebhookDeniesIt()
+    {
+        var annotations = new Dictionary<string, string> { [Annotations.RetryPeriod] = "100ms" };
+        var workload = SingleActiveWorkload.From(TestWorkloads.Deployment("shop", "web", null, annotations))!;
+        var snapshot = new ClusterSnapshot(new Version(1, 30), null, new Dictionary<string, V1ClusterRole>(), [], [], [new NamespaceSnapshot("shop", [], [], [], [(workload, [])], [], [])]);
+
+        var finding = Assert.Single(DoctorChecks.Run(snapshot, TestWorkloads.Now), f => f.Problem.Contains("retry period (100ms) must be at least 500ms", StringComparison.Ordinal));
+
+        Assert.Equal(Severity.Error, finding.Severity);
+    }
+
+    [Fact]
     public void Run_PodsWithTwoElectorImages_WarnsCountingEachAndIgnoresPodsBeingDeleted()
     {
         var pods = new[]

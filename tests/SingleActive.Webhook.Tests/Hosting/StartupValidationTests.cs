@@ -70,7 +70,20 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Start_BindAddressOfNoInterface_NamesTheFlag()
     {
-        // 192.0.2.1 (TEST-NET-1) is on no interface of any host: binding it fails here, and nothing is ever sent to it.
+        // 192.0.2.1 (TEST-NET-1) is on no interface of any host: binding it fails here, and nothing is ever sent to it. A host
+        // that allows binding any address (net.ipv4.ip_nonlocal_bind=1) has nothing to refuse: then there is no case to test.
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            try
+            {
+                probe.Bind(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 0));
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
+            {
+            }
+        }
+
         var message = await StartFailureAsync("--tls-cert-file", Path.Combine(directory, "tls.crt"), "--tls-private-key-file", Path.Combine(directory, "tls.key"), "--port", "0", "--bind", "192.0.2.1");
 
         Assert.Equal("--bind (Server:Bind) is not an address of this host: bind one of its addresses, or \"*\" for all", message);
@@ -83,7 +96,8 @@ public sealed class StartupValidationTests : IDisposable
         var refused = new HttpRequestException("Connection refused (10.96.0.1:443)", new SocketException((int)SocketError.ConnectionRefused));
 
         Assert.DoesNotContain("--bind", StartupFailure.Describe(refused), StringComparison.Ordinal);
-        Assert.DoesNotContain("--port", StartupFailure.Describe(new InvalidOperationException("x", new HttpRequestException("y", new SocketException((int)SocketError.AddressNotAvailable)))), StringComparison.Ordinal);
+        Assert.DoesNotContain("--bind", StartupFailure.Describe(new HttpRequestException("y", new SocketException((int)SocketError.AddressNotAvailable))), StringComparison.Ordinal);
+        Assert.DoesNotContain("--port", StartupFailure.Describe(new HttpRequestException("y", new SocketException((int)SocketError.AddressAlreadyInUse))), StringComparison.Ordinal);
     }
 
     [Theory]

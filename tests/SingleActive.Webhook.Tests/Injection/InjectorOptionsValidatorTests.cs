@@ -24,6 +24,7 @@ public class InjectorOptionsValidatorTests
         { "LeaseDuration", "forever", "Injector:LeaseDuration is \"forever\"" },
         { "RenewDeadline", "x", "Injector:RenewDeadline is \"x\"" },
         { "RetryPeriod", "0s", "Injector:RetryPeriod is \"0s\"" },
+        { "RetryPeriod", "100ms", "retry period (100ms) must be at least 500ms" },
         { "LeaseDuration", "11s", "10s + 1s × 1 + 1s = 12s is not less than 11s" },
         { "ProbePeriodSeconds", "0", "Injector:ProbePeriodSeconds is 0" },
         { "ProbePeriodSeconds", "3601", "Injector:ProbePeriodSeconds is 3601; it must be from 1 to 3600" },

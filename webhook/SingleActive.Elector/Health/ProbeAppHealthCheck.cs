@@ -57,6 +57,7 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(this.timeout);
+        Uri? target = null; // The URL asked now: after a redirect, not the probe's own.
         try
         {
             if (client is null)
@@ -69,16 +70,23 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
             // The kubelet's client (Go's) follows 301, 302, 303, 307 and 308 to the probed host (any port or scheme), at most
             // 10 requests in all, and stops at one to another host, whose 3xx then counts as healthy (pkg/probe/http:
             // RedirectChecker(false), and DoHTTPProbe's "Probe terminated redirects" warning).
-            var target = url!;
+            target = url!;
             var hostHeader = true;
             for (var requests = 1; ; requests++)
             {
                 using var request = Request(target, hostHeader);
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+                if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.NonValidated.Contains("Location"))
                 {
-                    var next = location.IsAbsoluteUri ? location : new Uri(target, location);
+                    // As Go's client: a Location that is no URL, or not an HTTP one, fails the probe.
+                    if (response.Headers.Location is not { } location
+                        || (location.IsAbsoluteUri ? location : new Uri(target, location)) is not { Scheme: "http" or "https" } next)
+                    {
+                        throw new AppProbeFailedException(string.Create(CultureInfo.InvariantCulture,
+                            $"GET {target} answered HTTP {status} with Location \"{response.Headers.NonValidated["Location"]}\", which is not an http or https URL"));
+                    }
+
                     if (!string.Equals(next.Host, url!.Host, StringComparison.OrdinalIgnoreCase))
                     {
                         return true;
@@ -108,7 +116,7 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
         }
         catch (Exception e) when (e is SocketException or HttpRequestException)
         {
-            throw new AppProbeFailedException($"{Target}: {e.Message}", e);
+            throw new AppProbeFailedException($"{target?.ToString() ?? Target}: {e.Message}", e);
         }
     }
 
@@ -116,28 +124,38 @@ public sealed class ProbeAppHealthCheck : IAppHealthCheck, IDisposable
 
     /// <summary>
     /// One GET as the kubelet builds it: its User-Agent and <c>Accept: */*</c> unless the probe sets them (an empty
-    /// <c>Accept</c> sends none), then every probe header with every value (pkg/probe/http/request.go).
+    /// <c>Accept</c> sends none), then every probe header with every value, content headers included (pkg/probe/http/request.go).
     /// </summary>
     private HttpRequestMessage Request(Uri target, bool hostHeader)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, target);
         request.Headers.ConnectionClose = true;
-        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        request.Headers.TryAddWithoutValidation("Accept", "*/*");
-        foreach (var (name, _) in this.spec.Headers)
+        var headers = this.spec.Headers;
+        if (!headers.Any(h => string.Equals(h.Key, "User-Agent", StringComparison.OrdinalIgnoreCase)))
         {
-            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         }
 
-        foreach (var (name, value) in this.spec.Headers)
+        if (!headers.Any(h => string.Equals(h.Key, "Accept", StringComparison.OrdinalIgnoreCase)))
+        {
+            request.Headers.TryAddWithoutValidation("Accept", "*/*");
+        }
+
+        foreach (var (name, value) in headers)
         {
             if (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase))
             {
                 request.Headers.Host = hostHeader ? value : null;
             }
-            else if (!(value.Length == 0 && string.Equals(name, "Accept", StringComparison.OrdinalIgnoreCase)))
+            else if (value.Length == 0 && string.Equals(name, "Accept", StringComparison.OrdinalIgnoreCase))
             {
-                request.Headers.TryAddWithoutValidation(name, value);
+                continue;
+            }
+            else if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                // A content header (Content-Type, …): .NET keeps those on a request's content; the kubelet sends them on its GET.
+                request.Content ??= new ByteArrayContent([]);
+                request.Content.Headers.TryAddWithoutValidation(name, value);
             }
         }
 

@@ -4,8 +4,9 @@ namespace SingleActive.Elector.Kubernetes;
 /// Whether a background loop is parked, waiting for the API server or for its next try with nothing in hand (its
 /// owner's <c>IsIdle</c>, which tests use to let work settle), and the timed pause that parks it. The pause's timer exists
 /// before it counts as parked (a test that settles moves the clock the moment it does, and the loop's thread may be
-/// descheduled anywhere in between), and what ends a wait from outside (the pause's timer, a stop, a watch's timeout)
-/// unparks it itself, so the loop counts as busy from the very moment the wait is over, wherever that fires.
+/// descheduled anywhere in between), and what ends a wait from outside (the pause's timer, a stop, the token a watch's
+/// wait observes) unparks it itself, so the loop counts as busy from the very moment the wait is over, wherever that
+/// fires. (A watch the server ends unparks when the loop resumes.)
 /// </summary>
 internal sealed class Parking(TimeProvider time)
 {

@@ -21,8 +21,10 @@ internal static class PluginErrors
             $"the API server refused: {ApiStatusMessage.Of(api)} (ClusterRoles single-active-viewer, single-active-operator and single-active-doctor in deploy/base grant what status, handover/pause/resume and doctor read: have one bound to you in the namespace, or cluster-wide for -A)",
         HttpOperationException api => $"the API server answered {(int?)api.Response?.StatusCode} {api.Response?.ReasonPhrase}: {ApiStatusMessage.Of(api)}",
         // No answer at all (refused, a name that does not resolve, a TLS failure): which server, from where, and what to check.
-        HttpRequestException => $"cannot reach the API server, {source}: {ErrorText.Of(e)}. Check that the cluster is up and that it is the one you meant " +
-            "(--context, --kubeconfig; kubectl config view --minify shows the server)",
+        HttpRequestException => $"cannot reach the API server{(source.Length > 0 ? ", " + source : "")}: {ErrorText.Of(e)}. " +
+            (e.InnerException is System.Security.Authentication.AuthenticationException
+                ? "Its certificate is not trusted: check the kubeconfig's certificate-authority(-data) for this cluster (--context, --kubeconfig)"
+                : "Check that the cluster is up and that it is the one you meant (--context, --kubeconfig; kubectl config view --minify shows the server)"),
         _ => e.Message,
     };
 }
