@@ -156,9 +156,12 @@ internal sealed class ContainerProber
             {
                 request.Headers.Host = hostHeader ? header.Value : null;
             }
-            else if (!(string.Equals(header.Name, "Accept", StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(header.Value)))
+            else if (!(string.Equals(header.Name, "Accept", StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(header.Value))
+                && !request.Headers.TryAddWithoutValidation(header.Name, header.Value))
             {
-                request.Headers.TryAddWithoutValidation(header.Name, header.Value);
+                // A content header (Content-Type, …): the kubelet sends it on its GET too.
+                request.Content ??= new ByteArrayContent([]);
+                request.Content.Headers.TryAddWithoutValidation(header.Name, header.Value);
             }
         }
 
