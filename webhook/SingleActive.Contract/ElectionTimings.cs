@@ -27,8 +27,9 @@ public sealed record ElectionTimings(TimeSpan LeaseDuration, TimeSpan RenewDeadl
     /// <summary>
     /// The shortest retry period accepted. Every replica calls the API server about once per retry period (the leader
     /// renews, each standby reads the Lease), so the election's own load on the API server and etcd grows as it
-    /// shrinks, while neither a failover (a lease duration) nor a handover (watched) gets faster in the usual case. The fastest timings
-    /// the safety bound allows still fit above it: lease 3s, renew deadline 900ms, retry period 500ms with a 1s probe.
+    /// shrinks, while neither a failover (a lease duration) nor a handover (watched) gets faster in the usual case. The
+    /// fastest timings the safety bound allows still fit above it: lease 3s, renew deadline 900ms, retry period 500ms
+    /// with a 1s probe.
     /// </summary>
     public static readonly TimeSpan MinRetryPeriod = TimeSpan.FromMilliseconds(500);
 

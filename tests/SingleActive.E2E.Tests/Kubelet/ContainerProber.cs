@@ -12,7 +12,8 @@ namespace SingleActive.E2E.Tests.Kubelet;
 /// Readiness starts as failed, liveness as succeeded. Probes go from the node to the pod IP (the probe's
 /// <c>host</c> if set): httpGet with its scheme, path and headers (a <c>Host</c> header sets the request's
 /// host), HTTPS without verifying the certificate, redirects followed while they stay on the probed host (10 requests
-/// at most), 200–399 a success; tcpSocket a completed connect. exec and gRPC probes have no process to run in here and count as passing.
+/// at most; a Location that is no http(s) URL fails), 200–399 a success; tcpSocket a completed connect. exec and gRPC
+/// probes have no process to run in here and count as passing.
 /// </summary>
 internal sealed class ContainerProber
 {
@@ -101,9 +102,15 @@ internal sealed class ContainerProber
                     AddHeaders(request, get.HttpHeaders ?? [], hostHeader);
                     using var response = await this.target.Network.Http.SendAsync(request, timeout.Token);
                     var status = (int)response.StatusCode;
-                    if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+                    if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.NonValidated.Contains("Location"))
                     {
-                        var next = location.IsAbsoluteUri ? location : new Uri(target, location);
+                        // A Location that is no URL, or not an HTTP one, fails the probe in Go's client.
+                        if (response.Headers.Location is not { } location
+                            || (location.IsAbsoluteUri ? location : new Uri(target, location)) is not { Scheme: "http" or "https" } next)
+                        {
+                            return false;
+                        }
+
                         if (!string.Equals(next.Host, first.Host, StringComparison.OrdinalIgnoreCase))
                         {
                             return true;

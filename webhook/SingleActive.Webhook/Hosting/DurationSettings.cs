@@ -56,7 +56,7 @@ public static class DurationSettings
 
             if (IsBareNumber(text, out var number))
             {
-                problems.Add($"{Name(key)} is \"{text}\", a number without a unit: write {number}s for seconds{(number.Contains('.', StringComparison.Ordinal) ? "" : $" or {number}.00:00:00 for days")} (earlier releases read a bare number as days)");
+                problems.Add($"{ServerCommandLine.NameOf(key)} is \"{text}\", a number without a unit: write {number}s for seconds{(number.Contains('.', StringComparison.Ordinal) ? "" : $" or {number}.00:00:00 for days")} (earlier releases read a bare number as days)");
             }
             else if (TryParse(text, out var value))
             {
@@ -64,7 +64,7 @@ public static class DurationSettings
             }
             else
             {
-                problems.Add($"{Name(key)} is \"{text}\": expected a duration such as 25s, 1m30s or 2h, or hh:mm:ss such as 00:00:25");
+                problems.Add($"{ServerCommandLine.NameOf(key)} is \"{text}\": expected a duration such as 25s, 1m30s or 2h, or hh:mm:ss such as 00:00:25");
             }
         }
 
@@ -96,7 +96,4 @@ public static class DurationSettings
             && number.All(c => char.IsAsciiDigit(c) || c == '.')
             && number.Any(c => c is >= '1' and <= '9');
     }
-
-    /// <summary>The flag that sets <paramref name="key"/> with the key, or the key as a flag.</summary>
-    private static string Name(string key) => ServerCommandLine.NameOf(key);
 }
